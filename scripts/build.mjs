@@ -1,0 +1,51 @@
+// Bundles the extension, the CLI, the validation worker and the in-host test suites with esbuild.
+// Type-checking is separate: `npm run typecheck` (tsc --noEmit, strict).
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// Cloud SDKs stay external: they load their protos from their own package folders at run time,
+// and they are required lazily on first cloud use, never at activation.
+const external = ['vscode', '@google-cloud/aiplatform', '@google-cloud/storage', 'google-gax', '@grpc/grpc-js', '@grpc/proto-loader', 'playwright-core'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  external,
+  logLevel: 'warning',
+};
+
+function listTests(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listTests(p));
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+const workerEntry = 'src/core/worker.ts';
+if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });
+const hostTests = listTests('test/vscode');
+if (hostTests.length) {
+  builds.push({ ...common, entryPoints: hostTests, outbase: 'test', outdir: 'out/test', sourcemap: true, minify: false });
+}
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

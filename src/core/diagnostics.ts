@@ -1,0 +1,64 @@
+/**
+ * The diagnostics contract shared by every surface (CLI, editor, CI output).
+ *
+ * Lines and columns are 1-based. Columns count UTF-16 code units (as VS Code and SARIF's
+ * default `utf16CodeUnits` do). `endColumn` is exclusive: the column just after the last
+ * character of the range, so a one-character range at column 5 has endColumn 6.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface RelatedLocation extends Range {
+  /** File path when the related location is in another file of the same dataset. */
+  path?: string;
+  message: string;
+}
+
+export interface Diagnostic extends Range {
+  severity: Severity;
+  /** Stable dotted code, e.g. `mlUse.invalid`. Quick fixes match on it, never on the message. */
+  code: string;
+  message: string;
+  related?: RelatedLocation[];
+  /** Machine-readable details a quick fix needs (suggested key, replacement value...). */
+  data?: DiagnosticData;
+}
+
+export interface DiagnosticData {
+  /** A replacement for the text in the range, when the fix is a plain substitution. */
+  replacement?: string;
+  /** JSON path (keys and indexes) of the node the diagnostic is about. */
+  path?: (string | number)[];
+  [key: string]: unknown;
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+export function lineRange(line: number, text: string): Range {
+  return { line, column: 1, endLine: line, endColumn: Math.max(2, text.length + 1) };
+}
+
+export interface Counts {
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+export function countSeverities(diagnostics: readonly Diagnostic[]): Counts {
+  const counts: Counts = { errors: 0, warnings: 0, infos: 0 };
+  for (const d of diagnostics) {
+    if (d.severity === 'error') counts.errors++;
+    else if (d.severity === 'warning') counts.warnings++;
+    else counts.infos++;
+  }
+  return counts;
+}

@@ -1,0 +1,55 @@
+import type { MlUse } from './formats';
+import type { Range } from './diagnostics';
+
+/**
+ * The normalized facts of one data item, produced by the JSONL and CSV validators alike and
+ * consumed by dataset-level checks, statistics and split. Plain data; no raw JSON.
+ *
+ * A CSV item may span several rows (one box or one label per row): the CSV layer emits one
+ * ItemFacts per row and dataset checks merge rows that share a media URI.
+ */
+export interface ItemFacts {
+  /** 1-based first line of the item in its file. */
+  line: number;
+  /** Range of the media URI (or the whole line when there is none), for anchoring findings. */
+  anchor: Range;
+  /** `imageGcsUri` / `textGcsUri` / `videoGcsUri`, or the CSV path column. */
+  mediaUri?: string;
+  /** Length in Unicode code points of inline `textContent`. */
+  textLength?: number;
+  /** Normalized split, when the item has a valid one. */
+  mlUse?: MlUse;
+  /** True when the item carried an ml_use value at all (valid or not). */
+  hasMlUse: boolean;
+  annotations: AnnotationFacts[];
+}
+
+export type AnnotationFacts =
+  | { kind: 'classification'; label: string }
+  | { kind: 'box'; label: string; xMin: number; yMin: number; xMax: number; yMax: number }
+  | { kind: 'textSegment'; label: string; startOffset: number; endOffset: number }
+  | { kind: 'sentiment'; sentiment: number; sentimentMax: number }
+  | { kind: 'timeSegment'; label: string; start: number; end: number }
+  | {
+      kind: 'trackedBox';
+      label: string;
+      time: number;
+      instanceId?: string;
+      xMin: number;
+      yMin: number;
+      xMax: number;
+      yMax: number;
+    }
+  | { kind: 'segmentation'; maskUri?: string; labels: string[] };
+
+/** The label an annotation contributes to per-label counts (sentiment values count as labels). */
+export function annotationLabels(a: AnnotationFacts): string[] {
+  switch (a.kind) {
+    case 'sentiment':
+      return [String(a.sentiment)];
+    case 'segmentation':
+      return a.labels;
+    default:
+      return [a.label];
+  }
+}
