@@ -1,8 +1,60 @@
-async function main(argv: string[]): Promise<number> {
-  process.stderr.write(`vertex-datasets: not implemented yet (${argv.join(' ')})\n`);
-  return 2;
+/**
+ * `vertex-datasets` command-line entry. Each subcommand lives in its own file under
+ * `src/cli/commands/` and exports `run(args, io): Promise<number>` returning the exit code:
+ * 0 = no errors, 1 = errors found (or the operation failed), 2 = usage or I/O problem.
+ */
+import type { CliIo } from './io';
+import { defaultIo } from './io';
+
+type Runner = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Runner }> }> = {
+  validate: { summary: 'check import files (JSONL, CSV) against Vertex AI formats', load: () => import('./commands/validate') },
+};
+
+export function usage(): string {
+  const lines = ['Usage: vertex-datasets <command> [options]', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'Run `vertex-datasets <command> --help` for the options of a command.');
+  return lines.join('\n');
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`vertex-datasets: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest, io);
+  } catch (e) {
+    const err = e as Error;
+    io.err(`vertex-datasets ${name}: ${err.message}\n`);
+    if (process.env.VERTEX_DATASETS_DEBUG) io.err(`${err.stack}\n`);
+    return 2;
+  }
+}
+
+declare const VERSION_INJECTED: string | undefined;
+const VERSION = typeof VERSION_INJECTED === 'string' ? VERSION_INJECTED : '0.0.0-dev';
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`vertex-datasets: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

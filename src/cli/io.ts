@@ -1,0 +1,13 @@
+/** Output sinks for the CLI, injectable so tests run commands in-process. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Current working directory used to resolve relative paths and print paths. */
+  cwd: string;
+}
+
+export const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+};
