@@ -9,6 +9,8 @@
  * Most records have no quotes; they take a fast path (one native `split`) and their field
  * positions are derived from the field lengths on demand instead of being stored.
  */
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { Diagnostic, Range } from '../diagnostics';
 
 export interface CsvRecord {
@@ -612,10 +614,13 @@ export const FILE_CHUNK_BYTES = 1 << 20;
  * Streams a file through a reader in constant memory. Resolves with the reader (its `lines` and
  * `records` counts) once the file is read or the reader was stopped. I/O errors reject.
  */
-export async function readCsvFile(path: string, handlers: CsvReaderHandlers, options?: CsvReaderOptions): Promise<CsvReader> {
-  const { open } = await import('node:fs/promises');
-  const { StringDecoder } = await import('node:string_decoder');
+export async function readCsvFile(
+  path: string,
+  handlers: CsvReaderHandlers,
+  options?: CsvReaderOptions & { onStart?: (reader: CsvReader) => void },
+): Promise<CsvReader> {
   const reader = new CsvReader(handlers, options);
+  options?.onStart?.(reader);
   const decoder = new StringDecoder('utf8');
   const file = await open(path, 'r');
   try {
