@@ -12,7 +12,8 @@ const VIDEO_EXT = /\.(mp4|mov|avi|mpe?g4?|m4v)$/i;
 const TEXT_EXT = /\.txt$/i;
 const ML_USE_LIKE = /^(training|validation|test|train|validate|unassigned)?$/i;
 const NUMBERISH = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$|^\s*(inf|infinity)\s*$/i;
-const COLUMN_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Header cells: short identifier-like names (invalid ones such as `_id` included, the tabular rules report them). */
+const HEADER_CELL = /^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$/;
 
 export const CSV_FORMAT_IDS: readonly FormatId[] = [
   'image-classification-single-label',
@@ -51,7 +52,10 @@ export function detectCsvFormat(records: readonly CsvRecord[]): Detection {
   if (looksLikeJsonl(first)) return { confidence: 'none', candidates: [], reason: 'the file holds JSON Lines, not CSV' };
 
   const withPath = rows.filter((r) => pathIndex(r.fields) >= 0);
-  const headerLike = first.fields.length >= 2 && first.fields.every((f) => COLUMN_NAME.test(f)) && pathIndex(first.fields) < 0;
+  const headerLike =
+    first.fields.length >= 2 &&
+    first.fields.every((f) => HEADER_CELL.test(f) && !ML_USE_LIKE.test(f)) &&
+    (first.fields.length >= 3 || rows.slice(1).some((r) => r.fields.some((x) => isNum(x))));
   if (withPath.length === 0) {
     if (headerLike) {
       return { confidence: 'certain', format: 'tabular', candidates: ['tabular'], reason: 'the first line is a header of column names' };

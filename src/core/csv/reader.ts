@@ -203,7 +203,15 @@ export class CsvReader {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) {
         chunk = chunk.slice(1);
-        this.base = 0;
+        this.handlers.onDiagnostic({
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 2,
+          severity: 'warning',
+          code: 'encoding.bom',
+          message: 'The file starts with a UTF-8 byte order mark (BOM), which spreadsheet programs add. Save it as UTF-8 without BOM; otherwise the first column name or path may carry an invisible character.',
+        });
       }
     }
     this.scanSpecial(chunk);
@@ -237,7 +245,7 @@ export class CsvReader {
         this.handlers.onDiagnostic({
           ...at,
           severity: 'error',
-          code: 'csv.binary',
+          code: 'file.binary',
           message:
             'The file contains a NUL byte, so it is binary data, not CSV text. An import CSV must be UTF-8 text; check that you picked the right file.',
         });
@@ -252,10 +260,10 @@ export class CsvReader {
         const at = this.positionInChunk(chunk, bad);
         this.handlers.onDiagnostic({
           ...at,
-          severity: 'warning',
-          code: 'csv.encoding',
+          severity: 'error',
+          code: 'encoding.utf8',
           message:
-            'Invalid UTF-8 byte sequence (shown as U+FFFD). Vertex AI reads import files as UTF-8; re-save the file with UTF-8 encoding.',
+            'Invalid UTF-8 (decoded as the replacement character U+FFFD). Import files must be UTF-8: re-save the file as UTF-8.',
         });
       }
     }
@@ -605,6 +613,12 @@ export function readCsvText(text: string, handlers: CsvReaderHandlers, options?:
   reader.write(text);
   reader.end();
   return reader;
+}
+
+/** Range of field `i` for a diagnostic: an empty field gets one column, so editors can show it. */
+export function cellRange(record: CsvRecord, i: number): Range {
+  const r = record.range(i);
+  return r.endLine === r.line && r.endColumn <= r.column ? { ...r, endColumn: r.column + 1 } : r;
 }
 
 /** Bytes read per chunk when streaming a file. */

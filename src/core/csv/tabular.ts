@@ -7,8 +7,8 @@ import type { Diagnostic, Range } from '../diagnostics';
 import type { MlUse } from '../formats';
 import type { ItemFacts } from '../items';
 import { parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
-import { checkSplitValue } from '../rules/split';
-import type { CsvRecord } from './reader';
+import { checkMlUse, ML_USE_VALUES } from '../rules/values';
+import { cellRange, type CsvRecord } from './reader';
 import { ColumnProfiler, type ColumnProfile } from './profile';
 
 export type TabularObjective = 'classification' | 'regression' | 'forecasting';
@@ -278,9 +278,9 @@ export class TabularChecker {
     if (t >= 0 && t < f.length) {
       const v = f[t];
       if (v.length === 0) {
-        this.report(diag(cell(record, t), 'error', 'tabular.target.null', `The target column ${quote(this.header[t])} is empty in this row; Vertex AI does not allow nulls in the target. Fill it in or drop the row.`));
+        this.report(diag(cellRange(record, t), 'error', 'tabular.target.null', `The target column ${quote(this.header[t])} is empty in this row; Vertex AI does not allow nulls in the target. Fill it in or drop the row.`));
       } else if ((this.objective === 'forecasting' || this.objective === 'regression') && !isNumber(v)) {
-        this.report(diag(cell(record, t), 'error', 'tabular.target.notNumeric', `${this.objective === 'forecasting' ? 'Forecasting' : 'Regression'} needs a numeric target; ${quote(v)} is not a number.`));
+        this.report(diag(cellRange(record, t), 'error', 'tabular.target.notNumeric', `${this.objective === 'forecasting' ? 'Forecasting' : 'Regression'} needs a numeric target; ${quote(v)} is not a number.`));
       }
     }
     const w = this.weightIndex;
@@ -290,7 +290,7 @@ export class TabularChecker {
       if (!(x >= TABULAR_LIMITS.minWeight && x <= TABULAR_LIMITS.maxWeight)) {
         this.report(
           diag(
-            cell(record, w),
+            cellRange(record, w),
             'error',
             'tabular.weight.invalid',
             `${v.length === 0 ? 'The weight is empty' : `Weight ${quote(v)} is ${Number.isNaN(x) ? 'not a number' : 'out of range'}`}. A weight column holds numbers from 0 to 10,000 (0 drops the row from training).`,
@@ -302,32 +302,38 @@ export class TabularChecker {
     if (s >= 0 && s < f.length) {
       const v = f[s];
       hasMlUse = v.length > 0;
-      const problem = checkSplitValue(v, this.splitColumn ?? 'split');
-      if (problem) {
-        this.report(diag(cell(record, s), problem.severity, problem.code, problem.message, problem.replacement !== undefined ? { replacement: problem.replacement } : undefined));
+      if (v.length === 0) {
+        this.report(
+          diag(cellRange(record, s), 'warning', 'tabular.split.empty', `The split column ${quote(this.splitColumn ?? '')} is empty in this row, so a predefined split ignores the row. Use training, validation or test.`),
+        );
       } else {
-        mlUse = v as MlUse;
+        const check = checkMlUse(v, ML_USE_VALUES, true);
+        if (check.problem) {
+          const p = check.problem;
+          this.report(diag(cellRange(record, s), p.severity, p.code, `${p.message} (split column ${quote(this.splitColumn ?? '')})`, p.replacement !== undefined ? { replacement: p.replacement } : undefined));
+        }
+        mlUse = check.value;
       }
     }
     if (this.timeIndex >= 0 && this.timeIndex < f.length) {
       const v = f[this.timeIndex];
       if (v.length === 0) {
-        this.report(diag(cell(record, this.timeIndex), 'error', 'tabular.time.null', `The time column ${quote(this.header[this.timeIndex])} is empty in this row; forecasting needs a time in every row.`));
+        this.report(diag(cellRange(record, this.timeIndex), 'error', 'tabular.time.null', `The time column ${quote(this.header[this.timeIndex])} is empty in this row; forecasting needs a time in every row.`));
       } else if (parseTimestamp(v) === undefined) {
-        this.report(diag(cell(record, this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
+        this.report(diag(cellRange(record, this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
       }
     }
     if (this.seriesIndex >= 0 && this.seriesIndex < f.length) {
       const v = f[this.seriesIndex];
       if (v.length === 0) {
-        this.report(diag(cell(record, this.seriesIndex), 'error', 'tabular.series.null', `The time series identifier column ${quote(this.header[this.seriesIndex])} is empty in this row; every row needs a series id.`));
+        this.report(diag(cellRange(record, this.seriesIndex), 'error', 'tabular.series.null', `The time series identifier column ${quote(this.header[this.seriesIndex])} is empty in this row; every row needs a series id.`));
       } else {
         const n = this.series.get(v);
         if (n !== undefined) {
           this.series.set(v, n + 1);
           if (n + 1 === TABULAR_LIMITS.maxSeriesSteps + 1) {
             this.report(
-              diag(cell(record, this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
+              diag(cellRange(record, this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
             );
           }
         } else if (this.series.size < MAX_TRACKED_SERIES) {
@@ -400,10 +406,6 @@ export class TabularChecker {
   }
 }
 
-function cell(record: CsvRecord, i: number): Range {
-  const r = record.range(i);
-  return r.endLine === r.line && r.endColumn <= r.column ? { ...r, endColumn: r.column + 1 } : r;
-}
 
 function isNumber(v: string): boolean {
   if (v.length === 0 || v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) return false;

@@ -6,6 +6,7 @@
 import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics';
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, ValidationOptions, ValidationResult } from '../validate';
+import { UsageError } from '../jsonl/validate';
 import { CsvReader, readCsvFile, type CsvReaderOptions, type CsvRecord } from './reader';
 import { CSV_FORMAT_IDS, detectCsvFormat, looksLikeJsonl } from './detect';
 import { createLayoutChecker, type RowChecker } from './layouts';
@@ -44,7 +45,7 @@ class Collector {
         endLine: lines,
         endColumn: 2,
         severity: 'info',
-        code: 'diagnostics.truncated',
+        code: 'report.truncated',
         message: `${this.omitted.toLocaleString('en-US')} more problems were not listed (limit ${this.options.maxDiagnostics}).`,
       });
     }
@@ -79,17 +80,11 @@ class CsvValidation {
       this.format = options.format;
       this.detection = { confidence: 'explicit', format: options.format, candidates: [options.format], reason: 'format given by the caller' };
       if (!FORMATS[options.format]?.csv) {
-        const jsonlOnly = FORMATS[options.format]?.jsonl;
-        this.collector.report({
-          ...FIRST_LINE,
-          severity: 'error',
-          code: 'csv.formatNotCsv',
-          message: `${FORMATS[options.format]?.title ?? options.format} has no CSV import layout${jsonlOnly ? '; write the import file as JSON Lines (.jsonl)' : ''}. CSV formats: ${CSV_FORMAT_IDS.join(', ')}.`,
-        });
-        this.halted = true;
-      } else {
-        this.start();
+        throw new UsageError(
+          `format "${options.format}" has no CSV import layout${FORMATS[options.format]?.jsonl ? ' (write it as JSON Lines, .jsonl)' : ''}; CSV formats: ${CSV_FORMAT_IDS.join(', ')}`,
+        );
       }
+      this.start();
     } else {
       this.detection = { confidence: 'none', candidates: [], reason: 'no records yet' };
       this.pending = [];
@@ -106,13 +101,30 @@ class CsvValidation {
     }
   }
 
-  readonly onDiagnostic = (d: Diagnostic): void => this.collector.report(d);
+  /** Reader findings before the first record: dropped if the file turns out to be JSON Lines. */
+  private early: Diagnostic[] | null = [];
+
+  readonly onDiagnostic = (d: Diagnostic): void => {
+    if (this.early) this.early.push(d);
+    else this.collector.report(d);
+  };
+
+  private flushEarly(keep: boolean): void {
+    const early = this.early;
+    this.early = null;
+    if (keep && early) for (const d of early) this.collector.report(d);
+  }
+
+  private sawContent = false;
 
   readonly onRecord = (record: CsvRecord): void => {
+    if (!record.blank) this.sawContent = true;
     if (this.halted) return;
     if (this.firstRecord && !record.blank) {
       this.firstRecord = false;
-      if (looksLikeJsonl(record)) {
+      const jsonl = looksLikeJsonl(record);
+      this.flushEarly(!jsonl || record.index > 0);
+      if (jsonl) {
         this.collector.report({
           ...record.recordRange(),
           severity: 'error',
@@ -141,12 +153,14 @@ class CsvValidation {
   private decide(): void {
     const records = this.pending!;
     this.pending = null;
-    this.detection = detectCsvFormat(records);
+    this.detection = wantsTabular(this.options)
+      ? { confidence: 'certain', format: 'tabular', candidates: ['tabular'], reason: 'tabular options (target, weight, objective...) were given' }
+      : detectCsvFormat(records);
     const d = this.detection;
     if (d.confidence === 'ambiguous' && d.candidates.length > 0) {
       this.collector.report({
         ...FIRST_LINE,
-        severity: 'info',
+        severity: 'warning',
         code: 'format.ambiguous',
         message: `The format is not certain: ${d.reason}. Candidates: ${d.candidates.join(', ')}${d.format ? `; validated as ${d.format}` : ''}. Choose one with --format (or the vertexDatasets.formats setting).`,
         data: { candidates: d.candidates },
@@ -211,12 +225,16 @@ class CsvValidation {
   }
 
   finish(lines: number, ownsTabular: boolean): CsvValidationResult {
+    this.flushEarly(true);
+    if (!this.sawContent) this.pending = null;
     if (this.pending) this.decide();
     let tabular: TabularSummary | undefined;
     if (this.tabular && ownsTabular) tabular = this.tabular.finish();
     this.checker?.finish?.();
-    if (!this.halted && this.items === 0 && !this.tabular && this.format) {
-      this.collector.report({ ...FIRST_LINE, severity: 'warning', code: 'csv.empty', message: 'The file has no data rows.' });
+    if (!this.sawContent && !this.halted) {
+      this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file is empty: a CSV import file needs one row per data item (tabular: a header line and data rows).' });
+    } else if (!this.halted && this.items === 0 && !this.tabular && this.format) {
+      this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file has no data rows: a CSV import file needs one row per data item (or annotation).' });
     }
     const result: CsvValidationResult = {
       format: this.format,
@@ -228,6 +246,10 @@ class CsvValidation {
     if (tabular) result.tabular = tabular;
     return result;
   }
+}
+
+function wantsTabular(o: ValidationOptions): boolean {
+  return [o.target, o.weight, o.splitColumn, o.objective, o.timeColumn, o.seriesColumn].some((v) => v !== undefined);
 }
 
 function tabularOptions(o: ValidationOptions) {
@@ -249,8 +271,20 @@ export function validateCsvText(text: string, options: ValidationOptions = {}): 
 
 export async function validateCsvFile(path: string, options: ValidationOptions = {}): Promise<CsvValidationResult> {
   const v = new CsvValidation(options);
-  const reader = await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r) });
+  const reader = await readFile(path, v, options);
   return v.finish(reader.lines, true);
+}
+
+async function readFile(path: string, v: CsvValidation, options: ValidationOptions): Promise<CsvReader> {
+  try {
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`cannot read ${path}: no such file`);
+    if (code === 'EISDIR') throw new UsageError(`${path} is a directory`);
+    if (code) throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    throw e;
+  }
 }
 
 /**
@@ -267,7 +301,7 @@ export async function validateTabularFiles(
   if (sorted.length === 0) return { files };
   const opts: ValidationOptions = { ...options, format: 'tabular' };
   const firstValidation = new CsvValidation(opts);
-  const firstReader = await readCsvFile(sorted[0], firstValidation, { ...readerOptions(opts), onStart: (r) => (firstValidation.reader = r) });
+  const firstReader = await readFile(sorted[0], firstValidation, opts);
   const tabular = firstValidation.tabularChecker;
   const rest: { path: string; v: CsvValidation; lines: number }[] = [];
   for (const path of sorted.slice(1)) {
@@ -275,7 +309,7 @@ export async function validateTabularFiles(
     const v = new CsvValidation(opts, { tabular, headerFrom: sorted[0], headerRange: firstValidation.headerRange });
     // Dataset-level findings of later files go to their own collector while they are read.
     tabular.redirect(v.collector.report);
-    const reader = await readCsvFile(path, v, { ...readerOptions(opts), onStart: (r) => (v.reader = r) });
+    const reader = await readFile(path, v, opts);
     rest.push({ path, v, lines: reader.lines });
   }
   tabular?.redirect(firstValidation.collector.report);
