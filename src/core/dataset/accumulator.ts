@@ -152,6 +152,15 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** `count noun` with the noun singular for 1 (`1 image`, `2 images`). */
+function count(n: number, plural: string): string {
+  return `${fmt(n)} ${n === 1 ? plural.replace(/s$/, '') : plural}`;
+}
+
+function list(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
 function quote(label: string): string {
   return JSON.stringify(label);
 }
@@ -521,7 +530,8 @@ export class DatasetAccumulator {
     if (key >= 0) this.uriBoxes.data[key]++;
     const w = a.xMax - a.xMin;
     const h = a.yMax - a.yMin;
-    if (!Number.isFinite(w) || !Number.isFinite(h)) return;
+    // Swapped or empty boxes are the line validator's finding (box.minMax), not a size problem.
+    if (!Number.isFinite(w) || !Number.isFinite(h) || w <= 0 || h <= 0) return;
     this.boxWidth.add(w);
     this.boxHeight.add(h);
     this.boxArea.add(w * h);
@@ -631,7 +641,7 @@ export class DatasetAccumulator {
     const at = this.anchor();
     const labelCount = this.labelList.length;
     if (L.minItems !== undefined && this.items < L.minItems) {
-      this.emit('dataset.tooFewItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; ${title} needs at least ${fmt(L.minItems)} (${L.source}).`, undefined, { count: this.items, threshold: L.minItems });
+      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}).`, undefined, { count: this.items, threshold: L.minItems });
     }
     if (L.maxItems !== undefined && this.items > L.maxItems) {
       this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; a ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
@@ -643,7 +653,7 @@ export class DatasetAccumulator {
       this.emit('dataset.tooManyLabels', at, `The dataset has ${fmt(labelCount)} distinct labels; ${title} allows at most ${fmt(L.maxLabels)} (${L.source}). Merge or drop labels.`, undefined, { count: labelCount, threshold: L.maxLabels });
     }
     if (L.minAnnotations !== undefined && this.boxCount < L.minAnnotations) {
-      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${fmt(this.boxCount)} bounding boxes; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}).`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
+      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${count(this.boxCount, 'bounding boxes')}; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}).`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
     }
     const boxes = this.format === 'video-object-tracking' ? this.trackedBoxes : this.boxCount;
     if (L.maxBoxes !== undefined && boxes > L.maxBoxes) {
@@ -667,7 +677,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.tooFewItems',
           label.first,
-          `${capital(noun)} ${quote(label.name)} is on ${fmt(label.items)} ${L.itemNoun}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}).${this.otherLines(label)}`,
+          `${capital(noun)} ${quote(label.name)} is on ${count(label.items, L.itemNoun)}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}).${this.otherLines(label)}`,
           this.labelRelated(label),
           { label: label.name, count: label.items, threshold: min },
         );
@@ -695,7 +705,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.imbalance',
           label.first,
-          `Label ${quote(label.name)} is on ${fmt(label.items)} ${L.itemNoun} and ${quote(top.name)} on ${fmt(top.items)}: ${round(ratio)}× more; keep the most/least frequent ratio at most ${L.maxImbalance}× (${L.source}).`,
+          `Label ${quote(label.name)} is on ${count(label.items, L.itemNoun)} and ${quote(top.name)} on ${fmt(top.items)}: ${round(ratio)}× more; keep the most/least frequent ratio at most ${L.maxImbalance}× (${L.source}).`,
           [this.related(top.first, label.first.file, `first line of the most frequent label ${quote(top.name)}`)],
           { label: label.name, ratio, mostFrequent: top.name, threshold: L.maxImbalance },
         );
@@ -731,13 +741,14 @@ export class DatasetAccumulator {
       );
     }
     const present = required.filter((s) => this.splits[s] > 0);
+    const noun = this.format === 'text-sentiment' ? 'sentiment value' : 'label';
     for (const label of this.labelList) {
       const missing = present.filter((s) => label.splits[s] === 0);
       if (missing.length === 0) continue;
       this.emit(
         'split.missingLabel',
         label.first,
-        `Label ${quote(label.name)} has no items in the ${missing.join(' and ')} split${missing.length > 1 ? 's' : ''} (${SPLITS.filter((s) => required.includes(s)).map((s) => `${s} ${label.splits[s]}`).join(', ')}); every label needs items in every split (DOC-MLUSE).`,
+        `${capital(noun)} ${quote(label.name)} has no items in the ${list(missing)} split${missing.length > 1 ? 's' : ''} (${SPLITS.filter((s) => required.includes(s)).map((s) => `${s} ${label.splits[s]}`).join(', ')}); every label needs items in every split (DOC-MLUSE).`,
         this.labelRelated(label),
         { label: label.name, splits: missing },
       );
@@ -749,7 +760,7 @@ export class DatasetAccumulator {
       this.emit(
         'split.fractions',
         at,
-        `ml_use splits the items ${pct(this.splits.training)}/${pct(this.splits.validation)}/${pct(this.splits.test)} (training/validation/test), far from Vertex's default 80/10/10${this.splits.unassigned ? `; ${fmt(this.splits.unassigned)} items have no ml_use` : ''} (DOC-MLUSE).`,
+        `ml_use splits the items ${pct(this.splits.training)}/${pct(this.splits.validation)}/${pct(this.splits.test)} (training/validation/test), far from Vertex's default 80/10/10${this.splits.unassigned ? `; ${count(this.splits.unassigned, 'items')} ${this.splits.unassigned === 1 ? 'has' : 'have'} no ml_use` : ''} (DOC-MLUSE).`,
         undefined,
         { training: this.splits.training, validation: this.splits.validation, test: this.splits.test, unassigned: this.splits.unassigned },
       );
@@ -809,7 +820,7 @@ export class DatasetAccumulator {
       this.emit(
         'sentiment.notConsecutive',
         this.anchor(),
-        `Sentiment value${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} never used; values must be consecutive from 0 up to ${highest} (${this.limits.source}).`,
+        `Sentiment value${missing.length > 1 ? 's' : ''} ${list(missing.map(String))} ${missing.length > 1 ? 'are' : 'is'} never used; values must be consecutive from 0 up to ${highest} (${this.limits.source}).`,
         undefined,
         { missing, max: highest },
       );

@@ -408,7 +408,7 @@ describe('dataset checks: sentiment', () => {
     assert.deepEqual(codes(r.diagnostics), ['sentiment.notConsecutive']);
     assert.match(r.diagnostics[0].message, /value 1 is never used/);
     r = run('text-sentiment', make([10, 10, 0, 0], 3));
-    assert.match(only(r.diagnostics, 'sentiment.notConsecutive')[0].message, /values 2, 3 are never used; .* up to 3/);
+    assert.match(only(r.diagnostics, 'sentiment.notConsecutive')[0].message, /values 2 and 3 are never used; .* up to 3/);
   });
 
   it('sentiment.maxInconsistent sits on the first item with the odd sentimentMax', () => {
