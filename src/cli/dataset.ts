@@ -113,7 +113,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   const accumulators = new Map<FormatId, { acc: DatasetAccumulator; files: string[] }>();
   const accumulatorFor = (format: FormatId) => {
     let entry = accumulators.get(format);
-    if (!entry) accumulators.set(format, (entry = { acc: new DatasetAccumulator(format, { strict: options.strict, media }), files: [] }));
+    if (!entry) accumulators.set(format, (entry = { acc: new DatasetAccumulator(format, { strict: options.strict, media, describePath: (p) => displayPath(p, cwd) }), files: [] }));
     return entry;
   };
 

@@ -41,6 +41,8 @@ export interface DatasetOptions {
    * label per row). Default: decided per file by a `.csv` extension.
    */
   csv?: boolean;
+  /** How file paths read in messages (e.g. relative to the working folder); default as given. */
+  describePath?: (path: string) => string;
 }
 
 /** A dataset finding; `path` is the file it sits in (absent when items were added without a file). */
@@ -173,6 +175,7 @@ export class DatasetAccumulator {
   private readonly maxRelated: number;
   private readonly maxPerCode: number;
   private readonly csvOverride?: boolean;
+  private readonly describePath: (path: string) => string;
   private readonly video: boolean;
   private readonly allowedSplits: readonly MlUse[];
 
@@ -235,6 +238,7 @@ export class DatasetAccumulator {
     this.maxRelated = Math.max(0, options.maxRelated ?? 20);
     this.maxPerCode = Math.max(1, options.maxPerCode ?? 1000);
     this.csvOverride = options.csv;
+    this.describePath = options.describePath ?? ((p) => p);
     const info = formatInfo(format);
     this.video = info.dataType === 'video';
     this.allowedSplits = info.mlUseValues;
@@ -894,7 +898,7 @@ export class DatasetAccumulator {
   }
 
   private lineRef(loc: Loc, fromFile: number): string {
-    return loc.file === fromFile || !this.files[loc.file] ? `line ${loc.line}` : `${this.files[loc.file]}:${loc.line}`;
+    return loc.file === fromFile || !this.files[loc.file] ? `line ${loc.line}` : `${this.describePath(this.files[loc.file])}:${loc.line}`;
   }
 
   private related(loc: Loc, fromFile: number, message: string): RelatedLocation {

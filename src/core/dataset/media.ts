@@ -49,6 +49,7 @@ function toInfo(
   uri: string,
 ): MediaInfo | undefined {
   const info: MediaInfo = {};
+  const before = problems.length;
   for (const key of ['width', 'height', 'duration'] as const) {
     const value = raw[key];
     if (value === undefined || value === null || value === '') continue;
@@ -60,7 +61,7 @@ function toInfo(
     info[key] = n;
   }
   if ((info.width === undefined) !== (info.height === undefined)) {
-    problems.push({ line, message: `${uri} has only one of width and height; give both (pixels) or neither.` });
+    if (problems.length === before) problems.push({ line, message: `${uri} has only one of width and height; give both (pixels) or neither.` });
     delete info.width;
     delete info.height;
   }
