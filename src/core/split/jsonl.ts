@@ -123,28 +123,21 @@ export class JsonlAdapter implements Adapter {
       sink.put(buf, start, end);
       return;
     }
-    const text = buf.toString('utf8', start, contentEnd);
+    // Latin-1 maps each byte to one char, so edit offsets are byte offsets and every byte outside
+    // the edits (including any that are not valid UTF-8) is copied exactly. JSON structure and the
+    // keys looked for are ASCII, which Latin-1 and UTF-8 spell the same.
+    const text = buf.toString('latin1', start, contentEnd);
     const edits = mlUseEdits(text, value);
     if (!edits) {
       note(this.notes, 'line could not be located for rewriting; it was left unchanged', this.record);
       sink.put(buf, start, end);
       return;
     }
-    const ascii = text.length === contentEnd - start;
-    if (!ascii && text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(buf.subarray(start, contentEnd))) {
-      note(this.notes, 'line is not valid UTF-8; it was left unchanged', this.record);
-      sink.put(buf, start, end);
-      return;
-    }
     let pos = start;
-    let charPos = 0;
     for (const e of edits) {
-      const from = ascii ? start + e.from : pos + Buffer.byteLength(text.slice(charPos, e.from), 'utf8');
-      const to = ascii ? start + e.to : from + Buffer.byteLength(text.slice(e.from, e.to), 'utf8');
-      sink.put(buf, pos, from);
+      sink.put(buf, pos, start + e.from);
       sink.putAscii(e.insert);
-      pos = to;
-      charPos = e.to;
+      pos = start + e.to;
     }
     sink.put(buf, pos, end);
   }

@@ -25,7 +25,7 @@ export class KeyTable {
   /** The id of `key`, assigning the next dense id when the key is new. */
   idOf(key: string): number {
     const a = hashString(0x9747b28c, key);
-    const b = hashString(0x3c6ef372, key) | 1;
+    const b = (hashString(0x3c6ef372, key) | 1) >>> 0;
     let slot = a & this.mask;
     for (;;) {
       const id = this.ids[slot];

@@ -67,7 +67,7 @@ function checkAbort(signal?: AbortSignal): void {
 }
 
 export async function forEachRecord(source: Source, csv: boolean, cb: RecordCallback, opts: StreamOptions = {}): Promise<void> {
-  if ('bytes' in source) {
+  if ('bytes' in source && opts.chunkSize === undefined) {
     checkAbort(opts.signal);
     scan(source.bytes, 0, csv, true, cb);
     opts.onProgress?.(source.bytes.length);
@@ -75,7 +75,20 @@ export async function forEachRecord(source: Source, csv: boolean, cb: RecordCall
     return;
   }
   const chunk = opts.chunkSize ?? 1 << 20;
-  const fh = await open(source.path, 'r');
+  let read: (buf: Buffer, offset: number, length: number) => Promise<number>;
+  let close = async (): Promise<void> => undefined;
+  if ('bytes' in source) {
+    let at = 0;
+    read = async (buf, offset, length) => {
+      const n = source.bytes.copy(buf, offset, at, Math.min(at + length, source.bytes.length));
+      at += n;
+      return n;
+    };
+  } else {
+    const fh = await open(source.path, 'r');
+    read = async (buf, offset, length) => (await fh.read(buf, offset, length, null)).bytesRead;
+    close = () => fh.close();
+  }
   try {
     let buf = Buffer.allocUnsafe(chunk * 2);
     let have = 0;
@@ -88,7 +101,7 @@ export async function forEachRecord(source: Source, csv: boolean, cb: RecordCall
         buf.copy(next, 0, 0, have);
         buf = next;
       }
-      const { bytesRead } = await fh.read(buf, have, buf.length - have, null);
+      const bytesRead = await read(buf, have, chunk);
       total += bytesRead;
       const eof = bytesRead === 0;
       have += bytesRead;
@@ -101,6 +114,6 @@ export async function forEachRecord(source: Source, csv: boolean, cb: RecordCall
       if (eof) break;
     }
   } finally {
-    await fh.close();
+    await close();
   }
 }

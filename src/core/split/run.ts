@@ -4,7 +4,7 @@ import type { Adapter } from './adapter';
 import { PositionalCsvAdapter, TabularCsvAdapter } from './csv';
 import { detect } from './detect';
 import type { FileKind } from './detect';
-import { ALL_SPLITS, VIDEO_SPLITS, defaultFractions } from './fractions';
+import { ALL_SPLITS, VIDEO_SPLITS, parseFractions } from './fractions';
 import { JsonlAdapter } from './jsonl';
 import type { JsonObject } from './jsonl';
 import { normalizeSeed } from './prng';
@@ -31,8 +31,11 @@ export const STRATEGIES: readonly StrategyName[] = ['random', 'stratified', 'man
 
 export interface SplitOptions {
   strategy: StrategyName;
-  /** One per split of the format (3, or 2 for video); default 80/10/10 (80/20 for video). */
-  fractions?: number[];
+  /**
+   * One per split of the format (3, or 2 for video); default 80/10/10 (80/20 for video). Text
+   * ("0.8,0.1,0.1") is parsed once the format, and so the number of splits, is known.
+   */
+  fractions?: number[] | string;
   seed?: number;
   /** Explicit format id; detected from the content otherwise. */
   format?: FormatId;
@@ -54,6 +57,8 @@ export interface SplitOptions {
   /** Labels of a JSONL item (the normalized item facts); a built-in reader otherwise. */
   labelsOf?: (obj: JsonObject) => string[];
   signal?: AbortSignal;
+  /** Read size of the streaming passes (tests use tiny chunks to exercise records across chunks). */
+  chunkSize?: number;
   /** Progress: pass 1 or 2, bytes read in that pass, total bytes (when known). */
   onProgress?: (pass: 1 | 2, bytes: number, total: number) => void;
 }
@@ -85,10 +90,16 @@ export interface SplitPlan {
   options: SplitOptions;
 }
 
-function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]): void {
+function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]): number[] {
   const S = splits.length;
-  if (opts.fractions && opts.fractions.length !== S) {
-    throw new SplitError(`expected ${S} fractions (${splits.join(', ')}), got ${opts.fractions.length}`, 2);
+  let fractions: number[];
+  if (typeof opts.fractions === 'string' || opts.fractions === undefined) {
+    const r = parseFractions(opts.fractions, splits);
+    if (!r.fractions) throw new SplitError(r.error ?? 'bad fractions', 2);
+    fractions = r.fractions;
+  } else {
+    fractions = opts.fractions;
+    if (fractions.length !== S) throw new SplitError(`expected ${S} fractions (${splits.join(', ')}), got ${fractions.length}`, 2);
   }
   if (opts.strategy === 'kfold' || opts.strategy === 'stratified-kfold') {
     const k = opts.k ?? 5;
@@ -112,6 +123,7 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
   if (opts.strategy === 'group' && kind === 'tabular-csv' && !opts.by) {
     throw new SplitError('a group split of a tabular CSV needs --by COLUMN (the column whose equal values must stay together)', 2);
   }
+  return fractions;
 }
 
 function needsOf(strategy: StrategyName): CollectorNeeds {
@@ -146,7 +158,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const info = FORMATS[det.format];
   if (det.kind === 'jsonl' && !info.jsonl) throw new SplitError(`format '${det.format}' has no JSON Lines import file`, 2);
   const splits = info.dataType === 'video' ? VIDEO_SPLITS : ALL_SPLITS;
-  validate(opts, det.kind, splits);
+  let fractions = validate(opts, det.kind, splits);
   const needs = needsOf(opts.strategy);
   const adapter = makeAdapter(det.kind, det.format, splits, opts, needs);
   const seed = normalizeSeed(opts.seed ?? 0);
@@ -164,7 +176,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
         else collector.add(f);
         record++;
       },
-      { signal: opts.signal, onProgress: (b) => opts.onProgress?.(1, b, totalBytes) },
+      { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b) => opts.onProgress?.(1, b, totalBytes) },
     );
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
@@ -176,7 +188,6 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const k = opts.k ?? 5;
   let assignment: Uint8Array;
   let buckets: string[] = splits.slice();
-  let fractions = opts.fractions ?? defaultFractions(splits);
   switch (opts.strategy) {
     case 'random':
       assignment = randomSplit(table, fractions);
@@ -293,6 +304,7 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
       },
       {
         signal: plan.options.signal,
+        chunkSize: plan.options.chunkSize,
         onProgress: (b) => plan.options.onProgress?.(2, b, totalBytes),
         afterChunk: async () => {
           for (const d of destinations) await d.drain();
