@@ -20,6 +20,8 @@ const common = {
   minify: production,
   external,
   logLevel: 'warning',
+  // jsonc-parser's UMD main hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 function listTests(dir) {
@@ -35,7 +37,7 @@ function listTests(dir) {
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });

@@ -5,6 +5,7 @@
  */
 import type { CliIo } from './io';
 import { defaultIo } from './io';
+import { VERSION } from './version';
 
 type Runner = (args: string[], io: CliIo) => Promise<number>;
 
@@ -42,19 +43,4 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (process.env.VERTEX_DATASETS_DEBUG) io.err(`${err.stack}\n`);
     return 2;
   }
-}
-
-declare const VERSION_INJECTED: string | undefined;
-const VERSION = typeof VERSION_INJECTED === 'string' ? VERSION_INJECTED : '0.0.0-dev';
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`vertex-datasets: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-    },
-  );
 }
