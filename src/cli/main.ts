@@ -11,6 +11,7 @@ type Runner = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Runner }> }> = {
   validate: { summary: 'check import files (JSONL, CSV) against Vertex AI formats', load: () => import('./commands/validate') },
+  import: { summary: 'validate, upload and import a file into a Vertex AI dataset', load: () => import('./commands/import') },
 };
 
 export function usage(): string {
