@@ -20,6 +20,8 @@ const common = {
   minify: production,
   external,
   logLevel: 'warning',
+  // jsonc-parser's UMD main hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 function listTests(dir) {

@@ -5,6 +5,7 @@
  */
 import type { CliIo } from './io';
 import { defaultIo } from './io';
+import { VERSION } from './version';
 
 type Runner = (args: string[], io: CliIo) => Promise<number>;
 
@@ -44,8 +45,6 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
 }
 
-declare const VERSION_INJECTED: string | undefined;
-const VERSION = typeof VERSION_INJECTED === 'string' ? VERSION_INJECTED : '0.0.0-dev';
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
