@@ -44,16 +44,3 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
 }
-
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`vertex-datasets: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-    },
-  );
-}
