@@ -38,7 +38,7 @@ function listTests(dir) {
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });
