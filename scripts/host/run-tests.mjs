@@ -116,6 +116,8 @@ async function main() {
     totals.error ||= Boolean(result.error);
   }
   log(`all sessions took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const benchFile = join(artifacts, 'trusted', 'editor-bench.json');
+  if (opts.bench && existsSync(benchFile)) process.stdout.write(`\neditor benchmark (${benchFile}):\n${readFileSync(benchFile, 'utf8')}\n`);
   process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.pending ? `, ${totals.pending} pending` : ''}\n`);
   return totals.failed === 0 && !totals.error && totals.passed > 0 ? 0 : 1;
 }

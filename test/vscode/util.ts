@@ -1,6 +1,7 @@
 // Helpers for the in-host suites: everything waits on VS Code events with a deadline, never a sleep.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { VertexDatasetsApi } from '../../src/extension/api';
 
 export const EXTENSION_ID = 'vertexDatasets.vertex-datasets';
 export const SOURCE = 'vertex-datasets';
@@ -59,13 +60,8 @@ export function codeOf(d: vscode.Diagnostic): string | undefined {
   return String(typeof d.code === 'object' ? d.code.value : d.code);
 }
 
-/** The part of the extension's API the tests use (see src/extension/api.ts). */
-export interface TestApi {
-  onDidValidate: vscode.Event<{ uri: vscode.Uri; version: number; format?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number }>;
-  report(uri: vscode.Uri): { uri: vscode.Uri; version: number; format?: string; source?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number } | undefined;
-  statusBarText(): string | undefined;
-  activationMs: number;
-}
+/** The extension's exported API (what activate() returns). */
+export type TestApi = VertexDatasetsApi;
 
 type Report = NonNullable<ReturnType<TestApi['report']>>;
 
@@ -106,3 +102,6 @@ export async function closeAllEditors(): Promise<void> {
 }
 
 export const errorsOf = (ds: vscode.Diagnostic[]): vscode.Diagnostic[] => ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+
+/** Accepts the report of the document's current version once its dataset findings are in too. */
+export const settled = (doc: vscode.TextDocument) => (r: { version: number; datasetPending: boolean }): boolean => r.version === doc.version && !r.datasetPending;
