@@ -236,6 +236,12 @@ export class ValidationService implements vscode.Disposable {
       !state!.fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
       (prev.source !== 'detected' || detectionUnchanged(doc, cache, prev));
     let fromLine = 1;
+    if (cache && !incremental) {
+      this.deps.log.info(
+        `full run of ${vscode.workspace.asRelativePath(doc.uri)}: cache v${cache.version}/${cache.lineCount} lines, document v${version}/${doc.lineCount} lines, ` +
+          `format ${cache.format}/${format ?? 'none'}`,
+      );
+    }
 
     if (incremental && state && cache) {
       const ranges = cache.dirtyRanges();
