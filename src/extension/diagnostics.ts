@@ -18,10 +18,10 @@ import type { Settings } from './settings';
 export const SOURCE = 'vertex-datasets';
 /** VS Code does not sync documents above this size to extensions. */
 const MAX_SYNCED_CHARS = 50 * 1024 * 1024;
-/** Edits in the lines detection samples can change the detected format: re-run everything. */
+/** Non-blank lines the core samples to detect a format (edits there may change the detected format). */
 const DETECTION_LINES = 50;
-/** Findings about the file as a whole: always recomputed by a full run. */
-const FILE_LEVEL_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'format.ambiguous', 'report.truncated']);
+/** Findings about the file as a whole that an incremental run cannot keep: they force a full run. */
+const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncated']);
 
 export interface DocumentReport {
   uri: vscode.Uri;
@@ -162,16 +162,16 @@ export class ValidationService implements vscode.Disposable {
 
     const started = performance.now();
     const format = chosen ?? (prev?.source === 'detected' ? prev.format : undefined);
+    const text = doc.getText();
+    if (text.length > MAX_SYNCED_CHARS) return undefined;
     const incremental =
       fromLine > 1 &&
       prev !== undefined &&
       prev.format !== undefined &&
       format === prev.format &&
-      !(prev.source === 'detected' && fromLine <= DETECTION_LINES) &&
-      !prev.diagnostics.some((d) => d.code === 'report.truncated');
+      !prev.diagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
+      (prev.source !== 'detected' || detectionUnchanged(doc, prev));
     const from = incremental ? fromLine : 1;
-    const text = doc.getText();
-    if (text.length > MAX_SYNCED_CHARS) return undefined;
     const labels: (string[] | undefined)[] = incremental && prev ? prev.labelsByLine.slice(0, from - 1) : [];
     let result: ValidationResult;
     try {
@@ -192,8 +192,8 @@ export class ValidationService implements vscode.Disposable {
     }
     if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
 
-    const confident = explicit !== undefined || result.detection.confidence === 'certain' || result.detection.confidence === 'ambiguous';
-    if (!result.format || !confident) {
+    // Detection without any Vertex media key says `none`: not an import file, so no findings.
+    if (!result.format || result.detection.confidence === 'none') {
       // Not an import file (no Vertex media keys found): no findings, only the report for the status bar.
       this.collection.delete(doc.uri);
       const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
@@ -204,7 +204,7 @@ export class ValidationService implements vscode.Disposable {
     let diagnostics = result.diagnostics;
     let items = result.items;
     if (incremental && prev) {
-      const kept = prev.diagnostics.filter((d) => d.line < from && !FILE_LEVEL_CODES.has(d.code));
+      const kept = prev.diagnostics.filter((d) => d.line < from);
       diagnostics = [...kept, ...diagnostics];
       for (let i = 0; i < from - 1 && i < doc.lineCount; i++) if (!doc.lineAt(i).isEmptyOrWhitespace) items++;
     }
@@ -214,7 +214,8 @@ export class ValidationService implements vscode.Disposable {
       version,
       format: result.format,
       source: explicit?.source ?? 'detected',
-      detection: result.detection,
+      // An incremental run validated with the previous format: keep how that format was found.
+      detection: incremental && prev?.detection ? prev.detection : result.detection,
       items,
       errors: counts.errors,
       warnings: counts.warnings,
@@ -241,6 +242,21 @@ export class ValidationService implements vscode.Disposable {
   }
 }
 
+/**
+ * True when detection on the sampled head of the document still gives the previous format with the
+ * same confidence, so an incremental run may reuse it (and keep a `format.ambiguous` note).
+ */
+function detectionUnchanged(doc: vscode.TextDocument, prev: DocumentReport): boolean {
+  const head: string[] = [];
+  for (let i = 0, nonBlank = 0; i < doc.lineCount && nonBlank < DETECTION_LINES; i++) {
+    const t = doc.lineAt(i).text;
+    head.push(t);
+    if (t.trim()) nonBlank++;
+  }
+  const detection = validateJsonlText(head.join('\n'), { maxDiagnostics: 0 }).detection;
+  return detection.format === prev.format && detection.confidence === prev.detection?.confidence;
+}
+
 function emptyReport(uri: vscode.Uri, version: number): DocumentReport {
   return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], labelsByLine: [], incremental: false, fromLine: 1, durationMs: 0 };
 }
@@ -255,6 +271,10 @@ export function formatTitle(format: FormatId): string {
  * debounce from the first changed line, closed documents are cleared, and settings or format
  * choices re-run the affected documents.
  */
+function openTabUris(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : []));
+}
+
 export function registerDiagnostics(service: ValidationService, deps: ValidationDeps): vscode.Disposable {
   const revalidateAll = () => {
     for (const doc of vscode.workspace.textDocuments) {
@@ -270,6 +290,19 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       service.schedule(e.document, first);
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => service.clear(doc.uri)),
+    // A document outlives its last editor tab for a while; the Problems panel should not.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      const open = new Set(openTabUris());
+      for (const tab of e.closed) {
+        const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+        if (uri && !open.has(uri.toString())) service.clear(uri);
+      }
+      for (const tab of e.opened) {
+        const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+        const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        if (doc && !service.report(doc.uri)) service.schedule(doc, 1, 0);
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (deps.settings.affected(e)) deps.formats.settingsChanged();
     }),
