@@ -39,6 +39,7 @@ export const SERVICE_PROTOS = [
   'google/cloud/aiplatform/v1/job_service.proto',
   'google/cloud/aiplatform/v1/pipeline_service.proto',
   'google/cloud/aiplatform/v1/model_service.proto',
+  'google/cloud/aiplatform/v1/specialist_pool_service.proto',
   'google/longrunning/operations.proto',
 ];
 
