@@ -5,7 +5,9 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
-import { collectImportFiles, loadSchemaFile, validateFile } from '../../core/files';
+import { collectImportFiles, fileKind, loadSchemaFile, validateFile } from '../../core/files';
+import { validateTabularFiles } from '../../core/csv/validate';
+import type { ValidationOptions } from '../../core/validate';
 import { UsageError } from '../../core/jsonl/validate';
 import type { CliIo } from '../io';
 import { displayPath, jsonReport, sarifReport, textReport, type FileReport, type OutputKind } from '../output/report';
@@ -23,6 +25,13 @@ Options:
   --schema FILE        validate against your JSON Schema (custom datasets)
   --output KIND        text (default), json or sarif
   --max-problems N     stop listing problems after N per file
+  Tabular CSV (implies --format tabular; several CSV files form one source with one header):
+  --target NAME        target column: no nulls; classification 2-500 distinct values
+  --objective KIND     classification, regression or forecasting
+  --weight NAME        weight column: numbers from 0 to 10,000
+  --split-column NAME  predefined split column (default: ml_use when present)
+  --time-column NAME   forecasting time column
+  --series-column NAME forecasting time series identifier column
   -h, --help           show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.
@@ -39,6 +48,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         schema: { type: 'string' },
         output: { type: 'string', default: 'text' },
         'max-problems': { type: 'string' },
+        target: { type: 'string' },
+        objective: { type: 'string' },
+        weight: { type: 'string' },
+        'split-column': { type: 'string' },
+        'time-column': { type: 'string' },
+        'series-column': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -65,6 +80,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     maxDiagnostics = Number(values['max-problems']);
     if (!Number.isInteger(maxDiagnostics) || maxDiagnostics < 1) return fail('--max-problems must be a positive whole number');
   }
+  const objective = values.objective;
+  if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
+    return fail(`--objective must be classification, regression or forecasting, not "${objective}"`);
+  }
+  const tabular: ValidationOptions = {};
+  if (values.target !== undefined) tabular.target = values.target;
+  if (objective !== undefined) tabular.objective = objective as ValidationOptions['objective'];
+  if (values.weight !== undefined) tabular.weight = values.weight;
+  if (values['split-column'] !== undefined) tabular.splitColumn = values['split-column'];
+  if (values['time-column'] !== undefined) tabular.timeColumn = values['time-column'];
+  if (values['series-column'] !== undefined) tabular.seriesColumn = values['series-column'];
+  const isTabular = values.format === 'tabular' || Object.keys(tabular).length > 0;
+  if (isTabular && values.format && values.format !== 'tabular') return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  if (isTabular && values.schema) return fail('--schema is for JSONL custom datasets; tabular options need CSV files');
   let customSchema: object | undefined;
   try {
     if (values.schema) customSchema = loadSchemaFile(resolve(io.cwd, values.schema));
@@ -76,9 +105,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const problems = missing.map((m) => `${displayPath(m, io.cwd)}: no such file or folder`);
   if (files.length === 0 && missing.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
   const reports: FileReport[] = [];
-  for (const path of files) {
+  const csvFiles = files.filter((f) => fileKind(f) === 'csv');
+  if (isTabular && csvFiles.length > 1) {
+    // The CSV files of one tabular source share a header, a profile and the dataset-wide checks.
     try {
-      const result = await validateFile(path, { format: values.format as never, customSchema, maxDiagnostics });
+      const { files: results } = await validateTabularFiles(csvFiles, { ...tabular, format: 'tabular', maxDiagnostics });
+      for (const { path, result } of results) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+    } catch (e) {
+      if (e instanceof UsageError) problems.push(e.message);
+      else throw e;
+    }
+  }
+  for (const path of files) {
+    if (isTabular && csvFiles.length > 1 && fileKind(path) === 'csv') continue;
+    try {
+      const result = await validateFile(path, { format: (isTabular ? 'tabular' : values.format) as never, customSchema, maxDiagnostics, ...tabular });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, io.cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
