@@ -66,7 +66,8 @@ export function detectCsvFormat(records: readonly CsvRecord[]): Detection {
       return n >= 3 && /^\d+$/.test(r.fields[n - 2].trim()) && /^\d+$/.test(r.fields[n - 1].trim());
     });
     if (sentiment) return { confidence: 'certain', format: 'text-sentiment', candidates: ['text-sentiment'], reason: 'rows end with a sentiment and a maximum sentiment' };
-    if (rows.every((r) => r.fields.length >= 2)) return textClassification(rows, 'rows hold inline text followed by labels');
+    const labelled = rows.every((r) => r.fields.length >= 2 && r.fields.slice(1).some((x) => x !== '' && !isNum(x)));
+    if (labelled) return textClassification(rows, 'rows hold inline text followed by labels');
     return { confidence: 'none', candidates: [], reason: 'no gs:// path and no header of column names in the first lines' };
   }
 

@@ -243,7 +243,7 @@ class CsvValidation {
     if (!this.sawContent) this.pending = null;
     if (this.pending) this.decide();
     let tabular: TabularSummary | undefined;
-    if (this.tabular && ownsTabular) tabular = this.tabular.finish();
+    if (this.tabular && ownsTabular && !this.halted) tabular = this.tabular.finish();
     this.checker?.finish?.();
     if (!this.sawContent && !this.halted && this.format !== 'tabular') {
       this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file is empty: a CSV import file needs one row per data item (tabular: a header line and data rows).' });
