@@ -12,6 +12,8 @@ import { collectImportFiles, fileKind, sidecarSchemaPath, validateFile } from '.
 import type { FormatId } from '../core/formats';
 import { detectJsonlFormat } from '../core/jsonl/detect';
 import { UsageError } from '../core/jsonl/validate';
+import { validateTabularFiles } from '../core/csv/validate';
+import type { ValidationOptions } from '../core/validate';
 import type { ItemFacts } from '../core/items';
 import { displayPath, type FileReport } from './output/report';
 
@@ -25,6 +27,8 @@ export interface DatasetRunOptions {
   mediaFiles?: string[];
   /** False: line checks only. */
   datasetChecks?: boolean;
+  /** Tabular options (target, objective, weight and split/time/series columns): the files are one tabular source. */
+  tabular?: ValidationOptions;
 }
 
 export interface DatasetGroup {
@@ -117,14 +121,30 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     return entry;
   };
 
+  const usage = (path: string, e: unknown) => {
+    if (!(e instanceof UsageError)) throw e;
+    problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
+  };
+  const tabularCsv = options.tabular ? files.filter((f) => fileKind(f) === 'csv') : [];
+  if (tabularCsv.length > 1) {
+    // The CSV files of one tabular source share a header, a profile and the dataset-wide checks.
+    try {
+      const { files: results } = await validateTabularFiles(tabularCsv, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
+      for (const { path, result } of results) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+    } catch (e) {
+      usage(tabularCsv[0], e);
+    }
+  }
+
   for (const path of files) {
+    if (tabularCsv.length > 1 && tabularCsv.includes(path)) continue;
     try {
       let route: FormatId | undefined = options.customSchema ? 'custom' : options.format;
       if (!route && fileKind(path) === 'jsonl') route = sidecarSchemaPath(path) ? 'custom' : await sniffJsonlFormat(path);
       const entry = checks && route ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem });
+      const result = await validateFile(path, { ...options.tabular, format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
@@ -138,8 +158,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       } else entry?.files.push(path);
       reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
     } catch (e) {
-      if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
-      else throw e;
+      usage(path, e);
     }
   }
 

@@ -24,6 +24,8 @@ export interface CsvRecord {
   endLine: number;
   /** True for an empty line (one empty unquoted field). */
   blank: boolean;
+  /** True when the record ran to the end of input inside an unclosed quote: its fields are not meaningful. */
+  unterminated?: boolean;
   /** Range of field `i` in the source, quotes included. Past the last field: the end of the record. */
   range(i: number): Range;
   /** Range of the whole record. */
@@ -99,6 +101,7 @@ class SimpleRecord implements CsvRecord {
 /** A record that needed the full state machine: positions are stored per field. */
 class FullRecord implements CsvRecord {
   readonly blank: boolean;
+  unterminated?: boolean;
   constructor(
     readonly fields: string[],
     readonly index: number,
@@ -176,9 +179,10 @@ export class CsvReader {
     this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
   }
 
-  /** Number of lines seen so far (after `end`: lines in the input). */
+  /** Number of lines seen so far (after `end`: lines in the input; a final line break starts no new line). */
   get lines(): number {
-    return this.line;
+    if (!this.started) return 0;
+    return this.ended && this.line > 1 && this.lineStart === this.base && !this.stopped ? this.line - 1 : this.line;
   }
 
   /** Records emitted so far. */
@@ -459,8 +463,12 @@ export class CsvReader {
     this.fieldLen = 0;
   }
 
+  private unterminatedRecord = false;
+
   private emitRecord(): void {
-    this.handlers.onRecord(new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes));
+    const record = new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes);
+    if (this.unterminatedRecord) record.unterminated = true;
+    this.handlers.onRecord(record);
     this.state = State.RecordStart;
   }
 
@@ -596,10 +604,10 @@ export class CsvReader {
           endColumn: this.fieldCol + 1,
           severity: 'error',
           code: 'csv.unterminatedQuote',
-          message:
-            'This quoted field is never closed: the quote runs to the end of the file. Add the closing quote, and double any quote that is part of the text ("").',
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${this.line - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
         });
         this.endField(this.base);
+        this.unterminatedRecord = true;
         this.emitRecord();
         return;
       }
