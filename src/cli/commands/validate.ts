@@ -5,12 +5,10 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
-import { collectImportFiles, fileKind, loadSchemaFile, validateFile } from '../../core/files';
-import { validateTabularFiles } from '../../core/csv/validate';
-import type { ValidationOptions } from '../../core/validate';
-import { UsageError } from '../../core/jsonl/validate';
+import { loadSchemaFile } from '../../core/files';
+import { runDataset, type TabularRunOptions } from '../dataset';
 import type { CliIo } from '../io';
-import { displayPath, jsonReport, sarifReport, textReport, type FileReport, type OutputKind } from '../output/report';
+import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
 import { VERSION } from '../version';
 
 export const HELP = `Usage: vertex-datasets validate [options] FILE|FOLDER...
@@ -25,6 +23,11 @@ Options:
   --schema FILE        validate against your JSON Schema (custom datasets)
   --output KIND        text (default), json or sarif
   --max-problems N     stop listing problems after N per file
+  --strict             dataset findings that only block training (too few items per label,
+                       imbalance, split coverage) are errors instead of warnings
+  --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
+                       segment-within-video checks; FILE.media.json|csv beside a file is read too
+  --no-dataset-checks  line checks only (no dataset-level checks)
   Tabular CSV (implies --format tabular; several CSV files form one source with one header):
   --target NAME        target column: no nulls; classification 2-500 distinct values
   --objective KIND     classification, regression or forecasting
@@ -33,6 +36,8 @@ Options:
   --time-column NAME   forecasting time column
   --series-column NAME forecasting time series identifier column
   -h, --help           show this help
+
+All files given together form one dataset per format: counts, duplicates and splits span them.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.
 `;
@@ -48,6 +53,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         schema: { type: 'string' },
         output: { type: 'string', default: 'text' },
         'max-problems': { type: 'string' },
+        strict: { type: 'boolean' },
+        media: { type: 'string', multiple: true },
+        'no-dataset-checks': { type: 'boolean' },
         target: { type: 'string' },
         objective: { type: 'string' },
         weight: { type: 'string' },
@@ -84,15 +92,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
     return fail(`--objective must be classification, regression or forecasting, not "${objective}"`);
   }
-  const tabular: ValidationOptions = {};
+  const tabular: TabularRunOptions = {};
   if (values.target !== undefined) tabular.target = values.target;
-  if (objective !== undefined) tabular.objective = objective as ValidationOptions['objective'];
+  if (objective !== undefined) tabular.objective = objective as TabularRunOptions['objective'];
   if (values.weight !== undefined) tabular.weight = values.weight;
   if (values['split-column'] !== undefined) tabular.splitColumn = values['split-column'];
   if (values['time-column'] !== undefined) tabular.timeColumn = values['time-column'];
   if (values['series-column'] !== undefined) tabular.seriesColumn = values['series-column'];
   const isTabular = values.format === 'tabular' || Object.keys(tabular).length > 0;
-  if (isTabular && values.format && values.format !== 'tabular') return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  if (isTabular && values.format && values.format !== 'tabular') {
+    return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  }
   if (isTabular && values.schema) return fail('--schema is for JSONL custom datasets; tabular options need CSV files');
   let customSchema: object | undefined;
   try {
@@ -101,35 +111,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return fail((e as Error).message);
   }
 
-  const { files, missing } = await collectImportFiles(positionals.map((p) => resolve(io.cwd, p)));
-  const problems = missing.map((m) => `${displayPath(m, io.cwd)}: no such file or folder`);
-  if (files.length === 0 && missing.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
-  const reports: FileReport[] = [];
-  const csvFiles = files.filter((f) => fileKind(f) === 'csv');
-  if (isTabular && csvFiles.length > 1) {
-    // The CSV files of one tabular source share a header, a profile and the dataset-wide checks.
-    try {
-      const { files: results } = await validateTabularFiles(csvFiles, { ...tabular, format: 'tabular', maxDiagnostics });
-      for (const { path, result } of results) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
-    } catch (e) {
-      if (e instanceof UsageError) problems.push(e.message);
-      else throw e;
-    }
-  }
-  for (const path of files) {
-    if (isTabular && csvFiles.length > 1 && fileKind(path) === 'csv') continue;
-    try {
-      const result = await validateFile(path, { format: (isTabular ? 'tabular' : values.format) as never, customSchema, maxDiagnostics, ...tabular });
-      if (!result.format && result.diagnostics.length === 0) {
-        problems.push(`${displayPath(path, io.cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
-        continue;
-      }
-      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
-    } catch (e) {
-      if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, io.cwd) + e.message.slice(path.length) : `${displayPath(path, io.cwd)}: ${e.message}`);
-      else throw e;
-    }
-  }
+  const { reports, problems } = await runDataset(
+    positionals,
+    {
+      format: (isTabular ? 'tabular' : values.format) as never,
+      tabular,
+      customSchema,
+      maxDiagnostics,
+      strict: values.strict,
+      mediaFiles: values.media,
+      datasetChecks: !values['no-dataset-checks'],
+    },
+    io.cwd,
+  );
+  if (reports.length === 0 && problems.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
   if (output === 'json') io.out(jsonReport(reports, io.cwd));
   else if (output === 'sarif') io.out(sarifReport(reports, io.cwd, VERSION));
   else if (reports.length) io.out(textReport(reports, io.cwd));

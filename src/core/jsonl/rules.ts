@@ -55,6 +55,9 @@ export interface Finding {
 
 type Obj = Record<string, unknown>;
 
+const ITEM_LABELS_PATH: JsonPath = ['dataItemResourceLabels'];
+const CLASSIFICATION_PATH: JsonPath = ['classificationAnnotation'];
+
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class ItemChecker {
@@ -76,13 +79,13 @@ export class ItemChecker {
       const key = info.mediaKeys[0];
       const uri = obj[key];
       if (typeof uri === 'string') {
-        this.checkUri(uri, [key], info.dataType === 'image' ? 'image URI' : 'video URI', out, info.dataType);
+        this.checkUri(uri, key, info.dataType === 'image' ? 'image URI' : 'video URI', out, info.dataType);
         if (facts) facts.mediaUri = uri;
       }
     }
     const labels = obj.dataItemResourceLabels;
     if (isObj(labels)) {
-      const mlUse = this.checkResourceLabels(labels, ['dataItemResourceLabels'], 'item', out);
+      const mlUse = this.checkResourceLabels(labels, ITEM_LABELS_PATH, 'item', out);
       if (facts) {
         facts.hasMlUse = mlUse.present;
         facts.mlUse = mlUse.value;
@@ -93,7 +96,7 @@ export class ItemChecker {
       case 'image-classification-single-label':
       case 'text-classification-single-label': {
         const a = obj.classificationAnnotation;
-        if (isObj(a)) this.checkClassification(a, ['classificationAnnotation'], out, annotations);
+        if (isObj(a)) this.checkClassification(a, CLASSIFICATION_PATH, out, annotations);
         break;
       }
       case 'image-classification-multi-label':
@@ -180,14 +183,14 @@ export class ItemChecker {
     out.push(f);
   }
 
-  private checkUri(uri: string, path: JsonPath, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
+  private checkUri(uri: string, key: string, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
     const p = gcsUriProblem(uri, what);
     if (p) {
-      this.push(out, path, 'value', p, p.replacement);
+      this.push(out, [key], 'value', p, p.replacement);
       return;
     }
     const m = mediaTypeProblem(uri, dataType);
-    if (m) this.push(out, path, 'value', m);
+    if (m) this.push(out, [key], 'value', m);
   }
 
   private checkText(obj: Obj, out: Finding[], facts: ItemFacts | undefined): void {
@@ -217,7 +220,7 @@ export class ItemChecker {
       if (facts) facts.textLength = codePointLength(obj.textContent);
     }
     if (typeof obj.textGcsUri === 'string') {
-      this.checkUri(obj.textGcsUri, ['textGcsUri'], 'text file URI', out, 'text');
+      this.checkUri(obj.textGcsUri, 'textGcsUri', 'text file URI', out, 'text');
       if (facts) facts.mediaUri = obj.textGcsUri;
     }
   }
@@ -227,8 +230,17 @@ export class ItemChecker {
     let present = false;
     let value: MlUse | undefined;
     let userLabels = 0;
-    for (const key of Object.keys(labels)) {
+    for (const key in labels) {
       const v = labels[key];
+      if (key === ML_USE_KEY && level === 'item' && typeof v === 'string') {
+        // Hot path: a canonical ml_use key with a cached verdict on its value.
+        const r = checkMlUse(v, this.info.mlUseValues);
+        present = true;
+        if (!r.problem) {
+          value = r.value;
+          continue;
+        }
+      }
       const keyPath = [...path, key];
       const bare = key.startsWith(RESERVED_LABEL_PREFIX) ? key.slice(RESERVED_LABEL_PREFIX.length) : key;
       const isMlUseKey = key === ML_USE_KEY;
@@ -323,6 +335,7 @@ export class ItemChecker {
   private checkLabel(a: Obj, path: JsonPath, out: Finding[]): void {
     const name = a.displayName;
     if (typeof name !== 'string') return;
+    if (name.length > 0 && name.charCodeAt(0) > 32 && name.charCodeAt(name.length - 1) > 32 && this.format !== 'text-extraction') return;
     const p = [...path, 'displayName'];
     if (name.trim().length === 0) {
       out.push({ path: p, target: 'value', code: 'label.empty', severity: 'error', message: 'The label (displayName) is empty.' });
