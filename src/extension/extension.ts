@@ -10,6 +10,7 @@ import { registerDiagnostics, ValidationService, isImportCandidate } from './dia
 import { FormatResolver } from './formatChoice';
 import { createSettings } from './settings';
 import { StatusBar } from './statusBar';
+import { registerCloud } from './cloud/register';
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -37,6 +38,9 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.showLog, log, () => log.show()),
   );
 
+  const cloud = registerCloud({ log, validation });
+  context.subscriptions.push(cloud.disposable);
+
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
@@ -44,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     report: (uri) => validation.report(uri),
     statusBarText: () => statusBar.text,
     activationMs,
+    cloud: cloud.api,
   };
 }
 
