@@ -149,10 +149,16 @@ export interface TextEdit {
   insert: string;
 }
 
-function style(text: string, obj: Node): { colon: string; comma: string } {
+interface Style {
+  colon: string;
+  comma: string;
+}
+
+/** The separators a JSON object uses (`":"` or `": "`, `","` or `", "`), else `fallback`'s. */
+function style(text: string, obj: Node, fallback: Style = { colon: ':', comma: ',' }): Style {
   const props = obj.children ?? [];
-  let colon = ':';
-  let comma = ',';
+  let colon = fallback.colon;
+  let comma = fallback.comma;
   const p0 = props[0];
   if (p0 && p0.colonOffset !== undefined) {
     const key = p0.children?.[0];
@@ -163,7 +169,7 @@ function style(text: string, obj: Node): { colon: string; comma: string } {
     const between = text.slice(props[0].offset + props[0].length, props[1].offset);
     if (/^\s*,[ \t]*$/.test(between)) comma = between;
   }
-  if (!/^\s*:\s*$/.test(colon) || colon.includes('\n')) colon = ':';
+  if (!/^\s*:\s*$/.test(colon) || colon.includes('\n')) colon = fallback.colon;
   return { colon, comma };
 }
 
@@ -197,7 +203,7 @@ export function mlUseEdits(text: string, value: string): TextEdit[] | null {
     return [{ from: obj.offset, to: obj.offset + obj.length, insert: `{${member(rootStyle)}}` }];
   }
   const members = obj.children ?? [];
-  const s = members.length > 0 ? style(text, obj) : rootStyle;
+  const s = style(text, obj, rootStyle);
   const prefixed = members.filter((m) => m.children?.[0]?.value === ML_USE_KEY);
   const bare = members.filter((m) => m.children?.[0]?.value === 'ml_use');
   const edits: TextEdit[] = [];
