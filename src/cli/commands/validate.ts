@@ -1,0 +1,104 @@
+/**
+ * `vertex-datasets validate [--format ID | --schema FILE] [--output text|json|sarif] FILE...`
+ * Exit 0 when no errors (warnings allowed), 1 when any error, 2 for usage or I/O problems.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { FORMAT_IDS, isFormatId } from '../../core/formats';
+import { loadSchemaFile } from '../../core/files';
+import { runDataset } from '../dataset';
+import type { CliIo } from '../io';
+import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
+import { VERSION } from '../version';
+
+export const HELP = `Usage: vertex-datasets validate [options] FILE|FOLDER...
+
+Checks Vertex AI import files (JSONL; CSV) and reports every problem with its line and column.
+Folders are searched for .jsonl and .csv files. A JSON Schema beside a file (data.schema.json for
+data.jsonl) validates it as a custom dataset.
+
+Options:
+  --format ID          import format (default: detected from the content). One of:
+                       ${FORMAT_IDS.join(',\n                       ')}
+  --schema FILE        validate against your JSON Schema (custom datasets)
+  --output KIND        text (default), json or sarif
+  --max-problems N     stop listing problems after N per file
+  --strict             dataset findings that only block training (too few items per label,
+                       imbalance, split coverage) are errors instead of warnings
+  --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
+                       segment-within-video checks; FILE.media.json|csv beside a file is read too
+  --no-dataset-checks  line checks only (no dataset-level checks)
+  -h, --help           show this help
+
+All files given together form one dataset per format: counts, duplicates and splits span them.
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        schema: { type: 'string' },
+        output: { type: 'string', default: 'text' },
+        'max-problems': { type: 'string' },
+        strict: { type: 'boolean' },
+        media: { type: 'string', multiple: true },
+        'no-dataset-checks': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    io.err(`vertex-datasets validate: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const fail = (reason: string) => {
+    io.err(`vertex-datasets validate: ${reason}\n`);
+    return 2;
+  };
+  if (positionals.length === 0) return fail('no files given (try --help)');
+  const output = values.output as OutputKind;
+  if (!['text', 'json', 'sarif'].includes(output)) return fail(`--output must be text, json or sarif, not "${output}"`);
+  if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
+  if (values.format && values.schema) return fail('give --format or --schema, not both');
+  let maxDiagnostics: number | undefined;
+  if (values['max-problems'] !== undefined) {
+    maxDiagnostics = Number(values['max-problems']);
+    if (!Number.isInteger(maxDiagnostics) || maxDiagnostics < 1) return fail('--max-problems must be a positive whole number');
+  }
+  let customSchema: object | undefined;
+  try {
+    if (values.schema) customSchema = loadSchemaFile(resolve(io.cwd, values.schema));
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+
+  const { reports, problems } = await runDataset(
+    positionals,
+    {
+      format: values.format as never,
+      customSchema,
+      maxDiagnostics,
+      strict: values.strict,
+      mediaFiles: values.media,
+      datasetChecks: !values['no-dataset-checks'],
+    },
+    io.cwd,
+  );
+  if (reports.length === 0 && problems.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
+  if (output === 'json') io.out(jsonReport(reports, io.cwd));
+  else if (output === 'sarif') io.out(sarifReport(reports, io.cwd, VERSION));
+  else if (reports.length) io.out(textReport(reports, io.cwd));
+  for (const p of problems) io.err(`vertex-datasets validate: ${p}\n`);
+  if (problems.length) return 2;
+  return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}

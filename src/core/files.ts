@@ -1,0 +1,90 @@
+/**
+ * File-level entry shared by the CLI and the editor's on-disk validation: picks the reader by
+ * extension (JSONL or CSV), resolves sidecar schemas, and collects import files from folders.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { ValidationResult } from './validate';
+import { UsageError, validateJsonlFile, type JsonlFileOptions } from './jsonl/validate';
+import { validateCsvFile } from './csv/validate';
+
+export type FileKind = 'jsonl' | 'csv';
+
+export function fileKind(path: string): FileKind | undefined {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  return undefined;
+}
+
+/**
+ * A JSON Schema beside a JSONL file (`name.schema.json` for `name.jsonl`) makes it a custom
+ * dataset, so folders of custom datasets validate without flags.
+ */
+export function sidecarSchemaPath(path: string): string | undefined {
+  const candidate = join(dirname(path), basename(path, extname(path)) + '.schema.json');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+export function loadSchemaFile(path: string): object {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read schema ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const schema = JSON.parse(text);
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new Error('not a JSON object');
+    return schema as object;
+  } catch (e) {
+    throw new UsageError(`schema ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export type FileOptions = JsonlFileOptions;
+
+/** Validates one import file of either kind. Throws UsageError for unreadable or unsupported files. */
+export async function validateFile(path: string, options: FileOptions = {}): Promise<ValidationResult> {
+  const kind = fileKind(path);
+  if (kind === 'csv') {
+    if (options.customSchema) throw new UsageError(`${path}: custom datasets (--schema) are JSON Lines only`);
+    return validateCsvFile(path, options);
+  }
+  let opts = options;
+  if (!options.format && !options.customSchema) {
+    const sidecar = sidecarSchemaPath(path);
+    if (sidecar) opts = { ...options, customSchema: loadSchemaFile(sidecar) };
+  }
+  return validateJsonlFile(path, opts);
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
+
+/** Expands folders into the import files they hold (recursively, sorted); files are kept as given. */
+export async function collectImportFiles(paths: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(p);
+      } else if (fileKind(p)) files.push(p);
+    }
+  };
+  for (const p of paths) {
+    let s;
+    try {
+      s = await stat(p);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (s.isDirectory()) await walk(p);
+    else files.push(p);
+  }
+  return { files, missing };
+}

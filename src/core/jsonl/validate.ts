@@ -1,0 +1,665 @@
+/**
+ * The JSONL validator: one pass, every problem, exact ranges. Fast path per line: JSON.parse,
+ * the compiled ajv validator and the Vertex rules on the parsed object; jsonc-parser positions
+ * are computed only for lines with findings.
+ */
+import { open } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import type { ValidateFunction } from 'ajv';
+import type { Diagnostic, Severity } from '../diagnostics';
+import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
+import type { ItemFacts } from '../items';
+import { createAjv, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
+import type { Detection, ValidationOptions, ValidationResult } from '../validate';
+import { truncate } from '../rules/values';
+import { detectJsonlFormat } from './detect';
+import { duplicateKeys, lineTree, spanAt, syntaxError } from './positions';
+import { ItemChecker, type Finding, type JsonPath } from './rules';
+
+type Obj = Record<string, unknown>;
+
+/** Lines longer than this are reported and skipped instead of being held in memory. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const SNIFF_LINES = 50;
+
+export interface JsonlFileOptions extends ValidationOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  maxLineBytes?: number;
+}
+
+export class UsageError extends Error {}
+
+/** Validates lines of one format; keeps no per-line state. */
+export class JsonlLineValidator {
+  private readonly checker: ItemChecker;
+  private readonly validate: ValidateFunction;
+  private readonly schema: JsonSchema;
+  private readonly findings: Finding[] = [];
+
+  constructor(
+    readonly format: JsonlFormatId | 'custom',
+    customSchema?: object,
+  ) {
+    if (format === 'custom') {
+      if (!customSchema) throw new UsageError('format "custom" needs a JSON Schema (--schema FILE)');
+      this.schema = customSchema as JsonSchema;
+      try {
+        this.validate = createAjv(false).compile(customSchema);
+      } catch (e) {
+        throw new UsageError(`the JSON Schema is invalid: ${(e as Error).message}`);
+      }
+    } else {
+      this.schema = FORMAT_SCHEMAS[format];
+      this.validate = formatValidator(format);
+    }
+    this.checker = new ItemChecker(format, this.schema);
+  }
+
+  /**
+   * Validates one line (without its line break). Returns false for blank lines (not an item).
+   * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object.
+   */
+  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void): boolean {
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      const { span, message } = syntaxError(text, (e as Error).message);
+      const pretty = /^\s*[{[]\s*$/.test(text) || /^\s*"[^"]*"\s*:/.test(text) || /^\s*[}\]],?\s*$/.test(text);
+      out.push({
+        line,
+        column: span.start + 1,
+        endLine: line,
+        endColumn: span.end + 1,
+        severity: 'error',
+        code: 'jsonl.syntax',
+        message: pretty
+          ? `Line is not a complete JSON object (${message}). JSON Lines needs each object on one line; it looks like pretty-printed JSON spread over several lines.`
+          : `Invalid JSON: ${message}. Each line must be one complete JSON object.`,
+      });
+      return true;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      out.push({
+        line,
+        column: 1,
+        endLine: line,
+        endColumn: text.length + 1,
+        severity: 'error',
+        code: 'jsonl.notObject',
+        message: `Each line must be a JSON object describing one data item; found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}.`,
+      });
+      return true;
+    }
+    const obj = value as Obj;
+    const findings = this.findings;
+    if (findings.length !== 0) findings.length = 0;
+    if (!this.validate(obj)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
+    let facts: ItemFacts | undefined;
+    if (onItem) facts = { line, anchor: { line, column: 1, endLine: line, endColumn: text.length + 1 }, hasMlUse: false, annotations: [] };
+    this.checker.check(obj, findings, facts);
+    const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : [];
+    if (findings.length > 0 || duplicates.length > 0) {
+      const tree = lineTree(text);
+      for (const f of findings) {
+        const span = spanAt(tree, text, f.path, f.target);
+        const severity: Severity = f.severity === 'error' && schemaNodeAt(this.schema, f.path)?.unverified ? 'warning' : f.severity;
+        const d: Diagnostic = { line, column: span.start + 1, endLine: line, endColumn: span.end + 1, severity, code: f.code, message: f.message };
+        if (f.fixes || f.data) d.data = { path: f.path, ...(f.fixes ? { fixes: f.fixes } : {}), ...f.data };
+        out.push(d);
+      }
+      for (const dup of duplicates) {
+        out.push({
+          line,
+          column: dup.span.start + 1,
+          endLine: line,
+          endColumn: dup.span.end + 1,
+          severity: 'warning',
+          code: 'jsonl.duplicateKey',
+          message: `Duplicate key "${truncate(dup.key, 40)}": parsers keep only one of the values (here the last). Remove one of them.`,
+          data: { path: dup.path },
+        });
+      }
+    }
+    if (facts && onItem) {
+      if (facts.mediaUri !== undefined) anchorOnUri(text, facts);
+      onItem(facts);
+    }
+    return true;
+  }
+
+  private mapSchemaErrors(obj: Obj, errors: AjvError[], out: Finding[]): void {
+    for (const e of errors) {
+      const path = pointerToPath(e.instancePath, obj);
+      switch (e.keyword) {
+        case 'additionalProperties': {
+          const key = (e.params as { additionalProperty: string }).additionalProperty;
+          out.push(this.checker.unknownKey(path, key, valueAt(obj, [...path, key])));
+          break;
+        }
+        case 'required': {
+          const key = (e.params as { missingProperty: string }).missingProperty;
+          const described = schemaNodeAt(this.schema, [...path, key])?.node.description;
+          out.push({
+            path,
+            target: 'object',
+            code: 'schema.required',
+            severity: 'error',
+            message: `Missing required key "${key}"${path.length ? ` in ${describePath(path)}` : ''}${typeof described === 'string' ? `: ${firstSentence(described)}` : '.'}`,
+            data: { missing: key },
+          });
+          break;
+        }
+        case 'type': {
+          const expected = String((e.params as { type: string | string[] }).type).replace(',', ' or ');
+          const actual = valueAt(obj, path);
+          out.push({
+            path,
+            target: 'value',
+            code: 'schema.type',
+            severity: 'error',
+            message: `${describePath(path)} must be ${article(expected)}, found ${typeName(actual)}.`,
+          });
+          break;
+        }
+        default:
+          out.push({ path, target: 'value', code: 'schema.invalid', severity: 'error', message: `${describePath(path)} ${e.message ?? 'is invalid'}.` });
+      }
+    }
+  }
+}
+
+/** Dataset findings anchor on the media URI when the line has one (found without a tree). */
+function anchorOnUri(text: string, facts: ItemFacts): void {
+  const quoted = JSON.stringify(facts.mediaUri);
+  const at = text.indexOf(quoted);
+  if (at >= 0) facts.anchor = { line: facts.line, column: at + 1, endLine: facts.line, endColumn: at + quoted.length + 1 };
+}
+
+/**
+ * Cheap pre-check for duplicate keys: every key in the text is a string followed by ":", so the
+ * count of `"` + optional spaces + `:` is at least the number of keys written. When it equals
+ * the number of keys JSON.parse kept, no key was dropped as a duplicate.
+ */
+function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
+  let written = 0;
+  let i = text.indexOf('":');
+  while (i >= 0) {
+    written++;
+    i = text.indexOf('":', i + 2);
+  }
+  const kept = countKeys(obj);
+  if (written === kept) return false;
+  // Spaces before the colon are rare; count them only when the quick count disagrees.
+  const loose = text.match(/"\s+:/g)?.length ?? 0;
+  return written + loose !== kept;
+}
+
+function countKeys(root: Obj): number {
+  return countKeysShallow(root, 0);
+}
+
+/** Recursive count for ordinary depths; the explicit stack below handles pathological nesting. */
+function countKeysShallow(v: Obj | unknown[], depth: number): number {
+  if (depth > 64) return countKeysDeep(v as Obj);
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'object' && x !== null) n += countKeysShallow(x as Obj, depth + 1);
+    }
+    return n;
+  }
+  for (const k in v) {
+    n++;
+    const x = (v as Obj)[k];
+    if (typeof x === 'object' && x !== null) n += countKeysShallow(x as Obj, depth + 1);
+  }
+  return n;
+}
+
+function countKeysDeep(root: Obj): number {
+  let n = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === 'object' && x !== null) stack.push(x);
+    } else {
+      for (const k in v) {
+        n++;
+        const x = (v as Obj)[k];
+        if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    }
+  }
+  return n;
+}
+
+function pointerToPath(pointer: string, obj: Obj): JsonPath {
+  if (!pointer) return [];
+  const path: JsonPath = [];
+  let cur: unknown = obj;
+  for (const raw of pointer.slice(1).split('/')) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      const i = Number(part);
+      path.push(i);
+      cur = cur[i];
+    } else {
+      path.push(part);
+      cur = cur && typeof cur === 'object' ? (cur as Obj)[part] : undefined;
+    }
+  }
+  return path;
+}
+
+function valueAt(obj: Obj, path: JsonPath): unknown {
+  let cur: unknown = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+export function describePath(path: JsonPath): string {
+  if (path.length === 0) return 'the item';
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
+  return `"${s}"`;
+}
+
+function firstSentence(s: string): string {
+  const m = /^.*?[.!?](\s|$)/.exec(s);
+  return (m ? m[0] : s).trim();
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(truncate(v, 30))}`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** Collects diagnostics with an optional cap; the cap adds one final info diagnostic. */
+class DiagnosticSink {
+  readonly list: Diagnostic[] = [];
+  dropped = 0;
+  constructor(private readonly max: number) {}
+  push(d: Diagnostic): void {
+    if (this.list.length < this.max) this.list.push(d);
+    else this.dropped++;
+  }
+  finish(): Diagnostic[] {
+    if (this.dropped > 0) {
+      this.list.push({
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 2,
+        severity: 'info',
+        code: 'report.truncated',
+        message: `${this.dropped} more problem(s) not shown (limit ${this.max}).`,
+      });
+    }
+    return this.list;
+  }
+}
+
+function resolveFormat(options: ValidationOptions, samples: () => Obj[]): Detection {
+  if (options.customSchema) return { confidence: 'explicit', format: 'custom', candidates: ['custom'], reason: 'a JSON Schema was given' };
+  if (options.format) {
+    if (!isJsonlFormatId(options.format) && options.format !== 'custom') {
+      throw new UsageError(`format "${options.format}" is not a JSONL import format (JSONL formats: ${Object.values(FORMATS).filter((f) => f.jsonl).map((f) => f.id).join(', ')})`);
+    }
+    return { confidence: 'explicit', format: options.format, candidates: [options.format], reason: 'chosen explicitly' };
+  }
+  return detectJsonlFormat(samples());
+}
+
+function sampleObjects(lines: Iterable<string>): Obj[] {
+  const out: Obj[] = [];
+  for (const l of lines) {
+    if (out.length >= SNIFF_LINES) break;
+    if (!l.trim()) continue;
+    try {
+      const v = JSON.parse(l);
+      if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Obj);
+    } catch {
+      // Unparseable lines say nothing about the format.
+    }
+  }
+  return out;
+}
+
+function detectionDiagnostic(detection: Detection): Diagnostic | undefined {
+  if (detection.confidence !== 'ambiguous') return undefined;
+  return {
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+    severity: 'warning',
+    code: 'format.ambiguous',
+    message: `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one explicitly (CLI --format, editor status bar).`,
+  };
+}
+
+function noFormat(detection: Detection, lines: number): ValidationResult {
+  return { format: undefined, detection, items: 0, lines, diagnostics: [] };
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** A whole JSON document spread over lines (pretty-printed) instead of JSON Lines. */
+function wholeDocumentDiagnostic(text: string, lineCount: number): Diagnostic | undefined {
+  const first = /^\s*(\S)/.exec(text);
+  if (!first || (first[1] !== '{' && first[1] !== '[') || lineCount < 2) return undefined;
+  const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
+  try {
+    JSON.parse(firstLine);
+    return undefined;
+  } catch {
+    // The first line alone is not JSON: see whether the whole file is.
+  }
+  try {
+    const doc = JSON.parse(text);
+    const arrayHint = Array.isArray(doc) ? ' It is a JSON array: write each element on its own line, without the brackets and commas.' : '';
+    return {
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: firstLine.length + 1,
+      severity: 'error',
+      code: 'jsonl.notJsonl',
+      message: `This file is one JSON document spread over ${lineCount} lines, not JSON Lines: each line must hold one complete JSON object.${arrayHint}`,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Feeds lines to a validator in order. Blank lines are reported only when an item follows them,
+ * so trailing newlines at the end of a file are not findings.
+ */
+class LineFeeder {
+  lineNo: number;
+  items = 0;
+  private pendingBlank = 0;
+  private readonly scratch: Diagnostic[] = [];
+
+  constructor(
+    private readonly validator: JsonlLineValidator,
+    private readonly sink: DiagnosticSink,
+    private readonly onItem: ((item: ItemFacts) => void) | undefined,
+    firstLine = 1,
+  ) {
+    this.lineNo = firstLine - 1;
+  }
+
+  line(text: string): void {
+    this.lineNo++;
+    const scratch = this.scratch;
+    if (scratch.length !== 0) scratch.length = 0;
+    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem)) {
+      this.items++;
+      for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);
+    } else this.pendingBlank++;
+    for (const d of scratch) this.sink.push(d);
+  }
+
+  /** A line that could not be decoded: counted as an item, reported by the caller. */
+  undecodable(): number {
+    this.lineNo++;
+    this.items++;
+    this.pendingBlank = 0;
+    return this.lineNo;
+  }
+}
+
+function emptyFile(format: FormatId | undefined, detection: Detection, lines: number): ValidationResult {
+  return {
+    format,
+    detection,
+    items: 0,
+    lines,
+    diagnostics: [
+      { line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'error', code: 'file.empty', message: 'The file has no data items: an import file needs one JSON object per line.' },
+    ],
+  };
+}
+
+/** Validates JSONL held in memory (an editor buffer). */
+export function validateJsonlText(text: string, options: ValidationOptions = {}): ValidationResult {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = splitLines(text);
+  const detection = resolveFormat(options, () => sampleObjects(lines));
+  if (text.trim().length === 0) return emptyFile(detection.format, detection, lines.length);
+  if (!detection.format) return noFormat(detection, lines.length);
+  const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity);
+  const whole = wholeDocumentDiagnostic(text, lines.length);
+  if (whole) {
+    sink.push(whole);
+    return { format: detection.format, detection, items: 0, lines: lines.length, diagnostics: sink.finish() };
+  }
+  const ambiguous = detectionDiagnostic(detection);
+  if (ambiguous) sink.push(ambiguous);
+  const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
+  const from = Math.max(1, options.fromLine ?? 1);
+  const feeder = new LineFeeder(validator, sink, options.onItem, from);
+  for (let i = from - 1; i < lines.length; i++) feeder.line(lines[i]);
+  return { format: detection.format, detection, items: feeder.items, lines: lines.length, diagnostics: sink.finish() };
+}
+
+function blankLine(line: number, out: { push(d: Diagnostic): void }): void {
+  out.push({
+    line,
+    column: 1,
+    endLine: line,
+    endColumn: 2,
+    severity: 'info',
+    code: 'jsonl.blankLine',
+    message: 'Blank line: it holds no data item. Remove it; some importers reject blank lines.',
+  });
+}
+
+/** Byte index of the first invalid UTF-8 sequence in `b` (b is known to be invalid). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n = 0;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) n = 2;
+    else if (c >= 0xf0 && c <= 0xf4) n = 3;
+    else return i;
+    if (i + n >= b.length + (n ? 0 : 1)) return i;
+    if (n > 0 && !isUtf8(b.subarray(i, i + n + 1))) return i;
+    i += n + 1;
+  }
+  return Math.max(0, b.length - 1);
+}
+
+function looksBinary(head: Buffer): boolean {
+  const sample = head.subarray(0, 8192);
+  if (sample.indexOf(0) < 0) return false;
+  let control = 0;
+  for (const c of sample) if (c < 9 || (c > 13 && c < 32)) control++;
+  return control / sample.length > 0.05 || !isUtf8(sample.subarray(0, sample.length - 4));
+}
+
+/**
+ * Validates a JSONL file by streaming it in constant memory (except pathological lines, which are
+ * capped at `maxLineBytes`). Throws UsageError for unreadable files.
+ */
+export async function validateJsonlFile(path: string, options: JsonlFileOptions = {}): Promise<ValidationResult> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new UsageError(`${path} is a directory`);
+    const total = stat.size;
+    const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const chunkSize = 1 << 20;
+    const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity);
+
+    // Sniff: the head of the file decides binary/BOM and (without --format) the format.
+    const head = Buffer.alloc(Math.min(total, 1 << 20));
+    await handle.read(head, 0, head.length, 0);
+    if (looksBinary(head)) {
+      sink.push({
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 2,
+        severity: 'error',
+        code: 'file.binary',
+        message: 'This is a binary file, not a JSON Lines import file (it contains NUL bytes and non-text data).',
+      });
+      return { format: options.format, detection: { confidence: 'none', candidates: [], reason: 'binary file' }, items: 0, lines: 0, diagnostics: sink.finish() };
+    }
+    let offset = 0;
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+      offset = 3;
+      sink.push({
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 2,
+        severity: 'warning',
+        code: 'encoding.bom',
+        message: 'The file starts with a UTF-8 byte order mark (BOM). Save it as UTF-8 without BOM; the first line may otherwise not parse.',
+      });
+    }
+    const headText = head.subarray(offset).toString('utf8');
+    const detection = resolveFormat(options, () => sampleObjects(headText.split('\n').slice(0, SNIFF_LINES)));
+    if (total <= head.length && headText.trim().length === 0) return emptyFile(detection.format, detection, splitLines(headText).length);
+    if (!detection.format) return noFormat(detection, 0);
+    if (total <= maxLine && /^\s*[{[]\s*$/.test(headText.slice(0, headText.indexOf('\n') + 1 || undefined))) {
+      const whole = Buffer.alloc(total - offset);
+      await handle.read(whole, 0, whole.length, offset);
+      const text = whole.toString('utf8');
+      const diag = wholeDocumentDiagnostic(text, splitLines(text).length);
+      if (diag) {
+        sink.push(diag);
+        return { format: detection.format, detection, items: 0, lines: splitLines(text).length, diagnostics: sink.finish() };
+      }
+    }
+    const ambiguous = detectionDiagnostic(detection);
+    if (ambiguous) sink.push(ambiguous);
+    const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
+
+    const feeder = new LineFeeder(validator, sink, options.onItem);
+    const onLine = (text: string) => feeder.line(text);
+    const onBytes = (bytes: Buffer) => {
+      if (isUtf8(bytes)) {
+        const text = bytes.toString('utf8');
+        let start = 0;
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+          const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+          onLine(text.slice(start, end));
+          start = nl + 1;
+        }
+        if (start < text.length) onLine(text.slice(start, text.endsWith('\r') ? -1 : undefined));
+        return;
+      }
+      let start = 0;
+      while (start < bytes.length) {
+        let nl = bytes.indexOf(10, start);
+        if (nl < 0) nl = bytes.length;
+        const lineBytes = bytes.subarray(start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl);
+        if (isUtf8(lineBytes)) onLine(lineBytes.toString('utf8'));
+        else {
+          const lineNo = feeder.undecodable();
+          const bad = firstInvalidUtf8(lineBytes);
+          const column = lineBytes.subarray(0, bad).toString('utf8').length + 1;
+          sink.push({
+            line: lineNo,
+            column,
+            endLine: lineNo,
+            endColumn: column + 1,
+            severity: 'error',
+            code: 'encoding.utf8',
+            message: `Invalid UTF-8 (byte 0x${lineBytes[bad].toString(16).padStart(2, '0')} at byte ${bad + 1} of the line). Import files must be UTF-8: re-save the file as UTF-8.`,
+          });
+        }
+        start = nl + 1;
+      }
+    };
+
+    let position = offset;
+    let carry: Buffer | undefined;
+    let skipping = false;
+    for (;;) {
+      if (options.signal?.aborted) throw new Error('Validation cancelled');
+      const chunk = Buffer.allocUnsafe(chunkSize);
+      const { bytesRead } = await handle.read(chunk, 0, chunkSize, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      let data = chunk.subarray(0, bytesRead);
+      if (skipping) {
+        const nl = data.indexOf(10);
+        if (nl < 0) continue;
+        skipping = false;
+        data = data.subarray(nl + 1);
+      }
+      if (carry) data = Buffer.concat([carry, data]);
+      carry = undefined;
+      const lastNl = data.lastIndexOf(10);
+      if (lastNl < 0) {
+        if (data.length > maxLine) {
+          const lineNo = feeder.undecodable();
+          sink.push({
+            line: lineNo,
+            column: 1,
+            endLine: lineNo,
+            endColumn: 2,
+            severity: 'error',
+            code: 'jsonl.lineTooLong',
+            message: `Line ${lineNo} is longer than ${Math.round(maxLine / 1048576)} MB and was skipped. A data item this large is not a valid import line; check for a missing line break.`,
+          });
+          skipping = true;
+        } else carry = Buffer.from(data);
+        options.onProgress?.(position, total);
+        continue;
+      }
+      onBytes(data.subarray(0, lastNl + 1));
+      if (lastNl + 1 < data.length) carry = Buffer.from(data.subarray(lastNl + 1));
+      options.onProgress?.(position, total);
+    }
+    if (carry && carry.length) onBytes(carry);
+    if (feeder.items === 0 && sink.list.every((d) => d.severity !== 'error')) return emptyFile(detection.format, detection, feeder.lineNo);
+    return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
+  } finally {
+    await handle.close();
+  }
+}
+
+export function isJsonlPath(path: string): boolean {
+  return /\.(jsonl|ndjson)$/i.test(path);
+}
+
+export type { FormatId };

@@ -1,0 +1,120 @@
+/**
+ * The JSON Schemas of the JSONL import formats (files under `schemas/`), compiled once with ajv
+ * in strict mode, and lookups of the schema node at a JSON path (for descriptions in hovers and
+ * for the `[unverified]` markers that turn findings into warnings, ruling 1).
+ */
+import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
+import type { JsonlFormatId } from './formats';
+import common from '../../schemas/common.schema.json';
+import imageSingle from '../../schemas/image-classification-single-label.schema.json';
+import imageMulti from '../../schemas/image-classification-multi-label.schema.json';
+import imageBox from '../../schemas/image-bounding-box.schema.json';
+import imageSeg from '../../schemas/image-segmentation.schema.json';
+import textSingle from '../../schemas/text-classification-single-label.schema.json';
+import textMulti from '../../schemas/text-classification-multi-label.schema.json';
+import textExtraction from '../../schemas/text-extraction.schema.json';
+import textSentiment from '../../schemas/text-sentiment.schema.json';
+import videoClassification from '../../schemas/video-classification.schema.json';
+import videoAction from '../../schemas/video-action-recognition.schema.json';
+import videoTracking from '../../schemas/video-object-tracking.schema.json';
+
+export type JsonSchema = { [key: string]: unknown };
+
+export const FORMAT_SCHEMAS: Readonly<Record<JsonlFormatId, JsonSchema>> = {
+  'image-classification-single-label': imageSingle,
+  'image-classification-multi-label': imageMulti,
+  'image-bounding-box': imageBox,
+  'image-segmentation': imageSeg,
+  'text-classification-single-label': textSingle,
+  'text-classification-multi-label': textMulti,
+  'text-extraction': textExtraction,
+  'text-sentiment': textSentiment,
+  'video-classification': videoClassification,
+  'video-action-recognition': videoAction,
+  'video-object-tracking': videoTracking,
+};
+
+export const COMMON_SCHEMA: JsonSchema = common;
+
+/** A fresh ajv instance in strict mode with the project's annotation keyword registered. */
+export function createAjv(strict: boolean | 'log' = true): Ajv {
+  const ajv = new Ajv({ strict, allErrors: true, allowUnionTypes: true, validateSchema: true });
+  ajv.addKeyword({ keyword: 'importSchemaUri', schemaType: 'string' });
+  return ajv;
+}
+
+let shared: Ajv | undefined;
+const compiled = new Map<JsonlFormatId, ValidateFunction>();
+
+export function formatValidator(format: JsonlFormatId): ValidateFunction {
+  let fn = compiled.get(format);
+  if (!fn) {
+    if (!shared) {
+      shared = createAjv(true);
+      shared.addSchema(common);
+    }
+    fn = shared.compile(FORMAT_SCHEMAS[format]);
+    compiled.set(format, fn);
+  }
+  return fn;
+}
+
+export type AjvError = ErrorObject;
+
+function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
+  let current = node;
+  for (let i = 0; i < 8 && typeof current.$ref === 'string'; i++) {
+    const ref = current.$ref as string;
+    const [file, pointer = ''] = ref.split('#');
+    const doc = file === 'common.schema.json' ? COMMON_SCHEMA : file === '' ? root : undefined;
+    if (!doc) return current;
+    let target: unknown = doc;
+    for (const part of pointer.split('/').filter(Boolean)) target = (target as JsonSchema | undefined)?.[part];
+    if (!target || typeof target !== 'object') return current;
+    root = doc;
+    current = target as JsonSchema;
+  }
+  return current;
+}
+
+export interface SchemaNodeInfo {
+  node: JsonSchema;
+  /** `$comment`s met on the way from the root (outermost first). */
+  comments: string[];
+  /** True when a `$comment` on the way marks the part `[unverified]` or `[sample]`. */
+  unverified: boolean;
+}
+
+/**
+ * The schema node describing the value at `path` (keys and array indexes), following
+ * `properties`, `additionalProperties`, `items` and `$ref`. Undefined when the path leaves the schema.
+ */
+export function schemaNodeAt(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
+  let node = resolveRef(schema, schema);
+  const comments: string[] = [];
+  const note = (n: JsonSchema) => {
+    if (typeof n.$comment === 'string') comments.push(n.$comment);
+  };
+  note(node);
+  for (const part of path) {
+    let next: unknown;
+    if (typeof part === 'number') {
+      next = node.items;
+    } else {
+      const props = node.properties as Record<string, JsonSchema> | undefined;
+      next = props && Object.prototype.hasOwnProperty.call(props, part) ? props[part] : node.additionalProperties;
+    }
+    if (!next || typeof next !== 'object') return undefined;
+    note(next as JsonSchema);
+    node = resolveRef(schema, next as JsonSchema);
+    note(node);
+  }
+  return { node, comments, unverified: comments.some((c) => /^\[(unverified|sample)\]/.test(c)) };
+}
+
+/** Property names the schema allows at `path` (for suggestions and completion). */
+export function allowedKeys(schema: JsonSchema, path: readonly (string | number)[]): string[] {
+  const info = schemaNodeAt(schema, path);
+  const props = info?.node.properties as Record<string, unknown> | undefined;
+  return props ? Object.keys(props) : [];
+}
