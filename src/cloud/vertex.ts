@@ -9,7 +9,7 @@ import type { CreateDatasetRequest, ImportDataRequest } from '../core/cloud/requ
 import { datasetDataType, fromProtoValue, locationParent } from '../core/cloud/requests';
 import type { DataType } from '../core/formats';
 import type { PartialFailure } from '../core/cloud/partialFailures';
-import { grpcCodeOf } from '../core/cloud/errors';
+import { describeCloudError, grpcCodeOf } from '../core/cloud/errors';
 
 export interface SavedQuerySummary {
   name: string;
@@ -117,8 +117,9 @@ export class VertexDatasets {
       try {
         return await fn();
       } catch (e) {
-        const code = grpcCodeOf(e, 'vertex');
-        if ((code !== 14 && code !== 4) || attempt >= this.retry.attempts || signal?.aborted) throw e;
+        const code = grpcCodeOf(e, 'vertex') ?? 0;
+        // Missing credentials also surface as UNAVAILABLE ("Getting metadata from plugin failed"): not transient.
+        if (describeCloudError(e, { service: 'vertex' }).kind !== 'unavailable' || attempt >= this.retry.attempts || signal?.aborted) throw e;
         const wait = Math.min(this.retry.maxDelayMs, delay) * (0.8 + Math.random() * 0.4);
         this.retries.push({ method, code, delayMs: Math.round(wait) });
         await sleep(wait, signal);

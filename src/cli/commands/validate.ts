@@ -5,10 +5,11 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
-import { collectImportFiles, loadSchemaFile, validateFile } from '../../core/files';
-import { UsageError } from '../../core/jsonl/validate';
+import { loadSchemaFile } from '../../core/files';
+import type { ValidationOptions } from '../../core/validate';
+import { runDataset } from '../dataset';
 import type { CliIo } from '../io';
-import { displayPath, jsonReport, sarifReport, textReport, type FileReport, type OutputKind } from '../output/report';
+import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
 import { VERSION } from '../version';
 
 export const HELP = `Usage: vertex-datasets validate [options] FILE|FOLDER...
@@ -23,7 +24,21 @@ Options:
   --schema FILE        validate against your JSON Schema (custom datasets)
   --output KIND        text (default), json or sarif
   --max-problems N     stop listing problems after N per file
+  --strict             dataset findings that only block training (too few items per label,
+                       imbalance, split coverage) are errors instead of warnings
+  --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
+                       segment-within-video checks; FILE.media.json|csv beside a file is read too
+  --no-dataset-checks  line checks only (no dataset-level checks)
+  Tabular CSV (implies --format tabular; several CSV files form one source with one header):
+  --target NAME        target column: no nulls; classification 2-500 distinct values
+  --objective KIND     classification, regression or forecasting
+  --weight NAME        weight column: numbers from 0 to 10,000
+  --split-column NAME  predefined split column (default: ml_use when present)
+  --time-column NAME   forecasting time column
+  --series-column NAME forecasting time series identifier column
   -h, --help           show this help
+
+All files given together form one dataset per format: counts, duplicates and splits span them.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.
 `;
@@ -39,6 +54,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         schema: { type: 'string' },
         output: { type: 'string', default: 'text' },
         'max-problems': { type: 'string' },
+        strict: { type: 'boolean' },
+        media: { type: 'string', multiple: true },
+        'no-dataset-checks': { type: 'boolean' },
+        target: { type: 'string' },
+        objective: { type: 'string' },
+        weight: { type: 'string' },
+        'split-column': { type: 'string' },
+        'time-column': { type: 'string' },
+        'series-column': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -65,6 +89,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     maxDiagnostics = Number(values['max-problems']);
     if (!Number.isInteger(maxDiagnostics) || maxDiagnostics < 1) return fail('--max-problems must be a positive whole number');
   }
+  const objective = values.objective;
+  if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
+    return fail(`--objective must be classification, regression or forecasting, not "${objective}"`);
+  }
+  const tabular: ValidationOptions = {};
+  if (values.target !== undefined) tabular.target = values.target;
+  if (objective !== undefined) tabular.objective = objective as ValidationOptions['objective'];
+  if (values.weight !== undefined) tabular.weight = values.weight;
+  if (values['split-column'] !== undefined) tabular.splitColumn = values['split-column'];
+  if (values['time-column'] !== undefined) tabular.timeColumn = values['time-column'];
+  if (values['series-column'] !== undefined) tabular.seriesColumn = values['series-column'];
+  const isTabular = values.format === 'tabular' || Object.keys(tabular).length > 0;
+  if (isTabular && values.format && values.format !== 'tabular') return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  if (isTabular && values.schema) return fail('--schema is for JSONL custom datasets; tabular options need CSV files');
   let customSchema: object | undefined;
   try {
     if (values.schema) customSchema = loadSchemaFile(resolve(io.cwd, values.schema));
@@ -72,23 +110,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return fail((e as Error).message);
   }
 
-  const { files, missing } = await collectImportFiles(positionals.map((p) => resolve(io.cwd, p)));
-  const problems = missing.map((m) => `${displayPath(m, io.cwd)}: no such file or folder`);
-  if (files.length === 0 && missing.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
-  const reports: FileReport[] = [];
-  for (const path of files) {
-    try {
-      const result = await validateFile(path, { format: values.format as never, customSchema, maxDiagnostics });
-      if (!result.format && result.diagnostics.length === 0) {
-        problems.push(`${displayPath(path, io.cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
-        continue;
-      }
-      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
-    } catch (e) {
-      if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, io.cwd) + e.message.slice(path.length) : `${displayPath(path, io.cwd)}: ${e.message}`);
-      else throw e;
-    }
-  }
+  const { reports, problems } = await runDataset(
+    positionals,
+    {
+      format: (isTabular ? 'tabular' : values.format) as never,
+      tabular: isTabular ? tabular : undefined,
+      customSchema,
+      maxDiagnostics,
+      strict: values.strict,
+      mediaFiles: values.media,
+      datasetChecks: !values['no-dataset-checks'],
+    },
+    io.cwd,
+  );
+  if (reports.length === 0 && problems.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
   if (output === 'json') io.out(jsonReport(reports, io.cwd));
   else if (output === 'sarif') io.out(sarifReport(reports, io.cwd, VERSION));
   else if (reports.length) io.out(textReport(reports, io.cwd));

@@ -13,6 +13,7 @@ import {
   type JsonlFormatId,
   type MlUse,
 } from '../formats';
+import { boxProblems, instanceIdProblem, sentimentProblems, timeOrderProblem } from '../rules/annotations';
 import type { AnnotationFacts, ItemFacts } from '../items';
 import {
   checkMlUse,
@@ -396,38 +397,17 @@ export class ItemChecker {
     const yMin = this.num(a, 'yMin', path, out, 'yMin');
     const xMax = this.num(a, 'xMax', path, out, 'xMax');
     const yMax = this.num(a, 'yMax', path, out, 'yMax');
-    const coords: [string, number | undefined][] = [['xMin', xMin], ['yMin', yMin], ['xMax', xMax], ['yMax', yMax]];
-    const outside = coords.filter(([, v]) => v !== undefined && (v < 0 || v > 1));
-    if (outside.length) {
-      const pixels = coords.every(([, v]) => v !== undefined && v >= 0 && Number.isInteger(v)) && coords.some(([, v]) => (v as number) > 1);
-      for (const [key, v] of outside) {
-        out.push({
-          path: [...path, key],
-          target: 'value',
-          code: 'box.outOfRange',
-          severity: 'error',
-          message: pixels
-            ? `${key} = ${v} looks like a pixel coordinate. Vertex expects coordinates relative to the image size, from 0 to 1: divide x by the image width and y by its height.`
-            : `${key} = ${v} is outside 0..1. Box coordinates are relative to the image size, origin at the top-left.`,
-          data: pixels ? { pixels: true } : undefined,
-        });
-      }
-    }
-    for (const [lo, hi, loV, hiV] of [['xMin', 'xMax', xMin, xMax], ['yMin', 'yMax', yMin, yMax]] as const) {
-      if (loV === undefined || hiV === undefined) continue;
-      if (loV > hiV) {
-        out.push({
-          path: [...path, lo],
-          target: 'value',
-          code: 'box.minMax',
-          severity: 'error',
-          message: `${lo} (${loV}) is greater than ${hi} (${hiV}); the values look swapped.`,
-          fixes: [{ path: [...path, lo], value: hiV }, { path: [...path, hi], value: loV }],
-          data: { swapped: true },
-        });
-      } else if (loV === hiV) {
-        out.push({ path: [...path, lo], target: 'value', code: 'box.minMax', severity: 'error', message: `${lo} equals ${hi} (${loV}): the box has no ${lo[0] === 'x' ? 'width' : 'height'}.` });
-      }
+    const box = { xMin, yMin, xMax, yMax };
+    for (const { key, problem, swap } of boxProblems(box)) {
+      out.push({
+        path: [...path, key],
+        target: 'value',
+        code: problem.code,
+        severity: problem.severity,
+        message: problem.message,
+        fixes: swap ? [{ path: [...path, swap[0]], value: box[swap[1]] }, { path: [...path, swap[1]], value: box[swap[0]] }] : undefined,
+        data: problem.data,
+      });
     }
     if (xMin === undefined || yMin === undefined || xMax === undefined || yMax === undefined) return undefined;
     return { xMin, yMin, xMax, yMax };
@@ -518,17 +498,8 @@ export class ItemChecker {
     this.checkAnnotationLabels(a, path, out);
     const s = this.num(a, 'sentiment', path, out, 'sentiment', true);
     const max = this.num(a, 'sentimentMax', path, out, 'sentimentMax', true);
-    if (max !== undefined && (max < 1 || max > 10)) {
-      out.push({ path: [...path, 'sentimentMax'], target: 'value', code: 'sentiment.range', severity: 'error', message: `sentimentMax must be from 1 to 10, found ${max}.` });
-    }
-    if (s !== undefined && (s < 0 || (max !== undefined && s > max))) {
-      out.push({
-        path: [...path, 'sentiment'],
-        target: 'value',
-        code: 'sentiment.range',
-        severity: 'error',
-        message: `sentiment must be from 0 to sentimentMax${max !== undefined ? ` (${max})` : ''}, found ${s}.`,
-      });
+    for (const { key, problem } of sentimentProblems(s, max)) {
+      out.push({ path: [...path, key], target: 'value', code: problem.code, severity: problem.severity, message: problem.message });
     }
     if (annotations && s !== undefined && max !== undefined) annotations.push({ kind: 'sentiment', sentiment: s, sentimentMax: max });
   }
@@ -556,16 +527,9 @@ export class ItemChecker {
     const segment = (a: Obj, path: JsonPath, withLabel: boolean) => {
       const start = this.time(a, 'startTime', path, out, false) ?? (a.startTime === undefined ? 0 : undefined);
       const end = this.time(a, 'endTime', path, out, true) ?? (a.endTime === undefined ? Infinity : undefined);
-      if (start !== undefined && end !== undefined && (start > end || (!keyFramesAllowed && start === end))) {
-        out.push({
-          path: [...path, 'endTime'],
-          target: a.endTime === undefined ? 'object' : 'value',
-          code: 'time.order',
-          severity: 'error',
-          message: keyFramesAllowed
-            ? `endTime must not be before startTime (${start}s); equal times mark a key frame.`
-            : `endTime must be after startTime (${start}s).`,
-        });
+      const order = start !== undefined && end !== undefined ? timeOrderProblem(start, end, keyFramesAllowed) : undefined;
+      if (order) {
+        out.push({ path: [...path, 'endTime'], target: a.endTime === undefined ? 'object' : 'value', code: order.code, severity: order.severity, message: order.message });
       }
       if (withLabel) {
         this.checkLabel(a, path, out);
@@ -597,14 +561,9 @@ export class ItemChecker {
       const id = a.instanceId;
       if (id !== undefined) {
         const n = numberish(id);
-        if (n === undefined || !Number.isInteger(n) || (n < 1 && n !== -1)) {
-          out.push({
-            path: [...path, 'instanceId'],
-            target: 'value',
-            code: 'tracking.instanceId',
-            severity: 'error',
-            message: `instanceId must be a positive whole number identifying the object across frames ("-1" for none), found ${JSON.stringify(id)}.`,
-          });
+        const problem = instanceIdProblem(n, JSON.stringify(id));
+        if (problem) {
+          out.push({ path: [...path, 'instanceId'], target: 'value', code: problem.code, severity: problem.severity, message: problem.message });
         } else instanceId = String(n);
       }
       if (annotations && box && time !== undefined && typeof a.displayName === 'string') {

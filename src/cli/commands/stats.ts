@@ -1,0 +1,145 @@
+/**
+ * `vertex-datasets stats [--format ID | --schema FILE] [--media FILE] [--output text|json] FILE|FOLDER...`
+ * Dataset statistics from the same streaming pass as validation. Exit 0 when statistics were
+ * printed (whatever the data's problems), 2 for usage or I/O problems.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { countSeverities } from '../../core/diagnostics';
+import type { DatasetStats, Histogram } from '../../core/dataset';
+import { loadSchemaFile } from '../../core/files';
+import { FORMAT_IDS, formatInfo, isFormatId } from '../../core/formats';
+import { runDataset, type DatasetGroup } from '../dataset';
+import type { CliIo } from '../io';
+import { displayPath, type FileReport } from '../output/report';
+
+export const HELP = `Usage: vertex-datasets stats [options] FILE|FOLDER...
+
+Prints dataset statistics: items, annotations, labels with counts, the split x label table,
+imbalance, box size and boxes-per-image distributions, text lengths and video segment durations.
+All files given together form one dataset per import format.
+
+Options:
+  --format ID      import format (default: detected from the content)
+  --schema FILE    your JSON Schema (custom datasets)
+  --media FILE     image sizes / video durations (JSON or CSV); FILE.media.json|csv beside a file is read too
+  --output KIND    text (default) or json (shape documented in the README, "Dataset statistics")
+  -h, --help       show this help
+
+Exit status: 0 statistics printed, 2 usage or I/O problem.
+`;
+
+export interface StatsReport {
+  datasets: (DatasetStats & { problems: { errors: number; warnings: number; infos: number } })[];
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        schema: { type: 'string' },
+        media: { type: 'string', multiple: true },
+        output: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    io.err(`vertex-datasets stats: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const fail = (reason: string) => {
+    io.err(`vertex-datasets stats: ${reason}\n`);
+    return 2;
+  };
+  if (positionals.length === 0) return fail('no files given (try --help)');
+  const output = values.output;
+  if (output !== 'text' && output !== 'json') return fail(`--output must be text or json, not "${output}"`);
+  if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
+  if (values.format && values.schema) return fail('give --format or --schema, not both');
+  let customSchema: object | undefined;
+  try {
+    if (values.schema) customSchema = loadSchemaFile(resolve(io.cwd, values.schema));
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const result = await runDataset(positionals, { format: values.format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000 }, io.cwd);
+  for (const p of result.problems) io.err(`vertex-datasets stats: ${p}\n`);
+  if (result.datasets.length === 0) {
+    if (result.problems.length === 0) io.err(`vertex-datasets stats: no items found in ${positionals.join(', ')}\n`);
+    return 2;
+  }
+  const report = statsReport(result.datasets, result.reports, io.cwd);
+  io.out(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : statsText(report));
+  return result.problems.length ? 2 : 0;
+}
+
+export function statsReport(datasets: readonly DatasetGroup[], reports: readonly FileReport[], cwd: string): StatsReport {
+  return {
+    datasets: datasets.map((d) => {
+      const files = new Set(d.files);
+      const problems = countSeverities(reports.filter((r) => files.has(r.path)).flatMap((r) => r.diagnostics));
+      return { ...d.result.stats, files: d.result.stats.files.filter((f) => files.has(f)).map((f) => displayPath(f, cwd)), problems };
+    }),
+  };
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '-');
+const num = (v: number | null) => (v === null ? '-' : Number.isInteger(v) ? n(v) : String(Math.round(v * 1000) / 1000));
+
+function table(rows: string[][], indent = '  '): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => indent + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+}
+
+function histogram(title: string, h: Histogram): string[] {
+  const out = [`  ${title}: ${n(h.count)} (min ${num(h.min)}, mean ${num(h.mean)}, max ${num(h.max)})`];
+  if (h.count === 0) return out;
+  const peak = Math.max(...h.buckets.map((b) => b.count));
+  const rows = h.buckets.filter((b) => b.count > 0).map((b) => [`[${num(b.from)}, ${b.to === null ? '∞' : num(b.to)})`, n(b.count)]);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return out.concat(rows.map(([range, count]) => `    ${range.padEnd(w0)}  ${count.padStart(w1)}  ${'█'.repeat(Math.max(1, Math.round((20 * Number(count.replace(/,/g, ''))) / peak)))}`));
+}
+
+export function statsText(report: StatsReport): string {
+  const out: string[] = [];
+  for (const s of report.datasets) {
+    out.push(`${formatInfo(s.format).title} (${s.format}): ${s.files.join(', ')}`);
+    out.push(`  items ${n(s.items)} (${n(s.labeledItems)} labeled) from ${n(s.rows)} ${s.rows === 1 ? 'line' : 'lines'}; annotations ${n(s.annotations)}; labels ${n(s.labels.length)}`);
+    out.push(`  imbalance (most/least frequent label): ${s.imbalanceRatio === null ? '-' : `${num(s.imbalanceRatio)}×`}; duplicates: ${n(s.duplicates.repeats)} repeated, ${n(s.duplicates.conflicts)} conflicting`);
+    const sp = s.splits;
+    out.push(
+      `  splits: training ${n(sp.training)} (${pct(sp.training, s.items)}), validation ${n(sp.validation)} (${pct(sp.validation, s.items)}), test ${n(sp.test)} (${pct(sp.test, s.items)}), unassigned ${n(sp.unassigned)} (${pct(sp.unassigned, s.items)})`,
+    );
+    if (s.labels.length) {
+      const shown = s.labels.slice(0, 50);
+      out.push(
+        ...table([
+          ['label', 'items', 'annotations', 'training', 'validation', 'test', 'unassigned'],
+          ...shown.map((l) => [l.name, n(l.items), n(l.annotations), n(l.splits.training), n(l.splits.validation), n(l.splits.test), n(l.splits.unassigned)]),
+        ]),
+      );
+      if (s.labels.length > shown.length) out.push(`  … ${n(s.labels.length - shown.length)} more labels (--output json lists all)`);
+    }
+    if (s.boxes) {
+      out.push(`  bounding boxes: ${n(s.boxes.count)}`);
+      out.push(...histogram('boxes per image', s.boxes.perImage), ...histogram('box width (fraction of image)', s.boxes.width), ...histogram('box height (fraction of image)', s.boxes.height));
+    }
+    if (s.textLength) out.push(...histogram('text length (characters)', s.textLength));
+    if (s.videoSegments) out.push(...histogram('segment duration (s)', s.videoSegments.duration));
+    if (s.tracking) out.push(`  tracking: ${n(s.tracking.boxes)} boxes on ${n(s.tracking.frames)} frames, ${n(s.tracking.instances)} instances`);
+    if (s.sentimentMax) out.push(`  sentimentMax: ${s.sentimentMax.map((m) => `${m.value} (${n(m.items)} items)`).join(', ')}`);
+    out.push(`  problems: ${n(s.problems.errors)} errors, ${n(s.problems.warnings)} warnings (run \`vertex-datasets validate\` for the list)`, '');
+  }
+  return out.join('\n');
+}

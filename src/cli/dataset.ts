@@ -1,0 +1,181 @@
+/**
+ * Validation of a whole dataset for the CLI: every file given (or found in a folder) is validated
+ * line by line, and in the same streaming pass its item facts feed one dataset accumulator per
+ * import format, so several files of one format are checked and counted as one dataset.
+ */
+import { open, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Diagnostic } from '../core/diagnostics';
+import { DatasetAccumulator, mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type DatasetResult, type MediaTable } from '../core/dataset';
+import { severityOf } from '../core/dataset/codes';
+import { collectImportFiles, fileKind, sidecarSchemaPath, validateFile } from '../core/files';
+import type { FormatId } from '../core/formats';
+import { detectJsonlFormat } from '../core/jsonl/detect';
+import { UsageError } from '../core/jsonl/validate';
+import { validateTabularFiles } from '../core/csv/validate';
+import type { ValidationOptions } from '../core/validate';
+import type { ItemFacts } from '../core/items';
+import { displayPath, type FileReport } from './output/report';
+
+export interface DatasetRunOptions {
+  format?: FormatId;
+  customSchema?: object;
+  maxDiagnostics?: number;
+  /** Training-only dataset findings become errors. */
+  strict?: boolean;
+  /** Explicit media sidecars (image sizes, video durations); `<file>.media.json|csv` are found automatically. */
+  mediaFiles?: string[];
+  /** False: line checks only. */
+  datasetChecks?: boolean;
+  /** Tabular options (target, objective, weight and split/time/series columns): the files are one tabular source. */
+  tabular?: ValidationOptions;
+}
+
+export interface DatasetGroup {
+  format: FormatId;
+  files: string[];
+  result: DatasetResult;
+}
+
+export interface DatasetRun {
+  reports: FileReport[];
+  /** Usage and I/O problems (exit 2), one line each. */
+  problems: string[];
+  datasets: DatasetGroup[];
+}
+
+const SIDECAR_RE = /\.media\.(json|csv)$/i;
+const SNIFF_BYTES = 1 << 20;
+const SNIFF_LINES = 50;
+
+/** The format the JSONL validator will detect, decided from the same head of the file; undefined when not certain. */
+async function sniffJsonlFormat(path: string): Promise<FormatId | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+    const text = head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const samples: Record<string, unknown>[] = [];
+    for (const line of text.split('\n')) {
+      if (samples.length >= SNIFF_LINES) break;
+      if (!line.trim()) continue;
+      try {
+        const v: unknown = JSON.parse(line);
+        if (v && typeof v === 'object' && !Array.isArray(v)) samples.push(v as Record<string, unknown>);
+      } catch {
+        // Unparseable lines say nothing about the format.
+      }
+    }
+    const detection = detectJsonlFormat(samples);
+    return detection.confidence === 'certain' ? detection.format : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function loadSidecar(path: string, reports: FileReport[]): Promise<MediaTable> {
+  const text = await readFile(path, 'utf8');
+  const { media, problems } = parseMediaSidecar(text, path);
+  if (problems.length) {
+    const severity = severityOf('sidecar.invalid', false);
+    reports.push({
+      path,
+      items: media.size,
+      diagnostics: problems.map((p) => ({ line: p.line, column: 1, endLine: p.line, endColumn: 2, severity, code: 'sidecar.invalid', message: p.message })),
+    });
+  }
+  return media;
+}
+
+export async function runDataset(paths: readonly string[], options: DatasetRunOptions, cwd: string): Promise<DatasetRun> {
+  const checks = options.datasetChecks !== false;
+  const collected = await collectImportFiles(paths.map((p) => resolve(cwd, p)));
+  const files = collected.files.filter((f) => !SIDECAR_RE.test(f));
+  const problems = collected.missing.map((m) => `${displayPath(m, cwd)}: no such file or folder`);
+  const reports: FileReport[] = [];
+  const sidecarReports: FileReport[] = [];
+
+  let media: MediaTable | undefined;
+  if (checks) {
+    const tables: MediaTable[] = [];
+    const sidecars = [...files.flatMap((f) => SIDECAR_SUFFIXES.map((s) => f + s)), ...(options.mediaFiles ?? []).map((m) => resolve(cwd, m))];
+    const explicit = new Set((options.mediaFiles ?? []).map((m) => resolve(cwd, m)));
+    for (const s of sidecars) {
+      try {
+        tables.push(await loadSidecar(s, sidecarReports));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (explicit.has(s)) problems.push(`${displayPath(s, cwd)}: cannot read media sidecar (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+      }
+    }
+    if (tables.length) media = mergeMedia(tables);
+  }
+
+  const accumulators = new Map<FormatId, { acc: DatasetAccumulator; files: string[] }>();
+  const accumulatorFor = (format: FormatId) => {
+    let entry = accumulators.get(format);
+    if (!entry) accumulators.set(format, (entry = { acc: new DatasetAccumulator(format, { strict: options.strict, media, describePath: (p) => displayPath(p, cwd) }), files: [] }));
+    return entry;
+  };
+
+  const usage = (path: string, e: unknown) => {
+    if (!(e instanceof UsageError)) throw e;
+    problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
+  };
+  const tabularCsv = options.tabular ? files.filter((f) => fileKind(f) === 'csv') : [];
+  if (tabularCsv.length > 1) {
+    // The CSV files of one tabular source share a header, a profile and the dataset-wide checks.
+    try {
+      const { files: results } = await validateTabularFiles(tabularCsv, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
+      for (const { path, result } of results) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+    } catch (e) {
+      usage(tabularCsv[0], e);
+    }
+  }
+
+  for (const path of files) {
+    if (tabularCsv.length > 1 && tabularCsv.includes(path)) continue;
+    try {
+      let route: FormatId | undefined = options.customSchema ? 'custom' : options.format;
+      if (!route && fileKind(path) === 'jsonl') route = sidecarSchemaPath(path) ? 'custom' : await sniffJsonlFormat(path);
+      const entry = checks && route ? accumulatorFor(route) : undefined;
+      const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
+      entry?.acc.addFile(path);
+      const result = await validateFile(path, { ...options.tabular, format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem });
+      if (!result.format && result.diagnostics.length === 0) {
+        problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
+        continue;
+      }
+      if (checks && !entry && result.format) {
+        // The format was only known after reading the file: a second pass feeds the dataset checks.
+        const late = accumulatorFor(result.format);
+        late.acc.addFile(path);
+        late.files.push(path);
+        await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
+      } else entry?.files.push(path);
+      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+    } catch (e) {
+      usage(path, e);
+    }
+  }
+
+  const datasets: DatasetGroup[] = [];
+  const byPath = new Map(reports.map((r) => [r.path, r]));
+  for (const [format, { acc, files: groupFiles }] of accumulators) {
+    if (groupFiles.length === 0) continue;
+    const result = acc.finish();
+    datasets.push({ format, files: groupFiles, result });
+    for (const d of result.diagnostics) {
+      const report = d.path !== undefined ? byPath.get(d.path) : undefined;
+      if (!report) continue;
+      const { path: _omit, ...diagnostic } = d;
+      void _omit;
+      report.diagnostics.push(diagnostic as Diagnostic);
+    }
+  }
+  reports.push(...sidecarReports);
+  return { reports, problems, datasets };
+}

@@ -1,0 +1,951 @@
+/**
+ * Dataset-level checks and statistics, computed in the same streaming pass as validation: the
+ * validators hand every item's normalized facts to `add`, and `finish` returns the findings and the
+ * statistics. Memory grows with distinct media URIs (a few typed-array slots each) and distinct
+ * labels, not with file size; video segment and tracking checks keep per-annotation records, which
+ * Vertex bounds (≤1,000,000 boxes per dataset).
+ */
+import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
+import { compareDiagnostics } from '../diagnostics';
+import { formatInfo, type FormatId, type MlUse } from '../formats';
+import type { AnnotationFacts, ItemFacts } from '../items';
+import { annotationLabels } from '../items';
+import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
+import { DATASET_LIMITS, type DatasetLimits } from './limits';
+import type { MediaTable } from './media';
+import {
+  BOX_AREA_EDGES,
+  BOX_SIZE_EDGES,
+  BOXES_PER_IMAGE_EDGES,
+  emptySplits,
+  HistogramBuilder,
+  SEGMENT_SECONDS_EDGES,
+  SPLITS,
+  TEXT_LENGTH_EDGES,
+  type DatasetStats,
+  type LabelStats,
+  type SplitCounts,
+} from './stats';
+
+export interface DatasetOptions {
+  /** Turn findings that only block training (minimums, imbalance, split coverage) into errors. */
+  strict?: boolean;
+  /** Image sizes and video durations by media URI (see `parseMediaSidecar`). */
+  media?: MediaTable;
+  /** Related locations listed per finding (default 20); the message gives the full count. */
+  maxRelated?: number;
+  /** Findings kept per code (default 1,000); a `dataset.truncated` info says how many were left out. */
+  maxPerCode?: number;
+  /**
+   * Whether items come from CSV, where several rows of one media URI are one item (one box or one
+   * label per row). Default: decided per file by a `.csv` extension.
+   */
+  csv?: boolean;
+  /** How file paths read in messages (e.g. relative to the working folder); default as given. */
+  describePath?: (path: string) => string;
+}
+
+/** A dataset finding; `path` is the file it sits in (absent when items were added without a file). */
+export interface DatasetDiagnostic extends Diagnostic {
+  path?: string;
+}
+
+export interface DatasetResult {
+  diagnostics: DatasetDiagnostic[];
+  stats: DatasetStats;
+}
+
+interface Loc extends Range {
+  file: number;
+}
+
+interface LabelState {
+  id: number;
+  name: string;
+  items: number;
+  annotations: number;
+  splits: SplitCounts;
+  first: Loc;
+  related: Loc[];
+  /** Further lines using the label beyond `related`. */
+  more: number;
+  lastFile: number;
+  lastLine: number;
+}
+
+interface Segment {
+  label: number;
+  start: number;
+  end: number;
+  loc: Loc;
+}
+
+interface TrackState {
+  instances: Map<string, { label: number; loc: Loc }>;
+  frames: Set<number>;
+  seen: Set<string>;
+}
+
+const NO_SPLIT = 0;
+const SPLIT_CODE: Record<MlUse, number> = { training: 1, validation: 2, test: 3 };
+const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
+const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
+const FRACTION_TOLERANCE = 0.1;
+const EPSILON = 1e-9;
+
+/** 32-bit FNV-1a. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function annotationKey(a: AnnotationFacts): string {
+  switch (a.kind) {
+    case 'classification':
+      return 'c' + a.label;
+    case 'box':
+      return `b${a.label}\u0000${a.xMin},${a.yMin},${a.xMax},${a.yMax}`;
+    case 'textSegment':
+      return `t${a.label}\u0000${a.startOffset},${a.endOffset}`;
+    case 'sentiment':
+      return `s${a.sentiment}/${a.sentimentMax}`;
+    case 'timeSegment':
+      return `v${a.label}\u0000${a.start},${a.end}`;
+    case 'trackedBox':
+      return `k${a.label}\u0000${a.time},${a.instanceId ?? ''},${a.xMin},${a.yMin},${a.xMax},${a.yMax}`;
+    case 'segmentation':
+      return `m${a.maskUri ?? ''}\u0000${a.labels.join('\u0000')}`;
+  }
+}
+
+/** Order-insensitive fingerprint of a line's annotations (a multiset hash). */
+function annotationsHash(annotations: readonly AnnotationFacts[]): number {
+  if (annotations.length === 0) return 0;
+  if (annotations.length === 1) return hashString(annotationKey(annotations[0])) || 1;
+  let sum = annotations.length;
+  for (const a of annotations) {
+    const h = hashString(annotationKey(a));
+    sum = (sum + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) | 0;
+  }
+  return sum >>> 0 || 1;
+}
+
+/** Growable Int32 column (struct-of-arrays storage per media URI). */
+class Column {
+  data: Int32Array;
+  constructor(initial = 1024) {
+    this.data = new Int32Array(initial);
+  }
+  ensure(n: number): void {
+    if (n <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < n) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `count noun` with the noun singular for 1 (`1 image`, `2 images`). */
+function count(n: number, plural: string): string {
+  return `${fmt(n)} ${n === 1 ? plural.replace(/s$/, '') : plural}`;
+}
+
+function list(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+function quote(label: string): string {
+  return JSON.stringify(label);
+}
+
+export class DatasetAccumulator {
+  readonly format: FormatId;
+  private readonly limits: DatasetLimits;
+  private readonly strict: boolean;
+  private readonly media?: MediaTable;
+  private readonly maxRelated: number;
+  private readonly maxPerCode: number;
+  private readonly csvOverride?: boolean;
+  private readonly describePath: (path: string) => string;
+  private readonly video: boolean;
+  private readonly allowedSplits: readonly MlUse[];
+
+  private readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private readonly csvFile: boolean[] = [];
+  private datasetAnchor?: Loc;
+
+  private rows = 0;
+  private items = 0;
+  private labeledItems = 0;
+  private annotations = 0;
+  private readonly splits = emptySplits();
+  private mlUseUsed = false;
+  private repeats = 0;
+  private conflicts = 0;
+
+  // Per media URI, indexed by the number `uris` maps the URI to.
+  private readonly uris = new Map<string, number>();
+  private readonly uriLine = new Column();
+  private readonly uriColumn = new Column();
+  private readonly uriEndLine = new Column();
+  private readonly uriEndColumn = new Column();
+  private readonly uriFile = new Column();
+  private readonly uriSplit = new Column();
+  private readonly uriHash = new Column();
+  private readonly uriBoxes = new Column();
+  private readonly uriLabel = new Column();
+  private readonly uriMoreLabels = new Map<number, number[]>();
+  /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
+  private readonly uriMoreRows = new Map<number, number[]>();
+
+  private readonly labels = new Map<string, LabelState>();
+  private readonly labelList: LabelState[] = [];
+
+  private boxCount = 0;
+  private readonly boxWidth = new HistogramBuilder(BOX_SIZE_EDGES);
+  private readonly boxHeight = new HistogramBuilder(BOX_SIZE_EDGES);
+  private readonly boxArea = new HistogramBuilder(BOX_AREA_EDGES);
+  private readonly textLength = new HistogramBuilder(TEXT_LENGTH_EDGES);
+  private readonly segmentSeconds = new HistogramBuilder(SEGMENT_SECONDS_EDGES);
+  private segmentCount = 0;
+  private readonly segments = new Map<number, Segment[]>();
+  private readonly tracks = new Map<number, TrackState>();
+  private trackedBoxes = 0;
+  private readonly sentimentMax = new Map<number, { items: number; loc: Loc }>();
+  private readonly validationLocs: Loc[] = [];
+  private validationItems = 0;
+  /** Synthetic keys for items without a media URI (negative, never clash with URI indexes). */
+  private anonymous = 0;
+
+  private readonly found: DatasetDiagnostic[] = [];
+  private readonly perCode = new Map<string, number>();
+
+  constructor(format: FormatId, options: DatasetOptions = {}) {
+    this.format = format;
+    this.limits = DATASET_LIMITS[format];
+    this.strict = options.strict ?? false;
+    this.media = options.media;
+    this.maxRelated = Math.max(0, options.maxRelated ?? 20);
+    this.maxPerCode = Math.max(1, options.maxPerCode ?? 1000);
+    this.csvOverride = options.csv;
+    this.describePath = options.describePath ?? ((p) => p);
+    const info = formatInfo(format);
+    this.video = info.dataType === 'video';
+    this.allowedSplits = info.mlUseValues;
+  }
+
+  /** Rebuilds the dataset from cached per-file facts (the editor keeps them per document). */
+  static fromItems(
+    format: FormatId,
+    sources: Iterable<{ path?: string; items: Iterable<ItemFacts> }>,
+    options?: DatasetOptions,
+  ): DatasetResult {
+    const acc = new DatasetAccumulator(format, options);
+    for (const source of sources) {
+      acc.addFile(source.path);
+      for (const item of source.items) acc.add(item, source.path);
+    }
+    return acc.finish();
+  }
+
+  /** Registers a file so that an empty file still counts and dataset-wide findings can sit on it. */
+  addFile(path?: string): void {
+    this.fileOf(path);
+  }
+
+  add(item: ItemFacts, file?: string): void {
+    const f = this.fileOf(file);
+    this.rows++;
+    const loc: Loc = { file: f, ...item.anchor };
+    if (!this.datasetAnchor && f === 0 && item.line === 1) this.datasetAnchor = loc;
+    if (item.hasMlUse) this.mlUseUsed = true;
+    const split = item.mlUse ? SPLIT_CODE[item.mlUse] : NO_SPLIT;
+    const annotations = item.annotations;
+
+    let key: number;
+    let itemSplit = split;
+    const uri = item.mediaUri;
+    if (uri !== undefined && uri !== '') {
+      const known = this.uris.get(uri);
+      const hash = annotationsHash(annotations);
+      if (known === undefined) {
+        key = this.newUri(uri, loc, split, hash);
+        this.newItem(item, loc);
+      } else {
+        key = known;
+        itemSplit = this.uriSplit.data[key];
+        // An exact repeat is imported once: it adds nothing to counts or checks.
+        if (this.checkRepeat(key, uri, loc, split, hash, annotations, f)) return;
+      }
+    } else {
+      key = -++this.anonymous;
+      this.newItem(item, loc);
+    }
+    if (item.textLength !== undefined) this.textLength.add(item.textLength);
+    this.annotations += annotations.length;
+
+    for (let i = 0; i < annotations.length; i++) {
+      const a = annotations[i];
+      const names = a.kind === 'classification' ? [a.label] : annotationLabels(a);
+      for (const name of names) {
+        const label = this.labelOf(name, loc);
+        label.annotations++;
+        if (label.lastLine !== loc.line || label.lastFile !== f) {
+          if (label.related.length < this.maxRelated) label.related.push(loc);
+          else label.more++;
+          label.lastLine = loc.line;
+          label.lastFile = f;
+        }
+        if (this.itemTakesLabel(key, label.id)) {
+          label.items++;
+          label.splits[SPLIT_NAME[itemSplit]]++;
+        }
+      }
+      this.annotationChecks(a, key, uri, loc);
+    }
+  }
+
+  private newItem(item: ItemFacts, loc: Loc): void {
+    this.items++;
+    this.splits[SPLIT_NAME[item.mlUse ? SPLIT_CODE[item.mlUse] : NO_SPLIT]]++;
+    if (item.mlUse === 'validation' && this.video) {
+      this.validationItems++;
+      if (this.validationLocs.length <= this.maxRelated) this.validationLocs.push(loc);
+    }
+  }
+
+  finish(): DatasetResult {
+    this.datasetChecks();
+    this.labelChecks();
+    this.splitChecks();
+    this.boxChecks();
+    this.segmentChecks();
+    this.sentimentChecks();
+    const diagnostics = this.found.slice();
+    for (const [code, n] of this.perCode) {
+      if (n <= this.maxPerCode) continue;
+      diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` findings are not listed (at most ${fmt(this.maxPerCode)} per code).`));
+    }
+    const fileOrder = (d: DatasetDiagnostic) => (d.path === undefined ? -1 : (this.fileIndex.get(d.path) ?? -1));
+    diagnostics.sort((a, b) => fileOrder(a) - fileOrder(b) || compareDiagnostics(a, b));
+    return { diagnostics, stats: this.stats() };
+  }
+
+  // ---- per item ----
+
+  private fileOf(path?: string): number {
+    const name = path ?? '';
+    let f = this.fileIndex.get(name);
+    if (f === undefined) {
+      f = this.files.length;
+      this.files.push(name);
+      this.fileIndex.set(name, f);
+      this.csvFile.push(this.csvOverride ?? /\.csv$/i.test(name));
+    }
+    return f;
+  }
+
+  private newUri(uri: string, loc: Loc, split: number, hash: number): number {
+    const i = this.uris.size;
+    this.uris.set(uri, i);
+    for (const c of [this.uriLine, this.uriColumn, this.uriEndLine, this.uriEndColumn, this.uriFile, this.uriSplit, this.uriHash, this.uriBoxes, this.uriLabel]) c.ensure(i + 1);
+    this.uriLine.data[i] = loc.line;
+    this.uriColumn.data[i] = loc.column;
+    this.uriEndLine.data[i] = loc.endLine;
+    this.uriEndColumn.data[i] = loc.endColumn;
+    this.uriFile.data[i] = loc.file;
+    this.uriSplit.data[i] = split;
+    this.uriHash.data[i] = hash;
+    this.uriBoxes.data[i] = 0;
+    this.uriLabel.data[i] = -1;
+    const duration = this.media?.get(uri)?.duration;
+    const max = this.limits.maxVideoSeconds;
+    if (this.video && duration !== undefined && max !== undefined && duration > max) {
+      this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
+    }
+    return i;
+  }
+
+  private uriLoc(i: number): Loc {
+    return {
+      file: this.uriFile.data[i],
+      line: this.uriLine.data[i],
+      column: this.uriColumn.data[i],
+      endLine: this.uriEndLine.data[i],
+      endColumn: this.uriEndColumn.data[i],
+    };
+  }
+
+  private checkRepeat(
+    key: number,
+    uri: string,
+    loc: Loc,
+    split: number,
+    hash: number,
+    annotations: readonly AnnotationFacts[],
+    file: number,
+  ): boolean {
+    const first = this.uriLoc(key);
+    const firstSplit = this.uriSplit.data[key];
+    const where = this.lineRef(first, loc.file);
+    if (split !== firstSplit) {
+      this.conflicts++;
+      this.emit(
+        'duplicate.conflict',
+        loc,
+        `${uri} is already on ${where} with ml_use ${SPLIT_NAME[firstSplit] === 'unassigned' ? '(none)' : SPLIT_NAME[firstSplit]}, here ${SPLIT_NAME[split] === 'unassigned' ? '(none)' : SPLIT_NAME[split]}; one data item has one split. Give every line of this URI the same ml_use.`,
+        [this.related(first, loc.file, 'first line with this URI')],
+        { uri, field: 'mlUse' },
+      );
+      return false;
+    }
+    const csv = this.csvFile[file];
+    const firstHash = this.uriHash.data[key] >>> 0;
+    if (!csv) {
+      if (hash === firstHash) {
+        this.repeats++;
+        this.emit('duplicate.repeat', loc, `${uri} repeats ${where} exactly; Vertex imports it once. Remove this line.`, [this.related(first, loc.file, 'first line with this URI')], { uri });
+        return true;
+      } else {
+        this.conflicts++;
+        this.emit(
+          'duplicate.conflict',
+          loc,
+          `${uri} is already on ${where} with different annotations; Vertex keeps one data item per media file, so the lines disagree. Put all annotations of this item on one line.`,
+          [this.related(first, loc.file, 'first line with this URI')],
+          { uri, field: 'annotations' },
+        );
+      }
+      return false;
+    }
+    const more = this.uriMoreRows.get(key);
+    if (hash === firstHash || (more !== undefined && more.includes(hash))) {
+      this.repeats++;
+      this.emit('duplicate.repeat', loc, `This row repeats a row of ${uri} (${where}) exactly; Vertex imports it once. Remove this row.`, [this.related(first, loc.file, 'first row with this URI')], { uri });
+      return true;
+    }
+    if (more) more.push(hash);
+    else this.uriMoreRows.set(key, [hash]);
+    if (this.limits.singleLabel && annotations.length > 0) {
+      const existing = this.uriLabel.data[key];
+      const names = annotations.flatMap(annotationLabels);
+      if (existing >= 0 && names.some((n) => this.labels.get(n)?.id !== existing)) {
+        this.conflicts++;
+        this.emit(
+          'duplicate.conflict',
+          loc,
+          `${uri} already has label ${quote(this.labelList[existing].name)} (${where}); ${formatInfo(this.format).title} takes one label per item. Keep one of the rows.`,
+          [this.related(first, loc.file, 'first row with this URI')],
+          { uri, field: 'annotations' },
+        );
+      }
+    }
+    return false;
+  }
+
+  private labelOf(name: string, loc: Loc): LabelState {
+    let label = this.labels.get(name);
+    if (!label) {
+      label = {
+        id: this.labelList.length,
+        name,
+        items: 0,
+        annotations: 0,
+        splits: emptySplits(),
+        first: loc,
+        related: [],
+        more: 0,
+        lastFile: loc.file,
+        lastLine: loc.line,
+      };
+      this.labels.set(name, label);
+      this.labelList.push(label);
+    }
+    return label;
+  }
+
+  /** Records that item `key` carries label `id`; true when it did not before. */
+  private itemTakesLabel(key: number, id: number): boolean {
+    if (key < 0) {
+      // Items without a URI are one line each: a label counts once per line.
+      const seen = this.anonLabels;
+      if (this.anonKey !== key) {
+        this.anonKey = key;
+        seen.length = 0;
+      }
+      if (seen.includes(id)) return false;
+      if (seen.length === 0) this.labeledItems++;
+      seen.push(id);
+      return true;
+    }
+    const first = this.uriLabel.data[key];
+    if (first === id) return false;
+    if (first < 0) {
+      this.uriLabel.data[key] = id;
+      this.labeledItems++;
+      return true;
+    }
+    const more = this.uriMoreLabels.get(key);
+    if (!more) {
+      this.uriMoreLabels.set(key, [id]);
+      return true;
+    }
+    if (more.includes(id)) return false;
+    more.push(id);
+    return true;
+  }
+  private anonKey = 0;
+  private readonly anonLabels: number[] = [];
+
+  private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined, loc: Loc): void {
+    switch (a.kind) {
+      case 'box':
+        this.boxCheck(a, key, uri, loc);
+        break;
+      case 'timeSegment':
+        this.segmentAdd(a.label, a.start, a.end, key, uri, loc);
+        break;
+      case 'trackedBox':
+        this.trackAdd(a, key, uri, loc);
+        break;
+      case 'sentiment': {
+        const entry = this.sentimentMax.get(a.sentimentMax);
+        if (entry) entry.items++;
+        else this.sentimentMax.set(a.sentimentMax, { items: 1, loc });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private boxCheck(a: Extract<AnnotationFacts, { kind: 'box' }>, key: number, uri: string | undefined, loc: Loc): void {
+    this.boxCount++;
+    if (key >= 0) this.uriBoxes.data[key]++;
+    const w = a.xMax - a.xMin;
+    const h = a.yMax - a.yMin;
+    // Swapped or empty boxes are the line validator's finding (box.minMax), not a size problem.
+    if (!Number.isFinite(w) || !Number.isFinite(h) || w <= 0 || h <= 0) return;
+    this.boxWidth.add(w);
+    this.boxHeight.add(h);
+    this.boxArea.add(w * h);
+    const minEdge = this.limits.minBoxEdge;
+    if (minEdge !== undefined && (w < minEdge - EPSILON || h < minEdge - EPSILON)) {
+      this.emit(
+        'box.tooSmall',
+        loc,
+        `Box ${quote(a.label)} is ${round(w)} × ${round(h)} of the image; Vertex needs both edges at least ${minEdge} of the image side (1%) (${this.limits.source}).`,
+        undefined,
+        { label: a.label, width: w, height: h, threshold: minEdge },
+      );
+      return;
+    }
+    const size = uri !== undefined ? this.media?.get(uri) : undefined;
+    const minPx = this.limits.minBoxPx;
+    if (minPx !== undefined && size?.width !== undefined && size.height !== undefined) {
+      const side = this.limits.trainingShortSide ?? Infinity;
+      const scale = Math.min(1, side / Math.min(size.width, size.height));
+      const pw = w * size.width * scale;
+      const ph = h * size.height * scale;
+      if (pw < minPx - EPSILON || ph < minPx - EPSILON) {
+        const scaled = scale < 1 ? ` after Vertex scales the ${size.width}×${size.height} image so its shorter side is ${side} px` : ` in the ${size.width}×${size.height} image`;
+        this.emit(
+          'box.tooSmallPx',
+          loc,
+          `Box ${quote(a.label)} is ${round(pw)} × ${round(ph)} px${scaled}; Vertex drops boxes smaller than ${minPx}×${minPx} px (${this.limits.source}).`,
+          undefined,
+          { label: a.label, widthPx: pw, heightPx: ph, threshold: minPx },
+        );
+      }
+    }
+  }
+
+  private duration(uri: string | undefined): number | undefined {
+    return uri !== undefined ? this.media?.get(uri)?.duration : undefined;
+  }
+
+  private segmentAdd(labelName: string, start: number, end: number, key: number, uri: string | undefined, loc: Loc): void {
+    this.segmentCount++;
+    const duration = this.duration(uri);
+    const realEnd = end === Infinity && duration !== undefined ? duration : end;
+    if (Number.isFinite(realEnd) && Number.isFinite(start)) this.segmentSeconds.add(realEnd - start);
+    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) {
+      this.emit(
+        'video.segmentOutside',
+        loc,
+        `Segment ${quote(labelName)} ${start}s–${end}s ends after the video (${duration} s long per the media sidecar); segments must lie within the video.`,
+        undefined,
+        { label: labelName, start, end, duration },
+      );
+    }
+    const label = this.labels.get(labelName);
+    if (!label) return;
+    let list = this.segments.get(key);
+    if (!list) this.segments.set(key, (list = []));
+    list.push({ label: label.id, start, end: realEnd, loc });
+  }
+
+  private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined, loc: Loc): void {
+    this.trackedBoxes++;
+    let track = this.tracks.get(key);
+    if (!track) this.tracks.set(key, (track = { instances: new Map(), frames: new Set(), seen: new Set() }));
+    track.frames.add(a.time);
+    const duration = this.duration(uri);
+    if (duration !== undefined && a.time > duration + EPSILON) {
+      this.emit(
+        'video.segmentOutside',
+        loc,
+        `Box ${quote(a.label)} at ${a.time}s is after the end of the video (${duration} s long per the media sidecar).`,
+        undefined,
+        { label: a.label, time: a.time, duration },
+      );
+    }
+    const id = a.instanceId;
+    if (id === undefined || id === '' || id === '-1') return;
+    const label = this.labels.get(a.label);
+    if (!label) return;
+    const known = track.instances.get(id);
+    if (!known) track.instances.set(id, { label: label.id, loc });
+    else if (known.label !== label.id) {
+      this.emit(
+        'tracking.instanceInconsistent',
+        loc,
+        `instanceId ${id} is ${quote(a.label)} here but ${quote(this.labelList[known.label].name)} on ${this.lineRef(known.loc, loc.file)}; an instance is one object, with one label, across the frames of ${uri ?? 'this video'}.`,
+        [this.related(known.loc, loc.file, `instance ${id} first labeled here`)],
+        { instanceId: id, label: a.label },
+      );
+    }
+    const frameKey = `${id}@${a.time}`;
+    if (track.seen.has(frameKey)) {
+      this.emit(
+        'tracking.instanceRepeated',
+        loc,
+        `instanceId ${id} already has a box at ${a.time}s in ${uri ?? 'this video'}; one object has one box per frame.`,
+        [this.related(known?.loc ?? loc, loc.file, `instance ${id} first labeled here`)],
+        { instanceId: id, time: a.time },
+      );
+    } else track.seen.add(frameKey);
+  }
+
+  // ---- at the end ----
+
+  private datasetChecks(): void {
+    const L = this.limits;
+    const title = formatInfo(this.format).title;
+    const at = this.anchor();
+    const labelCount = this.labelList.length;
+    if (L.minItems !== undefined && this.items < L.minItems) {
+      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}).`, undefined, { count: this.items, threshold: L.minItems });
+    }
+    if (L.maxItems !== undefined && this.items > L.maxItems) {
+      this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; a ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
+    }
+    if (L.minLabels !== undefined && labelCount < L.minLabels) {
+      this.emit('dataset.tooFewLabels', at, `The dataset has ${fmt(labelCount)} distinct label${labelCount === 1 ? '' : 's'}; ${title} needs at least ${fmt(L.minLabels)} (${L.source}).`, undefined, { count: labelCount, threshold: L.minLabels });
+    }
+    if (L.maxLabels !== undefined && labelCount > L.maxLabels) {
+      this.emit('dataset.tooManyLabels', at, `The dataset has ${fmt(labelCount)} distinct labels; ${title} allows at most ${fmt(L.maxLabels)} (${L.source}). Merge or drop labels.`, undefined, { count: labelCount, threshold: L.maxLabels });
+    }
+    if (L.minAnnotations !== undefined && this.boxCount < L.minAnnotations) {
+      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${count(this.boxCount, 'bounding boxes')}; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}).`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
+    }
+    const boxes = this.format === 'video-object-tracking' ? this.trackedBoxes : this.boxCount;
+    if (L.maxBoxes !== undefined && boxes > L.maxBoxes) {
+      this.emit('dataset.tooManyBoxes', at, `The dataset has ${fmt(boxes)} bounding boxes; a dataset holds at most ${fmt(L.maxBoxes)} (${L.source}).`, undefined, { count: boxes, threshold: L.maxBoxes });
+    }
+    if (L.maxFrames !== undefined) {
+      const frames = this.frameCount();
+      if (frames > L.maxFrames) {
+        this.emit('dataset.tooManyFrames', at, `The dataset has ${fmt(frames)} labeled frames; an object tracking dataset holds at most ${fmt(L.maxFrames)} (${L.source}).`, undefined, { count: frames, threshold: L.maxFrames });
+      }
+    }
+  }
+
+  private labelChecks(): void {
+    const L = this.limits;
+    const noun = this.format === 'text-sentiment' ? 'sentiment value' : 'label';
+    if (L.minItemsPerLabel !== undefined) {
+      const min = L.minItemsPerLabel;
+      for (const label of this.labelList) {
+        if (label.items >= min) continue;
+        this.emit(
+          'label.tooFewItems',
+          label.first,
+          `${capital(noun)} ${quote(label.name)} is on ${count(label.items, L.itemNoun)}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}).${this.otherLines(label)}`,
+          this.labelRelated(label),
+          { label: label.name, count: label.items, threshold: min },
+        );
+      }
+    }
+    if (L.recommendedUsesPerLabel !== undefined) {
+      const min = L.recommendedUsesPerLabel;
+      for (const label of this.labelList) {
+        if (label.annotations >= min) continue;
+        this.emit(
+          'label.fewUses',
+          label.first,
+          `Label ${quote(label.name)} is annotated ${fmt(label.annotations)} times; Google recommends at least ${fmt(min)} uses per entity label (${L.source}).${this.otherLines(label)}`,
+          this.labelRelated(label),
+          { label: label.name, count: label.annotations, threshold: min },
+        );
+      }
+    }
+    if (L.maxImbalance !== undefined && this.labelList.length >= 2) {
+      let top = this.labelList[0];
+      for (const label of this.labelList) if (label.items > top.items) top = label;
+      for (const label of this.labelList) {
+        if (label.items === 0 || top.items <= L.maxImbalance * label.items) continue;
+        const ratio = top.items / label.items;
+        this.emit(
+          'label.imbalance',
+          label.first,
+          `Label ${quote(label.name)} is on ${count(label.items, L.itemNoun)} and ${quote(top.name)} on ${fmt(top.items)}: ${round(ratio)}× more; keep the most/least frequent ratio at most ${L.maxImbalance}× (${L.source}).`,
+          [this.related(top.first, label.first.file, `first line of the most frequent label ${quote(top.name)}`)],
+          { label: label.name, ratio, mostFrequent: top.name, threshold: L.maxImbalance },
+        );
+      }
+    }
+  }
+
+  private splitChecks(): void {
+    if (this.video && this.validationItems > 0) {
+      const [first, ...rest] = this.validationLocs;
+      const shown = rest.slice(0, this.maxRelated);
+      const more = this.validationItems - 1 - shown.length;
+      this.emit(
+        'split.videoValidation',
+        first,
+        `${fmt(this.validationItems)} video item${this.validationItems === 1 ? ' is' : 's are'} marked ml_use validation; video datasets take only training and test (DOC-VID-CLS).${shown.length ? ` The other lines are related locations${more > 0 ? ` (${fmt(more)} more not listed)` : ''}.` : ''}`,
+        shown.map((l) => this.related(l, first.file, 'also marked validation')),
+        { count: this.validationItems },
+      );
+    }
+    const assigned = this.splits.training + this.splits.validation + this.splits.test;
+    if (assigned === 0) return;
+    const at = this.anchor();
+    const required = this.allowedSplits;
+    for (const s of required) {
+      if (this.splits[s] > 0) continue;
+      this.emit(
+        'split.empty',
+        at,
+        `ml_use puts ${fmt(assigned)} items in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
+        undefined,
+        { split: s },
+      );
+    }
+    const present = required.filter((s) => this.splits[s] > 0);
+    const noun = this.format === 'text-sentiment' ? 'sentiment value' : 'label';
+    for (const label of this.labelList) {
+      const missing = present.filter((s) => label.splits[s] === 0);
+      if (missing.length === 0) continue;
+      this.emit(
+        'split.missingLabel',
+        label.first,
+        `${capital(noun)} ${quote(label.name)} has no items in the ${list(missing)} split${missing.length > 1 ? 's' : ''} (${SPLITS.filter((s) => required.includes(s)).map((s) => `${s} ${label.splits[s]}`).join(', ')}); every label needs items in every split (DOC-MLUSE).`,
+        this.labelRelated(label),
+        { label: label.name, splits: missing },
+      );
+    }
+    if (this.video) return;
+    const pct = (n: number) => Math.round((100 * n) / assigned);
+    const off = SPLITS.some((s) => Math.abs(this.splits[s] / assigned - DEFAULT_FRACTIONS[s]) > FRACTION_TOLERANCE + EPSILON);
+    if (off) {
+      this.emit(
+        'split.fractions',
+        at,
+        `ml_use splits the items ${pct(this.splits.training)}/${pct(this.splits.validation)}/${pct(this.splits.test)} (training/validation/test), far from Vertex's default 80/10/10${this.splits.unassigned ? `; ${count(this.splits.unassigned, 'items')} ${this.splits.unassigned === 1 ? 'has' : 'have'} no ml_use` : ''} (DOC-MLUSE).`,
+        undefined,
+        { training: this.splits.training, validation: this.splits.validation, test: this.splits.test, unassigned: this.splits.unassigned },
+      );
+    }
+  }
+
+  private boxChecks(): void {
+    const max = this.limits.maxBoxesPerImage;
+    if (max === undefined) return;
+    const counts = this.uriBoxes.data;
+    for (const [uri, i] of this.uris) {
+      if (counts[i] <= max) continue;
+      this.emit('box.tooMany', this.uriLoc(i), `${uri} has ${fmt(counts[i])} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}).`, undefined, { uri, count: counts[i], threshold: max });
+    }
+  }
+
+  private segmentChecks(): void {
+    for (const list of this.segments.values()) {
+      list.sort((a, b) => a.label - b.label || a.start - b.start || a.end - b.end);
+      let holder: Segment | undefined;
+      for (const seg of list) {
+        if (!holder || holder.label !== seg.label) {
+          holder = seg;
+          continue;
+        }
+        const same = seg.start === holder.start && seg.end === holder.end;
+        if (seg.start < holder.end || same) {
+          const name = this.labelList[seg.label].name;
+          this.emit(
+            'video.overlap',
+            seg.loc,
+            `Segment ${quote(name)} ${seg.start}s–${seg.end}s overlaps ${holder.start}s–${holder.end}s of the same label (${this.lineRef(holder.loc, seg.loc.file)}); merge them into one segment.`,
+            [this.related(holder.loc, seg.loc.file, 'the overlapping segment')],
+            { label: name, start: seg.start, end: seg.end },
+          );
+        }
+        if (seg.end > holder.end) holder = seg;
+      }
+    }
+  }
+
+  private sentimentChecks(): void {
+    if (!this.limits.consecutiveSentiment) return;
+    const used = new Set<number>();
+    for (const label of this.labelList) {
+      const n = Number(label.name);
+      if (Number.isInteger(n)) used.add(n);
+    }
+    if (used.size === 0) return;
+    let top = -1;
+    let topItems = -1;
+    for (const [value, e] of this.sentimentMax) if (e.items > topItems) [top, topItems] = [value, e.items];
+    const highest = Math.max(top, ...used);
+    const missing: number[] = [];
+    for (let v = 0; v <= highest && v <= 10; v++) if (!used.has(v)) missing.push(v);
+    if (missing.length) {
+      this.emit(
+        'sentiment.notConsecutive',
+        this.anchor(),
+        `Sentiment value${missing.length > 1 ? 's' : ''} ${list(missing.map(String))} ${missing.length > 1 ? 'are' : 'is'} never used; values must be consecutive from 0 up to ${highest} (${this.limits.source}).`,
+        undefined,
+        { missing, max: highest },
+      );
+    }
+    for (const [value, e] of this.sentimentMax) {
+      if (value === top) continue;
+      this.emit(
+        'sentiment.maxInconsistent',
+        e.loc,
+        `sentimentMax is ${value} on ${fmt(e.items)} item${e.items === 1 ? '' : 's'} (first here) but ${top} on ${fmt(topItems)}; use one sentimentMax for the whole dataset (${this.limits.source}).`,
+        [this.related(this.sentimentMax.get(top)!.loc, e.loc.file, `first item with sentimentMax ${top}`)],
+        { value, expected: top },
+      );
+    }
+  }
+
+  private frameCount(): number {
+    let frames = 0;
+    for (const t of this.tracks.values()) frames += t.frames.size;
+    return frames;
+  }
+
+  private stats(): DatasetStats {
+    const labels: LabelStats[] = this.labelList
+      .map((l) => ({ name: l.name, items: l.items, annotations: l.annotations, splits: { ...l.splits } }))
+      .sort((a, b) => b.items - a.items || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const counted = labels.filter((l) => l.items > 0);
+    const imbalanceRatio = counted.length >= 2 ? counted[0].items / counted[counted.length - 1].items : null;
+    const stats: DatasetStats = {
+      format: this.format,
+      files: this.files.slice(),
+      rows: this.rows,
+      items: this.items,
+      labeledItems: this.labeledItems,
+      annotations: this.annotations,
+      labels,
+      splits: { ...this.splits },
+      mlUseUsed: this.mlUseUsed,
+      imbalanceRatio,
+      duplicates: { repeats: this.repeats, conflicts: this.conflicts },
+    };
+    if (this.boxCount > 0 || this.format === 'image-bounding-box') {
+      const perImage = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
+      const counts = this.uriBoxes.data;
+      for (let i = 0; i < this.uris.size; i++) perImage.add(counts[i]);
+      stats.boxes = {
+        count: this.boxCount,
+        perImage: perImage.toJSON(),
+        width: this.boxWidth.toJSON(),
+        height: this.boxHeight.toJSON(),
+        area: this.boxArea.toJSON(),
+      };
+    }
+    if (this.textLength.count > 0) stats.textLength = this.textLength.toJSON();
+    if (this.segmentCount > 0) stats.videoSegments = { count: this.segmentCount, duration: this.segmentSeconds.toJSON() };
+    if (this.trackedBoxes > 0) {
+      let instances = 0;
+      for (const t of this.tracks.values()) instances += t.instances.size;
+      stats.tracking = { boxes: this.trackedBoxes, frames: this.frameCount(), instances };
+    }
+    if (this.sentimentMax.size > 0) {
+      stats.sentimentMax = [...this.sentimentMax].map(([value, e]) => ({ value, items: e.items })).sort((a, b) => a.value - b.value);
+    }
+    return stats;
+  }
+
+  // ---- diagnostics ----
+
+  private anchor(): Loc {
+    return this.datasetAnchor ?? { file: 0, line: 1, column: 1, endLine: 1, endColumn: 2 };
+  }
+
+  private lineRef(loc: Loc, fromFile: number): string {
+    return loc.file === fromFile || !this.files[loc.file] ? `line ${loc.line}` : `${this.describePath(this.files[loc.file])}:${loc.line}`;
+  }
+
+  private related(loc: Loc, fromFile: number, message: string): RelatedLocation {
+    const r: RelatedLocation = { line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn, message };
+    if (loc.file !== fromFile && this.files[loc.file]) r.path = this.files[loc.file];
+    return r;
+  }
+
+  private labelRelated(label: LabelState): RelatedLocation[] {
+    return label.related.map((l) => this.related(l, label.first.file, `also uses ${quote(label.name)}`));
+  }
+
+  private otherLines(label: LabelState): string {
+    const n = label.related.length + label.more;
+    if (n === 0) return '';
+    return ` ${fmt(n)} other line${n === 1 ? '' : 's'} use${n === 1 ? 's' : ''} it${label.more ? ` (the first ${fmt(label.related.length)} listed as related locations)` : ' (related locations)'}.`;
+  }
+
+  private make(code: DatasetCode, loc: Loc, message: string, related?: RelatedLocation[], data?: Record<string, unknown>): DatasetDiagnostic {
+    const d: DatasetDiagnostic = {
+      line: loc.line,
+      column: loc.column,
+      endLine: loc.endLine,
+      endColumn: loc.endColumn,
+      severity: severityOf(code, this.strict),
+      code,
+      message,
+    };
+    if (related && related.length) d.related = related;
+    if (data) d.data = { ...data, source: datasetCodeInfo(code).source };
+    const path = this.files[loc.file];
+    if (path) d.path = path;
+    return d;
+  }
+
+  private emit(code: DatasetCode, loc: Loc, message: string, related?: RelatedLocation[], data?: Record<string, unknown>): void {
+    const n = (this.perCode.get(code) ?? 0) + 1;
+    this.perCode.set(code, n);
+    if (n > this.maxPerCode) return;
+    this.found.push(this.make(code, loc, message, related, data));
+  }
+}
+
+function round(n: number): string {
+  return String(Math.round(n * 1000) / 1000);
+}
+
+function capital(s: string): string {
+  return s[0].toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,86 @@
+import { open } from 'node:fs/promises';
+import { FORMATS } from '../formats';
+import type { FormatId } from '../formats';
+import { fieldSpans, fieldValue } from './csv';
+import type { Source } from './records';
+
+export type FileKind = 'jsonl' | 'positional-csv' | 'tabular-csv';
+
+export interface Detected {
+  kind: FileKind;
+  format: FormatId;
+  /** How the format was decided, for the report. */
+  reason: string;
+}
+
+const SNIFF = 1 << 16;
+
+async function head(source: Source): Promise<Buffer> {
+  if ('bytes' in source) return source.bytes.subarray(0, SNIFF);
+  const fh = await open(source.path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function firstLine(buf: Buffer): [number, number] | undefined {
+  let pos = 0;
+  while (pos < buf.length) {
+    let nl = buf.indexOf(10, pos);
+    if (nl === -1) nl = buf.length;
+    const text = buf.toString('utf8', pos, nl).trim();
+    if (text !== '') return [pos, nl];
+    pos = nl + 1;
+  }
+  return undefined;
+}
+
+const VIDEO_EXT = /\.(mp4|m4v|avi|mov|mpe?g4?|mkv|webm)$/i;
+const TEXT_EXT = /\.txt$/i;
+const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * Decides how to read a file: JSONL when the path ends in .jsonl or the first non-blank line is a
+ * JSON object; a positional (image/text/video) CSV when one of the first two fields of the first
+ * row is a gs:// URI; otherwise a tabular CSV with a header. An explicit format always wins for
+ * the data type; the kind still follows the file's content.
+ */
+export async function detect(source: Source, explicit: FormatId | undefined, pathHint?: string): Promise<Detected> {
+  const buf = await head(source);
+  const line = firstLine(buf);
+  const firstText = line ? buf.toString('utf8', line[0], line[1]).replace(/^\uFEFF/, '').trim() : '';
+  const jsonl = (pathHint !== undefined && /\.jsonl$/i.test(pathHint)) || firstText.startsWith('{');
+  if (jsonl) {
+    if (explicit) return { kind: 'jsonl', format: explicit, reason: 'format given' };
+    let format: FormatId = 'image-classification-single-label';
+    let reason = 'JSON Lines; no media key on the first line';
+    try {
+      const obj = JSON.parse(firstText) as Record<string, unknown>;
+      if ('videoGcsUri' in obj) format = 'video-classification';
+      else if ('textGcsUri' in obj || 'textContent' in obj) format = 'text-classification-single-label';
+      reason = `JSON Lines; first item is ${FORMATS[format].dataType}`;
+    } catch {
+      // An unreadable first line: the data type falls back to image; pass 1 reports the line.
+    }
+    return { kind: 'jsonl', format, reason };
+  }
+  const spans: number[] = [];
+  const n = line ? fieldSpans(buf, line[0], buf[line[1] - 1] === 13 ? line[1] - 1 : line[1], spans) : 0;
+  const fields = Array.from({ length: n }, (_, k) => (line ? fieldValue(buf, spans[2 * k], spans[2 * k + 1]).trim() : ''));
+  const mediaAt = fields.slice(0, 2).findIndex((f) => f.startsWith('gs://'));
+  if (explicit) {
+    return { kind: explicit === 'tabular' ? 'tabular-csv' : 'positional-csv', format: explicit, reason: 'format given' };
+  }
+  if (mediaAt < 0) return { kind: 'tabular-csv', format: 'tabular', reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
+  const media = fields[mediaAt];
+  const after = fields.slice(mediaAt + 1);
+  let format: FormatId;
+  if (VIDEO_EXT.test(media)) format = after.length > 0 && NUMBER.test(after[0]) ? 'video-action-recognition' : 'video-classification';
+  else if (TEXT_EXT.test(media)) format = 'text-classification-single-label';
+  else format = after.length > 1 && after.slice(1).some((f) => NUMBER.test(f)) ? 'image-bounding-box' : 'image-classification-single-label';
+  return { kind: 'positional-csv', format, reason: `CSV with gs:// paths: ${FORMATS[format].title}` };
+}

@@ -1,0 +1,164 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+
+const FIX = 'test/fixtures/dataset';
+
+async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+interface JsonDiag {
+  line: number;
+  severity: string;
+  code: string;
+  message: string;
+  related?: { line: number; path?: string; message: string }[];
+}
+interface JsonOut {
+  files: { path: string; diagnostics: JsonDiag[] }[];
+}
+
+function diagsOf(json: JsonOut, path: string): JsonDiag[] {
+  return json.files.find((f) => f.path === path)?.diagnostics ?? [];
+}
+
+function catLines(from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += JSON.stringify({ imageGcsUri: `gs://pets/cat/${i}.jpg`, classificationAnnotation: { displayName: 'cat' } }) + '\n';
+  return s;
+}
+
+describe('dataset checks through the CLI (real files)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vd-dataset-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('files given together are one dataset: 5 + 4 cats warn on the first file, related lines in both', async () => {
+    const r = await cli(['validate', '--output', 'json', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`]);
+    assert.equal(r.code, 1, 'the conflicting duplicate is an error');
+    const json = JSON.parse(r.out) as JsonOut;
+    const a = diagsOf(json, `${FIX}/pets-a.jsonl`);
+    const few = a.filter((d) => d.code === 'label.tooFewItems');
+    assert.equal(few.length, 1);
+    assert.equal(few[0].line, 1);
+    assert.match(few[0].message, /"cat" is on 9 images/);
+    assert.deepEqual(few[0].related?.map((x) => [x.path ?? 'same', x.line]), [
+      ['same', 2], ['same', 3], ['same', 4], ['same', 5],
+      [`${FIX}/pets-b.jsonl`, 1], [`${FIX}/pets-b.jsonl`, 2], [`${FIX}/pets-b.jsonl`, 3], [`${FIX}/pets-b.jsonl`, 4],
+    ]);
+    const conflict = diagsOf(json, `${FIX}/pets-b.jsonl`).filter((d) => d.code === 'duplicate.conflict');
+    assert.equal(conflict.length, 1);
+    assert.equal(conflict[0].line, 5);
+    assert.equal(conflict[0].severity, 'error');
+    assert.match(conflict[0].message, /already on test\/fixtures\/dataset\/pets-a\.jsonl:1/);
+    assert.equal(conflict[0].related?.[0].path, `${FIX}/pets-a.jsonl`);
+  });
+
+  it('5 + 5 cats in two files reach the minimum of 10', async () => {
+    writeFileSync(join(dir, 'one.jsonl'), catLines(0, 5));
+    writeFileSync(join(dir, 'two.jsonl'), catLines(5, 10));
+    const r = await cli(['validate', '--output', 'json', 'one.jsonl', 'two.jsonl'], dir);
+    const json = JSON.parse(r.out) as JsonOut;
+    assert.deepEqual(json.files.flatMap((f) => f.diagnostics.map((d) => d.code)), []);
+    assert.equal(r.code, 0);
+  });
+
+  it('--strict turns training-only findings into errors (exit 1), otherwise warnings (exit 0)', async () => {
+    writeFileSync(join(dir, 'nine.jsonl'), catLines(0, 9));
+    let r = await cli(['validate', 'nine.jsonl'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /nine\.jsonl:1:16: warning label\.tooFewItems/);
+    r = await cli(['validate', '--strict', 'nine.jsonl'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /nine\.jsonl:1:16: error label\.tooFewItems/);
+    r = await cli(['validate', '--no-dataset-checks', 'nine.jsonl'], dir);
+    assert.equal(r.out.includes('label.tooFewItems'), false);
+  });
+
+  it('SARIF carries related locations in other files', async () => {
+    const r = await cli(['validate', '--output', 'sarif', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`]);
+    const sarif = JSON.parse(r.out) as {
+      runs: { results: { ruleId: string; relatedLocations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
+    const conflict = sarif.runs[0].results.find((x) => x.ruleId === 'duplicate.conflict');
+    assert.ok(conflict, 'duplicate.conflict in SARIF');
+    assert.equal(conflict.relatedLocations?.[0].physicalLocation.artifactLocation.uri, `${FIX}/pets-a.jsonl`);
+    assert.equal(conflict.relatedLocations?.[0].physicalLocation.region.startLine, 1);
+  });
+
+  it('a media sidecar beside the file enables the 8x8 px check; its bad rows are reported; a folder does not validate it as an import file', async () => {
+    const r = await cli(['validate', '--output', 'json', FIX]);
+    const json = JSON.parse(r.out) as JsonOut;
+    const px = diagsOf(json, `${FIX}/shop.jsonl`).filter((d) => d.code === 'box.tooSmallPx');
+    assert.deepEqual(px.map((d) => d.line), [11]);
+    assert.match(px[0].message, /8 × 6 px in the 400×300 image/);
+    const sidecar = diagsOf(json, `${FIX}/shop.jsonl.media.csv`);
+    assert.deepEqual(sidecar.map((d) => [d.code, d.line]), [['sidecar.invalid', 3]]);
+  });
+
+  it('--media gives video durations: a segment after the end is an error', async () => {
+    let r = await cli(['validate', '--output', 'json', '--format', 'video-classification', `${FIX}/gym.jsonl`]);
+    let diags = diagsOf(JSON.parse(r.out) as JsonOut, `${FIX}/gym.jsonl`);
+    assert.deepEqual(diags.map((d) => d.code), ['video.overlap']);
+    r = await cli(['validate', '--output', 'json', '--format', 'video-classification', '--media', `${FIX}/gym-durations.json`, `${FIX}/gym.jsonl`]);
+    diags = diagsOf(JSON.parse(r.out) as JsonOut, `${FIX}/gym.jsonl`);
+    assert.deepEqual(diags.map((d) => [d.code, d.line]), [['video.segmentOutside', 1], ['video.overlap', 2]]);
+    assert.equal(r.code, 1);
+    r = await cli(['validate', '--media', 'missing.json', `${FIX}/gym.jsonl`]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /missing\.json: cannot read media sidecar \(no such file\)/);
+  });
+
+  it('a file whose format is only known after reading it still feeds the dataset checks', async () => {
+    // Unlabeled lines: detection is ambiguous among the image formats, the validator picks one.
+    const uri = (i: number) => JSON.stringify({ imageGcsUri: `gs://b/${i % 3}.jpg` });
+    writeFileSync(join(dir, 'plain.jsonl'), [0, 1, 2, 3].map(uri).join('\n') + '\n');
+    const r = await cli(['validate', '--output', 'json', 'plain.jsonl'], dir);
+    const diags = diagsOf(JSON.parse(r.out) as JsonOut, 'plain.jsonl');
+    assert.deepEqual(diags.filter((d) => d.code.startsWith('duplicate.')).map((d) => [d.code, d.line]), [['duplicate.repeat', 4]]);
+  });
+
+  it('stats --output json: the documented shape', async () => {
+    const r = await cli(['stats', '--output', 'json', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`, `${FIX}/shop.jsonl`]);
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out) as { datasets: Record<string, unknown>[] };
+    assert.equal(json.datasets.length, 2);
+    const pets = json.datasets.find((d) => d.format === 'image-classification-single-label') as Record<string, unknown>;
+    assert.deepEqual(pets.files, [`${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`]);
+    assert.equal(pets.items, 19);
+    assert.equal(pets.rows, 20);
+    assert.deepEqual(pets.labels, [
+      { name: 'dog', items: 11, annotations: 11, splits: { training: 0, validation: 0, test: 0, unassigned: 11 } },
+      { name: 'cat', items: 9, annotations: 9, splits: { training: 0, validation: 0, test: 0, unassigned: 9 } },
+    ]);
+    assert.deepEqual(pets.duplicates, { repeats: 0, conflicts: 1 });
+    assert.deepEqual(pets.problems, { errors: 1, warnings: 1, infos: 0 });
+    const shop = json.datasets.find((d) => d.format === 'image-bounding-box') as { boxes: { count: number; perImage: { buckets: { from: number; to: number | null; count: number }[] } } };
+    assert.equal(shop.boxes.count, 11);
+    assert.deepEqual(shop.boxes.perImage.buckets[1], { from: 1, to: 2, count: 11 });
+  });
+
+  it('stats text output and errors', async () => {
+    let r = await cli(['stats', `${FIX}/shop.jsonl`]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Image object detection \(bounding boxes\) \(image-bounding-box\): test\/fixtures\/dataset\/shop\.jsonl/);
+    assert.match(r.out, /items 11 \(11 labeled\) from 11 lines; annotations 11; labels 1/);
+    assert.match(r.out, /cup\s+11\s+11\s+0\s+0\s+0\s+11/);
+    assert.match(r.out, /boxes per image: 11 \(min 1, mean 1, max 1\)/);
+    r = await cli(['stats', 'nope.jsonl'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /nope\.jsonl: no such file or folder/);
+    r = await cli(['stats', '--output', 'sarif', resolve(FIX, 'shop.jsonl')]);
+    assert.equal(r.code, 2);
+  });
+});
