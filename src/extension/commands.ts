@@ -9,6 +9,7 @@ export const COMMANDS = {
   selectFormat: 'vertexDatasets.selectFormat',
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
+  showStatistics: 'vertexDatasets.showStatistics',
   importToVertex: 'vertexDatasets.importToVertex',
   datasetsImportHere: 'vertexDatasets.datasets.importHere',
   datasetsRefresh: 'vertexDatasets.datasets.refresh',

@@ -11,7 +11,7 @@ import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
 import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
-import type { ItemFacts } from '../core/items';
+import { annotationLabels, type ItemFacts } from '../core/items';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
@@ -417,6 +417,13 @@ export class ValidationService implements vscode.Disposable {
     this.reports.set(key, next);
     this.validated.fire(next);
     return next;
+  }
+
+  /** 1-based line of the first item using `label`, from the cached facts. */
+  firstLineOfLabel(uri: vscode.Uri, label: string): number | undefined {
+    const state = this.states.get(uri.toString());
+    const facts = state?.cache ? state.cache.itemFacts() : (state?.facts ?? []);
+    return facts.find((f) => f.annotations.some((a) => annotationLabels(a).includes(label)))?.line;
   }
 
   dispose(): void {

@@ -12,7 +12,8 @@ import { registerDiagnostics, ValidationService, isImportCandidate } from './dia
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { createSettings } from './settings';
-import { StatusBar } from './statusBar';
+import { StatusBar, statusMenu } from './statusBar';
+import { StatsViews } from './statsView';
 import { registerCloud } from './cloud/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
@@ -26,12 +27,14 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const deps = { log, settings, formats };
   const validation = new ValidationService(deps);
   const statusBar = new StatusBar(validation);
+  const stats = new StatsViews(context.extensionUri, validation);
 
   context.subscriptions.push(
     log,
     formats,
     validation,
     statusBar,
+    stats,
     registerDiagnostics(validation, deps),
     registerCodeActions(validation, IMPORT_FILES),
     registerHover(validation, IMPORT_FILES),
@@ -43,7 +46,12 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       return validation.validateNow(doc);
     }),
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
-    registerCommand(COMMANDS.statusMenu, log, () => vscode.commands.executeCommand(COMMANDS.selectFormat)),
+    registerCommand(COMMANDS.statusMenu, log, () => statusMenu()),
+    registerCommand(COMMANDS.showStatistics, log, (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) throw new Error('open an import file first, then show its statistics');
+      stats.show(target);
+    }),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
   );
 
@@ -56,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     onDidValidate: validation.onDidValidate,
     report: (uri) => validation.report(uri),
     statusBarText: () => statusBar.text,
+    onDidRenderStatistics: stats.onDidRender,
     activationMs,
     cloud: cloud.api,
   };
