@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, errorsOf, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -126,4 +126,40 @@ describe('hover, completion and quick fixes', () => {
     assert.ok(doc.lineAt(1).text.includes('"xMin": 0.1, "yMin": 0.4, "xMax": 0.3, "yMax": 0.9'), doc.lineAt(1).text);
     await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 0);
   });
+});
+
+describe('quick fixes from the validator data', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  // Each finding's own fix, applied in turn: the code disappears from that line and the line reads as expected.
+  const cases: { code: string; line: number; title: string; expect: RegExp }[] = [
+    { code: 'legacy.boundingBox', line: 0, title: 'Convert to the official "boundingBoxAnnotations" shape', expect: /"boundingBoxAnnotations":\[\{[^\]]*"xMin":0\.1,"yMin":0\.2,"xMax":0\.3,"yMax":0\.4/ },
+    { code: 'schema.unknownKey', line: 1, title: 'Rename to "imageGcsUri"', expect: /^\{"imageGcsUri":"gs:\/\/my-bucket\/images\/0004\.jpg"/ },
+    { code: 'box.minMax', line: 1, title: 'Swap the min and max coordinates', expect: /"xMin":0\.2,"yMin":0\.1,"xMax":0\.6,"yMax":0\.5/ },
+    { code: 'mlUse.missingPrefix', line: 1, title: 'Rename to "aiplatform.googleapis.com/ml_use"', expect: /"dataItemResourceLabels":\{"aiplatform\.googleapis\.com\/ml_use":"validation"\}/ },
+    { code: 'value.gcsUri', line: 2, title: 'Change to "gs://my-bucket/images/0005.jpg"', expect: /"imageGcsUri":"gs:\/\/my-bucket\/images\/0005\.jpg"/ },
+    { code: 'mlUse.unassigned', line: 2, title: 'Remove the UNASSIGNED split (let Vertex AI assign it)', expect: /"dataItemResourceLabels":\{\}/ },
+  ];
+  for (const c of cases) {
+    it(`fixes ${c.code}`, async () => {
+      const { document: doc } = await openFixture('legacy.jsonl');
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const d = (await waitForDiagnostics(doc.uri, (ds) => ds.some((x) => codeOf(x) === c.code && x.range.start.line === c.line))).find(
+        (x) => codeOf(x) === c.code && x.range.start.line === c.line,
+      )!;
+      const actions = await codeActions(doc, d.range);
+      const fix = actions.find((a) => a.title === c.title);
+      assert.ok(fix?.edit, `no fix for ${c.code} among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.match(doc.lineAt(c.line).text, c.expect);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      assert.ok(!ourDiagnostics(doc.uri).some((x) => codeOf(x) === c.code && x.range.start.line === c.line), `${c.code} is still reported on line ${c.line + 1}`);
+    });
+  }
 });
