@@ -10,6 +10,7 @@ export const COMMANDS = {
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
   showStatistics: 'vertexDatasets.showStatistics',
+  validateWorkspace: 'vertexDatasets.validateWorkspace',
   importToVertex: 'vertexDatasets.importToVertex',
   datasetsImportHere: 'vertexDatasets.datasets.importHere',
   datasetsRefresh: 'vertexDatasets.datasets.refresh',

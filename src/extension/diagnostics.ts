@@ -12,6 +12,7 @@ import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
 import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
 import { annotationLabels, type ItemFacts } from '../core/items';
+import { loadSchemaFile, sidecarSchemaPath, validateFile } from '../core/files';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
@@ -81,6 +82,8 @@ interface DocState {
   facts?: ItemFacts[];
   datasetDiagnostics: CoreDiagnostic[];
   stats?: DatasetStats;
+  /** A `name.schema.json` beside the file makes it a custom dataset (as in the CLI). */
+  customSchema?: object;
 }
 
 export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
@@ -250,7 +253,7 @@ export class ValidationService implements vscode.Disposable {
         const lines: string[] = [];
         for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
         const facts: ItemFacts[] = [];
-        const r = validateJsonlText(lines.join('\n'), { format: cache.format, onItem: (f) => facts.push(f) });
+        const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f) });
         for (const f of facts) shiftFacts(f, a);
         const ds = r.diagnostics.filter((d) => !FILE_LEVEL_CODES.has(d.code));
         for (const d of ds) shiftDiagnostic(d, a);
@@ -267,9 +270,12 @@ export class ValidationService implements vscode.Disposable {
       if (text.length > MAX_SYNCED_CHARS) return undefined;
       const facts: ItemFacts[] = [];
       let result: ValidationResult;
+      let customSchema: object | undefined;
       try {
+        const sidecar = kind === 'jsonl' && !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
+        customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
-        result = validate(text, { format: chosen, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item) });
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item) });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -298,6 +304,7 @@ export class ValidationService implements vscode.Disposable {
         datasetDiagnostics: state?.datasetDiagnostics ?? [],
         stats: state?.stats,
         facts: kind === 'csv' ? facts : undefined,
+        customSchema,
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
             ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace)
@@ -417,6 +424,39 @@ export class ValidationService implements vscode.Disposable {
     this.reports.set(key, next);
     this.validated.fire(next);
     return next;
+  }
+
+  /**
+   * Validates files that are not open, streaming them from disk (no size limit), and shows their
+   * findings in the Problems panel. Open documents are validated from their buffers instead.
+   * Files detection does not recognise (and plain-table CSVs) get no findings, as in the editor.
+   */
+  async validateClosedFile(uri: vscode.Uri, signal: AbortSignal): Promise<{ format?: FormatId; errors: number; warnings: number } | undefined> {
+    const kind = /\.csv$/i.test(uri.path) ? 'csv' : 'jsonl';
+    const probe = { uri, languageId: kind } as vscode.TextDocument;
+    const explicit = this.deps.formats.explicit(probe);
+    if (explicit?.format === 'none') return undefined;
+    const facts: ItemFacts[] = [];
+    const result = await validateFile(uri.fsPath, {
+      format: explicit?.format,
+      maxDiagnostics: this.deps.settings.maxProblems(uri),
+      signal,
+      onItem: (f) => facts.push(f),
+    });
+    if (signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return undefined;
+    if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular')) {
+      this.collection.delete(uri);
+      return { errors: 0, warnings: 0 };
+    }
+    let diagnostics = result.diagnostics;
+    if (this.deps.settings.datasetChecks(uri)) {
+      const acc = new DatasetAccumulator(result.format, { csv: kind === 'csv' });
+      for (const f of facts) acc.add(f);
+      diagnostics = [...diagnostics, ...acc.finish().diagnostics.filter((d) => d.path === undefined || d.path === '')];
+    }
+    this.collection.set(uri, diagnostics.map((d) => toVsDiagnostic(d, uri)));
+    const counts = countSeverities(diagnostics);
+    return { format: result.format, errors: counts.errors, warnings: counts.warnings };
   }
 
   /** 1-based line of the first item using `label`, from the cached facts. */

@@ -8,6 +8,7 @@ import { registerCodeActions } from './codeActions';
 import { COMMANDS, registerCommand } from './commands';
 import { registerCompletion } from './completion';
 import { selectFormat } from './commands/selectFormat';
+import { validateWorkspace } from './commands/validateWorkspace';
 import { registerDiagnostics, ValidationService, isImportCandidate } from './diagnostics';
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       stats.show(target);
     }),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
+    registerCommand(COMMANDS.validateWorkspace, log, () => validateWorkspace(validation, log)),
   );
 
   const cloud = registerCloud({ log, validation });

@@ -117,6 +117,28 @@ describe('live diagnostics', () => {
     assert.equal(r.format, undefined);
   });
 
+  it('"Validate Workspace Import Files" validates closed files from disk, honouring the mappings', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const summary = await vscode.commands.executeCommand<{ files: number; importFiles: number; errors: number; cancelled: boolean }>('vertexDatasets.validateWorkspace');
+    assert.equal(summary.cancelled, false);
+    assert.ok(summary.importFiles >= 5 && summary.errors > 0, JSON.stringify(summary));
+    const codes = (name: string) => ourDiagnostics(workspaceFile(...name.split('/'))).map(codeOf);
+    assert.ok(codes('boxes.jsonl').includes('box.minMax'), codes('boxes.jsonl').join(', '));
+    assert.ok(codes('images.csv').includes('mlUse.invalid'));
+    assert.ok(codes('mapped/events.jsonl').includes('schema.required'), 'the vertexDatasets.formats mapping applies to closed files');
+    assert.deepEqual(codes('unrelated.jsonl'), []);
+    assert.deepEqual(codes('people.csv'), []);
+  });
+
+  it('validates a file with a sidecar name.schema.json as a custom dataset, as the CLI does', async () => {
+    const { document: doc } = await openFixture('custom', 'textures.jsonl');
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    assert.equal(r.format, 'custom');
+    const ds = errorsOf(ourDiagnostics(doc.uri));
+    assert.equal(ds.length, 6);
+    assert.ok(ds.every((d) => d.range.start.line === 2 && codeOf(d) === 'schema.required'));
+  });
+
   it('clears the findings when the document is closed', async () => {
     const uri = workspaceFile('boxes.jsonl');
     await openFixture('boxes.jsonl');
