@@ -8,8 +8,9 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 // Cloud SDKs stay external: they load their protos from their own package folders at run time,
-// and they are required lazily on first cloud use, never at activation.
-const external = ['vscode', '@google-cloud/aiplatform', '@google-cloud/storage', 'google-gax', '@grpc/grpc-js', '@grpc/proto-loader', 'playwright-core'];
+// and they are required lazily on first cloud use, never at activation. mocha is required at run time
+// by the in-host test entry, which loads the bundled suites by path.
+const external = ['vscode', '@google-cloud/aiplatform', '@google-cloud/storage', 'google-gax', '@grpc/grpc-js', '@grpc/proto-loader', 'playwright-core', 'mocha'];
 
 const common = {
   bundle: true,
@@ -37,7 +38,7 @@ function listTests(dir) {
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });

@@ -12,6 +12,8 @@ type Runner = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Runner }> }> = {
   validate: { summary: 'check import files (JSONL, CSV) against Vertex AI formats', load: () => import('./commands/validate') },
   stats: { summary: 'dataset statistics: labels, splits, boxes, text lengths, segments', load: () => import('./commands/stats') },
+  split: { summary: 'assign items to training/validation/test (random, stratified, temporal, k-fold, group...)', load: () => import('./commands/split') },
+  import: { summary: 'validate, upload and import a file into a Vertex AI dataset', load: () => import('./commands/import') },
 };
 
 export function usage(): string {
@@ -44,17 +46,4 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (process.env.VERTEX_DATASETS_DEBUG) io.err(`${err.stack}\n`);
     return 2;
   }
-}
-
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`vertex-datasets: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-    },
-  );
 }

@@ -7,6 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ValidationResult } from './validate';
 import { UsageError, validateJsonlFile, type JsonlFileOptions } from './jsonl/validate';
+import { validateCsvFile } from './csv/validate';
 
 export type FileKind = 'jsonl' | 'csv';
 
@@ -48,7 +49,8 @@ export type FileOptions = JsonlFileOptions;
 export async function validateFile(path: string, options: FileOptions = {}): Promise<ValidationResult> {
   const kind = fileKind(path);
   if (kind === 'csv') {
-    throw new UsageError(`${path}: CSV import files are not supported yet`);
+    if (options.customSchema) throw new UsageError(`${path}: custom datasets (--schema) are JSON Lines only`);
+    return validateCsvFile(path, options);
   }
   let opts = options;
   if (!options.format && !options.customSchema) {

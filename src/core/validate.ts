@@ -22,6 +22,21 @@ export interface ValidationOptions {
   maxDiagnostics?: number;
   /** Only report diagnostics on lines >= this (1-based): incremental revalidation in the editor. */
   fromLine?: number;
+  // CSV only (tabular sources).
+  /** Tabular target column (`--target`). */
+  target?: string;
+  /** Tabular weight column (`--weight`), numeric 0-10,000. */
+  weight?: string;
+  /** Predefined split column (`--split-column`); defaults to `ml_use` when the header has one. */
+  splitColumn?: string;
+  /** Tabular objective (`--objective`); forecasting changes the column limits and needs time and series columns. */
+  objective?: 'classification' | 'regression' | 'forecasting';
+  /** Forecasting time column (`--time-column`). */
+  timeColumn?: string;
+  /** Forecasting time series identifier column (`--series-column`). */
+  seriesColumn?: string;
+  /** Longest CSV field kept, in UTF-16 code units (longer fields are reported and truncated). */
+  maxFieldChars?: number;
 }
 
 export interface ValidationResult {

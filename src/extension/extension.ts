@@ -1,9 +1,64 @@
+/**
+ * Activation only assembles: it builds the services and calls the `register*` functions, each of
+ * which returns a Disposable owned by the extension context. Cloud SDKs are never loaded here.
+ */
 import * as vscode from 'vscode';
+import type { VertexDatasetsApi } from './api';
+import { registerCodeActions } from './codeActions';
+import { COMMANDS, registerCommand } from './commands';
+import { registerCompletion } from './completion';
+import { selectFormat } from './commands/selectFormat';
+import { registerDiagnostics, ValidationService, isImportCandidate } from './diagnostics';
+import { FormatResolver } from './formatChoice';
+import { registerHover } from './hover';
+import { createSettings } from './settings';
+import { StatusBar } from './statusBar';
+import { registerCloud } from './cloud/register';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
+const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
+
+export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Vertex Datasets', { log: true });
+  const settings = createSettings(log);
+  const formats = new FormatResolver(context.workspaceState, settings);
+  const deps = { log, settings, formats };
+  const validation = new ValidationService(deps);
+  const statusBar = new StatusBar(validation);
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('vertexDatasets.validateFile', () => undefined),
+    log,
+    formats,
+    validation,
+    statusBar,
+    registerDiagnostics(validation, deps),
+    registerCodeActions(validation, IMPORT_FILES),
+    registerHover(validation, IMPORT_FILES),
+    registerCompletion(validation, IMPORT_FILES),
+    registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {
+      const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      if (!doc) throw new Error('open an import file first');
+      if (!isImportCandidate(doc) && !formats.explicit(doc)) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} is not a .jsonl file; choose its format first`);
+      return validation.validateNow(doc);
+    }),
+    registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
+    registerCommand(COMMANDS.statusMenu, log, () => vscode.commands.executeCommand(COMMANDS.selectFormat)),
+    registerCommand(COMMANDS.showLog, log, () => log.show()),
   );
+
+  const cloud = registerCloud({ log, validation });
+  context.subscriptions.push(cloud.disposable);
+
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    onDidValidate: validation.onDidValidate,
+    report: (uri) => validation.report(uri),
+    statusBarText: () => statusBar.text,
+    activationMs,
+    cloud: cloud.api,
+  };
 }
 
 export function deactivate(): void {}

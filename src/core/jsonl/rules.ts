@@ -13,6 +13,7 @@ import {
   type JsonlFormatId,
   type MlUse,
 } from '../formats';
+import { boxProblems, instanceIdProblem, sentimentProblems, timeOrderProblem } from '../rules/annotations';
 import type { AnnotationFacts, ItemFacts } from '../items';
 import {
   checkMlUse,
@@ -54,6 +55,9 @@ export interface Finding {
 
 type Obj = Record<string, unknown>;
 
+const ITEM_LABELS_PATH: JsonPath = ['dataItemResourceLabels'];
+const CLASSIFICATION_PATH: JsonPath = ['classificationAnnotation'];
+
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class ItemChecker {
@@ -75,13 +79,13 @@ export class ItemChecker {
       const key = info.mediaKeys[0];
       const uri = obj[key];
       if (typeof uri === 'string') {
-        this.checkUri(uri, [key], info.dataType === 'image' ? 'image URI' : 'video URI', out, info.dataType);
+        this.checkUri(uri, key, info.dataType === 'image' ? 'image URI' : 'video URI', out, info.dataType);
         if (facts) facts.mediaUri = uri;
       }
     }
     const labels = obj.dataItemResourceLabels;
     if (isObj(labels)) {
-      const mlUse = this.checkResourceLabels(labels, ['dataItemResourceLabels'], 'item', out);
+      const mlUse = this.checkResourceLabels(labels, ITEM_LABELS_PATH, 'item', out);
       if (facts) {
         facts.hasMlUse = mlUse.present;
         facts.mlUse = mlUse.value;
@@ -92,7 +96,7 @@ export class ItemChecker {
       case 'image-classification-single-label':
       case 'text-classification-single-label': {
         const a = obj.classificationAnnotation;
-        if (isObj(a)) this.checkClassification(a, ['classificationAnnotation'], out, annotations);
+        if (isObj(a)) this.checkClassification(a, CLASSIFICATION_PATH, out, annotations);
         break;
       }
       case 'image-classification-multi-label':
@@ -179,14 +183,14 @@ export class ItemChecker {
     out.push(f);
   }
 
-  private checkUri(uri: string, path: JsonPath, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
+  private checkUri(uri: string, key: string, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
     const p = gcsUriProblem(uri, what);
     if (p) {
-      this.push(out, path, 'value', p, p.replacement);
+      this.push(out, [key], 'value', p, p.replacement);
       return;
     }
     const m = mediaTypeProblem(uri, dataType);
-    if (m) this.push(out, path, 'value', m);
+    if (m) this.push(out, [key], 'value', m);
   }
 
   private checkText(obj: Obj, out: Finding[], facts: ItemFacts | undefined): void {
@@ -216,7 +220,7 @@ export class ItemChecker {
       if (facts) facts.textLength = codePointLength(obj.textContent);
     }
     if (typeof obj.textGcsUri === 'string') {
-      this.checkUri(obj.textGcsUri, ['textGcsUri'], 'text file URI', out, 'text');
+      this.checkUri(obj.textGcsUri, 'textGcsUri', 'text file URI', out, 'text');
       if (facts) facts.mediaUri = obj.textGcsUri;
     }
   }
@@ -226,8 +230,17 @@ export class ItemChecker {
     let present = false;
     let value: MlUse | undefined;
     let userLabels = 0;
-    for (const key of Object.keys(labels)) {
+    for (const key in labels) {
       const v = labels[key];
+      if (key === ML_USE_KEY && level === 'item' && typeof v === 'string') {
+        // Hot path: a canonical ml_use key with a cached verdict on its value.
+        const r = checkMlUse(v, this.info.mlUseValues);
+        present = true;
+        if (!r.problem) {
+          value = r.value;
+          continue;
+        }
+      }
       const keyPath = [...path, key];
       const bare = key.startsWith(RESERVED_LABEL_PREFIX) ? key.slice(RESERVED_LABEL_PREFIX.length) : key;
       const isMlUseKey = key === ML_USE_KEY;
@@ -322,6 +335,7 @@ export class ItemChecker {
   private checkLabel(a: Obj, path: JsonPath, out: Finding[]): void {
     const name = a.displayName;
     if (typeof name !== 'string') return;
+    if (name.length > 0 && name.charCodeAt(0) > 32 && name.charCodeAt(name.length - 1) > 32 && this.format !== 'text-extraction') return;
     const p = [...path, 'displayName'];
     if (name.trim().length === 0) {
       out.push({ path: p, target: 'value', code: 'label.empty', severity: 'error', message: 'The label (displayName) is empty.' });
@@ -383,38 +397,17 @@ export class ItemChecker {
     const yMin = this.num(a, 'yMin', path, out, 'yMin');
     const xMax = this.num(a, 'xMax', path, out, 'xMax');
     const yMax = this.num(a, 'yMax', path, out, 'yMax');
-    const coords: [string, number | undefined][] = [['xMin', xMin], ['yMin', yMin], ['xMax', xMax], ['yMax', yMax]];
-    const outside = coords.filter(([, v]) => v !== undefined && (v < 0 || v > 1));
-    if (outside.length) {
-      const pixels = coords.every(([, v]) => v !== undefined && v >= 0 && Number.isInteger(v)) && coords.some(([, v]) => (v as number) > 1);
-      for (const [key, v] of outside) {
-        out.push({
-          path: [...path, key],
-          target: 'value',
-          code: 'box.outOfRange',
-          severity: 'error',
-          message: pixels
-            ? `${key} = ${v} looks like a pixel coordinate. Vertex expects coordinates relative to the image size, from 0 to 1: divide x by the image width and y by its height.`
-            : `${key} = ${v} is outside 0..1. Box coordinates are relative to the image size, origin at the top-left.`,
-          data: pixels ? { pixels: true } : undefined,
-        });
-      }
-    }
-    for (const [lo, hi, loV, hiV] of [['xMin', 'xMax', xMin, xMax], ['yMin', 'yMax', yMin, yMax]] as const) {
-      if (loV === undefined || hiV === undefined) continue;
-      if (loV > hiV) {
-        out.push({
-          path: [...path, lo],
-          target: 'value',
-          code: 'box.minMax',
-          severity: 'error',
-          message: `${lo} (${loV}) is greater than ${hi} (${hiV}); the values look swapped.`,
-          fixes: [{ path: [...path, lo], value: hiV }, { path: [...path, hi], value: loV }],
-          data: { swapped: true },
-        });
-      } else if (loV === hiV) {
-        out.push({ path: [...path, lo], target: 'value', code: 'box.minMax', severity: 'error', message: `${lo} equals ${hi} (${loV}): the box has no ${lo[0] === 'x' ? 'width' : 'height'}.` });
-      }
+    const box = { xMin, yMin, xMax, yMax };
+    for (const { key, problem, swap } of boxProblems(box)) {
+      out.push({
+        path: [...path, key],
+        target: 'value',
+        code: problem.code,
+        severity: problem.severity,
+        message: problem.message,
+        fixes: swap ? [{ path: [...path, swap[0]], value: box[swap[1]] }, { path: [...path, swap[1]], value: box[swap[0]] }] : undefined,
+        data: problem.data,
+      });
     }
     if (xMin === undefined || yMin === undefined || xMax === undefined || yMax === undefined) return undefined;
     return { xMin, yMin, xMax, yMax };
@@ -505,17 +498,8 @@ export class ItemChecker {
     this.checkAnnotationLabels(a, path, out);
     const s = this.num(a, 'sentiment', path, out, 'sentiment', true);
     const max = this.num(a, 'sentimentMax', path, out, 'sentimentMax', true);
-    if (max !== undefined && (max < 1 || max > 10)) {
-      out.push({ path: [...path, 'sentimentMax'], target: 'value', code: 'sentiment.range', severity: 'error', message: `sentimentMax must be from 1 to 10, found ${max}.` });
-    }
-    if (s !== undefined && (s < 0 || (max !== undefined && s > max))) {
-      out.push({
-        path: [...path, 'sentiment'],
-        target: 'value',
-        code: 'sentiment.range',
-        severity: 'error',
-        message: `sentiment must be from 0 to sentimentMax${max !== undefined ? ` (${max})` : ''}, found ${s}.`,
-      });
+    for (const { key, problem } of sentimentProblems(s, max)) {
+      out.push({ path: [...path, key], target: 'value', code: problem.code, severity: problem.severity, message: problem.message });
     }
     if (annotations && s !== undefined && max !== undefined) annotations.push({ kind: 'sentiment', sentiment: s, sentimentMax: max });
   }
@@ -543,16 +527,9 @@ export class ItemChecker {
     const segment = (a: Obj, path: JsonPath, withLabel: boolean) => {
       const start = this.time(a, 'startTime', path, out, false) ?? (a.startTime === undefined ? 0 : undefined);
       const end = this.time(a, 'endTime', path, out, true) ?? (a.endTime === undefined ? Infinity : undefined);
-      if (start !== undefined && end !== undefined && (start > end || (!keyFramesAllowed && start === end))) {
-        out.push({
-          path: [...path, 'endTime'],
-          target: a.endTime === undefined ? 'object' : 'value',
-          code: 'time.order',
-          severity: 'error',
-          message: keyFramesAllowed
-            ? `endTime must not be before startTime (${start}s); equal times mark a key frame.`
-            : `endTime must be after startTime (${start}s).`,
-        });
+      const order = start !== undefined && end !== undefined ? timeOrderProblem(start, end, keyFramesAllowed) : undefined;
+      if (order) {
+        out.push({ path: [...path, 'endTime'], target: a.endTime === undefined ? 'object' : 'value', code: order.code, severity: order.severity, message: order.message });
       }
       if (withLabel) {
         this.checkLabel(a, path, out);
@@ -584,14 +561,9 @@ export class ItemChecker {
       const id = a.instanceId;
       if (id !== undefined) {
         const n = numberish(id);
-        if (n === undefined || !Number.isInteger(n) || (n < 1 && n !== -1)) {
-          out.push({
-            path: [...path, 'instanceId'],
-            target: 'value',
-            code: 'tracking.instanceId',
-            severity: 'error',
-            message: `instanceId must be a positive whole number identifying the object across frames ("-1" for none), found ${JSON.stringify(id)}.`,
-          });
+        const problem = instanceIdProblem(n, JSON.stringify(id));
+        if (problem) {
+          out.push({ path: [...path, 'instanceId'], target: 'value', code: problem.code, severity: problem.severity, message: problem.message });
         } else instanceId = String(n);
       }
       if (annotations && box && time !== undefined && typeof a.displayName === 'string') {

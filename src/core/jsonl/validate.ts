@@ -95,7 +95,7 @@ export class JsonlLineValidator {
     }
     const obj = value as Obj;
     const findings = this.findings;
-    findings.length = 0;
+    if (findings.length !== 0) findings.length = 0;
     if (!this.validate(obj)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     if (onItem) facts = { line, anchor: { line, column: 1, endLine: line, endColumn: text.length + 1 }, hasMlUse: false, annotations: [] };
@@ -198,6 +198,29 @@ function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
 }
 
 function countKeys(root: Obj): number {
+  return countKeysShallow(root, 0);
+}
+
+/** Recursive count for ordinary depths; the explicit stack below handles pathological nesting. */
+function countKeysShallow(v: Obj | unknown[], depth: number): number {
+  if (depth > 64) return countKeysDeep(v as Obj);
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'object' && x !== null) n += countKeysShallow(x as Obj, depth + 1);
+    }
+    return n;
+  }
+  for (const k in v) {
+    n++;
+    const x = (v as Obj)[k];
+    if (typeof x === 'object' && x !== null) n += countKeysShallow(x as Obj, depth + 1);
+  }
+  return n;
+}
+
+function countKeysDeep(root: Obj): number {
   let n = 0;
   const stack: unknown[] = [root];
   while (stack.length) {
@@ -395,7 +418,7 @@ class LineFeeder {
   line(text: string): void {
     this.lineNo++;
     const scratch = this.scratch;
-    scratch.length = 0;
+    if (scratch.length !== 0) scratch.length = 0;
     if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem)) {
       this.items++;
       for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);

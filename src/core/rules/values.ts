@@ -57,38 +57,74 @@ export function parseGcsUri(uri: string): GcsUri | undefined {
 
 const HTTP_GCS = /^https?:\/\/(?:storage\.googleapis\.com|storage\.cloud\.google\.com)\/([^/?#]+)\/([^?#]+)/;
 
+const bucketCache = new Map<string, string | null>();
+const CACHE_LIMIT = 50_000;
+const OBJECT_SPECIAL = /[\r\n*?[\]]/;
+
+/** The `gs://bucket/` prefix last found valid: consecutive lines nearly always share a bucket. */
+let lastGoodBucketPrefix = '';
+
+function cachedBucketProblem(bucket: string): string | undefined {
+  let p = bucketCache.get(bucket);
+  if (p === undefined) {
+    p = bucketNameProblem(bucket) ?? null;
+    if (bucketCache.size < CACHE_LIMIT) bucketCache.set(bucket, p);
+  }
+  return p ?? undefined;
+}
+
 /** Problems with a `gs://bucket/object` URI. `what` names the field ("image URI"). */
 export function gcsUriProblem(uri: string, what = 'URI'): Problem | undefined {
-  const What = what.charAt(0).toUpperCase() + what.slice(1);
   if (uri.startsWith('gs://')) {
-    const parsed = parseGcsUri(uri) as GcsUri;
-    const bucketProblem = bucketNameProblem(parsed.bucket);
-    if (bucketProblem) return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: ${bucketProblem}.` };
-    if (parsed.object.length === 0 || parsed.object.endsWith('/')) {
-      return {
-        code: 'value.gcsUri',
-        severity: 'error',
-        message: `Invalid ${what} "${uri}": it names no object. Expected gs://bucket/path/to/file.`,
-      };
+    // Hot path: the bucket verdict from the previous URI or a cache, one regex over the URI.
+    const slash = uri.indexOf('/', 5);
+    let bucketProblem: string | undefined;
+    if (slash !== lastGoodBucketPrefix.length - 1 || !uri.startsWith(lastGoodBucketPrefix)) {
+      bucketProblem = cachedBucketProblem(slash < 0 ? uri.slice(5) : uri.slice(5, slash));
+      if (!bucketProblem && slash > 0) lastGoodBucketPrefix = uri.slice(0, slash + 1);
     }
-    if (/[\r\n]/.test(parsed.object)) {
-      return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: object names cannot contain line breaks.` };
+    const objectLength = slash < 0 ? 0 : uri.length - slash - 1;
+    if (!bucketProblem && objectLength > 0 && uri.charCodeAt(uri.length - 1) !== 47 && !OBJECT_SPECIAL.test(uri) && objectLength * 3 <= 1024 && (objectLength > 2 || (uri.slice(slash + 1) !== '.' && uri.slice(slash + 1) !== '..'))) {
+      return undefined;
     }
-    if (Buffer.byteLength(parsed.object, 'utf8') > 1024) {
-      return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: object names are at most 1,024 bytes.` };
-    }
-    if (parsed.object === '.' || parsed.object === '..') {
-      return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: "." and ".." are not object names.` };
-    }
-    if (/[*?[\]]/.test(parsed.object)) {
-      return {
-        code: 'value.gcsUri',
-        severity: 'warning',
-        message: `${What} "${uri}" contains a wildcard character (*, ?, [ or ]); import files must name each object exactly.`,
-      };
-    }
-    return undefined;
+    return gcsUriDetail(uri, what);
   }
+  return nonGcsProblem(uri, what);
+}
+
+function gcsUriDetail(uri: string, what: string): Problem | undefined {
+  const What = what.charAt(0).toUpperCase() + what.slice(1);
+  const parsed = parseGcsUri(uri) as GcsUri;
+  const bucketProblem = bucketNameProblem(parsed.bucket);
+  if (bucketProblem) return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: ${bucketProblem}.` };
+  if (parsed.object.length === 0 || parsed.object.endsWith('/')) {
+    return {
+      code: 'value.gcsUri',
+      severity: 'error',
+      message: `Invalid ${what} "${uri}": it names no object. Expected gs://bucket/path/to/file.`,
+    };
+  }
+  if (/[\r\n]/.test(parsed.object)) {
+    return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: object names cannot contain line breaks.` };
+  }
+  if (Buffer.byteLength(parsed.object, 'utf8') > 1024) {
+    return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: object names are at most 1,024 bytes.` };
+  }
+  if (parsed.object === '.' || parsed.object === '..') {
+    return { code: 'value.gcsUri', severity: 'error', message: `Invalid ${what}: "." and ".." are not object names.` };
+  }
+  if (/[*?[\]]/.test(parsed.object)) {
+    return {
+      code: 'value.gcsUri',
+      severity: 'warning',
+      message: `${What} "${uri}" contains a wildcard character (*, ?, [ or ]); import files must name each object exactly.`,
+    };
+  }
+  return undefined;
+}
+
+function nonGcsProblem(uri: string, what: string): Problem {
+  const What = what.charAt(0).toUpperCase() + what.slice(1);
   const http = HTTP_GCS.exec(uri);
   if (http) {
     const replacement = `gs://${http[1]}/${decodeURIComponentSafe(http[2])}`;
@@ -133,19 +169,37 @@ const MEDIA_EXTENSIONS: Record<'image' | 'video' | 'text', { exts: string[]; nam
 };
 
 /** Warns when a media URI's extension does not belong to the dataset's data type. */
+const mediaCache = new Map<string, Problem | null>();
+/** The last accepted extension per data type (".jpg"): most files use one extension throughout. */
+const lastGoodSuffix: Record<string, string> = {};
+
 export function mediaTypeProblem(uri: string, dataType: DataType): Problem | undefined {
   if (dataType !== 'image' && dataType !== 'video' && dataType !== 'text') return undefined;
-  const name = uri.slice(uri.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const ext = name.slice(dot + 1).toLowerCase();
-  const allowed = MEDIA_EXTENSIONS[dataType];
-  if (allowed.exts.includes(ext)) return undefined;
-  return {
-    code: 'value.mediaType',
-    severity: 'warning',
-    message: `".${ext}" is not a supported ${dataType} type for this dataset; expected ${allowed.names}.`,
-  };
+  const suffix = lastGoodSuffix[dataType];
+  if (suffix !== undefined && uri.endsWith(suffix)) return undefined;
+  const p = mediaTypeProblemCached(uri, dataType);
+  if (!p) {
+    const dot = uri.lastIndexOf('.');
+    if (dot > uri.lastIndexOf('/') + 1) lastGoodSuffix[dataType] = uri.slice(dot);
+  }
+  return p;
+}
+
+function mediaTypeProblemCached(uri: string, dataType: 'image' | 'video' | 'text'): Problem | undefined {
+  const dot = uri.lastIndexOf('.');
+  if (dot <= uri.lastIndexOf('/') + 1) return undefined;
+  const rawExt = uri.slice(dot + 1);
+  const cacheKey = dataType + rawExt;
+  let p = mediaCache.get(cacheKey);
+  if (p === undefined) {
+    const ext = rawExt.toLowerCase();
+    const allowed = MEDIA_EXTENSIONS[dataType];
+    p = allowed.exts.includes(ext)
+      ? null
+      : { code: 'value.mediaType', severity: 'warning', message: `".${ext}" is not a supported ${dataType} type for this dataset; expected ${allowed.names}.` };
+    if (mediaCache.size < CACHE_LIMIT) mediaCache.set(cacheKey, p);
+  }
+  return p ?? undefined;
 }
 
 export const ML_USE_VALUES: readonly MlUse[] = ['training', 'validation', 'test'];
@@ -175,7 +229,22 @@ export interface MlUseCheck {
  * Checks an ml_use value. `allowed` is the format's list (video: training and test only).
  * `csv`: CSV first columns also accept upper-case TRAINING/VALIDATION/TEST (ruling 5).
  */
+const mlUseCache = new Map<string, MlUseCheck>();
+
+const CANONICAL: Record<string, MlUseCheck> = { training: { value: 'training' }, validation: { value: 'validation' }, test: { value: 'test' } };
+
 export function checkMlUse(raw: string, allowed: readonly MlUse[], csv = false): MlUseCheck {
+  if ((raw === 'training' || raw === 'test' || (raw === 'validation' && allowed.length === 3))) return CANONICAL[raw];
+  const key = `${allowed.length}${csv ? 'c' : 'j'}${raw}`;
+  let r = mlUseCache.get(key);
+  if (!r) {
+    r = checkMlUseUncached(raw, allowed, csv);
+    if (mlUseCache.size < CACHE_LIMIT) mlUseCache.set(key, r);
+  }
+  return r;
+}
+
+function checkMlUseUncached(raw: string, allowed: readonly MlUse[], csv: boolean): MlUseCheck {
   const lower = raw.trim().toLowerCase();
   const exact = (ML_USE_VALUES as readonly string[]).includes(raw) || (csv && (ML_USE_VALUES as readonly string[]).includes(lower) && raw === raw.toUpperCase());
   const list = allowed.map((v) => `"${v}"`).join(', ');
@@ -227,7 +296,19 @@ export function codePointLength(s: string): number {
 }
 
 /** User resource label keys and values: ≤64 code points, lowercase letters, digits, `_`, `-`. */
+const labelCache = new Map<string, Problem | null>();
+
 export function userLabelProblem(text: string, part: 'key' | 'value'): Problem | undefined {
+  const key = part === 'key' ? 'k' + text : 'v' + text;
+  let p = labelCache.get(key);
+  if (p === undefined) {
+    p = userLabelProblemUncached(text, part) ?? null;
+    if (labelCache.size < CACHE_LIMIT) labelCache.set(key, p);
+  }
+  return p ?? undefined;
+}
+
+function userLabelProblemUncached(text: string, part: 'key' | 'value'): Problem | undefined {
   if (part === 'key' && text.length === 0) {
     return { code: 'labels.key', severity: 'error', message: 'Resource label keys cannot be empty.' };
   }

@@ -1,0 +1,49 @@
+// Issue 2 benchmark: `vertex-datasets validate` against a plain read + JSON.parse loop, measured
+// in the same run on the same files. Targets: ratio <= 1.25 on one thread, and peak RSS under
+// 200 MB for a 2 GB file. Sizes: BENCH_LINES (default 1,000,000), BENCH_BIG_GB (default 2; 0 skips).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fmt, measure, removeDir, table, tempDir, writeLines } from './_lib.mjs';
+
+if (!existsSync('dist/cli.js')) throw new Error('run `npm run build` first');
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const BIG_GB = Number(process.env.BENCH_BIG_GB ?? 2);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const dir = tempDir('jsonl');
+const labels = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips'];
+const splits = ['training', 'training', 'training', 'validation', 'test'];
+const good = (i) =>
+  `{"imageGcsUri":"gs://cloud-samples-data/flowers/${labels[i % 5]}/${(1000000 + i).toString(36)}_${(i * 7919) % 100000}.jpg","classificationAnnotation":{"displayName":"${labels[(i * 31) % 5]}"},"dataItemResourceLabels":{"aiplatform.googleapis.com/ml_use":"${splits[(i * 17) % 5]}"}}`;
+const bad = (i) => {
+  if (i % 20 !== 7) return good(i);
+  switch ((i / 20) % 5 | 0) {
+    case 0: return good(i).replace('"training"', '"TRAIN"').replace('"test"', '"TEST"').replace('"validation"', '"VALIDATE"');
+    case 1: return good(i).replace('gs://', 'https://storage.googleapis.com/');
+    case 2: return good(i).slice(0, -2);
+    case 3: return good(i).replace('imageGcsUri', 'imageUri');
+    default: return good(i).replace('"classificationAnnotation":{"displayName"', '"classificationAnnotation":{"label"');
+  }
+};
+try {
+  const rows = [['file', 'lines', 'MB', 'parse-only ms', 'validate ms', 'ratio', 'CPU ratio', 'lines/s', 'MB/s', 'peak RSS MB']];
+  const run = (name, path, lines, size, repeat) => {
+    const base = measure('bench/_jsonl-parse-baseline.cjs', [path], { repeat });
+    const val = measure('dist/cli.js', ['validate', '--no-dataset-checks', '--format', 'image-classification-single-label', '--output', 'json', path], { repeat });
+    if (val.code !== 0 && val.code !== 1) throw new Error(`validate exited ${val.code}`);
+    rows.push([name, fmt(lines), fmt(size / 1048576, 1), fmt(base.ms), fmt(val.ms), fmt(val.ms / base.ms, 2), fmt(val.cpuMs / base.cpuMs, 2), fmt(lines / (val.ms / 1000)), fmt(size / 1048576 / (val.ms / 1000), 1), fmt(val.maxRssMB, 1)]);
+  };
+  const goodPath = join(dir, 'good.jsonl');
+  const badPath = join(dir, 'bad.jsonl');
+  run('valid', goodPath, LINES, writeLines(goodPath, LINES, good), REPEAT);
+  run('5% bad', badPath, LINES, writeLines(badPath, LINES, bad), REPEAT);
+  if (BIG_GB > 0) {
+    const bigPath = join(dir, 'big.jsonl');
+    const perLine = good(1).length + 1;
+    const bigLines = Math.ceil((BIG_GB * 1024 ** 3) / perLine);
+    run(`${BIG_GB} GB`, bigPath, bigLines, writeLines(bigPath, bigLines, good), 1);
+  }
+  console.log(`Node ${process.version}; best of ${REPEAT} runs (big file: 1 run). ratio = validate / parse-only wall time (target <= 1.25); CPU ratio uses user+system CPU time, steadier on a busy machine.`);
+  table(rows);
+} finally {
+  removeDir(dir);
+}

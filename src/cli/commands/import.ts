@@ -1,0 +1,164 @@
+/**
+ * `vertex-datasets import FILE --dataset NAME|ID [--bucket gs://...] [--project P --region R] [--endpoint E]`
+ * Validates the file, refuses on errors unless --force, uploads it (resumable), picks or creates
+ * the dataset, runs ImportData, follows the operation and prints rows Vertex rejected as
+ * `path:line:col: error import.rowFailed: ...` on the local file's lines.
+ * Exit 0 imported with no rejected rows; 1 validation errors, rejected rows or a failed operation;
+ * 2 usage or I/O problem.
+ */
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
+import type { FormatId } from '../../core/formats';
+import { validateFile } from '../../core/files';
+import { UsageError } from '../../core/jsonl/validate';
+import { formatDiagnosticLine } from '../../core/cloud/partialFailures';
+import { parseGcsUri } from '../../core/cloud/requests';
+import { describeCloudError } from '../../core/cloud/errors';
+import type { CliIo } from '../io';
+import { displayPath, textReport } from '../output/report';
+
+export const HELP = `Usage: vertex-datasets import FILE --dataset NAME|ID [options]
+
+Validates FILE, uploads it to Cloud Storage, imports it into a Vertex AI dataset and reports the
+rows Vertex rejected on the lines of FILE. A --dataset that is a display name not found in the
+project is created with the data type of FILE's format.
+
+Options:
+  --dataset NAME|ID        dataset display name, numeric id or full resource name (required)
+  --bucket gs://B[/PREFIX] where to upload the import file (required unless --endpoint local)
+  --project ID             Google Cloud project (default: GOOGLE_CLOUD_PROJECT or gcloud config)
+  --region REGION          Vertex AI region (default: us-central1)
+  --endpoint E             API endpoint host[:port]; "local" starts the offline local servers
+  --storage-endpoint URL   Cloud Storage JSON API endpoint (default: STORAGE_EMULATOR_HOST or Google)
+  --format ID              import format (default: detected from the content)
+  --label K=V              data item label for every imported item (repeatable)
+  --annotation-label K=V   label for every imported annotation (repeatable)
+  --force                  import even when validation finds errors
+  -h, --help               show this help
+
+Authentication: Application Default Credentials (gcloud auth application-default login, or
+GOOGLE_APPLICATION_CREDENTIALS). Exit status: 0 imported with no rejected rows; 1 validation
+errors, rejected rows or a failed operation; 2 usage or I/O problem.
+`;
+
+function labels(values: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new UsageError(`${flag} takes KEY=VALUE, not "${v}"`);
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        dataset: { type: 'string' },
+        bucket: { type: 'string' },
+        project: { type: 'string' },
+        region: { type: 'string' },
+        endpoint: { type: 'string' },
+        'storage-endpoint': { type: 'string' },
+        format: { type: 'string' },
+        label: { type: 'string', multiple: true },
+        'annotation-label': { type: 'string', multiple: true },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    io.err(`vertex-datasets import: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const fail = (reason: string, code = 2) => {
+    io.err(`vertex-datasets import: ${reason}\n`);
+    return code;
+  };
+  if (positionals.length !== 1) return fail(positionals.length ? 'give exactly one FILE' : 'no FILE given (try --help)');
+  if (!values.dataset) return fail('--dataset NAME|ID is required');
+  if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
+  const local = values.endpoint === 'local';
+  if (!values.bucket && !local) return fail('--bucket gs://BUCKET[/PREFIX] is required (where the import file is uploaded)');
+  if (values.bucket && !parseGcsUri(values.bucket)) return fail(`--bucket "${values.bucket}" is not a Cloud Storage location; expected gs://bucket or gs://bucket/prefix`);
+  let dataItemLabels: Record<string, string>;
+  let annotationLabels: Record<string, string>;
+  try {
+    dataItemLabels = labels(values.label, '--label');
+    annotationLabels = labels(values['annotation-label'], '--annotation-label');
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+
+  const path = resolve(io.cwd, positionals[0]);
+  const shown = displayPath(path, io.cwd);
+  let data: Buffer;
+  let format: FormatId | undefined;
+  try {
+    data = await readFile(path);
+    const result = await validateFile(path, { format: values.format as FormatId | undefined });
+    format = result.format;
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
+    if (!format) return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    if (errors && !values.force) return fail(`${shown} has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} or pass --force to import anyway (Vertex skips rows it rejects)`, 1);
+    if (errors) io.err(`vertex-datasets import: importing despite ${errors} validation error${errors === 1 ? '' : 's'} (--force)\n`);
+  } catch (e) {
+    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code) return fail(e instanceof UsageError ? e.message : `${shown}: ${(e as Error).message}`);
+    throw e;
+  }
+  if (!FORMATS[format].importSchemaUri) return fail(`${FORMATS[format].title} files are not imported with ImportData`);
+
+  // The SDKs load here, after validation: a refused file never pays for them.
+  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { runImport, describeLeftovers } = await import('../../cloud/importFlow');
+  let conn;
+  try {
+    conn = await connect({ project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] });
+  } catch (e) {
+    if (e instanceof MissingProjectError) return fail(e.message);
+    return fail(describeCloudError(e, { service: 'vertex', project: values.project }).message, 1);
+  }
+  try {
+    const destination = values.bucket ?? (conn.defaultBucket as string);
+    let lastPct = -1;
+    const report = await runImport(
+      conn.vertex,
+      conn.gcs,
+      { files: [{ displayPath: shown, data }], format, destination, dataset: values.dataset, createIfMissing: true, dataItemLabels, annotationLabels },
+      {
+        step: (_s, message) => io.err(`${message}\n`),
+        upload: (_f, sent, total) => {
+          const pct = total ? Math.floor((sent / total) * 100) : 100;
+          if (pct !== lastPct && (pct === 100 || pct - lastPct >= 25)) io.err(`  uploaded ${pct}% (${sent}/${total} bytes)\n`);
+          lastPct = pct;
+        },
+      },
+    );
+    for (const f of report.failures) io.out(formatDiagnosticLine(f.path, f.diagnostic) + '\n');
+    if (report.failuresTruncated) io.out(`${shown}: Vertex AI reports at most 20 rejected rows; more rows may have been rejected.\n`);
+    for (const l of conn.vertex.retries) io.err(`  retried ${l.method} after ${l.code === 14 ? 'UNAVAILABLE' : 'DEADLINE_EXCEEDED'} (waited ${l.delayMs} ms)\n`);
+    if (report.ok) {
+      const ds = report.dataset;
+      io.out(`Imported ${shown} into ${ds?.displayName} (${ds?.name}): ${ds?.itemCount ?? '?'} data items now; ${report.failures.length} row${report.failures.length === 1 ? '' : 's'} rejected.\n`);
+      return report.failures.length ? 1 : 0;
+    }
+    if (report.cancelled) io.err('vertex-datasets import: cancelled\n');
+    if (report.error) io.err(`vertex-datasets import: ${report.error.step} failed: ${report.error.message}\n`);
+    for (const l of describeLeftovers(report)) io.err(`  ${l}\n`);
+    return 1;
+  } finally {
+    await conn.dispose();
+  }
+}

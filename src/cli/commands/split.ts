@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { CliIo } from '../io';
+import { FORMAT_IDS, isFormatId } from '../../core/formats';
+import { STRATEGIES, SplitError, formatReport, parseTimestamp, splitFile } from '../../core/split';
+import type { SplitOptions, StrategyName } from '../../core/split';
+
+const HELP = `Usage: vertex-datasets split FILE --strategy NAME [options]
+
+Assigns every item of a Vertex AI import file to training, validation or test and writes the
+assignment where the format keeps it (JSONL: dataItemResourceLabels "aiplatform.googleapis.com/ml_use";
+image/text/video CSV: the first column; tabular CSV: a named column). Nothing else in the file changes.
+Without --out or --in-place nothing is written: the report shows what the split would be.
+
+Strategies:
+  random            random, exact counts for the fractions (default 0.8,0.1,0.1; video 0.8,0.2)
+  stratified        every label in every split in proportion (multi-label: iterative stratification)
+  manual            keep valid existing ml_use values, assign only the items without one
+  temporal          oldest items to training, newest to test (--time-field; --fractions or --cutoffs)
+  kfold             K equal folds: K files (fold i held out as test), or a fold column for tabular CSVs
+  stratified-kfold  K folds with every label in every fold in proportion
+  group             items sharing a key stay together (default: same media URI; --by FIELD_OR_COLUMN)
+
+Options:
+  --strategy NAME         one of the strategies above (default random)
+  --fractions A,B,C       training,validation,test shares (video: training,test); percentages work too
+  --seed N                seed of the pseudo-random choices (default 0); same seed, same output
+  --by FIELD_OR_COLUMN    group key (group), or the label column of a tabular CSV (stratified)
+  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal
+  --cutoffs D1[,D2]       temporal cut-off dates: before D1 training, before D2 validation, then test
+  --k K                   number of folds (default 5)
+  --split-column NAME     tabular CSVs: the column receiving the split (default ml_use)
+  --fold-column NAME      tabular CSVs, k-fold: the column receiving the fold number (default fold)
+  --format ID             the import format (detected from the content otherwise)
+  --out PATH              write the result to PATH (k-fold: PATH names the fold files)
+  --in-place              replace FILE (through a temporary file renamed into place)
+  --output text|json      report format (default text)
+
+Exit codes: 0 done, 1 the split failed (for example, items without a timestamp), 2 usage or I/O problem.
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        strategy: { type: 'string', default: 'random' },
+        fractions: { type: 'string' },
+        seed: { type: 'string', default: '0' },
+        by: { type: 'string' },
+        'time-field': { type: 'string' },
+        cutoffs: { type: 'string' },
+        k: { type: 'string' },
+        'split-column': { type: 'string' },
+        'fold-column': { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'in-place': { type: 'boolean', default: false },
+        output: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`vertex-datasets split: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const usage = (msg: string): number => {
+    io.err(`vertex-datasets split: ${msg}\nRun \`vertex-datasets split --help\` for the options.\n`);
+    return 2;
+  };
+  if (parsed.positionals.length !== 1) return usage(`expected exactly one FILE, got ${parsed.positionals.length}`);
+  const file = resolve(io.cwd, parsed.positionals[0]);
+  if (!(STRATEGIES as readonly string[]).includes(v.strategy)) {
+    return usage(`unknown strategy '${v.strategy}'; expected one of ${STRATEGIES.join(', ')}`);
+  }
+  if (v.output !== 'text' && v.output !== 'json') return usage(`--output must be text or json, got '${v.output}'`);
+  if (v.out !== undefined && v['in-place']) return usage('give either --out PATH or --in-place, not both');
+  if (v.format !== undefined && !isFormatId(v.format)) {
+    return usage(`unknown format '${v.format}'; expected one of ${FORMAT_IDS.join(', ')}`);
+  }
+  if (!/^-?\d+$/.test(v.seed)) return usage(`--seed must be an integer, got '${v.seed}'`);
+  const opts: SplitOptions = {
+    strategy: v.strategy as StrategyName,
+    seed: Number(v.seed),
+    format: v.format !== undefined && isFormatId(v.format) ? v.format : undefined,
+    by: v.by,
+    timeField: v['time-field'],
+    splitColumn: v['split-column'],
+    foldColumn: v['fold-column'],
+  };
+  if (v.k !== undefined) {
+    if (!/^\d+$/.test(v.k)) return usage(`--k must be a whole number, got '${v.k}'`);
+    opts.k = Number(v.k);
+  }
+  if (v.cutoffs !== undefined) {
+    const parts = v.cutoffs.split(',').map((s) => s.trim());
+    const times = parts.map(parseTimestamp);
+    const bad = times.findIndex((t) => Number.isNaN(t));
+    if (bad >= 0) return usage(`cut-off '${parts[bad]}' is not a date; expected e.g. 2024-01-01 or 2024-01-01T00:00:00Z`);
+    opts.cutoffs = times;
+  }
+  // Parsed by the core once the format (and so the number of splits) is known.
+  if (v.fractions !== undefined) opts.fractions = v.fractions;
+  const output = v['in-place'] ? 'in-place' : v.out !== undefined ? resolve(io.cwd, v.out) : undefined;
+  try {
+    const result = await splitFile(file, opts, output);
+    const shown = (p: string): string => (isAbsolute(p) ? relative(io.cwd, p) || p : p);
+    if (v.output === 'json') {
+      io.out(JSON.stringify({ file: shown(file), written: result.written.map(shown), report: result.plan.report }, null, 2) + '\n');
+    } else {
+      io.out(formatReport(result.plan.report));
+      if (result.written.length) io.out(`\nwrote ${result.written.map(shown).join(', ')}\n`);
+      else io.out('\nnothing written (dry run): add --out PATH or --in-place to write the split\n');
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof SplitError) {
+      io.err(`vertex-datasets split: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if ((e as NodeJS.ErrnoException).code) {
+      io.err(`vertex-datasets split: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The import flow shared by the "Import into Vertex AI Dataset…" command and `vertex-datasets
+ * import`: check the bucket, pick or create the dataset, upload the file (resumable), call
+ * ImportData and follow the operation, then map Vertex's per-row failures to local lines.
+ * Nothing is deleted on failure: the report names the dataset and the uploaded objects.
+ */
+import * as path from 'node:path';
+import type { FormatId } from '../core/formats';
+import { FORMATS } from '../core/formats';
+import type { CloudErrorInfo } from '../core/cloud/errors';
+import { describeCloudError } from '../core/cloud/errors';
+import type { MappedFailure } from '../core/cloud/partialFailures';
+import { mapPartialFailures } from '../core/cloud/partialFailures';
+import { buildCreateDatasetRequest, buildImportDataRequest, datasetName, gcsObjectUri, parseDatasetRef, parseGcsUri } from '../core/cloud/requests';
+import type { DatasetSummary, VertexDatasets } from './vertex';
+import type { GcsFiles } from './storage';
+
+export interface ImportFile {
+  /** Path shown in messages (relative to the workspace or cwd). */
+  displayPath: string;
+  /** Exact bytes to upload. */
+  data: Buffer;
+}
+
+export interface ImportPlan {
+  files: ImportFile[];
+  format: FormatId;
+  /** `gs://bucket` or `gs://bucket/prefix`. */
+  destination: string;
+  /** A dataset resource name, numeric id or display name; created when no dataset has that display name. */
+  dataset: string;
+  /** Create the dataset when `dataset` is a display name that does not exist yet. */
+  createIfMissing: boolean;
+  dataItemLabels?: Record<string, string>;
+  annotationLabels?: Record<string, string>;
+}
+
+export type ImportStep = 'bucket' | 'dataset' | 'upload' | 'import';
+
+export interface ImportProgress {
+  step(step: ImportStep, message: string): void;
+  upload?(file: string, sent: number, total: number): void;
+  poll?(elapsedMs: number): void;
+}
+
+export interface ImportReport {
+  ok: boolean;
+  dataset?: DatasetSummary;
+  datasetCreated: boolean;
+  uploaded: string[];
+  operationName?: string;
+  /** Per-row failures mapped to local lines. */
+  failures: MappedFailure[];
+  /** True when Vertex returned the maximum of 20 partial failures: more rows may have failed. */
+  failuresTruncated: boolean;
+  error?: CloudErrorInfo & { step: ImportStep };
+  cancelled: boolean;
+}
+
+export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, signal?: AbortSignal): Promise<ImportReport> {
+  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], failures: [], failuresTruncated: false, cancelled: false };
+  const fmt = FORMATS[plan.format];
+  const dest = parseGcsUri(plan.destination);
+  let step: ImportStep = 'bucket';
+  const fail = (e: unknown, service: 'vertex' | 'storage'): ImportReport => {
+    const info = describeCloudError(e, { service, project: vertex.project, location: vertex.location, bucket: dest?.bucket });
+    report.error = { ...info, step };
+    report.cancelled = info.kind === 'cancelled' || !!signal?.aborted;
+    return report;
+  };
+  if (!dest) throw new Error(`'${plan.destination}' is not a Cloud Storage location; expected gs://bucket or gs://bucket/prefix`);
+  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files are not imported with ImportData; create a tabular dataset from the CSV source instead`);
+
+  try {
+    progress.step('bucket', `Checking bucket gs://${dest.bucket}`);
+    await gcs.bucketLocation(dest.bucket);
+  } catch (e) {
+    return fail(e, 'storage');
+  }
+
+  step = 'dataset';
+  try {
+    const ref = parseDatasetRef(plan.dataset);
+    let ds: DatasetSummary | undefined;
+    if (ref.kind === 'name') ds = await vertex.getDataset(ref.name);
+    else if (ref.kind === 'id') ds = await vertex.getDataset(datasetName(vertex.project, vertex.location, ref.id));
+    else {
+      progress.step('dataset', `Looking for dataset "${ref.displayName}"`);
+      const found = (await vertex.findByDisplayName(ref.displayName)).filter((d) => d.dataType === fmt.dataType);
+      if (found.length > 1) {
+        report.error = { kind: 'invalidArgument', retryable: false, original: '', step, message: `${found.length} ${fmt.dataType} datasets are named "${ref.displayName}" (${found.map((d) => d.id).join(', ')}); pass the id instead.` };
+        return report;
+      }
+      ds = found[0];
+      if (!ds) {
+        if (!plan.createIfMissing) {
+          report.error = { kind: 'notFound', retryable: false, original: '', step, message: `No ${fmt.dataType} dataset is named "${ref.displayName}" in ${vertex.project}/${vertex.location}.` };
+          return report;
+        }
+        progress.step('dataset', `Creating ${fmt.dataType} dataset "${ref.displayName}"`);
+        const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: plan.format }), { signal });
+        if (created.cancelled) return { ...report, cancelled: true };
+        if (created.error || !created.result) return fail({ code: created.error?.code ?? 2, message: created.error?.message ?? 'CreateDataset returned no dataset', details: created.error?.message }, 'vertex');
+        ds = created.result;
+        report.datasetCreated = true;
+      }
+    }
+    if (ds.dataType !== fmt.dataType) {
+      report.dataset = ds;
+      report.error = { kind: 'invalidArgument', retryable: false, original: '', step, message: `Dataset "${ds.displayName}" (${ds.id}) holds ${ds.dataType ?? 'unknown'} data, but ${plan.files[0]?.displayPath ?? 'the file'} is ${fmt.title}. Pick a ${fmt.dataType} dataset or a new name.` };
+      return report;
+    }
+    report.dataset = ds;
+  } catch (e) {
+    return fail(e, 'vertex');
+  }
+
+  step = 'upload';
+  const uploaded: { gcsUri: string; file: ImportFile }[] = [];
+  try {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    for (const file of plan.files) {
+      const base = path.basename(file.displayPath).replace(/\.(jsonl|csv)$/i, '');
+      const ext = path.extname(file.displayPath) || '.jsonl';
+      const uri = gcsObjectUri(plan.destination, `${base}-${stamp}${ext}`);
+      progress.step('upload', `Uploading ${file.displayPath} to ${uri}`);
+      await gcs.upload(uri, file.data, { contentType: ext === '.csv' ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      uploaded.push({ gcsUri: uri, file });
+      report.uploaded.push(uri);
+    }
+  } catch (e) {
+    return fail(e, 'storage');
+  }
+
+  step = 'import';
+  try {
+    progress.step('import', `Importing into ${report.dataset.displayName} (${report.dataset.name})`);
+    const req = buildImportDataRequest({ datasetName: report.dataset.name, format: plan.format, gcsUris: uploaded.map((u) => u.gcsUri), dataItemLabels: plan.dataItemLabels, annotationLabels: plan.annotationLabels });
+    const outcome = await vertex.importData(req, { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    report.operationName = outcome.operationName;
+    report.failures = mapPartialFailures(outcome.partialFailures, uploaded.map((u) => ({ gcsUri: u.gcsUri, path: u.file.displayPath, lines: u.file.data.toString('utf8').split(/\r?\n/) })));
+    report.failuresTruncated = outcome.partialFailures.length >= 20;
+    if (outcome.cancelled) return { ...report, cancelled: true };
+    if (outcome.error) return fail({ code: outcome.error.code, message: outcome.error.message, details: outcome.error.message }, 'vertex');
+    report.dataset = await vertex.getDataset(report.dataset.name).catch(() => report.dataset);
+    report.ok = true;
+    return report;
+  } catch (e) {
+    return fail(e, 'vertex');
+  }
+}
+
+/** A plain-text account of a failed or partial import: what exists now, so nothing is lost. */
+export function describeLeftovers(report: ImportReport): string[] {
+  const lines: string[] = [];
+  if (report.dataset) lines.push(`Dataset: ${report.dataset.displayName} (${report.dataset.name})${report.datasetCreated ? ', created by this import' : ''}`);
+  for (const u of report.uploaded) lines.push(`Uploaded: ${u} (kept; delete it with \`gcloud storage rm ${u}\` if you no longer need it)`);
+  if (report.operationName) lines.push(`Operation: ${report.operationName}`);
+  return lines;
+}

@@ -1,0 +1,66 @@
+/**
+ * A thin adapter over the real Cloud Storage client: bucket checks, object listing and resumable
+ * uploads with progress and cancellation. Uploads go in chunks, so a request cut off halfway is
+ * resumed from the offset the server persisted (the SDK queries it), not restarted.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Clients } from './sdk';
+import { parseGcsUri } from '../core/cloud/requests';
+
+export interface UploadOptions {
+  contentType?: string;
+  /** Chunk size in bytes (a multiple of 256 KiB); each chunk is one resumable request. */
+  chunkSize?: number;
+  onProgress?: (bytesSent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_CHUNK = 8 * 256 * 1024;
+
+export class GcsFiles {
+  constructor(private readonly clients: Clients) {}
+
+  async bucketLocation(bucket: string): Promise<string> {
+    const [meta] = await this.clients.storage.bucket(bucket).getMetadata();
+    return String(meta.location ?? '');
+  }
+
+  async list(uri: string, maxResults = 1000): Promise<{ name: string; size: number; updated?: string }[]> {
+    const g = parseGcsUri(uri);
+    if (!g) throw new Error(`'${uri}' is not a gs:// location`);
+    const [files] = await this.clients.storage.bucket(g.bucket).getFiles({ prefix: g.path, maxResults, autoPaginate: false });
+    return files.map((f) => ({ name: `gs://${g.bucket}/${f.name}`, size: Number(f.metadata.size ?? 0), updated: f.metadata.updated }));
+  }
+
+  async download(uri: string): Promise<Buffer> {
+    const g = parseGcsUri(uri);
+    if (!g?.path) throw new Error(`'${uri}' is not a gs://bucket/object URI`);
+    const [buf] = await this.clients.storage.bucket(g.bucket).file(g.path).download();
+    return buf;
+  }
+
+  /** Uploads `data` to `uri` as one resumable session. */
+  async upload(uri: string, data: Buffer, opts: UploadOptions = {}): Promise<void> {
+    const g = parseGcsUri(uri);
+    if (!g?.path) throw new Error(`'${uri}' is not a gs://bucket/object URI`);
+    const file = this.clients.storage.bucket(g.bucket).file(g.path);
+    const total = data.length;
+    const chunk = Math.max(256 * 1024, Math.floor((opts.chunkSize ?? DEFAULT_CHUNK) / (256 * 1024)) * 256 * 1024);
+    const out = file.createWriteStream({
+      resumable: true,
+      chunkSize: chunk,
+      contentType: opts.contentType ?? 'application/octet-stream',
+      metadata: { contentType: opts.contentType ?? 'application/octet-stream' },
+    });
+    out.on('progress', (p: { bytesWritten: number }) => opts.onProgress?.(Math.min(p.bytesWritten, total), total));
+    const onAbort = () => out.destroy(new Error('Upload cancelled.'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await pipeline(Readable.from([data]), out);
+      opts.onProgress?.(total, total);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * Thin adapter over the Vertex AI PipelineService, JobService (data labeling),
+ * SpecialistPoolService, ModelService and the DatasetService version methods. The SDK is
+ * required on first use, never at activation; results come back as plain data for views and CLI.
+ */
+import type * as Aiplatform from '@google-cloud/aiplatform';
+import type { CreateTrainingPipelineRequest } from '../core/training/pipeline';
+import type { CreateDataLabelingJobRequest } from '../core/training/labeling';
+import type { CreateDatasetVersionRequest } from '../core/training/versions';
+import type { JsonValue } from '../core/training/json';
+
+type V1 = typeof Aiplatform.protos.google.cloud.aiplatform.v1;
+type IValue = Aiplatform.protos.google.protobuf.IValue;
+type ITimestamp = Aiplatform.protos.google.protobuf.ITimestamp;
+
+/** Client options as the SDK takes them: `apiEndpoint`, `port`, `sslCreds`, `projectId`, `credentials`... */
+export type ClientOptions = NonNullable<ConstructorParameters<typeof Aiplatform.PipelineServiceClient>[0]>;
+
+export interface RpcStatus {
+  code: number;
+  message: string;
+}
+
+export interface PipelineSummary {
+  name: string;
+  id: string;
+  displayName: string;
+  /** Enum name without its prefix: QUEUED, PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, PAUSED. */
+  state: string;
+  trainingTaskDefinition: string;
+  trainingTaskInputs: JsonValue;
+  datasetId?: string;
+  modelName?: string;
+  modelDisplayName?: string;
+  createTime?: string;
+  startTime?: string;
+  endTime?: string;
+  updateTime?: string;
+  error?: RpcStatus;
+  /** trainingTaskMetadata (e.g. costMilliNodeHours), when Vertex reports it. */
+  metadata?: JsonValue;
+}
+
+export interface LabelingJobSummary {
+  name: string;
+  id: string;
+  displayName: string;
+  state: string;
+  datasets: string[];
+  labelerCount: number;
+  labelingProgress: number;
+  currentSpend?: { currencyCode: string; amount: number };
+  specialistPools: string[];
+  inputsSchemaUri: string;
+  instructionUri: string;
+  createTime?: string;
+  updateTime?: string;
+  error?: RpcStatus;
+}
+
+export interface SpecialistPoolSummary {
+  name: string;
+  displayName: string;
+  managerCount: number;
+  managerEmails: string[];
+}
+
+export interface ExportFormat {
+  id: string;
+  exportableContents: string[];
+}
+
+export interface ModelSummary {
+  name: string;
+  displayName: string;
+  trainingPipeline?: string;
+  supportedExportFormats: ExportFormat[];
+  createTime?: string;
+  versionId?: string;
+}
+
+export interface EvaluationSummary {
+  name: string;
+  displayName: string;
+  metricsSchemaUri: string;
+  metrics: JsonValue;
+  sliceDimensions: string[];
+  createTime?: string;
+}
+
+export interface SliceSummary {
+  name: string;
+  dimension: string;
+  value: string;
+  metricsSchemaUri: string;
+  metrics: JsonValue;
+}
+
+export interface VersionSummary {
+  name: string;
+  id: string;
+  displayName: string;
+  createTime?: string;
+  bigQueryDatasetName?: string;
+}
+
+let sdk: typeof Aiplatform | undefined;
+function load(): typeof Aiplatform {
+  sdk ??= require('@google-cloud/aiplatform') as typeof Aiplatform;
+  return sdk;
+}
+
+function iso(t: ITimestamp | null | undefined): string | undefined {
+  if (!t || t.seconds === undefined || t.seconds === null) return undefined;
+  const ms = Number(String(t.seconds)) * 1000 + Math.round((t.nanos ?? 0) / 1e6);
+  return new Date(ms).toISOString();
+}
+
+function lastId(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+/** Enum values arrive as names or numbers depending on the decoding path; always return the name. */
+function enumName(e: Record<string, string | number>, v: unknown, prefix: string): string {
+  const n = typeof v === 'number' ? (Object.keys(e).find((k) => e[k] === v) ?? String(v)) : String(v ?? `${prefix}UNSPECIFIED`);
+  return n.startsWith(prefix) ? n.slice(prefix.length) : n;
+}
+
+function status(s: Aiplatform.protos.google.rpc.IStatus | null | undefined): RpcStatus | undefined {
+  return s && (s.code || s.message) ? { code: s.code ?? 0, message: s.message ?? '' } : undefined;
+}
+
+export class TrainingCloud {
+  private readonly a = load();
+  private readonly v1: V1 = this.a.protos.google.cloud.aiplatform.v1;
+  readonly pipelines: InstanceType<typeof Aiplatform.PipelineServiceClient>;
+  readonly jobs: InstanceType<typeof Aiplatform.JobServiceClient>;
+  readonly pools: InstanceType<typeof Aiplatform.SpecialistPoolServiceClient>;
+  readonly models: InstanceType<typeof Aiplatform.ModelServiceClient>;
+  readonly datasets: InstanceType<typeof Aiplatform.DatasetServiceClient>;
+
+  constructor(options: ClientOptions) {
+    this.pipelines = new this.a.PipelineServiceClient(options);
+    this.jobs = new this.a.JobServiceClient(options);
+    this.pools = new this.a.SpecialistPoolServiceClient(options);
+    this.models = new this.a.ModelServiceClient(options);
+    this.datasets = new this.a.DatasetServiceClient(options);
+  }
+
+  private toValue(v: JsonValue): IValue {
+    return this.a.helpers.toValue(v as object) as IValue;
+  }
+
+  private fromValue(v: IValue | null | undefined): JsonValue {
+    return v ? (this.a.helpers.fromValue(v as never) as JsonValue) : null;
+  }
+
+  // ---------------------------------------------------------------- training pipelines
+
+  private pipeline(p: Aiplatform.protos.google.cloud.aiplatform.v1.ITrainingPipeline): PipelineSummary {
+    const name = p.name ?? '';
+    const out: PipelineSummary = {
+      name,
+      id: lastId(name),
+      displayName: p.displayName ?? '',
+      state: enumName(this.v1.PipelineState as unknown as Record<string, number>, p.state, 'PIPELINE_STATE_'),
+      trainingTaskDefinition: p.trainingTaskDefinition ?? '',
+      trainingTaskInputs: this.fromValue(p.trainingTaskInputs),
+      datasetId: p.inputDataConfig?.datasetId || undefined,
+      modelName: p.modelToUpload?.name || undefined,
+      modelDisplayName: p.modelToUpload?.displayName || undefined,
+      createTime: iso(p.createTime),
+      startTime: iso(p.startTime),
+      endTime: iso(p.endTime),
+      updateTime: iso(p.updateTime),
+      error: status(p.error),
+    };
+    if (p.trainingTaskMetadata) out.metadata = this.fromValue(p.trainingTaskMetadata);
+    return out;
+  }
+
+  async createTrainingPipeline(req: CreateTrainingPipelineRequest): Promise<PipelineSummary> {
+    const tp = req.trainingPipeline;
+    const [created] = await this.pipelines.createTrainingPipeline({
+      parent: req.parent,
+      trainingPipeline: { ...tp, trainingTaskInputs: this.toValue(tp.trainingTaskInputs) },
+    });
+    return this.pipeline(created);
+  }
+
+  async getTrainingPipeline(name: string): Promise<PipelineSummary> {
+    const [p] = await this.pipelines.getTrainingPipeline({ name });
+    return this.pipeline(p);
+  }
+
+  async listTrainingPipelines(parent: string, filter?: string): Promise<PipelineSummary[]> {
+    const out: PipelineSummary[] = [];
+    for await (const p of this.pipelines.listTrainingPipelinesAsync({ parent, filter })) out.push(this.pipeline(p));
+    return out;
+  }
+
+  async cancelTrainingPipeline(name: string): Promise<void> {
+    await this.pipelines.cancelTrainingPipeline({ name });
+  }
+
+  async deleteTrainingPipeline(name: string): Promise<void> {
+    const [op] = await this.pipelines.deleteTrainingPipeline({ name });
+    await op.promise();
+  }
+
+  // ---------------------------------------------------------------- models
+
+  async getModel(name: string): Promise<ModelSummary> {
+    const [m] = await this.models.getModel({ name });
+    return {
+      name: m.name ?? '',
+      displayName: m.displayName ?? '',
+      trainingPipeline: m.trainingPipeline || undefined,
+      versionId: m.versionId || undefined,
+      createTime: iso(m.createTime),
+      supportedExportFormats: (m.supportedExportFormats ?? []).map((f) => ({
+        id: f.id ?? '',
+        exportableContents: (f.exportableContents ?? []).map((c) => enumName(this.v1.Model.ExportFormat.ExportableContent as unknown as Record<string, number>, c, '')),
+      })),
+    };
+  }
+
+  async listModelEvaluations(model: string): Promise<EvaluationSummary[]> {
+    const out: EvaluationSummary[] = [];
+    for await (const e of this.models.listModelEvaluationsAsync({ parent: model })) {
+      out.push({
+        name: e.name ?? '',
+        displayName: e.displayName ?? '',
+        metricsSchemaUri: e.metricsSchemaUri ?? '',
+        metrics: this.fromValue(e.metrics),
+        sliceDimensions: e.sliceDimensions ?? [],
+        createTime: iso(e.createTime),
+      });
+    }
+    return out;
+  }
+
+  async listModelEvaluationSlices(evaluation: string, filter?: string): Promise<SliceSummary[]> {
+    const out: SliceSummary[] = [];
+    for await (const s of this.models.listModelEvaluationSlicesAsync({ parent: evaluation, filter })) {
+      out.push({
+        name: s.name ?? '',
+        dimension: s.slice?.dimension ?? '',
+        value: s.slice?.value ?? '',
+        metricsSchemaUri: s.metricsSchemaUri ?? '',
+        metrics: this.fromValue(s.metrics),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Exports a model in one of its supported formats: artifacts go to a `gs://` prefix, container
+   * images to an Artifact Registry URI, as the format's exportable contents allow.
+   */
+  async exportModel(name: string, exportFormatId: string, destination: { outputUriPrefix?: string; imageUri?: string }): Promise<{ outputUri?: string }> {
+    const outputConfig: Aiplatform.protos.google.cloud.aiplatform.v1.ExportModelRequest.IOutputConfig = { exportFormatId };
+    if (destination.outputUriPrefix) outputConfig.artifactDestination = { outputUriPrefix: destination.outputUriPrefix };
+    if (destination.imageUri) outputConfig.imageDestination = { outputUri: destination.imageUri };
+    const [op] = await this.models.exportModel({ name, outputConfig });
+    const [, metadata] = await op.promise();
+    return { outputUri: metadata?.outputInfo?.artifactOutputUri || metadata?.outputInfo?.imageOutputUri || undefined };
+  }
+
+  // ---------------------------------------------------------------- data labeling
+
+  private labelingJob(j: Aiplatform.protos.google.cloud.aiplatform.v1.IDataLabelingJob): LabelingJobSummary {
+    const name = j.name ?? '';
+    const spend = j.currentSpend;
+    return {
+      name,
+      id: lastId(name),
+      displayName: j.displayName ?? '',
+      state: enumName(this.v1.JobState as unknown as Record<string, number>, j.state, 'JOB_STATE_'),
+      datasets: j.datasets ?? [],
+      labelerCount: j.labelerCount ?? 0,
+      labelingProgress: j.labelingProgress ?? 0,
+      currentSpend: spend ? { currencyCode: spend.currencyCode ?? 'USD', amount: Number(String(spend.units ?? 0)) + (spend.nanos ?? 0) / 1e9 } : undefined,
+      specialistPools: j.specialistPools ?? [],
+      inputsSchemaUri: j.inputsSchemaUri ?? '',
+      instructionUri: j.instructionUri ?? '',
+      createTime: iso(j.createTime),
+      updateTime: iso(j.updateTime),
+      error: status(j.error),
+    };
+  }
+
+  async createDataLabelingJob(req: CreateDataLabelingJobRequest): Promise<LabelingJobSummary> {
+    const job = req.dataLabelingJob;
+    const [created] = await this.jobs.createDataLabelingJob({ parent: req.parent, dataLabelingJob: { ...job, inputs: this.toValue(job.inputs) } });
+    return this.labelingJob(created);
+  }
+
+  async getDataLabelingJob(name: string): Promise<LabelingJobSummary> {
+    const [j] = await this.jobs.getDataLabelingJob({ name });
+    return this.labelingJob(j);
+  }
+
+  async listDataLabelingJobs(parent: string, filter?: string): Promise<LabelingJobSummary[]> {
+    const out: LabelingJobSummary[] = [];
+    for await (const j of this.jobs.listDataLabelingJobsAsync({ parent, filter })) out.push(this.labelingJob(j));
+    return out;
+  }
+
+  async cancelDataLabelingJob(name: string): Promise<void> {
+    await this.jobs.cancelDataLabelingJob({ name });
+  }
+
+  async deleteDataLabelingJob(name: string): Promise<void> {
+    const [op] = await this.jobs.deleteDataLabelingJob({ name });
+    await op.promise();
+  }
+
+  async listSpecialistPools(parent: string): Promise<SpecialistPoolSummary[]> {
+    const out: SpecialistPoolSummary[] = [];
+    for await (const p of this.pools.listSpecialistPoolsAsync({ parent })) {
+      out.push({ name: p.name ?? '', displayName: p.displayName ?? '', managerCount: p.specialistManagersCount ?? 0, managerEmails: p.specialistManagerEmails ?? [] });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- dataset versions
+
+  private version(v: Aiplatform.protos.google.cloud.aiplatform.v1.IDatasetVersion): VersionSummary {
+    const name = v.name ?? '';
+    return { name, id: lastId(name), displayName: v.displayName ?? '', createTime: iso(v.createTime), bigQueryDatasetName: v.bigQueryDatasetName || undefined };
+  }
+
+  async createDatasetVersion(req: CreateDatasetVersionRequest): Promise<VersionSummary> {
+    const [op] = await this.datasets.createDatasetVersion(req);
+    const [v] = await op.promise();
+    return this.version(v);
+  }
+
+  async listDatasetVersions(dataset: string): Promise<VersionSummary[]> {
+    const out: VersionSummary[] = [];
+    for await (const v of this.datasets.listDatasetVersionsAsync({ parent: dataset })) out.push(this.version(v));
+    return out;
+  }
+
+  async restoreDatasetVersion(name: string): Promise<VersionSummary> {
+    const [op] = await this.datasets.restoreDatasetVersion({ name });
+    const [v] = await op.promise();
+    return this.version(v);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pipelines.close(), this.jobs.close(), this.pools.close(), this.models.close(), this.datasets.close()]);
+  }
+}
+
+/** Opens the clients (loading the SDK now, on first cloud use). */
+export function openTrainingCloud(options: ClientOptions): TrainingCloud {
+  return new TrainingCloud(options);
+}

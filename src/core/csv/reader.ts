@@ -1,0 +1,658 @@
+/**
+ * A streaming RFC 4180 CSV reader that keeps the position of every field.
+ *
+ * Text is pushed in chunks (`write`) and records come out through a callback, so memory stays
+ * bounded by the longest record (and every field is capped at `maxFieldChars`). Positions follow
+ * the diagnostics contract: 1-based lines and UTF-16 columns, end column exclusive. CR, LF and
+ * CRLF all end a line (in and outside quotes), as in the editor.
+ *
+ * Most records have no quotes; they take a fast path (one native `split`) and their field
+ * positions are derived from the field lengths on demand instead of being stored.
+ */
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import type { Diagnostic, Range } from '../diagnostics';
+
+export interface CsvRecord {
+  /** Field values with quotes removed and doubled quotes unescaped. */
+  fields: string[];
+  /** 0-based index of the record in the file (header included). */
+  index: number;
+  /** Line of the first character of the record. */
+  line: number;
+  /** Line of the last character of the record (differs when a quoted field holds a newline). */
+  endLine: number;
+  /** True for an empty line (one empty unquoted field). */
+  blank: boolean;
+  /** True when the record ran to the end of input inside an unclosed quote: its fields are not meaningful. */
+  unterminated?: boolean;
+  /** Range of field `i` in the source, quotes included. Past the last field: the end of the record. */
+  range(i: number): Range;
+  /** Range of the whole record. */
+  recordRange(): Range;
+  /** True when field `i` was written in quotes. */
+  quoted(i: number): boolean;
+}
+
+export interface CsvReaderOptions {
+  /** Longest field kept, in UTF-16 code units; longer fields are reported and truncated. */
+  maxFieldChars?: number;
+  /** Most fields kept per record; further fields are reported and dropped. */
+  maxFields?: number;
+}
+
+export interface CsvReaderHandlers {
+  onRecord(record: CsvRecord): void;
+  onDiagnostic(diagnostic: Diagnostic): void;
+}
+
+export const DEFAULT_MAX_FIELD_CHARS = 1 << 22; // 4 Mi code units (8 MB of string memory)
+export const DEFAULT_MAX_FIELDS = 100_000;
+
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** A record without quotes on one line: positions follow from the field lengths. */
+class SimpleRecord implements CsvRecord {
+  private starts: number[] | undefined;
+  readonly blank: boolean;
+  get endLine(): number {
+    return this.line;
+  }
+  constructor(
+    readonly fields: string[],
+    readonly index: number,
+    readonly line: number,
+  ) {
+    this.blank = fields.length === 1 && fields[0] === '';
+  }
+  private columns(): number[] {
+    if (!this.starts) {
+      const s: number[] = new Array(this.fields.length + 1);
+      let col = 1;
+      for (let i = 0; i < this.fields.length; i++) {
+        s[i] = col;
+        col += this.fields[i].length + 1;
+      }
+      s[this.fields.length] = col;
+      this.starts = s;
+    }
+    return this.starts;
+  }
+  range(i: number): Range {
+    const s = this.columns();
+    if (i >= this.fields.length) {
+      const end = s[this.fields.length] - 1;
+      return { line: this.line, column: end, endLine: this.line, endColumn: end + 1 };
+    }
+    return { line: this.line, column: s[i], endLine: this.line, endColumn: s[i] + this.fields[i].length };
+  }
+  recordRange(): Range {
+    const s = this.columns();
+    return { line: this.line, column: 1, endLine: this.line, endColumn: Math.max(2, s[this.fields.length] - 1) };
+  }
+  quoted(): boolean {
+    return false;
+  }
+}
+
+/** A record that needed the full state machine: positions are stored per field. */
+class FullRecord implements CsvRecord {
+  readonly blank: boolean;
+  unterminated?: boolean;
+  constructor(
+    readonly fields: string[],
+    readonly index: number,
+    readonly line: number,
+    readonly endLine: number,
+    /** Flat [line, column, endLine, endColumn] per field. */
+    private readonly pos: number[],
+    private readonly quotes: boolean[],
+  ) {
+    this.blank = fields.length === 1 && fields[0] === '' && !quotes[0];
+  }
+  range(i: number): Range {
+    const p = this.pos;
+    if (i >= this.fields.length) {
+      const k = (this.fields.length - 1) * 4;
+      return { line: p[k + 2], column: p[k + 3], endLine: p[k + 2], endColumn: p[k + 3] + 1 };
+    }
+    const k = i * 4;
+    return { line: p[k], column: p[k + 1], endLine: p[k + 2], endColumn: p[k + 3] };
+  }
+  recordRange(): Range {
+    const p = this.pos;
+    const k = (this.fields.length - 1) * 4;
+    const end = p[k + 3];
+    return { line: p[0], column: 1, endLine: p[k + 2], endColumn: p[k + 2] === p[0] ? Math.max(2, end) : end };
+  }
+  quoted(i: number): boolean {
+    return this.quotes[i] === true;
+  }
+}
+
+const enum State {
+  RecordStart,
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+}
+
+export class CsvReader {
+  private readonly maxFieldChars: number;
+  private readonly maxFields: number;
+  private leftover = '';
+  private started = false;
+  private ended = false;
+  private stopped = false;
+  /** Line of the next unread character, and the absolute offset where that line starts. */
+  private line = 1;
+  private lineStart = 0;
+  /** Absolute offset of the first character of the current chunk (`leftover` included). */
+  private base = 0;
+  private pendingCr = false;
+  private recordIndex = 0;
+
+  private state: State = State.RecordStart;
+  private fields: string[] = [];
+  private pos: number[] = [];
+  private quotes: boolean[] = [];
+  private recordLine = 1;
+  private field = '';
+  private fieldLen = 0;
+  private fieldTruncated = false;
+  private fieldsDropped = 0;
+  private fieldLine = 1;
+  private fieldCol = 1;
+  private fieldQuoted = false;
+  private firstNulReported = false;
+  private firstReplacementReported = false;
+
+  constructor(
+    private readonly handlers: CsvReaderHandlers,
+    options: CsvReaderOptions = {},
+  ) {
+    this.maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
+    this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
+  }
+
+  /** Number of lines seen so far (after `end`: lines in the input; a final line break starts no new line). */
+  get lines(): number {
+    if (!this.started) return 0;
+    return this.ended && this.line > 1 && this.lineStart === this.base && !this.stopped ? this.line - 1 : this.line;
+  }
+
+  /** Records emitted so far. */
+  get records(): number {
+    return this.recordIndex;
+  }
+
+  /** Stops reading: later input is ignored (binary data, a consumer that has seen enough). */
+  stop(): void {
+    this.stopped = true;
+    this.leftover = '';
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  write(chunk: string): void {
+    if (this.stopped || this.ended) return;
+    if (!this.started) {
+      if (chunk.length === 0) return;
+      this.started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) {
+        chunk = chunk.slice(1);
+        this.handlers.onDiagnostic({
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 2,
+          severity: 'warning',
+          code: 'encoding.bom',
+          message: 'The file starts with a UTF-8 byte order mark (BOM), which spreadsheet programs add. Save it as UTF-8 without BOM; otherwise the first column name or path may carry an invisible character.',
+        });
+      }
+    }
+    this.scanSpecial(chunk);
+    if (this.stopped) return;
+    let s = chunk;
+    if (this.leftover.length > 0) {
+      s = this.leftover + chunk;
+      this.leftover = '';
+    }
+    this.process(s, false);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    if (!this.stopped) {
+      const s = this.leftover;
+      this.leftover = '';
+      this.process(s, true);
+      this.finishAtEof();
+    }
+    this.ended = true;
+  }
+
+  /** NUL characters mean binary data; U+FFFD means bytes that were not valid UTF-8. */
+  private scanSpecial(chunk: string): void {
+    if (!this.firstNulReported) {
+      const nul = chunk.indexOf('\u0000');
+      if (nul >= 0) {
+        this.firstNulReported = true;
+        const at = this.positionInChunk(chunk, nul);
+        this.handlers.onDiagnostic({
+          ...at,
+          severity: 'error',
+          code: 'file.binary',
+          message:
+            'The file contains a NUL byte, so it is binary data, not CSV text. An import CSV must be UTF-8 text; check that you picked the right file.',
+        });
+        this.stop();
+        return;
+      }
+    }
+    if (!this.firstReplacementReported) {
+      const bad = chunk.indexOf('\ufffd');
+      if (bad >= 0) {
+        this.firstReplacementReported = true;
+        const at = this.positionInChunk(chunk, bad);
+        this.handlers.onDiagnostic({
+          ...at,
+          severity: 'error',
+          code: 'encoding.utf8',
+          message:
+            'Invalid UTF-8 (decoded as the replacement character U+FFFD). Import files must be UTF-8: re-save the file as UTF-8.',
+        });
+      }
+    }
+  }
+
+  /** Position of offset `k` of a chunk about to be appended after the leftover (computed without consuming). */
+  private positionInChunk(chunk: string, k: number): Range {
+    let line = this.line;
+    let lineStart = this.lineStart;
+    // Lines already counted stop at the unprocessed leftover; count from there.
+    const text = this.leftover + chunk.slice(0, k);
+    const base = this.base;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) {
+        line++;
+        lineStart = base + i + 1;
+      }
+    }
+    const column = base + text.length - lineStart + 1;
+    return { line, column, endLine: line, endColumn: column + 1 };
+  }
+
+  private newline(absEnd: number): void {
+    this.line++;
+    this.lineStart = absEnd;
+  }
+
+  private process(s: string, final: boolean): void {
+    const n = s.length;
+    let i = 0;
+    this.crCarry = this.pendingCrQuoted;
+    this.pendingCrQuoted = false;
+    if (this.pendingCr && n > 0) {
+      // A CR ended the previous chunk: a following LF belongs to the same line break.
+      this.pendingCr = false;
+      if (s.charCodeAt(0) === LF) {
+        i = 1;
+        this.lineStart = this.base + 1;
+      }
+    }
+    while (i < n && !this.stopped) {
+      if (this.state === State.RecordStart) {
+        // Fast path: a whole line without quotes or stray CRs.
+        const e = s.indexOf('\n', i);
+        if (e < 0 && !final) break;
+        const lineEnd = e < 0 ? n : e;
+        let contentEnd = lineEnd;
+        if (contentEnd > i && s.charCodeAt(contentEnd - 1) === CR) contentEnd--;
+        const text = s.slice(i, contentEnd);
+        if (text.length <= this.maxFieldChars && text.indexOf('"') < 0 && text.indexOf('\r') < 0) {
+          const fields = text.split(',');
+          if (fields.length <= this.maxFields) {
+            this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
+            if (e < 0) {
+              i = n;
+            } else {
+              i = e + 1;
+              this.newline(this.base + i);
+            }
+            continue;
+          }
+        }
+        this.beginRecord();
+        this.state = State.FieldStart;
+      }
+      i = this.slowRecord(s, i, n);
+    }
+    if (!final) {
+      if (i < n) {
+        // Keep the unfinished part. Only the RecordStart state leaves text unconsumed.
+        this.leftover = s.slice(i);
+        this.base += i;
+        if (this.leftover.length > this.maxFieldChars * 2 + 65536) {
+          // A huge line with no line break: push it through the slow path now so the field cap applies.
+          const rest = this.leftover;
+          this.leftover = '';
+          this.beginRecord();
+          this.state = State.FieldStart;
+          const j = this.slowRecord(rest, 0, rest.length);
+          this.base += j;
+          this.leftover = rest.slice(j);
+        }
+      } else {
+        this.base += n;
+      }
+    } else {
+      this.base += i;
+    }
+  }
+
+  private beginRecord(): void {
+    this.fields = [];
+    this.pos = [];
+    this.quotes = [];
+    this.fieldsDropped = 0;
+    this.recordLine = this.line;
+  }
+
+  private startField(abs: number): void {
+    this.field = '';
+    this.fieldLen = 0;
+    this.fieldTruncated = false;
+    this.fieldLine = this.line;
+    this.fieldCol = abs - this.lineStart + 1;
+    this.fieldQuoted = false;
+  }
+
+  private append(text: string): void {
+    if (text.length === 0) return;
+    if (this.fieldTruncated) {
+      this.fieldLen += text.length;
+      return;
+    }
+    if (this.fieldLen + text.length > this.maxFieldChars) {
+      const keep = this.maxFieldChars - this.fieldLen;
+      this.field += text.slice(0, keep);
+      this.fieldLen += text.length;
+      this.fieldTruncated = true;
+      this.handlers.onDiagnostic({
+        line: this.fieldLine,
+        column: this.fieldCol,
+        endLine: this.fieldLine,
+        endColumn: this.fieldCol + 1,
+        severity: 'error',
+        code: 'csv.fieldTooLong',
+        message: `This field is longer than ${this.maxFieldChars.toLocaleString('en-US')} characters; the reader keeps only the start of it. Check for a quote that is never closed, or keep long text in a file referenced by a gs:// path.`,
+      });
+      return;
+    }
+    this.field += text;
+    this.fieldLen += text.length;
+  }
+
+  /** Appends quoted text, counting the line breaks inside it. */
+  private appendQuoted(s: string, from: number, to: number): void {
+    const text = s.slice(from, to);
+    // Searching the slice, not the chunk, keeps this linear in the field length.
+    if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && !this.crCarry) {
+      this.append(text);
+      return;
+    }
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k);
+      if (c === LF) {
+        if (k === 0 && this.crCarry) {
+          // The LF of a CRLF split across chunks: the line break was already counted.
+          this.lineStart = this.base + 1;
+        } else {
+          this.newline(this.base + k + 1);
+        }
+      } else if (c === CR) {
+        if (k + 1 < s.length) {
+          if (s.charCodeAt(k + 1) !== LF) this.newline(this.base + k + 1);
+          // CRLF: the LF (next iteration, or the next chunk) counts the break.
+        } else {
+          this.newline(this.base + k + 1);
+          this.pendingCrQuoted = true;
+        }
+      }
+    }
+    this.crCarry = false;
+    this.append(text);
+  }
+
+  private pendingCrQuoted = false;
+  private crCarry = false;
+
+  private endField(absEnd: number): void {
+    if (this.fields.length >= this.maxFields) {
+      if (this.fieldsDropped === 0) {
+        this.handlers.onDiagnostic({
+          line: this.fieldLine,
+          column: this.fieldCol,
+          endLine: this.fieldLine,
+          endColumn: this.fieldCol + 1,
+          severity: 'error',
+          code: 'csv.tooManyFields',
+          message: `This record has more than ${this.maxFields.toLocaleString('en-US')} fields; the rest are ignored.`,
+        });
+      }
+      this.fieldsDropped++;
+      return;
+    }
+    this.fields.push(this.field);
+    this.quotes.push(this.fieldQuoted);
+    this.pos.push(this.fieldLine, this.fieldCol, this.line, absEnd - this.lineStart + 1);
+    this.field = '';
+    this.fieldLen = 0;
+  }
+
+  private unterminatedRecord = false;
+
+  private emitRecord(): void {
+    const record = new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes);
+    if (this.unterminatedRecord) record.unterminated = true;
+    this.handlers.onRecord(record);
+    this.state = State.RecordStart;
+  }
+
+  /** Runs the state machine from `i`; returns where it stopped (record done, or chunk exhausted). */
+  private slowRecord(s: string, i: number, n: number): number {
+    const base = this.base;
+    while (i < n) {
+      switch (this.state) {
+        case State.FieldStart: {
+          this.startField(base + i);
+          if (s.charCodeAt(i) === QUOTE) {
+            this.fieldQuoted = true;
+            this.state = State.Quoted;
+            i++;
+          } else {
+            this.state = State.Unquoted;
+          }
+          break;
+        }
+        case State.Unquoted: {
+          let j = i;
+          let c = 0;
+          while (j < n) {
+            c = s.charCodeAt(j);
+            if (c === COMMA || c === LF || c === CR || c === QUOTE) break;
+            j++;
+          }
+          this.append(s.slice(i, j));
+          if (j >= n) return n;
+          if (c === QUOTE) {
+            this.strayQuote(base + j, 'A quote inside an unquoted field');
+            this.append('"');
+            i = j + 1;
+            break;
+          }
+          i = this.delimiter(s, j, n);
+          if (this.recordDone()) return i;
+          break;
+        }
+        case State.Quoted: {
+          const j = s.indexOf('"', i);
+          if (j < 0) {
+            this.appendQuoted(s, i, n);
+            return n;
+          }
+          this.appendQuoted(s, i, j);
+          this.state = State.QuoteInQuoted;
+          i = j + 1;
+          break;
+        }
+        case State.QuoteInQuoted: {
+          const c = s.charCodeAt(i);
+          if (c === QUOTE) {
+            this.append('"');
+            this.state = State.Quoted;
+            i++;
+          } else if (c === COMMA || c === LF || c === CR) {
+            i = this.delimiter(s, i, n);
+            if (this.recordDone()) return i;
+          } else {
+            this.strayQuote(base + i - 1, 'Text after the closing quote of a quoted field');
+            this.state = State.Unquoted;
+          }
+          break;
+        }
+        default:
+          return i;
+      }
+    }
+    return i;
+  }
+
+  /** Handles the comma or line break at `j` that ends the current field. */
+  private delimiter(s: string, j: number, n: number): number {
+    const c = s.charCodeAt(j);
+    this.endField(this.base + j);
+    if (c === COMMA) {
+      this.state = State.FieldStart;
+      return j + 1;
+    }
+    this.emitRecord();
+    if (c === CR) {
+      if (j + 1 < n) {
+        if (s.charCodeAt(j + 1) === LF) {
+          this.newline(this.base + j + 2);
+          return j + 2;
+        }
+      } else {
+        this.pendingCr = true;
+      }
+    }
+    this.newline(this.base + j + 1);
+    return j + 1;
+  }
+
+  private recordDone(): boolean {
+    return this.state === State.RecordStart;
+  }
+
+  private strayQuote(abs: number, what: string): void {
+    const column = abs - this.lineStart + 1;
+    this.handlers.onDiagnostic({
+      line: this.line,
+      column,
+      endLine: this.line,
+      endColumn: column + 1,
+      severity: 'error',
+      code: 'csv.strayQuote',
+      message: `${what}. In CSV a field that contains quotes must be enclosed in quotes, with each quote inside doubled: "say ""hi""".`,
+    });
+  }
+
+  private finishAtEof(): void {
+    switch (this.state) {
+      case State.RecordStart:
+        return;
+      case State.FieldStart:
+        // A comma just before the end of input: the record ends with an empty field.
+        this.startField(this.base);
+        this.endField(this.base);
+        this.emitRecord();
+        return;
+      case State.Unquoted:
+      case State.QuoteInQuoted:
+        this.endField(this.base);
+        this.emitRecord();
+        return;
+      case State.Quoted: {
+        this.handlers.onDiagnostic({
+          line: this.fieldLine,
+          column: this.fieldCol,
+          endLine: this.fieldLine,
+          endColumn: this.fieldCol + 1,
+          severity: 'error',
+          code: 'csv.unterminatedQuote',
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${this.line - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
+        });
+        this.endField(this.base);
+        this.unterminatedRecord = true;
+        this.emitRecord();
+        return;
+      }
+    }
+  }
+}
+
+/** Reads a whole string (tests, editor buffers). */
+export function readCsvText(text: string, handlers: CsvReaderHandlers, options?: CsvReaderOptions): CsvReader {
+  const reader = new CsvReader(handlers, options);
+  reader.write(text);
+  reader.end();
+  return reader;
+}
+
+/** Range of field `i` for a diagnostic: an empty field gets one column, so editors can show it. */
+export function cellRange(record: CsvRecord, i: number): Range {
+  const r = record.range(i);
+  return r.endLine === r.line && r.endColumn <= r.column ? { ...r, endColumn: r.column + 1 } : r;
+}
+
+/** Bytes read per chunk when streaming a file. */
+export const FILE_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Streams a file through a reader in constant memory. Resolves with the reader (its `lines` and
+ * `records` counts) once the file is read or the reader was stopped. I/O errors reject.
+ */
+export async function readCsvFile(
+  path: string,
+  handlers: CsvReaderHandlers,
+  options?: CsvReaderOptions & { onStart?: (reader: CsvReader) => void },
+): Promise<CsvReader> {
+  const reader = new CsvReader(handlers, options);
+  options?.onStart?.(reader);
+  const decoder = new StringDecoder('utf8');
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      reader.write(decoder.write(buffer.subarray(0, bytesRead)));
+      if (reader.isStopped) break;
+    }
+    if (!reader.isStopped) reader.write(decoder.end());
+    reader.end();
+  } finally {
+    await file.close();
+  }
+  return reader;
+}

@@ -1,0 +1,414 @@
+/**
+ * Tabular (classification, regression) and forecasting CSV sources: header rules, column and row
+ * limits, field counts, target / weight / split / time / series columns, and the per-column
+ * profile. Facts: vertex-import-spec.md §2.1-§2.4.
+ */
+import type { Diagnostic, Range } from '../diagnostics';
+import type { MlUse } from '../formats';
+import type { ItemFacts } from '../items';
+import { parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
+import { checkMlUse, ML_USE_VALUES } from '../rules/values';
+import { cellRange, type CsvRecord } from './reader';
+import { ColumnProfiler, type ColumnProfile } from './profile';
+
+export type TabularObjective = 'classification' | 'regression' | 'forecasting';
+
+export interface TabularOptions {
+  target?: string;
+  weight?: string;
+  /** Predefined split column; defaults to `ml_use` when the header has it. */
+  splitColumn?: string;
+  objective?: TabularObjective;
+  /** Forecasting: the time column and the time series identifier column. */
+  timeColumn?: string;
+  seriesColumn?: string;
+}
+
+export const TABULAR_LIMITS = {
+  minColumns: 2,
+  maxColumns: 1000,
+  forecastingMinColumns: 3,
+  forecastingMaxColumns: 100,
+  minRows: 1000,
+  maxRows: 100_000_000,
+  minClasses: 2,
+  maxClasses: 500,
+  minWeight: 0,
+  maxWeight: 10_000,
+  maxSeriesSteps: 3000,
+} as const;
+
+/** Series ids tracked for the 3,000-step warning; more distinct series than this are not tracked. */
+const MAX_TRACKED_SERIES = 1_000_000;
+
+export interface TabularSummary {
+  header: string[];
+  columns: number;
+  /** Data rows (header and blank lines excluded). */
+  rows: number;
+  objective?: TabularObjective;
+  target?: string;
+  weight?: string;
+  splitColumn?: string;
+  timeColumn?: string;
+  seriesColumn?: string;
+  /** Distinct series ids (forecasting), exact unless `seriesCapped`. */
+  series?: number;
+  seriesCapped?: boolean;
+  profile: ColumnProfile[];
+}
+
+const COLUMN_NAME = /^[A-Za-z0-9][A-Za-z0-9_]*$/;
+
+export function isValidColumnName(name: string): boolean {
+  return COLUMN_NAME.test(name);
+}
+
+type Report = (d: Diagnostic) => void;
+
+function diag(range: Range, severity: Diagnostic['severity'], code: string, message: string, data?: Diagnostic['data']): Diagnostic {
+  const d: Diagnostic = { ...range, severity, code, message };
+  if (data) d.data = data;
+  return d;
+}
+
+function quote(s: string): string {
+  const t = s.length > 60 ? s.slice(0, 57) + '...' : s;
+  return `'${t}'`;
+}
+
+function suggestColumn(name: string, header: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  return header.find((h) => h.toLowerCase() === lower) ?? header.find((h) => h.toLowerCase().replace(/_/g, '') === lower.replace(/[_\s-]/g, ''));
+}
+
+export class TabularChecker {
+  private header: string[] = [];
+  private headerRecord?: CsvRecord;
+  private profiler?: ColumnProfiler;
+  private rows = 0;
+  private targetIndex = -1;
+  private weightIndex = -1;
+  private splitIndex = -1;
+  private timeIndex = -1;
+  private seriesIndex = -1;
+  private readonly objective?: TabularObjective;
+  private series = new Map<string, number>();
+  private seriesCapped = false;
+  private splitColumn?: string;
+
+  constructor(
+    private readonly options: TabularOptions,
+    private report: Report,
+    private readonly onItem?: (item: ItemFacts) => void,
+  ) {
+    this.objective = options.objective;
+  }
+
+  /** Sends later findings elsewhere (the files of a multi-file source each have their own list). */
+  redirect(report: Report): void {
+    this.report = report;
+  }
+
+  get headerRange(): Range | undefined {
+    return this.headerRecord?.recordRange();
+  }
+
+  get columnCount(): number {
+    return this.header.length;
+  }
+
+  get headerFields(): readonly string[] {
+    return this.header;
+  }
+
+  /** The first record of the (first) file. */
+  setHeader(record: CsvRecord): void {
+    this.headerRecord = record;
+    const header = (this.header = record.fields);
+    const forecasting = this.objective === 'forecasting';
+    const min = forecasting ? TABULAR_LIMITS.forecastingMinColumns : TABULAR_LIMITS.minColumns;
+    const max = forecasting ? TABULAR_LIMITS.forecastingMaxColumns : TABULAR_LIMITS.maxColumns;
+    const kind = forecasting ? 'Forecasting' : 'Tabular';
+    if (header.length < min || header.length > max) {
+      this.report(
+        diag(
+          record.recordRange(),
+          'error',
+          header.length < min ? 'tabular.columns.tooFew' : 'tabular.columns.tooMany',
+          `${kind} data needs ${min}-${max.toLocaleString('en-US')} columns (target included); this header has ${header.length.toLocaleString('en-US')}.`,
+        ),
+      );
+    }
+    const seen = new Map<string, number>();
+    let numericCells = 0;
+    for (let i = 0; i < header.length; i++) {
+      const name = header[i];
+      const range = record.range(i);
+      if (name.length === 0) {
+        this.report(diag(range.endColumn > range.column ? range : { ...range, endColumn: range.column + 1 }, 'error', 'tabular.header.empty', `Column ${i + 1} has no name. Every column needs a unique name of letters, digits and underscores.`));
+        continue;
+      }
+      if (/^[+-]?\d+(\.\d+)?$/.test(name)) numericCells++;
+      if (!COLUMN_NAME.test(name)) {
+        const fixed = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+/, '');
+        this.report(
+          diag(
+            range,
+            'error',
+            'tabular.header.invalidName',
+            name.startsWith('_')
+              ? `Column name ${quote(name)} starts with an underscore, which Vertex AI does not allow. Column names use letters, digits and underscores and must not start with '_'.`
+              : `Column name ${quote(name)} contains characters other than letters, digits and underscores.`,
+            fixed.length > 0 ? { replacement: fixed } : undefined,
+          ),
+        );
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        this.report({
+          ...diag(range, 'error', 'tabular.header.duplicate', `Column name ${quote(name)} is used twice (also column ${first + 1}); column names must be unique.`),
+          related: [{ ...record.range(first), message: 'first use of the name' }],
+        });
+      } else {
+        seen.set(name, i);
+      }
+    }
+    if (header.length > 1 && numericCells === header.length) {
+      this.report(
+        diag(record.recordRange(), 'warning', 'tabular.header.missing', 'The first line holds only numbers, so it looks like data rather than a header. A tabular CSV must start with a header line naming the columns.'),
+      );
+    }
+    this.profiler = new ColumnProfiler(header);
+    this.targetIndex = this.resolve(this.options.target, 'target', true);
+    this.weightIndex = this.resolve(this.options.weight, 'weight', false);
+    if (this.options.splitColumn !== undefined) {
+      this.splitIndex = this.resolve(this.options.splitColumn, 'split', false);
+      this.splitColumn = this.options.splitColumn;
+    } else if (seen.has('ml_use')) {
+      this.splitIndex = seen.get('ml_use')!;
+      this.splitColumn = 'ml_use';
+    }
+    if (forecasting) {
+      this.timeIndex = this.resolve(this.options.timeColumn, 'time', true);
+      this.seriesIndex = this.resolve(this.options.seriesColumn, 'series', true);
+    }
+  }
+
+  private resolve(name: string | undefined, role: 'target' | 'weight' | 'split' | 'time' | 'series', required: boolean): number {
+    const record = this.headerRecord!;
+    const option = { target: '--target', weight: '--weight', split: '--split-column', time: '--time-column', series: '--series-column' }[role];
+    const what = { target: 'target column', weight: 'weight column', split: 'split column', time: 'time column', series: 'time series identifier column' }[role];
+    if (name === undefined || name === '') {
+      if (required) {
+        this.report(
+          diag(
+            record.recordRange(),
+            role === 'target' ? 'info' : 'error',
+            `tabular.${role}.unset`,
+            role === 'target'
+              ? `No target column given, so the target checks (no nulls; classification 2-500 classes) were skipped. Name it with ${option} NAME.`
+              : `Forecasting needs a ${what}; name it with ${option} NAME.`,
+          ),
+        );
+      }
+      return -1;
+    }
+    const index = this.header.indexOf(name);
+    if (index < 0) {
+      const guess = suggestColumn(name, this.header);
+      this.report(
+        diag(
+          record.recordRange(),
+          'error',
+          `tabular.${role}.missing`,
+          `The ${what} ${quote(name)} is not in the header.${guess ? ` Did you mean ${quote(guess)}?` : ''}`,
+          guess ? { suggestion: guess } : undefined,
+        ),
+      );
+    }
+    return index;
+  }
+
+  /** True when `record` (the first record of a further file) repeats the header. */
+  isHeaderRepeat(record: CsvRecord): boolean {
+    const f = record.fields;
+    if (f.length !== this.header.length) return false;
+    for (let i = 0; i < f.length; i++) if (f[i] !== this.header[i]) return false;
+    return true;
+  }
+
+  /** Whether the first record of a further file looks like a (different) header rather than data. */
+  looksLikeHeader(record: CsvRecord): boolean {
+    const f = record.fields;
+    let names = 0;
+    for (const v of f) if (COLUMN_NAME.test(v) && !/^[+-]?\d/.test(v)) names++;
+    const shared = f.filter((v) => this.header.includes(v)).length;
+    return shared > 0 && names === f.length;
+  }
+
+  row(record: CsvRecord): void {
+    const f = record.fields;
+    if (record.blank && this.header.length > 1) {
+      this.report(diag(record.recordRange(), 'warning', 'csv.blankLine', 'Blank line in a tabular CSV; remove it (it is not a data row).'));
+      return;
+    }
+    this.rows++;
+    const expected = this.header.length;
+    if (f.length !== expected) {
+      const range = f.length > expected ? { ...record.range(expected), column: record.range(expected).column } : record.range(f.length);
+      if (f.length > expected) {
+        const last = record.range(f.length - 1);
+        range.endLine = last.endLine;
+        range.endColumn = last.endColumn;
+      }
+      this.report(
+        diag(
+          range,
+          'error',
+          'csv.raggedRow',
+          `This row has ${f.length.toLocaleString('en-US')} fields but the header has ${expected.toLocaleString('en-US')}. Every row needs exactly one value per column (use an empty value for a missing one, and quote values that contain commas).`,
+        ),
+      );
+    }
+    this.profiler!.add(f);
+    let mlUse: MlUse | undefined;
+    let hasMlUse = false;
+    const t = this.targetIndex;
+    if (t >= 0 && t < f.length) {
+      const v = f[t];
+      if (v.length === 0) {
+        this.report(diag(cellRange(record, t), 'error', 'tabular.target.null', `The target column ${quote(this.header[t])} is empty in this row; Vertex AI does not allow nulls in the target. Fill it in or drop the row.`));
+      } else if ((this.objective === 'forecasting' || this.objective === 'regression') && !isNumber(v)) {
+        this.report(diag(cellRange(record, t), 'error', 'tabular.target.notNumeric', `${this.objective === 'forecasting' ? 'Forecasting' : 'Regression'} needs a numeric target; ${quote(v)} is not a number.`));
+      }
+    }
+    const w = this.weightIndex;
+    if (w >= 0 && w < f.length) {
+      const v = f[w];
+      const x = isNumber(v) ? Number(v) : NaN;
+      if (!(x >= TABULAR_LIMITS.minWeight && x <= TABULAR_LIMITS.maxWeight)) {
+        this.report(
+          diag(
+            cellRange(record, w),
+            'error',
+            'tabular.weight.invalid',
+            `${v.length === 0 ? 'The weight is empty' : `Weight ${quote(v)} is ${Number.isNaN(x) ? 'not a number' : 'out of range'}`}. A weight column holds numbers from 0 to 10,000 (0 drops the row from training).`,
+          ),
+        );
+      }
+    }
+    const s = this.splitIndex;
+    if (s >= 0 && s < f.length) {
+      const v = f[s];
+      hasMlUse = v.length > 0;
+      if (v.length === 0) {
+        this.report(
+          diag(cellRange(record, s), 'warning', 'tabular.split.empty', `The split column ${quote(this.splitColumn ?? '')} is empty in this row, so a predefined split ignores the row. Use training, validation or test.`),
+        );
+      } else {
+        const check = checkMlUse(v, ML_USE_VALUES, true);
+        if (check.problem) {
+          const p = check.problem;
+          this.report(diag(cellRange(record, s), p.severity, p.code, `${p.message} (split column ${quote(this.splitColumn ?? '')})`, p.replacement !== undefined ? { replacement: p.replacement } : undefined));
+        }
+        mlUse = check.value;
+      }
+    }
+    if (this.timeIndex >= 0 && this.timeIndex < f.length) {
+      const v = f[this.timeIndex];
+      if (v.length === 0) {
+        this.report(diag(cellRange(record, this.timeIndex), 'error', 'tabular.time.null', `The time column ${quote(this.header[this.timeIndex])} is empty in this row; forecasting needs a time in every row.`));
+      } else if (parseTimestamp(v) === undefined) {
+        this.report(diag(cellRange(record, this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
+      }
+    }
+    if (this.seriesIndex >= 0 && this.seriesIndex < f.length) {
+      const v = f[this.seriesIndex];
+      if (v.length === 0) {
+        this.report(diag(cellRange(record, this.seriesIndex), 'error', 'tabular.series.null', `The time series identifier column ${quote(this.header[this.seriesIndex])} is empty in this row; every row needs a series id.`));
+      } else {
+        const n = this.series.get(v);
+        if (n !== undefined) {
+          this.series.set(v, n + 1);
+          if (n + 1 === TABULAR_LIMITS.maxSeriesSteps + 1) {
+            this.report(
+              diag(cellRange(record, this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
+            );
+          }
+        } else if (this.series.size < MAX_TRACKED_SERIES) {
+          this.series.set(v, 1);
+        } else {
+          this.seriesCapped = true;
+        }
+      }
+    }
+    if (this.onItem) {
+      const label = t >= 0 && t < f.length && f[t].length > 0 ? f[t] : undefined;
+      this.onItem({
+        line: record.line,
+        anchor: record.recordRange(),
+        mlUse,
+        hasMlUse,
+        annotations: label !== undefined && this.objective !== 'regression' && this.objective !== 'forecasting' ? [{ kind: 'classification', label }] : [],
+      });
+    }
+  }
+
+  /** Dataset-wide checks after the last row; `anchor` is where file-level findings go (the header). */
+  finish(): TabularSummary {
+    const record = this.headerRecord;
+    const profile = this.profiler ? this.profiler.result() : [];
+    const anchor: Range = record ? record.recordRange() : { line: 1, column: 1, endLine: 1, endColumn: 2 };
+    if (this.rows < TABULAR_LIMITS.minRows || this.rows > TABULAR_LIMITS.maxRows) {
+      this.report(
+        diag(
+          anchor,
+          'error',
+          this.rows < TABULAR_LIMITS.minRows ? 'tabular.rows.tooFew' : 'tabular.rows.tooMany',
+          `Vertex AI needs 1,000-100,000,000 data rows for tabular training; this source has ${this.rows.toLocaleString('en-US')}.`,
+        ),
+      );
+    }
+    const t = this.targetIndex;
+    let objective = this.objective;
+    if (t >= 0 && record) {
+      const p = profile[t];
+      if (!objective && p.count > 0) objective = p.inferredType === 'numeric' ? 'regression' : 'classification';
+      if (objective === 'classification' && p.count > 0) {
+        const classes = p.distinct;
+        if (classes < TABULAR_LIMITS.minClasses || p.distinctCapped || classes > TABULAR_LIMITS.maxClasses) {
+          this.report(
+            diag(
+              record.range(t),
+              'error',
+              'tabular.target.classes',
+              classes < TABULAR_LIMITS.minClasses
+                ? `The target column ${quote(p.name)} has only one value (${quote(p.topValues?.[0]?.value ?? '')}); classification needs 2-500 distinct values.`
+                : `The target column ${quote(p.name)} has ${p.distinctCapped ? `more than ${p.distinct.toLocaleString('en-US')}` : classes.toLocaleString('en-US')} distinct values; classification supports 2-500.${p.numericCount === p.count ? ' For a numeric target use --objective regression.' : ''}`,
+            ),
+          );
+        }
+      }
+    }
+    const summary: TabularSummary = { header: this.header, columns: this.header.length, rows: this.rows, profile };
+    if (objective) summary.objective = objective;
+    if (t >= 0) summary.target = this.header[t];
+    if (this.weightIndex >= 0) summary.weight = this.header[this.weightIndex];
+    if (this.splitIndex >= 0) summary.splitColumn = this.header[this.splitIndex];
+    if (this.timeIndex >= 0) summary.timeColumn = this.header[this.timeIndex];
+    if (this.seriesIndex >= 0) {
+      summary.seriesColumn = this.header[this.seriesIndex];
+      summary.series = this.series.size;
+      summary.seriesCapped = this.seriesCapped;
+    }
+    return summary;
+  }
+}
+
+
+function isNumber(v: string): boolean {
+  if (v.length === 0 || v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) return false;
+  const x = Number(v);
+  return Number.isFinite(x);
+}

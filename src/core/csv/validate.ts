@@ -1,0 +1,334 @@
+/**
+ * The CSV validation entry: one pass over CSV text or a streamed file, with format detection,
+ * positional import layouts (image, text, video) and tabular sources. Same options, result and
+ * diagnostics as the JSONL validator.
+ */
+import { basename } from 'node:path';
+import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics';
+import { FORMATS, type FormatId } from '../formats';
+import type { Detection, ValidationOptions, ValidationResult } from '../validate';
+import { UsageError } from '../jsonl/validate';
+import { CsvReader, readCsvFile, type CsvReaderOptions, type CsvRecord } from './reader';
+import { CSV_FORMAT_IDS, detectCsvFormat, looksLikeJsonl } from './detect';
+import { createLayoutChecker, type RowChecker } from './layouts';
+import { TabularChecker, type TabularSummary } from './tabular';
+
+export interface CsvValidationResult extends ValidationResult {
+  /** Tabular sources: header, row count and the per-column profile. */
+  tabular?: TabularSummary;
+}
+
+/** Records buffered for format detection (and at most this many characters of them). */
+const SNIFF_RECORDS = 50;
+const SNIFF_CHARS = 1 << 20;
+
+const FIRST_LINE: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
+
+/** Collects diagnostics under the caller's limit and line filter. */
+class Collector {
+  readonly diagnostics: Diagnostic[] = [];
+  private omitted = 0;
+  constructor(private readonly options: ValidationOptions) {}
+  readonly report = (d: Diagnostic): void => {
+    if (this.options.fromLine !== undefined && d.endLine < this.options.fromLine) return;
+    if (this.options.maxDiagnostics !== undefined && this.diagnostics.length >= this.options.maxDiagnostics) {
+      this.omitted++;
+      return;
+    }
+    this.diagnostics.push(d);
+  };
+  finish(lines: number): Diagnostic[] {
+    this.diagnostics.sort(compareDiagnostics);
+    if (this.omitted > 0) {
+      this.diagnostics.push({
+        line: lines,
+        column: 1,
+        endLine: lines,
+        endColumn: 2,
+        severity: 'info',
+        code: 'report.truncated',
+        message: `${this.omitted.toLocaleString('en-US')} more problems were not listed (limit ${this.options.maxDiagnostics}).`,
+      });
+    }
+    return this.diagnostics;
+  }
+}
+
+/**
+ * Drives one file: buffers the first records until the format is known, then feeds the
+ * positional or tabular checker. `tabular` may be shared across the files of one source.
+ */
+class CsvValidation {
+  readonly collector: Collector;
+  private detection: Detection;
+  private format?: FormatId;
+  private pending: CsvRecord[] | null = null;
+  private pendingChars = 0;
+  private checker?: RowChecker;
+  private tabular?: TabularChecker;
+  private items = 0;
+  private firstRecord = true;
+  reader?: CsvReader;
+  private headerDone = false;
+  private halted = false;
+
+  constructor(
+    private readonly options: ValidationOptions,
+    private readonly shared?: { tabular: TabularChecker; headerFrom?: string; headerRange?: Range },
+  ) {
+    this.collector = new Collector(options);
+    if (options.format) {
+      this.format = options.format;
+      this.detection = { confidence: 'explicit', format: options.format, candidates: [options.format], reason: 'format given by the caller' };
+      if (!FORMATS[options.format]?.csv) {
+        throw new UsageError(
+          `format "${options.format}" has no CSV import layout${FORMATS[options.format]?.jsonl ? ' (write it as JSON Lines, .jsonl)' : ''}; CSV formats: ${CSV_FORMAT_IDS.join(', ')}`,
+        );
+      }
+      this.start();
+    } else {
+      this.detection = { confidence: 'none', candidates: [], reason: 'no records yet' };
+      this.pending = [];
+    }
+  }
+
+  private start(): void {
+    const format = this.format!;
+    if (format === 'tabular') {
+      this.tabular = this.shared?.tabular ?? new TabularChecker(tabularOptions(this.options), this.collector.report, this.options.onItem);
+      if (this.shared) this.headerDone = this.shared.tabular.columnCount > 0;
+    } else {
+      this.checker = createLayoutChecker(format, this.collector.report, this.options.onItem);
+    }
+  }
+
+  /** Reader findings before the first record: dropped if the file turns out to be JSON Lines. */
+  private early: Diagnostic[] | null = [];
+
+  readonly onDiagnostic = (d: Diagnostic): void => {
+    if (d.code === 'file.binary') {
+      // The reader stopped: nothing else can be said about the content.
+      this.early = null;
+      this.pending = null;
+      this.halted = true;
+      this.collector.report(d);
+      return;
+    }
+    if (this.early) this.early.push(d);
+    else this.collector.report(d);
+  };
+
+  private flushEarly(keep: boolean): void {
+    const early = this.early;
+    this.early = null;
+    if (keep && early) for (const d of early) this.collector.report(d);
+  }
+
+  private sawContent = false;
+
+  readonly onRecord = (record: CsvRecord): void => {
+    if (!record.blank) this.sawContent = true;
+    if (this.halted) return;
+    if (this.firstRecord && !record.blank) {
+      this.firstRecord = false;
+      const jsonl = looksLikeJsonl(record);
+      this.flushEarly(!jsonl || record.index > 0);
+      if (jsonl) {
+        this.collector.report({
+          ...record.recordRange(),
+          severity: 'error',
+          code: 'csv.looksLikeJsonl',
+          message: 'This file holds JSON Lines (one JSON object per line), not CSV. Give it a .jsonl extension, or validate it with a JSONL format.',
+        });
+        this.halt();
+        return;
+      }
+    }
+    if (this.pending) {
+      this.pending.push(record);
+      for (const f of record.fields) this.pendingChars += f.length;
+      if (this.pending.length >= SNIFF_RECORDS || this.pendingChars >= SNIFF_CHARS) this.decide();
+      return;
+    }
+    this.feed(record);
+  };
+
+  private halt(): void {
+    this.halted = true;
+    this.pending = null;
+    this.reader?.stop();
+  }
+
+  private decide(): void {
+    const records = this.pending!;
+    this.pending = null;
+    this.detection = wantsTabular(this.options)
+      ? { confidence: 'certain', format: 'tabular', candidates: ['tabular'], reason: 'tabular options (target, weight, objective...) were given' }
+      : detectCsvFormat(records);
+    const d = this.detection;
+    if (d.confidence === 'ambiguous' && d.candidates.length > 0 && d.format) {
+      this.collector.report({
+        ...FIRST_LINE,
+        severity: 'warning',
+        code: 'format.ambiguous',
+        message: `The format is not certain: ${d.reason}. Candidates: ${d.candidates.join(', ')}${d.format ? `; validated as ${d.format}` : ''}. Choose one with --format (or the vertexDatasets.formats setting).`,
+        data: { candidates: d.candidates },
+      });
+    }
+    if (!d.format) {
+      if (records.some((r) => !r.blank)) {
+        this.collector.report({
+          ...FIRST_LINE,
+          severity: 'error',
+          code: 'format.unknown',
+          message: `Could not tell which import format this CSV is (${d.reason}). Name it with --format: ${CSV_FORMAT_IDS.join(', ')}.`,
+          data: { candidates: d.candidates },
+        });
+      }
+      this.halt();
+      return;
+    }
+    this.format = d.format;
+    this.start();
+    for (const r of records) this.feed(r);
+  }
+
+  private feed(record: CsvRecord): void {
+    // The reader reported the unclosed quote; the swallowed text is no row to check.
+    if (record.unterminated) {
+      this.items++;
+      return;
+    }
+    if (this.tabular) {
+      if (!this.headerDone) {
+        if (record.blank) return;
+        this.headerDone = true;
+        this.tabular.setHeader(record);
+        return;
+      }
+      if (this.shared && this.items === 0 && !this.sawFirstData) {
+        this.sawFirstData = true;
+        if (this.tabular.isHeaderRepeat(record)) return;
+        if (this.tabular.looksLikeHeader(record)) {
+          this.collector.report({
+            ...record.recordRange(),
+            severity: 'error',
+            code: 'tabular.header.mismatch',
+            message: `This file's header differs from the header of ${this.shared.headerFrom ? basename(this.shared.headerFrom) : 'the first file'}. Files of one tabular source must repeat the identical header or have none.`,
+            related: this.shared.headerRange ? [{ ...this.shared.headerRange, path: this.shared.headerFrom, message: 'the header every file must match' }] : undefined,
+          });
+          return;
+        }
+      }
+      if (!record.blank) this.items++;
+      this.tabular.row(record);
+      return;
+    }
+    if (record.blank) return;
+    this.items++;
+    this.checker!.row(record);
+  }
+  private sawFirstData = false;
+
+  get tabularChecker(): TabularChecker | undefined {
+    return this.tabular;
+  }
+
+  get headerRange(): Range | undefined {
+    return this.tabular?.headerRange;
+  }
+
+  finish(lines: number, ownsTabular: boolean): CsvValidationResult {
+    this.flushEarly(true);
+    if (!this.sawContent) this.pending = null;
+    if (this.pending) this.decide();
+    let tabular: TabularSummary | undefined;
+    if (this.tabular && ownsTabular && !this.halted) tabular = this.tabular.finish();
+    this.checker?.finish?.();
+    if (!this.sawContent && !this.halted && this.format !== 'tabular') {
+      this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file is empty: a CSV import file needs one row per data item (tabular: a header line and data rows).' });
+    } else if (!this.halted && this.items === 0 && !this.tabular && this.format) {
+      this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file has no data rows: a CSV import file needs one row per data item (or annotation).' });
+    }
+    const result: CsvValidationResult = {
+      format: this.format,
+      detection: this.detection,
+      items: this.items,
+      lines,
+      diagnostics: this.collector.finish(lines),
+    };
+    if (tabular) result.tabular = tabular;
+    return result;
+  }
+}
+
+function wantsTabular(o: ValidationOptions): boolean {
+  return [o.target, o.weight, o.splitColumn, o.objective, o.timeColumn, o.seriesColumn].some((v) => v !== undefined);
+}
+
+function tabularOptions(o: ValidationOptions) {
+  return { target: o.target, weight: o.weight, splitColumn: o.splitColumn, objective: o.objective, timeColumn: o.timeColumn, seriesColumn: o.seriesColumn };
+}
+
+function readerOptions(o: ValidationOptions): CsvReaderOptions {
+  return o.maxFieldChars !== undefined ? { maxFieldChars: o.maxFieldChars } : {};
+}
+
+export function validateCsvText(text: string, options: ValidationOptions = {}): CsvValidationResult {
+  const v = new CsvValidation(options);
+  const reader = new CsvReader(v, readerOptions(options));
+  v.reader = reader;
+  reader.write(text);
+  reader.end();
+  return v.finish(reader.lines, true);
+}
+
+export async function validateCsvFile(path: string, options: ValidationOptions = {}): Promise<CsvValidationResult> {
+  const v = new CsvValidation(options);
+  const reader = await readFile(path, v, options);
+  return v.finish(reader.lines, true);
+}
+
+async function readFile(path: string, v: CsvValidation, options: ValidationOptions): Promise<CsvReader> {
+  try {
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`cannot read ${path}: no such file`);
+    if (code === 'EISDIR') throw new UsageError(`${path} is a directory`);
+    if (code) throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+/**
+ * A tabular source made of several CSV files: the lexicographically first file gives the header;
+ * the others repeat it exactly or have none. One profile and one set of dataset checks cover all
+ * files; dataset-level findings are reported on the first file.
+ */
+export async function validateTabularFiles(
+  paths: readonly string[],
+  options: ValidationOptions = {},
+): Promise<{ files: { path: string; result: CsvValidationResult }[]; summary?: TabularSummary }> {
+  const sorted = [...paths].sort();
+  const files: { path: string; result: CsvValidationResult }[] = [];
+  if (sorted.length === 0) return { files };
+  const opts: ValidationOptions = { ...options, format: 'tabular' };
+  const firstValidation = new CsvValidation(opts);
+  const firstReader = await readFile(sorted[0], firstValidation, opts);
+  const tabular = firstValidation.tabularChecker;
+  const rest: { path: string; v: CsvValidation; lines: number }[] = [];
+  for (const path of sorted.slice(1)) {
+    if (!tabular) break;
+    const v = new CsvValidation(opts, { tabular, headerFrom: sorted[0], headerRange: firstValidation.headerRange });
+    // Dataset-level findings of later files go to their own collector while they are read.
+    tabular.redirect(v.collector.report);
+    const reader = await readFile(path, v, opts);
+    rest.push({ path, v, lines: reader.lines });
+  }
+  tabular?.redirect(firstValidation.collector.report);
+  const first = firstValidation.finish(firstReader.lines, true);
+  files.push({ path: sorted[0], result: first });
+  for (const r of rest) files.push({ path: r.path, result: r.v.finish(r.lines, false) });
+  return { files, summary: first.tabular };
+}

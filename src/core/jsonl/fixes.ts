@@ -1,0 +1,78 @@
+/**
+ * Applies the machine-applicable fixes the validator attaches to diagnostics (`data.fixes`, a
+ * list of JsonFix applied together) to the text of one JSONL line. Edits touch only the nodes the
+ * fix names, so the rest of the line keeps its exact spelling and spacing.
+ */
+import { applyEdits, findNodeAtLocation, modify, parseTree, type Node } from 'jsonc-parser';
+import type { JsonFix, JsonPath } from './rules';
+
+function isJsonFix(v: unknown): v is JsonFix {
+  return typeof v === 'object' && v !== null && Array.isArray((v as JsonFix).path);
+}
+
+/** The fixes carried by a diagnostic's `data`, or an empty list. */
+export function fixesOf(data: unknown): JsonFix[] {
+  const fixes = (data as { fixes?: unknown } | undefined)?.fixes;
+  return Array.isArray(fixes) ? fixes.filter(isJsonFix) : [];
+}
+
+function replace(text: string, node: Node, content: string): string {
+  return text.slice(0, node.offset) + content + text.slice(node.offset + node.length);
+}
+
+/** Removes an array element or an object member together with the comma that separates it. */
+function remove(text: string, path: JsonPath): string | undefined {
+  const tree = parseTree(text);
+  const valueNode = tree && findNodeAtLocation(tree, path);
+  if (!valueNode || !valueNode.parent) return undefined;
+  const node = valueNode.parent.type === 'property' ? valueNode.parent : valueNode;
+  const siblings = node.parent?.children ?? [];
+  const i = siblings.indexOf(node);
+  if (i < 0) return undefined;
+  let start = node.offset;
+  let end = node.offset + node.length;
+  if (i > 0) start = siblings[i - 1].offset + siblings[i - 1].length;
+  else if (i + 1 < siblings.length) end = siblings[i + 1].offset;
+  return text.slice(0, start) + text.slice(end);
+}
+
+function applyOne(text: string, fix: JsonFix): string | undefined {
+  if (fix.remove) return remove(text, fix.path);
+  let path: JsonPath = fix.path;
+  if (fix.key !== undefined) {
+    const tree = parseTree(text);
+    const valueNode = tree && findNodeAtLocation(tree, path);
+    const keyNode = valueNode?.parent?.type === 'property' ? valueNode.parent.children?.[0] : undefined;
+    if (!keyNode) return undefined;
+    text = replace(text, keyNode, JSON.stringify(fix.key));
+    path = [...path.slice(0, -1), fix.key];
+  }
+  if (fix.value !== undefined) {
+    const tree = parseTree(text);
+    const node = tree && findNodeAtLocation(tree, path);
+    // An existing value is replaced in place; a missing member is inserted without reformatting.
+    text = node ? replace(text, node, JSON.stringify(fix.value)) : applyEdits(text, modify(text, path, fix.value, {}));
+  }
+  return text;
+}
+
+/**
+ * Applies `fixes` in order to one line of JSON. Removals of array elements run last and from the
+ * highest index down, so earlier indexes stay valid. Returns undefined when a fix does not apply
+ * (the line changed since the diagnostic was computed).
+ */
+export function applyJsonFixes(line: string, fixes: readonly JsonFix[]): string | undefined {
+  const ordered = [...fixes].sort((a, b) => {
+    if (!a.remove !== !b.remove) return a.remove ? 1 : -1;
+    if (!a.remove) return 0;
+    const ia = a.path[a.path.length - 1];
+    const ib = b.path[b.path.length - 1];
+    return typeof ia === 'number' && typeof ib === 'number' ? ib - ia : 0;
+  });
+  let text: string | undefined = line;
+  for (const fix of ordered) {
+    text = applyOne(text, fix);
+    if (text === undefined) return undefined;
+  }
+  return text;
+}

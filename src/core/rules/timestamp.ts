@@ -1,0 +1,69 @@
+/**
+ * Timestamps in tabular data (forecasting time columns, timestamp split columns): civil dates and
+ * date-times in the ISO 8601 / RFC 3339 family, and Unix epoch numbers. Facts:
+ * vertex-import-spec.md §2.3 (time column parseable in every row), §2.4 (RFC 3339, unix-*).
+ */
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s?(Z|z|UTC|[+-]\d{2}:?\d{2}))?)?$/;
+
+/** Cheap shape test used while profiling every cell: a date prefix `dddd-dd-dd`. */
+export function looksLikeTimestamp(v: string): boolean {
+  return (
+    v.length >= 10 &&
+    v.charCodeAt(4) === 45 &&
+    v.charCodeAt(7) === 45 &&
+    isDigit(v.charCodeAt(0)) &&
+    isDigit(v.charCodeAt(5)) &&
+    isDigit(v.charCodeAt(8)) &&
+    parseTimestamp(v) !== undefined
+  );
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1];
+}
+
+/**
+ * Milliseconds since the epoch for a date, date-time or Unix-seconds value; undefined when the
+ * value is not a timestamp (or names an impossible date such as 2023-02-30).
+ */
+export function parseTimestamp(v: string): number | undefined {
+  const m = DATE_TIME.exec(v);
+  if (m) {
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+    const hour = m[4] === undefined ? 0 : Number(m[4]);
+    const minute = m[5] === undefined ? 0 : Number(m[5]);
+    const second = m[6] === undefined ? 0 : Number(m[6]);
+    if (hour > 23 || minute > 59 || second > 60) return undefined;
+    const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+    let t = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+    const zone = m[8];
+    if (zone && zone !== 'Z' && zone !== 'z' && zone !== 'UTC') {
+      const sign = zone[0] === '-' ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+      if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2)) > 59) return undefined;
+      t -= sign * offset * 60_000;
+    }
+    return t;
+  }
+  if (/^-?\d{1,19}(?:\.\d+)?$/.test(v)) {
+    const x = Number(v);
+    return Number.isFinite(x) ? x * 1000 : undefined;
+  }
+  return undefined;
+}
+
+export const TIMESTAMP_FORMATS_HINT =
+  'a date or date-time like 2024-03-01, 2024-03-01 13:45:00 or 2024-03-01T13:45:00Z (RFC 3339), or Unix seconds';

@@ -1,0 +1,90 @@
+import { open } from 'node:fs/promises';
+import { FORMATS } from '../formats';
+import type { FormatId } from '../formats';
+import { fieldSpans, fieldValue } from './csv';
+import type { Source } from './records';
+import { detectJsonlFormat } from '../jsonl/detect';
+
+export type FileKind = 'jsonl' | 'positional-csv' | 'tabular-csv';
+
+export interface Detected {
+  kind: FileKind;
+  format: FormatId;
+  /** True when the format was named or the content matched exactly one format. */
+  certain: boolean;
+  /** How the format was decided, for the report. */
+  reason: string;
+}
+
+const SNIFF = 1 << 16;
+
+async function head(source: Source): Promise<Buffer> {
+  if ('bytes' in source) return source.bytes.subarray(0, SNIFF);
+  const fh = await open(source.path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function firstLine(buf: Buffer): [number, number] | undefined {
+  let pos = 0;
+  while (pos < buf.length) {
+    let nl = buf.indexOf(10, pos);
+    if (nl === -1) nl = buf.length;
+    const text = buf.toString('utf8', pos, nl).trim();
+    if (text !== '') return [pos, nl];
+    pos = nl + 1;
+  }
+  return undefined;
+}
+
+const VIDEO_EXT = /\.(mp4|m4v|avi|mov|mpe?g4?|mkv|webm)$/i;
+const TEXT_EXT = /\.txt$/i;
+const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * Decides how to read a file: JSONL when the path ends in .jsonl or the first non-blank line is a
+ * JSON object; a positional (image/text/video) CSV when one of the first two fields of the first
+ * row is a gs:// URI; otherwise a tabular CSV with a header. An explicit format always wins for
+ * the data type; the kind still follows the file's content.
+ */
+export async function detect(source: Source, explicit: FormatId | undefined, pathHint?: string): Promise<Detected> {
+  const buf = await head(source);
+  const line = firstLine(buf);
+  const firstText = line ? buf.toString('utf8', line[0], line[1]).replace(/^\uFEFF/, '').trim() : '';
+  const jsonl = (pathHint !== undefined && /\.jsonl$/i.test(pathHint)) || firstText.startsWith('{');
+  if (jsonl) {
+    if (explicit) return { kind: 'jsonl', format: explicit, certain: true, reason: 'format given' };
+    const samples: Record<string, unknown>[] = [];
+    for (const l of buf.toString('utf8').split('\n').slice(0, 200)) {
+      try {
+        const v: unknown = JSON.parse(l);
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) samples.push(v as Record<string, unknown>);
+      } catch {
+        // Blank, cut at the sniff boundary, or broken: pass 1 reports broken lines.
+      }
+    }
+    const d = detectJsonlFormat(samples);
+    if (d.format) return { kind: 'jsonl', format: d.format, certain: d.confidence === 'certain', reason: d.reason };
+    return { kind: 'jsonl', format: 'image-classification-single-label', certain: false, reason: `JSON Lines; ${d.reason}` };
+  }
+  const spans: number[] = [];
+  const n = line ? fieldSpans(buf, line[0], buf[line[1] - 1] === 13 ? line[1] - 1 : line[1], spans) : 0;
+  const fields = Array.from({ length: n }, (_, k) => (line ? fieldValue(buf, spans[2 * k], spans[2 * k + 1]).trim() : ''));
+  const mediaAt = fields.slice(0, 2).findIndex((f) => f.startsWith('gs://'));
+  if (explicit) {
+    return { kind: explicit === 'tabular' ? 'tabular-csv' : 'positional-csv', format: explicit, certain: true, reason: 'format given' };
+  }
+  if (mediaAt < 0) return { kind: 'tabular-csv', format: 'tabular', certain: false, reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
+  const media = fields[mediaAt];
+  const after = fields.slice(mediaAt + 1);
+  let format: FormatId;
+  if (VIDEO_EXT.test(media)) format = after.length > 0 && NUMBER.test(after[0]) ? 'video-action-recognition' : 'video-classification';
+  else if (TEXT_EXT.test(media)) format = 'text-classification-single-label';
+  else format = after.length > 1 && after.slice(1).some((f) => NUMBER.test(f)) ? 'image-bounding-box' : 'image-classification-single-label';
+  return { kind: 'positional-csv', format, certain: false, reason: `CSV with gs:// paths: ${FORMATS[format].title}` };
+}

@@ -1,0 +1,77 @@
+/**
+ * Dataset split: decides a split for every item of an import file and rewrites only the items'
+ * ml_use (JSONL label, the first column of image/text/video CSVs, a named column of tabular CSVs).
+ * Two streaming passes over the file; memory bounded by a few numbers per item.
+ */
+import { stat } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { FileDestination, MemoryDestination, SplitError, planSplit, writeSplit, writesFoldFiles } from './run';
+import type { SplitOptions, SplitPlan } from './run';
+
+export { STRATEGIES, SplitError, planSplit, writeSplit, writesFoldFiles } from './run';
+export type { SplitOptions, SplitPlan, StrategyName } from './run';
+export { formatReport } from './report';
+export type { SplitReport } from './report';
+export { parseFractions, defaultFractions, allocate } from './fractions';
+export { parseTimestamp } from './adapter';
+export { mlUseEdits } from './jsonl';
+
+/** `data.jsonl` → `data.fold3.jsonl`; `data` → `data.fold3`. */
+export function foldPath(base: string, fold: number): string {
+  const ext = extname(base);
+  return `${base.slice(0, base.length - ext.length)}.fold${fold + 1}${ext}`;
+}
+
+export interface SplitFileResult {
+  plan: SplitPlan;
+  /** Files written (none for a dry run). */
+  written: string[];
+}
+
+/**
+ * Splits a file on disk. `output`: undefined = plan and report only; 'in-place' = replace the
+ * input (through a temp file renamed over it); a path = write there (k-fold on image/text/video
+ * files: the path names the fold files, `name.fold1.ext` ... `name.foldK.ext`).
+ */
+export async function splitFile(input: string, opts: SplitOptions, output?: string | 'in-place'): Promise<SplitFileResult> {
+  let size = 0;
+  try {
+    const st = await stat(input);
+    if (!st.isFile()) throw new SplitError(`${input} is not a file`, 2);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof SplitError) throw e;
+    throw new SplitError(`cannot read ${input}: ${(e as Error).message}`, 2);
+  }
+  const plan = await planSplit({ path: input }, opts, input, size);
+  if (output === undefined) return { plan, written: [] };
+  const folds = writesFoldFiles(plan);
+  if (folds && output === 'in-place') {
+    throw new SplitError('k-fold on an image/text/video file writes one file per fold; give --out PATH to name them (PATH.fold1 ...)', 2);
+  }
+  const targets = folds
+    ? plan.buckets.map((_, i) => foldPath(output === 'in-place' ? input : output, i))
+    : [output === 'in-place' ? input : output];
+  const destinations: FileDestination[] = [];
+  try {
+    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input));
+  } catch (e) {
+    for (const d of destinations) await d.abort();
+    throw new SplitError(`cannot write next to ${targets[destinations.length]}: ${(e as Error).message}`, 2);
+  }
+  await writeSplit(plan, destinations, size);
+  return { plan, written: targets };
+}
+
+/**
+ * Splits text held in memory (an open editor document). Returns the new text of each output:
+ * one for a plain split, k for k-fold on image/text/video files.
+ */
+export async function splitText(text: string, opts: SplitOptions, pathHint?: string): Promise<{ plan: SplitPlan; outputs: string[] }> {
+  const bytes = Buffer.from(text, 'utf8');
+  const plan = await planSplit({ bytes }, opts, pathHint, bytes.length);
+  const n = writesFoldFiles(plan) ? plan.buckets.length : 1;
+  const destinations = Array.from({ length: n }, () => new MemoryDestination());
+  await writeSplit(plan, destinations, bytes.length);
+  return { plan, outputs: destinations.map((d) => d.result!.toString('utf8')) };
+}

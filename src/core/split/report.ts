@@ -1,0 +1,140 @@
+import type { ItemTable } from './table';
+import { compareCodeUnits } from './prng';
+
+export interface SplitReport {
+  format?: string;
+  formatReason?: string;
+  strategy?: string;
+  seed?: number;
+  records?: number;
+  items: number;
+  buckets: string[];
+  /** Items per bucket. */
+  counts: number[];
+  /** Requested fractions per bucket (absent for temporal cut-offs). */
+  requested?: number[];
+  /** Items per label per bucket, labels in code-unit order. */
+  labels: { label: string; total: number; counts: number[] }[];
+  /** Items without any label. */
+  unlabeled: number[];
+  /** Largest |actual − requested| share over the buckets, in items and as a fraction of all items. */
+  deviation?: { bucket: string; items: number; fraction: number };
+  /** Largest per-label deviation in items (stratified strategies aim for < 1). */
+  labelDeviation?: { label: string; bucket: string; items: number };
+  /** Items whose existing valid ml_use was kept / changed. */
+  existingKept: number;
+  existingChanged: number;
+  notes: { message: string; count: number; firstRecord: number }[];
+}
+
+export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: string[], requested?: number[]): SplitReport {
+  const B = buckets.length;
+  const counts = new Array<number>(B).fill(0);
+  const L = t.labelNames.length;
+  const perLabel = new Float64Array(L * B);
+  const unlabeled = new Array<number>(B).fill(0);
+  let kept = 0;
+  let changed = 0;
+  for (let i = 0; i < t.count; i++) {
+    const b = assignment[i];
+    counts[b]++;
+    const s = t.labelStart[i];
+    const e = t.labelStart[i + 1];
+    if (s === e) unlabeled[b]++;
+    for (let p = s; p < e; p++) perLabel[t.labelIds[p] * B + b]++;
+    const ex = t.existing[i];
+    if (ex >= 0 && !buckets[0].startsWith('fold')) {
+      if (ex === b) kept++;
+      else changed++;
+    }
+  }
+  const labels = t.labelNames
+    .map((label, l) => {
+      const c = Array.from(perLabel.subarray(l * B, l * B + B));
+      return { label, total: c.reduce((a, x) => a + x, 0), counts: c };
+    })
+    .sort((a, b) => compareCodeUnits(a.label, b.label));
+  const report: SplitReport = {
+    items: t.count,
+    buckets,
+    counts,
+    requested,
+    labels,
+    unlabeled,
+    existingKept: kept,
+    existingChanged: changed,
+    notes: [],
+  };
+  if (requested) {
+    let worst = -1;
+    for (let b = 0; b < B; b++) {
+      const d = counts[b] - requested[b] * t.count;
+      if (!report.deviation || Math.abs(d) > Math.abs(worst)) {
+        worst = d;
+        report.deviation = { bucket: buckets[b], items: round(d), fraction: round(d / t.count) };
+      }
+    }
+    let lw = 0;
+    for (const l of labels) {
+      for (let b = 0; b < B; b++) {
+        const d = l.counts[b] - requested[b] * l.total;
+        if (!report.labelDeviation || Math.abs(d) > Math.abs(lw)) {
+          lw = d;
+          report.labelDeviation = { label: l.label, bucket: buckets[b], items: round(d) };
+        }
+      }
+    }
+  }
+  return report;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** Human-readable report: counts per split, per label, and the largest deviation. */
+export function formatReport(r: SplitReport, maxLabels = 50): string {
+  const lines: string[] = [];
+  lines.push(`strategy ${r.strategy}, seed ${r.seed}, format ${r.format} (${r.formatReason})`);
+  lines.push(`${r.items} item(s) in ${r.records} record(s)`);
+  const w = Math.max(8, ...r.buckets.map((b) => b.length));
+  lines.push('');
+  lines.push(`${'split'.padEnd(w)}  ${'items'.padStart(10)}  ${'share'.padStart(7)}${r.requested ? '  ' + 'target'.padStart(7) : ''}`);
+  r.buckets.forEach((b, i) => {
+    const share = r.items ? r.counts[i] / r.items : 0;
+    lines.push(
+      `${b.padEnd(w)}  ${String(r.counts[i]).padStart(10)}  ${pct(share).padStart(7)}${r.requested ? '  ' + pct(r.requested[i]).padStart(7) : ''}`,
+    );
+  });
+  if (r.deviation) {
+    lines.push('');
+    lines.push(
+      `largest deviation from the requested proportions: ${r.deviation.items >= 0 ? '+' : ''}${r.deviation.items} item(s) in ${r.deviation.bucket} (${(r.deviation.fraction * 100).toFixed(3)} percentage points)`,
+    );
+  }
+  if (r.labels.length > 0) {
+    const lw = Math.max(5, ...r.labels.slice(0, maxLabels).map((l) => l.label.length));
+    lines.push('');
+    lines.push(`${'label'.padEnd(lw)}  ${r.buckets.map((b) => b.padStart(Math.max(b.length, 8))).join('  ')}`);
+    for (const l of r.labels.slice(0, maxLabels)) {
+      lines.push(`${l.label.padEnd(lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
+    }
+    if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more label(s) (--output json lists all)`);
+    if (r.unlabeled.some((u) => u > 0)) {
+      lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
+    }
+    if (r.labelDeviation) {
+      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${r.labelDeviation.items} item(s) of '${r.labelDeviation.label}' in ${r.labelDeviation.bucket}`);
+    }
+  }
+  if (r.existingKept + r.existingChanged > 0) {
+    lines.push('');
+    lines.push(`existing ml_use values: ${r.existingKept} kept, ${r.existingChanged} changed`);
+  }
+  for (const n of r.notes) lines.push(`note: ${n.message} (${n.count} record(s), first: record ${n.firstRecord})`);
+  return lines.join('\n') + '\n';
+}

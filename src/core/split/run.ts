@@ -1,0 +1,324 @@
+import { FORMATS, isJsonlFormatId } from '../formats';
+import type { FormatId, MlUse } from '../formats';
+import type { Adapter } from './adapter';
+import { PositionalCsvAdapter, TabularCsvAdapter } from './csv';
+import { detect } from './detect';
+import type { Detected, FileKind } from './detect';
+import { ALL_SPLITS, VIDEO_SPLITS, parseFractions } from './fractions';
+import { JsonlAdapter, factsLabels } from './jsonl';
+import type { JsonObject } from './jsonl';
+import { normalizeSeed } from './prng';
+import { forEachRecord } from './records';
+import type { Source } from './records';
+import { buildReport } from './report';
+import type { SplitReport } from './report';
+import { FileDestination, MemoryDestination } from './sink';
+import type { Destination } from './sink';
+import {
+  groupSplit,
+  kfoldSplit,
+  manualSplit,
+  randomSplit,
+  stratifiedKfoldSplit,
+  stratifiedSplit,
+  temporalSplit,
+} from './strategies';
+import { ItemCollector } from './table';
+import type { CollectorNeeds, ItemTable } from './table';
+
+export type StrategyName = 'random' | 'stratified' | 'manual' | 'temporal' | 'kfold' | 'stratified-kfold' | 'group';
+export const STRATEGIES: readonly StrategyName[] = ['random', 'stratified', 'manual', 'temporal', 'kfold', 'stratified-kfold', 'group'];
+
+export interface SplitOptions {
+  strategy: StrategyName;
+  /**
+   * One per split of the format (3, or 2 for video); default 80/10/10 (80/20 for video). Text
+   * ("0.8,0.1,0.1") is parsed once the format, and so the number of splits, is known.
+   */
+  fractions?: number[] | string;
+  seed?: number;
+  /** Explicit format id; detected from the content otherwise. */
+  format?: FormatId;
+  /**
+   * Group key (group strategy; default the media URI), or for tabular CSVs the label column
+   * (stratified strategies). JSONL: a dotted field path.
+   */
+  by?: string;
+  /** Timestamp field (JSONL dotted path) or column (CSV), for the temporal strategy. */
+  timeField?: string;
+  /** Temporal cut-offs (ms since the epoch, ascending): one less than the number of splits. */
+  cutoffs?: number[];
+  /** Number of folds for the k-fold strategies. */
+  k?: number;
+  /** Tabular CSVs: the column receiving the split. Default `ml_use`. */
+  splitColumn?: string;
+  /** Tabular CSVs, k-fold: the column receiving the fold number (1..k). Default `fold`. */
+  foldColumn?: string;
+  /** Labels of a JSONL item (the normalized item facts); a built-in reader otherwise. */
+  labelsOf?: (obj: JsonObject) => string[];
+  signal?: AbortSignal;
+  /** Read size of the streaming passes (tests use tiny chunks to exercise records across chunks). */
+  chunkSize?: number;
+  /** Progress: pass 1 or 2, bytes read in that pass, total bytes (when known). */
+  onProgress?: (pass: 1 | 2, bytes: number, total: number) => void;
+}
+
+export class SplitError extends Error {
+  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+    super(message);
+  }
+}
+
+/** The outcome of pass 1 and the strategy: everything needed to write and to report. */
+export interface SplitPlan {
+  kind: FileKind;
+  format: FormatId;
+  formatReason: string;
+  splits: readonly MlUse[];
+  /** Bucket names: the splits, or `fold1..foldK`. */
+  buckets: string[];
+  fractions?: number[];
+  table: ItemTable;
+  assignment: Uint8Array;
+  recordItem: Int32Array | null;
+  /** Record indexes (0-based) that are not items: blank lines, the header, unreadable lines. */
+  nonItems: Int32Array;
+  records: number;
+  report: SplitReport;
+  adapter: Adapter;
+  source: Source;
+  options: SplitOptions;
+}
+
+function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]): number[] {
+  const S = splits.length;
+  let fractions: number[];
+  if (typeof opts.fractions === 'string' || opts.fractions === undefined) {
+    const r = parseFractions(opts.fractions, splits);
+    if (!r.fractions) throw new SplitError(r.error ?? 'bad fractions', 2);
+    fractions = r.fractions;
+  } else {
+    fractions = opts.fractions;
+    if (fractions.length !== S) throw new SplitError(`expected ${S} fractions (${splits.join(', ')}), got ${fractions.length}`, 2);
+  }
+  if (opts.strategy === 'kfold' || opts.strategy === 'stratified-kfold') {
+    const k = opts.k ?? 5;
+    if (!Number.isInteger(k) || k < 2 || k > 100) throw new SplitError(`--k must be an integer from 2 to 100, got ${opts.k}`, 2);
+  }
+  if (opts.strategy === 'temporal') {
+    if (!opts.timeField) throw new SplitError('the temporal strategy needs --time-field (a JSONL field path or a CSV column with the timestamp)', 2);
+    if (kind === 'positional-csv') throw new SplitError('image/text/video CSVs have no timestamp column; use a JSONL file or a tabular CSV for a temporal split', 2);
+    if (opts.cutoffs) {
+      if (opts.cutoffs.length !== S - 1) {
+        throw new SplitError(`expected ${S - 1} cut-off date(s) for ${S} splits (${splits.join(', ')}), got ${opts.cutoffs.length}`, 2);
+      }
+      for (let i = 1; i < opts.cutoffs.length; i++) {
+        if (!(opts.cutoffs[i] > opts.cutoffs[i - 1])) throw new SplitError('cut-off dates must be in ascending order', 2);
+      }
+    }
+  }
+  if ((opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold') && kind === 'tabular-csv' && !opts.by) {
+    throw new SplitError('stratifying a tabular CSV needs --by COLUMN (the label or target column)', 2);
+  }
+  if (opts.strategy === 'group' && kind === 'tabular-csv' && !opts.by) {
+    throw new SplitError('a group split of a tabular CSV needs --by COLUMN (the column whose equal values must stay together)', 2);
+  }
+  return fractions;
+}
+
+function needsOf(strategy: StrategyName): CollectorNeeds {
+  return {
+    // Per-label counts are part of every report, not only of stratified splits.
+    labels: true,
+    time: strategy === 'temporal',
+    groups: strategy === 'group',
+  };
+}
+
+function makeAdapter(det: Detected, splits: readonly MlUse[], opts: SplitOptions, needs: CollectorNeeds): Adapter {
+  const { kind, format } = det;
+  const kfold = opts.strategy === 'kfold' || opts.strategy === 'stratified-kfold';
+  if (kind === 'jsonl') {
+    const labelsOf = opts.labelsOf ?? (det.certain && isJsonlFormatId(format) ? factsLabels(format) : undefined);
+    return new JsonlAdapter({ splits, needs, byField: opts.by, timeField: opts.timeField, labelsOf });
+  }
+  if (kind === 'positional-csv') return new PositionalCsvAdapter({ format, splits, needs, splitColumn: '' });
+  return new TabularCsvAdapter({
+    format,
+    splits,
+    needs,
+    byColumn: opts.by,
+    timeColumn: opts.strategy === 'temporal' ? opts.timeField : undefined,
+    splitColumn: kfold ? (opts.foldColumn ?? 'fold') : (opts.splitColumn ?? 'ml_use'),
+    ignoreExisting: kfold,
+  });
+}
+
+/** Pass 1 and the strategy: reads the file once and decides every item's split. Writes nothing. */
+export async function planSplit(source: Source, opts: SplitOptions, pathHint?: string, totalBytes = 0): Promise<SplitPlan> {
+  const det = await detect(source, opts.format, pathHint ?? ('path' in source ? source.path : undefined));
+  const info = FORMATS[det.format];
+  if (det.kind === 'jsonl' && !info.jsonl) throw new SplitError(`format '${det.format}' has no JSON Lines import file`, 2);
+  const splits = info.dataType === 'video' ? VIDEO_SPLITS : ALL_SPLITS;
+  let fractions = validate(opts, det.kind, splits);
+  const needs = needsOf(opts.strategy);
+  const adapter = makeAdapter(det, splits, opts, needs);
+  const seed = normalizeSeed(opts.seed ?? 0);
+  const collector = new ItemCollector(seed, needs);
+  const nonItems: number[] = [];
+  let record = 0;
+  adapter.reset();
+  try {
+    await forEachRecord(
+      source,
+      adapter.csv,
+      (buf, start, contentEnd) => {
+        const f = adapter.read(buf, start, contentEnd);
+        if (typeof f === 'string') nonItems.push(record);
+        else collector.add(f);
+        record++;
+      },
+      { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b) => opts.onProgress?.(1, b, totalBytes) },
+    );
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    if (e instanceof SplitError) throw e;
+    throw new SplitError((e as Error).message, 2);
+  }
+  const table = collector.finish();
+  if (table.count === 0) throw new SplitError('the file has no data items to split');
+  const k = opts.k ?? 5;
+  let assignment: Uint8Array;
+  let buckets: string[] = splits.slice();
+  switch (opts.strategy) {
+    case 'random':
+      assignment = randomSplit(table, fractions);
+      break;
+    case 'stratified':
+      assignment = stratifiedSplit(table, fractions);
+      break;
+    case 'manual':
+      assignment = manualSplit(table, fractions);
+      break;
+    case 'group':
+      assignment = groupSplit(table, fractions);
+      break;
+    case 'temporal': {
+      const time = table.time!;
+      let missing = 0;
+      let first = -1;
+      for (let i = 0; i < table.count; i++) {
+        if (Number.isNaN(time[i])) {
+          missing++;
+          if (first < 0) first = table.firstRecord[i];
+        }
+      }
+      if (missing > 0) {
+        throw new SplitError(
+          `${missing} item(s) have no readable timestamp in '${opts.timeField}' (first: record ${first + 1 + countBefore(nonItems, first)}); ` +
+            'expected RFC 3339 / ISO 8601 dates (2024-05-01 or 2024-05-01T10:00:00Z) or Unix seconds',
+        );
+      }
+      assignment = temporalSplit(table, opts.cutoffs ? { cutoffs: opts.cutoffs } : { fractions });
+      if (opts.cutoffs) fractions = [];
+      break;
+    }
+    case 'kfold':
+    case 'stratified-kfold':
+      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k);
+      buckets = Array.from({ length: k }, (_, i) => `fold${i + 1}`);
+      fractions = new Array<number>(k).fill(1 / k);
+      break;
+  }
+  const report = buildReport(table, assignment, buckets, fractions.length ? fractions : undefined);
+  report.format = det.format;
+  report.formatReason = det.reason;
+  report.strategy = opts.strategy;
+  report.seed = opts.seed ?? 0;
+  report.records = record;
+  report.notes = [...adapter.notes].map(([message, n]) => ({ message, count: n.count, firstRecord: n.firstRecord }));
+  return {
+    kind: det.kind,
+    format: det.format,
+    formatReason: det.reason,
+    splits,
+    buckets,
+    fractions: fractions.length ? fractions : undefined,
+    table,
+    assignment,
+    recordItem: collector.recordItems(),
+    nonItems: Int32Array.from(nonItems),
+    records: record,
+    report,
+    adapter,
+    source,
+    options: opts,
+  };
+}
+
+/** Number of non-item records before record `r` (item records are counted without them). */
+function countBefore(nonItems: number[], itemRecord: number): number {
+  let c = 0;
+  for (const n of nonItems) if (n <= itemRecord + c) c++;
+  return c;
+}
+
+/** Whether the plan writes one file per fold (k-fold on image/text/video files) or one file. */
+export function writesFoldFiles(plan: SplitPlan): boolean {
+  return plan.buckets.length > 0 && plan.buckets[0].startsWith('fold') && plan.kind !== 'tabular-csv';
+}
+
+/** The ml_use / fold value each output gets for an item in `bucket`. */
+function valuesFor(plan: SplitPlan): (bucket: number, output: number) => string {
+  if (!plan.buckets[0].startsWith('fold')) return (b) => plan.splits[b];
+  if (plan.kind === 'tabular-csv') return (b) => String(b + 1);
+  return (b, out) => (b === out ? 'test' : 'training');
+}
+
+/**
+ * Pass 2: rewrites every record into the destinations (one, or one per fold), changing only the
+ * ml_use (or fold) value. On failure or cancel every destination is aborted (temp files removed).
+ */
+export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0): Promise<void> {
+  const { adapter, recordItem, assignment } = plan;
+  const value = valuesFor(plan);
+  const nonItems = plan.nonItems;
+  let nextNon = 0;
+  let record = 0;
+  let item = 0;
+  const outs = destinations.length;
+  adapter.reset();
+  try {
+    await forEachRecord(
+      plan.source,
+      adapter.csv,
+      (buf, start, contentEnd, end) => {
+        if (nextNon < nonItems.length && nonItems[nextNon] === record) {
+          nextNon++;
+          for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, null, destinations[o].sink);
+        } else {
+          const it = recordItem ? recordItem[item] : item;
+          const b = assignment[it];
+          for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, value(b, o), destinations[o].sink);
+          item++;
+        }
+        record++;
+      },
+      {
+        signal: plan.options.signal,
+        chunkSize: plan.options.chunkSize,
+        onProgress: (b) => plan.options.onProgress?.(2, b, totalBytes),
+        afterChunk: async () => {
+          for (const d of destinations) await d.drain();
+        },
+      },
+    );
+    for (const d of destinations) await d.commit();
+  } catch (e) {
+    for (const d of destinations) await d.abort();
+    throw e;
+  }
+}
+
+export type { Destination };
+export { FileDestination, MemoryDestination };

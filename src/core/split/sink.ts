@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const BLOCK = 1 << 20;
+
+/** Collects output bytes in 1 MB blocks; the owner drains them between input chunks. */
+export class OutputSink {
+  private block = Buffer.allocUnsafe(BLOCK);
+  private used = 0;
+  private full: Buffer[] = [];
+
+  put(src: Buffer, start: number, end: number): void {
+    while (start < end) {
+      const n = Math.min(end - start, BLOCK - this.used);
+      src.copy(this.block, this.used, start, start + n);
+      this.used += n;
+      start += n;
+      if (this.used === BLOCK) this.rotate();
+    }
+  }
+
+  putAscii(s: string): void {
+    if (BLOCK - this.used < s.length * 3) this.rotate();
+    this.used += this.block.write(s, this.used, 'utf8');
+  }
+
+  putBytes(b: Buffer): void {
+    this.put(b, 0, b.length);
+  }
+
+  private rotate(): void {
+    if (this.used === 0) return;
+    this.full.push(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafe(BLOCK);
+    this.used = 0;
+  }
+
+  /** Takes the completed blocks (and, with `all`, the partial one). */
+  take(all: boolean): Buffer[] {
+    if (all) this.rotate();
+    const out = this.full;
+    this.full = [];
+    return out;
+  }
+}
+
+/** A destination: a file written through a temp file renamed into place, or memory. */
+export interface Destination {
+  sink: OutputSink;
+  drain(): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export class MemoryDestination implements Destination {
+  readonly sink = new OutputSink();
+  private parts: Buffer[] = [];
+  result?: Buffer;
+  async drain(): Promise<void> {
+    this.parts.push(...this.sink.take(false));
+  }
+  async commit(): Promise<void> {
+    this.parts.push(...this.sink.take(true));
+    this.result = Buffer.concat(this.parts);
+    this.parts = [];
+  }
+  async abort(): Promise<void> {
+    this.parts = [];
+  }
+}
+
+/**
+ * Writes to a temporary file next to `target` and renames it over `target` on commit, so a crash
+ * or a cancel never leaves a half-written file under the real name.
+ */
+export class FileDestination implements Destination {
+  readonly sink = new OutputSink();
+  private fh?: FileHandle;
+  readonly tempPath: string;
+
+  private constructor(readonly target: string) {
+    this.tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  static async create(target: string, modeFrom?: string): Promise<FileDestination> {
+    const d = new FileDestination(target);
+    d.fh = await open(d.tempPath, 'wx');
+    if (modeFrom) {
+      try {
+        await chmod(d.tempPath, (await stat(modeFrom)).mode & 0o7777);
+      } catch {
+        // Keeping the default mode is harmless when the original's cannot be read.
+      }
+    }
+    return d;
+  }
+
+  async drain(): Promise<void> {
+    for (const b of this.sink.take(false)) await this.writeAll(b);
+  }
+
+  private async writeAll(b: Buffer): Promise<void> {
+    let off = 0;
+    while (off < b.length) {
+      const { bytesWritten } = await this.fh!.write(b, off, b.length - off);
+      off += bytesWritten;
+    }
+  }
+
+  async commit(): Promise<void> {
+    for (const b of this.sink.take(true)) await this.writeAll(b);
+    await this.fh!.sync();
+    await this.fh!.close();
+    this.fh = undefined;
+    await rename(this.tempPath, this.target);
+  }
+
+  async abort(): Promise<void> {
+    if (this.fh) {
+      await this.fh.close().catch(() => undefined);
+      this.fh = undefined;
+    }
+    await unlink(this.tempPath).catch(() => undefined);
+  }
+}

@@ -1,0 +1,235 @@
+import { allocate } from './fractions';
+import { hashIndex, unit } from './prng';
+import type { ItemTable } from './table';
+
+/**
+ * Split strategies over an ItemTable. Each returns one bucket per item: a split index (into the
+ * format's splits) or, for the k-fold strategies, a fold index. All of them are pure functions of
+ * the table (whose ranks come from the seed), so the same input and seed give the same result.
+ */
+
+/**
+ * Exact-count random assignment: item i (in the given order) goes to bucket b with probability
+ * quota[b] / remaining. Every bucket ends with exactly its quota; memory O(buckets).
+ */
+function sequentialAssign(order: ArrayLike<number>, n: number, rank: Uint32Array, quotas: number[], out: Uint8Array): void {
+  const q = quotas.slice();
+  let remaining = n;
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    const u = unit(rank[i]) * remaining;
+    let acc = 0;
+    let b = 0;
+    for (; b < q.length - 1; b++) {
+      acc += q[b];
+      if (u < acc) break;
+    }
+    while (q[b] === 0) b = (b + 1) % q.length;
+    q[b]--;
+    remaining--;
+    out[i] = b;
+  }
+}
+
+function allIndexes(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+export function randomSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
+  const out = new Uint8Array(t.count);
+  sequentialAssign(allIndexes(t.count), t.count, t.rank, allocate(t.count, fractions), out);
+  return out;
+}
+
+/** Equal-size folds, randomly: fold index per item. */
+export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
+  return randomSplit(t, new Array<number>(k).fill(1 / k));
+}
+
+/**
+ * Iterative stratification (Sechidis, Tsoumakas & Vlahavas, 2011): labels are processed rarest
+ * first; each item carrying the label goes to the bucket that still wants the most of that label
+ * (ties: the bucket that wants the most items overall, then a seeded coin). For single-label data
+ * this puts every label within one item of its target in every bucket. Unlabeled items fill the
+ * remaining overall demand.
+ */
+export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
+  const S = fractions.length;
+  const L = t.labelNames.length;
+  const n = t.count;
+  const out = new Uint8Array(n);
+  const assigned = new Uint8Array(n);
+  // Inverted index label → items, items in seeded order.
+  const perLabel = new Int32Array(L + 1);
+  for (let p = 0; p < t.labelIds.length; p++) perLabel[t.labelIds[p] + 1]++;
+  for (let l = 0; l < L; l++) perLabel[l + 1] += perLabel[l];
+  const fill = perLabel.slice(0, L);
+  const byLabel = new Int32Array(t.labelIds.length);
+  for (let i = 0; i < n; i++) {
+    for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) byLabel[fill[t.labelIds[p]]++] = i;
+  }
+  const byRank = (a: number, b: number): number => t.rank[a] - t.rank[b] || a - b;
+  for (let l = 0; l < L; l++) {
+    const slice = byLabel.subarray(perLabel[l], perLabel[l + 1]);
+    slice.set(Array.from(slice).sort(byRank));
+  }
+  const wantLabel = new Float64Array(L * S);
+  const remainingPerLabel = new Int32Array(L);
+  for (let l = 0; l < L; l++) {
+    const c = perLabel[l + 1] - perLabel[l];
+    remainingPerLabel[l] = c;
+    for (let s = 0; s < S; s++) wantLabel[l * S + s] = fractions[s] * c;
+  }
+  const want = fractions.map((f) => f * n);
+  const done = new Uint8Array(L);
+  for (let step = 0; step < L; step++) {
+    let l = -1;
+    for (let m = 0; m < L; m++) {
+      if (done[m]) continue;
+      if (l === -1 || remainingPerLabel[m] < remainingPerLabel[l]) l = m;
+    }
+    done[l] = 1;
+    for (let p = perLabel[l]; p < perLabel[l + 1]; p++) {
+      const i = byLabel[p];
+      if (assigned[i]) continue;
+      let best = 0;
+      let bestCoin = -1;
+      for (let s = 0; s < S; s++) {
+        const d = wantLabel[l * S + s] - wantLabel[l * S + best];
+        const dt = want[s] - want[best];
+        const coin = hashIndex(t.rank[i], s);
+        if (s === 0) {
+          bestCoin = coin;
+          continue;
+        }
+        if (d > 1e-9 || (Math.abs(d) <= 1e-9 && (dt > 1e-9 || (Math.abs(dt) <= 1e-9 && coin > bestCoin)))) {
+          best = s;
+          bestCoin = coin;
+        }
+      }
+      assigned[i] = 1;
+      out[i] = best;
+      want[best]--;
+      for (let q = t.labelStart[i]; q < t.labelStart[i + 1]; q++) {
+        const m = t.labelIds[q];
+        wantLabel[m * S + best]--;
+        remainingPerLabel[m]--;
+      }
+    }
+  }
+  // Unlabeled items: exact counts for what each bucket still wants.
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (!assigned[i]) rest.push(i);
+  if (rest.length > 0) {
+    const quotas = quotasFromDemand(want, rest.length);
+    sequentialAssign(rest, rest.length, t.rank, quotas, out);
+  }
+  return out;
+}
+
+export function stratifiedKfoldSplit(t: ItemTable, k: number): Uint8Array {
+  return stratifiedSplit(t, new Array<number>(k).fill(1 / k));
+}
+
+/** Whole quotas adding up to `total`, proportional to the positive part of each bucket's demand. */
+function quotasFromDemand(demand: readonly number[], total: number): number[] {
+  const pos = demand.map((d) => Math.max(0, d));
+  const sum = pos.reduce((a, b) => a + b, 0);
+  const fractions = sum > 0 ? pos.map((d) => d / sum) : demand.map(() => 1 / demand.length);
+  return allocate(total, fractions);
+}
+
+/**
+ * Keeps valid existing ml_use values and assigns only the other items, so that the overall
+ * proportions come as close to the requested fractions as the kept items allow.
+ */
+export function manualSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
+  const n = t.count;
+  const out = new Uint8Array(n);
+  const S = fractions.length;
+  const kept = new Array<number>(S).fill(0);
+  const free: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = t.existing[i];
+    if (e >= 0 && e < S) {
+      out[i] = e;
+      kept[e]++;
+    } else free.push(i);
+  }
+  const targets = allocate(n, fractions);
+  const quotas = quotasFromDemand(targets.map((x, s) => x - kept[s]), free.length);
+  sequentialAssign(free, free.length, t.rank, quotas, out);
+  return out;
+}
+
+export interface TemporalOptions {
+  fractions?: readonly number[];
+  /** Cut-offs in ms since the epoch, ascending: one per boundary between consecutive splits. */
+  cutoffs?: readonly number[];
+}
+
+/**
+ * Oldest items to training, newest to test. With fractions the items are ordered by time (ties by
+ * seeded rank) and cut by count; with cut-offs an item goes to the first split whose cut-off is
+ * later than its time. Items must all have a time (the caller reports missing ones).
+ */
+export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
+  const n = t.count;
+  const time = t.time;
+  if (!time) throw new Error('temporal split needs item times');
+  const out = new Uint8Array(n);
+  if (opts.cutoffs) {
+    const c = opts.cutoffs;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      while (s < c.length && time[i] >= c[s]) s++;
+      out[i] = s;
+    }
+    return out;
+  }
+  const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
+  const order = Array.from(allIndexes(n)).sort((a, b) => time[a] - time[b] || t.rank[a] - t.rank[b] || a - b);
+  const counts = allocate(n, fractions);
+  let s = 0;
+  let used = 0;
+  for (const i of order) {
+    while (s < counts.length - 1 && used >= counts[s]) {
+      s++;
+      used = 0;
+    }
+    out[i] = s;
+    used++;
+  }
+  return out;
+}
+
+/**
+ * Group-aware: every group (items sharing a key) lands in one split. Groups are visited in seeded
+ * order and each goes to the split furthest below its target item count.
+ */
+export function groupSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
+  const n = t.count;
+  const group = t.group;
+  const gRank = t.groupRank;
+  if (!group || !gRank) throw new Error('group split needs item groups');
+  const G = t.groupCount;
+  const size = new Int32Array(G);
+  for (let i = 0; i < n; i++) size[group[i]]++;
+  const order = Array.from(allIndexes(G)).sort((a, b) => gRank[a] - gRank[b] || a - b);
+  const target = fractions.map((f) => f * n);
+  const have = new Array<number>(fractions.length).fill(0);
+  const gOut = new Uint8Array(G);
+  for (const g of order) {
+    let best = 0;
+    for (let s = 1; s < fractions.length; s++) {
+      if (target[s] - have[s] > target[best] - have[best] + 1e-9) best = s;
+    }
+    gOut[g] = best;
+    have[best] += size[g];
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = gOut[group[i]];
+  return out;
+}

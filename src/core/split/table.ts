@@ -1,0 +1,194 @@
+import { GrowFloat64, GrowInt32, GrowInt8, GrowUint32 } from './grow';
+import { KeyTable } from './keys';
+import { hashIndex, hashString } from './prng';
+
+/** Existing ml_use of an item: a split index, or one of these. */
+export const NO_ML_USE = -1;
+/** The item carried a value that is not valid for the format (kept out of `manual`'s kept set). */
+export const INVALID_ML_USE = -2;
+/** Rows of one item disagree about ml_use. */
+export const CONFLICTING_ML_USE = -3;
+
+/** What pass 1 learns from one record (a JSONL line or a CSV row). */
+export interface RecordFacts {
+  /** Records with the same key are one data item (same media URI) and always share a split. */
+  itemKey?: string;
+  /** Items with the same group key share a split under the `group` strategy. */
+  groupKey?: string;
+  labels?: readonly string[];
+  /** Timestamp in milliseconds since the epoch (NaN when missing or unreadable). */
+  time?: number;
+  /** Split index of a valid existing ml_use, or NO_ML_USE / INVALID_ML_USE. */
+  mlUse?: number;
+}
+
+/**
+ * The per-item facts every strategy works on, held in typed arrays so that memory stays bounded by
+ * (items × a few numbers + labels) however large the file is.
+ */
+export interface ItemTable {
+  count: number;
+  /** Deterministic pseudo-random value per item, from the seed and the item's key. */
+  rank: Uint32Array;
+  /** Labels of item i are labelIds[labelStart[i] .. labelStart[i+1]). */
+  labelStart: Int32Array;
+  labelIds: Int32Array;
+  labelNames: string[];
+  /** Earliest timestamp of the item's records (NaN when none). */
+  time?: Float64Array;
+  /** Existing ml_use per item (see NO_ML_USE etc.). */
+  existing: Int8Array;
+  /** Group id per item, and a deterministic rank per group. */
+  group?: Int32Array;
+  groupRank?: Uint32Array;
+  groupCount: number;
+  /** First record (0-based) of each item, for messages. */
+  firstRecord: Int32Array;
+}
+
+export interface CollectorNeeds {
+  labels: boolean;
+  time: boolean;
+  groups: boolean;
+}
+
+/** Builds an ItemTable from a stream of RecordFacts (pass 1) and remembers record → item. */
+export class ItemCollector {
+  private readonly seed: number;
+  private readonly needs: CollectorNeeds;
+  private records = 0;
+  private readonly itemKeys = new KeyTable();
+  private readonly keyItem = new GrowInt32();
+  private readonly groupKeys = new KeyTable();
+  private recordItem: GrowInt32 | null = null;
+  private readonly rank = new GrowUint32();
+  private readonly firstRecord = new GrowInt32();
+  private readonly existing = new GrowInt8();
+  private readonly time = new GrowFloat64();
+  private readonly group = new GrowInt32();
+  private readonly groupRank = new GrowUint32();
+  private readonly pairItem = new GrowInt32();
+  private readonly pairLabel = new GrowInt32();
+  private readonly labelIndex = new Map<string, number>();
+  private readonly labelNames: string[] = [];
+  private items = 0;
+
+  constructor(seed: number, needs: CollectorNeeds) {
+    this.seed = seed >>> 0;
+    this.needs = needs;
+  }
+
+  add(f: RecordFacts): void {
+    const record = this.records++;
+    let item: number;
+    if (f.itemKey !== undefined) {
+      if (!this.recordItem) {
+        // Records before the first keyed one were items of their own.
+        this.recordItem = new GrowInt32(Math.max(1024, record * 2));
+        for (let r = 0; r < record; r++) this.recordItem.push(r);
+      }
+      const k = this.itemKeys.idOf(f.itemKey);
+      if (k === this.keyItem.length) {
+        this.keyItem.push(this.items);
+        this.newItem(record, hashString(this.seed, f.itemKey));
+      }
+      item = this.keyItem.data[k];
+    } else {
+      item = this.items;
+      this.newItem(record, hashIndex(this.seed, record));
+    }
+    this.recordItem?.push(item);
+    this.merge(item, record, f);
+  }
+
+  private newItem(record: number, rank: number): void {
+    this.items++;
+    this.rank.push(rank);
+    this.firstRecord.push(record);
+    this.existing.push(NO_ML_USE);
+    if (this.needs.time) this.time.push(NaN);
+    if (this.needs.groups) this.group.push(-1);
+  }
+
+  private merge(item: number, record: number, f: RecordFacts): void {
+    // Rows of one item: a row without a value does not contradict one with a value; two different
+    // valid values do (the item is then treated as unassigned); invalid values only count alone.
+    const mlUse = f.mlUse ?? NO_ML_USE;
+    const prev = this.existing.data[item];
+    if (this.firstRecord.data[item] === record) this.existing.data[item] = mlUse;
+    else if (mlUse >= 0) {
+      if (prev < 0 && prev !== CONFLICTING_ML_USE) this.existing.data[item] = mlUse;
+      else if (prev >= 0 && prev !== mlUse) this.existing.data[item] = CONFLICTING_ML_USE;
+    } else if (mlUse === INVALID_ML_USE && prev === NO_ML_USE) this.existing.data[item] = INVALID_ML_USE;
+    if (this.needs.labels && f.labels) {
+      for (const name of f.labels) {
+        let id = this.labelIndex.get(name);
+        if (id === undefined) {
+          id = this.labelNames.length;
+          this.labelNames.push(name);
+          this.labelIndex.set(name, id);
+        }
+        this.pairItem.push(item);
+        this.pairLabel.push(id);
+      }
+    }
+    if (this.needs.time && f.time !== undefined && !Number.isNaN(f.time)) {
+      const t = this.time.data[item];
+      if (Number.isNaN(t) || f.time < t) this.time.data[item] = f.time;
+    }
+    if (this.needs.groups && this.group.data[item] === -1) {
+      const key = f.groupKey !== undefined ? 'g' + f.groupKey : f.itemKey !== undefined ? 'k' + f.itemKey : '#' + item;
+      const g = this.groupKeys.idOf(key);
+      if (g === this.groupRank.length) this.groupRank.push(hashString(this.seed ^ 0x5f3759df, key));
+      this.group.data[item] = g;
+    }
+  }
+
+  get recordCount(): number {
+    return this.records;
+  }
+
+  /** record → item map (null when every record is its own item). */
+  recordItems(): Int32Array | null {
+    return this.recordItem ? this.recordItem.toArray() : null;
+  }
+
+  finish(): ItemTable {
+    const count = this.items;
+    const labelStart = new Int32Array(count + 1);
+    const pairs = this.pairItem.length;
+    for (let p = 0; p < pairs; p++) labelStart[this.pairItem.data[p] + 1]++;
+    for (let i = 0; i < count; i++) labelStart[i + 1] += labelStart[i];
+    const fill = labelStart.slice(0, count);
+    const raw = new Int32Array(pairs);
+    for (let p = 0; p < pairs; p++) raw[fill[this.pairItem.data[p]]++] = this.pairLabel.data[p];
+    // Deduplicate labels per item (a label on several boxes of one image counts once).
+    const dedupStart = new Int32Array(count + 1);
+    const labelIds = new Int32Array(pairs);
+    let out = 0;
+    for (let i = 0; i < count; i++) {
+      dedupStart[i] = out;
+      const s = labelStart[i];
+      const e = labelStart[i + 1];
+      for (let p = s; p < e; p++) {
+        let seen = false;
+        for (let q = dedupStart[i]; q < out; q++) if (labelIds[q] === raw[p]) { seen = true; break; }
+        if (!seen) labelIds[out++] = raw[p];
+      }
+    }
+    dedupStart[count] = out;
+    return {
+      count,
+      rank: this.rank.toArray(),
+      labelStart: dedupStart,
+      labelIds: labelIds.slice(0, out),
+      labelNames: this.labelNames.slice(),
+      time: this.needs.time ? this.time.toArray() : undefined,
+      existing: this.existing.toArray(),
+      group: this.needs.groups ? this.group.toArray() : undefined,
+      groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
+      groupCount: this.needs.groups ? this.groupRank.length : 0,
+      firstRecord: this.firstRecord.toArray(),
+    };
+  }
+}

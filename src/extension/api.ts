@@ -1,0 +1,17 @@
+import type * as vscode from 'vscode';
+import type { DocumentReport } from './diagnostics';
+import type { CloudApi } from './cloud/register';
+
+/** What `activate()` returns: used by the in-host tests and by other extensions. */
+export interface VertexDatasetsApi {
+  /** Fires after each validation run is published (debounce excluded). */
+  readonly onDidValidate: vscode.Event<DocumentReport>;
+  /** The last published report for a document. */
+  report(uri: vscode.Uri): DocumentReport | undefined;
+  /** The status bar text shown for the active editor, or undefined when hidden. */
+  statusBarText(): string | undefined;
+  /** Milliseconds `activate()` took. */
+  readonly activationMs: number;
+  /** The Vertex AI side: session status, the Datasets view, the import wizard. */
+  readonly cloud: CloudApi;
+}

@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { FORMATS, isFormatId, type FormatId } from '../../core/formats';
+import type { FormatChoice, FormatResolver } from '../formatChoice';
+
+interface FormatPick extends vscode.QuickPickItem {
+  value: FormatChoice | undefined;
+}
+
+/**
+ * Chooses the format of one file, persisted in workspace state. Arguments (for keybindings and
+ * tests): the file uri and a format id, `none` (not an import file) or `auto` (forget the choice).
+ */
+export async function selectFormat(formats: FormatResolver, uriArg?: vscode.Uri | string, formatArg?: string): Promise<FormatChoice | undefined> {
+  const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg ?? vscode.window.activeTextEditor?.document.uri;
+  if (!uri) throw new Error('open an import file first, then choose its format');
+  let value: FormatChoice | undefined;
+  if (formatArg !== undefined) {
+    if (formatArg !== 'auto' && formatArg !== 'none' && !isFormatId(formatArg)) throw new Error(`"${formatArg}" is not a format id`);
+    value = formatArg === 'auto' ? undefined : (formatArg as FormatChoice);
+  } else {
+    const current = formats.choice(uri);
+    const kind = /\.csv$/i.test(uri.path) ? 'csv' : 'jsonl';
+    const picks: FormatPick[] = [
+      { label: '$(search) Detect from content', value: undefined, description: current === undefined ? 'current' : undefined },
+      ...Object.values(FORMATS)
+        .filter((f) => f[kind] && f.id !== 'custom')
+        .map((f): FormatPick => ({ label: f.title, description: f.id === current ? `${f.id} (current)` : f.id, value: f.id as FormatId })),
+      { label: '$(circle-slash) Not an import file', description: 'do not validate this file', value: 'none' },
+    ];
+    const picked = await vscode.window.showQuickPick(picks, { title: `Import format of ${vscode.workspace.asRelativePath(uri)}`, matchOnDescription: true });
+    if (!picked) return formats.choice(uri);
+    value = picked.value;
+  }
+  await formats.setChoice(uri, value);
+  return value;
+}

@@ -1,0 +1,39 @@
+/**
+ * Typed access to the `vertexDatasets.*` settings. Values are read on every use (never cached in
+ * module state) so folder-level settings and live changes are always honoured.
+ */
+import * as vscode from 'vscode';
+import { isFormatId, type FormatId } from '../core/formats';
+
+const SECTION = 'vertexDatasets';
+
+export interface Settings {
+  /** Glob → format id mappings that apply to `resource` (invalid format ids are dropped and logged). */
+  formats(resource: vscode.Uri): { glob: string; format: FormatId }[];
+  /** Most problems reported per file. */
+  maxProblems(resource: vscode.Uri): number;
+  /** Whether dataset-level checks (label counts, splits, duplicates) run on each file. */
+  datasetChecks(resource: vscode.Uri): boolean;
+  /** True when the change affects any setting of this extension. */
+  affected(e: vscode.ConfigurationChangeEvent): boolean;
+}
+
+export function createSettings(log: vscode.LogOutputChannel): Settings {
+  return {
+    formats(resource) {
+      const raw = vscode.workspace.getConfiguration(SECTION, resource).get<Record<string, unknown>>('formats') ?? {};
+      const out: { glob: string; format: FormatId }[] = [];
+      for (const [glob, format] of Object.entries(raw)) {
+        if (typeof format === 'string' && isFormatId(format)) out.push({ glob, format });
+        else log.warn(`vertexDatasets.formats: "${glob}" maps to ${JSON.stringify(format)}, which is not a format id; ignored`);
+      }
+      return out;
+    },
+    maxProblems(resource) {
+      const n = vscode.workspace.getConfiguration(SECTION, resource).get<number>('maxProblems', 1000);
+      return Number.isInteger(n) && n > 0 ? n : 1000;
+    },
+    datasetChecks: (resource) => vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('datasetChecks', true) !== false,
+    affected: (e) => e.affectsConfiguration(SECTION),
+  };
+}

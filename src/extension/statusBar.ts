@@ -1,0 +1,69 @@
+/**
+ * The status bar item for the active import file: format, item count, errors and warnings.
+ * Clicking it opens a menu to change the format (or open the statistics when available).
+ */
+import * as vscode from 'vscode';
+import type { DocumentReport, ValidationService } from './diagnostics';
+import { formatTitle } from './diagnostics';
+import { COMMANDS } from './commands';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('vertexDatasets.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly service: ValidationService) {
+    this.item.name = 'Vertex AI import file';
+    this.item.command = COMMANDS.statusMenu;
+    this.subscriptions = [
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      service.onDidValidate((r) => {
+        if (r.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.update();
+      }),
+    ];
+    this.update();
+  }
+
+  /** The text currently shown, or undefined when hidden. */
+  get text(): string | undefined {
+    return this.visible ? this.item.text : undefined;
+  }
+
+  private visible = false;
+
+  private update(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const report = doc && this.service.report(doc.uri);
+    if (!doc || !report || report.version < 0) {
+      this.item.hide();
+      this.visible = false;
+      return;
+    }
+    this.item.text = statusText(report);
+    this.item.tooltip = statusTooltip(report);
+    this.item.backgroundColor = report.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+    this.visible = true;
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+}
+
+export function statusText(r: DocumentReport): string {
+  if (!r.format) return '$(circle-slash) Vertex: not an import file';
+  const items = `${r.items} ${r.items === 1 ? 'item' : 'items'}`;
+  return `$(database) ${formatTitle(r.format)} · ${items} · $(error) ${r.errors} $(warning) ${r.warnings}`;
+}
+
+function statusTooltip(r: DocumentReport): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  if (!r.format) {
+    md.appendMarkdown(`No Vertex AI import format recognised${r.detection ? `: ${r.detection.reason}` : ''}.\n\nClick to choose a format.`);
+    return md;
+  }
+  const how = r.source === 'choice' ? 'chosen for this file' : r.source === 'setting' ? 'from `vertexDatasets.formats`' : `detected (${r.detection?.reason ?? ''})`;
+  md.appendMarkdown(`**${formatTitle(r.format)}**: ${how}\n\n${r.items} items, ${r.errors} errors, ${r.warnings} warnings\n\nClick to change the format or open the statistics.`);
+  return md;
+}

@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { applyJsonFixes, fixesOf } from '../../../src/core/jsonl/fixes';
+import { validateJsonlText } from '../../../src/core/jsonl/validate';
+import type { FormatId } from '../../../src/core/formats';
+
+const IMG = '"imageGcsUri": "gs://bucket/i.jpg"';
+
+// Each case: a line with one problem; applying the validator's own fixes must make the code go away
+// and produce exactly the expected line (untouched parts keep their spelling).
+const cases: { name: string; format: FormatId; line: string; code: string; fixed: string }[] = [
+  {
+    name: 'ml_use misspelled value',
+    format: 'image-classification-single-label',
+    line: `{${IMG}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "train"}}`,
+    code: 'mlUse.invalid',
+    fixed: `{${IMG}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "training"}}`,
+  },
+  {
+    name: 'ml_use key without prefix',
+    format: 'image-classification-single-label',
+    line: `{${IMG}, "dataItemResourceLabels": {"ml_use": "test"}}`,
+    code: 'mlUse.missingPrefix',
+    fixed: `{${IMG}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "test"}}`,
+  },
+  {
+    name: 'swapped box coordinates',
+    format: 'image-bounding-box',
+    line: `{${IMG}, "boundingBoxAnnotations": [{"displayName": "a", "xMin": 0.8, "yMin": 0.1, "xMax": 0.2, "yMax": 0.5}]}`,
+    code: 'box.minMax',
+    fixed: `{${IMG}, "boundingBoxAnnotations": [{"displayName": "a", "xMin": 0.2, "yMin": 0.1, "xMax": 0.8, "yMax": 0.5}]}`,
+  },
+];
+
+function diagnosticFor(format: FormatId, line: string, code: string) {
+  const d = validateJsonlText(line, { format }).diagnostics.find((x) => x.code === code);
+  assert.ok(d, `expected ${code} on ${line}; got ${JSON.stringify(validateJsonlText(line, { format }).diagnostics.map((x) => x.code))}`);
+  return d;
+}
+
+describe('core/jsonl/fixes', () => {
+  for (const c of cases) {
+    it(`applies the validator's fix: ${c.name}`, () => {
+      const d = diagnosticFor(c.format, c.line, c.code);
+      const fixes = fixesOf(d.data);
+      assert.ok(fixes.length > 0, `${c.code} should carry data.fixes`);
+      const fixed = applyJsonFixes(c.line, fixes);
+      assert.equal(fixed, c.fixed);
+      const after = validateJsonlText(fixed!, { format: c.format }).diagnostics.map((x) => x.code);
+      assert.ok(!after.includes(c.code), `still ${c.code} after the fix: ${after.join(', ')}`);
+    });
+  }
+
+  it('removes array elements from the highest index down', () => {
+    const line = '{"a": [0, 1, 2, 3]}';
+    assert.equal(applyJsonFixes(line, [{ path: ['a', 1], remove: true }, { path: ['a', 3], remove: true }]), '{"a": [0, 2]}');
+    assert.equal(applyJsonFixes(line, [{ path: ['a', 0], remove: true }]), '{"a": [1, 2, 3]}');
+    assert.equal(applyJsonFixes('{"a": 1, "b": 2}', [{ path: ['a'], remove: true }]), '{"b": 2}');
+    assert.equal(applyJsonFixes('{"a": 1, "b": 2}', [{ path: ['b'], remove: true }]), '{"a": 1}');
+    assert.equal(applyJsonFixes('{"a": {"only": 1}}', [{ path: ['a', 'only'], remove: true }]), '{"a": {}}');
+  });
+
+  it('inserts a missing member without reformatting the line', () => {
+    assert.equal(applyJsonFixes('{"a": {"b": 1}}', [{ path: ['a', 'c'], value: 'x' }]), '{"a": {"b": 1,"c": "x"}}');
+  });
+
+  it('returns undefined when the fix no longer applies (the line changed)', () => {
+    assert.equal(applyJsonFixes('{"a": 1}', [{ path: ['b'], key: 'c' }]), undefined);
+    assert.equal(applyJsonFixes('{"a": 1}', [{ path: ['b'], remove: true }]), undefined);
+    assert.equal(applyJsonFixes('not json', [{ path: ['b'], remove: true }]), undefined);
+  });
+
+  it('ignores data without fixes', () => {
+    assert.deepEqual(fixesOf(undefined), []);
+    assert.deepEqual(fixesOf({ path: ['x'] }), []);
+    assert.deepEqual(fixesOf({ fixes: [{ nope: 1 }, { path: ['a'], remove: true }] }), [{ path: ['a'], remove: true }]);
+  });
+});

@@ -1,0 +1,29 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, activateExtension, codeOf, waitForDiagnostics, workspaceFile } from './util';
+
+describe('smoke', () => {
+  it('activates in a real VS Code extension host', async () => {
+    await activateExtension();
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext?.isActive, 'the extension should be active after activate()');
+    assert.match(vscode.version, /^1\.\d+\.\d+/);
+  });
+
+  it('puts a jsonl.syntax diagnostic on the broken line of a .jsonl file', async () => {
+    const uri = workspaceFile('broken.jsonl');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'jsonl');
+    const diagnostics = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'jsonl.syntax'));
+    const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    const [d] = errors;
+    assert.equal(d.source, 'vertex-datasets');
+    assert.equal(codeOf(d), 'jsonl.syntax');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    // The core's range (line 3, columns 102-103, 1-based, end exclusive) arrives 0-based.
+    assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [2, 101, 2, 102]);
+    assert.match(d.message, /expected "}"/);
+  });
+});

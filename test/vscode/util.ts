@@ -1,0 +1,108 @@
+// Helpers for the in-host suites: everything waits on VS Code events with a deadline, never a sleep.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'vertexDatasets.vertex-datasets';
+export const SOURCE = 'vertex-datasets';
+
+export function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the test workspace has no folder open');
+  return vscode.Uri.file(path.join(folder.uri.fsPath, ...parts));
+}
+
+/** Activates the extension under test and returns its exported API. */
+export async function activateExtension<T = unknown>(): Promise<T> {
+  const ext = vscode.extensions.getExtension<T>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded in this host`);
+  return ext.activate();
+}
+
+export function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+}
+
+/**
+ * Resolves with this extension's diagnostics for `uri` as soon as `accept` returns true for them,
+ * checking now and on every onDidChangeDiagnostics for that uri; rejects after `timeoutMs` with
+ * what was last seen.
+ */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    let sub: vscode.Disposable | undefined;
+    const timer = setTimeout(() => {
+      sub?.dispose();
+      const seen = ourDiagnostics(uri).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for diagnostics on ${uri.fsPath}; last seen: ${JSON.stringify(seen)}`));
+    }, timeoutMs);
+    const check = (): boolean => {
+      const current = ourDiagnostics(uri);
+      if (!accept(current)) return false;
+      clearTimeout(timer);
+      sub?.dispose();
+      resolve(current);
+      return true;
+    };
+    if (check()) return;
+    sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+  });
+}
+
+export function codeOf(d: vscode.Diagnostic): string | undefined {
+  if (d.code === undefined) return undefined;
+  return String(typeof d.code === 'object' ? d.code.value : d.code);
+}
+
+/** The part of the extension's API the tests use (see src/extension/api.ts). */
+export interface TestApi {
+  onDidValidate: vscode.Event<{ uri: vscode.Uri; version: number; format?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number }>;
+  report(uri: vscode.Uri): { uri: vscode.Uri; version: number; format?: string; source?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number } | undefined;
+  statusBarText(): string | undefined;
+  activationMs: number;
+}
+
+type Report = NonNullable<ReturnType<TestApi['report']>>;
+
+/** Resolves with the extension's report for `uri` once `accept` holds (checked now and on every validation). */
+export function waitForReport(api: TestApi, uri: vscode.Uri, accept: (r: Report) => boolean, timeoutMs = 15_000): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    let sub: vscode.Disposable | undefined;
+    const timer = setTimeout(() => {
+      sub?.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for a validation report on ${uri.fsPath}; last: ${JSON.stringify(api.report(uri))}`));
+    }, timeoutMs);
+    const check = (): boolean => {
+      const r = api.report(uri);
+      if (!r || !accept(r)) return false;
+      clearTimeout(timer);
+      sub?.dispose();
+      resolve(r);
+      return true;
+    };
+    if (check()) return;
+    sub = api.onDidValidate((r) => {
+      if (r.uri.toString() === uri.toString()) check();
+    });
+  });
+}
+
+/** Opens a fixture in an editor, fresh from disk (reverting edits an earlier test left in memory). */
+export async function openFixture(...parts: string[]): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceFile(...parts));
+  const editor = await vscode.window.showTextDocument(doc);
+  if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+  return editor;
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+export const errorsOf = (ds: vscode.Diagnostic[]): vscode.Diagnostic[] => ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
