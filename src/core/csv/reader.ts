@@ -227,8 +227,20 @@ export class CsvReader {
     if (this.stopped) return;
     let s = chunk;
     if (this.leftover.length > 0) {
-      s = this.leftover + chunk;
-      this.leftover = '';
+      // Finish the carried-over line on its own: joining it to the whole chunk would make a
+      // concatenated string, which is slower to scan character by character than the chunk itself.
+      const k = chunk.indexOf('\n');
+      if (k >= 0 && k + 1 < chunk.length) {
+        const head = this.leftover + chunk.slice(0, k + 1);
+        this.leftover = '';
+        this.process(head, false);
+        if (this.stopped) return;
+        s = chunk.slice(k + 1);
+      }
+      if (this.leftover.length > 0 || s === chunk) {
+        s = this.leftover + s;
+        this.leftover = '';
+      }
     }
     this.process(s, false);
   }
