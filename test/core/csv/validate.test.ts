@@ -192,3 +192,17 @@ describe('csv validation entry', () => {
     });
   });
 });
+
+describe('csv tabular stats', () => {
+  it('vertex-datasets stats prints the per-column profile of a tabular source (text and JSON)', async () => {
+    const file = join(TABULAR, 'valid.csv');
+    const text = await cli(['stats', '--target', 'label', file]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /rows 1,000; columns 7; target label \(classification\); split column ml_use/);
+    assert.match(text.out, /\n {2}id {6}numeric {10}0 {5}1,000 {4}0 {5}999\n/);
+    const json = await cli(['stats', '--target', 'label', '--output', 'json', file]);
+    const report = JSON.parse(json.out);
+    const label = report.tabular[0].profile.find((p: { name: string }) => p.name === 'label');
+    assert.deepEqual([label.inferredType, label.nulls, label.distinct, label.distinctCapped], ['categorical', 0, 2, false]);
+  });
+});
