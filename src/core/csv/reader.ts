@@ -619,6 +619,8 @@ export class CsvReader {
         this.emitRecord();
         return;
       case State.Quoted: {
+        // A final line break starts no line of its own.
+        const lastLine = this.lineStart === this.base && this.line > this.fieldLine ? this.line - 1 : this.line;
         this.handlers.onDiagnostic({
           line: this.fieldLine,
           column: this.fieldCol,
@@ -626,7 +628,7 @@ export class CsvReader {
           endColumn: this.fieldCol + 1,
           severity: 'error',
           code: 'csv.unterminatedQuote',
-          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${this.line - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${lastLine - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
         });
         this.endField(this.base);
         this.unterminatedRecord = true;
