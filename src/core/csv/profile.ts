@@ -103,7 +103,7 @@ class ValueTable {
 function classify(v: string): { kind: number; x: number } {
   const c = v.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-    if (DECIMAL.test(v)) return { kind: KIND_NUMBER, x: Number(v) };
+    if (DECIMAL.test(v)) return { kind: KIND_NUMBER, x: Number(v) + 0 };
     if (v.length >= 10 && looksLikeTimestamp(v)) return { kind: KIND_TIMESTAMP, x: 0 };
   } else if (v.length <= 5 && TRUE_FALSE.has(v)) {
     return { kind: KIND_BOOLEAN, x: 0 };
