@@ -111,6 +111,12 @@ function classify(v: string): { kind: number; x: number } {
   return { kind: KIND_OTHER, x: 0 };
 }
 
+/** The value of the quoted cell s[start, end) (quotes included). */
+export function unquote(s: string, start: number, end: number): string {
+  const inner = s.slice(start + 1, end - 1);
+  return inner.indexOf('"') < 0 ? inner : inner.replace(/""/g, '"');
+}
+
 let lastH2 = 0;
 /** First hash of `v`; the second is left in `lastH2` (no allocation per cell). */
 function hashString(v: string): number {
@@ -148,6 +154,8 @@ export class ColumnProfiler {
   private readonly hashes: Int32Array;
   private readonly hashes2: Int32Array;
   private readonly numbers: Float64Array;
+  /** Per cell of the last line: 0 unquoted, else 1 + the length of the unquoted value. */
+  private readonly quoted: Int32Array;
 
   constructor(
     names: readonly string[],
@@ -173,6 +181,7 @@ export class ColumnProfiler {
     this.hashes = new Int32Array(n);
     this.hashes2 = new Int32Array(n);
     this.numbers = new Float64Array(n);
+    this.quoted = new Int32Array(n);
   }
 
   get columns(): number {
@@ -256,20 +265,48 @@ export class ColumnProfiler {
   }
 
   /**
-   * Profiles the quote-free line s[from, to) in place. Returns the cell boundaries (absolute
-   * offsets in `s`), or undefined (and changes nothing) when the line does not have exactly one
-   * cell per column.
+   * Profiles the one-line record s[from, to) in place. Returns the cell boundaries (absolute
+   * offsets in `s`, quotes included) and which cells were quoted, or undefined (and changes
+   * nothing) when the line does not have exactly one cell per column or its quoting is not plain
+   * RFC 4180 on one line.
    */
-  addLine(s: string, from: number, to: number): { starts: Int32Array; ends: Int32Array } | undefined {
+  addLine(s: string, from: number, to: number): { starts: Int32Array; ends: Int32Array; quoted: Int32Array } | undefined {
     const n = this.n;
     const { starts, ends, hashes, hashes2, numbers, modes } = this;
     let j = 0;
     let p = from;
+    const quoted = this.quoted;
     for (;;) {
       if (j >= n) return undefined;
       const mode = modes[j];
       let q = p;
-      if (mode === MODE_HASH) {
+      if (p < to && s.charCodeAt(p) === 34) {
+        // A quoted cell: it must close on this line, followed by a comma or the line end, with
+        // inner quotes doubled. Anything else goes to the reader's general path.
+        let h = 0;
+        let g = 0x811c9dc5 | 0;
+        let len = 0;
+        q = p + 1;
+        for (;;) {
+          if (q >= to) return undefined;
+          const c = s.charCodeAt(q);
+          if (c === 34) {
+            if (q + 1 < to && s.charCodeAt(q + 1) === 34) q++;
+            else break;
+          }
+          h = (Math.imul(h, 31) + c) | 0;
+          g = Math.imul(g ^ c, 0x01000193);
+          len++;
+          q++;
+        }
+        q++;
+        if (q < to && s.charCodeAt(q) !== 44) return undefined;
+        hashes[j] = h;
+        hashes2[j] = g;
+        numbers[j] = NaN;
+        quoted[j] = len + 1;
+      } else if (mode === MODE_HASH) {
+        quoted[j] = 0;
         let h = 0;
         let g = 0x811c9dc5 | 0;
         while (q < to) {
@@ -282,6 +319,7 @@ export class ColumnProfiler {
         hashes[j] = h;
         hashes2[j] = g;
       } else if (mode === MODE_NUMBER) {
+        quoted[j] = 0;
         // [sign] digits [. digits]: mantissa and decimals; anything else falls back to Number().
         let m = 0;
         let decimals = 0;
@@ -310,6 +348,7 @@ export class ColumnProfiler {
           numbers[j] = NaN;
         }
       } else {
+        quoted[j] = 0;
         q = s.indexOf(',', p);
         if (q < 0 || q > to) q = to;
       }
@@ -322,7 +361,7 @@ export class ColumnProfiler {
     if (j !== n) return undefined;
     for (let i = 0; i < n; i++) {
       const start = starts[i];
-      const len = ends[i] - start;
+      const len = quoted[i] ? quoted[i] - 1 : ends[i] - start;
       if (len === 0) {
         this.nulls[i]++;
         continue;
@@ -331,7 +370,17 @@ export class ColumnProfiler {
       this.lengthSum[i] += len;
       if (len > this.maxLength[i]) this.maxLength[i] = len;
       const mode = modes[i];
-      if (mode === MODE_HASH) {
+      if (quoted[i]) {
+        const v = unquote(s, start, ends[i]);
+        const e = this.tables[i] !== null ? this.lookup(i, hashes[i], hashes2[i], v, s, start, len) : undefined;
+        if (e !== undefined) {
+          e.n++;
+          this.kindSeen(i, e.kind, e.x);
+        } else if (mode !== MODE_SKIP) {
+          const c = classify(v);
+          this.kindSeen(i, c.kind, c.x);
+        }
+      } else if (mode === MODE_HASH) {
         const e = this.lookup(i, hashes[i], hashes2[i], undefined, s, start, len);
         if (e !== undefined) {
           e.n++;
@@ -356,7 +405,7 @@ export class ColumnProfiler {
         this.kindSeen(i, c.kind, c.x);
       }
     }
-    return { starts, ends };
+    return { starts, ends, quoted };
   }
 
   /** Values of a column with their counts while its distinct count is below the cap. */

@@ -143,8 +143,9 @@ const enum State {
 
 export class CsvReader {
   /**
-   * Optional consumer of quote-free single-line records, given as s[from, to) without splitting
-   * them; returning false hands the record over as usual. Tabular validation profiles lines in place.
+   * Optional consumer of lines (without CR) given as s[from, to) without splitting them; it
+   * returns false for anything it does not take (quotes it cannot handle, a quoted field running
+   * on to the next line...), which then goes the usual way. Tabular validation profiles lines in place.
    */
   lineHook?: (s: string, from: number, to: number, line: number) => boolean;
   private readonly maxFieldChars: number;
@@ -335,16 +336,17 @@ export class CsvReader {
         let contentEnd = lineEnd;
         if (contentEnd > i && s.charCodeAt(contentEnd - 1) === CR) contentEnd--;
         const text = s.slice(i, contentEnd);
-        if (text.length <= this.maxFieldChars && text.indexOf('"') < 0 && text.indexOf('\r') < 0) {
-          if (this.lineHook !== undefined && this.lineHook(s, i, contentEnd, this.line)) {
-            this.recordIndex++;
-            if (e < 0) i = n;
-            else {
-              i = e + 1;
-              this.newline(this.base + i);
-            }
-            continue;
+        const plain = text.indexOf('"') < 0;
+        if (text.length <= this.maxFieldChars && text.indexOf('\r') < 0 && this.lineHook !== undefined && this.lineHook(s, i, contentEnd, this.line)) {
+          this.recordIndex++;
+          if (e < 0) i = n;
+          else {
+            i = e + 1;
+            this.newline(this.base + i);
           }
+          continue;
+        }
+        if (text.length <= this.maxFieldChars && plain && text.indexOf('\r') < 0) {
           const fields = text.split(',');
           if (fields.length <= this.maxFields) {
             this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));

@@ -9,7 +9,7 @@ import type { ItemFacts } from '../items';
 import { parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
 import { checkMlUse, ML_USE_VALUES } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
-import { ColumnProfiler, type ColumnProfile } from './profile';
+import { ColumnProfiler, unquote, type ColumnProfile } from './profile';
 
 export type TabularObjective = 'classification' | 'regression' | 'forecasting';
 
@@ -282,7 +282,7 @@ export class TabularChecker {
   }
 
   /**
-   * The fast path for a quote-free line s[from, to) on line `line`: profiled in place, values
+   * The fast path for a one-line record s[from, to) on line `line`: profiled in place, values
    * sliced only for the target, weight, split, time and series columns. Returns false (nothing
    * recorded) when the line needs the general path (blank, or the wrong number of fields).
    */
@@ -291,10 +291,10 @@ export class TabularChecker {
     const cells = this.profiler.addLine(s, from, to);
     if (!cells) return false;
     this.rows++;
-    const { starts, ends } = cells;
+    const { starts, ends, quoted } = cells;
     this.checkRow(
       this.header.length,
-      (i) => s.slice(starts[i], ends[i]),
+      (i) => (quoted[i] ? unquote(s, starts[i], ends[i]) : s.slice(starts[i], ends[i])),
       (i) => {
         const column = starts[i] - from + 1;
         const end = ends[i] - from + 1;

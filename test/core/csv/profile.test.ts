@@ -8,13 +8,19 @@ const cellArb = fc.oneof(
   fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => String(Math.round(x * 1000) / 1000)),
   fc.constantFrom('', '', 'true', 'False', 'paris', 'oslo', 'n/a', '-', '.5', '5.', '+3', '1e3', '0x10', '007', '-0', '2024-02-29', '2023-02-29', '2024-03-01 10:00:00'),
   fc.string({ unit: fc.constantFrom('a', 'b', '1', '.', '-', ' ', 'é'), maxLength: 6 }),
+  fc.string({ unit: fc.constantFrom('a', ',', '"', '1', ' '), maxLength: 6 }),
 );
 
+/** RFC 4180 writing: quote cells that need it, and some that do not. */
+function writeCell(v: string, quoteAnyway: boolean): string {
+  return quoteAnyway || /[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
 describe('csv column profile', () => {
-  it('profiling a quote-free line in place equals profiling its split fields (property)', () => {
+  it('profiling a line in place equals profiling its split fields, quoted cells included (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((cols) => fc.tuple(fc.constant(cols), fc.array(fc.array(cellArb, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 60 }))),
+        fc.integer({ min: 1, max: 6 }).chain((cols) => fc.tuple(fc.constant(cols), fc.array(fc.array(fc.tuple(cellArb, fc.boolean()), { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 60 }))),
         fc.integer({ min: 1, max: 8 }),
         ([cols, rows], cap) => {
           const names = Array.from({ length: cols }, (_, i) => `c${i}`);
@@ -22,10 +28,11 @@ describe('csv column profile', () => {
           const inPlace = new ColumnProfiler(names, cap);
           const prefix = 'xx\n';
           for (const row of rows) {
-            split.add(row);
-            const text = prefix + row.join(',') + '\nyy';
-            const cells = inPlace.addLine(text, prefix.length, prefix.length + row.join(',').length);
-            assert.ok(cells, 'a row with one cell per column is taken');
+            split.add(row.map(([v]) => v));
+            const line = row.map(([v, q]) => writeCell(v, q)).join(',');
+            const text = prefix + line + '\nyy';
+            const cells = inPlace.addLine(text, prefix.length, prefix.length + line.length);
+            assert.ok(cells, `a row with one cell per column is taken: ${line}`);
           }
           assert.deepEqual(inPlace.result(), split.result());
         },
@@ -34,10 +41,9 @@ describe('csv column profile', () => {
     );
   });
 
-  it('rejects a line with the wrong number of cells and leaves the profile untouched', () => {
+  it('rejects a line with the wrong number of cells or irregular quoting and leaves the profile untouched', () => {
     const p = new ColumnProfiler(['a', 'b']);
-    assert.equal(p.addLine('1,2,3', 0, 5), undefined);
-    assert.equal(p.addLine('1', 0, 1), undefined);
+    for (const line of ['1,2,3', '1', '"1,2', '"1"x,2', '1,"2', '"a""b,c']) assert.equal(p.addLine(line, 0, line.length), undefined, line);
     assert.deepEqual(p.result().map((c) => c.count), [0, 0]);
   });
 
