@@ -54,7 +54,7 @@ export async function splitFile(input: string, opts: SplitOptions, output?: stri
     : [output === 'in-place' ? input : output];
   const destinations: FileDestination[] = [];
   try {
-    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input));
+    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input, resolve(t) === resolve(input)));
   } catch (e) {
     for (const d of destinations) await d.abort();
     throw new SplitError(`cannot write next to ${targets[destinations.length]}: ${(e as Error).message}`, 2);

@@ -23,6 +23,15 @@ export class OutputSink {
 
   putAscii(s: string): void {
     if (BLOCK - this.used < s.length * 3) this.rotate();
+    if (s.length <= 16) {
+      // Short values (ml_use words, separators) are written per byte: cheaper than the encoder call.
+      let ascii = true;
+      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) ascii = false;
+      if (ascii) {
+        for (let i = 0; i < s.length; i++) this.block[this.used++] = s.charCodeAt(i);
+        return;
+      }
+    }
     this.used += this.block.write(s, this.used, 'utf8');
   }
 
@@ -80,12 +89,16 @@ export class FileDestination implements Destination {
   private fh?: FileHandle;
   readonly tempPath: string;
 
+  /** fsync before the rename: worth its cost when the rename replaces the user's original file. */
+  durable = false;
+
   private constructor(readonly target: string) {
     this.tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   }
 
-  static async create(target: string, modeFrom?: string): Promise<FileDestination> {
+  static async create(target: string, modeFrom?: string, durable = false): Promise<FileDestination> {
     const d = new FileDestination(target);
+    d.durable = durable;
     d.fh = await open(d.tempPath, 'wx');
     if (modeFrom) {
       try {
@@ -111,7 +124,7 @@ export class FileDestination implements Destination {
 
   async commit(): Promise<void> {
     for (const b of this.sink.take(true)) await this.writeAll(b);
-    await this.fh!.sync();
+    if (this.durable) await this.fh!.sync();
     await this.fh!.close();
     this.fh = undefined;
     await rename(this.tempPath, this.target);
