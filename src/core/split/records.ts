@@ -98,31 +98,46 @@ export async function forEachRecord(source: Source, csv: boolean, cb: RecordCall
     read = async (buf) => (await fh.read(buf, 0, buf.length, null)).bytesRead;
     close = () => fh.close();
   }
-  // The next chunk is read while the current one is scanned and its output written, so disk
-  // reads, processing and writes overlap as they do in a plain stream copy.
-  const fetch = (): Promise<Buffer> => {
-    const b = Buffer.allocUnsafe(chunk);
-    return read(b).then((n) => b.subarray(0, n));
-  };
+  // The next chunk is read (into the other of two buffers) while the current one is scanned and
+  // its output written, so disk reads, processing and writes overlap as in a plain stream copy.
+  const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
+  const fetch = (b: Buffer): Promise<Buffer> => read(b).then((n) => b.subarray(0, n));
+  let work = Buffer.allocUnsafe(0);
   let pending: Promise<Buffer> | undefined;
   try {
-    let tail: Buffer = Buffer.alloc(0);
+    let tail = 0;
     let total = 0;
-    let next = fetch();
+    let turn = 0;
+    let next = fetch(buffers[turn]);
     pending = next;
     for (;;) {
       checkAbort(opts.signal);
       const raw = await next;
       const eof = raw.length === 0;
+      turn ^= 1;
       if (!eof) {
-        next = fetch();
+        next = fetch(buffers[turn]);
         pending = next;
       } else pending = undefined;
       total += raw.length;
-      const view = tail.length === 0 ? raw : Buffer.concat([tail, raw]);
+      let view = raw;
+      if (tail > 0) {
+        // An unfinished record from the previous chunk waits at the start of `work`.
+        if (work.length < tail + raw.length) {
+          const grown = Buffer.allocUnsafe(Math.max(2 * work.length, tail + raw.length));
+          work.copy(grown, 0, 0, tail);
+          work = grown;
+        }
+        raw.copy(work, tail);
+        view = work.subarray(0, tail + raw.length);
+      }
       const rest = scan(view, 0, csv, eof, cb);
-      // The unfinished record is copied out so that it does not pin the whole chunk in memory.
-      tail = rest < view.length ? Buffer.from(view.subarray(rest)) : Buffer.alloc(0);
+      tail = view.length - rest;
+      if (tail > 0) {
+        if (work.length < tail) work = Buffer.allocUnsafe(Math.max(tail, chunk * 2));
+        // copy() handles the overlap when `view` is `work` itself.
+        view.copy(work, 0, rest, view.length);
+      }
       opts.onProgress?.(total);
       if (opts.afterChunk) await opts.afterChunk();
       if (eof) break;

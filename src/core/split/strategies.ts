@@ -8,26 +8,50 @@ import type { ItemTable } from './table';
  * the table (whose ranks come from the seed), so the same input and seed give the same result.
  */
 
+/** Bucket for a uniform draw `u` in [0, 1) given the remaining quotas (exact counts in the end). */
+function pick(u: number, q: Float64Array, remaining: number): number {
+  const x = u * remaining;
+  let acc = 0;
+  let b = 0;
+  for (; b < q.length - 1; b++) {
+    acc += q[b];
+    if (x < acc) break;
+  }
+  while (q[b] === 0) b = (b + 1) % q.length;
+  q[b]--;
+  return b;
+}
+
 /**
  * Exact-count random assignment: item i (in the given order) goes to bucket b with probability
  * quota[b] / remaining. Every bucket ends with exactly its quota; memory O(buckets).
  */
-function sequentialAssign(order: ArrayLike<number>, n: number, rank: Uint32Array, quotas: number[], out: Uint8Array): void {
-  const q = quotas.slice();
-  let remaining = n;
+function sequentialAssign(order: ArrayLike<number> | null, n: number, rank: Uint32Array, quotas: number[], out: Uint8Array): void {
+  const q = Float64Array.from(quotas);
   for (let j = 0; j < n; j++) {
-    const i = order[j];
-    const u = unit(rank[i]) * remaining;
-    let acc = 0;
-    let b = 0;
-    for (; b < q.length - 1; b++) {
-      acc += q[b];
-      if (u < acc) break;
-    }
-    while (q[b] === 0) b = (b + 1) % q.length;
-    q[b]--;
-    remaining--;
-    out[i] = b;
+    const i = order ? order[j] : j;
+    out[i] = pick(unit(rank[i]), q, n - j);
+  }
+}
+
+/**
+ * The same exact-count assignment as `randomSplit` on items without keys (item i's rank is
+ * hashIndex(seed, i)), one item at a time: a random split or k-fold of a tabular file needs no
+ * per-item memory at all.
+ */
+export class StreamingAssigner {
+  private readonly q: Float64Array;
+  private i = 0;
+  constructor(
+    private readonly seed: number,
+    private readonly n: number,
+    quotas: number[],
+  ) {
+    this.q = Float64Array.from(quotas);
+  }
+  next(): number {
+    const i = this.i++;
+    return pick(unit(hashIndex(this.seed, i)), this.q, this.n - i);
   }
 }
 
@@ -39,7 +63,7 @@ function allIndexes(n: number): Int32Array {
 
 export function randomSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
   const out = new Uint8Array(t.count);
-  sequentialAssign(allIndexes(t.count), t.count, t.rank, allocate(t.count, fractions), out);
+  sequentialAssign(null, t.count, t.rank, allocate(t.count, fractions), out);
   return out;
 }
 
