@@ -185,7 +185,10 @@ export class TabularCsvAdapter implements Adapter {
   reset(): void {
     this.record = 0;
     this.header = false;
+    this.headerAt = null;
   }
+
+  private headerAt: { buf: Buffer; start: number } | null = null;
 
   /** Column names of the header, for messages. */
   columns: string[] = [];
@@ -251,8 +254,14 @@ export class TabularCsvAdapter implements Adapter {
   write(buf: Buffer, start: number, contentEnd: number, end: number, value: string | null, sink: OutputSink): void {
     this.record++;
     if (value === null) {
-      if (!this.header && !isBlank(buf, start, contentEnd)) {
-        this.readHeader(buf, start, contentEnd);
+      // The header record may be written to several outputs (one file per split): each gets it
+      // with the new column.
+      const again = this.headerAt !== null && this.headerAt.buf === buf && this.headerAt.start === start;
+      if (again || (!this.header && !isBlank(buf, start, contentEnd))) {
+        if (!again) {
+          this.readHeader(buf, start, contentEnd);
+          this.headerAt = { buf, start };
+        }
         if (this.splitAt < 0) {
           sink.put(buf, start, contentEnd);
           sink.putAscii(',' + csvQuote(this.opts.splitColumn));

@@ -321,9 +321,11 @@ function valuesFor(plan: SplitPlan): (bucket: number, output: number) => string 
 
 /**
  * Pass 2: rewrites every record into the destinations (one, or one per fold), changing only the
- * ml_use (or fold) value. On failure or cancel every destination is aborted (temp files removed).
+ * ml_use (or fold) value. With `perBucket`, destination b receives only bucket b's items (plus
+ * the header and blank lines): one file per split. On failure or cancel every destination is
+ * aborted (temp files removed).
  */
-export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0): Promise<void> {
+export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0, perBucket = false): Promise<void> {
   const { adapter, recordItem, assignment, streaming } = plan;
   const assigner = streaming ? new StreamingAssigner(streaming.seed, streaming.count, streaming.quotas) : undefined;
   const value = valuesFor(plan);
@@ -343,7 +345,8 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
           for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, null, destinations[o].sink);
         } else {
           const b = assigner ? assigner.next() : assignment![recordItem ? recordItem[item] : item];
-          for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, value(b, o), destinations[o].sink);
+          if (perBucket) adapter.write(buf, start, contentEnd, end, value(b, b), destinations[b].sink);
+          else for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, value(b, o), destinations[o].sink);
           item++;
         }
         record++;

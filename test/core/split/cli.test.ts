@@ -144,3 +144,42 @@ describe('vertex-datasets split (CLI)', () => {
     assert.deepEqual(readdirSync(dir), ['big.jsonl']);
   });
 });
+
+describe('vertex-datasets split --per-split', () => {
+  let dir: string;
+  let err = '';
+  let io: CliIo;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'split-per-'));
+    err = '';
+    io = { out: () => undefined, err: (t) => void (err += t), cwd: dir };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one tabular file per split, each with the header and the new column', async () => {
+    const rows = ['id,v'];
+    for (let i = 0; i < 20; i++) rows.push(`${i},x${i}`);
+    writeFileSync(join(dir, 't.csv'), rows.join('\n') + '\n');
+    assert.equal(await run(['t.csv', '--out', 'parts.csv', '--per-split', '--fractions', '0.5,0.25,0.25'], io), 0, err);
+    assert.deepEqual(readdirSync(dir).sort(), ['parts.test.csv', 'parts.training.csv', 'parts.validation.csv', 't.csv']);
+    const seen: string[] = [];
+    for (const [split, n] of [['training', 10], ['validation', 5], ['test', 5]] as const) {
+      const lines = readFileSync(join(dir, `parts.${split}.csv`), 'utf8').trim().split('\n');
+      assert.equal(lines[0], 'id,v,ml_use');
+      assert.equal(lines.length - 1, n);
+      for (const l of lines.slice(1)) {
+        assert.ok(l.endsWith(`,${split}`), l);
+        seen.push(l.split(',')[0]);
+      }
+    }
+    assert.deepEqual(seen.map(Number).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('needs --out and refuses k-fold', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), '{"imageGcsUri":"gs://b/1.jpg"}\n');
+    assert.equal(await run(['a.jsonl', '--per-split'], io), 2);
+    assert.match(err, /--per-split needs --out PATH/);
+    assert.equal(await run(['a.jsonl', '--per-split', '--out', 'x.jsonl', '--strategy', 'kfold'], io), 2);
+    assert.match(err, /does not apply to k-fold/);
+  });
+});
