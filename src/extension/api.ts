@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DocumentReport } from './diagnostics';
+import type { SplitCommandResult } from './split/command';
+import type { SplitUi } from './split/ui';
 
 /** What `activate()` returns: used by the in-host tests and by other extensions. */
 export interface VertexDatasetsApi {
@@ -11,4 +13,6 @@ export interface VertexDatasetsApi {
   statusBarText(): string | undefined;
   /** Milliseconds `activate()` took. */
   readonly activationMs: number;
+  /** The "Split Dataset…" command with its questions answered by `ui` (tests, other extensions). */
+  splitDataset(ui: SplitUi, uri?: vscode.Uri): Promise<SplitCommandResult | undefined>;
 }

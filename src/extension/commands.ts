@@ -9,6 +9,7 @@ export const COMMANDS = {
   selectFormat: 'vertexDatasets.selectFormat',
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
+  splitDataset: 'vertexDatasets.splitDataset',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -10,6 +10,8 @@ import { registerDiagnostics, ValidationService, isImportCandidate } from './dia
 import { FormatResolver } from './formatChoice';
 import { createSettings } from './settings';
 import { StatusBar } from './statusBar';
+import { splitDataset } from './split/command';
+import { vscodeSplitUi } from './split/ui';
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
     registerCommand(COMMANDS.statusMenu, log, () => vscode.commands.executeCommand(COMMANDS.selectFormat)),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
+    registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
   );
 
   const activationMs = performance.now() - started;
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     report: (uri) => validation.report(uri),
     statusBarText: () => statusBar.text,
     activationMs,
+    splitDataset: (ui, uri) => splitDataset(ui, uri),
   };
 }
 
