@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { DocumentReport } from './diagnostics';
 import type { CloudApi } from './cloud/register';
+import type { SplitCommandResult } from './split/command';
+import type { SplitUi } from './split/ui';
 
 /** What `activate()` returns: used by the in-host tests and by other extensions. */
 export interface VertexDatasetsApi {
@@ -14,4 +16,6 @@ export interface VertexDatasetsApi {
   readonly activationMs: number;
   /** The Vertex AI side: session status, the Datasets view, the import wizard. */
   readonly cloud: CloudApi;
+  /** The "Split Dataset…" command with its questions answered by `ui` (tests, other extensions). */
+  splitDataset(ui: SplitUi, uri?: vscode.Uri): Promise<SplitCommandResult | undefined>;
 }

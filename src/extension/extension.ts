@@ -17,6 +17,8 @@ import { registerCloud } from './cloud/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
 const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
+import { splitDataset } from './split/command';
+import { vscodeSplitUi } from './split/ui';
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
     registerCommand(COMMANDS.statusMenu, log, () => vscode.commands.executeCommand(COMMANDS.selectFormat)),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
+    registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
   );
 
   const cloud = registerCloud({ log, validation });
@@ -58,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     statusBarText: () => statusBar.text,
     activationMs,
     cloud: cloud.api,
+    splitDataset: (ui, uri) => splitDataset(ui, uri),
   };
 }
 
