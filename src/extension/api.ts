@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { DocumentReport } from './diagnostics';
+import type { RenderedEvent } from './statsView';
 import type { CloudApi } from './cloud/register';
 import type { SplitCommandResult } from './split/command';
 import type { SplitUi } from './split/ui';
@@ -12,6 +13,8 @@ export interface VertexDatasetsApi {
   report(uri: vscode.Uri): DocumentReport | undefined;
   /** The status bar text shown for the active editor, or undefined when hidden. */
   statusBarText(): string | undefined;
+  /** Fires with the data the statistics view drew (labels, splits, distributions). */
+  readonly onDidRenderStatistics: vscode.Event<RenderedEvent>;
   /** Milliseconds `activate()` took. */
   readonly activationMs: number;
   /** The Vertex AI side: session status, the Datasets view, the import wizard. */

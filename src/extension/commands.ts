@@ -9,6 +9,8 @@ export const COMMANDS = {
   selectFormat: 'vertexDatasets.selectFormat',
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
+  showStatistics: 'vertexDatasets.showStatistics',
+  validateWorkspace: 'vertexDatasets.validateWorkspace',
   importToVertex: 'vertexDatasets.importToVertex',
   datasetsImportHere: 'vertexDatasets.datasets.importHere',
   datasetsRefresh: 'vertexDatasets.datasets.refresh',
