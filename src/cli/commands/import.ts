@@ -23,7 +23,8 @@ export const HELP = `Usage: vertex-datasets import FILE --dataset NAME|ID [optio
 
 Validates FILE, uploads it to Cloud Storage, imports it into a Vertex AI dataset and reports the
 rows Vertex rejected on the lines of FILE. A --dataset that is a display name not found in the
-project is created with the data type of FILE's format.
+project is created with the data type of FILE's format. A tabular CSV creates a new tabular
+dataset from the uploaded file (tabular datasets take their data at creation).
 
 Options:
   --dataset NAME|ID        dataset display name, numeric id or full resource name (required)
@@ -118,7 +119,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code) return fail(e instanceof UsageError ? e.message : `${shown}: ${(e as Error).message}`);
     throw e;
   }
-  if (!FORMATS[format].importSchemaUri) return fail(`${FORMATS[format].title} files are not imported with ImportData`);
+  if (!FORMATS[format].importSchemaUri && FORMATS[format].dataType !== 'tabular') return fail(`${FORMATS[format].title} files cannot be imported into Vertex AI`);
 
   // The SDKs load here, after validation: a refused file never pays for them.
   const { connect, MissingProjectError } = await import('../../cloud/connect');
@@ -149,6 +150,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const f of report.failures) io.out(formatDiagnosticLine(f.path, f.diagnostic) + '\n');
     if (report.failuresTruncated) io.out(`${shown}: Vertex AI reports at most 20 rejected rows; more rows may have been rejected.\n`);
     for (const l of conn.vertex.retries) io.err(`  retried ${l.method} after ${l.code === 14 ? 'UNAVAILABLE' : 'DEADLINE_EXCEEDED'} (waited ${l.delayMs} ms)\n`);
+    if (report.ok && FORMATS[format].dataType === 'tabular') {
+      io.out(`Created tabular dataset ${report.dataset?.displayName} (${report.dataset?.name}) from ${report.uploaded.join(', ')}.\n`);
+      return 0;
+    }
     if (report.ok) {
       const ds = report.dataset;
       io.out(`Imported ${shown} into ${ds?.displayName} (${ds?.name}): ${ds?.itemCount ?? '?'} data items now; ${report.failures.length} row${report.failures.length === 1 ? '' : 's'} rejected.\n`);
