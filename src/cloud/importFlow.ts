@@ -210,3 +210,20 @@ export function describeLeftovers(report: ImportReport): string[] {
   if (report.operationName) lines.push(`Operation: ${report.operationName}`);
   return lines;
 }
+
+/** Creates a tabular (or time-series) dataset straight from existing Cloud Storage CSVs or a BigQuery table. */
+export async function createTabularFromSource(
+  vertex: VertexDatasets,
+  input: { displayName: string; source: { gcsUris: string[] } | { bigqueryUri: string }; timeSeries?: { timeSeriesIdentifierColumn: string; timeColumn: string } },
+  signal?: AbortSignal,
+): Promise<{ dataset?: DatasetSummary; error?: CloudErrorInfo; cancelled: boolean }> {
+  try {
+    const req = buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: input.displayName, format: 'tabular', tabularSource: input.source, timeSeries: input.timeSeries });
+    const out = await vertex.createDataset(req, { signal });
+    if (out.cancelled) return { cancelled: true };
+    if (out.error || !out.result) return { cancelled: false, error: describeCloudError({ code: out.error?.code ?? 2, details: out.error?.message ?? 'CreateDataset returned no dataset' }, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+    return { dataset: out.result, cancelled: false };
+  } catch (e) {
+    return { cancelled: false, error: describeCloudError(e, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+  }
+}

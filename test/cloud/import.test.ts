@@ -184,3 +184,35 @@ describe('vertex-datasets import of CSV files', () => {
     assert.equal(env.cloud.gcs.blobs.getUri(m[2]).object?.data.toString(), rows.join('\n') + '\n');
   });
 });
+
+describe('vertex-datasets import --source (tabular from BigQuery or existing CSVs)', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint];
+  });
+  after(() => stopEnv(env));
+
+  it('creates from a BigQuery table', async () => {
+    const io = captureIo(env.dir);
+    assert.equal(await run(['--source', 'bq://proj.sales.orders', '--dataset', 'orders', ...common], io), 0, io.stderr());
+    const m = /Created tabular dataset orders \((projects\/[^)]+)\)/.exec(io.stdout());
+    assert.ok(m, io.stdout());
+    assert.deepEqual(env.cloud.vertex.datasets.datasets.get(m[1])?.metadata, { inputConfig: { bigquerySource: { uri: 'bq://proj.sales.orders' } } });
+  });
+
+  it('reports a CSV that does not exist as the operation error', async () => {
+    const io = captureIo(env.dir);
+    assert.equal(await run(['--source', 'gs://test-bucket/none.csv', '--dataset', 'none', ...common], io), 1);
+    assert.match(io.stderr(), /Not found: Cloud Storage object gs:\/\/test-bucket\/none\.csv does not exist/);
+  });
+
+  it('refuses a malformed BigQuery URI before calling Vertex', async () => {
+    const io = captureIo(env.dir);
+    const calls = env.cloud.vertex.ctx.operations.list('projects/').length;
+    assert.equal(await run(['--source', 'bq://just-a-table', '--dataset', 'bad', ...common], io), 1);
+    assert.match(io.stderr(), /bq:\/\/project\.dataset\.table/);
+    assert.equal(env.cloud.vertex.ctx.operations.list('projects/').length, calls);
+  });
+});
