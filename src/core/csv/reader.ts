@@ -24,6 +24,8 @@ export interface CsvRecord {
   endLine: number;
   /** True for an empty line (one empty unquoted field). */
   blank: boolean;
+  /** True when the record ran to the end of input inside an unclosed quote: its fields are not meaningful. */
+  unterminated?: boolean;
   /** Range of field `i` in the source, quotes included. Past the last field: the end of the record. */
   range(i: number): Range;
   /** Range of the whole record. */
@@ -99,6 +101,7 @@ class SimpleRecord implements CsvRecord {
 /** A record that needed the full state machine: positions are stored per field. */
 class FullRecord implements CsvRecord {
   readonly blank: boolean;
+  unterminated?: boolean;
   constructor(
     readonly fields: string[],
     readonly index: number,
@@ -176,9 +179,10 @@ export class CsvReader {
     this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
   }
 
-  /** Number of lines seen so far (after `end`: lines in the input). */
+  /** Number of lines seen so far (after `end`: lines in the input; a final line break starts no new line). */
   get lines(): number {
-    return this.line;
+    if (!this.started) return 0;
+    return this.ended && this.line > 1 && this.lineStart === this.base && !this.stopped ? this.line - 1 : this.line;
   }
 
   /** Records emitted so far. */
@@ -400,37 +404,33 @@ export class CsvReader {
 
   /** Appends quoted text, counting the line breaks inside it. */
   private appendQuoted(s: string, from: number, to: number): void {
-    let k = from;
-    while (k < to) {
-      const lf = s.indexOf('\n', k);
-      const cr = s.indexOf('\r', k);
-      let b = -1;
-      if (lf >= 0 && lf < to) b = lf;
-      if (cr >= 0 && cr < to && (b < 0 || cr < b)) b = cr;
-      if (b < 0) break;
-      if (b === 0 && this.crCarry && s.charCodeAt(0) === LF) {
-        // The LF of a CRLF split across chunks: the line break was already counted.
-        this.crCarry = false;
-        this.lineStart = this.base + 1;
-        k = 1;
-        continue;
-      }
-      if (s.charCodeAt(b) === CR) {
-        if (b + 1 < s.length && s.charCodeAt(b + 1) === LF) {
-          if (b + 1 < to) {
-            this.newline(this.base + b + 2);
-            k = b + 2;
-            continue;
-          }
-          // CR at `to - 1` with its LF beyond `to` cannot happen: `to` is a quote position.
-        } else if (b + 1 >= s.length) {
+    const text = s.slice(from, to);
+    // Searching the slice, not the chunk, keeps this linear in the field length.
+    if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && !this.crCarry) {
+      this.append(text);
+      return;
+    }
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k);
+      if (c === LF) {
+        if (k === 0 && this.crCarry) {
+          // The LF of a CRLF split across chunks: the line break was already counted.
+          this.lineStart = this.base + 1;
+        } else {
+          this.newline(this.base + k + 1);
+        }
+      } else if (c === CR) {
+        if (k + 1 < s.length) {
+          if (s.charCodeAt(k + 1) !== LF) this.newline(this.base + k + 1);
+          // CRLF: the LF (next iteration, or the next chunk) counts the break.
+        } else {
+          this.newline(this.base + k + 1);
           this.pendingCrQuoted = true;
         }
       }
-      this.newline(this.base + b + 1);
-      k = b + 1;
     }
-    this.append(s.slice(from, to));
+    this.crCarry = false;
+    this.append(text);
   }
 
   private pendingCrQuoted = false;
@@ -459,8 +459,12 @@ export class CsvReader {
     this.fieldLen = 0;
   }
 
+  private unterminatedRecord = false;
+
   private emitRecord(): void {
-    this.handlers.onRecord(new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes));
+    const record = new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes);
+    if (this.unterminatedRecord) record.unterminated = true;
+    this.handlers.onRecord(record);
     this.state = State.RecordStart;
   }
 
@@ -596,10 +600,10 @@ export class CsvReader {
           endColumn: this.fieldCol + 1,
           severity: 'error',
           code: 'csv.unterminatedQuote',
-          message:
-            'This quoted field is never closed: the quote runs to the end of the file. Add the closing quote, and double any quote that is part of the text ("").',
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${this.line - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
         });
         this.endField(this.base);
+        this.unterminatedRecord = true;
         this.emitRecord();
         return;
       }
