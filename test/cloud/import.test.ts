@@ -63,6 +63,13 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal((io.stderr().match(/retried ListDatasets after UNAVAILABLE/g) ?? []).length, 2);
   });
 
+  it('Cloud Storage 503s are retried by the Storage client and the import goes through', async () => {
+    env.cloud.gcs.faults.inject({ method: 'gcs.bucketGet', code: Code.UNAVAILABLE, message: 'Backend Error', times: 2 });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'gcs503.jsonl', [imageRow(1, 'cat')]), '--dataset', 'gcs503', ...common], io), 0, io.stderr());
+    assert.deepEqual(env.cloud.gcs.faults.fired, ['gcs.bucketGet', 'gcs.bucketGet']);
+  });
+
   it('says how to enable the API when it is disabled', async () => {
     env.cloud.vertex.ctx.faults.inject({ ...faultPresets.apiNotEnabled('test-project') });
     const io = captureIo(env.dir);
