@@ -162,9 +162,10 @@ describe('long-running operations on a manual clock', () => {
     assert.equal(done.done, true);
     const [listed] = await env.conn.clients.datasets.listDatasets({ parent: `projects/${PROJECT}/locations/${REGION}` });
     assert.deepEqual(listed.map((d) => d.displayName), ['clocked']);
-    const [all] = await ops.listOperations({ name: `projects/${PROJECT}/locations/${REGION}`, filter: '' } as Parameters<typeof ops.listOperations>[0]);
-    // Typed as one response, returned as the list of operations (GAPIC auto-pagination).
-    const list = (Array.isArray(all) ? all : all.operations ?? []) as { name?: string | null; done?: boolean | null }[];
+    const res = (await ops.listOperations({ name: `projects/${PROJECT}/locations/${REGION}`, filter: '' } as Parameters<typeof ops.listOperations>[0])) as unknown;
+    // Typed as one response; returned as [operations, ...] (GAPIC auto-pagination).
+    const first = Array.isArray(res) ? (res[0] as unknown) : res;
+    const list = (Array.isArray(first) ? first : ((first as { operations?: unknown[] }).operations ?? [])) as { name?: string | null; done?: boolean | null }[];
     assert.ok(list.some((o) => o.name === op.name && o.done));
   });
 });
