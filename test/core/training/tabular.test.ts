@@ -13,7 +13,7 @@ describe('tabular choices', () => {
     assert.equal(defaultTransformationKind(p('numeric', 10)), 'numeric');
     assert.equal(defaultTransformationKind(p('timestamp', 10)), 'timestamp');
     assert.equal(defaultTransformationKind(p('boolean', 2)), 'categorical');
-    assert.equal(defaultTransformationKind(p('text', 20)), 'categorical');
+    assert.equal(defaultTransformationKind(p('categorical', 20)), 'categorical');
     assert.equal(defaultTransformationKind(p('text', 900)), 'text');
     assert.equal(defaultTransformationKind(p('empty', 0)), 'auto');
     assert.deepEqual(
