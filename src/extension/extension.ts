@@ -16,7 +16,7 @@ import { StatusBar } from './statusBar';
 import { registerCloud } from './cloud/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
-const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { pattern: '**/*.jsonl' }];
+const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
