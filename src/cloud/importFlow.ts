@@ -69,7 +69,8 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
     return report;
   };
   if (!dest) throw new Error(`'${plan.destination}' is not a Cloud Storage location; expected gs://bucket or gs://bucket/prefix`);
-  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files are not imported with ImportData; create a tabular dataset from the CSV source instead`);
+  if (fmt.dataType === 'tabular') return runTabularImport(vertex, gcs, plan, progress, report, dest.bucket, signal);
+  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files cannot be imported into Vertex AI`);
 
   try {
     progress.step('bucket', `Checking bucket gs://${dest.bucket}`);
@@ -120,11 +121,9 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   try {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     for (const file of plan.files) {
-      const base = path.basename(file.displayPath).replace(/\.(jsonl|csv)$/i, '');
-      const ext = path.extname(file.displayPath) || '.jsonl';
-      const uri = gcsObjectUri(plan.destination, `${base}-${stamp}${ext}`);
+      const uri = gcsObjectUri(plan.destination, uploadName(file, stamp));
       progress.step('upload', `Uploading ${file.displayPath} to ${uri}`);
-      await gcs.upload(uri, file.data, { contentType: ext === '.csv' ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      await gcs.upload(uri, file.data, { contentType: /\.csv$/i.test(uri) ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
       uploaded.push({ gcsUri: uri, file });
       report.uploaded.push(uri);
     }
@@ -150,6 +149,59 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   }
 }
 
+function uploadName(file: ImportFile, stamp: string): string {
+  const base = path.basename(file.displayPath).replace(/\.(jsonl|csv)$/i, '');
+  const ext = path.extname(file.displayPath) || '.jsonl';
+  return `${base}-${stamp}${ext}`;
+}
+
+/**
+ * Tabular data has no ImportData: the CSV files are uploaded and a new dataset is created with
+ * them as `metadata.inputConfig.gcsSource` (vertex-import-spec.md §2.1).
+ */
+async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, report: ImportReport, bucket: string, signal?: AbortSignal): Promise<ImportReport> {
+  let step: ImportStep = 'bucket';
+  const fail = (e: unknown, service: 'vertex' | 'storage'): ImportReport => {
+    const info = describeCloudError(e, { service, project: vertex.project, location: vertex.location, bucket });
+    report.error = { ...info, step };
+    report.cancelled = info.kind === 'cancelled' || !!signal?.aborted;
+    return report;
+  };
+  const ref = parseDatasetRef(plan.dataset);
+  if (ref.kind !== 'displayName') {
+    report.error = { kind: 'invalidArgument', retryable: false, original: '', step: 'dataset', message: 'Tabular datasets take their data when they are created and cannot be imported into; give the name of a new dataset.' };
+    return report;
+  }
+  try {
+    progress.step('bucket', `Checking bucket gs://${bucket}`);
+    await gcs.bucketLocation(bucket);
+    step = 'upload';
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    for (const file of plan.files) {
+      const uri = gcsObjectUri(plan.destination, uploadName(file, stamp));
+      progress.step('upload', `Uploading ${file.displayPath} to ${uri}`);
+      await gcs.upload(uri, file.data, { contentType: 'text/csv', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      report.uploaded.push(uri);
+    }
+  } catch (e) {
+    return fail(e, 'storage');
+  }
+  step = 'dataset';
+  try {
+    progress.step('dataset', `Creating tabular dataset "${ref.displayName}" from ${report.uploaded.join(', ')}`);
+    const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: 'tabular', tabularSource: { gcsUris: report.uploaded } }), { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    if (created.cancelled) return { ...report, cancelled: true };
+    report.operationName = created.operationName;
+    if (created.error || !created.result) return fail({ code: created.error?.code ?? 2, message: created.error?.message ?? 'CreateDataset returned no dataset', details: created.error?.message }, 'vertex');
+    report.dataset = created.result;
+    report.datasetCreated = true;
+    report.ok = true;
+    return report;
+  } catch (e) {
+    return fail(e, 'vertex');
+  }
+}
+
 /** A plain-text account of a failed or partial import: what exists now, so nothing is lost. */
 export function describeLeftovers(report: ImportReport): string[] {
   const lines: string[] = [];
@@ -157,4 +209,21 @@ export function describeLeftovers(report: ImportReport): string[] {
   for (const u of report.uploaded) lines.push(`Uploaded: ${u} (kept; delete it with \`gcloud storage rm ${u}\` if you no longer need it)`);
   if (report.operationName) lines.push(`Operation: ${report.operationName}`);
   return lines;
+}
+
+/** Creates a tabular (or time-series) dataset straight from existing Cloud Storage CSVs or a BigQuery table. */
+export async function createTabularFromSource(
+  vertex: VertexDatasets,
+  input: { displayName: string; source: { gcsUris: string[] } | { bigqueryUri: string }; timeSeries?: { timeSeriesIdentifierColumn: string; timeColumn: string } },
+  signal?: AbortSignal,
+): Promise<{ dataset?: DatasetSummary; error?: CloudErrorInfo; cancelled: boolean }> {
+  try {
+    const req = buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: input.displayName, format: 'tabular', tabularSource: input.source, timeSeries: input.timeSeries });
+    const out = await vertex.createDataset(req, { signal });
+    if (out.cancelled) return { cancelled: true };
+    if (out.error || !out.result) return { cancelled: false, error: describeCloudError({ code: out.error?.code ?? 2, details: out.error?.message ?? 'CreateDataset returned no dataset' }, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+    return { dataset: out.result, cancelled: false };
+  } catch (e) {
+    return { cancelled: false, error: describeCloudError(e, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+  }
 }

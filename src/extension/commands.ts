@@ -17,6 +17,7 @@ export const COMMANDS = {
   datasetsOpenInConsole: 'vertexDatasets.datasets.openInConsole',
   datasetsCopyResourceName: 'vertexDatasets.datasets.copyResourceName',
   datasetsDelete: 'vertexDatasets.datasets.delete',
+  datasetsCreateTabular: 'vertexDatasets.datasets.createTabular',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

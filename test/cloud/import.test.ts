@@ -148,3 +148,71 @@ describe('vertex-datasets import against the local servers', () => {
     }
   });
 });
+
+describe('vertex-datasets import of CSV files', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/csv'];
+  });
+  after(() => stopEnv(env));
+
+  it('imports an image classification CSV and maps a rejected row to its line', async () => {
+    const file = writeFile(env, 'pets.csv', ['training,gs://test-bucket/a.jpg,cat', 'test,gs://test-bucket/b.jpg,dog', 'validation,photos/c.jpg,cat', ',gs://test-bucket/d.jpg,dog']);
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'csv-pets', '--format', 'image-classification-single-label', '--force', ...common], io);
+    assert.equal(code, 1, io.stderr());
+    assert.match(io.stdout(), /^pets\.csv:3:1: error import\.rowFailed: Vertex AI rejected this row: imageGcsUri 'photos\/c\.jpg' is not a Cloud Storage URI/m);
+    assert.match(io.stdout(), /3 data items now; 1 row rejected/);
+    const ds = [...env.cloud.vertex.datasets.datasets.values()].find((d) => d.displayName === 'csv-pets');
+    const mlUses = [...(ds?.items.values() ?? [])].map((i) => i.labels['aiplatform.googleapis.com/ml_use']).sort();
+    assert.deepEqual(mlUses, ['test', 'training', undefined].sort());
+  });
+
+  it('creates a tabular dataset from a CSV through metadata.inputConfig.gcsSource', async () => {
+    const rows = ['id,age,income,churned', ...Array.from({ length: 1000 }, (_, i) => `${i},${20 + (i % 50)},${1000 + i},${i % 3 ? 'no' : 'yes'}`)];
+    const file = writeFile(env, 'churn.csv', rows);
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'churn', '--format', 'tabular', '--force', ...common], io);
+    assert.equal(code, 0, io.stderr() + io.stdout());
+    const m = /Created tabular dataset churn \((projects\/[^)]+)\) from (gs:\/\/test-bucket\/csv\/churn-\S+\.csv)\./.exec(io.stdout());
+    assert.ok(m, io.stdout());
+    const ds = env.cloud.vertex.datasets.datasets.get(m[1]);
+    assert.deepEqual(ds?.metadata, { inputConfig: { gcsSource: { uri: [m[2]] } } });
+    assert.equal(ds?.metadataSchemaUri, 'gs://google-cloud-aiplatform/schema/dataset/metadata/tabular_1.0.0.yaml');
+    assert.equal(env.cloud.gcs.blobs.getUri(m[2]).object?.data.toString(), rows.join('\n') + '\n');
+  });
+});
+
+describe('vertex-datasets import --source (tabular from BigQuery or existing CSVs)', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint];
+  });
+  after(() => stopEnv(env));
+
+  it('creates from a BigQuery table', async () => {
+    const io = captureIo(env.dir);
+    assert.equal(await run(['--source', 'bq://proj.sales.orders', '--dataset', 'orders', ...common], io), 0, io.stderr());
+    const m = /Created tabular dataset orders \((projects\/[^)]+)\)/.exec(io.stdout());
+    assert.ok(m, io.stdout());
+    assert.deepEqual(env.cloud.vertex.datasets.datasets.get(m[1])?.metadata, { inputConfig: { bigquerySource: { uri: 'bq://proj.sales.orders' } } });
+  });
+
+  it('reports a CSV that does not exist as the operation error', async () => {
+    const io = captureIo(env.dir);
+    assert.equal(await run(['--source', 'gs://test-bucket/none.csv', '--dataset', 'none', ...common], io), 1);
+    assert.match(io.stderr(), /Not found: Cloud Storage object gs:\/\/test-bucket\/none\.csv does not exist/);
+  });
+
+  it('refuses a malformed BigQuery URI before calling Vertex', async () => {
+    const io = captureIo(env.dir);
+    const calls = env.cloud.vertex.ctx.operations.list('projects/').length;
+    assert.equal(await run(['--source', 'bq://just-a-table', '--dataset', 'bad', ...common], io), 1);
+    assert.match(io.stderr(), /bq:\/\/project\.dataset\.table/);
+    assert.equal(env.cloud.vertex.ctx.operations.list('projects/').length, calls);
+  });
+});

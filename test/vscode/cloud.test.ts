@@ -121,3 +121,77 @@ describe('Vertex AI (local mode)', function () {
     assert.ok(roots.map(label).includes('pets-e2e'), 'the view was refreshed with the new dataset');
   });
 });
+
+describe('Vertex AI view commands (local mode)', function () {
+  this.timeout(120_000);
+  let api: VertexDatasetsApi;
+  const answers: { confirm?: boolean; pick?: string; inputs?: Record<string, string> } = {};
+  const asked: string[] = [];
+  const ui: WizardUi = {
+    confirm: async (message) => {
+      asked.push(`confirm: ${message}`);
+      return answers.confirm ?? false;
+    },
+    pick: async (title, items) => {
+      asked.push(`pick: ${title}`);
+      return items.find((i) => i.value === answers.pick);
+    },
+    input: async (title, _prompt, value) => {
+      asked.push(`input: ${title}`);
+      return answers.inputs?.[title] ?? value;
+    },
+    notify: async (kind, message) => {
+      asked.push(`${kind}: ${message}`);
+      return undefined;
+    },
+  };
+
+  before(async () => {
+    api = await activateExtension<VertexDatasetsApi>();
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
+    api.cloud.useUi(ui);
+  });
+  after(async () => {
+    api.cloud.useUi(undefined);
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('filters by type on the server and by name on what is loaded', async () => {
+    Object.assign(answers, { pick: 'image', inputs: { 'Filter by name': 'flow' } });
+    const loaded = nextLoad(api);
+    await vscode.commands.executeCommand('vertexDatasets.datasets.filter');
+    await api.cloud.datasets.getChildren();
+    await loaded;
+    let roots = (await api.cloud.datasets.getChildren()) ?? [];
+    assert.deepEqual(roots.map(label), ['flowers']);
+    Object.assign(answers, { pick: 'all', inputs: { 'Filter by name': '' } });
+    const reloaded = nextLoad(api);
+    await vscode.commands.executeCommand('vertexDatasets.datasets.filter');
+    await api.cloud.datasets.getChildren();
+    await reloaded;
+    roots = (await api.cloud.datasets.getChildren()) ?? [];
+    assert.ok(roots.map(label).includes('churn'));
+  });
+
+  it('deletes a dataset only after confirmation', async () => {
+    const roots = await loadedRoots(api);
+    const street = roots.find((n) => label(n) === 'street-scenes');
+    assert.ok(street);
+    answers.confirm = false;
+    assert.equal(await vscode.commands.executeCommand('vertexDatasets.datasets.delete', street), false);
+    assert.ok(asked.includes('confirm: Delete dataset "street-scenes"?'));
+    assert.ok((await loadedRoots(api)).map(label).includes('street-scenes'), 'declining keeps it');
+    answers.confirm = true;
+    assert.equal(await vscode.commands.executeCommand('vertexDatasets.datasets.delete', street), true);
+    assert.ok(!(await loadedRoots(api)).map(label).includes('street-scenes'), 'confirming deletes it');
+  });
+
+  it('creates a tabular dataset from a BigQuery table', async () => {
+    Object.assign(answers, { pick: 'bq', inputs: { 'BigQuery table': 'bq://local-project.crm.orders', 'New tabular dataset name': 'orders' } });
+    await vscode.commands.executeCommand('vertexDatasets.datasets.createTabular');
+    const roots = await loadedRoots(api);
+    const orders = roots.find((n) => label(n) === 'orders');
+    assert.ok(orders, JSON.stringify(roots.map(label)));
+    assert.equal((orders.getTreeItem().iconPath as vscode.ThemeIcon).id, 'table');
+  });
+});

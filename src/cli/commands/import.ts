@@ -20,10 +20,12 @@ import type { CliIo } from '../io';
 import { displayPath, textReport } from '../output/report';
 
 export const HELP = `Usage: vertex-datasets import FILE --dataset NAME|ID [options]
+       vertex-datasets import --source bq://PROJECT.DATASET.TABLE|gs://CSV... --dataset NAME [options]
 
 Validates FILE, uploads it to Cloud Storage, imports it into a Vertex AI dataset and reports the
 rows Vertex rejected on the lines of FILE. A --dataset that is a display name not found in the
-project is created with the data type of FILE's format.
+project is created with the data type of FILE's format. A tabular CSV creates a new tabular
+dataset from the uploaded file (tabular datasets take their data at creation).
 
 Options:
   --dataset NAME|ID        dataset display name, numeric id or full resource name (required)
@@ -35,6 +37,8 @@ Options:
   --format ID              import format (default: detected from the content)
   --label K=V              data item label for every imported item (repeatable)
   --annotation-label K=V   label for every imported annotation (repeatable)
+  --source URI             create a tabular dataset from a BigQuery table or Cloud Storage CSVs
+                           (repeatable for CSVs) instead of uploading FILE
   --force                  import even when validation finds errors
   -h, --help               show this help
 
@@ -70,6 +74,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         label: { type: 'string', multiple: true },
         'annotation-label': { type: 'string', multiple: true },
         force: { type: 'boolean' },
+        source: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,8 +91,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`vertex-datasets import: ${reason}\n`);
     return code;
   };
-  if (positionals.length !== 1) return fail(positionals.length ? 'give exactly one FILE' : 'no FILE given (try --help)');
   if (!values.dataset) return fail('--dataset NAME|ID is required');
+  if (values.source?.length) {
+    if (positionals.length) return fail('give FILE or --source, not both');
+    return createFromSource(values.source, values.dataset, { project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] }, io);
+  }
+  if (positionals.length !== 1) return fail(positionals.length ? 'give exactly one FILE' : 'no FILE given (try --help)');
   if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
   const local = values.endpoint === 'local';
   if (!values.bucket && !local) return fail('--bucket gs://BUCKET[/PREFIX] is required (where the import file is uploaded)');
@@ -118,7 +127,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code) return fail(e instanceof UsageError ? e.message : `${shown}: ${(e as Error).message}`);
     throw e;
   }
-  if (!FORMATS[format].importSchemaUri) return fail(`${FORMATS[format].title} files are not imported with ImportData`);
+  if (!FORMATS[format].importSchemaUri && FORMATS[format].dataType !== 'tabular') return fail(`${FORMATS[format].title} files cannot be imported into Vertex AI`);
 
   // The SDKs load here, after validation: a refused file never pays for them.
   const { connect, MissingProjectError } = await import('../../cloud/connect');
@@ -149,6 +158,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const f of report.failures) io.out(formatDiagnosticLine(f.path, f.diagnostic) + '\n');
     if (report.failuresTruncated) io.out(`${shown}: Vertex AI reports at most 20 rejected rows; more rows may have been rejected.\n`);
     for (const l of conn.vertex.retries) io.err(`  retried ${l.method} after ${l.code === 14 ? 'UNAVAILABLE' : 'DEADLINE_EXCEEDED'} (waited ${l.delayMs} ms)\n`);
+    if (report.ok && FORMATS[format].dataType === 'tabular') {
+      io.out(`Created tabular dataset ${report.dataset?.displayName} (${report.dataset?.name}) from ${report.uploaded.join(', ')}.\n`);
+      return 0;
+    }
     if (report.ok) {
       const ds = report.dataset;
       io.out(`Imported ${shown} into ${ds?.displayName} (${ds?.name}): ${ds?.itemCount ?? '?'} data items now; ${report.failures.length} row${report.failures.length === 1 ? '' : 's'} rejected.\n`);
@@ -158,6 +171,42 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (report.error) io.err(`vertex-datasets import: ${report.error.step} failed: ${report.error.message}\n`);
     for (const l of describeLeftovers(report)) io.err(`  ${l}\n`);
     return 1;
+  } finally {
+    await conn.dispose();
+  }
+}
+
+async function createFromSource(sources: string[], displayName: string, settings: { project?: string; region: string; endpoint?: string; storageEndpoint?: string }, io: CliIo): Promise<number> {
+  const fail = (reason: string, code = 2) => {
+    io.err(`vertex-datasets import: ${reason}\n`);
+    return code;
+  };
+  const bq = sources.filter((s) => s.startsWith('bq://'));
+  const gcs = sources.filter((s) => s.startsWith('gs://'));
+  if (bq.length + gcs.length !== sources.length) return fail('--source takes bq://project.dataset.table or gs://bucket/file.csv URIs');
+  if (bq.length > 1 || (bq.length && gcs.length)) return fail('give one BigQuery table, or Cloud Storage CSV files, not both');
+  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { createTabularFromSource } = await import('../../cloud/importFlow');
+  let conn;
+  try {
+    conn = await connect(settings);
+  } catch (e) {
+    if (e instanceof MissingProjectError) return fail(e.message);
+    return fail(describeCloudError(e, { service: 'vertex', project: settings.project }).message, 1);
+  }
+  try {
+    io.err(`Creating tabular dataset "${displayName}" from ${sources.join(', ')}\n`);
+    let out;
+    try {
+      out = await createTabularFromSource(conn.vertex, { displayName, source: bq.length ? { bigqueryUri: bq[0] } : { gcsUris: gcs } });
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    if (out.dataset) {
+      io.out(`Created tabular dataset ${out.dataset.displayName} (${out.dataset.name}) from ${sources.join(', ')}.\n`);
+      return 0;
+    }
+    return fail(out.error?.message ?? 'cancelled', 1);
   } finally {
     await conn.dispose();
   }

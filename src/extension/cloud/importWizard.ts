@@ -10,6 +10,7 @@ import type { Connection } from '../../cloud/connect';
 import { describeCloudError } from '../../core/cloud/errors';
 import { consoleUrl, datasetTypeFilter, parseGcsUri } from '../../core/cloud/requests';
 import { FORMATS } from '../../core/formats';
+import { validateCsvText } from '../../core/csv/validate';
 import type { ValidationService } from '../diagnostics';
 import type { CloudSession } from './session';
 import { readCloudSettings } from './session';
@@ -59,13 +60,20 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
 
   // 1. Validate first; errors need an explicit override.
   const report = await deps.validation.validateNow(doc);
-  const format = report?.format;
-  if (!report || !format) throw new Error(`cannot tell the import format of ${shown}; choose it with "Vertex Datasets: Choose Import Format for This File" first`);
+  let format = report?.format;
+  let errors = report?.errors ?? 0;
+  if (!report && /\.csv$/i.test(doc.uri.path)) {
+    // The editor does not validate CSV files as they are typed; the core CSV validator still decides.
+    const csv = validateCsvText(doc.getText());
+    format = csv.format;
+    errors = csv.diagnostics.filter((d) => d.severity === 'error').length;
+  }
+  if (!format) throw new Error(`cannot tell the import format of ${shown}; choose it with "Vertex Datasets: Choose Import Format for This File" first`);
   const fmt = FORMATS[format];
-  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files are not imported with ImportData; create a tabular dataset from the CSV source instead`);
-  if (report.errors > 0) {
+  if (!fmt.importSchemaUri && fmt.dataType !== 'tabular') throw new Error(`${fmt.title} files cannot be imported into Vertex AI`);
+  if (errors > 0) {
     const go = await ui.confirm(
-      `${shown} has ${report.errors} error${report.errors === 1 ? '' : 's'}. Import anyway?`,
+      `${shown} has ${errors} error${errors === 1 ? '' : 's'}. Import anyway?`,
       'Vertex AI skips the rows it rejects and reports up to 20 of them. Fixing the errors first is safer; see the Problems panel.',
       'Import Anyway',
     );
@@ -84,6 +92,13 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
 
   // 3. Dataset: existing one of the matching type, or a new one.
   let dataset = targetDataset;
+  if (fmt.dataType === 'tabular') {
+    // Tabular datasets take their rows at creation: always a new dataset.
+    const name = await ui.input('New tabular dataset name', 'Display name of the tabular dataset created from this CSV (at most 128 characters)', path.basename(doc.uri.fsPath).replace(/\.[^.]+$/, ''), (v) =>
+      !v.trim() ? 'Give the dataset a name' : v.length > 128 ? 'At most 128 characters' : undefined);
+    if (!name) return undefined;
+    dataset = name.trim();
+  }
   if (!dataset) {
     let items: PickItem[] = [];
     try {
@@ -122,7 +137,7 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
         return await runImport(
           conn.vertex,
           conn.gcs,
-          { files: [{ displayPath: shown, data: Buffer.from(doc.getText(), 'utf8') }], format, destination: destination.trim(), dataset: dataset as string, createIfMissing: true },
+          { files: [{ displayPath: shown, data: Buffer.from(doc.getText(), 'utf8') }], format: format as NonNullable<typeof format>, destination: destination.trim(), dataset: dataset as string, createIfMissing: true },
           {
             step: (_s, message) => {
               deps.log.info(message);
