@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DocumentReport } from './diagnostics';
 import type { CloudApi } from './cloud/register';
+import type { TrainingApi } from './training/register';
 
 /** What `activate()` returns: used by the in-host tests and by other extensions. */
 export interface VertexDatasetsApi {
@@ -14,4 +15,6 @@ export interface VertexDatasetsApi {
   readonly activationMs: number;
   /** The Vertex AI side: session status, the Datasets view, the import wizard. */
   readonly cloud: CloudApi;
+  /** Training pipelines, labeling jobs, evaluations and versions. */
+  readonly training: TrainingApi;
 }

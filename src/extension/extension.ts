@@ -14,6 +14,7 @@ import { registerHover } from './hover';
 import { createSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { registerCloud } from './cloud/register';
+import { registerTraining } from './training/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
 const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
@@ -49,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
 
   const cloud = registerCloud({ log, validation });
   context.subscriptions.push(cloud.disposable);
+  const training = registerTraining({ log, session: cloud.session, extensionUri: context.extensionUri });
+  context.subscriptions.push(training.disposable);
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
@@ -58,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     statusBarText: () => statusBar.text,
     activationMs,
     cloud: cloud.api,
+    training: training.api,
   };
 }
 
