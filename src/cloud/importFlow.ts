@@ -5,6 +5,8 @@
  * Nothing is deleted on failure: the report names the dataset and the uploaded objects.
  */
 import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { findLocalMedia, planMediaUris, rewriteMedia } from '../core/cloud/media';
 import type { FormatId } from '../core/formats';
 import { FORMATS } from '../core/formats';
 import type { CloudErrorInfo } from '../core/cloud/errors';
@@ -20,6 +22,8 @@ export interface ImportFile {
   displayPath: string;
   /** Exact bytes to upload. */
   data: Buffer;
+  /** The folder relative media paths in the file are resolved against (needed with `uploadMedia`). */
+  baseDir?: string;
 }
 
 export interface ImportPlan {
@@ -33,6 +37,8 @@ export interface ImportPlan {
   createIfMissing: boolean;
   dataItemLabels?: Record<string, string>;
   annotationLabels?: Record<string, string>;
+  /** Upload local media the file references (under `<destination>/media/`) and import a copy pointing at them. */
+  uploadMedia?: boolean;
 }
 
 export type ImportStep = 'bucket' | 'dataset' | 'upload' | 'import';
@@ -48,6 +54,8 @@ export interface ImportReport {
   dataset?: DatasetSummary;
   datasetCreated: boolean;
   uploaded: string[];
+  /** Local media files uploaded (with `uploadMedia`), in upload order. */
+  mediaUploaded: string[];
   operationName?: string;
   /** Per-row failures mapped to local lines. */
   failures: MappedFailure[];
@@ -58,7 +66,7 @@ export interface ImportReport {
 }
 
 export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, signal?: AbortSignal): Promise<ImportReport> {
-  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], failures: [], failuresTruncated: false, cancelled: false };
+  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], mediaUploaded: [], failures: [], failuresTruncated: false, cancelled: false };
   const fmt = FORMATS[plan.format];
   const dest = parseGcsUri(plan.destination);
   let step: ImportStep = 'bucket';
@@ -121,9 +129,11 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   try {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     for (const file of plan.files) {
+      let data = file.data;
+      if (plan.uploadMedia) data = await uploadMedia(gcs, plan, file, report, progress, signal);
       const uri = gcsObjectUri(plan.destination, uploadName(file, stamp));
-      progress.step('upload', `Uploading ${file.displayPath} to ${uri}`);
-      await gcs.upload(uri, file.data, { contentType: /\.csv$/i.test(uri) ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      progress.step('upload', `Uploading ${file.displayPath}${data !== file.data ? ' (media paths rewritten to gs://)' : ''} to ${uri}`);
+      await gcs.upload(uri, data, { contentType: /\.csv$/i.test(uri) ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
       uploaded.push({ gcsUri: uri, file });
       report.uploaded.push(uri);
     }
@@ -148,6 +158,37 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
     return fail(e, 'vertex');
   }
 }
+
+/** Uploads the local media `file` references and returns its text with those references rewritten. */
+async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, report: ImportReport, progress: ImportProgress, signal?: AbortSignal): Promise<Buffer> {
+  const text = file.data.toString('utf8');
+  const refs = findLocalMedia(text, plan.format);
+  if (!refs.length) return file.data;
+  if (!file.baseDir) throw new Error(`cannot resolve the local media paths of ${file.displayPath}: its folder is unknown`);
+  const planned = planMediaUris(refs, plan.destination);
+  const uris = new Map<string, string>();
+  const missing: string[] = [];
+  for (const r of refs) {
+    if (uris.has(r.value)) continue;
+    const local = path.resolve(file.baseDir, r.value.replace(/^file:\/\//i, ''));
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(local);
+    } catch {
+      missing.push(`line ${r.line}: ${r.value}`);
+      continue;
+    }
+    const uri = planned.get(r.value) as string;
+    progress.step('upload', `Uploading media ${r.value} to ${uri}`);
+    await gcs.upload(uri, bytes, { signal, contentType: MEDIA_TYPES[path.extname(local).slice(1).toLowerCase()] ?? 'application/octet-stream' });
+    uris.set(r.value, uri);
+    report.mediaUploaded.push(uri);
+  }
+  if (missing.length) throw Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });
+  return Buffer.from(rewriteMedia(text, refs, uris).text, 'utf8');
+}
+
+const MEDIA_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/vnd.microsoft.icon', txt: 'text/plain', mp4: 'video/mp4', mov: 'video/quicktime', avi: 'video/x-msvideo', mpeg: 'video/mpeg' };
 
 function uploadName(file: ImportFile, stamp: string): string {
   const base = path.basename(file.displayPath).replace(/\.(jsonl|csv)$/i, '');
@@ -178,9 +219,11 @@ async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
     step = 'upload';
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     for (const file of plan.files) {
+      let data = file.data;
+      if (plan.uploadMedia) data = await uploadMedia(gcs, plan, file, report, progress, signal);
       const uri = gcsObjectUri(plan.destination, uploadName(file, stamp));
-      progress.step('upload', `Uploading ${file.displayPath} to ${uri}`);
-      await gcs.upload(uri, file.data, { contentType: 'text/csv', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      progress.step('upload', `Uploading ${file.displayPath}${data !== file.data ? ' (media paths rewritten to gs://)' : ''} to ${uri}`);
+      await gcs.upload(uri, data, { contentType: 'text/csv', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
       report.uploaded.push(uri);
     }
   } catch (e) {
@@ -206,6 +249,7 @@ async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
 export function describeLeftovers(report: ImportReport): string[] {
   const lines: string[] = [];
   if (report.dataset) lines.push(`Dataset: ${report.dataset.displayName} (${report.dataset.name})${report.datasetCreated ? ', created by this import' : ''}`);
+  if (report.mediaUploaded.length) lines.push(`Uploaded media: ${report.mediaUploaded.length} file${report.mediaUploaded.length === 1 ? '' : 's'} under ${report.mediaUploaded[0].replace(/\/media\/.*$/, '/media/')} (kept)`);
   for (const u of report.uploaded) lines.push(`Uploaded: ${u} (kept; delete it with \`gcloud storage rm ${u}\` if you no longer need it)`);
   if (report.operationName) lines.push(`Operation: ${report.operationName}`);
   return lines;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { run } from '../../src/cli/commands/import';
 import { faultPresets, Code } from '../../src/localServers/state';
 import { describeCloudError } from '../../src/core/cloud/errors';
@@ -60,6 +61,13 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal(await run([file, '--dataset', 'retry-pets', ...common], io), 0, io.stderr());
     assert.deepEqual(env.cloud.vertex.ctx.faults.fired, ['ListDatasets', 'ListDatasets']);
     assert.equal((io.stderr().match(/retried ListDatasets after UNAVAILABLE/g) ?? []).length, 2);
+  });
+
+  it('Cloud Storage 503s are retried by the Storage client and the import goes through', async () => {
+    env.cloud.gcs.faults.inject({ method: 'gcs.bucketGet', code: Code.UNAVAILABLE, message: 'Backend Error', times: 2 });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'gcs503.jsonl', [imageRow(1, 'cat')]), '--dataset', 'gcs503', ...common], io), 0, io.stderr());
+    assert.deepEqual(env.cloud.gcs.faults.fired, ['gcs.bucketGet', 'gcs.bucketGet']);
   });
 
   it('says how to enable the API when it is disabled', async () => {
@@ -214,5 +222,51 @@ describe('vertex-datasets import --source (tabular from BigQuery or existing CSV
     assert.equal(await run(['--source', 'bq://just-a-table', '--dataset', 'bad', ...common], io), 1);
     assert.match(io.stderr(), /bq:\/\/project\.dataset\.table/);
     assert.equal(env.cloud.vertex.ctx.operations.list('projects/').length, calls);
+  });
+});
+
+describe('vertex-datasets import --upload-media', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/run1'];
+  });
+  after(() => stopEnv(env));
+
+  it('uploads the media the file references, imports a rewritten copy and leaves the local file alone', async () => {
+    mkdirSync(join(env.dir, 'photos'), { recursive: true });
+    writeFileSync(join(env.dir, 'photos', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]));
+    writeFileSync(join(env.dir, 'photos', 'b b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 4, 5, 6]));
+    const lines = [
+      JSON.stringify({ imageGcsUri: 'photos/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+      JSON.stringify({ imageGcsUri: 'gs://test-bucket/remote.jpg', classificationAnnotation: { displayName: 'dog' } }),
+      JSON.stringify({ classificationAnnotation: { displayName: 'dog' }, imageGcsUri: './photos/b b.jpg' }),
+      JSON.stringify({ imageGcsUri: 'photos/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+    ];
+    const file = writeFile(env, 'local-media.jsonl', lines);
+    const before = readFileSync(file, 'utf8');
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'media-pets', '--upload-media', ...common], io);
+    assert.equal(code, 0, io.stderr() + io.stdout());
+    assert.match(io.stderr(), /2 local media file\(s\) will be uploaded/);
+    assert.deepEqual(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/photos/a.jpg')?.data, Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]));
+    assert.ok(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/photos/b b.jpg'));
+    const imported = [...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.values() ?? [])].find((o) => o.name.startsWith('run1/local-media-'));
+    const importedLines = imported?.data.toString('utf8').split('\n') ?? [];
+    assert.equal(importedLines.length, lines.length + 1, 'one row per line, as in the local file');
+    assert.equal(JSON.parse(importedLines[0]).imageGcsUri, 'gs://test-bucket/run1/media/photos/a.jpg');
+    assert.equal(JSON.parse(importedLines[1]).imageGcsUri, 'gs://test-bucket/remote.jpg');
+    assert.equal(JSON.parse(importedLines[2]).imageGcsUri, 'gs://test-bucket/run1/media/photos/b b.jpg');
+    assert.equal(readFileSync(file, 'utf8'), before, 'the local file is unchanged');
+    assert.match(io.stdout(), /3 data items now; 0 rows rejected/);
+  });
+
+  it('names media that do not exist and uploads no import file', async () => {
+    const file = writeFile(env, 'missing-media.jsonl', [JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } })]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-missing', '--upload-media', ...common], io), 1);
+    assert.match(io.stderr(), /upload failed: Not found: missing-media\.jsonl references media that do not exist next to it: line 1: photos\/nope\.jpg/);
+    assert.ok(![...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].some((n) => n.startsWith('run1/missing-media-')));
   });
 });

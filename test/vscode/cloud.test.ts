@@ -89,7 +89,7 @@ describe('Vertex AI (local mode)', function () {
       },
       pick: async (title, items: PickItem[]) => {
         asked.push(`pick: ${title}`);
-        return items.find((i) => i.value === 'new');
+        return items.find((i) => i.value === 'new' || i.value === 'asIs');
       },
       input: async (title, _prompt, value) => {
         asked.push(`input: ${title} [${value}]`);
@@ -103,7 +103,8 @@ describe('Vertex AI (local mode)', function () {
     const report = await api.cloud.importFile(uri, ui);
     assert.ok(report, JSON.stringify(asked));
     assert.equal(report.ok, true, JSON.stringify({ error: report.error, asked }));
-    assert.equal(asked[0], 'confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?');
+    assert.ok(asked.includes('confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?'), JSON.stringify(asked));
+    assert.ok(asked.includes('pick: cloud/pets-partial.jsonl references 1 local media file (e.g. pets/3.jpg). Upload it?'), JSON.stringify(asked));
     assert.ok(asked.includes('pick: Import cloud/pets-partial.jsonl into which image dataset?'), JSON.stringify(asked));
     assert.ok(asked.includes('input: Upload to [gs://local-vertex-bucket]'), JSON.stringify(asked));
     assert.equal(report.dataset?.displayName, 'pets-e2e');
@@ -120,7 +121,35 @@ describe('Vertex AI (local mode)', function () {
     const roots = await loadedRoots(api);
     assert.ok(roots.map(label).includes('pets-e2e'), 'the view was refreshed with the new dataset');
   });
+  it('uploads local media on request and imports a copy pointing at them', async () => {
+    const uri = workspaceFile('cloud', 'local-media.jsonl');
+    const original = (await vscode.workspace.openTextDocument(uri)).getText();
+    const asked: string[] = [];
+    const ui: WizardUi = {
+      confirm: async (message) => {
+        asked.push(`confirm: ${message}`);
+        return false;
+      },
+      pick: async (title, items: PickItem[]) => {
+        asked.push(`pick: ${title}`);
+        return items.find((i) => i.value === 'new' || i.value === 'upload');
+      },
+      input: async (title, _prompt, value) => (title === 'New dataset name' ? 'media-e2e' : value),
+      notify: async (kind, message) => {
+        asked.push(`${kind}: ${message}`);
+        return undefined;
+      },
+    };
+    const report = await api.cloud.importFile(uri, ui);
+    assert.ok(report?.ok, JSON.stringify({ report, asked }));
+    assert.ok(!asked.some((a) => a.startsWith('confirm:')), 'no override needed once the media paths point to Cloud Storage');
+    assert.deepEqual(report.mediaUploaded.map((u) => u.replace(/^gs:\/\/local-vertex-bucket\//, '')), ['media/photos/cat.jpg', 'media/photos/dog.jpg']);
+    assert.equal(report.dataset?.itemCount, 2);
+    assert.equal(report.failures.length, 0);
+    assert.equal((await vscode.workspace.openTextDocument(uri)).getText(), original, 'the document is not modified');
+  });
 });
+
 
 describe('Vertex AI view commands (local mode)', function () {
   this.timeout(120_000);

@@ -8,11 +8,13 @@
  */
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
 import type { FormatId } from '../../core/formats';
 import { validateFile } from '../../core/files';
-import { UsageError } from '../../core/jsonl/validate';
+import { UsageError, validateJsonlText } from '../../core/jsonl/validate';
+import { findLocalMedia, planMediaUris, rewriteMedia } from '../../core/cloud/media';
+import { LOCAL_BUCKET } from '../../cloud/connection';
 import { formatDiagnosticLine } from '../../core/cloud/partialFailures';
 import { parseGcsUri } from '../../core/cloud/requests';
 import { describeCloudError } from '../../core/cloud/errors';
@@ -39,6 +41,8 @@ Options:
   --annotation-label K=V   label for every imported annotation (repeatable)
   --source URI             create a tabular dataset from a BigQuery table or Cloud Storage CSVs
                            (repeatable for CSVs) instead of uploading FILE
+  --upload-media           upload local media FILE references (relative to FILE) under
+                           BUCKET/media/ and import a copy of FILE pointing at them
   --force                  import even when validation finds errors
   -h, --help               show this help
 
@@ -75,6 +79,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         'annotation-label': { type: 'string', multiple: true },
         force: { type: 'boolean' },
         source: { type: 'string', multiple: true },
+        'upload-media': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -118,9 +123,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     data = await readFile(path);
     const result = await validateFile(path, { format: values.format as FormatId | undefined });
     format = result.format;
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
-    if (!format) return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    if (!format) {
+      if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
+      return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    }
+    let diagnostics = result.diagnostics;
+    if (values['upload-media']) {
+      // Validate what will be imported: the copy whose local media paths point at their upload location.
+      const text = data.toString('utf8');
+      const refs = findLocalMedia(text, format);
+      if (refs.length) {
+        const rewritten = rewriteMedia(text, refs, planMediaUris(refs, values.bucket ?? `gs://${LOCAL_BUCKET}`)).text;
+        diagnostics = validateJsonlText(rewritten, { format }).diagnostics;
+        io.err(`${shown}: ${new Set(refs.map((r) => r.value)).size} local media file(s) will be uploaded and referenced by gs:// URI\n`);
+      }
+    }
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    if (diagnostics.length) io.out(textReport([{ path, format, items: result.items, diagnostics }], io.cwd));
     if (errors && !values.force) return fail(`${shown} has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} or pass --force to import anyway (Vertex skips rows it rejects)`, 1);
     if (errors) io.err(`vertex-datasets import: importing despite ${errors} validation error${errors === 1 ? '' : 's'} (--force)\n`);
   } catch (e) {
@@ -140,12 +159,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return fail(describeCloudError(e, { service: 'vertex', project: values.project }).message, 1);
   }
   try {
-    const destination = values.bucket ?? (conn.defaultBucket as string);
+    const destination = values.bucket ?? conn.defaultBucket ?? `gs://${LOCAL_BUCKET}`;
     let lastPct = -1;
     const report = await runImport(
       conn.vertex,
       conn.gcs,
-      { files: [{ displayPath: shown, data }], format, destination, dataset: values.dataset, createIfMissing: true, dataItemLabels, annotationLabels },
+      { files: [{ displayPath: shown, data, baseDir: dirname(path) }], format, destination, dataset: values.dataset, createIfMissing: true, dataItemLabels, annotationLabels, uploadMedia: values['upload-media'] },
       {
         step: (_s, message) => io.err(`${message}\n`),
         upload: (_f, sent, total) => {

@@ -11,6 +11,8 @@ import { describeCloudError } from '../../core/cloud/errors';
 import { consoleUrl, datasetTypeFilter, parseGcsUri } from '../../core/cloud/requests';
 import { FORMATS } from '../../core/formats';
 import { validateCsvText } from '../../core/csv/validate';
+import { validateJsonlText } from '../../core/jsonl/validate';
+import { findLocalMedia, planMediaUris, rewriteMedia } from '../../core/cloud/media';
 import type { ValidationService } from '../diagnostics';
 import type { CloudSession } from './session';
 import { readCloudSettings } from './session';
@@ -58,7 +60,7 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
   const doc = await vscode.workspace.openTextDocument(target);
   const shown = vscode.workspace.asRelativePath(doc.uri);
 
-  // 1. Validate first; errors need an explicit override.
+  // 1. Validate first (errors need an explicit override, asked once the media question is settled).
   const report = await deps.validation.validateNow(doc);
   let format = report?.format;
   let errors = report?.errors ?? 0;
@@ -71,14 +73,6 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
   if (!format) throw new Error(`cannot tell the import format of ${shown}; choose it with "Vertex Datasets: Choose Import Format for This File" first`);
   const fmt = FORMATS[format];
   if (!fmt.importSchemaUri && fmt.dataType !== 'tabular') throw new Error(`${fmt.title} files cannot be imported into Vertex AI`);
-  if (errors > 0) {
-    const go = await ui.confirm(
-      `${shown} has ${errors} error${errors === 1 ? '' : 's'}. Import anyway?`,
-      'Vertex AI skips the rows it rejects and reports up to 20 of them. Fixing the errors first is safer; see the Problems panel.',
-      'Import Anyway',
-    );
-    if (!go) return undefined;
-  }
 
   // 2. Connect (loads the SDKs on first use).
   let conn: Connection;
@@ -124,7 +118,34 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
     parseGcsUri(v.trim()) ? undefined : 'Expected gs://bucket or gs://bucket/prefix');
   if (!destination) return undefined;
 
-  // 5. Execute with cancellable progress.
+  // 5. Local media the file references: upload them and import a copy pointing at them?
+  let uploadMedia = false;
+  const refs = fmt.jsonl && /\.jsonl$/i.test(doc.uri.path) ? findLocalMedia(doc.getText(), format) : [];
+  if (refs.length) {
+    const count = new Set(refs.map((r) => r.value)).size;
+    const choice = await ui.pick(`${shown} references ${count} local media file${count === 1 ? '' : 's'} (e.g. ${refs[0].value}). Upload ${count === 1 ? 'it' : 'them'}?`, [
+      { label: 'Upload media and import a copy with gs:// paths', description: `to ${destination.trim().replace(/\/+$/, '')}/media/`, value: 'upload' },
+      { label: 'Import the file as it is', description: 'Vertex AI rejects rows whose media are not in Cloud Storage', value: 'asIs' },
+    ]);
+    if (!choice) return undefined;
+    if (choice.value === 'upload') {
+      uploadMedia = true;
+      const rewritten = rewriteMedia(doc.getText(), refs, planMediaUris(refs, destination.trim())).text;
+      errors = validateJsonlText(rewritten, { format }).diagnostics.filter((d) => d.severity === 'error').length;
+    }
+  }
+
+  // 6. Errors need an explicit override.
+  if (errors > 0) {
+    const go = await ui.confirm(
+      `${shown} has ${errors} error${errors === 1 ? '' : 's'}${uploadMedia ? ' once its media paths point to Cloud Storage' : ''}. Import anyway?`,
+      'Vertex AI skips the rows it rejects and reports up to 20 of them. Fixing the errors first is safer; see the Problems panel.',
+      'Import Anyway',
+    );
+    if (!go) return undefined;
+  }
+
+  // 7. Execute with cancellable progress.
   const { runImport, describeLeftovers } = await import('../../cloud/importFlow');
   deps.importDiagnostics.delete(doc.uri);
   const result = await vscode.window.withProgress(
@@ -137,7 +158,7 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
         return await runImport(
           conn.vertex,
           conn.gcs,
-          { files: [{ displayPath: shown, data: Buffer.from(doc.getText(), 'utf8') }], format: format as NonNullable<typeof format>, destination: destination.trim(), dataset: dataset as string, createIfMissing: true },
+          { files: [{ displayPath: shown, data: Buffer.from(doc.getText(), 'utf8'), baseDir: path.dirname(doc.uri.fsPath) }], format: format as NonNullable<typeof format>, destination: destination.trim(), dataset: dataset as string, createIfMissing: true, uploadMedia },
           {
             step: (_s, message) => {
               deps.log.info(message);
@@ -158,7 +179,7 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
     },
   );
 
-  // 6. Results: rejected rows on their lines; what exists now when something failed.
+  // 8. Results: rejected rows on their lines; what exists now when something failed.
   const diagnostics = result.failures.map((f) => {
     const d = f.diagnostic;
     const line = Math.max(0, Math.min(d.line - 1, doc.lineCount - 1));
