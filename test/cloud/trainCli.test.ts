@@ -75,6 +75,23 @@ describe('CLI: train, label, version', () => {
     assert.deepEqual([estimate.estimate, estimate.maxUsd], [true, 57.96]);
   });
 
+  it('train create --source profiles the CSV and defaults forecasting transformations from it', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `2024-01-${String(1 + (i % 28)).padStart(2, '0')},store${i % 3},${100 + i},${i % 2 ? 'true' : 'false'}`);
+    writeFileSync(join(dir, 'sales.csv'), ['date,store,sales,promo', ...rows].join('\n'));
+    const r = await cli(dir, 'train', 'create', 'forecasting', '--dataset', '7', '--project', 'p1', '--display-name', 'sales', '--source', 'sales.csv', '--target', 'sales', '--time-column', 'date',
+      '--series-column', 'store', '--granularity', 'day', '--horizon', '14', '--budget', '2', '--dry-run', '--output', 'json');
+    assert.equal(r.code, 0, r.err);
+    const inputs = json<{ request: { trainingPipeline: { trainingTaskInputs: Record<string, unknown> } } }>(r).request.trainingPipeline.trainingTaskInputs;
+    assert.deepEqual(inputs, {
+      targetColumn: 'sales', timeSeriesIdentifierColumn: 'store', timeColumn: 'date',
+      transformations: [{ timestamp: { columnName: 'date' } }, { categorical: { columnName: 'promo' } }],
+      optimizationObjective: 'minimize-rmse', trainBudgetMilliNodeHours: 2000, dataGranularity: { unit: 'day', quantity: 1 }, forecastHorizon: 14,
+    });
+    const missing = await cli(dir, 'train', 'create', 'forecasting', '--dataset', '7', '--project', 'p1', '--source', 'sales.csv', '--target', 'revenue', '--time-column', 'date', '--series-column', 'store', '--granularity', 'day', '--horizon', '14', '--dry-run');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /The target column 'revenue' is not a column of the source; columns are: date, store, sales, promo\./);
+  });
+
   it('train create refuses invalid options with exit 2 and says why', async () => {
     const text = await cli(dir, 'train', 'create', 'text-sentiment', '--dataset', '1', '--project', 'p', '--dry-run');
     assert.equal(text.code, 2);

@@ -43,8 +43,9 @@ Options for create:
   --objective-metric NAME          optimization objective (e.g. maximize-au-prc, minimize-mae)
   --recall V / --precision V       value for maximize-precision-at-recall / maximize-recall-at-precision
   --weight COLUMN                  weight column
-  --profile FILE.json              column profile of the source (array of {name, inferredType, nulls, distinct});
-                                   transformations default from it
+  --source FILE.csv                the tabular source CSV: its column profile (types, nulls, distinct values)
+                                   checks the columns and defaults the transformations
+  --profile FILE.json              a column profile instead (array of {name, inferredType, nulls, distinct})
   --columns A,B,C                  feature columns with automatic transformations (when no profile)
   --transformation KIND:COLUMN     explicit transformation (repeatable; KIND: ${TABLES_TRANSFORMATIONS.join(', ')})
   --time-column C / --series-column C / --horizon N / --context-window N
@@ -75,6 +76,7 @@ const OPTIONS = {
   precision: { type: 'string' },
   weight: { type: 'string' },
   profile: { type: 'string' },
+  source: { type: 'string' },
   columns: { type: 'string' },
   transformation: { type: 'string', multiple: true },
   'time-column': { type: 'string' },
@@ -139,7 +141,18 @@ function parseTransformations(values: string[] | undefined, columns: string | un
   return out.length ? out : undefined;
 }
 
-async function readProfile(io: CliIo, path: string | undefined): Promise<ColumnProfile[] | undefined> {
+async function readProfile(io: CliIo, path: string | undefined, source?: string): Promise<ColumnProfile[] | undefined> {
+  if (source) {
+    const { profileCsvFile } = await import('../../core/training/sourceProfile');
+    let profiles: ColumnProfile[] | undefined;
+    try {
+      profiles = await profileCsvFile(resolve(io.cwd, source));
+    } catch (e) {
+      throw new Usage(`--source ${source}: ${(e as Error).message}`);
+    }
+    if (!profiles?.length) throw new Usage(`--source ${source}: no header row found`);
+    return profiles;
+  }
   if (!path) return undefined;
   let parsed: unknown;
   try {
@@ -268,7 +281,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     let project: string | undefined;
     try {
       project = await projectFor(v);
-      profiles = await readProfile(io, v.profile);
+      profiles = await readProfile(io, v.profile, v.source);
       createOptions(target, v, '', '', profiles);
     } catch (e) {
       if (e instanceof Usage) return fail(e.message);

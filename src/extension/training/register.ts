@@ -104,7 +104,14 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
   };
 
   const train = async (scripted: WizardUi, dataset?: unknown) => {
-    const res = await trainWithAutoML(await target(), scripted, { dataset: await datasetFrom(dataset) });
+    // An open CSV source gives the column list and types the tabular steps offer and default from.
+    const doc = vscode.window.activeTextEditor?.document;
+    let profiles;
+    if (doc && /\.csv$/i.test(doc.uri.path)) {
+      const { profileCsvText } = await import('../../core/training/sourceProfile');
+      profiles = profileCsvText(doc.getText());
+    }
+    const res = await trainWithAutoML(await target(), scripted, { dataset: await datasetFrom(dataset), profiles });
     if (res) pipelines.refresh();
     return res;
   };
