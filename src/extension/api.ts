@@ -4,6 +4,7 @@ import type { RenderedEvent } from './statsView';
 import type { CloudApi } from './cloud/register';
 import type { SplitCommandResult } from './split/command';
 import type { SplitUi } from './split/ui';
+import type { TrainingApi } from './training/register';
 
 /** What `activate()` returns: used by the in-host tests and by other extensions. */
 export interface VertexDatasetsApi {
@@ -21,4 +22,6 @@ export interface VertexDatasetsApi {
   readonly cloud: CloudApi;
   /** The "Split Dataset…" command with its questions answered by `ui` (tests, other extensions). */
   splitDataset(ui: SplitUi, uri?: vscode.Uri): Promise<SplitCommandResult | undefined>;
+  /** Training pipelines, labeling jobs, evaluations and versions. */
+  readonly training: TrainingApi;
 }

@@ -16,6 +16,7 @@ import { createSettings } from './settings';
 import { StatusBar, statusMenu } from './statusBar';
 import { StatsViews } from './statsView';
 import { registerCloud } from './cloud/register';
+import { registerTraining } from './training/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
 const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
@@ -62,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
 
   const cloud = registerCloud({ log, validation });
   context.subscriptions.push(cloud.disposable);
+  const training = registerTraining({ log, session: cloud.session, extensionUri: context.extensionUri });
+  context.subscriptions.push(training.disposable);
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
@@ -73,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     activationMs,
     cloud: cloud.api,
     splitDataset: (ui, uri) => splitDataset(ui, uri),
+    training: training.api,
   };
 }
 

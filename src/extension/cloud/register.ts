@@ -33,7 +33,7 @@ export interface CloudApi {
   useUi(ui: WizardUi | undefined): void;
 }
 
-export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: ValidationService; ui?: WizardUi }): { disposable: vscode.Disposable; api: CloudApi } {
+export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: ValidationService; ui?: WizardUi }): { disposable: vscode.Disposable; api: CloudApi; session: CloudSession } {
   const { log, validation } = deps;
   let ui = deps.ui ?? vscodeUi;
   const session = new CloudSession(log);
@@ -145,5 +145,5 @@ export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: 
       ui = scripted ?? deps.ui ?? vscodeUi;
     },
   };
-  return { disposable: vscode.Disposable.from(...disposables), api };
+  return { disposable: vscode.Disposable.from(...disposables), api, session };
 }
