@@ -179,11 +179,17 @@ function anchorOnUri(text: string, facts: ItemFacts): void {
 }
 
 /**
- * Cheap pre-check for duplicate keys: every key in the text is a string followed by ":", so the
- * count of `"` + optional spaces + `:` is at least the number of keys written. When it equals
- * the number of keys JSON.parse kept, no key was dropped as a duplicate.
+ * Cheap, sound pre-check for duplicate keys (false means the line has none). JSON.parse keeps one
+ * member per key, and the text writes each kept member in at least as many characters as its
+ * shortest serialization; every dropped duplicate adds at least five more (`,"":0`). So a line
+ * shorter than the kept object's shortest serialization + 5 dropped nothing. Lines with
+ * whitespace, escapes or numbers whose shortest form we cannot bound fall back to a count: every
+ * key in the text is a string followed by `":` (or `"` + spaces + `:`), so the count of those is
+ * at least the number of keys written, and equals the kept count only when nothing was dropped.
  */
 function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
+  const shortest = shortestLength(obj, 0);
+  if (shortest >= 0 && text.length - shortest < 5) return false;
   let written = 0;
   let i = text.indexOf('":');
   while (i >= 0) {
@@ -195,6 +201,43 @@ function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
   // Spaces before the colon are rare; count them only when the quick count disagrees.
   const loose = text.match(/"\s+:/g)?.length ?? 0;
   return written + loose !== kept;
+}
+
+/** Length of the shortest JSON text that parses to `v`, or -1 when no cheap lower bound is known. */
+function shortestLength(v: unknown, depth: number): number {
+  if (typeof v === 'string') return v.length + 2;
+  if (typeof v !== 'object') return typeof v === 'number' ? shortestNumberLength(v) : v === true ? 4 : 5;
+  if (v === null) return 4;
+  if (depth > 32) return -1;
+  let total = 1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const n = shortestLength(v[i], depth + 1);
+      if (n < 0) return -1;
+      total += n + 1;
+    }
+    return v.length === 0 ? 2 : total;
+  }
+  let members = 0;
+  for (const k in v) {
+    const n = shortestLength((v as Obj)[k], depth + 1);
+    if (n < 0) return -1;
+    total += k.length + n + 4;
+    members++;
+  }
+  return members === 0 ? 2 : total;
+}
+
+/**
+ * String(n) is the shortest text for n unless an exponent form is shorter: exponents cost at
+ * least two characters (three when negative), so integers with three or more trailing zeros and
+ * fractions below 0.01 (and overflows such as 1e999) have no bound here.
+ */
+function shortestNumberLength(n: number): number {
+  const a = n < 0 ? -n : n;
+  if (a < 10 && Number.isInteger(a)) return n < 0 ? 2 : 1;
+  if (Number.isInteger(a) ? a % 1000 === 0 || a >= 1e21 : a < 0.01 || a === Infinity) return -1;
+  return String(n).length;
 }
 
 function countKeys(root: Obj): number {
