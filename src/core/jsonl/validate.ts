@@ -30,6 +30,8 @@ export interface JsonlFileOptions extends ValidationOptions {
 
 export class UsageError extends Error {}
 
+const NO_DUPLICATES: ReturnType<typeof duplicateKeys> = [];
+
 /** Validates lines of one format; keeps no per-line state. */
 export class JsonlLineValidator {
   private readonly checker: ItemChecker;
@@ -100,7 +102,7 @@ export class JsonlLineValidator {
     let facts: ItemFacts | undefined;
     if (onItem) facts = { line, anchor: { line, column: 1, endLine: line, endColumn: text.length + 1 }, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
-    const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : [];
+    const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       const tree = lineTree(text);
       for (const f of findings) {
