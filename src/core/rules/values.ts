@@ -110,6 +110,11 @@ export function gcsUriProblem(uri: string, what = 'URI'): Problem | undefined {
   return nonGcsProblem(uri, what);
 }
 
+/** The same verdict as gcsUriProblem without its caches and hot paths (tests compare the two). */
+export function gcsUriProblemExact(uri: string, what = 'URI'): Problem | undefined {
+  return uri.startsWith('gs://') ? gcsUriDetail(uri, what) : nonGcsProblem(uri, what);
+}
+
 function gcsUriDetail(uri: string, what: string): Problem | undefined {
   const What = what.charAt(0).toUpperCase() + what.slice(1);
   const parsed = parseGcsUri(uri) as GcsUri;
