@@ -655,24 +655,34 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       }
     };
 
+    // One buffer for the whole file: the unfinished last line of a chunk moves to its start and
+    // the next chunk is read behind it (no per-chunk allocation or copy of the chunk).
     let position = offset;
-    let carry: Buffer | undefined;
+    let buf = Buffer.allocUnsafe(chunkSize * 2);
+    let carried = 0;
     let skipping = false;
     for (;;) {
       if (options.signal?.aborted) throw new Error('Validation cancelled');
-      const chunk = Buffer.allocUnsafe(chunkSize);
-      const { bytesRead } = await handle.read(chunk, 0, chunkSize, position);
+      if (buf.length - carried < chunkSize) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, carried + chunkSize));
+        buf.copy(bigger, 0, 0, carried);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, carried, chunkSize, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      let data = chunk.subarray(0, bytesRead);
+      const end = carried + bytesRead;
+      let start = 0;
       if (skipping) {
-        const nl = data.indexOf(10);
-        if (nl < 0) continue;
+        const nl = buf.subarray(0, end).indexOf(10);
+        if (nl < 0) {
+          carried = 0;
+          continue;
+        }
         skipping = false;
-        data = data.subarray(nl + 1);
+        start = nl + 1;
       }
-      if (carry) data = Buffer.concat([carry, data]);
-      carry = undefined;
+      const data = buf.subarray(start, end);
       const lastNl = data.lastIndexOf(10);
       if (lastNl < 0) {
         if (data.length > maxLine) {
@@ -687,15 +697,20 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
             message: `Line ${lineNo} is longer than ${Math.round(maxLine / 1048576)} MB and was skipped. A data item this large is not a valid import line; check for a missing line break.`,
           });
           skipping = true;
-        } else carry = Buffer.from(data);
+          carried = 0;
+        } else {
+          buf.copyWithin(0, start, end);
+          carried = end - start;
+        }
         options.onProgress?.(position, total);
         continue;
       }
       onBytes(data.subarray(0, lastNl + 1));
-      if (lastNl + 1 < data.length) carry = Buffer.from(data.subarray(lastNl + 1));
+      buf.copyWithin(0, start + lastNl + 1, end);
+      carried = end - (start + lastNl + 1);
       options.onProgress?.(position, total);
     }
-    if (carry && carry.length) onBytes(carry);
+    if (carried > 0) onBytes(buf.subarray(0, carried));
     if (feeder.items === 0 && sink.list.every((d) => d.severity !== 'error')) return emptyFile(detection.format, detection, feeder.lineNo);
     return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
   } finally {
