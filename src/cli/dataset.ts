@@ -12,9 +12,9 @@ import { collectImportFiles, fileKind, sidecarSchemaPath, validateFile } from '.
 import type { FormatId } from '../core/formats';
 import { detectJsonlFormat } from '../core/jsonl/detect';
 import { UsageError } from '../core/jsonl/validate';
-import { validateTabularFiles } from '../core/csv/validate';
-import type { ValidationOptions } from '../core/validate';
 import type { ItemFacts } from '../core/items';
+import type { ValidationOptions } from '../core/validate';
+import { validateTabularFiles } from '../core/csv/validate';
 import { displayPath, type FileReport } from './output/report';
 
 export interface DatasetRunOptions {
@@ -27,9 +27,11 @@ export interface DatasetRunOptions {
   mediaFiles?: string[];
   /** False: line checks only. */
   datasetChecks?: boolean;
-  /** Tabular options (target, objective, weight and split/time/series columns): the files are one tabular source. */
-  tabular?: ValidationOptions;
+  /** Tabular CSV options (target, weight, split, objective, forecasting columns). */
+  tabular?: TabularRunOptions;
 }
+
+export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 
 export interface DatasetGroup {
   format: FormatId;
@@ -121,35 +123,33 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     return entry;
   };
 
-  const usage = (path: string, e: unknown) => {
-    if (!(e instanceof UsageError)) throw e;
-    problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
-  };
-  const tabularCsv = options.tabular ? files.filter((f) => fileKind(f) === 'csv') : [];
-  if (tabularCsv.length > 1) {
-    // The CSV files of one tabular source share a header, a profile and the dataset-wide checks.
+  // The CSV files of one tabular source share a header, one profile and the source-wide checks.
+  const tabularSource = options.format === 'tabular' ? files.filter((f) => fileKind(f) === 'csv') : [];
+  if (tabularSource.length > 1) {
     try {
-      const { files: results } = await validateTabularFiles(tabularCsv, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
-      for (const { path, result } of results) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
+      for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
     } catch (e) {
-      usage(tabularCsv[0], e);
+      if (e instanceof UsageError) problems.push(e.message);
+      else throw e;
     }
   }
 
   for (const path of files) {
-    if (tabularCsv.length > 1 && tabularCsv.includes(path)) continue;
+    if (tabularSource.length > 1 && tabularSource.includes(path)) continue;
     try {
       let route: FormatId | undefined = options.customSchema ? 'custom' : options.format;
       if (!route && fileKind(path) === 'jsonl') route = sidecarSchemaPath(path) ? 'custom' : await sniffJsonlFormat(path);
-      const entry = checks && route ? accumulatorFor(route) : undefined;
+      // Tabular sources get their source-wide checks from the CSV tabular validator, not the item accumulator.
+      const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { ...options.tabular, format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem });
+      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, ...options.tabular });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
       }
-      if (checks && !entry && result.format) {
+      if (checks && !entry && result.format && result.format !== 'tabular') {
         // The format was only known after reading the file: a second pass feeds the dataset checks.
         const late = accumulatorFor(result.format);
         late.acc.addFile(path);
@@ -158,7 +158,8 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       } else entry?.files.push(path);
       reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
     } catch (e) {
-      usage(path, e);
+      if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
+      else throw e;
     }
   }
 

@@ -38,6 +38,8 @@ export interface Clients {
   datasets: DatasetServiceClient;
   storage: Storage;
   protos: AiplatformProtos;
+  /** The options the Vertex clients were built with, for other service clients (training, labeling). */
+  vertexOptions: NonNullable<ConstructorParameters<typeof Aiplatform.v1.DatasetServiceClient>[0]>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export function createClients(settings: ConnectionSettings & { project: string; 
     datasets,
     storage: st,
     protos: aiplatform.protos,
+    vertexOptions: opts,
     close: async () => {
       await datasets.close();
     },

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { DocumentReport } from './diagnostics';
+import type { CloudApi } from './cloud/register';
 
 /** What `activate()` returns: used by the in-host tests and by other extensions. */
 export interface VertexDatasetsApi {
@@ -11,4 +12,6 @@ export interface VertexDatasetsApi {
   statusBarText(): string | undefined;
   /** Milliseconds `activate()` took. */
   readonly activationMs: number;
+  /** The Vertex AI side: session status, the Datasets view, the import wizard. */
+  readonly cloud: CloudApi;
 }

@@ -8,7 +8,7 @@ import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import { applyJsonFixes, fixesOf } from '../core/jsonl/fixes';
 import type { JsonFix } from '../core/jsonl/rules';
 import { truncate } from '../core/rules/values';
-import { SOURCE, type ValidationService } from './diagnostics';
+import { SOURCE, fileKindOf, type ValidationService } from './diagnostics';
 
 /** Titles for codes whose fix is more than a plain rename or value change. */
 const TITLES: Record<string, string> = {
@@ -61,7 +61,7 @@ export class FixProvider implements vscode.CodeActionProvider {
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const report = this.service.report(doc.uri);
-    if (!report || report.version !== doc.version) return [];
+    if (!report || report.version !== doc.version || fileKindOf(doc) !== 'jsonl') return [];
     const actions: vscode.CodeAction[] = [];
     const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0);
 

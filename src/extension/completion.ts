@@ -5,16 +5,19 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
+import { annotationLabels } from '../core/items';
 import { cursorContext } from '../core/jsonl/cursor';
 import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
-import type { DocumentReport, ValidationService } from './diagnostics';
+import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
 const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
 const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
 
 function labelCounts(report: DocumentReport): [string, number][] {
   const counts = new Map<string, number>();
-  for (const labels of report.labelsByLine) for (const l of labels ?? []) if (l.trim()) counts.set(l, (counts.get(l) ?? 0) + 1);
+  if (report.stats) for (const l of report.stats.labels) counts.set(l.name, l.items);
+  else for (const f of report.facts) for (const a of f.annotations) for (const l of annotationLabels(a)) counts.set(l, (counts.get(l) ?? 0) + 1);
+  for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
@@ -38,6 +41,7 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format || !isJsonlFormatId(report.format)) return undefined;
+    if (fileKindOf(doc) !== 'jsonl') return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];
     const text = doc.lineAt(pos.line).text;

@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { countSeverities, type Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
-import { annotationLabels, type ItemFacts } from '../core/items';
+import { validateCsvText } from '../core/csv/validate';
+import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
+import type { ItemFacts } from '../core/items';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
@@ -34,9 +36,14 @@ export interface DocumentReport {
   errors: number;
   warnings: number;
   infos: number;
+  /** Everything published: line findings, then dataset findings. */
   diagnostics: CoreDiagnostic[];
-  /** Labels per line (index = line - 1) of the items that parsed; for completion and counts. */
-  labelsByLine: (string[] | undefined)[];
+  /** Findings about single lines (kept across incremental runs for lines above the edit). */
+  lineDiagnostics: CoreDiagnostic[];
+  /** Normalized facts of the items that parsed, in line order. */
+  facts: ItemFacts[];
+  /** Dataset statistics (labels, splits, distributions), when dataset checks are on. */
+  stats?: DatasetStats;
   /** True when this report came from an incremental run (`fromLine` > 1). */
   incremental: boolean;
   fromLine: number;
@@ -57,8 +64,12 @@ interface Pending {
   fromLine: number;
 }
 
+export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
+  return doc.languageId === 'csv' || /\.csv$/i.test(doc.uri.path) ? 'csv' : 'jsonl';
+}
+
 export function isImportCandidate(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'jsonl' || /\.jsonl$/i.test(doc.uri.path);
+  return ['jsonl', 'csv'].includes(doc.languageId) || /\.(jsonl|csv)$/i.test(doc.uri.path);
 }
 
 export function toVsDiagnostic(d: CoreDiagnostic, uri: vscode.Uri): vscode.Diagnostic {
@@ -161,27 +172,29 @@ export class ValidationService implements vscode.Disposable {
     if (token.isCancellationRequested || doc.version !== version) return undefined;
 
     const started = performance.now();
+    const kind = fileKindOf(doc);
     const format = chosen ?? (prev?.source === 'detected' ? prev.format : undefined);
     const text = doc.getText();
     if (text.length > MAX_SYNCED_CHARS) return undefined;
+    // CSV records may span lines (quoted newlines), so CSV always re-reads the whole file.
     const incremental =
+      kind === 'jsonl' &&
       fromLine > 1 &&
       prev !== undefined &&
       prev.format !== undefined &&
       format === prev.format &&
-      !prev.diagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
+      !prev.lineDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
       (prev.source !== 'detected' || detectionUnchanged(doc, prev));
     const from = incremental ? fromLine : 1;
-    const labels: (string[] | undefined)[] = incremental && prev ? prev.labelsByLine.slice(0, from - 1) : [];
+    const facts: ItemFacts[] = incremental && prev ? prev.facts.filter((f) => f.line < from) : [];
     let result: ValidationResult;
     try {
-      result = validateJsonlText(text, {
+      const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
+      result = validate(text, {
         format: incremental ? format : chosen,
         fromLine: from,
         maxDiagnostics: this.deps.settings.maxProblems(doc.uri),
-        onItem: (item: ItemFacts) => {
-          labels[item.line - 1] = item.annotations.flatMap(annotationLabels);
-        },
+        onItem: (item: ItemFacts) => facts.push(item),
       });
     } catch (e) {
       this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
@@ -192,27 +205,41 @@ export class ValidationService implements vscode.Disposable {
     }
     if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
 
-    // Detection without any Vertex media key says `none`: not an import file, so no findings.
-    if (!result.format || result.detection.confidence === 'none') {
-      // Not an import file (no Vertex media keys found): no findings, only the report for the status bar.
+    // No Vertex media keys (detection `none`), or a CSV that only looks like a plain table (any CSV
+    // with a header does): not an import file unless the user says so. No findings then.
+    const notImport = !result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular');
+    if (notImport) {
       this.collection.delete(doc.uri);
       const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
       this.reports.set(doc.uri.toString(), report);
       this.validated.fire(report);
       return report;
     }
-    let diagnostics = result.diagnostics;
+    const resultFormat = result.format as FormatId;
+    let lineDiagnostics = result.diagnostics;
     let items = result.items;
     if (incremental && prev) {
-      const kept = prev.diagnostics.filter((d) => d.line < from);
-      diagnostics = [...kept, ...diagnostics];
+      lineDiagnostics = [...prev.lineDiagnostics.filter((d) => d.line < from), ...lineDiagnostics];
       for (let i = 0; i < from - 1 && i < doc.lineCount; i++) if (!doc.lineAt(i).isEmptyOrWhitespace) items++;
     }
+    // Dataset-level findings and statistics come from the item facts: after an edit only the
+    // changed lines were parsed again, and the facts of the others are reused.
+    let datasetDiagnostics: CoreDiagnostic[] = [];
+    let stats: DatasetStats | undefined;
+    if (this.deps.settings.datasetChecks(doc.uri)) {
+      const acc = new DatasetAccumulator(resultFormat, { csv: kind === 'csv' });
+      for (const f of facts) acc.add(f);
+      const dataset = acc.finish();
+      datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
+      stats = dataset.stats;
+    }
+    if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
+    const diagnostics = [...lineDiagnostics, ...datasetDiagnostics];
     const counts = countSeverities(diagnostics);
     const report: DocumentReport = {
       uri: doc.uri,
       version,
-      format: result.format,
+      format: resultFormat,
       source: explicit?.source ?? 'detected',
       // An incremental run validated with the previous format: keep how that format was found.
       detection: incremental && prev?.detection ? prev.detection : result.detection,
@@ -221,7 +248,9 @@ export class ValidationService implements vscode.Disposable {
       warnings: counts.warnings,
       infos: counts.infos,
       diagnostics,
-      labelsByLine: labels,
+      lineDiagnostics,
+      facts,
+      stats,
       incremental,
       fromLine: from,
       durationMs: performance.now() - started,
@@ -229,7 +258,7 @@ export class ValidationService implements vscode.Disposable {
     this.collection.set(doc.uri, diagnostics.map((d) => toVsDiagnostic(d, doc.uri)));
     this.reports.set(doc.uri.toString(), report);
     this.deps.log.debug(
-      `validated ${vscode.workspace.asRelativePath(doc.uri)} v${version} as ${result.format} (${report.source}) from line ${from}: ` +
+      `validated ${vscode.workspace.asRelativePath(doc.uri)} v${version} as ${resultFormat} (${report.source}) from line ${from}: ` +
         `${items} items, ${counts.errors} errors, ${counts.warnings} warnings in ${report.durationMs.toFixed(1)} ms`,
     );
     this.validated.fire(report);
@@ -258,7 +287,7 @@ function detectionUnchanged(doc: vscode.TextDocument, prev: DocumentReport): boo
 }
 
 function emptyReport(uri: vscode.Uri, version: number): DocumentReport {
-  return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], labelsByLine: [], incremental: false, fromLine: 1, durationMs: 0 };
+  return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], lineDiagnostics: [], facts: [], incremental: false, fromLine: 1, durationMs: 0 };
 }
 
 /** The title shown for a format (status bar, pickers). */

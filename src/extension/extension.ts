@@ -13,9 +13,10 @@ import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { createSettings } from './settings';
 import { StatusBar } from './statusBar';
+import { registerCloud } from './cloud/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
-const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { pattern: '**/*.jsonl' }];
+const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -46,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.showLog, log, () => log.show()),
   );
 
+  const cloud = registerCloud({ log, validation });
+  context.subscriptions.push(cloud.disposable);
+
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
@@ -53,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     report: (uri) => validation.report(uri),
     statusBarText: () => statusBar.text,
     activationMs,
+    cloud: cloud.api,
   };
 }
 

@@ -9,7 +9,7 @@ import { FORMATS, isJsonlFormatId } from '../core/formats';
 import { cursorContext } from '../core/jsonl/cursor';
 import { parseGcsUri } from '../core/rules/values';
 import { FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
-import type { ValidationService } from './diagnostics';
+import { fileKindOf, type ValidationService } from './diagnostics';
 
 export class ImportHoverProvider implements vscode.HoverProvider {
   constructor(private readonly service: ValidationService) {}
@@ -17,6 +17,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
+    if (fileKindOf(doc) !== 'jsonl') return undefined;
     const line = doc.lineAt(pos.line).text;
     const ctx = cursorContext(line, pos.character);
     if (!ctx.node || ctx.path.length === 0) return undefined;

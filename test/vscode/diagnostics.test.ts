@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
+import { activateExtension, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
 
 describe('live diagnostics', () => {
   let api: TestApi;
@@ -21,7 +21,8 @@ describe('live diagnostics', () => {
   it('shows format, items, errors and warnings in the status bar', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
     await waitForReport(api, doc.uri, (x) => x.version === doc.version);
-    assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 0');
+    // 3 line errors; 5 dataset warnings (too few items per label, empty splits), as the CLI reports.
+    assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 5');
   });
 
   it('re-validates after an edit from the first changed line, keeping findings above it', async () => {
@@ -36,8 +37,10 @@ describe('live diagnostics', () => {
     assert.equal(r.incremental, true);
     assert.equal(r.fromLine, 3);
     assert.equal(r.items, 4);
-    const ds = ourDiagnostics(doc.uri);
+    const ds = errorsOf(ourDiagnostics(doc.uri));
     assert.deepEqual(ds.map((d) => [d.range.start.line + 1, codeOf(d)]), [[2, 'mlUse.invalid'], [4, 'mlUse.missingPrefix']]);
+    // Dataset findings are recomputed from all items' facts: "dog" is still on one image.
+    assert.ok(ourDiagnostics(doc.uri).some((d) => codeOf(d) === 'label.tooFewItems' && d.message.includes('"dog"')));
     // Line 2's range is unchanged (the core's columns 169-176 → 0-based 168-175).
     assert.deepEqual([ds[0].range.start.character, ds[0].range.end.character], [168, 175]);
   });
@@ -45,7 +48,7 @@ describe('live diagnostics', () => {
   it('drops stale runs: a burst of edits publishes only for the final version', async () => {
     const editor = await openFixture('broken.jsonl');
     const doc = editor.document;
-    await waitForDiagnostics(doc.uri, (ds) => ds.length === 1);
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && x.errors === 1);
     const seen: number[] = [];
     const sub = api.onDidValidate((r) => {
       if (r.uri.toString() === doc.uri.toString()) seen.push(r.version);
@@ -56,7 +59,7 @@ describe('live diagnostics', () => {
       await editor.edit((e) => e.insert(new vscode.Position(2, end + 1), '}'));
       const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
       assert.equal(r.errors, 0);
-      assert.deepEqual(ourDiagnostics(doc.uri), []);
+      assert.deepEqual(errorsOf(ourDiagnostics(doc.uri)), []);
       assert.deepEqual(seen, [doc.version], 'only the last version is published');
     } finally {
       sub.dispose();
@@ -93,7 +96,7 @@ describe('live diagnostics', () => {
   it('clears the findings when the document is closed', async () => {
     const uri = workspaceFile('boxes.jsonl');
     await openFixture('boxes.jsonl');
-    await waitForDiagnostics(uri, (x) => x.length === 2);
+    await waitForDiagnostics(uri, (x) => errorsOf(x).length === 2);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await waitForDiagnostics(uri, (x) => x.length === 0, 30_000);
   });

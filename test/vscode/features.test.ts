@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, errorsOf, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -100,19 +100,19 @@ describe('hover, completion and quick fixes', () => {
     assert.ok(doc.lineAt(1).text.includes('"aiplatform.googleapis.com/ml_use": "training"'));
     assert.ok(doc.lineAt(2).text.includes('"aiplatform.googleapis.com/ml_use": "training"'));
     await waitForReport(api, doc.uri, (r) => r.version === doc.version);
-    const left = await waitForDiagnostics(doc.uri, (ds) => ds.length === 1);
+    const left = errorsOf(await waitForDiagnostics(doc.uri, (ds) => errorsOf(ds).length === 1));
     const prefixCol = left[0].range.start.character;
     const prefixFix = (await codeActions(doc, new vscode.Range(3, prefixCol + 1, 3, prefixCol + 2))).find((a) => a.title === 'Rename to "aiplatform.googleapis.com/ml_use"');
     assert.ok(prefixFix?.edit);
     assert.ok(await vscode.workspace.applyEdit(prefixFix.edit));
     assert.ok(doc.lineAt(3).text.includes('{"aiplatform.googleapis.com/ml_use": "test"}'));
-    await waitForDiagnostics(doc.uri, (ds) => ds.length === 0);
+    await waitForDiagnostics(doc.uri, (ds) => errorsOf(ds).length === 0);
   });
 
   it('quick fix: swapped box coordinates', async () => {
     const { document: doc } = await openFixture('boxes.jsonl');
     await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 2);
-    const ds = await waitForDiagnostics(doc.uri, (x) => x.length === 2);
+    const ds = errorsOf(await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 2));
     const actions = await codeActions(doc, ds[0].range);
     const swap = actions.find((a) => a.title === 'Swap the min and max coordinates');
     assert.ok(swap?.edit, actions.map((a) => a.title).join(' | '));
@@ -124,6 +124,6 @@ describe('hover, completion and quick fixes', () => {
     assert.ok(source?.edit, fixAll.map((a) => a.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(source.edit));
     assert.ok(doc.lineAt(1).text.includes('"xMin": 0.1, "yMin": 0.4, "xMax": 0.3, "yMax": 0.9'), doc.lineAt(1).text);
-    await waitForDiagnostics(doc.uri, (x) => x.length === 0);
+    await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 0);
   });
 });

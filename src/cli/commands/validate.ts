@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
 import { loadSchemaFile } from '../../core/files';
-import type { ValidationOptions } from '../../core/validate';
-import { runDataset } from '../dataset';
+import { runDataset, type TabularRunOptions } from '../dataset';
 import type { CliIo } from '../io';
 import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
 import { VERSION } from '../version';
@@ -93,15 +92,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
     return fail(`--objective must be classification, regression or forecasting, not "${objective}"`);
   }
-  const tabular: ValidationOptions = {};
+  const tabular: TabularRunOptions = {};
   if (values.target !== undefined) tabular.target = values.target;
-  if (objective !== undefined) tabular.objective = objective as ValidationOptions['objective'];
+  if (objective !== undefined) tabular.objective = objective as TabularRunOptions['objective'];
   if (values.weight !== undefined) tabular.weight = values.weight;
   if (values['split-column'] !== undefined) tabular.splitColumn = values['split-column'];
   if (values['time-column'] !== undefined) tabular.timeColumn = values['time-column'];
   if (values['series-column'] !== undefined) tabular.seriesColumn = values['series-column'];
   const isTabular = values.format === 'tabular' || Object.keys(tabular).length > 0;
-  if (isTabular && values.format && values.format !== 'tabular') return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  if (isTabular && values.format && values.format !== 'tabular') {
+    return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  }
   if (isTabular && values.schema) return fail('--schema is for JSONL custom datasets; tabular options need CSV files');
   let customSchema: object | undefined;
   try {
@@ -114,7 +115,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     positionals,
     {
       format: (isTabular ? 'tabular' : values.format) as never,
-      tabular: isTabular ? tabular : undefined,
+      tabular,
       customSchema,
       maxDiagnostics,
       strict: values.strict,

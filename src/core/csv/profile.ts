@@ -41,6 +41,30 @@ const TRUE_FALSE = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 /** Mean length above which a high-cardinality string column is free text rather than a category. */
 const TEXT_MEAN_LENGTH = 30;
 
+const KIND_OTHER = 0;
+const KIND_NUMBER = 1;
+const KIND_TIMESTAMP = 2;
+const KIND_BOOLEAN = 3;
+
+interface ValueEntry {
+  n: number;
+  kind: number;
+  x: number;
+}
+
+function classify(v: string): ValueEntry {
+  const c = v.charCodeAt(0);
+  // Numbers start with a digit, sign or dot; other cells skip the conversion.
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+    const x = +v;
+    if (x - x === 0 && v.charCodeAt(v.length - 1) > 32) return { n: 1, kind: KIND_NUMBER, x };
+    if (v.length >= 8 && looksLikeTimestamp(v)) return { n: 1, kind: KIND_TIMESTAMP, x: 0 };
+  } else if (v.length <= 5 && TRUE_FALSE.has(v)) {
+    return { n: 1, kind: KIND_BOOLEAN, x: 0 };
+  }
+  return { n: 1, kind: KIND_OTHER, x: 0 };
+}
+
 export class ColumnProfiler {
   private readonly n: number;
   readonly names: string[];
@@ -53,7 +77,7 @@ export class ColumnProfiler {
   private readonly max: Float64Array;
   private readonly lengthSum: Float64Array;
   private readonly maxLength: Float64Array;
-  private readonly values: (Map<string, number> | null)[];
+  private readonly values: (Map<string, ValueEntry> | null)[];
 
   constructor(names: readonly string[], private readonly distinctCap = DISTINCT_CAP) {
     this.names = names.slice();
@@ -67,7 +91,7 @@ export class ColumnProfiler {
     this.max = new Float64Array(n).fill(-Infinity);
     this.lengthSum = new Float64Array(n);
     this.maxLength = new Float64Array(n);
-    this.values = Array.from({ length: n }, () => new Map<string, number>());
+    this.values = Array.from({ length: n }, () => new Map<string, ValueEntry>());
   }
 
   /** Adds one row; cells past the header's width are ignored. */
@@ -84,36 +108,37 @@ export class ColumnProfiler {
       this.lengthSum[i] += len;
       if (len > this.maxLength[i]) this.maxLength[i] = len;
       const values = this.values[i];
+      let entry: ValueEntry | undefined;
       if (values !== null) {
-        const seen = values.get(v);
-        if (seen !== undefined) {
-          values.set(v, seen + 1);
-        } else if (values.size >= this.distinctCap) {
-          this.values[i] = null;
-        } else {
-          values.set(v, 1);
+        entry = values.get(v);
+        if (entry === undefined) {
+          if (values.size >= this.distinctCap) this.values[i] = null;
+          else values.set(v, (entry = classify(v)));
         }
       }
-      const c = v.charCodeAt(0);
-      // Numbers start with a digit, sign or dot; skipping the conversion for other cells is the hot path.
-      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-        const x = +v;
-        if (x - x === 0 && v.charCodeAt(len - 1) > 32) {
+      // A value seen before keeps its classification: repeated categories are not parsed again.
+      const e = entry ?? classify(v);
+      if (entry) entry.n++;
+      switch (e.kind) {
+        case KIND_NUMBER:
           this.numeric[i]++;
-          if (x < this.min[i]) this.min[i] = x;
-          if (x > this.max[i]) this.max[i] = x;
-          continue;
-        }
-        if (len >= 8 && looksLikeTimestamp(v)) this.timestamps[i]++;
-      } else if (len <= 5 && TRUE_FALSE.has(v)) {
-        this.booleans[i]++;
+          if (e.x < this.min[i]) this.min[i] = e.x;
+          if (e.x > this.max[i]) this.max[i] = e.x;
+          break;
+        case KIND_TIMESTAMP:
+          this.timestamps[i]++;
+          break;
+        case KIND_BOOLEAN:
+          this.booleans[i]++;
+          break;
       }
     }
   }
 
   /** Values of a column while its distinct count is below the cap (undefined once capped). */
   valueCounts(index: number): ReadonlyMap<string, number> | undefined {
-    return this.values[index] ?? undefined;
+    const values = this.values[index];
+    return values ? new Map([...values].map(([k, e]) => [k, e.n])) : undefined;
   }
 
   result(): ColumnProfile[] {
@@ -151,9 +176,9 @@ export class ColumnProfiler {
       }
       if (values) {
         p.topValues = [...values.entries()]
-          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
           .slice(0, 20)
-          .map(([value, n]) => ({ value, count: n }));
+          .map(([value, e]) => ({ value, count: e.n }));
       }
       out.push(p);
     }

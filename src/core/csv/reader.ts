@@ -404,37 +404,33 @@ export class CsvReader {
 
   /** Appends quoted text, counting the line breaks inside it. */
   private appendQuoted(s: string, from: number, to: number): void {
-    let k = from;
-    while (k < to) {
-      const lf = s.indexOf('\n', k);
-      const cr = s.indexOf('\r', k);
-      let b = -1;
-      if (lf >= 0 && lf < to) b = lf;
-      if (cr >= 0 && cr < to && (b < 0 || cr < b)) b = cr;
-      if (b < 0) break;
-      if (b === 0 && this.crCarry && s.charCodeAt(0) === LF) {
-        // The LF of a CRLF split across chunks: the line break was already counted.
-        this.crCarry = false;
-        this.lineStart = this.base + 1;
-        k = 1;
-        continue;
-      }
-      if (s.charCodeAt(b) === CR) {
-        if (b + 1 < s.length && s.charCodeAt(b + 1) === LF) {
-          if (b + 1 < to) {
-            this.newline(this.base + b + 2);
-            k = b + 2;
-            continue;
-          }
-          // CR at `to - 1` with its LF beyond `to` cannot happen: `to` is a quote position.
-        } else if (b + 1 >= s.length) {
+    const text = s.slice(from, to);
+    // Searching the slice, not the chunk, keeps this linear in the field length.
+    if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && !this.crCarry) {
+      this.append(text);
+      return;
+    }
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k);
+      if (c === LF) {
+        if (k === 0 && this.crCarry) {
+          // The LF of a CRLF split across chunks: the line break was already counted.
+          this.lineStart = this.base + 1;
+        } else {
+          this.newline(this.base + k + 1);
+        }
+      } else if (c === CR) {
+        if (k + 1 < s.length) {
+          if (s.charCodeAt(k + 1) !== LF) this.newline(this.base + k + 1);
+          // CRLF: the LF (next iteration, or the next chunk) counts the break.
+        } else {
+          this.newline(this.base + k + 1);
           this.pendingCrQuoted = true;
         }
       }
-      this.newline(this.base + b + 1);
-      k = b + 1;
     }
-    this.append(s.slice(from, to));
+    this.crCarry = false;
+    this.append(text);
   }
 
   private pendingCrQuoted = false;

@@ -3,12 +3,15 @@ import { FORMATS } from '../formats';
 import type { FormatId } from '../formats';
 import { fieldSpans, fieldValue } from './csv';
 import type { Source } from './records';
+import { detectJsonlFormat } from '../jsonl/detect';
 
 export type FileKind = 'jsonl' | 'positional-csv' | 'tabular-csv';
 
 export interface Detected {
   kind: FileKind;
   format: FormatId;
+  /** True when the format was named or the content matched exactly one format. */
+  certain: boolean;
   /** How the format was decided, for the report. */
   reason: string;
 }
@@ -55,32 +58,33 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
   const firstText = line ? buf.toString('utf8', line[0], line[1]).replace(/^\uFEFF/, '').trim() : '';
   const jsonl = (pathHint !== undefined && /\.jsonl$/i.test(pathHint)) || firstText.startsWith('{');
   if (jsonl) {
-    if (explicit) return { kind: 'jsonl', format: explicit, reason: 'format given' };
-    let format: FormatId = 'image-classification-single-label';
-    let reason = 'JSON Lines; no media key on the first line';
-    try {
-      const obj = JSON.parse(firstText) as Record<string, unknown>;
-      if ('videoGcsUri' in obj) format = 'video-classification';
-      else if ('textGcsUri' in obj || 'textContent' in obj) format = 'text-classification-single-label';
-      reason = `JSON Lines; first item is ${FORMATS[format].dataType}`;
-    } catch {
-      // An unreadable first line: the data type falls back to image; pass 1 reports the line.
+    if (explicit) return { kind: 'jsonl', format: explicit, certain: true, reason: 'format given' };
+    const samples: Record<string, unknown>[] = [];
+    for (const l of buf.toString('utf8').split('\n').slice(0, 200)) {
+      try {
+        const v: unknown = JSON.parse(l);
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) samples.push(v as Record<string, unknown>);
+      } catch {
+        // Blank, cut at the sniff boundary, or broken: pass 1 reports broken lines.
+      }
     }
-    return { kind: 'jsonl', format, reason };
+    const d = detectJsonlFormat(samples);
+    if (d.format) return { kind: 'jsonl', format: d.format, certain: d.confidence === 'certain', reason: d.reason };
+    return { kind: 'jsonl', format: 'image-classification-single-label', certain: false, reason: `JSON Lines; ${d.reason}` };
   }
   const spans: number[] = [];
   const n = line ? fieldSpans(buf, line[0], buf[line[1] - 1] === 13 ? line[1] - 1 : line[1], spans) : 0;
   const fields = Array.from({ length: n }, (_, k) => (line ? fieldValue(buf, spans[2 * k], spans[2 * k + 1]).trim() : ''));
   const mediaAt = fields.slice(0, 2).findIndex((f) => f.startsWith('gs://'));
   if (explicit) {
-    return { kind: explicit === 'tabular' ? 'tabular-csv' : 'positional-csv', format: explicit, reason: 'format given' };
+    return { kind: explicit === 'tabular' ? 'tabular-csv' : 'positional-csv', format: explicit, certain: true, reason: 'format given' };
   }
-  if (mediaAt < 0) return { kind: 'tabular-csv', format: 'tabular', reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
+  if (mediaAt < 0) return { kind: 'tabular-csv', format: 'tabular', certain: false, reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
   const media = fields[mediaAt];
   const after = fields.slice(mediaAt + 1);
   let format: FormatId;
   if (VIDEO_EXT.test(media)) format = after.length > 0 && NUMBER.test(after[0]) ? 'video-action-recognition' : 'video-classification';
   else if (TEXT_EXT.test(media)) format = 'text-classification-single-label';
   else format = after.length > 1 && after.slice(1).some((f) => NUMBER.test(f)) ? 'image-bounding-box' : 'image-classification-single-label';
-  return { kind: 'positional-csv', format, reason: `CSV with gs:// paths: ${FORMATS[format].title}` };
+  return { kind: 'positional-csv', format, certain: false, reason: `CSV with gs:// paths: ${FORMATS[format].title}` };
 }

@@ -1,7 +1,11 @@
 import { parseTree } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
 import { ML_USE_KEY } from '../formats';
-import type { MlUse } from '../formats';
+import type { JsonlFormatId, MlUse } from '../formats';
+import { annotationLabels } from '../items';
+import type { ItemFacts } from '../items';
+import { ItemChecker } from '../jsonl/rules';
+import type { Finding } from '../jsonl/rules';
 import type { Adapter, NonItem } from './adapter';
 import { note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
@@ -42,7 +46,10 @@ function displayNames(v: unknown, out: string[]): void {
   }
 }
 
-/** Labels of a JSONL item, the same per-label view ItemFacts gives (sentiment values count as labels). */
+/**
+ * Labels of a JSONL item whatever its format (used when the format is not certain): every
+ * annotation key of every format is read, with the same per-label view as ItemFacts.
+ */
 export function labelsOfObject(obj: JsonObject): string[] {
   const out: string[] = [];
   displayNames(obj.classificationAnnotation, out);
@@ -56,6 +63,21 @@ export function labelsOfObject(obj: JsonObject): string[] {
   const sent = obj.sentimentAnnotation;
   if (isObject(sent) && (typeof sent.sentiment === 'number' || typeof sent.sentiment === 'string')) out.push(String(sent.sentiment));
   return out;
+}
+
+/**
+ * Labels from the validator's normalized item facts for a known format: the same reading of
+ * annotations as validation and statistics (a sentiment value counts as a label).
+ */
+export function factsLabels(format: JsonlFormatId): (obj: JsonObject) => string[] {
+  const checker = new ItemChecker(format);
+  const findings: Finding[] = [];
+  return (obj) => {
+    findings.length = 0;
+    const facts: ItemFacts = { line: 0, anchor: { line: 0, column: 1, endLine: 0, endColumn: 1 }, hasMlUse: false, annotations: [] };
+    checker.check(obj, findings, facts);
+    return facts.annotations.flatMap(annotationLabels);
+  };
 }
 
 export interface JsonlOptions {
@@ -149,10 +171,16 @@ export interface TextEdit {
   insert: string;
 }
 
-function style(text: string, obj: Node): { colon: string; comma: string } {
+interface Style {
+  colon: string;
+  comma: string;
+}
+
+/** The separators a JSON object uses (`":"` or `": "`, `","` or `", "`), else `fallback`'s. */
+function style(text: string, obj: Node, fallback: Style = { colon: ':', comma: ',' }): Style {
   const props = obj.children ?? [];
-  let colon = ':';
-  let comma = ',';
+  let colon = fallback.colon;
+  let comma = fallback.comma;
   const p0 = props[0];
   if (p0 && p0.colonOffset !== undefined) {
     const key = p0.children?.[0];
@@ -163,7 +191,7 @@ function style(text: string, obj: Node): { colon: string; comma: string } {
     const between = text.slice(props[0].offset + props[0].length, props[1].offset);
     if (/^\s*,[ \t]*$/.test(between)) comma = between;
   }
-  if (!/^\s*:\s*$/.test(colon) || colon.includes('\n')) colon = ':';
+  if (!/^\s*:\s*$/.test(colon) || colon.includes('\n')) colon = fallback.colon;
   return { colon, comma };
 }
 
@@ -197,7 +225,7 @@ export function mlUseEdits(text: string, value: string): TextEdit[] | null {
     return [{ from: obj.offset, to: obj.offset + obj.length, insert: `{${member(rootStyle)}}` }];
   }
   const members = obj.children ?? [];
-  const s = members.length > 0 ? style(text, obj) : rootStyle;
+  const s = style(text, obj, rootStyle);
   const prefixed = members.filter((m) => m.children?.[0]?.value === ML_USE_KEY);
   const bare = members.filter((m) => m.children?.[0]?.value === 'ml_use');
   const edits: TextEdit[] = [];

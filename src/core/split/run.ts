@@ -1,11 +1,11 @@
-import { FORMATS } from '../formats';
+import { FORMATS, isJsonlFormatId } from '../formats';
 import type { FormatId, MlUse } from '../formats';
 import type { Adapter } from './adapter';
 import { PositionalCsvAdapter, TabularCsvAdapter } from './csv';
 import { detect } from './detect';
-import type { FileKind } from './detect';
+import type { Detected, FileKind } from './detect';
 import { ALL_SPLITS, VIDEO_SPLITS, parseFractions } from './fractions';
-import { JsonlAdapter } from './jsonl';
+import { JsonlAdapter, factsLabels } from './jsonl';
 import type { JsonObject } from './jsonl';
 import { normalizeSeed } from './prng';
 import { forEachRecord } from './records';
@@ -135,10 +135,12 @@ function needsOf(strategy: StrategyName): CollectorNeeds {
   };
 }
 
-function makeAdapter(kind: FileKind, format: FormatId, splits: readonly MlUse[], opts: SplitOptions, needs: CollectorNeeds): Adapter {
+function makeAdapter(det: Detected, splits: readonly MlUse[], opts: SplitOptions, needs: CollectorNeeds): Adapter {
+  const { kind, format } = det;
   const kfold = opts.strategy === 'kfold' || opts.strategy === 'stratified-kfold';
   if (kind === 'jsonl') {
-    return new JsonlAdapter({ splits, needs, byField: opts.by, timeField: opts.timeField, labelsOf: opts.labelsOf });
+    const labelsOf = opts.labelsOf ?? (det.certain && isJsonlFormatId(format) ? factsLabels(format) : undefined);
+    return new JsonlAdapter({ splits, needs, byField: opts.by, timeField: opts.timeField, labelsOf });
   }
   if (kind === 'positional-csv') return new PositionalCsvAdapter({ format, splits, needs, splitColumn: '' });
   return new TabularCsvAdapter({
@@ -160,7 +162,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const splits = info.dataType === 'video' ? VIDEO_SPLITS : ALL_SPLITS;
   let fractions = validate(opts, det.kind, splits);
   const needs = needsOf(opts.strategy);
-  const adapter = makeAdapter(det.kind, det.format, splits, opts, needs);
+  const adapter = makeAdapter(det, splits, opts, needs);
   const seed = normalizeSeed(opts.seed ?? 0);
   const collector = new ItemCollector(seed, needs);
   const nonItems: number[] = [];

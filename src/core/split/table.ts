@@ -111,11 +111,15 @@ export class ItemCollector {
   }
 
   private merge(item: number, record: number, f: RecordFacts): void {
+    // Rows of one item: a row without a value does not contradict one with a value; two different
+    // valid values do (the item is then treated as unassigned); invalid values only count alone.
     const mlUse = f.mlUse ?? NO_ML_USE;
     const prev = this.existing.data[item];
-    const first = this.firstRecord.data[item] === record;
-    if (first) this.existing.data[item] = mlUse;
-    else if (prev !== mlUse && prev !== CONFLICTING_ML_USE) this.existing.data[item] = CONFLICTING_ML_USE;
+    if (this.firstRecord.data[item] === record) this.existing.data[item] = mlUse;
+    else if (mlUse >= 0) {
+      if (prev < 0 && prev !== CONFLICTING_ML_USE) this.existing.data[item] = mlUse;
+      else if (prev >= 0 && prev !== mlUse) this.existing.data[item] = CONFLICTING_ML_USE;
+    } else if (mlUse === INVALID_ML_USE && prev === NO_ML_USE) this.existing.data[item] = INVALID_ML_USE;
     if (this.needs.labels && f.labels) {
       for (const name of f.labels) {
         let id = this.labelIndex.get(name);
