@@ -1,8 +1,12 @@
 // Bundles the extension, the CLI, the validation worker and the in-host test suites with esbuild.
 // Type-checking is separate: `npm run typecheck` (tsc --noEmit, strict).
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+
+// The format schemas are compiled to JavaScript before bundling (no ajv compile at start-up).
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-validators.ts'], { stdio: 'inherit' });
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');

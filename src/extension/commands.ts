@@ -20,6 +20,8 @@ export const COMMANDS = {
   datasetsOpenInConsole: 'vertexDatasets.datasets.openInConsole',
   datasetsCopyResourceName: 'vertexDatasets.datasets.copyResourceName',
   datasetsDelete: 'vertexDatasets.datasets.delete',
+  splitDataset: 'vertexDatasets.splitDataset',
+  datasetsCreateTabular: 'vertexDatasets.datasets.createTabular',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

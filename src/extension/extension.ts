@@ -17,9 +17,12 @@ import { createSettings } from './settings';
 import { StatusBar, statusMenu } from './statusBar';
 import { StatsViews } from './statsView';
 import { registerCloud } from './cloud/register';
+import { registerTraining } from './training/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
 const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
+import { splitDataset } from './split/command';
+import { vscodeSplitUi } from './split/ui';
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -55,12 +58,15 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       stats.show(target);
     }),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
+    registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
     registerCommand(COMMANDS.validateWorkspace, log, () => validateWorkspace(validation, log)),
     registerCommand(COMMANDS.openExample, log, () => openExample(context.extensionUri)),
   );
 
   const cloud = registerCloud({ log, validation });
   context.subscriptions.push(cloud.disposable);
+  const training = registerTraining({ log, session: cloud.session, extensionUri: context.extensionUri });
+  context.subscriptions.push(training.disposable);
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
@@ -71,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     onDidRenderStatistics: stats.onDidRender,
     activationMs,
     cloud: cloud.api,
+    splitDataset: (ui, uri) => splitDataset(ui, uri),
+    training: training.api,
   };
 }
 
