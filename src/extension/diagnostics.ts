@@ -307,7 +307,7 @@ export class ValidationService implements vscode.Disposable {
         customSchema,
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
-            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace)
+            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text)
             : undefined,
       };
       this.states.set(key, next);
