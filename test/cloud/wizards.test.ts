@@ -90,6 +90,20 @@ describe('editor wizards, scripted, against the local server', () => {
     );
   });
 
+  it('started from an import file: only datasets and objectives of its format are offered', async () => {
+    const ui = scripted({ ...base('street', 'image-object-detection'), 'Model type': 'MOBILE_TF_LOW_LATENCY_1', 'Training budget (node hours)': '24', 'Early stopping': 'on', 'Data split': 'filter' });
+    const offered: string[][] = [];
+    const pick = ui.pick;
+    ui.pick = async (title, items) => {
+      offered.push(items.map((i) => i.label));
+      return pick(title, items);
+    };
+    expectPipeline('image-object-detection')(await trainWithAutoML(target, ui, { format: 'image-bounding-box' }));
+    assert.ok(offered[0].includes('street') && !offered[0].includes('customers') && !offered[0].includes('clips'), JSON.stringify(offered[0]));
+    assert.deepEqual(offered[1], ['Image object detection']);
+    await assert.rejects(trainWithAutoML(target, scripted({}), { format: 'text-extraction' }).then(() => undefined), /unexpected prompt "Train on which dataset\?"/);
+  });
+
   it('video objectives: no budget step; the ml_use split has "-" for validation', async () => {
     for (const [objective, dataset, modelType, file] of [
       ['video-classification', 'clips', 'MOBILE_JETSON_VERSATILE_1', 'automl_video_classification_1.0.0.yaml'],
