@@ -56,6 +56,10 @@ export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: 
     tree,
     view,
     importDiagnostics,
+    // Vertex's verdict was on the uploaded text: once the file changes, its rows may have moved.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length && importDiagnostics.has(e.document.uri)) importDiagnostics.delete(e.document.uri);
+    }),
     registerCommand(COMMANDS.importToVertex, log, (uri?: vscode.Uri) => importIntoVertex(importDeps, uri instanceof vscode.Uri ? uri : undefined, undefined, ui)),
     registerCommand(COMMANDS.datasetsImportHere, log, (node?: unknown) => importIntoVertex(importDeps, undefined, datasetOf(node).dataset.name, ui)),
     registerCommand(COMMANDS.datasetsRefresh, log, () => tree.refresh()),
