@@ -152,7 +152,9 @@ describe('vertex-datasets import against the local servers', () => {
       assert.equal(info.kind, 'noCredentials', String((e as Error).message));
       assert.match(info.message, /gcloud auth application-default login/);
     } finally {
-      process.env = saved;
+      // Restore in place: replacing process.env would turn it into a plain object.
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
     }
   });
 });
