@@ -80,6 +80,22 @@ describe('Vertex AI (local mode)', function () {
     }
   });
 
+  it('an unreachable endpoint shows as an error node with a retry node, not a pop-up', async () => {
+    const config = vscode.workspace.getConfiguration('vertexDatasets');
+    await config.update('project', 'my-project', vscode.ConfigurationTarget.Workspace);
+    await config.update('endpoint', '127.0.0.1:1', vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.equal(api.cloud.status().state, 'ready', 'an emulator endpoint needs no Google credentials');
+      const roots = await loadedRoots(api);
+      assert.deepEqual(roots.map((n) => n.getTreeItem().contextValue), ['vertexError', 'vertexMessage']);
+      assert.match(label(roots[0]), /^Could not load datasets: The Vertex AI service is temporarily unavailable .*retried with backoff/);
+      assert.equal(roots[1].getTreeItem().command?.command, 'vertexDatasets.datasets.refresh');
+    } finally {
+      await config.update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('project', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('the Datasets view shows the local server\'s datasets with counts, versions, annotation sets and labels', async () => {
     await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
     assert.equal(api.cloud.status().state, 'local');
