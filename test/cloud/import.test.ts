@@ -215,10 +215,10 @@ describe('vertex-datasets import --source (tabular from BigQuery or existing CSV
 
   it('creates from a BigQuery table', async () => {
     const io = captureIo(env.dir);
-    assert.equal(await run(['--source', 'bq://proj.sales.orders', '--dataset', 'orders', ...common], io), 0, io.stderr());
+    assert.equal(await run(['--source', 'bq://my-proj.sales.orders', '--dataset', 'orders', ...common], io), 0, io.stderr());
     const m = /Created tabular dataset orders \((projects\/[^)]+)\)/.exec(io.stdout());
     assert.ok(m, io.stdout());
-    assert.deepEqual(env.cloud.vertex.datasets.datasets.get(m[1])?.metadata, { inputConfig: { bigquerySource: { uri: 'bq://proj.sales.orders' } } });
+    assert.deepEqual(env.cloud.vertex.datasets.datasets.get(m[1])?.metadata, { inputConfig: { bigquerySource: { uri: 'bq://my-proj.sales.orders' } } });
   });
 
   it('reports a CSV that does not exist as the operation error', async () => {
