@@ -46,8 +46,10 @@ export const TRAINING_COMMANDS = {
 export interface TrainingApi {
   readonly pipelines: ListTreeProvider<PipelineSummary>;
   readonly labelingJobs: ListTreeProvider<LabelingJobSummary>;
-  train(ui: WizardUi, dataset?: string): Promise<TrainResult | undefined>;
-  createLabelingJob(ui: WizardUi, dataset?: string): Promise<LabelResult | undefined>;
+  /** `from`: a dataset resource name, or an import file whose format narrows the choices. */
+  train(ui: WizardUi, from?: string | vscode.Uri): Promise<TrainResult | undefined>;
+  /** `from`: a dataset resource name, or an import file whose labels are the defaults. */
+  createLabelingJob(ui: WizardUi, from?: string | vscode.Uri): Promise<LabelResult | undefined>;
   openEvaluation(modelName: string): Promise<EvaluationPanelHandle>;
   cancelPipeline(name: string, ui: WizardUi): Promise<boolean>;
 }
@@ -124,6 +126,13 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
     return res;
   };
   const label = async (scripted: WizardUi, dataset?: unknown) => {
+    // Started on (or with) an import file open: its labels are the default label list.
+    const file = dataset instanceof vscode.Uri ? dataset : vscode.window.activeTextEditor?.document.uri;
+    let labels: string[] | undefined;
+    if (file && /\.jsonl$/i.test(file.path)) {
+      const report = (await vscode.commands.executeCommand('vertexDatasets.validateFile', file)) as { stats?: { labels: { name: string }[] } } | undefined;
+      labels = report?.stats?.labels.map((l) => l.name);
+    }
     const t = await target();
     const settings = readCloudSettings();
     const res = await createLabelingJob(
@@ -135,7 +144,7 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
         upload: (uri, data) => t.conn.gcs.upload(uri, Buffer.from(data), { contentType: 'application/pdf' }),
       },
       scripted,
-      { dataset: await datasetFrom(dataset) },
+      { dataset: dataset instanceof vscode.Uri ? undefined : await datasetFrom(dataset), labels },
     );
     if (res) labeling.refresh();
     return res;
