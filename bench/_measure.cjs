@@ -7,7 +7,9 @@ const [, , out, script, ...args] = process.argv;
 const start = process.hrtime.bigint();
 process.on('exit', (code) => {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  writeFileSync(out, JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, code }));
+  const usage = process.resourceUsage();
+  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+  writeFileSync(out, JSON.stringify({ ms, cpuMs, maxRssMB: usage.maxRSS / 1024, code }));
 });
 process.argv = [process.argv[0], resolve(script), ...args];
 require(resolve(script));

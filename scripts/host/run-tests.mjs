@@ -2,9 +2,12 @@
 // server and web workbench) with headless Chromium as the browser. Builds nothing: run
 // `node scripts/build.mjs` first (scripts/test.mjs does).
 //
-//   node scripts/host/run-tests.mjs [--grep PATTERN] [--restricted] [--keep]
+//   node scripts/host/run-tests.mjs [--grep PATTERN] [--session trusted|restricted] [--bench] [--keep]
 //     --grep        only tests whose full title matches (mocha grep)
-//     --restricted  do not pass --disable-workspace-trust (the workspace opens in Restricted Mode)
+//     --session     run one session only. By default two run: `trusted` (every suite except those
+//                   tagged @restricted) and `restricted` (workspace trust on, the folder not
+//                   trusted: Restricted Mode; only suites tagged @restricted)
+//     --bench       run the in-host benchmarks (test/vscode/**/*.bench.ts) instead of the tests
 //     --keep        keep the per-run temp folder (user data, workspace copy) for inspection
 //   VERTEX_DATASETS_HOST_TIMEOUT  overall timeout in seconds (default 900)
 //
@@ -24,7 +27,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opts } = parseArgs({
   options: {
     grep: { type: 'string' },
-    restricted: { type: 'boolean', default: false },
+    session: { type: 'string' },
+    bench: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -96,9 +100,30 @@ async function main() {
   for (const f of [join(root, 'dist', 'extension.js'), testEntry]) {
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`node scripts/build.mjs\` first`);
   }
-  const { codeServer, chromium: chromiumPath } = ensureHost();
+  const host = ensureHost();
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
+  const sessions = opts.bench ? ['trusted'] : opts.session ? [opts.session] : ['trusted', 'restricted'];
+  const started = Date.now();
+  const totals = { passed: 0, failed: 0, pending: 0, error: false };
+  for (const session of sessions) {
+    if (session !== 'trusted' && session !== 'restricted') throw new Error(`--session must be trusted or restricted, not ${session}`);
+    log(`session: ${session}`);
+    const result = await runSession(host, session);
+    totals.passed += result.passed;
+    totals.failed += result.failed;
+    totals.pending += result.pending;
+    totals.error ||= Boolean(result.error);
+  }
+  log(`all sessions took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.pending ? `, ${totals.pending} pending` : ''}\n`);
+  return totals.failed === 0 && !totals.error && totals.passed > 0 ? 0 : 1;
+}
+
+async function runSession({ codeServer, chromium: chromiumPath }, session) {
+  const restricted = session === 'restricted';
+  const out = join(artifacts, session);
+  mkdirSync(out, { recursive: true });
 
   const run = mkdtempSync(join(tmpdir(), 'vd-host-run-'));
   const workspace = join(run, 'workspace');
@@ -109,6 +134,10 @@ async function main() {
   // No welcome page or walkthrough over the editors the tests open; no telemetry.
   mkdirSync(join(run, 'user-data', 'User'), { recursive: true });
   writeFileSync(join(run, 'user-data', 'User', 'settings.json'), JSON.stringify({
+    // Restricted session: trust is on and never asked for, so the folder stays untrusted.
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.untrustedFiles': 'open',
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'telemetry.telemetryLevel': 'off',
@@ -135,10 +164,10 @@ async function main() {
 
   const started = Date.now();
   try {
-    const serverLog = createWriteStream(join(artifacts, 'code-server.log'));
+    const serverLog = createWriteStream(join(out, 'code-server.log'));
     const args = [codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
       '--disable-update-check', '--user-data-dir', join(run, 'user-data'), '--extensions-dir', join(run, 'extensions')];
-    if (!opts.restricted) args.push('--disable-workspace-trust');
+    if (!restricted) args.push('--disable-workspace-trust');
     args.push(workspace);
     const server = spawn(process.execPath, args, {
       detached: true,
@@ -147,7 +176,9 @@ async function main() {
         ...process.env,
         VERTEX_DATASETS_TEST_RESULT: resultFile,
         VERTEX_DATASETS_TEST_GREP: opts.grep ?? '',
-        VERTEX_DATASETS_TEST_ARTIFACTS: artifacts,
+        VERTEX_DATASETS_TEST_SESSION: session,
+        VERTEX_DATASETS_TEST_BENCH: opts.bench ? '1' : '',
+        VERTEX_DATASETS_TEST_ARTIFACTS: out,
       },
     });
     server.stdout.pipe(serverLog);
@@ -160,7 +191,7 @@ async function main() {
         // already gone
       }
     });
-    const serverExited = new Promise((res) => server.once('exit', (code, sig) => res(new Error(`code-server exited early (${code ?? sig}); see ${join(artifacts, 'code-server.log')}`))));
+    const serverExited = new Promise((res) => server.once('exit', (code, sig) => res(new Error(`code-server exited early (${code ?? sig}); see ${join(out, 'code-server.log')}`))));
 
     await waitFor('code-server to answer', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000);
     log(`code-server ready on 127.0.0.1:${port} after ${Date.now() - started} ms`);
@@ -169,7 +200,7 @@ async function main() {
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const consoleLog = createWriteStream(join(artifacts, 'browser-console.log'));
+    const consoleLog = createWriteStream(join(out, 'browser-console.log'));
     page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
 
@@ -186,14 +217,13 @@ async function main() {
     try {
       result = await waitForFile(resultFile, timeoutMs - (Date.now() - started), serverExited);
     } finally {
-      await page.screenshot({ path: join(artifacts, 'workbench.png') }).catch(() => undefined);
+      await page.screenshot({ path: join(out, 'workbench.png') }).catch(() => undefined);
     }
-    writeFileSync(join(artifacts, 'result.json'), JSON.stringify(result, null, 2));
+    writeFileSync(join(out, 'result.json'), JSON.stringify(result, null, 2));
     process.stdout.write(`\n${result.report}\n`);
-    log(`host run took ${((Date.now() - started) / 1000).toFixed(1)} s (mocha ${(result.durationMs / 1000).toFixed(1)} s)`);
-    process.stdout.write(`${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} pending` : ''}\n`);
+    log(`${session} session took ${((Date.now() - started) / 1000).toFixed(1)} s (mocha ${(result.durationMs / 1000).toFixed(1)} s): ${result.passed} passed, ${result.failed} failed`);
     if (result.error) process.stdout.write(`in-host error: ${result.error}\n`);
-    return result.failed === 0 && !result.error && result.passed > 0 ? 0 : 1;
+    return result;
   } finally {
     await cleanup();
     process.off('SIGINT', onSignal);

@@ -13,6 +13,9 @@ import type { FormatId } from '../core/formats';
 import { detectJsonlFormat } from '../core/jsonl/detect';
 import { UsageError } from '../core/jsonl/validate';
 import type { ItemFacts } from '../core/items';
+import type { ValidationOptions } from '../core/validate';
+import { validateTabularFiles, type CsvValidationResult } from '../core/csv/validate';
+import type { TabularSummary } from '../core/csv/tabular';
 import { displayPath, type FileReport } from './output/report';
 
 export interface DatasetRunOptions {
@@ -25,7 +28,11 @@ export interface DatasetRunOptions {
   mediaFiles?: string[];
   /** False: line checks only. */
   datasetChecks?: boolean;
+  /** Tabular CSV options (target, weight, split, objective, forecasting columns). */
+  tabular?: TabularRunOptions;
 }
+
+export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 
 export interface DatasetGroup {
   format: FormatId;
@@ -38,6 +45,8 @@ export interface DatasetRun {
   /** Usage and I/O problems (exit 2), one line each. */
   problems: string[];
   datasets: DatasetGroup[];
+  /** Tabular CSV sources: header, row count and per-column profile (one per source). */
+  tabular: { files: string[]; summary: TabularSummary }[];
 }
 
 const SIDECAR_RE = /\.media\.(json|csv)$/i;
@@ -117,19 +126,35 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     return entry;
   };
 
+  // The CSV files of one tabular source share a header, one profile and the source-wide checks.
+  const tabular: DatasetRun['tabular'] = [];
+  const tabularSource = options.format === 'tabular' ? files.filter((f) => fileKind(f) === 'csv') : [];
+  if (tabularSource.length > 1) {
+    try {
+      const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
+      for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      if (run.summary) tabular.push({ files: run.files.map((f) => f.path), summary: run.summary });
+    } catch (e) {
+      if (e instanceof UsageError) problems.push(e.message);
+      else throw e;
+    }
+  }
+
   for (const path of files) {
+    if (tabularSource.length > 1 && tabularSource.includes(path)) continue;
     try {
       let route: FormatId | undefined = options.customSchema ? 'custom' : options.format;
       if (!route && fileKind(path) === 'jsonl') route = sidecarSchemaPath(path) ? 'custom' : await sniffJsonlFormat(path);
-      const entry = checks && route ? accumulatorFor(route) : undefined;
+      // Tabular sources get their source-wide checks from the CSV tabular validator, not the item accumulator.
+      const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem });
+      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, ...options.tabular });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
       }
-      if (checks && !entry && result.format) {
+      if (checks && !entry && result.format && result.format !== 'tabular') {
         // The format was only known after reading the file: a second pass feeds the dataset checks.
         const late = accumulatorFor(result.format);
         late.acc.addFile(path);
@@ -137,6 +162,8 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
       } else entry?.files.push(path);
       reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      const summary = (result as CsvValidationResult).tabular;
+      if (summary) tabular.push({ files: [path], summary });
     } catch (e) {
       if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
       else throw e;
@@ -158,5 +185,5 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     }
   }
   reports.push(...sidecarReports);
-  return { reports, problems, datasets };
+  return { reports, problems, datasets, tabular };
 }

@@ -5,7 +5,7 @@
 import type { ConnectionSettings } from './connection';
 import { DEFAULT_REGION, isLocal, resolveProject } from './connection';
 import type { Clients } from './sdk';
-import { createClients } from './sdk';
+import { applicationDefaultAuth, createClients } from './sdk';
 import type { RetryPolicy } from './vertex';
 import { VertexDatasets } from './vertex';
 import { GcsFiles } from './storage';
@@ -51,7 +51,9 @@ export async function connect(settings: ConnectionSettings, opts: { retry?: Retr
   const project = resolveProject(settings.project)?.project;
   if (!project) throw new MissingProjectError();
   const region = settings.region || DEFAULT_REGION;
-  const clients = createClients({ ...settings, project, region });
+  const local = settings.endpoint !== undefined && /^(http:\/\/)?(localhost|127\.|\[?::1)/.test(settings.endpoint);
+  const auth = local ? undefined : await applicationDefaultAuth(project);
+  const clients = createClients({ ...settings, project, region, auth });
   return {
     project,
     region,

@@ -38,11 +38,24 @@ export interface Clients {
   datasets: DatasetServiceClient;
   storage: Storage;
   protos: AiplatformProtos;
+  /** The options the Vertex clients were built with, for other service clients (training, labeling). */
+  vertexOptions: NonNullable<ConstructorParameters<typeof Aiplatform.v1.DatasetServiceClient>[0]>;
   close(): Promise<void>;
 }
 
 /** Real SDK clients for the given connection (`endpoint` must already be resolved, not `local`). */
-export function createClients(settings: ConnectionSettings & { project: string }): Clients {
+/**
+ * Resolves Application Default Credentials once, up front: the SDK clients otherwise discover a
+ * missing credential inside background promises nobody awaits (an unhandled rejection).
+ */
+export async function applicationDefaultAuth(project: string): Promise<unknown> {
+  const { GoogleAuth } = require('google-gax') as { GoogleAuth: new (o: object) => { getClient(): Promise<unknown> } };
+  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'], projectId: project });
+  await auth.getClient();
+  return auth;
+}
+
+export function createClients(settings: ConnectionSettings & { project: string; auth?: unknown }): Clients {
   const { aiplatform, storage, grpc } = loadSdk();
   const region = settings.region || DEFAULT_REGION;
   const endpoint = settings.endpoint || regionalEndpoint(region);
@@ -53,11 +66,12 @@ export function createClients(settings: ConnectionSettings & { project: string }
     opts.sslCreds = grpc.credentials.createInsecure();
     opts.universeDomain = 'googleapis.com';
   }
+  else if (settings.auth) (opts as { auth?: unknown }).auth = settings.auth;
   const datasets = new aiplatform.v1.DatasetServiceClient(opts);
   const storageEndpoint = settings.storageEndpoint ?? (process.env.STORAGE_EMULATOR_HOST || undefined);
   const st = new storage.Storage({
     projectId: settings.project,
-    ...(storageEndpoint ? { apiEndpoint: storageEndpoint } : {}),
+    ...(storageEndpoint ? { apiEndpoint: storageEndpoint } : settings.auth ? { authClient: settings.auth as never } : {}),
     // Uploads are resumable sessions: retrying a chunk resumes from the offset the server persisted.
     retryOptions: { autoRetry: true, maxRetries: 5, idempotencyStrategy: storage.IdempotencyStrategy.RetryAlways },
   });
@@ -65,6 +79,7 @@ export function createClients(settings: ConnectionSettings & { project: string }
     datasets,
     storage: st,
     protos: aiplatform.protos,
+    vertexOptions: opts,
     close: async () => {
       await datasets.close();
     },

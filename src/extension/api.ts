@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { DocumentReport } from './diagnostics';
 import type { SplitCommandResult } from './split/command';
 import type { SplitUi } from './split/ui';
+import type { CloudApi } from './cloud/register';
 
 /** What `activate()` returns: used by the in-host tests and by other extensions. */
 export interface VertexDatasetsApi {
@@ -15,4 +16,6 @@ export interface VertexDatasetsApi {
   readonly activationMs: number;
   /** The "Split Dataset…" command with its questions answered by `ui` (tests, other extensions). */
   splitDataset(ui: SplitUi, uri?: vscode.Uri): Promise<SplitCommandResult | undefined>;
+  /** The Vertex AI side: session status, the Datasets view, the import wizard. */
+  readonly cloud: CloudApi;
 }

@@ -10,6 +10,14 @@ export const COMMANDS = {
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
   splitDataset: 'vertexDatasets.splitDataset',
+  importToVertex: 'vertexDatasets.importToVertex',
+  datasetsImportHere: 'vertexDatasets.datasets.importHere',
+  datasetsRefresh: 'vertexDatasets.datasets.refresh',
+  datasetsLoadMore: 'vertexDatasets.datasets.loadMore',
+  datasetsFilter: 'vertexDatasets.datasets.filter',
+  datasetsOpenInConsole: 'vertexDatasets.datasets.openInConsole',
+  datasetsCopyResourceName: 'vertexDatasets.datasets.copyResourceName',
+  datasetsDelete: 'vertexDatasets.datasets.delete',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { countSeverities, type Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
-import { annotationLabels, type ItemFacts } from '../core/items';
+import { validateCsvText } from '../core/csv/validate';
+import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
+import type { ItemFacts } from '../core/items';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
@@ -18,10 +20,10 @@ import type { Settings } from './settings';
 export const SOURCE = 'vertex-datasets';
 /** VS Code does not sync documents above this size to extensions. */
 const MAX_SYNCED_CHARS = 50 * 1024 * 1024;
-/** Edits in the lines detection samples can change the detected format: re-run everything. */
+/** Non-blank lines the core samples to detect a format (edits there may change the detected format). */
 const DETECTION_LINES = 50;
-/** Findings about the file as a whole: always recomputed by a full run. */
-const FILE_LEVEL_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'format.ambiguous', 'report.truncated']);
+/** Findings about the file as a whole that an incremental run cannot keep: they force a full run. */
+const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncated']);
 
 export interface DocumentReport {
   uri: vscode.Uri;
@@ -34,9 +36,14 @@ export interface DocumentReport {
   errors: number;
   warnings: number;
   infos: number;
+  /** Everything published: line findings, then dataset findings. */
   diagnostics: CoreDiagnostic[];
-  /** Labels per line (index = line - 1) of the items that parsed; for completion and counts. */
-  labelsByLine: (string[] | undefined)[];
+  /** Findings about single lines (kept across incremental runs for lines above the edit). */
+  lineDiagnostics: CoreDiagnostic[];
+  /** Normalized facts of the items that parsed, in line order. */
+  facts: ItemFacts[];
+  /** Dataset statistics (labels, splits, distributions), when dataset checks are on. */
+  stats?: DatasetStats;
   /** True when this report came from an incremental run (`fromLine` > 1). */
   incremental: boolean;
   fromLine: number;
@@ -57,8 +64,12 @@ interface Pending {
   fromLine: number;
 }
 
+export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
+  return doc.languageId === 'csv' || /\.csv$/i.test(doc.uri.path) ? 'csv' : 'jsonl';
+}
+
 export function isImportCandidate(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'jsonl' || /\.jsonl$/i.test(doc.uri.path);
+  return ['jsonl', 'csv'].includes(doc.languageId) || /\.(jsonl|csv)$/i.test(doc.uri.path);
 }
 
 export function toVsDiagnostic(d: CoreDiagnostic, uri: vscode.Uri): vscode.Diagnostic {
@@ -161,27 +172,29 @@ export class ValidationService implements vscode.Disposable {
     if (token.isCancellationRequested || doc.version !== version) return undefined;
 
     const started = performance.now();
+    const kind = fileKindOf(doc);
     const format = chosen ?? (prev?.source === 'detected' ? prev.format : undefined);
+    const text = doc.getText();
+    if (text.length > MAX_SYNCED_CHARS) return undefined;
+    // CSV records may span lines (quoted newlines), so CSV always re-reads the whole file.
     const incremental =
+      kind === 'jsonl' &&
       fromLine > 1 &&
       prev !== undefined &&
       prev.format !== undefined &&
       format === prev.format &&
-      !(prev.source === 'detected' && fromLine <= DETECTION_LINES) &&
-      !prev.diagnostics.some((d) => d.code === 'report.truncated');
+      !prev.lineDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
+      (prev.source !== 'detected' || detectionUnchanged(doc, prev));
     const from = incremental ? fromLine : 1;
-    const text = doc.getText();
-    if (text.length > MAX_SYNCED_CHARS) return undefined;
-    const labels: (string[] | undefined)[] = incremental && prev ? prev.labelsByLine.slice(0, from - 1) : [];
+    const facts: ItemFacts[] = incremental && prev ? prev.facts.filter((f) => f.line < from) : [];
     let result: ValidationResult;
     try {
-      result = validateJsonlText(text, {
+      const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
+      result = validate(text, {
         format: incremental ? format : chosen,
         fromLine: from,
         maxDiagnostics: this.deps.settings.maxProblems(doc.uri),
-        onItem: (item: ItemFacts) => {
-          labels[item.line - 1] = item.annotations.flatMap(annotationLabels);
-        },
+        onItem: (item: ItemFacts) => facts.push(item),
       });
     } catch (e) {
       this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
@@ -192,35 +205,52 @@ export class ValidationService implements vscode.Disposable {
     }
     if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
 
-    const confident = explicit !== undefined || result.detection.confidence === 'certain' || result.detection.confidence === 'ambiguous';
-    if (!result.format || !confident) {
-      // Not an import file (no Vertex media keys found): no findings, only the report for the status bar.
+    // No Vertex media keys (detection `none`), or a CSV that only looks like a plain table (any CSV
+    // with a header does): not an import file unless the user says so. No findings then.
+    const notImport = !result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular');
+    if (notImport) {
       this.collection.delete(doc.uri);
       const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
       this.reports.set(doc.uri.toString(), report);
       this.validated.fire(report);
       return report;
     }
-    let diagnostics = result.diagnostics;
+    const resultFormat = result.format as FormatId;
+    let lineDiagnostics = result.diagnostics;
     let items = result.items;
     if (incremental && prev) {
-      const kept = prev.diagnostics.filter((d) => d.line < from && !FILE_LEVEL_CODES.has(d.code));
-      diagnostics = [...kept, ...diagnostics];
+      lineDiagnostics = [...prev.lineDiagnostics.filter((d) => d.line < from), ...lineDiagnostics];
       for (let i = 0; i < from - 1 && i < doc.lineCount; i++) if (!doc.lineAt(i).isEmptyOrWhitespace) items++;
     }
+    // Dataset-level findings and statistics come from the item facts: after an edit only the
+    // changed lines were parsed again, and the facts of the others are reused.
+    let datasetDiagnostics: CoreDiagnostic[] = [];
+    let stats: DatasetStats | undefined;
+    if (this.deps.settings.datasetChecks(doc.uri)) {
+      const acc = new DatasetAccumulator(resultFormat, { csv: kind === 'csv' });
+      for (const f of facts) acc.add(f);
+      const dataset = acc.finish();
+      datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
+      stats = dataset.stats;
+    }
+    if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
+    const diagnostics = [...lineDiagnostics, ...datasetDiagnostics];
     const counts = countSeverities(diagnostics);
     const report: DocumentReport = {
       uri: doc.uri,
       version,
-      format: result.format,
+      format: resultFormat,
       source: explicit?.source ?? 'detected',
-      detection: result.detection,
+      // An incremental run validated with the previous format: keep how that format was found.
+      detection: incremental && prev?.detection ? prev.detection : result.detection,
       items,
       errors: counts.errors,
       warnings: counts.warnings,
       infos: counts.infos,
       diagnostics,
-      labelsByLine: labels,
+      lineDiagnostics,
+      facts,
+      stats,
       incremental,
       fromLine: from,
       durationMs: performance.now() - started,
@@ -228,7 +258,7 @@ export class ValidationService implements vscode.Disposable {
     this.collection.set(doc.uri, diagnostics.map((d) => toVsDiagnostic(d, doc.uri)));
     this.reports.set(doc.uri.toString(), report);
     this.deps.log.debug(
-      `validated ${vscode.workspace.asRelativePath(doc.uri)} v${version} as ${result.format} (${report.source}) from line ${from}: ` +
+      `validated ${vscode.workspace.asRelativePath(doc.uri)} v${version} as ${resultFormat} (${report.source}) from line ${from}: ` +
         `${items} items, ${counts.errors} errors, ${counts.warnings} warnings in ${report.durationMs.toFixed(1)} ms`,
     );
     this.validated.fire(report);
@@ -241,8 +271,23 @@ export class ValidationService implements vscode.Disposable {
   }
 }
 
+/**
+ * True when detection on the sampled head of the document still gives the previous format with the
+ * same confidence, so an incremental run may reuse it (and keep a `format.ambiguous` note).
+ */
+function detectionUnchanged(doc: vscode.TextDocument, prev: DocumentReport): boolean {
+  const head: string[] = [];
+  for (let i = 0, nonBlank = 0; i < doc.lineCount && nonBlank < DETECTION_LINES; i++) {
+    const t = doc.lineAt(i).text;
+    head.push(t);
+    if (t.trim()) nonBlank++;
+  }
+  const detection = validateJsonlText(head.join('\n'), { maxDiagnostics: 0 }).detection;
+  return detection.format === prev.format && detection.confidence === prev.detection?.confidence;
+}
+
 function emptyReport(uri: vscode.Uri, version: number): DocumentReport {
-  return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], labelsByLine: [], incremental: false, fromLine: 1, durationMs: 0 };
+  return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], lineDiagnostics: [], facts: [], incremental: false, fromLine: 1, durationMs: 0 };
 }
 
 /** The title shown for a format (status bar, pickers). */
@@ -255,6 +300,10 @@ export function formatTitle(format: FormatId): string {
  * debounce from the first changed line, closed documents are cleared, and settings or format
  * choices re-run the affected documents.
  */
+function openTabUris(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : []));
+}
+
 export function registerDiagnostics(service: ValidationService, deps: ValidationDeps): vscode.Disposable {
   const revalidateAll = () => {
     for (const doc of vscode.workspace.textDocuments) {
@@ -270,6 +319,19 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       service.schedule(e.document, first);
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => service.clear(doc.uri)),
+    // A document outlives its last editor tab for a while; the Problems panel should not.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      const open = new Set(openTabUris());
+      for (const tab of e.closed) {
+        const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+        if (uri && !open.has(uri.toString())) service.clear(uri);
+      }
+      for (const tab of e.opened) {
+        const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+        const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        if (doc && !service.report(doc.uri)) service.schedule(doc, 1, 0);
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (deps.settings.affected(e)) deps.formats.settingsChanged();
     }),

@@ -4,14 +4,21 @@
  */
 import * as vscode from 'vscode';
 import type { VertexDatasetsApi } from './api';
+import { registerCodeActions } from './codeActions';
 import { COMMANDS, registerCommand } from './commands';
+import { registerCompletion } from './completion';
 import { selectFormat } from './commands/selectFormat';
 import { registerDiagnostics, ValidationService, isImportCandidate } from './diagnostics';
 import { FormatResolver } from './formatChoice';
+import { registerHover } from './hover';
 import { createSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { splitDataset } from './split/command';
 import { vscodeSplitUi } from './split/ui';
+import { registerCloud } from './cloud/register';
+
+/** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
+const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -28,6 +35,9 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     validation,
     statusBar,
     registerDiagnostics(validation, deps),
+    registerCodeActions(validation, IMPORT_FILES),
+    registerHover(validation, IMPORT_FILES),
+    registerCompletion(validation, IMPORT_FILES),
     registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) throw new Error('open an import file first');
@@ -40,6 +50,9 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
   );
 
+  const cloud = registerCloud({ log, validation });
+  context.subscriptions.push(cloud.disposable);
+
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
@@ -48,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     statusBarText: () => statusBar.text,
     activationMs,
     splitDataset: (ui, uri) => splitDataset(ui, uri),
+    cloud: cloud.api,
   };
 }
 

@@ -12,6 +12,8 @@ export interface Settings {
   formats(resource: vscode.Uri): { glob: string; format: FormatId }[];
   /** Most problems reported per file. */
   maxProblems(resource: vscode.Uri): number;
+  /** Whether dataset-level checks (label counts, splits, duplicates) run on each file. */
+  datasetChecks(resource: vscode.Uri): boolean;
   /** True when the change affects any setting of this extension. */
   affected(e: vscode.ConfigurationChangeEvent): boolean;
 }
@@ -31,6 +33,7 @@ export function createSettings(log: vscode.LogOutputChannel): Settings {
       const n = vscode.workspace.getConfiguration(SECTION, resource).get<number>('maxProblems', 1000);
       return Number.isInteger(n) && n > 0 ? n : 1000;
     },
+    datasetChecks: (resource) => vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('datasetChecks', true) !== false,
     affected: (e) => e.affectsConfiguration(SECTION),
   };
 }

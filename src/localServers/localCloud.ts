@@ -7,6 +7,8 @@ import { startGcsServer } from './gcsServer';
 import type { GcsServer } from './gcsServer';
 import { startVertexServer } from './vertexServer';
 import type { VertexServer, VertexServerOptions } from './vertexServer';
+import { trainingServices } from './trainingServices';
+import type { TrainingStore } from './trainingState';
 
 export const LOCAL_PROJECT = 'local-project';
 export const LOCAL_BUCKET = 'local-vertex-bucket';
@@ -19,6 +21,8 @@ export interface LocalCloud {
   project: string;
   region: string;
   bucket: string;
+  /** State of the training, labeling and model services. */
+  training(): TrainingStore;
   stop(): Promise<void>;
 }
 
@@ -29,17 +33,24 @@ export interface LocalCloudOptions extends Omit<VertexServerOptions, 'blobs'> {
 
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const blobs = new BlobStore();
-  const vertex = await startVertexServer({ ...opts, blobs });
+  let server: VertexServer | undefined;
+  const training = trainingServices(() => server!.datasets);
+  const vertex = await startVertexServer({ ...opts, blobs, extraModules: [...(opts.extraModules ?? []), ...training.modules] });
+  server = vertex;
   const gcs = await startGcsServer({ blobs, port: opts.gcsPort, host: opts.host });
   const region = vertex.ctx.region;
   blobs.createBucket(LOCAL_BUCKET, { location: region });
-  if (opts.seed !== false) seed(vertex, region);
+  if (opts.seed !== false) {
+    seed(vertex, region);
+    training.store().addPool(LOCAL_PROJECT, region, 'medical-imaging-specialists', ['manager@example.com'], ['labeler1@example.com', 'labeler2@example.com']);
+  }
   return {
     vertex,
     gcs,
     project: LOCAL_PROJECT,
     region,
     bucket: LOCAL_BUCKET,
+    training: training.store,
     stop: async () => {
       await Promise.all([vertex.stop(), gcs.stop()]);
     },

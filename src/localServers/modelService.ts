@@ -7,6 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ServerContext, ServiceModule } from './state';
 import { Code, RpcError, page, parseName, parseParent, timestamp, unary } from './state';
 import { toWire } from './value';
+import { settlePipeline } from './pipelineService';
 import type { StoredEvaluation, StoredModel, TrainingStore } from './trainingState';
 
 const V1 = 'google.cloud.aiplatform.v1.';
@@ -48,7 +49,7 @@ const FORMAT_FILES: Record<string, string> = {
 export function modelService(ctx: ServerContext, store: TrainingStore): grpc.UntypedServiceImplementation {
   const settle = () => {
     // Reading any pipeline may upload its model: settle them all before model reads.
-    for (const p of store.pipelines.values()) store.pipelineState(p, () => p.outcome ?? { state: 'PIPELINE_STATE_RUNNING', at: 0 });
+    for (const p of store.pipelines.values()) settlePipeline(store, p);
   };
   const findModel = (name: unknown, field = 'name'): StoredModel => {
     const raw = String(name ?? '');

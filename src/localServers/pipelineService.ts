@@ -341,8 +341,13 @@ function finish(store: TrainingStore, p: StoredPipeline): NonNullable<StoredPipe
   return { state: 'PIPELINE_STATE_SUCCEEDED', at, modelName: store.modelName(m), costMilliNodeHours: cost ? Math.round(cost * 0.85) : undefined };
 }
 
+/** The pipeline's state now, finishing training (and uploading the model) when it is due. */
+export function settlePipeline(store: TrainingStore, p: StoredPipeline): string {
+  return store.pipelineState(p, (x) => finish(store, x));
+}
+
 export function pipelineProto(store: TrainingStore, p: StoredPipeline): object {
-  const state = store.pipelineState(p, (x) => finish(store, x));
+  const state = settlePipeline(store, p);
   const out: Record<string, unknown> = {
     name: store.pipelineName(p),
     displayName: p.displayName,
@@ -462,7 +467,7 @@ export function pipelineService(ctx: ServerContext, store: TrainingStore): grpc.
       const match = listFilter(request.filter as string | undefined);
       const all = [...store.pipelines.values()]
         .filter((p) => !p.deleted && p.project === parent.project && p.location === parent.location)
-        .filter((p) => match(p, store.pipelineState(p, (x) => finish(store, x))))
+        .filter((p) => match(p, settlePipeline(store, p)))
         .sort((a, b) => b.created - a.created);
       const pg = page(all, request.pageSize as number | undefined, request.pageToken as string | undefined);
       return { trainingPipelines: pg.items.map((p) => pipelineProto(store, p)), nextPageToken: pg.nextPageToken };
@@ -470,7 +475,7 @@ export function pipelineService(ctx: ServerContext, store: TrainingStore): grpc.
 
     CancelTrainingPipeline: unary(ctx, 'CancelTrainingPipeline', ({ request }) => {
       const p = find(request.name);
-      const state = store.pipelineState(p, (x) => finish(store, x));
+      const state = settlePipeline(store, p);
       if (PIPELINE_TERMINAL.includes(state)) throw new RpcError(Code.FAILED_PRECONDITION, `TrainingPipeline ${store.pipelineName(p)} is in state ${state} and cannot be cancelled.`);
       p.cancelRequested ??= ctx.clock.now();
       return {};
@@ -478,7 +483,7 @@ export function pipelineService(ctx: ServerContext, store: TrainingStore): grpc.
 
     DeleteTrainingPipeline: unary(ctx, 'DeleteTrainingPipeline', ({ request }) => {
       const p = find(request.name);
-      const state = store.pipelineState(p, (x) => finish(store, x));
+      const state = settlePipeline(store, p);
       if (!PIPELINE_TERMINAL.includes(state)) throw new RpcError(Code.FAILED_PRECONDITION, `TrainingPipeline ${store.pipelineName(p)} is in state ${state}; cancel it and wait for it to stop before deleting it.`);
       const created = ctx.clock.now();
       const op = ctx.operations.start(store.pipelineName(p), 'DeleteTrainingPipeline', V1 + 'DeleteOperationMetadata', () => ({ genericMetadata: { createTime: timestamp(created), updateTime: timestamp(ctx.clock.now()) } }), () => {

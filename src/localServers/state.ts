@@ -149,6 +149,11 @@ export class OperationStore {
     return op;
   }
 
+  /** Changes how long new operations take (tests make one kind slow to exercise cancellation). */
+  setDurations(durations: Record<string, number> | undefined): void {
+    this.opts.durations = durations;
+  }
+
   get(name: string): StoredOperation | undefined {
     const op = this.ops.get(name);
     if (op) this.settle(op);

@@ -198,7 +198,7 @@ export class TrainingStore {
     const state = this.jobState(j);
     if (state === 'JOB_STATE_SUCCEEDED') return 100;
     const d = this.durations;
-    const end = j.outcome?.at ?? j.cancelRequested ?? this.ctx.clock.now();
+    const end = j.cancelRequested ?? j.outcome?.at ?? this.ctx.clock.now();
     const ran = Math.max(0, Math.min(end, this.ctx.clock.now()) - j.created - d.labelingPending);
     return Math.min(99, Math.floor((ran / d.labelingRunning) * 100));
   }

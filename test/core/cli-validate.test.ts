@@ -31,19 +31,19 @@ describe('vertex-datasets validate', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exit 0 with no problems, and a summary line', async () => {
-    const r = await cli(['validate', join(dir, 'good.jsonl')], dir);
+    const r = await cli(['validate', '--no-dataset-checks', join(dir, 'good.jsonl')], dir);
     assert.equal(r.code, 0);
     assert.equal(r.out, '1 file, 1 item: 0 errors, 0 warnings\n');
   });
 
   it('exit 0 with warnings only', async () => {
-    const r = await cli(['validate', 'warn.jsonl'], dir);
+    const r = await cli(['validate', '--no-dataset-checks', 'warn.jsonl'], dir);
     assert.equal(r.code, 0);
     assert.ok(r.out.startsWith(`warn.jsonl:1:${NOTE_COL}: warning schema.unknownKey: Unknown key "note"`), r.out);
   });
 
   it('exit 1 with errors, compiler-style lines', async () => {
-    const r = await cli(['validate', 'bad.jsonl'], dir);
+    const r = await cli(['validate', '--no-dataset-checks', 'bad.jsonl'], dir);
     assert.equal(r.code, 1);
     assert.equal(r.out.split('\n')[0], `bad.jsonl:1:${TRAIN_COL}: error mlUse.invalid: ml_use "TRAIN" is not valid: expected "training", "validation", "test". Did you mean "training"?`);
     assert.match(r.out, /1 file, 1 item: 1 error, 0 warnings\n$/);
@@ -65,7 +65,7 @@ describe('vertex-datasets validate', () => {
   });
 
   it('JSON output has exactly the documented shape', async () => {
-    const r = await cli(['validate', '--output', 'json', 'good.jsonl', 'bad.jsonl'], dir);
+    const r = await cli(['validate', '--no-dataset-checks', '--output', 'json', 'good.jsonl', 'bad.jsonl'], dir);
     assert.equal(r.code, 1);
     const json = JSON.parse(r.out);
     assert.deepEqual(Object.keys(json), ['files']);
@@ -83,7 +83,7 @@ describe('vertex-datasets validate', () => {
   });
 
   it('SARIF 2.1.0 output for code scanning', async () => {
-    const r = await cli(['validate', '--output', 'sarif', 'bad.jsonl', 'warn.jsonl'], dir);
+    const r = await cli(['validate', '--no-dataset-checks', '--output', 'sarif', 'bad.jsonl', 'warn.jsonl'], dir);
     const sarif = JSON.parse(r.out);
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
@@ -135,7 +135,7 @@ describe('vertex-datasets validate', () => {
 
   it('the bundled CLI (dist/cli.js) behaves the same as the in-process command', function () {
     if (!existsSync(join(ROOT, 'dist', 'cli.js'))) this.skip();
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'validate', 'bad.jsonl'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'validate', '--no-dataset-checks', 'bad.jsonl'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.ok(r.stdout.startsWith(`bad.jsonl:1:${TRAIN_COL}: error mlUse.invalid`), r.stdout);
   });

@@ -18,14 +18,23 @@ export interface HostTestResult {
   error?: string;
 }
 
-function listTests(dir: string): string[] {
+function listFiles(dir: string, suffix: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listTests(p));
-    else if (entry.name.endsWith('.test.js')) out.push(p);
+    if (entry.isDirectory()) out.push(...listFiles(p, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(p);
   }
   return out.sort();
+}
+
+/**
+ * Suites tagged `@restricted` in their title run only in the Restricted Mode session (the folder
+ * not trusted); every other suite runs only in the trusted session.
+ */
+function sessionGrep(session: string, user: string | undefined): RegExp {
+  const userPart = user ? `(?=.*(?:${user}))` : '';
+  return new RegExp(`^${userPart}${session === 'restricted' ? '(?=.*@restricted)' : '(?!.*@restricted)'}`);
 }
 
 function writeResult(result: HostTestResult): void {
@@ -41,10 +50,10 @@ export async function run(): Promise<void> {
   const lines: string[] = [];
   const result: HostTestResult = { passed: 0, failed: 0, pending: 0, durationMs: 0, failures: [], report: '' };
   try {
-    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
-    const grep = process.env.VERTEX_DATASETS_TEST_GREP;
-    if (grep) mocha.grep(grep);
-    for (const file of listTests(__dirname)) mocha.addFile(file);
+    const bench = process.env.VERTEX_DATASETS_TEST_BENCH === '1';
+    const mocha = new Mocha({ ui: 'bdd', timeout: bench ? 600_000 : 60_000, color: false, reporter: 'spec' });
+    mocha.grep(sessionGrep(process.env.VERTEX_DATASETS_TEST_SESSION ?? 'trusted', process.env.VERTEX_DATASETS_TEST_GREP || undefined));
+    for (const file of listFiles(__dirname, bench ? '.bench.js' : '.test.js')) mocha.addFile(file);
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('suite', (s) => {

@@ -58,3 +58,51 @@ export function codeOf(d: vscode.Diagnostic): string | undefined {
   if (d.code === undefined) return undefined;
   return String(typeof d.code === 'object' ? d.code.value : d.code);
 }
+
+/** The part of the extension's API the tests use (see src/extension/api.ts). */
+export interface TestApi {
+  onDidValidate: vscode.Event<{ uri: vscode.Uri; version: number; format?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number }>;
+  report(uri: vscode.Uri): { uri: vscode.Uri; version: number; format?: string; source?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number } | undefined;
+  statusBarText(): string | undefined;
+  activationMs: number;
+}
+
+type Report = NonNullable<ReturnType<TestApi['report']>>;
+
+/** Resolves with the extension's report for `uri` once `accept` holds (checked now and on every validation). */
+export function waitForReport(api: TestApi, uri: vscode.Uri, accept: (r: Report) => boolean, timeoutMs = 15_000): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    let sub: vscode.Disposable | undefined;
+    const timer = setTimeout(() => {
+      sub?.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for a validation report on ${uri.fsPath}; last: ${JSON.stringify(api.report(uri))}`));
+    }, timeoutMs);
+    const check = (): boolean => {
+      const r = api.report(uri);
+      if (!r || !accept(r)) return false;
+      clearTimeout(timer);
+      sub?.dispose();
+      resolve(r);
+      return true;
+    };
+    if (check()) return;
+    sub = api.onDidValidate((r) => {
+      if (r.uri.toString() === uri.toString()) check();
+    });
+  });
+}
+
+/** Opens a fixture in an editor, fresh from disk (reverting edits an earlier test left in memory). */
+export async function openFixture(...parts: string[]): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceFile(...parts));
+  const editor = await vscode.window.showTextDocument(doc);
+  if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+  return editor;
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+export const errorsOf = (ds: vscode.Diagnostic[]): vscode.Diagnostic[] => ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);

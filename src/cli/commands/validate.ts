@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
 import { loadSchemaFile } from '../../core/files';
-import { runDataset } from '../dataset';
+import { runDataset, type TabularRunOptions } from '../dataset';
 import type { CliIo } from '../io';
 import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
 import { VERSION } from '../version';
@@ -28,6 +28,13 @@ Options:
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)
+  Tabular CSV (implies --format tabular; several CSV files form one source with one header):
+  --target NAME        target column: no nulls; classification 2-500 distinct values
+  --objective KIND     classification, regression or forecasting
+  --weight NAME        weight column: numbers from 0 to 10,000
+  --split-column NAME  predefined split column (default: ml_use when present)
+  --time-column NAME   forecasting time column
+  --series-column NAME forecasting time series identifier column
   -h, --help           show this help
 
 All files given together form one dataset per format: counts, duplicates and splits span them.
@@ -49,6 +56,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         strict: { type: 'boolean' },
         media: { type: 'string', multiple: true },
         'no-dataset-checks': { type: 'boolean' },
+        target: { type: 'string' },
+        objective: { type: 'string' },
+        weight: { type: 'string' },
+        'split-column': { type: 'string' },
+        'time-column': { type: 'string' },
+        'series-column': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -75,6 +88,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     maxDiagnostics = Number(values['max-problems']);
     if (!Number.isInteger(maxDiagnostics) || maxDiagnostics < 1) return fail('--max-problems must be a positive whole number');
   }
+  const objective = values.objective;
+  if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
+    return fail(`--objective must be classification, regression or forecasting, not "${objective}"`);
+  }
+  const tabular: TabularRunOptions = {};
+  if (values.target !== undefined) tabular.target = values.target;
+  if (objective !== undefined) tabular.objective = objective as TabularRunOptions['objective'];
+  if (values.weight !== undefined) tabular.weight = values.weight;
+  if (values['split-column'] !== undefined) tabular.splitColumn = values['split-column'];
+  if (values['time-column'] !== undefined) tabular.timeColumn = values['time-column'];
+  if (values['series-column'] !== undefined) tabular.seriesColumn = values['series-column'];
+  const isTabular = values.format === 'tabular' || Object.keys(tabular).length > 0;
+  if (isTabular && values.format && values.format !== 'tabular') {
+    return fail(`--target, --objective, --weight and the column options apply to --format tabular, not "${values.format}"`);
+  }
+  if (isTabular && values.schema) return fail('--schema is for JSONL custom datasets; tabular options need CSV files');
   let customSchema: object | undefined;
   try {
     if (values.schema) customSchema = loadSchemaFile(resolve(io.cwd, values.schema));
@@ -85,7 +114,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { reports, problems } = await runDataset(
     positionals,
     {
-      format: values.format as never,
+      format: (isTabular ? 'tabular' : values.format) as never,
+      tabular,
       customSchema,
       maxDiagnostics,
       strict: values.strict,

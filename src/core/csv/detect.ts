@@ -66,7 +66,8 @@ export function detectCsvFormat(records: readonly CsvRecord[]): Detection {
       return n >= 3 && /^\d+$/.test(r.fields[n - 2].trim()) && /^\d+$/.test(r.fields[n - 1].trim());
     });
     if (sentiment) return { confidence: 'certain', format: 'text-sentiment', candidates: ['text-sentiment'], reason: 'rows end with a sentiment and a maximum sentiment' };
-    if (rows.every((r) => r.fields.length >= 2)) return textClassification(rows, 'rows hold inline text followed by labels');
+    const labelled = rows.every((r) => r.fields.length >= 2 && r.fields.slice(1).some((x) => x !== '' && !isNum(x)));
+    if (labelled) return textClassification(rows, 'rows hold inline text followed by labels');
     return { confidence: 'none', candidates: [], reason: 'no gs:// path and no header of column names in the first lines' };
   }
 
@@ -86,9 +87,11 @@ export function detectCsvFormat(records: readonly CsvRecord[]): Detection {
   });
 
   if (kind === 'video') {
-    const ot = after.every((a) => a.length === 7 || a.length === 11 ? isNum(a[2]) && isNum(a[3]) : a.length <= 1);
-    const ar = after.every((a) => (a.length === 4 || a.length === 5 ? a.slice(0, 2).every((x) => x === '' || isNum(x)) && !isNum(a[2]) : a.length <= 1));
-    const cls = after.every((a) => (a.length === 3 ? !isNum(a[0]) && isNum(a[1]) && isNum(a[2]) : a.length <= 1));
+    // Column counts after the path decide; a label is a cell that is not a number.
+    const label = (x: string | undefined) => x !== undefined && x !== '' && !isNum(x);
+    const cls = trimmed.every((a) => a.length === 0 || (after[trimmed.indexOf(a)].length === 3 && label(a[0])));
+    const ar = after.every((a, i) => trimmed[i].length === 0 || a.length === 2 || ((a.length === 4 || a.length === 5) && label(a[2])));
+    const ot = after.every((a, i) => trimmed[i].length === 0 || ((a.length === 7 || a.length === 11) && label(a[0])));
     const fits: FormatId[] = [];
     if (cls) fits.push('video-classification');
     if (ar) fits.push('video-action-recognition');
@@ -98,7 +101,7 @@ export function detectCsvFormat(records: readonly CsvRecord[]): Detection {
   if (kind === 'text') {
     const sentiment = after.every((a) => a.length === 2 && /^\d+$/.test(a[0].trim()) && /^\d+$/.test(a[1].trim()));
     if (sentiment) return { confidence: 'certain', format: 'text-sentiment', candidates: ['text-sentiment'], reason: '.txt paths followed by a sentiment and a maximum' };
-    return textClassification(withPath, '.txt paths followed by labels');
+    return textClassification(rows, 'rows hold text (inline or .txt paths) followed by labels');
   }
   if (kind === 'image' || kind === undefined) {
     const boxes = after.some((a) => a.length === 9 && a.slice(1).some((x) => x !== '') && a.slice(1).every((x) => x === '' || isNum(x)));

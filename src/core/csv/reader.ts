@@ -24,6 +24,8 @@ export interface CsvRecord {
   endLine: number;
   /** True for an empty line (one empty unquoted field). */
   blank: boolean;
+  /** True when the record ran to the end of input inside an unclosed quote: its fields are not meaningful. */
+  unterminated?: boolean;
   /** Range of field `i` in the source, quotes included. Past the last field: the end of the record. */
   range(i: number): Range;
   /** Range of the whole record. */
@@ -99,6 +101,7 @@ class SimpleRecord implements CsvRecord {
 /** A record that needed the full state machine: positions are stored per field. */
 class FullRecord implements CsvRecord {
   readonly blank: boolean;
+  unterminated?: boolean;
   constructor(
     readonly fields: string[],
     readonly index: number,
@@ -139,6 +142,12 @@ const enum State {
 }
 
 export class CsvReader {
+  /**
+   * Optional consumer of lines (without CR) given as s[from, to) without splitting them; it
+   * returns false for anything it does not take (quotes it cannot handle, a quoted field running
+   * on to the next line...), which then goes the usual way. Tabular validation profiles lines in place.
+   */
+  lineHook?: (s: string, from: number, to: number, line: number) => boolean;
   private readonly maxFieldChars: number;
   private readonly maxFields: number;
   private leftover = '';
@@ -176,9 +185,10 @@ export class CsvReader {
     this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
   }
 
-  /** Number of lines seen so far (after `end`: lines in the input). */
+  /** Number of lines seen so far (after `end`: lines in the input; a final line break starts no new line). */
   get lines(): number {
-    return this.line;
+    if (!this.started) return 0;
+    return this.ended && this.line > 1 && this.lineStart === this.base && !this.stopped ? this.line - 1 : this.line;
   }
 
   /** Records emitted so far. */
@@ -218,8 +228,20 @@ export class CsvReader {
     if (this.stopped) return;
     let s = chunk;
     if (this.leftover.length > 0) {
-      s = this.leftover + chunk;
-      this.leftover = '';
+      // Finish the carried-over line on its own: joining it to the whole chunk would make a
+      // concatenated string, which is slower to scan character by character than the chunk itself.
+      const k = chunk.indexOf('\n');
+      if (k >= 0 && k + 1 < chunk.length) {
+        const head = this.leftover + chunk.slice(0, k + 1);
+        this.leftover = '';
+        this.process(head, false);
+        if (this.stopped) return;
+        s = chunk.slice(k + 1);
+      }
+      if (this.leftover.length > 0 || s === chunk) {
+        s = this.leftover + s;
+        this.leftover = '';
+      }
     }
     this.process(s, false);
   }
@@ -314,7 +336,17 @@ export class CsvReader {
         let contentEnd = lineEnd;
         if (contentEnd > i && s.charCodeAt(contentEnd - 1) === CR) contentEnd--;
         const text = s.slice(i, contentEnd);
-        if (text.length <= this.maxFieldChars && text.indexOf('"') < 0 && text.indexOf('\r') < 0) {
+        const plain = text.indexOf('"') < 0;
+        if (text.length <= this.maxFieldChars && text.indexOf('\r') < 0 && this.lineHook !== undefined && this.lineHook(s, i, contentEnd, this.line)) {
+          this.recordIndex++;
+          if (e < 0) i = n;
+          else {
+            i = e + 1;
+            this.newline(this.base + i);
+          }
+          continue;
+        }
+        if (text.length <= this.maxFieldChars && plain && text.indexOf('\r') < 0) {
           const fields = text.split(',');
           if (fields.length <= this.maxFields) {
             this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
@@ -400,37 +432,33 @@ export class CsvReader {
 
   /** Appends quoted text, counting the line breaks inside it. */
   private appendQuoted(s: string, from: number, to: number): void {
-    let k = from;
-    while (k < to) {
-      const lf = s.indexOf('\n', k);
-      const cr = s.indexOf('\r', k);
-      let b = -1;
-      if (lf >= 0 && lf < to) b = lf;
-      if (cr >= 0 && cr < to && (b < 0 || cr < b)) b = cr;
-      if (b < 0) break;
-      if (b === 0 && this.crCarry && s.charCodeAt(0) === LF) {
-        // The LF of a CRLF split across chunks: the line break was already counted.
-        this.crCarry = false;
-        this.lineStart = this.base + 1;
-        k = 1;
-        continue;
-      }
-      if (s.charCodeAt(b) === CR) {
-        if (b + 1 < s.length && s.charCodeAt(b + 1) === LF) {
-          if (b + 1 < to) {
-            this.newline(this.base + b + 2);
-            k = b + 2;
-            continue;
-          }
-          // CR at `to - 1` with its LF beyond `to` cannot happen: `to` is a quote position.
-        } else if (b + 1 >= s.length) {
+    const text = s.slice(from, to);
+    // Searching the slice, not the chunk, keeps this linear in the field length.
+    if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && !this.crCarry) {
+      this.append(text);
+      return;
+    }
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k);
+      if (c === LF) {
+        if (k === 0 && this.crCarry) {
+          // The LF of a CRLF split across chunks: the line break was already counted.
+          this.lineStart = this.base + 1;
+        } else {
+          this.newline(this.base + k + 1);
+        }
+      } else if (c === CR) {
+        if (k + 1 < s.length) {
+          if (s.charCodeAt(k + 1) !== LF) this.newline(this.base + k + 1);
+          // CRLF: the LF (next iteration, or the next chunk) counts the break.
+        } else {
+          this.newline(this.base + k + 1);
           this.pendingCrQuoted = true;
         }
       }
-      this.newline(this.base + b + 1);
-      k = b + 1;
     }
-    this.append(s.slice(from, to));
+    this.crCarry = false;
+    this.append(text);
   }
 
   private pendingCrQuoted = false;
@@ -459,8 +487,12 @@ export class CsvReader {
     this.fieldLen = 0;
   }
 
+  private unterminatedRecord = false;
+
   private emitRecord(): void {
-    this.handlers.onRecord(new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes));
+    const record = new FullRecord(this.fields, this.recordIndex++, this.recordLine, this.pos[this.pos.length - 2], this.pos, this.quotes);
+    if (this.unterminatedRecord) record.unterminated = true;
+    this.handlers.onRecord(record);
     this.state = State.RecordStart;
   }
 
@@ -589,6 +621,8 @@ export class CsvReader {
         this.emitRecord();
         return;
       case State.Quoted: {
+        // A final line break starts no line of its own.
+        const lastLine = this.lineStart === this.base && this.line > this.fieldLine ? this.line - 1 : this.line;
         this.handlers.onDiagnostic({
           line: this.fieldLine,
           column: this.fieldCol,
@@ -596,10 +630,10 @@ export class CsvReader {
           endColumn: this.fieldCol + 1,
           severity: 'error',
           code: 'csv.unterminatedQuote',
-          message:
-            'This quoted field is never closed: the quote runs to the end of the file. Add the closing quote, and double any quote that is part of the text ("").',
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${lastLine - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
         });
         this.endField(this.base);
+        this.unterminatedRecord = true;
         this.emitRecord();
         return;
       }

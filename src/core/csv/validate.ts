@@ -3,6 +3,7 @@
  * positional import layouts (image, text, video) and tabular sources. Same options, result and
  * diagnostics as the JSONL validator.
  */
+import { basename } from 'node:path';
 import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics';
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, ValidationOptions, ValidationResult } from '../validate';
@@ -105,6 +106,14 @@ class CsvValidation {
   private early: Diagnostic[] | null = [];
 
   readonly onDiagnostic = (d: Diagnostic): void => {
+    if (d.code === 'file.binary') {
+      // The reader stopped: nothing else can be said about the content.
+      this.early = null;
+      this.pending = null;
+      this.halted = true;
+      this.collector.report(d);
+      return;
+    }
     if (this.early) this.early.push(d);
     else this.collector.report(d);
   };
@@ -157,7 +166,7 @@ class CsvValidation {
       ? { confidence: 'certain', format: 'tabular', candidates: ['tabular'], reason: 'tabular options (target, weight, objective...) were given' }
       : detectCsvFormat(records);
     const d = this.detection;
-    if (d.confidence === 'ambiguous' && d.candidates.length > 0) {
+    if (d.confidence === 'ambiguous' && d.candidates.length > 0 && d.format) {
       this.collector.report({
         ...FIRST_LINE,
         severity: 'warning',
@@ -185,6 +194,11 @@ class CsvValidation {
   }
 
   private feed(record: CsvRecord): void {
+    // The reader reported the unclosed quote; the swallowed text is no row to check.
+    if (record.unterminated) {
+      this.items++;
+      return;
+    }
     if (this.tabular) {
       if (!this.headerDone) {
         if (record.blank) return;
@@ -200,7 +214,7 @@ class CsvValidation {
             ...record.recordRange(),
             severity: 'error',
             code: 'tabular.header.mismatch',
-            message: `This file's header differs from the header of ${this.shared.headerFrom ?? 'the first file'}. Files of one tabular source must repeat the identical header or have none.`,
+            message: `This file's header differs from the header of ${this.shared.headerFrom ? basename(this.shared.headerFrom) : 'the first file'}. Files of one tabular source must repeat the identical header or have none.`,
             related: this.shared.headerRange ? [{ ...this.shared.headerRange, path: this.shared.headerFrom, message: 'the header every file must match' }] : undefined,
           });
           return;
@@ -208,6 +222,7 @@ class CsvValidation {
       }
       if (!record.blank) this.items++;
       this.tabular.row(record);
+      this.enableFastPath();
       return;
     }
     if (record.blank) return;
@@ -215,6 +230,18 @@ class CsvValidation {
     this.checker!.row(record);
   }
   private sawFirstData = false;
+
+  /** Once the header is known, quote-free lines go straight to the tabular profiler. */
+  private enableFastPath(): void {
+    const reader = this.reader;
+    const tabular = this.tabular;
+    if (!reader || !tabular || reader.lineHook || this.halted || this.pending) return;
+    reader.lineHook = (s, from, to, line) => {
+      if (!tabular.fastLine(s, from, to, line)) return false;
+      this.items++;
+      return true;
+    };
+  }
 
   get tabularChecker(): TabularChecker | undefined {
     return this.tabular;
@@ -229,9 +256,9 @@ class CsvValidation {
     if (!this.sawContent) this.pending = null;
     if (this.pending) this.decide();
     let tabular: TabularSummary | undefined;
-    if (this.tabular && ownsTabular) tabular = this.tabular.finish();
+    if (this.tabular && ownsTabular && !this.halted) tabular = this.tabular.finish();
     this.checker?.finish?.();
-    if (!this.sawContent && !this.halted) {
+    if (!this.sawContent && !this.halted && this.format !== 'tabular') {
       this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file is empty: a CSV import file needs one row per data item (tabular: a header line and data rows).' });
     } else if (!this.halted && this.items === 0 && !this.tabular && this.format) {
       this.collector.report({ ...FIRST_LINE, severity: 'error', code: 'file.empty', message: 'The file has no data rows: a CSV import file needs one row per data item (or annotation).' });

@@ -4,6 +4,7 @@
  * dataset codes is generated from this list (`datasetCodesMarkdown`), so the two never disagree.
  */
 import type { Severity } from '../diagnostics';
+import { codeAnchor } from '../docs';
 
 export interface DatasetCodeInfo {
   code: string;
@@ -269,7 +270,7 @@ export function datasetCodesMarkdown(): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const rows = DATASET_CODES.map(
     (c) =>
-      `| \`${c.code}\` | ${c.severity}${c.trainingOnly ? ' (error with `--strict`)' : ''} | ${esc(c.threshold)} | ${esc(c.source)} | ${esc(c.doc)} |`,
+      `| <a id="${codeAnchor(c.code)}"></a>\`${c.code}\` | ${c.severity}${c.trainingOnly ? ' (error with `--strict`)' : ''} | ${esc(c.threshold)} | ${esc(c.source)} | ${esc(c.doc)} |`,
   );
   return ['| Code | Severity | Threshold | Source | Meaning |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -1,0 +1,108 @@
+/**
+ * Assembles the Vertex AI side of the extension: the session, the Datasets view, its commands
+ * and the import command. Nothing here loads the Google SDKs; the first cloud call does.
+ */
+import * as vscode from 'vscode';
+import type { ImportReport } from '../../cloud/importFlow';
+import { consoleUrl } from '../../core/cloud/requests';
+import { describeCloudError } from '../../core/cloud/errors';
+import type { DataType } from '../../core/formats';
+import { COMMANDS, registerCommand } from '../commands';
+import type { ValidationService } from '../diagnostics';
+import type { TreeNode } from './datasetsTree';
+import { DatasetNode, DatasetsTreeProvider } from './datasetsTree';
+import type { WizardUi } from './importWizard';
+import { importIntoVertex, vscodeUi } from './importWizard';
+import type { CloudStatus } from './session';
+import { CloudSession } from './session';
+
+export const DATASETS_VIEW = 'vertexDatasets.datasets';
+
+/** The cloud part of the extension API (tests drive it; other extensions may read it). */
+export interface CloudApi {
+  status(): CloudStatus;
+  /** The Datasets view's provider: `getChildren()` / `getTreeItem()` as VS Code calls them. */
+  readonly datasets: vscode.TreeDataProvider<TreeNode> & { onDidLoad: vscode.Event<void> };
+  /** Runs the import wizard with a scripted UI. */
+  importFile(uri: vscode.Uri, ui: WizardUi, dataset?: string): Promise<ImportReport | undefined>;
+  /** True once a connection was opened (activation alone must not open one). */
+  connected(): boolean;
+  /** Whether the Google SDK modules are loaded in this process. */
+  sdkLoaded(): boolean;
+}
+
+export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: ValidationService; ui?: WizardUi }): { disposable: vscode.Disposable; api: CloudApi } {
+  const { log, validation } = deps;
+  const ui = deps.ui ?? vscodeUi;
+  const session = new CloudSession(log);
+  const tree = new DatasetsTreeProvider(session);
+  const view = vscode.window.createTreeView(DATASETS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  const importDiagnostics = vscode.languages.createDiagnosticCollection('vertex-ai-import');
+  const importDeps = { session, validation, log, importDiagnostics, onImported: () => tree.refresh() };
+  const updateMessage = () => {
+    const f = tree.describeFilter();
+    view.message = f ? `Filtered: ${f}` : undefined;
+  };
+
+  const datasetOf = (node: unknown): DatasetNode => {
+    if (node instanceof DatasetNode) return node;
+    throw new Error('select a dataset in the Vertex AI Datasets view');
+  };
+
+  const disposables: vscode.Disposable[] = [
+    session,
+    tree,
+    view,
+    importDiagnostics,
+    registerCommand(COMMANDS.importToVertex, log, (uri?: vscode.Uri) => importIntoVertex(importDeps, uri instanceof vscode.Uri ? uri : undefined, undefined, ui)),
+    registerCommand(COMMANDS.datasetsImportHere, log, (node?: unknown) => importIntoVertex(importDeps, undefined, datasetOf(node).dataset.name, ui)),
+    registerCommand(COMMANDS.datasetsRefresh, log, () => tree.refresh()),
+    registerCommand(COMMANDS.datasetsLoadMore, log, () => tree.loadMore()),
+    registerCommand(COMMANDS.datasetsFilter, log, async () => {
+      const types: (DataType | 'time_series' | 'all')[] = ['all', 'image', 'text', 'video', 'tabular', 'time_series'];
+      const picked = await ui.pick('Show datasets of type', types.map((t) => ({ label: t === 'all' ? 'All types' : t, value: t, picked: (tree.filter.dataType ?? 'all') === t })));
+      if (!picked) return;
+      const name = await ui.input('Filter by name', 'Show datasets whose name contains (empty: all names)', tree.filter.name ?? '', () => undefined);
+      if (name === undefined) return;
+      const dataType = picked.value === 'all' ? undefined : (picked.value as DataType | 'time_series');
+      const reload = dataType !== tree.filter.dataType;
+      tree.filter = { dataType, name: name.trim() || undefined };
+      updateMessage();
+      if (reload) tree.refresh();
+      else tree.rerender();
+    }),
+    registerCommand(COMMANDS.datasetsOpenInConsole, log, (node?: unknown) => vscode.env.openExternal(vscode.Uri.parse(consoleUrl(datasetOf(node).dataset.name)))),
+    registerCommand(COMMANDS.datasetsCopyResourceName, log, async (node?: unknown) => {
+      const name = datasetOf(node).dataset.name;
+      await vscode.env.clipboard.writeText(name);
+      vscode.window.setStatusBarMessage(`Copied ${name}`, 3000);
+    }),
+    registerCommand(COMMANDS.datasetsDelete, log, async (node?: unknown) => {
+      const d = datasetOf(node).dataset;
+      const ok = await ui.confirm(
+        `Delete dataset "${d.displayName}"?`,
+        `${d.name} and its ${d.itemCount} data items, annotations and versions will be deleted from Vertex AI. The files in Cloud Storage stay. This cannot be undone.`,
+        'Delete Dataset',
+      );
+      if (!ok) return false;
+      const conn = await session.connection();
+      const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${d.displayName}`, cancellable: true }, (_p, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return conn.vertex.deleteDataset(d.name, { signal: ac.signal });
+      });
+      tree.refresh();
+      if (out.error) throw new Error(describeCloudError({ code: out.error.code, details: out.error.message }, { service: 'vertex', project: conn.project }).message);
+      return !out.cancelled;
+    }),
+  ];
+
+  const api: CloudApi = {
+    status: () => session.status(),
+    datasets: tree,
+    importFile: (uri, scripted, dataset) => importIntoVertex(importDeps, uri, dataset, scripted),
+    connected: () => session.connected,
+    sdkLoaded: () => Object.keys(require.cache).some((k) => k.includes(`${'@google-cloud'}/aiplatform`)),
+  };
+  return { disposable: vscode.Disposable.from(...disposables), api };
+}

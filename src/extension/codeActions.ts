@@ -1,0 +1,110 @@
+/**
+ * Quick fixes for the core's findings, matched on the diagnostic code and built from the fixes the
+ * core attaches (`data.fixes`). Each is offered for the one problem and, when the file has more of
+ * the same code, as "fix all in file". Every fix is a WorkspaceEdit, so it is undoable.
+ */
+import * as vscode from 'vscode';
+import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
+import { applyJsonFixes, fixesOf } from '../core/jsonl/fixes';
+import type { JsonFix } from '../core/jsonl/rules';
+import { truncate } from '../core/rules/values';
+import { SOURCE, fileKindOf, type ValidationService } from './diagnostics';
+
+/** Titles for codes whose fix is more than a plain rename or value change. */
+const TITLES: Record<string, string> = {
+  'box.minMax': 'Swap the min and max coordinates',
+  'legacy.boundingBox': 'Convert to the official "boundingBoxAnnotations" shape',
+  'legacy.timeSegment': 'Convert to the official "timeSegmentAnnotations" shape',
+  'legacy.textSegment': 'Move "startOffset"/"endOffset" onto the annotation',
+  'mlUse.unassigned': 'Remove the UNASSIGNED split (let Vertex AI assign it)',
+};
+
+function describeFix(code: string, fixes: JsonFix[]): string {
+  if (TITLES[code]) return TITLES[code];
+  if (fixes.length === 1) {
+    const [f] = fixes;
+    const last = f.path[f.path.length - 1];
+    if (f.remove) return `Remove ${typeof last === 'number' ? `item ${last + 1}` : `"${last}"`}`;
+    if (f.key !== undefined && f.value === undefined) return `Rename to "${truncate(f.key, 60)}"`;
+    if (f.value !== undefined) return `Change to ${truncate(JSON.stringify(f.value), 60)}`;
+  }
+  return `Apply the suggested fix (${code})`;
+}
+
+const codeOf = (d: vscode.Diagnostic): string | undefined =>
+  d.code === undefined ? undefined : String(typeof d.code === 'object' ? d.code.value : d.code);
+
+/** Builds one edit replacing each touched line with its fixed text; lines whose fix no longer applies are skipped. */
+export function fixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; lines: number } {
+  const byLine = new Map<number, JsonFix[]>();
+  for (const d of findings) {
+    const fixes = fixesOf(d.data);
+    if (fixes.length) byLine.set(d.line, [...(byLine.get(d.line) ?? []), ...fixes]);
+  }
+  const edit = new vscode.WorkspaceEdit();
+  let lines = 0;
+  for (const [line, fixes] of byLine) {
+    if (line > doc.lineCount) continue;
+    const current = doc.lineAt(line - 1);
+    const fixed = applyJsonFixes(current.text, fixes);
+    if (fixed === undefined || fixed === current.text) continue;
+    edit.replace(doc.uri, current.range, fixed);
+    lines++;
+  }
+  return { edit, lines };
+}
+
+export class FixProvider implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.SourceFixAll.append('vertexDatasets')];
+
+  constructor(private readonly service: ValidationService) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const report = this.service.report(doc.uri);
+    if (!report || report.version !== doc.version || fileKindOf(doc) !== 'jsonl') return [];
+    const actions: vscode.CodeAction[] = [];
+    const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0);
+
+    if (context.only?.contains(vscode.CodeActionKind.SourceFixAll) || context.only?.intersects(FixProvider.kinds[1])) {
+      const { edit, lines } = fixEdit(doc, fixable);
+      if (lines > 0) {
+        const all = new vscode.CodeAction('Fix all Vertex import problems that have a fix', FixProvider.kinds[1]);
+        all.edit = edit;
+        actions.push(all);
+      }
+      return actions;
+    }
+
+    const offeredAll = new Set<string>();
+    for (const vd of context.diagnostics) {
+      if (vd.source !== SOURCE) continue;
+      const code = codeOf(vd);
+      const core = fixable.find(
+        (d) => d.code === code && d.line - 1 === vd.range.start.line && d.column - 1 === vd.range.start.character,
+      );
+      if (!core || !code) continue;
+      const one = fixEdit(doc, [core]);
+      if (one.lines === 0) continue;
+      const action = new vscode.CodeAction(describeFix(code, fixesOf(core.data)), vscode.CodeActionKind.QuickFix);
+      action.edit = one.edit;
+      action.diagnostics = [vd];
+      action.isPreferred = true;
+      actions.push(action);
+
+      const same = fixable.filter((d) => d.code === code);
+      if (same.length > 1 && !offeredAll.has(code)) {
+        offeredAll.add(code);
+        const all = fixEdit(doc, same);
+        const fixAll = new vscode.CodeAction(`Fix all ${same.length} "${code}" problems in this file`, vscode.CodeActionKind.QuickFix);
+        fixAll.edit = all.edit;
+        fixAll.diagnostics = context.diagnostics.filter((x) => x.source === SOURCE && codeOf(x) === code);
+        actions.push(fixAll);
+      }
+    }
+    return actions;
+  }
+}
+
+export function registerCodeActions(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
+  return vscode.languages.registerCodeActionsProvider(selector, new FixProvider(service), { providedCodeActionKinds: FixProvider.kinds });
+}

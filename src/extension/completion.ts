@@ -1,0 +1,119 @@
+/**
+ * Completion in import files: the keys the format allows where the cursor is, `ml_use` values
+ * allowed for the format, labels already used in the file (most used first), and snippets for
+ * time offsets and box coordinates. Facts come from the core (schemas, formats registry).
+ */
+import * as vscode from 'vscode';
+import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
+import { annotationLabels } from '../core/items';
+import { cursorContext } from '../core/jsonl/cursor';
+import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
+import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
+
+const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
+const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
+
+function labelCounts(report: DocumentReport): [string, number][] {
+  const counts = new Map<string, number>();
+  if (report.stats) for (const l of report.stats.labels) counts.set(l.name, l.items);
+  else for (const f of report.facts) for (const a of f.annotations) for (const l of annotationLabels(a)) counts.set(l, (counts.get(l) ?? 0) + 1);
+  for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function valueSnippet(type: unknown): string {
+  switch (type) {
+    case 'object':
+      return '{$1}';
+    case 'array':
+      return '[$1]';
+    case 'number':
+    case 'integer':
+      return '${1:0}';
+    default:
+      return '"$1"';
+  }
+}
+
+export class ImportCompletionProvider implements vscode.CompletionItemProvider {
+  constructor(private readonly service: ValidationService) {}
+
+  provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
+    const report = this.service.report(doc.uri);
+    if (!report?.format || !isJsonlFormatId(report.format)) return undefined;
+    if (fileKindOf(doc) !== 'jsonl') return undefined;
+    const format = report.format;
+    const schema = FORMAT_SCHEMAS[format];
+    const text = doc.lineAt(pos.line).text;
+    const ctx = cursorContext(text, pos.character);
+    const node = ctx.node && (ctx.node.type === 'string' || ctx.node.type === 'property') ? ctx.node : undefined;
+    const range = node ? new vscode.Range(pos.line, node.offset, pos.line, node.offset + node.length) : new vscode.Range(pos, pos);
+    const items: vscode.CompletionItem[] = [];
+
+    if (ctx.atKey) {
+      const objectPath = ctx.path.slice(0, -1);
+      const hasColon = /^\s*:/.test(text.slice(range.end.character));
+      const keys = new Set(allowedKeys(schema, objectPath));
+      if (objectPath.length === 1 && objectPath[0] === 'dataItemResourceLabels') keys.add(ML_USE_KEY);
+      for (const key of keys) {
+        if (ctx.siblingKeys.includes(key)) continue;
+        const item = new vscode.CompletionItem({ label: key, description: 'field' }, vscode.CompletionItemKind.Property);
+        const info = schemaNodeAt(schema, [...objectPath, key]);
+        if (typeof info?.node.description === 'string') item.documentation = new vscode.MarkdownString(info.node.description);
+        item.insertText = hasColon ? JSON.stringify(key) : new vscode.SnippetString(`${JSON.stringify(key)}: ${valueSnippet(info?.node.type)}`);
+        item.range = range;
+        item.filterText = JSON.stringify(key);
+        items.push(item);
+      }
+      if (BOX_KEYS.every((k) => keys.has(k)) && BOX_KEYS.every((k) => !ctx.siblingKeys.includes(k)) && !hasColon) {
+        const item = new vscode.CompletionItem({ label: 'xMin, yMin, xMax, yMax', description: 'normalized box' }, vscode.CompletionItemKind.Snippet);
+        item.insertText = new vscode.SnippetString('"xMin": ${1:0.1}, "yMin": ${2:0.1}, "xMax": ${3:0.9}, "yMax": ${4:0.9}');
+        item.documentation = 'Box corners as fractions of the image size, in [0, 1], with min < max.';
+        item.range = range;
+        item.filterText = '"xMin';
+        items.push(item);
+      }
+      return items;
+    }
+
+    const key = ctx.path[ctx.path.length - 1];
+    if (key === ML_USE_KEY) {
+      FORMATS[format].mlUseValues.forEach((v, i) => {
+        const item = new vscode.CompletionItem({ label: v, description: 'split' }, vscode.CompletionItemKind.EnumMember);
+        item.insertText = JSON.stringify(v);
+        item.filterText = JSON.stringify(v);
+        item.range = range;
+        item.sortText = String(i);
+        items.push(item);
+      });
+    } else if (key === 'displayName') {
+      labelCounts(report).forEach(([label, count], i) => {
+        const item = new vscode.CompletionItem({ label, description: `${count} ${count === 1 ? 'use' : 'uses'}` }, vscode.CompletionItemKind.Value);
+        item.insertText = JSON.stringify(label);
+        item.filterText = JSON.stringify(label);
+        item.range = range;
+        item.sortText = String(i).padStart(6, '0');
+        items.push(item);
+      });
+    } else if (typeof key === 'string' && TIME_KEY.test(key)) {
+      const item = new vscode.CompletionItem({ label: '"1.5s"', description: 'time offset' }, vscode.CompletionItemKind.Snippet);
+      item.insertText = new vscode.SnippetString('"${1:0.0}s"');
+      item.documentation = 'Seconds from the start of the video, with an "s" suffix (fractions allowed).';
+      item.range = range;
+      item.filterText = '"';
+      items.push(item);
+      if (key === 'endTime') {
+        const inf = new vscode.CompletionItem({ label: '"Infinity"', description: 'until the end of the video' }, vscode.CompletionItemKind.Value);
+        inf.insertText = '"Infinity"';
+        inf.range = range;
+        inf.filterText = '"Infinity"';
+        items.push(inf);
+      }
+    }
+    return items;
+  }
+}
+
+export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
+  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':');
+}

@@ -1,0 +1,53 @@
+/**
+ * Hover on keys and values of an import file: the field's description from the format's JSON
+ * Schema, the rule behind a finding at that spot with its docs link, the official Vertex AI page
+ * for the format, and the bucket and object of a gs:// URI.
+ */
+import * as vscode from 'vscode';
+import { codeDocUrl } from '../core/docs';
+import { FORMATS, isJsonlFormatId } from '../core/formats';
+import { cursorContext } from '../core/jsonl/cursor';
+import { parseGcsUri } from '../core/rules/values';
+import { FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
+import { fileKindOf, type ValidationService } from './diagnostics';
+
+export class ImportHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly service: ValidationService) {}
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const report = this.service.report(doc.uri);
+    if (!report?.format) return undefined;
+    if (fileKindOf(doc) !== 'jsonl') return undefined;
+    const line = doc.lineAt(pos.line).text;
+    const ctx = cursorContext(line, pos.character);
+    if (!ctx.node || ctx.path.length === 0) return undefined;
+    const range = new vscode.Range(pos.line, ctx.node.offset, pos.line, ctx.node.offset + ctx.node.length);
+    const md = new vscode.MarkdownString();
+    md.supportThemeIcons = true;
+    const name = ctx.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+
+    if (isJsonlFormatId(report.format)) {
+      const info = schemaNodeAt(FORMAT_SCHEMAS[report.format], ctx.path);
+      const description = typeof info?.node.description === 'string' ? info.node.description : undefined;
+      if (description) {
+        md.appendMarkdown(`**\`${name}\`**\n\n${description}\n\n`);
+        if (info?.unverified) md.appendMarkdown(`_Not confirmed by the official format page: ${info.comments.join(' ')}_\n\n`);
+      } else if (ctx.atKey) {
+        md.appendMarkdown(`**\`${name}\`** is not a field of ${FORMATS[report.format].title}.\n\n`);
+      }
+    }
+    if (!ctx.atKey && typeof ctx.node.value === 'string') {
+      const gcs = parseGcsUri(ctx.node.value);
+      if (gcs) md.appendMarkdown(`Cloud Storage bucket: \`${gcs.bucket}\`  \nObject: \`${gcs.object || '(none)'}\`\n\n`);
+    }
+    const here = report.diagnostics.filter((d) => d.line - 1 === pos.line && d.column - 1 <= pos.character && pos.character < Math.max(d.endColumn - 1, d.column));
+    for (const d of here) md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): ${d.message}\n\n`);
+    const f = FORMATS[report.format];
+    md.appendMarkdown(`[${f.title}: official format page](${f.docUrl})`);
+    return new vscode.Hover(md, range);
+  }
+}
+
+export function registerHover(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(selector, new ImportHoverProvider(service));
+}

@@ -1,0 +1,150 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { run } from '../../src/cli/commands/import';
+import { faultPresets, Code } from '../../src/localServers/state';
+import { describeCloudError } from '../../src/core/cloud/errors';
+import { startEnv, stopEnv, writeFile, captureIo, imageRow } from './helpers';
+import type { Env } from './helpers';
+
+describe('vertex-datasets import against the local servers', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/imports'];
+  });
+  after(() => stopEnv(env));
+  afterEach(() => {
+    env.cloud.vertex.ctx.faults.clear();
+    env.cloud.gcs.faults.clear();
+    for (const b of env.cloud.gcs.blobs.buckets.values()) b.serviceAgentCanRead = true;
+  });
+
+  it('imports a clean file, creating the dataset by name, exit 0', async () => {
+    const file = writeFile(env, 'clean.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog')]);
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'clean-pets', ...common], io);
+    assert.equal(code, 0, io.stderr());
+    assert.match(io.stdout(), /Imported clean\.jsonl into clean-pets \(projects\/test-project\/locations\/us-central1\/datasets\/\d+\): 2 data items now; 0 rows rejected/);
+    const uploaded = [...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].filter((n) => n.startsWith('imports/clean-'));
+    assert.equal(uploaded.length, 1);
+    assert.equal(env.cloud.gcs.blobs.get('test-bucket', uploaded[0])?.data.toString(), readFileSync(file, 'utf8'));
+  });
+
+  it('refuses a file with validation errors unless --force, uploading nothing', async () => {
+    const file = writeFile(env, 'broken.jsonl', [imageRow(1, 'cat'), JSON.stringify({ imageGcsUri: 'photos/2.jpg', classificationAnnotation: { displayName: 'dog' } })]);
+    const before = env.cloud.gcs.uploadRequests.length;
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'refused', ...common], io), 1);
+    assert.match(io.stdout(), /broken\.jsonl:2:\d+: error /);
+    assert.match(io.stderr(), /pass --force/);
+    assert.equal(env.cloud.gcs.uploadRequests.length, before);
+    assert.equal(env.cloud.vertex.datasets.datasets.size > 0 && [...env.cloud.vertex.datasets.datasets.values()].some((d) => d.displayName === 'refused'), false);
+  });
+
+  it('maps a row Vertex rejects back to its local line (--force), exit 1', async () => {
+    const file = writeFile(env, 'partial.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog'), JSON.stringify({ imageGcsUri: 'photos/3.jpg', classificationAnnotation: { displayName: 'cat' } }), imageRow(4, 'dog')]);
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'partial-pets', '--force', ...common], io);
+    assert.equal(code, 1, io.stderr());
+    const rejected = io.stdout().split('\n').filter((l) => l.includes('import.rowFailed'));
+    assert.equal(rejected.length, 1, io.stdout());
+    assert.match(rejected[0], /^partial\.jsonl:3:1: error import\.rowFailed: Vertex AI rejected this row: imageGcsUri 'photos\/3\.jpg' is not a Cloud Storage URI/);
+    assert.match(io.stdout(), /3 data items now; 1 row rejected/);
+  });
+
+  it('retries UNAVAILABLE with backoff and succeeds', async () => {
+    env.cloud.vertex.ctx.faults.inject({ ...faultPresets.unavailable(2), method: 'ListDatasets' });
+    const file = writeFile(env, 'retry.jsonl', [imageRow(1, 'cat')]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'retry-pets', ...common], io), 0, io.stderr());
+    assert.deepEqual(env.cloud.vertex.ctx.faults.fired, ['ListDatasets', 'ListDatasets']);
+    assert.equal((io.stderr().match(/retried ListDatasets after UNAVAILABLE/g) ?? []).length, 2);
+  });
+
+  it('says how to enable the API when it is disabled', async () => {
+    env.cloud.vertex.ctx.faults.inject({ ...faultPresets.apiNotEnabled('test-project') });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'api.jsonl', [imageRow(1, 'cat')]), '--dataset', 'api', ...common], io), 1);
+    assert.match(io.stderr(), /Vertex AI API is not enabled in project test-project\. Enable it with `gcloud services enable aiplatform\.googleapis\.com --project test-project`/);
+  });
+
+  it('names the quota when it is exhausted', async () => {
+    env.cloud.vertex.ctx.faults.inject({ ...faultPresets.quota(), method: 'CreateDataset' });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'quota.jsonl', [imageRow(1, 'cat')]), '--dataset', 'quota', ...common], io), 1);
+    assert.match(io.stderr(), /dataset failed: Quota exhausted in project test-project \(us-central1\): Quota exceeded for aiplatform\.googleapis\.com/);
+  });
+
+  it('reports PERMISSION_DENIED for the caller with the role to ask for', async () => {
+    env.cloud.vertex.ctx.faults.inject({ ...faultPresets.permissionDenied('aiplatform.datasets.list', 'projects/test-project/locations/us-central1') });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'perm.jsonl', [imageRow(1, 'cat')]), '--dataset', 'perm', ...common], io), 1);
+    assert.match(io.stderr(), /Permission denied in project test-project: .*roles\/aiplatform\.user/);
+  });
+
+  it('when the service agent cannot read the bucket: names the role, reports the dataset and the uploaded file, deletes nothing', async () => {
+    (env.cloud.gcs.blobs.buckets.get('test-bucket') as { serviceAgentCanRead: boolean }).serviceAgentCanRead = false;
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'agent.jsonl', [imageRow(1, 'cat')]), '--dataset', 'agent-pets', ...common], io), 1);
+    const err = io.stderr();
+    assert.match(err, /import failed: Vertex AI cannot read the import files: its service agent service-123456789012@gcp-sa-aiplatform\.iam\.gserviceaccount\.com lacks access to bucket test-bucket\. Grant it roles\/storage\.objectViewer/);
+    const dataset = /Dataset: agent-pets \((projects\/[^)]+)\), created by this import/.exec(err);
+    assert.ok(dataset, err);
+    const uploaded = /Uploaded: (gs:\/\/test-bucket\/imports\/agent-\S+\.jsonl) \(kept/.exec(err);
+    assert.ok(uploaded, err);
+    assert.ok(env.cloud.gcs.blobs.getUri(uploaded[1]).object, 'the uploaded import file is still there');
+    assert.ok(env.cloud.vertex.datasets.datasets.get(dataset[1]), 'the dataset is still there');
+  });
+
+  it('reports a bucket the user cannot write to as a Cloud Storage permission problem', async () => {
+    env.cloud.gcs.faults.inject({ method: 'gcs.bucketGet', code: Code.PERMISSION_DENIED, message: 'me@example.com does not have storage.buckets.get access to the Google Cloud Storage bucket.', times: 1 });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'gcsperm.jsonl', [imageRow(1, 'cat')]), '--dataset', 'gcsperm', ...common], io), 1);
+    assert.match(io.stderr(), /bucket failed: Access to Cloud Storage bucket test-bucket was denied: .*roles\/storage\.objectAdmin/);
+  });
+
+  it('resumes an interrupted upload from the persisted offset instead of restarting', async () => {
+    const size = 700 * 1024;
+    const data = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 7) % 256;
+    env.cloud.gcs.uploadRequests.length = 0;
+    env.cloud.gcs.interruptNextUploadAfter(300 * 1024);
+    const progress: number[] = [];
+    await env.conn.gcs.upload('gs://test-bucket/big/blob.bin', data, { chunkSize: 256 * 1024, onProgress: (s) => progress.push(s) });
+    assert.ok(env.cloud.gcs.blobs.get('test-bucket', 'big/blob.bin')?.data.equals(data), 'the object is byte-identical');
+    const reqs = env.cloud.gcs.uploadRequests;
+    const cut = reqs.findIndex((r) => r.interrupted);
+    assert.ok(cut > 0, JSON.stringify(reqs));
+    assert.equal(reqs[cut + 1].contentRange, 'bytes */*', 'the client asked the server how much it has');
+    assert.match(reqs[cut + 2].contentRange, new RegExp(`^bytes ${300 * 1024}-`), 'and continued from exactly there');
+    const sent = reqs.reduce((n, r) => n + r.bytes, 0);
+    assert.ok(sent < size + 256 * 1024, `sent ${sent} bytes for a ${size}-byte object: resumed, not restarted`);
+    assert.equal(progress[progress.length - 1], size);
+  });
+
+  it('explains missing credentials instead of a stack trace', async () => {
+    const { connect } = await import('../../src/cloud/connect');
+    const saved = { ...process.env };
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = '';
+    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.env.CLOUDSDK_CONFIG = env.dir;
+    process.env.GCE_METADATA_HOST = '127.0.0.1:9';
+    process.env.METADATA_SERVER_DETECTION = 'none';
+    try {
+      const e = await connect({ project: 'test-project', region: 'us-central1' }).then(
+        async (c) => {
+          await c.dispose();
+          return undefined;
+        },
+        (err: unknown) => err,
+      );
+      assert.ok(e, 'connecting failed');
+      const info = describeCloudError(e, { service: 'vertex', project: 'test-project' });
+      assert.equal(info.kind, 'noCredentials', String((e as Error).message));
+      assert.match(info.message, /gcloud auth application-default login/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});

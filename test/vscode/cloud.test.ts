@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { VertexDatasetsApi } from '../../src/extension/api';
+import type { TreeNode } from '../../src/extension/cloud/datasetsTree';
+import type { PickItem, WizardUi } from '../../src/extension/cloud/importWizard';
+import { activateExtension, workspaceFile } from './util';
+
+/** Resolves on the next root load of the Datasets view, or rejects after `ms`. */
+function nextLoad(api: VertexDatasetsApi, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the Datasets view did not load within ${ms} ms`));
+    }, ms);
+    const sub = api.cloud.datasets.onDidLoad(() => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+/** The root nodes once loaded (the first call shows a "Loading…" node and starts the load). */
+async function loadedRoots(api: VertexDatasetsApi): Promise<TreeNode[]> {
+  const loaded = nextLoad(api);
+  const first = (await api.cloud.datasets.getChildren()) ?? [];
+  if (first.length === 1 && first[0].id === 'loading') {
+    await loaded;
+    return (await api.cloud.datasets.getChildren()) ?? [];
+  }
+  return first;
+}
+
+function label(node: TreeNode): string {
+  const l = node.getTreeItem().label;
+  return typeof l === 'string' ? l : l?.label ?? '';
+}
+
+describe('Vertex AI (local mode)', function () {
+  this.timeout(120_000);
+  let api: VertexDatasetsApi;
+
+  before(async () => {
+    api = await activateExtension<VertexDatasetsApi>();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('activation neither connects nor loads the Google SDKs', () => {
+    assert.equal(api.cloud.connected(), false);
+    assert.equal(api.cloud.sdkLoaded(), false);
+  });
+
+  it('the Datasets view shows the local server\'s datasets with counts, versions, annotation sets and labels', async () => {
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
+    assert.equal(api.cloud.status().state, 'local');
+    const roots = await loadedRoots(api);
+    const names = roots.map(label);
+    for (const n of ['flowers', 'product-reviews', 'street-scenes', 'churn']) assert.ok(names.includes(n), `missing ${n} in ${JSON.stringify(names)}`);
+    assert.equal(api.cloud.sdkLoaded(), true, 'the first cloud use loads the SDKs');
+    const flowers = roots.find((n) => label(n) === 'flowers') as TreeNode;
+    const item = flowers.getTreeItem();
+    assert.match(String(item.description), /^60 items · updated \d{4}-\d\d-\d\d$/);
+    assert.equal(item.contextValue, 'vertexDataset.image');
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'file-media');
+    const churn = roots.find((n) => label(n) === 'churn') as TreeNode;
+    assert.equal((churn.getTreeItem().iconPath as vscode.ThemeIcon).id, 'table');
+
+    const groups = (await flowers.getChildren?.()) ?? [];
+    assert.deepEqual(groups.map(label), ['Versions', 'Annotation sets', 'Labels']);
+    const versions = (await groups[0].getChildren?.()) ?? [];
+    assert.deepEqual(versions.map(label), ['baseline']);
+    const sets = (await groups[1].getChildren?.()) ?? [];
+    assert.equal(sets.length, 1);
+    assert.match(label(sets[0]), /IMAGE_CLASSIFICATION_SINGLE_LABEL, 5 labels/);
+    const labels = (await groups[2].getChildren?.()) ?? [];
+    assert.deepEqual(labels.map((n) => [label(n), n.getTreeItem().description]), [['daisy', '12'], ['dandelion', '12'], ['roses', '12'], ['sunflowers', '12'], ['tulips', '12']]);
+  });
+
+  it('imports a file end to end and puts the row Vertex rejected on its line', async () => {
+    const uri = workspaceFile('cloud', 'pets-partial.jsonl');
+    const asked: string[] = [];
+    const ui: WizardUi = {
+      confirm: async (message) => {
+        asked.push(`confirm: ${message}`);
+        return true;
+      },
+      pick: async (title, items: PickItem[]) => {
+        asked.push(`pick: ${title}`);
+        return items.find((i) => i.value === 'new');
+      },
+      input: async (title, _prompt, value) => {
+        asked.push(`input: ${title} [${value}]`);
+        return title === 'New dataset name' ? 'pets-e2e' : value;
+      },
+      notify: async (kind, message) => {
+        asked.push(`${kind}: ${message}`);
+        return undefined;
+      },
+    };
+    const report = await api.cloud.importFile(uri, ui);
+    assert.ok(report, JSON.stringify(asked));
+    assert.equal(report.ok, true, JSON.stringify({ error: report.error, asked }));
+    assert.equal(asked[0], 'confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?');
+    assert.ok(asked.includes('pick: Import cloud/pets-partial.jsonl into which image dataset?'), JSON.stringify(asked));
+    assert.ok(asked.includes('input: Upload to [gs://local-vertex-bucket]'), JSON.stringify(asked));
+    assert.equal(report.dataset?.displayName, 'pets-e2e');
+    assert.equal(report.dataset?.itemCount, 3);
+    assert.equal(report.uploaded.length, 1);
+
+    const fromImport = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'vertex-ai-import');
+    assert.equal(fromImport.length, 1, JSON.stringify(fromImport));
+    assert.equal(fromImport[0].range.start.line, 2, 'line 3 of the file (0-based 2)');
+    assert.equal(String(fromImport[0].code), 'import.rowFailed');
+    assert.match(fromImport[0].message, /Vertex AI rejected this row: imageGcsUri 'pets\/3\.jpg' is not a Cloud Storage URI/);
+    assert.ok(asked.some((a) => /^warning: Imported cloud\/pets-partial\.jsonl into pets-e2e: 3 data items now; Vertex AI rejected 1 row/.test(a)), JSON.stringify(asked));
+
+    const roots = await loadedRoots(api);
+    assert.ok(roots.map(label).includes('pets-e2e'), 'the view was refreshed with the new dataset');
+  });
+});

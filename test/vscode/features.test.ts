@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, errorsOf, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+async function codeActions(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
+}
+
+describe('hover, completion and quick fixes', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('hover on a key shows its schema description and the official page', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    const col = doc.lineAt(0).text.indexOf('imageGcsUri') + 3;
+    const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, col)));
+    assert.match(text, /Cloud Storage URI of the image/);
+    assert.match(text, /cloud\.google\.com\/vertex-ai\/docs\/image-data\/classification\/prepare-data/);
+  });
+
+  it('hover on a gs:// URI shows the bucket and object, and on a finding its rule', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    const line = doc.lineAt(1).text;
+    const uriText = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, line.indexOf('gs://') + 8)));
+    assert.match(uriText, /bucket: `my-bucket`/);
+    assert.match(uriText, /Object: `images\/cat-002\.jpg`/);
+    const ruleText = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, line.indexOf('"train"') + 2)));
+    assert.match(ruleText, /Rule \[`mlUse\.invalid`\]/);
+  });
+
+  it('completes ml_use values allowed for the format', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    const line = doc.lineAt(1).text;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(1, line.indexOf('"train"') + 1));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const v of ['training', 'validation', 'test']) assert.ok(labels.includes(v), `missing ${v} in ${labels.join(', ')}`);
+  });
+
+  it('completes labels used in the file, most used first', async () => {
+    const editor = await openFixture('mluse.jsonl');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n{"imageGcsUri": "gs://my-bucket/x.jpg", "classificationAnnotation": {"displayName": ""}}'));
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    assert.equal(r.items, 5);
+    const last = doc.lineCount - 1;
+    const col = doc.lineAt(last).text.indexOf('""') + 1;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(last, col));
+    const ours = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Value).sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
+    assert.deepEqual(ours.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)), ['cat', 'dog']);
+    assert.equal(typeof ours[0].label === 'string' ? undefined : ours[0].label.description, '3 uses');
+  });
+
+  it('completes keys the format allows at the cursor', async () => {
+    const editor = await openFixture('mluse.jsonl');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n{"imageGcsUri": "gs://my-bucket/x.jpg", "'));
+    const last = doc.lineCount - 1;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(last, doc.lineAt(last).text.length));
+    const keys = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Property).map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).sort();
+    assert.deepEqual(keys, ['classificationAnnotation', 'dataItemResourceLabels']);
+  });
+
+  it('quick fix: ml_use spelling, applied as an undoable edit', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 3);
+    const line = doc.lineAt(1).text;
+    const col = line.indexOf('"train"');
+    const actions = await codeActions(doc, new vscode.Range(1, col + 1, 1, col + 2));
+    const fix = actions.find((a) => a.title === 'Change to "training"');
+    assert.ok(fix?.edit, `no ml_use fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.lineAt(1).text, line.replace('"train"', '"training"'));
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.lineAt(1).text, line);
+  });
+
+  it('quick fix: fix all of one code in the file, and the missing ml_use prefix', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 3);
+    const col = doc.lineAt(1).text.indexOf('"train"');
+    const actions = await codeActions(doc, new vscode.Range(1, col + 1, 1, col + 2));
+    const all = actions.find((a) => a.title === 'Fix all 2 "mlUse.invalid" problems in this file');
+    assert.ok(all?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    assert.ok(doc.lineAt(1).text.includes('"aiplatform.googleapis.com/ml_use": "training"'));
+    assert.ok(doc.lineAt(2).text.includes('"aiplatform.googleapis.com/ml_use": "training"'));
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    const left = errorsOf(await waitForDiagnostics(doc.uri, (ds) => errorsOf(ds).length === 1));
+    const prefixCol = left[0].range.start.character;
+    const prefixFix = (await codeActions(doc, new vscode.Range(3, prefixCol + 1, 3, prefixCol + 2))).find((a) => a.title === 'Rename to "aiplatform.googleapis.com/ml_use"');
+    assert.ok(prefixFix?.edit);
+    assert.ok(await vscode.workspace.applyEdit(prefixFix.edit));
+    assert.ok(doc.lineAt(3).text.includes('{"aiplatform.googleapis.com/ml_use": "test"}'));
+    await waitForDiagnostics(doc.uri, (ds) => errorsOf(ds).length === 0);
+  });
+
+  it('quick fix: swapped box coordinates', async () => {
+    const { document: doc } = await openFixture('boxes.jsonl');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 2);
+    const ds = errorsOf(await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 2));
+    const actions = await codeActions(doc, ds[0].range);
+    const swap = actions.find((a) => a.title === 'Swap the min and max coordinates');
+    assert.ok(swap?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(swap.edit));
+    assert.ok(doc.lineAt(0).text.includes('"xMin": 0.2, "yMin": 0.1, "xMax": 0.8, "yMax": 0.5'), doc.lineAt(0).text);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 1);
+    const fixAll = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value)) ?? [];
+    const source = fixAll.find((a) => a.kind?.value === 'source.fixAll.vertexDatasets');
+    assert.ok(source?.edit, fixAll.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(source.edit));
+    assert.ok(doc.lineAt(1).text.includes('"xMin": 0.1, "yMin": 0.4, "xMax": 0.3, "yMax": 0.9'), doc.lineAt(1).text);
+    await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 0);
+  });
+});
