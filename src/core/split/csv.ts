@@ -1,6 +1,6 @@
 import type { FormatId, MlUse } from '../formats';
 import type { Adapter, NonItem } from './adapter';
-import { note, parseTimestamp, readMlUse } from './adapter';
+import { bomAt, note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
 import type { CollectorNeeds, RecordFacts } from './table';
 
@@ -119,7 +119,7 @@ export class PositionalCsvAdapter implements Adapter {
     this.record++;
     if (isBlank(buf, start, end)) return 'blank';
     const s = this.spans;
-    const n = fieldSpans(buf, start, end, s);
+    const n = fieldSpans(buf, start + bomAt(buf, start, end), end, s);
     const has = this.hasMlUseColumn(buf, n);
     const media = has ? 1 : 0;
     const facts: RecordFacts = {};
@@ -153,14 +153,16 @@ export class PositionalCsvAdapter implements Adapter {
       return;
     }
     const s = this.spans;
-    const n = fieldSpans(buf, start, contentEnd, s);
+    const bom = bomAt(buf, start, contentEnd);
+    const n = fieldSpans(buf, start + bom, contentEnd, s);
     if (this.hasMlUseColumn(buf, n)) {
       sink.put(buf, start, s[0]);
       sink.putAscii(value);
       sink.put(buf, s[1], end);
     } else {
+      sink.put(buf, start, start + bom);
       sink.putAscii(value + ',');
-      sink.put(buf, start, end);
+      sink.put(buf, start + bom, end);
     }
   }
 }

@@ -7,7 +7,7 @@ import type { ItemFacts } from '../items';
 import { ItemChecker } from '../jsonl/rules';
 import type { Finding } from '../jsonl/rules';
 import type { Adapter, NonItem } from './adapter';
-import { note, parseTimestamp, readMlUse } from './adapter';
+import { bomAt, note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
 import { INVALID_ML_USE } from './table';
 import type { CollectorNeeds, RecordFacts } from './table';
@@ -103,7 +103,7 @@ export class JsonlAdapter implements Adapter {
 
   read(buf: Buffer, start: number, end: number): RecordFacts | NonItem {
     this.record++;
-    const text = buf.toString('utf8', start, end);
+    const text = buf.toString('utf8', start + bomAt(buf, start, end), end);
     if (text.trim() === '') return 'blank';
     let obj: unknown;
     try {
@@ -148,18 +148,20 @@ export class JsonlAdapter implements Adapter {
     // Latin-1 maps each byte to one char, so edit offsets are byte offsets and every byte outside
     // the edits (including any that are not valid UTF-8) is copied exactly. JSON structure and the
     // keys looked for are ASCII, which Latin-1 and UTF-8 spell the same.
-    const text = buf.toString('latin1', start, contentEnd);
+    const bom = bomAt(buf, start, contentEnd);
+    const text = buf.toString('latin1', start + bom, contentEnd);
     const edits = mlUseEdits(text, value);
     if (!edits) {
       note(this.notes, 'line could not be located for rewriting; it was left unchanged', this.record);
       sink.put(buf, start, end);
       return;
     }
+    const at = start + bom;
     let pos = start;
     for (const e of edits) {
-      sink.put(buf, pos, start + e.from);
+      sink.put(buf, pos, at + e.from);
       sink.putAscii(e.insert);
-      pos = start + e.to;
+      pos = at + e.to;
     }
     sink.put(buf, pos, end);
   }
