@@ -298,14 +298,15 @@ export class TabularCsvAdapter implements Adapter {
       sink.put(buf, contentEnd, end);
       return;
     }
-    buf.copy(sink.block, sink.used, start, contentEnd);
     const out = sink.block;
-    const o0 = sink.used + contentEnd - start;
-    let o = o0;
+    let o = sink.used;
+    // Rows are short: a byte loop beats Buffer#copy, which allocates a view per call.
+    if (contentEnd - start < 256) for (let i = start; i < contentEnd; i++) out[o++] = buf[i];
+    else o += buf.copy(out, o, start, contentEnd);
     out[o++] = COMMA;
     for (let k = 0; k < value.length; k++) out[o++] = value.charCodeAt(k);
     for (let i = contentEnd; i < end; i++) out[o++] = buf[i];
-    sink.advance(contentEnd - start + o - o0);
+    sink.advance(o - sink.used);
   }
 
   private pad(buf: Buffer, start: number, contentEnd: number, end: number, n: number, at: number, value: string, sink: OutputSink): void {
