@@ -30,6 +30,10 @@ export interface JsonlFileOptions extends ValidationOptions {
 
 export class UsageError extends Error {}
 
+const NO_DUPLICATES: ReturnType<typeof duplicateKeys> = [];
+/** Passed to every validator call so ajv's generated code does not allocate its default context per line. */
+const AJV_CONTEXT = { instancePath: '' } as unknown as Parameters<ValidateFunction>[1];
+
 /** Validates lines of one format; keeps no per-line state. */
 export class JsonlLineValidator {
   private readonly checker: ItemChecker;
@@ -96,11 +100,11 @@ export class JsonlLineValidator {
     const obj = value as Obj;
     const findings = this.findings;
     if (findings.length !== 0) findings.length = 0;
-    if (!this.validate(obj)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
+    if (!this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     if (onItem) facts = { line, anchor: { line, column: 1, endLine: line, endColumn: text.length + 1 }, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
-    const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : [];
+    const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       const tree = lineTree(text);
       for (const f of findings) {
@@ -179,22 +183,63 @@ function anchorOnUri(text: string, facts: ItemFacts): void {
 }
 
 /**
- * Cheap pre-check for duplicate keys: every key in the text is a string followed by ":", so the
- * count of `"` + optional spaces + `:` is at least the number of keys written. When it equals
- * the number of keys JSON.parse kept, no key was dropped as a duplicate.
+ * Cheap, sound pre-check for duplicate keys (false means the line has none). JSON.parse keeps one
+ * member per key, and the text writes each kept member in at least as many characters as its
+ * shortest serialization; every dropped duplicate adds at least five more (`,"":0`). So a line
+ * shorter than the kept object's shortest serialization + 5 dropped nothing. Lines with
+ * whitespace, escapes or numbers whose shortest form we cannot bound fall back to a count: every
+ * key in the text is a string followed by `":` (or `"` + spaces + `:`), so the count of those is
+ * at least the number of keys written, and equals the kept count only when nothing was dropped.
  */
 function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
+  const shortest = shortestLength(obj, 0);
+  if (shortest >= 0 && text.length - shortest < 5) return false;
   let written = 0;
   let i = text.indexOf('":');
   while (i >= 0) {
     written++;
     i = text.indexOf('":', i + 2);
   }
-  const kept = countKeys(obj);
-  if (written === kept) return false;
-  // Spaces before the colon are rare; count them only when the quick count disagrees.
-  const loose = text.match(/"\s+:/g)?.length ?? 0;
-  return written + loose !== kept;
+  // Keys written with spaces before the colon count too, or a duplicate could hide behind one.
+  written += text.match(/"\s+:/g)?.length ?? 0;
+  return written !== countKeys(obj);
+}
+
+/** Length of the shortest JSON text that parses to `v`, or -1 when no cheap lower bound is known. */
+function shortestLength(v: unknown, depth: number): number {
+  if (typeof v === 'string') return v.length + 2;
+  if (typeof v !== 'object') return typeof v === 'number' ? shortestNumberLength(v) : v === true ? 4 : 5;
+  if (v === null) return 4;
+  if (depth > 32) return -1;
+  let total = 1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const n = shortestLength(v[i], depth + 1);
+      if (n < 0) return -1;
+      total += n + 1;
+    }
+    return v.length === 0 ? 2 : total;
+  }
+  let members = 0;
+  for (const k in v) {
+    const n = shortestLength((v as Obj)[k], depth + 1);
+    if (n < 0) return -1;
+    total += k.length + n + 4;
+    members++;
+  }
+  return members === 0 ? 2 : total;
+}
+
+/**
+ * String(n) is the shortest text for n unless an exponent form is shorter: exponents cost at
+ * least two characters (three when negative), so integers with three or more trailing zeros and
+ * fractions below 0.01 (and overflows such as 1e999) have no bound here.
+ */
+function shortestNumberLength(n: number): number {
+  const a = n < 0 ? -n : n;
+  if (a < 10 && Number.isInteger(a)) return n < 0 ? 2 : 1;
+  if (Number.isInteger(a) ? a % 1000 === 0 || a >= 1e21 : a < 0.01 || a === Infinity) return -1;
+  return String(n).length;
 }
 
 function countKeys(root: Obj): number {
@@ -610,24 +655,34 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       }
     };
 
+    // One buffer for the whole file: the unfinished last line of a chunk moves to its start and
+    // the next chunk is read behind it (no per-chunk allocation or copy of the chunk).
     let position = offset;
-    let carry: Buffer | undefined;
+    let buf = Buffer.allocUnsafe(chunkSize * 2);
+    let carried = 0;
     let skipping = false;
     for (;;) {
       if (options.signal?.aborted) throw new Error('Validation cancelled');
-      const chunk = Buffer.allocUnsafe(chunkSize);
-      const { bytesRead } = await handle.read(chunk, 0, chunkSize, position);
+      if (buf.length - carried < chunkSize) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, carried + chunkSize));
+        buf.copy(bigger, 0, 0, carried);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, carried, chunkSize, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      let data = chunk.subarray(0, bytesRead);
+      const end = carried + bytesRead;
+      let start = 0;
       if (skipping) {
-        const nl = data.indexOf(10);
-        if (nl < 0) continue;
+        const nl = buf.subarray(0, end).indexOf(10);
+        if (nl < 0) {
+          carried = 0;
+          continue;
+        }
         skipping = false;
-        data = data.subarray(nl + 1);
+        start = nl + 1;
       }
-      if (carry) data = Buffer.concat([carry, data]);
-      carry = undefined;
+      const data = buf.subarray(start, end);
       const lastNl = data.lastIndexOf(10);
       if (lastNl < 0) {
         if (data.length > maxLine) {
@@ -642,15 +697,20 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
             message: `Line ${lineNo} is longer than ${Math.round(maxLine / 1048576)} MB and was skipped. A data item this large is not a valid import line; check for a missing line break.`,
           });
           skipping = true;
-        } else carry = Buffer.from(data);
+          carried = 0;
+        } else {
+          buf.copyWithin(0, start, end);
+          carried = end - start;
+        }
         options.onProgress?.(position, total);
         continue;
       }
       onBytes(data.subarray(0, lastNl + 1));
-      if (lastNl + 1 < data.length) carry = Buffer.from(data.subarray(lastNl + 1));
+      buf.copyWithin(0, start + lastNl + 1, end);
+      carried = end - (start + lastNl + 1);
       options.onProgress?.(position, total);
     }
-    if (carry && carry.length) onBytes(carry);
+    if (carried > 0) onBytes(buf.subarray(0, carried));
     if (feeder.items === 0 && sink.list.every((d) => d.severity !== 'error')) return emptyFile(detection.format, detection, feeder.lineNo);
     return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
   } finally {
