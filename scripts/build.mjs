@@ -46,6 +46,9 @@ const builds = [
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });
+// The statistics webview page: a browser bundle with Chart.js, served from media/ (the only
+// folder the webview may load from).
+builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', external: [], entryPoints: { stats: 'src/webview/stats.ts' }, outdir: 'media/dist' });
 const hostTests = listTests('test/vscode');
 if (hostTests.length) {
   builds.push({ ...common, entryPoints: hostTests, outbase: 'test', outdir: 'out/test', sourcemap: true, minify: false });

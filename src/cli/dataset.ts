@@ -14,7 +14,8 @@ import { detectJsonlFormat } from '../core/jsonl/detect';
 import { UsageError } from '../core/jsonl/validate';
 import type { ItemFacts } from '../core/items';
 import type { ValidationOptions } from '../core/validate';
-import { validateTabularFiles } from '../core/csv/validate';
+import { validateTabularFiles, type CsvValidationResult } from '../core/csv/validate';
+import type { TabularSummary } from '../core/csv/tabular';
 import { displayPath, type FileReport } from './output/report';
 
 export interface DatasetRunOptions {
@@ -46,6 +47,8 @@ export interface DatasetRun {
   /** Usage and I/O problems (exit 2), one line each. */
   problems: string[];
   datasets: DatasetGroup[];
+  /** Tabular CSV sources: header, row count and per-column profile (one per source). */
+  tabular: { files: string[]; summary: TabularSummary }[];
 }
 
 const SIDECAR_RE = /\.media\.(json|csv)$/i;
@@ -126,11 +129,13 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   };
 
   // The CSV files of one tabular source share a header, one profile and the source-wide checks.
+  const tabular: DatasetRun['tabular'] = [];
   const tabularSource = options.format === 'tabular' ? files.filter((f) => fileKind(f) === 'csv') : [];
   if (tabularSource.length > 1) {
     try {
       const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
       for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      if (run.summary) tabular.push({ files: run.files.map((f) => f.path), summary: run.summary });
     } catch (e) {
       if (e instanceof UsageError) problems.push(e.message);
       else throw e;
@@ -159,6 +164,8 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
       } else entry?.files.push(path);
       reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      const summary = (result as CsvValidationResult).tabular;
+      if (summary) tabular.push({ files: [path], summary });
     } catch (e) {
       if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
       else throw e;
@@ -180,5 +187,5 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     }
   }
   reports.push(...sidecarReports);
-  return { reports, problems, datasets };
+  return { reports, problems, datasets, tabular };
 }

@@ -18,6 +18,8 @@ export interface ConnectionSettings {
 }
 
 export const DEFAULT_REGION = 'us-central1';
+/** The bucket local mode provides (and the default upload location there). */
+export const LOCAL_BUCKET = 'local-vertex-bucket';
 
 function gcloudConfigDir(env: NodeJS.ProcessEnv): string {
   if (env.CLOUDSDK_CONFIG) return env.CLOUDSDK_CONFIG;

@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { annotationLabels } from '../core/items';
 import { cursorContext } from '../core/jsonl/cursor';
 import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
@@ -15,8 +14,7 @@ const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
 
 function labelCounts(report: DocumentReport): [string, number][] {
   const counts = new Map<string, number>();
-  if (report.stats) for (const l of report.stats.labels) counts.set(l.name, l.items);
-  else for (const f of report.facts) for (const a of f.annotations) for (const l of annotationLabels(a)) counts.set(l, (counts.get(l) ?? 0) + 1);
+  for (const l of report.stats?.labels ?? []) counts.set(l.name, l.items);
   for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }

@@ -89,7 +89,7 @@ describe('Vertex AI (local mode)', function () {
       },
       pick: async (title, items: PickItem[]) => {
         asked.push(`pick: ${title}`);
-        return items.find((i) => i.value === 'new');
+        return items.find((i) => i.value === 'new' || i.value === 'asIs');
       },
       input: async (title, _prompt, value) => {
         asked.push(`input: ${title} [${value}]`);
@@ -103,7 +103,8 @@ describe('Vertex AI (local mode)', function () {
     const report = await api.cloud.importFile(uri, ui);
     assert.ok(report, JSON.stringify(asked));
     assert.equal(report.ok, true, JSON.stringify({ error: report.error, asked }));
-    assert.equal(asked[0], 'confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?');
+    assert.ok(asked.includes('confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?'), JSON.stringify(asked));
+    assert.ok(asked.includes('pick: cloud/pets-partial.jsonl references 1 local media file (e.g. pets/3.jpg). Upload it?'), JSON.stringify(asked));
     assert.ok(asked.includes('pick: Import cloud/pets-partial.jsonl into which image dataset?'), JSON.stringify(asked));
     assert.ok(asked.includes('input: Upload to [gs://local-vertex-bucket]'), JSON.stringify(asked));
     assert.equal(report.dataset?.displayName, 'pets-e2e');
@@ -119,5 +120,107 @@ describe('Vertex AI (local mode)', function () {
 
     const roots = await loadedRoots(api);
     assert.ok(roots.map(label).includes('pets-e2e'), 'the view was refreshed with the new dataset');
+  });
+  it('uploads local media on request and imports a copy pointing at them', async () => {
+    const uri = workspaceFile('cloud', 'local-media.jsonl');
+    const original = (await vscode.workspace.openTextDocument(uri)).getText();
+    const asked: string[] = [];
+    const ui: WizardUi = {
+      confirm: async (message) => {
+        asked.push(`confirm: ${message}`);
+        return false;
+      },
+      pick: async (title, items: PickItem[]) => {
+        asked.push(`pick: ${title}`);
+        return items.find((i) => i.value === 'new' || i.value === 'upload');
+      },
+      input: async (title, _prompt, value) => (title === 'New dataset name' ? 'media-e2e' : value),
+      notify: async (kind, message) => {
+        asked.push(`${kind}: ${message}`);
+        return undefined;
+      },
+    };
+    const report = await api.cloud.importFile(uri, ui);
+    assert.ok(report?.ok, JSON.stringify({ report, asked }));
+    assert.ok(!asked.some((a) => a.startsWith('confirm:')), 'no override needed once the media paths point to Cloud Storage');
+    assert.deepEqual(report.mediaUploaded.map((u) => u.replace(/^gs:\/\/local-vertex-bucket\//, '')), ['media/photos/cat.jpg', 'media/photos/dog.jpg']);
+    assert.equal(report.dataset?.itemCount, 2);
+    assert.equal(report.failures.length, 0);
+    assert.equal((await vscode.workspace.openTextDocument(uri)).getText(), original, 'the document is not modified');
+  });
+});
+
+
+describe('Vertex AI view commands (local mode)', function () {
+  this.timeout(120_000);
+  let api: VertexDatasetsApi;
+  const answers: { confirm?: boolean; pick?: string; inputs?: Record<string, string> } = {};
+  const asked: string[] = [];
+  const ui: WizardUi = {
+    confirm: async (message) => {
+      asked.push(`confirm: ${message}`);
+      return answers.confirm ?? false;
+    },
+    pick: async (title, items) => {
+      asked.push(`pick: ${title}`);
+      return items.find((i) => i.value === answers.pick);
+    },
+    input: async (title, _prompt, value) => {
+      asked.push(`input: ${title}`);
+      return answers.inputs?.[title] ?? value;
+    },
+    notify: async (kind, message) => {
+      asked.push(`${kind}: ${message}`);
+      return undefined;
+    },
+  };
+
+  before(async () => {
+    api = await activateExtension<VertexDatasetsApi>();
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
+    api.cloud.useUi(ui);
+  });
+  after(async () => {
+    api.cloud.useUi(undefined);
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('filters by type on the server and by name on what is loaded', async () => {
+    Object.assign(answers, { pick: 'image', inputs: { 'Filter by name': 'flow' } });
+    const loaded = nextLoad(api);
+    await vscode.commands.executeCommand('vertexDatasets.datasets.filter');
+    await api.cloud.datasets.getChildren();
+    await loaded;
+    let roots = (await api.cloud.datasets.getChildren()) ?? [];
+    assert.deepEqual(roots.map(label), ['flowers']);
+    Object.assign(answers, { pick: 'all', inputs: { 'Filter by name': '' } });
+    const reloaded = nextLoad(api);
+    await vscode.commands.executeCommand('vertexDatasets.datasets.filter');
+    await api.cloud.datasets.getChildren();
+    await reloaded;
+    roots = (await api.cloud.datasets.getChildren()) ?? [];
+    assert.ok(roots.map(label).includes('churn'));
+  });
+
+  it('deletes a dataset only after confirmation', async () => {
+    const roots = await loadedRoots(api);
+    const street = roots.find((n) => label(n) === 'street-scenes');
+    assert.ok(street);
+    answers.confirm = false;
+    assert.equal(await vscode.commands.executeCommand('vertexDatasets.datasets.delete', street), false);
+    assert.ok(asked.includes('confirm: Delete dataset "street-scenes"?'));
+    assert.ok((await loadedRoots(api)).map(label).includes('street-scenes'), 'declining keeps it');
+    answers.confirm = true;
+    assert.equal(await vscode.commands.executeCommand('vertexDatasets.datasets.delete', street), true);
+    assert.ok(!(await loadedRoots(api)).map(label).includes('street-scenes'), 'confirming deletes it');
+  });
+
+  it('creates a tabular dataset from a BigQuery table', async () => {
+    Object.assign(answers, { pick: 'bq', inputs: { 'BigQuery table': 'bq://local-project.crm.orders', 'New tabular dataset name': 'orders' } });
+    await vscode.commands.executeCommand('vertexDatasets.datasets.createTabular');
+    const roots = await loadedRoots(api);
+    const orders = roots.find((n) => label(n) === 'orders');
+    assert.ok(orders, JSON.stringify(roots.map(label)));
+    assert.equal((orders.getTreeItem().iconPath as vscode.ThemeIcon).id, 'table');
   });
 });

@@ -17,14 +17,14 @@ describe('CSV import files', () => {
     const ds = await waitForDiagnostics(doc.uri, (x) => x.some((d) => codeOf(d) === 'mlUse.invalid'));
     const d = ds.find((x) => codeOf(x) === 'mlUse.invalid')!;
     assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.character], [1, 0, 4]);
-    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.format, 'image-classification-single-label');
     assert.equal(r.items, 3);
   });
 
   it('leaves a plain table alone until the user chooses the tabular format', async () => {
     const { document: doc } = await openFixture('people.csv');
-    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.format, undefined);
     assert.deepEqual(ourDiagnostics(doc.uri), []);
     await vscode.commands.executeCommand('vertexDatasets.selectFormat', doc.uri, 'tabular');

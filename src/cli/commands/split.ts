@@ -34,6 +34,7 @@ Options:
   --format ID             the import format (detected from the content otherwise)
   --out PATH              write the result to PATH (k-fold: PATH names the fold files)
   --in-place              replace FILE (through a temporary file renamed into place)
+  --per-split             with --out PATH: one file per split (PATH.training.ext, PATH.validation.ext, ...)
   --output text|json      report format (default text)
 
 Exit codes: 0 done, 1 the split failed (for example, items without a timestamp), 2 usage or I/O problem.
@@ -58,6 +59,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         format: { type: 'string' },
         out: { type: 'string' },
         'in-place': { type: 'boolean', default: false },
+        'per-split': { type: 'boolean', default: false },
         output: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -82,6 +84,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (v.output !== 'text' && v.output !== 'json') return usage(`--output must be text or json, got '${v.output}'`);
   if (v.out !== undefined && v['in-place']) return usage('give either --out PATH or --in-place, not both');
+  if (v['per-split'] && v.out === undefined) return usage('--per-split needs --out PATH to name the files');
   if (v.format !== undefined && !isFormatId(v.format)) {
     return usage(`unknown format '${v.format}'; expected one of ${FORMAT_IDS.join(', ')}`);
   }
@@ -110,7 +113,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (v.fractions !== undefined) opts.fractions = v.fractions;
   const output = v['in-place'] ? 'in-place' : v.out !== undefined ? resolve(io.cwd, v.out) : undefined;
   try {
-    const result = await splitFile(file, opts, output);
+    const result = await splitFile(file, opts, output, v['per-split']);
     const shown = (p: string): string => (isAbsolute(p) ? relative(io.cwd, p) || p : p);
     if (v.output === 'json') {
       io.out(JSON.stringify({ file: shown(file), written: result.written.map(shown), report: result.plan.report }, null, 2) + '\n');

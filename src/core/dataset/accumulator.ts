@@ -71,6 +71,8 @@ interface LabelState {
   more: number;
   lastFile: number;
   lastLine: number;
+  /** The last row (add call) that counted the label, so a label counts once per row. */
+  lastRow: number;
 }
 
 interface Segment {
@@ -87,48 +89,73 @@ interface TrackState {
 }
 
 const NO_SPLIT = 0;
-const SPLIT_CODE: Record<MlUse, number> = { training: 1, validation: 2, test: 3 };
 const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
 const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
+// Plain comparisons and fixed property names: these run for every line.
+function splitCode(mlUse: MlUse | undefined): number {
+  return mlUse === undefined ? NO_SPLIT : mlUse === 'training' ? 1 : mlUse === 'validation' ? 2 : mlUse === 'test' ? 3 : NO_SPLIT;
+}
+
+function bump(counts: SplitCounts, code: number): void {
+  if (code === 1) counts.training++;
+  else if (code === 2) counts.validation++;
+  else if (code === 3) counts.test++;
+  else counts.unassigned++;
+}
+
+const BATCH = 256;
 const FRACTION_TOLERANCE = 0.1;
 const EPSILON = 1e-9;
 
-/** 32-bit FNV-1a. */
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
+
+/** 32-bit FNV-1a continuing from `h`. */
+function hashMore(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
 }
 
-function annotationKey(a: AnnotationFacts): string {
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function hashNumber(h: number, x: number): number {
+  f64[0] = x;
+  return Math.imul(Math.imul(h ^ u32[0], 0x01000193) ^ u32[1], 0x01000193);
+}
+
+/** Fingerprint of one annotation, without building strings (this runs for every line). */
+function annotationHash(a: AnnotationFacts): number {
+  let h: number;
   switch (a.kind) {
     case 'classification':
-      return 'c' + a.label;
+      return hashMore(0x811c9dc5 ^ 0x63, a.label) >>> 0;
     case 'box':
-      return `b${a.label}\u0000${a.xMin},${a.yMin},${a.xMax},${a.yMax}`;
+      h = hashMore(0x811c9dc5 ^ 0x62, a.label);
+      return hashNumber(hashNumber(hashNumber(hashNumber(h, a.xMin), a.yMin), a.xMax), a.yMax) >>> 0;
     case 'textSegment':
-      return `t${a.label}\u0000${a.startOffset},${a.endOffset}`;
+      return hashNumber(hashNumber(hashMore(0x811c9dc5 ^ 0x74, a.label), a.startOffset), a.endOffset) >>> 0;
     case 'sentiment':
-      return `s${a.sentiment}/${a.sentimentMax}`;
+      return hashNumber(hashNumber(0x811c9dc5 ^ 0x73, a.sentiment), a.sentimentMax) >>> 0;
     case 'timeSegment':
-      return `v${a.label}\u0000${a.start},${a.end}`;
+      return hashNumber(hashNumber(hashMore(0x811c9dc5 ^ 0x76, a.label), a.start), a.end) >>> 0;
     case 'trackedBox':
-      return `k${a.label}\u0000${a.time},${a.instanceId ?? ''},${a.xMin},${a.yMin},${a.xMax},${a.yMax}`;
+      h = hashMore(hashMore(0x811c9dc5 ^ 0x6b, a.label), a.instanceId ?? '\u0000');
+      h = hashNumber(hashNumber(hashNumber(hashNumber(hashNumber(h, a.time), a.xMin), a.yMin), a.xMax), a.yMax);
+      return h >>> 0;
     case 'segmentation':
-      return `m${a.maskUri ?? ''}\u0000${a.labels.join('\u0000')}`;
+      return hashMore(hashMore(0x811c9dc5 ^ 0x6d, a.maskUri ?? ''), a.labels.join('\u0000')) >>> 0;
   }
 }
 
 /** Order-insensitive fingerprint of a line's annotations (a multiset hash). */
 function annotationsHash(annotations: readonly AnnotationFacts[]): number {
   if (annotations.length === 0) return 0;
-  if (annotations.length === 1) return hashString(annotationKey(annotations[0])) || 1;
+  if (annotations.length === 1) return annotationHash(annotations[0]) || 1;
   let sum = annotations.length;
   for (const a of annotations) {
-    const h = hashString(annotationKey(a));
+    const h = annotationHash(a);
     sum = (sum + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) | 0;
   }
   return sum >>> 0 || 1;
@@ -147,6 +174,96 @@ class Column {
     const next = new Int32Array(size);
     next.set(this.data);
     this.data = next;
+  }
+}
+
+/**
+ * Media URI → dense index, keyed by two independent 32-bit hashes of the URI instead of the string:
+ * no URI string is retained, so 1,000,000 URIs cost about 60 bytes each in typed arrays. Two URIs
+ * are taken as equal when both hashes match (a false match among a million URIs has odds of
+ * about 1 in 10^8).
+ */
+export class UriIndex {
+  /** Open addressing, two Int32 per slot: [index + 1 (0 = empty), first hash], so a probe touches one cache line. */
+  private slots: Int32Array;
+  private readonly h1: Column;
+  private readonly h2: Column;
+  size = 0;
+
+  /** `expected`: how many URIs to make room for up front (growing rehashes everything). */
+  constructor(expected = 0) {
+    let capacity = 1 << 12;
+    while (capacity < expected * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2);
+    this.h1 = new Column(Math.max(1024, expected));
+    this.h2 = new Column(Math.max(1024, expected));
+  }
+  /** Whether the last `lookup` added the URI. */
+  added = false;
+
+  /** The two hashes of the last `hash` call. */
+  ha = 0;
+  hb = 0;
+
+  hash(uri: string): void {
+    // FNV-1a and a polynomial hash in one pass: independent enough that a false match needs both to collide.
+    let a = 0x811c9dc5;
+    let b = uri.length;
+    for (let i = 0; i < uri.length; i++) {
+      const c = uri.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = (Math.imul(b, 31) + c) | 0;
+    }
+    this.ha = a ^ (a >>> 16);
+    this.hb = b;
+  }
+
+  /** Reads the slot a hash will probe first, so that a batch of probes overlaps its cache misses. */
+  touch(a: number): number {
+    return this.slots[(a & ((this.slots.length >> 1) - 1)) << 1];
+  }
+
+  lookup(uri: string): number {
+    this.hash(uri);
+    return this.lookupHashed(this.ha, this.hb);
+  }
+
+  lookupHashed(a: number, b: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    let slot = a & mask;
+    for (;;) {
+      const v = slots[slot << 1];
+      if (v === 0) break;
+      if (slots[(slot << 1) + 1] === a && this.h2.data[v - 1] === b) {
+        this.added = false;
+        return v - 1;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const index = this.size++;
+    this.h1.ensure(this.size);
+    this.h2.ensure(this.size);
+    this.h1.data[index] = a;
+    this.h2.data[index] = b;
+    slots[slot << 1] = index + 1;
+    slots[(slot << 1) + 1] = a;
+    if (this.size * 4 > slots.length) this.grow();
+    this.added = true;
+    return index;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < this.size; i++) {
+      const a = this.h1.data[i];
+      let slot = a & mask;
+      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot << 1] = i + 1;
+      slots[(slot << 1) + 1] = a;
+    }
+    this.slots = slots;
   }
 }
 
@@ -194,7 +311,9 @@ export class DatasetAccumulator {
   private conflicts = 0;
 
   // Per media URI, indexed by the number `uris` maps the URI to.
-  private readonly uris = new Map<string, number>();
+  private readonly uris = new UriIndex();
+  /** URIs over the per-image box limit, reported at the end with their final count. */
+  private readonly crowded = new Map<number, string>();
   private readonly uriLine = new Column();
   private readonly uriColumn = new Column();
   private readonly uriEndLine = new Column();
@@ -263,68 +382,131 @@ export class DatasetAccumulator {
     this.fileOf(path);
   }
 
+  /**
+   * Items are processed in batches: the URI hash-table probes of a batch are issued together, so
+   * their cache misses overlap instead of stalling each line (the table outgrows the CPU caches).
+   */
   add(item: ItemFacts, file?: string): void {
+    const n = this.pending.length;
+    this.pending.push(item);
+    this.pendingFiles.push(file);
+    if (n + 1 >= BATCH) this.flush();
+  }
+
+  private readonly pending: ItemFacts[] = [];
+  private readonly pendingFiles: (string | undefined)[] = [];
+  private readonly batchA = new Int32Array(BATCH);
+  private readonly batchB = new Int32Array(BATCH);
+  private touched = 0;
+
+  private flush(): void {
+    const items = this.pending;
+    const uris = this.uris;
+    let t = 0;
+    for (let i = 0; i < items.length; i++) {
+      const uri = items[i].mediaUri;
+      if (uri === undefined || uri === '') continue;
+      uris.hash(uri);
+      this.batchA[i] = uris.ha;
+      this.batchB[i] = uris.hb;
+      t ^= uris.touch(uris.ha);
+    }
+    this.touched ^= t;
+    for (let i = 0; i < items.length; i++) this.addNow(items[i], this.pendingFiles[i], this.batchA[i], this.batchB[i]);
+    items.length = 0;
+    this.pendingFiles.length = 0;
+  }
+
+  private addNow(item: ItemFacts, file: string | undefined, ha: number, hb: number): void {
     const f = this.fileOf(file);
     this.rows++;
-    const loc: Loc = { file: f, ...item.anchor };
-    if (!this.datasetAnchor && f === 0 && item.line === 1) this.datasetAnchor = loc;
+    this.curFile = f;
+    this.curAnchor = item.anchor;
+    this.curLoc = undefined;
+    if (!this.datasetAnchor && f === 0 && item.line === 1) this.datasetAnchor = this.here();
     if (item.hasMlUse) this.mlUseUsed = true;
-    const split = item.mlUse ? SPLIT_CODE[item.mlUse] : NO_SPLIT;
+    const split = splitCode(item.mlUse);
     const annotations = item.annotations;
 
     let key: number;
     let itemSplit = split;
     const uri = item.mediaUri;
     if (uri !== undefined && uri !== '') {
-      const known = this.uris.get(uri);
+      key = this.uris.lookupHashed(ha, hb);
       const hash = annotationsHash(annotations);
-      if (known === undefined) {
-        key = this.newUri(uri, loc, split, hash);
-        this.newItem(item, loc);
+      if (this.uris.added) {
+        this.newUri(key, uri, split, hash);
+        this.newItem(item);
+        this.seenBefore = false;
       } else {
-        key = known;
         itemSplit = this.uriSplit.data[key];
         // An exact repeat is imported once: it adds nothing to counts or checks.
-        if (this.checkRepeat(key, uri, loc, split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        this.seenBefore = true;
       }
     } else {
       key = -++this.anonymous;
-      this.newItem(item, loc);
+      this.newItem(item);
+      this.seenBefore = false;
     }
     if (item.textLength !== undefined) this.textLength.add(item.textLength);
     this.annotations += annotations.length;
-
+    this.rowLabeled = false;
     for (let i = 0; i < annotations.length; i++) {
       const a = annotations[i];
-      const names = a.kind === 'classification' ? [a.label] : annotationLabels(a);
-      for (const name of names) {
-        const label = this.labelOf(name, loc);
-        label.annotations++;
-        if (label.lastLine !== loc.line || label.lastFile !== f) {
-          if (label.related.length < this.maxRelated) label.related.push(loc);
-          else label.more++;
-          label.lastLine = loc.line;
-          label.lastFile = f;
-        }
-        if (this.itemTakesLabel(key, label.id)) {
-          label.items++;
-          label.splits[SPLIT_NAME[itemSplit]]++;
-        }
+      if (a.kind === 'classification') this.countLabel(a.label, key, itemSplit);
+      else if (a.kind === 'box') {
+        this.countLabel(a.label, key, itemSplit);
+        this.boxCheck(a, key, uri);
+      } else {
+        for (const name of annotationLabels(a)) this.countLabel(name, key, itemSplit);
+        this.annotationChecks(a, key, uri, this.here());
       }
-      this.annotationChecks(a, key, uri, loc);
     }
   }
 
-  private newItem(item: ItemFacts, loc: Loc): void {
+  // The row being added: its Loc object is only made when something keeps it.
+  private curFile = 0;
+  private curAnchor: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  private curLoc: Loc | undefined;
+  private seenBefore = false;
+  private rowLabeled = false;
+
+  private here(): Loc {
+    if (this.curLoc) return this.curLoc;
+    const a = this.curAnchor;
+    return (this.curLoc = { file: this.curFile, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn });
+  }
+
+  private countLabel(name: string, key: number, itemSplit: number): void {
+    const label = this.labelOf(name);
+    label.annotations++;
+    if (label.lastRow === this.rows) return;
+    const fresh = label.lastRow === 0;
+    label.lastRow = this.rows;
+    const line = this.curAnchor.line;
+    if (!fresh && (label.lastLine !== line || label.lastFile !== this.curFile)) {
+      if (label.related.length < this.maxRelated) label.related.push(this.here());
+      else label.more++;
+    }
+    label.lastLine = line;
+    label.lastFile = this.curFile;
+    if (!this.itemTakesLabel(key, label.id)) return;
+    label.items++;
+    bump(label.splits, itemSplit);
+  }
+
+  private newItem(item: ItemFacts): void {
     this.items++;
-    this.splits[SPLIT_NAME[item.mlUse ? SPLIT_CODE[item.mlUse] : NO_SPLIT]]++;
+    bump(this.splits, splitCode(item.mlUse));
     if (item.mlUse === 'validation' && this.video) {
       this.validationItems++;
-      if (this.validationLocs.length <= this.maxRelated) this.validationLocs.push(loc);
+      if (this.validationLocs.length <= this.maxRelated) this.validationLocs.push(this.here());
     }
   }
 
   finish(): DatasetResult {
+    this.flush();
     this.datasetChecks();
     this.labelChecks();
     this.splitChecks();
@@ -343,7 +525,17 @@ export class DatasetAccumulator {
 
   // ---- per item ----
 
+  private lastPath: string | undefined = '\u0000';
+  private lastFileIndex = 0;
+
   private fileOf(path?: string): number {
+    if (path === this.lastPath) return this.lastFileIndex;
+    this.lastPath = path;
+    this.lastFileIndex = this.fileIndexOf(path);
+    return this.lastFileIndex;
+  }
+
+  private fileIndexOf(path?: string): number {
     const name = path ?? '';
     let f = this.fileIndex.get(name);
     if (f === undefined) {
@@ -355,15 +547,16 @@ export class DatasetAccumulator {
     return f;
   }
 
-  private newUri(uri: string, loc: Loc, split: number, hash: number): number {
-    const i = this.uris.size;
-    this.uris.set(uri, i);
-    for (const c of [this.uriLine, this.uriColumn, this.uriEndLine, this.uriEndColumn, this.uriFile, this.uriSplit, this.uriHash, this.uriBoxes, this.uriLabel]) c.ensure(i + 1);
+  private newUri(i: number, uri: string, split: number, hash: number): void {
+    if (i >= this.uriLine.data.length) {
+      for (const c of [this.uriLine, this.uriColumn, this.uriEndLine, this.uriEndColumn, this.uriFile, this.uriSplit, this.uriHash, this.uriBoxes, this.uriLabel]) c.ensure(i + 1);
+    }
+    const loc = this.curAnchor;
     this.uriLine.data[i] = loc.line;
     this.uriColumn.data[i] = loc.column;
     this.uriEndLine.data[i] = loc.endLine;
     this.uriEndColumn.data[i] = loc.endColumn;
-    this.uriFile.data[i] = loc.file;
+    this.uriFile.data[i] = this.curFile;
     this.uriSplit.data[i] = split;
     this.uriHash.data[i] = hash;
     this.uriBoxes.data[i] = 0;
@@ -371,9 +564,8 @@ export class DatasetAccumulator {
     const duration = this.media?.get(uri)?.duration;
     const max = this.limits.maxVideoSeconds;
     if (this.video && duration !== undefined && max !== undefined && duration > max) {
-      this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
+      this.emit('video.tooLong', this.here(), `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
     }
-    return i;
   }
 
   private uriLoc(i: number): Loc {
@@ -453,9 +645,10 @@ export class DatasetAccumulator {
     return false;
   }
 
-  private labelOf(name: string, loc: Loc): LabelState {
+  private labelOf(name: string): LabelState {
     let label = this.labels.get(name);
     if (!label) {
+      const loc = this.here();
       label = {
         id: this.labelList.length,
         name,
@@ -467,6 +660,7 @@ export class DatasetAccumulator {
         more: 0,
         lastFile: loc.file,
         lastLine: loc.line,
+        lastRow: 0,
       };
       this.labels.set(name, label);
       this.labelList.push(label);
@@ -474,18 +668,21 @@ export class DatasetAccumulator {
     return label;
   }
 
-  /** Records that item `key` carries label `id`; true when it did not before. */
+  /**
+   * Records that item `key` carries label `id` (once per row already); true when it did not before.
+   * Every label of an item is kept only for CSV, whose rows add labels to an item; a JSONL line is
+   * the whole item, so its first label is enough (for the single-label conflict check).
+   */
   private itemTakesLabel(key: number, id: number): boolean {
-    if (key < 0) {
-      // Items without a URI are one line each: a label counts once per line.
-      const seen = this.anonLabels;
-      if (this.anonKey !== key) {
-        this.anonKey = key;
-        seen.length = 0;
+    if (key < 0 || !this.seenBefore) {
+      if (!this.rowLabeled) {
+        this.rowLabeled = true;
+        this.labeledItems++;
       }
-      if (seen.includes(id)) return false;
-      if (seen.length === 0) this.labeledItems++;
-      seen.push(id);
+      if (key >= 0) {
+        if (this.uriLabel.data[key] < 0) this.uriLabel.data[key] = id;
+        else if (this.csvFile[this.curFile]) this.addMoreLabel(key, id);
+      }
       return true;
     }
     const first = this.uriLabel.data[key];
@@ -496,21 +693,21 @@ export class DatasetAccumulator {
       return true;
     }
     const more = this.uriMoreLabels.get(key);
-    if (!more) {
-      this.uriMoreLabels.set(key, [id]);
-      return true;
-    }
-    if (more.includes(id)) return false;
-    more.push(id);
+    if (more?.includes(id)) return false;
+    this.addMoreLabel(key, id);
     return true;
   }
-  private anonKey = 0;
-  private readonly anonLabels: number[] = [];
+
+  private addMoreLabel(key: number, id: number): void {
+    const more = this.uriMoreLabels.get(key);
+    if (more) more.push(id);
+    else this.uriMoreLabels.set(key, [id]);
+  }
 
   private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined, loc: Loc): void {
     switch (a.kind) {
       case 'box':
-        this.boxCheck(a, key, uri, loc);
+        this.boxCheck(a, key, uri);
         break;
       case 'timeSegment':
         this.segmentAdd(a.label, a.start, a.end, key, uri, loc);
@@ -529,9 +726,9 @@ export class DatasetAccumulator {
     }
   }
 
-  private boxCheck(a: Extract<AnnotationFacts, { kind: 'box' }>, key: number, uri: string | undefined, loc: Loc): void {
+  private boxCheck(a: Extract<AnnotationFacts, { kind: 'box' }>, key: number, uri: string | undefined): void {
     this.boxCount++;
-    if (key >= 0) this.uriBoxes.data[key]++;
+    if (key >= 0 && ++this.uriBoxes.data[key] > (this.limits.maxBoxesPerImage ?? Infinity) && uri !== undefined) this.crowded.set(key, uri);
     const w = a.xMax - a.xMin;
     const h = a.yMax - a.yMin;
     // Swapped or empty boxes are the line validator's finding (box.minMax), not a size problem.
@@ -543,7 +740,7 @@ export class DatasetAccumulator {
     if (minEdge !== undefined && (w < minEdge - EPSILON || h < minEdge - EPSILON)) {
       this.emit(
         'box.tooSmall',
-        loc,
+        this.here(),
         `Box ${quote(a.label)} is ${round(w)} × ${round(h)} of the image; Vertex needs both edges at least ${minEdge} of the image side (1%) (${this.limits.source}).`,
         undefined,
         { label: a.label, width: w, height: h, threshold: minEdge },
@@ -561,7 +758,7 @@ export class DatasetAccumulator {
         const scaled = scale < 1 ? ` after Vertex scales the ${size.width}×${size.height} image so its shorter side is ${side} px` : ` in the ${size.width}×${size.height} image`;
         this.emit(
           'box.tooSmallPx',
-          loc,
+          this.here(),
           `Box ${quote(a.label)} is ${round(pw)} × ${round(ph)} px${scaled}; Vertex drops boxes smaller than ${minPx}×${minPx} px (${this.limits.source}).`,
           undefined,
           { label: a.label, widthPx: pw, heightPx: ph, threshold: minPx },
@@ -775,8 +972,7 @@ export class DatasetAccumulator {
     const max = this.limits.maxBoxesPerImage;
     if (max === undefined) return;
     const counts = this.uriBoxes.data;
-    for (const [uri, i] of this.uris) {
-      if (counts[i] <= max) continue;
+    for (const [i, uri] of this.crowded) {
       this.emit('box.tooMany', this.uriLoc(i), `${uri} has ${fmt(counts[i])} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}).`, undefined, { uri, count: counts[i], threshold: max });
     }
   }

@@ -471,3 +471,20 @@ describe('dataset statistics', () => {
     assert.match(only(r.diagnostics, 'dataset.truncated')[0].message, /24 more `duplicate.repeat` findings/);
   });
 });
+
+describe('URI index', () => {
+  it('gives every distinct URI its own index and a repeated URI the same one', async () => {
+    const { UriIndex } = await import('../../../src/core/dataset/accumulator');
+    const index = new UriIndex();
+    const n = 200_000;
+    for (let i = 0; i < n; i++) {
+      assert.equal(index.lookup(`gs://bucket/images/${i}.jpg`), i);
+      assert.equal(index.added, true);
+    }
+    for (let i = 0; i < n; i += 997) {
+      assert.equal(index.lookup(`gs://bucket/images/${i}.jpg`), i);
+      assert.equal(index.added, false);
+    }
+    assert.equal(index.size, n);
+  });
+});

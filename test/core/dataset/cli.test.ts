@@ -128,6 +128,34 @@ describe('dataset checks through the CLI (real files)', () => {
     assert.deepEqual(diags.filter((d) => d.code.startsWith('duplicate.')).map((d) => [d.code, d.line]), [['duplicate.repeat', 4]]);
   });
 
+  it('CSV: rows of one image merge into one item; repeated rows, split and label conflicts are found', async () => {
+    writeFileSync(
+      join(dir, 'boxes.csv'),
+      [
+        'training,gs://b/a.jpg,car,0.1,0.1,,,0.5,0.5,,',
+        'training,gs://b/a.jpg,car,0.5,0.5,,,0.9,0.9,,',
+        'training,gs://b/a.jpg,car,0.1,0.1,,,0.5,0.5,,',
+        'test,gs://b/a.jpg,bus,0.2,0.2,,,0.3,0.3,,',
+        'gs://b/b.jpg,bus,0.2,0.2,,,0.205,0.3,,',
+      ].join('\n') + '\n',
+    );
+    let r = await cli(['validate', '--output', 'json', '--format', 'image-bounding-box', 'boxes.csv'], dir);
+    let diags = diagsOf(JSON.parse(r.out) as JsonOut, 'boxes.csv');
+    const dataset = diags.filter((d) => /^(duplicate|box)\./.test(d.code)).map((d) => [d.code, d.line]);
+    assert.deepEqual(dataset, [['duplicate.repeat', 3], ['duplicate.conflict', 4], ['box.tooSmall', 5]]);
+    r = await cli(['stats', '--output', 'json', '--format', 'image-bounding-box', 'boxes.csv'], dir);
+    const stats = (JSON.parse(r.out) as { datasets: { items: number; rows: number; boxes: { count: number } }[] }).datasets[0];
+    assert.deepEqual([stats.rows, stats.items, stats.boxes.count], [5, 2, 4]);
+
+    writeFileSync(join(dir, 'labels.csv'), 'gs://b/a.jpg,cat\ngs://b/a.jpg,dog\n');
+    r = await cli(['validate', '--output', 'json', '--format', 'image-classification-single-label', 'labels.csv'], dir);
+    diags = diagsOf(JSON.parse(r.out) as JsonOut, 'labels.csv');
+    assert.deepEqual(diags.filter((d) => d.code === 'duplicate.conflict').map((d) => d.line), [2]);
+    r = await cli(['validate', '--output', 'json', '--format', 'image-classification-multi-label', 'labels.csv'], dir);
+    diags = diagsOf(JSON.parse(r.out) as JsonOut, 'labels.csv');
+    assert.deepEqual(diags.filter((d) => d.code.startsWith('duplicate.')), [], 'multi-label rows add labels to one image');
+  });
+
   it('stats --output json: the documented shape', async () => {
     const r = await cli(['stats', '--output', 'json', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`, `${FIX}/shop.jsonl`]);
     assert.equal(r.code, 0, r.err);

@@ -154,10 +154,10 @@ describe('split: whole-file rewrites keep every other byte', () => {
     for (const uses of byImage.values()) assert.equal(uses.size, 1);
   });
 
-  it('tabular CSV: appends the column to the header and every row; pads short rows', async () => {
+  it('tabular CSV: appends one field to the header and every row (short rows are not padded)', async () => {
     const input = '\uFEFFid,"na,me",label\n1,"a\nb",x\n2,c\n\n3,"q""uote",y\n';
     const out = await split(input, { format: 'tabular' });
-    assert.equal(out, '\uFEFFid,"na,me",label,ml_use\n1,"a\nb",x,test\n2,c,,test\n\n3,"q""uote",y,test\n');
+    assert.equal(out, '\uFEFFid,"na,me",label,ml_use\n1,"a\nb",x,test\n2,c,test\n\n3,"q""uote",y,test\n');
   });
 
   it('tabular CSV: replaces an existing column wherever it is, keeping its quoting style elsewhere', async () => {
