@@ -241,12 +241,13 @@ function shortestLength(v: unknown, depth: number): number {
 /**
  * String(n) is the shortest text for n unless an exponent form is shorter: exponents cost at
  * least two characters (three when negative), so integers with three or more trailing zeros and
- * fractions below 0.01 (and overflows such as 1e999) have no bound here.
+ * fractions below 0.01 have no bound here. Beyond 2^53 String(n) pads the shortest digits with
+ * zeros (and 1e999 parses to Infinity): no bound either.
  */
 function shortestNumberLength(n: number): number {
   const a = n < 0 ? -n : n;
   if (a < 10 && Number.isInteger(a)) return n < 0 ? 2 : 1;
-  if (Number.isInteger(a) ? a % 1000 === 0 || a >= 1e21 : a < 0.01 || a === Infinity) return -1;
+  if (Number.isInteger(a) ? a % 1000 === 0 || a > Number.MAX_SAFE_INTEGER : a < 0.01 || a === Infinity) return -1;
   return String(n).length;
 }
 
