@@ -9,7 +9,7 @@ import type { PickItem, WizardUi } from '../../src/extension/cloud/importWizard'
 import { activateExtension, workspaceFile } from './util';
 
 /** Resolves on the next root load of the Datasets view, or rejects after `ms`. */
-function nextLoad(api: VertexDatasetsApi, ms = 30_000): Promise<void> {
+function nextLoad(api: VertexDatasetsApi, ms = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
