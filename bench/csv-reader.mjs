@@ -73,10 +73,12 @@ async function csvParse(info) {
 
 async function time(name, fn) {
   globalThis.gc?.();
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const n = await fn();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { name, n, s };
+  const c = process.cpuUsage(c0);
+  return { name, n, s, cpu: (c.user + c.system) / 1e6 };
 }
 
 await generate();
@@ -91,8 +93,11 @@ for (let round = 0; round < 2; round++) {
   results.push(await time('csv-parse', () => csvParse(false)));
   results.push(await time('csv-parse info:true', () => csvParse(true)));
 }
-const base = results[0].s;
+const base = results[0];
+console.log('(wall time; CPU = user+system of this process, steadier on a busy machine)');
 for (const r of results) {
-  console.log(`${r.name.padEnd(32)} ${r.s.toFixed(2).padStart(6)} s  ${(mb / r.s).toFixed(0).padStart(5)} MB/s  ${Math.round(r.n / r.s).toLocaleString('en-US').padStart(10)} rows/s  ratio ${(r.s / base).toFixed(2)}`);
+  console.log(
+    `${r.name.padEnd(30)} ${r.s.toFixed(2).padStart(6)} s  ${(mb / r.s).toFixed(0).padStart(5)} MB/s  ${Math.round(r.n / r.s).toLocaleString('en-US').padStart(10)} rows/s  ratio ${(r.s / base.s).toFixed(2).padStart(5)}  CPU ${r.cpu.toFixed(2).padStart(6)} s  CPU ratio ${(r.cpu / base.cpu).toFixed(2)}`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

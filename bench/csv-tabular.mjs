@@ -32,13 +32,26 @@ const row = (i) => {
 const gen = (i) => (i === 0 ? header : row(i - 1));
 
 try {
-  const rows = [['file', 'rows', 'MB', 'split-lines ms', 'validate ms', 'ratio', 'rows/s', 'MB/s', 'baseline RSS MB', 'validate RSS MB']];
+  const rows = [['file', 'rows', 'MB', 'split-lines ms', 'validate ms', 'ratio', 'CPU ms (base/val)', 'CPU ratio', 'rows/s', 'MB/s', 'baseline RSS MB', 'validate RSS MB']];
   const run = (name, path, n, size, repeat) => {
     const base = measure('bench/_csv-split-baseline.cjs', [path], { repeat });
     const val = measure('dist/cli.js', ['validate', '--format', 'tabular', '--target', 'label', '--weight', 'weight', '--output', 'json', path], { repeat });
     if (val.code !== 0 && val.code !== 1) throw new Error(`validate exited ${val.code}`);
     const mb = size / 1048576;
-    rows.push([name, fmt(n), fmt(mb, 1), fmt(base.ms), fmt(val.ms), fmt(val.ms / base.ms, 2), fmt(n / (val.ms / 1000)), fmt(mb / (val.ms / 1000), 1), fmt(base.maxRssMB, 1), fmt(val.maxRssMB, 1)]);
+    rows.push([
+      name,
+      fmt(n),
+      fmt(mb, 1),
+      fmt(base.ms),
+      fmt(val.ms),
+      fmt(val.ms / base.ms, 2),
+      `${fmt(base.cpuMs)} / ${fmt(val.cpuMs)}`,
+      fmt(val.cpuMs / base.cpuMs, 2),
+      fmt(n / (val.ms / 1000)),
+      fmt(mb / (val.ms / 1000), 1),
+      fmt(base.maxRssMB, 1),
+      fmt(val.maxRssMB, 1),
+    ]);
   };
   const path = join(dir, 'table.csv');
   run(`${fmt(ROWS)} x 20`, path, ROWS, writeLines(path, ROWS + 1, gen), REPEAT);
@@ -48,7 +61,7 @@ try {
     const n = Math.ceil((BIG_GB * 1024 ** 3) / perRow);
     run(`${BIG_GB} GB`, big, n, writeLines(big, n + 1, gen), 1);
   }
-  console.log(`Node ${process.version}; best of ${REPEAT} runs (big file: 1 run). ratio = validate / split-lines (target <= 2.5); RSS target < 200 MB on the big file.`);
+  console.log(`Node ${process.version}; best of ${REPEAT} runs (big file: 1 run). ratio = validate / split-lines wall time (target <= 2.5); CPU = user+system time of each child; RSS target < 200 MB on the big file.`);
   table(rows);
 } finally {
   removeDir(dir);

@@ -1,8 +1,12 @@
 // Bundles the extension, the CLI, the validation worker and the in-host test suites with esbuild.
 // Type-checking is separate: `npm run typecheck` (tsc --noEmit, strict).
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+
+// The format schemas are compiled to JavaScript before bundling (no ajv compile at start-up).
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-validators.ts'], { stdio: 'inherit' });
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -42,6 +46,9 @@ const builds = [
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });
+// The statistics webview page: a browser bundle with Chart.js, served from media/ (the only
+// folder the webview may load from).
+builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', external: [], entryPoints: { stats: 'src/webview/stats.ts' }, outdir: 'media/dist' });
 const hostTests = listTests('test/vscode');
 if (hostTests.length) {
   builds.push({ ...common, entryPoints: hostTests, outbase: 'test', outdir: 'out/test', sourcemap: true, minify: false });

@@ -21,6 +21,7 @@ function run(title, cmd, args) {
 const hasTests = (dir) => existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
 
 if (want('typecheck')) run('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']);
+if (want('typecheck')) run('type-check (webview)', 'npx', ['tsc', '--noEmit', '-p', 'src/webview']);
 if (want('build') || want('vscode')) run('bundle', 'node', ['scripts/build.mjs']);
 if (want('core')) run('core tests', 'npx', ['mocha', '--config', '.mocharc.json']);
 if (want('cloud') && hasTests('test/cloud')) run('cloud tests', 'npx', ['mocha', '--config', 'test/cloud/.mocharc.json']);

@@ -15,7 +15,7 @@
 // file named by VERTEX_DATASETS_TEST_RESULT; this launcher waits for that file. Logs and
 // screenshots go to .test-artifacts/host/.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -116,6 +116,8 @@ async function main() {
     totals.error ||= Boolean(result.error);
   }
   log(`all sessions took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const benchFile = join(artifacts, 'trusted', 'editor-bench.json');
+  if (opts.bench && existsSync(benchFile)) process.stdout.write(`\neditor benchmark (${benchFile}):\n${readFileSync(benchFile, 'utf8')}\n`);
   process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.pending ? `, ${totals.pending} pending` : ''}\n`);
   return totals.failed === 0 && !totals.error && totals.passed > 0 ? 0 : 1;
 }
@@ -179,6 +181,7 @@ async function runSession({ codeServer, chromium: chromiumPath }, session) {
         VERTEX_DATASETS_TEST_SESSION: session,
         VERTEX_DATASETS_TEST_BENCH: opts.bench ? '1' : '',
         VERTEX_DATASETS_TEST_ARTIFACTS: out,
+        VERTEX_DATASETS_TEST_SCREENSHOTS: '1',
       },
     });
     server.stdout.pipe(serverLog);
@@ -210,6 +213,24 @@ async function runSession({ codeServer, chromium: chromiumPath }, session) {
       ['extensionTestsPath', remote(testEntry)],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    // Screenshots on request from the in-host tests: they write <name>.screenshot-request into the
+    // artifacts folder and wait for <name>.png plus the request renamed to .done.
+    const shots = watch(out, (_event, file) => {
+      if (!file || !file.endsWith('.screenshot-request')) return;
+      const name = file.slice(0, -'.screenshot-request'.length);
+      const request = join(out, file);
+      if (!existsSync(request)) return;
+      page.screenshot({ path: join(out, `${name}.png`) })
+        .catch((e) => writeFileSync(join(out, `${name}.error`), String(e)))
+        .finally(() => {
+          try {
+            renameSync(request, join(out, `${name}.done`));
+          } catch {
+            // already answered
+          }
+        });
+    });
+    cleanups.push(() => shots.close());
     await page.goto(url);
     log('workbench opened; waiting for the in-host test run');
 

@@ -14,7 +14,8 @@ import { detectJsonlFormat } from '../core/jsonl/detect';
 import { UsageError } from '../core/jsonl/validate';
 import type { ItemFacts } from '../core/items';
 import type { ValidationOptions } from '../core/validate';
-import { validateTabularFiles } from '../core/csv/validate';
+import { validateTabularFiles, type CsvValidationResult } from '../core/csv/validate';
+import type { TabularSummary } from '../core/csv/tabular';
 import { displayPath, type FileReport } from './output/report';
 
 export interface DatasetRunOptions {
@@ -27,6 +28,8 @@ export interface DatasetRunOptions {
   mediaFiles?: string[];
   /** False: line checks only. */
   datasetChecks?: boolean;
+  /** Threads per large JSONL file (line checks only). */
+  jobs?: number;
   /** Tabular CSV options (target, weight, split, objective, forecasting columns). */
   tabular?: TabularRunOptions;
 }
@@ -44,6 +47,8 @@ export interface DatasetRun {
   /** Usage and I/O problems (exit 2), one line each. */
   problems: string[];
   datasets: DatasetGroup[];
+  /** Tabular CSV sources: header, row count and per-column profile (one per source). */
+  tabular: { files: string[]; summary: TabularSummary }[];
 }
 
 const SIDECAR_RE = /\.media\.(json|csv)$/i;
@@ -131,11 +136,13 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   };
 
   // The CSV files of one tabular source share a header, one profile and the source-wide checks.
+  const tabular: DatasetRun['tabular'] = [];
   const tabularSource = options.format === 'tabular' ? files.filter((f) => fileKind(f) === 'csv') : [];
   if (tabularSource.length > 1) {
     try {
       const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
       for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      if (run.summary) tabular.push({ files: run.files.map((f) => f.path), summary: run.summary });
     } catch (e) {
       if (e instanceof UsageError) problems.push(e.message);
       else throw e;
@@ -151,7 +158,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, ...options.tabular });
+      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, jobs: options.jobs, ...options.tabular });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
@@ -164,6 +171,8 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
       } else entry?.files.push(path);
       reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      const summary = (result as CsvValidationResult).tabular;
+      if (summary) tabular.push({ files: [path], summary });
     } catch (e) {
       if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
       else throw e;
@@ -185,5 +194,5 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     }
   }
   reports.push(...sidecarReports);
-  return { reports, problems, datasets };
+  return { reports, problems, datasets, tabular };
 }

@@ -14,6 +14,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Run
   stats: { summary: 'dataset statistics: labels, splits, boxes, text lengths, segments', load: () => import('./commands/stats') },
   split: { summary: 'assign items to training/validation/test (random, stratified, temporal, k-fold, group...)', load: () => import('./commands/split') },
   import: { summary: 'validate, upload and import a file into a Vertex AI dataset', load: () => import('./commands/import') },
+  train: { summary: 'launch and follow AutoML training pipelines; model evaluations and export', load: () => import('./commands/train') },
+  label: { summary: 'human data labeling jobs and specialist pools', load: () => import('./commands/label') },
+  version: { summary: 'create, list and restore dataset versions', load: () => import('./commands/version') },
 };
 
 export function usage(): string {

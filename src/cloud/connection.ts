@@ -18,6 +18,8 @@ export interface ConnectionSettings {
 }
 
 export const DEFAULT_REGION = 'us-central1';
+/** The bucket local mode provides (and the default upload location there). */
+export const LOCAL_BUCKET = 'local-vertex-bucket';
 
 function gcloudConfigDir(env: NodeJS.ProcessEnv): string {
   if (env.CLOUDSDK_CONFIG) return env.CLOUDSDK_CONFIG;
@@ -109,4 +111,10 @@ export function splitEndpoint(endpoint: string): { host: string; port: number } 
   const m = /^(?:https?:\/\/)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(endpoint.trim());
   if (!m) throw new Error(`'${endpoint}' is not an endpoint; expected host or host:port`);
   return { host: m[1].replace(/^\[|\]$/g, ''), port: m[2] ? Number(m[2]) : 443 };
+}
+
+/** An endpoint on this machine (an emulator or the local servers): plaintext, no Google credentials. */
+export function isEmulatorEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  return /^http:\/\//.test(endpoint) || /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)(:|$)/.test(endpoint.replace(/^https?:\/\//, ''));
 }

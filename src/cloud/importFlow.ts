@@ -5,6 +5,8 @@
  * Nothing is deleted on failure: the report names the dataset and the uploaded objects.
  */
 import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { findLocalMedia, planMediaUris, rewriteMedia } from '../core/cloud/media';
 import type { FormatId } from '../core/formats';
 import { FORMATS } from '../core/formats';
 import type { CloudErrorInfo } from '../core/cloud/errors';
@@ -20,6 +22,8 @@ export interface ImportFile {
   displayPath: string;
   /** Exact bytes to upload. */
   data: Buffer;
+  /** The folder relative media paths in the file are resolved against (needed with `uploadMedia`). */
+  baseDir?: string;
 }
 
 export interface ImportPlan {
@@ -33,6 +37,8 @@ export interface ImportPlan {
   createIfMissing: boolean;
   dataItemLabels?: Record<string, string>;
   annotationLabels?: Record<string, string>;
+  /** Upload local media the file references (under `<destination>/media/`) and import a copy pointing at them. */
+  uploadMedia?: boolean;
 }
 
 export type ImportStep = 'bucket' | 'dataset' | 'upload' | 'import';
@@ -48,6 +54,8 @@ export interface ImportReport {
   dataset?: DatasetSummary;
   datasetCreated: boolean;
   uploaded: string[];
+  /** Local media files uploaded (with `uploadMedia`), in upload order. */
+  mediaUploaded: string[];
   operationName?: string;
   /** Per-row failures mapped to local lines. */
   failures: MappedFailure[];
@@ -58,7 +66,7 @@ export interface ImportReport {
 }
 
 export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, signal?: AbortSignal): Promise<ImportReport> {
-  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], failures: [], failuresTruncated: false, cancelled: false };
+  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], mediaUploaded: [], failures: [], failuresTruncated: false, cancelled: false };
   const fmt = FORMATS[plan.format];
   const dest = parseGcsUri(plan.destination);
   let step: ImportStep = 'bucket';
@@ -69,7 +77,8 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
     return report;
   };
   if (!dest) throw new Error(`'${plan.destination}' is not a Cloud Storage location; expected gs://bucket or gs://bucket/prefix`);
-  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files are not imported with ImportData; create a tabular dataset from the CSV source instead`);
+  if (fmt.dataType === 'tabular') return runTabularImport(vertex, gcs, plan, progress, report, dest.bucket, signal);
+  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files cannot be imported into Vertex AI`);
 
   try {
     progress.step('bucket', `Checking bucket gs://${dest.bucket}`);
@@ -120,11 +129,11 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   try {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     for (const file of plan.files) {
-      const base = path.basename(file.displayPath).replace(/\.(jsonl|csv)$/i, '');
-      const ext = path.extname(file.displayPath) || '.jsonl';
-      const uri = gcsObjectUri(plan.destination, `${base}-${stamp}${ext}`);
-      progress.step('upload', `Uploading ${file.displayPath} to ${uri}`);
-      await gcs.upload(uri, file.data, { contentType: ext === '.csv' ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      let data = file.data;
+      if (plan.uploadMedia) data = await uploadMedia(gcs, plan, file, report, progress, signal);
+      const uri = gcsObjectUri(plan.destination, uploadName(file, stamp));
+      progress.step('upload', `Uploading ${file.displayPath}${data !== file.data ? ' (media paths rewritten to gs://)' : ''} to ${uri}`);
+      await gcs.upload(uri, data, { contentType: /\.csv$/i.test(uri) ? 'text/csv' : 'application/jsonl', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
       uploaded.push({ gcsUri: uri, file });
       report.uploaded.push(uri);
     }
@@ -150,11 +159,115 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   }
 }
 
+/** Uploads the local media `file` references and returns its text with those references rewritten. */
+async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, report: ImportReport, progress: ImportProgress, signal?: AbortSignal): Promise<Buffer> {
+  const text = file.data.toString('utf8');
+  const refs = findLocalMedia(text, plan.format);
+  if (!refs.length) return file.data;
+  if (!file.baseDir) throw new Error(`cannot resolve the local media paths of ${file.displayPath}: its folder is unknown`);
+  const planned = planMediaUris(refs, plan.destination);
+  const uris = new Map<string, string>();
+  const missing: string[] = [];
+  for (const r of refs) {
+    if (uris.has(r.value)) continue;
+    const local = path.resolve(file.baseDir, r.value.replace(/^file:\/\//i, ''));
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(local);
+    } catch {
+      missing.push(`line ${r.line}: ${r.value}`);
+      continue;
+    }
+    const uri = planned.get(r.value) as string;
+    progress.step('upload', `Uploading media ${r.value} to ${uri}`);
+    await gcs.upload(uri, bytes, { signal, contentType: MEDIA_TYPES[path.extname(local).slice(1).toLowerCase()] ?? 'application/octet-stream' });
+    uris.set(r.value, uri);
+    report.mediaUploaded.push(uri);
+  }
+  if (missing.length) throw Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });
+  return Buffer.from(rewriteMedia(text, refs, uris).text, 'utf8');
+}
+
+const MEDIA_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/vnd.microsoft.icon', txt: 'text/plain', mp4: 'video/mp4', mov: 'video/quicktime', avi: 'video/x-msvideo', mpeg: 'video/mpeg' };
+
+function uploadName(file: ImportFile, stamp: string): string {
+  const base = path.basename(file.displayPath).replace(/\.(jsonl|csv)$/i, '');
+  const ext = path.extname(file.displayPath) || '.jsonl';
+  return `${base}-${stamp}${ext}`;
+}
+
+/**
+ * Tabular data has no ImportData: the CSV files are uploaded and a new dataset is created with
+ * them as `metadata.inputConfig.gcsSource` (vertex-import-spec.md §2.1).
+ */
+async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, report: ImportReport, bucket: string, signal?: AbortSignal): Promise<ImportReport> {
+  let step: ImportStep = 'bucket';
+  const fail = (e: unknown, service: 'vertex' | 'storage'): ImportReport => {
+    const info = describeCloudError(e, { service, project: vertex.project, location: vertex.location, bucket });
+    report.error = { ...info, step };
+    report.cancelled = info.kind === 'cancelled' || !!signal?.aborted;
+    return report;
+  };
+  const ref = parseDatasetRef(plan.dataset);
+  if (ref.kind !== 'displayName') {
+    report.error = { kind: 'invalidArgument', retryable: false, original: '', step: 'dataset', message: 'Tabular datasets take their data when they are created and cannot be imported into; give the name of a new dataset.' };
+    return report;
+  }
+  try {
+    progress.step('bucket', `Checking bucket gs://${bucket}`);
+    await gcs.bucketLocation(bucket);
+    step = 'upload';
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    for (const file of plan.files) {
+      let data = file.data;
+      if (plan.uploadMedia) data = await uploadMedia(gcs, plan, file, report, progress, signal);
+      const uri = gcsObjectUri(plan.destination, uploadName(file, stamp));
+      progress.step('upload', `Uploading ${file.displayPath}${data !== file.data ? ' (media paths rewritten to gs://)' : ''} to ${uri}`);
+      await gcs.upload(uri, data, { contentType: 'text/csv', signal, onProgress: (s, t) => progress.upload?.(file.displayPath, s, t) });
+      report.uploaded.push(uri);
+    }
+  } catch (e) {
+    return fail(e, 'storage');
+  }
+  step = 'dataset';
+  try {
+    progress.step('dataset', `Creating tabular dataset "${ref.displayName}" from ${report.uploaded.join(', ')}`);
+    const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: 'tabular', tabularSource: { gcsUris: report.uploaded } }), { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    if (created.cancelled) return { ...report, cancelled: true };
+    report.operationName = created.operationName;
+    if (created.error || !created.result) return fail({ code: created.error?.code ?? 2, message: created.error?.message ?? 'CreateDataset returned no dataset', details: created.error?.message }, 'vertex');
+    report.dataset = created.result;
+    report.datasetCreated = true;
+    report.ok = true;
+    return report;
+  } catch (e) {
+    return fail(e, 'vertex');
+  }
+}
+
 /** A plain-text account of a failed or partial import: what exists now, so nothing is lost. */
 export function describeLeftovers(report: ImportReport): string[] {
   const lines: string[] = [];
   if (report.dataset) lines.push(`Dataset: ${report.dataset.displayName} (${report.dataset.name})${report.datasetCreated ? ', created by this import' : ''}`);
+  if (report.mediaUploaded.length) lines.push(`Uploaded media: ${report.mediaUploaded.length} file${report.mediaUploaded.length === 1 ? '' : 's'} under ${report.mediaUploaded[0].replace(/\/media\/.*$/, '/media/')} (kept)`);
   for (const u of report.uploaded) lines.push(`Uploaded: ${u} (kept; delete it with \`gcloud storage rm ${u}\` if you no longer need it)`);
   if (report.operationName) lines.push(`Operation: ${report.operationName}`);
   return lines;
+}
+
+/** Creates a tabular (or time-series) dataset straight from existing Cloud Storage CSVs or a BigQuery table. */
+export async function createTabularFromSource(
+  vertex: VertexDatasets,
+  input: { displayName: string; source: { gcsUris: string[] } | { bigqueryUri: string }; timeSeries?: { timeSeriesIdentifierColumn: string; timeColumn: string } },
+  signal?: AbortSignal,
+): Promise<{ dataset?: DatasetSummary; error?: CloudErrorInfo; cancelled: boolean }> {
+  try {
+    const req = buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: input.displayName, format: 'tabular', tabularSource: input.source, timeSeries: input.timeSeries });
+    const out = await vertex.createDataset(req, { signal });
+    if (out.cancelled) return { cancelled: true };
+    if (out.error || !out.result) return { cancelled: false, error: describeCloudError({ code: out.error?.code ?? 2, details: out.error?.message ?? 'CreateDataset returned no dataset' }, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+    return { dataset: out.result, cancelled: false };
+  } catch (e) {
+    return { cancelled: false, error: describeCloudError(e, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+  }
 }

@@ -7,14 +7,13 @@ import type * as Aiplatform from '@google-cloud/aiplatform';
 import type * as StorageSdk from '@google-cloud/storage';
 import type * as GrpcJs from '@grpc/grpc-js';
 import type { ConnectionSettings } from './connection';
-import { DEFAULT_REGION, splitEndpoint } from './connection';
+import { DEFAULT_REGION, isEmulatorEndpoint, splitEndpoint } from './connection';
 import { regionalEndpoint } from '../core/cloud/requests';
 
 export type DatasetServiceClient = InstanceType<typeof Aiplatform.v1.DatasetServiceClient>;
 export type Storage = StorageSdk.Storage;
-export type AiplatformProtos = typeof Aiplatform.protos;
 
-let loaded: { aiplatform: typeof Aiplatform; storage: typeof StorageSdk; grpc: typeof GrpcJs } | undefined;
+let loaded: { DatasetServiceClient: typeof Aiplatform.v1.DatasetServiceClient; storage: typeof StorageSdk; grpc: typeof GrpcJs } | undefined;
 
 /** True once the SDKs were required (tests assert that unrelated commands never do it). */
 export function sdkLoaded(): boolean {
@@ -23,27 +22,22 @@ export function sdkLoaded(): boolean {
 
 export function loadSdk(): NonNullable<typeof loaded> {
   loaded ??= {
-    aiplatform: require('@google-cloud/aiplatform') as typeof Aiplatform,
+    // Only the dataset client: the package index loads every client and the static protos (about 1 s more).
+    DatasetServiceClient: (require('@google-cloud/aiplatform/build/src/v1/dataset_service_client') as typeof Aiplatform.v1).DatasetServiceClient,
     storage: require('@google-cloud/storage') as typeof StorageSdk,
     grpc: require('@grpc/grpc-js') as typeof GrpcJs,
   };
   return loaded;
 }
 
-function isInsecureHost(endpoint: string): boolean {
-  return /^http:\/\//.test(endpoint) || /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)(:|$)/.test(endpoint.replace(/^https?:\/\//, ''));
-}
-
 export interface Clients {
   datasets: DatasetServiceClient;
   storage: Storage;
-  protos: AiplatformProtos;
   /** The options the Vertex clients were built with, for other service clients (training, labeling). */
   vertexOptions: NonNullable<ConstructorParameters<typeof Aiplatform.v1.DatasetServiceClient>[0]>;
   close(): Promise<void>;
 }
 
-/** Real SDK clients for the given connection (`endpoint` must already be resolved, not `local`). */
 /**
  * Resolves Application Default Credentials once, up front: the SDK clients otherwise discover a
  * missing credential inside background promises nobody awaits (an unhandled rejection).
@@ -55,19 +49,19 @@ export async function applicationDefaultAuth(project: string): Promise<unknown> 
   return auth;
 }
 
+/** Real SDK clients for the given connection (`endpoint` must already be resolved, not `local`). */
 export function createClients(settings: ConnectionSettings & { project: string; auth?: unknown }): Clients {
-  const { aiplatform, storage, grpc } = loadSdk();
+  const { DatasetServiceClient, storage, grpc } = loadSdk();
   const region = settings.region || DEFAULT_REGION;
   const endpoint = settings.endpoint || regionalEndpoint(region);
   const { host, port } = splitEndpoint(endpoint);
-  const opts: NonNullable<ConstructorParameters<typeof aiplatform.v1.DatasetServiceClient>[0]> & { universeDomain?: string } = { apiEndpoint: host, port, projectId: settings.project };
-  if (isInsecureHost(endpoint)) {
+  const opts: NonNullable<ConstructorParameters<typeof DatasetServiceClient>[0]> & { universeDomain?: string } = { apiEndpoint: host, port, projectId: settings.project };
+  if (isEmulatorEndpoint(endpoint)) {
     // A local server: plaintext channel, no Google credentials, no metadata-server probing.
     opts.sslCreds = grpc.credentials.createInsecure();
     opts.universeDomain = 'googleapis.com';
-  }
-  else if (settings.auth) (opts as { auth?: unknown }).auth = settings.auth;
-  const datasets = new aiplatform.v1.DatasetServiceClient(opts);
+  } else if (settings.auth) (opts as { auth?: unknown }).auth = settings.auth;
+  const datasets = new DatasetServiceClient(opts);
   const storageEndpoint = settings.storageEndpoint ?? (process.env.STORAGE_EMULATOR_HOST || undefined);
   const st = new storage.Storage({
     projectId: settings.project,
@@ -78,7 +72,6 @@ export function createClients(settings: ConnectionSettings & { project: string; 
   return {
     datasets,
     storage: st,
-    protos: aiplatform.protos,
     vertexOptions: opts,
     close: async () => {
       await datasets.close();

@@ -213,23 +213,26 @@ export class VertexDatasets {
 
   async createDataset(request: CreateDatasetRequest, follow: FollowOptions = {}): Promise<OperationOutcome<DatasetSummary>> {
     const [op] = await this.call('CreateDataset', () => this.clients.datasets.createDataset(request), follow.signal);
-    return this.follow(String(op.name), 'CreateDatasetOperationMetadata', (b) => this.toSummary(this.clients.protos.google.cloud.aiplatform.v1.Dataset.toObject(this.clients.protos.google.cloud.aiplatform.v1.Dataset.decode(b), { longs: String, defaults: true }) as Record<string, unknown>), follow);
+    return this.follow(String(op.name), 'createDataset', (d) => this.toSummary(d as Record<string, unknown>), follow);
   }
 
   async deleteDataset(name: string, follow: FollowOptions = {}): Promise<OperationOutcome<true>> {
     const [op] = await this.call('DeleteDataset', () => this.clients.datasets.deleteDataset({ name }), follow.signal);
-    return this.follow(String(op.name), 'DeleteOperationMetadata', () => true as const, follow);
+    return this.follow(String(op.name), 'deleteDataset', () => true as const, follow);
   }
 
   async importData(request: ImportDataRequest, follow: FollowOptions = {}): Promise<OperationOutcome<true>> {
     const [op] = await this.call('ImportData', () => this.clients.datasets.importData(request), follow.signal);
-    return this.follow(String(op.name), 'ImportDataOperationMetadata', () => true as const, follow);
+    return this.follow(String(op.name), 'importData', () => true as const, follow);
   }
 
-  /** Polls GetOperation until done; on abort, asks the service to cancel and reports `cancelled`. */
-  async follow<T>(operationName: string, metadataType: 'CreateDatasetOperationMetadata' | 'DeleteOperationMetadata' | 'ImportDataOperationMetadata', decode: (value: Uint8Array) => T, opts: FollowOptions): Promise<OperationOutcome<T>> {
+  /**
+   * Polls GetOperation until done; on abort, asks the service to cancel and reports `cancelled`.
+   * Metadata and response are decoded with the client's own LRO decoders for `method`.
+   */
+  async follow<T>(operationName: string, method: 'createDataset' | 'deleteDataset' | 'importData', decode: (value: unknown) => T, opts: FollowOptions): Promise<OperationOutcome<T>> {
     const ops = this.clients.datasets.operationsClient;
-    const metaType = this.clients.protos.google.cloud.aiplatform.v1[metadataType];
+    const descriptor = (this.clients.datasets.descriptors.longrunning as Record<string, { metadataDecoder?: (b: Uint8Array) => unknown; responseDecoder?: (b: Uint8Array) => unknown }>)[method];
     const started = Date.now();
     let wait = opts.pollMs ?? 200;
     for (;;) {
@@ -239,14 +242,15 @@ export class VertexDatasets {
       }
       const [op] = await this.call('GetOperation', () => ops.getOperation({ name: operationName } as Parameters<typeof ops.getOperation>[0]));
       let partialFailures: PartialFailure[] = [];
-      if (op.metadata?.value) {
-        const meta = metaType.decode(op.metadata.value as Uint8Array) as unknown as { genericMetadata?: { partialFailures?: { code?: number; message?: string }[] } };
+      if (op.metadata?.value && descriptor?.metadataDecoder) {
+        const meta = descriptor.metadataDecoder(op.metadata.value as Uint8Array) as { genericMetadata?: { partialFailures?: { code?: number | null; message?: string | null }[] | null } | null };
         partialFailures = (meta.genericMetadata?.partialFailures ?? []).map((f) => ({ code: f.code ?? undefined, message: f.message ?? '' }));
       }
       opts.onPoll?.({ elapsedMs: Date.now() - started, partialFailures });
       if (op.done) {
         if (op.error) return { operationName, error: { code: Number(op.error.code ?? 2), message: String(op.error.message ?? '') }, partialFailures, cancelled: Number(op.error.code) === 1 };
-        return { operationName, result: op.response?.value ? decode(op.response.value as Uint8Array) : undefined, partialFailures, cancelled: false };
+        const response = op.response?.value && descriptor?.responseDecoder ? descriptor.responseDecoder(op.response.value as Uint8Array) : undefined;
+        return { operationName, result: decode(response), partialFailures, cancelled: false };
       }
       await sleep(wait, opts.signal).catch(() => undefined);
       wait = Math.min(5000, wait * 1.5);

@@ -1,10 +1,12 @@
 /**
- * The JSON Schemas of the JSONL import formats (files under `schemas/`), compiled once with ajv
- * in strict mode, and lookups of the schema node at a JSON path (for descriptions in hovers and
+ * The JSON Schemas of the JSONL import formats (files under `schemas/`), precompiled with ajv
+ * in strict mode at build time (validators.generated.ts), and lookups of the schema node at a JSON path (for descriptions in hovers and
  * for the `[unverified]` markers that turn findings into warnings, ruling 1).
  */
-import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
+import type Ajv from 'ajv';
+import type { Options, ValidateFunction, ErrorObject } from 'ajv';
 import type { JsonlFormatId } from './formats';
+import * as precompiled from './validators.generated';
 import common from '../../schemas/common.schema.json';
 import imageSingle from '../../schemas/image-classification-single-label.schema.json';
 import imageMulti from '../../schemas/image-classification-multi-label.schema.json';
@@ -36,27 +38,51 @@ export const FORMAT_SCHEMAS: Readonly<Record<JsonlFormatId, JsonSchema>> = {
 
 export const COMMON_SCHEMA: JsonSchema = common;
 
-/** A fresh ajv instance in strict mode with the project's annotation keyword registered. */
-export function createAjv(strict: boolean | 'log' = true): Ajv {
-  const ajv = new Ajv({ strict, allErrors: true, allowUnionTypes: true, validateSchema: true });
+/**
+ * A fresh ajv instance in strict mode with the project's annotation keyword registered. ajv is
+ * loaded on first use: the format validators are precompiled, so only custom schemas need it.
+ */
+export function createAjv(strict: boolean | 'log' = true, extra: Options = {}): Ajv {
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new AjvClass({ strict, allErrors: true, allowUnionTypes: true, validateSchema: true, ...extra });
   ajv.addKeyword({ keyword: 'importSchemaUri', schemaType: 'string' });
   return ajv;
 }
 
-let shared: Ajv | undefined;
-const compiled = new Map<JsonlFormatId, ValidateFunction>();
-
-export function formatValidator(format: JsonlFormatId): ValidateFunction {
-  let fn = compiled.get(format);
-  if (!fn) {
-    if (!shared) {
-      shared = createAjv(true);
-      shared.addSchema(common);
+/**
+ * The schema with every reference into common.schema.json replaced by its target. ajv compiles a
+ * referenced schema that itself holds references into a separate function called per value; with
+ * the references inlined, one straight-line function checks a whole line. Errors are the same
+ * (keyword, instancePath, params, message); only their schemaPath differs.
+ */
+export function inlineCommonRefs(schema: JsonSchema, depth = 0): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = inlineValue(value, depth);
+  if (typeof out.$ref === 'string' && out.$ref.startsWith('common.schema.json#/definitions/') && depth < 16) {
+    const target = (COMMON_SCHEMA.definitions as Record<string, JsonSchema>)[out.$ref.slice('common.schema.json#/definitions/'.length)];
+    if (target) {
+      const { $ref: _ref, ...siblings } = out;
+      void _ref;
+      return { ...inlineCommonRefs(target, depth + 1), ...siblings };
     }
-    fn = shared.compile(FORMAT_SCHEMAS[format]);
-    compiled.set(format, fn);
   }
-  return fn;
+  return out;
+}
+
+function inlineValue(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => inlineValue(v, depth));
+  if (value && typeof value === 'object') return inlineCommonRefs(value as JsonSchema, depth);
+  return value;
+}
+
+/** The export name of a format's validator in validators.generated.ts. */
+export function precompiledName(format: JsonlFormatId): string {
+  return format.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The precompiled validator of a format (its schema with common references inlined). */
+export function formatValidator(format: JsonlFormatId): ValidateFunction {
+  return (precompiled as unknown as Record<string, ValidateFunction>)[precompiledName(format)];
 }
 
 export type AjvError = ErrorObject;

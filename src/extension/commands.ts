@@ -9,6 +9,9 @@ export const COMMANDS = {
   selectFormat: 'vertexDatasets.selectFormat',
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
+  showStatistics: 'vertexDatasets.showStatistics',
+  validateWorkspace: 'vertexDatasets.validateWorkspace',
+  openExample: 'vertexDatasets.openExample',
   importToVertex: 'vertexDatasets.importToVertex',
   datasetsImportHere: 'vertexDatasets.datasets.importHere',
   datasetsRefresh: 'vertexDatasets.datasets.refresh',
@@ -17,6 +20,8 @@ export const COMMANDS = {
   datasetsOpenInConsole: 'vertexDatasets.datasets.openInConsole',
   datasetsCopyResourceName: 'vertexDatasets.datasets.copyResourceName',
   datasetsDelete: 'vertexDatasets.datasets.delete',
+  splitDataset: 'vertexDatasets.splitDataset',
+  datasetsCreateTabular: 'vertexDatasets.datasets.createTabular',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { annotationLabels } from '../core/items';
+import { cellsOfLine, csvCellRole } from '../core/csv/cells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
@@ -15,8 +15,7 @@ const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
 
 function labelCounts(report: DocumentReport): [string, number][] {
   const counts = new Map<string, number>();
-  if (report.stats) for (const l of report.stats.labels) counts.set(l.name, l.items);
-  else for (const f of report.facts) for (const a of f.annotations) for (const l of annotationLabels(a)) counts.set(l, (counts.get(l) ?? 0) + 1);
+  for (const l of report.stats?.labels ?? []) counts.set(l.name, l.items);
   for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
@@ -35,13 +34,35 @@ function valueSnippet(type: unknown): string {
   }
 }
 
+/** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
+function csvCompletions(report: DocumentReport, text: string, pos: vscode.Position): vscode.CompletionItem[] {
+  const cells = cellsOfLine(text);
+  const cell = cells.find((c) => pos.character >= c.start && pos.character <= c.end);
+  if (!cell || !report.format) return [];
+  const role = csvCellRole(report.format, cells, cell.index);
+  const range = new vscode.Range(pos.line, cell.start, pos.line, cell.end);
+  const values: [string, string, vscode.CompletionItemKind][] =
+    role === 'mlUse'
+      ? FORMATS[report.format].mlUseValues.map((v) => [v, 'split', vscode.CompletionItemKind.EnumMember])
+      : role === 'label'
+        ? labelCounts(report).map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
+        : [];
+  return values.map(([label, description, kind], i) => {
+    const item = new vscode.CompletionItem({ label, description }, kind);
+    item.range = range;
+    item.sortText = String(i).padStart(6, '0');
+    return item;
+  });
+}
+
 export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly service: ValidationService) {}
 
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
-    if (!report?.format || !isJsonlFormatId(report.format)) return undefined;
-    if (fileKindOf(doc) !== 'jsonl') return undefined;
+    if (!report?.format) return undefined;
+    if (fileKindOf(doc) === 'csv') return csvCompletions(report, doc.lineAt(pos.line).text, pos);
+    if (!isJsonlFormatId(report.format)) return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];
     const text = doc.lineAt(pos.line).text;
@@ -115,5 +136,5 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
 }
 
 export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
-  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':');
+  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':', ',');
 }

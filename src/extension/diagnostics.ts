@@ -11,10 +11,12 @@ import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
 import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
-import type { ItemFacts } from '../core/items';
+import { annotationLabels, type ItemFacts } from '../core/items';
+import { loadSchemaFile, sidecarSchemaPath, validateFile } from '../core/files';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
+import { LineCache } from './lineCache';
 import type { Settings } from './settings';
 
 export const SOURCE = 'vertex-datasets';
@@ -24,6 +26,8 @@ const MAX_SYNCED_CHARS = 50 * 1024 * 1024;
 const DETECTION_LINES = 50;
 /** Findings about the file as a whole that an incremental run cannot keep: they force a full run. */
 const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncated']);
+/** Findings the core makes about a whole text, meaningless for a slice of changed lines. */
+const FILE_LEVEL_CODES = new Set([...FULL_RUN_CODES, 'format.ambiguous']);
 
 export interface DocumentReport {
   uri: vscode.Uri;
@@ -36,18 +40,23 @@ export interface DocumentReport {
   errors: number;
   warnings: number;
   infos: number;
-  /** Everything published: line findings, then dataset findings. */
+  /** Everything published: file findings, line findings, then dataset findings. */
   diagnostics: CoreDiagnostic[];
-  /** Findings about single lines (kept across incremental runs for lines above the edit). */
-  lineDiagnostics: CoreDiagnostic[];
-  /** Normalized facts of the items that parsed, in line order. */
-  facts: ItemFacts[];
   /** Dataset statistics (labels, splits, distributions), when dataset checks are on. */
   stats?: DatasetStats;
-  /** True when this report came from an incremental run (`fromLine` > 1). */
+  /**
+   * True when line findings are published and the dataset findings and statistics (which follow
+   * right after) still come from the previous run.
+   */
+  datasetPending: boolean;
+  /** True when only the lines changed since the last run were validated again. */
   incremental: boolean;
+  /** 1-based first line validated again. */
   fromLine: number;
+  /** Time of the line validation run. */
   durationMs: number;
+  /** Time of the dataset step (when it has run for this version). */
+  datasetMs?: number;
 }
 
 export interface ValidationDeps {
@@ -60,8 +69,21 @@ export interface ValidationDeps {
 interface Pending {
   timer?: ReturnType<typeof setTimeout>;
   cts: vscode.CancellationTokenSource;
-  /** 1-based first changed line since the last run; 1 = full run. */
-  fromLine: number;
+}
+
+/** What the service keeps per open document between runs. */
+interface DocState {
+  /** JSONL only: per-line results, kept in step with edits. */
+  cache?: LineCache;
+  /** Findings about the whole file (format notes, not-JSONL): recomputed by full runs only. */
+  fileDiagnostics: CoreDiagnostic[];
+  lineDiagnostics: CoreDiagnostic[];
+  /** CSV only: facts of the last full run (JSONL facts live in the cache). */
+  facts?: ItemFacts[];
+  datasetDiagnostics: CoreDiagnostic[];
+  stats?: DatasetStats;
+  /** A `name.schema.json` beside the file makes it a custom dataset (as in the CLI). */
+  customSchema?: object;
 }
 
 export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
@@ -90,6 +112,8 @@ export function toVsDiagnostic(d: CoreDiagnostic, uri: vscode.Uri): vscode.Diagn
 export class ValidationService implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
   private readonly pending = new Map<string, Pending>();
+  private readonly pendingDataset = new Map<string, Pending>();
+  private readonly states = new Map<string, DocState>();
   private readonly reports = new Map<string, DocumentReport>();
   private readonly validated = new vscode.EventEmitter<DocumentReport>();
   private readonly disposables: vscode.Disposable[] = [this.collection, this.validated];
@@ -105,37 +129,61 @@ export class ValidationService implements vscode.Disposable {
     return this.reports.get(uri.toString());
   }
 
-  /** Schedules a debounced run; `fromLine` (1-based) narrows it to lines from there on. */
-  schedule(doc: vscode.TextDocument, fromLine = 1, delayMs = this.debounceMs): void {
+  /** Keeps the per-line cache in step with an edit, then schedules a debounced run. */
+  noteChange(e: vscode.TextDocumentChangeEvent): void {
+    const state = this.states.get(e.document.uri.toString());
+    const cache = state?.cache;
+    if (state && cache) {
+      let ok = cache.version === e.document.version - 1;
+      for (const c of e.contentChanges) {
+        if (!ok) break;
+        let breaks = 0;
+        for (let i = c.text.indexOf('\n'); i >= 0; i = c.text.indexOf('\n', i + 1)) breaks++;
+        ok = cache.applyEdit({ startLine: c.range.start.line, endLine: c.range.end.line, insertedBreaks: breaks });
+      }
+      if (ok && cache.lineCount === e.document.lineCount) cache.version = e.document.version;
+      else state.cache = undefined;
+    }
+    this.schedule(e.document);
+  }
+
+  /** Schedules a debounced run (line findings first, then dataset findings). */
+  schedule(doc: vscode.TextDocument, delayMs = this.debounceMs): void {
     if (!isImportCandidate(doc) && !this.deps.formats.explicit(doc)) return;
     const key = doc.uri.toString();
-    const prev = this.pending.get(key);
-    if (prev) {
-      clearTimeout(prev.timer);
-      prev.cts.cancel();
-      prev.cts.dispose();
-    }
-    const p: Pending = { cts: new vscode.CancellationTokenSource(), fromLine: Math.min(fromLine, prev?.fromLine ?? fromLine) };
+    this.cancel(doc.uri);
+    const p: Pending = { cts: new vscode.CancellationTokenSource() };
     this.pending.set(key, p);
     p.timer = setTimeout(() => {
-      this.run(doc, p.fromLine, p.cts.token).then(
-        () => undefined,
-        (e) => this.deps.log.error(`validation of ${doc.uri.fsPath} failed`, e),
-      ).finally(() => {
-        if (this.pending.get(key) === p) {
-          this.pending.delete(key);
-          p.cts.dispose();
-        }
-      });
+      this.run(doc, p.cts.token)
+        .then(
+          () => undefined,
+          (e) => this.deps.log.error(`validation of ${doc.uri.fsPath} failed`, e),
+        )
+        .finally(() => {
+          if (this.pending.get(key) === p) {
+            this.pending.delete(key);
+            p.cts.dispose();
+          }
+        });
     }, delayMs);
   }
 
-  /** Validates now (no debounce), e.g. on open or on command; resolves with the published report. */
+  /** Forgets cached results so the next run re-reads the whole document (format or settings changed, file saved). */
+  invalidate(uri: vscode.Uri): void {
+    const state = this.states.get(uri.toString());
+    if (state) state.cache = undefined;
+  }
+
+  /** Validates now (no debounce) from scratch; resolves with the report including dataset findings. */
   async validateNow(doc: vscode.TextDocument): Promise<DocumentReport | undefined> {
     this.cancel(doc.uri);
+    this.invalidate(doc.uri);
     const cts = new vscode.CancellationTokenSource();
     try {
-      return await this.run(doc, 1, cts.token);
+      const r = await this.run(doc, cts.token, false);
+      if (!r?.format) return r;
+      return this.runDataset(doc, cts.token);
     } finally {
       cts.dispose();
     }
@@ -144,150 +192,318 @@ export class ValidationService implements vscode.Disposable {
   clear(uri: vscode.Uri): void {
     this.cancel(uri);
     this.collection.delete(uri);
+    this.states.delete(uri.toString());
     if (this.reports.delete(uri.toString())) {
       this.validated.fire({ ...emptyReport(uri, -1) });
     }
   }
 
   private cancel(uri: vscode.Uri): void {
-    const p = this.pending.get(uri.toString());
-    if (!p) return;
-    clearTimeout(p.timer);
-    p.cts.cancel();
-    p.cts.dispose();
-    this.pending.delete(uri.toString());
+    for (const map of [this.pending, this.pendingDataset]) {
+      const p = map.get(uri.toString());
+      if (!p) continue;
+      clearTimeout(p.timer);
+      p.cts.cancel();
+      p.cts.dispose();
+      map.delete(uri.toString());
+    }
   }
 
-  private async run(doc: vscode.TextDocument, fromLine: number, token: vscode.CancellationToken): Promise<DocumentReport | undefined> {
+  private async run(doc: vscode.TextDocument, token: vscode.CancellationToken, scheduleDataset = true): Promise<DocumentReport | undefined> {
     const version = doc.version;
+    const key = doc.uri.toString();
     const explicit = this.deps.formats.explicit(doc);
     const chosen = explicit?.format;
     if (chosen === 'none' || doc.isClosed) {
       this.clear(doc.uri);
       return undefined;
     }
-    const prev = this.reports.get(doc.uri.toString());
     // Yield so that a burst of events for this document can cancel this run before it starts.
     await Promise.resolve();
     if (token.isCancellationRequested || doc.version !== version) return undefined;
 
     const started = performance.now();
     const kind = fileKindOf(doc);
+    const prev = this.reports.get(key);
+    const state = this.states.get(key);
+    const maxProblems = this.deps.settings.maxProblems(doc.uri);
     const format = chosen ?? (prev?.source === 'detected' ? prev.format : undefined);
-    const text = doc.getText();
-    if (text.length > MAX_SYNCED_CHARS) return undefined;
-    // CSV records may span lines (quoted newlines), so CSV always re-reads the whole file.
-    const incremental =
+    const cache = state?.cache;
+    let incremental =
       kind === 'jsonl' &&
-      fromLine > 1 &&
-      prev !== undefined &&
-      prev.format !== undefined &&
-      format === prev.format &&
-      !prev.lineDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
-      (prev.source !== 'detected' || detectionUnchanged(doc, prev));
-    const from = incremental ? fromLine : 1;
-    const facts: ItemFacts[] = incremental && prev ? prev.facts.filter((f) => f.line < from) : [];
-    let result: ValidationResult;
-    try {
-      const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
-      result = validate(text, {
-        format: incremental ? format : chosen,
-        fromLine: from,
-        maxDiagnostics: this.deps.settings.maxProblems(doc.uri),
-        onItem: (item: ItemFacts) => facts.push(item),
-      });
-    } catch (e) {
-      this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
-      this.collection.set(doc.uri, [
-        toVsDiagnostic({ line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'error', code: 'format.unknown', message: (e as Error).message }, doc.uri),
-      ]);
-      return undefined;
+      cache !== undefined &&
+      prev?.format !== undefined &&
+      cache.version === version &&
+      cache.lineCount === doc.lineCount &&
+      cache.format === format &&
+      !state!.fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
+      (prev.source !== 'detected' || detectionUnchanged(doc, cache, prev));
+    let fromLine = 1;
+    if (cache && !incremental) {
+      this.deps.log.debug(
+        `full run of ${vscode.workspace.asRelativePath(doc.uri)}: cache v${cache.version}/${cache.lineCount} lines, document v${version}/${doc.lineCount} lines, ` +
+          `format ${cache.format}/${format ?? 'none'}`,
+      );
     }
-    if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
 
-    // No Vertex media keys (detection `none`), or a CSV that only looks like a plain table (any CSV
-    // with a header does): not an import file unless the user says so. No findings then.
-    const notImport = !result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular');
-    if (notImport) {
-      this.collection.delete(doc.uri);
-      const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
-      this.reports.set(doc.uri.toString(), report);
-      this.validated.fire(report);
-      return report;
+    if (incremental && state && cache) {
+      const ranges = cache.dirtyRanges();
+      fromLine = ranges.length ? ranges[0][0] + 1 : doc.lineCount + 1;
+      for (const [a, b] of ranges) {
+        const lines: string[] = [];
+        for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
+        const facts: ItemFacts[] = [];
+        const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f) });
+        for (const f of facts) shiftFacts(f, a);
+        const ds = r.diagnostics.filter((d) => !FILE_LEVEL_CODES.has(d.code));
+        for (const d of ds) shiftDiagnostic(d, a);
+        cache.update(a, b, ds, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace);
+      }
+      state.lineDiagnostics = cache.lineDiagnostics();
+      if (state.lineDiagnostics.length > maxProblems) incremental = false;
     }
-    const resultFormat = result.format as FormatId;
-    let lineDiagnostics = result.diagnostics;
-    let items = result.items;
-    if (incremental && prev) {
-      lineDiagnostics = [...prev.lineDiagnostics.filter((d) => d.line < from), ...lineDiagnostics];
-      for (let i = 0; i < from - 1 && i < doc.lineCount; i++) if (!doc.lineAt(i).isEmptyOrWhitespace) items++;
+
+    let detection = prev?.detection;
+    let resultFormat = prev?.format;
+    if (!incremental) {
+      const text = doc.getText();
+      if (text.length > MAX_SYNCED_CHARS) return undefined;
+      const facts: ItemFacts[] = [];
+      let result: ValidationResult;
+      let customSchema: object | undefined;
+      try {
+        const sidecar = kind === 'jsonl' && !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
+        customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
+        const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item) });
+      } catch (e) {
+        this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
+        this.collection.set(doc.uri, [
+          toVsDiagnostic({ line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'error', code: 'format.unknown', message: (e as Error).message }, doc.uri),
+        ]);
+        return undefined;
+      }
+      if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
+      // No Vertex media keys (detection `none`), or a CSV that only looks like a plain table (any CSV
+      // with a header does): not an import file unless the user says so. No findings then.
+      if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular')) {
+        this.collection.delete(doc.uri);
+        this.states.delete(key);
+        const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
+        this.reports.set(key, report);
+        this.validated.fire(report);
+        return report;
+      }
+      resultFormat = result.format;
+      detection = result.detection;
+      const fileDiagnostics = kind === 'jsonl' ? result.diagnostics.filter((d) => FILE_LEVEL_CODES.has(d.code)) : [];
+      const lineDiagnostics = kind === 'jsonl' ? result.diagnostics.filter((d) => !FILE_LEVEL_CODES.has(d.code)) : result.diagnostics;
+      const next: DocState = {
+        fileDiagnostics,
+        lineDiagnostics,
+        datasetDiagnostics: state?.datasetDiagnostics ?? [],
+        stats: state?.stats,
+        facts: kind === 'csv' ? facts : undefined,
+        customSchema,
+        cache:
+          kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
+            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace)
+            : undefined,
+      };
+      this.states.set(key, next);
+      incremental = false;
+      fromLine = 1;
+      if (kind === 'csv' || !next.cache) next.facts = facts;
+      return this.publish(doc, version, explicit?.source ?? 'detected', resultFormat, detection, kind === 'jsonl' && next.cache ? next.cache.items : result.items, false, 1, started, scheduleDataset);
     }
-    // Dataset-level findings and statistics come from the item facts: after an edit only the
-    // changed lines were parsed again, and the facts of the others are reused.
-    let datasetDiagnostics: CoreDiagnostic[] = [];
-    let stats: DatasetStats | undefined;
-    if (this.deps.settings.datasetChecks(doc.uri)) {
-      const acc = new DatasetAccumulator(resultFormat, { csv: kind === 'csv' });
-      for (const f of facts) acc.add(f);
-      const dataset = acc.finish();
-      datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
-      stats = dataset.stats;
+    return this.publish(doc, version, explicit?.source ?? 'detected', resultFormat!, detection, cache!.items, true, fromLine, started, scheduleDataset);
+  }
+
+  private publish(
+    doc: vscode.TextDocument,
+    version: number,
+    source: FormatSource,
+    format: FormatId,
+    detection: Detection | undefined,
+    items: number,
+    incremental: boolean,
+    fromLine: number,
+    started: number,
+    scheduleDataset: boolean,
+  ): DocumentReport {
+    const key = doc.uri.toString();
+    const state = this.states.get(key)!;
+    const datasetOn = this.deps.settings.datasetChecks(doc.uri);
+    if (!datasetOn) {
+      state.datasetDiagnostics = [];
+      state.stats = undefined;
     }
-    if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
-    const diagnostics = [...lineDiagnostics, ...datasetDiagnostics];
+    const diagnostics = [...state.fileDiagnostics, ...state.lineDiagnostics, ...state.datasetDiagnostics];
     const counts = countSeverities(diagnostics);
     const report: DocumentReport = {
       uri: doc.uri,
       version,
-      format: resultFormat,
-      source: explicit?.source ?? 'detected',
-      // An incremental run validated with the previous format: keep how that format was found.
-      detection: incremental && prev?.detection ? prev.detection : result.detection,
+      format,
+      source,
+      detection,
       items,
       errors: counts.errors,
       warnings: counts.warnings,
       infos: counts.infos,
       diagnostics,
-      lineDiagnostics,
-      facts,
-      stats,
+      stats: state.stats,
+      datasetPending: datasetOn,
       incremental,
-      fromLine: from,
+      fromLine,
       durationMs: performance.now() - started,
     };
     this.collection.set(doc.uri, diagnostics.map((d) => toVsDiagnostic(d, doc.uri)));
-    this.reports.set(doc.uri.toString(), report);
+    this.reports.set(key, report);
     this.deps.log.debug(
-      `validated ${vscode.workspace.asRelativePath(doc.uri)} v${version} as ${resultFormat} (${report.source}) from line ${from}: ` +
+      `validated ${vscode.workspace.asRelativePath(doc.uri)} v${version} as ${format} (${source}) ${incremental ? `lines from ${fromLine}` : 'in full'}: ` +
         `${items} items, ${counts.errors} errors, ${counts.warnings} warnings in ${report.durationMs.toFixed(1)} ms`,
     );
     this.validated.fire(report);
+    if (datasetOn && scheduleDataset) this.scheduleDataset(doc);
     return report;
   }
 
+  private scheduleDataset(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const prev = this.pendingDataset.get(key);
+    if (prev) {
+      clearTimeout(prev.timer);
+      prev.cts.cancel();
+      prev.cts.dispose();
+    }
+    const p: Pending = { cts: new vscode.CancellationTokenSource() };
+    this.pendingDataset.set(key, p);
+    p.timer = setTimeout(() => {
+      this.runDataset(doc, p.cts.token)
+        .catch((e) => this.deps.log.error(`dataset checks of ${doc.uri.fsPath} failed`, e))
+        .finally(() => {
+          if (this.pendingDataset.get(key) === p) {
+            this.pendingDataset.delete(key);
+            p.cts.dispose();
+          }
+        });
+    }, 0);
+  }
+
+  /**
+   * Dataset-level findings and statistics from the item facts: after an edit only the changed
+   * lines were parsed again; the facts of the other lines come from the cache.
+   */
+  private async runDataset(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<DocumentReport | undefined> {
+    await Promise.resolve();
+    const key = doc.uri.toString();
+    const report = this.reports.get(key);
+    const state = this.states.get(key);
+    if (token.isCancellationRequested || !report?.format || !state || report.version !== doc.version) return undefined;
+    const started = performance.now();
+    const facts = state.cache ? state.cache.itemFacts() : (state.facts ?? []);
+    const acc = new DatasetAccumulator(report.format, { csv: fileKindOf(doc) === 'csv' });
+    for (const f of facts) acc.add(f);
+    const dataset = acc.finish();
+    if (token.isCancellationRequested || report.version !== doc.version || this.reports.get(key) !== report) return undefined;
+    state.datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
+    state.stats = dataset.stats;
+    const diagnostics = [...state.fileDiagnostics, ...state.lineDiagnostics, ...state.datasetDiagnostics];
+    const counts = countSeverities(diagnostics);
+    const next: DocumentReport = {
+      ...report,
+      diagnostics,
+      errors: counts.errors,
+      warnings: counts.warnings,
+      infos: counts.infos,
+      stats: dataset.stats,
+      datasetPending: false,
+      datasetMs: performance.now() - started,
+    };
+    this.collection.set(doc.uri, diagnostics.map((d) => toVsDiagnostic(d, doc.uri)));
+    this.reports.set(key, next);
+    this.validated.fire(next);
+    return next;
+  }
+
+  /**
+   * Validates files that are not open, streaming them from disk (no size limit), and shows their
+   * findings in the Problems panel. Open documents are validated from their buffers instead.
+   * Files detection does not recognise (and plain-table CSVs) get no findings, as in the editor.
+   */
+  async validateClosedFile(uri: vscode.Uri, signal: AbortSignal): Promise<{ format?: FormatId; errors: number; warnings: number } | undefined> {
+    const kind = /\.csv$/i.test(uri.path) ? 'csv' : 'jsonl';
+    const probe = { uri, languageId: kind } as vscode.TextDocument;
+    const explicit = this.deps.formats.explicit(probe);
+    if (explicit?.format === 'none') return undefined;
+    const facts: ItemFacts[] = [];
+    const result = await validateFile(uri.fsPath, {
+      format: explicit?.format,
+      maxDiagnostics: this.deps.settings.maxProblems(uri),
+      signal,
+      onItem: (f) => facts.push(f),
+    });
+    if (signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return undefined;
+    if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular')) {
+      this.collection.delete(uri);
+      return { errors: 0, warnings: 0 };
+    }
+    let diagnostics = result.diagnostics;
+    if (this.deps.settings.datasetChecks(uri)) {
+      const acc = new DatasetAccumulator(result.format, { csv: kind === 'csv' });
+      for (const f of facts) acc.add(f);
+      diagnostics = [...diagnostics, ...acc.finish().diagnostics.filter((d) => d.path === undefined || d.path === '')];
+    }
+    this.collection.set(uri, diagnostics.map((d) => toVsDiagnostic(d, uri)));
+    const counts = countSeverities(diagnostics);
+    return { format: result.format, errors: counts.errors, warnings: counts.warnings };
+  }
+
+  /** 1-based line of the first item using `label`, from the cached facts. */
+  firstLineOfLabel(uri: vscode.Uri, label: string): number | undefined {
+    const state = this.states.get(uri.toString());
+    const facts = state?.cache ? state.cache.itemFacts() : (state?.facts ?? []);
+    return facts.find((f) => f.annotations.some((a) => annotationLabels(a).includes(label)))?.line;
+  }
+
   dispose(): void {
-    for (const uri of [...this.pending.keys()]) this.cancel(vscode.Uri.parse(uri));
+    for (const uri of [...this.pending.keys(), ...this.pendingDataset.keys()]) this.cancel(vscode.Uri.parse(uri));
     for (const d of this.disposables) d.dispose();
   }
 }
 
+function shiftDiagnostic(d: CoreDiagnostic, by: number): void {
+  d.line += by;
+  d.endLine += by;
+  for (const r of d.related ?? []) if (r.path === undefined) ((r.line += by), (r.endLine += by));
+}
+
+function shiftFacts(f: ItemFacts, by: number): void {
+  f.line += by;
+  f.anchor.line += by;
+  f.anchor.endLine += by;
+}
+
 /**
- * True when detection on the sampled head of the document still gives the previous format with the
- * same confidence, so an incremental run may reuse it (and keep a `format.ambiguous` note).
+ * For a detected format: edits inside the lines detection samples may change the format. True when
+ * they did not (no dirty line there, or detection on the head still gives the same answer).
  */
-function detectionUnchanged(doc: vscode.TextDocument, prev: DocumentReport): boolean {
+function detectionUnchanged(doc: vscode.TextDocument, cache: LineCache, prev: DocumentReport): boolean {
   const head: string[] = [];
-  for (let i = 0, nonBlank = 0; i < doc.lineCount && nonBlank < DETECTION_LINES; i++) {
-    const t = doc.lineAt(i).text;
+  let end = 0;
+  for (let nonBlank = 0; end < doc.lineCount && nonBlank < DETECTION_LINES; end++) {
+    const t = doc.lineAt(end).text;
     head.push(t);
     if (t.trim()) nonBlank++;
   }
+  const ranges = cache.dirtyRanges();
+  if (ranges.length === 0 || ranges[0][0] >= end) return true;
   const detection = validateJsonlText(head.join('\n'), { maxDiagnostics: 0 }).detection;
   return detection.format === prev.format && detection.confidence === prev.detection?.confidence;
 }
 
 function emptyReport(uri: vscode.Uri, version: number): DocumentReport {
-  return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], lineDiagnostics: [], facts: [], incremental: false, fromLine: 1, durationMs: 0 };
+  return { uri, version, items: 0, errors: 0, warnings: 0, infos: 0, diagnostics: [], datasetPending: false, incremental: false, fromLine: 1, durationMs: 0 };
 }
 
 /** The title shown for a format (status bar, pickers). */
@@ -307,16 +523,20 @@ function openTabUris(): string[] {
 export function registerDiagnostics(service: ValidationService, deps: ValidationDeps): vscode.Disposable {
   const revalidateAll = () => {
     for (const doc of vscode.workspace.textDocuments) {
-      if (isImportCandidate(doc) || deps.formats.explicit(doc)) service.schedule(doc, 1, 0);
+      service.invalidate(doc.uri);
+      if (isImportCandidate(doc) || deps.formats.explicit(doc)) service.schedule(doc, 0);
       else service.clear(doc.uri);
     }
   };
   const subscriptions = [
-    vscode.workspace.onDidOpenTextDocument((doc) => service.schedule(doc, 1, 0)),
+    vscode.workspace.onDidOpenTextDocument((doc) => service.schedule(doc, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0) return;
-      const first = Math.min(...e.contentChanges.map((c) => c.range.start.line)) + 1;
-      service.schedule(e.document, first);
+      if (e.contentChanges.length > 0) service.noteChange(e);
+    }),
+    // A full run on save restores what slices of changed lines cannot see (blank-line notes).
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      service.invalidate(doc.uri);
+      service.schedule(doc, 0);
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => service.clear(doc.uri)),
     // A document outlives its last editor tab for a while; the Problems panel should not.
@@ -329,7 +549,7 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       for (const tab of e.opened) {
         const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
         const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        if (doc && !service.report(doc.uri)) service.schedule(doc, 1, 0);
+        if (doc && !service.report(doc.uri)) service.schedule(doc, 0);
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -340,10 +560,10 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       if (doc) {
         service.clear(doc.uri);
-        service.schedule(doc, 1, 0);
+        service.schedule(doc, 0);
       }
     }),
   ];
-  for (const doc of vscode.workspace.textDocuments) service.schedule(doc, 1, 0);
+  for (const doc of vscode.workspace.textDocuments) service.schedule(doc, 0);
   return vscode.Disposable.from(...subscriptions);
 }

@@ -7,16 +7,22 @@ import type { VertexDatasetsApi } from './api';
 import { registerCodeActions } from './codeActions';
 import { COMMANDS, registerCommand } from './commands';
 import { registerCompletion } from './completion';
+import { openExample } from './commands/openExample';
 import { selectFormat } from './commands/selectFormat';
+import { validateWorkspace } from './commands/validateWorkspace';
 import { registerDiagnostics, ValidationService, isImportCandidate } from './diagnostics';
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { createSettings } from './settings';
-import { StatusBar } from './statusBar';
+import { StatusBar, statusMenu } from './statusBar';
+import { StatsViews } from './statsView';
 import { registerCloud } from './cloud/register';
+import { registerTraining } from './training/register';
 
 /** Providers answer only for files that have a validation report (import files); this keeps them cheap elsewhere. */
 const IMPORT_FILES: vscode.DocumentSelector = [{ language: 'jsonl' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' }];
+import { splitDataset } from './split/command';
+import { vscodeSplitUi } from './split/ui';
 
 export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const started = performance.now();
@@ -26,12 +32,14 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const deps = { log, settings, formats };
   const validation = new ValidationService(deps);
   const statusBar = new StatusBar(validation);
+  const stats = new StatsViews(context.extensionUri, validation);
 
   context.subscriptions.push(
     log,
     formats,
     validation,
     statusBar,
+    stats,
     registerDiagnostics(validation, deps),
     registerCodeActions(validation, IMPORT_FILES),
     registerHover(validation, IMPORT_FILES),
@@ -43,12 +51,22 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       return validation.validateNow(doc);
     }),
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
-    registerCommand(COMMANDS.statusMenu, log, () => vscode.commands.executeCommand(COMMANDS.selectFormat)),
+    registerCommand(COMMANDS.statusMenu, log, () => statusMenu()),
+    registerCommand(COMMANDS.showStatistics, log, (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) throw new Error('open an import file first, then show its statistics');
+      stats.show(target);
+    }),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
+    registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
+    registerCommand(COMMANDS.validateWorkspace, log, () => validateWorkspace(validation, log)),
+    registerCommand(COMMANDS.openExample, log, () => openExample(context.extensionUri)),
   );
 
   const cloud = registerCloud({ log, validation });
   context.subscriptions.push(cloud.disposable);
+  const training = registerTraining({ log, session: cloud.session, extensionUri: context.extensionUri });
+  context.subscriptions.push(training.disposable);
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
@@ -56,8 +74,11 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     onDidValidate: validation.onDidValidate,
     report: (uri) => validation.report(uri),
     statusBarText: () => statusBar.text,
+    onDidRenderStatistics: stats.onDidRender,
     activationMs,
     cloud: cloud.api,
+    splitDataset: (ui, uri) => splitDataset(ui, uri),
+    training: training.api,
   };
 }
 

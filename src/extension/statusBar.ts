@@ -67,3 +67,14 @@ function statusTooltip(r: DocumentReport): vscode.MarkdownString {
   md.appendMarkdown(`**${formatTitle(r.format)}**: ${how}\n\n${r.items} items, ${r.errors} errors, ${r.warnings} warnings\n\nClick to change the format or open the statistics.`);
   return md;
 }
+
+/** The menu behind the status bar item: change the format or open the statistics. */
+export async function statusMenu(): Promise<void> {
+  const picks: (vscode.QuickPickItem & { command: string })[] = [
+    { label: '$(symbol-enum) Change Import Format…', command: COMMANDS.selectFormat },
+    { label: '$(graph) Show Dataset Statistics', command: COMMANDS.showStatistics },
+    { label: '$(output) Show Log', command: COMMANDS.showLog },
+  ];
+  const picked = await vscode.window.showQuickPick(picks, { title: 'Vertex AI import file' });
+  if (picked) await vscode.commands.executeCommand(picked.command);
+}

@@ -102,7 +102,7 @@ export class DatasetStore {
   }
 
   /** Imports JSONL rows (the same code path ImportData runs), returning the partial failures. */
-  importRows(d: StoredDataset, text: string, schemaUri: string, dataItemLabels: Record<string, string>, annotationLabels: Record<string, string>): { imported: number; failures: { line: number; message: string }[] } {
+  importRows(d: StoredDataset, text: string, schemaUri: string, dataItemLabels: Record<string, string>, annotationLabels: Record<string, string>, csv = false): { imported: number; failures: { line: number; message: string }[] } {
     const failures: { line: number; message: string }[] = [];
     let imported = 0;
     const f = IO_FORMATS[schemaUri];
@@ -111,7 +111,7 @@ export class DatasetStore {
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       try {
-        const row = parseRow(line, schemaUri, annotationLabels);
+        const row = parseRow(line, schemaUri, annotationLabels, csv);
         const now = this.ctx.clock.now();
         let item = [...d.items.values()].find((x) => x.gcsUri === row.gcsUri);
         if (!item) {
@@ -354,7 +354,7 @@ export function datasetService(ctx: ServerContext, store: DatasetStore): grpc.Un
               failures.push({ code: Code.NOT_FOUND, message: `Could not read ${uri}: the object does not exist.` });
               continue;
             }
-            const r = store.importRows(d, object.data.toString('utf8'), schema, labelsOf(c.dataItemLabels), labelsOf(c.annotationLabels));
+            const r = store.importRows(d, object.data.toString('utf8'), schema, labelsOf(c.dataItemLabels), labelsOf(c.annotationLabels), /\.csv$/i.test(uri));
             imported += r.imported;
             rows += r.imported + r.failures.length;
             for (const f of r.failures) {

@@ -84,7 +84,8 @@ function labelsOf(v: Json | undefined, what: string): Record<string, string> {
 const MIME: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/vnd.microsoft.icon', txt: 'text/plain', mp4: 'video/mp4', mov: 'video/quicktime', avi: 'video/avi', mpeg: 'video/mpeg' };
 
 /** Parses one row; throws an Error whose message is the reason Vertex would give. */
-export function parseRow(line: string, schemaUri: string, annotationLabels: Record<string, string>): ParsedRow {
+export function parseRow(line: string, schemaUri: string, annotationLabels: Record<string, string>, csv = false): ParsedRow {
+  if (csv) line = csvRowToJsonLine(line, schemaUri);
   const f = IO_FORMATS[schemaUri];
   let row: Json;
   try {
@@ -173,4 +174,63 @@ export function parseRow(line: string, schemaUri: string, annotationLabels: Reco
 
 export function isRowError(e: unknown): e is Error {
   return e instanceof RowError;
+}
+
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((x) => x.trim());
+}
+
+const ML_USES = new Set(['training', 'validation', 'test']);
+
+/**
+ * Turns one CSV import row (`[ml_use,]gs://uri,label...`) into the JSONL row shape, for the
+ * classification and bounding-box formats; other formats' CSV layouts are rejected per row.
+ */
+export function csvRowToJsonLine(line: string, schemaUri: string): string {
+  const f = IO_FORMATS[schemaUri];
+  const cells = splitCsv(line);
+  let mlUse: string | undefined;
+  if (cells.length && ML_USES.has(cells[0].toLowerCase())) mlUse = cells.shift()?.toLowerCase();
+  else if (cells.length && cells[0] === '') cells.shift();
+  const uri = cells.shift() ?? '';
+  const mediaKey = f.dataType === 'image' ? 'imageGcsUri' : f.dataType === 'video' ? 'videoGcsUri' : 'textGcsUri';
+  const row: { [key: string]: Json } = { [mediaKey]: uri };
+  if (mlUse) row.dataItemResourceLabels = { [ML_USE]: mlUse };
+  const labels = cells.filter((c) => c !== '');
+  switch (f.kind) {
+    case 'classification':
+      if (labels[0]) row[f.key] = { displayName: labels[0] };
+      break;
+    case 'multiClassification':
+      if (labels.length) row[f.key] = labels.map((displayName) => ({ displayName }));
+      break;
+    case 'box': {
+      // label, x_min, y_min, (x_max, y_min,) x_max, y_max (, x_min, y_max)
+      const [label, ...nums] = cells;
+      const v = nums.filter((c) => c !== '');
+      if (label) row[f.key] = [{ displayName: label, xMin: v[0], yMin: v[1], xMax: v[2], yMax: v[3] }];
+      break;
+    }
+    default:
+      throw new RowError(`CSV rows for ${f.problemType} are not supported by this server; use JSONL`);
+  }
+  return JSON.stringify(row);
 }

@@ -3,6 +3,7 @@
  * store, seeded with sample datasets so browsing and importing work without a Google account.
  */
 import { BlobStore } from './blobStore';
+import { LOCAL_BUCKET } from '../cloud/connection';
 import { startGcsServer } from './gcsServer';
 import type { GcsServer } from './gcsServer';
 import { startVertexServer } from './vertexServer';
@@ -11,7 +12,7 @@ import { trainingServices } from './trainingServices';
 import type { TrainingStore } from './trainingState';
 
 export const LOCAL_PROJECT = 'local-project';
-export const LOCAL_BUCKET = 'local-vertex-bucket';
+export { LOCAL_BUCKET };
 const IOFORMAT = 'gs://google-cloud-aiplatform/schema/dataset/ioformat/';
 const METADATA = 'gs://google-cloud-aiplatform/schema/dataset/metadata/';
 

@@ -35,7 +35,8 @@ export function classificationEvaluation(seed: string, labelCounts: Map<string, 
   const labels = [...labelCounts.keys()].sort();
   const n = labels.length;
   const rows = labels.map((l, i) => {
-    const test = Math.max(2, Math.round((labelCounts.get(l) ?? 0) * 0.1));
+    // At least 5 test items per label, so small datasets still show some confusion.
+    const test = Math.max(5, Math.round((labelCounts.get(l) ?? 0) * 0.1));
     const correct = Math.max(1, Math.round(test * (0.78 + rand() * 0.2)));
     const row = new Array<number>(n).fill(0);
     row[i] = correct;
@@ -65,9 +66,10 @@ export function classificationEvaluation(seed: string, labelCounts: Map<string, 
     auPrc: r4(Math.min(0.999, 0.55 + macroPrecision * 0.43 + rand() * 0.01)),
     auRoc: r4(Math.min(0.999, 0.75 + micro * 0.23 + rand() * 0.01)),
     logLoss: r4(0.05 + (1 - micro) * 0.9),
+    // At 0.5 the single-label micro precision and recall both equal the matrix's accuracy.
     confidenceMetrics: [0, 0.25, 0.5, 0.75, 0.9].map((t) => {
-      const recall = Math.max(0, micro - t * t * 0.4);
-      const precision = Math.min(1, micro + t * (1 - micro) * 0.8);
+      const recall = Math.max(0, Math.min(1, micro - (t - 0.5) * 0.4));
+      const precision = Math.max(0, Math.min(1, micro + (t - 0.5) * (1 - micro) * 1.6));
       return { confidenceThreshold: t, precision: r4(precision), recall: r4(recall), f1Score: r4((2 * precision * recall) / (precision + recall || 1)) };
     }),
     confusionMatrix: {

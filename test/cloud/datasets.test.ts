@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { buildCreateDatasetRequest, buildImportDataRequest, datasetTypeFilter, displayNameFilter } from '../../src/core/cloud/requests';
 import { describeCloudError } from '../../src/core/cloud/errors';
 import { startEnv, stopEnv, PROJECT, REGION, IMAGE_METADATA, imageRow } from './helpers';
+import { ManualClock } from '../../src/localServers/state';
 import type { Env } from './helpers';
 
 describe('DatasetService through the real SDK client', () => {
@@ -78,7 +79,7 @@ describe('DatasetService through the real SDK client', () => {
     env.cloud.gcs.blobs.put('test-bucket', 'tab/a.csv', Buffer.from('x,y\n1,2\n'));
     const gcs = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab', format: 'tabular', tabularSource: { gcsUris: ['gs://test-bucket/tab/a.csv'] } }), { pollMs: 10 });
     assert.equal(gcs.result?.dataType, 'tabular');
-    const bq = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab-bq', format: 'tabular', tabularSource: { bigqueryUri: 'bq://p.d.t' } }), { pollMs: 10 });
+    const bq = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab-bq', format: 'tabular', tabularSource: { bigqueryUri: 'bq://my-project.d.t' } }), { pollMs: 10 });
     assert.ok(bq.result);
     const missing = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab-missing', format: 'tabular', tabularSource: { gcsUris: ['gs://test-bucket/tab/none.csv'] } }), { pollMs: 10 });
     assert.equal(missing.error?.code, 5);
@@ -137,5 +138,34 @@ describe('DatasetService through the real SDK client', () => {
     } finally {
       env.cloud.vertex.ctx.operations.setDurations(undefined);
     }
+  });
+});
+
+describe('long-running operations on a manual clock', () => {
+  let env: Env;
+  const clock = new ManualClock();
+  before(async () => {
+    env = await startEnv({ clock, operations: { defaultDuration: 5_000 } });
+  });
+  after(() => stopEnv(env));
+
+  it('stay pending until the clock passes their duration, then carry their result', async () => {
+    const { datasets } = env.conn.clients;
+    const [op] = await datasets.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'clocked', format: 'text-sentiment' }));
+    const ops = datasets.operationsClient;
+    const get = async () => (await ops.getOperation({ name: String(op.name) } as Parameters<typeof ops.getOperation>[0]))[0];
+    assert.equal((await get()).done, false);
+    clock.advance(4_999);
+    assert.equal((await get()).done, false);
+    clock.advance(1);
+    const done = await get();
+    assert.equal(done.done, true);
+    const [listed] = await env.conn.clients.datasets.listDatasets({ parent: `projects/${PROJECT}/locations/${REGION}` });
+    assert.deepEqual(listed.map((d) => d.displayName), ['clocked']);
+    const res = (await ops.listOperations({ name: `projects/${PROJECT}/locations/${REGION}`, filter: '' } as Parameters<typeof ops.listOperations>[0])) as unknown;
+    // Typed as one response; returned as [operations, ...] (GAPIC auto-pagination).
+    const first = Array.isArray(res) ? (res[0] as unknown) : res;
+    const list = (Array.isArray(first) ? first : ((first as { operations?: unknown[] }).operations ?? [])) as { name?: string | null; done?: boolean | null }[];
+    assert.ok(list.some((o) => o.name === op.name && o.done));
   });
 });

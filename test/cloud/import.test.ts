@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { run } from '../../src/cli/commands/import';
 import { faultPresets, Code } from '../../src/localServers/state';
 import { describeCloudError } from '../../src/core/cloud/errors';
@@ -60,6 +61,22 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal(await run([file, '--dataset', 'retry-pets', ...common], io), 0, io.stderr());
     assert.deepEqual(env.cloud.vertex.ctx.faults.fired, ['ListDatasets', 'ListDatasets']);
     assert.equal((io.stderr().match(/retried ListDatasets after UNAVAILABLE/g) ?? []).length, 2);
+  });
+
+  it('Cloud Storage 503s are retried by the Storage client and the import goes through', async () => {
+    env.cloud.gcs.faults.inject({ method: 'gcs.bucketGet', code: Code.UNAVAILABLE, message: 'Backend Error', times: 2 });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'gcs503.jsonl', [imageRow(1, 'cat')]), '--dataset', 'gcs503', ...common], io), 0, io.stderr());
+    assert.deepEqual(env.cloud.gcs.faults.fired, ['gcs.bucketGet', 'gcs.bucketGet']);
+  });
+
+  it('a dataset in another region than the endpoint is refused with a fix, before anything is uploaded', async () => {
+    const before = env.cloud.gcs.uploadRequests.length;
+    const io = captureIo(env.dir);
+    const code = await run([writeFile(env, 'region.jsonl', [imageRow(1, 'cat')]), '--dataset', 'projects/test-project/locations/europe-west4/datasets/123', ...common], io);
+    assert.equal(code, 1);
+    assert.match(io.stderr(), /dataset failed: The region does not match the API endpoint: Location 'europe-west4' .* Make vertexDatasets\.region \(--region\) the dataset's region/);
+    assert.equal(env.cloud.gcs.uploadRequests.length, before);
   });
 
   it('says how to enable the API when it is disabled', async () => {
@@ -144,7 +161,123 @@ describe('vertex-datasets import against the local servers', () => {
       assert.equal(info.kind, 'noCredentials', String((e as Error).message));
       assert.match(info.message, /gcloud auth application-default login/);
     } finally {
-      process.env = saved;
+      // Restore in place: replacing process.env would turn it into a plain object.
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
     }
+  });
+});
+
+describe('vertex-datasets import of CSV files', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/csv'];
+  });
+  after(() => stopEnv(env));
+
+  it('imports an image classification CSV and maps a rejected row to its line', async () => {
+    const file = writeFile(env, 'pets.csv', ['training,gs://test-bucket/a.jpg,cat', 'test,gs://test-bucket/b.jpg,dog', 'validation,photos/c.jpg,cat', ',gs://test-bucket/d.jpg,dog']);
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'csv-pets', '--format', 'image-classification-single-label', '--force', ...common], io);
+    assert.equal(code, 1, io.stderr());
+    assert.match(io.stdout(), /^pets\.csv:3:1: error import\.rowFailed: Vertex AI rejected this row: imageGcsUri 'photos\/c\.jpg' is not a Cloud Storage URI/m);
+    assert.match(io.stdout(), /3 data items now; 1 row rejected/);
+    const ds = [...env.cloud.vertex.datasets.datasets.values()].find((d) => d.displayName === 'csv-pets');
+    const mlUses = [...(ds?.items.values() ?? [])].map((i) => i.labels['aiplatform.googleapis.com/ml_use']).sort();
+    assert.deepEqual(mlUses, ['test', 'training', undefined].sort());
+  });
+
+  it('creates a tabular dataset from a CSV through metadata.inputConfig.gcsSource', async () => {
+    const rows = ['id,age,income,churned', ...Array.from({ length: 1000 }, (_, i) => `${i},${20 + (i % 50)},${1000 + i},${i % 3 ? 'no' : 'yes'}`)];
+    const file = writeFile(env, 'churn.csv', rows);
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'churn', '--format', 'tabular', '--force', ...common], io);
+    assert.equal(code, 0, io.stderr() + io.stdout());
+    const m = /Created tabular dataset churn \((projects\/[^)]+)\) from (gs:\/\/test-bucket\/csv\/churn-\S+\.csv)\./.exec(io.stdout());
+    assert.ok(m, io.stdout());
+    const ds = env.cloud.vertex.datasets.datasets.get(m[1]);
+    assert.deepEqual(ds?.metadata, { inputConfig: { gcsSource: { uri: [m[2]] } } });
+    assert.equal(ds?.metadataSchemaUri, 'gs://google-cloud-aiplatform/schema/dataset/metadata/tabular_1.0.0.yaml');
+    assert.equal(env.cloud.gcs.blobs.getUri(m[2]).object?.data.toString(), rows.join('\n') + '\n');
+  });
+});
+
+describe('vertex-datasets import --source (tabular from BigQuery or existing CSVs)', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint];
+  });
+  after(() => stopEnv(env));
+
+  it('creates from a BigQuery table', async () => {
+    const io = captureIo(env.dir);
+    assert.equal(await run(['--source', 'bq://my-proj.sales.orders', '--dataset', 'orders', ...common], io), 0, io.stderr());
+    const m = /Created tabular dataset orders \((projects\/[^)]+)\)/.exec(io.stdout());
+    assert.ok(m, io.stdout());
+    assert.deepEqual(env.cloud.vertex.datasets.datasets.get(m[1])?.metadata, { inputConfig: { bigquerySource: { uri: 'bq://my-proj.sales.orders' } } });
+  });
+
+  it('reports a CSV that does not exist as the operation error', async () => {
+    const io = captureIo(env.dir);
+    assert.equal(await run(['--source', 'gs://test-bucket/none.csv', '--dataset', 'none', ...common], io), 1);
+    assert.match(io.stderr(), /Not found: Cloud Storage object gs:\/\/test-bucket\/none\.csv does not exist/);
+  });
+
+  it('refuses a malformed BigQuery URI before calling Vertex', async () => {
+    const io = captureIo(env.dir);
+    const calls = env.cloud.vertex.ctx.operations.list('projects/').length;
+    assert.equal(await run(['--source', 'bq://just-a-table', '--dataset', 'bad', ...common], io), 1);
+    assert.match(io.stderr(), /bq:\/\/project\.dataset\.table/);
+    assert.equal(env.cloud.vertex.ctx.operations.list('projects/').length, calls);
+  });
+});
+
+describe('vertex-datasets import --upload-media', () => {
+  let env: Env;
+  let common: string[];
+  before(async () => {
+    env = await startEnv();
+    common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/run1'];
+  });
+  after(() => stopEnv(env));
+
+  it('uploads the media the file references, imports a rewritten copy and leaves the local file alone', async () => {
+    mkdirSync(join(env.dir, 'photos'), { recursive: true });
+    writeFileSync(join(env.dir, 'photos', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]));
+    writeFileSync(join(env.dir, 'photos', 'b b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 4, 5, 6]));
+    const lines = [
+      JSON.stringify({ imageGcsUri: 'photos/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+      JSON.stringify({ imageGcsUri: 'gs://test-bucket/remote.jpg', classificationAnnotation: { displayName: 'dog' } }),
+      JSON.stringify({ classificationAnnotation: { displayName: 'dog' }, imageGcsUri: './photos/b b.jpg' }),
+      JSON.stringify({ imageGcsUri: 'photos/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+    ];
+    const file = writeFile(env, 'local-media.jsonl', lines);
+    const before = readFileSync(file, 'utf8');
+    const io = captureIo(env.dir);
+    const code = await run([file, '--dataset', 'media-pets', '--upload-media', ...common], io);
+    assert.equal(code, 0, io.stderr() + io.stdout());
+    assert.match(io.stderr(), /2 local media file\(s\) will be uploaded/);
+    assert.deepEqual(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/photos/a.jpg')?.data, Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]));
+    assert.ok(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/photos/b b.jpg'));
+    const imported = [...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.values() ?? [])].find((o) => o.name.startsWith('run1/local-media-'));
+    const importedLines = imported?.data.toString('utf8').split('\n') ?? [];
+    assert.equal(importedLines.length, lines.length + 1, 'one row per line, as in the local file');
+    assert.equal(JSON.parse(importedLines[0]).imageGcsUri, 'gs://test-bucket/run1/media/photos/a.jpg');
+    assert.equal(JSON.parse(importedLines[1]).imageGcsUri, 'gs://test-bucket/remote.jpg');
+    assert.equal(JSON.parse(importedLines[2]).imageGcsUri, 'gs://test-bucket/run1/media/photos/b b.jpg');
+    assert.equal(readFileSync(file, 'utf8'), before, 'the local file is unchanged');
+    assert.match(io.stdout(), /3 data items now; 0 rows rejected/);
+  });
+
+  it('names media that do not exist and uploads no import file', async () => {
+    const file = writeFile(env, 'missing-media.jsonl', [JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } })]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-missing', '--upload-media', ...common], io), 1);
+    assert.match(io.stderr(), /upload failed: Not found: missing-media\.jsonl references media that do not exist next to it: line 1: photos\/nope\.jpg/);
+    assert.ok(![...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].some((n) => n.startsWith('run1/missing-media-')));
   });
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMATS, JSONL_FORMAT_IDS } from '../../src/core/formats';
-import { COMMON_SCHEMA, createAjv, FORMAT_SCHEMAS, schemaNodeAt, type JsonSchema } from '../../src/core/schemas';
+import { COMMON_SCHEMA, createAjv, FORMAT_SCHEMAS, formatValidator, schemaNodeAt, type JsonSchema } from '../../src/core/schemas';
+import { GENERATED_PATH, validatorsSource } from '../../scripts/gen-validators';
 
 const SCHEMA_DIR = join(__dirname, '..', '..', 'schemas');
 
@@ -27,6 +28,25 @@ function properties(schema: JsonSchema): { path: string; node: JsonSchema }[] {
 }
 
 describe('schemas/', () => {
+  it('the precompiled validators are generated from the current schemas', () => {
+    assert.equal(readFileSync(GENERATED_PATH, 'utf8'), validatorsSource(), 'src/core/validators.generated.ts is stale: run `npm run build`');
+  });
+
+  it('the precompiled validators give the same errors as a strict-mode compile of the schema files', () => {
+    const ajv = createAjv(true);
+    ajv.addSchema(COMMON_SCHEMA);
+    const samples: unknown[] = [{}, [], 'x', { imageGcsUri: 3, extra: true }, { textContent: 'a', classificationAnnotations: [{ displayName: 1 }, {}] }];
+    for (const id of JSONL_FORMAT_IDS) {
+      const fromFiles = ajv.compile(FORMAT_SCHEMAS[id]);
+      const pre = formatValidator(id);
+      for (const s of samples) {
+        const strip = (errors: typeof pre.errors) => (errors ?? []).map(({ keyword, instancePath, params, message }) => ({ keyword, instancePath, params, message }));
+        assert.equal(pre(s), fromFiles(s), `${id}: ${JSON.stringify(s)}`);
+        assert.deepEqual(strip(pre.errors), strip(fromFiles.errors), `${id}: ${JSON.stringify(s)}`);
+      }
+    }
+  });
+
   it('has one schema file per JSONL format, plus the shared definitions', () => {
     const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort();
     const expected = [...JSONL_FORMAT_IDS.map((id) => FORMATS[id].schemaFile as string), 'common.schema.json'].sort();

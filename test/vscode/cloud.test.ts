@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VertexDatasetsApi } from '../../src/extension/api';
 import type { TreeNode } from '../../src/extension/cloud/datasetsTree';
@@ -6,7 +9,7 @@ import type { PickItem, WizardUi } from '../../src/extension/cloud/importWizard'
 import { activateExtension, workspaceFile } from './util';
 
 /** Resolves on the next root load of the Datasets view, or rejects after `ms`. */
-function nextLoad(api: VertexDatasetsApi, ms = 30_000): Promise<void> {
+function nextLoad(api: VertexDatasetsApi, ms = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
@@ -53,6 +56,46 @@ describe('Vertex AI (local mode)', function () {
     assert.equal(api.cloud.sdkLoaded(), false);
   });
 
+  it('without a project or credentials the view is empty so its welcome content explains the fix', async () => {
+    const saved = { ...process.env };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-no-gcloud-'));
+    try {
+      for (const k of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'CLOUDSDK_CORE_PROJECT', 'GOOGLE_APPLICATION_CREDENTIALS', 'GCE_METADATA_HOST', 'K_SERVICE', 'CLOUD_SHELL']) delete process.env[k];
+      process.env.CLOUDSDK_CONFIG = dir;
+      await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      const missingProject = api.cloud.status();
+      assert.equal(missingProject.state, 'missingProject');
+      assert.match(missingProject.detail ?? '', /gcloud config set project/);
+      assert.deepEqual(await api.cloud.datasets.getChildren(), []);
+      process.env.GOOGLE_CLOUD_PROJECT = 'my-project';
+      const missingCredentials = api.cloud.status();
+      assert.equal(missingCredentials.state, 'missingCredentials');
+      assert.match(missingCredentials.detail ?? '', /gcloud auth application-default login/);
+      assert.deepEqual(await api.cloud.datasets.getChildren(), []);
+      assert.equal(api.cloud.connected(), false, 'nothing tried to connect');
+    } finally {
+      // Restore in place: replacing process.env would turn it into a plain object.
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it('an unreachable endpoint shows as an error node with a retry node, not a pop-up', async () => {
+    const config = vscode.workspace.getConfiguration('vertexDatasets');
+    await config.update('project', 'my-project', vscode.ConfigurationTarget.Workspace);
+    await config.update('endpoint', '127.0.0.1:1', vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.equal(api.cloud.status().state, 'ready', 'an emulator endpoint needs no Google credentials');
+      const roots = await loadedRoots(api);
+      assert.deepEqual(roots.map((n) => n.getTreeItem().contextValue), ['vertexError', 'vertexMessage']);
+      assert.match(label(roots[0]), /^Could not load datasets: The Vertex AI service is temporarily unavailable .*retried with backoff/);
+      assert.equal(roots[1].getTreeItem().command?.command, 'vertexDatasets.datasets.refresh');
+    } finally {
+      await config.update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('project', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('the Datasets view shows the local server\'s datasets with counts, versions, annotation sets and labels', async () => {
     await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
     assert.equal(api.cloud.status().state, 'local');
@@ -89,7 +132,7 @@ describe('Vertex AI (local mode)', function () {
       },
       pick: async (title, items: PickItem[]) => {
         asked.push(`pick: ${title}`);
-        return items.find((i) => i.value === 'new');
+        return items.find((i) => i.value === 'new' || i.value === 'asIs');
       },
       input: async (title, _prompt, value) => {
         asked.push(`input: ${title} [${value}]`);
@@ -103,7 +146,8 @@ describe('Vertex AI (local mode)', function () {
     const report = await api.cloud.importFile(uri, ui);
     assert.ok(report, JSON.stringify(asked));
     assert.equal(report.ok, true, JSON.stringify({ error: report.error, asked }));
-    assert.equal(asked[0], 'confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?');
+    assert.ok(asked.includes('confirm: cloud/pets-partial.jsonl has 1 error. Import anyway?'), JSON.stringify(asked));
+    assert.ok(asked.includes('pick: cloud/pets-partial.jsonl references 1 local media file (e.g. pets/3.jpg). Upload it?'), JSON.stringify(asked));
     assert.ok(asked.includes('pick: Import cloud/pets-partial.jsonl into which image dataset?'), JSON.stringify(asked));
     assert.ok(asked.includes('input: Upload to [gs://local-vertex-bucket]'), JSON.stringify(asked));
     assert.equal(report.dataset?.displayName, 'pets-e2e');
@@ -119,5 +163,107 @@ describe('Vertex AI (local mode)', function () {
 
     const roots = await loadedRoots(api);
     assert.ok(roots.map(label).includes('pets-e2e'), 'the view was refreshed with the new dataset');
+  });
+  it('uploads local media on request and imports a copy pointing at them', async () => {
+    const uri = workspaceFile('cloud', 'local-media.jsonl');
+    const original = (await vscode.workspace.openTextDocument(uri)).getText();
+    const asked: string[] = [];
+    const ui: WizardUi = {
+      confirm: async (message) => {
+        asked.push(`confirm: ${message}`);
+        return false;
+      },
+      pick: async (title, items: PickItem[]) => {
+        asked.push(`pick: ${title}`);
+        return items.find((i) => i.value === 'new' || i.value === 'upload');
+      },
+      input: async (title, _prompt, value) => (title === 'New dataset name' ? 'media-e2e' : value),
+      notify: async (kind, message) => {
+        asked.push(`${kind}: ${message}`);
+        return undefined;
+      },
+    };
+    const report = await api.cloud.importFile(uri, ui);
+    assert.ok(report?.ok, JSON.stringify({ report, asked }));
+    assert.ok(!asked.some((a) => a.startsWith('confirm:')), 'no override needed once the media paths point to Cloud Storage');
+    assert.deepEqual(report.mediaUploaded.map((u) => u.replace(/^gs:\/\/local-vertex-bucket\//, '')), ['media/photos/cat.jpg', 'media/photos/dog.jpg']);
+    assert.equal(report.dataset?.itemCount, 2);
+    assert.equal(report.failures.length, 0);
+    assert.equal((await vscode.workspace.openTextDocument(uri)).getText(), original, 'the document is not modified');
+  });
+});
+
+
+describe('Vertex AI view commands (local mode)', function () {
+  this.timeout(120_000);
+  let api: VertexDatasetsApi;
+  const answers: { confirm?: boolean; pick?: string; inputs?: Record<string, string> } = {};
+  const asked: string[] = [];
+  const ui: WizardUi = {
+    confirm: async (message) => {
+      asked.push(`confirm: ${message}`);
+      return answers.confirm ?? false;
+    },
+    pick: async (title, items) => {
+      asked.push(`pick: ${title}`);
+      return items.find((i) => i.value === answers.pick);
+    },
+    input: async (title, _prompt, value) => {
+      asked.push(`input: ${title}`);
+      return answers.inputs?.[title] ?? value;
+    },
+    notify: async (kind, message) => {
+      asked.push(`${kind}: ${message}`);
+      return undefined;
+    },
+  };
+
+  before(async () => {
+    api = await activateExtension<VertexDatasetsApi>();
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
+    api.cloud.useUi(ui);
+  });
+  after(async () => {
+    api.cloud.useUi(undefined);
+    await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('filters by type on the server and by name on what is loaded', async () => {
+    Object.assign(answers, { pick: 'image', inputs: { 'Filter by name': 'flow' } });
+    const loaded = nextLoad(api);
+    await vscode.commands.executeCommand('vertexDatasets.datasets.filter');
+    await api.cloud.datasets.getChildren();
+    await loaded;
+    let roots = (await api.cloud.datasets.getChildren()) ?? [];
+    assert.deepEqual(roots.map(label), ['flowers']);
+    Object.assign(answers, { pick: 'all', inputs: { 'Filter by name': '' } });
+    const reloaded = nextLoad(api);
+    await vscode.commands.executeCommand('vertexDatasets.datasets.filter');
+    await api.cloud.datasets.getChildren();
+    await reloaded;
+    roots = (await api.cloud.datasets.getChildren()) ?? [];
+    assert.ok(roots.map(label).includes('churn'));
+  });
+
+  it('deletes a dataset only after confirmation', async () => {
+    const roots = await loadedRoots(api);
+    const street = roots.find((n) => label(n) === 'street-scenes');
+    assert.ok(street);
+    answers.confirm = false;
+    assert.equal(await vscode.commands.executeCommand('vertexDatasets.datasets.delete', street), false);
+    assert.ok(asked.includes('confirm: Delete dataset "street-scenes"?'));
+    assert.ok((await loadedRoots(api)).map(label).includes('street-scenes'), 'declining keeps it');
+    answers.confirm = true;
+    assert.equal(await vscode.commands.executeCommand('vertexDatasets.datasets.delete', street), true);
+    assert.ok(!(await loadedRoots(api)).map(label).includes('street-scenes'), 'confirming deletes it');
+  });
+
+  it('creates a tabular dataset from a BigQuery table', async () => {
+    Object.assign(answers, { pick: 'bq', inputs: { 'BigQuery table': 'bq://local-project.crm.orders', 'New tabular dataset name': 'orders' } });
+    await vscode.commands.executeCommand('vertexDatasets.datasets.createTabular');
+    const roots = await loadedRoots(api);
+    const orders = roots.find((n) => label(n) === 'orders');
+    assert.ok(orders, JSON.stringify(roots.map(label)));
+    assert.equal((orders.getTreeItem().iconPath as vscode.ThemeIcon).id, 'table');
   });
 });

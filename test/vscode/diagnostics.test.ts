@@ -13,14 +13,14 @@ describe('live diagnostics', () => {
 
   it('leaves unrelated JSON Lines files alone (no media keys, no findings)', async () => {
     const { document: doc } = await openFixture('unrelated.jsonl');
-    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.format, undefined);
     assert.deepEqual(ourDiagnostics(doc.uri), []);
   });
 
   it('shows format, items, errors and warnings in the status bar', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
-    await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     // 3 line errors; 5 dataset warnings (too few items per label, empty splits), as the CLI reports.
     assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 5');
   });
@@ -28,12 +28,12 @@ describe('live diagnostics', () => {
   it('re-validates after an edit from the first changed line, keeping findings above it', async () => {
     const editor = await openFixture('mluse.jsonl');
     const doc = editor.document;
-    await waitForReport(api, doc.uri, (x) => x.version === doc.version && x.errors === 3);
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.errors === 3);
     // Fix line 3's "Train" by hand: only lines 3.. are re-validated; line 2's finding is kept.
     const line3 = doc.lineAt(2).text;
     const start = line3.indexOf('"Train"');
     await editor.edit((e) => e.replace(new vscode.Range(2, start, 2, start + 7), '"training"'));
-    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.incremental, true);
     assert.equal(r.fromLine, 3);
     assert.equal(r.items, 4);
@@ -45,10 +45,33 @@ describe('live diagnostics', () => {
     assert.deepEqual([ds[0].range.start.character, ds[0].range.end.character], [168, 175]);
   });
 
+  it('after line inserts, deletes and multi-line pastes, the incremental findings equal a full run', async () => {
+    const editor = await openFixture('mluse.jsonl');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    const bad = '{"imageGcsUri": "gs://my-bucket/new.jpg", "classificationAnnotation": {"displayName": "cat"}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "tst"}}';
+    const snapshot = () => ourDiagnostics(doc.uri).map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${codeOf(d)}`).sort();
+    const steps: ((e: vscode.TextEditorEdit) => void)[] = [
+      (e) => e.insert(new vscode.Position(0, 0), `${bad}\n${bad}\n`),
+      (e) => e.delete(new vscode.Range(3, 0, 4, 0)),
+      (e) => e.replace(new vscode.Range(1, 10, 2, 20), 'broken\n{"imageGcsUri": "gs://x'),
+      (e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), `${bad}\n\n${bad}\n`),
+    ];
+    for (const step of steps) {
+      await editor.edit(step);
+      const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+      assert.equal(r.incremental, true, 'expected an incremental run');
+      const incremental = snapshot();
+      const full = await vscode.commands.executeCommand<{ items: number }>('vertexDatasets.validateFile', doc.uri);
+      assert.deepEqual(snapshot(), incremental, 'a full run found something else');
+      assert.equal(r.items, full.items);
+    }
+  });
+
   it('drops stale runs: a burst of edits publishes only for the final version', async () => {
     const editor = await openFixture('broken.jsonl');
     const doc = editor.document;
-    await waitForReport(api, doc.uri, (x) => x.version === doc.version && x.errors === 1);
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.errors === 1);
     const seen: number[] = [];
     const sub = api.onDidValidate((r) => {
       if (r.uri.toString() === doc.uri.toString()) seen.push(r.version);
@@ -57,10 +80,11 @@ describe('live diagnostics', () => {
       const end = doc.lineAt(2).text.length;
       await editor.edit((e) => e.insert(new vscode.Position(2, end), '}'));
       await editor.edit((e) => e.insert(new vscode.Position(2, end + 1), '}'));
-      const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+      const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
       assert.equal(r.errors, 0);
       assert.deepEqual(errorsOf(ourDiagnostics(doc.uri)), []);
-      assert.deepEqual(seen, [doc.version], 'only the last version is published');
+      // Published once with line findings, once more with dataset findings: both for the last version only.
+      assert.deepEqual([...new Set(seen)], [doc.version], 'only the last version is published');
     } finally {
       sub.dispose();
     }
@@ -89,8 +113,30 @@ describe('live diagnostics', () => {
     await vscode.commands.executeCommand('vertexDatasets.selectFormat', doc.uri, 'none');
     await waitForDiagnostics(doc.uri, (x) => x.length === 0);
     await vscode.commands.executeCommand('vertexDatasets.selectFormat', doc.uri, 'auto');
-    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && x.source === undefined);
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.source === undefined);
     assert.equal(r.format, undefined);
+  });
+
+  it('"Validate Workspace Import Files" validates closed files from disk, honouring the mappings', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const summary = await vscode.commands.executeCommand<{ files: number; importFiles: number; errors: number; cancelled: boolean }>('vertexDatasets.validateWorkspace');
+    assert.equal(summary.cancelled, false);
+    assert.ok(summary.importFiles >= 5 && summary.errors > 0, JSON.stringify(summary));
+    const codes = (name: string) => ourDiagnostics(workspaceFile(...name.split('/'))).map(codeOf);
+    assert.ok(codes('boxes.jsonl').includes('box.minMax'), codes('boxes.jsonl').join(', '));
+    assert.ok(codes('images.csv').includes('mlUse.invalid'));
+    assert.ok(codes('mapped/events.jsonl').includes('schema.required'), 'the vertexDatasets.formats mapping applies to closed files');
+    assert.deepEqual(codes('unrelated.jsonl'), []);
+    assert.deepEqual(codes('people.csv'), []);
+  });
+
+  it('validates a file with a sidecar name.schema.json as a custom dataset, as the CLI does', async () => {
+    const { document: doc } = await openFixture('custom', 'textures.jsonl');
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    assert.equal(r.format, 'custom');
+    const ds = errorsOf(ourDiagnostics(doc.uri));
+    assert.equal(ds.length, 6);
+    assert.ok(ds.every((d) => d.range.start.line === 2 && codeOf(d) === 'schema.required'));
   });
 
   it('clears the findings when the document is closed', async () => {

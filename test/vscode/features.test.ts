@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, errorsOf, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -21,7 +21,7 @@ describe('hover, completion and quick fixes', () => {
 
   it('hover on a key shows its schema description and the official page', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     const col = doc.lineAt(0).text.indexOf('imageGcsUri') + 3;
     const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, col)));
     assert.match(text, /Cloud Storage URI of the image/);
@@ -30,7 +30,7 @@ describe('hover, completion and quick fixes', () => {
 
   it('hover on a gs:// URI shows the bucket and object, and on a finding its rule', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     const line = doc.lineAt(1).text;
     const uriText = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, line.indexOf('gs://') + 8)));
     assert.match(uriText, /bucket: `my-bucket`/);
@@ -41,7 +41,7 @@ describe('hover, completion and quick fixes', () => {
 
   it('completes ml_use values allowed for the format', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     const line = doc.lineAt(1).text;
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(1, line.indexOf('"train"') + 1));
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
@@ -51,9 +51,9 @@ describe('hover, completion and quick fixes', () => {
   it('completes labels used in the file, most used first', async () => {
     const editor = await openFixture('mluse.jsonl');
     const doc = editor.document;
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n{"imageGcsUri": "gs://my-bucket/x.jpg", "classificationAnnotation": {"displayName": ""}}'));
-    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.items, 5);
     const last = doc.lineCount - 1;
     const col = doc.lineAt(last).text.indexOf('""') + 1;
@@ -66,10 +66,10 @@ describe('hover, completion and quick fixes', () => {
   it('completes keys the format allows at the cursor', async () => {
     const editor = await openFixture('mluse.jsonl');
     const doc = editor.document;
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n{"imageGcsUri": "gs://my-bucket/x.jpg", "'));
     const last = doc.lineCount - 1;
-    await waitForReport(api, doc.uri, (x) => x.version === doc.version);
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(last, doc.lineAt(last).text.length));
     const keys = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Property).map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).sort();
     assert.deepEqual(keys, ['classificationAnnotation', 'dataItemResourceLabels']);
@@ -77,7 +77,7 @@ describe('hover, completion and quick fixes', () => {
 
   it('quick fix: ml_use spelling, applied as an undoable edit', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 3);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.errors === 3);
     const line = doc.lineAt(1).text;
     const col = line.indexOf('"train"');
     const actions = await codeActions(doc, new vscode.Range(1, col + 1, 1, col + 2));
@@ -91,7 +91,7 @@ describe('hover, completion and quick fixes', () => {
 
   it('quick fix: fix all of one code in the file, and the missing ml_use prefix', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 3);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.errors === 3);
     const col = doc.lineAt(1).text.indexOf('"train"');
     const actions = await codeActions(doc, new vscode.Range(1, col + 1, 1, col + 2));
     const all = actions.find((a) => a.title === 'Fix all 2 "mlUse.invalid" problems in this file');
@@ -99,7 +99,7 @@ describe('hover, completion and quick fixes', () => {
     assert.ok(await vscode.workspace.applyEdit(all.edit));
     assert.ok(doc.lineAt(1).text.includes('"aiplatform.googleapis.com/ml_use": "training"'));
     assert.ok(doc.lineAt(2).text.includes('"aiplatform.googleapis.com/ml_use": "training"'));
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     const left = errorsOf(await waitForDiagnostics(doc.uri, (ds) => errorsOf(ds).length === 1));
     const prefixCol = left[0].range.start.character;
     const prefixFix = (await codeActions(doc, new vscode.Range(3, prefixCol + 1, 3, prefixCol + 2))).find((a) => a.title === 'Rename to "aiplatform.googleapis.com/ml_use"');
@@ -111,14 +111,14 @@ describe('hover, completion and quick fixes', () => {
 
   it('quick fix: swapped box coordinates', async () => {
     const { document: doc } = await openFixture('boxes.jsonl');
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 2);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.errors === 2);
     const ds = errorsOf(await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 2));
     const actions = await codeActions(doc, ds[0].range);
     const swap = actions.find((a) => a.title === 'Swap the min and max coordinates');
     assert.ok(swap?.edit, actions.map((a) => a.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(swap.edit));
     assert.ok(doc.lineAt(0).text.includes('"xMin": 0.2, "yMin": 0.1, "xMax": 0.8, "yMax": 0.5'), doc.lineAt(0).text);
-    await waitForReport(api, doc.uri, (r) => r.version === doc.version && r.errors === 1);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.errors === 1);
     const fixAll = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value)) ?? [];
     const source = fixAll.find((a) => a.kind?.value === 'source.fixAll.vertexDatasets');
     assert.ok(source?.edit, fixAll.map((a) => a.title).join(' | '));
@@ -126,4 +126,40 @@ describe('hover, completion and quick fixes', () => {
     assert.ok(doc.lineAt(1).text.includes('"xMin": 0.1, "yMin": 0.4, "xMax": 0.3, "yMax": 0.9'), doc.lineAt(1).text);
     await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 0);
   });
+});
+
+describe('quick fixes from the validator data', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  // Each finding's own fix, applied in turn: the code disappears from that line and the line reads as expected.
+  const cases: { code: string; line: number; title: string; expect: RegExp }[] = [
+    { code: 'legacy.boundingBox', line: 0, title: 'Convert to the official "boundingBoxAnnotations" shape', expect: /"boundingBoxAnnotations":\[\{[^\]]*"xMin":0\.1,"yMin":0\.2,"xMax":0\.3,"yMax":0\.4/ },
+    { code: 'schema.unknownKey', line: 1, title: 'Rename to "imageGcsUri"', expect: /^\{"imageGcsUri":"gs:\/\/my-bucket\/images\/0004\.jpg"/ },
+    { code: 'box.minMax', line: 1, title: 'Swap the min and max coordinates', expect: /"xMin":0\.2,"yMin":0\.1,"xMax":0\.6,"yMax":0\.5/ },
+    { code: 'mlUse.missingPrefix', line: 1, title: 'Rename to "aiplatform.googleapis.com/ml_use"', expect: /"dataItemResourceLabels":\{"aiplatform\.googleapis\.com\/ml_use":"validation"\}/ },
+    { code: 'value.gcsUri', line: 2, title: 'Change to "gs://my-bucket/images/0005.jpg"', expect: /"imageGcsUri":"gs:\/\/my-bucket\/images\/0005\.jpg"/ },
+    { code: 'mlUse.unassigned', line: 2, title: 'Remove the UNASSIGNED split (let Vertex AI assign it)', expect: /"dataItemResourceLabels":\{\}/ },
+  ];
+  for (const c of cases) {
+    it(`fixes ${c.code}`, async () => {
+      const { document: doc } = await openFixture('legacy.jsonl');
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const d = (await waitForDiagnostics(doc.uri, (ds) => ds.some((x) => codeOf(x) === c.code && x.range.start.line === c.line))).find(
+        (x) => codeOf(x) === c.code && x.range.start.line === c.line,
+      )!;
+      const actions = await codeActions(doc, d.range);
+      const fix = actions.find((a) => a.title === c.title);
+      assert.ok(fix?.edit, `no fix for ${c.code} among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.match(doc.lineAt(c.line).text, c.expect);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      assert.ok(!ourDiagnostics(doc.uri).some((x) => codeOf(x) === c.code && x.range.start.line === c.line), `${c.code} is still reported on line ${c.line + 1}`);
+    });
+  }
 });

@@ -1,6 +1,8 @@
 // Helpers for the in-host suites: everything waits on VS Code events with a deadline, never a sleep.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { VertexDatasetsApi } from '../../src/extension/api';
 
 export const EXTENSION_ID = 'vertexDatasets.vertex-datasets';
 export const SOURCE = 'vertex-datasets';
@@ -59,13 +61,8 @@ export function codeOf(d: vscode.Diagnostic): string | undefined {
   return String(typeof d.code === 'object' ? d.code.value : d.code);
 }
 
-/** The part of the extension's API the tests use (see src/extension/api.ts). */
-export interface TestApi {
-  onDidValidate: vscode.Event<{ uri: vscode.Uri; version: number; format?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number }>;
-  report(uri: vscode.Uri): { uri: vscode.Uri; version: number; format?: string; source?: string; items: number; errors: number; warnings: number; incremental: boolean; fromLine: number } | undefined;
-  statusBarText(): string | undefined;
-  activationMs: number;
-}
+/** The extension's exported API (what activate() returns). */
+export type TestApi = VertexDatasetsApi;
 
 type Report = NonNullable<ReturnType<TestApi['report']>>;
 
@@ -106,3 +103,35 @@ export async function closeAllEditors(): Promise<void> {
 }
 
 export const errorsOf = (ds: vscode.Diagnostic[]): vscode.Diagnostic[] => ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+
+/** Accepts the report of the document's current version once its dataset findings are in too. */
+export const settled = (doc: vscode.TextDocument) => (r: { version: number; datasetPending: boolean }): boolean => r.version === doc.version && !r.datasetPending;
+
+/**
+ * Asks the launcher (scripts/host/run-tests.mjs) for a screenshot of the workbench, saved as
+ * <artifacts>/<name>.png. Resolves with its path, or undefined under launchers that cannot take one.
+ */
+export function screenshot(name: string, timeoutMs = 30_000): Promise<string | undefined> {
+  const dir = process.env.VERTEX_DATASETS_TEST_ARTIFACTS;
+  if (!dir || process.env.VERTEX_DATASETS_TEST_SCREENSHOTS !== '1') return Promise.resolve(undefined);
+  fs.mkdirSync(dir, { recursive: true });
+  const done = path.join(dir, `${name}.done`);
+  fs.rmSync(done, { force: true });
+  return new Promise((resolve, reject) => {
+    const watcher = fs.watch(dir, () => check());
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`no screenshot ${name} after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const check = () => {
+      if (!fs.existsSync(done)) return;
+      clearTimeout(timer);
+      watcher.close();
+      const error = path.join(dir, `${name}.error`);
+      if (fs.existsSync(error)) reject(new Error(fs.readFileSync(error, 'utf8')));
+      else resolve(path.join(dir, `${name}.png`));
+    };
+    fs.writeFileSync(path.join(dir, `${name}.screenshot-request`), '');
+    check();
+  });
+}

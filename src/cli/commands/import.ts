@@ -8,11 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
 import type { FormatId } from '../../core/formats';
 import { validateFile } from '../../core/files';
-import { UsageError } from '../../core/jsonl/validate';
+import { UsageError, validateJsonlText } from '../../core/jsonl/validate';
+import { bigQueryUriProblem } from '../../core/rules/values';
+import { findLocalMedia, planMediaUris, rewriteMedia } from '../../core/cloud/media';
+import { LOCAL_BUCKET } from '../../cloud/connection';
 import { formatDiagnosticLine } from '../../core/cloud/partialFailures';
 import { parseGcsUri } from '../../core/cloud/requests';
 import { describeCloudError } from '../../core/cloud/errors';
@@ -20,10 +23,12 @@ import type { CliIo } from '../io';
 import { displayPath, textReport } from '../output/report';
 
 export const HELP = `Usage: vertex-datasets import FILE --dataset NAME|ID [options]
+       vertex-datasets import --source bq://PROJECT.DATASET.TABLE|gs://CSV... --dataset NAME [options]
 
 Validates FILE, uploads it to Cloud Storage, imports it into a Vertex AI dataset and reports the
 rows Vertex rejected on the lines of FILE. A --dataset that is a display name not found in the
-project is created with the data type of FILE's format.
+project is created with the data type of FILE's format. A tabular CSV creates a new tabular
+dataset from the uploaded file (tabular datasets take their data at creation).
 
 Options:
   --dataset NAME|ID        dataset display name, numeric id or full resource name (required)
@@ -35,6 +40,10 @@ Options:
   --format ID              import format (default: detected from the content)
   --label K=V              data item label for every imported item (repeatable)
   --annotation-label K=V   label for every imported annotation (repeatable)
+  --source URI             create a tabular dataset from a BigQuery table or Cloud Storage CSVs
+                           (repeatable for CSVs) instead of uploading FILE
+  --upload-media           upload local media FILE references (relative to FILE) under
+                           BUCKET/media/ and import a copy of FILE pointing at them
   --force                  import even when validation finds errors
   -h, --help               show this help
 
@@ -70,6 +79,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         label: { type: 'string', multiple: true },
         'annotation-label': { type: 'string', multiple: true },
         force: { type: 'boolean' },
+        source: { type: 'string', multiple: true },
+        'upload-media': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,8 +97,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`vertex-datasets import: ${reason}\n`);
     return code;
   };
-  if (positionals.length !== 1) return fail(positionals.length ? 'give exactly one FILE' : 'no FILE given (try --help)');
   if (!values.dataset) return fail('--dataset NAME|ID is required');
+  if (values.source?.length) {
+    if (positionals.length) return fail('give FILE or --source, not both');
+    return createFromSource(values.source, values.dataset, { project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] }, io);
+  }
+  if (positionals.length !== 1) return fail(positionals.length ? 'give exactly one FILE' : 'no FILE given (try --help)');
   if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
   const local = values.endpoint === 'local';
   if (!values.bucket && !local) return fail('--bucket gs://BUCKET[/PREFIX] is required (where the import file is uploaded)');
@@ -109,16 +124,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     data = await readFile(path);
     const result = await validateFile(path, { format: values.format as FormatId | undefined });
     format = result.format;
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
-    if (!format) return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    if (!format) {
+      if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
+      return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    }
+    let diagnostics = result.diagnostics;
+    if (values['upload-media']) {
+      // Validate what will be imported: the copy whose local media paths point at their upload location.
+      const text = data.toString('utf8');
+      const refs = findLocalMedia(text, format);
+      if (refs.length) {
+        const rewritten = rewriteMedia(text, refs, planMediaUris(refs, values.bucket ?? `gs://${LOCAL_BUCKET}`)).text;
+        diagnostics = validateJsonlText(rewritten, { format }).diagnostics;
+        io.err(`${shown}: ${new Set(refs.map((r) => r.value)).size} local media file(s) will be uploaded and referenced by gs:// URI\n`);
+      }
+    }
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    if (diagnostics.length) io.out(textReport([{ path, format, items: result.items, diagnostics }], io.cwd));
     if (errors && !values.force) return fail(`${shown} has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} or pass --force to import anyway (Vertex skips rows it rejects)`, 1);
     if (errors) io.err(`vertex-datasets import: importing despite ${errors} validation error${errors === 1 ? '' : 's'} (--force)\n`);
   } catch (e) {
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code) return fail(e instanceof UsageError ? e.message : `${shown}: ${(e as Error).message}`);
     throw e;
   }
-  if (!FORMATS[format].importSchemaUri) return fail(`${FORMATS[format].title} files are not imported with ImportData`);
+  if (!FORMATS[format].importSchemaUri && FORMATS[format].dataType !== 'tabular') return fail(`${FORMATS[format].title} files cannot be imported into Vertex AI`);
 
   // The SDKs load here, after validation: a refused file never pays for them.
   const { connect, MissingProjectError } = await import('../../cloud/connect');
@@ -131,12 +160,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return fail(describeCloudError(e, { service: 'vertex', project: values.project }).message, 1);
   }
   try {
-    const destination = values.bucket ?? (conn.defaultBucket as string);
+    const destination = values.bucket ?? conn.defaultBucket ?? `gs://${LOCAL_BUCKET}`;
     let lastPct = -1;
     const report = await runImport(
       conn.vertex,
       conn.gcs,
-      { files: [{ displayPath: shown, data }], format, destination, dataset: values.dataset, createIfMissing: true, dataItemLabels, annotationLabels },
+      { files: [{ displayPath: shown, data, baseDir: dirname(path) }], format, destination, dataset: values.dataset, createIfMissing: true, dataItemLabels, annotationLabels, uploadMedia: values['upload-media'] },
       {
         step: (_s, message) => io.err(`${message}\n`),
         upload: (_f, sent, total) => {
@@ -149,6 +178,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const f of report.failures) io.out(formatDiagnosticLine(f.path, f.diagnostic) + '\n');
     if (report.failuresTruncated) io.out(`${shown}: Vertex AI reports at most 20 rejected rows; more rows may have been rejected.\n`);
     for (const l of conn.vertex.retries) io.err(`  retried ${l.method} after ${l.code === 14 ? 'UNAVAILABLE' : 'DEADLINE_EXCEEDED'} (waited ${l.delayMs} ms)\n`);
+    if (report.ok && FORMATS[format].dataType === 'tabular') {
+      io.out(`Created tabular dataset ${report.dataset?.displayName} (${report.dataset?.name}) from ${report.uploaded.join(', ')}.\n`);
+      return 0;
+    }
     if (report.ok) {
       const ds = report.dataset;
       io.out(`Imported ${shown} into ${ds?.displayName} (${ds?.name}): ${ds?.itemCount ?? '?'} data items now; ${report.failures.length} row${report.failures.length === 1 ? '' : 's'} rejected.\n`);
@@ -158,6 +191,46 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (report.error) io.err(`vertex-datasets import: ${report.error.step} failed: ${report.error.message}\n`);
     for (const l of describeLeftovers(report)) io.err(`  ${l}\n`);
     return 1;
+  } finally {
+    await conn.dispose();
+  }
+}
+
+async function createFromSource(sources: string[], displayName: string, settings: { project?: string; region: string; endpoint?: string; storageEndpoint?: string }, io: CliIo): Promise<number> {
+  const fail = (reason: string, code = 2) => {
+    io.err(`vertex-datasets import: ${reason}\n`);
+    return code;
+  };
+  const bq = sources.filter((s) => s.startsWith('bq://'));
+  const gcs = sources.filter((s) => s.startsWith('gs://'));
+  if (bq.length + gcs.length !== sources.length) return fail('--source takes bq://project.dataset.table or gs://bucket/file.csv URIs');
+  if (bq.length > 1 || (bq.length && gcs.length)) return fail('give one BigQuery table, or Cloud Storage CSV files, not both');
+  for (const uri of bq) {
+    const problem = bigQueryUriProblem(uri);
+    if (problem) return fail(problem.message, 1);
+  }
+  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { createTabularFromSource } = await import('../../cloud/importFlow');
+  let conn;
+  try {
+    conn = await connect(settings);
+  } catch (e) {
+    if (e instanceof MissingProjectError) return fail(e.message);
+    return fail(describeCloudError(e, { service: 'vertex', project: settings.project }).message, 1);
+  }
+  try {
+    io.err(`Creating tabular dataset "${displayName}" from ${sources.join(', ')}\n`);
+    let out;
+    try {
+      out = await createTabularFromSource(conn.vertex, { displayName, source: bq.length ? { bigqueryUri: bq[0] } : { gcsUris: gcs } });
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    if (out.dataset) {
+      io.out(`Created tabular dataset ${out.dataset.displayName} (${out.dataset.name}) from ${sources.join(', ')}.\n`);
+      return 0;
+    }
+    return fail(out.error?.message ?? 'cancelled', 1);
   } finally {
     await conn.dispose();
   }

@@ -26,7 +26,8 @@ Options:
   --fractions A,B,C       training,validation,test shares (video: training,test); percentages work too
   --seed N                seed of the pseudo-random choices (default 0); same seed, same output
   --by FIELD_OR_COLUMN    group key (group), or the label column of a tabular CSV (stratified)
-  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal
+  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal: RFC 3339 /
+                          ISO 8601 dates (no offset = UTC) or Unix seconds
   --cutoffs D1[,D2]       temporal cut-off dates: before D1 training, before D2 validation, then test
   --k K                   number of folds (default 5)
   --split-column NAME     tabular CSVs: the column receiving the split (default ml_use)
@@ -34,6 +35,7 @@ Options:
   --format ID             the import format (detected from the content otherwise)
   --out PATH              write the result to PATH (k-fold: PATH names the fold files)
   --in-place              replace FILE (through a temporary file renamed into place)
+  --per-split             with --out PATH: one file per split (PATH.training.ext, PATH.validation.ext, ...)
   --output text|json      report format (default text)
 
 Exit codes: 0 done, 1 the split failed (for example, items without a timestamp), 2 usage or I/O problem.
@@ -58,6 +60,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         format: { type: 'string' },
         out: { type: 'string' },
         'in-place': { type: 'boolean', default: false },
+        'per-split': { type: 'boolean', default: false },
         output: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -82,6 +85,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (v.output !== 'text' && v.output !== 'json') return usage(`--output must be text or json, got '${v.output}'`);
   if (v.out !== undefined && v['in-place']) return usage('give either --out PATH or --in-place, not both');
+  if (v['per-split'] && v.out === undefined) return usage('--per-split needs --out PATH to name the files');
   if (v.format !== undefined && !isFormatId(v.format)) {
     return usage(`unknown format '${v.format}'; expected one of ${FORMAT_IDS.join(', ')}`);
   }
@@ -110,7 +114,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (v.fractions !== undefined) opts.fractions = v.fractions;
   const output = v['in-place'] ? 'in-place' : v.out !== undefined ? resolve(io.cwd, v.out) : undefined;
   try {
-    const result = await splitFile(file, opts, output);
+    const result = await splitFile(file, opts, output, v['per-split']);
     const shown = (p: string): string => (isAbsolute(p) ? relative(io.cwd, p) || p : p);
     if (v.output === 'json') {
       io.out(JSON.stringify({ file: shown(file), written: result.written.map(shown), report: result.plan.report }, null, 2) + '\n');

@@ -12,6 +12,7 @@ import { FORMAT_IDS, formatInfo, isFormatId } from '../../core/formats';
 import { runDataset, type DatasetGroup } from '../dataset';
 import type { CliIo } from '../io';
 import { displayPath, type FileReport } from '../output/report';
+import type { TabularSummary } from '../../core/csv/tabular';
 
 export const HELP = `Usage: vertex-datasets stats [options] FILE|FOLDER...
 
@@ -24,6 +25,8 @@ Options:
   --schema FILE    your JSON Schema (custom datasets)
   --media FILE     image sizes / video durations (JSON or CSV); FILE.media.json|csv beside a file is read too
   --output KIND    text (default) or json (shape documented in the README, "Dataset statistics")
+  --target NAME    tabular CSV: the target column (implies --format tabular); tabular sources get a
+                   per-column profile (inferred type, nulls, distinct values, min/max)
   -h, --help       show this help
 
 Exit status: 0 statistics printed, 2 usage or I/O problem.
@@ -31,6 +34,24 @@ Exit status: 0 statistics printed, 2 usage or I/O problem.
 
 export interface StatsReport {
   datasets: (DatasetStats & { problems: { errors: number; warnings: number; infos: number } })[];
+  /** Tabular CSV sources with their per-column profile. */
+  tabular?: (TabularSummary & { files: string[] })[];
+}
+
+/** Per-column profile of each tabular source. */
+export function tabularText(sources: NonNullable<StatsReport['tabular']>): string {
+  const out: string[] = [];
+  const v = (x: number | undefined) => (x === undefined ? '-' : Number.isInteger(x) ? x.toLocaleString('en-US') : String(Math.round(x * 1000) / 1000));
+  for (const t of sources) {
+    out.push(`Tabular source: ${t.files.join(', ')}`);
+    out.push(`  rows ${t.rows.toLocaleString('en-US')}; columns ${t.columns.toLocaleString('en-US')}${t.target ? `; target ${t.target}${t.objective ? ` (${t.objective})` : ''}` : ''}${t.splitColumn ? `; split column ${t.splitColumn}` : ''}`);
+    const rows = [['column', 'type', 'nulls', 'distinct', 'min', 'max']];
+    for (const p of t.profile) rows.push([p.name, p.inferredType, p.nulls.toLocaleString('en-US'), `${p.distinctCapped ? '>' : ''}${p.distinct.toLocaleString('en-US')}`, v(p.min), v(p.max)]);
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    for (const r of rows) out.push('  ' + r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+    out.push('');
+  }
+  return out.join('\n');
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -44,6 +65,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         schema: { type: 'string' },
         media: { type: 'string', multiple: true },
         output: { type: 'string', default: 'text' },
+        target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,14 +93,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     return fail((e as Error).message);
   }
-  const result = await runDataset(positionals, { format: values.format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000 }, io.cwd);
+  const format = values.target !== undefined ? 'tabular' : values.format;
+  const tabularOptions = values.target !== undefined ? { target: values.target } : undefined;
+  const result = await runDataset(positionals, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, tabular: tabularOptions }, io.cwd);
   for (const p of result.problems) io.err(`vertex-datasets stats: ${p}\n`);
-  if (result.datasets.length === 0) {
+  if (result.datasets.length === 0 && result.tabular.length === 0) {
     if (result.problems.length === 0) io.err(`vertex-datasets stats: no items found in ${positionals.join(', ')}\n`);
     return 2;
   }
   const report = statsReport(result.datasets, result.reports, io.cwd);
-  io.out(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : statsText(report));
+  if (result.tabular.length) report.tabular = result.tabular.map((t) => ({ files: t.files.map((f) => displayPath(f, io.cwd)), ...t.summary }));
+  io.out(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : statsText(report) + (report.tabular ? tabularText(report.tabular) : ''));
   return result.problems.length ? 2 : 0;
 }
 

@@ -1,7 +1,12 @@
 /**
  * Per-column profile of a tabular CSV, built in one streaming pass: inferred type, nulls,
- * distinct values (counted exactly up to a cap), numeric min/max and string lengths. The tabular
- * checks (target distinct values, weight range...) and `vertex-datasets stats` read it.
+ * distinct values (counted exactly up to a cap), numeric min/max and value lengths. The tabular
+ * checks (target classes...) and `vertex-datasets stats` read it.
+ *
+ * Two ways in: `add(fields)` for records the reader split, and `addLine(...)` for quote-free lines,
+ * which are profiled straight from the chunk text without creating a string per cell. Distinct
+ * values live in a hash table per column (hash of the UTF-16 code units, entries verified against
+ * the text), so a value seen before is neither copied nor parsed again.
  */
 import { looksLikeTimestamp } from '../rules/timestamp';
 
@@ -11,25 +16,21 @@ export interface ColumnProfile {
   name: string;
   /** 0-based column index. */
   index: number;
-  /** Non-null values seen. */
+  /** Non-null values. */
   count: number;
   /** Empty cells. */
   nulls: number;
   inferredType: ColumnType;
-  /** Distinct non-null values, exact while `distinctCapped` is false. */
+  /** Distinct non-null values, exact while `distinctCapped` is false (then at least this many). */
   distinct: number;
   distinctCapped: boolean;
-  /** Numeric minimum/maximum over the values that parse as numbers. */
+  /** Numeric columns: smallest and largest value. */
   min?: number;
   max?: number;
-  /** Values that parse as numbers, timestamps, booleans. */
-  numericCount: number;
-  timestampCount: number;
-  booleanCount: number;
   /** Longest value and mean value length, in UTF-16 code units. */
   maxLength: number;
   meanLength: number;
-  /** Up to 20 most frequent values (only while the distinct count is below the cap). */
+  /** Up to 20 most frequent values (while the distinct count is below the cap). */
   topValues?: { value: string; count: number }[];
 }
 
@@ -37,32 +38,97 @@ export interface ColumnProfile {
 export const DISTINCT_CAP = 1000;
 
 const TRUE_FALSE = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
-
 /** Mean length above which a high-cardinality string column is free text rather than a category. */
 const TEXT_MEAN_LENGTH = 30;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 const KIND_OTHER = 0;
 const KIND_NUMBER = 1;
 const KIND_TIMESTAMP = 2;
 const KIND_BOOLEAN = 3;
 
-interface ValueEntry {
+/** How a scanned line's cell is looked at: by distinct value, as a number, as a string, or not at all. */
+const MODE_HASH = 0;
+const MODE_NUMBER = 1;
+const MODE_STRING = 2;
+const MODE_SKIP = 3;
+
+interface Entry {
+  value: string;
   n: number;
   kind: number;
   x: number;
 }
 
-function classify(v: string): ValueEntry {
-  const c = v.charCodeAt(0);
-  // Numbers start with a digit, sign or dot; other cells skip the conversion.
-  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-    const x = +v;
-    if (x - x === 0 && v.charCodeAt(v.length - 1) > 32) return { n: 1, kind: KIND_NUMBER, x };
-    if (v.length >= 8 && looksLikeTimestamp(v)) return { n: 1, kind: KIND_TIMESTAMP, x: 0 };
-  } else if (v.length <= 5 && TRUE_FALSE.has(v)) {
-    return { n: 1, kind: KIND_BOOLEAN, x: 0 };
+/**
+ * Distinct values of one column: open addressing over two independent 32-bit hashes and the
+ * length of the value (a false match needs both hashes and the length to collide).
+ */
+class ValueTable {
+  readonly h1: Int32Array;
+  readonly h2: Int32Array;
+  readonly lens: Int32Array;
+  readonly slots: Int32Array;
+  readonly entries: Entry[] = [];
+  private readonly mask: number;
+  constructor(cap: number) {
+    let size = 16;
+    while (size < cap * 2) size *= 2;
+    this.mask = size - 1;
+    this.h1 = new Int32Array(size);
+    this.h2 = new Int32Array(size);
+    this.lens = new Int32Array(size);
+    this.slots = new Int32Array(size).fill(-1);
   }
-  return { n: 1, kind: KIND_OTHER, x: 0 };
+  /** Slot of the value, or the negative (-1 - slot) of the free slot where it would go. */
+  find(a: number, b: number, len: number): number {
+    let i = a & this.mask;
+    for (;;) {
+      const e = this.slots[i];
+      if (e < 0) return -1 - i;
+      if (this.h1[i] === a && this.h2[i] === b && this.lens[i] === len) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+  insert(free: number, a: number, b: number, len: number, entry: Entry): void {
+    this.h1[free] = a;
+    this.h2[free] = b;
+    this.lens[free] = len;
+    this.slots[free] = this.entries.length;
+    this.entries.push(entry);
+  }
+}
+
+function classify(v: string): { kind: number; x: number } {
+  const c = v.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+    if (DECIMAL.test(v)) return { kind: KIND_NUMBER, x: Number(v) + 0 };
+    if (v.length >= 10 && looksLikeTimestamp(v)) return { kind: KIND_TIMESTAMP, x: 0 };
+  } else if (v.length <= 5 && TRUE_FALSE.has(v)) {
+    return { kind: KIND_BOOLEAN, x: 0 };
+  }
+  return { kind: KIND_OTHER, x: 0 };
+}
+
+/** The value of the quoted cell s[start, end) (quotes included). */
+export function unquote(s: string, start: number, end: number): string {
+  const inner = s.slice(start + 1, end - 1);
+  return inner.indexOf('"') < 0 ? inner : inner.replace(/""/g, '"');
+}
+
+let lastH2 = 0;
+/** First hash of `v`; the second is left in `lastH2` (no allocation per cell). */
+function hashString(v: string): number {
+  let h = 0;
+  let g = 0x811c9dc5 | 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    h = (Math.imul(h, 31) + c) | 0;
+    g = Math.imul(g ^ c, 0x01000193);
+  }
+  lastH2 = g;
+  return h;
 }
 
 export class ColumnProfiler {
@@ -70,31 +136,110 @@ export class ColumnProfiler {
   readonly names: string[];
   private readonly count: Float64Array;
   private readonly nulls: Float64Array;
-  private readonly numeric: Float64Array;
-  private readonly timestamps: Float64Array;
-  private readonly booleans: Float64Array;
   private readonly min: Float64Array;
   private readonly max: Float64Array;
   private readonly lengthSum: Float64Array;
   private readonly maxLength: Float64Array;
-  private readonly values: (Map<string, ValueEntry> | null)[];
+  /** Type evidence: every value so far is a number / a boolean / a timestamp or number. */
+  private readonly allNumber: Uint8Array;
+  private readonly allBoolean: Uint8Array;
+  private readonly allTimestamp: Uint8Array;
+  private readonly sawTimestamp: Uint8Array;
+  private readonly tables: (ValueTable | null)[];
+  private readonly sizes: Int32Array;
+  private readonly modes: Uint8Array;
+  // Scratch space for addLine.
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly hashes2: Int32Array;
+  private readonly numbers: Float64Array;
+  /** Per cell of the last line: 0 unquoted, else 1 + the length of the unquoted value. */
+  private readonly quoted: Int32Array;
 
-  constructor(names: readonly string[], private readonly distinctCap = DISTINCT_CAP) {
+  constructor(
+    names: readonly string[],
+    private readonly distinctCap = DISTINCT_CAP,
+  ) {
     this.names = names.slice();
     const n = (this.n = names.length);
     this.count = new Float64Array(n);
     this.nulls = new Float64Array(n);
-    this.numeric = new Float64Array(n);
-    this.timestamps = new Float64Array(n);
-    this.booleans = new Float64Array(n);
     this.min = new Float64Array(n).fill(Infinity);
     this.max = new Float64Array(n).fill(-Infinity);
     this.lengthSum = new Float64Array(n);
     this.maxLength = new Float64Array(n);
-    this.values = Array.from({ length: n }, () => new Map<string, ValueEntry>());
+    this.allNumber = new Uint8Array(n).fill(1);
+    this.allBoolean = new Uint8Array(n).fill(1);
+    this.allTimestamp = new Uint8Array(n).fill(1);
+    this.sawTimestamp = new Uint8Array(n);
+    this.tables = Array.from({ length: n }, () => new ValueTable(distinctCap));
+    this.sizes = new Int32Array(n);
+    this.modes = new Uint8Array(n).fill(MODE_HASH);
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.hashes = new Int32Array(n);
+    this.hashes2 = new Int32Array(n);
+    this.numbers = new Float64Array(n);
+    this.quoted = new Int32Array(n);
   }
 
-  /** Adds one row; cells past the header's width are ignored. */
+  get columns(): number {
+    return this.n;
+  }
+
+  private kindSeen(i: number, kind: number, x: number): void {
+    if (kind === KIND_NUMBER) {
+      if (x < this.min[i]) this.min[i] = x;
+      if (x > this.max[i]) this.max[i] = x;
+      if (this.allBoolean[i] === 1) {
+        this.allBoolean[i] = 0;
+        this.updateMode(i);
+      }
+      return;
+    }
+    if (this.allNumber[i] === 1) {
+      this.allNumber[i] = 0;
+      this.updateMode(i);
+    }
+    if (kind !== KIND_BOOLEAN && this.allBoolean[i] === 1) {
+      this.allBoolean[i] = 0;
+      this.updateMode(i);
+    }
+    if (kind === KIND_TIMESTAMP) this.sawTimestamp[i] = 1;
+    else if (this.allTimestamp[i] === 1) {
+      this.allTimestamp[i] = 0;
+      this.updateMode(i);
+    }
+  }
+
+  private updateMode(i: number): void {
+    if (this.tables[i] !== null) this.modes[i] = MODE_HASH;
+    else if (this.allNumber[i] === 1) this.modes[i] = MODE_NUMBER;
+    else if (this.allBoolean[i] === 1 || this.allTimestamp[i] === 1) this.modes[i] = MODE_STRING;
+    else this.modes[i] = MODE_SKIP;
+  }
+
+  /** Finds or adds a distinct value; undefined when the column has reached the cap. */
+  private lookup(i: number, a: number, b: number, v: string | undefined, s: string, start: number, len: number): Entry | undefined {
+    const table = this.tables[i];
+    if (table === null) return undefined;
+    const slot = table.find(a, b, len);
+    if (slot >= 0) return table.entries[table.slots[slot]];
+    if (this.sizes[i] >= this.distinctCap) {
+      this.tables[i] = null;
+      this.updateMode(i);
+      return undefined;
+    }
+    const value = v ?? s.slice(start, start + len);
+    const c = classify(value);
+    const entry: Entry = { value, n: 0, kind: c.kind, x: c.x };
+    table.insert(-1 - slot, a, b, len, entry);
+    this.sizes[i]++;
+    return entry;
+  }
+
+  /** Adds one split row; cells past the header's width are ignored. */
   add(fields: readonly string[]): void {
     const n = Math.min(this.n, fields.length);
     for (let i = 0; i < n; i++) {
@@ -107,53 +252,183 @@ export class ColumnProfiler {
       this.count[i]++;
       this.lengthSum[i] += len;
       if (len > this.maxLength[i]) this.maxLength[i] = len;
-      const values = this.values[i];
-      let entry: ValueEntry | undefined;
-      if (values !== null) {
-        entry = values.get(v);
-        if (entry === undefined) {
-          if (values.size >= this.distinctCap) this.values[i] = null;
-          else values.set(v, (entry = classify(v)));
-        }
-      }
-      // A value seen before keeps its classification: repeated categories are not parsed again.
-      const e = entry ?? classify(v);
-      if (entry) entry.n++;
-      switch (e.kind) {
-        case KIND_NUMBER:
-          this.numeric[i]++;
-          if (e.x < this.min[i]) this.min[i] = e.x;
-          if (e.x > this.max[i]) this.max[i] = e.x;
-          break;
-        case KIND_TIMESTAMP:
-          this.timestamps[i]++;
-          break;
-        case KIND_BOOLEAN:
-          this.booleans[i]++;
-          break;
+      const a = hashString(v);
+      const e = this.lookup(i, a, lastH2, v, v, 0, len);
+      if (e !== undefined) {
+        e.n++;
+        this.kindSeen(i, e.kind, e.x);
+      } else {
+        const c = classify(v);
+        this.kindSeen(i, c.kind, c.x);
       }
     }
   }
 
-  /** Values of a column while its distinct count is below the cap (undefined once capped). */
+  /**
+   * Profiles the one-line record s[from, to) in place. Returns the cell boundaries (absolute
+   * offsets in `s`, quotes included) and which cells were quoted, or undefined (and changes
+   * nothing) when the line does not have exactly one cell per column or its quoting is not plain
+   * RFC 4180 on one line.
+   */
+  addLine(s: string, from: number, to: number): { starts: Int32Array; ends: Int32Array; quoted: Int32Array } | undefined {
+    const n = this.n;
+    const { starts, ends, hashes, hashes2, numbers, modes } = this;
+    let j = 0;
+    let p = from;
+    const quoted = this.quoted;
+    for (;;) {
+      if (j >= n) return undefined;
+      const mode = modes[j];
+      let q = p;
+      if (p < to && s.charCodeAt(p) === 34) {
+        // A quoted cell: it must close on this line, followed by a comma or the line end, with
+        // inner quotes doubled. Anything else goes to the reader's general path.
+        let h = 0;
+        let g = 0x811c9dc5 | 0;
+        let len = 0;
+        q = p + 1;
+        for (;;) {
+          if (q >= to) return undefined;
+          const c = s.charCodeAt(q);
+          if (c === 34) {
+            if (q + 1 < to && s.charCodeAt(q + 1) === 34) q++;
+            else break;
+          }
+          h = (Math.imul(h, 31) + c) | 0;
+          g = Math.imul(g ^ c, 0x01000193);
+          len++;
+          q++;
+        }
+        q++;
+        if (q < to && s.charCodeAt(q) !== 44) return undefined;
+        hashes[j] = h;
+        hashes2[j] = g;
+        numbers[j] = NaN;
+        quoted[j] = len + 1;
+      } else if (mode === MODE_HASH) {
+        quoted[j] = 0;
+        let h = 0;
+        let g = 0x811c9dc5 | 0;
+        while (q < to) {
+          const c = s.charCodeAt(q);
+          if (c === 44) break;
+          h = (Math.imul(h, 31) + c) | 0;
+          g = Math.imul(g ^ c, 0x01000193);
+          q++;
+        }
+        hashes[j] = h;
+        hashes2[j] = g;
+      } else if (mode === MODE_NUMBER) {
+        quoted[j] = 0;
+        // [sign] digits [. digits]: mantissa and decimals; anything else falls back to Number().
+        let m = 0;
+        let decimals = 0;
+        let digits = 0;
+        let dot = false;
+        let simple = true;
+        if (q < to) {
+          const c0 = s.charCodeAt(q);
+          if (c0 === 45 || c0 === 43) q++;
+        }
+        while (q < to) {
+          const c = s.charCodeAt(q);
+          if (c === 44) break;
+          if (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            digits++;
+            if (dot) decimals++;
+          } else if (c === 46 && !dot) dot = true;
+          else simple = false;
+          q++;
+        }
+        if (simple && digits > 0 && digits <= 15 && decimals <= 22) {
+          const x = decimals ? m / POW10[decimals] : m;
+          numbers[j] = s.charCodeAt(p) === 45 ? -x : x;
+        } else {
+          numbers[j] = NaN;
+        }
+      } else {
+        quoted[j] = 0;
+        q = s.indexOf(',', p);
+        if (q < 0 || q > to) q = to;
+      }
+      starts[j] = p;
+      ends[j] = q;
+      j++;
+      if (q >= to) break;
+      p = q + 1;
+    }
+    if (j !== n) return undefined;
+    for (let i = 0; i < n; i++) {
+      const start = starts[i];
+      const len = quoted[i] ? quoted[i] - 1 : ends[i] - start;
+      if (len === 0) {
+        this.nulls[i]++;
+        continue;
+      }
+      this.count[i]++;
+      this.lengthSum[i] += len;
+      if (len > this.maxLength[i]) this.maxLength[i] = len;
+      const mode = modes[i];
+      if (quoted[i]) {
+        const v = unquote(s, start, ends[i]);
+        const e = this.tables[i] !== null ? this.lookup(i, hashes[i], hashes2[i], v, s, start, len) : undefined;
+        if (e !== undefined) {
+          e.n++;
+          this.kindSeen(i, e.kind, e.x);
+        } else if (mode !== MODE_SKIP) {
+          const c = classify(v);
+          this.kindSeen(i, c.kind, c.x);
+        }
+      } else if (mode === MODE_HASH) {
+        const e = this.lookup(i, hashes[i], hashes2[i], undefined, s, start, len);
+        if (e !== undefined) {
+          e.n++;
+          this.kindSeen(i, e.kind, e.x);
+          continue;
+        }
+        const c = classify(s.slice(start, start + len));
+        this.kindSeen(i, c.kind, c.x);
+      } else if (mode === MODE_NUMBER) {
+        let x = numbers[i];
+        if (x !== x) {
+          const v = s.slice(start, start + len);
+          const c = classify(v);
+          this.kindSeen(i, c.kind, c.x);
+          continue;
+        }
+        if (x === 0) x = 0; // -0 reads as 0 in the profile.
+        if (x < this.min[i]) this.min[i] = x;
+        if (x > this.max[i]) this.max[i] = x;
+      } else if (mode === MODE_STRING) {
+        const c = classify(s.slice(start, start + len));
+        this.kindSeen(i, c.kind, c.x);
+      }
+    }
+    return { starts, ends, quoted };
+  }
+
+  /** Values of a column with their counts while its distinct count is below the cap. */
   valueCounts(index: number): ReadonlyMap<string, number> | undefined {
-    const values = this.values[index];
-    return values ? new Map([...values].map(([k, e]) => [k, e.n])) : undefined;
+    const table = this.tables[index];
+    if (!table) return undefined;
+    const out = new Map<string, number>();
+    for (const e of table.entries) if (e.n > 0) out.set(e.value, e.n);
+    return out;
   }
 
   result(): ColumnProfile[] {
     const out: ColumnProfile[] = [];
     for (let i = 0; i < this.n; i++) {
       const count = this.count[i];
-      const values = this.values[i];
-      const capped = values === null;
-      const distinct = capped ? this.distinctCap : values.size;
-      let inferredType: ColumnType;
+      const counts = this.valueCounts(i);
+      const capped = counts === undefined;
       const meanLength = count > 0 ? this.lengthSum[i] / count : 0;
+      let inferredType: ColumnType;
       if (count === 0) inferredType = 'empty';
-      else if (this.numeric[i] === count) inferredType = 'numeric';
-      else if (this.booleans[i] === count) inferredType = 'boolean';
-      else if (this.timestamps[i] + this.numeric[i] === count && this.timestamps[i] > 0) inferredType = 'timestamp';
+      else if (this.allNumber[i]) inferredType = 'numeric';
+      else if (this.allBoolean[i]) inferredType = 'boolean';
+      else if (this.allTimestamp[i] && this.sawTimestamp[i]) inferredType = 'timestamp';
       else if (capped && meanLength >= TEXT_MEAN_LENGTH) inferredType = 'text';
       else inferredType = 'categorical';
       const p: ColumnProfile = {
@@ -162,23 +437,20 @@ export class ColumnProfiler {
         count,
         nulls: this.nulls[i],
         inferredType,
-        distinct,
+        distinct: capped ? this.distinctCap : counts.size,
         distinctCapped: capped,
-        numericCount: this.numeric[i],
-        timestampCount: this.timestamps[i],
-        booleanCount: this.booleans[i],
         maxLength: this.maxLength[i],
         meanLength: Math.round(meanLength * 100) / 100,
       };
-      if (this.numeric[i] > 0) {
+      if (inferredType === 'numeric') {
         p.min = this.min[i];
         p.max = this.max[i];
       }
-      if (values) {
-        p.topValues = [...values.entries()]
-          .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
+      if (counts) {
+        p.topValues = [...counts.entries()]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
           .slice(0, 20)
-          .map(([value, e]) => ({ value, count: e.n }));
+          .map(([value, n]) => ({ value, count: n }));
       }
       out.push(p);
     }

@@ -142,6 +142,12 @@ const enum State {
 }
 
 export class CsvReader {
+  /**
+   * Optional consumer of lines (without CR) given as s[from, to) without splitting them; it
+   * returns false for anything it does not take (quotes it cannot handle, a quoted field running
+   * on to the next line...), which then goes the usual way. Tabular validation profiles lines in place.
+   */
+  lineHook?: (s: string, from: number, to: number, line: number) => boolean;
   private readonly maxFieldChars: number;
   private readonly maxFields: number;
   private leftover = '';
@@ -222,8 +228,20 @@ export class CsvReader {
     if (this.stopped) return;
     let s = chunk;
     if (this.leftover.length > 0) {
-      s = this.leftover + chunk;
-      this.leftover = '';
+      // Finish the carried-over line on its own: joining it to the whole chunk would make a
+      // concatenated string, which is slower to scan character by character than the chunk itself.
+      const k = chunk.indexOf('\n');
+      if (k >= 0 && k + 1 < chunk.length) {
+        const head = this.leftover + chunk.slice(0, k + 1);
+        this.leftover = '';
+        this.process(head, false);
+        if (this.stopped) return;
+        s = chunk.slice(k + 1);
+      }
+      if (this.leftover.length > 0 || s === chunk) {
+        s = this.leftover + s;
+        this.leftover = '';
+      }
     }
     this.process(s, false);
   }
@@ -318,7 +336,17 @@ export class CsvReader {
         let contentEnd = lineEnd;
         if (contentEnd > i && s.charCodeAt(contentEnd - 1) === CR) contentEnd--;
         const text = s.slice(i, contentEnd);
-        if (text.length <= this.maxFieldChars && text.indexOf('"') < 0 && text.indexOf('\r') < 0) {
+        const plain = text.indexOf('"') < 0;
+        if (text.length <= this.maxFieldChars && text.indexOf('\r') < 0 && this.lineHook !== undefined && this.lineHook(s, i, contentEnd, this.line)) {
+          this.recordIndex++;
+          if (e < 0) i = n;
+          else {
+            i = e + 1;
+            this.newline(this.base + i);
+          }
+          continue;
+        }
+        if (text.length <= this.maxFieldChars && plain && text.indexOf('\r') < 0) {
           const fields = text.split(',');
           if (fields.length <= this.maxFields) {
             this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
@@ -593,6 +621,8 @@ export class CsvReader {
         this.emitRecord();
         return;
       case State.Quoted: {
+        // A final line break starts no line of its own.
+        const lastLine = this.lineStart === this.base && this.line > this.fieldLine ? this.line - 1 : this.line;
         this.handlers.onDiagnostic({
           line: this.fieldLine,
           column: this.fieldCol,
@@ -600,7 +630,7 @@ export class CsvReader {
           endColumn: this.fieldCol + 1,
           severity: 'error',
           code: 'csv.unterminatedQuote',
-          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${this.line - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${lastLine - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
         });
         this.endField(this.base);
         this.unterminatedRecord = true;

@@ -9,7 +9,7 @@ import type { ItemFacts } from '../items';
 import { parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
 import { checkMlUse, ML_USE_VALUES } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
-import { ColumnProfiler, type ColumnProfile } from './profile';
+import { ColumnProfiler, unquote, type ColumnProfile } from './profile';
 
 export type TabularObjective = 'classification' | 'regression' | 'forecasting';
 
@@ -272,25 +272,60 @@ export class TabularChecker {
       );
     }
     this.profiler!.add(f);
+    this.checkRow(
+      f.length,
+      (i) => f[i],
+      (i) => cellRange(record, i),
+      record.line,
+      () => record.recordRange(),
+    );
+  }
+
+  /**
+   * The fast path for a one-line record s[from, to) on line `line`: profiled in place, values
+   * sliced only for the target, weight, split, time and series columns. Returns false (nothing
+   * recorded) when the line needs the general path (blank, or the wrong number of fields).
+   */
+  fastLine(s: string, from: number, to: number, line: number): boolean {
+    if (from === to || !this.profiler) return false;
+    const cells = this.profiler.addLine(s, from, to);
+    if (!cells) return false;
+    this.rows++;
+    const { starts, ends, quoted } = cells;
+    this.checkRow(
+      this.header.length,
+      (i) => (quoted[i] ? unquote(s, starts[i], ends[i]) : s.slice(starts[i], ends[i])),
+      (i) => {
+        const column = starts[i] - from + 1;
+        const end = ends[i] - from + 1;
+        return { line, column, endLine: line, endColumn: end > column ? end : column + 1 };
+      },
+      line,
+      () => ({ line, column: 1, endLine: line, endColumn: Math.max(2, to - from + 1) }),
+    );
+    return true;
+  }
+
+  private checkRow(n: number, value: (i: number) => string, cell: (i: number) => Range, line: number, lineRange: () => Range): void {
     let mlUse: MlUse | undefined;
     let hasMlUse = false;
     const t = this.targetIndex;
-    if (t >= 0 && t < f.length) {
-      const v = f[t];
+    if (t >= 0 && t < n) {
+      const v = value(t);
       if (v.length === 0) {
-        this.report(diag(cellRange(record, t), 'error', 'tabular.target.null', `The target column ${quote(this.header[t])} is empty in this row; Vertex AI does not allow nulls in the target. Fill it in or drop the row.`));
+        this.report(diag(cell(t), 'error', 'tabular.target.null', `The target column ${quote(this.header[t])} is empty in this row; Vertex AI does not allow nulls in the target. Fill it in or drop the row.`));
       } else if ((this.objective === 'forecasting' || this.objective === 'regression') && !isNumber(v)) {
-        this.report(diag(cellRange(record, t), 'error', 'tabular.target.notNumeric', `${this.objective === 'forecasting' ? 'Forecasting' : 'Regression'} needs a numeric target; ${quote(v)} is not a number.`));
+        this.report(diag(cell(t), 'error', 'tabular.target.notNumeric', `${this.objective === 'forecasting' ? 'Forecasting' : 'Regression'} needs a numeric target; ${quote(v)} is not a number.`));
       }
     }
     const w = this.weightIndex;
-    if (w >= 0 && w < f.length) {
-      const v = f[w];
+    if (w >= 0 && w < n) {
+      const v = value(w);
       const x = isNumber(v) ? Number(v) : NaN;
       if (!(x >= TABULAR_LIMITS.minWeight && x <= TABULAR_LIMITS.maxWeight)) {
         this.report(
           diag(
-            cellRange(record, w),
+            cell(w),
             'error',
             'tabular.weight.invalid',
             `${v.length === 0 ? 'The weight is empty' : `Weight ${quote(v)} is ${Number.isNaN(x) ? 'not a number' : 'out of range'}`}. A weight column holds numbers from 0 to 10,000 (0 drops the row from training).`,
@@ -299,41 +334,41 @@ export class TabularChecker {
       }
     }
     const s = this.splitIndex;
-    if (s >= 0 && s < f.length) {
-      const v = f[s];
+    if (s >= 0 && s < n) {
+      const v = value(s);
       hasMlUse = v.length > 0;
       if (v.length === 0) {
         this.report(
-          diag(cellRange(record, s), 'warning', 'tabular.split.empty', `The split column ${quote(this.splitColumn ?? '')} is empty in this row, so a predefined split ignores the row. Use training, validation or test.`),
+          diag(cell(s), 'warning', 'tabular.split.empty', `The split column ${quote(this.splitColumn ?? '')} is empty in this row, so a predefined split ignores the row. Use training, validation or test.`),
         );
       } else {
         const check = checkMlUse(v, ML_USE_VALUES, true);
         if (check.problem) {
           const p = check.problem;
-          this.report(diag(cellRange(record, s), p.severity, p.code, `${p.message} (split column ${quote(this.splitColumn ?? '')})`, p.replacement !== undefined ? { replacement: p.replacement } : undefined));
+          this.report(diag(cell(s), p.severity, p.code, `${p.message} (split column ${quote(this.splitColumn ?? '')})`, p.replacement !== undefined ? { replacement: p.replacement } : undefined));
         }
         mlUse = check.value;
       }
     }
-    if (this.timeIndex >= 0 && this.timeIndex < f.length) {
-      const v = f[this.timeIndex];
+    if (this.timeIndex >= 0 && this.timeIndex < n) {
+      const v = value(this.timeIndex);
       if (v.length === 0) {
-        this.report(diag(cellRange(record, this.timeIndex), 'error', 'tabular.time.null', `The time column ${quote(this.header[this.timeIndex])} is empty in this row; forecasting needs a time in every row.`));
+        this.report(diag(cell(this.timeIndex), 'error', 'tabular.time.null', `The time column ${quote(this.header[this.timeIndex])} is empty in this row; forecasting needs a time in every row.`));
       } else if (parseTimestamp(v) === undefined) {
-        this.report(diag(cellRange(record, this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
+        this.report(diag(cell(this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
       }
     }
-    if (this.seriesIndex >= 0 && this.seriesIndex < f.length) {
-      const v = f[this.seriesIndex];
+    if (this.seriesIndex >= 0 && this.seriesIndex < n) {
+      const v = value(this.seriesIndex);
       if (v.length === 0) {
-        this.report(diag(cellRange(record, this.seriesIndex), 'error', 'tabular.series.null', `The time series identifier column ${quote(this.header[this.seriesIndex])} is empty in this row; every row needs a series id.`));
+        this.report(diag(cell(this.seriesIndex), 'error', 'tabular.series.null', `The time series identifier column ${quote(this.header[this.seriesIndex])} is empty in this row; every row needs a series id.`));
       } else {
-        const n = this.series.get(v);
-        if (n !== undefined) {
-          this.series.set(v, n + 1);
-          if (n + 1 === TABULAR_LIMITS.maxSeriesSteps + 1) {
+        const steps = this.series.get(v);
+        if (steps !== undefined) {
+          this.series.set(v, steps + 1);
+          if (steps + 1 === TABULAR_LIMITS.maxSeriesSteps + 1) {
             this.report(
-              diag(cellRange(record, this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
+              diag(cell(this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
             );
           }
         } else if (this.series.size < MAX_TRACKED_SERIES) {
@@ -344,10 +379,10 @@ export class TabularChecker {
       }
     }
     if (this.onItem) {
-      const label = t >= 0 && t < f.length && f[t].length > 0 ? f[t] : undefined;
+      const label = t >= 0 && t < n && value(t).length > 0 ? value(t) : undefined;
       this.onItem({
-        line: record.line,
-        anchor: record.recordRange(),
+        line,
+        anchor: lineRange(),
         mlUse,
         hasMlUse,
         annotations: label !== undefined && this.objective !== 'regression' && this.objective !== 'forecasting' ? [{ kind: 'classification', label }] : [],
@@ -385,7 +420,7 @@ export class TabularChecker {
               'tabular.target.classes',
               classes < TABULAR_LIMITS.minClasses
                 ? `The target column ${quote(p.name)} has only one value (${quote(p.topValues?.[0]?.value ?? '')}); classification needs 2-500 distinct values.`
-                : `The target column ${quote(p.name)} has ${p.distinctCapped ? `more than ${p.distinct.toLocaleString('en-US')}` : classes.toLocaleString('en-US')} distinct values; classification supports 2-500.${p.numericCount === p.count ? ' For a numeric target use --objective regression.' : ''}`,
+                : `The target column ${quote(p.name)} has ${p.distinctCapped ? `more than ${p.distinct.toLocaleString('en-US')}` : classes.toLocaleString('en-US')} distinct values; classification supports 2-500.${p.inferredType === 'numeric' ? ' For a numeric target use --objective regression.' : ''}`,
             ),
           );
         }

@@ -222,6 +222,7 @@ class CsvValidation {
       }
       if (!record.blank) this.items++;
       this.tabular.row(record);
+      this.enableFastPath();
       return;
     }
     if (record.blank) return;
@@ -229,6 +230,18 @@ class CsvValidation {
     this.checker!.row(record);
   }
   private sawFirstData = false;
+
+  /** Once the header is known, quote-free lines go straight to the tabular profiler. */
+  private enableFastPath(): void {
+    const reader = this.reader;
+    const tabular = this.tabular;
+    if (!reader || !tabular || reader.lineHook || this.halted || this.pending) return;
+    reader.lineHook = (s, from, to, line) => {
+      if (!tabular.fastLine(s, from, to, line)) return false;
+      this.items++;
+      return true;
+    };
+  }
 
   get tabularChecker(): TabularChecker | undefined {
     return this.tabular;

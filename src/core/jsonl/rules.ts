@@ -60,47 +60,84 @@ const CLASSIFICATION_PATH: JsonPath = ['classificationAnnotation'];
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The annotation shape of a format, as a small integer for the per-line dispatch. */
+const enum Shape {
+  Custom,
+  SingleLabel,
+  MultiLabel,
+  BoundingBox,
+  Segmentation,
+  Extraction,
+  Sentiment,
+  TimeSegments,
+  Tracking,
+}
+
+const SHAPES: Record<JsonlFormatId | 'custom', Shape> = {
+  custom: Shape.Custom,
+  'image-classification-single-label': Shape.SingleLabel,
+  'text-classification-single-label': Shape.SingleLabel,
+  'image-classification-multi-label': Shape.MultiLabel,
+  'text-classification-multi-label': Shape.MultiLabel,
+  'image-bounding-box': Shape.BoundingBox,
+  'image-segmentation': Shape.Segmentation,
+  'text-extraction': Shape.Extraction,
+  'text-sentiment': Shape.Sentiment,
+  'video-classification': Shape.TimeSegments,
+  'video-action-recognition': Shape.TimeSegments,
+  'video-object-tracking': Shape.Tracking,
+};
+
 export class ItemChecker {
   readonly info: FormatInfo;
   private readonly schema: JsonSchema;
+  private readonly shape: Shape;
+  private readonly isText: boolean;
+  private readonly mediaKey: string;
+  private readonly mediaWhat: string;
+  /** The ml_use found by the last checkResourceLabels call on item labels. */
+  private mlPresent = false;
+  private mlValue: MlUse | undefined = undefined;
 
   /** `schema` is the user's schema for format `custom`. */
   constructor(readonly format: JsonlFormatId | 'custom', schema?: JsonSchema) {
     this.info = FORMATS[format];
     this.schema = format === 'custom' ? (schema ?? {}) : FORMAT_SCHEMAS[format];
+    this.shape = SHAPES[format];
+    this.isText = this.info.dataType === 'text';
+    this.mediaKey = this.info.mediaKeys[0] ?? '';
+    this.mediaWhat = this.info.dataType === 'image' ? 'image URI' : 'video URI';
   }
 
   /** Checks one item; pushes findings to `out`; fills `facts` when given. */
   check(obj: Obj, out: Finding[], facts: ItemFacts | undefined): void {
-    const info = this.info;
-    if (this.format === 'custom') this.checkCustomUris(obj, [], out, facts, 0);
-    else if (info.dataType === 'text') this.checkText(obj, out, facts);
+    const shape = this.shape;
+    if (shape === Shape.Custom) this.checkCustomUris(obj, [], out, facts, 0);
+    else if (this.isText) this.checkText(obj, out, facts);
     else {
-      const key = info.mediaKeys[0];
+      const key = this.mediaKey;
       const uri = obj[key];
       if (typeof uri === 'string') {
-        this.checkUri(uri, key, info.dataType === 'image' ? 'image URI' : 'video URI', out, info.dataType);
+        this.checkUri(uri, key, this.mediaWhat, out, this.info.dataType);
         if (facts) facts.mediaUri = uri;
       }
     }
     const labels = obj.dataItemResourceLabels;
     if (isObj(labels)) {
-      const mlUse = this.checkResourceLabels(labels, ITEM_LABELS_PATH, 'item', out);
+      this.checkResourceLabels(labels, ITEM_LABELS_PATH, 'item', out);
       if (facts) {
-        facts.hasMlUse = mlUse.present;
-        facts.mlUse = mlUse.value;
+        facts.hasMlUse = this.mlPresent;
+        facts.mlUse = this.mlValue;
       }
     }
     const annotations = facts ? facts.annotations : undefined;
-    switch (this.format) {
-      case 'image-classification-single-label':
-      case 'text-classification-single-label': {
+    switch (shape) {
+      case Shape.SingleLabel: {
         const a = obj.classificationAnnotation;
         if (isObj(a)) this.checkClassification(a, CLASSIFICATION_PATH, out, annotations);
         break;
       }
-      case 'image-classification-multi-label':
-      case 'text-classification-multi-label': {
+      case Shape.MultiLabel: {
         const list = obj.classificationAnnotations;
         if (Array.isArray(list)) {
           const seen = new Set<string>();
@@ -124,7 +161,7 @@ export class ItemChecker {
         }
         break;
       }
-      case 'image-bounding-box': {
+      case Shape.BoundingBox: {
         const list = obj.boundingBoxAnnotations;
         if (Array.isArray(list)) {
           list.forEach((a, i) => {
@@ -138,20 +175,19 @@ export class ItemChecker {
         }
         break;
       }
-      case 'image-segmentation':
+      case Shape.Segmentation:
         this.checkSegmentation(obj, out, annotations);
         break;
-      case 'text-extraction':
+      case Shape.Extraction:
         this.checkExtraction(obj, out, annotations);
         break;
-      case 'text-sentiment':
+      case Shape.Sentiment:
         this.checkSentiment(obj, out, annotations);
         break;
-      case 'video-classification':
-      case 'video-action-recognition':
+      case Shape.TimeSegments:
         this.checkTimeSegments(obj, out, annotations);
         break;
-      case 'video-object-tracking':
+      case Shape.Tracking:
         this.checkTracking(obj, out, annotations);
         break;
     }
@@ -225,8 +261,8 @@ export class ItemChecker {
     }
   }
 
-  /** Checks a resource label map; returns the ml_use it carries (item labels only). */
-  checkResourceLabels(labels: Obj, path: JsonPath, level: 'item' | 'annotation', out: Finding[]): { present: boolean; value?: MlUse } {
+  /** Checks a resource label map; the ml_use it carries (item labels only) goes to mlPresent/mlValue. */
+  private checkResourceLabels(labels: Obj, path: JsonPath, level: 'item' | 'annotation', out: Finding[]): void {
     let present = false;
     let value: MlUse | undefined;
     let userLabels = 0;
@@ -325,7 +361,10 @@ export class ItemChecker {
         message: `At most 64 user labels are allowed per ${level === 'item' ? 'data item' : 'annotation'}; this one has ${userLabels}.`,
       });
     }
-    return { present, value };
+    if (level === 'item') {
+      this.mlPresent = present;
+      this.mlValue = value;
+    }
   }
 
   private checkAnnotationLabels(a: Obj, path: JsonPath, out: Finding[]): void {

@@ -63,6 +63,22 @@ const OBJECT_SPECIAL = /[\r\n*?[\]]/;
 
 /** The `gs://bucket/` prefix last found valid: consecutive lines nearly always share a bucket. */
 let lastGoodBucketPrefix = '';
+/**
+ * For that prefix: the prefix, then an object name of 3+ characters without line breaks or
+ * wildcards. One regex test is cheaper than startsWith plus a character scan.
+ */
+let lastGoodUriRe = /(?!)/;
+const uriReCache = new Map<string, RegExp>();
+
+function rememberGoodBucket(prefix: string): void {
+  lastGoodBucketPrefix = prefix;
+  let re = uriReCache.get(prefix);
+  if (!re) {
+    re = new RegExp('^' + prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '[^\\r\\n*?[\\]]{3,}$');
+    if (uriReCache.size < 1024) uriReCache.set(prefix, re);
+  }
+  lastGoodUriRe = re;
+}
 
 function cachedBucketProblem(bucket: string): string | undefined {
   let p = bucketCache.get(bucket);
@@ -75,13 +91,15 @@ function cachedBucketProblem(bucket: string): string | undefined {
 
 /** Problems with a `gs://bucket/object` URI. `what` names the field ("image URI"). */
 export function gcsUriProblem(uri: string, what = 'URI'): Problem | undefined {
+  // Hot path: the bucket of the last valid URI and a plain object name (not ".", "..", or ending in "/").
+  if (lastGoodUriRe.test(uri) && uri.charCodeAt(uri.length - 1) !== 47 && (uri.length - lastGoodBucketPrefix.length) * 3 <= 1024) return undefined;
   if (uri.startsWith('gs://')) {
-    // Hot path: the bucket verdict from the previous URI or a cache, one regex over the URI.
+    // The bucket verdict from a cache, one regex over the URI.
     const slash = uri.indexOf('/', 5);
     let bucketProblem: string | undefined;
     if (slash !== lastGoodBucketPrefix.length - 1 || !uri.startsWith(lastGoodBucketPrefix)) {
       bucketProblem = cachedBucketProblem(slash < 0 ? uri.slice(5) : uri.slice(5, slash));
-      if (!bucketProblem && slash > 0) lastGoodBucketPrefix = uri.slice(0, slash + 1);
+      if (!bucketProblem && slash > 0) rememberGoodBucket(uri.slice(0, slash + 1));
     }
     const objectLength = slash < 0 ? 0 : uri.length - slash - 1;
     if (!bucketProblem && objectLength > 0 && uri.charCodeAt(uri.length - 1) !== 47 && !OBJECT_SPECIAL.test(uri) && objectLength * 3 <= 1024 && (objectLength > 2 || (uri.slice(slash + 1) !== '.' && uri.slice(slash + 1) !== '..'))) {
@@ -90,6 +108,11 @@ export function gcsUriProblem(uri: string, what = 'URI'): Problem | undefined {
     return gcsUriDetail(uri, what);
   }
   return nonGcsProblem(uri, what);
+}
+
+/** The same verdict as gcsUriProblem without its caches and hot paths (tests compare the two). */
+export function gcsUriProblemExact(uri: string, what = 'URI'): Problem | undefined {
+  return uri.startsWith('gs://') ? gcsUriDetail(uri, what) : nonGcsProblem(uri, what);
 }
 
 function gcsUriDetail(uri: string, what: string): Problem | undefined {

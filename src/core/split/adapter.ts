@@ -78,3 +78,8 @@ export function parseTimestamp(value: unknown): number {
   }
   return t;
 }
+
+/** Length of a UTF-8 byte order mark at `start` (0 or 3): it stays in front of whatever is written. */
+export function bomAt(buf: Buffer, start: number, end: number): number {
+  return end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? 3 : 0;
+}

@@ -1,10 +1,11 @@
 import type { FormatId, MlUse } from '../formats';
 import type { Adapter, NonItem } from './adapter';
-import { note, parseTimestamp, readMlUse } from './adapter';
+import { bomAt, note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
 import type { CollectorNeeds, RecordFacts } from './table';
 
 const COMMA = 44;
+const NO_FACTS: RecordFacts = Object.freeze({});
 const QUOTE = 34;
 
 /**
@@ -118,7 +119,7 @@ export class PositionalCsvAdapter implements Adapter {
     this.record++;
     if (isBlank(buf, start, end)) return 'blank';
     const s = this.spans;
-    const n = fieldSpans(buf, start, end, s);
+    const n = fieldSpans(buf, start + bomAt(buf, start, end), end, s);
     const has = this.hasMlUseColumn(buf, n);
     const media = has ? 1 : 0;
     const facts: RecordFacts = {};
@@ -152,14 +153,16 @@ export class PositionalCsvAdapter implements Adapter {
       return;
     }
     const s = this.spans;
-    const n = fieldSpans(buf, start, contentEnd, s);
+    const bom = bomAt(buf, start, contentEnd);
+    const n = fieldSpans(buf, start + bom, contentEnd, s);
     if (this.hasMlUseColumn(buf, n)) {
       sink.put(buf, start, s[0]);
       sink.putAscii(value);
       sink.put(buf, s[1], end);
     } else {
+      sink.put(buf, start, start + bom);
       sink.putAscii(value + ',');
-      sink.put(buf, start, end);
+      sink.put(buf, start + bom, end);
     }
   }
 }
@@ -184,7 +187,10 @@ export class TabularCsvAdapter implements Adapter {
   reset(): void {
     this.record = 0;
     this.header = false;
+    this.headerAt = null;
   }
+
+  private headerAt: { buf: Buffer; start: number } | null = null;
 
   /** Column names of the header, for messages. */
   columns: string[] = [];
@@ -211,6 +217,11 @@ export class TabularCsvAdapter implements Adapter {
     this.header = true;
   }
 
+  /** After the header: whether the split column is new (appended) rather than replaced. */
+  appendsColumn(): boolean {
+    return this.header && this.splitAt < 0;
+  }
+
   read(buf: Buffer, start: number, end: number): RecordFacts | NonItem {
     this.record++;
     if (isBlank(buf, start, end)) return 'blank';
@@ -218,9 +229,9 @@ export class TabularCsvAdapter implements Adapter {
       this.readHeader(buf, start, end);
       return 'header';
     }
+    // Fast path: nothing to read from the row (no allocation per row).
+    if (this.splitAt < 0 && this.byAt < 0 && this.timeAt < 0) return NO_FACTS;
     const facts: RecordFacts = {};
-    // Fast path: nothing to read from the row.
-    if (this.splitAt < 0 && this.byAt < 0 && this.timeAt < 0) return facts;
     const s = this.spans;
     const n = fieldSpans(buf, start, end, s);
     const get = (k: number): string | undefined => (k >= 0 && k < n ? fieldValue(buf, s[2 * k], s[2 * k + 1]) : undefined);
@@ -245,8 +256,14 @@ export class TabularCsvAdapter implements Adapter {
   write(buf: Buffer, start: number, contentEnd: number, end: number, value: string | null, sink: OutputSink): void {
     this.record++;
     if (value === null) {
-      if (!this.header && !isBlank(buf, start, contentEnd)) {
-        this.readHeader(buf, start, contentEnd);
+      // The header record may be written to several outputs (one file per split): each gets it
+      // with the new column.
+      const again = this.headerAt !== null && this.headerAt.buf === buf && this.headerAt.start === start;
+      if (again || (!this.header && !isBlank(buf, start, contentEnd))) {
+        if (!again) {
+          this.readHeader(buf, start, contentEnd);
+          this.headerAt = { buf, start };
+        }
         if (this.splitAt < 0) {
           sink.put(buf, start, contentEnd);
           sink.putAscii(',' + csvQuote(this.opts.splitColumn));
@@ -270,9 +287,26 @@ export class TabularCsvAdapter implements Adapter {
       this.pad(buf, start, contentEnd, end, n, at, value, sink);
       return;
     }
-    const n = countFields(buf, start, contentEnd);
-    if (n > at) note(this.notes, `row has more fields than the header; the split column was appended after them`, this.record);
-    this.pad(buf, start, contentEnd, end, n, at, value, sink);
+    // Append mode, the hot path of large files: every row gains exactly one trailing field. Rows
+    // whose field count differs from the header's are not padded or cut (that would change other
+    // columns); `vertex-datasets validate` reports them. Counting fields here would cost more
+    // than the whole copy.
+    const extra = value.length + 1 + (end - contentEnd);
+    if (!sink.ensure(contentEnd - start + extra)) {
+      sink.put(buf, start, contentEnd);
+      sink.putAscii(',' + value);
+      sink.put(buf, contentEnd, end);
+      return;
+    }
+    const out = sink.block;
+    let o = sink.used;
+    // Rows are short: a byte loop beats Buffer#copy, which allocates a view per call.
+    if (contentEnd - start < 256) for (let i = start; i < contentEnd; i++) out[o++] = buf[i];
+    else o += buf.copy(out, o, start, contentEnd);
+    out[o++] = COMMA;
+    for (let k = 0; k < value.length; k++) out[o++] = value.charCodeAt(k);
+    for (let i = contentEnd; i < end; i++) out[o++] = buf[i];
+    sink.advance(o - sink.used);
   }
 
   private pad(buf: Buffer, start: number, contentEnd: number, end: number, n: number, at: number, value: string, sink: OutputSink): void {

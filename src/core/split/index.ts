@@ -18,8 +18,22 @@ export { mlUseEdits } from './jsonl';
 
 /** `data.jsonl` → `data.fold3.jsonl`; `data` → `data.fold3`. */
 export function foldPath(base: string, fold: number): string {
+  return bucketPath(base, `fold${fold + 1}`);
+}
+
+/** `data.jsonl` → `data.training.jsonl`. */
+export function bucketPath(base: string, bucket: string): string {
   const ext = extname(base);
-  return `${base.slice(0, base.length - ext.length)}.fold${fold + 1}${ext}`;
+  return `${base.slice(0, base.length - ext.length)}.${bucket}${ext}`;
+}
+
+/**
+ * Where a plan's output goes: `perSplit` = one file per split (or per fold), named after `base`;
+ * otherwise one file, or one per fold for k-fold on image/text/video files.
+ */
+export function outputPaths(plan: SplitPlan, base: string, perSplit: boolean): string[] {
+  if (perSplit || writesFoldFiles(plan)) return plan.buckets.map((b) => bucketPath(base, b));
+  return [base];
 }
 
 export interface SplitFileResult {
@@ -33,7 +47,7 @@ export interface SplitFileResult {
  * input (through a temp file renamed over it); a path = write there (k-fold on image/text/video
  * files: the path names the fold files, `name.fold1.ext` ... `name.foldK.ext`).
  */
-export async function splitFile(input: string, opts: SplitOptions, output?: string | 'in-place'): Promise<SplitFileResult> {
+export async function splitFile(input: string, opts: SplitOptions, output?: string | 'in-place', perSplit = false): Promise<SplitFileResult> {
   let size = 0;
   try {
     const st = await stat(input);
@@ -43,35 +57,49 @@ export async function splitFile(input: string, opts: SplitOptions, output?: stri
     if (e instanceof SplitError) throw e;
     throw new SplitError(`cannot read ${input}: ${(e as Error).message}`, 2);
   }
+  if (perSplit && (opts.strategy === 'kfold' || opts.strategy === 'stratified-kfold')) {
+    throw new SplitError('one file per split does not apply to k-fold (it writes a fold column or one file per fold already)', 2);
+  }
   const plan = await planSplit({ path: input }, opts, input, size);
   if (output === undefined) return { plan, written: [] };
-  const folds = writesFoldFiles(plan);
-  if (folds && output === 'in-place') {
-    throw new SplitError('k-fold on an image/text/video file writes one file per fold; give --out PATH to name them (PATH.fold1 ...)', 2);
+  const many = perSplit || writesFoldFiles(plan);
+  if (many && output === 'in-place') {
+    throw new SplitError(
+      perSplit ? 'one file per split cannot replace the input; give --out PATH to name them (PATH.training ...)' : 'k-fold on an image/text/video file writes one file per fold; give --out PATH to name them (PATH.fold1 ...)',
+      2,
+    );
   }
-  const targets = folds
-    ? plan.buckets.map((_, i) => foldPath(output === 'in-place' ? input : output, i))
-    : [output === 'in-place' ? input : output];
+  const targets = outputPaths(plan, output === 'in-place' ? input : output, perSplit);
+  return { plan, written: await writeFiles(plan, input, targets, size, perSplit) };
+}
+
+/** Pass 2 into files (temp files renamed into place); returns the paths written. */
+export async function writeFiles(plan: SplitPlan, input: string, targets: string[], size: number, perSplit = false): Promise<string[]> {
   const destinations: FileDestination[] = [];
   try {
-    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input));
+    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input, resolve(t) === resolve(input)));
   } catch (e) {
     for (const d of destinations) await d.abort();
-    throw new SplitError(`cannot write next to ${targets[destinations.length]}: ${(e as Error).message}`, 2);
+    throw new SplitError(`cannot write ${targets[destinations.length]}: ${(e as Error).message}`, 2);
   }
-  await writeSplit(plan, destinations, size);
-  return { plan, written: targets };
+  await writeSplit(plan, destinations, size, perSplit);
+  return targets;
 }
 
 /**
  * Splits text held in memory (an open editor document). Returns the new text of each output:
- * one for a plain split, k for k-fold on image/text/video files.
+ * one for a plain split, one per split with `perSplit`, k for k-fold on image/text/video files.
  */
-export async function splitText(text: string, opts: SplitOptions, pathHint?: string): Promise<{ plan: SplitPlan; outputs: string[] }> {
+export async function splitText(text: string, opts: SplitOptions, pathHint?: string, perSplit = false): Promise<{ plan: SplitPlan; outputs: string[] }> {
   const bytes = Buffer.from(text, 'utf8');
   const plan = await planSplit({ bytes }, opts, pathHint, bytes.length);
-  const n = writesFoldFiles(plan) ? plan.buckets.length : 1;
+  return { plan, outputs: await writeTexts(plan, perSplit) };
+}
+
+/** Pass 2 into memory for a plan made from bytes. */
+export async function writeTexts(plan: SplitPlan, perSplit = false): Promise<string[]> {
+  const n = perSplit || writesFoldFiles(plan) ? plan.buckets.length : 1;
   const destinations = Array.from({ length: n }, () => new MemoryDestination());
-  await writeSplit(plan, destinations, bytes.length);
-  return { plan, outputs: destinations.map((d) => d.result!.toString('utf8')) };
+  await writeSplit(plan, destinations, 'bytes' in plan.source ? plan.source.bytes.length : 0, perSplit);
+  return destinations.map((d) => d.result!.toString('utf8'));
 }

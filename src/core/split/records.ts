@@ -28,24 +28,33 @@ const NL = 10;
 const CR = 13;
 const QUOTE = 34;
 
-/** End of the record starting at `pos` (index of its "\n"), or -1 when the buffer ends first. */
-function findCsvNewline(buf: Buffer, pos: number): number {
-  let q = buf.indexOf(QUOTE, pos);
-  for (;;) {
-    const nl = buf.indexOf(NL, pos);
-    if (q === -1 || (nl !== -1 && nl < q)) return nl;
-    const close = buf.indexOf(QUOTE, q + 1);
-    if (close === -1) return -1;
-    pos = close + 1;
-    q = buf.indexOf(QUOTE, pos);
-  }
-}
-
-/** Scans complete records in view[pos..]; returns where the unconsumed tail starts. */
+/**
+ * Scans complete records in view[pos..]; returns where the unconsumed tail starts. For CSV the
+ * position of the next quote is remembered between records: searching for it afresh per record
+ * would rescan the whole rest of a quote-free chunk every time.
+ */
 function scan(view: Buffer, pos: number, csv: boolean, eof: boolean, cb: RecordCallback): number {
   const len = view.length;
+  let q = csv ? view.indexOf(QUOTE, pos) : -1;
   while (pos < len) {
-    const nl = csv ? findCsvNewline(view, pos) : view.indexOf(NL, pos);
+    let nl: number;
+    if (!csv || q === -1) nl = view.indexOf(NL, pos);
+    else {
+      // Skip quoted sections (a doubled quote closes and reopens, which parity handles).
+      let from = pos;
+      for (;;) {
+        nl = view.indexOf(NL, from);
+        if (q === -1 || (nl !== -1 && nl < q)) break;
+        const close = view.indexOf(QUOTE, q + 1);
+        if (close === -1) {
+          nl = -1;
+          q = -1;
+          break;
+        }
+        from = close + 1;
+        q = view.indexOf(QUOTE, from);
+      }
+    }
     if (nl === -1) {
       if (!eof) return pos;
       cb(view, pos, len, len);
@@ -75,45 +84,67 @@ export async function forEachRecord(source: Source, csv: boolean, cb: RecordCall
     return;
   }
   const chunk = opts.chunkSize ?? 1 << 20;
-  let read: (buf: Buffer, offset: number, length: number) => Promise<number>;
+  let read: (buf: Buffer) => Promise<number>;
   let close = async (): Promise<void> => undefined;
   if ('bytes' in source) {
     let at = 0;
-    read = async (buf, offset, length) => {
-      const n = source.bytes.copy(buf, offset, at, Math.min(at + length, source.bytes.length));
+    read = async (buf) => {
+      const n = source.bytes.copy(buf, 0, at, Math.min(at + buf.length, source.bytes.length));
       at += n;
       return n;
     };
   } else {
     const fh = await open(source.path, 'r');
-    read = async (buf, offset, length) => (await fh.read(buf, offset, length, null)).bytesRead;
+    read = async (buf) => (await fh.read(buf, 0, buf.length, null)).bytesRead;
     close = () => fh.close();
   }
+  // The next chunk is read (into the other of two buffers) while the current one is scanned and
+  // its output written, so disk reads, processing and writes overlap as in a plain stream copy.
+  const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
+  const fetch = (b: Buffer): Promise<Buffer> => read(b).then((n) => b.subarray(0, n));
+  let work = Buffer.allocUnsafe(0);
+  let pending: Promise<Buffer> | undefined;
   try {
-    let buf = Buffer.allocUnsafe(chunk * 2);
-    let have = 0;
+    let tail = 0;
     let total = 0;
+    let turn = 0;
+    let next = fetch(buffers[turn]);
+    pending = next;
     for (;;) {
       checkAbort(opts.signal);
-      if (buf.length - have < chunk) {
-        // A record longer than the buffer: grow so it fits (memory stays bounded by the longest record).
-        const next = Buffer.allocUnsafe(Math.max(buf.length * 2, have + chunk));
-        buf.copy(next, 0, 0, have);
-        buf = next;
+      const raw = await next;
+      const eof = raw.length === 0;
+      turn ^= 1;
+      if (!eof) {
+        next = fetch(buffers[turn]);
+        pending = next;
+      } else pending = undefined;
+      total += raw.length;
+      let view = raw;
+      if (tail > 0) {
+        // An unfinished record from the previous chunk waits at the start of `work`.
+        if (work.length < tail + raw.length) {
+          const grown = Buffer.allocUnsafe(Math.max(2 * work.length, tail + raw.length));
+          work.copy(grown, 0, 0, tail);
+          work = grown;
+        }
+        raw.copy(work, tail);
+        view = work.subarray(0, tail + raw.length);
       }
-      const bytesRead = await read(buf, have, chunk);
-      total += bytesRead;
-      const eof = bytesRead === 0;
-      have += bytesRead;
-      const view = buf.subarray(0, have);
       const rest = scan(view, 0, csv, eof, cb);
-      if (rest < have) buf.copy(buf, 0, rest, have);
-      have -= rest;
+      tail = view.length - rest;
+      if (tail > 0) {
+        if (work.length < tail) work = Buffer.allocUnsafe(Math.max(tail, chunk * 2));
+        // copy() handles the overlap when `view` is `work` itself.
+        view.copy(work, 0, rest, view.length);
+      }
       opts.onProgress?.(total);
       if (opts.afterChunk) await opts.afterChunk();
       if (eof) break;
     }
   } finally {
+    // A read still in flight (cancel, error) must settle before the file is closed.
+    await pending?.catch(() => undefined);
     await close();
   }
 }

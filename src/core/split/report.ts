@@ -88,6 +88,30 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   return report;
 }
 
+/** The report of a streamed split: counts are the exact quotas; there are no labels to count. */
+export function countsReport(items: number, counts: number[], buckets: string[], requested: number[]): SplitReport {
+  const report: SplitReport = {
+    items,
+    buckets,
+    counts,
+    requested,
+    labels: [],
+    unlabeled: buckets.map(() => 0),
+    existingKept: 0,
+    existingChanged: 0,
+    notes: [],
+  };
+  let worst = 0;
+  buckets.forEach((b, i) => {
+    const d = counts[i] - requested[i] * items;
+    if (i === 0 || Math.abs(d) > Math.abs(worst)) {
+      worst = d;
+      report.deviation = { bucket: b, items: round(d), fraction: round(d / items) };
+    }
+  });
+  return report;
+}
+
 function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }

@@ -4,17 +4,18 @@ import type { Adapter } from './adapter';
 import { PositionalCsvAdapter, TabularCsvAdapter } from './csv';
 import { detect } from './detect';
 import type { Detected, FileKind } from './detect';
-import { ALL_SPLITS, VIDEO_SPLITS, parseFractions } from './fractions';
+import { ALL_SPLITS, VIDEO_SPLITS, allocate, parseFractions } from './fractions';
 import { JsonlAdapter, factsLabels } from './jsonl';
 import type { JsonObject } from './jsonl';
 import { normalizeSeed } from './prng';
 import { forEachRecord } from './records';
 import type { Source } from './records';
-import { buildReport } from './report';
+import { buildReport, countsReport } from './report';
 import type { SplitReport } from './report';
 import { FileDestination, MemoryDestination } from './sink';
 import type { Destination } from './sink';
 import {
+  StreamingAssigner,
   groupSplit,
   kfoldSplit,
   manualSplit,
@@ -78,8 +79,15 @@ export interface SplitPlan {
   /** Bucket names: the splits, or `fold1..foldK`. */
   buckets: string[];
   fractions?: number[];
-  table: ItemTable;
-  assignment: Uint8Array;
+  /** Per-item facts and buckets; absent when the split streams (see `streaming`). */
+  table?: ItemTable;
+  assignment?: Uint8Array;
+  /**
+   * Random split or k-fold of a file whose records are all separate items with nothing to read
+   * (a tabular CSV without the split column): only the item count is kept, and pass 2 draws
+   * each item's bucket in turn, exactly as the in-memory strategy would.
+   */
+  streaming?: { count: number; seed: number; quotas: number[] };
   recordItem: Int32Array | null;
   /** Record indexes (0-based) that are not items: blank lines, the header, unreadable lines. */
   nonItems: Int32Array;
@@ -167,6 +175,11 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const collector = new ItemCollector(seed, needs);
   const nonItems: number[] = [];
   let record = 0;
+  // Streaming is decided at the first item, once a tabular header has been read.
+  const streamable =
+    det.kind === 'tabular-csv' && (opts.strategy === 'random' || opts.strategy === 'kfold') && opts.by === undefined && adapter instanceof TabularCsvAdapter;
+  let streaming: boolean | undefined;
+  let streamed = 0;
   adapter.reset();
   try {
     await forEachRecord(
@@ -175,7 +188,11 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       (buf, start, contentEnd) => {
         const f = adapter.read(buf, start, contentEnd);
         if (typeof f === 'string') nonItems.push(record);
-        else collector.add(f);
+        else {
+          if (streaming === undefined) streaming = streamable && (adapter as TabularCsvAdapter).appendsColumn();
+          if (streaming) streamed++;
+          else collector.add(f);
+        }
         record++;
       },
       { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b) => opts.onProgress?.(1, b, totalBytes) },
@@ -184,6 +201,33 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     if ((e as Error).name === 'AbortError') throw e;
     if (e instanceof SplitError) throw e;
     throw new SplitError((e as Error).message, 2);
+  }
+  if (streaming) {
+    if (streamed === 0) throw new SplitError('the file has no data items to split');
+    const k = opts.k ?? 5;
+    const kfold = opts.strategy === 'kfold';
+    const buckets = kfold ? Array.from({ length: k }, (_, i) => `fold${i + 1}`) : splits.slice();
+    const fr = kfold ? new Array<number>(k).fill(1 / k) : fractions;
+    const quotas = allocate(streamed, fr);
+    const report = countsReport(streamed, quotas, buckets, fr);
+    Object.assign(report, { format: det.format, formatReason: det.reason, strategy: opts.strategy, seed: opts.seed ?? 0, records: record });
+    report.notes = [...adapter.notes].map(([message, n]) => ({ message, count: n.count, firstRecord: n.firstRecord }));
+    return {
+      kind: det.kind,
+      format: det.format,
+      formatReason: det.reason,
+      splits,
+      buckets,
+      fractions: fr,
+      streaming: { count: streamed, seed, quotas },
+      recordItem: null,
+      nonItems: Int32Array.from(nonItems),
+      records: record,
+      report,
+      adapter,
+      source,
+      options: opts,
+    };
   }
   const table = collector.finish();
   if (table.count === 0) throw new SplitError('the file has no data items to split');
@@ -268,20 +312,25 @@ export function writesFoldFiles(plan: SplitPlan): boolean {
   return plan.buckets.length > 0 && plan.buckets[0].startsWith('fold') && plan.kind !== 'tabular-csv';
 }
 
-/** The ml_use / fold value each output gets for an item in `bucket`. */
-function valuesFor(plan: SplitPlan): (bucket: number, output: number) => string {
-  if (!plan.buckets[0].startsWith('fold')) return (b) => plan.splits[b];
-  if (plan.kind === 'tabular-csv') return (b) => String(b + 1);
-  return (b, out) => (b === out ? 'test' : 'training');
+/** The ml_use / fold value each output gets for an item in each bucket: table[output][bucket]. */
+function valueTable(plan: SplitPlan, outputs: number): string[][] {
+  const B = plan.buckets.length;
+  const kfold = plan.buckets[0].startsWith('fold');
+  return Array.from({ length: Math.max(outputs, B) }, (_, o) =>
+    Array.from({ length: B }, (_, b) => (!kfold ? plan.splits[b] : plan.kind === 'tabular-csv' ? String(b + 1) : b === o ? 'test' : 'training')),
+  );
 }
 
 /**
  * Pass 2: rewrites every record into the destinations (one, or one per fold), changing only the
- * ml_use (or fold) value. On failure or cancel every destination is aborted (temp files removed).
+ * ml_use (or fold) value. With `perBucket`, destination b receives only bucket b's items (plus
+ * the header and blank lines): one file per split. On failure or cancel every destination is
+ * aborted (temp files removed).
  */
-export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0): Promise<void> {
-  const { adapter, recordItem, assignment } = plan;
-  const value = valuesFor(plan);
+export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0, perBucket = false): Promise<void> {
+  const { adapter, recordItem, assignment, streaming } = plan;
+  const assigner = streaming ? new StreamingAssigner(streaming.seed, streaming.count, streaming.quotas) : undefined;
+  const values = valueTable(plan, destinations.length);
   const nonItems = plan.nonItems;
   let nextNon = 0;
   let record = 0;
@@ -297,9 +346,9 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
           nextNon++;
           for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, null, destinations[o].sink);
         } else {
-          const it = recordItem ? recordItem[item] : item;
-          const b = assignment[it];
-          for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, value(b, o), destinations[o].sink);
+          const b = assigner ? assigner.next() : assignment![recordItem ? recordItem[item] : item];
+          if (perBucket) adapter.write(buf, start, contentEnd, end, values[b][b], destinations[b].sink);
+          else for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, values[o][b], destinations[o].sink);
           item++;
         }
         record++;

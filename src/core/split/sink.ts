@@ -7,11 +7,22 @@ const BLOCK = 1 << 20;
 
 /** Collects output bytes in 1 MB blocks; the owner drains them between input chunks. */
 export class OutputSink {
-  private block = Buffer.allocUnsafe(BLOCK);
-  private used = 0;
+  /** The block being filled and its fill level (public for `ensure`/`advance` hot loops). */
+  block: Buffer = Buffer.allocUnsafe(BLOCK);
+  used = 0;
   private full: Buffer[] = [];
+  private readonly spare: Buffer[] = [];
 
   put(src: Buffer, start: number, end: number): void {
+    if (end - start < 64 && BLOCK - this.used >= end - start) {
+      // Short ranges: a byte loop beats Buffer#copy, which allocates a view per call.
+      const b = this.block;
+      let o = this.used;
+      for (let i = start; i < end; i++) b[o++] = src[i];
+      this.used = o;
+      if (o === BLOCK) this.rotate();
+      return;
+    }
     while (start < end) {
       const n = Math.min(end - start, BLOCK - this.used);
       src.copy(this.block, this.used, start, start + n);
@@ -23,7 +34,31 @@ export class OutputSink {
 
   putAscii(s: string): void {
     if (BLOCK - this.used < s.length * 3) this.rotate();
+    if (s.length <= 16) {
+      // Short values (ml_use words, separators) are written per byte: cheaper than the encoder call.
+      let ascii = true;
+      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) ascii = false;
+      if (ascii) {
+        for (let i = 0; i < s.length; i++) this.block[this.used++] = s.charCodeAt(i);
+        return;
+      }
+    }
     this.used += this.block.write(s, this.used, 'utf8');
+  }
+
+  /**
+   * Direct access for hot loops: makes `block` have at least `n` free bytes from `used`; write
+   * there and call `advance` with the bytes written. False when `n` exceeds a block.
+   */
+  ensure(n: number): boolean {
+    if (n > BLOCK) return false;
+    if (BLOCK - this.used < n) this.rotate();
+    return true;
+  }
+
+  advance(n: number): void {
+    this.used += n;
+    if (this.used === BLOCK) this.rotate();
   }
 
   putBytes(b: Buffer): void {
@@ -33,8 +68,13 @@ export class OutputSink {
   private rotate(): void {
     if (this.used === 0) return;
     this.full.push(this.block.subarray(0, this.used));
-    this.block = Buffer.allocUnsafe(BLOCK);
+    this.block = this.spare.pop() ?? Buffer.allocUnsafe(BLOCK);
     this.used = 0;
+  }
+
+  /** Returns a written block for reuse (saves allocating and collecting one per MB of output). */
+  recycle(b: Buffer): void {
+    if (b.buffer.byteLength === BLOCK && this.spare.length < 4) this.spare.push(Buffer.from(b.buffer, b.byteOffset, BLOCK));
   }
 
   /** Takes the completed blocks (and, with `all`, the partial one). */
@@ -78,14 +118,20 @@ export class MemoryDestination implements Destination {
 export class FileDestination implements Destination {
   readonly sink = new OutputSink();
   private fh?: FileHandle;
+  private offset = 0;
+  private inflight: Promise<void>[] = [];
   readonly tempPath: string;
+
+  /** fsync before the rename: worth its cost when the rename replaces the user's original file. */
+  durable = false;
 
   private constructor(readonly target: string) {
     this.tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   }
 
-  static async create(target: string, modeFrom?: string): Promise<FileDestination> {
+  static async create(target: string, modeFrom?: string, durable = false): Promise<FileDestination> {
     const d = new FileDestination(target);
+    d.durable = durable;
     d.fh = await open(d.tempPath, 'wx');
     if (modeFrom) {
       try {
@@ -97,27 +143,46 @@ export class FileDestination implements Destination {
     return d;
   }
 
+  /**
+   * Starts writing the completed blocks without waiting for them (each at its own file offset,
+   * so they may complete in any order); waits only when more than a few are in flight.
+   */
   async drain(): Promise<void> {
-    for (const b of this.sink.take(false)) await this.writeAll(b);
-  }
-
-  private async writeAll(b: Buffer): Promise<void> {
-    let off = 0;
-    while (off < b.length) {
-      const { bytesWritten } = await this.fh!.write(b, off, b.length - off);
-      off += bytesWritten;
+    for (const b of this.sink.take(false)) {
+      this.inflight.push(this.writeAt(b, this.offset));
+      this.offset += b.length;
+      while (this.inflight.length > 4) await this.inflight.shift();
     }
   }
 
+  private async writeAt(b: Buffer, position: number): Promise<void> {
+    let off = 0;
+    while (off < b.length) {
+      const { bytesWritten } = await this.fh!.write(b, off, b.length - off, position + off);
+      off += bytesWritten;
+    }
+    this.sink.recycle(b);
+  }
+
   async commit(): Promise<void> {
-    for (const b of this.sink.take(true)) await this.writeAll(b);
-    await this.fh!.sync();
+    await this.drain();
+    for (const b of this.sink.take(true)) {
+      this.inflight.push(this.writeAt(b, this.offset));
+      this.offset += b.length;
+    }
+    const all = this.inflight;
+    this.inflight = [];
+    await Promise.all(all);
+    if (this.durable) await this.fh!.sync();
     await this.fh!.close();
     this.fh = undefined;
     await rename(this.tempPath, this.target);
   }
 
   async abort(): Promise<void> {
+    const all = this.inflight;
+    this.inflight = [];
+    await Promise.allSettled(all);
     if (this.fh) {
       await this.fh.close().catch(() => undefined);
       this.fh = undefined;

@@ -8,26 +8,50 @@ import type { ItemTable } from './table';
  * the table (whose ranks come from the seed), so the same input and seed give the same result.
  */
 
+/** Bucket for a uniform draw `u` in [0, 1) given the remaining quotas (exact counts in the end). */
+function pick(u: number, q: Float64Array, remaining: number): number {
+  const x = u * remaining;
+  let acc = 0;
+  let b = 0;
+  for (; b < q.length - 1; b++) {
+    acc += q[b];
+    if (x < acc) break;
+  }
+  while (q[b] === 0) b = (b + 1) % q.length;
+  q[b]--;
+  return b;
+}
+
 /**
  * Exact-count random assignment: item i (in the given order) goes to bucket b with probability
  * quota[b] / remaining. Every bucket ends with exactly its quota; memory O(buckets).
  */
-function sequentialAssign(order: ArrayLike<number>, n: number, rank: Uint32Array, quotas: number[], out: Uint8Array): void {
-  const q = quotas.slice();
-  let remaining = n;
+function sequentialAssign(order: ArrayLike<number> | null, n: number, rank: Uint32Array, quotas: number[], out: Uint8Array): void {
+  const q = Float64Array.from(quotas);
   for (let j = 0; j < n; j++) {
-    const i = order[j];
-    const u = unit(rank[i]) * remaining;
-    let acc = 0;
-    let b = 0;
-    for (; b < q.length - 1; b++) {
-      acc += q[b];
-      if (u < acc) break;
-    }
-    while (q[b] === 0) b = (b + 1) % q.length;
-    q[b]--;
-    remaining--;
-    out[i] = b;
+    const i = order ? order[j] : j;
+    out[i] = pick(unit(rank[i]), q, n - j);
+  }
+}
+
+/**
+ * The same exact-count assignment as `randomSplit` on items without keys (item i's rank is
+ * hashIndex(seed, i)), one item at a time: a random split or k-fold of a tabular file needs no
+ * per-item memory at all.
+ */
+export class StreamingAssigner {
+  private readonly q: Float64Array;
+  private i = 0;
+  constructor(
+    private readonly seed: number,
+    private readonly n: number,
+    quotas: number[],
+  ) {
+    this.q = Float64Array.from(quotas);
+  }
+  next(): number {
+    const i = this.i++;
+    return pick(unit(hashIndex(this.seed, i)), this.q, this.n - i);
   }
 }
 
@@ -39,7 +63,7 @@ function allIndexes(n: number): Int32Array {
 
 export function randomSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
   const out = new Uint8Array(t.count);
-  sequentialAssign(allIndexes(t.count), t.count, t.rank, allocate(t.count, fractions), out);
+  sequentialAssign(null, t.count, t.rank, allocate(t.count, fractions), out);
   return out;
 }
 
@@ -55,6 +79,25 @@ export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
  * this puts every label within one item of its target in every bucket. Unlabeled items fill the
  * remaining overall demand.
  */
+const EPS = 1e-9;
+
+/**
+ * Sorts item indexes (ascending on entry) by (rank, index). Rank (32 bits) and position (up to 21
+ * bits) pack exactly into one double, so a native typed-array sort does it without a comparator.
+ */
+function sortByRank(items: Int32Array, rank: Uint32Array): void {
+  const n = items.length;
+  if (n > 1 << 21) {
+    items.set(Array.from(items).sort((a, b) => rank[a] - rank[b] || a - b));
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let j = 0; j < n; j++) keys[j] = rank[items[j]] * 2097152 + j;
+  keys.sort();
+  const copy = items.slice();
+  for (let j = 0; j < n; j++) items[j] = copy[keys[j] % 2097152];
+}
+
 export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
@@ -70,11 +113,7 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
   for (let i = 0; i < n; i++) {
     for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) byLabel[fill[t.labelIds[p]]++] = i;
   }
-  const byRank = (a: number, b: number): number => t.rank[a] - t.rank[b] || a - b;
-  for (let l = 0; l < L; l++) {
-    const slice = byLabel.subarray(perLabel[l], perLabel[l + 1]);
-    slice.set(Array.from(slice).sort(byRank));
-  }
+  for (let l = 0; l < L; l++) sortByRank(byLabel.subarray(perLabel[l], perLabel[l + 1]), t.rank);
   const wantLabel = new Float64Array(L * S);
   const remainingPerLabel = new Int32Array(L);
   for (let l = 0; l < L; l++) {
@@ -82,7 +121,7 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
     remainingPerLabel[l] = c;
     for (let s = 0; s < S; s++) wantLabel[l * S + s] = fractions[s] * c;
   }
-  const want = fractions.map((f) => f * n);
+  const want = Float64Array.from(fractions, (f) => f * n);
   const done = new Uint8Array(L);
   for (let step = 0; step < L; step++) {
     let l = -1;
@@ -94,19 +133,15 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
     for (let p = perLabel[l]; p < perLabel[l + 1]; p++) {
       const i = byLabel[p];
       if (assigned[i]) continue;
+      // Most wanted for this label; ties: most wanted overall; then a seeded coin.
+      const base = l * S;
       let best = 0;
-      let bestCoin = -1;
-      for (let s = 0; s < S; s++) {
-        const d = wantLabel[l * S + s] - wantLabel[l * S + best];
-        const dt = want[s] - want[best];
-        const coin = hashIndex(t.rank[i], s);
-        if (s === 0) {
-          bestCoin = coin;
-          continue;
-        }
-        if (d > 1e-9 || (Math.abs(d) <= 1e-9 && (dt > 1e-9 || (Math.abs(dt) <= 1e-9 && coin > bestCoin)))) {
-          best = s;
-          bestCoin = coin;
+      for (let s = 1; s < S; s++) {
+        const d = wantLabel[base + s] - wantLabel[base + best];
+        if (d > EPS) best = s;
+        else if (d >= -EPS) {
+          const dt = want[s] - want[best];
+          if (dt > EPS || (dt >= -EPS && hashIndex(t.rank[i], s) > hashIndex(t.rank[i], best))) best = s;
         }
       }
       assigned[i] = 1;
@@ -123,7 +158,7 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
   const rest: number[] = [];
   for (let i = 0; i < n; i++) if (!assigned[i]) rest.push(i);
   if (rest.length > 0) {
-    const quotas = quotasFromDemand(want, rest.length);
+    const quotas = quotasFromDemand(Array.from(want), rest.length);
     sequentialAssign(rest, rest.length, t.rank, quotas, out);
   }
   return out;
@@ -190,17 +225,42 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
     return out;
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
-  const order = Array.from(allIndexes(n)).sort((a, b) => time[a] - time[b] || t.rank[a] - t.rank[b] || a - b);
+  // Position p in the order (time, then seeded rank, then index) goes to split splitAt(p). Only
+  // items whose equal-time run straddles a boundary need that full order; the rest are placed by
+  // a native numeric sort of the times and a binary search.
   const counts = allocate(n, fractions);
-  let s = 0;
-  let used = 0;
-  for (const i of order) {
-    while (s < counts.length - 1 && used >= counts[s]) {
-      s++;
-      used = 0;
+  const cum: number[] = [0];
+  for (const c of counts) cum.push(cum[cum.length - 1] + c);
+  const splitAt = (p: number): number => {
+    let s = 0;
+    while (s < counts.length - 1 && p >= cum[s + 1]) s++;
+    return s;
+  };
+  const sorted = Float64Array.from(time).sort();
+  /** First index whose time is >= x (strict: > x). */
+  const bound = (x: number, strict: boolean): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < x || (strict && sorted[mid] === x)) lo = mid + 1;
+      else hi = mid;
     }
-    out[i] = s;
-    used++;
+    return lo;
+  };
+  const ties = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const first = bound(time[i], false);
+    const end = bound(time[i], true);
+    if (splitAt(first) !== splitAt(end - 1)) {
+      const group = ties.get(first);
+      if (group) group.push(i);
+      else ties.set(first, [i]);
+    } else out[i] = splitAt(first);
+  }
+  for (const [first, group] of ties) {
+    group.sort((a, b) => t.rank[a] - t.rank[b] || a - b);
+    group.forEach((i, k) => (out[i] = splitAt(first + k)));
   }
   return out;
 }

@@ -89,10 +89,7 @@ export function transformationColumn(t: Transformation): { kind: TablesTransform
   return detail ? { kind: kinds[0], columnName: detail.columnName } : undefined;
 }
 
-/**
- * The transformation a column gets by default from its profile. Free text needs many distinct
- * values; a low-cardinality string column is categorical.
- */
+/** The transformation a column gets by default from its profile. */
 export function defaultTransformationKind(p: ColumnProfile): TablesTransformationKind {
   switch (p.inferredType) {
     case 'numeric':
@@ -102,10 +99,9 @@ export function defaultTransformationKind(p: ColumnProfile): TablesTransformatio
     case 'categorical':
     case 'boolean':
       return 'categorical';
-    case 'text': {
-      const rows = p.rows ?? 0;
-      return rows > 0 && p.distinct > rows * 0.5 && p.distinct > 100 ? 'text' : 'categorical';
-    }
+    case 'text':
+      // The profiler calls a column text only when its values are long and mostly distinct.
+      return 'text';
     default:
       return 'auto';
   }

@@ -10,6 +10,9 @@ import type { Connection } from '../../cloud/connect';
 import { describeCloudError } from '../../core/cloud/errors';
 import { consoleUrl, datasetTypeFilter, parseGcsUri } from '../../core/cloud/requests';
 import { FORMATS } from '../../core/formats';
+import { validateCsvText } from '../../core/csv/validate';
+import { validateJsonlText } from '../../core/jsonl/validate';
+import { findLocalMedia, planMediaUris, rewriteMedia } from '../../core/cloud/media';
 import type { ValidationService } from '../diagnostics';
 import type { CloudSession } from './session';
 import { readCloudSettings } from './session';
@@ -57,20 +60,19 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
   const doc = await vscode.workspace.openTextDocument(target);
   const shown = vscode.workspace.asRelativePath(doc.uri);
 
-  // 1. Validate first; errors need an explicit override.
+  // 1. Validate first (errors need an explicit override, asked once the media question is settled).
   const report = await deps.validation.validateNow(doc);
-  const format = report?.format;
-  if (!report || !format) throw new Error(`cannot tell the import format of ${shown}; choose it with "Vertex Datasets: Choose Import Format for This File" first`);
-  const fmt = FORMATS[format];
-  if (!fmt.importSchemaUri) throw new Error(`${fmt.title} files are not imported with ImportData; create a tabular dataset from the CSV source instead`);
-  if (report.errors > 0) {
-    const go = await ui.confirm(
-      `${shown} has ${report.errors} error${report.errors === 1 ? '' : 's'}. Import anyway?`,
-      'Vertex AI skips the rows it rejects and reports up to 20 of them. Fixing the errors first is safer; see the Problems panel.',
-      'Import Anyway',
-    );
-    if (!go) return undefined;
+  let format = report?.format;
+  let errors = report?.errors ?? 0;
+  if (!report && /\.csv$/i.test(doc.uri.path)) {
+    // The editor does not validate CSV files as they are typed; the core CSV validator still decides.
+    const csv = validateCsvText(doc.getText());
+    format = csv.format;
+    errors = csv.diagnostics.filter((d) => d.severity === 'error').length;
   }
+  if (!format) throw new Error(`cannot tell the import format of ${shown}; choose it with "Vertex Datasets: Choose Import Format for This File" first`);
+  const fmt = FORMATS[format];
+  if (!fmt.importSchemaUri && fmt.dataType !== 'tabular') throw new Error(`${fmt.title} files cannot be imported into Vertex AI`);
 
   // 2. Connect (loads the SDKs on first use).
   let conn: Connection;
@@ -84,6 +86,13 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
 
   // 3. Dataset: existing one of the matching type, or a new one.
   let dataset = targetDataset;
+  if (fmt.dataType === 'tabular') {
+    // Tabular datasets take their rows at creation: always a new dataset.
+    const name = await ui.input('New tabular dataset name', 'Display name of the tabular dataset created from this CSV (at most 128 characters)', path.basename(doc.uri.fsPath).replace(/\.[^.]+$/, ''), (v) =>
+      !v.trim() ? 'Give the dataset a name' : v.length > 128 ? 'At most 128 characters' : undefined);
+    if (!name) return undefined;
+    dataset = name.trim();
+  }
   if (!dataset) {
     let items: PickItem[] = [];
     try {
@@ -109,7 +118,34 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
     parseGcsUri(v.trim()) ? undefined : 'Expected gs://bucket or gs://bucket/prefix');
   if (!destination) return undefined;
 
-  // 5. Execute with cancellable progress.
+  // 5. Local media the file references: upload them and import a copy pointing at them?
+  let uploadMedia = false;
+  const refs = fmt.jsonl && /\.jsonl$/i.test(doc.uri.path) ? findLocalMedia(doc.getText(), format) : [];
+  if (refs.length) {
+    const count = new Set(refs.map((r) => r.value)).size;
+    const choice = await ui.pick(`${shown} references ${count} local media file${count === 1 ? '' : 's'} (e.g. ${refs[0].value}). Upload ${count === 1 ? 'it' : 'them'}?`, [
+      { label: 'Upload media and import a copy with gs:// paths', description: `to ${destination.trim().replace(/\/+$/, '')}/media/`, value: 'upload' },
+      { label: 'Import the file as it is', description: 'Vertex AI rejects rows whose media are not in Cloud Storage', value: 'asIs' },
+    ]);
+    if (!choice) return undefined;
+    if (choice.value === 'upload') {
+      uploadMedia = true;
+      const rewritten = rewriteMedia(doc.getText(), refs, planMediaUris(refs, destination.trim())).text;
+      errors = validateJsonlText(rewritten, { format }).diagnostics.filter((d) => d.severity === 'error').length;
+    }
+  }
+
+  // 6. Errors need an explicit override.
+  if (errors > 0) {
+    const go = await ui.confirm(
+      `${shown} has ${errors} error${errors === 1 ? '' : 's'}${uploadMedia ? ' once its media paths point to Cloud Storage' : ''}. Import anyway?`,
+      'Vertex AI skips the rows it rejects and reports up to 20 of them. Fixing the errors first is safer; see the Problems panel.',
+      'Import Anyway',
+    );
+    if (!go) return undefined;
+  }
+
+  // 7. Execute with cancellable progress.
   const { runImport, describeLeftovers } = await import('../../cloud/importFlow');
   deps.importDiagnostics.delete(doc.uri);
   const result = await vscode.window.withProgress(
@@ -122,7 +158,7 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
         return await runImport(
           conn.vertex,
           conn.gcs,
-          { files: [{ displayPath: shown, data: Buffer.from(doc.getText(), 'utf8') }], format, destination: destination.trim(), dataset: dataset as string, createIfMissing: true },
+          { files: [{ displayPath: shown, data: Buffer.from(doc.getText(), 'utf8'), baseDir: path.dirname(doc.uri.fsPath) }], format: format as NonNullable<typeof format>, destination: destination.trim(), dataset: dataset as string, createIfMissing: true, uploadMedia },
           {
             step: (_s, message) => {
               deps.log.info(message);
@@ -143,7 +179,7 @@ export async function importIntoVertex(deps: ImportDeps, uri: vscode.Uri | undef
     },
   );
 
-  // 6. Results: rejected rows on their lines; what exists now when something failed.
+  // 8. Results: rejected rows on their lines; what exists now when something failed.
   const diagnostics = result.failures.map((f) => {
     const d = f.diagnostic;
     const line = Math.max(0, Math.min(d.line - 1, doc.lineCount - 1));

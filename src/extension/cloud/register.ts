@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ImportReport } from '../../cloud/importFlow';
 import { consoleUrl } from '../../core/cloud/requests';
 import { describeCloudError } from '../../core/cloud/errors';
+import { bigQueryUriProblem } from '../../core/rules/values';
 import type { DataType } from '../../core/formats';
 import { COMMANDS, registerCommand } from '../commands';
 import type { ValidationService } from '../diagnostics';
@@ -29,11 +30,13 @@ export interface CloudApi {
   connected(): boolean;
   /** Whether the Google SDK modules are loaded in this process. */
   sdkLoaded(): boolean;
+  /** Replaces the UI the view's commands prompt with (tests script it); undefined restores VS Code's. */
+  useUi(ui: WizardUi | undefined): void;
 }
 
-export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: ValidationService; ui?: WizardUi }): { disposable: vscode.Disposable; api: CloudApi } {
+export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: ValidationService; ui?: WizardUi }): { disposable: vscode.Disposable; api: CloudApi; session: CloudSession } {
   const { log, validation } = deps;
-  const ui = deps.ui ?? vscodeUi;
+  let ui = deps.ui ?? vscodeUi;
   const session = new CloudSession(log);
   const tree = new DatasetsTreeProvider(session);
   const view = vscode.window.createTreeView(DATASETS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
@@ -54,6 +57,10 @@ export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: 
     tree,
     view,
     importDiagnostics,
+    // Vertex's verdict was on the uploaded text: once the file changes, its rows may have moved.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length && importDiagnostics.has(e.document.uri)) importDiagnostics.delete(e.document.uri);
+    }),
     registerCommand(COMMANDS.importToVertex, log, (uri?: vscode.Uri) => importIntoVertex(importDeps, uri instanceof vscode.Uri ? uri : undefined, undefined, ui)),
     registerCommand(COMMANDS.datasetsImportHere, log, (node?: unknown) => importIntoVertex(importDeps, undefined, datasetOf(node).dataset.name, ui)),
     registerCommand(COMMANDS.datasetsRefresh, log, () => tree.refresh()),
@@ -70,6 +77,38 @@ export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: 
       updateMessage();
       if (reload) tree.refresh();
       else tree.rerender();
+    }),
+    registerCommand(COMMANDS.datasetsCreateTabular, log, async () => {
+      const kind = await ui.pick('Create a tabular dataset from', [
+        { label: 'BigQuery table', description: 'bq://project.dataset.table', value: 'bq' },
+        { label: 'CSV files in Cloud Storage', description: 'gs://bucket/file.csv, …', value: 'gcs' },
+      ]);
+      if (!kind) return undefined;
+      const sourceText = await ui.input(
+        kind.value === 'bq' ? 'BigQuery table' : 'Cloud Storage CSV files',
+        kind.value === 'bq' ? 'bq://project.dataset.table' : 'gs:// URIs of CSV files, separated by commas (the header comes from the first file)',
+        kind.value === 'bq' ? 'bq://' : 'gs://',
+        (v) => {
+          const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+          if (kind.value === 'bq') return bigQueryUriProblem(v.trim())?.message;
+          return parts.length && parts.every((p) => /^gs:\/\/[^/]+\/.+\.csv$/i.test(p)) ? undefined : 'Expected gs://bucket/path/file.csv, separated by commas';
+        },
+      );
+      if (!sourceText) return undefined;
+      const name = await ui.input('New tabular dataset name', 'Display name (at most 128 characters)', '', (v) => (!v.trim() ? 'Give the dataset a name' : v.length > 128 ? 'At most 128 characters' : undefined));
+      if (!name) return undefined;
+      const source = kind.value === 'bq' ? { bigqueryUri: sourceText.trim() } : { gcsUris: sourceText.split(',').map((x) => x.trim()).filter(Boolean) };
+      const conn = await session.connection();
+      const { createTabularFromSource } = await import('../../cloud/importFlow');
+      const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating tabular dataset ${name.trim()}`, cancellable: true }, (_p, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return createTabularFromSource(conn.vertex, { displayName: name.trim(), source }, ac.signal);
+      });
+      tree.refresh();
+      if (out.error) throw new Error(out.error.message);
+      if (out.dataset) void ui.notify('info', `Created tabular dataset ${out.dataset.displayName} (${out.dataset.name}).`);
+      return out.dataset;
     }),
     registerCommand(COMMANDS.datasetsOpenInConsole, log, (node?: unknown) => vscode.env.openExternal(vscode.Uri.parse(consoleUrl(datasetOf(node).dataset.name)))),
     registerCommand(COMMANDS.datasetsCopyResourceName, log, async (node?: unknown) => {
@@ -103,6 +142,9 @@ export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: 
     importFile: (uri, scripted, dataset) => importIntoVertex(importDeps, uri, dataset, scripted),
     connected: () => session.connected,
     sdkLoaded: () => Object.keys(require.cache).some((k) => k.includes(`${'@google-cloud'}/aiplatform`)),
+    useUi: (scripted) => {
+      ui = scripted ?? deps.ui ?? vscodeUi;
+    },
   };
-  return { disposable: vscode.Disposable.from(...disposables), api };
+  return { disposable: vscode.Disposable.from(...disposables), api, session };
 }

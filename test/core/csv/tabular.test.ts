@@ -77,6 +77,18 @@ describe('csv tabular', () => {
     assert.deepEqual(shape(regression), [['tabular.target.notNumeric', 'error', 7, 4, 7, 7]]);
   });
 
+  it('quoted cells: values unquoted, ranges on the quotes, same findings on the fast and general paths', () => {
+    const rows = table('id,"note",y,w', 1000, (i) => (i === 3 ? `${i},"a, ""b""",,"20000"` : i === 4 ? `${i},"multi\nline",b,1` : `${i},"x, y",${i % 2 ? 'a' : 'b'},1`));
+    const r = validateCsvText(rows, { target: 'y', weight: 'w' });
+    assert.deepEqual(shape(r), [
+      ['tabular.target.null', 'error', 5, 14, 5, 15],
+      ['tabular.weight.invalid', 'error', 5, 15, 5, 22],
+    ]);
+    const note = r.tabular!.profile.find((p) => p.name === 'note')!;
+    assert.deepEqual(note.topValues?.map((v) => v.value).sort(), ['a, "b"', 'multi\nline', 'x, y']);
+    assert.equal(r.items, 1000);
+  });
+
   it('checks column names, column and row limits', () => {
     const header = validateCsvText('a,,a b,_c\n1,2,3,4\n', { format: 'tabular' });
     assert.deepEqual(

@@ -154,10 +154,10 @@ describe('split: whole-file rewrites keep every other byte', () => {
     for (const uses of byImage.values()) assert.equal(uses.size, 1);
   });
 
-  it('tabular CSV: appends the column to the header and every row; pads short rows', async () => {
+  it('tabular CSV: appends one field to the header and every row (short rows are not padded)', async () => {
     const input = '\uFEFFid,"na,me",label\n1,"a\nb",x\n2,c\n\n3,"q""uote",y\n';
     const out = await split(input, { format: 'tabular' });
-    assert.equal(out, '\uFEFFid,"na,me",label,ml_use\n1,"a\nb",x,test\n2,c,,test\n\n3,"q""uote",y,test\n');
+    assert.equal(out, '\uFEFFid,"na,me",label,ml_use\n1,"a\nb",x,test\n2,c,test\n\n3,"q""uote",y,test\n');
   });
 
   it('tabular CSV: replaces an existing column wherever it is, keeping its quoting style elsewhere', async () => {
@@ -175,6 +175,15 @@ describe('split: whole-file rewrites keep every other byte', () => {
     assert.equal(r.outputs.length, 1);
     assert.deepEqual([...folds].sort(), ['1', '1', '2', '2']);
     assert.match(r.outputs[0], /^id,label,fold\n/);
+  });
+
+  it('a byte order mark stays first: JSONL and positional CSV', async () => {
+    const j = await split('\uFEFF{"imageGcsUri":"gs://b/1.jpg"}\n');
+    assert.equal(j, `\uFEFF{"imageGcsUri":"gs://b/1.jpg","dataItemResourceLabels":{${K}:"test"}}\n`);
+    const c = await split('\uFEFFgs://b/1.jpg,rose\n\uFEFFx\n', { format: 'image-classification-single-label' });
+    assert.equal(c.split('\n')[0], '\uFEFFtest,gs://b/1.jpg,rose');
+    const c2 = await split('\uFEFFTRAIN,gs://b/1.jpg,rose\n', { format: 'image-classification-single-label' });
+    assert.equal(c2, '\uFEFFtest,gs://b/1.jpg,rose\n');
   });
 
   it('video: only training and test are written', async () => {

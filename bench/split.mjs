@@ -1,0 +1,90 @@
+// Split of a 10,000,000-row tabular CSV (vertex-datasets split, the bundled CLI) against a plain
+// read+write copy of the same file in the same run. Target: random split ≤ 2x the copy's time,
+// peak RSS < 1 GB. Other strategies are timed too (they keep per-item facts in memory).
+// Rows: BENCH_SPLIT_ROWS (default 10,000,000). The file lives in a temp dir deleted at the end.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fmt, measure, removeDir, table, tempDir } from './_lib.mjs';
+
+const ROWS = Number(process.env.BENCH_SPLIT_ROWS ?? 10_000_000);
+const REPEAT = Number(process.env.BENCH_SPLIT_REPEAT ?? 3);
+if (!existsSync('dist/cli.js')) {
+  console.error('dist/cli.js is missing: run `npm run bench` (it bundles first)');
+  process.exit(2);
+}
+const dir = tempDir('split');
+const input = join(dir, 'big.csv');
+const output = join(dir, 'out.csv');
+
+function generate() {
+  // Built in 8 MB blocks of ASCII bytes: generating 600 MB through strings would take longer than the split.
+  const fd = openSync(input, 'w');
+  const block = Buffer.allocUnsafe(8 << 20);
+  let used = block.write('id,user,label,ts,score,note\n', 0, 'latin1');
+  for (let i = 1; i <= ROWS; i++) {
+    if (used > block.length - 256) {
+      writeSync(fd, block, 0, used);
+      used = 0;
+    }
+    const month = String(1 + (i % 12)).padStart(2, '0');
+    const day = String(1 + ((i * 7) % 28)).padStart(2, '0');
+    const note = i % 50 === 0 ? `"says ""hi"", then, leaves"` : `n${i % 97}`;
+    used += block.write(`${i},u${(i * 7919) % 100_000},l${i % 20},2024-${month}-${day}T10:00:00Z,${(i * 37) % 10_000},${note}\n`, used, 'latin1');
+  }
+  writeSync(fd, block, 0, used);
+  closeSync(fd);
+}
+
+// Flushes dirty pages before each timed run, so one run's write-back does not land in the next.
+const settle = () => spawnSync('sync');
+
+function run(name, script, args) {
+  const runs = [];
+  for (let i = 0; i < REPEAT; i++) {
+    settle();
+    const m = measure(script, args);
+    if (m.code !== 0) throw new Error(`${name} exited with ${m.code}`);
+    runs.push(m);
+  }
+  const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  return { name, ms: best.ms, cpu: Math.min(...runs.map((r) => r.cpuMs)), rss: Math.max(...runs.map((r) => r.maxRssMB)) };
+}
+
+try {
+  const t0 = Date.now();
+  generate();
+  const size = statSync(input).size;
+  console.log(`generated ${fmt(ROWS)} rows, ${fmt(size / 1e6)} MB in ${fmt((Date.now() - t0) / 1000, 1)} s; best of ${REPEAT} runs each`);
+  const copy = run('plain copy (read + write, 1 MB chunks)', 'bench/_copy.cjs', [input, output]);
+  const cli = (strategy, ...extra) => ['split', input, '--strategy', strategy, '--seed', '1', '--out', output, '--output', 'json', ...extra];
+  const results = [
+    copy,
+    run('split --strategy random', 'dist/cli.js', cli('random')),
+    run('split --strategy kfold --k 5 (fold column)', 'dist/cli.js', cli('kfold', '--k', '5')),
+  ];
+  if (!process.env.BENCH_SPLIT_QUICK) {
+    // One run each: these keep per-item facts in memory, so their RSS is the figure to watch.
+    const once = (name, args) => {
+      settle();
+      const m = measure('dist/cli.js', args);
+      if (m.code !== 0) throw new Error(`${name} exited with ${m.code}`);
+      return { name, ms: m.ms, cpu: m.cpuMs, rss: m.maxRssMB };
+    };
+    results.push(once('split --strategy stratified --by label', cli('stratified', '--by', 'label')));
+    results.push(once('split --strategy group --by user', cli('group', '--by', 'user')));
+    results.push(once('split --strategy temporal --time-field ts', cli('temporal', '--time-field', 'ts')));
+  }
+  table([
+    ['run', 'wall s', 'x copy', 'CPU s', 'x copy CPU', 'peak RSS MB'],
+    ...results.map((r) => [r.name, fmt(r.ms / 1000, 2), fmt(r.ms / copy.ms, 2), fmt(r.cpu / 1000, 2), fmt(r.cpu / copy.cpu, 2), fmt(r.rss)]),
+  ]);
+  // Wall time on a busy machine mostly measures the queue for a CPU; say how busy it was.
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine's CPUs`);
+  const random = results[1];
+  const ok = random.ms <= 2 * copy.ms && random.rss < 1024;
+  console.log(`target (random split ≤ 2x copy, peak RSS < 1 GB): ${ok ? 'met' : 'NOT met'} (${fmt(random.ms / copy.ms, 2)}x, ${fmt(random.rss)} MB)`);
+} finally {
+  removeDir(dir);
+}

@@ -1,0 +1,79 @@
+/**
+ * Turns ModelService evaluations and slices into what the evaluation view shows: headline
+ * metrics, the confusion matrix, and per-label precision/recall/F1 at the 0.5 threshold.
+ */
+import type { JsonValue } from './json';
+
+export interface EvaluationViewModel {
+  title: string;
+  schema: string;
+  headline: { name: string; value: number }[];
+  confusion?: { labels: string[]; rows: number[][] };
+  perLabel: { label: string; precision?: number; recall?: number; f1?: number; averagePrecision?: number }[];
+}
+
+const HEADLINE: [string, string][] = [
+  ['auPrc', 'AU-PRC'],
+  ['auRoc', 'AU-ROC'],
+  ['logLoss', 'Log loss'],
+  ['rootMeanSquaredError', 'RMSE'],
+  ['meanAbsoluteError', 'MAE'],
+  ['meanAbsolutePercentageError', 'MAPE'],
+  ['rSquared', 'R²'],
+  ['rootMeanSquaredLogError', 'RMSLE'],
+  ['weightedAbsolutePercentageError', 'WAPE'],
+  ['boundingBoxMeanAveragePrecision', 'Mean average precision (boxes)'],
+];
+
+type Obj = { [k: string]: JsonValue };
+const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: JsonValue | undefined): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+
+/** The confidence-metrics entry at threshold 0.5 (or the closest one). */
+function atHalf(m: Obj): Obj | undefined {
+  const list = Array.isArray(m.confidenceMetrics) ? m.confidenceMetrics.filter(isObj) : [];
+  if (!list.length) return undefined;
+  return list.reduce((best, x) => (Math.abs((num(x.confidenceThreshold) ?? 0) - 0.5) < Math.abs((num(best.confidenceThreshold) ?? 0) - 0.5) ? x : best));
+}
+
+export function evaluationViewModel(
+  evaluation: { displayName: string; metricsSchemaUri: string; metrics: JsonValue },
+  slices: { dimension: string; value: string; metrics: JsonValue }[],
+): EvaluationViewModel {
+  const m = isObj(evaluation.metrics) ? evaluation.metrics : {};
+  const headline: { name: string; value: number }[] = [];
+  for (const [k, name] of HEADLINE) {
+    const v = num(m[k]);
+    if (v !== undefined) headline.push({ name, value: v });
+  }
+  const half = atHalf(m);
+  if (half) {
+    for (const [k, name] of [['precision', 'Precision @0.5'], ['recall', 'Recall @0.5'], ['f1Score', 'F1 @0.5']] as const) {
+      const v = num(half[k]);
+      if (v !== undefined) headline.push({ name, value: v });
+    }
+  }
+  let confusion: EvaluationViewModel['confusion'];
+  const cm = m.confusionMatrix;
+  if (isObj(cm) && Array.isArray(cm.annotationSpecs) && Array.isArray(cm.rows)) {
+    const labels = cm.annotationSpecs.map((s) => (isObj(s) ? String(s.displayName ?? s.id ?? '') : ''));
+    const rows = cm.rows.map((r) => (Array.isArray(r) ? r.map((x) => num(x) ?? 0) : []));
+    if (rows.length === labels.length && rows.every((r) => r.length === labels.length)) confusion = { labels, rows };
+  }
+  const perLabel = slices
+    .filter((s) => s.dimension === 'annotationSpec')
+    .map((s) => {
+      const sm = isObj(s.metrics) ? s.metrics : {};
+      const h = atHalf(sm);
+      const box = Array.isArray(sm.boundingBoxMetrics) ? sm.boundingBoxMetrics.find(isObj) : undefined;
+      return {
+        label: s.value,
+        precision: h ? num(h.precision) : undefined,
+        recall: h ? num(h.recall) : undefined,
+        f1: h ? num(h.f1Score) : undefined,
+        averagePrecision: num(sm.boundingBoxMeanAveragePrecision) ?? (box ? num(box.meanAveragePrecision) : undefined),
+      };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
+  return { title: evaluation.displayName, schema: evaluation.metricsSchemaUri.split('/').pop() ?? '', headline, confusion, perLabel };
+}

@@ -1,0 +1,136 @@
+/**
+ * Per-line results of the last validation of one JSONL document, kept in step with edits: an edit
+ * splices the arrays (lines after it move, lines it touched become dirty), and the next run
+ * re-validates only the dirty lines. Line numbers inside cached findings and facts are fixed up
+ * when they are read, so an edit costs a splice, not a pass over the file.
+ */
+import type { Diagnostic } from '../core/diagnostics';
+import type { FormatId } from '../core/formats';
+import type { ItemFacts } from '../core/items';
+
+export interface LineEdit {
+  /** 0-based first and last line the change replaced (in the document before the change). */
+  startLine: number;
+  endLine: number;
+  /** Line breaks in the inserted text. */
+  insertedBreaks: number;
+}
+
+export class LineCache {
+  private diagnostics: (Diagnostic[] | undefined)[];
+  private facts: (ItemFacts | undefined)[];
+  private isItem: boolean[];
+  private dirty = new Set<number>();
+  items: number;
+
+  constructor(
+    readonly format: FormatId,
+    /** Document version the cache matches (after applying the edits it was told about). */
+    public version: number,
+    lineCount: number,
+    lineDiagnostics: readonly Diagnostic[],
+    facts: readonly ItemFacts[],
+    isItemLine: (i: number) => boolean,
+  ) {
+    this.diagnostics = new Array(lineCount);
+    this.facts = new Array(lineCount);
+    this.isItem = new Array(lineCount);
+    this.items = 0;
+    for (let i = 0; i < lineCount; i++) {
+      this.isItem[i] = isItemLine(i);
+      if (this.isItem[i]) this.items++;
+    }
+    for (const d of lineDiagnostics) (this.diagnostics[d.line - 1] ??= []).push(d);
+    for (const f of facts) this.facts[f.line - 1] = f;
+  }
+
+  get lineCount(): number {
+    return this.isItem.length;
+  }
+
+  /** Applies one content change; returns false when the cache cannot follow it. */
+  applyEdit(edit: LineEdit): boolean {
+    const { startLine, endLine, insertedBreaks } = edit;
+    if (startLine < 0 || endLine >= this.isItem.length || endLine < startLine) return false;
+    const removed = endLine - startLine + 1;
+    const inserted = insertedBreaks + 1;
+    for (let i = startLine; i <= endLine; i++) if (this.isItem[i]) this.items--;
+    const blanks = new Array<undefined>(inserted);
+    this.diagnostics.splice(startLine, removed, ...blanks);
+    this.facts.splice(startLine, removed, ...blanks);
+    this.isItem.splice(startLine, removed, ...new Array<boolean>(inserted).fill(false));
+    const delta = inserted - removed;
+    if (delta !== 0 || this.dirty.size) {
+      const next = new Set<number>();
+      for (const d of this.dirty) {
+        if (d < startLine) next.add(d);
+        else if (d > endLine) next.add(d + delta);
+      }
+      this.dirty = next;
+    }
+    for (let i = startLine; i < startLine + inserted; i++) this.dirty.add(i);
+    return true;
+  }
+
+  /** Dirty lines as sorted, merged 0-based [start, end] ranges. */
+  dirtyRanges(): [number, number][] {
+    const lines = [...this.dirty].sort((a, b) => a - b);
+    const out: [number, number][] = [];
+    for (const l of lines) {
+      const last = out[out.length - 1];
+      if (last && l === last[1] + 1) last[1] = l;
+      else out.push([l, l]);
+    }
+    return out;
+  }
+
+  /** Stores the results of re-validating lines `start..end` (0-based); findings carry document line numbers. */
+  update(start: number, end: number, diagnostics: readonly Diagnostic[], facts: readonly ItemFacts[], isItemLine: (i: number) => boolean): void {
+    for (let i = start; i <= end; i++) {
+      this.diagnostics[i] = undefined;
+      this.facts[i] = undefined;
+      this.dirty.delete(i);
+      const item = isItemLine(i);
+      if (item !== this.isItem[i]) this.items += item ? 1 : -1;
+      this.isItem[i] = item;
+    }
+    for (const d of diagnostics) (this.diagnostics[d.line - 1] ??= []).push(d);
+    for (const f of facts) this.facts[f.line - 1] = f;
+  }
+
+  /** All cached line findings in line order, with line numbers fixed up to where the lines are now. */
+  lineDiagnostics(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (let i = 0; i < this.diagnostics.length; i++) {
+      const ds = this.diagnostics[i];
+      if (!ds) continue;
+      for (const d of ds) {
+        const shift = i + 1 - d.line;
+        if (shift !== 0) {
+          d.line += shift;
+          d.endLine += shift;
+          for (const r of d.related ?? []) if (r.path === undefined) ((r.line += shift), (r.endLine += shift));
+        }
+        out.push(d);
+      }
+    }
+    return out;
+  }
+
+  /** All cached item facts in line order, with line numbers fixed up. */
+  itemFacts(): ItemFacts[] {
+    const out: ItemFacts[] = [];
+    for (let i = 0; i < this.facts.length; i++) {
+      const f = this.facts[i];
+      if (!f) continue;
+      const shift = i + 1 - f.line;
+      if (shift !== 0) {
+        f.line += shift;
+        f.anchor.line += shift;
+        f.anchor.endLine += shift;
+      }
+      out.push(f);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,210 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/io';
+import { startLocalCloud, LOCAL_PROJECT, LOCAL_BUCKET } from '../../src/localServers/localCloud';
+import type { LocalCloud } from '../../src/localServers/localCloud';
+import { ManualClock } from '../../src/localServers/state';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(cwd: string, ...args: string[]): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+const json = <T>(r: Run): T => JSON.parse(r.out) as T;
+
+describe('CLI: train, label, version', () => {
+  let dir: string;
+  let cloud: LocalCloud;
+  let clock: ManualClock;
+  let conn: string[];
+  let flowersId: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vd-train-cli-'));
+    clock = new ManualClock();
+    cloud = await startLocalCloud({ clock, operations: { defaultDuration: 0 } });
+    conn = ['--endpoint', cloud.vertex.address, '--storage-endpoint', cloud.gcs.endpoint, '--project', LOCAL_PROJECT, '--region', cloud.region];
+    flowersId = [...cloud.vertex.datasets.datasets.values()].find((d) => d.displayName === 'flowers')!.id;
+  });
+  after(() => cloud?.stop());
+
+  it('train create --dry-run prints the exact tabular request with defaults from a column profile', async () => {
+    writeFileSync(
+      join(dir, 'profile.json'),
+      JSON.stringify([
+        { name: 'age', inferredType: 'numeric', nulls: 0, distinct: 60 },
+        { name: 'plan', inferredType: 'categorical', nulls: 0, distinct: 4 },
+        { name: 'churned', inferredType: 'boolean', nulls: 0, distinct: 2 },
+        { name: 'fold', inferredType: 'categorical', nulls: 0, distinct: 3 },
+      ]),
+    );
+    const r = await cli(dir, 'train', 'create', 'tabular-classification', '--dataset', '42', '--project', 'p1', '--display-name', 'churn', '--target', 'churned', '--profile', 'profile.json',
+      '--split', 'stratified:fold:0.7,0.15,0.15', '--objective-metric', 'maximize-recall-at-precision', '--precision', '0.9', '--budget', '3', '--dry-run', '--output', 'json');
+    assert.equal(r.code, 0, r.err);
+    const { request, estimate } = json<{ request: unknown; estimate: { maxUsd: number; estimate: boolean } }>(r);
+    assert.deepEqual(request, {
+      parent: 'projects/p1/locations/us-central1',
+      trainingPipeline: {
+        displayName: 'churn',
+        trainingTaskDefinition: 'gs://google-cloud-aiplatform/schema/trainingjob/definition/automl_tabular_1.0.0.yaml',
+        trainingTaskInputs: {
+          predictionType: 'classification',
+          targetColumn: 'churned',
+          transformations: [{ numeric: { columnName: 'age' } }, { categorical: { columnName: 'plan' } }],
+          optimizationObjective: 'maximize-recall-at-precision',
+          optimizationObjectivePrecisionValue: 0.9,
+          trainBudgetMilliNodeHours: 3000,
+          disableEarlyStopping: false,
+        },
+        inputDataConfig: { datasetId: '42', stratifiedSplit: { trainingFraction: 0.7, validationFraction: 0.15, testFraction: 0.15, key: 'fold' } },
+        modelToUpload: { displayName: 'churn' },
+      },
+    });
+    assert.deepEqual([estimate.estimate, estimate.maxUsd], [true, 57.96]);
+  });
+
+  it('train create --source profiles the CSV and defaults forecasting transformations from it', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `2024-01-${String(1 + (i % 28)).padStart(2, '0')},store${i % 3},${100 + i},${i % 2 ? 'true' : 'false'}`);
+    writeFileSync(join(dir, 'sales.csv'), ['date,store,sales,promo', ...rows].join('\n'));
+    const r = await cli(dir, 'train', 'create', 'forecasting', '--dataset', '7', '--project', 'p1', '--display-name', 'sales', '--source', 'sales.csv', '--target', 'sales', '--time-column', 'date',
+      '--series-column', 'store', '--granularity', 'day', '--horizon', '14', '--budget', '2', '--dry-run', '--output', 'json');
+    assert.equal(r.code, 0, r.err);
+    const inputs = json<{ request: { trainingPipeline: { trainingTaskInputs: Record<string, unknown> } } }>(r).request.trainingPipeline.trainingTaskInputs;
+    assert.deepEqual(inputs, {
+      targetColumn: 'sales', timeSeriesIdentifierColumn: 'store', timeColumn: 'date',
+      transformations: [{ timestamp: { columnName: 'date' } }, { categorical: { columnName: 'promo' } }],
+      optimizationObjective: 'minimize-rmse', trainBudgetMilliNodeHours: 2000, dataGranularity: { unit: 'day', quantity: 1 }, forecastHorizon: 14,
+    });
+    const missing = await cli(dir, 'train', 'create', 'forecasting', '--dataset', '7', '--project', 'p1', '--source', 'sales.csv', '--target', 'revenue', '--time-column', 'date', '--series-column', 'store', '--granularity', 'day', '--horizon', '14', '--dry-run');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /The target column 'revenue' is not a column of the source; columns are: date, store, sales, promo\./);
+  });
+
+  it('train create refuses invalid options with exit 2 and says why', async () => {
+    const text = await cli(dir, 'train', 'create', 'text-sentiment', '--dataset', '1', '--project', 'p', '--dry-run');
+    assert.equal(text.code, 2);
+    assert.match(text.err, /AutoML text training was discontinued on 15 September 2024/);
+    const budget = await cli(dir, 'train', 'create', 'image-object-detection', '--dataset', '1', '--project', 'p', '--budget', '5', '--dry-run');
+    assert.equal(budget.code, 2);
+    assert.match(budget.err, /trainingTaskInputs.budgetMilliNodeHours: The budget must be 20 to 900 node hours/);
+    const split = await cli(dir, 'train', 'create', 'image-object-detection', '--dataset', '1', '--project', 'p', '--split', 'random', '--dry-run');
+    assert.deepEqual([split.code, /--split must start with fraction/.test(split.err)], [2, true]);
+    const sub = await cli(dir, 'train', 'launch');
+    assert.equal(sub.code, 2);
+  });
+
+  it('train create, get, list, cancel and delete against the local server', async () => {
+    const created = await cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', 'flowers', '--display-name', 'cli-run', ...conn, '--output', 'json');
+    assert.equal(created.code, 0, created.err);
+    const p = json<{ pipeline: { name: string; state: string; datasetId: string } }>(created).pipeline;
+    assert.deepEqual([p.state, p.datasetId], ['QUEUED', flowersId]);
+    clock.advance(700);
+    const got = await cli(dir, 'train', 'get', p.name.split('/').pop()!, ...conn);
+    assert.equal(got.code, 0, got.err);
+    assert.match(got.out, /state: RUNNING\n  objective: image-classification-single-label\n  budget: 192 node h\n  elapsed: \S+\n$/);
+    const list = await cli(dir, 'train', 'list', ...conn, '--output', 'json');
+    assert.ok(json<{ name: string }[]>(list).some((x) => x.name === p.name));
+    const cancel = await cli(dir, 'train', 'cancel', p.name, ...conn);
+    assert.match(cancel.out, /is CANCELLING\.$/m);
+    clock.advance(1000);
+    const after = await cli(dir, 'train', 'get', p.name, ...conn, '--output', 'json');
+    assert.equal(json<{ state: string }>(after).state, 'CANCELLED');
+    const del = await cli(dir, 'train', 'delete', p.name, ...conn);
+    assert.equal(del.code, 0, del.err);
+    const gone = await cli(dir, 'train', 'get', p.name, ...conn);
+    assert.equal(gone.code, 1);
+    assert.match(gone.err, /not found/i);
+  });
+
+  it('train evaluations and export of a mobile model', async () => {
+    const created = await cli(dir, 'train', 'create', 'image-classification-multi-label', '--dataset', flowersId, '--model-type', 'MOBILE_TF_LOW_LATENCY_1', '--budget', '2', ...conn, '--output', 'json');
+    const p = json<{ pipeline: { name: string } }>(created).pipeline;
+    clock.advance(5000);
+    const done = json<{ state: string; modelName: string }>(await cli(dir, 'train', 'get', p.name, ...conn, '--output', 'json'));
+    assert.equal(done.state, 'SUCCEEDED');
+    const evals = await cli(dir, 'train', 'evaluations', done.modelName, ...conn);
+    assert.equal(evals.code, 0, evals.err);
+    assert.match(evals.out, /classification_metrics_1\.0\.0\.yaml\)\n  auPrc: 0\.\d+\n  auRoc: 0\.\d+\n  logLoss: /);
+    assert.equal((evals.out.match(/^  (daisy|dandelion|roses|sunflowers|tulips): precision [\d.]+ recall [\d.]+ F1 [\d.]+$/gm) ?? []).length, 5);
+    const bad = await cli(dir, 'train', 'export', done.modelName, '--format', 'custom-trained', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /does not support export format "custom-trained"; it supports: tflite, edgetpu-tflite, tf-saved-model, tf-js, core-ml/);
+    const ok = await cli(dir, 'train', 'export', done.modelName, '--format', 'core-ml', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn, '--output', 'json');
+    assert.equal(ok.code, 0, ok.err);
+    const { outputUri } = json<{ outputUri: string }>(ok);
+    assert.ok(cloud.gcs.blobs.getUri(`${outputUri}/model.mlmodel`).object, 'artifact written');
+  });
+
+  it('train create --wait follows a pipeline to the end in local mode', async () => {
+    const r = await cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', 'flowers', '--endpoint', 'local', '--wait', '--poll-ms', '50');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /QUEUED\n(  PENDING\n)?(  RUNNING\n)?  SUCCEEDED\n$/);
+    assert.match(r.out, /state: SUCCEEDED[\s\S]*model: projects\/local-project\/locations\/us-central1\/models\/\d+/);
+  });
+
+  it('label pools, create with a local PDF uploaded to the bucket, list, cancel, delete', async () => {
+    const pools = await cli(dir, 'label', 'pools', ...conn, '--output', 'json');
+    const [pool] = json<{ name: string; displayName: string }[]>(pools);
+    assert.equal(pool.displayName, 'medical-imaging-specialists');
+    writeFileSync(join(dir, 'guide.pdf'), '%PDF-1.4\nlabel the flowers\n');
+    const dry = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'guide.pdf', '--bucket', `gs://${LOCAL_BUCKET}/docs`,
+      '--labelers', '3', '--specialist-pool', pool.name.split('/').pop()!, '--max-percent', '50', '--items', '60', ...conn, '--dry-run', '--output', 'json');
+    assert.equal(dry.code, 0, dry.err);
+    const d = json<{ request: { dataLabelingJob: Record<string, unknown> }; estimate: { lowUsd: number; highUsd: number } }>(dry);
+    assert.equal(d.request.dataLabelingJob.instructionUri, `gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`);
+    assert.deepEqual(d.request.dataLabelingJob.specialistPools, [pool.name]);
+    assert.deepEqual(d.request.dataLabelingJob.activeLearningConfig, { maxDataItemPercentage: 50 });
+    // 30 images × $0.05–$0.08 × 1.5 (3 labelers) × 2–10 (specialists)
+    assert.deepEqual([d.estimate.lowUsd, d.estimate.highUsd], [4.5, 36]);
+    const created = await cli(dir, 'label', 'create', '--dataset', 'flowers', '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'guide.pdf', '--bucket', `gs://${LOCAL_BUCKET}/docs`, '--labelers', '3', ...conn);
+    assert.equal(created.code, 0, created.err);
+    assert.match(created.err, /Uploaded .*guide\.pdf to gs:\/\/local-vertex-bucket\/docs\/labeling-instructions\/guide\.pdf/);
+    assert.match(created.out, /state: PENDING\n  progress: 0%\n  current spend: \$0\.00 USD\n  labelers per item: 3/);
+    assert.match(created.out, /Estimated labeling cost: \$4\.50–\$7\.20 \(60 images × \$0\.05–\$0\.08, 3 labelers \(\+50%\)\)\./);
+    assert.equal(cloud.gcs.blobs.getUri(`gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`).object?.data.toString(), '%PDF-1.4\nlabel the flowers\n');
+    const id = /Created (\S+)/.exec(created.out)![1];
+    // 1.5 s of the local 3 s labeling run: half of the 60 items × 3 labelers × $0.065.
+    clock.advance(1800);
+    const list = await cli(dir, 'label', 'list', ...conn);
+    assert.match(list.out, new RegExp(`${id.split('/').pop()}  RUNNING\\s+50%\\s+\\$\\s+5\\.85  3 labeler\\(s\\)`));
+    assert.equal((await cli(dir, 'label', 'cancel', id, ...conn)).code, 0);
+    clock.advance(500);
+    assert.equal(json<{ state: string }>(await cli(dir, 'label', 'get', id, ...conn, '--output', 'json')).state, 'CANCELLED');
+    assert.equal((await cli(dir, 'label', 'delete', id, ...conn)).code, 0);
+    const badPdf = await cli(dir, 'label', 'create', '--dataset', 'flowers', '--task', 'image-classification', '--labels', 'a', '--instructions', 'profile.json', '--bucket', `gs://${LOCAL_BUCKET}`, ...conn);
+    assert.deepEqual([badPdf.code, /is not a PDF file/.test(badPdf.err)], [2, true]);
+    const refused = await cli(dir, 'label', 'create', '--dataset', 'product-reviews', '--task', 'image-classification', '--labels', 'a', '--instructions', `gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`, ...conn);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /holds text data/);
+  });
+
+  it('version create, list, restore (restore asks for --yes)', async () => {
+    const created = await cli(dir, 'version', 'create', 'flowers', '--description', 'before cleanup', ...conn, '--output', 'json');
+    assert.equal(created.code, 0, created.err);
+    const v = json<{ id: string; displayName: string }>(created);
+    assert.equal(v.displayName, 'before cleanup');
+    const list = await cli(dir, 'version', 'list', 'flowers', ...conn);
+    assert.match(list.out, new RegExp(`^${v.id}  \\S+  before cleanup$`, 'm'));
+    assert.match(list.out, /baseline/);
+    const noYes = await cli(dir, 'version', 'restore', 'flowers', v.id, ...conn);
+    assert.equal(noYes.code, 2);
+    assert.match(noYes.err, /pass --yes to confirm/);
+    const restored = await cli(dir, 'version', 'restore', 'flowers', v.id, '--yes', ...conn);
+    assert.equal(restored.code, 0, restored.err);
+    assert.match(restored.out, new RegExp(`Restored projects/local-project/locations/us-central1/datasets/${flowersId} to version ${v.id} "before cleanup"\\.`));
+    const missing = await cli(dir, 'version', 'list', 'no-such-dataset', ...conn);
+    assert.deepEqual([missing.code, /no dataset has the id or display name "no-such-dataset"/.test(missing.err)], [2, true]);
+  });
+});

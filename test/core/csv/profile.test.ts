@@ -1,0 +1,66 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { ColumnProfiler } from '../../../src/core/csv/profile';
+
+/** Cells that exercise every profiler mode: numbers, dates, booleans, categories, empties. */
+const cellArb = fc.oneof(
+  fc.integer({ min: -5000, max: 5000 }).map(String),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => String(Math.round(x * 1000) / 1000)),
+  fc.constantFrom('', '', 'true', 'False', 'paris', 'oslo', 'n/a', '-', '.5', '5.', '+3', '1e3', '0x10', '007', '-0', '2024-02-29', '2023-02-29', '2024-03-01 10:00:00'),
+  fc.string({ unit: fc.constantFrom('a', 'b', '1', '.', '-', ' ', 'é'), maxLength: 6 }),
+  fc.string({ unit: fc.constantFrom('a', ',', '"', '1', ' '), maxLength: 6 }),
+);
+
+/** RFC 4180 writing: quote cells that need it, and some that do not. */
+function writeCell(v: string, quoteAnyway: boolean): string {
+  return quoteAnyway || /[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+describe('csv column profile', () => {
+  it('profiling a line in place equals profiling its split fields, quoted cells included (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((cols) => fc.tuple(fc.constant(cols), fc.array(fc.array(fc.tuple(cellArb, fc.boolean()), { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 60 }))),
+        fc.integer({ min: 1, max: 8 }),
+        ([cols, rows], cap) => {
+          const names = Array.from({ length: cols }, (_, i) => `c${i}`);
+          const split = new ColumnProfiler(names, cap);
+          const inPlace = new ColumnProfiler(names, cap);
+          const prefix = 'xx\n';
+          for (const row of rows) {
+            split.add(row.map(([v]) => v));
+            const line = row.map(([v, q]) => writeCell(v, q)).join(',');
+            const text = prefix + line + '\nyy';
+            const cells = inPlace.addLine(text, prefix.length, prefix.length + line.length);
+            assert.ok(cells, `a row with one cell per column is taken: ${line}`);
+          }
+          assert.deepEqual(inPlace.result(), split.result());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects a line with the wrong number of cells or irregular quoting and leaves the profile untouched', () => {
+    const p = new ColumnProfiler(['a', 'b']);
+    for (const line of ['1,2,3', '1', '"1,2', '"1"x,2', '1,"2', '"a""b,c']) assert.equal(p.addLine(line, 0, line.length), undefined, line);
+    assert.deepEqual(p.result().map((c) => c.count), [0, 0]);
+  });
+
+  it('infers types and keeps exact distinct counts below the cap', () => {
+    const p = new ColumnProfiler(['n', 'd', 'b', 'c', 't'], 3);
+    const rows = [
+      ['1', '2024-01-01', 'true', 'x', 'a long free text value that goes on and on and on'],
+      ['2.5', '2024-01-02', 'false', 'y', 'another long free text value that goes on and on!'],
+      ['-3', '2024-01-03 10:00:00', 'true', 'x', 'yet another long free text value that goes on and on'],
+      ['', '', '', '', 'and one more long free text value that keeps going on'],
+    ];
+    for (const r of rows) p.add(r);
+    const [n, d, b, c, t] = p.result();
+    assert.deepEqual([n.inferredType, n.min, n.max, n.nulls, n.distinct], ['numeric', -3, 2.5, 1, 3]);
+    assert.equal(d.inferredType, 'timestamp');
+    assert.equal(b.inferredType, 'boolean');
+    assert.deepEqual([c.inferredType, c.distinct, c.distinctCapped, c.topValues], ['categorical', 2, false, [{ value: 'x', count: 2 }, { value: 'y', count: 1 }]]);
+    assert.deepEqual([t.inferredType, t.distinctCapped], ['text', true]);
+  });
+});
