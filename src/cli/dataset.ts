@@ -28,6 +28,8 @@ export interface DatasetRunOptions {
   mediaFiles?: string[];
   /** False: line checks only. */
   datasetChecks?: boolean;
+  /** Threads per large JSONL file (line checks only). */
+  jobs?: number;
   /** Tabular CSV options (target, weight, split, objective, forecasting columns). */
   tabular?: TabularRunOptions;
 }
@@ -149,7 +151,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, ...options.tabular });
+      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, jobs: options.jobs, ...options.tabular });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { TrainingCloud } from '../../cloud/training';
+import type { FormatId } from '../../core/formats';
 import type { DatasetSummary } from '../../cloud/vertex';
 import { buildCreateVersion } from '../../core/training/versions';
 import type { TreeNode } from '../cloud/datasetsTree';
@@ -105,13 +106,20 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
 
   const train = async (scripted: WizardUi, dataset?: unknown) => {
     // An open CSV source gives the column list and types the tabular steps offer and default from.
-    const doc = vscode.window.activeTextEditor?.document;
+    const file = dataset instanceof vscode.Uri ? dataset : undefined;
+    const doc = file ? await vscode.workspace.openTextDocument(file) : vscode.window.activeTextEditor?.document;
     let profiles;
-    if (doc && /\.csv$/i.test(doc.uri.path)) {
+    let format: FormatId | undefined;
+    if (file && doc && /\.jsonl$/i.test(doc.uri.path)) {
+      // Started from an import file: its format narrows the datasets and objectives offered.
+      format = ((await vscode.commands.executeCommand('vertexDatasets.validateFile', doc.uri)) as { format?: FormatId } | undefined)?.format;
+    }
+    if (doc && /\.csv$/i.test(doc.uri.path) && (!format || format === 'tabular')) {
       const { profileCsvText } = await import('../../core/training/sourceProfile');
       profiles = profileCsvText(doc.getText());
+      format = 'tabular';
     }
-    const res = await trainWithAutoML(await target(), scripted, { dataset: await datasetFrom(dataset), profiles });
+    const res = await trainWithAutoML(await target(), scripted, { dataset: file ? undefined : await datasetFrom(dataset), profiles, format: file ? format : undefined });
     if (res) pipelines.refresh();
     return res;
   };
