@@ -22,7 +22,11 @@ export interface Adapter {
   notes: Map<string, { count: number; firstRecord: number }>;
 }
 
+/** Distinct note messages kept; further ones are counted under one line (memory stays bounded). */
+const MAX_NOTES = 50;
+
 export function note(notes: Adapter['notes'], message: string, record: number): void {
+  if (!notes.has(message) && notes.size >= MAX_NOTES) message = 'further problems of the kinds above (see `vertex-datasets validate`)';
   const n = notes.get(message);
   if (n) n.count++;
   else notes.set(message, { count: 1, firstRecord: record });

@@ -129,6 +129,9 @@ export class JsonlAdapter implements Adapter {
       const v = Object.prototype.hasOwnProperty.call(labels, ML_USE_KEY) ? labels[ML_USE_KEY] : labels.ml_use;
       if (typeof v === 'string') facts.mlUse = readMlUse(v, this.opts.splits).index;
       else if (v !== undefined) facts.mlUse = INVALID_ML_USE;
+      if (facts.mlUse === INVALID_ML_USE) {
+        note(this.notes, `ml_use value ${JSON.stringify(v)} is not valid for this format; the split replaced it`, this.record);
+      }
     }
     if (this.opts.needs.labels) facts.labels = (this.opts.labelsOf ?? labelsOfObject)(obj);
     if (this.opts.needs.time && this.opts.timeField) facts.time = parseTimestamp(getPath(obj, this.opts.timeField));
