@@ -28,6 +28,8 @@ Options:
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)
+  --jobs N             threads per large JSONL file (default 1); applies with
+                       --no-dataset-checks (dataset checks read items in one pass)
   Tabular CSV (implies --format tabular; several CSV files form one source with one header):
   --target NAME        target column: no nulls; classification 2-500 distinct values
   --objective KIND     classification, regression or forecasting
@@ -56,6 +58,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         strict: { type: 'boolean' },
         media: { type: 'string', multiple: true },
         'no-dataset-checks': { type: 'boolean' },
+        jobs: { type: 'string' },
         target: { type: 'string' },
         objective: { type: 'string' },
         weight: { type: 'string' },
@@ -87,6 +90,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (values['max-problems'] !== undefined) {
     maxDiagnostics = Number(values['max-problems']);
     if (!Number.isInteger(maxDiagnostics) || maxDiagnostics < 1) return fail('--max-problems must be a positive whole number');
+  }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) return fail('--jobs must be a whole number from 1 to 64');
   }
   const objective = values.objective;
   if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
@@ -121,6 +129,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       strict: values.strict,
       mediaFiles: values.media,
       datasetChecks: !values['no-dataset-checks'],
+      jobs,
     },
     io.cwd,
   );
