@@ -240,7 +240,7 @@ export class ValidationService implements vscode.Disposable {
       (prev.source !== 'detected' || detectionUnchanged(doc, cache, prev));
     let fromLine = 1;
     if (cache && !incremental) {
-      this.deps.log.info(
+      this.deps.log.debug(
         `full run of ${vscode.workspace.asRelativePath(doc.uri)}: cache v${cache.version}/${cache.lineCount} lines, document v${version}/${doc.lineCount} lines, ` +
           `format ${cache.format}/${format ?? 'none'}`,
       );

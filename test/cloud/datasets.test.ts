@@ -79,7 +79,7 @@ describe('DatasetService through the real SDK client', () => {
     env.cloud.gcs.blobs.put('test-bucket', 'tab/a.csv', Buffer.from('x,y\n1,2\n'));
     const gcs = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab', format: 'tabular', tabularSource: { gcsUris: ['gs://test-bucket/tab/a.csv'] } }), { pollMs: 10 });
     assert.equal(gcs.result?.dataType, 'tabular');
-    const bq = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab-bq', format: 'tabular', tabularSource: { bigqueryUri: 'bq://p.d.t' } }), { pollMs: 10 });
+    const bq = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab-bq', format: 'tabular', tabularSource: { bigqueryUri: 'bq://my-project.d.t' } }), { pollMs: 10 });
     assert.ok(bq.result);
     const missing = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'tab-missing', format: 'tabular', tabularSource: { gcsUris: ['gs://test-bucket/tab/none.csv'] } }), { pollMs: 10 });
     assert.equal(missing.error?.code, 5);

@@ -22,6 +22,26 @@ describe('CSV import files', () => {
     assert.equal(r.items, 3);
   });
 
+  it('completes ml_use values and used labels in their columns; hover shows the column and the gs:// parts', async () => {
+    const editor = await openFixture('images.csv');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), 'validation,gs://my-bucket/d.jpg,\n'));
+    const line = doc.lineCount - 2;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    const names = async (pos: vscode.Position) =>
+      (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos)).items
+        .filter((i) => i.kind === vscode.CompletionItemKind.Value || i.kind === vscode.CompletionItemKind.EnumMember)
+        .sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''))
+        .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepEqual(await names(new vscode.Position(line, doc.lineAt(line).text.length)), ['cat', 'dog']);
+    assert.deepEqual(await names(new vscode.Position(line, 2)), ['training', 'validation', 'test']);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 15));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Column 2/);
+    assert.match(text, /bucket: `my-bucket`/);
+  });
+
   it('leaves a plain table alone until the user chooses the tabular format', async () => {
     const { document: doc } = await openFixture('people.csv');
     const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);

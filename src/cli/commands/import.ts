@@ -13,6 +13,7 @@ import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
 import type { FormatId } from '../../core/formats';
 import { validateFile } from '../../core/files';
 import { UsageError, validateJsonlText } from '../../core/jsonl/validate';
+import { bigQueryUriProblem } from '../../core/rules/values';
 import { findLocalMedia, planMediaUris, rewriteMedia } from '../../core/cloud/media';
 import { LOCAL_BUCKET } from '../../cloud/connection';
 import { formatDiagnosticLine } from '../../core/cloud/partialFailures';
@@ -204,6 +205,10 @@ async function createFromSource(sources: string[], displayName: string, settings
   const gcs = sources.filter((s) => s.startsWith('gs://'));
   if (bq.length + gcs.length !== sources.length) return fail('--source takes bq://project.dataset.table or gs://bucket/file.csv URIs');
   if (bq.length > 1 || (bq.length && gcs.length)) return fail('give one BigQuery table, or Cloud Storage CSV files, not both');
+  for (const uri of bq) {
+    const problem = bigQueryUriProblem(uri);
+    if (problem) return fail(problem.message, 1);
+  }
   const { connect, MissingProjectError } = await import('../../cloud/connect');
   const { createTabularFromSource } = await import('../../cloud/importFlow');
   let conn;

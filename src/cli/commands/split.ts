@@ -26,7 +26,8 @@ Options:
   --fractions A,B,C       training,validation,test shares (video: training,test); percentages work too
   --seed N                seed of the pseudo-random choices (default 0); same seed, same output
   --by FIELD_OR_COLUMN    group key (group), or the label column of a tabular CSV (stratified)
-  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal
+  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal: RFC 3339 /
+                          ISO 8601 dates (no offset = UTC) or Unix seconds
   --cutoffs D1[,D2]       temporal cut-off dates: before D1 training, before D2 validation, then test
   --k K                   number of folds (default 5)
   --split-column NAME     tabular CSVs: the column receiving the split (default ml_use)

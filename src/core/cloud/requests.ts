@@ -6,6 +6,7 @@
  */
 import type { DataType, FormatId } from '../formats';
 import { FORMATS, TIME_SERIES_METADATA_SCHEMA_URI } from '../formats';
+import { bigQueryUriProblem } from '../rules/values';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -147,7 +148,8 @@ export function buildCreateDatasetRequest(input: CreateDatasetInput): CreateData
       for (const u of src.gcsUris) if (!parseGcsUri(u)?.path) throw new Error(`'${u}' is not a gs://bucket/object URI`);
       inputConfig = { gcsSource: { uri: src.gcsUris } };
     } else {
-      if (!/^bq:\/\/[\w-]+\.\w+\.[\w$-]+$/.test(src.bigqueryUri)) throw new Error(`'${src.bigqueryUri}' is not a BigQuery table URI; expected bq://project.dataset.table`);
+      const bqProblem = bigQueryUriProblem(src.bigqueryUri);
+      if (bqProblem) throw new Error(bqProblem.message);
       inputConfig = { bigquerySource: { uri: src.bigqueryUri } };
     }
     const metadata: { [key: string]: JsonValue } = { inputConfig };

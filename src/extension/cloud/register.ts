@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ImportReport } from '../../cloud/importFlow';
 import { consoleUrl } from '../../core/cloud/requests';
 import { describeCloudError } from '../../core/cloud/errors';
+import { bigQueryUriProblem } from '../../core/rules/values';
 import type { DataType } from '../../core/formats';
 import { COMMANDS, registerCommand } from '../commands';
 import type { ValidationService } from '../diagnostics';
@@ -89,7 +90,7 @@ export function registerCloud(deps: { log: vscode.LogOutputChannel; validation: 
         kind.value === 'bq' ? 'bq://' : 'gs://',
         (v) => {
           const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
-          if (kind.value === 'bq') return /^bq:\/\/[\w-]+\.\w+\.[\w$-]+$/.test(v.trim()) ? undefined : 'Expected bq://project.dataset.table';
+          if (kind.value === 'bq') return bigQueryUriProblem(v.trim())?.message;
           return parts.length && parts.every((p) => /^gs:\/\/[^/]+\/.+\.csv$/i.test(p)) ? undefined : 'Expected gs://bucket/path/file.csv, separated by commas';
         },
       );

@@ -17,9 +17,9 @@ describe('cloud request builders', () => {
   it('tabular datasets carry metadata.inputConfig (gcsSource uri list or bigquerySource uri)', () => {
     const gcs = buildCreateDatasetRequest({ project: 'p', location: 'l', displayName: 't', format: 'tabular', tabularSource: { gcsUris: ['gs://bkt/a.csv', 'gs://bkt/b.csv'] } });
     assert.deepEqual(fromProtoValue(gcs.dataset.metadata), { inputConfig: { gcsSource: { uri: ['gs://bkt/a.csv', 'gs://bkt/b.csv'] } } });
-    const bq = buildCreateDatasetRequest({ project: 'p', location: 'l', displayName: 't', format: 'tabular', tabularSource: { bigqueryUri: 'bq://p.d.t' }, timeSeries: { timeSeriesIdentifierColumn: 'store', timeColumn: 'date' } });
+    const bq = buildCreateDatasetRequest({ project: 'p', location: 'l', displayName: 't', format: 'tabular', tabularSource: { bigqueryUri: 'bq://my-project.d.t' }, timeSeries: { timeSeriesIdentifierColumn: 'store', timeColumn: 'date' } });
     assert.equal(bq.dataset.metadataSchemaUri, 'gs://google-cloud-aiplatform/schema/dataset/metadata/time_series_1.0.0.yaml');
-    assert.deepEqual(fromProtoValue(bq.dataset.metadata), { inputConfig: { bigquerySource: { uri: 'bq://p.d.t' } }, timeSeriesIdentifierColumn: 'store', timeColumn: 'date' });
+    assert.deepEqual(fromProtoValue(bq.dataset.metadata), { inputConfig: { bigquerySource: { uri: 'bq://my-project.d.t' } }, timeSeriesIdentifierColumn: 'store', timeColumn: 'date' });
     assert.throws(() => buildCreateDatasetRequest({ project: 'p', location: 'l', displayName: 't', format: 'tabular' }), /takes its data at creation/);
     assert.throws(() => buildCreateDatasetRequest({ project: 'p', location: 'l', displayName: 't', format: 'tabular', tabularSource: { bigqueryUri: 'p.d.t' } }), /bq:\/\/project\.dataset\.table/);
     assert.throws(() => buildCreateDatasetRequest({ project: 'p', location: 'l', displayName: 'x'.repeat(129), format: 'text-sentiment' }), /at most 128/);
