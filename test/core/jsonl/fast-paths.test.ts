@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import type { Diagnostic } from '../../../src/core/diagnostics';
 import { duplicateKeys } from '../../../src/core/jsonl/positions';
 import { JsonlLineValidator } from '../../../src/core/jsonl/validate';
-import { gcsUriProblem, gcsUriProblemExact } from '../../../src/core/rules/values';
+import { ItemChecker, type Finding } from '../../../src/core/jsonl/rules';
+import { gcsUriProblem, gcsUriProblemExact, mediaTypeProblem } from '../../../src/core/rules/values';
 
 type Doc = { kind: 'obj'; members: [string, Doc][] } | { kind: 'arr'; items: Doc[] } | { kind: 'str'; v: string } | { kind: 'num'; v: number } | { kind: 'lit'; v: string };
 
@@ -80,7 +81,7 @@ describe('validator fast paths agree with the exact checks', () => {
     const bucket = fc.constantFrom('bkt', 'cloud-samples-data', 'a.b.c', 'Bad', 'goog-x', 'ab', '1.2.3.4', 'x_y-z');
     const object = fc.oneof(
       fc.string({ maxLength: 12 }),
-      fc.constantFrom('.', '..', 'a/', 'dir/x.jpg', 'x*.jpg', 'a?b', '[1].png', 'a\nb', 'é.png', 'x'.repeat(400), 'é'.repeat(400), 'ab', 'abc'),
+      fc.constantFrom('.', '..', 'a/', 'dir/x.jpg', 'x*.jpg', 'a?b', '[1].png', 'a\nb', 'é.png', 'x'.repeat(400), 'é'.repeat(400), 'é'.repeat(600), 'ab', 'abc'),
     );
     const uri = fc.oneof(
       fc.tuple(bucket, object).map(([b, o]) => `gs://${b}/${o}`),
@@ -90,6 +91,21 @@ describe('validator fast paths agree with the exact checks', () => {
     fc.assert(
       fc.property(fc.array(uri, { minLength: 1, maxLength: 20 }), (uris) => {
         for (const u of uris) assert.deepEqual(gcsUriProblem(u, 'image URI'), gcsUriProblemExact(u, 'image URI'), u);
+      }),
+      { numRuns: 2000 },
+    );
+    // The item checker remembers the bucket and extension of the last good URI.
+    const checker = new ItemChecker('image-classification-single-label');
+    const withExt = fc.tuple(uri, fc.constantFrom('', '.jpg', '.JPG', '.png', '.txt', '.jpg/', '/.jpg', 'x.jpg'));
+    fc.assert(
+      fc.property(fc.array(withExt, { minLength: 1, maxLength: 20 }), (pairs) => {
+        for (const [base, ext] of pairs) {
+          const u = base + ext;
+          const out: Finding[] = [];
+          checker.check({ imageGcsUri: u }, out, undefined);
+          const p = gcsUriProblemExact(u, 'image URI') ?? mediaTypeProblem(u, 'image');
+          assert.deepEqual(out.map((f) => [f.code, f.message]), p ? [[p.code, p.message]] : [], u);
+        }
       }),
       { numRuns: 2000 },
     );
