@@ -46,6 +46,8 @@ const builds = [
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });
+// The editor's on-disk validation (large and closed files) runs off the extension host thread.
+builds.push({ ...common, entryPoints: { validationWorker: 'src/extension/validationWorker.ts' }, outdir: 'dist' });
 // The statistics webview page: a browser bundle with Chart.js, served from media/ (the only
 // folder the webview may load from).
 builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', external: [], entryPoints: { stats: 'src/webview/stats.ts' }, outdir: 'media/dist' });

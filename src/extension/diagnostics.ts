@@ -12,7 +12,9 @@ import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
 import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
 import { annotationLabels, type ItemFacts } from '../core/items';
-import { loadSchemaFile, sidecarSchemaPath, validateFile } from '../core/files';
+import { join } from 'node:path';
+import { DiskValidationCancelled, validateInWorker, type DiskResult } from '../core/diskValidation';
+import { loadSchemaFile, sidecarSchemaPath } from '../core/files';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
@@ -69,6 +71,8 @@ export interface ValidationDeps {
   settings: Settings;
   formats: FormatResolver;
   debounceMs?: number;
+  /** The bundled disk validation worker (default: validationWorker.js beside the extension bundle). */
+  workerPath?: string;
 }
 
 interface Pending {
@@ -119,6 +123,8 @@ export class ValidationService implements vscode.Disposable {
   private readonly pending = new Map<string, Pending>();
   private readonly pendingDataset = new Map<string, Pending>();
   private readonly states = new Map<string, DocState>();
+  /** Runs from disk in a worker, per file; aborting one terminates its worker. */
+  private readonly diskRuns = new Map<string, AbortController>();
   private readonly reports = new Map<string, DocumentReport>();
   private readonly validated = new vscode.EventEmitter<DocumentReport>();
   private readonly disposables: vscode.Disposable[] = [this.collection, this.validated];
@@ -196,6 +202,7 @@ export class ValidationService implements vscode.Disposable {
 
   clear(uri: vscode.Uri): void {
     this.cancel(uri);
+    this.diskRuns.get(uri.toString())?.abort();
     this.collection.delete(uri);
     this.states.delete(uri.toString());
     if (this.reports.delete(uri.toString())) {
@@ -441,36 +448,102 @@ export class ValidationService implements vscode.Disposable {
   }
 
   /**
-   * Validates files that are not open, streaming them from disk (no size limit), and shows their
-   * findings in the Problems panel. Open documents are validated from their buffers instead.
-   * Files detection does not recognise (and plain-table CSVs) get no findings, as in the editor.
+   * Validates a file from disk in a worker thread (no size limit, off the extension host thread)
+   * and shows its findings in the Problems panel: closed files, and files above what VS Code syncs
+   * to extensions. Files detection does not recognise (and plain-table CSVs) get no findings, as
+   * in the editor. Resolves undefined when cancelled, when the user chose no format, or when the
+   * file was opened in an editor meanwhile (the buffer's findings win).
    */
-  async validateClosedFile(uri: vscode.Uri, signal: AbortSignal): Promise<{ format?: FormatId; errors: number; warnings: number } | undefined> {
+  async validateFromDisk(
+    uri: vscode.Uri,
+    options: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void } = {},
+  ): Promise<DocumentReport | undefined> {
+    const key = uri.toString();
     const kind = /\.csv$/i.test(uri.path) ? 'csv' : 'jsonl';
     const probe = { uri, languageId: kind } as vscode.TextDocument;
     const explicit = this.deps.formats.explicit(probe);
     if (explicit?.format === 'none') return undefined;
-    const facts: ItemFacts[] = [];
-    const result = await validateFile(uri.fsPath, {
-      format: explicit?.format,
-      maxDiagnostics: this.deps.settings.maxProblems(uri),
-      signal,
-      onItem: (f) => facts.push(f),
-    });
-    if (signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return undefined;
+    this.diskRuns.get(key)?.abort();
+    const abort = new AbortController();
+    this.diskRuns.set(key, abort);
+    const onOuterAbort = () => abort.abort();
+    options.signal?.addEventListener('abort', onOuterAbort);
+    const started = performance.now();
+    let result: DiskResult;
+    try {
+      result = await validateInWorker(
+        this.deps.workerPath ?? join(__dirname, 'validationWorker.js'),
+        { path: uri.fsPath, format: explicit?.format, maxDiagnostics: this.deps.settings.maxProblems(uri), datasetChecks: this.deps.settings.datasetChecks(uri) },
+        { signal: abort.signal, onProgress: options.onProgress },
+      );
+    } catch (e) {
+      if (e instanceof DiskValidationCancelled) return undefined;
+      throw e;
+    } finally {
+      options.signal?.removeEventListener('abort', onOuterAbort);
+      if (this.diskRuns.get(key) === abort) this.diskRuns.delete(key);
+    }
+    if (abort.signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return undefined;
+    const durationMs = performance.now() - started;
     if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular')) {
       this.collection.delete(uri);
-      return { errors: 0, warnings: 0 };
+      const report: DocumentReport = { ...emptyReport(uri, 0), detection: result.detection, durationMs };
+      this.reports.set(key, report);
+      this.validated.fire(report);
+      return report;
     }
-    let diagnostics = result.diagnostics;
-    if (this.deps.settings.datasetChecks(uri)) {
-      const acc = new DatasetAccumulator(result.format, { csv: kind === 'csv' });
-      for (const f of facts) acc.add(f);
-      diagnostics = [...diagnostics, ...acc.finish().diagnostics.filter((d) => d.path === undefined || d.path === '')];
-    }
-    this.collection.set(uri, diagnostics.map((d) => toVsDiagnostic(d, uri)));
-    const counts = countSeverities(diagnostics);
-    return { format: result.format, errors: counts.errors, warnings: counts.warnings };
+    const counts = countSeverities(result.diagnostics);
+    const report: DocumentReport = {
+      uri,
+      version: 0,
+      format: result.format,
+      source: explicit?.source ?? 'detected',
+      detection: result.detection,
+      items: result.items,
+      errors: counts.errors,
+      warnings: counts.warnings,
+      infos: counts.infos,
+      diagnostics: result.diagnostics,
+      stats: result.stats,
+      datasetPending: false,
+      incremental: false,
+      fromLine: 1,
+      durationMs,
+    };
+    this.collection.set(uri, result.diagnostics.map((d) => toVsDiagnostic(d, uri)));
+    this.reports.set(key, report);
+    this.deps.log.info(`validated ${vscode.workspace.asRelativePath(uri)} from disk (${(result.bytes / 1048576).toFixed(1)} MB) as ${result.format}: ${result.items} items, ${counts.errors} errors, ${counts.warnings} warnings in ${durationMs.toFixed(0)} ms`);
+    this.validated.fire(report);
+    return report;
+  }
+
+  /**
+   * A file too large for VS Code to sync was opened: validates it from disk with a cancellable
+   * progress notification (percentage from the bytes read).
+   */
+  validateLargeFile(uri: vscode.Uri): Thenable<DocumentReport | undefined> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Validating ${vscode.workspace.asRelativePath(uri)} from disk (too large for the editor)`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        try {
+          return await this.validateFromDisk(uri, {
+            signal: abort.signal,
+            onProgress: (bytes, total) => {
+              const pct = total > 0 ? Math.floor((bytes / total) * 100) : 100;
+              if (pct > reported) {
+                progress.report({ increment: pct - reported, message: `${pct}%` });
+                reported = pct;
+              }
+            },
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
   }
 
   /** 1-based line of the first item using `label`, from the cached facts. */
@@ -482,6 +555,7 @@ export class ValidationService implements vscode.Disposable {
 
   dispose(): void {
     for (const uri of [...this.pending.keys(), ...this.pendingDataset.keys()]) this.cancel(vscode.Uri.parse(uri));
+    for (const run of this.diskRuns.values()) run.abort();
     for (const d of this.disposables) d.dispose();
   }
 }
@@ -534,6 +608,21 @@ function openTabUris(): string[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : []));
 }
 
+/**
+ * A tab whose document the extension host never got: VS Code does not sync files above 50 MB. Such
+ * import files are validated from disk in a worker instead (smaller ones arrive as documents).
+ */
+async function validateIfTooLarge(service: ValidationService, deps: ValidationDeps, uri: vscode.Uri): Promise<void> {
+  if (uri.scheme !== 'file' || !/\.(jsonl|ndjson|csv)$/i.test(uri.path) || service.report(uri)) return;
+  try {
+    const { size } = await vscode.workspace.fs.stat(uri);
+    if (size <= MAX_SYNCED_CHARS || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+    await service.validateLargeFile(uri);
+  } catch (e) {
+    deps.log.error(`could not validate ${uri.fsPath} from disk: ${(e as Error).message}`);
+  }
+}
+
 export function registerDiagnostics(service: ValidationService, deps: ValidationDeps): vscode.Disposable {
   const revalidateAll = () => {
     for (const doc of vscode.workspace.textDocuments) {
@@ -564,6 +653,7 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
         const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
         const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         if (doc && !service.report(doc.uri)) service.schedule(doc, 0);
+        else if (uri && !doc) void validateIfTooLarge(service, deps, uri);
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -579,5 +669,9 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }),
   ];
   for (const doc of vscode.workspace.textDocuments) service.schedule(doc, 0);
+  // Large files already open in tabs when the extension starts (restored editors).
+  for (const uri of openTabUris()) {
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void validateIfTooLarge(service, deps, vscode.Uri.parse(uri));
+  }
   return vscode.Disposable.from(...subscriptions);
 }

@@ -11,7 +11,8 @@ export interface WorkspaceSummary {
 
 /**
  * "Validate Workspace Import Files": every .jsonl/.csv in the workspace (open ones from their
- * buffers, the rest streamed from disk), with progress and cancellation.
+ * buffers, the rest, including files too large for the editor, streamed from disk in a worker
+ * thread), with progress by bytes within each file and cancellation.
  */
 export async function validateWorkspace(service: ValidationService, log: vscode.LogOutputChannel): Promise<WorkspaceSummary> {
   const uris = await vscode.workspace.findFiles('**/*.{jsonl,csv}', '{**/node_modules/**,**/.git/**}', 10_000);
@@ -21,16 +22,33 @@ export async function validateWorkspace(service: ValidationService, log: vscode.
     async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
+      const share = 100 / Math.max(1, uris.length);
+      let reported = 0;
       try {
         for (const [i, uri] of uris.entries()) {
           if (token.isCancellationRequested) {
             summary.cancelled = true;
             break;
           }
-          progress.report({ message: `${i + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
+          const label = `${i + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`;
+          progress.report({ message: label, increment: i * share - reported });
+          reported = i * share;
           try {
             const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-            const r = open ? await service.validateNow(open) : await service.validateClosedFile(uri, abort.signal);
+            let lastPct = -1;
+            const r = open
+              ? await service.validateNow(open)
+              : await service.validateFromDisk(uri, {
+                  signal: abort.signal,
+                  onProgress: (bytes, total) => {
+                    const pct = total > 0 ? Math.floor((bytes / total) * 100) : 100;
+                    if (pct === lastPct) return;
+                    lastPct = pct;
+                    const at = i * share + (share * pct) / 100;
+                    progress.report({ message: `${label} (${pct}%)`, increment: at - reported });
+                    reported = at;
+                  },
+                });
             if (r?.format) {
               summary.importFiles++;
               summary.errors += r.errors;

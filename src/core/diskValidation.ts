@@ -1,0 +1,122 @@
+/**
+ * Validation of one import file from disk in a worker thread, for files the editor cannot hold
+ * (VS Code syncs no text above 50 MB to extensions) and for closed files. The worker streams the
+ * file with the core (constant memory), runs the dataset checks on the item facts it collected,
+ * and posts plain messages back; the caller cancels by terminating the worker.
+ */
+import { Worker } from 'node:worker_threads';
+import { stat } from 'node:fs/promises';
+import { DatasetAccumulator, type DatasetStats } from './dataset';
+import type { Diagnostic } from './diagnostics';
+import { fileKind, validateFile } from './files';
+import type { FormatId } from './formats';
+import type { ItemFacts } from './items';
+import type { Detection } from './validate';
+
+export interface DiskRequest {
+  path: string;
+  /** The user's format choice (undefined: sidecar schema or detection decide). */
+  format?: FormatId;
+  /** A custom dataset's JSON Schema, when the caller has one. */
+  customSchema?: object;
+  maxDiagnostics?: number;
+  /** Also run the dataset checks (label counts, splits) on the items. */
+  datasetChecks?: boolean;
+}
+
+export interface DiskResult {
+  format?: FormatId;
+  detection: Detection;
+  items: number;
+  lines: number;
+  /** Line findings, then dataset findings about the file (none about other files). */
+  diagnostics: Diagnostic[];
+  stats?: DatasetStats;
+  bytes: number;
+}
+
+export type DiskMessage =
+  | { type: 'progress'; bytes: number; total: number }
+  | { type: 'result'; result: DiskResult }
+  | { type: 'error'; message: string };
+
+/** Progress is posted at most this often (bytes), so messages stay few on large files. */
+const PROGRESS_STEP = 1 << 20;
+
+/** What the worker does with one request; also callable in-thread (tests, small files). */
+export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) => void): Promise<DiskResult> {
+  const total = (await stat(req.path)).size;
+  let lastPosted = 0;
+  const facts: ItemFacts[] = [];
+  post({ type: 'progress', bytes: 0, total });
+  const result = await validateFile(req.path, {
+    format: req.format,
+    customSchema: req.customSchema,
+    maxDiagnostics: req.maxDiagnostics,
+    onItem: req.datasetChecks ? (f) => facts.push(f) : undefined,
+    onProgress: (bytes) => {
+      if (bytes - lastPosted < PROGRESS_STEP) return;
+      lastPosted = bytes;
+      post({ type: 'progress', bytes, total });
+    },
+  });
+  let diagnostics = result.diagnostics;
+  let stats: DatasetStats | undefined;
+  if (req.datasetChecks && result.format) {
+    const acc = new DatasetAccumulator(result.format, { csv: fileKind(req.path) === 'csv' });
+    for (const f of facts) acc.add(f);
+    const dataset = acc.finish();
+    diagnostics = [...diagnostics, ...dataset.diagnostics.filter((d) => d.path === undefined || d.path === '')];
+    stats = dataset.stats;
+  }
+  post({ type: 'progress', bytes: total, total });
+  return { format: result.format, detection: result.detection, items: result.items, lines: result.lines, diagnostics, stats, bytes: total };
+}
+
+/** The body of the worker entry: one request in `workerData`, messages out through `post`. */
+export async function serveDiskRequest(req: DiskRequest, post: (m: DiskMessage) => void): Promise<void> {
+  try {
+    post({ type: 'result', result: await validateFromDisk(req, post) });
+  } catch (e) {
+    post({ type: 'error', message: (e as Error).message });
+  }
+}
+
+export class DiskValidationCancelled extends Error {
+  constructor() {
+    super('Validation cancelled');
+  }
+}
+
+/**
+ * Runs one request in a new worker thread (`workerPath`: the bundled worker entry). Rejects with
+ * DiskValidationCancelled when `signal` aborts (the worker is terminated at once) and with the
+ * worker's message when validation fails.
+ */
+export function validateInWorker(
+  workerPath: string,
+  req: DiskRequest,
+  options: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void} = {},
+): Promise<DiskResult> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new DiskValidationCancelled());
+    const worker = new Worker(workerPath, { workerData: req });
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = () => finish(() => reject(new DiskValidationCancelled()));
+    options.signal?.addEventListener('abort', onAbort);
+    worker.on('message', (m: DiskMessage) => {
+      if (m.type === 'progress') options.onProgress?.(m.bytes, m.total);
+      else if (m.type === 'result') finish(() => resolve(m.result));
+      else finish(() => reject(new Error(m.message)));
+    });
+    worker.on('error', (e) => finish(() => reject(e)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`the validation worker stopped (exit code ${code}) before it sent a result`))));
+  });
+}

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { DiskValidationCancelled, serveDiskRequest, validateFromDisk, validateInWorker, type DiskMessage } from '../../../src/core/diskValidation';
+
+const good = (i: number, mlUse = 'training') =>
+  JSON.stringify({ imageGcsUri: `gs://my-bucket/images/img-${i}.jpg`, classificationAnnotation: { displayName: i % 2 ? 'cat' : 'dog' }, dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': mlUse } });
+
+/** n lines; the 1-based lines in `bad` get the ml_use "train" (mlUse.invalid). */
+function writeJsonl(path: string, n: number, bad: number[]): void {
+  const lines: string[] = [];
+  for (let i = 1; i <= n; i++) lines.push(good(i, bad.includes(i) ? 'train' : 'training'));
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+const ENTRY = join(__dirname, '../../../src/extension/validationWorker.ts');
+
+describe('validation of a file from disk in a worker', () => {
+  let dir: string;
+  let WORKER: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vd-disk-'));
+    // Worker threads do not run TypeScript: the entry is bundled as scripts/build.mjs bundles it.
+    WORKER = join(dir, 'validationWorker.js');
+    await build({ entryPoints: [ENTRY], outfile: WORKER, bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'warning' });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds the bad lines, reports progress up to the file size, and runs the dataset checks', async () => {
+    const path = join(dir, 'many.jsonl');
+    writeJsonl(path, 30_000, [7, 12_345, 29_999]);
+    const messages: DiskMessage[] = [];
+    const r = await validateFromDisk({ path, datasetChecks: true }, (m) => messages.push(m));
+    assert.equal(r.format, 'image-classification-single-label');
+    assert.equal(r.items, 30_000);
+    const invalid = r.diagnostics.filter((d) => d.code === 'mlUse.invalid' || d.code === 'mlUse.missingPrefix');
+    assert.deepEqual(invalid.map((d) => d.line), [7, 12_345, 29_999]);
+    assert.ok(r.stats, 'dataset statistics are computed');
+    const progress = messages.filter((m): m is Extract<DiskMessage, { type: 'progress' }> => m.type === 'progress');
+    assert.ok(progress.length >= 3, `progress messages: ${progress.length}`);
+    assert.equal(progress[progress.length - 1].bytes, r.bytes);
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i].bytes >= progress[i - 1].bytes);
+  });
+
+  it('posts an error message (not a crash) for a file that cannot be read', async () => {
+    const messages: DiskMessage[] = [];
+    await serveDiskRequest({ path: join(dir, 'missing.jsonl') }, (m) => messages.push(m));
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0].type, 'error');
+    assert.match((messages[0] as { message: string }).message, /missing\.jsonl|ENOENT|no such file/);
+  });
+
+  it('runs in a worker thread with the same result as in-thread', async () => {
+    const path = join(dir, 'small.jsonl');
+    writeJsonl(path, 500, [3, 250]);
+    const inThread = await validateFromDisk({ path, datasetChecks: true }, () => undefined);
+    let lastProgress = 0;
+    const viaWorker = await validateInWorker(WORKER, { path, datasetChecks: true }, { onProgress: (b) => (lastProgress = b) });
+    assert.deepEqual(viaWorker, inThread);
+    assert.equal(lastProgress, inThread.bytes);
+  });
+
+  it('terminates the worker when cancelled', async () => {
+    const path = join(dir, 'cancel.jsonl');
+    writeJsonl(path, 200_000, []);
+    const abort = new AbortController();
+    const run = validateInWorker(WORKER, { path }, { signal: abort.signal, onProgress: (b) => b > 0 && abort.abort() });
+    await assert.rejects(run, DiskValidationCancelled);
+  });
+
+  it('rejects with the worker\'s message when the file is missing', async () => {
+    await assert.rejects(validateInWorker(WORKER, { path: join(dir, 'nope.jsonl') }), /nope\.jsonl/);
+  });
+});
