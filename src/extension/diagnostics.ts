@@ -612,6 +612,12 @@ function openTabUris(): string[] {
  * A tab whose document the extension host never got: VS Code does not sync files above 50 MB. Such
  * import files are validated from disk in a worker instead (smaller ones arrive as documents).
  */
+/** True for a file on disk that VS Code will not sync to extensions (no document for it exists). */
+export async function tooLargeToSync(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme !== 'file' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return false;
+  return (await vscode.workspace.fs.stat(uri)).size > MAX_SYNCED_CHARS;
+}
+
 async function validateIfTooLarge(service: ValidationService, deps: ValidationDeps, uri: vscode.Uri): Promise<void> {
   if (uri.scheme !== 'file' || !/\.(jsonl|ndjson|csv)$/i.test(uri.path) || service.report(uri)) return;
   try {

@@ -10,7 +10,7 @@ import { registerCompletion } from './completion';
 import { openExample } from './commands/openExample';
 import { selectFormat } from './commands/selectFormat';
 import { validateWorkspace } from './commands/validateWorkspace';
-import { registerDiagnostics, ValidationService, isImportCandidate } from './diagnostics';
+import { registerDiagnostics, ValidationService, isImportCandidate, tooLargeToSync } from './diagnostics';
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { createSettings } from './settings';
@@ -45,6 +45,10 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerHover(validation, IMPORT_FILES),
     registerCompletion(validation, IMPORT_FILES),
     registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {
+      // A file above 50 MB has no document: it is validated from disk in a worker.
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      const target = uri ?? (vscode.window.activeTextEditor ? undefined : tab instanceof vscode.TabInputText ? tab.uri : undefined);
+      if (target && (await tooLargeToSync(target))) return validation.validateLargeFile(target);
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) throw new Error('open an import file first');
       if (!isImportCandidate(doc) && !formats.explicit(doc)) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} is not a .jsonl file; choose its format first`);

@@ -77,6 +77,13 @@ describe('large files (validated from disk in a worker)', () => {
     assert.equal(r.format, 'image-classification-single-label');
   });
 
+  it('"Validate File" on it runs the worker instead of failing to open a document', async function () {
+    this.timeout(120_000);
+    const r = await vscode.commands.executeCommand<{ items: number; errors: number } | undefined>('vertexDatasets.validateFile', uri);
+    assert.equal(r?.items, lines);
+    expectFindings(ourDiagnostics(uri));
+  });
+
   it('closing its tab clears the findings', async () => {
     await closeAllEditors();
     await waitForDiagnostics(uri, (x) => x.length === 0);
