@@ -462,7 +462,10 @@ export class ValidationService implements vscode.Disposable {
     const kind = /\.csv$/i.test(uri.path) ? 'csv' : 'jsonl';
     const probe = { uri, languageId: kind } as vscode.TextDocument;
     const explicit = this.deps.formats.explicit(probe);
-    if (explicit?.format === 'none') return undefined;
+    if (explicit?.format === 'none') {
+      this.clear(uri);
+      return undefined;
+    }
     this.diskRuns.get(key)?.abort();
     const abort = new AbortController();
     this.diskRuns.set(key, abort);
@@ -671,6 +674,11 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       if (doc) {
         service.clear(doc.uri);
         service.schedule(doc, 0);
+      } else if (service.report(uri) || openTabUris().includes(uri.toString())) {
+        // Validated from disk (too large for the editor, or by Validate Workspace): again from disk.
+        void tooLargeToSync(uri)
+          .then((large) => (large ? service.validateLargeFile(uri) : service.validateFromDisk(uri)))
+          .then(undefined, (e) => deps.log.error(`could not validate ${uri.fsPath} from disk: ${(e as Error).message}`));
       }
     }),
   ];

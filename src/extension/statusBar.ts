@@ -17,8 +17,9 @@ export class StatusBar implements vscode.Disposable {
     this.subscriptions = [
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
       service.onDidValidate((r) => {
-        if (r.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.update();
+        if (r.uri.toString() === activeUri()?.toString()) this.update();
       }),
     ];
     this.update();
@@ -32,9 +33,9 @@ export class StatusBar implements vscode.Disposable {
   private visible = false;
 
   private update(): void {
-    const doc = vscode.window.activeTextEditor?.document;
-    const report = doc && this.service.report(doc.uri);
-    if (!doc || !report || report.version < 0) {
+    const uri = activeUri();
+    const report = uri && this.service.report(uri);
+    if (!uri || !report || report.version < 0) {
       this.item.hide();
       this.visible = false;
       return;
@@ -49,6 +50,17 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
   }
+}
+
+/**
+ * The active editor's file, or the active tab's when it has no editor for extensions (a file
+ * above 50 MB, validated from disk).
+ */
+function activeUri(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) return editor.document.uri;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText ? input.uri : undefined;
 }
 
 export function statusText(r: DocumentReport): string {

@@ -75,6 +75,16 @@ describe('large files (validated from disk in a worker)', () => {
     const r = await waitForReport(api, uri, (x) => x.format !== undefined, 5_000);
     assert.equal(r.items, lines);
     assert.equal(r.format, 'image-classification-single-label');
+    // The status bar follows the active tab even though it has no text editor for extensions.
+    assert.equal(api.statusBarText(), `$(database) Image classification (single-label) · ${lines} items · $(error) 3 $(warning) ${r.warnings}`);
+  });
+
+  it('choosing "not an import file" for it clears its findings; "detect" brings them back from disk', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('vertexDatasets.selectFormat', undefined, 'none');
+    await waitForDiagnostics(uri, (x) => x.length === 0);
+    await vscode.commands.executeCommand('vertexDatasets.selectFormat', undefined, 'auto');
+    expectFindings(await waitForDiagnostics(uri, (x) => errorsOf(x).length === BAD_LINES.length, 100_000));
   });
 
   it('"Validate File" on it runs the worker instead of failing to open a document', async function () {

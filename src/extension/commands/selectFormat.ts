@@ -11,7 +11,7 @@ interface FormatPick extends vscode.QuickPickItem {
  * tests): the file uri and a format id, `none` (not an import file) or `auto` (forget the choice).
  */
 export async function selectFormat(formats: FormatResolver, uriArg?: vscode.Uri | string, formatArg?: string): Promise<FormatChoice | undefined> {
-  const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg ?? vscode.window.activeTextEditor?.document.uri;
+  const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg ?? activeFileUri();
   if (!uri) throw new Error('open an import file first, then choose its format');
   let value: FormatChoice | undefined;
   if (formatArg !== undefined) {
@@ -33,4 +33,12 @@ export async function selectFormat(formats: FormatResolver, uriArg?: vscode.Uri 
   }
   await formats.setChoice(uri, value);
   return value;
+}
+
+/** The active editor's file, or the active tab's (a file above 50 MB has a tab but no editor for extensions). */
+function activeFileUri(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) return editor.document.uri;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText ? input.uri : undefined;
 }
