@@ -6,7 +6,9 @@
  * Two ways in: `add(fields)` for records the reader split, and `addLine(...)` for quote-free lines,
  * which are profiled straight from the chunk text without creating a string per cell. Distinct
  * values live in a hash table per column (hash of the UTF-16 code units, entries verified against
- * the text), so a value seen before is neither copied nor parsed again.
+ * the text), so a value seen before is neither copied nor parsed again: its type evidence and
+ * numeric value count once, when it is first seen (the type flags and min/max do not depend on how
+ * often a value occurs).
  */
 import { looksLikeTimestamp } from '../rules/timestamp';
 
@@ -54,23 +56,24 @@ const MODE_NUMBER = 1;
 const MODE_STRING = 2;
 const MODE_SKIP = 3;
 
-interface Entry {
-  value: string;
-  n: number;
-  kind: number;
-  x: number;
-}
+/** Returned by `find` when the value is not in the table. */
+const ABSENT = -1;
 
 /**
  * Distinct values of one column: open addressing over two independent 32-bit hashes and the
- * length of the value (a false match needs both hashes and the length to collide).
+ * length of the value (a false match needs both hashes and the length to collide). Entries are
+ * numbered in insertion order; `values` and `counts` are indexed by entry number.
  */
 class ValueTable {
   readonly h1: Int32Array;
   readonly h2: Int32Array;
   readonly lens: Int32Array;
+  /** Entry number per slot, -1 when free. */
   readonly slots: Int32Array;
-  readonly entries: Entry[] = [];
+  readonly values: string[] = [];
+  readonly counts: Float64Array;
+  /** The free slot found by the last `find` that missed. */
+  free = 0;
   private readonly mask: number;
   constructor(cap: number) {
     let size = 16;
@@ -80,23 +83,35 @@ class ValueTable {
     this.h2 = new Int32Array(size);
     this.lens = new Int32Array(size);
     this.slots = new Int32Array(size).fill(-1);
+    this.counts = new Float64Array(cap);
   }
-  /** Slot of the value, or the negative (-1 - slot) of the free slot where it would go. */
+  /** Entry number of the value, or ABSENT (then `free` is the slot where it would go). */
   find(a: number, b: number, len: number): number {
+    const { slots, h1, h2, lens } = this;
     let i = a & this.mask;
     for (;;) {
-      const e = this.slots[i];
-      if (e < 0) return -1 - i;
-      if (this.h1[i] === a && this.h2[i] === b && this.lens[i] === len) return i;
+      const e = slots[i];
+      if (e < 0) {
+        this.free = i;
+        return ABSENT;
+      }
+      if (h1[i] === a && h2[i] === b && lens[i] === len) return e;
       i = (i + 1) & this.mask;
     }
   }
-  insert(free: number, a: number, b: number, len: number, entry: Entry): void {
-    this.h1[free] = a;
-    this.h2[free] = b;
-    this.lens[free] = len;
-    this.slots[free] = this.entries.length;
-    this.entries.push(entry);
+  /** Adds a value at the slot the last missed `find` left in `free`; returns its entry number. */
+  insert(a: number, b: number, len: number, value: string): number {
+    const slot = this.free;
+    const e = this.values.length;
+    this.h1[slot] = a;
+    this.h2[slot] = b;
+    this.lens[slot] = len;
+    this.slots[slot] = e;
+    this.values.push(value);
+    return e;
+  }
+  get size(): number {
+    return this.values.length;
   }
 }
 
@@ -131,6 +146,19 @@ function hashString(v: string): number {
   return h;
 }
 
+/** Cell boundaries of the last line profiled in place (absolute offsets, quotes included). */
+export interface LineCells {
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Per cell: 0 unquoted, else 1 + the length of the unquoted value. */
+  quoted: Int32Array;
+  /** Per cell: its entry in the column's table of distinct values, or -1 (empty, or the column is past the cap). */
+  entries: Int32Array;
+}
+
+/** No quote ahead (a position past any line). */
+const NO_QUOTE = 0x7fffffff;
+
 export class ColumnProfiler {
   private readonly n: number;
   readonly names: string[];
@@ -146,16 +174,12 @@ export class ColumnProfiler {
   private readonly allTimestamp: Uint8Array;
   private readonly sawTimestamp: Uint8Array;
   private readonly tables: (ValueTable | null)[];
-  private readonly sizes: Int32Array;
   private readonly modes: Uint8Array;
   // Scratch space for addLine.
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
   private readonly hashes: Int32Array;
   private readonly hashes2: Int32Array;
   private readonly numbers: Float64Array;
-  /** Per cell of the last line: 0 unquoted, else 1 + the length of the unquoted value. */
-  private readonly quoted: Int32Array;
+  private readonly cells: LineCells;
 
   constructor(
     names: readonly string[],
@@ -174,14 +198,11 @@ export class ColumnProfiler {
     this.allTimestamp = new Uint8Array(n).fill(1);
     this.sawTimestamp = new Uint8Array(n);
     this.tables = Array.from({ length: n }, () => new ValueTable(distinctCap));
-    this.sizes = new Int32Array(n);
     this.modes = new Uint8Array(n).fill(MODE_HASH);
-    this.starts = new Int32Array(n);
-    this.ends = new Int32Array(n);
     this.hashes = new Int32Array(n);
     this.hashes2 = new Int32Array(n);
     this.numbers = new Float64Array(n);
-    this.quoted = new Int32Array(n);
+    this.cells = { starts: new Int32Array(n), ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
   }
 
   get columns(): number {
@@ -213,6 +234,11 @@ export class ColumnProfiler {
     }
   }
 
+  private classifySeen(i: number, v: string): void {
+    const c = classify(v);
+    this.kindSeen(i, c.kind, c.x);
+  }
+
   private updateMode(i: number): void {
     if (this.tables[i] !== null) this.modes[i] = MODE_HASH;
     else if (this.allNumber[i] === 1) this.modes[i] = MODE_NUMBER;
@@ -220,23 +246,34 @@ export class ColumnProfiler {
     else this.modes[i] = MODE_SKIP;
   }
 
-  /** Finds or adds a distinct value; undefined when the column has reached the cap. */
-  private lookup(i: number, a: number, b: number, v: string | undefined, s: string, start: number, len: number): Entry | undefined {
+  /**
+   * Counts one occurrence of a non-empty value by its hashes: returns its entry, or -1 when the
+   * column is (or just went) past the cap, in which case the value was classified on its own.
+   * `v` is the value, or undefined when it is s[start, start + len).
+   */
+  private see(i: number, a: number, b: number, v: string | undefined, s: string, start: number, len: number): number {
     const table = this.tables[i];
-    if (table === null) return undefined;
-    const slot = table.find(a, b, len);
-    if (slot >= 0) return table.entries[table.slots[slot]];
-    if (this.sizes[i] >= this.distinctCap) {
-      this.tables[i] = null;
-      this.updateMode(i);
-      return undefined;
+    if (table === null) {
+      this.classifySeen(i, v ?? s.slice(start, start + len));
+      return -1;
+    }
+    const e = table.find(a, b, len);
+    if (e !== ABSENT) {
+      table.counts[e]++;
+      return e;
     }
     const value = v ?? s.slice(start, start + len);
-    const c = classify(value);
-    const entry: Entry = { value, n: 0, kind: c.kind, x: c.x };
-    table.insert(-1 - slot, a, b, len, entry);
-    this.sizes[i]++;
-    return entry;
+    if (table.size >= this.distinctCap) {
+      this.tables[i] = null;
+      this.updateMode(i);
+      this.classifySeen(i, value);
+      return -1;
+    }
+    const added = table.insert(a, b, len, value);
+    table.counts[added] = 1;
+    // A value's type evidence is the same at every occurrence: taking it once is enough.
+    this.classifySeen(i, value);
+    return added;
   }
 
   /** Adds one split row; cells past the header's width are ignored. */
@@ -253,34 +290,29 @@ export class ColumnProfiler {
       this.lengthSum[i] += len;
       if (len > this.maxLength[i]) this.maxLength[i] = len;
       const a = hashString(v);
-      const e = this.lookup(i, a, lastH2, v, v, 0, len);
-      if (e !== undefined) {
-        e.n++;
-        this.kindSeen(i, e.kind, e.x);
-      } else {
-        const c = classify(v);
-        this.kindSeen(i, c.kind, c.x);
-      }
+      this.see(i, a, lastH2, v, v, 0, len);
     }
   }
 
   /**
-   * Profiles the one-line record s[from, to) in place. Returns the cell boundaries (absolute
-   * offsets in `s`, quotes included) and which cells were quoted, or undefined (and changes
-   * nothing) when the line does not have exactly one cell per column or its quoting is not plain
-   * RFC 4180 on one line.
+   * Profiles the one-line record s[from, to) in place. Returns the cell boundaries, or undefined
+   * (and changes nothing) when the line does not have exactly one cell per column or its quoting
+   * is not plain RFC 4180 on one line (a quote inside an unquoted cell, text after a closing
+   * quote, a quote left open). `quoteAt`, when known, is the position of the first quote at or
+   * after `from` (anything at or past `to` when the line has none).
    */
-  addLine(s: string, from: number, to: number): { starts: Int32Array; ends: Int32Array; quoted: Int32Array } | undefined {
+  addLine(s: string, from: number, to: number, quoteAt?: number): LineCells | undefined {
     const n = this.n;
-    const { starts, ends, hashes, hashes2, numbers, modes } = this;
+    const { hashes, hashes2, numbers, modes, cells } = this;
+    const { starts, ends, quoted } = cells;
+    let nextQuote = quoteAt ?? s.indexOf('"', from);
+    if (nextQuote < 0) nextQuote = NO_QUOTE;
     let j = 0;
     let p = from;
-    const quoted = this.quoted;
     for (;;) {
       if (j >= n) return undefined;
-      const mode = modes[j];
       let q = p;
-      if (p < to && s.charCodeAt(p) === 34) {
+      if (p === nextQuote) {
         // A quoted cell: it must close on this line, followed by a comma or the line end, with
         // inner quotes doubled. Anything else goes to the reader's general path.
         let h = 0;
@@ -303,54 +335,58 @@ export class ColumnProfiler {
         if (q < to && s.charCodeAt(q) !== 44) return undefined;
         hashes[j] = h;
         hashes2[j] = g;
-        numbers[j] = NaN;
         quoted[j] = len + 1;
-      } else if (mode === MODE_HASH) {
-        quoted[j] = 0;
-        let h = 0;
-        let g = 0x811c9dc5 | 0;
-        while (q < to) {
-          const c = s.charCodeAt(q);
-          if (c === 44) break;
-          h = (Math.imul(h, 31) + c) | 0;
-          g = Math.imul(g ^ c, 0x01000193);
-          q++;
-        }
-        hashes[j] = h;
-        hashes2[j] = g;
-      } else if (mode === MODE_NUMBER) {
-        quoted[j] = 0;
-        // [sign] digits [. digits]: mantissa and decimals; anything else falls back to Number().
-        let m = 0;
-        let decimals = 0;
-        let digits = 0;
-        let dot = false;
-        let simple = true;
-        if (q < to) {
-          const c0 = s.charCodeAt(q);
-          if (c0 === 45 || c0 === 43) q++;
-        }
-        while (q < to) {
-          const c = s.charCodeAt(q);
-          if (c === 44) break;
-          if (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            digits++;
-            if (dot) decimals++;
-          } else if (c === 46 && !dot) dot = true;
-          else simple = false;
-          q++;
-        }
-        if (simple && digits > 0 && digits <= 15 && decimals <= 22) {
-          const x = decimals ? m / POW10[decimals] : m;
-          numbers[j] = s.charCodeAt(p) === 45 ? -x : x;
-        } else {
-          numbers[j] = NaN;
-        }
+        nextQuote = q < to ? s.indexOf('"', q) : NO_QUOTE;
+        if (nextQuote < 0) nextQuote = NO_QUOTE;
       } else {
+        const mode = modes[j];
         quoted[j] = 0;
-        q = s.indexOf(',', p);
-        if (q < 0 || q > to) q = to;
+        if (mode === MODE_HASH) {
+          let h = 0;
+          let g = 0x811c9dc5 | 0;
+          while (q < to) {
+            const c = s.charCodeAt(q);
+            if (c === 44) break;
+            h = (Math.imul(h, 31) + c) | 0;
+            g = Math.imul(g ^ c, 0x01000193);
+            q++;
+          }
+          hashes[j] = h;
+          hashes2[j] = g;
+        } else if (mode === MODE_NUMBER) {
+          // [sign] digits [. digits]: mantissa and decimals; anything else falls back to Number().
+          let m = 0;
+          let decimals = 0;
+          let digits = 0;
+          let dot = false;
+          let simple = true;
+          if (q < to) {
+            const c0 = s.charCodeAt(q);
+            if (c0 === 45 || c0 === 43) q++;
+          }
+          while (q < to) {
+            const c = s.charCodeAt(q);
+            if (c === 44) break;
+            if (c >= 48 && c <= 57) {
+              m = m * 10 + (c - 48);
+              digits++;
+              if (dot) decimals++;
+            } else if (c === 46 && !dot) dot = true;
+            else simple = false;
+            q++;
+          }
+          if (simple && digits > 0 && digits <= 15 && decimals <= 22) {
+            const x = decimals ? m / POW10[decimals] : m;
+            numbers[j] = s.charCodeAt(p) === 45 ? -x : x;
+          } else {
+            numbers[j] = NaN;
+          }
+        } else {
+          q = s.indexOf(',', p);
+          if (q < 0 || q > to) q = to;
+        }
+        // A quote inside an unquoted cell is the reader's to report.
+        if (nextQuote < q) return undefined;
       }
       starts[j] = p;
       ends[j] = q;
@@ -359,9 +395,12 @@ export class ColumnProfiler {
       p = q + 1;
     }
     if (j !== n) return undefined;
+    const entries = cells.entries;
     for (let i = 0; i < n; i++) {
       const start = starts[i];
-      const len = quoted[i] ? quoted[i] - 1 : ends[i] - start;
+      const quotedLen = quoted[i];
+      const len = quotedLen ? quotedLen - 1 : ends[i] - start;
+      entries[i] = -1;
       if (len === 0) {
         this.nulls[i]++;
         continue;
@@ -370,42 +409,33 @@ export class ColumnProfiler {
       this.lengthSum[i] += len;
       if (len > this.maxLength[i]) this.maxLength[i] = len;
       const mode = modes[i];
-      if (quoted[i]) {
+      if (quotedLen) {
         const v = unquote(s, start, ends[i]);
-        const e = this.tables[i] !== null ? this.lookup(i, hashes[i], hashes2[i], v, s, start, len) : undefined;
-        if (e !== undefined) {
-          e.n++;
-          this.kindSeen(i, e.kind, e.x);
-        } else if (mode !== MODE_SKIP) {
-          const c = classify(v);
-          this.kindSeen(i, c.kind, c.x);
-        }
+        if (this.tables[i] !== null) entries[i] = this.see(i, hashes[i], hashes2[i], v, s, start, len);
+        else if (mode !== MODE_SKIP) this.classifySeen(i, v);
       } else if (mode === MODE_HASH) {
-        const e = this.lookup(i, hashes[i], hashes2[i], undefined, s, start, len);
-        if (e !== undefined) {
-          e.n++;
-          this.kindSeen(i, e.kind, e.x);
-          continue;
+        const table = this.tables[i]!;
+        const e = table.find(hashes[i], hashes2[i], len);
+        if (e !== ABSENT) {
+          table.counts[e]++;
+          entries[i] = e;
+        } else {
+          entries[i] = this.see(i, hashes[i], hashes2[i], undefined, s, start, len);
         }
-        const c = classify(s.slice(start, start + len));
-        this.kindSeen(i, c.kind, c.x);
       } else if (mode === MODE_NUMBER) {
         let x = numbers[i];
         if (x !== x) {
-          const v = s.slice(start, start + len);
-          const c = classify(v);
-          this.kindSeen(i, c.kind, c.x);
+          this.classifySeen(i, s.slice(start, start + len));
           continue;
         }
         if (x === 0) x = 0; // -0 reads as 0 in the profile.
         if (x < this.min[i]) this.min[i] = x;
         if (x > this.max[i]) this.max[i] = x;
       } else if (mode === MODE_STRING) {
-        const c = classify(s.slice(start, start + len));
-        this.kindSeen(i, c.kind, c.x);
+        this.classifySeen(i, s.slice(start, start + len));
       }
     }
-    return { starts, ends, quoted };
+    return cells;
   }
 
   /** Values of a column with their counts while its distinct count is below the cap. */
@@ -413,7 +443,7 @@ export class ColumnProfiler {
     const table = this.tables[index];
     if (!table) return undefined;
     const out = new Map<string, number>();
-    for (const e of table.entries) if (e.n > 0) out.set(e.value, e.n);
+    for (let e = 0; e < table.size; e++) out.set(table.values[e], table.counts[e]);
     return out;
   }
 

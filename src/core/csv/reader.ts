@@ -146,8 +146,9 @@ export class CsvReader {
    * Optional consumer of lines (without CR) given as s[from, to) without splitting them; it
    * returns false for anything it does not take (quotes it cannot handle, a quoted field running
    * on to the next line...), which then goes the usual way. Tabular validation profiles lines in place.
+   * `quoteAt` is the position of the first quote at or after `from` (at or past `to` when the line has none).
    */
-  lineHook?: (s: string, from: number, to: number, line: number) => boolean;
+  lineHook?: (s: string, from: number, to: number, line: number, quoteAt: number) => boolean;
   private readonly maxFieldChars: number;
   private readonly maxFields: number;
   private leftover = '';
@@ -327,6 +328,9 @@ export class CsvReader {
         this.lineStart = this.base + 1;
       }
     }
+    // Next quote and next CR at or after `i`, found once per stretch of text rather than per line.
+    let quoteAt = -1;
+    let crAt = -1;
     while (i < n && !this.stopped) {
       if (this.state === State.RecordStart) {
         // Fast path: a whole line without quotes or stray CRs.
@@ -335,28 +339,40 @@ export class CsvReader {
         const lineEnd = e < 0 ? n : e;
         let contentEnd = lineEnd;
         if (contentEnd > i && s.charCodeAt(contentEnd - 1) === CR) contentEnd--;
-        const text = s.slice(i, contentEnd);
-        const plain = text.indexOf('"') < 0;
-        if (text.length <= this.maxFieldChars && text.indexOf('\r') < 0 && this.lineHook !== undefined && this.lineHook(s, i, contentEnd, this.line)) {
-          this.recordIndex++;
-          if (e < 0) i = n;
-          else {
-            i = e + 1;
-            this.newline(this.base + i);
-          }
-          continue;
+        if (crAt < i) {
+          crAt = s.indexOf('\r', i);
+          if (crAt < 0) crAt = n;
         }
-        if (text.length <= this.maxFieldChars && plain && text.indexOf('\r') < 0) {
-          const fields = text.split(',');
-          if (fields.length <= this.maxFields) {
-            this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
-            if (e < 0) {
-              i = n;
-            } else {
+        const noCr = crAt >= contentEnd;
+        if (noCr && this.lineHook !== undefined && contentEnd - i <= this.maxFieldChars) {
+          if (quoteAt < i) {
+            quoteAt = s.indexOf('"', i);
+            if (quoteAt < 0) quoteAt = n;
+          }
+          if (this.lineHook(s, i, contentEnd, this.line, quoteAt)) {
+            this.recordIndex++;
+            if (e < 0) i = n;
+            else {
               i = e + 1;
               this.newline(this.base + i);
             }
             continue;
+          }
+        }
+        if (noCr && contentEnd - i <= this.maxFieldChars) {
+          const text = s.slice(i, contentEnd);
+          if (text.indexOf('"') < 0) {
+            const fields = text.split(',');
+            if (fields.length <= this.maxFields) {
+              this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
+              if (e < 0) {
+                i = n;
+              } else {
+                i = e + 1;
+                this.newline(this.base + i);
+              }
+              continue;
+            }
           }
         }
         this.beginRecord();
