@@ -61,57 +61,81 @@ const ABSENT = -1;
 
 /**
  * Distinct values of one column: open addressing over two independent 32-bit hashes and the
- * length of the value (a false match needs both hashes and the length to collide). Entries are
+ * length of the value (a false match needs both hashes and the length to collide). A slot is four
+ * adjacent ints (hash, hash, length, entry), so a probe touches one cache line; the table starts
+ * small and doubles, so a column with a handful of values stays in the fastest cache. Entries are
  * numbered in insertion order; `values` and `counts` are indexed by entry number.
  */
 class ValueTable {
-  readonly h1: Int32Array;
-  readonly h2: Int32Array;
-  readonly lens: Int32Array;
-  /** Entry number per slot, -1 when free. */
-  readonly slots: Int32Array;
+  /** Per slot: [h1, h2, length, entry number or -1 when free]. */
+  keys: Int32Array;
   readonly values: string[] = [];
   readonly counts: Float64Array;
-  /** The free slot found by the last `find` that missed. */
+  /** The free slot (index into `keys`) found by the last `find` that missed. */
   free = 0;
-  private readonly mask: number;
-  constructor(cap: number) {
-    let size = 16;
-    while (size < cap * 2) size *= 2;
-    this.mask = size - 1;
-    this.h1 = new Int32Array(size);
-    this.h2 = new Int32Array(size);
-    this.lens = new Int32Array(size);
-    this.slots = new Int32Array(size).fill(-1);
+  private mask: number;
+  constructor(private readonly cap: number) {
+    this.mask = 15;
+    this.keys = new Int32Array(16 * 4).fill(-1);
     this.counts = new Float64Array(cap);
   }
   /** Entry number of the value, or ABSENT (then `free` is the slot where it would go). */
   find(a: number, b: number, len: number): number {
-    const { slots, h1, h2, lens } = this;
-    let i = a & this.mask;
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = a & mask;
     for (;;) {
-      const e = slots[i];
+      const k = i << 2;
+      const e = keys[k + 3];
       if (e < 0) {
-        this.free = i;
+        this.free = k;
         return ABSENT;
       }
-      if (h1[i] === a && h2[i] === b && lens[i] === len) return e;
-      i = (i + 1) & this.mask;
+      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === len) return e;
+      i = (i + 1) & mask;
     }
   }
   /** Adds a value at the slot the last missed `find` left in `free`; returns its entry number. */
   insert(a: number, b: number, len: number, value: string): number {
-    const slot = this.free;
     const e = this.values.length;
-    this.h1[slot] = a;
-    this.h2[slot] = b;
-    this.lens[slot] = len;
-    this.slots[slot] = e;
+    const keys = this.keys;
+    const k = this.free;
+    keys[k] = a;
+    keys[k + 1] = b;
+    keys[k + 2] = len;
+    keys[k + 3] = e;
     this.values.push(value);
+    // Keep the load at most one half (the cap is never exceeded, so neither is 2 x cap slots).
+    if ((e + 1) * 2 > this.mask + 1 && e + 1 < this.cap) this.grow();
     return e;
+  }
+  private grow(): void {
+    const old = this.keys;
+    const size = (this.mask + 1) * 2;
+    const keys = new Int32Array(size * 4).fill(-1);
+    const mask = size - 1;
+    for (let k = 0; k < old.length; k += 4) {
+      if (old[k + 3] < 0) continue;
+      let i = old[k] & mask;
+      while (keys[(i << 2) + 3] >= 0) i = (i + 1) & mask;
+      keys.set(old.subarray(k, k + 4), i << 2);
+    }
+    this.keys = keys;
+    this.mask = mask;
   }
   get size(): number {
     return this.values.length;
+  }
+  /** Sum and maximum of the value lengths over all occurrences. */
+  lengths(): { sum: number; max: number } {
+    let sum = 0;
+    let max = 0;
+    for (let e = 0; e < this.values.length; e++) {
+      const len = this.values[e].length;
+      sum += len * this.counts[e];
+      if (len > max) max = len;
+    }
+    return { sum, max };
   }
 }
 
@@ -168,6 +192,8 @@ export class ColumnProfiler {
   private readonly max: Float64Array;
   private readonly lengthSum: Float64Array;
   private readonly maxLength: Float64Array;
+  /** Lines profiled by addLine (their non-null cells are not counted one by one). */
+  private lineRows = 0;
   /** Type evidence: every value so far is a number / a boolean / a timestamp or number. */
   private readonly allNumber: Uint8Array;
   private readonly allBoolean: Uint8Array;
@@ -248,13 +274,14 @@ export class ColumnProfiler {
 
   /**
    * Counts one occurrence of a non-empty value by its hashes: returns its entry, or -1 when the
-   * column is (or just went) past the cap, in which case the value was classified on its own.
-   * `v` is the value, or undefined when it is s[start, start + len).
+   * column is (or just went) past the cap, in which case the value was classified and its length
+   * counted on its own. `v` is the value, or undefined when it is s[start, start + len).
    */
   private see(i: number, a: number, b: number, v: string | undefined, s: string, start: number, len: number): number {
     const table = this.tables[i];
     if (table === null) {
       this.classifySeen(i, v ?? s.slice(start, start + len));
+      this.cellLength(i, len);
       return -1;
     }
     const e = table.find(a, b, len);
@@ -264,9 +291,13 @@ export class ColumnProfiler {
     }
     const value = v ?? s.slice(start, start + len);
     if (table.size >= this.distinctCap) {
+      const { sum, max } = table.lengths();
+      this.lengthSum[i] += sum;
+      if (max > this.maxLength[i]) this.maxLength[i] = max;
       this.tables[i] = null;
       this.updateMode(i);
       this.classifySeen(i, value);
+      this.cellLength(i, len);
       return -1;
     }
     const added = table.insert(a, b, len, value);
@@ -274,6 +305,12 @@ export class ColumnProfiler {
     // A value's type evidence is the same at every occurrence: taking it once is enough.
     this.classifySeen(i, value);
     return added;
+  }
+
+  /** Length of a value not in a table of distinct values (a table knows its values' lengths and counts). */
+  private cellLength(i: number, len: number): void {
+    this.lengthSum[i] += len;
+    if (len > this.maxLength[i]) this.maxLength[i] = len;
   }
 
   /** Adds one split row; cells past the header's width are ignored. */
@@ -287,8 +324,6 @@ export class ColumnProfiler {
         continue;
       }
       this.count[i]++;
-      this.lengthSum[i] += len;
-      if (len > this.maxLength[i]) this.maxLength[i] = len;
       const a = hashString(v);
       this.see(i, a, lastH2, v, v, 0, len);
     }
@@ -402,17 +437,19 @@ export class ColumnProfiler {
       const len = quotedLen ? quotedLen - 1 : ends[i] - start;
       entries[i] = -1;
       if (len === 0) {
+        // Non-null counts are the lines profiled here minus their nulls.
         this.nulls[i]++;
+        this.count[i]--;
         continue;
       }
-      this.count[i]++;
-      this.lengthSum[i] += len;
-      if (len > this.maxLength[i]) this.maxLength[i] = len;
       const mode = modes[i];
       if (quotedLen) {
         const v = unquote(s, start, ends[i]);
         if (this.tables[i] !== null) entries[i] = this.see(i, hashes[i], hashes2[i], v, s, start, len);
-        else if (mode !== MODE_SKIP) this.classifySeen(i, v);
+        else {
+          if (mode !== MODE_SKIP) this.classifySeen(i, v);
+          this.cellLength(i, len);
+        }
       } else if (mode === MODE_HASH) {
         const table = this.tables[i]!;
         const e = table.find(hashes[i], hashes2[i], len);
@@ -422,19 +459,24 @@ export class ColumnProfiler {
         } else {
           entries[i] = this.see(i, hashes[i], hashes2[i], undefined, s, start, len);
         }
-      } else if (mode === MODE_NUMBER) {
-        let x = numbers[i];
-        if (x !== x) {
+      } else {
+        this.lengthSum[i] += len;
+        if (len > this.maxLength[i]) this.maxLength[i] = len;
+        if (mode === MODE_NUMBER) {
+          let x = numbers[i];
+          if (x !== x) {
+            this.classifySeen(i, s.slice(start, start + len));
+            continue;
+          }
+          if (x === 0) x = 0; // -0 reads as 0 in the profile.
+          if (x < this.min[i]) this.min[i] = x;
+          if (x > this.max[i]) this.max[i] = x;
+        } else if (mode === MODE_STRING) {
           this.classifySeen(i, s.slice(start, start + len));
-          continue;
         }
-        if (x === 0) x = 0; // -0 reads as 0 in the profile.
-        if (x < this.min[i]) this.min[i] = x;
-        if (x > this.max[i]) this.max[i] = x;
-      } else if (mode === MODE_STRING) {
-        this.classifySeen(i, s.slice(start, start + len));
       }
     }
+    this.lineRows++;
     return cells;
   }
 
@@ -450,10 +492,18 @@ export class ColumnProfiler {
   result(): ColumnProfile[] {
     const out: ColumnProfile[] = [];
     for (let i = 0; i < this.n; i++) {
-      const count = this.count[i];
+      const count = this.count[i] + this.lineRows;
       const counts = this.valueCounts(i);
       const capped = counts === undefined;
-      const meanLength = count > 0 ? this.lengthSum[i] / count : 0;
+      let lengthSum = this.lengthSum[i];
+      let maxLength = this.maxLength[i];
+      const table = this.tables[i];
+      if (table) {
+        const lengths = table.lengths();
+        lengthSum += lengths.sum;
+        if (lengths.max > maxLength) maxLength = lengths.max;
+      }
+      const meanLength = count > 0 ? lengthSum / count : 0;
       let inferredType: ColumnType;
       if (count === 0) inferredType = 'empty';
       else if (this.allNumber[i]) inferredType = 'numeric';
@@ -469,7 +519,7 @@ export class ColumnProfiler {
         inferredType,
         distinct: capped ? this.distinctCap : counts.size,
         distinctCapped: capped,
-        maxLength: this.maxLength[i],
+        maxLength,
         meanLength: Math.round(meanLength * 100) / 100,
       };
       if (inferredType === 'numeric') {
