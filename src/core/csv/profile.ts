@@ -170,9 +170,11 @@ function hashString(v: string): number {
   return h;
 }
 
-/** Cell boundaries of the last line profiled in place (absolute offsets, quotes included). */
+/**
+ * Cell boundaries of the last line profiled in place (absolute offsets, quotes included). Cell i
+ * starts just after the comma ending cell i - 1 (cell 0 at the start of the line).
+ */
 export interface LineCells {
-  starts: Int32Array;
   ends: Int32Array;
   /** Per cell: 0 unquoted, else 1 + the length of the unquoted value. */
   quoted: Int32Array;
@@ -206,6 +208,8 @@ export class ColumnProfiler {
   private readonly hashes2: Int32Array;
   private readonly numbers: Float64Array;
   private readonly cells: LineCells;
+  /** Some cell of `cells.quoted` is set (the array is cleared lazily: most lines have no quotes). */
+  private quotedDirty = false;
 
   constructor(
     names: readonly string[],
@@ -228,7 +232,7 @@ export class ColumnProfiler {
     this.hashes = new Int32Array(n);
     this.hashes2 = new Int32Array(n);
     this.numbers = new Float64Array(n);
-    this.cells = { starts: new Int32Array(n), ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
+    this.cells = { ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
   }
 
   get columns(): number {
@@ -338,12 +342,17 @@ export class ColumnProfiler {
    */
   addLine(s: string, from: number, to: number, quoteAt?: number): LineCells | undefined {
     const n = this.n;
-    const { hashes, hashes2, numbers, modes, cells } = this;
-    const { starts, ends, quoted } = cells;
+    const { hashes, hashes2, numbers, modes, cells, tables } = this;
+    const { ends, quoted, entries } = cells;
+    if (this.quotedDirty) {
+      quoted.fill(0);
+      this.quotedDirty = false;
+    }
     let nextQuote = quoteAt ?? s.indexOf('"', from);
     if (nextQuote < 0) nextQuote = NO_QUOTE;
     let j = 0;
     let p = from;
+    // First pass: find the cells, hash or parse them, look values up; nothing is recorded yet.
     for (;;) {
       if (j >= n) return undefined;
       let q = p;
@@ -371,11 +380,11 @@ export class ColumnProfiler {
         hashes[j] = h;
         hashes2[j] = g;
         quoted[j] = len + 1;
+        this.quotedDirty = true;
         nextQuote = q < to ? s.indexOf('"', q) : NO_QUOTE;
         if (nextQuote < 0) nextQuote = NO_QUOTE;
       } else {
         const mode = modes[j];
-        quoted[j] = 0;
         if (mode === MODE_HASH) {
           let h = 0;
           let g = 0x811c9dc5 | 0;
@@ -386,36 +395,52 @@ export class ColumnProfiler {
             g = Math.imul(g ^ c, 0x01000193);
             q++;
           }
-          hashes[j] = h;
-          hashes2[j] = g;
-        } else if (mode === MODE_NUMBER) {
-          // [sign] digits [. digits]: mantissa and decimals; anything else falls back to Number().
-          let m = 0;
-          let decimals = 0;
-          let digits = 0;
-          let dot = false;
-          let simple = true;
-          if (q < to) {
-            const c0 = s.charCodeAt(q);
-            if (c0 === 45 || c0 === 43) q++;
+          const e = q > p ? tables[j]!.find(h, g, q - p) : ABSENT;
+          entries[j] = e;
+          if (e === ABSENT) {
+            hashes[j] = h;
+            hashes2[j] = g;
           }
+        } else if (mode === MODE_NUMBER) {
+          // [sign] digits [. digits], up to 15 digits: the value from its mantissa and number of
+          // decimals (exact: both are exact doubles and the division rounds once); anything else
+          // goes to Number() in the second pass.
+          let x = NaN;
+          const c0 = q < to ? s.charCodeAt(q) : 0;
+          if (c0 === 45 || c0 === 43) q++;
+          let m = 0;
+          let d = 0;
+          const d0 = q;
           while (q < to) {
-            const c = s.charCodeAt(q);
-            if (c === 44) break;
-            if (c >= 48 && c <= 57) {
-              m = m * 10 + (c - 48);
-              digits++;
-              if (dot) decimals++;
-            } else if (c === 46 && !dot) dot = true;
-            else simple = false;
+            d = s.charCodeAt(q) - 48;
+            if (d >>> 0 > 9) break;
+            m = m * 10 + d;
             q++;
           }
-          if (simple && digits > 0 && digits <= 15 && decimals <= 22) {
-            const x = decimals ? m / POW10[decimals] : m;
-            numbers[j] = s.charCodeAt(p) === 45 ? -x : x;
-          } else {
-            numbers[j] = NaN;
+          let digits = q - d0;
+          let decimals = 0;
+          if (q < to && d === -2) {
+            q++;
+            const f0 = q;
+            while (q < to) {
+              d = s.charCodeAt(q) - 48;
+              if (d >>> 0 > 9) break;
+              m = m * 10 + d;
+              q++;
+            }
+            decimals = q - f0;
+            digits += decimals;
           }
+          if (q === to || s.charCodeAt(q) === 44) {
+            if (digits > 0 && digits <= 15) {
+              x = decimals ? m / POW10[decimals] : m;
+              if (c0 === 45) x = -x;
+            }
+          } else {
+            q = s.indexOf(',', q);
+            if (q < 0 || q > to) q = to;
+          }
+          numbers[j] = x;
         } else {
           q = s.indexOf(',', p);
           if (q < 0 || q > to) q = to;
@@ -423,56 +448,55 @@ export class ColumnProfiler {
         // A quote inside an unquoted cell is the reader's to report.
         if (nextQuote < q) return undefined;
       }
-      starts[j] = p;
       ends[j] = q;
       j++;
       if (q >= to) break;
       p = q + 1;
     }
     if (j !== n) return undefined;
-    const entries = cells.entries;
+    // Second pass: record.
+    let start = from;
     for (let i = 0; i < n; i++) {
-      const start = starts[i];
+      const end = ends[i];
+      const cellStart = start;
+      start = end + 1;
       const quotedLen = quoted[i];
-      const len = quotedLen ? quotedLen - 1 : ends[i] - start;
-      entries[i] = -1;
+      const len = quotedLen ? quotedLen - 1 : end - cellStart;
       if (len === 0) {
         // Non-null counts are the lines profiled here minus their nulls.
         this.nulls[i]++;
         this.count[i]--;
+        entries[i] = -1;
         continue;
       }
       const mode = modes[i];
       if (quotedLen) {
-        const v = unquote(s, start, ends[i]);
-        if (this.tables[i] !== null) entries[i] = this.see(i, hashes[i], hashes2[i], v, s, start, len);
+        const v = unquote(s, cellStart, end);
+        if (tables[i] !== null) entries[i] = this.see(i, hashes[i], hashes2[i], v, s, cellStart, len);
         else {
+          entries[i] = -1;
           if (mode !== MODE_SKIP) this.classifySeen(i, v);
           this.cellLength(i, len);
         }
       } else if (mode === MODE_HASH) {
-        const table = this.tables[i]!;
-        const e = table.find(hashes[i], hashes2[i], len);
-        if (e !== ABSENT) {
-          table.counts[e]++;
-          entries[i] = e;
-        } else {
-          entries[i] = this.see(i, hashes[i], hashes2[i], undefined, s, start, len);
-        }
+        const e = entries[i];
+        if (e >= 0) tables[i]!.counts[e]++;
+        else entries[i] = this.see(i, hashes[i], hashes2[i], undefined, s, cellStart, len);
       } else {
+        entries[i] = -1;
         this.lengthSum[i] += len;
         if (len > this.maxLength[i]) this.maxLength[i] = len;
         if (mode === MODE_NUMBER) {
           let x = numbers[i];
           if (x !== x) {
-            this.classifySeen(i, s.slice(start, start + len));
+            this.classifySeen(i, s.slice(cellStart, end));
             continue;
           }
           if (x === 0) x = 0; // -0 reads as 0 in the profile.
           if (x < this.min[i]) this.min[i] = x;
           if (x > this.max[i]) this.max[i] = x;
         } else if (mode === MODE_STRING) {
-          this.classifySeen(i, s.slice(start, start + len));
+          this.classifySeen(i, s.slice(cellStart, end));
         }
       }
     }

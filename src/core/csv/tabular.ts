@@ -292,8 +292,9 @@ export class TabularChecker {
     const cells = this.profiler.addLine(s, from, to, quoteAt);
     if (!cells) return false;
     this.rows++;
-    const { starts, ends, quoted, entries } = cells;
-    const value = (i: number): string => (quoted[i] ? unquote(s, starts[i], ends[i]) : s.slice(starts[i], ends[i]));
+    const { ends, quoted, entries } = cells;
+    const start = (i: number): number => (i === 0 ? from : ends[i - 1] + 1);
+    const value = (i: number): string => (quoted[i] ? unquote(s, start(i), ends[i]) : s.slice(start(i), ends[i]));
     if (this.onItem === undefined && this.seriesIndex < 0) {
       // Most rows repeat values already checked: a value that passed its column's checks once
       // passes them every time (the checks of these columns depend on the value alone).
@@ -316,7 +317,7 @@ export class TabularChecker {
       this.header.length,
       value,
       (i) => {
-        const column = starts[i] - from + 1;
+        const column = start(i) - from + 1;
         const end = ends[i] - from + 1;
         return { line, column, endLine: line, endColumn: end > column ? end : column + 1 };
       },
