@@ -1,7 +1,12 @@
 // Issue 2 benchmark: `vertex-datasets validate` against a plain read + JSON.parse loop, measured
 // in the same run on the same files. Targets: ratio <= 1.25 on one thread, and peak RSS under
 // 200 MB for a 2 GB file. Sizes: BENCH_LINES (default 1,000,000), BENCH_BIG_GB (default 2; 0 skips).
+// BENCH_JOBS (default 2; 1 skips) adds a `validate --jobs N` row (worker threads). An in-process
+// row compares JSON.parse with JsonlLineValidator.validateLine over the same lines (no start-up,
+// no I/O), by CPU time, to show the per-line cost alone.
+import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fmt, measure, removeDir, table, tempDir, writeLines } from './_lib.mjs';
 
@@ -9,6 +14,7 @@ if (!existsSync('dist/cli.js')) throw new Error('run `npm run build` first');
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const BIG_GB = Number(process.env.BENCH_BIG_GB ?? 2);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const JOBS = Number(process.env.BENCH_JOBS ?? 2);
 const dir = tempDir('jsonl');
 const labels = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips'];
 const splits = ['training', 'training', 'training', 'validation', 'test'];
@@ -26,24 +32,73 @@ const bad = (i) => {
 };
 try {
   const rows = [['file', 'lines', 'MB', 'parse-only ms', 'validate ms', 'ratio', 'CPU ratio', 'lines/s', 'MB/s', 'peak RSS MB']];
-  const run = (name, path, lines, size, repeat) => {
+  const run = (name, path, lines, size, repeat, extra = []) => {
     const base = measure('bench/_jsonl-parse-baseline.cjs', [path], { repeat });
-    const val = measure('dist/cli.js', ['validate', '--no-dataset-checks', '--format', 'image-classification-single-label', '--output', 'json', path], { repeat });
+    const val = measure('dist/cli.js', ['validate', '--no-dataset-checks', ...extra, '--format', 'image-classification-single-label', '--output', 'json', path], { repeat });
     if (val.code !== 0 && val.code !== 1) throw new Error(`validate exited ${val.code}`);
     rows.push([name, fmt(lines), fmt(size / 1048576, 1), fmt(base.ms), fmt(val.ms), fmt(val.ms / base.ms, 2), fmt(val.cpuMs / base.cpuMs, 2), fmt(lines / (val.ms / 1000)), fmt(size / 1048576 / (val.ms / 1000), 1), fmt(val.maxRssMB, 1)]);
   };
   const goodPath = join(dir, 'good.jsonl');
   const badPath = join(dir, 'bad.jsonl');
-  run('valid', goodPath, LINES, writeLines(goodPath, LINES, good), REPEAT);
+  const goodSize = writeLines(goodPath, LINES, good);
+  run('valid', goodPath, LINES, goodSize, REPEAT);
   run('5% bad', badPath, LINES, writeLines(badPath, LINES, bad), REPEAT);
+  if (JOBS > 1) run(`valid, --jobs ${JOBS}`, goodPath, LINES, goodSize, REPEAT, ['--jobs', String(JOBS)]);
   if (BIG_GB > 0) {
     const bigPath = join(dir, 'big.jsonl');
     const perLine = good(1).length + 1;
     const bigLines = Math.ceil((BIG_GB * 1024 ** 3) / perLine);
     run(`${BIG_GB} GB`, bigPath, bigLines, writeLines(bigPath, bigLines, good), 1);
   }
-  console.log(`Node ${process.version}; best of ${REPEAT} runs (big file: 1 run). ratio = validate / parse-only wall time (target <= 1.25); CPU ratio uses user+system CPU time, steadier on a busy machine.`);
+  console.log(`Node ${process.version}; best of ${REPEAT} runs (big file: 1 run). ratio = validate / parse-only wall time (target <= 1.25); CPU ratio uses user+system CPU time, steadier on a busy machine (with --jobs, CPU time of all threads).`);
   table(rows);
+  await inProcess(dir);
 } finally {
   removeDir(dir);
+}
+
+/** JSON.parse vs validateLine over the same in-memory lines, best CPU time of several rounds. */
+async function inProcess(tmp) {
+  const outfile = join(tmp, 'core.cjs');
+  await esbuild.build({
+    stdin: { contents: "export { JsonlLineValidator } from './src/core/jsonl/validate';", resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+    mainFields: ['module', 'main'],
+  });
+  const { JsonlLineValidator } = createRequire(import.meta.url)(outfile);
+  const n = Math.min(LINES, 300_000);
+  for (const [name, gen] of [['valid', good], ['5% bad', bad]]) {
+    const lines = Array.from({ length: n }, (_, i) => gen(i));
+    const validator = new JsonlLineValidator('image-classification-single-label');
+    const out = [];
+    const cpu = (fn) => {
+      const c0 = process.cpuUsage();
+      fn();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000;
+    };
+    let parse = Infinity;
+    let validate = Infinity;
+    for (let r = 0; r < 7; r++) {
+      parse = Math.min(
+        parse,
+        cpu(() => {
+          for (let i = 0; i < n; i++) {
+            try {
+              JSON.parse(lines[i]);
+            } catch {
+              // counted as unparseable, like the file baseline
+            }
+          }
+        }),
+      );
+      validate = Math.min(validate, cpu(() => { for (let i = 0; i < n; i++) { if (out.length) out.length = 0; validator.validateLine(lines[i], i + 1, out); } }));
+    }
+    console.log(`in-process, ${name}, ${fmt(n)} lines: JSON.parse ${fmt(parse)} ms, validateLine ${fmt(validate)} ms CPU; ratio ${fmt(validate / parse, 2)}`);
+  }
 }

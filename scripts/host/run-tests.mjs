@@ -141,6 +141,8 @@ async function runSession({ codeServer, chromium: chromiumPath }, session) {
     'security.workspace.trust.startupPrompt': 'never',
     'security.workspace.trust.untrustedFiles': 'open',
     'workbench.startupEditor': 'none',
+    // The web workbench saves edits after a delay by default; tests revert their edits (as on desktop).
+    'files.autoSave': 'off',
     'workbench.tips.enabled': false,
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,

@@ -1,6 +1,12 @@
 // The `vertex-datasets` executable (bundled to dist/cli.js).
 import { main } from './main';
 
+// A closed pipe (`vertex-datasets validate ... | head`) ends the output quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -3,7 +3,7 @@
  * line by line, and in the same streaming pass its item facts feed one dataset accumulator per
  * import format, so several files of one format are checked and counted as one dataset.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics';
 import { DatasetAccumulator, mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type DatasetResult, type MediaTable } from '../core/dataset';
@@ -28,6 +28,8 @@ export interface DatasetRunOptions {
   mediaFiles?: string[];
   /** False: line checks only. */
   datasetChecks?: boolean;
+  /** Threads per large JSONL file (line checks only). */
+  jobs?: number;
   /** Tabular CSV options (target, weight, split, objective, forecasting columns). */
   tabular?: TabularRunOptions;
 }
@@ -119,10 +121,17 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     if (tables.length) media = mergeMedia(tables);
   }
 
+  // Room for the URIs up front (a line is rarely under 200 bytes); capped so long text lines cannot inflate it.
+  let bytes = 0;
+  for (const f of files) bytes += await stat(f).then((s) => s.size, () => 0);
+  const expectedItems = Math.min(Math.floor(bytes / 200), 2_000_000);
   const accumulators = new Map<FormatId, { acc: DatasetAccumulator; files: string[] }>();
   const accumulatorFor = (format: FormatId) => {
     let entry = accumulators.get(format);
-    if (!entry) accumulators.set(format, (entry = { acc: new DatasetAccumulator(format, { strict: options.strict, media, describePath: (p) => displayPath(p, cwd) }), files: [] }));
+    if (!entry) {
+      const acc = new DatasetAccumulator(format, { strict: options.strict, media, describePath: (p) => displayPath(p, cwd), expectedItems });
+      accumulators.set(format, (entry = { acc, files: [] }));
+    }
     return entry;
   };
 
@@ -149,7 +158,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, ...options.tabular });
+      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, jobs: options.jobs, ...options.tabular });
       if (!result.format && result.diagnostics.length === 0) {
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;

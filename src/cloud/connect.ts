@@ -3,7 +3,7 @@
  * servers in local mode, and builds the adapters over the real SDK clients.
  */
 import type { ConnectionSettings } from './connection';
-import { DEFAULT_REGION, isLocal, resolveProject } from './connection';
+import { DEFAULT_REGION, isEmulatorEndpoint, isLocal, resolveProject } from './connection';
 import type { Clients } from './sdk';
 import { applicationDefaultAuth, createClients } from './sdk';
 import type { RetryPolicy } from './vertex';
@@ -51,8 +51,7 @@ export async function connect(settings: ConnectionSettings, opts: { retry?: Retr
   const project = resolveProject(settings.project)?.project;
   if (!project) throw new MissingProjectError();
   const region = settings.region || DEFAULT_REGION;
-  const local = settings.endpoint !== undefined && /^(http:\/\/)?(localhost|127\.|\[?::1)/.test(settings.endpoint);
-  const auth = local ? undefined : await applicationDefaultAuth(project);
+  const auth = isEmulatorEndpoint(settings.endpoint) ? undefined : await applicationDefaultAuth(project);
   const clients = createClients({ ...settings, project, region, auth });
   return {
     project,

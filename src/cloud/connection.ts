@@ -112,3 +112,9 @@ export function splitEndpoint(endpoint: string): { host: string; port: number } 
   if (!m) throw new Error(`'${endpoint}' is not an endpoint; expected host or host:port`);
   return { host: m[1].replace(/^\[|\]$/g, ''), port: m[2] ? Number(m[2]) : 443 };
 }
+
+/** An endpoint on this machine (an emulator or the local servers): plaintext, no Google credentials. */
+export function isEmulatorEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  return /^http:\/\//.test(endpoint) || /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)(:|$)/.test(endpoint.replace(/^https?:\/\//, ''));
+}

@@ -7,7 +7,7 @@ import type * as Aiplatform from '@google-cloud/aiplatform';
 import type * as StorageSdk from '@google-cloud/storage';
 import type * as GrpcJs from '@grpc/grpc-js';
 import type { ConnectionSettings } from './connection';
-import { DEFAULT_REGION, splitEndpoint } from './connection';
+import { DEFAULT_REGION, isEmulatorEndpoint, splitEndpoint } from './connection';
 import { regionalEndpoint } from '../core/cloud/requests';
 
 export type DatasetServiceClient = InstanceType<typeof Aiplatform.v1.DatasetServiceClient>;
@@ -28,10 +28,6 @@ export function loadSdk(): NonNullable<typeof loaded> {
     grpc: require('@grpc/grpc-js') as typeof GrpcJs,
   };
   return loaded;
-}
-
-function isInsecureHost(endpoint: string): boolean {
-  return /^http:\/\//.test(endpoint) || /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)(:|$)/.test(endpoint.replace(/^https?:\/\//, ''));
 }
 
 export interface Clients {
@@ -60,7 +56,7 @@ export function createClients(settings: ConnectionSettings & { project: string; 
   const endpoint = settings.endpoint || regionalEndpoint(region);
   const { host, port } = splitEndpoint(endpoint);
   const opts: NonNullable<ConstructorParameters<typeof DatasetServiceClient>[0]> & { universeDomain?: string } = { apiEndpoint: host, port, projectId: settings.project };
-  if (isInsecureHost(endpoint)) {
+  if (isEmulatorEndpoint(endpoint)) {
     // A local server: plaintext channel, no Google credentials, no metadata-server probing.
     opts.sslCreds = grpc.credentials.createInsecure();
     opts.universeDomain = 'googleapis.com';

@@ -104,6 +104,9 @@ export interface VersionSummary {
   bigQueryDatasetName?: string;
 }
 
+/** Async iterators page on demand anyway; saying so keeps gax from warning on every list. */
+const NO_AUTOPAGINATE = { autoPaginate: false };
+
 let sdk: typeof Aiplatform | undefined;
 function load(): typeof Aiplatform {
   sdk ??= require('@google-cloud/aiplatform') as typeof Aiplatform;
@@ -133,18 +136,29 @@ function status(s: Aiplatform.protos.google.rpc.IStatus | null | undefined): Rpc
 export class TrainingCloud {
   private readonly a = load();
   private readonly v1: V1 = this.a.protos.google.cloud.aiplatform.v1;
-  readonly pipelines: InstanceType<typeof Aiplatform.PipelineServiceClient>;
-  readonly jobs: InstanceType<typeof Aiplatform.JobServiceClient>;
-  readonly pools: InstanceType<typeof Aiplatform.SpecialistPoolServiceClient>;
-  readonly models: InstanceType<typeof Aiplatform.ModelServiceClient>;
-  readonly datasets: InstanceType<typeof Aiplatform.DatasetServiceClient>;
+  private _pipelines?: InstanceType<typeof Aiplatform.PipelineServiceClient>;
+  private _jobs?: InstanceType<typeof Aiplatform.JobServiceClient>;
+  private _pools?: InstanceType<typeof Aiplatform.SpecialistPoolServiceClient>;
+  private _models?: InstanceType<typeof Aiplatform.ModelServiceClient>;
+  private _datasets?: InstanceType<typeof Aiplatform.DatasetServiceClient>;
 
-  constructor(options: ClientOptions) {
-    this.pipelines = new this.a.PipelineServiceClient(options);
-    this.jobs = new this.a.JobServiceClient(options);
-    this.pools = new this.a.SpecialistPoolServiceClient(options);
-    this.models = new this.a.ModelServiceClient(options);
-    this.datasets = new this.a.DatasetServiceClient(options);
+  constructor(private readonly options: ClientOptions) {}
+
+  // Each client loads its own service protos when built: build only the ones a command uses.
+  get pipelines(): InstanceType<typeof Aiplatform.PipelineServiceClient> {
+    return (this._pipelines ??= new this.a.PipelineServiceClient(this.options));
+  }
+  get jobs(): InstanceType<typeof Aiplatform.JobServiceClient> {
+    return (this._jobs ??= new this.a.JobServiceClient(this.options));
+  }
+  get pools(): InstanceType<typeof Aiplatform.SpecialistPoolServiceClient> {
+    return (this._pools ??= new this.a.SpecialistPoolServiceClient(this.options));
+  }
+  get models(): InstanceType<typeof Aiplatform.ModelServiceClient> {
+    return (this._models ??= new this.a.ModelServiceClient(this.options));
+  }
+  get datasets(): InstanceType<typeof Aiplatform.DatasetServiceClient> {
+    return (this._datasets ??= new this.a.DatasetServiceClient(this.options));
   }
 
   private toValue(v: JsonValue): IValue {
@@ -195,7 +209,7 @@ export class TrainingCloud {
 
   async listTrainingPipelines(parent: string, filter?: string): Promise<PipelineSummary[]> {
     const out: PipelineSummary[] = [];
-    for await (const p of this.pipelines.listTrainingPipelinesAsync({ parent, filter })) out.push(this.pipeline(p));
+    for await (const p of this.pipelines.listTrainingPipelinesAsync({ parent, filter }, NO_AUTOPAGINATE)) out.push(this.pipeline(p));
     return out;
   }
 
@@ -227,7 +241,7 @@ export class TrainingCloud {
 
   async listModelEvaluations(model: string): Promise<EvaluationSummary[]> {
     const out: EvaluationSummary[] = [];
-    for await (const e of this.models.listModelEvaluationsAsync({ parent: model })) {
+    for await (const e of this.models.listModelEvaluationsAsync({ parent: model }, NO_AUTOPAGINATE)) {
       out.push({
         name: e.name ?? '',
         displayName: e.displayName ?? '',
@@ -242,7 +256,7 @@ export class TrainingCloud {
 
   async listModelEvaluationSlices(evaluation: string, filter?: string): Promise<SliceSummary[]> {
     const out: SliceSummary[] = [];
-    for await (const s of this.models.listModelEvaluationSlicesAsync({ parent: evaluation, filter })) {
+    for await (const s of this.models.listModelEvaluationSlicesAsync({ parent: evaluation, filter }, NO_AUTOPAGINATE)) {
       out.push({
         name: s.name ?? '',
         dimension: s.slice?.dimension ?? '',
@@ -303,7 +317,7 @@ export class TrainingCloud {
 
   async listDataLabelingJobs(parent: string, filter?: string): Promise<LabelingJobSummary[]> {
     const out: LabelingJobSummary[] = [];
-    for await (const j of this.jobs.listDataLabelingJobsAsync({ parent, filter })) out.push(this.labelingJob(j));
+    for await (const j of this.jobs.listDataLabelingJobsAsync({ parent, filter }, NO_AUTOPAGINATE)) out.push(this.labelingJob(j));
     return out;
   }
 
@@ -318,7 +332,7 @@ export class TrainingCloud {
 
   async listSpecialistPools(parent: string): Promise<SpecialistPoolSummary[]> {
     const out: SpecialistPoolSummary[] = [];
-    for await (const p of this.pools.listSpecialistPoolsAsync({ parent })) {
+    for await (const p of this.pools.listSpecialistPoolsAsync({ parent }, NO_AUTOPAGINATE)) {
       out.push({ name: p.name ?? '', displayName: p.displayName ?? '', managerCount: p.specialistManagersCount ?? 0, managerEmails: p.specialistManagerEmails ?? [] });
     }
     return out;
@@ -339,7 +353,7 @@ export class TrainingCloud {
 
   async listDatasetVersions(dataset: string): Promise<VersionSummary[]> {
     const out: VersionSummary[] = [];
-    for await (const v of this.datasets.listDatasetVersionsAsync({ parent: dataset })) out.push(this.version(v));
+    for await (const v of this.datasets.listDatasetVersionsAsync({ parent: dataset }, NO_AUTOPAGINATE)) out.push(this.version(v));
     return out;
   }
 
@@ -350,7 +364,7 @@ export class TrainingCloud {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.pipelines.close(), this.jobs.close(), this.pools.close(), this.models.close(), this.datasets.close()]);
+    await Promise.all([this._pipelines, this._jobs, this._pools, this._models, this._datasets].map((c) => c?.close()));
   }
 }
 

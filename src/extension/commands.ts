@@ -11,6 +11,7 @@ export const COMMANDS = {
   showLog: 'vertexDatasets.showLog',
   showStatistics: 'vertexDatasets.showStatistics',
   validateWorkspace: 'vertexDatasets.validateWorkspace',
+  openExample: 'vertexDatasets.openExample',
   importToVertex: 'vertexDatasets.importToVertex',
   datasetsImportHere: 'vertexDatasets.datasets.importHere',
   datasetsRefresh: 'vertexDatasets.datasets.refresh',

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
+import { cellsOfLine, csvCellRole } from '../core/csv/cells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
@@ -33,13 +34,35 @@ function valueSnippet(type: unknown): string {
   }
 }
 
+/** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
+function csvCompletions(report: DocumentReport, text: string, pos: vscode.Position): vscode.CompletionItem[] {
+  const cells = cellsOfLine(text);
+  const cell = cells.find((c) => pos.character >= c.start && pos.character <= c.end);
+  if (!cell || !report.format) return [];
+  const role = csvCellRole(report.format, cells, cell.index);
+  const range = new vscode.Range(pos.line, cell.start, pos.line, cell.end);
+  const values: [string, string, vscode.CompletionItemKind][] =
+    role === 'mlUse'
+      ? FORMATS[report.format].mlUseValues.map((v) => [v, 'split', vscode.CompletionItemKind.EnumMember])
+      : role === 'label'
+        ? labelCounts(report).map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
+        : [];
+  return values.map(([label, description, kind], i) => {
+    const item = new vscode.CompletionItem({ label, description }, kind);
+    item.range = range;
+    item.sortText = String(i).padStart(6, '0');
+    return item;
+  });
+}
+
 export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly service: ValidationService) {}
 
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
-    if (!report?.format || !isJsonlFormatId(report.format)) return undefined;
-    if (fileKindOf(doc) !== 'jsonl') return undefined;
+    if (!report?.format) return undefined;
+    if (fileKindOf(doc) === 'csv') return csvCompletions(report, doc.lineAt(pos.line).text, pos);
+    if (!isJsonlFormatId(report.format)) return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];
     const text = doc.lineAt(pos.line).text;
@@ -113,5 +136,5 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
 }
 
 export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
-  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':');
+  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':', ',');
 }

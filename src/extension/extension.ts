@@ -7,6 +7,7 @@ import type { VertexDatasetsApi } from './api';
 import { registerCodeActions } from './codeActions';
 import { COMMANDS, registerCommand } from './commands';
 import { registerCompletion } from './completion';
+import { openExample } from './commands/openExample';
 import { selectFormat } from './commands/selectFormat';
 import { validateWorkspace } from './commands/validateWorkspace';
 import { registerDiagnostics, ValidationService, isImportCandidate } from './diagnostics';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.showLog, log, () => log.show()),
     registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
     registerCommand(COMMANDS.validateWorkspace, log, () => validateWorkspace(validation, log)),
+    registerCommand(COMMANDS.openExample, log, () => openExample(context.extensionUri)),
   );
 
   const cloud = registerCloud({ log, validation });

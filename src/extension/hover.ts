@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, isJsonlFormatId } from '../core/formats';
+import { cellsOfLine, csvCellRole } from '../core/csv/cells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { parseGcsUri } from '../core/rules/values';
 import { FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
-import { fileKindOf, type ValidationService } from './diagnostics';
+import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
 export class ImportHoverProvider implements vscode.HoverProvider {
   constructor(private readonly service: ValidationService) {}
@@ -17,7 +18,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
-    if (fileKindOf(doc) !== 'jsonl') return undefined;
+    if (fileKindOf(doc) === 'csv') return this.csvHover(report, doc.lineAt(pos.line).text, pos);
     const line = doc.lineAt(pos.line).text;
     const ctx = cursorContext(line, pos.character);
     if (!ctx.node || ctx.path.length === 0) return undefined;
@@ -40,11 +41,31 @@ export class ImportHoverProvider implements vscode.HoverProvider {
       const gcs = parseGcsUri(ctx.node.value);
       if (gcs) md.appendMarkdown(`Cloud Storage bucket: \`${gcs.bucket}\`  \nObject: \`${gcs.object || '(none)'}\`\n\n`);
     }
-    const here = report.diagnostics.filter((d) => d.line - 1 === pos.line && d.column - 1 <= pos.character && pos.character < Math.max(d.endColumn - 1, d.column));
-    for (const d of here) md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): ${d.message}\n\n`);
+    appendRulesAndPage(md, report, pos);
+    return new vscode.Hover(md, range);
+  }
+
+  private csvHover(report: DocumentReport, text: string, pos: vscode.Position): vscode.Hover | undefined {
+    const cells = cellsOfLine(text);
+    const cell = cells.find((c) => pos.character >= c.start && pos.character < Math.max(c.end, c.start + 1));
+    if (!cell || !report.format) return undefined;
+    const md = new vscode.MarkdownString();
+    const role = csvCellRole(report.format, cells, cell.index);
+    const what = { mlUse: 'Split (`ml_use`): training, validation or test; empty lets Vertex AI assign it.', uri: 'Cloud Storage URI of the data item.', label: 'Label of the item.', other: '' }[role];
+    if (what) md.appendMarkdown(`**Column ${cell.index + 1}**: ${what}\n\n`);
+    const gcs = parseGcsUri(cell.value.trim());
+    if (gcs) md.appendMarkdown(`Cloud Storage bucket: \`${gcs.bucket}\`  \nObject: \`${gcs.object || '(none)'}\`\n\n`);
+    appendRulesAndPage(md, report, pos);
+    return new vscode.Hover(md, new vscode.Range(pos.line, cell.start, pos.line, cell.end));
+  }
+}
+
+function appendRulesAndPage(md: vscode.MarkdownString, report: DocumentReport, pos: vscode.Position): void {
+  const here = report.diagnostics.filter((d) => d.line - 1 === pos.line && d.column - 1 <= pos.character && pos.character < Math.max(d.endColumn - 1, d.column));
+  for (const d of here) md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): ${d.message}\n\n`);
+  if (report.format) {
     const f = FORMATS[report.format];
     md.appendMarkdown(`[${f.title}: official format page](${f.docUrl})`);
-    return new vscode.Hover(md, range);
   }
 }
 

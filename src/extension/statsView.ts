@@ -15,8 +15,12 @@ export interface RenderedEvent {
 }
 
 class StatsPanel implements vscode.Disposable {
+  /**
+   * True once the page has said `ready`. A hidden panel drops its page (no
+   * retainContextWhenHidden) and the reloaded page says `ready` again: it then gets the latest data.
+   */
   private ready = false;
-  private queued: HostToView | undefined;
+  private latest: HostToView | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -47,17 +51,15 @@ class StatsPanel implements vscode.Disposable {
       warnings: report?.warnings ?? 0,
       stats: report?.stats,
     };
-    const message: HostToView = { type: 'stats', payload };
-    if (this.ready) void this.panel.webview.postMessage(message);
-    else this.queued = message;
+    this.latest = { type: 'stats', payload };
+    if (this.ready) void this.panel.webview.postMessage(this.latest);
   }
 
   private async receive(m: ViewToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        if (this.queued) void this.panel.webview.postMessage(this.queued);
-        this.queued = undefined;
+        if (this.latest) void this.panel.webview.postMessage(this.latest);
         return;
       case 'rendered':
         this.rendered.fire({ uri: this.uri, charts: m.charts });
@@ -92,7 +94,8 @@ export class StatsViews implements vscode.Disposable {
   show(uri: vscode.Uri): vscode.WebviewPanel {
     const existing = this.panels.get(uri.toString());
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      // Reveal where it is (moving a webview reloads its page) and keep the focus in the editor.
+      existing.panel.reveal(existing.panel.viewColumn, true);
       existing.post(this.service.report(uri));
       return existing.panel;
     }

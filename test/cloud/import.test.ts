@@ -70,6 +70,15 @@ describe('vertex-datasets import against the local servers', () => {
     assert.deepEqual(env.cloud.gcs.faults.fired, ['gcs.bucketGet', 'gcs.bucketGet']);
   });
 
+  it('a dataset in another region than the endpoint is refused with a fix, before anything is uploaded', async () => {
+    const before = env.cloud.gcs.uploadRequests.length;
+    const io = captureIo(env.dir);
+    const code = await run([writeFile(env, 'region.jsonl', [imageRow(1, 'cat')]), '--dataset', 'projects/test-project/locations/europe-west4/datasets/123', ...common], io);
+    assert.equal(code, 1);
+    assert.match(io.stderr(), /dataset failed: The region does not match the API endpoint: Location 'europe-west4' .* Make vertexDatasets\.region \(--region\) the dataset's region/);
+    assert.equal(env.cloud.gcs.uploadRequests.length, before);
+  });
+
   it('says how to enable the API when it is disabled', async () => {
     env.cloud.vertex.ctx.faults.inject({ ...faultPresets.apiNotEnabled('test-project') });
     const io = captureIo(env.dir);
@@ -152,7 +161,9 @@ describe('vertex-datasets import against the local servers', () => {
       assert.equal(info.kind, 'noCredentials', String((e as Error).message));
       assert.match(info.message, /gcloud auth application-default login/);
     } finally {
-      process.env = saved;
+      // Restore in place: replacing process.env would turn it into a plain object.
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
     }
   });
 });

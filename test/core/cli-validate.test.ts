@@ -58,6 +58,17 @@ describe('vertex-datasets validate', () => {
     }
   });
 
+  it('--jobs takes a whole number from 1 to 64 and does not change the output', async () => {
+    for (const bad of ['0', '1.5', 'x', '65']) {
+      const r = await cli(['validate', '--no-dataset-checks', '--jobs', bad, 'good.jsonl'], dir);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.err, /--jobs must be a whole number from 1 to 64/);
+    }
+    const one = await cli(['validate', '--no-dataset-checks', '--output', 'json', 'bad.jsonl', 'warn.jsonl'], dir);
+    const two = await cli(['validate', '--no-dataset-checks', '--jobs', '2', '--output', 'json', 'bad.jsonl', 'warn.jsonl'], dir);
+    assert.deepEqual(two, one);
+  });
+
   it('exit 2 when the format cannot be detected, naming the fix', async () => {
     const r = await cli(['validate', 'events.jsonl'], dir);
     assert.equal(r.code, 2);

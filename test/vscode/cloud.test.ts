@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VertexDatasetsApi } from '../../src/extension/api';
 import type { TreeNode } from '../../src/extension/cloud/datasetsTree';
@@ -6,7 +9,7 @@ import type { PickItem, WizardUi } from '../../src/extension/cloud/importWizard'
 import { activateExtension, workspaceFile } from './util';
 
 /** Resolves on the next root load of the Datasets view, or rejects after `ms`. */
-function nextLoad(api: VertexDatasetsApi, ms = 30_000): Promise<void> {
+function nextLoad(api: VertexDatasetsApi, ms = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
@@ -51,6 +54,47 @@ describe('Vertex AI (local mode)', function () {
   it('activation neither connects nor loads the Google SDKs', () => {
     assert.equal(api.cloud.connected(), false);
     assert.equal(api.cloud.sdkLoaded(), false);
+  });
+
+  it('without a project or credentials the view is empty so its welcome content explains the fix', async () => {
+    const saved = { ...process.env };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-no-gcloud-'));
+    try {
+      for (const k of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'CLOUDSDK_CORE_PROJECT', 'GOOGLE_APPLICATION_CREDENTIALS', 'GCE_METADATA_HOST', 'K_SERVICE', 'CLOUD_SHELL']) delete process.env[k];
+      process.env.CLOUDSDK_CONFIG = dir;
+      await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      const missingProject = api.cloud.status();
+      assert.equal(missingProject.state, 'missingProject');
+      assert.match(missingProject.detail ?? '', /gcloud config set project/);
+      assert.deepEqual(await api.cloud.datasets.getChildren(), []);
+      process.env.GOOGLE_CLOUD_PROJECT = 'my-project';
+      const missingCredentials = api.cloud.status();
+      assert.equal(missingCredentials.state, 'missingCredentials');
+      assert.match(missingCredentials.detail ?? '', /gcloud auth application-default login/);
+      assert.deepEqual(await api.cloud.datasets.getChildren(), []);
+      assert.equal(api.cloud.connected(), false, 'nothing tried to connect');
+    } finally {
+      // Restore in place: replacing process.env would turn it into a plain object.
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unreachable endpoint shows as an error node with a retry node, not a pop-up', async () => {
+    const config = vscode.workspace.getConfiguration('vertexDatasets');
+    await config.update('project', 'my-project', vscode.ConfigurationTarget.Workspace);
+    await config.update('endpoint', '127.0.0.1:1', vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.equal(api.cloud.status().state, 'ready', 'an emulator endpoint needs no Google credentials');
+      const roots = await loadedRoots(api);
+      assert.deepEqual(roots.map((n) => n.getTreeItem().contextValue), ['vertexError', 'vertexMessage']);
+      assert.match(label(roots[0]), /^Could not load datasets: The Vertex AI service is temporarily unavailable .*retried with backoff/);
+      assert.equal(roots[1].getTreeItem().command?.command, 'vertexDatasets.datasets.refresh');
+    } finally {
+      await config.update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('project', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('the Datasets view shows the local server\'s datasets with counts, versions, annotation sets and labels', async () => {

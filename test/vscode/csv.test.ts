@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, revertAll, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 describe('CSV import files', () => {
   let api: TestApi;
@@ -8,7 +8,7 @@ describe('CSV import files', () => {
     api = await activateExtension<TestApi>();
   });
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revertAll();
   });
 
   it('validates an image CSV detected from its gs:// rows, with the core ranges', async () => {
@@ -20,6 +20,26 @@ describe('CSV import files', () => {
     const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.format, 'image-classification-single-label');
     assert.equal(r.items, 3);
+  });
+
+  it('completes ml_use values and used labels in their columns; hover shows the column and the gs:// parts', async () => {
+    const editor = await openFixture('images.csv');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), 'validation,gs://my-bucket/d.jpg,\n'));
+    const line = doc.lineCount - 2;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    const names = async (pos: vscode.Position) =>
+      (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos)).items
+        .filter((i) => i.kind === vscode.CompletionItemKind.Value || i.kind === vscode.CompletionItemKind.EnumMember)
+        .sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''))
+        .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepEqual(await names(new vscode.Position(line, doc.lineAt(line).text.length)), ['cat', 'dog']);
+    assert.deepEqual(await names(new vscode.Position(line, 2)), ['training', 'validation', 'test']);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 15));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Column 2/);
+    assert.match(text, /bucket: `my-bucket`/);
   });
 
   it('leaves a plain table alone until the user chooses the tabular format', async () => {

@@ -27,3 +27,18 @@ describe('smoke', () => {
     assert.match(d.message, /expected "}"/);
   });
 });
+
+describe('walkthrough', () => {
+  it('"Open Example Import File" opens the broken example as an untitled JSONL copy with findings', async () => {
+    await activateExtension();
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('vertexDatasets.openExample');
+    const doc = editor.document;
+    assert.equal(doc.isUntitled, true);
+    assert.equal(doc.languageId, 'jsonl');
+    const ds = await waitForDiagnostics(doc.uri, (x) => x.some((d) => codeOf(d) === 'legacy.boundingBox'));
+    assert.ok(ds.some((d) => codeOf(d) === 'mlUse.invalid'));
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { steps: unknown[] }[] } };
+    assert.equal(manifest.contributes.walkthroughs[0].steps.length, 3);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});

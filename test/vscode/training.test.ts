@@ -158,7 +158,15 @@ describe('Vertex AI training (local mode)', function () {
         'Active learning': 'none',
         'Labeling job name': 'flowers-labels',
       });
-      const result = await api.training.createLabelingJob(ui);
+      // Started on an import file: its labels are offered as the default list.
+      const offered: string[] = [];
+      const input = ui.input;
+      ui.input = async (title, prompt, value, validate) => {
+        if (title === 'Labels') offered.push(value);
+        return input(title, prompt, value, validate);
+      };
+      const result = await api.training.createLabelingJob(ui, vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'mluse.jsonl'));
+      assert.equal(offered[0], 'cat, dog');
       assert.ok(result, JSON.stringify(ui.asked));
       const job = result.request.dataLabelingJob;
       assert.equal(job.instructionUri, 'gs://local-vertex-bucket/labeling-instructions/labeling-guide.pdf');

@@ -6,7 +6,6 @@
  * Exit 0 imported with no rejected rows; 1 validation errors, rejected rows or a failed operation;
  * 2 usage or I/O problem.
  */
-import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
@@ -19,6 +18,7 @@ import { LOCAL_BUCKET } from '../../cloud/connection';
 import { formatDiagnosticLine } from '../../core/cloud/partialFailures';
 import { parseGcsUri } from '../../core/cloud/requests';
 import { describeCloudError } from '../../core/cloud/errors';
+import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { displayPath, textReport } from '../output/report';
 
@@ -63,40 +63,23 @@ function labels(values: string[] | undefined, flag: string): Record<string, stri
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        dataset: { type: 'string' },
-        bucket: { type: 'string' },
-        project: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        'storage-endpoint': { type: 'string' },
-        format: { type: 'string' },
-        label: { type: 'string', multiple: true },
-        'annotation-label': { type: 'string', multiple: true },
-        force: { type: 'boolean' },
-        source: { type: 'string', multiple: true },
-        'upload-media': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.err(`vertex-datasets import: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const fail = (reason: string, code = 2) => {
-    io.err(`vertex-datasets import: ${reason}\n`);
-    return code;
-  };
+  const parsed = parseCommand('import', args, io, {
+    dataset: { type: 'string' },
+    bucket: { type: 'string' },
+    project: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    'storage-endpoint': { type: 'string' },
+    format: { type: 'string' },
+    label: { type: 'string', multiple: true },
+    'annotation-label': { type: 'string', multiple: true },
+    force: { type: 'boolean' },
+    source: { type: 'string', multiple: true },
+    'upload-media': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals, fail } = parsed;
   if (!values.dataset) return fail('--dataset NAME|ID is required');
   if (values.source?.length) {
     if (positionals.length) return fail('give FILE or --source, not both');

@@ -3,9 +3,9 @@
  * the same request builder and cost estimate as the editor's "Create Labeling Job…" wizard.
  * A local instructions PDF is uploaded to --bucket first.
  */
-import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { LABELING_TASKS, buildLabelingJob } from '../../core/training/labeling';
 import type { LabelingJobSummary } from '../../cloud/training';
@@ -70,18 +70,13 @@ function describe(j: LabelingJobSummary): string {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    io.err(`vertex-datasets label: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseCommand('label', args, io, OPTIONS, HELP);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const [sub, target] = positionals;
-  if (v.help || !sub) {
+  if (!sub) {
     io.out(HELP);
-    return v.help ? 0 : 2;
+    return 2;
   }
   const fail = (reason: string, code = 2) => {
     io.err(`vertex-datasets label ${sub}: ${reason}\n`);

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
 import { STRATEGIES, SplitError, formatReport, parseTimestamp, splitFile } from '../../core/split';
@@ -26,7 +26,8 @@ Options:
   --fractions A,B,C       training,validation,test shares (video: training,test); percentages work too
   --seed N                seed of the pseudo-random choices (default 0); same seed, same output
   --by FIELD_OR_COLUMN    group key (group), or the label column of a tabular CSV (stratified)
-  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal
+  --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal: RFC 3339 /
+                          ISO 8601 dates (no offset = UTC) or Unix seconds
   --cutoffs D1[,D2]       temporal cut-off dates: before D1 training, before D2 validation, then test
   --k K                   number of folds (default 5)
   --split-column NAME     tabular CSVs: the column receiving the split (default ml_use)
@@ -41,38 +42,25 @@ Exit codes: 0 done, 1 the split failed (for example, items without a timestamp),
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        strategy: { type: 'string', default: 'random' },
-        fractions: { type: 'string' },
-        seed: { type: 'string', default: '0' },
-        by: { type: 'string' },
-        'time-field': { type: 'string' },
-        cutoffs: { type: 'string' },
-        k: { type: 'string' },
-        'split-column': { type: 'string' },
-        'fold-column': { type: 'string' },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        'in-place': { type: 'boolean', default: false },
-        'per-split': { type: 'boolean', default: false },
-        output: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    io.err(`vertex-datasets split: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand('split', args, io, {
+    strategy: { type: 'string', default: 'random' },
+    fractions: { type: 'string' },
+    seed: { type: 'string', default: '0' },
+    by: { type: 'string' },
+    'time-field': { type: 'string' },
+    cutoffs: { type: 'string' },
+    k: { type: 'string' },
+    'split-column': { type: 'string' },
+    'fold-column': { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'in-place': { type: 'boolean', default: false },
+    'per-split': { type: 'boolean', default: false },
+    output: { type: 'string', default: 'text' },
+    help: { type: 'boolean', short: 'h', default: false },
+  }, HELP);
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    io.out(HELP);
-    return 0;
-  }
   const usage = (msg: string): number => {
     io.err(`vertex-datasets split: ${msg}\nRun \`vertex-datasets split --help\` for the options.\n`);
     return 2;

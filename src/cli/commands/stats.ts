@@ -3,13 +3,13 @@
  * Dataset statistics from the same streaming pass as validation. Exit 0 when statistics were
  * printed (whatever the data's problems), 2 for usage or I/O problems.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { countSeverities } from '../../core/diagnostics';
 import type { DatasetStats, Histogram } from '../../core/dataset';
 import { loadSchemaFile } from '../../core/files';
-import { FORMAT_IDS, formatInfo, isFormatId } from '../../core/formats';
+import { formatInfo } from '../../core/formats';
 import { runDataset, type DatasetGroup } from '../dataset';
+import { formatOptionProblem, parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { displayPath, type FileReport } from '../output/report';
 import type { TabularSummary } from '../../core/csv/tabular';
@@ -55,38 +55,21 @@ export function tabularText(sources: NonNullable<StatsReport['tabular']>): strin
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        schema: { type: 'string' },
-        media: { type: 'string', multiple: true },
-        output: { type: 'string', default: 'text' },
-        target: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.err(`vertex-datasets stats: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const fail = (reason: string) => {
-    io.err(`vertex-datasets stats: ${reason}\n`);
-    return 2;
-  };
+  const parsed = parseCommand('stats', args, io, {
+    format: { type: 'string' },
+    schema: { type: 'string' },
+    media: { type: 'string', multiple: true },
+    output: { type: 'string', default: 'text' },
+    target: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals, fail } = parsed;
   if (positionals.length === 0) return fail('no files given (try --help)');
   const output = values.output;
   if (output !== 'text' && output !== 'json') return fail(`--output must be text or json, not "${output}"`);
-  if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
-  if (values.format && values.schema) return fail('give --format or --schema, not both');
+  const formatProblem = formatOptionProblem(values);
+  if (formatProblem) return fail(formatProblem);
   let customSchema: object | undefined;
   try {
     if (values.schema) customSchema = loadSchemaFile(resolve(io.cwd, values.schema));

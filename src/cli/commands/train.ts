@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { OBJECTIVES, OBJECTIVE_IDS, milliToNodeHours } from '../../core/training/objectives';
 import type { SplitOption, TrainingOptions } from '../../core/training/pipeline';
@@ -232,18 +233,13 @@ function describe(p: PipelineSummary): string {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    io.err(`vertex-datasets train: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseCommand('train', args, io, OPTIONS, HELP);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const [sub, target] = positionals;
-  if (v.help || !sub) {
+  if (!sub) {
     io.out(HELP);
-    return v.help ? 0 : 2;
+    return 2;
   }
   const fail = (reason: string, code = 2) => {
     io.err(`vertex-datasets train ${sub}: ${reason}\n`);

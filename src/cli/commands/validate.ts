@@ -2,11 +2,11 @@
  * `vertex-datasets validate [--format ID | --schema FILE] [--output text|json|sarif] FILE...`
  * Exit 0 when no errors (warnings allowed), 1 when any error, 2 for usage or I/O problems.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { FORMAT_IDS, isFormatId } from '../../core/formats';
 import { loadSchemaFile } from '../../core/files';
 import { runDataset, type TabularRunOptions } from '../dataset';
+import { FORMAT_IDS } from '../../core/formats';
+import { formatOptionProblem, parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
 import { VERSION } from '../version';
@@ -28,6 +28,8 @@ Options:
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)
+  --jobs N             threads per large JSONL file (default 1); applies with
+                       --no-dataset-checks (dataset checks read items in one pass)
   Tabular CSV (implies --format tabular; several CSV files form one source with one header):
   --target NAME        target column: no nulls; classification 2-500 distinct values
   --objective KIND     classification, regression or forecasting
@@ -43,50 +45,39 @@ Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O prob
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        schema: { type: 'string' },
-        output: { type: 'string', default: 'text' },
-        'max-problems': { type: 'string' },
-        strict: { type: 'boolean' },
-        media: { type: 'string', multiple: true },
-        'no-dataset-checks': { type: 'boolean' },
-        target: { type: 'string' },
-        objective: { type: 'string' },
-        weight: { type: 'string' },
-        'split-column': { type: 'string' },
-        'time-column': { type: 'string' },
-        'series-column': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.err(`vertex-datasets validate: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const fail = (reason: string) => {
-    io.err(`vertex-datasets validate: ${reason}\n`);
-    return 2;
-  };
+  const parsed = parseCommand('validate', args, io, {
+    format: { type: 'string' },
+    schema: { type: 'string' },
+    output: { type: 'string', default: 'text' },
+    'max-problems': { type: 'string' },
+    strict: { type: 'boolean' },
+    media: { type: 'string', multiple: true },
+    'no-dataset-checks': { type: 'boolean' },
+    jobs: { type: 'string' },
+    target: { type: 'string' },
+    objective: { type: 'string' },
+    weight: { type: 'string' },
+    'split-column': { type: 'string' },
+    'time-column': { type: 'string' },
+    'series-column': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals, fail } = parsed;
   if (positionals.length === 0) return fail('no files given (try --help)');
   const output = values.output as OutputKind;
   if (!['text', 'json', 'sarif'].includes(output)) return fail(`--output must be text, json or sarif, not "${output}"`);
-  if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
-  if (values.format && values.schema) return fail('give --format or --schema, not both');
+  const formatProblem = formatOptionProblem(values);
+  if (formatProblem) return fail(formatProblem);
   let maxDiagnostics: number | undefined;
   if (values['max-problems'] !== undefined) {
     maxDiagnostics = Number(values['max-problems']);
     if (!Number.isInteger(maxDiagnostics) || maxDiagnostics < 1) return fail('--max-problems must be a positive whole number');
+  }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) return fail('--jobs must be a whole number from 1 to 64');
   }
   const objective = values.objective;
   if (objective !== undefined && !['classification', 'regression', 'forecasting'].includes(objective)) {
@@ -121,6 +112,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       strict: values.strict,
       mediaFiles: values.media,
       datasetChecks: !values['no-dataset-checks'],
+      jobs,
     },
     io.cwd,
   );

@@ -2,7 +2,7 @@
  * `vertex-datasets version create|list|restore`: dataset versions. Restore replaces the
  * dataset's current data items, so it asks for --yes.
  */
-import { parseArgs } from 'node:util';
+import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { buildCreateVersion, datasetName, versionName } from '../../core/training/versions';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, open, outputMode, printJson, printProblems, resolveDataset } from '../cloudCommand';
@@ -24,18 +24,13 @@ Exit status: 0 ok; 1 the service refused; 2 usage problem.
 const OPTIONS = { ...CONNECTION_OPTIONS, description: { type: 'string' }, yes: { type: 'boolean' } } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    io.err(`vertex-datasets version: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseCommand('version', args, io, OPTIONS, HELP);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const [sub, dataset, version] = positionals;
-  if (v.help || !sub) {
+  if (!sub) {
     io.out(HELP);
-    return v.help ? 0 : 2;
+    return 2;
   }
   const fail = (reason: string, code = 2) => {
     io.err(`vertex-datasets version ${sub}: ${reason}\n`);

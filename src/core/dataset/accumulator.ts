@@ -41,6 +41,8 @@ export interface DatasetOptions {
    * label per row). Default: decided per file by a `.csv` extension.
    */
   csv?: boolean;
+  /** Roughly how many media URIs to expect (e.g. from file sizes): room is made up front. */
+  expectedItems?: number;
   /** How file paths read in messages (e.g. relative to the working folder); default as given. */
   describePath?: (path: string) => string;
 }
@@ -177,33 +179,45 @@ class Column {
   }
 }
 
+// Per-URI record fields (Int32, one record per URI, so the fields of a URI share a cache line).
+const R_H1 = 0;
+const R_H2 = 1;
+const R_LINE = 2;
+const R_COLUMN = 3;
+const R_END_LINE = 4;
+const R_END_COLUMN = 5;
+const R_FILE = 6;
+const R_SPLIT = 7;
+const R_HASH = 8;
+/** First label id + 1 (0: none yet). */
+const R_LABEL = 9;
+const STRIDE = 10;
+
 /**
  * Media URI → dense index, keyed by two independent 32-bit hashes of the URI instead of the string:
- * no URI string is retained, so 1,000,000 URIs cost about 60 bytes each in typed arrays. Two URIs
- * are taken as equal when both hashes match (a false match among a million URIs has odds of
- * about 1 in 10^8).
+ * no URI string is retained, and each URI costs one 40-byte record plus its hash slot (about 60
+ * bytes). Two URIs are taken as equal when both hashes match (a false match among a million URIs
+ * has odds of about 1 in 10^8).
  */
 export class UriIndex {
   /** Open addressing, two Int32 per slot: [index + 1 (0 = empty), first hash], so a probe touches one cache line. */
   private slots: Int32Array;
-  private readonly h1: Column;
-  private readonly h2: Column;
+  /** `STRIDE` Int32 per URI; the index owns the two hash fields, the accumulator the others. */
+  rec: Int32Array;
   size = 0;
+  /** Whether the last lookup added the URI. */
+  added = false;
+  /** The two hashes of the last `hash` call. */
+  ha = 0;
+  hb = 0;
 
-  /** `expected`: how many URIs to make room for up front (growing rehashes everything). */
+  /** `expected`: how many URIs to make room for in the hash table up front (growing rehashes everything). */
   constructor(expected = 0) {
     let capacity = 1 << 12;
     while (capacity < expected * 2) capacity *= 2;
     this.slots = new Int32Array(capacity * 2);
-    this.h1 = new Column(Math.max(1024, expected));
-    this.h2 = new Column(Math.max(1024, expected));
+    this.rec = new Int32Array(1024 * STRIDE);
   }
-  /** Whether the last `lookup` added the URI. */
-  added = false;
-
-  /** The two hashes of the last `hash` call. */
-  ha = 0;
-  hb = 0;
 
   hash(uri: string): void {
     // FNV-1a and a polynomial hash in one pass: independent enough that a false match needs both to collide.
@@ -218,7 +232,7 @@ export class UriIndex {
     this.hb = b;
   }
 
-  /** Reads the slot a hash will probe first, so that a batch of probes overlaps its cache misses. */
+  /** Reads the slot a hash probes first (to load it into the cache ahead of the lookup). */
   touch(a: number): number {
     return this.slots[(a & ((this.slots.length >> 1) - 1)) << 1];
   }
@@ -235,17 +249,21 @@ export class UriIndex {
     for (;;) {
       const v = slots[slot << 1];
       if (v === 0) break;
-      if (slots[(slot << 1) + 1] === a && this.h2.data[v - 1] === b) {
+      if (slots[(slot << 1) + 1] === a && this.rec[(v - 1) * STRIDE + R_H2] === b) {
         this.added = false;
         return v - 1;
       }
       slot = (slot + 1) & mask;
     }
     const index = this.size++;
-    this.h1.ensure(this.size);
-    this.h2.ensure(this.size);
-    this.h1.data[index] = a;
-    this.h2.data[index] = b;
+    if (this.size * STRIDE > this.rec.length) {
+      const rec = new Int32Array(this.rec.length * 2);
+      rec.set(this.rec);
+      this.rec = rec;
+    }
+    const r = index * STRIDE;
+    this.rec[r + R_H1] = a;
+    this.rec[r + R_H2] = b;
     slots[slot << 1] = index + 1;
     slots[(slot << 1) + 1] = a;
     if (this.size * 4 > slots.length) this.grow();
@@ -257,7 +275,7 @@ export class UriIndex {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = (slots.length >> 1) - 1;
     for (let i = 0; i < this.size; i++) {
-      const a = this.h1.data[i];
+      const a = this.rec[i * STRIDE + R_H1];
       let slot = a & mask;
       while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
       slots[slot << 1] = i + 1;
@@ -311,18 +329,11 @@ export class DatasetAccumulator {
   private conflicts = 0;
 
   // Per media URI, indexed by the number `uris` maps the URI to.
-  private readonly uris = new UriIndex();
+  private readonly uris: UriIndex;
   /** URIs over the per-image box limit, reported at the end with their final count. */
   private readonly crowded = new Map<number, string>();
-  private readonly uriLine = new Column();
-  private readonly uriColumn = new Column();
-  private readonly uriEndLine = new Column();
-  private readonly uriEndColumn = new Column();
-  private readonly uriFile = new Column();
-  private readonly uriSplit = new Column();
-  private readonly uriHash = new Column();
+  /** Boxes per image (object detection), indexed like the URI records. */
   private readonly uriBoxes = new Column();
-  private readonly uriLabel = new Column();
   private readonly uriMoreLabels = new Map<number, number[]>();
   /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
   private readonly uriMoreRows = new Map<number, number[]>();
@@ -357,6 +368,7 @@ export class DatasetAccumulator {
     this.maxRelated = Math.max(0, options.maxRelated ?? 20);
     this.maxPerCode = Math.max(1, options.maxPerCode ?? 1000);
     this.csvOverride = options.csv;
+    this.uris = new UriIndex(Math.min(options.expectedItems ?? 0, 1 << 22));
     this.describePath = options.describePath ?? ((p) => p);
     const info = formatInfo(format);
     this.video = info.dataType === 'video';
@@ -383,8 +395,9 @@ export class DatasetAccumulator {
   }
 
   /**
-   * Items are processed in batches: the URI hash-table probes of a batch are issued together, so
-   * their cache misses overlap instead of stalling each line (the table outgrows the CPU caches).
+   * Items are processed in batches: the URI hash-table lookups of a batch run back to back, so
+   * their cache misses overlap (the table outgrows the CPU caches) instead of stalling every line.
+   * Lookups happen in item order, so the result is the same as one item at a time.
    */
   add(item: ItemFacts, file?: string): void {
     const n = this.pending.length;
@@ -395,29 +408,44 @@ export class DatasetAccumulator {
 
   private readonly pending: ItemFacts[] = [];
   private readonly pendingFiles: (string | undefined)[] = [];
-  private readonly batchA = new Int32Array(BATCH);
+  private readonly batchKeys = new Int32Array(BATCH);
+  private readonly batchAdded = new Uint8Array(BATCH);
   private readonly batchB = new Int32Array(BATCH);
+  private readonly batchHasUri = new Uint8Array(BATCH);
   private touched = 0;
 
   private flush(): void {
     const items = this.pending;
+    const n = items.length;
     const uris = this.uris;
-    let t = 0;
-    for (let i = 0; i < items.length; i++) {
+    const keys = this.batchKeys;
+    const second = this.batchB;
+    const hasUri = this.batchHasUri;
+    // 1. Hash every URI of the batch.
+    for (let i = 0; i < n; i++) {
       const uri = items[i].mediaUri;
-      if (uri === undefined || uri === '') continue;
-      uris.hash(uri);
-      this.batchA[i] = uris.ha;
-      this.batchB[i] = uris.hb;
-      t ^= uris.touch(uris.ha);
+      hasUri[i] = uri === undefined || uri === '' ? 0 : 1;
+      if (hasUri[i] === 0) continue;
+      uris.hash(uri as string);
+      keys[i] = uris.ha;
+      second[i] = uris.hb;
     }
+    // 2. Touch their table slots in a tight loop, so the cache misses overlap instead of queueing.
+    let t = 0;
+    for (let i = 0; i < n; i++) if (hasUri[i] === 1) t ^= uris.touch(keys[i]);
     this.touched ^= t;
-    for (let i = 0; i < items.length; i++) this.addNow(items[i], this.pendingFiles[i], this.batchA[i], this.batchB[i]);
+    // 3. Look up in item order (the slots are cached now), then process the items in order.
+    for (let i = 0; i < n; i++) {
+      if (hasUri[i] === 0) continue;
+      keys[i] = uris.lookupHashed(keys[i], second[i]);
+      this.batchAdded[i] = uris.added ? 1 : 0;
+    }
+    for (let i = 0; i < n; i++) this.addNow(items[i], this.pendingFiles[i], hasUri[i] === 1 ? keys[i] : -1, this.batchAdded[i] === 1);
     items.length = 0;
     this.pendingFiles.length = 0;
   }
 
-  private addNow(item: ItemFacts, file: string | undefined, ha: number, hb: number): void {
+  private addNow(item: ItemFacts, file: string | undefined, uriKey: number, added: boolean): void {
     const f = this.fileOf(file);
     this.rows++;
     this.curFile = f;
@@ -432,14 +460,14 @@ export class DatasetAccumulator {
     let itemSplit = split;
     const uri = item.mediaUri;
     if (uri !== undefined && uri !== '') {
-      key = this.uris.lookupHashed(ha, hb);
+      key = uriKey;
       const hash = annotationsHash(annotations);
-      if (this.uris.added) {
+      if (added) {
         this.newUri(key, uri, split, hash);
         this.newItem(item);
         this.seenBefore = false;
       } else {
-        itemSplit = this.uriSplit.data[key];
+        itemSplit = this.uris.rec[key * STRIDE + R_SPLIT];
         // An exact repeat is imported once: it adds nothing to counts or checks.
         if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
         this.seenBefore = true;
@@ -548,19 +576,16 @@ export class DatasetAccumulator {
   }
 
   private newUri(i: number, uri: string, split: number, hash: number): void {
-    if (i >= this.uriLine.data.length) {
-      for (const c of [this.uriLine, this.uriColumn, this.uriEndLine, this.uriEndColumn, this.uriFile, this.uriSplit, this.uriHash, this.uriBoxes, this.uriLabel]) c.ensure(i + 1);
-    }
+    const rec = this.uris.rec;
+    const r = i * STRIDE;
     const loc = this.curAnchor;
-    this.uriLine.data[i] = loc.line;
-    this.uriColumn.data[i] = loc.column;
-    this.uriEndLine.data[i] = loc.endLine;
-    this.uriEndColumn.data[i] = loc.endColumn;
-    this.uriFile.data[i] = this.curFile;
-    this.uriSplit.data[i] = split;
-    this.uriHash.data[i] = hash;
-    this.uriBoxes.data[i] = 0;
-    this.uriLabel.data[i] = -1;
+    rec[r + R_LINE] = loc.line;
+    rec[r + R_COLUMN] = loc.column;
+    rec[r + R_END_LINE] = loc.endLine;
+    rec[r + R_END_COLUMN] = loc.endColumn;
+    rec[r + R_FILE] = this.curFile;
+    rec[r + R_SPLIT] = split;
+    rec[r + R_HASH] = hash;
     const duration = this.media?.get(uri)?.duration;
     const max = this.limits.maxVideoSeconds;
     if (this.video && duration !== undefined && max !== undefined && duration > max) {
@@ -569,12 +594,14 @@ export class DatasetAccumulator {
   }
 
   private uriLoc(i: number): Loc {
+    const rec = this.uris.rec;
+    const r = i * STRIDE;
     return {
-      file: this.uriFile.data[i],
-      line: this.uriLine.data[i],
-      column: this.uriColumn.data[i],
-      endLine: this.uriEndLine.data[i],
-      endColumn: this.uriEndColumn.data[i],
+      file: rec[r + R_FILE],
+      line: rec[r + R_LINE],
+      column: rec[r + R_COLUMN],
+      endLine: rec[r + R_END_LINE],
+      endColumn: rec[r + R_END_COLUMN],
     };
   }
 
@@ -588,7 +615,7 @@ export class DatasetAccumulator {
     file: number,
   ): boolean {
     const first = this.uriLoc(key);
-    const firstSplit = this.uriSplit.data[key];
+    const firstSplit = this.uris.rec[key * STRIDE + R_SPLIT];
     const where = this.lineRef(first, loc.file);
     if (split !== firstSplit) {
       this.conflicts++;
@@ -602,7 +629,7 @@ export class DatasetAccumulator {
       return false;
     }
     const csv = this.csvFile[file];
-    const firstHash = this.uriHash.data[key] >>> 0;
+    const firstHash = this.uris.rec[key * STRIDE + R_HASH] >>> 0;
     if (!csv) {
       if (hash === firstHash) {
         this.repeats++;
@@ -629,7 +656,7 @@ export class DatasetAccumulator {
     if (more) more.push(hash);
     else this.uriMoreRows.set(key, [hash]);
     if (this.limits.singleLabel && annotations.length > 0) {
-      const existing = this.uriLabel.data[key];
+      const existing = this.uris.rec[key * STRIDE + R_LABEL] - 1;
       const names = annotations.flatMap(annotationLabels);
       if (existing >= 0 && names.some((n) => this.labels.get(n)?.id !== existing)) {
         this.conflicts++;
@@ -680,15 +707,16 @@ export class DatasetAccumulator {
         this.labeledItems++;
       }
       if (key >= 0) {
-        if (this.uriLabel.data[key] < 0) this.uriLabel.data[key] = id;
+        const r = key * STRIDE + R_LABEL;
+        if (this.uris.rec[r] === 0) this.uris.rec[r] = id + 1;
         else if (this.csvFile[this.curFile]) this.addMoreLabel(key, id);
       }
       return true;
     }
-    const first = this.uriLabel.data[key];
+    const first = this.uris.rec[key * STRIDE + R_LABEL] - 1;
     if (first === id) return false;
     if (first < 0) {
-      this.uriLabel.data[key] = id;
+      this.uris.rec[key * STRIDE + R_LABEL] = id + 1;
       this.labeledItems++;
       return true;
     }
@@ -728,7 +756,10 @@ export class DatasetAccumulator {
 
   private boxCheck(a: Extract<AnnotationFacts, { kind: 'box' }>, key: number, uri: string | undefined): void {
     this.boxCount++;
-    if (key >= 0 && ++this.uriBoxes.data[key] > (this.limits.maxBoxesPerImage ?? Infinity) && uri !== undefined) this.crowded.set(key, uri);
+    if (key >= 0) {
+      this.uriBoxes.ensure(this.uris.size);
+      if (++this.uriBoxes.data[key] > (this.limits.maxBoxesPerImage ?? Infinity) && uri !== undefined) this.crowded.set(key, uri);
+    }
     const w = a.xMax - a.xMin;
     const h = a.yMax - a.yMin;
     // Swapped or empty boxes are the line validator's finding (box.minMax), not a size problem.
@@ -1064,6 +1095,7 @@ export class DatasetAccumulator {
     };
     if (this.boxCount > 0 || this.format === 'image-bounding-box') {
       const perImage = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
+      this.uriBoxes.ensure(this.uris.size);
       const counts = this.uriBoxes.data;
       for (let i = 0; i < this.uris.size; i++) perImage.add(counts[i]);
       stats.boxes = {

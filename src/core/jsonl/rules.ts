@@ -220,6 +220,9 @@ export class ItemChecker {
   }
 
   private checkUri(uri: string, key: string, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
+    // Hot path: the bucket and extension of a URI that passed both checks, with a plain object name
+    // between them (3+ characters, no line breaks or wildcards): one regex test for both verdicts.
+    if (this.goodUri.test(uri) && (uri.length - this.goodUriPrefix) * 3 <= 1024) return;
     const p = gcsUriProblem(uri, what);
     if (p) {
       this.push(out, [key], 'value', p, p.replacement);
@@ -227,6 +230,28 @@ export class ItemChecker {
     }
     const m = mediaTypeProblem(uri, dataType);
     if (m) this.push(out, [key], 'value', m);
+    else this.rememberGoodUri(uri);
+  }
+
+  private goodUri = /(?!)/;
+  private goodUriPrefix = 0;
+  private readonly goodUriCache = new Map<string, RegExp>();
+
+  private rememberGoodUri(uri: string): void {
+    const slash = uri.indexOf('/', 5);
+    const dot = uri.lastIndexOf('.');
+    if (!uri.startsWith('gs://') || slash < 0 || dot <= uri.lastIndexOf('/') + 1) return;
+    const prefix = uri.slice(0, slash + 1);
+    const suffix = uri.slice(dot);
+    const cacheKey = `${prefix}\n${suffix}`;
+    let re = this.goodUriCache.get(cacheKey);
+    if (!re) {
+      const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      re = new RegExp(`^${escape(prefix)}[^\\r\\n*?[\\]]{3,}${escape(suffix)}$`);
+      if (this.goodUriCache.size < 256) this.goodUriCache.set(cacheKey, re);
+    }
+    this.goodUri = re;
+    this.goodUriPrefix = prefix.length;
   }
 
   private checkText(obj: Obj, out: Finding[], facts: ItemFacts | undefined): void {

@@ -3,10 +3,12 @@
  * the compiled ajv validator and the Vertex rules on the parsed object; jsonc-parser positions
  * are computed only for lines with findings.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
-import type { Diagnostic, Severity } from '../diagnostics';
+import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
 import type { ItemFacts } from '../items';
 import { createAjv, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
@@ -26,6 +28,12 @@ export interface JsonlFileOptions extends ValidationOptions {
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   maxLineBytes?: number;
+  /**
+   * Threads for one large file (default 1): newline-aligned byte ranges are validated in worker
+   * threads and merged so the result equals one thread's. Used only without `onItem` (dataset
+   * facts are read in one pass, in file order).
+   */
+  jobs?: number;
 }
 
 export class UsageError extends Error {}
@@ -102,7 +110,7 @@ export class JsonlLineValidator {
     if (findings.length !== 0) findings.length = 0;
     if (!this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
-    if (onItem) facts = { line, anchor: { line, column: 1, endLine: line, endColumn: text.length + 1 }, hasMlUse: false, annotations: [] };
+    if (onItem) facts = { line, anchor: PENDING_ANCHOR, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
     const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
@@ -128,7 +136,7 @@ export class JsonlLineValidator {
       }
     }
     if (facts && onItem) {
-      if (facts.mediaUri !== undefined) anchorOnUri(text, facts);
+      if (facts.mediaUri === undefined || !anchorOnUri(text, facts)) facts.anchor = { line, column: 1, endLine: line, endColumn: text.length + 1 };
       onItem(facts);
     }
     return true;
@@ -175,11 +183,23 @@ export class JsonlLineValidator {
   }
 }
 
+/** Replaced before the facts leave validateLine (saves an allocation per line). */
+const PENDING_ANCHOR: Range = Object.freeze({ line: 0, column: 0, endLine: 0, endColumn: 0 });
+
 /** Dataset findings anchor on the media URI when the line has one (found without a tree). */
-function anchorOnUri(text: string, facts: ItemFacts): void {
-  const quoted = JSON.stringify(facts.mediaUri);
+function anchorOnUri(text: string, facts: ItemFacts): boolean {
+  const uri = facts.mediaUri as string;
+  // Fast path (runs for every line): the URI as written, between quotes, needing no escapes.
+  const raw = text.indexOf(uri);
+  if (raw > 0 && text.charCodeAt(raw - 1) === 34 && text.charCodeAt(raw + uri.length) === 34) {
+    facts.anchor = { line: facts.line, column: raw, endLine: facts.line, endColumn: raw + uri.length + 2 };
+    return true;
+  }
+  const quoted = JSON.stringify(uri);
   const at = text.indexOf(quoted);
-  if (at >= 0) facts.anchor = { line: facts.line, column: at + 1, endLine: facts.line, endColumn: at + quoted.length + 1 };
+  if (at < 0) return false;
+  facts.anchor = { line: facts.line, column: at + 1, endLine: facts.line, endColumn: at + quoted.length + 1 };
+  return true;
 }
 
 /**
@@ -233,12 +253,13 @@ function shortestLength(v: unknown, depth: number): number {
 /**
  * String(n) is the shortest text for n unless an exponent form is shorter: exponents cost at
  * least two characters (three when negative), so integers with three or more trailing zeros and
- * fractions below 0.01 (and overflows such as 1e999) have no bound here.
+ * fractions below 0.01 have no bound here. Beyond 2^53 String(n) pads the shortest digits with
+ * zeros (and 1e999 parses to Infinity): no bound either.
  */
 function shortestNumberLength(n: number): number {
   const a = n < 0 ? -n : n;
   if (a < 10 && Number.isInteger(a)) return n < 0 ? 2 : 1;
-  if (Number.isInteger(a) ? a % 1000 === 0 || a >= 1e21 : a < 0.01 || a === Infinity) return -1;
+  if (Number.isInteger(a) ? a % 1000 === 0 || a > Number.MAX_SAFE_INTEGER : a < 0.01 || a === Infinity) return -1;
   return String(n).length;
 }
 
@@ -448,7 +469,10 @@ function wholeDocumentDiagnostic(text: string, lineCount: number): Diagnostic | 
 class LineFeeder {
   lineNo: number;
   items = 0;
-  private pendingBlank = 0;
+  /** Blank lines not reported yet (an item after them reports them; an undecodable line drops them). */
+  pendingBlank = 0;
+  /** Whether the first item reported the blank lines before it (a validated line) or dropped them. */
+  firstItem: 'none' | 'reports' | 'drops' = 'none';
   private readonly scratch: Diagnostic[] = [];
 
   constructor(
@@ -466,6 +490,7 @@ class LineFeeder {
     if (scratch.length !== 0) scratch.length = 0;
     if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem)) {
       this.items++;
+      if (this.firstItem === 'none') this.firstItem = 'reports';
       for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);
     } else this.pendingBlank++;
     for (const d of scratch) this.sink.push(d);
@@ -475,6 +500,7 @@ class LineFeeder {
   undecodable(): number {
     this.lineNo++;
     this.items++;
+    if (this.firstItem === 'none') this.firstItem = 'drops';
     this.pendingBlank = 0;
     return this.lineNo;
   }
@@ -552,6 +578,258 @@ function looksBinary(head: Buffer): boolean {
   return control / sample.length > 0.05 || !isUtf8(sample.subarray(0, sample.length - 4));
 }
 
+const CHUNK_SIZE = 1 << 20;
+/** Smaller files are validated on one thread whatever `jobs` says (worker start-up costs more). */
+const PARALLEL_MIN_BYTES = 8 << 20;
+
+/** One byte range of a file for a worker thread (src/core/worker.ts). */
+export interface RangeTask {
+  path: string;
+  from: number;
+  to: number;
+  /** Where the file's lines start (after a BOM): reads stay on the same chunk grid. */
+  origin: number;
+  format: JsonlFormatId | 'custom';
+  customSchema?: object;
+  maxLineBytes: number;
+  maxDiagnostics: number;
+}
+
+/** A range's findings with lines numbered from 1 inside the range, and what the merge needs. */
+export interface RangeResult {
+  diagnostics: Diagnostic[];
+  dropped: number;
+  items: number;
+  lines: number;
+  pendingBlank: number;
+  firstItem: LineFeeder['firstItem'];
+}
+
+/** Validates one byte range of a file (the worker thread's job). */
+export async function validateJsonlRange(task: RangeTask): Promise<RangeResult> {
+  const handle = await open(task.path, 'r');
+  try {
+    const validator = new JsonlLineValidator(task.format, task.customSchema);
+    const sink = new DiagnosticSink(task.maxDiagnostics);
+    const feeder = new LineFeeder(validator, sink, undefined);
+    await streamRange(handle, task.from, task.to, feeder, sink, task.maxLineBytes, {}, task.to, task.origin);
+    return { diagnostics: sink.list, dropped: sink.dropped, items: feeder.items, lines: feeder.lineNo, pendingBlank: feeder.pendingBlank, firstItem: feeder.firstItem };
+  } finally {
+    await handle.close();
+  }
+}
+
+function startWorker(task: RangeTask): Worker {
+  // Bundled: dist/worker.js beside dist/cli.js and dist/extension.js. Run from the TypeScript
+  // sources (the core tests), the worker registers tsx before loading worker.ts.
+  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'worker.js'), { workerData: task });
+  const source = join(__dirname, '..', 'worker.ts');
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, { eval: true, workerData: task });
+}
+
+function runInWorker(task: RangeTask): { result: Promise<RangeResult>; worker: Worker } {
+  const worker = startWorker(task);
+  const result = new Promise<RangeResult>((resolve, reject) => {
+    worker.once('message', (m: RangeResult) => resolve(m));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the validation worker stopped (exit code ${code})`)));
+  });
+  // Rejections are handled where the result is awaited; none may go unhandled if an earlier range fails.
+  result.catch(() => undefined);
+  return { result, worker };
+}
+
+/** The first line start at or after `pos` (or `total`). */
+async function lineStartAfter(handle: FileHandle, pos: number, total: number): Promise<number> {
+  const block = Buffer.allocUnsafe(64 * 1024);
+  for (let at = pos - 1; at < total; at += block.length) {
+    const { bytesRead } = await handle.read(block, 0, block.length, at);
+    if (bytesRead === 0) break;
+    const nl = block.subarray(0, bytesRead).indexOf(10);
+    if (nl >= 0) return at + nl + 1;
+  }
+  return total;
+}
+
+/**
+ * Splits [from, total) into `jobs` newline-aligned ranges: the first is validated on this thread
+ * (straight into `sink`), the others in worker threads; their results are merged in file order
+ * with line numbers shifted, blank lines carried across range ends and the diagnostic cap
+ * applied as one thread would.
+ */
+async function validateInParallel(
+  handle: FileHandle,
+  path: string,
+  from: number,
+  total: number,
+  jobs: number,
+  validator: JsonlLineValidator,
+  sink: DiagnosticSink,
+  options: JsonlFileOptions & { maxLineBytes: number },
+): Promise<{ items: number; lineNo: number }> {
+  const bounds = [from];
+  for (let k = 1; k < jobs; k++) {
+    const b = await lineStartAfter(handle, Math.max(bounds[bounds.length - 1] + 1, from + Math.floor(((total - from) * k) / jobs)), total);
+    if (b > bounds[bounds.length - 1] && b < total) bounds.push(b);
+  }
+  bounds.push(total);
+  const workers: { result: Promise<RangeResult>; worker: Worker }[] = [];
+  try {
+    for (let k = 1; k < bounds.length - 1; k++) {
+      workers.push(
+        runInWorker({
+          path,
+          from: bounds[k],
+          to: bounds[k + 1],
+          origin: from,
+          format: validator.format,
+          customSchema: options.customSchema,
+          maxLineBytes: options.maxLineBytes,
+          maxDiagnostics: options.maxDiagnostics ?? Infinity,
+        }),
+      );
+    }
+    const first = new LineFeeder(validator, sink, undefined);
+    await streamRange(handle, bounds[0], bounds[1], first, sink, options.maxLineBytes, options, total, from);
+    let lineOffset = first.lineNo;
+    let items = first.items;
+    let pending = first.pendingBlank;
+    for (const { result } of workers) {
+      const r = await result;
+      if (r.firstItem === 'reports') for (let b = pending; b > 0; b--) blankLine(lineOffset - b + 1, sink);
+      for (const d of r.diagnostics) {
+        d.line += lineOffset;
+        d.endLine += lineOffset;
+        if (d.code === 'jsonl.lineTooLong') d.message = d.message.replace(/^Line \d+/, `Line ${d.line}`);
+        sink.push(d);
+      }
+      sink.dropped += r.dropped;
+      pending = r.firstItem === 'none' ? pending + r.pendingBlank : r.pendingBlank;
+      lineOffset += r.lines;
+      items += r.items;
+    }
+    return { items, lineNo: lineOffset };
+  } finally {
+    for (const { worker } of workers) {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }
+  }
+}
+
+/**
+ * Streams bytes [from, to) of a file (to ends a line or the file) line by line into `feeder`, in
+ * constant memory except for lines up to `maxLine` bytes, which are skipped and reported beyond it.
+ */
+async function streamRange(
+  handle: FileHandle,
+  from: number,
+  to: number,
+  feeder: LineFeeder,
+  sink: DiagnosticSink,
+  maxLine: number,
+  options: { signal?: AbortSignal; onProgress?: (bytesRead: number, totalBytes: number) => void },
+  total: number,
+  origin = from,
+): Promise<void> {
+  const chunkSize = CHUNK_SIZE;
+  const onLine = (text: string) => feeder.line(text);
+  const onBytes = (bytes: Buffer) => {
+    if (isUtf8(bytes)) {
+      const text = bytes.toString('utf8');
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        onLine(text.slice(start, end));
+        start = nl + 1;
+      }
+      if (start < text.length) onLine(text.slice(start, text.endsWith('\r') ? -1 : undefined));
+      return;
+    }
+    let start = 0;
+    while (start < bytes.length) {
+      let nl = bytes.indexOf(10, start);
+      if (nl < 0) nl = bytes.length;
+      const lineBytes = bytes.subarray(start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl);
+      if (isUtf8(lineBytes)) onLine(lineBytes.toString('utf8'));
+      else {
+        const lineNo = feeder.undecodable();
+        const bad = firstInvalidUtf8(lineBytes);
+        const column = lineBytes.subarray(0, bad).toString('utf8').length + 1;
+        sink.push({
+          line: lineNo,
+          column,
+          endLine: lineNo,
+          endColumn: column + 1,
+          severity: 'error',
+          code: 'encoding.utf8',
+          message: `Invalid UTF-8 (byte 0x${lineBytes[bad].toString(16).padStart(2, '0')} at byte ${bad + 1} of the line). Import files must be UTF-8: re-save the file as UTF-8.`,
+        });
+      }
+      start = nl + 1;
+    }
+  };
+
+  // One buffer for the whole file: the unfinished last line of a chunk moves to its start and
+  // the next chunk is read behind it (no per-chunk allocation or copy of the chunk).
+  let position = from;
+  let buf = Buffer.allocUnsafe(chunkSize * 2);
+  let carried = 0;
+  let skipping = false;
+  for (;;) {
+    if (options.signal?.aborted) throw new Error('Validation cancelled');
+    if (buf.length - carried < chunkSize) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, carried + chunkSize));
+      buf.copy(bigger, 0, 0, carried);
+      buf = bigger;
+    }
+    // Reads end on the same chunk grid (from `origin`) whatever the range: the long-line check sees
+    // the same windows as one thread reading the whole file.
+    const { bytesRead } = await handle.read(buf, carried, Math.min(chunkSize - ((position - origin) % chunkSize), to - position), position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const end = carried + bytesRead;
+    let start = 0;
+    if (skipping) {
+      const nl = buf.subarray(0, end).indexOf(10);
+      if (nl < 0) {
+        carried = 0;
+        continue;
+      }
+      skipping = false;
+      start = nl + 1;
+    }
+    const data = buf.subarray(start, end);
+    const lastNl = data.lastIndexOf(10);
+    if (lastNl < 0) {
+      if (data.length > maxLine) {
+        const lineNo = feeder.undecodable();
+        sink.push({
+          line: lineNo,
+          column: 1,
+          endLine: lineNo,
+          endColumn: 2,
+          severity: 'error',
+          code: 'jsonl.lineTooLong',
+          message: `Line ${lineNo} is longer than ${Math.round(maxLine / 1048576)} MB and was skipped. A data item this large is not a valid import line; check for a missing line break.`,
+        });
+        skipping = true;
+        carried = 0;
+      } else {
+        buf.copyWithin(0, start, end);
+        carried = end - start;
+      }
+      options.onProgress?.(position, total);
+      continue;
+    }
+    onBytes(data.subarray(0, lastNl + 1));
+    buf.copyWithin(0, start + lastNl + 1, end);
+    carried = end - (start + lastNl + 1);
+    options.onProgress?.(position, total);
+  }
+  if (carried > 0) onBytes(buf.subarray(0, carried));
+}
+
 /**
  * Validates a JSONL file by streaming it in constant memory (except pathological lines, which are
  * capped at `maxLineBytes`). Throws UsageError for unreadable files.
@@ -568,7 +846,6 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     if (stat.isDirectory()) throw new UsageError(`${path} is a directory`);
     const total = stat.size;
     const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    const chunkSize = 1 << 20;
     const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity);
 
     // Sniff: the head of the file decides binary/BOM and (without --format) the format.
@@ -617,100 +894,15 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     if (ambiguous) sink.push(ambiguous);
     const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
 
-    const feeder = new LineFeeder(validator, sink, options.onItem);
-    const onLine = (text: string) => feeder.line(text);
-    const onBytes = (bytes: Buffer) => {
-      if (isUtf8(bytes)) {
-        const text = bytes.toString('utf8');
-        let start = 0;
-        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-          const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-          onLine(text.slice(start, end));
-          start = nl + 1;
-        }
-        if (start < text.length) onLine(text.slice(start, text.endsWith('\r') ? -1 : undefined));
-        return;
-      }
-      let start = 0;
-      while (start < bytes.length) {
-        let nl = bytes.indexOf(10, start);
-        if (nl < 0) nl = bytes.length;
-        const lineBytes = bytes.subarray(start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl);
-        if (isUtf8(lineBytes)) onLine(lineBytes.toString('utf8'));
-        else {
-          const lineNo = feeder.undecodable();
-          const bad = firstInvalidUtf8(lineBytes);
-          const column = lineBytes.subarray(0, bad).toString('utf8').length + 1;
-          sink.push({
-            line: lineNo,
-            column,
-            endLine: lineNo,
-            endColumn: column + 1,
-            severity: 'error',
-            code: 'encoding.utf8',
-            message: `Invalid UTF-8 (byte 0x${lineBytes[bad].toString(16).padStart(2, '0')} at byte ${bad + 1} of the line). Import files must be UTF-8: re-save the file as UTF-8.`,
-          });
-        }
-        start = nl + 1;
-      }
-    };
-
-    // One buffer for the whole file: the unfinished last line of a chunk moves to its start and
-    // the next chunk is read behind it (no per-chunk allocation or copy of the chunk).
-    let position = offset;
-    let buf = Buffer.allocUnsafe(chunkSize * 2);
-    let carried = 0;
-    let skipping = false;
-    for (;;) {
-      if (options.signal?.aborted) throw new Error('Validation cancelled');
-      if (buf.length - carried < chunkSize) {
-        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, carried + chunkSize));
-        buf.copy(bigger, 0, 0, carried);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, carried, chunkSize, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const end = carried + bytesRead;
-      let start = 0;
-      if (skipping) {
-        const nl = buf.subarray(0, end).indexOf(10);
-        if (nl < 0) {
-          carried = 0;
-          continue;
-        }
-        skipping = false;
-        start = nl + 1;
-      }
-      const data = buf.subarray(start, end);
-      const lastNl = data.lastIndexOf(10);
-      if (lastNl < 0) {
-        if (data.length > maxLine) {
-          const lineNo = feeder.undecodable();
-          sink.push({
-            line: lineNo,
-            column: 1,
-            endLine: lineNo,
-            endColumn: 2,
-            severity: 'error',
-            code: 'jsonl.lineTooLong',
-            message: `Line ${lineNo} is longer than ${Math.round(maxLine / 1048576)} MB and was skipped. A data item this large is not a valid import line; check for a missing line break.`,
-          });
-          skipping = true;
-          carried = 0;
-        } else {
-          buf.copyWithin(0, start, end);
-          carried = end - start;
-        }
-        options.onProgress?.(position, total);
-        continue;
-      }
-      onBytes(data.subarray(0, lastNl + 1));
-      buf.copyWithin(0, start + lastNl + 1, end);
-      carried = end - (start + lastNl + 1);
-      options.onProgress?.(position, total);
+    const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+    let feeder: { items: number; lineNo: number };
+    if (jobs > 1 && !options.onItem && total - offset >= PARALLEL_MIN_BYTES && maxLine >= CHUNK_SIZE) {
+      feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
+    } else {
+      const single = new LineFeeder(validator, sink, options.onItem);
+      await streamRange(handle, offset, total, single, sink, maxLine, options, total);
+      feeder = single;
     }
-    if (carried > 0) onBytes(buf.subarray(0, carried));
     if (feeder.items === 0 && sink.list.every((d) => d.severity !== 'error')) return emptyFile(detection.format, detection, feeder.lineNo);
     return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
   } finally {

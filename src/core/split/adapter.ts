@@ -22,7 +22,11 @@ export interface Adapter {
   notes: Map<string, { count: number; firstRecord: number }>;
 }
 
+/** Distinct note messages kept; further ones are counted under one line (memory stays bounded). */
+const MAX_NOTES = 50;
+
 export function note(notes: Adapter['notes'], message: string, record: number): void {
+  if (!notes.has(message) && notes.size >= MAX_NOTES) message = 'further problems of the kinds above (see `vertex-datasets validate`)';
   const n = notes.get(message);
   if (n) n.count++;
   else notes.set(message, { count: 1, firstRecord: record });
@@ -77,4 +81,9 @@ export function parseTimestamp(value: unknown): number {
     t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
   }
   return t;
+}
+
+/** Length of a UTF-8 byte order mark at `start` (0 or 3): it stays in front of whatever is written. */
+export function bomAt(buf: Buffer, start: number, end: number): number {
+  return end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? 3 : 0;
 }

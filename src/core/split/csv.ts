@@ -1,6 +1,6 @@
 import type { FormatId, MlUse } from '../formats';
 import type { Adapter, NonItem } from './adapter';
-import { note, parseTimestamp, readMlUse } from './adapter';
+import { bomAt, note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
 import type { CollectorNeeds, RecordFacts } from './table';
 
@@ -119,7 +119,7 @@ export class PositionalCsvAdapter implements Adapter {
     this.record++;
     if (isBlank(buf, start, end)) return 'blank';
     const s = this.spans;
-    const n = fieldSpans(buf, start, end, s);
+    const n = fieldSpans(buf, start + bomAt(buf, start, end), end, s);
     const has = this.hasMlUseColumn(buf, n);
     const media = has ? 1 : 0;
     const facts: RecordFacts = {};
@@ -153,14 +153,16 @@ export class PositionalCsvAdapter implements Adapter {
       return;
     }
     const s = this.spans;
-    const n = fieldSpans(buf, start, contentEnd, s);
+    const bom = bomAt(buf, start, contentEnd);
+    const n = fieldSpans(buf, start + bom, contentEnd, s);
     if (this.hasMlUseColumn(buf, n)) {
       sink.put(buf, start, s[0]);
       sink.putAscii(value);
       sink.put(buf, s[1], end);
     } else {
+      sink.put(buf, start, start + bom);
       sink.putAscii(value + ',');
-      sink.put(buf, start, end);
+      sink.put(buf, start + bom, end);
     }
   }
 }
@@ -296,14 +298,15 @@ export class TabularCsvAdapter implements Adapter {
       sink.put(buf, contentEnd, end);
       return;
     }
-    buf.copy(sink.block, sink.used, start, contentEnd);
     const out = sink.block;
-    const o0 = sink.used + contentEnd - start;
-    let o = o0;
+    let o = sink.used;
+    // Rows are short: a byte loop beats Buffer#copy, which allocates a view per call.
+    if (contentEnd - start < 256) for (let i = start; i < contentEnd; i++) out[o++] = buf[i];
+    else o += buf.copy(out, o, start, contentEnd);
     out[o++] = COMMA;
     for (let k = 0; k < value.length; k++) out[o++] = value.charCodeAt(k);
     for (let i = contentEnd; i < end; i++) out[o++] = buf[i];
-    sink.advance(contentEnd - start + o - o0);
+    sink.advance(o - sink.used);
   }
 
   private pad(buf: Buffer, start: number, contentEnd: number, end: number, n: number, at: number, value: string, sink: OutputSink): void {

@@ -7,7 +7,7 @@ import type { ItemFacts } from '../items';
 import { ItemChecker } from '../jsonl/rules';
 import type { Finding } from '../jsonl/rules';
 import type { Adapter, NonItem } from './adapter';
-import { note, parseTimestamp, readMlUse } from './adapter';
+import { bomAt, note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
 import { INVALID_ML_USE } from './table';
 import type { CollectorNeeds, RecordFacts } from './table';
@@ -103,7 +103,7 @@ export class JsonlAdapter implements Adapter {
 
   read(buf: Buffer, start: number, end: number): RecordFacts | NonItem {
     this.record++;
-    const text = buf.toString('utf8', start, end);
+    const text = buf.toString('utf8', start + bomAt(buf, start, end), end);
     if (text.trim() === '') return 'blank';
     let obj: unknown;
     try {
@@ -129,6 +129,9 @@ export class JsonlAdapter implements Adapter {
       const v = Object.prototype.hasOwnProperty.call(labels, ML_USE_KEY) ? labels[ML_USE_KEY] : labels.ml_use;
       if (typeof v === 'string') facts.mlUse = readMlUse(v, this.opts.splits).index;
       else if (v !== undefined) facts.mlUse = INVALID_ML_USE;
+      if (facts.mlUse === INVALID_ML_USE) {
+        note(this.notes, `ml_use value ${JSON.stringify(v)} is not valid for this format; the split replaced it`, this.record);
+      }
     }
     if (this.opts.needs.labels) facts.labels = (this.opts.labelsOf ?? labelsOfObject)(obj);
     if (this.opts.needs.time && this.opts.timeField) facts.time = parseTimestamp(getPath(obj, this.opts.timeField));
@@ -148,18 +151,20 @@ export class JsonlAdapter implements Adapter {
     // Latin-1 maps each byte to one char, so edit offsets are byte offsets and every byte outside
     // the edits (including any that are not valid UTF-8) is copied exactly. JSON structure and the
     // keys looked for are ASCII, which Latin-1 and UTF-8 spell the same.
-    const text = buf.toString('latin1', start, contentEnd);
+    const bom = bomAt(buf, start, contentEnd);
+    const text = buf.toString('latin1', start + bom, contentEnd);
     const edits = mlUseEdits(text, value);
     if (!edits) {
       note(this.notes, 'line could not be located for rewriting; it was left unchanged', this.record);
       sink.put(buf, start, end);
       return;
     }
+    const at = start + bom;
     let pos = start;
     for (const e of edits) {
-      sink.put(buf, pos, start + e.from);
+      sink.put(buf, pos, at + e.from);
       sink.putAscii(e.insert);
-      pos = start + e.to;
+      pos = at + e.to;
     }
     sink.put(buf, pos, end);
   }
@@ -203,6 +208,8 @@ function style(text: string, obj: Node, fallback: Style = { colon: ':', comma: '
  * after the last member otherwise, in the line's own spacing. Null when the line is not a JSON object.
  */
 export function mlUseEdits(text: string, value: string): TextEdit[] | null {
+  const fast = compactInsert(text, value);
+  if (fast) return fast;
   const errors: { error: number; offset: number; length: number }[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (!root || root.type !== 'object' || errors.length > 0) return null;
@@ -255,6 +262,35 @@ export function mlUseEdits(text: string, value: string): TextEdit[] | null {
     }
   }
   return edits.sort((a, b) => a.from - b.from);
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * The common case without a JSON parser: a compact line (no whitespace outside strings, as
+ * JSON.stringify writes it) that has no `dataItemResourceLabels` yet gets the object inserted
+ * before its final brace, exactly where and how the general path would put it. The caller has
+ * already parsed the line as a JSON object; a key can only be spelled differently through \u
+ * escapes, so lines with any are left to the general path. Null when the shortcut does not apply.
+ */
+function compactInsert(text: string, value: string): TextEdit[] | null {
+  if (text.includes(LABELS) || text.includes('\\u')) return null;
+  let first = 0;
+  while (first < text.length && isSpace(text.charCodeAt(first))) first++;
+  let last = text.length - 1;
+  while (last > first && isSpace(text.charCodeAt(last))) last--;
+  if (text.charCodeAt(first) !== 123 || text.charCodeAt(last) !== 125 || last === first + 1 || text.charCodeAt(last - 1) === 44) return null;
+  let inString = false;
+  for (let i = first + 1; i < last; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (isSpace(c)) return null;
+  }
+  if (inString) return null;
+  return [{ from: last, to: last, insert: `,${JSON.stringify(LABELS)}:{${JSON.stringify(ML_USE_KEY)}:${JSON.stringify(value)}}` }];
 }
 
 /**

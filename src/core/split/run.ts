@@ -312,11 +312,13 @@ export function writesFoldFiles(plan: SplitPlan): boolean {
   return plan.buckets.length > 0 && plan.buckets[0].startsWith('fold') && plan.kind !== 'tabular-csv';
 }
 
-/** The ml_use / fold value each output gets for an item in `bucket`. */
-function valuesFor(plan: SplitPlan): (bucket: number, output: number) => string {
-  if (!plan.buckets[0].startsWith('fold')) return (b) => plan.splits[b];
-  if (plan.kind === 'tabular-csv') return (b) => String(b + 1);
-  return (b, out) => (b === out ? 'test' : 'training');
+/** The ml_use / fold value each output gets for an item in each bucket: table[output][bucket]. */
+function valueTable(plan: SplitPlan, outputs: number): string[][] {
+  const B = plan.buckets.length;
+  const kfold = plan.buckets[0].startsWith('fold');
+  return Array.from({ length: Math.max(outputs, B) }, (_, o) =>
+    Array.from({ length: B }, (_, b) => (!kfold ? plan.splits[b] : plan.kind === 'tabular-csv' ? String(b + 1) : b === o ? 'test' : 'training')),
+  );
 }
 
 /**
@@ -328,7 +330,7 @@ function valuesFor(plan: SplitPlan): (bucket: number, output: number) => string 
 export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0, perBucket = false): Promise<void> {
   const { adapter, recordItem, assignment, streaming } = plan;
   const assigner = streaming ? new StreamingAssigner(streaming.seed, streaming.count, streaming.quotas) : undefined;
-  const value = valuesFor(plan);
+  const values = valueTable(plan, destinations.length);
   const nonItems = plan.nonItems;
   let nextNon = 0;
   let record = 0;
@@ -345,8 +347,8 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
           for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, null, destinations[o].sink);
         } else {
           const b = assigner ? assigner.next() : assignment![recordItem ? recordItem[item] : item];
-          if (perBucket) adapter.write(buf, start, contentEnd, end, value(b, b), destinations[b].sink);
-          else for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, value(b, o), destinations[o].sink);
+          if (perBucket) adapter.write(buf, start, contentEnd, end, values[b][b], destinations[b].sink);
+          else for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, values[o][b], destinations[o].sink);
           item++;
         }
         record++;

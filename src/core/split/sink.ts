@@ -14,6 +14,15 @@ export class OutputSink {
   private readonly spare: Buffer[] = [];
 
   put(src: Buffer, start: number, end: number): void {
+    if (end - start < 64 && BLOCK - this.used >= end - start) {
+      // Short ranges: a byte loop beats Buffer#copy, which allocates a view per call.
+      const b = this.block;
+      let o = this.used;
+      for (let i = start; i < end; i++) b[o++] = src[i];
+      this.used = o;
+      if (o === BLOCK) this.rotate();
+      return;
+    }
     while (start < end) {
       const n = Math.min(end - start, BLOCK - this.used);
       src.copy(this.block, this.used, start, start + n);

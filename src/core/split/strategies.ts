@@ -81,6 +81,23 @@ export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
  */
 const EPS = 1e-9;
 
+/**
+ * Sorts item indexes (ascending on entry) by (rank, index). Rank (32 bits) and position (up to 21
+ * bits) pack exactly into one double, so a native typed-array sort does it without a comparator.
+ */
+function sortByRank(items: Int32Array, rank: Uint32Array): void {
+  const n = items.length;
+  if (n > 1 << 21) {
+    items.set(Array.from(items).sort((a, b) => rank[a] - rank[b] || a - b));
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let j = 0; j < n; j++) keys[j] = rank[items[j]] * 2097152 + j;
+  keys.sort();
+  const copy = items.slice();
+  for (let j = 0; j < n; j++) items[j] = copy[keys[j] % 2097152];
+}
+
 export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
@@ -96,11 +113,7 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
   for (let i = 0; i < n; i++) {
     for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) byLabel[fill[t.labelIds[p]]++] = i;
   }
-  const byRank = (a: number, b: number): number => t.rank[a] - t.rank[b] || a - b;
-  for (let l = 0; l < L; l++) {
-    const slice = byLabel.subarray(perLabel[l], perLabel[l + 1]);
-    slice.set(Array.from(slice).sort(byRank));
-  }
+  for (let l = 0; l < L; l++) sortByRank(byLabel.subarray(perLabel[l], perLabel[l + 1]), t.rank);
   const wantLabel = new Float64Array(L * S);
   const remainingPerLabel = new Int32Array(L);
   for (let l = 0; l < L; l++) {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Connection } from '../../cloud/connect';
 import type { ConnectionSettings } from '../../cloud/connection';
-import { DEFAULT_REGION, findCredentials, resolveProject } from '../../cloud/connection';
+import { DEFAULT_REGION, findCredentials, isEmulatorEndpoint, resolveProject } from '../../cloud/connection';
 
 const SECTION = 'vertexDatasets';
 
@@ -53,6 +53,8 @@ export class CloudSession implements vscode.Disposable {
     if (s.endpoint === 'local') return { state: 'local', project: 'local-project' };
     const project = resolveProject(s.project)?.project;
     if (!project) return { state: 'missingProject', detail: 'Set vertexDatasets.project, run `gcloud config set project PROJECT_ID`, or set GOOGLE_CLOUD_PROJECT.' };
+    // An emulator on this machine needs no Google credentials.
+    if (isEmulatorEndpoint(s.endpoint)) return { state: 'ready', project };
     const creds = findCredentials();
     if (!creds.ok) return { state: 'missingCredentials', project, detail: creds.problem };
     return { state: 'ready', project };

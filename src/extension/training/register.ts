@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { TrainingCloud } from '../../cloud/training';
+import type { FormatId } from '../../core/formats';
 import type { DatasetSummary } from '../../cloud/vertex';
 import { buildCreateVersion } from '../../core/training/versions';
 import type { TreeNode } from '../cloud/datasetsTree';
@@ -45,8 +46,10 @@ export const TRAINING_COMMANDS = {
 export interface TrainingApi {
   readonly pipelines: ListTreeProvider<PipelineSummary>;
   readonly labelingJobs: ListTreeProvider<LabelingJobSummary>;
-  train(ui: WizardUi, dataset?: string): Promise<TrainResult | undefined>;
-  createLabelingJob(ui: WizardUi, dataset?: string): Promise<LabelResult | undefined>;
+  /** `from`: a dataset resource name, or an import file whose format narrows the choices. */
+  train(ui: WizardUi, from?: string | vscode.Uri): Promise<TrainResult | undefined>;
+  /** `from`: a dataset resource name, or an import file whose labels are the defaults. */
+  createLabelingJob(ui: WizardUi, from?: string | vscode.Uri): Promise<LabelResult | undefined>;
   openEvaluation(modelName: string): Promise<EvaluationPanelHandle>;
   cancelPipeline(name: string, ui: WizardUi): Promise<boolean>;
 }
@@ -105,17 +108,31 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
 
   const train = async (scripted: WizardUi, dataset?: unknown) => {
     // An open CSV source gives the column list and types the tabular steps offer and default from.
-    const doc = vscode.window.activeTextEditor?.document;
+    const file = dataset instanceof vscode.Uri ? dataset : undefined;
+    const doc = file ? await vscode.workspace.openTextDocument(file) : vscode.window.activeTextEditor?.document;
     let profiles;
-    if (doc && /\.csv$/i.test(doc.uri.path)) {
+    let format: FormatId | undefined;
+    if (file && doc && /\.jsonl$/i.test(doc.uri.path)) {
+      // Started from an import file: its format narrows the datasets and objectives offered.
+      format = ((await vscode.commands.executeCommand('vertexDatasets.validateFile', doc.uri)) as { format?: FormatId } | undefined)?.format;
+    }
+    if (doc && /\.csv$/i.test(doc.uri.path) && (!format || format === 'tabular')) {
       const { profileCsvText } = await import('../../core/training/sourceProfile');
       profiles = profileCsvText(doc.getText());
+      format = 'tabular';
     }
-    const res = await trainWithAutoML(await target(), scripted, { dataset: await datasetFrom(dataset), profiles });
+    const res = await trainWithAutoML(await target(), scripted, { dataset: file ? undefined : await datasetFrom(dataset), profiles, format: file ? format : undefined });
     if (res) pipelines.refresh();
     return res;
   };
   const label = async (scripted: WizardUi, dataset?: unknown) => {
+    // Started on (or with) an import file open: its labels are the default label list.
+    const file = dataset instanceof vscode.Uri ? dataset : vscode.window.activeTextEditor?.document.uri;
+    let labels: string[] | undefined;
+    if (file && /\.jsonl$/i.test(file.path)) {
+      const report = (await vscode.commands.executeCommand('vertexDatasets.validateFile', file)) as { stats?: { labels: { name: string }[] } } | undefined;
+      labels = report?.stats?.labels.map((l) => l.name);
+    }
     const t = await target();
     const settings = readCloudSettings();
     const res = await createLabelingJob(
@@ -127,7 +144,7 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
         upload: (uri, data) => t.conn.gcs.upload(uri, Buffer.from(data), { contentType: 'application/pdf' }),
       },
       scripted,
-      { dataset: await datasetFrom(dataset) },
+      { dataset: dataset instanceof vscode.Uri ? undefined : await datasetFrom(dataset), labels },
     );
     if (res) labeling.refresh();
     return res;

@@ -6,7 +6,9 @@
 import type { DatasetSummary } from '../../cloud/vertex';
 import type { PipelineSummary, TrainingCloud } from '../../cloud/training';
 import type { ObjectiveInfo, TrainingDataType } from '../../core/training/objectives';
-import { OBJECTIVE_IDS, OBJECTIVES, budgetRange, milliToNodeHours } from '../../core/training/objectives';
+import { OBJECTIVE_IDS, OBJECTIVES, budgetRange, milliToNodeHours, objectivesForFormat } from '../../core/training/objectives';
+import { FORMATS } from '../../core/formats';
+import type { FormatId } from '../../core/formats';
 import type { CreateTrainingPipelineRequest, SplitOption, TrainingOptions } from '../../core/training/pipeline';
 import { DEFAULT_FRACTIONS, buildTrainingPipeline, defaultFilterSplit } from '../../core/training/pipeline';
 import type { TrainingEstimate } from '../../core/training/cost';
@@ -68,16 +70,24 @@ async function askFractions(ui: WizardUi, title: string): Promise<{ training: nu
 }
 
 /** Runs the wizard; resolves undefined when the user stops at any step. */
-export async function trainWithAutoML(target: TrainTarget, ui: WizardUi, preset: { dataset?: DatasetSummary; profiles?: ColumnProfile[] } = {}): Promise<TrainResult | undefined> {
+export async function trainWithAutoML(
+  target: TrainTarget,
+  ui: WizardUi,
+  preset: { dataset?: DatasetSummary; profiles?: ColumnProfile[]; /** The open import file's format: only matching datasets and objectives. */ format?: FormatId } = {},
+): Promise<TrainResult | undefined> {
   let dataset = preset.dataset;
+  const forFormat = preset.format ? objectivesForFormat(preset.format) : undefined;
   if (!dataset) {
-    const all = (await target.listDatasets()).filter((d) => objectivesFor(d).length);
+    const all = (await target.listDatasets()).filter((d) => objectivesFor(d).some((o) => !forFormat || forFormat.includes(o)));
+    if (!all.length && preset.format) throw new Error(`there is no ${FORMATS[preset.format].dataType} dataset in this project and region; import the file first`);
     if (!all.length) throw new Error('there are no datasets to train on in this project and region; import data first');
     const p = await ui.pick('Train on which dataset?', all.map((d) => ({ label: d.displayName, description: `${d.dataType} · ${d.itemCount} items`, value: d.name })));
     if (!p) return undefined;
     dataset = all.find((d) => d.name === p.value)!;
   }
-  const objectives = objectivesFor(dataset);
+  const ofDataset = objectivesFor(dataset);
+  const narrowed = forFormat ? ofDataset.filter((o) => forFormat.includes(o)) : ofDataset;
+  const objectives = narrowed.length ? narrowed : ofDataset;
   const o = await ui.pick(
     'Training objective',
     objectives.map((x) => ({ label: x.title, description: x.discontinued ? 'not trainable: AutoML text training was discontinued' : undefined, value: x.id })),

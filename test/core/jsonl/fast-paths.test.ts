@@ -5,13 +5,14 @@ import fc from 'fast-check';
 import type { Diagnostic } from '../../../src/core/diagnostics';
 import { duplicateKeys } from '../../../src/core/jsonl/positions';
 import { JsonlLineValidator } from '../../../src/core/jsonl/validate';
-import { gcsUriProblem, gcsUriProblemExact } from '../../../src/core/rules/values';
+import { ItemChecker, type Finding } from '../../../src/core/jsonl/rules';
+import { gcsUriProblem, gcsUriProblemExact, mediaTypeProblem } from '../../../src/core/rules/values';
 
 type Doc = { kind: 'obj'; members: [string, Doc][] } | { kind: 'arr'; items: Doc[] } | { kind: 'str'; v: string } | { kind: 'num'; v: number } | { kind: 'lit'; v: string };
 
 const key = fc.constantFrom('a', 'b', 'ab', 'imageGcsUri', '__proto__', '', 'é', '"q"', '0', '10');
 const str = fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('gs://b-b/x.jpg', 'a\\b', '\n', '\u2028'));
-const num = fc.oneof(fc.integer({ min: -2000, max: 200000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 0.5, 0.05, 0.005, 1000, 1e21, 1e-7, 123000));
+const num = fc.oneof(fc.integer({ min: -2000, max: 200000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 0.5, 0.05, 0.005, 1000, 1e21, 1e-7, 123000, 1.2345678901234567e20, 2 ** 53 + 2, 1e300));
 const { doc } = fc.letrec<{ doc: Doc }>((tie) => ({
   doc: fc.oneof(
     { depthSize: 'small' },
@@ -23,23 +24,28 @@ const { doc } = fc.letrec<{ doc: Doc }>((tie) => ({
   ),
 }));
 
-/** Writes a JSON text for the document, choosing spacing, escapes and number spellings from `choice`. */
-function write(d: Doc, choice: () => number): string {
-  const ws = () => [' ', '', '', '', '\t'][choice() % 5];
-  const s = (v: string) => (choice() % 3 === 0 ? JSON.stringify(v).replace(/[a-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : JSON.stringify(v));
+/**
+ * Writes a JSON text for the document, choosing spacing, escapes and number spellings from
+ * `choice`. Compact texts have no spaces or escapes: the length proof applies to them.
+ */
+function write(d: Doc, choice: () => number, compact: boolean): string {
+  const ws = () => (compact ? '' : [' ', '', '', '', '\t'][choice() % 5]);
+  const s = (v: string) => (!compact && choice() % 3 === 0 ? JSON.stringify(v).replace(/[a-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : JSON.stringify(v));
   switch (d.kind) {
     case 'str':
       return s(d.v);
     case 'lit':
       return d.v;
     case 'num': {
-      const forms = [JSON.stringify(d.v), d.v.toExponential(), d.v.toExponential().replace('e+', 'E'), Number.isInteger(d.v) && !String(d.v).includes('e') ? `${d.v}.000` : JSON.stringify(d.v)];
+      // Integer-mantissa exponents are the shortest spellings: 1.25e+20 as 125e18.
+      const intMantissa = d.v.toExponential().replace(/^(-?)(\d)\.?(\d*)e([+-]\d+)$/, (_m, sign: string, a: string, b: string, e: string) => `${sign}${a}${b}e${Number(e) - b.length}`);
+      const forms = [JSON.stringify(d.v), d.v.toExponential(), d.v.toExponential().replace('e+', 'E'), intMantissa, Number.isInteger(d.v) && !String(d.v).includes('e') ? `${d.v}.000` : JSON.stringify(d.v)];
       return forms[choice() % forms.length];
     }
     case 'arr':
-      return `[${ws()}${d.items.map((x) => write(x, choice)).join(`${ws()},${ws()}`)}${ws()}]`;
+      return `[${ws()}${d.items.map((x) => write(x, choice, compact)).join(`${ws()},${ws()}`)}${ws()}]`;
     case 'obj':
-      return `{${ws()}${d.members.map(([k, v]) => `${s(k)}${ws()}:${ws()}${write(v, choice)}`).join(`,${ws()}`)}${ws()}}`;
+      return `{${ws()}${d.members.map(([k, v]) => `${s(k)}${ws()}:${ws()}${write(v, choice, compact)}`).join(`,${ws()}`)}${ws()}}`;
   }
 }
 
@@ -50,7 +56,7 @@ describe('validator fast paths agree with the exact checks', () => {
       fc.property(fc.array(fc.tuple(key, doc), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), (members, picks) => {
         let i = 0;
         const choice = () => picks[i++ % picks.length];
-        const text = write({ kind: 'obj', members }, choice);
+        const text = write({ kind: 'obj', members }, choice, picks[0] % 2 === 0);
         JSON.parse(text);
         const out: Diagnostic[] = [];
         validator.validateLine(text, 1, out);
@@ -64,7 +70,7 @@ describe('validator fast paths agree with the exact checks', () => {
 
   it('duplicate keys hidden behind short spellings are still found', () => {
     const validator = new JsonlLineValidator('custom', {});
-    for (const text of ['{"x":1E5,"a":0,"a":0}', '{"x":1e21,"a":1,"a":1}', '{"x":0.00001,"a":1,"a":1}', '{"x":1e999,"a":1,"a":1}', '{"a":"\\u0061","a":"a"}', '{"a":[1000,1e3],"a":1}']) {
+    for (const text of ['{"x":1E5,"a":0,"a":0}', '{"x":1e21,"a":1,"a":1}', '{"x":0.00001,"a":1,"a":1}', '{"x":1e999,"a":1,"a":1}', '{"a":"\\u0061","a":"a"}', '{"a":[1000,1e3],"a":1}', '{"x":12345678901234567e4,"a":1,"a":1}']) {
       const out: Diagnostic[] = [];
       validator.validateLine(text, 1, out);
       assert.equal(out.filter((d) => d.code === 'jsonl.duplicateKey').length, 1, text);
@@ -75,7 +81,7 @@ describe('validator fast paths agree with the exact checks', () => {
     const bucket = fc.constantFrom('bkt', 'cloud-samples-data', 'a.b.c', 'Bad', 'goog-x', 'ab', '1.2.3.4', 'x_y-z');
     const object = fc.oneof(
       fc.string({ maxLength: 12 }),
-      fc.constantFrom('.', '..', 'a/', 'dir/x.jpg', 'x*.jpg', 'a?b', '[1].png', 'a\nb', 'é.png', 'x'.repeat(400), 'é'.repeat(400), 'ab', 'abc'),
+      fc.constantFrom('.', '..', 'a/', 'dir/x.jpg', 'x*.jpg', 'a?b', '[1].png', 'a\nb', 'é.png', 'x'.repeat(400), 'é'.repeat(400), 'é'.repeat(600), 'ab', 'abc'),
     );
     const uri = fc.oneof(
       fc.tuple(bucket, object).map(([b, o]) => `gs://${b}/${o}`),
@@ -85,6 +91,21 @@ describe('validator fast paths agree with the exact checks', () => {
     fc.assert(
       fc.property(fc.array(uri, { minLength: 1, maxLength: 20 }), (uris) => {
         for (const u of uris) assert.deepEqual(gcsUriProblem(u, 'image URI'), gcsUriProblemExact(u, 'image URI'), u);
+      }),
+      { numRuns: 2000 },
+    );
+    // The item checker remembers the bucket and extension of the last good URI.
+    const checker = new ItemChecker('image-classification-single-label');
+    const withExt = fc.tuple(uri, fc.constantFrom('', '.jpg', '.JPG', '.png', '.txt', '.jpg/', '/.jpg', 'x.jpg'));
+    fc.assert(
+      fc.property(fc.array(withExt, { minLength: 1, maxLength: 20 }), (pairs) => {
+        for (const [base, ext] of pairs) {
+          const u = base + ext;
+          const out: Finding[] = [];
+          checker.check({ imageGcsUri: u }, out, undefined);
+          const p = gcsUriProblemExact(u, 'image URI') ?? mediaTypeProblem(u, 'image');
+          assert.deepEqual(out.map((f) => [f.code, f.message]), p ? [[p.code, p.message]] : [], u);
+        }
       }),
       { numRuns: 2000 },
     );

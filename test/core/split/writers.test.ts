@@ -177,6 +177,15 @@ describe('split: whole-file rewrites keep every other byte', () => {
     assert.match(r.outputs[0], /^id,label,fold\n/);
   });
 
+  it('a byte order mark stays first: JSONL and positional CSV', async () => {
+    const j = await split('\uFEFF{"imageGcsUri":"gs://b/1.jpg"}\n');
+    assert.equal(j, `\uFEFF{"imageGcsUri":"gs://b/1.jpg","dataItemResourceLabels":{${K}:"test"}}\n`);
+    const c = await split('\uFEFFgs://b/1.jpg,rose\n\uFEFFx\n', { format: 'image-classification-single-label' });
+    assert.equal(c.split('\n')[0], '\uFEFFtest,gs://b/1.jpg,rose');
+    const c2 = await split('\uFEFFTRAIN,gs://b/1.jpg,rose\n', { format: 'image-classification-single-label' });
+    assert.equal(c2, '\uFEFFtest,gs://b/1.jpg,rose\n');
+  });
+
   it('video: only training and test are written', async () => {
     const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ videoGcsUri: `gs://v/${i}.mp4`, timeSegmentAnnotations: [{ displayName: 'a' }] }));
     const r = await splitText(lines.join('\n'), { strategy: 'random', seed: 1 }, 'v.jsonl');

@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import { cellsOfLine, csvCellRole } from '../../src/core/csv/cells';
+
+describe('core/csv/cells', () => {
+  it('splits a line into cells with content offsets, honouring quotes', () => {
+    assert.deepEqual(cellsOfLine('a,"b,""c""",,d'), [
+      { index: 0, start: 0, end: 1, value: 'a' },
+      { index: 1, start: 3, end: 10, value: 'b,"c"' },
+      { index: 2, start: 12, end: 12, value: '' },
+      { index: 3, start: 13, end: 14, value: 'd' },
+    ]);
+    assert.deepEqual(cellsOfLine(''), [{ index: 0, start: 0, end: 0, value: '' }]);
+  });
+
+  const table: [string, string, number, string][] = [
+    ['image-classification-single-label', 'training,gs://b/a.jpg,cat', 0, 'mlUse'],
+    ['image-classification-single-label', 'training,gs://b/a.jpg,cat', 1, 'uri'],
+    ['image-classification-single-label', 'training,gs://b/a.jpg,cat', 2, 'label'],
+    ['image-classification-single-label', 'gs://b/a.jpg,cat', 1, 'label'],
+    ['image-bounding-box', 'test,gs://b/a.jpg,cat,0.1,0.1,,,0.3,0.3,,', 3, 'other'],
+    ['image-classification-single-label', 'tr', 0, 'mlUse'],
+    ['video-classification', 'gs://b/v.mp4,run,0,inf', 1, 'label'],
+    ['tabular', 'training,gs://b/a.jpg,cat', 0, 'other'],
+  ];
+  for (const [format, line, i, role] of table) {
+    it(`${format}: cell ${i} of "${line}" is ${role}`, () => {
+      assert.equal(csvCellRole(format as never, cellsOfLine(line), i), role);
+    });
+  }
+});
