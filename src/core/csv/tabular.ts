@@ -293,8 +293,6 @@ export class TabularChecker {
     if (!cells) return false;
     this.rows++;
     const { ends, quoted, entries } = cells;
-    const start = (i: number): number => (i === 0 ? from : ends[i - 1] + 1);
-    const value = (i: number): string => (quoted[i] ? unquote(s, start(i), ends[i]) : s.slice(start(i), ends[i]));
     if (this.onItem === undefined && this.seriesIndex < 0) {
       // Most rows repeat values already checked: a value that passed its column's checks once
       // passes them every time (the checks of these columns depend on the value alone).
@@ -305,7 +303,7 @@ export class TabularChecker {
         const e = entries[c];
         const passed = roles[r].passed;
         if (e >= 0 && passed[e] === 1) continue;
-        if (this.valuePasses(r, value(c))) {
+        if (this.valuePasses(r, cellValue(s, from, ends, quoted, c))) {
           if (e >= 0) passed[e] = 1;
         } else {
           clean = false;
@@ -313,6 +311,8 @@ export class TabularChecker {
       }
       if (clean) return true;
     }
+    const start = (i: number): number => (i === 0 ? from : ends[i - 1] + 1);
+    const value = (i: number): string => cellValue(s, from, ends, quoted, i);
     this.checkRow(
       this.header.length,
       value,
@@ -496,6 +496,11 @@ export class TabularChecker {
   }
 }
 
+/** Value of cell `i` of a line profiled in place (see `LineCells`). */
+function cellValue(s: string, from: number, ends: Int32Array, quoted: Int32Array, i: number): string {
+  const start = i === 0 ? from : ends[i - 1] + 1;
+  return quoted[i] ? unquote(s, start, ends[i]) : s.slice(start, ends[i]);
+}
 
 function isNumber(v: string): boolean {
   if (v.length === 0 || v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) return false;
