@@ -4,8 +4,8 @@
  * CSP with a nonce, resources only from media/, typed messages (src/webview/protocol.ts), and
  * nothing posted before the page says `ready`. Updates whenever the file is validated again.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import type { HostToView, RenderedCharts, StatsPayload, ViewToHost } from '../webview/protocol';
 import { formatTitle, type DocumentReport, type ValidationService } from './diagnostics';
 
@@ -113,24 +113,12 @@ export class StatsViews implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'dist', 'stats.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'stats.css'));
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Dataset statistics</title>
-</head>
-<body>
-<main id="root"><p>Loading statistics…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, {
+      title: 'Dataset statistics',
+      script: vscode.Uri.joinPath(media, 'dist', 'stats.js'),
+      style: vscode.Uri.joinPath(media, 'stats.css'),
+      loading: 'Loading statistics…',
+    });
   }
 
   dispose(): void {
