@@ -6,7 +6,9 @@
  * Two ways in: `add(fields)` for records the reader split, and `addLine(...)` for quote-free lines,
  * which are profiled straight from the chunk text without creating a string per cell. Distinct
  * values live in a hash table per column (hash of the UTF-16 code units, entries verified against
- * the text), so a value seen before is neither copied nor parsed again.
+ * the text), so a value seen before is neither copied nor parsed again: its type evidence and
+ * numeric value count once, when it is first seen (the type flags and min/max do not depend on how
+ * often a value occurs).
  */
 import { looksLikeTimestamp } from '../rules/timestamp';
 
@@ -54,49 +56,86 @@ const MODE_NUMBER = 1;
 const MODE_STRING = 2;
 const MODE_SKIP = 3;
 
-interface Entry {
-  value: string;
-  n: number;
-  kind: number;
-  x: number;
-}
+/** Returned by `find` when the value is not in the table. */
+const ABSENT = -1;
 
 /**
  * Distinct values of one column: open addressing over two independent 32-bit hashes and the
- * length of the value (a false match needs both hashes and the length to collide).
+ * length of the value (a false match needs both hashes and the length to collide). A slot is four
+ * adjacent ints (hash, hash, length, entry), so a probe touches one cache line; the table starts
+ * small and doubles, so a column with a handful of values stays in the fastest cache. Entries are
+ * numbered in insertion order; `values` and `counts` are indexed by entry number.
  */
 class ValueTable {
-  readonly h1: Int32Array;
-  readonly h2: Int32Array;
-  readonly lens: Int32Array;
-  readonly slots: Int32Array;
-  readonly entries: Entry[] = [];
-  private readonly mask: number;
-  constructor(cap: number) {
-    let size = 16;
-    while (size < cap * 2) size *= 2;
-    this.mask = size - 1;
-    this.h1 = new Int32Array(size);
-    this.h2 = new Int32Array(size);
-    this.lens = new Int32Array(size);
-    this.slots = new Int32Array(size).fill(-1);
+  /** Per slot: [h1, h2, length, entry number or -1 when free]. */
+  keys: Int32Array;
+  readonly values: string[] = [];
+  readonly counts: Float64Array;
+  /** The free slot (index into `keys`) found by the last `find` that missed. */
+  free = 0;
+  private mask: number;
+  constructor(private readonly cap: number) {
+    this.mask = 15;
+    this.keys = new Int32Array(16 * 4).fill(-1);
+    this.counts = new Float64Array(cap);
   }
-  /** Slot of the value, or the negative (-1 - slot) of the free slot where it would go. */
+  /** Entry number of the value, or ABSENT (then `free` is the slot where it would go). */
   find(a: number, b: number, len: number): number {
-    let i = a & this.mask;
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = a & mask;
     for (;;) {
-      const e = this.slots[i];
-      if (e < 0) return -1 - i;
-      if (this.h1[i] === a && this.h2[i] === b && this.lens[i] === len) return i;
-      i = (i + 1) & this.mask;
+      const k = i << 2;
+      const e = keys[k + 3];
+      if (e < 0) {
+        this.free = k;
+        return ABSENT;
+      }
+      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === len) return e;
+      i = (i + 1) & mask;
     }
   }
-  insert(free: number, a: number, b: number, len: number, entry: Entry): void {
-    this.h1[free] = a;
-    this.h2[free] = b;
-    this.lens[free] = len;
-    this.slots[free] = this.entries.length;
-    this.entries.push(entry);
+  /** Adds a value at the slot the last missed `find` left in `free`; returns its entry number. */
+  insert(a: number, b: number, len: number, value: string): number {
+    const e = this.values.length;
+    const keys = this.keys;
+    const k = this.free;
+    keys[k] = a;
+    keys[k + 1] = b;
+    keys[k + 2] = len;
+    keys[k + 3] = e;
+    this.values.push(value);
+    // Keep the load at most one half (the cap is never exceeded, so neither is 2 x cap slots).
+    if ((e + 1) * 2 > this.mask + 1 && e + 1 < this.cap) this.grow();
+    return e;
+  }
+  private grow(): void {
+    const old = this.keys;
+    const size = (this.mask + 1) * 2;
+    const keys = new Int32Array(size * 4).fill(-1);
+    const mask = size - 1;
+    for (let k = 0; k < old.length; k += 4) {
+      if (old[k + 3] < 0) continue;
+      let i = old[k] & mask;
+      while (keys[(i << 2) + 3] >= 0) i = (i + 1) & mask;
+      keys.set(old.subarray(k, k + 4), i << 2);
+    }
+    this.keys = keys;
+    this.mask = mask;
+  }
+  get size(): number {
+    return this.values.length;
+  }
+  /** Sum and maximum of the value lengths over all occurrences. */
+  lengths(): { sum: number; max: number } {
+    let sum = 0;
+    let max = 0;
+    for (let e = 0; e < this.values.length; e++) {
+      const len = this.values[e].length;
+      sum += len * this.counts[e];
+      if (len > max) max = len;
+    }
+    return { sum, max };
   }
 }
 
@@ -131,6 +170,21 @@ function hashString(v: string): number {
   return h;
 }
 
+/**
+ * Cell boundaries of the last line profiled in place (absolute offsets, quotes included). Cell i
+ * starts just after the comma ending cell i - 1 (cell 0 at the start of the line).
+ */
+export interface LineCells {
+  ends: Int32Array;
+  /** Per cell: 0 unquoted, else 1 + the length of the unquoted value. */
+  quoted: Int32Array;
+  /** Per cell: its entry in the column's table of distinct values, or -1 (empty, or the column is past the cap). */
+  entries: Int32Array;
+}
+
+/** No quote ahead (a position past any line). */
+const NO_QUOTE = 0x7fffffff;
+
 export class ColumnProfiler {
   private readonly n: number;
   readonly names: string[];
@@ -140,22 +194,22 @@ export class ColumnProfiler {
   private readonly max: Float64Array;
   private readonly lengthSum: Float64Array;
   private readonly maxLength: Float64Array;
+  /** Lines profiled by addLine (their non-null cells are not counted one by one). */
+  private lineRows = 0;
   /** Type evidence: every value so far is a number / a boolean / a timestamp or number. */
   private readonly allNumber: Uint8Array;
   private readonly allBoolean: Uint8Array;
   private readonly allTimestamp: Uint8Array;
   private readonly sawTimestamp: Uint8Array;
   private readonly tables: (ValueTable | null)[];
-  private readonly sizes: Int32Array;
   private readonly modes: Uint8Array;
   // Scratch space for addLine.
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
   private readonly hashes: Int32Array;
   private readonly hashes2: Int32Array;
   private readonly numbers: Float64Array;
-  /** Per cell of the last line: 0 unquoted, else 1 + the length of the unquoted value. */
-  private readonly quoted: Int32Array;
+  private readonly cells: LineCells;
+  /** Some cell of `cells.quoted` is set (the array is cleared lazily: most lines have no quotes). */
+  private quotedDirty = false;
 
   constructor(
     names: readonly string[],
@@ -174,14 +228,11 @@ export class ColumnProfiler {
     this.allTimestamp = new Uint8Array(n).fill(1);
     this.sawTimestamp = new Uint8Array(n);
     this.tables = Array.from({ length: n }, () => new ValueTable(distinctCap));
-    this.sizes = new Int32Array(n);
     this.modes = new Uint8Array(n).fill(MODE_HASH);
-    this.starts = new Int32Array(n);
-    this.ends = new Int32Array(n);
     this.hashes = new Int32Array(n);
     this.hashes2 = new Int32Array(n);
     this.numbers = new Float64Array(n);
-    this.quoted = new Int32Array(n);
+    this.cells = { ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
   }
 
   get columns(): number {
@@ -213,6 +264,11 @@ export class ColumnProfiler {
     }
   }
 
+  private classifySeen(i: number, v: string): void {
+    const c = classify(v);
+    this.kindSeen(i, c.kind, c.x);
+  }
+
   private updateMode(i: number): void {
     if (this.tables[i] !== null) this.modes[i] = MODE_HASH;
     else if (this.allNumber[i] === 1) this.modes[i] = MODE_NUMBER;
@@ -220,23 +276,45 @@ export class ColumnProfiler {
     else this.modes[i] = MODE_SKIP;
   }
 
-  /** Finds or adds a distinct value; undefined when the column has reached the cap. */
-  private lookup(i: number, a: number, b: number, v: string | undefined, s: string, start: number, len: number): Entry | undefined {
+  /**
+   * Counts one occurrence of a non-empty value by its hashes: returns its entry, or -1 when the
+   * column is (or just went) past the cap, in which case the value was classified and its length
+   * counted on its own. `v` is the value, or undefined when it is s[start, start + len).
+   */
+  private see(i: number, a: number, b: number, v: string | undefined, s: string, start: number, len: number): number {
     const table = this.tables[i];
-    if (table === null) return undefined;
-    const slot = table.find(a, b, len);
-    if (slot >= 0) return table.entries[table.slots[slot]];
-    if (this.sizes[i] >= this.distinctCap) {
-      this.tables[i] = null;
-      this.updateMode(i);
-      return undefined;
+    if (table === null) {
+      this.classifySeen(i, v ?? s.slice(start, start + len));
+      this.cellLength(i, len);
+      return -1;
+    }
+    const e = table.find(a, b, len);
+    if (e !== ABSENT) {
+      table.counts[e]++;
+      return e;
     }
     const value = v ?? s.slice(start, start + len);
-    const c = classify(value);
-    const entry: Entry = { value, n: 0, kind: c.kind, x: c.x };
-    table.insert(-1 - slot, a, b, len, entry);
-    this.sizes[i]++;
-    return entry;
+    if (table.size >= this.distinctCap) {
+      const { sum, max } = table.lengths();
+      this.lengthSum[i] += sum;
+      if (max > this.maxLength[i]) this.maxLength[i] = max;
+      this.tables[i] = null;
+      this.updateMode(i);
+      this.classifySeen(i, value);
+      this.cellLength(i, len);
+      return -1;
+    }
+    const added = table.insert(a, b, len, value);
+    table.counts[added] = 1;
+    // A value's type evidence is the same at every occurrence: taking it once is enough.
+    this.classifySeen(i, value);
+    return added;
+  }
+
+  /** Length of a value not in a table of distinct values (a table knows its values' lengths and counts). */
+  private cellLength(i: number, len: number): void {
+    this.lengthSum[i] += len;
+    if (len > this.maxLength[i]) this.maxLength[i] = len;
   }
 
   /** Adds one split row; cells past the header's width are ignored. */
@@ -250,37 +328,35 @@ export class ColumnProfiler {
         continue;
       }
       this.count[i]++;
-      this.lengthSum[i] += len;
-      if (len > this.maxLength[i]) this.maxLength[i] = len;
       const a = hashString(v);
-      const e = this.lookup(i, a, lastH2, v, v, 0, len);
-      if (e !== undefined) {
-        e.n++;
-        this.kindSeen(i, e.kind, e.x);
-      } else {
-        const c = classify(v);
-        this.kindSeen(i, c.kind, c.x);
-      }
+      this.see(i, a, lastH2, v, v, 0, len);
     }
   }
 
   /**
-   * Profiles the one-line record s[from, to) in place. Returns the cell boundaries (absolute
-   * offsets in `s`, quotes included) and which cells were quoted, or undefined (and changes
-   * nothing) when the line does not have exactly one cell per column or its quoting is not plain
-   * RFC 4180 on one line.
+   * Profiles the one-line record s[from, to) in place. Returns the cell boundaries, or undefined
+   * (and changes nothing) when the line does not have exactly one cell per column or its quoting
+   * is not plain RFC 4180 on one line (a quote inside an unquoted cell, text after a closing
+   * quote, a quote left open). `quoteAt`, when known, is the position of the first quote at or
+   * after `from` (anything at or past `to` when the line has none).
    */
-  addLine(s: string, from: number, to: number): { starts: Int32Array; ends: Int32Array; quoted: Int32Array } | undefined {
+  addLine(s: string, from: number, to: number, quoteAt?: number): LineCells | undefined {
     const n = this.n;
-    const { starts, ends, hashes, hashes2, numbers, modes } = this;
+    const { hashes, hashes2, numbers, modes, cells, tables } = this;
+    const { ends, quoted, entries } = cells;
+    if (this.quotedDirty) {
+      quoted.fill(0);
+      this.quotedDirty = false;
+    }
+    let nextQuote = quoteAt ?? s.indexOf('"', from);
+    if (nextQuote < 0) nextQuote = NO_QUOTE;
     let j = 0;
     let p = from;
-    const quoted = this.quoted;
+    // First pass: find the cells, hash or parse them, look values up; nothing is recorded yet.
     for (;;) {
       if (j >= n) return undefined;
-      const mode = modes[j];
       let q = p;
-      if (p < to && s.charCodeAt(p) === 34) {
+      if (p === nextQuote) {
         // A quoted cell: it must close on this line, followed by a comma or the line end, with
         // inner quotes doubled. Anything else goes to the reader's general path.
         let h = 0;
@@ -303,109 +379,129 @@ export class ColumnProfiler {
         if (q < to && s.charCodeAt(q) !== 44) return undefined;
         hashes[j] = h;
         hashes2[j] = g;
-        numbers[j] = NaN;
         quoted[j] = len + 1;
-      } else if (mode === MODE_HASH) {
-        quoted[j] = 0;
-        let h = 0;
-        let g = 0x811c9dc5 | 0;
-        while (q < to) {
-          const c = s.charCodeAt(q);
-          if (c === 44) break;
-          h = (Math.imul(h, 31) + c) | 0;
-          g = Math.imul(g ^ c, 0x01000193);
-          q++;
-        }
-        hashes[j] = h;
-        hashes2[j] = g;
-      } else if (mode === MODE_NUMBER) {
-        quoted[j] = 0;
-        // [sign] digits [. digits]: mantissa and decimals; anything else falls back to Number().
-        let m = 0;
-        let decimals = 0;
-        let digits = 0;
-        let dot = false;
-        let simple = true;
-        if (q < to) {
-          const c0 = s.charCodeAt(q);
-          if (c0 === 45 || c0 === 43) q++;
-        }
-        while (q < to) {
-          const c = s.charCodeAt(q);
-          if (c === 44) break;
-          if (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            digits++;
-            if (dot) decimals++;
-          } else if (c === 46 && !dot) dot = true;
-          else simple = false;
-          q++;
-        }
-        if (simple && digits > 0 && digits <= 15 && decimals <= 22) {
-          const x = decimals ? m / POW10[decimals] : m;
-          numbers[j] = s.charCodeAt(p) === 45 ? -x : x;
-        } else {
-          numbers[j] = NaN;
-        }
+        this.quotedDirty = true;
+        nextQuote = q < to ? s.indexOf('"', q) : NO_QUOTE;
+        if (nextQuote < 0) nextQuote = NO_QUOTE;
       } else {
-        quoted[j] = 0;
-        q = s.indexOf(',', p);
-        if (q < 0 || q > to) q = to;
+        const mode = modes[j];
+        if (mode === MODE_HASH) {
+          let h = 0;
+          let g = 0x811c9dc5 | 0;
+          while (q < to) {
+            const c = s.charCodeAt(q);
+            if (c === 44) break;
+            h = (Math.imul(h, 31) + c) | 0;
+            g = Math.imul(g ^ c, 0x01000193);
+            q++;
+          }
+          const e = q > p ? tables[j]!.find(h, g, q - p) : ABSENT;
+          entries[j] = e;
+          if (e === ABSENT) {
+            hashes[j] = h;
+            hashes2[j] = g;
+          }
+        } else if (mode === MODE_NUMBER) {
+          // [sign] digits [. digits], up to 15 digits: the value from its mantissa and number of
+          // decimals (exact: both are exact doubles and the division rounds once); anything else
+          // goes to Number() in the second pass.
+          let x = NaN;
+          const c0 = q < to ? s.charCodeAt(q) : 0;
+          if (c0 === 45 || c0 === 43) q++;
+          let m = 0;
+          let d = 0;
+          const d0 = q;
+          while (q < to) {
+            d = s.charCodeAt(q) - 48;
+            if (d >>> 0 > 9) break;
+            m = m * 10 + d;
+            q++;
+          }
+          let digits = q - d0;
+          let decimals = 0;
+          if (q < to && d === -2) {
+            q++;
+            const f0 = q;
+            while (q < to) {
+              d = s.charCodeAt(q) - 48;
+              if (d >>> 0 > 9) break;
+              m = m * 10 + d;
+              q++;
+            }
+            decimals = q - f0;
+            digits += decimals;
+          }
+          if (q === to || s.charCodeAt(q) === 44) {
+            if (digits > 0 && digits <= 15) {
+              x = decimals ? m / POW10[decimals] : m;
+              if (c0 === 45) x = -x;
+            }
+          } else {
+            q = s.indexOf(',', q);
+            if (q < 0 || q > to) q = to;
+          }
+          numbers[j] = x;
+        } else {
+          q = s.indexOf(',', p);
+          if (q < 0 || q > to) q = to;
+        }
+        // A quote inside an unquoted cell is the reader's to report.
+        if (nextQuote < q) return undefined;
       }
-      starts[j] = p;
       ends[j] = q;
       j++;
       if (q >= to) break;
       p = q + 1;
     }
     if (j !== n) return undefined;
+    // Second pass: record.
+    let start = from;
     for (let i = 0; i < n; i++) {
-      const start = starts[i];
-      const len = quoted[i] ? quoted[i] - 1 : ends[i] - start;
+      const end = ends[i];
+      const cellStart = start;
+      start = end + 1;
+      const quotedLen = quoted[i];
+      const len = quotedLen ? quotedLen - 1 : end - cellStart;
       if (len === 0) {
+        // Non-null counts are the lines profiled here minus their nulls.
         this.nulls[i]++;
+        this.count[i]--;
+        entries[i] = -1;
         continue;
       }
-      this.count[i]++;
-      this.lengthSum[i] += len;
-      if (len > this.maxLength[i]) this.maxLength[i] = len;
       const mode = modes[i];
-      if (quoted[i]) {
-        const v = unquote(s, start, ends[i]);
-        const e = this.tables[i] !== null ? this.lookup(i, hashes[i], hashes2[i], v, s, start, len) : undefined;
-        if (e !== undefined) {
-          e.n++;
-          this.kindSeen(i, e.kind, e.x);
-        } else if (mode !== MODE_SKIP) {
-          const c = classify(v);
-          this.kindSeen(i, c.kind, c.x);
+      if (quotedLen) {
+        const v = unquote(s, cellStart, end);
+        if (tables[i] !== null) entries[i] = this.see(i, hashes[i], hashes2[i], v, s, cellStart, len);
+        else {
+          entries[i] = -1;
+          if (mode !== MODE_SKIP) this.classifySeen(i, v);
+          this.cellLength(i, len);
         }
       } else if (mode === MODE_HASH) {
-        const e = this.lookup(i, hashes[i], hashes2[i], undefined, s, start, len);
-        if (e !== undefined) {
-          e.n++;
-          this.kindSeen(i, e.kind, e.x);
-          continue;
+        const e = entries[i];
+        if (e >= 0) tables[i]!.counts[e]++;
+        else entries[i] = this.see(i, hashes[i], hashes2[i], undefined, s, cellStart, len);
+      } else {
+        entries[i] = -1;
+        this.lengthSum[i] += len;
+        if (len > this.maxLength[i]) this.maxLength[i] = len;
+        if (mode === MODE_NUMBER) {
+          let x = numbers[i];
+          if (x !== x) {
+            this.classifySeen(i, s.slice(cellStart, end));
+            continue;
+          }
+          if (x === 0) x = 0; // -0 reads as 0 in the profile.
+          if (x < this.min[i]) this.min[i] = x;
+          if (x > this.max[i]) this.max[i] = x;
+        } else if (mode === MODE_STRING) {
+          this.classifySeen(i, s.slice(cellStart, end));
         }
-        const c = classify(s.slice(start, start + len));
-        this.kindSeen(i, c.kind, c.x);
-      } else if (mode === MODE_NUMBER) {
-        let x = numbers[i];
-        if (x !== x) {
-          const v = s.slice(start, start + len);
-          const c = classify(v);
-          this.kindSeen(i, c.kind, c.x);
-          continue;
-        }
-        if (x === 0) x = 0; // -0 reads as 0 in the profile.
-        if (x < this.min[i]) this.min[i] = x;
-        if (x > this.max[i]) this.max[i] = x;
-      } else if (mode === MODE_STRING) {
-        const c = classify(s.slice(start, start + len));
-        this.kindSeen(i, c.kind, c.x);
       }
     }
-    return { starts, ends, quoted };
+    this.lineRows++;
+    return cells;
   }
 
   /** Values of a column with their counts while its distinct count is below the cap. */
@@ -413,17 +509,25 @@ export class ColumnProfiler {
     const table = this.tables[index];
     if (!table) return undefined;
     const out = new Map<string, number>();
-    for (const e of table.entries) if (e.n > 0) out.set(e.value, e.n);
+    for (let e = 0; e < table.size; e++) out.set(table.values[e], table.counts[e]);
     return out;
   }
 
   result(): ColumnProfile[] {
     const out: ColumnProfile[] = [];
     for (let i = 0; i < this.n; i++) {
-      const count = this.count[i];
+      const count = this.count[i] + this.lineRows;
       const counts = this.valueCounts(i);
       const capped = counts === undefined;
-      const meanLength = count > 0 ? this.lengthSum[i] / count : 0;
+      let lengthSum = this.lengthSum[i];
+      let maxLength = this.maxLength[i];
+      const table = this.tables[i];
+      if (table) {
+        const lengths = table.lengths();
+        lengthSum += lengths.sum;
+        if (lengths.max > maxLength) maxLength = lengths.max;
+      }
+      const meanLength = count > 0 ? lengthSum / count : 0;
       let inferredType: ColumnType;
       if (count === 0) inferredType = 'empty';
       else if (this.allNumber[i]) inferredType = 'numeric';
@@ -439,7 +543,7 @@ export class ColumnProfiler {
         inferredType,
         distinct: capped ? this.distinctCap : counts.size,
         distinctCapped: capped,
-        maxLength: this.maxLength[i],
+        maxLength,
         meanLength: Math.round(meanLength * 100) / 100,
       };
       if (inferredType === 'numeric') {

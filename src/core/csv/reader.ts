@@ -10,6 +10,7 @@
  * positions are derived from the field lengths on demand instead of being stored.
  */
 import { open } from 'node:fs/promises';
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { Diagnostic, Range } from '../diagnostics';
 
@@ -146,8 +147,9 @@ export class CsvReader {
    * Optional consumer of lines (without CR) given as s[from, to) without splitting them; it
    * returns false for anything it does not take (quotes it cannot handle, a quoted field running
    * on to the next line...), which then goes the usual way. Tabular validation profiles lines in place.
+   * `quoteAt` is the position of the first quote at or after `from` (at or past `to` when the line has none).
    */
-  lineHook?: (s: string, from: number, to: number, line: number) => boolean;
+  lineHook?: (s: string, from: number, to: number, line: number, quoteAt: number) => boolean;
   private readonly maxFieldChars: number;
   private readonly maxFields: number;
   private leftover = '';
@@ -226,24 +228,27 @@ export class CsvReader {
     }
     this.scanSpecial(chunk);
     if (this.stopped) return;
-    let s = chunk;
     if (this.leftover.length > 0) {
-      // Finish the carried-over line on its own: joining it to the whole chunk would make a
-      // concatenated string, which is slower to scan character by character than the chunk itself.
+      // Finish the carried-over line on its own, then go on in the chunk itself: joining the
+      // leftover to the whole chunk, or slicing the chunk, would make a string that is slower to
+      // scan character by character than the flat chunk.
       const k = chunk.indexOf('\n');
       if (k >= 0 && k + 1 < chunk.length) {
         const head = this.leftover + chunk.slice(0, k + 1);
         this.leftover = '';
         this.process(head, false);
         if (this.stopped) return;
-        s = chunk.slice(k + 1);
+        // Offsets in `chunk` start k + 1 characters before the first unread one.
+        this.base -= k + 1;
+        this.process(chunk, false, k + 1);
+        return;
       }
-      if (this.leftover.length > 0 || s === chunk) {
-        s = this.leftover + s;
-        this.leftover = '';
-      }
+      const s = this.leftover + chunk;
+      this.leftover = '';
+      this.process(s, false);
+      return;
     }
-    this.process(s, false);
+    this.process(chunk, false);
   }
 
   end(): void {
@@ -314,19 +319,24 @@ export class CsvReader {
     this.lineStart = absEnd;
   }
 
-  private process(s: string, final: boolean): void {
+  /** Processes s[start...]; `base` is the absolute offset of s[0] (not of s[start]). */
+  private process(s: string, final: boolean, start = 0): void {
     const n = s.length;
-    let i = 0;
+    let i = start;
+    this.chunkStart = start;
     this.crCarry = this.pendingCrQuoted;
     this.pendingCrQuoted = false;
-    if (this.pendingCr && n > 0) {
+    if (this.pendingCr && n > start) {
       // A CR ended the previous chunk: a following LF belongs to the same line break.
       this.pendingCr = false;
-      if (s.charCodeAt(0) === LF) {
-        i = 1;
-        this.lineStart = this.base + 1;
+      if (s.charCodeAt(start) === LF) {
+        i = start + 1;
+        this.lineStart = this.base + start + 1;
       }
     }
+    // Next quote and next CR at or after `i`, found once per stretch of text rather than per line.
+    let quoteAt = -1;
+    let crAt = -1;
     while (i < n && !this.stopped) {
       if (this.state === State.RecordStart) {
         // Fast path: a whole line without quotes or stray CRs.
@@ -335,28 +345,40 @@ export class CsvReader {
         const lineEnd = e < 0 ? n : e;
         let contentEnd = lineEnd;
         if (contentEnd > i && s.charCodeAt(contentEnd - 1) === CR) contentEnd--;
-        const text = s.slice(i, contentEnd);
-        const plain = text.indexOf('"') < 0;
-        if (text.length <= this.maxFieldChars && text.indexOf('\r') < 0 && this.lineHook !== undefined && this.lineHook(s, i, contentEnd, this.line)) {
-          this.recordIndex++;
-          if (e < 0) i = n;
-          else {
-            i = e + 1;
-            this.newline(this.base + i);
-          }
-          continue;
+        if (crAt < i) {
+          crAt = s.indexOf('\r', i);
+          if (crAt < 0) crAt = n;
         }
-        if (text.length <= this.maxFieldChars && plain && text.indexOf('\r') < 0) {
-          const fields = text.split(',');
-          if (fields.length <= this.maxFields) {
-            this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
-            if (e < 0) {
-              i = n;
-            } else {
+        const noCr = crAt >= contentEnd;
+        if (noCr && this.lineHook !== undefined && contentEnd - i <= this.maxFieldChars) {
+          if (quoteAt < i) {
+            quoteAt = s.indexOf('"', i);
+            if (quoteAt < 0) quoteAt = n;
+          }
+          if (this.lineHook(s, i, contentEnd, this.line, quoteAt)) {
+            this.recordIndex++;
+            if (e < 0) i = n;
+            else {
               i = e + 1;
               this.newline(this.base + i);
             }
             continue;
+          }
+        }
+        if (noCr && contentEnd - i <= this.maxFieldChars) {
+          const text = s.slice(i, contentEnd);
+          if (text.indexOf('"') < 0) {
+            const fields = text.split(',');
+            if (fields.length <= this.maxFields) {
+              this.handlers.onRecord(new SimpleRecord(fields, this.recordIndex++, this.line));
+              if (e < 0) {
+                i = n;
+              } else {
+                i = e + 1;
+                this.newline(this.base + i);
+              }
+              continue;
+            }
           }
         }
         this.beginRecord();
@@ -441,9 +463,9 @@ export class CsvReader {
     for (let k = from; k < to; k++) {
       const c = s.charCodeAt(k);
       if (c === LF) {
-        if (k === 0 && this.crCarry) {
+        if (k === this.chunkStart && this.crCarry) {
           // The LF of a CRLF split across chunks: the line break was already counted.
-          this.lineStart = this.base + 1;
+          this.lineStart = this.base + k + 1;
         } else {
           this.newline(this.base + k + 1);
         }
@@ -463,6 +485,8 @@ export class CsvReader {
 
   private pendingCrQuoted = false;
   private crCarry = false;
+  /** Where the text being processed starts in its string. */
+  private chunkStart = 0;
 
   private endField(absEnd: number): void {
     if (this.fields.length >= this.maxFields) {
@@ -671,17 +695,36 @@ export async function readCsvFile(
   options?.onStart?.(reader);
   const decoder = new StringDecoder('utf8');
   const file = await open(path, 'r');
+  // Two buffers: the next chunk is read while this one is parsed, so the parser does not wait
+  // for the disk (or for the thread pool on a busy machine) between chunks.
+  const buffers = [Buffer.allocUnsafe(FILE_CHUNK_BYTES), Buffer.allocUnsafe(FILE_CHUNK_BYTES)];
+  let current = 0;
+  let asciiSoFar = true;
+  let next: Promise<{ bytesRead: number }> | undefined = file.read(buffers[0], 0, FILE_CHUNK_BYTES, null);
   try {
-    const buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      const { bytesRead } = await next;
+      next = undefined;
       if (bytesRead === 0) break;
-      reader.write(decoder.write(buffer.subarray(0, bytesRead)));
+      const buffer = buffers[current];
+      current ^= 1;
+      next = file.read(buffers[current], 0, FILE_CHUNK_BYTES, null);
+      const bytes = buffer.subarray(0, bytesRead);
+      // ASCII is its own UTF-8 and Latin-1 decoding, and the Latin-1 decoder is several times
+      // faster. Until the first non-ASCII chunk every chunk ended on a character boundary, so the
+      // UTF-8 decoder holds nothing back yet; from then on it decodes everything.
+      if (asciiSoFar && isAscii(bytes)) reader.write(bytes.toString('latin1'));
+      else {
+        asciiSoFar = false;
+        reader.write(decoder.write(bytes));
+      }
       if (reader.isStopped) break;
     }
     if (!reader.isStopped) reader.write(decoder.end());
     reader.end();
   } finally {
+    // A read still in flight (the reader stopped early, or parsing threw) must finish before the close.
+    if (next) await next.catch(() => undefined);
     await file.close();
   }
   return reader;

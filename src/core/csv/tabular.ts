@@ -9,7 +9,7 @@ import type { ItemFacts } from '../items';
 import { parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
 import { checkMlUse, ML_USE_VALUES } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
-import { ColumnProfiler, unquote, type ColumnProfile } from './profile';
+import { ColumnProfiler, DISTINCT_CAP, unquote, type ColumnProfile } from './profile';
 
 export type TabularObjective = 'classification' | 'regression' | 'forecasting';
 
@@ -283,20 +283,41 @@ export class TabularChecker {
 
   /**
    * The fast path for a one-line record s[from, to) on line `line`: profiled in place, values
-   * sliced only for the target, weight, split, time and series columns. Returns false (nothing
-   * recorded) when the line needs the general path (blank, or the wrong number of fields).
+   * sliced only for the target, weight, split, time and series columns, and only for values not
+   * already known to pass. Returns false (nothing recorded) when the line needs the general path
+   * (blank, the wrong number of fields, irregular quoting). `quoteAt`: see `ColumnProfiler.addLine`.
    */
-  fastLine(s: string, from: number, to: number, line: number): boolean {
+  fastLine(s: string, from: number, to: number, line: number, quoteAt?: number): boolean {
     if (from === to || !this.profiler) return false;
-    const cells = this.profiler.addLine(s, from, to);
+    const cells = this.profiler.addLine(s, from, to, quoteAt);
     if (!cells) return false;
     this.rows++;
-    const { starts, ends, quoted } = cells;
+    const { ends, quoted, entries } = cells;
+    if (this.onItem === undefined && this.seriesIndex < 0) {
+      // Most rows repeat values already checked: a value that passed its column's checks once
+      // passes them every time (the checks of these columns depend on the value alone).
+      let clean = true;
+      const roles = this.roles;
+      for (let r = 0; r < roles.length; r++) {
+        const c = roles[r].index;
+        const e = entries[c];
+        const passed = roles[r].passed;
+        if (e >= 0 && passed[e] === 1) continue;
+        if (this.valuePasses(r, cellValue(s, from, ends, quoted, c))) {
+          if (e >= 0) passed[e] = 1;
+        } else {
+          clean = false;
+        }
+      }
+      if (clean) return true;
+    }
+    const start = (i: number): number => (i === 0 ? from : ends[i - 1] + 1);
+    const value = (i: number): string => cellValue(s, from, ends, quoted, i);
     this.checkRow(
       this.header.length,
-      (i) => (quoted[i] ? unquote(s, starts[i], ends[i]) : s.slice(starts[i], ends[i])),
+      value,
       (i) => {
-        const column = starts[i] - from + 1;
+        const column = start(i) - from + 1;
         const end = ends[i] - from + 1;
         return { line, column, endLine: line, endColumn: end > column ? end : column + 1 };
       },
@@ -304,6 +325,40 @@ export class TabularChecker {
       () => ({ line, column: 1, endLine: line, endColumn: Math.max(2, to - from + 1) }),
     );
     return true;
+  }
+
+  /** Columns whose per-row checks depend on the value alone, in the order checkRow reports them. */
+  private rolesCache?: { kind: 'target' | 'weight' | 'split' | 'time'; index: number; passed: Uint8Array }[];
+  private get roles(): { kind: 'target' | 'weight' | 'split' | 'time'; index: number; passed: Uint8Array }[] {
+    if (!this.rolesCache) {
+      const n = this.header.length;
+      const roles: { kind: 'target' | 'weight' | 'split' | 'time'; index: number; passed: Uint8Array }[] = [];
+      const add = (kind: 'target' | 'weight' | 'split' | 'time', index: number): void => {
+        if (index >= 0 && index < n) roles.push({ kind, index, passed: new Uint8Array(DISTINCT_CAP) });
+      };
+      add('target', this.targetIndex);
+      add('weight', this.weightIndex);
+      add('split', this.splitIndex);
+      add('time', this.timeIndex);
+      this.rolesCache = roles;
+    }
+    return this.rolesCache;
+  }
+
+  /** True when checkRow reports nothing for value `v` in the column of role `r`. */
+  private valuePasses(r: number, v: string): boolean {
+    switch (this.roles[r].kind) {
+      case 'target':
+        return v.length > 0 && !((this.objective === 'forecasting' || this.objective === 'regression') && !isNumber(v));
+      case 'weight': {
+        const x = isNumber(v) ? Number(v) : NaN;
+        return x >= TABULAR_LIMITS.minWeight && x <= TABULAR_LIMITS.maxWeight;
+      }
+      case 'split':
+        return v.length > 0 && checkMlUse(v, ML_USE_VALUES, true).problem === undefined;
+      case 'time':
+        return v.length > 0 && parseTimestamp(v) !== undefined;
+    }
   }
 
   private checkRow(n: number, value: (i: number) => string, cell: (i: number) => Range, line: number, lineRange: () => Range): void {
@@ -441,6 +496,11 @@ export class TabularChecker {
   }
 }
 
+/** Value of cell `i` of a line profiled in place (see `LineCells`). */
+function cellValue(s: string, from: number, ends: Int32Array, quoted: Int32Array, i: number): string {
+  const start = i === 0 ? from : ends[i - 1] + 1;
+  return quoted[i] ? unquote(s, start, ends[i]) : s.slice(start, ends[i]);
+}
 
 function isNumber(v: string): boolean {
   if (v.length === 0 || v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) return false;

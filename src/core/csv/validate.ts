@@ -236,8 +236,8 @@ class CsvValidation {
     const reader = this.reader;
     const tabular = this.tabular;
     if (!reader || !tabular || reader.lineHook || this.halted || this.pending) return;
-    reader.lineHook = (s, from, to, line) => {
-      if (!tabular.fastLine(s, from, to, line)) return false;
+    reader.lineHook = (s, from, to, line, quoteAt) => {
+      if (!tabular.fastLine(s, from, to, line, quoteAt)) return false;
       this.items++;
       return true;
     };

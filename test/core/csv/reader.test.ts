@@ -206,6 +206,25 @@ describe('csv reader', () => {
       assert.equal(reader.lines, last.line);
     });
 
+    it('a file that turns from ASCII to multi-byte text after the first chunks reads as the same text', async () => {
+      const rows: string[] = [];
+      for (let i = 0; i < 40_000; i++) rows.push(`${i},plain ascii text ${i},"q, ${i}"`);
+      for (let i = 0; i < 40_000; i++) rows.push(`${i},€${i}é,"😀 ${i}"`);
+      const text = rows.join('\n') + '\n';
+      const path = join(dir, 'ascii-then-utf8.csv');
+      writeFileSync(path, text);
+      const fromFile: CsvRecord[] = [];
+      const fileReader = await readCsvFile(path, { onRecord: (r) => fromFile.push(r), onDiagnostic: (d) => assert.fail(d.message) });
+      const fromText = read(text);
+      assert.equal(fromFile.length, 80_000);
+      assert.deepEqual(
+        fromFile.map((r) => [r.line, ...r.fields]),
+        fromText.records.map((r) => [r.line, ...r.fields]),
+      );
+      assert.deepEqual(fromFile[79_999].fields, ['39999', '€39999é', '😀 39999']);
+      assert.equal(fileReader.lines, fromText.lines);
+    });
+
     it('reads a 50 MB single field with the cap applied, and keeps going', async () => {
       const path = join(dir, 'huge-field.csv');
       const out = createWriteStream(path);

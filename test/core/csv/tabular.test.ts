@@ -89,6 +89,18 @@ describe('csv tabular', () => {
     assert.equal(r.items, 1000);
   });
 
+  it('a quote inside an unquoted cell is reported on every row, as the reader reports it, and the value profiled as written', () => {
+    const rows = table('id,note,y', 1000, (i) => (i === 600 ? `${i},x"y,a` : i === 700 ? `${i},"q"z,b` : `${i},n${i % 3},${i % 2 ? 'a' : 'b'}`));
+    const r = validateCsvText(rows, { target: 'y' });
+    assert.deepEqual(shape(r), [
+      ['csv.strayQuote', 'error', 602, 6, 602, 7],
+      ['csv.strayQuote', 'error', 702, 7, 702, 8],
+    ]);
+    const note = r.tabular!.profile.find((p) => p.name === 'note')!;
+    assert.ok(note.topValues?.some((v) => v.value === 'x"y' && v.count === 1));
+    assert.equal(r.items, 1000);
+  });
+
   it('checks column names, column and row limits', () => {
     const header = validateCsvText('a,,a b,_c\n1,2,3,4\n', { format: 'tabular' });
     assert.deepEqual(
