@@ -216,7 +216,9 @@ export class UriIndex {
     let capacity = 1 << 12;
     while (capacity < expected * 2) capacity *= 2;
     this.slots = new Int32Array(capacity * 2);
-    this.rec = new Int32Array(1024 * STRIDE);
+    // Room for every URI the table takes before it grows: untouched pages of a large typed array
+    // cost no memory, while doubling would copy (and fault in) the records again and again.
+    this.rec = new Int32Array((capacity >> 1) * STRIDE);
   }
 
   hash(uri: string): void {
