@@ -134,7 +134,11 @@ export class ItemChecker {
     switch (shape) {
       case Shape.SingleLabel: {
         const a = obj.classificationAnnotation;
-        if (isObj(a)) this.checkClassification(a, CLASSIFICATION_PATH, out, annotations);
+        if (isObj(a)) {
+          this.checkClassification(a, CLASSIFICATION_PATH, out, undefined);
+          // A one-element array made whole: pushing onto an empty one allocates room for 16.
+          if (facts && typeof a.displayName === 'string') facts.annotations = [{ kind: 'classification', label: a.displayName }];
+        }
         break;
       }
       case Shape.MultiLabel: {
