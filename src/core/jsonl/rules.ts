@@ -174,7 +174,9 @@ export class ItemChecker {
             this.checkLabel(a, path, out);
             const box = this.checkBox(a, path, out);
             this.checkAnnotationLabels(a, path, out);
-            if (annotations && box && typeof a.displayName === 'string') annotations.push({ kind: 'box', label: a.displayName, ...box });
+            if (annotations && box && typeof a.displayName === 'string') {
+              annotations.push({ kind: 'box', label: a.displayName, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
+            }
           });
         }
         break;
