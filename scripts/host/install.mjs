@@ -14,6 +14,7 @@
 // exactly the packages its shrinkwrap marks `hasInstallScript`, then code-server's postinstall runs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +25,18 @@ export const CHROMIUM = '/usr/bin/chromium';
 const APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium'];
 
 const log = (msg) => process.stderr.write(`[host-install] ${msg}\n`);
+
+/** A free TCP port on the loopback interface (for code-server). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
 
 export function hostDir() {
   const root = process.env.VERTEX_DATASETS_HOST_DIR || join(homedir(), '.cache', 'vertex-datasets');

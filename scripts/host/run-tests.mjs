@@ -16,12 +16,11 @@
 // screenshots go to .test-artifacts/host/.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync, createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureHost } from './install.mjs';
+import { ensureHost, freePort } from './install.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opts } = parseArgs({
@@ -39,17 +38,6 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const log = (msg) => process.stdout.write(`[host] ${msg}\n`);
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
 
 /** Resolves when `check()` returns a truthy value; re-checks on every `poke` and every interval. */
 function waitFor(what, check, ms, intervalMs = 250) {
@@ -141,6 +129,8 @@ async function runSession({ codeServer, chromium: chromiumPath }, session) {
     'security.workspace.trust.startupPrompt': 'never',
     'security.workspace.trust.untrustedFiles': 'open',
     'workbench.startupEditor': 'none',
+    // The web workbench saves edits after a delay by default; tests revert their edits (as on desktop).
+    'files.autoSave': 'off',
     'workbench.tips.enabled': false,
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,

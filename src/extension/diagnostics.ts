@@ -26,6 +26,11 @@ const MAX_SYNCED_CHARS = 50 * 1024 * 1024;
 const DETECTION_LINES = 50;
 /** Findings about the file as a whole that an incremental run cannot keep: they force a full run. */
 const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncated']);
+/**
+ * The dataset step re-reads every item's facts (a few hundred ms on 100,000 lines), so it waits
+ * for a short pause after the line findings are out instead of interrupting typing.
+ */
+const DATASET_DELAY_MS = 400;
 /** Findings the core makes about a whole text, meaningless for a slice of changed lines. */
 const FILE_LEVEL_CODES = new Set([...FULL_RUN_CODES, 'format.ambiguous']);
 
@@ -254,13 +259,22 @@ export class ValidationService implements vscode.Disposable {
         for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
         const facts: ItemFacts[] = [];
         const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f) });
+        // The changed lines read as one JSON document spread over lines (say, a blank line and an
+        // object): the core judges the whole text then, so only a full run gives the true findings.
+        if (r.diagnostics.some((d) => FULL_RUN_CODES.has(d.code) && d.code !== 'file.empty')) {
+          cache.version = -1;
+          incremental = false;
+          break;
+        }
         for (const f of facts) shiftFacts(f, a);
         const ds = r.diagnostics.filter((d) => !FILE_LEVEL_CODES.has(d.code));
         for (const d of ds) shiftDiagnostic(d, a);
         cache.update(a, b, ds, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace);
       }
-      state.lineDiagnostics = cache.lineDiagnostics();
-      if (state.lineDiagnostics.length > maxProblems) incremental = false;
+      if (incremental) {
+        state.lineDiagnostics = cache.lineDiagnostics();
+        if (state.lineDiagnostics.length > maxProblems) incremental = false;
+      }
     }
 
     let detection = prev?.detection;
@@ -307,7 +321,7 @@ export class ValidationService implements vscode.Disposable {
         customSchema,
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
-            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace)
+            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text)
             : undefined,
       };
       this.states.set(key, next);
@@ -387,7 +401,7 @@ export class ValidationService implements vscode.Disposable {
             p.cts.dispose();
           }
         });
-    }, 0);
+    }, DATASET_DELAY_MS);
   }
 
   /**

@@ -30,16 +30,13 @@ export class LineCache {
     lineCount: number,
     lineDiagnostics: readonly Diagnostic[],
     facts: readonly ItemFacts[],
-    isItemLine: (i: number) => boolean,
+    text: string,
   ) {
     this.diagnostics = new Array(lineCount);
     this.facts = new Array(lineCount);
-    this.isItem = new Array(lineCount);
+    this.isItem = nonBlankLines(text, lineCount);
     this.items = 0;
-    for (let i = 0; i < lineCount; i++) {
-      this.isItem[i] = isItemLine(i);
-      if (this.isItem[i]) this.items++;
-    }
+    for (const item of this.isItem) if (item) this.items++;
     for (const d of lineDiagnostics) (this.diagnostics[d.line - 1] ??= []).push(d);
     for (const f of facts) this.facts[f.line - 1] = f;
   }
@@ -133,4 +130,18 @@ export class LineCache {
     }
     return out;
   }
+}
+
+const UNICODE_SPACES = new Set([0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+
+/** Which lines of `text` hold anything but whitespace (as `String.prototype.trim` sees it), in one pass over the characters. */
+export function nonBlankLines(text: string, lineCount: number): boolean[] {
+  const out = new Array<boolean>(lineCount).fill(false);
+  let line = 0;
+  for (let i = 0; i < text.length && line < lineCount; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    else if (c > 32 && !out[line] && !(c >= 0x2000 && c <= 0x200a) && !UNICODE_SPACES.has(c)) out[line] = true;
+  }
+  return out;
 }

@@ -4,8 +4,8 @@
  * CSP with a nonce, resources only from media/, typed messages (src/webview/protocol.ts), and
  * nothing posted before the page says `ready`. Updates whenever the file is validated again.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import type { HostToView, RenderedCharts, StatsPayload, ViewToHost } from '../webview/protocol';
 import { formatTitle, type DocumentReport, type ValidationService } from './diagnostics';
 
@@ -15,8 +15,12 @@ export interface RenderedEvent {
 }
 
 class StatsPanel implements vscode.Disposable {
+  /**
+   * True once the page has said `ready`. A hidden panel drops its page (no
+   * retainContextWhenHidden) and the reloaded page says `ready` again: it then gets the latest data.
+   */
   private ready = false;
-  private queued: HostToView | undefined;
+  private latest: HostToView | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -47,17 +51,15 @@ class StatsPanel implements vscode.Disposable {
       warnings: report?.warnings ?? 0,
       stats: report?.stats,
     };
-    const message: HostToView = { type: 'stats', payload };
-    if (this.ready) void this.panel.webview.postMessage(message);
-    else this.queued = message;
+    this.latest = { type: 'stats', payload };
+    if (this.ready) void this.panel.webview.postMessage(this.latest);
   }
 
   private async receive(m: ViewToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        if (this.queued) void this.panel.webview.postMessage(this.queued);
-        this.queued = undefined;
+        if (this.latest) void this.panel.webview.postMessage(this.latest);
         return;
       case 'rendered':
         this.rendered.fire({ uri: this.uri, charts: m.charts });
@@ -92,7 +94,8 @@ export class StatsViews implements vscode.Disposable {
   show(uri: vscode.Uri): vscode.WebviewPanel {
     const existing = this.panels.get(uri.toString());
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      // Reveal where it is (moving a webview reloads its page) and keep the focus in the editor.
+      existing.panel.reveal(existing.panel.viewColumn, true);
       existing.post(this.service.report(uri));
       return existing.panel;
     }
@@ -110,24 +113,12 @@ export class StatsViews implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'dist', 'stats.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'stats.css'));
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Dataset statistics</title>
-</head>
-<body>
-<main id="root"><p>Loading statistics…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, {
+      title: 'Dataset statistics',
+      script: vscode.Uri.joinPath(media, 'dist', 'stats.js'),
+      style: vscode.Uri.joinPath(media, 'stats.css'),
+      loading: 'Loading statistics…',
+    });
   }
 
   dispose(): void {

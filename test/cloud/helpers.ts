@@ -1,6 +1,6 @@
 /** Starts the local Vertex AI + Cloud Storage servers for a suite and connects the real SDK clients to them. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../tempDirs';
 import { join } from 'node:path';
 import { startLocalCloud } from '../../src/localServers/localCloud';
 import type { LocalCloud, LocalCloudOptions } from '../../src/localServers/localCloud';
@@ -24,7 +24,7 @@ export async function startEnv(opts: LocalCloudOptions = {}): Promise<Env> {
     { project: PROJECT, region: opts.region ?? REGION, endpoint: cloud.vertex.address, storageEndpoint: cloud.gcs.endpoint },
     { retry: { attempts: 4, initialDelayMs: 20, multiplier: 2, maxDelayMs: 200 } },
   );
-  return { cloud, conn, dir: mkdtempSync(join(tmpdir(), 'vd-cloud-')) };
+  return { cloud, conn, dir: tempDir('vd-cloud-') };
 }
 
 export async function stopEnv(env: Env | undefined): Promise<void> {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../tempDirs';
 import { join, resolve } from 'node:path';
 
 /** Runs the CLI in a fresh Node process and reports which Google SDK modules it loaded. */
@@ -19,7 +19,7 @@ function sdkModulesAfter(args: string[]): { code: number; loaded: string[] } {
 
 describe('the Google SDKs load lazily', () => {
   it('validate never loads them', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vd-lazy-'));
+    const dir = tempDir('vd-lazy-');
     const file = join(dir, 'a.jsonl');
     writeFileSync(file, JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', classificationAnnotation: { displayName: 'cat' } }) + '\n');
     const r = sdkModulesAfter(['validate', file]);
@@ -28,7 +28,7 @@ describe('the Google SDKs load lazily', () => {
   });
 
   it('import refused by validation never loads them either', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vd-lazy-'));
+    const dir = tempDir('vd-lazy-');
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, JSON.stringify({ imageGcsUri: 'a.jpg', classificationAnnotation: { displayName: 'cat' } }) + '\n');
     const r = sdkModulesAfter(['import', file, '--dataset', 'x', '--bucket', 'gs://bkt']);
@@ -37,7 +37,7 @@ describe('the Google SDKs load lazily', () => {
   });
 
   it('import with --endpoint local loads them (the check above is not vacuous)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vd-lazy-'));
+    const dir = tempDir('vd-lazy-');
     const file = join(dir, 'ok.jsonl');
     writeFileSync(file, JSON.stringify({ imageGcsUri: 'gs://local-vertex-bucket/a.jpg', classificationAnnotation: { displayName: 'cat' } }) + '\n');
     const r = sdkModulesAfter(['import', file, '--dataset', 'lazy', '--endpoint', 'local']);

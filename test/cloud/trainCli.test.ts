@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../tempDirs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
@@ -32,7 +32,7 @@ describe('CLI: train, label, version', () => {
   let flowersId: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vd-train-cli-'));
+    dir = tempDir('vd-train-cli-');
     clock = new ManualClock();
     cloud = await startLocalCloud({ clock, operations: { defaultDuration: 0 } });
     conn = ['--endpoint', cloud.vertex.address, '--storage-endpoint', cloud.gcs.endpoint, '--project', LOCAL_PROJECT, '--region', cloud.region];

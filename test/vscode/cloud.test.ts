@@ -77,6 +77,7 @@ describe('Vertex AI (local mode)', function () {
       // Restore in place: replacing process.env would turn it into a plain object.
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, revertAll, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 describe('CSV import files', () => {
   let api: TestApi;
@@ -8,7 +8,7 @@ describe('CSV import files', () => {
     api = await activateExtension<TestApi>();
   });
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revertAll();
   });
 
   it('validates an image CSV detected from its gs:// rows, with the core ranges', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
+import { activateExtension, closeAllEditors, revertAll, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
 
 describe('live diagnostics', () => {
   let api: TestApi;
@@ -8,7 +8,7 @@ describe('live diagnostics', () => {
     api = await activateExtension<TestApi>();
   });
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revertAll();
   });
 
   it('leaves unrelated JSON Lines files alone (no media keys, no findings)', async () => {
@@ -46,7 +46,7 @@ describe('live diagnostics', () => {
   });
 
   it('after line inserts, deletes and multi-line pastes, the incremental findings equal a full run', async () => {
-    const editor = await openFixture('mluse.jsonl');
+    const editor = await openFixture('incremental.jsonl');
     const doc = editor.document;
     await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     const bad = '{"imageGcsUri": "gs://my-bucket/new.jpg", "classificationAnnotation": {"displayName": "cat"}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "tst"}}';
@@ -118,7 +118,7 @@ describe('live diagnostics', () => {
   });
 
   it('"Validate Workspace Import Files" validates closed files from disk, honouring the mappings', async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
     const summary = await vscode.commands.executeCommand<{ files: number; importFiles: number; errors: number; cancelled: boolean }>('vertexDatasets.validateWorkspace');
     assert.equal(summary.cancelled, false);
     assert.ok(summary.importFiles >= 5 && summary.errors > 0, JSON.stringify(summary));

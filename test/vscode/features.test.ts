@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, revertAll, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -16,7 +16,7 @@ describe('hover, completion and quick fixes', () => {
     api = await activateExtension<TestApi>();
   });
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revertAll();
   });
 
   it('hover on a key shows its schema description and the official page', async () => {
@@ -134,7 +134,7 @@ describe('quick fixes from the validator data', () => {
     api = await activateExtension<TestApi>();
   });
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revertAll();
   });
 
   // Each finding's own fix, applied in turn: the code disappears from that line and the line reads as expected.

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RenderedEvent } from '../../src/extension/statsView';
-import { activateExtension, openFixture, screenshot, settled, waitForReport, type TestApi } from './util';
+import { activateExtension, closeAllEditors, openFixture, screenshot, settled, waitForReport, type TestApi } from './util';
 
 function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000): Promise<RenderedEvent> {
   return new Promise((resolve, reject) => {
@@ -25,8 +25,7 @@ describe('statistics view', () => {
     api = await activateExtension<TestApi>();
   });
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('draws the core statistics (labels, split x label) and updates as the file changes', async () => {
@@ -48,7 +47,8 @@ describe('statistics view', () => {
     const png = await screenshot('statistics-view');
     if (png) assert.ok(fs.statSync(png).size > 10_000, 'the screenshot should not be empty');
 
-    // A new "dog" line: the view redraws with the new counts.
+    // A new "dog" line: the view redraws with the new counts (the view stays visible beside the editor).
+    await vscode.commands.executeCommand('vertexDatasets.showStatistics', doc.uri);
     const updated = nextRender(api, doc.uri, (e) => e.charts.labels.items.join() === '3,2');
     await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n{"imageGcsUri": "gs://my-bucket/images/dog-009.jpg", "classificationAnnotation": {"displayName": "dog"}}'));
     const after = await updated;

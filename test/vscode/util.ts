@@ -97,8 +97,26 @@ export async function openFixture(...parts: string[]): Promise<vscode.TextEditor
   return editor;
 }
 
+/**
+ * Reverts every dirty fixture document, whichever editor is active (a suite of another feature
+ * may have moved the focus), so no edit leaks into later tests or onto disk when editors close.
+ */
+export async function revertAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty || doc.isUntitled) continue;
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+}
+
 export async function closeAllEditors(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await revertAll();
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isUntitled && doc.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 

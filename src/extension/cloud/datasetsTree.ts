@@ -9,7 +9,7 @@ import type { DatasetSummary } from '../../cloud/vertex';
 import { describeCloudError } from '../../core/cloud/errors';
 import { datasetTypeFilter } from '../../core/cloud/requests';
 import type { DataType } from '../../core/formats';
-import type { CloudSession } from './session';
+import { BLOCKED_STATES, type CloudSession } from './session';
 
 export interface TreeNode {
   readonly id: string;
@@ -145,7 +145,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.getChildren ? node.getChildren() : [];
     const status = this.session.status();
-    if (status.state === 'missingProject' || status.state === 'missingCredentials') return []; // welcome content explains
+    if (BLOCKED_STATES.includes(status.state)) return []; // welcome content explains
     switch (this.state.kind) {
       case 'idle':
         void this.loadFirstPage();

@@ -10,7 +10,10 @@ import { DEFAULT_REGION, findCredentials, isEmulatorEndpoint, resolveProject } f
 
 const SECTION = 'vertexDatasets';
 
-export type CloudState = 'local' | 'ready' | 'missingProject' | 'missingCredentials';
+export type CloudState = 'local' | 'ready' | 'untrusted' | 'missingProject' | 'missingCredentials';
+
+/** States in which the views show welcome content instead of reaching the network. */
+export const BLOCKED_STATES: readonly CloudState[] = ['untrusted', 'missingProject', 'missingCredentials'];
 
 export interface CloudStatus {
   state: CloudState;
@@ -45,10 +48,18 @@ export class CloudSession implements vscode.Disposable {
         }
       }),
     );
+    this.subs.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        void this.updateContext();
+        this.changed.fire();
+      }),
+    );
     void this.updateContext();
   }
 
   status(): CloudStatus {
+    // Restricted Mode: nothing reaches the network until the user trusts the workspace.
+    if (!vscode.workspace.isTrusted) return { state: 'untrusted', detail: 'Vertex AI features need a trusted workspace.' };
     const s = readCloudSettings();
     if (s.endpoint === 'local') return { state: 'local', project: 'local-project' };
     const project = resolveProject(s.project)?.project;

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from '../webviewPage';
 import type { TrainingCloud } from '../../cloud/training';
 import { evaluationViewModel } from '../../core/training/evaluation';
 import type { EvaluationViewModel } from '../../core/training/evaluation';
@@ -16,23 +17,13 @@ export interface EvaluationPanelHandle {
 }
 
 export function evaluationHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'evaluation.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'evaluation.css'));
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Model evaluation</title>
-</head>
-<body>
-<div id="root"><p>Loading the evaluation…</p></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, {
+    title: 'Model evaluation',
+    script: vscode.Uri.joinPath(extensionUri, 'media', 'evaluation.js'),
+    style: vscode.Uri.joinPath(extensionUri, 'media', 'evaluation.css'),
+    loading: 'Loading the evaluation…',
+    nonce,
+  });
 }
 
 export async function openEvaluation(extensionUri: vscode.Uri, cloud: TrainingCloud, modelName: string, onExport: () => void): Promise<EvaluationPanelHandle> {

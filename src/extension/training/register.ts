@@ -13,7 +13,7 @@ import { DatasetNode } from '../cloud/datasetsTree';
 import type { WizardUi } from '../cloud/importWizard';
 import { vscodeUi } from '../cloud/importWizard';
 import type { CloudSession } from '../cloud/session';
-import { readCloudSettings } from '../cloud/session';
+import { BLOCKED_STATES, readCloudSettings } from '../cloud/session';
 import { createLabelingJob } from './labelWizard';
 import type { LabelResult } from './labelWizard';
 import { trainWithAutoML } from './trainWizard';
@@ -84,7 +84,7 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
   };
   const open = async () => ({ cloud: await cloud(), parent: await parentOf() });
   const refreshMs = () => vscode.workspace.getConfiguration('vertexDatasets').get<number>('trainingRefreshSeconds', 10) * 1000;
-  const blocked = () => ['missingProject', 'missingCredentials'].includes(session.status().state);
+  const blocked = () => BLOCKED_STATES.includes(session.status().state);
   const pipelines = pipelinesProvider(open, refreshMs, blocked);
   const labeling = labelingJobsProvider(open, refreshMs, blocked);
   const pipelinesView = vscode.window.createTreeView(PIPELINES_VIEW, { treeDataProvider: pipelines });
