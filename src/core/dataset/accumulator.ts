@@ -179,30 +179,30 @@ class Column {
   }
 }
 
-// Per-URI record fields (Int32, one record per URI, so the fields of a URI share a cache line).
-const R_H1 = 0;
-const R_H2 = 1;
-const R_LINE = 2;
-const R_COLUMN = 3;
-const R_END_LINE = 4;
-const R_END_COLUMN = 5;
-const R_FILE = 6;
-const R_SPLIT = 7;
-const R_HASH = 8;
+// Per-URI record fields (Int32, one 32-byte record per URI, so the fields of a URI share a cache line).
+// The first hash lives in the table's slots only.
+const R_H2 = 0;
+const R_LINE = 1;
+const R_COLUMN = 2;
+const R_END_LINE = 3;
+const R_END_COLUMN = 4;
+/** File index * 4 + split code (0-3). */
+const R_FILE_SPLIT = 5;
+const R_HASH = 6;
 /** First label id + 1 (0: none yet). */
-const R_LABEL = 9;
-const STRIDE = 10;
+const R_LABEL = 7;
+const STRIDE = 8;
 
 /**
  * Media URI → dense index, keyed by two independent 32-bit hashes of the URI instead of the string:
- * no URI string is retained, and each URI costs one 40-byte record plus its hash slot (about 60
+ * no URI string is retained, and each URI costs one 32-byte record plus its hash slot (about 50
  * bytes). Two URIs are taken as equal when both hashes match (a false match among a million URIs
  * has odds of about 1 in 10^8).
  */
 export class UriIndex {
   /** Open addressing, two Int32 per slot: [index + 1 (0 = empty), first hash], so a probe touches one cache line. */
   private slots: Int32Array;
-  /** `STRIDE` Int32 per URI; the index owns the two hash fields, the accumulator the others. */
+  /** `STRIDE` Int32 per URI; the index owns the second hash field, the accumulator the others. */
   rec: Int32Array;
   size = 0;
   /** Whether the last lookup added the URI. */
@@ -216,14 +216,25 @@ export class UriIndex {
     let capacity = 1 << 12;
     while (capacity < expected * 2) capacity *= 2;
     this.slots = new Int32Array(capacity * 2);
-    this.rec = new Int32Array(1024 * STRIDE);
+    // Room for every URI the table takes before it grows: untouched pages of a large typed array
+    // cost no memory, while doubling would copy (and fault in) the records again and again.
+    this.rec = new Int32Array((capacity >> 1) * STRIDE);
   }
 
   hash(uri: string): void {
     // FNV-1a and a polynomial hash in one pass: independent enough that a false match needs both to collide.
+    // Two characters per step (this runs for every line): half the dependent multiplications.
     let a = 0x811c9dc5;
     let b = uri.length;
-    for (let i = 0; i < uri.length; i++) {
+    const n = uri.length;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const c0 = uri.charCodeAt(i);
+      const c1 = uri.charCodeAt(i + 1);
+      a = Math.imul(a ^ (c0 | (c1 << 16)), 0x01000193);
+      b = (Math.imul(b, 961) + Math.imul(c0, 31) + c1) | 0;
+    }
+    if (i < n) {
       const c = uri.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);
       b = (Math.imul(b, 31) + c) | 0;
@@ -262,7 +273,6 @@ export class UriIndex {
       this.rec = rec;
     }
     const r = index * STRIDE;
-    this.rec[r + R_H1] = a;
     this.rec[r + R_H2] = b;
     slots[slot << 1] = index + 1;
     slots[(slot << 1) + 1] = a;
@@ -272,13 +282,16 @@ export class UriIndex {
   }
 
   private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
     const mask = (slots.length >> 1) - 1;
-    for (let i = 0; i < this.size; i++) {
-      const a = this.rec[i * STRIDE + R_H1];
+    for (let s = 0; s < old.length; s += 2) {
+      const v = old[s];
+      if (v === 0) continue;
+      const a = old[s + 1];
       let slot = a & mask;
       while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
-      slots[slot << 1] = i + 1;
+      slots[slot << 1] = v;
       slots[(slot << 1) + 1] = a;
     }
     this.slots = slots;
@@ -467,7 +480,7 @@ export class DatasetAccumulator {
         this.newItem(item);
         this.seenBefore = false;
       } else {
-        itemSplit = this.uris.rec[key * STRIDE + R_SPLIT];
+        itemSplit = this.uris.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         // An exact repeat is imported once: it adds nothing to counts or checks.
         if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
         this.seenBefore = true;
@@ -583,8 +596,7 @@ export class DatasetAccumulator {
     rec[r + R_COLUMN] = loc.column;
     rec[r + R_END_LINE] = loc.endLine;
     rec[r + R_END_COLUMN] = loc.endColumn;
-    rec[r + R_FILE] = this.curFile;
-    rec[r + R_SPLIT] = split;
+    rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
     const duration = this.media?.get(uri)?.duration;
     const max = this.limits.maxVideoSeconds;
@@ -597,7 +609,7 @@ export class DatasetAccumulator {
     const rec = this.uris.rec;
     const r = i * STRIDE;
     return {
-      file: rec[r + R_FILE],
+      file: rec[r + R_FILE_SPLIT] >>> 2,
       line: rec[r + R_LINE],
       column: rec[r + R_COLUMN],
       endLine: rec[r + R_END_LINE],
@@ -615,7 +627,7 @@ export class DatasetAccumulator {
     file: number,
   ): boolean {
     const first = this.uriLoc(key);
-    const firstSplit = this.uris.rec[key * STRIDE + R_SPLIT];
+    const firstSplit = this.uris.rec[key * STRIDE + R_FILE_SPLIT] & 3;
     const where = this.lineRef(first, loc.file);
     if (split !== firstSplit) {
       this.conflicts++;

@@ -134,7 +134,11 @@ export class ItemChecker {
     switch (shape) {
       case Shape.SingleLabel: {
         const a = obj.classificationAnnotation;
-        if (isObj(a)) this.checkClassification(a, CLASSIFICATION_PATH, out, annotations);
+        if (isObj(a)) {
+          this.checkClassification(a, CLASSIFICATION_PATH, out, undefined);
+          // A one-element array made whole: pushing onto an empty one allocates room for 16.
+          if (facts && typeof a.displayName === 'string') facts.annotations = [{ kind: 'classification', label: a.displayName }];
+        }
         break;
       }
       case Shape.MultiLabel: {
@@ -170,7 +174,9 @@ export class ItemChecker {
             this.checkLabel(a, path, out);
             const box = this.checkBox(a, path, out);
             this.checkAnnotationLabels(a, path, out);
-            if (annotations && box && typeof a.displayName === 'string') annotations.push({ kind: 'box', label: a.displayName, ...box });
+            if (annotations && box && typeof a.displayName === 'string') {
+              annotations.push({ kind: 'box', label: a.displayName, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
+            }
           });
         }
         break;
