@@ -276,11 +276,20 @@ class CsvValidation {
 }
 
 function wantsTabular(o: ValidationOptions): boolean {
-  return [o.target, o.weight, o.splitColumn, o.objective, o.timeColumn, o.seriesColumn].some((v) => v !== undefined);
+  if (o.tabularIfDetected) return false;
+  return [o.target, o.weight, o.splitColumn, o.objective, o.timeColumn, o.seriesColumn, o.timestampSplitColumn].some((v) => v !== undefined);
 }
 
 function tabularOptions(o: ValidationOptions) {
-  return { target: o.target, weight: o.weight, splitColumn: o.splitColumn, objective: o.objective, timeColumn: o.timeColumn, seriesColumn: o.seriesColumn };
+  return {
+    target: o.target,
+    weight: o.weight,
+    splitColumn: o.splitColumn,
+    objective: o.objective,
+    timeColumn: o.timeColumn,
+    seriesColumn: o.seriesColumn,
+    timestampSplitColumn: o.timestampSplitColumn,
+  };
 }
 
 function readerOptions(o: ValidationOptions): CsvReaderOptions {
