@@ -168,15 +168,23 @@ function withLength(h2: number, len: number): number {
   return h2 ^ Math.imul(len, 0x9e3779b1);
 }
 
-function classify(v: string): { kind: number; x: number } {
+/** The number found by the last `classify` that returned KIND_NUMBER (no object per call). */
+let classifiedNumber = 0;
+
+function classify(v: string): number {
   const c = v.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-    if (DECIMAL.test(v)) return { kind: KIND_NUMBER, x: Number(v) + 0 };
-    if (v.length >= 10 && looksLikeTimestamp(v)) return { kind: KIND_TIMESTAMP, x: 0 };
+    // Dashes at 4 and 7 (a date) never match DECIMAL: it allows a dash only first and after an exponent mark.
+    if (v.length >= 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) return looksLikeTimestamp(v) ? KIND_TIMESTAMP : KIND_OTHER;
+    if (DECIMAL.test(v)) {
+      classifiedNumber = Number(v) + 0;
+      return KIND_NUMBER;
+    }
+    if (v.length >= 10 && looksLikeTimestamp(v)) return KIND_TIMESTAMP;
   } else if (v.length <= 5 && TRUE_FALSE.has(v)) {
-    return { kind: KIND_BOOLEAN, x: 0 };
+    return KIND_BOOLEAN;
   }
-  return { kind: KIND_OTHER, x: 0 };
+  return KIND_OTHER;
 }
 
 /** The value of the quoted cell s[start, end) (quotes included). */
@@ -300,8 +308,8 @@ export class ColumnProfiler {
   }
 
   private classifySeen(i: number, v: string): void {
-    const c = classify(v);
-    this.kindSeen(i, c.kind, c.x);
+    const kind = classify(v);
+    this.kindSeen(i, kind, kind === KIND_NUMBER ? classifiedNumber : 0);
   }
 
   private updateMode(i: number): void {
