@@ -1,6 +1,7 @@
 // Issue 3 benchmark: `vertex-datasets validate --format tabular --target ...` on a 1,000,000-row,
 // 20-column CSV against a plain read that splits lines, measured in the same run on the same file,
-// each in its own child process (wall time and peak RSS). Then the same on a 2 GB file for memory.
+// each in its own child process (wall time and peak RSS); the same on a 4-column file with a column of
+// distinct date-times; then the first file's layout at 2 GB for memory.
 // Targets: ratio <= 2.5, peak RSS under 200 MB on the 2 GB file.
 // Sizes: BENCH_CSV_ROWS (default 1,000,000), BENCH_CSV_BIG_GB (default 2; 0 skips), BENCH_REPEAT (default 3).
 import { existsSync } from 'node:fs';
@@ -55,6 +56,11 @@ try {
   };
   const path = join(dir, 'table.csv');
   run(`${fmt(ROWS)} x 20`, path, ROWS, writeLines(path, ROWS + 1, gen), REPEAT);
+  // A column of distinct date-times (event logs): past the distinct-value cap every cell's type is checked.
+  const times = join(dir, 'times.csv');
+  const t0 = Date.UTC(2020, 0, 1);
+  const timeRow = (i) => `${i},${new Date(t0 + i * 37_000).toISOString().slice(0, 19).replace('T', ' ')},${(i * 7) % 1000 / 10},${labels[i % 3]}`;
+  run(`${fmt(ROWS)} x 4 times`, times, ROWS, writeLines(times, ROWS + 1, (i) => (i === 0 ? 'id,ts,amount,label' : timeRow(i - 1))), REPEAT);
   if (BIG_GB > 0) {
     const big = join(dir, 'big.csv');
     const perRow = row(123456).length + 1;
