@@ -518,10 +518,15 @@ export class ColumnProfiler {
             undo[j] = UNDO_NULL;
           } else if (x === x) {
             if (x === 0) x = 0; // -0 reads as 0 in the profile.
-            if (x < min[j]) min[j] = x;
-            if (x > max[j]) max[j] = x;
+            // Stores made every time: a store first reached late (a new longest value at row
+            // 10,000) would send the optimized code back to the interpreter.
+            const lo = min[j];
+            const hi = max[j];
+            const longest = maxLength[j];
+            min[j] = x < lo ? x : lo;
+            max[j] = x > hi ? x : hi;
+            maxLength[j] = len > longest ? len : longest;
             lengthSum[j] += len;
-            if (len > maxLength[j]) maxLength[j] = len;
             undo[j] = UNDO_LENGTH;
             undoArg[j] = len;
           } else {
@@ -538,7 +543,8 @@ export class ColumnProfiler {
             undo[j] = UNDO_NULL;
           } else if (mode === MODE_SKIP) {
             lengthSum[j] += len;
-            if (len > maxLength[j]) maxLength[j] = len;
+            const longest = maxLength[j];
+            maxLength[j] = len > longest ? len : longest;
             undo[j] = UNDO_LENGTH;
             undoArg[j] = len;
           } else {
