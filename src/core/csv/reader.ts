@@ -689,7 +689,7 @@ export const FILE_CHUNK_BYTES = 1 << 20;
 export async function readCsvFile(
   path: string,
   handlers: CsvReaderHandlers,
-  options?: CsvReaderOptions & { onStart?: (reader: CsvReader) => void },
+  options?: CsvReaderOptions & { onStart?: (reader: CsvReader) => void; onProgress?: (bytesRead: number, totalBytes: number) => void },
 ): Promise<CsvReader> {
   const reader = new CsvReader(handlers, options);
   options?.onStart?.(reader);
@@ -700,6 +700,8 @@ export async function readCsvFile(
   const buffers = [Buffer.allocUnsafe(FILE_CHUNK_BYTES), Buffer.allocUnsafe(FILE_CHUNK_BYTES)];
   let current = 0;
   let asciiSoFar = true;
+  let bytesSoFar = 0;
+  const totalBytes = options?.onProgress ? (await file.stat()).size : 0;
   let next: Promise<{ bytesRead: number }> | undefined = file.read(buffers[0], 0, FILE_CHUNK_BYTES, null);
   try {
     for (;;) {
@@ -718,6 +720,8 @@ export async function readCsvFile(
         asciiSoFar = false;
         reader.write(decoder.write(bytes));
       }
+      bytesSoFar += bytesRead;
+      options?.onProgress?.(bytesSoFar, totalBytes);
       if (reader.isStopped) break;
     }
     if (!reader.isStopped) reader.write(decoder.end());

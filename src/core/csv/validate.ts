@@ -296,15 +296,15 @@ export function validateCsvText(text: string, options: ValidationOptions = {}): 
   return v.finish(reader.lines, true);
 }
 
-export async function validateCsvFile(path: string, options: ValidationOptions = {}): Promise<CsvValidationResult> {
+export async function validateCsvFile(path: string, options: ValidationOptions & { onProgress?: (bytesRead: number, totalBytes: number) => void } = {}): Promise<CsvValidationResult> {
   const v = new CsvValidation(options);
   const reader = await readFile(path, v, options);
   return v.finish(reader.lines, true);
 }
 
-async function readFile(path: string, v: CsvValidation, options: ValidationOptions): Promise<CsvReader> {
+async function readFile(path: string, v: CsvValidation, options: ValidationOptions & { onProgress?: (bytesRead: number, totalBytes: number) => void }): Promise<CsvReader> {
   try {
-    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r) });
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), onProgress: options.onProgress });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`cannot read ${path}: no such file`);
