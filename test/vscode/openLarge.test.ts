@@ -9,9 +9,9 @@ const LINES = 8_000;
 /** 1-based lines with ml_use "train" (mlUse.invalid): one near the top, one far below the first screen. */
 const BAD = [3, 7_500];
 
-function write(path: string): void {
+function write(path: string, lines = LINES): void {
   const out: string[] = [];
-  for (let i = 1; i <= LINES; i++) {
+  for (let i = 1; i <= lines; i++) {
     out.push(JSON.stringify({
       imageGcsUri: `gs://my-bucket/images/img-${i}.jpg`,
       classificationAnnotation: { displayName: i % 2 ? 'cat' : 'dog' },
@@ -62,6 +62,31 @@ describe('opening a large document: the lines an editor shows first, then the wh
       assert.deepEqual(after.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [3]);
     } finally {
       sub.dispose();
+    }
+  });
+
+  it('a tab whose document VS Code does not load (it asks first) still gets findings, from disk', async function () {
+    this.timeout(90_000);
+    // 5 MB: above the size from which a tab is validated from disk while its document loads.
+    const big = workspaceFile('open-large-unloaded.jsonl');
+    write(big.fsPath, 26_000);
+    assert.ok(fs.statSync(big.fsPath).size > 4 * 1024 * 1024);
+    const config = vscode.workspace.getConfiguration('workbench');
+    const previous = config.inspect<number>('editorLargeFileConfirmation')?.globalValue;
+    // Above 1 MB the workbench shows "the file is very large, open anyway?" instead of loading it.
+    await config.update('editorLargeFileConfirmation', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('vscode.open', big);
+      const ds = await waitForDiagnostics(big, (x) => errorsOf(x).length === BAD.length, 80_000);
+      assert.deepEqual(errorsOf(ds).map((d) => [d.range.start.line + 1, codeOf(d)]), BAD.map((l) => [l, 'mlUse.invalid']));
+      const r = api.report(big)!;
+      assert.equal(r.fromDisk, true);
+      assert.equal(r.items, 26_000);
+      assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.toString() === big.toString()), false, 'VS Code should not have loaded the document');
+    } finally {
+      await config.update('editorLargeFileConfirmation', previous, vscode.ConfigurationTarget.Global);
+      await closeAllEditors();
+      fs.rmSync(big.fsPath, { force: true });
     }
   });
 });
