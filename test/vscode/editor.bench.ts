@@ -208,8 +208,9 @@ describe('editor latency benchmark', () => {
     // extension does nothing for them, which is what opening them with the extension not activated
     // costs. Two ways of opening: the API (openTextDocument + showTextDocument, the document reaches
     // the extension first) and the UI command `vscode.open` (as a click in the Explorer: the tab
-    // appears first; in code-server, a remote workbench, a file above 10 MB then shows "open
-    // anyway?" and no document is loaded, so the findings come from disk).
+    // appears first, the document seconds later; the extension validates the file from disk
+    // meanwhile). code-server, a remote workbench, asks "open anyway?" before loading a file above
+    // 10 MB; the launcher raises that limit (workbench.editorLargeFileConfirmation) to the desktop's.
     const opens: OpenTimeline[] = [];
     let first: Report | undefined;
     let full: Report | undefined;
