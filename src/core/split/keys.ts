@@ -6,6 +6,9 @@ import { hashString } from './prng';
  * Two different keys collide with probability ~n²/2⁶⁵ (about 3e-6 for ten million keys); a
  * collision only merges two items into the same split, it never loses or changes data.
  */
+export const KEY_SEED_A = 0x9747b28c;
+export const KEY_SEED_B = 0x3c6ef372;
+
 export class KeyTable {
   private h1: Uint32Array;
   private h2: Uint32Array;
@@ -24,8 +27,12 @@ export class KeyTable {
 
   /** The id of `key`, assigning the next dense id when the key is new. */
   idOf(key: string): number {
-    const a = hashString(0x9747b28c, key);
-    const b = (hashString(0x3c6ef372, key) | 1) >>> 0;
+    return this.idOfHashes(hashString(KEY_SEED_A, key), hashString(KEY_SEED_B, key));
+  }
+
+  /** idOf for a key whose two hashes (hashString with KEY_SEED_A and KEY_SEED_B) are known. */
+  idOfHashes(a: number, bRaw: number): number {
+    const b = (bRaw | 1) >>> 0;
     let slot = a & this.mask;
     for (;;) {
       const id = this.ids[slot];
