@@ -96,7 +96,7 @@ export class TabularCsvAdapter implements Adapter {
           `would not line up with the header; remove the extra fields or name them in the header (vertex-datasets validate lists such rows)`,
       );
     }
-    if (n <= this.valueAt) {
+    if (n < (this.splitAt >= 0 ? this.splitAt + 1 : this.width)) {
       this.shortRows.push(this.record);
       this.shortRows.push(n);
     }
@@ -246,6 +246,30 @@ export function fastTimestamp(b: Buffer, s: number, e: number): number | undefin
   return t;
 }
 
+/**
+ * Commas in b[s, e), four bytes at a time where `w` (b as 32-bit words, or null when b is not
+ * 4-byte aligned) allows: a byte-at-a-time loop would cost more than the rest of pass 1.
+ */
+export function countCommas(b: Uint8Array, w: Int32Array | null, s: number, e: number): number {
+  let c = 0;
+  let i = s;
+  const a = (s + 3) & ~3;
+  const z = e & ~3;
+  if (w === null || a >= z) {
+    for (; i < e; i++) if (b[i] === COMMA) c++;
+    return c;
+  }
+  for (; i < a; i++) if (b[i] === COMMA) c++;
+  for (let k = a >> 2, ke = z >> 2; k < ke; k++) {
+    // Exact zero-byte test on (word XOR ",,,,"): 0x80 in every byte that was a comma.
+    const x = w[k] ^ 0x2c2c2c2c;
+    const y = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+    if (y !== 0) c += Math.imul((y >>> 7) & 0x01010101, 0x01010101) >>> 24;
+  }
+  for (i = z; i < e; i++) if (b[i] === COMMA) c++;
+  return c;
+}
+
 /** Byte strings → label ids, so that a label seen before costs a hash and a compare, not a string. */
 class LabelIds {
   private readonly byHash = new Map<number, { key: Buffer; id: number }>();
@@ -279,13 +303,20 @@ export function fastPass1(ad: TabularCsvAdapter, sink: Pass1Sink, collector: Ite
   const labels = collector ? new LabelIds(collector) : null;
   const splits = ad.opts.splits;
   const words = splits.map((w) => Buffer.from(w, 'latin1'));
+  let last = -2;
   return (view, pos, eof) => {
     const len = view.length;
+    const words32 = (view.byteOffset & 3) === 0 ? new Int32Array(view.buffer, view.byteOffset, view.length >> 2) : null;
     framer.begin(view, pos);
     while (pos < len) {
       if (!framer.next(view, pos, eof)) return pos;
       const ce = framer.contentEnd;
       const c0 = view[pos];
+      if (last === -2 && ad.header) {
+        // The last column pass 1 reads (-1: none, only the field count matters).
+        last = Math.max(ad.opts.ignoreExisting ? -1 : ad.splitAt, ad.byAt, ad.timeAt);
+        if (last >= commas.length) commas = new Int32Array(last + 1);
+      }
       if (!ad.header || framer.quoted || ce === pos || c0 === 32 || c0 === 9) {
         const f = ad.read(view, pos, ce);
         if (typeof f === 'string') sink.nonItem();
@@ -294,18 +325,22 @@ export function fastPass1(ad: TabularCsvAdapter, sink: Pass1Sink, collector: Ite
         continue;
       }
       ad.record++;
+      // Comma positions up to the last column read, then only a count: n commas, n + 1 fields;
+      // field k <= last is [k ? commas[k-1] + 1 : pos, k < n ? commas[k] : ce).
       let n = 0;
-      for (let i = pos; i < ce; i++) {
-        if (view[i] === COMMA) {
-          if (n === commas.length) {
-            const grown = new Int32Array(n * 2);
-            grown.set(commas);
-            commas = grown;
+      let i = pos;
+      if (last >= 0) {
+        for (; i < ce; i++) {
+          if (view[i] === COMMA) {
+            commas[n++] = i;
+            if (n > last) {
+              i++;
+              break;
+            }
           }
-          commas[n++] = i;
         }
       }
-      // n commas: n + 1 fields; field k is [k ? commas[k-1] + 1 : pos, k < n ? commas[k] : ce).
+      n += countCommas(view, words32, i, ce);
       ad.checkWidth(n + 1);
       let mlUse = NO_ML_USE;
       let label = -1;
