@@ -255,12 +255,13 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const k = opts.k ?? 5;
   let assignment: Uint8Array;
   let buckets: string[] = splits.slice();
+  const bounds = opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold' ? new Float64Array(table.labelNames.length) : undefined;
   switch (opts.strategy) {
     case 'random':
       assignment = randomSplit(table, fractions);
       break;
     case 'stratified':
-      assignment = stratifiedSplit(table, fractions);
+      assignment = stratifiedSplit(table, fractions, bounds);
       break;
     case 'manual':
       assignment = manualSplit(table, fractions);
@@ -290,12 +291,17 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     }
     case 'kfold':
     case 'stratified-kfold':
-      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k);
+      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k, bounds);
       buckets = Array.from({ length: k }, (_, i) => `fold${i + 1}`);
       fractions = new Array<number>(k).fill(1 / k);
       break;
   }
   const report = buildReport(table, assignment, buckets, fractions.length ? fractions : undefined);
+  if (bounds) {
+    const id = new Map(table.labelNames.map((name, l) => [name, l]));
+    // Rounded up: a bound must not come out below the deviation it bounds.
+    for (const l of report.labels) l.bound = Math.ceil(bounds[id.get(l.label)!] * 1e4 - 1e-6) / 1e4;
+  }
   report.format = det.format;
   report.formatReason = det.reason;
   report.strategy = opts.strategy;
