@@ -76,24 +76,41 @@ export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
 const EPS = 1e-9;
 
 /**
- * Indexes 0..n-1 ordered by (rank, index): a stable two-pass radix sort on the 32-bit ranks,
- * linear in n (a comparison sort of ten million items takes seconds).
+ * Indexes 0..n-1 ordered by (rank, index): a stable LSD radix sort on the 32-bit ranks (four
+ * 8-bit passes: small bucket tables keep the scattered writes in cache), linear in n where a
+ * comparison sort of ten million items takes seconds. `payload` (one value per index) is
+ * reordered along; the sorted ranks are returned too.
  */
-export function orderByRank(rank: Uint32Array, n: number): Int32Array {
-  const tmp = new Int32Array(n);
-  const out = new Int32Array(n);
-  const count = new Int32Array(65537);
-  for (let i = 0; i < n; i++) count[(rank[i] & 0xffff) + 1]++;
-  for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
-  for (let i = 0; i < n; i++) tmp[count[rank[i] & 0xffff]++] = i;
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[(rank[i] >>> 16) + 1]++;
-  for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
-  for (let k = 0; k < n; k++) {
-    const i = tmp[k];
-    out[count[rank[i] >>> 16]++] = i;
+export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
+  let idx = new Int32Array(n);
+  let key = rank.slice(0, n);
+  let pay = payload ? payload.slice(0, n) : undefined;
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let idx2 = new Int32Array(n);
+  let key2 = new Uint32Array(n);
+  let pay2 = payload ? new Int32Array(n) : undefined;
+  const count = new Int32Array(257);
+  for (let shift = 0; shift < 32; shift += 8) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 255) + 1]++;
+    if (count[((key[0] >>> shift) & 255) + 1] === n) continue;
+    for (let d = 0; d < 256; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) {
+      const k = key[i];
+      const to = count[(k >>> shift) & 255]++;
+      key2[to] = k;
+      idx2[to] = idx[i];
+      if (pay) pay2![to] = pay[i];
+    }
+    [idx, idx2] = [idx2, idx];
+    [key, key2] = [key2, key];
+    if (pay) [pay, pay2] = [pay2!, pay];
   }
-  return out;
+  return { order: idx, ranks: key, payload: pay };
+}
+
+export function orderByRank(rank: Uint32Array, n: number): Int32Array {
+  return n === 0 ? new Int32Array(0) : sortByRank(rank, n).order;
 }
 
 /** Min-heap of label ids keyed by (remaining items, id), with decrease-key. */
@@ -179,14 +196,26 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[], boun
   const out = new Uint8Array(n);
   // Items are visited label by label in seeded order; renumbering them in that order (position j)
   // makes every array access below sequential instead of a cache miss per item.
-  const order = orderByRank(t.rank, n);
+  // The label of single-label items travels with the sort (most tables are single-label);
+  // only multi-label items are looked up by index afterwards.
+  const single = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = t.labelStart[i + 1] - t.labelStart[i];
+    single[i] = c === 1 ? t.labelIds[t.labelStart[i]] : c === 0 ? -1 : -2;
+  }
+  const sorted = n === 0 ? { order: new Int32Array(0), ranks: new Uint32Array(0), payload: single } : sortByRank(t.rank, n, single);
+  const order = sorted.order;
+  const posRank = sorted.ranks;
+  const posSingle = sorted.payload!;
   const posStart = new Int32Array(n + 1);
   const posLabels = new Int32Array(t.labelIds.length);
-  const posRank = new Uint32Array(n);
   for (let j = 0, q = 0; j < n; j++) {
-    const i = order[j];
-    posRank[j] = t.rank[i];
-    for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) posLabels[q++] = t.labelIds[p];
+    const one = posSingle[j];
+    if (one >= 0) posLabels[q++] = one;
+    else if (one === -2) {
+      const i = order[j];
+      for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) posLabels[q++] = t.labelIds[p];
+    }
     posStart[j + 1] = q;
   }
   const assigned = new Uint8Array(n);
@@ -321,43 +350,110 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
   // Position p in the order (time, then seeded rank, then index) goes to split splitAt(p). Only
-  // items whose equal-time run straddles a boundary need that full order; the rest are placed by
-  // a native numeric sort of the times and a binary search.
+  // the times at the boundaries between splits matter: they are found by selection (linear, where
+  // sorting all times is not); an item is placed by comparing its time with them, and only items
+  // whose time equals one that straddles a boundary need the full order among themselves.
   const counts = allocate(n, fractions);
   const cum: number[] = [0];
   for (const c of counts) cum.push(cum[cum.length - 1] + c);
+  const S = counts.length;
   const splitAt = (p: number): number => {
     let s = 0;
-    while (s < counts.length - 1 && p >= cum[s + 1]) s++;
+    while (s < S - 1 && p >= cum[s + 1]) s++;
     return s;
   };
-  const sorted = Float64Array.from(time).sort();
-  /** First index whose time is >= x (strict: > x). */
-  const bound = (x: number, strict: boolean): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < x || (strict && sorted[mid] === x)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const ties = new Map<number, number[]>();
+  const ks = new Set<number>();
+  for (let b = 1; b < S; b++) {
+    if (cum[b] > 0) ks.add(cum[b] - 1);
+    if (cum[b] > 0 && cum[b] < n) ks.add(cum[b]);
+  }
+  const at = orderStatistics(time, [...ks].sort((a, b) => a - b));
+  // Split s of an item = number of boundaries b with cum[b] <= (items strictly older than it), that
+  // is cum[b] === 0 or the time just before the boundary is older than the item's.
+  const before: number[] = [];
+  const straddle: number[] = [];
+  for (let b = 1; b < S; b++) {
+    const P = cum[b];
+    before.push(P === 0 ? -Infinity : at.get(P - 1)!);
+    if (P > 0 && P < n && at.get(P - 1) === at.get(P)) straddle.push(at.get(P)!);
+  }
+  const ties = straddle.map(() => [] as number[]);
+  const older = straddle.map(() => 0);
   for (let i = 0; i < n; i++) {
-    const first = bound(time[i], false);
-    const end = bound(time[i], true);
-    if (splitAt(first) !== splitAt(end - 1)) {
-      const group = ties.get(first);
-      if (group) group.push(i);
-      else ties.set(first, [i]);
-    } else out[i] = splitAt(first);
+    const x = time[i];
+    let tie = -1;
+    for (let v = straddle.length - 1; v >= 0; v--) {
+      if (x === straddle[v]) tie = v;
+      else if (x < straddle[v]) older[v]++;
+    }
+    if (tie >= 0) {
+      ties[tie].push(i);
+      continue;
+    }
+    let s = 0;
+    for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
+    out[i] = s;
   }
-  for (const [first, group] of ties) {
-    group.sort((a, b) => t.rank[a] - t.rank[b] || a - b);
-    group.forEach((i, k) => (out[i] = splitAt(first + k)));
-  }
+  const seen = new Set<number>();
+  straddle.forEach((v, g) => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    // Every item of this time, in (rank, index) order, takes the next position after the older ones.
+    const group = ties[g];
+    const order = sortByRank(Uint32Array.from(group, (i) => t.rank[i]), group.length).order;
+    for (let k = 0; k < group.length; k++) out[group[order[k]]] = splitAt(older[g] + k);
+  });
   return out;
+}
+
+/**
+ * The values at positions `ks` (ascending) of the ascending order of `values`, by selection on a
+ * copy: three-way partitioning around a median of three (duplicates, common in timestamps, end a
+ * round at once), with a native sort for small or stubborn ranges.
+ */
+function orderStatistics(values: Float64Array, ks: number[]): Map<number, number> {
+  const a = values.slice();
+  const result = new Map<number, number>();
+  let lo = 0;
+  for (const k of ks) {
+    let from = lo;
+    let to = a.length;
+    let rounds = 0;
+    for (;;) {
+      if (to - from <= 32 || ++rounds > 64) {
+        a.subarray(from, to).sort();
+        break;
+      }
+      const mid = from + ((to - from) >> 1);
+      const x = a[from];
+      const y = a[mid];
+      const z = a[to - 1];
+      const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+      let lt = from;
+      let i = from;
+      let gt = to;
+      while (i < gt) {
+        const v = a[i];
+        if (v < p) {
+          a[i] = a[lt];
+          a[lt] = v;
+          lt++;
+          i++;
+        } else if (v > p) {
+          gt--;
+          a[i] = a[gt];
+          a[gt] = v;
+        } else i++;
+      }
+      if (k < lt) to = lt;
+      else if (k >= gt) from = gt;
+      else break;
+    }
+    // a[k] is in its sorted place and nothing before it is larger: later positions search after it.
+    result.set(k, a[k]);
+    lo = k;
+  }
+  return result;
 }
 
 /**
