@@ -49,7 +49,14 @@ function run(name, script, args) {
     runs.push(m);
   }
   // Medians: on a shared machine one lucky or unlucky run says little.
-  return { name, ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpuMs)), rss: Math.max(...runs.map((r) => r.maxRssMB)) };
+  return {
+    name,
+    ms: median(runs.map((r) => r.ms)),
+    cpu: median(runs.map((r) => r.cpuMs)),
+    user: median(runs.map((r) => r.userMs)),
+    sys: median(runs.map((r) => r.sysMs)),
+    rss: Math.max(...runs.map((r) => r.maxRssMB)),
+  };
 }
 
 function median(xs) {
@@ -77,8 +84,8 @@ try {
     results.push(run('split --strategy temporal --time-field ts', 'dist/cli.js', cli('temporal', '--time-field', 'ts')));
   }
   table([
-    ['run', 'wall s', 'x copy', 'CPU s', 'x copy CPU', 'peak RSS MB'],
-    ...results.map((r) => [r.name, fmt(r.ms / 1000, 2), fmt(r.ms / copy.ms, 2), fmt(r.cpu / 1000, 2), fmt(r.cpu / copy.cpu, 2), fmt(r.rss)]),
+    ['run', 'wall s', 'x copy', 'CPU s', 'user s', 'sys s', 'x copy CPU', 'peak RSS MB'],
+    ...results.map((r) => [r.name, fmt(r.ms / 1000, 2), fmt(r.ms / copy.ms, 2), fmt(r.cpu / 1000, 2), fmt(r.user / 1000, 2), fmt(r.sys / 1000, 2), fmt(r.cpu / copy.cpu, 2), fmt(r.rss)]),
   ]);
   // Wall time on a busy machine mostly measures the queue for a CPU; say how busy it was.
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine's CPUs`);

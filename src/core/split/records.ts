@@ -52,6 +52,18 @@ export class Framer {
   }
 
   /**
+   * The first quote or CR at or after `pos` (view.length when none): a record whose line feed
+   * comes before it is plain, [pos, LF) with terminator "\n", and needs no other search.
+   */
+  clearUntil(view: Buffer, pos: number): number {
+    const len = view.length;
+    if (!this.csv) return len;
+    if (this.q !== -1 && this.q < pos) this.q = view.indexOf(QUOTE, pos);
+    if (this.cr !== -1 && this.cr < pos) this.cr = view.indexOf(CR, pos);
+    return Math.min(this.q === -1 ? len : this.q, this.cr === -1 ? len : this.cr);
+  }
+
+  /**
    * Frames the record starting at `pos` (< view.length). False when it may continue past the
    * buffer's end and more input is coming (`eof` false): the caller keeps view[pos..] for later.
    */

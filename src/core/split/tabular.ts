@@ -13,6 +13,7 @@ import { NO_ML_USE } from './table';
 import type { ItemCollector, RecordFacts } from './table';
 
 const COMMA = 44;
+const NL = 10;
 const NO_FACTS: RecordFacts = Object.freeze({});
 /** 'g': the prefix of group keys in the item collector. */
 const GROUP_PREFIX = 103;
@@ -308,20 +309,33 @@ export function fastPass1(ad: TabularCsvAdapter, sink: Pass1Sink, collector: Ite
     const len = view.length;
     const words32 = (view.byteOffset & 3) === 0 ? new Int32Array(view.buffer, view.byteOffset, view.length >> 2) : null;
     framer.begin(view, pos);
+    let clear = framer.clearUntil(view, pos);
     while (pos < len) {
-      if (!framer.next(view, pos, eof)) return pos;
-      const ce = framer.contentEnd;
+      let ce: number;
+      let end: number;
+      let quoted = false;
+      const nl = pos < clear ? view.indexOf(NL, pos) : -1;
+      if (nl !== -1 && nl < clear) {
+        ce = nl;
+        end = nl + 1;
+      } else {
+        if (!framer.next(view, pos, eof)) return pos;
+        ce = framer.contentEnd;
+        end = framer.end;
+        quoted = framer.quoted;
+        clear = framer.clearUntil(view, end);
+      }
       const c0 = view[pos];
       if (last === -2 && ad.header) {
         // The last column pass 1 reads (-1: none, only the field count matters).
         last = Math.max(ad.opts.ignoreExisting ? -1 : ad.splitAt, ad.byAt, ad.timeAt);
         if (last >= commas.length) commas = new Int32Array(last + 1);
       }
-      if (!ad.header || framer.quoted || ce === pos || c0 === 32 || c0 === 9) {
+      if (!ad.header || quoted || ce === pos || c0 === 32 || c0 === 9) {
         const f = ad.read(view, pos, ce);
         if (typeof f === 'string') sink.nonItem();
         else sink.facts(f);
-        pos = framer.end;
+        pos = end;
         continue;
       }
       ad.record++;
@@ -398,7 +412,7 @@ export function fastPass1(ad: TabularCsvAdapter, sink: Pass1Sink, collector: Ite
         time = fastTimestamp(view, s, e) ?? parseTimestamp(view.toString('utf8', s, e));
       }
       sink.row(mlUse, label, time, hasGroup, ga, gb, gr);
-      pos = framer.end;
+      pos = end;
     }
     return pos;
   };
@@ -435,10 +449,22 @@ export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, bucketOf:
       o = STAGE;
     };
     const append = ad.splitAt < 0;
+    let clear = framer.clearUntil(view, pos);
     while (pos < len) {
-      if (!framer.next(view, pos, eof)) break;
-      const ce = framer.contentEnd;
-      const end = framer.end;
+      let ce: number;
+      let end: number;
+      let quoted = false;
+      const nl = pos < clear ? view.indexOf(NL, pos) : -1;
+      if (nl !== -1 && nl < clear) {
+        ce = nl;
+        end = nl + 1;
+      } else {
+        if (!framer.next(view, pos, eof)) break;
+        ce = framer.contentEnd;
+        end = framer.end;
+        quoted = framer.quoted;
+        clear = framer.clearUntil(view, end);
+      }
       if (nextNon < nonItems.length && nonItems[nextNon] === record) {
         nextNon++;
         flush();
@@ -454,7 +480,7 @@ export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, bucketOf:
         const v = bytes[b];
         const at = ad.valueAt;
         const pad = fields >= 0 ? at - fields : 0;
-        if (end - pos > STAGE || pad + v.length >= OUT - STAGE || (!append && fields < 0 && framer.quoted)) {
+        if (end - pos > STAGE || pad + v.length >= OUT - STAGE || (!append && fields < 0 && quoted)) {
           flush();
           ad.write(view, pos, ce, end, values[b], sink);
         } else {
