@@ -56,11 +56,16 @@ const MODE_NUMBER = 1;
 const MODE_STRING = 2;
 const MODE_SKIP = 3;
 
-/** What addLine recorded for a cell: nothing to take back, an occurrence (argument: the table slot), a null, a length (argument). */
+/**
+ * What addLine recorded for a cell: nothing to take back, an occurrence (argument: the table slot),
+ * a null, a length (argument; the longest length before it is kept too), a number and its length
+ * (the minimum and maximum before it are kept too).
+ */
 const UNDO_NONE = 0;
 const UNDO_HIT = 1;
 const UNDO_NULL = 2;
 const UNDO_LENGTH = 3;
+const UNDO_NUMBER = 4;
 
 
 /**
@@ -247,6 +252,10 @@ export class ColumnProfiler {
   /** Per cell of the line being profiled: what to take back if the line is rejected (UNDO_*), and its argument. */
   private readonly undo: Uint8Array;
   private readonly undoArg: Int32Array;
+  /** Per cell: the column's minimum, maximum and longest length before the cell (UNDO_LENGTH, UNDO_NUMBER). */
+  private readonly undoMin: Float64Array;
+  private readonly undoMax: Float64Array;
+  private readonly undoLongest: Float64Array;
   /** Cells of the line being profiled left for when the line is taken. */
   private readonly deferred: Int32Array;
   /** Some cell of `cells.quoted` is set (the array is cleared lazily: most lines have no quotes). */
@@ -275,6 +284,9 @@ export class ColumnProfiler {
     this.cells = { ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
     this.undo = new Uint8Array(n);
     this.undoArg = new Int32Array(n);
+    this.undoMin = new Float64Array(n);
+    this.undoMax = new Float64Array(n);
+    this.undoLongest = new Float64Array(n);
     this.deferred = new Int32Array(n);
   }
 
@@ -384,7 +396,7 @@ export class ColumnProfiler {
    */
   addLine(s: string, from: number, to: number, quoteAt?: number): LineCells | undefined {
     const n = this.n;
-    const { hashes, hashes2, modes, cells, tables, undo, undoArg, deferred, nulls, count, lengthSum, maxLength, min, max } = this;
+    const { hashes, hashes2, modes, cells, tables, undo, undoArg, undoMin, undoMax, undoLongest, deferred, nulls, count, lengthSum, maxLength, min, max } = this;
     const { ends, quoted, entries } = cells;
     if (this.quotedDirty) {
       quoted.fill(0);
@@ -396,10 +408,9 @@ export class ColumnProfiler {
     let p = from;
     let pending = 0;
     // One pass over the cells. What can be taken back exactly (occurrence counts, nulls, length
-    // sums) is recorded at once and undone if the line turns out to be one for the reader's general
-    // path; min/max and longest length are recorded at once too: that path re-adds the same values
-    // for the cells read so far, which leaves a minimum or maximum unchanged. Anything else (a new
-    // distinct value, a quoted cell, type evidence from a string) waits until the line is taken.
+    // sums, and min/max/longest length with their values before) is recorded at once and undone if
+    // the line turns out to be one for the reader's general path. Anything else (a new distinct
+    // value, a quoted cell, type evidence from a string) waits until the line is taken.
     for (;;) {
       if (j >= n) return this.reject(j);
       let q = p;
@@ -527,8 +538,11 @@ export class ColumnProfiler {
             max[j] = x > hi ? x : hi;
             maxLength[j] = len > longest ? len : longest;
             lengthSum[j] += len;
-            undo[j] = UNDO_LENGTH;
+            undo[j] = UNDO_NUMBER;
             undoArg[j] = len;
+            undoMin[j] = lo;
+            undoMax[j] = hi;
+            undoLongest[j] = longest;
           } else {
             deferred[pending++] = j;
           }
@@ -547,6 +561,7 @@ export class ColumnProfiler {
             maxLength[j] = len > longest ? len : longest;
             undo[j] = UNDO_LENGTH;
             undoArg[j] = len;
+            undoLongest[j] = longest;
           } else {
             deferred[pending++] = j;
           }
@@ -595,7 +610,14 @@ export class ColumnProfiler {
       else if (u === UNDO_NULL) {
         this.nulls[i]--;
         this.count[i]++;
-      } else if (u === UNDO_LENGTH) this.lengthSum[i] -= undoArg[i];
+      } else if (u === UNDO_LENGTH || u === UNDO_NUMBER) {
+        this.lengthSum[i] -= undoArg[i];
+        this.maxLength[i] = this.undoLongest[i];
+        if (u === UNDO_NUMBER) {
+          this.min[i] = this.undoMin[i];
+          this.max[i] = this.undoMax[i];
+        }
+      }
       undo[i] = UNDO_NONE;
     }
     return undefined;

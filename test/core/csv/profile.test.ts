@@ -75,6 +75,20 @@ describe('csv column profile', () => {
     assert.deepEqual(p.result().map((c) => c.count), [0, 0]);
   });
 
+  it('a rejected line takes back the minimum, maximum and longest length its first cells set (an unclosed quote at the end of a file is never re-added)', () => {
+    const good = ['1,5', '2,6', '3,7'];
+    // Cap 1: both columns are past the distinct-value cap, so numbers go to min/max directly.
+    const reference = new ColumnProfiler(['a', 'b'], 1);
+    const p = new ColumnProfiler(['a', 'b'], 1);
+    for (const line of good) {
+      reference.addLine(line, 0, line.length);
+      p.addLine(line, 0, line.length);
+    }
+    for (const line of ['-70000,"never closed', '99999,123456,1', '-5', '123456789,8"x']) assert.equal(p.addLine(line, 0, line.length), undefined, line);
+    assert.deepEqual(p.result(), reference.result());
+    assert.deepEqual([p.result()[0].min, p.result()[0].max, p.result()[0].maxLength], [1, 3, 1]);
+  });
+
   it('infers types and keeps exact distinct counts below the cap', () => {
     const p = new ColumnProfiler(['n', 'd', 'b', 'c', 't'], 3);
     const rows = [
