@@ -1,6 +1,10 @@
-// Worker thread entry (bundled to dist/worker.js): validates one byte range of a JSONL file for
-// `validate --jobs N` and posts the result back (src/core/jsonl/validate.ts merges the ranges).
+// Worker thread entry (bundled to dist/worker.js): validates one byte range of a file for
+// `validate --jobs N` and posts the result back: JSONL ranges (merged in src/core/jsonl/validate.ts)
+// and tabular CSV ranges (merged in src/core/csv/validate.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { validateJsonlRange, type RangeTask } from './jsonl/validate';
+import { validateCsvRange, type CsvRangeTask } from './csv/validate';
 
-void validateJsonlRange(workerData as RangeTask).then((result) => parentPort?.postMessage(result));
+const task = workerData as RangeTask | CsvRangeTask;
+if ('kind' in task && task.kind === 'csv') void validateCsvRange(task).then((result) => parentPort?.postMessage(result));
+else void validateJsonlRange(task as RangeTask).then((result) => parentPort?.postMessage(result));

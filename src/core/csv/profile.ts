@@ -110,6 +110,15 @@ class ValueTable {
     this.flushed[this.keys[k + 2]] += c;
     this.keys[k + 3] = 0;
   }
+  /** Adds a value at the free slot `k` with `occurrences` occurrences (merging profiles). */
+  insertCounted(k: number, a: number, b: number, value: string, occurrences: number): void {
+    const e = this.insert(k, a, b, value);
+    this.flushed[e] += occurrences - 1;
+  }
+  /** Adds occurrences to the value in slot `k`. */
+  addCount(k: number, occurrences: number): void {
+    this.flushed[this.keys[k + 2]] += occurrences;
+  }
   /** Adds a value at the free slot `k` (from a missed `find`) with one occurrence; returns its entry number. */
   insert(k: number, a: number, b: number, value: string): number {
     const e = this.values.length;
@@ -222,6 +231,27 @@ export interface LineCells {
   quoted: Int32Array;
   /** Per cell: its entry in the column's table of distinct values, or -1 (empty, or the column is past the cap). */
   entries: Int32Array;
+}
+
+/**
+ * Everything a profile knows, as plain data: a profile built over part of a file on a worker
+ * thread, merged into the one of the parts before it (`ColumnProfiler.merge`).
+ */
+export interface ProfileState {
+  /** Non-null cells per column (the lines profiled in place included). */
+  count: Float64Array;
+  nulls: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  /** Lengths of the cells not held in a table of distinct values. */
+  lengthSum: Float64Array;
+  maxLength: Float64Array;
+  allNumber: Uint8Array;
+  allBoolean: Uint8Array;
+  allTimestamp: Uint8Array;
+  sawTimestamp: Uint8Array;
+  /** Per column: distinct values with their occurrences, or null past the cap. */
+  tables: ({ values: string[]; counts: number[] } | null)[];
 }
 
 /** No quote ahead (a position past any line). */
@@ -621,6 +651,79 @@ export class ColumnProfiler {
       undo[i] = UNDO_NONE;
     }
     return undefined;
+  }
+
+  /** This profile as plain data (structured-clonable). */
+  state(): ProfileState {
+    const count = this.count.slice();
+    for (let i = 0; i < this.n; i++) count[i] += this.lineRows;
+    return {
+      count,
+      nulls: this.nulls.slice(),
+      min: this.min.slice(),
+      max: this.max.slice(),
+      lengthSum: this.lengthSum.slice(),
+      maxLength: this.maxLength.slice(),
+      allNumber: this.allNumber.slice(),
+      allBoolean: this.allBoolean.slice(),
+      allTimestamp: this.allTimestamp.slice(),
+      sawTimestamp: this.sawTimestamp.slice(),
+      tables: this.tables.map((t) => (t ? { values: t.values.slice(), counts: Array.from(t.counts()) } : null)),
+    };
+  }
+
+  /**
+   * Adds the profile of the rows that follow this profile's rows (same header). The result is the
+   * profile one pass over all rows gives: counts, sums and extremes add up; the type evidence of a
+   * value does not depend on where it occurs; distinct values are united, and a column is past the
+   * cap exactly when the union holds more than the cap.
+   */
+  merge(other: ProfileState): void {
+    for (let i = 0; i < this.n; i++) {
+      this.count[i] += other.count[i];
+      this.nulls[i] += other.nulls[i];
+      if (other.min[i] < this.min[i]) this.min[i] = other.min[i];
+      if (other.max[i] > this.max[i]) this.max[i] = other.max[i];
+      this.lengthSum[i] += other.lengthSum[i];
+      if (other.maxLength[i] > this.maxLength[i]) this.maxLength[i] = other.maxLength[i];
+      this.allNumber[i] &= other.allNumber[i];
+      this.allBoolean[i] &= other.allBoolean[i];
+      this.allTimestamp[i] &= other.allTimestamp[i];
+      this.sawTimestamp[i] |= other.sawTimestamp[i];
+      const mine = this.tables[i];
+      const theirs = other.tables[i];
+      if (mine && theirs) {
+        const union = new Map(this.valueCounts(i));
+        for (let e = 0; e < theirs.values.length; e++) union.set(theirs.values[e], (union.get(theirs.values[e]) ?? 0) + theirs.counts[e]);
+        if (union.size > this.distinctCap) {
+          this.tables[i] = null;
+          for (const [v, c] of union) this.lengthOf(i, v.length, c);
+        } else {
+          const table = new ValueTable(this.distinctCap);
+          for (const [v, c] of union) {
+            const a = hashString(v);
+            const b = withLength(lastH2, v.length);
+            const k = table.find(a, b);
+            if (k >= 0) table.addCount(k, c);
+            else table.insertCounted(~k, a, b, v, c);
+          }
+          this.tables[i] = table;
+        }
+      } else if (mine) {
+        this.tables[i] = null;
+        const counts = mine.counts();
+        for (let e = 0; e < mine.size; e++) this.lengthOf(i, mine.values[e].length, counts[e]);
+      } else if (theirs) {
+        for (let e = 0; e < theirs.values.length; e++) this.lengthOf(i, theirs.values[e].length, theirs.counts[e]);
+      }
+      this.updateMode(i);
+    }
+  }
+
+  /** Counts `occurrences` cells of length `len` outside a table of distinct values. */
+  private lengthOf(i: number, len: number, occurrences: number): void {
+    this.lengthSum[i] += len * occurrences;
+    if (occurrences > 0 && len > this.maxLength[i]) this.maxLength[i] = len;
   }
 
   /** Values of a column with their counts while its distinct count is below the cap. */

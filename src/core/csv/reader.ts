@@ -40,6 +40,8 @@ export interface CsvReaderOptions {
   maxFieldChars?: number;
   /** Most fields kept per record; further fields are reported and dropped. */
   maxFields?: number;
+  /** The text continues a file from a record start (a range read by a worker): no BOM check. */
+  continuation?: boolean;
 }
 
 export interface CsvReaderHandlers {
@@ -178,6 +180,7 @@ export class CsvReader {
   private fieldQuoted = false;
   private firstNulReported = false;
   private firstReplacementReported = false;
+  private readonly continuation: boolean;
 
   constructor(
     private readonly handlers: CsvReaderHandlers,
@@ -185,6 +188,20 @@ export class CsvReader {
   ) {
     this.maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
     this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
+    this.continuation = options.continuation === true;
+  }
+
+  /** True when all input so far ended exactly at a record boundary (nothing half read). */
+  get atRecordStart(): boolean {
+    return this.state === State.RecordStart && this.leftover.length === 0 && !this.pendingCr && !this.pendingCrQuoted;
+  }
+
+  /** A NUL (binary data) / U+FFFD (invalid UTF-8) was reported. */
+  get sawBinary(): boolean {
+    return this.firstNulReported;
+  }
+  get sawInvalidUtf8(): boolean {
+    return this.firstReplacementReported;
   }
 
   /** Number of lines seen so far (after `end`: lines in the input; a final line break starts no new line). */
@@ -213,7 +230,7 @@ export class CsvReader {
     if (!this.started) {
       if (chunk.length === 0) return;
       this.started = true;
-      if (chunk.charCodeAt(0) === 0xfeff) {
+      if (chunk.charCodeAt(0) === 0xfeff && !this.continuation) {
         chunk = chunk.slice(1);
         this.handlers.onDiagnostic({
           line: 1,
@@ -688,6 +705,11 @@ export interface CsvFileOptions extends CsvReaderOptions {
   signal?: AbortSignal;
   /** Called after each chunk with the bytes read so far and the file size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Reads only the bytes [start, end) (a range split at a line start; default: the whole file). */
+  start?: number;
+  end?: number;
+  /** Called after the last chunk and before the end of input is processed (a range's state at its end). */
+  beforeEnd?: (reader: CsvReader) => void;
 }
 
 /** Reading stopped because the caller's abort signal fired. */
@@ -711,13 +733,15 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
   const decoder = new StringDecoder('utf8');
   const file = await open(path, 'r');
   const total = onProgress ? (await file.stat()).size : 0;
-  let position = 0;
+  let position = options?.start ?? 0;
+  const end = options?.end ?? Infinity;
+  const readAt = (buffer: Buffer) => file.read(buffer, 0, Math.max(0, Math.min(FILE_CHUNK_BYTES, end - position)), position);
   // Two buffers: the next chunk is read while this one is parsed, so the parser does not wait
   // for the disk (or for the thread pool on a busy machine) between chunks.
   const buffers = [Buffer.allocUnsafe(FILE_CHUNK_BYTES), Buffer.allocUnsafe(FILE_CHUNK_BYTES)];
   let current = 0;
   let asciiSoFar = true;
-  let next: Promise<{ bytesRead: number }> | undefined = file.read(buffers[0], 0, FILE_CHUNK_BYTES, null);
+  let next: Promise<{ bytesRead: number }> | undefined = readAt(buffers[0]);
   try {
     for (;;) {
       const { bytesRead } = await next;
@@ -727,7 +751,7 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
       position += bytesRead;
       const buffer = buffers[current];
       current ^= 1;
-      next = file.read(buffers[current], 0, FILE_CHUNK_BYTES, null);
+      next = readAt(buffers[current]);
       const bytes = buffer.subarray(0, bytesRead);
       // ASCII is its own UTF-8 and Latin-1 decoding, and the Latin-1 decoder is several times
       // faster. Until the first non-ASCII chunk every chunk ended on a character boundary, so the
@@ -741,6 +765,7 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
       if (reader.isStopped) break;
     }
     if (!reader.isStopped) reader.write(decoder.end());
+    options?.beforeEnd?.(reader);
     reader.end();
   } finally {
     // A read still in flight (the reader stopped early, or parsing threw) must finish before the close.
@@ -748,4 +773,9 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
     await file.close();
   }
   return reader;
+}
+
+/** A one-line record of the given fields (a header handed to a worker thread; positions are not meaningful). */
+export function recordOfFields(fields: string[]): CsvRecord {
+  return new SimpleRecord(fields, 0, 1);
 }

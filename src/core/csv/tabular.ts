@@ -9,7 +9,7 @@ import type { ItemFacts } from '../items';
 import { isRfc3339Utc, parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
 import { checkMlUse, ML_USE_VALUES } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
-import { ColumnProfiler, DISTINCT_CAP, unquote, type ColumnProfile } from './profile';
+import { ColumnProfiler, DISTINCT_CAP, unquote, type ColumnProfile, type ProfileState } from './profile';
 import { describeInterval, isSupportedGranularity, sameInterval, SeriesTracker, type Interval, type SeriesReport } from './series';
 
 export type TabularObjective = 'classification' | 'regression' | 'forecasting';
@@ -66,6 +66,12 @@ export interface TabularSummary {
   series?: number;
   seriesCapped?: boolean;
   profile: ColumnProfile[];
+}
+
+/** What a worker thread's checker hands back (see `TabularChecker.part`). */
+export interface TabularPart {
+  rows: number;
+  profile?: ProfileState;
 }
 
 const COLUMN_NAME = /^[A-Za-z0-9][A-Za-z0-9_]*$/;
@@ -137,6 +143,20 @@ export class TabularChecker {
 
   get headerFields(): readonly string[] {
     return this.header;
+  }
+
+  /**
+   * The rows a worker thread checks after the header, for `merge` into the checker that read the
+   * header. Forecasting's per-series state does not merge: those sources are read on one thread.
+   */
+  part(): TabularPart {
+    return { rows: this.rows, profile: this.profiler ? this.profiler.state() : undefined };
+  }
+
+  /** Adds the rows of a part that follows the rows seen so far (same header and options). */
+  merge(part: TabularPart): void {
+    this.rows += part.rows;
+    if (part.profile) this.profiler?.merge(part.profile);
   }
 
   /** The first record of the (first) file. */

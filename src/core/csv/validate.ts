@@ -4,14 +4,16 @@
  * diagnostics as the JSONL validator.
  */
 import { basename } from 'node:path';
+import { open } from 'node:fs/promises';
+import type { Worker } from 'node:worker_threads';
 import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics';
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, ValidationOptions, ValidationResult } from '../validate';
-import { UsageError } from '../jsonl/validate';
-import { CsvReadCancelled, CsvReader, readCsvFile, type CsvReaderOptions, type CsvRecord } from './reader';
+import { lineStartAfter, runInWorker, UsageError } from '../jsonl/validate';
+import { CsvReadCancelled, CsvReader, readCsvFile, recordOfFields, type CsvFileOptions, type CsvReaderOptions, type CsvRecord } from './reader';
 import { CSV_FORMAT_IDS, detectCsvFormat, looksLikeJsonl } from './detect';
 import { createLayoutChecker, type RowChecker } from './layouts';
-import { TabularChecker, type TabularSummary } from './tabular';
+import { TabularChecker, type TabularPart, type TabularSummary } from './tabular';
 
 export interface CsvValidationResult extends ValidationResult {
   /** Tabular sources: header, row count and the per-column profile. */
@@ -27,7 +29,8 @@ const FIRST_LINE: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
 /** Collects diagnostics under the caller's limit and line filter. */
 class Collector {
   readonly diagnostics: Diagnostic[] = [];
-  private omitted = 0;
+  /** Diagnostics over the limit (counted, not kept). */
+  omitted = 0;
   constructor(private readonly options: ValidationOptions) {}
   readonly report = (d: Diagnostic): void => {
     if (this.options.fromLine !== undefined && d.endLine < this.options.fromLine) return;
@@ -72,12 +75,31 @@ class CsvValidation {
   private headerDone = false;
   private halted = false;
 
+  /** Called once the tabular header is known (a parallel read starts its workers then). */
+  onHeader?: (fields: string[]) => void;
+
+  /**
+   * `continueAfter`: the fields of the header of the file, when this validation reads a range of
+   * it that starts after the header at a record start (a worker thread of `validate --jobs`).
+   */
   constructor(
     private readonly options: ValidationOptions,
     private readonly shared?: { tabular: TabularChecker; headerFrom?: string; headerRange?: Range },
+    continueAfter?: string[],
   ) {
     this.collector = new Collector(options);
-    if (options.format) {
+    if (continueAfter) {
+      this.format = 'tabular';
+      this.detection = { confidence: 'explicit', format: 'tabular', candidates: ['tabular'], reason: 'format given by the caller' };
+      const tabular = (this.tabular = new TabularChecker(tabularOptions(options), () => undefined));
+      // The header's findings are the first range's to report.
+      tabular.setHeader(recordOfFields(continueAfter));
+      tabular.redirect(this.collector.report);
+      this.headerDone = true;
+      this.firstRecord = false;
+      this.early = null;
+      this.sawContent = true;
+    } else if (options.format) {
       this.format = options.format;
       this.detection = { confidence: 'explicit', format: options.format, candidates: [options.format], reason: 'format given by the caller' };
       if (!FORMATS[options.format]?.csv) {
@@ -204,6 +226,7 @@ class CsvValidation {
         if (record.blank) return;
         this.headerDone = true;
         this.tabular.setHeader(record);
+        this.onHeader?.(record.fields);
         return;
       }
       if (this.shared && this.items === 0 && !this.sawFirstData) {
@@ -232,7 +255,7 @@ class CsvValidation {
   private sawFirstData = false;
 
   /** Once the header is known, quote-free lines go straight to the tabular profiler. */
-  private enableFastPath(): void {
+  enableFastPath(): void {
     const reader = this.reader;
     const tabular = this.tabular;
     if (!reader || !tabular || reader.lineHook || this.halted || this.pending) return;
@@ -241,6 +264,20 @@ class CsvValidation {
       this.items++;
       return true;
     };
+  }
+
+  get itemCount(): number {
+    return this.items;
+  }
+
+  /** Nothing else can be said after the stop (binary data, JSON Lines, no format). */
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
+  /** Adds the items of a range read by a worker thread. */
+  addItems(n: number): void {
+    this.items += n;
   }
 
   get tabularChecker(): TabularChecker | undefined {
@@ -309,17 +346,33 @@ export function validateCsvText(text: string, options: ValidationOptions = {}): 
 export interface CsvFileValidationOptions extends ValidationOptions {
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Threads for one large tabular file (default 1): record-aligned byte ranges are read in worker
+   * threads and merged into exactly the one-thread result. Forecasting sources, item consumers
+   * (`onItem`) and incremental revalidation (`fromLine`) always use one thread.
+   */
+  jobs?: number;
+  /** Smallest file read with more than one thread (tests lower it). */
+  parallelMinBytes?: number;
+  /** Told how many ranges the file was read in (1: one thread, after a fallback too). */
+  onRanges?: (ranges: number) => void;
 }
 
 export async function validateCsvFile(path: string, options: CsvFileValidationOptions = {}): Promise<CsvValidationResult> {
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  if (jobs > 1 && options.format === 'tabular' && options.objective !== 'forecasting' && !options.onItem && options.fromLine === undefined && !options.onProgress) {
+    const parallel = await validateInParallel(path, jobs, options);
+    if (parallel) return parallel;
+  }
+  options.onRanges?.(1);
   const v = new CsvValidation(options);
   const reader = await readFile(path, v, options);
   return v.finish(reader.lines, true);
 }
 
-async function readFile(path: string, v: CsvValidation, options: CsvFileValidationOptions): Promise<CsvReader> {
+async function readFile(path: string, v: CsvValidation, options: CsvFileValidationOptions, range?: CsvFileOptions): Promise<CsvReader> {
   try {
-    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress });
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress, ...range });
   } catch (e) {
     if (e instanceof CsvReadCancelled) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -360,4 +413,140 @@ export async function validateTabularFiles(
   files.push({ path: sorted[0], result: first });
   for (const r of rest) files.push({ path: r.path, result: r.v.finish(r.lines, false) });
   return { files, summary: first.tabular };
+}
+
+/** Smaller files are read on one thread whatever `jobs` says (worker start-up costs more). */
+const PARALLEL_MIN_BYTES = 8 << 20;
+
+/** One byte range of a tabular CSV file for a worker thread (src/core/worker.ts). */
+export interface CsvRangeTask {
+  kind: 'csv';
+  path: string;
+  from: number;
+  to: number;
+  header: string[];
+  options: ValidationOptions;
+}
+
+/** A range's findings, with lines numbered from 1 inside the range, in the order they were found. */
+export interface CsvRangeResult {
+  diagnostics: Diagnostic[];
+  omitted: number;
+  items: number;
+  lines: number;
+  /** The range ended at a record boundary (its end was not inside a quoted field). */
+  clean: boolean;
+  binary: boolean;
+  invalidUtf8: boolean;
+  part: TabularPart;
+}
+
+/** Reads one range of a tabular file after its header (the worker thread's job). */
+export async function validateCsvRange(task: CsvRangeTask): Promise<CsvRangeResult> {
+  const v = new CsvValidation(task.options, undefined, task.header);
+  let clean = false;
+  const reader = await readFile(task.path, v, task.options, {
+    start: task.from,
+    end: task.to,
+    continuation: true,
+    onStart: (r) => {
+      v.reader = r;
+      v.enableFastPath();
+    },
+    beforeEnd: (r) => (clean = r.atRecordStart),
+  });
+  return {
+    diagnostics: v.collector.diagnostics,
+    omitted: v.collector.omitted,
+    items: v.itemCount,
+    lines: reader.lines,
+    clean,
+    binary: reader.sawBinary,
+    invalidUtf8: reader.sawInvalidUtf8,
+    part: v.tabularChecker!.part(),
+  };
+}
+
+/**
+ * `jobs` threads over one tabular file. The file is cut at line starts into ranges; this thread
+ * reads the first (header included) and starts a worker per further range once the header is
+ * known. A cut is only guessed to be a record start (a quoted field may hold line breaks): the
+ * range before it confirms it when it ends at a record boundary. The ranges' findings are merged
+ * in file order with line numbers shifted and the diagnostic limit applied as one thread would,
+ * and the profiles are merged. Returns undefined (read it on one thread) when the file is small,
+ * a cut fell inside a quoted field, or a range saw what stops or is said once per file (binary
+ * data, invalid UTF-8 in two ranges).
+ */
+async function validateInParallel(path: string, jobs: number, options: CsvFileValidationOptions): Promise<CsvValidationResult | undefined> {
+  let bounds: number[];
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const total = (await handle.stat()).size;
+      if (total < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) return undefined;
+      bounds = [0];
+      for (let k = 1; k < jobs; k++) {
+        const b = await lineStartAfter(handle, Math.max(bounds[bounds.length - 1] + 1, Math.floor((total * k) / jobs)), total);
+        if (b > bounds[bounds.length - 1] && b < total) bounds.push(b);
+      }
+      bounds.push(total);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined; // The one-thread read reports what is wrong with the file.
+  }
+  if (bounds.length < 3) return undefined;
+  const v = new CsvValidation(options);
+  const workers: { result: Promise<CsvRangeResult>; worker: Worker }[] = [];
+  const rangeOptions: ValidationOptions = { ...tabularOptions(options), format: 'tabular', maxDiagnostics: options.maxDiagnostics, maxFieldChars: options.maxFieldChars };
+  v.onHeader = (header) => {
+    for (let k = 1; k < bounds.length - 1; k++) {
+      workers.push(runInWorker<CsvRangeResult>({ kind: 'csv', path, from: bounds[k], to: bounds[k + 1], header, options: rangeOptions } satisfies CsvRangeTask));
+    }
+  };
+  try {
+    let clean = false;
+    const reader = await readFile(path, v, options, { end: bounds[1], beforeEnd: (r) => (clean = r.atRecordStart) });
+    const tabular = v.tabularChecker;
+    if (!clean || v.isHalted || !tabular || workers.length !== bounds.length - 2) return undefined;
+    let results: CsvRangeResult[];
+    try {
+      results = await Promise.all(workers.map((w) => w.result));
+    } catch {
+      return undefined;
+    }
+    let invalidUtf8 = reader.sawInvalidUtf8 ? 1 : 0;
+    for (let k = 0; k < results.length; k++) {
+      const r = results[k];
+      if ((!r.clean && k < results.length - 1) || r.binary) return undefined;
+      if (r.invalidUtf8) invalidUtf8++;
+    }
+    if (invalidUtf8 > 1) return undefined;
+    let lineOffset = reader.lines;
+    for (const r of results) {
+      for (const d of r.diagnostics) v.collector.report(shiftLines(d, lineOffset));
+      v.collector.omitted += r.omitted;
+      v.addItems(r.items);
+      tabular.merge(r.part);
+      lineOffset += r.lines;
+    }
+    options.onRanges?.(results.length + 1);
+    return v.finish(lineOffset, true);
+  } finally {
+    for (const { worker } of workers) {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }
+  }
+}
+
+function shiftLines(d: Diagnostic, by: number): Diagnostic {
+  d.line += by;
+  d.endLine += by;
+  if (d.related) for (const r of d.related) if (r.path === undefined) {
+    r.line += by;
+    r.endLine += by;
+  }
+  return d;
 }

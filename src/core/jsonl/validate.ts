@@ -619,7 +619,7 @@ export async function validateJsonlRange(task: RangeTask): Promise<RangeResult> 
   }
 }
 
-function startWorker(task: RangeTask): Worker {
+function startWorker(task: object): Worker {
   // Bundled: dist/worker.js beside dist/cli.js and dist/extension.js. Run from the TypeScript
   // sources (the core tests), the worker registers tsx before loading worker.ts.
   if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'worker.js'), { workerData: task });
@@ -627,10 +627,11 @@ function startWorker(task: RangeTask): Worker {
   return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, { eval: true, workerData: task });
 }
 
-function runInWorker(task: RangeTask): { result: Promise<RangeResult>; worker: Worker } {
+/** Runs a task in src/core/worker.ts; the result is the worker's one message. */
+export function runInWorker<T = RangeResult>(task: object): { result: Promise<T>; worker: Worker } {
   const worker = startWorker(task);
-  const result = new Promise<RangeResult>((resolve, reject) => {
-    worker.once('message', (m: RangeResult) => resolve(m));
+  const result = new Promise<T>((resolve, reject) => {
+    worker.once('message', (m: T) => resolve(m));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the validation worker stopped (exit code ${code})`)));
   });
@@ -640,7 +641,7 @@ function runInWorker(task: RangeTask): { result: Promise<RangeResult>; worker: W
 }
 
 /** The first line start at or after `pos` (or `total`). */
-async function lineStartAfter(handle: FileHandle, pos: number, total: number): Promise<number> {
+export async function lineStartAfter(handle: FileHandle, pos: number, total: number): Promise<number> {
   const block = Buffer.allocUnsafe(64 * 1024);
   for (let at = pos - 1; at < total; at += block.length) {
     const { bytesRead } = await handle.read(block, 0, block.length, at);
