@@ -4,6 +4,7 @@
 // distinct date-times; then the first file's layout at 2 GB for memory.
 // Targets: ratio <= 2.5, peak RSS under 200 MB on the 2 GB file.
 // Sizes: BENCH_CSV_ROWS (default 1,000,000), BENCH_CSV_BIG_GB (default 2; 0 skips), BENCH_REPEAT (default 3).
+// Threads: BENCH_CSV_JOBS (default "1,2"): validate runs with each `--jobs` value, interleaved.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -13,6 +14,7 @@ if (!existsSync('dist/cli.js')) throw new Error('run `npm run build` first');
 const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
 const BIG_GB = Number(process.env.BENCH_CSV_BIG_GB ?? 2);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const JOBS = (process.env.BENCH_CSV_JOBS ?? '1,2').split(',').map(Number);
 const dir = tempDir('csv-tabular');
 const loadAtStart = loadavg();
 
@@ -35,36 +37,40 @@ const row = (i) => {
 const gen = (i) => (i === 0 ? header : row(i - 1));
 
 try {
-  const rows = [['file', 'rows', 'MB', 'split-lines ms', 'validate ms', 'ratio', 'CPU ms (base/val)', 'CPU ratio', 'median CPU ratio', 'rows/s', 'MB/s', 'baseline RSS MB', 'validate RSS MB']];
+  const rows = [['file', 'jobs', 'rows', 'MB', 'split-lines ms', 'validate ms', 'ratio', 'median ratio', 'CPU ms (base/val)', 'CPU ratio', 'median CPU ratio', 'rows/s', 'MB/s', 'baseline RSS MB', 'validate RSS MB']];
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const run = (name, path, n, size, repeat) => {
     // Baseline and validate alternate, so a busy spell on a shared machine hits both alike.
     const bases = [];
-    const vals = [];
+    const vals = JOBS.map(() => []);
     for (let i = 0; i < repeat; i++) {
       bases.push(measure('bench/_csv-split-baseline.cjs', [path]));
-      vals.push(measure('dist/cli.js', ['validate', '--format', 'tabular', '--target', 'label', '--weight', 'weight', '--output', 'json', path]));
+      JOBS.forEach((jobs, j) => vals[j].push(measure('dist/cli.js', ['validate', '--format', 'tabular', '--target', 'label', '--weight', 'weight', '--jobs', String(jobs), '--output', 'json', path])));
     }
     const best = (runs) => ({ ms: Math.min(...runs.map((r) => r.ms)), cpuMs: Math.min(...runs.map((r) => r.cpuMs)), maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) });
     const base = best(bases);
-    const val = best(vals);
-    for (const v of vals) if (v.code !== 0 && v.code !== 1) throw new Error(`validate exited ${v.code}`);
     const mb = size / 1048576;
-    rows.push([
-      name,
-      fmt(n),
-      fmt(mb, 1),
-      fmt(base.ms),
-      fmt(val.ms),
-      fmt(val.ms / base.ms, 2),
-      `${fmt(base.cpuMs)} / ${fmt(val.cpuMs)}`,
-      fmt(val.cpuMs / base.cpuMs, 2),
-      fmt(median(vals.map((v) => v.cpuMs)) / median(bases.map((b) => b.cpuMs)), 2),
-      fmt(n / (val.ms / 1000)),
-      fmt(mb / (val.ms / 1000), 1),
-      fmt(base.maxRssMB, 1),
-      fmt(val.maxRssMB, 1),
-    ]);
+    JOBS.forEach((jobs, j) => {
+      const val = best(vals[j]);
+      for (const v of vals[j]) if (v.code !== 0 && v.code !== 1) throw new Error(`validate exited ${v.code}`);
+      rows.push([
+        name,
+        String(jobs),
+        fmt(n),
+        fmt(mb, 1),
+        fmt(base.ms),
+        fmt(val.ms),
+        fmt(val.ms / base.ms, 2),
+        fmt(median(vals[j].map((v) => v.ms)) / median(bases.map((b) => b.ms)), 2),
+        `${fmt(base.cpuMs)} / ${fmt(val.cpuMs)}`,
+        fmt(val.cpuMs / base.cpuMs, 2),
+        fmt(median(vals[j].map((v) => v.cpuMs)) / median(bases.map((b) => b.cpuMs)), 2),
+        fmt(n / (val.ms / 1000)),
+        fmt(mb / (val.ms / 1000), 1),
+        fmt(base.maxRssMB, 1),
+        fmt(val.maxRssMB, 1),
+      ]);
+    });
   };
   const path = join(dir, 'table.csv');
   run(`${fmt(ROWS)} x 20`, path, ROWS, writeLines(path, ROWS + 1, gen), REPEAT);
@@ -79,7 +85,7 @@ try {
     const n = Math.ceil((BIG_GB * 1024 ** 3) / perRow);
     run(`${BIG_GB} GB`, big, n, writeLines(big, n + 1, gen), 1);
   }
-  console.log(`Node ${process.version}; ${REPEAT} runs each, interleaved (big file: 1 run); load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end. Times are the best run; median CPU ratio = median validate CPU / median split-lines CPU. ratio = validate / split-lines wall time (target <= 2.5); CPU = user+system time of each child; RSS target < 200 MB on the big file.`);
+  console.log(`Node ${process.version}; ${REPEAT} runs each, interleaved (big file: 1 run); load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end. Times are the best run; median ratio = median validate wall / median split-lines wall; median CPU ratio = median validate CPU / median split-lines CPU. ratio = validate / split-lines wall time (target <= 2.5); CPU = user+system time of each child; RSS target < 200 MB on the big file.`);
   table(rows);
 } finally {
   removeDir(dir);

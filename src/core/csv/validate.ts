@@ -424,7 +424,8 @@ export interface CsvRangeTask {
   path: string;
   from: number;
   to: number;
-  header: string[];
+  /** The header's fields; when absent, the worker waits for them in a message (it starts before the header is read). */
+  header?: string[];
   options: ValidationOptions;
 }
 
@@ -442,7 +443,7 @@ export interface CsvRangeResult {
 }
 
 /** Reads one range of a tabular file after its header (the worker thread's job). */
-export async function validateCsvRange(task: CsvRangeTask): Promise<CsvRangeResult> {
+export async function validateCsvRange(task: CsvRangeTask & { header: string[] }): Promise<CsvRangeResult> {
   const v = new CsvValidation(task.options, undefined, task.header);
   let clean = false;
   const reader = await readFile(task.path, v, task.options, {
@@ -500,16 +501,21 @@ async function validateInParallel(path: string, jobs: number, options: CsvFileVa
   const v = new CsvValidation(options);
   const workers: { result: Promise<CsvRangeResult>; worker: Worker }[] = [];
   const rangeOptions: ValidationOptions = { ...tabularOptions(options), format: 'tabular', maxDiagnostics: options.maxDiagnostics, maxFieldChars: options.maxFieldChars };
+  // Workers start now and get the header once this thread has read it: their start-up (loading
+  // the bundle) overlaps the reading of the first range.
+  for (let k = 1; k < bounds.length - 1; k++) {
+    workers.push(runInWorker<CsvRangeResult>({ kind: 'csv', path, from: bounds[k], to: bounds[k + 1], options: rangeOptions } satisfies CsvRangeTask));
+  }
+  let headerSent = false;
   v.onHeader = (header) => {
-    for (let k = 1; k < bounds.length - 1; k++) {
-      workers.push(runInWorker<CsvRangeResult>({ kind: 'csv', path, from: bounds[k], to: bounds[k + 1], header, options: rangeOptions } satisfies CsvRangeTask));
-    }
+    headerSent = true;
+    for (const { worker } of workers) worker.postMessage(header);
   };
   try {
     let clean = false;
     const reader = await readFile(path, v, options, { end: bounds[1], beforeEnd: (r) => (clean = r.atRecordStart) });
     const tabular = v.tabularChecker;
-    if (!clean || v.isHalted || !tabular || workers.length !== bounds.length - 2) return undefined;
+    if (!clean || v.isHalted || !tabular || !headerSent) return undefined;
     let results: CsvRangeResult[];
     try {
       results = await Promise.all(workers.map((w) => w.result));
