@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { ColumnProfiler } from '../../../src/core/csv/profile';
 import { validateCsvFile, type CsvFileValidationOptions } from '../../../src/core/csv/validate';
+import { main } from '../../../src/cli/main';
 
 const HEADER = 'id,amount,city,note,label,weight,ml_use,code';
 
@@ -111,6 +112,23 @@ describe('tabular CSV with worker threads (--jobs)', function () {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('the CLI: validate --format tabular --jobs 2 on a file over the 8 MB threshold prints the one-job report', async () => {
+    const path = join(dir, 'cli.csv');
+    const text = csv(230_000, 13, 1005, { multiline: true, crlf: false, blanks: true });
+    assert.ok(text.length > 8 << 20);
+    writeFileSync(path, text);
+    const run = async (jobs: string) => {
+      let out = '';
+      let err = '';
+      const code = await main(['validate', '--format', 'tabular', '--target', 'label', '--weight', 'weight', '--jobs', jobs, '--output', 'json', path], { out: (t) => (out += t), err: (t) => (err += t), cwd: dir });
+      return { code, out, err };
+    };
+    const one = await run('1');
+    assert.equal(one.code, 1);
+    assert.match(one.out, /tabular\.split\.invalid|mlUse|csv\.raggedRow/);
+    assert.deepEqual(await run('2'), one);
   });
 
   it('merging the profiles of consecutive parts equals profiling all rows (property)', () => {
