@@ -97,11 +97,13 @@ const NO_SPLIT = 0;
 const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
 const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
 // Plain comparisons and fixed property names: these run for every line.
-function splitCode(mlUse: MlUse | undefined): number {
+/** @internal */
+export function splitCode(mlUse: MlUse | undefined): number {
   return mlUse === undefined ? NO_SPLIT : mlUse === 'training' ? 1 : mlUse === 'validation' ? 2 : mlUse === 'test' ? 3 : NO_SPLIT;
 }
 
-function bump(counts: SplitCounts, code: number): void {
+/** @internal */
+export function bump(counts: SplitCounts, code: number): void {
   if (code === 1) counts.training++;
   else if (code === 2) counts.validation++;
   else if (code === 3) counts.test++;
@@ -172,7 +174,8 @@ export function overlappingSegments<S extends { label: number; start: number; en
 
 const BATCH = 256;
 const FRACTION_TOLERANCE = 0.1;
-const EPSILON = 1e-9;
+/** @internal Tolerance of threshold comparisons on floating-point sizes and times. */
+export const EPSILON = 1e-9;
 
 
 /** 32-bit FNV-1a continuing from `h`. */
@@ -216,8 +219,8 @@ function annotationHash(a: AnnotationFacts): number {
   }
 }
 
-/** Order-insensitive fingerprint of a line's annotations (a multiset hash). */
-function annotationsHash(annotations: readonly AnnotationFacts[]): number {
+/** @internal Order-insensitive fingerprint of a line's annotations (a multiset hash). */
+export function annotationsHash(annotations: readonly AnnotationFacts[]): number {
   if (annotations.length === 0) return 0;
   if (annotations.length === 1) return annotationHash(annotations[0]) || 1;
   let sum = annotations.length;
