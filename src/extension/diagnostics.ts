@@ -10,7 +10,7 @@ import { countSeverities, type Diagnostic as CoreDiagnostic } from '../core/diag
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
-import { DatasetAccumulator, type DatasetStats } from '../core/dataset';
+import { DatasetAccumulator, IncrementalDataset, type DatasetResult, type DatasetStats } from '../core/dataset';
 import { annotationLabels, type ItemFacts } from '../core/items';
 import { join } from 'node:path';
 import { DiskValidationCancelled, validateInWorker, type DiskResult } from '../core/diskValidation';
@@ -93,6 +93,8 @@ interface DocState {
   stats?: DatasetStats;
   /** A `name.schema.json` beside the file makes it a custom dataset (as in the CLI). */
   customSchema?: object;
+  /** JSONL only: the dataset over the cache's facts, updated with the facts edits changed. */
+  dataset?: { engine: IncrementalDataset; cache: LineCache; format: FormatId; strict: boolean };
 }
 
 export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
@@ -422,10 +424,7 @@ export class ValidationService implements vscode.Disposable {
     const state = this.states.get(key);
     if (token.isCancellationRequested || !report?.format || !state || report.version !== doc.version) return undefined;
     const started = performance.now();
-    const facts = state.cache ? state.cache.itemFacts() : (state.facts ?? []);
-    const acc = new DatasetAccumulator(report.format, { csv: fileKindOf(doc) === 'csv' });
-    for (const f of facts) acc.add(f);
-    const dataset = acc.finish();
+    const dataset = this.datasetResult(state, report.format, fileKindOf(doc) === 'csv', false);
     if (token.isCancellationRequested || report.version !== doc.version || this.reports.get(key) !== report) return undefined;
     state.datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
     state.stats = dataset.stats;
@@ -445,6 +444,36 @@ export class ValidationService implements vscode.Disposable {
     this.reports.set(key, next);
     this.validated.fire(next);
     return next;
+  }
+
+  /**
+   * JSONL: the incremental dataset takes the facts edits dropped and added since the last run
+   * (cost: the changed items and the findings, not the file); it is built from all facts when the
+   * cache was rebuilt or the format or options changed. CSV (validated in full on every run)
+   * accumulates all facts.
+   */
+  private datasetResult(state: DocState, format: FormatId, csv: boolean, strict: boolean): DatasetResult {
+    const cache = state.cache;
+    if (!cache) {
+      state.dataset = undefined;
+      const acc = new DatasetAccumulator(format, { csv, strict });
+      for (const f of state.facts ?? []) acc.add(f);
+      return acc.finish();
+    }
+    let ds = state.dataset;
+    if (!ds || ds.cache !== cache || ds.format !== format || ds.strict !== strict) {
+      const engine = new IncrementalDataset(format, { csv: false, strict });
+      for (const f of cache.itemFacts()) engine.add(f, f.line);
+      cache.resetChanges();
+      ds = state.dataset = { engine, cache, format, strict };
+    } else {
+      const engine = ds.engine;
+      const changes = cache.takeChanges((f) => engine.orderOf(f));
+      for (const f of changes.removed) engine.remove(f);
+      if (changes.renumber) engine.reorder((f) => f.line);
+      for (const { item, order } of changes.added) engine.add(item, order);
+    }
+    return ds.engine.result();
   }
 
   /**

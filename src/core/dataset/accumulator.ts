@@ -311,6 +311,30 @@ export class UriIndex {
     this.hb = b;
   }
 
+  /**
+   * Hashes inline text (a data item is its content, so equal texts are one item) with other seeds
+   * than `hash`: a text and a URI spelled alike are different keys.
+   */
+  hashText(text: string): void {
+    let a = 0x6c62272e;
+    let b = ~text.length;
+    const n = text.length;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      a = Math.imul(a ^ (c0 | (c1 << 16)), 0x01000193);
+      b = (Math.imul(b, 961) + Math.imul(c0, 31) + c1) | 0;
+    }
+    if (i < n) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = (Math.imul(b, 31) + c) | 0;
+    }
+    this.ha = a ^ (a >>> 16);
+    this.hb = b;
+  }
+
   /** Reads the slot a hash probes first (to load it into the cache ahead of the lookup). */
   touch(a: number): number {
     return this.slots[(a & ((this.slots.length >> 1) - 1)) << 1];
@@ -506,10 +530,18 @@ export class DatasetAccumulator {
     const hasUri = this.batchHasUri;
     // 1. Hash every URI of the batch.
     for (let i = 0; i < n; i++) {
-      const uri = items[i].mediaUri;
-      hasUri[i] = uri === undefined || uri === '' ? 0 : 1;
-      if (hasUri[i] === 0) continue;
-      uris.hash(uri as string);
+      const item = items[i];
+      const uri = item.mediaUri;
+      if (uri !== undefined && uri !== '') {
+        hasUri[i] = 1;
+        uris.hash(uri);
+      } else if (item.textContent) {
+        hasUri[i] = 1;
+        uris.hashText(item.textContent);
+      } else {
+        hasUri[i] = 0;
+        continue;
+      }
       keys[i] = uris.ha;
       second[i] = uris.hb;
     }
@@ -541,8 +573,9 @@ export class DatasetAccumulator {
 
     let key: number;
     let itemSplit = split;
-    const uri = item.mediaUri;
-    if (uri !== undefined && uri !== '') {
+    // Items are keyed by media URI, or by their inline text (Vertex deduplicates by content).
+    const uri = item.mediaUri === '' ? undefined : item.mediaUri;
+    if (uriKey >= 0) {
       key = uriKey;
       const hash = annotationsHash(annotations);
       if (added) {
@@ -695,7 +728,7 @@ export class DatasetAccumulator {
     return f;
   }
 
-  private newUri(i: number, uri: string, split: number, hash: number): void {
+  private newUri(i: number, uri: string | undefined, split: number, hash: number): void {
     const rec = this.uris.rec;
     const r = i * STRIDE;
     const loc = this.curAnchor;
@@ -705,6 +738,7 @@ export class DatasetAccumulator {
     rec[r + R_END_COLUMN] = loc.endColumn;
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
+    if (uri === undefined) return;
     const duration = this.media?.get(uri)?.duration;
     const max = this.limits.maxVideoSeconds;
     if (this.video && duration !== undefined && max !== undefined && duration > max) this.videoTooLong(this.here(), uri, duration);
@@ -718,41 +752,83 @@ export class DatasetAccumulator {
     this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
   }
 
+  // The duplicate findings below take `uri` undefined for items given as inline text: Vertex
+  // deduplicates data items by content, so equal texts are one item, like equal URIs.
+
   /** @internal A later line of `uri` with another split than its first line (`first`). */
-  splitConflict(loc: Loc, uri: string, first: Loc, firstSplit: number, split: number): void {
+  splitConflict(loc: Loc, uri: string | undefined, first: Loc, firstSplit: number, split: number): void {
+    const was = SPLIT_NAME[firstSplit] === 'unassigned' ? '(none)' : SPLIT_NAME[firstSplit];
+    const is = SPLIT_NAME[split] === 'unassigned' ? '(none)' : SPLIT_NAME[split];
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      this.emit(
+        'duplicate.textConflict',
+        loc,
+        `The same text is already on ${where} with ml_use ${was}, here ${is}; Vertex keeps one data item per distinct text, and one data item has one split. Give both lines the same ml_use, or remove one.`,
+        [this.related(first, loc.file, 'first line with this text')],
+        { field: 'mlUse' },
+      );
+      return;
+    }
     this.emit(
       'duplicate.conflict',
       loc,
-      `${uri} is already on ${this.lineRef(first, loc.file)} with ml_use ${SPLIT_NAME[firstSplit] === 'unassigned' ? '(none)' : SPLIT_NAME[firstSplit]}, here ${SPLIT_NAME[split] === 'unassigned' ? '(none)' : SPLIT_NAME[split]}; one data item has one split. Give every line of this URI the same ml_use.`,
+      `${uri} is already on ${where} with ml_use ${was}, here ${is}; one data item has one split. Give every line of this URI the same ml_use.`,
       [this.related(first, loc.file, 'first line with this URI')],
       { uri, field: 'mlUse' },
     );
   }
 
   /** @internal An exact repeat of a line (CSV: a row) of `uri`. */
-  repeat(loc: Loc, uri: string, first: Loc, csv: boolean): void {
+  repeat(loc: Loc, uri: string | undefined, first: Loc, csv: boolean): void {
     const where = this.lineRef(first, loc.file);
-    if (!csv) this.emit('duplicate.repeat', loc, `${uri} repeats ${where} exactly; Vertex imports it once. Remove this line.`, [this.related(first, loc.file, 'first line with this URI')], { uri });
+    if (uri === undefined) {
+      const what = csv ? 'row' : 'line';
+      this.emit('duplicate.textRepeat', loc, `This ${what} repeats ${where} exactly (same text and annotations); Vertex imports one data item per distinct text. Remove this ${what}.`, [this.related(first, loc.file, `first ${what} with this text`)]);
+    } else if (!csv) this.emit('duplicate.repeat', loc, `${uri} repeats ${where} exactly; Vertex imports it once. Remove this line.`, [this.related(first, loc.file, 'first line with this URI')], { uri });
     else this.emit('duplicate.repeat', loc, `This row repeats a row of ${uri} (${where}) exactly; Vertex imports it once. Remove this row.`, [this.related(first, loc.file, 'first row with this URI')], { uri });
   }
 
   /** @internal A later JSONL line of `uri` with other annotations. */
-  annotationConflict(loc: Loc, uri: string, first: Loc): void {
+  annotationConflict(loc: Loc, uri: string | undefined, first: Loc): void {
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      this.emit(
+        'duplicate.textConflict',
+        loc,
+        `The same text is already on ${where} with different annotations; Vertex keeps one data item per distinct text, so the lines disagree. Put all annotations of this text on one line.`,
+        [this.related(first, loc.file, 'first line with this text')],
+        { field: 'annotations' },
+      );
+      return;
+    }
     this.emit(
       'duplicate.conflict',
       loc,
-      `${uri} is already on ${this.lineRef(first, loc.file)} with different annotations; Vertex keeps one data item per media file, so the lines disagree. Put all annotations of this item on one line.`,
+      `${uri} is already on ${where} with different annotations; Vertex keeps one data item per media file, so the lines disagree. Put all annotations of this item on one line.`,
       [this.related(first, loc.file, 'first line with this URI')],
       { uri, field: 'annotations' },
     );
   }
 
   /** @internal A later CSV row of `uri` with another label, in a single-label format. */
-  singleLabelConflict(loc: Loc, uri: string, first: Loc, existing: string): void {
+  singleLabelConflict(loc: Loc, uri: string | undefined, first: Loc, existing: string): void {
+    const title = formatInfo(this.format).title;
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      this.emit(
+        'duplicate.textConflict',
+        loc,
+        `The same text already has label ${quote(existing)} (${where}); ${title} takes one label per item, and equal texts are one item. Keep one of the rows.`,
+        [this.related(first, loc.file, 'first row with this text')],
+        { field: 'annotations' },
+      );
+      return;
+    }
     this.emit(
       'duplicate.conflict',
       loc,
-      `${uri} already has label ${quote(existing)} (${this.lineRef(first, loc.file)}); ${formatInfo(this.format).title} takes one label per item. Keep one of the rows.`,
+      `${uri} already has label ${quote(existing)} (${where}); ${title} takes one label per item. Keep one of the rows.`,
       [this.related(first, loc.file, 'first row with this URI')],
       { uri, field: 'annotations' },
     );
@@ -836,7 +912,7 @@ export class DatasetAccumulator {
 
   private checkRepeat(
     key: number,
-    uri: string,
+    uri: string | undefined,
     loc: Loc,
     split: number,
     hash: number,

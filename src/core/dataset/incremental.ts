@@ -44,12 +44,23 @@ interface Row {
   order: number;
   group: Group;
   /** From the last evaluation of the group: per-item findings in the order the accumulator emits them. */
-  findings: Finding[];
-  /** Distinct labels counted on this row, in the order they were counted. */
-  labels: string[];
+  findings?: Finding[];
+}
+
+/** Where a label first appears among a row's annotations (labels first used on one row rank in this order). */
+function labelPlace(row: Row, name: string): number {
+  let place = 0;
+  for (const a of row.facts.annotations) {
+    for (const label of annotationLabels(a)) {
+      if (label === name) return place;
+      place++;
+    }
+  }
+  return place;
 }
 
 interface LabelUse {
+  name: string;
   items: number;
   annotations: number;
   splits: SplitCounts;
@@ -69,28 +80,40 @@ interface GroupEval {
   repeats: number;
   conflicts: number;
   annotations: number;
-  labels: Map<string, LabelUse>;
-  textLength: number[];
-  boxWidth: number[];
-  boxHeight: number[];
-  boxArea: number[];
-  segmentSeconds: number[];
+  labels: LabelUse[];
+  // Values for the histograms; absent when none (most groups are one item with one kind of value).
+  textLength?: number[];
+  /** Width, height and area of each box. */
+  boxes?: number[];
+  segmentSeconds?: number[];
   boxCount: number;
   /** The row on which the image went over the per-image box limit. */
   crowdedAt?: Row;
   segmentCount: number;
   firstSegmentRow?: Row;
-  overlaps: Overlap[];
+  overlaps?: Overlap[];
   trackedBoxes: number;
   frames: number;
   instances: number;
-  sentiment: Map<number, Row[]>;
+  sentiment?: Map<number, Row[]>;
   validationRow?: Row;
-  findingRows: Row[];
+  findingRows?: Row[];
+}
+
+/** Per-video state while a group is evaluated (made when first needed). */
+interface VideoState {
+  segments?: { label: number; start: number; end: number; row: Row }[];
+  segmentLabels?: string[];
+  instances?: Map<string, { label: string; row: Row }>;
+  frames?: Set<number>;
+  seen?: Set<string>;
 }
 
 interface Group {
+  /** The media URI, or undefined for inline text (`text`) and for an item with neither. */
   uri?: string;
+  /** Keyed by the inline text (equal texts are one data item). */
+  text: boolean;
   rows: Row[];
   eval?: GroupEval;
 }
@@ -223,11 +246,15 @@ export class IncrementalDataset {
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
   private readonly csvFile: boolean[] = [];
+  /** Per file: items in it, plus one when `addFile` registered it (a file counts while either holds). */
+  private readonly fileUses: number[] = [];
 
   private readonly rowOf = new Map<ItemFacts, Row>();
   private readonly groups = new Map<string, Group>();
-  /** Every row in order (the first one anchors dataset-wide findings when it is on line 1). */
-  private readonly all: Row[] = [];
+  private readonly textGroups = new Map<string, Group>();
+  /** The first row (it anchors dataset-wide findings when it is on line 1); found again when it leaves. */
+  private first?: Row;
+  private firstStale = false;
 
   private items = 0;
   private labeledItems = 0;
@@ -268,8 +295,14 @@ export class IncrementalDataset {
 
   /** Registers a file so that an empty file still counts (as `DatasetAccumulator.addFile`). */
   addFile(path?: string): void {
-    this.fileOf(path);
+    const f = this.fileOf(path);
+    if (this.fileUses[f] === 0 || !this.registered.has(f)) {
+      this.registered.add(f);
+      this.fileUses[f]++;
+    }
   }
+
+  private readonly registered = new Set<number>();
 
   /**
    * Adds an item. `order` places it among the items of its file (ascending; the accumulator would
@@ -280,10 +313,12 @@ export class IncrementalDataset {
   add(item: ItemFacts, order: number, file?: string): void {
     if (this.rowOf.has(item)) throw new Error('the item is already in the dataset');
     const uri = item.mediaUri;
-    const group: Group = uri !== undefined && uri !== '' ? this.groupOf(uri) : { rows: [] };
-    const row: Row = { facts: item, file: this.fileOf(file), order, group, findings: [], labels: [] };
+    const group: Group =
+      uri !== undefined && uri !== '' ? this.groupOf(this.groups, uri, false) : item.textContent ? this.groupOf(this.textGroups, item.textContent, true) : { text: false, rows: [] };
+    const row: Row = { facts: item, file: this.fileOf(file), order, group };
     this.rowOf.set(item, row);
-    insertSorted(this.all, row);
+    this.fileUses[row.file]++;
+    if (!this.firstStale && (!this.first || compareRows(row, this.first) < 0)) this.first = row;
     if (item.hasMlUse) this.mlUseRows++;
     this.unapply(group);
     insertSorted(group.rows, row);
@@ -294,13 +329,18 @@ export class IncrementalDataset {
     const row = this.rowOf.get(item);
     if (!row) return;
     this.rowOf.delete(item);
-    removeSorted(this.all, row);
+    this.fileUses[row.file]--;
+    if (row === this.first) {
+      this.first = undefined;
+      this.firstStale = true;
+    }
     if (item.hasMlUse) this.mlUseRows--;
     const group = row.group;
     this.unapply(group);
     removeSorted(group.rows, row);
     if (group.rows.length > 0) this.apply(group);
     else if (group.uri !== undefined) this.groups.delete(group.uri);
+    else if (group.text) this.textGroups.delete(item.textContent!);
   }
 
   /** Replaces an item's facts, keeping its place unless `order` is given. */
@@ -312,14 +352,30 @@ export class IncrementalDataset {
     this.add(next, place, path);
   }
 
+  /** The place `add` gave an item, or undefined when the item is not in the dataset. */
+  orderOf(item: ItemFacts): number | undefined {
+    return this.rowOf.get(item)?.order;
+  }
+
+  /** Gives every item a new place; the new places must keep the items in the same order. */
+  reorder(orderOf: (item: ItemFacts) => number): void {
+    for (const row of this.rowOf.values()) row.order = orderOf(row.facts);
+  }
+
   result(): DatasetResult {
+    if (this.firstStale) {
+      // The first item was removed (an edit at the top): the next one takes over.
+      this.first = undefined;
+      for (const row of this.rowOf.values()) if (!this.first || compareRows(row, this.first) < 0) this.first = row;
+      this.firstStale = false;
+    }
     const loc = (row: Row): Loc => {
       const a = row.facts.anchor;
       return { file: row.file, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn };
     };
     // Labels in the order the accumulator creates them: by first use, then by place on that row.
     const named = [...this.labels].filter(([, l]) => l.rows.length > 0);
-    named.sort(([an, a], [bn, b]) => compareRows(a.rows[0], b.rows[0]) || a.rows[0].labels.indexOf(an) - b.rows[0].labels.indexOf(bn));
+    named.sort(([an, a], [bn, b]) => compareRows(a.rows[0], b.rows[0]) || labelPlace(a.rows[0], an) - labelPlace(b.rows[0], bn));
     const rank = new Map(named.map(([name], i) => [name, i]));
     const max = this.maxRelated;
     const sentiment = [...this.sentiment].filter(([, e]) => e.rows.length > 0);
@@ -329,8 +385,9 @@ export class IncrementalDataset {
     const crowded = [...this.crowded].sort((a, b) => compareRows(a.eval!.crowdedAt!, b.eval!.crowdedAt!));
     const overlapping = [...this.overlapping].sort((a, b) => compareRows(a.eval!.firstSegmentRow!, b.eval!.firstSegmentRow!));
     const state: FinishedState = {
-      files: this.files.slice(),
-      datasetAnchor: this.all.length && this.all[0].file === 0 && this.all[0].facts.line === 1 ? loc(this.all[0]) : undefined,
+      // Files nothing refers to any more drop off the end (as if their items had never been added).
+      files: this.files.slice(0, this.usedFiles()),
+      datasetAnchor: this.first && this.first.file === 0 && this.first.facts.line === 1 ? loc(this.first) : undefined,
       rows: this.rowOf.size,
       items: this.items,
       labeledItems: this.labeledItems,
@@ -364,11 +421,11 @@ export class IncrementalDataset {
       validationLocs: this.validationRows.slice(0, max + 1).map(loc),
       crowded: crowded.map((g) => ({ uri: g.uri!, count: g.eval!.boxCount, loc: loc(g.rows[0]) })),
       rowFindings: (acc) => {
-        for (const row of this.findingRows) for (const f of row.findings) f(acc);
+        for (const row of this.findingRows) for (const f of row.findings!) f(acc);
       },
       overlaps: (acc) => {
         for (const g of overlapping) {
-          const list = g.eval!.overlaps.map((o, i) => ({ o, i, r: rank.get(o.label) ?? 0 }));
+          const list = g.eval!.overlaps!.map((o, i) => ({ o, i, r: rank.get(o.label) ?? 0 }));
           list.sort((a, b) => a.r - b.r || a.i - b.i);
           for (const { o } of list) {
             acc.overlap(o.label, { label: 0, start: o.seg.start, end: o.seg.end, loc: loc(o.seg.row) }, { label: 0, start: o.holder.start, end: o.holder.end, loc: loc(o.holder.row) });
@@ -389,13 +446,21 @@ export class IncrementalDataset {
       this.files.push(name);
       this.fileIndex.set(name, f);
       this.csvFile.push(this.options.csv ?? /\.csv$/i.test(name));
+      this.fileUses.push(0);
     }
     return f;
   }
 
-  private groupOf(uri: string): Group {
-    let g = this.groups.get(uri);
-    if (!g) this.groups.set(uri, (g = { uri, rows: [] }));
+  /** Files up to the last one still used. */
+  private usedFiles(): number {
+    let n = this.fileUses.length;
+    while (n > 0 && this.fileUses[n - 1] === 0) n--;
+    return n;
+  }
+
+  private groupOf(groups: Map<string, Group>, key: string, text: boolean): Group {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = text ? { text, rows: [] } : { uri: key, text, rows: [] }));
     return g;
   }
 
@@ -406,8 +471,7 @@ export class IncrementalDataset {
     group.eval = undefined;
     this.merge(group, e, -1);
     for (const row of group.rows) {
-      row.findings = [];
-      row.labels = [];
+      row.findings = undefined;
     }
   }
 
@@ -427,7 +491,8 @@ export class IncrementalDataset {
     this.repeats += sign * e.repeats;
     this.conflicts += sign * e.conflicts;
     this.annotations += sign * e.annotations;
-    for (const [name, use] of e.labels) {
+    for (const use of e.labels) {
+      const name = use.name;
       let l = this.labels.get(name);
       if (!l) this.labels.set(name, (l = { items: 0, annotations: 0, splits: emptySplits(), rows: [] }));
       l.items += sign * use.items;
@@ -436,21 +501,22 @@ export class IncrementalDataset {
       for (const row of use.rows) (sign > 0 ? insertSorted : removeSorted)(l.rows, row);
       if (l.rows.length === 0) this.labels.delete(name);
     }
-    const hist = (h: MultisetHistogram, values: number[]) => {
-      for (const v of values) sign > 0 ? h.add(v) : h.delete(v);
+    const hist = (h: MultisetHistogram, values: number[] | undefined, from = 0, step = 1) => {
+      if (values) for (let i = from; i < values.length; i += step) sign > 0 ? h.add(values[i]) : h.delete(values[i]);
     };
     hist(this.textLength, e.textLength);
-    hist(this.boxWidth, e.boxWidth);
-    hist(this.boxHeight, e.boxHeight);
-    hist(this.boxArea, e.boxArea);
+    hist(this.boxWidth, e.boxes, 0, 3);
+    hist(this.boxHeight, e.boxes, 1, 3);
+    hist(this.boxArea, e.boxes, 2, 3);
     hist(this.segmentSeconds, e.segmentSeconds);
-    if (group.uri !== undefined) hist(this.boxesPerImage, [e.boxCount]);
+    // The accumulator counts boxes per keyed item (URI or text), none for items without a key.
+    if (group.uri !== undefined || group.text) sign > 0 ? this.boxesPerImage.add(e.boxCount) : this.boxesPerImage.delete(e.boxCount);
     this.boxCount += sign * e.boxCount;
     this.segmentCount += sign * e.segmentCount;
     this.trackedBoxes += sign * e.trackedBoxes;
     this.frames += sign * e.frames;
     this.instances += sign * e.instances;
-    for (const [value, rows] of e.sentiment) {
+    for (const [value, rows] of e.sentiment ?? []) {
       let s = this.sentiment.get(value);
       if (!s) this.sentiment.set(value, (s = { items: 0, rows: [] }));
       s.items += sign * rows.length;
@@ -458,10 +524,10 @@ export class IncrementalDataset {
       if (s.rows.length === 0) this.sentiment.delete(value);
     }
     if (e.validationRow) (sign > 0 ? insertSorted : removeSorted)(this.validationRows, e.validationRow);
-    for (const row of e.findingRows) (sign > 0 ? insertSorted : removeSorted)(this.findingRows, row);
+    for (const row of e.findingRows ?? []) (sign > 0 ? insertSorted : removeSorted)(this.findingRows, row);
     if (e.crowdedAt && sign > 0) this.crowded.add(group);
     else this.crowded.delete(group);
-    if (e.overlaps.length && sign > 0) this.overlapping.add(group);
+    if (e.overlaps && sign > 0) this.overlapping.add(group);
     else this.overlapping.delete(group);
   }
 
@@ -476,38 +542,26 @@ export class IncrementalDataset {
       repeats: 0,
       conflicts: 0,
       annotations: 0,
-      labels: new Map(),
-      textLength: [],
-      boxWidth: [],
-      boxHeight: [],
-      boxArea: [],
-      segmentSeconds: [],
+      labels: [],
       boxCount: 0,
       segmentCount: 0,
-      overlaps: [],
       trackedBoxes: 0,
       frames: 0,
       instances: 0,
-      sentiment: new Map(),
-      findingRows: [],
     };
     const L = this.limits;
     const media = this.options.media;
     const uri = group.uri;
-    const keyed = uri !== undefined;
+    const keyed = uri !== undefined || group.text;
     const first = group.rows[0];
     const firstLoc = () => this.loc(first);
     let firstHash = 0;
-    const moreRows: number[] = [];
+    let moreRows: number[] | undefined;
     let firstLabel: string | undefined;
-    const moreLabels: string[] = [];
-    const segments: { label: number; start: number; end: number; row: Row }[] = [];
-    const segmentLabels: string[] = [];
-    const instances = new Map<string, { label: string; row: Row }>();
-    const frames = new Set<number>();
-    const seen = new Set<string>();
+    let moreLabels: string[] | undefined;
+    const video: VideoState = {};
     const emit = (row: Row, f: Finding) => {
-      if (row.findings.length === 0) e.findingRows.push(row);
+      if (!row.findings) (e.findingRows ??= []).push(row), (row.findings = []);
       row.findings.push(f);
     };
 
@@ -521,8 +575,8 @@ export class IncrementalDataset {
       if (!seenBefore) {
         e.split = split;
         if (item.mlUse === 'validation' && this.video) e.validationRow = row;
-        if (keyed) {
-          firstHash = annotationsHash(annotations);
+        if (keyed) firstHash = annotationsHash(annotations);
+        if (uri !== undefined) {
           const duration = media?.get(uri)?.duration;
           const max = L.maxVideoSeconds;
           if (this.video && duration !== undefined && max !== undefined && duration > max) emit(row, (acc) => acc.videoTooLong(this.loc(row), uri, duration));
@@ -534,40 +588,40 @@ export class IncrementalDataset {
         const firstSplit = e.split;
         if (split !== firstSplit) {
           e.conflicts++;
-          emit(row, (acc) => acc.splitConflict(here(), uri!, firstLoc(), firstSplit, split));
+          emit(row, (acc) => acc.splitConflict(here(), uri, firstLoc(), firstSplit, split));
         } else if (!this.csvFile[row.file]) {
           if (hash === firstHash) {
             e.repeats++;
-            emit(row, (acc) => acc.repeat(here(), uri!, firstLoc(), false));
+            emit(row, (acc) => acc.repeat(here(), uri, firstLoc(), false));
             continue;
           }
           e.conflicts++;
-          emit(row, (acc) => acc.annotationConflict(here(), uri!, firstLoc()));
-        } else if (hash === firstHash || moreRows.includes(hash)) {
+          emit(row, (acc) => acc.annotationConflict(here(), uri, firstLoc()));
+        } else if (hash === firstHash || moreRows?.includes(hash)) {
           e.repeats++;
-          emit(row, (acc) => acc.repeat(here(), uri!, firstLoc(), true));
+          emit(row, (acc) => acc.repeat(here(), uri, firstLoc(), true));
           continue;
         } else {
-          moreRows.push(hash);
+          (moreRows ??= []).push(hash);
           if (L.singleLabel && annotations.length > 0 && firstLabel !== undefined) {
             const existing = firstLabel;
             if (annotations.flatMap(annotationLabels).some((n) => n !== existing)) {
               e.conflicts++;
-              emit(row, (acc) => acc.singleLabelConflict(here(), uri!, firstLoc(), existing));
+              emit(row, (acc) => acc.singleLabelConflict(here(), uri, firstLoc(), existing));
             }
           }
         }
       }
-      if (item.textLength !== undefined) e.textLength.push(item.textLength);
+      if (item.textLength !== undefined) (e.textLength ??= []).push(item.textLength);
       e.annotations += annotations.length;
       let rowLabeled = false;
       const countLabel = (name: string) => {
-        let use = e.labels.get(name);
-        if (!use) e.labels.set(name, (use = { items: 0, annotations: 0, splits: emptySplits(), rows: [] }));
+        let use: LabelUse | undefined;
+        for (const u of e.labels) if (u.name === name) use = u;
+        if (!use) e.labels.push((use = { name, items: 0, annotations: 0, splits: emptySplits(), rows: [] }));
         use.annotations++;
         if (use.rows[use.rows.length - 1] === row) return;
         use.rows.push(row);
-        row.labels.push(name);
         // DatasetAccumulator.itemTakesLabel, by label name.
         let takes: boolean;
         if (!keyed || !seenBefore) {
@@ -577,7 +631,7 @@ export class IncrementalDataset {
           }
           if (keyed) {
             if (firstLabel === undefined) firstLabel = name;
-            else if (this.csvFile[row.file]) moreLabels.push(name);
+            else if (this.csvFile[row.file]) (moreLabels ??= []).push(name);
           }
           takes = true;
         } else if (firstLabel === name) takes = false;
@@ -585,9 +639,9 @@ export class IncrementalDataset {
           firstLabel = name;
           e.labeled++;
           takes = true;
-        } else if (moreLabels.includes(name)) takes = false;
+        } else if (moreLabels?.includes(name)) takes = false;
         else {
-          moreLabels.push(name);
+          (moreLabels ??= []).push(name);
           takes = true;
         }
         if (!takes) return;
@@ -598,33 +652,31 @@ export class IncrementalDataset {
         if (a.kind === 'classification') countLabel(a.label);
         else if (a.kind === 'box') {
           countLabel(a.label);
-          this.boxCheck(e, row, a, keyed, emit);
+          this.boxCheck(e, row, a, emit);
         } else {
           for (const name of annotationLabels(a)) countLabel(name);
-          this.annotationChecks(e, row, a, { segments, segmentLabels, instances, frames, seen }, emit);
+          this.annotationChecks(e, row, a, video, emit);
         }
       }
     }
-    e.frames = frames.size;
-    e.instances = instances.size;
-    if (segments.length) {
-      for (const [seg, holder] of overlappingSegments(segments)) {
-        e.overlaps.push({ label: segmentLabels[seg.label], seg: { start: seg.start, end: seg.end, row: seg.row }, holder: { start: holder.start, end: holder.end, row: holder.row } });
+    e.frames = video.frames?.size ?? 0;
+    e.instances = video.instances?.size ?? 0;
+    if (video.segments) {
+      for (const [seg, holder] of overlappingSegments(video.segments)) {
+        (e.overlaps ??= []).push({ label: video.segmentLabels![seg.label], seg: { start: seg.start, end: seg.end, row: seg.row }, holder: { start: holder.start, end: holder.end, row: holder.row } });
       }
     }
     return e;
   }
 
-  private boxCheck(e: GroupEval, row: Row, a: Extract<AnnotationFacts, { kind: 'box' }>, keyed: boolean, emit: (row: Row, f: Finding) => void): void {
+  private boxCheck(e: GroupEval, row: Row, a: Extract<AnnotationFacts, { kind: 'box' }>, emit: (row: Row, f: Finding) => void): void {
     e.boxCount++;
     const uri = row.group.uri;
-    if (keyed && e.boxCount > (this.limits.maxBoxesPerImage ?? Infinity) && !e.crowdedAt) e.crowdedAt = row;
+    if (uri !== undefined && e.boxCount > (this.limits.maxBoxesPerImage ?? Infinity) && !e.crowdedAt) e.crowdedAt = row;
     const w = a.xMax - a.xMin;
     const h = a.yMax - a.yMin;
     if (!Number.isFinite(w) || !Number.isFinite(h) || w <= 0 || h <= 0) return;
-    e.boxWidth.push(w);
-    e.boxHeight.push(h);
-    e.boxArea.push(w * h);
+    (e.boxes ??= []).push(w, h, w * h);
     const minEdge = this.limits.minBoxEdge;
     if (minEdge !== undefined && (w < minEdge - EPSILON || h < minEdge - EPSILON)) {
       emit(row, (acc) => acc.boxTooSmall(this.loc(row), a.label, w, h));
@@ -645,56 +697,54 @@ export class IncrementalDataset {
     e: GroupEval,
     row: Row,
     a: AnnotationFacts,
-    video: {
-      segments: { label: number; start: number; end: number; row: Row }[];
-      segmentLabels: string[];
-      instances: Map<string, { label: string; row: Row }>;
-      frames: Set<number>;
-      seen: Set<string>;
-    },
+    video: VideoState,
     emit: (row: Row, f: Finding) => void,
   ): void {
     const uri = row.group.uri;
     const duration = uri !== undefined ? this.options.media?.get(uri)?.duration : undefined;
     switch (a.kind) {
       case 'box':
-        this.boxCheck(e, row, a, uri !== undefined, emit);
+        this.boxCheck(e, row, a, emit);
         break;
       case 'timeSegment': {
         e.segmentCount++;
         const { label, start, end } = a;
         const realEnd = end === Infinity && duration !== undefined ? duration : end;
-        if (Number.isFinite(realEnd) && Number.isFinite(start)) e.segmentSeconds.push(realEnd - start);
+        if (Number.isFinite(realEnd) && Number.isFinite(start)) (e.segmentSeconds ??= []).push(realEnd - start);
         if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) {
           emit(row, (acc) => acc.segmentOutside(this.loc(row), label, start, end, duration));
         }
-        let id = video.segmentLabels.indexOf(label);
-        if (id < 0) id = video.segmentLabels.push(label) - 1;
-        video.segments.push({ label: id, start, end: realEnd, row });
+        const labels = (video.segmentLabels ??= []);
+        let id = labels.indexOf(label);
+        if (id < 0) id = labels.push(label) - 1;
+        (video.segments ??= []).push({ label: id, start, end: realEnd, row });
         e.firstSegmentRow ??= row;
         break;
       }
       case 'trackedBox': {
         e.trackedBoxes++;
-        video.frames.add(a.time);
+        (video.frames ??= new Set()).add(a.time);
         const { label, time } = a;
         if (duration !== undefined && time > duration + EPSILON) emit(row, (acc) => acc.trackOutside(this.loc(row), label, time, duration));
         const id = a.instanceId;
         if (id === undefined || id === '' || id === '-1') return;
-        const known = video.instances.get(id);
-        if (!known) video.instances.set(id, { label, row });
+        const instances = (video.instances ??= new Map());
+        const known = instances.get(id);
+        if (!known) instances.set(id, { label, row });
         else if (known.label !== label) {
           const knownLabel = known.label;
           emit(row, (acc) => acc.instanceInconsistent(this.loc(row), this.loc(known.row), id, label, knownLabel, uri));
         }
         const frameKey = `${id}@${time}`;
-        if (video.seen.has(frameKey)) emit(row, (acc) => acc.instanceRepeated(this.loc(row), known ? this.loc(known.row) : undefined, id, time, uri));
-        else video.seen.add(frameKey);
+        const seen = (video.seen ??= new Set());
+        if (seen.has(frameKey)) emit(row, (acc) => acc.instanceRepeated(this.loc(row), known ? this.loc(known.row) : undefined, id, time, uri));
+        else seen.add(frameKey);
         break;
       }
       case 'sentiment': {
-        let rows = e.sentiment.get(a.sentimentMax);
-        if (!rows) e.sentiment.set(a.sentimentMax, (rows = []));
+        const byMax = (e.sentiment ??= new Map());
+        let rows = byMax.get(a.sentimentMax);
+        if (!rows) byMax.set(a.sentimentMax, (rows = []));
         rows.push(row);
         break;
       }

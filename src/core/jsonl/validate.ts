@@ -111,7 +111,7 @@ export class JsonlLineValidator {
     if (!this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
+    if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
     const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {

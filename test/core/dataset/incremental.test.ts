@@ -35,6 +35,8 @@ const MEDIA: MediaTable = new Map([
 
 interface Facts {
   uri?: string;
+  /** Inline text: equal texts are one data item, like equal URIs. */
+  content?: string;
   mlUse?: MlUse;
   text?: number;
   annotations: AnnotationFacts[];
@@ -43,6 +45,7 @@ interface Facts {
 function factsArb(format: FormatId): fc.Arbitrary<Facts> {
   return fc.record({
     uri: fc.constantFrom(...URIS),
+    content: fc.constantFrom(undefined, '', 'hello', 'world'),
     mlUse: fc.constantFrom<(MlUse | undefined)[]>(undefined, 'training', 'validation', 'test'),
     text: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
     annotations: fc.array(annotationOf[format]!, { maxLength: 3 }),
@@ -52,7 +55,9 @@ function factsArb(format: FormatId): fc.Arbitrary<Facts> {
 type Op = { kind: 'add' | 'replace'; line: number; facts: Facts } | { kind: 'remove'; line: number };
 
 function make(line: number, f: Facts): ItemFacts {
-  return item(line, f.uri, f.annotations, f.mlUse, f.text);
+  const facts = item(line, f.uri, f.annotations, f.mlUse, f.text);
+  if (f.content !== undefined) facts.textContent = f.content;
+  return facts;
 }
 
 /** Histogram means are sums taken in another order: equal up to rounding. */
