@@ -424,7 +424,7 @@ export class ValidationService implements vscode.Disposable {
     const state = this.states.get(key);
     if (token.isCancellationRequested || !report?.format || !state || report.version !== doc.version) return undefined;
     const started = performance.now();
-    const dataset = this.datasetResult(state, report.format, fileKindOf(doc) === 'csv', false);
+    const dataset = this.datasetResult(state, report.format, fileKindOf(doc) === 'csv', this.deps.settings.strict(doc.uri));
     if (token.isCancellationRequested || report.version !== doc.version || this.reports.get(key) !== report) return undefined;
     state.datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
     state.stats = dataset.stats;
@@ -505,7 +505,7 @@ export class ValidationService implements vscode.Disposable {
     try {
       result = await validateInWorker(
         this.deps.workerPath ?? join(__dirname, 'validationWorker.js'),
-        { path: uri.fsPath, format: explicit?.format, maxDiagnostics: this.deps.settings.maxProblems(uri), datasetChecks: this.deps.settings.datasetChecks(uri) },
+        { path: uri.fsPath, format: explicit?.format, maxDiagnostics: this.deps.settings.maxProblems(uri), datasetChecks: this.deps.settings.datasetChecks(uri), strict: this.deps.settings.strict(uri) },
         { signal: abort.signal, onProgress: options.onProgress },
       );
     } catch (e) {

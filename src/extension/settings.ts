@@ -14,6 +14,8 @@ export interface Settings {
   maxProblems(resource: vscode.Uri): number;
   /** Whether dataset-level checks (label counts, splits, duplicates) run on each file. */
   datasetChecks(resource: vscode.Uri): boolean;
+  /** Whether findings that only block training are errors (the CLI's `--strict`). */
+  strict(resource: vscode.Uri): boolean;
   /** True when the change affects any setting of this extension. */
   affected(e: vscode.ConfigurationChangeEvent): boolean;
 }
@@ -34,6 +36,7 @@ export function createSettings(log: vscode.LogOutputChannel): Settings {
       return Number.isInteger(n) && n > 0 ? n : 1000;
     },
     datasetChecks: (resource) => vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('datasetChecks', true) !== false,
+    strict: (resource) => vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('strict', false) === true,
     affected: (e) => e.affectsConfiguration(SECTION),
   };
 }
