@@ -163,7 +163,8 @@ function addSplits(to: SplitCounts, from: SplitCounts, sign: number): void {
 /**
  * A histogram that also takes values out: the same buckets, count, mean, min and max as
  * `HistogramBuilder` over the values it holds (the mean may differ in the last bits, as floating-
- * point sums do when added in another order).
+ * point sums do when added in another order). When the last copy of the minimum or maximum is
+ * taken out, the extremes are found again from `values` (all values held), when next read.
  */
 export class MultisetHistogram implements HistogramSink {
   private readonly counts: number[];
@@ -171,13 +172,17 @@ export class MultisetHistogram implements HistogramSink {
   /** Compensated (Neumaier) sum: taking values out again must not leave rounding residue behind. */
   private sum = 0;
   private carry = 0;
-  private readonly values = new Map<number, number>();
   private lo = Infinity;
   private hi = -Infinity;
-  /** The extremes are found again when one of them was taken out. */
+  /** How many held values equal `lo` and `hi`. */
+  private atLo = 0;
+  private atHi = 0;
   private stale = false;
 
-  constructor(private readonly edges: readonly number[]) {
+  constructor(
+    private readonly edges: readonly number[],
+    private readonly values: () => Iterable<number>,
+  ) {
     this.counts = new Array<number>(edges.length).fill(0);
   }
 
@@ -197,22 +202,29 @@ export class MultisetHistogram implements HistogramSink {
     this.n++;
     this.addToSum(value);
     this.counts[this.bucket(value)]++;
-    this.values.set(value, (this.values.get(value) ?? 0) + 1);
-    if (value < this.lo) this.lo = value;
-    if (value > this.hi) this.hi = value;
+    if (this.stale) return;
+    if (value < this.lo) (this.lo = value), (this.atLo = 1);
+    else if (value === this.lo) this.atLo++;
+    if (value > this.hi) (this.hi = value), (this.atHi = 1);
+    else if (value === this.hi) this.atHi++;
   }
 
   delete(value: number): void {
     if (!Number.isFinite(value)) return;
-    const k = this.values.get(value);
-    if (!k) return;
-    if (k === 1) this.values.delete(value);
-    else this.values.set(value, k - 1);
     this.n--;
     if (this.n === 0) this.sum = this.carry = 0;
     else this.addToSum(-value);
     this.counts[this.bucket(value)]--;
-    if (k === 1 && (value === this.lo || value === this.hi)) this.stale = true;
+    if (value === this.lo && --this.atLo === 0) this.stale = true;
+    if (value === this.hi && --this.atHi === 0) this.stale = true;
+  }
+
+  /** Tracks the extremes of a value already counted. */
+  private add0(value: number): void {
+    if (value < this.lo) (this.lo = value), (this.atLo = 1);
+    else if (value === this.lo) this.atLo++;
+    if (value > this.hi) (this.hi = value), (this.atHi = 1);
+    else if (value === this.hi) this.atHi++;
   }
 
   private addToSum(value: number): void {
@@ -225,11 +237,8 @@ export class MultisetHistogram implements HistogramSink {
     if (this.stale) {
       this.lo = Infinity;
       this.hi = -Infinity;
-      for (const v of this.values.keys()) {
-        if (v < this.lo) this.lo = v;
-        if (v > this.hi) this.hi = v;
-      }
       this.stale = false;
+      for (const v of this.values()) if (Number.isFinite(v)) this.add0(v);
     }
     const buckets = this.edges.map((from, i) => ({ from, to: i + 1 < this.edges.length ? this.edges[i + 1] : null, count: this.counts[i] }));
     return { count: this.n, min: this.n ? this.lo : null, max: this.n ? this.hi : null, mean: this.n ? (this.sum + this.carry) / this.n : null, buckets };
@@ -269,12 +278,13 @@ export class IncrementalDataset {
   private segmentCount = 0;
   private frames = 0;
   private instances = 0;
-  private readonly boxWidth = new MultisetHistogram(BOX_SIZE_EDGES);
-  private readonly boxHeight = new MultisetHistogram(BOX_SIZE_EDGES);
-  private readonly boxArea = new MultisetHistogram(BOX_AREA_EDGES);
-  private readonly textLength = new MultisetHistogram(TEXT_LENGTH_EDGES);
-  private readonly segmentSeconds = new MultisetHistogram(SEGMENT_SECONDS_EDGES);
-  private readonly boxesPerImage = new MultisetHistogram(BOXES_PER_IMAGE_EDGES);
+  // Extremes found again (rarely: the last copy of the minimum or maximum left) from the groups.
+  private readonly boxWidth = new MultisetHistogram(BOX_SIZE_EDGES, () => this.values((e) => e.boxes, 0, 3));
+  private readonly boxHeight = new MultisetHistogram(BOX_SIZE_EDGES, () => this.values((e) => e.boxes, 1, 3));
+  private readonly boxArea = new MultisetHistogram(BOX_AREA_EDGES, () => this.values((e) => e.boxes, 2, 3));
+  private readonly textLength = new MultisetHistogram(TEXT_LENGTH_EDGES, () => this.values((e) => e.textLength));
+  private readonly segmentSeconds = new MultisetHistogram(SEGMENT_SECONDS_EDGES, () => this.values((e) => e.segmentSeconds));
+  private readonly boxesPerImage = new MultisetHistogram(BOXES_PER_IMAGE_EDGES, () => this.boxCounts());
   private readonly sentiment = new Map<number, { items: number; rows: Row[] }>();
   private readonly validationRows: Row[] = [];
   private readonly findingRows: Row[] = [];
@@ -449,6 +459,24 @@ export class IncrementalDataset {
       this.fileUses.push(0);
     }
     return f;
+  }
+
+  private *groupsAll(): Iterable<Group> {
+    yield* this.groups.values();
+    yield* this.textGroups.values();
+    for (const row of this.rowOf.values()) if (row.group.uri === undefined && !row.group.text) yield row.group;
+  }
+
+  private *values(of: (e: GroupEval) => number[] | undefined, from = 0, step = 1): Iterable<number> {
+    for (const g of this.groupsAll()) {
+      const list = g.eval && of(g.eval);
+      if (list) for (let i = from; i < list.length; i += step) yield list[i];
+    }
+  }
+
+  private *boxCounts(): Iterable<number> {
+    for (const g of this.groups.values()) if (g.eval) yield g.eval.boxCount;
+    for (const g of this.textGroups.values()) if (g.eval) yield g.eval.boxCount;
   }
 
   /** Files up to the last one still used. */
