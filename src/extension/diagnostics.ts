@@ -10,7 +10,7 @@ import { countSeverities, type Diagnostic as CoreDiagnostic } from '../core/diag
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
-import { DatasetAccumulator, IncrementalDataset, type DatasetResult, type DatasetStats } from '../core/dataset';
+import { DatasetAccumulator, type DatasetResult, type DatasetStats } from '../core/dataset';
 import { annotationLabels, type ItemFacts } from '../core/items';
 import { join } from 'node:path';
 import { DiskValidationCancelled, validateInWorker, type DiskResult } from '../core/diskValidation';
@@ -18,6 +18,7 @@ import { loadSchemaFile, sidecarSchemaPath } from '../core/files';
 import { validateJsonlText } from '../core/jsonl/validate';
 import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
+import { DatasetSync } from './datasetSync';
 import { LineCache } from './lineCache';
 import type { Settings } from './settings';
 
@@ -95,7 +96,7 @@ interface DocState {
   /** A `name.schema.json` beside the file makes it a custom dataset (as in the CLI). */
   customSchema?: object;
   /** JSONL only: the dataset over the cache's facts, updated with the facts edits changed. */
-  dataset?: { engine: IncrementalDataset; cache: LineCache; format: FormatId; strict: boolean };
+  dataset?: DatasetSync;
 }
 
 export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
@@ -427,7 +428,7 @@ export class ValidationService implements vscode.Disposable {
     const state = this.states.get(key);
     if (token.isCancellationRequested || !report?.format || !state || report.version !== doc.version) return undefined;
     const started = performance.now();
-    const dataset = this.datasetResult(state, report.format, fileKindOf(doc) === 'csv', this.deps.settings.strict(doc.uri));
+    const dataset = this.datasetResult(key, state, report.format, fileKindOf(doc) === 'csv', this.deps.settings.strict(doc.uri));
     if (token.isCancellationRequested || report.version !== doc.version || this.reports.get(key) !== report) return undefined;
     state.datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
     state.stats = dataset.stats;
@@ -451,11 +452,12 @@ export class ValidationService implements vscode.Disposable {
 
   /**
    * JSONL: the incremental dataset takes the facts edits dropped and added since the last run
-   * (cost: the changed items and the findings, not the file); it is built from all facts when the
-   * cache was rebuilt or the format or options changed. CSV (validated in full on every run)
-   * accumulates all facts.
+   * (cost: the changed items and the findings, not the file). After a full run (new cache) or a
+   * change of format or strictness it is built again, in slices between other work; meanwhile the
+   * results come from an accumulator over all facts, as they always did for CSV (validated in full
+   * on every run).
    */
-  private datasetResult(state: DocState, format: FormatId, csv: boolean, strict: boolean): DatasetResult {
+  private datasetResult(key: string, state: DocState, format: FormatId, csv: boolean, strict: boolean): DatasetResult {
     const cache = state.cache;
     if (!cache) {
       state.dataset = undefined;
@@ -463,20 +465,16 @@ export class ValidationService implements vscode.Disposable {
       for (const f of state.facts ?? []) acc.add(f);
       return acc.finish();
     }
-    let ds = state.dataset;
-    if (!ds || ds.cache !== cache || ds.format !== format || ds.strict !== strict) {
-      const engine = new IncrementalDataset(format, { csv: false, strict });
-      for (const f of cache.itemFacts()) engine.add(f, f.line);
-      cache.resetChanges();
-      ds = state.dataset = { engine, cache, format, strict };
-    } else {
-      const engine = ds.engine;
-      const changes = cache.takeChanges((f) => engine.orderOf(f));
-      for (const f of changes.removed) engine.remove(f);
-      if (changes.renumber) engine.reorder((f) => f.line);
-      for (const { item, order } of changes.added) engine.add(item, order);
+    let sync = state.dataset;
+    if (!sync || sync.cache !== cache || sync.format !== format || sync.strict !== strict) {
+      const next = (sync = state.dataset = new DatasetSync(cache, format, strict));
+      const step = () => {
+        if (this.states.get(key) !== state || state.dataset !== next) return;
+        if (!next.step()) setTimeout(step, 0);
+      };
+      setTimeout(step, 0);
     }
-    return ds.engine.result();
+    return sync.result();
   }
 
   /**

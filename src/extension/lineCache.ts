@@ -159,6 +159,11 @@ export class LineCache {
     return { removed, added: placed, renumber };
   }
 
+  /** Facts dropped since the last `resetChanges` or `takeChanges` (that were there before it). */
+  droppedSinceReset(): readonly ItemFacts[] {
+    return this.removedFacts;
+  }
+
   /** Forgets tracked changes (the dataset was built from all facts as they are now). */
   resetChanges(): void {
     this.removedFacts = [];
