@@ -2,8 +2,10 @@
  * Dataset checks and statistics over items that change one at a time (the editor: an edit replaces
  * the facts of a few lines). `add`, `remove` and `replace` cost the size of the items sharing a
  * media URI with the changed ones (they are evaluated again together, as the accumulator would see
- * them) plus sorted-array updates per label; `result` costs the size of the findings and statistics
- * (labels, findings, their locations), not the number of items. The result equals a
+ * them) plus sorted-array updates per label (a splice: linear in the label's lines, a memory
+ * move); `result` costs the size of the findings and statistics (labels, findings, their
+ * locations), not the number of items, except for a rescan of all items when the first item or
+ * the last copy of a histogram's minimum or maximum was removed. The result equals a
  * `DatasetAccumulator` fed the current items in order (a property test holds the two together):
  * the end-of-dataset checks and all messages are the accumulator's own (`finishFrom`).
  */
