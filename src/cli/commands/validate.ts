@@ -28,9 +28,9 @@ Options:
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)
-  --jobs N             threads per large file (default 1): JSONL with
-                       --no-dataset-checks (dataset checks read items in one pass);
-                       a one-file tabular CSV source (not forecasting)
+  --jobs N             threads per large file (default 1): JSONL and CSV with --format
+                       need --no-dataset-checks (dataset checks read items in one
+                       pass); a one-file tabular CSV source (not forecasting) not
   Tabular CSV (implies --format tabular; several CSV files form one source with one header):
   --target NAME        target column: no nulls; classification 2-500 distinct values
   --objective KIND     classification, regression or forecasting

@@ -79,8 +79,9 @@ class CsvValidation {
   onHeader?: (fields: string[]) => void;
 
   /**
-   * `continueAfter`: the fields of the header of the file, when this validation reads a range of
-   * it that starts after the header at a record start (a worker thread of `validate --jobs`).
+   * `continueAfter`: this validation reads a range of a file of the given format that starts at a
+   * record start after the first record (a worker thread of `validate --jobs`); for tabular
+   * sources, the fields of the file's header.
    */
   constructor(
     private readonly options: ValidationOptions,
@@ -88,13 +89,17 @@ class CsvValidation {
     continueAfter?: string[],
   ) {
     this.collector = new Collector(options);
-    if (continueAfter) {
-      this.format = 'tabular';
-      this.detection = { confidence: 'explicit', format: 'tabular', candidates: ['tabular'], reason: 'format given by the caller' };
-      const tabular = (this.tabular = new TabularChecker(tabularOptions(options), () => undefined));
-      // The header's findings are the first range's to report.
-      tabular.setHeader(recordOfFields(continueAfter));
-      tabular.redirect(this.collector.report);
+    if (continueAfter && options.format) {
+      this.format = options.format;
+      this.detection = { confidence: 'explicit', format: options.format, candidates: [options.format], reason: 'format given by the caller' };
+      if (options.format === 'tabular') {
+        const tabular = (this.tabular = new TabularChecker(tabularOptions(options), () => undefined));
+        // The header's findings are the first range's to report.
+        tabular.setHeader(recordOfFields(continueAfter));
+        tabular.redirect(this.collector.report);
+      } else {
+        this.checker = createLayoutChecker(options.format, this.collector.report, undefined);
+      }
       this.headerDone = true;
       this.firstRecord = false;
       this.early = null;
@@ -266,6 +271,11 @@ class CsvValidation {
     };
   }
 
+  /** The first non-blank record was seen (the checks made on it alone are done). */
+  get sawFirstRecord(): boolean {
+    return !this.firstRecord;
+  }
+
   get itemCount(): number {
     return this.items;
   }
@@ -347,9 +357,10 @@ export interface CsvFileValidationOptions extends ValidationOptions {
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /**
-   * Threads for one large tabular file (default 1): record-aligned byte ranges are read in worker
-   * threads and merged into exactly the one-thread result. Forecasting sources, item consumers
-   * (`onItem`) and incremental revalidation (`fromLine`) always use one thread.
+   * Threads for one large CSV file of a given format (default 1): record-aligned byte ranges are
+   * read in worker threads and merged into exactly the one-thread result. Detected formats,
+   * forecasting sources, item consumers (`onItem`: dataset checks of positional layouts) and
+   * incremental revalidation (`fromLine`) always use one thread.
    */
   jobs?: number;
   /** Smallest file read with more than one thread (tests lower it). */
@@ -360,7 +371,9 @@ export interface CsvFileValidationOptions extends ValidationOptions {
 
 export async function validateCsvFile(path: string, options: CsvFileValidationOptions = {}): Promise<CsvValidationResult> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
-  if (jobs > 1 && options.format === 'tabular' && options.objective !== 'forecasting' && !options.onItem && options.fromLine === undefined && !options.onProgress) {
+  const format = options.format;
+  const rangeable = format === 'tabular' ? options.objective !== 'forecasting' : format !== undefined && FORMATS[format]?.csv !== undefined;
+  if (jobs > 1 && rangeable && !options.onItem && options.fromLine === undefined && !options.onProgress) {
     const parallel = await validateInParallel(path, jobs, options);
     if (parallel) return parallel;
   }
@@ -418,7 +431,7 @@ export async function validateTabularFiles(
 /** Smaller files are read on one thread whatever `jobs` says (worker start-up costs more). */
 const PARALLEL_MIN_BYTES = 8 << 20;
 
-/** One byte range of a tabular CSV file for a worker thread (src/core/worker.ts). */
+/** One byte range of a CSV file of a known format for a worker thread (src/core/worker.ts). */
 export interface CsvRangeTask {
   kind: 'csv';
   path: string;
@@ -439,10 +452,11 @@ export interface CsvRangeResult {
   clean: boolean;
   binary: boolean;
   invalidUtf8: boolean;
-  part: TabularPart;
+  /** Tabular sources: the rows and profile to merge. */
+  part?: TabularPart;
 }
 
-/** Reads one range of a tabular file after its header (the worker thread's job). */
+/** Reads one range of a file after its first record (the worker thread's job). */
 export async function validateCsvRange(task: CsvRangeTask & { header: string[] }): Promise<CsvRangeResult> {
   const v = new CsvValidation(task.options, undefined, task.header);
   let clean = false;
@@ -464,14 +478,14 @@ export async function validateCsvRange(task: CsvRangeTask & { header: string[] }
     clean,
     binary: reader.sawBinary,
     invalidUtf8: reader.sawInvalidUtf8,
-    part: v.tabularChecker!.part(),
+    part: v.tabularChecker?.part(),
   };
 }
 
 /**
- * `jobs` threads over one tabular file. The file is cut at line starts into ranges; this thread
- * reads the first (header included) and starts a worker per further range once the header is
- * known. A cut is only guessed to be a record start (a quoted field may hold line breaks): the
+ * `jobs` threads over one CSV file of a known format (tabular, or a positional layout). The file
+ * is cut at line starts into ranges; this thread reads the first (the header or first record
+ * included) and a worker per further range reads the rest, tabular ones once the header is known. A cut is only guessed to be a record start (a quoted field may hold line breaks): the
  * range before it confirms it when it ends at a record boundary. The ranges' findings are merged
  * in file order with line numbers shifted and the diagnostic limit applied as one thread would,
  * and the profiles are merged. Returns undefined (read it on one thread) when the file is small,
@@ -500,11 +514,14 @@ async function validateInParallel(path: string, jobs: number, options: CsvFileVa
   if (bounds.length < 3) return undefined;
   const v = new CsvValidation(options);
   const workers: { result: Promise<CsvRangeResult>; worker: Worker }[] = [];
-  const rangeOptions: ValidationOptions = { ...tabularOptions(options), format: 'tabular', maxDiagnostics: options.maxDiagnostics, maxFieldChars: options.maxFieldChars };
+  const tabularSource = options.format === 'tabular';
+  const rangeOptions: ValidationOptions = { ...tabularOptions(options), format: options.format, maxDiagnostics: options.maxDiagnostics, maxFieldChars: options.maxFieldChars };
   // Workers start now and get the header once this thread has read it: their start-up (loading
   // the bundle) overlaps the reading of the first range.
   for (let k = 1; k < bounds.length - 1; k++) {
-    workers.push(runInWorker<CsvRangeResult>({ kind: 'csv', path, from: bounds[k], to: bounds[k + 1], options: rangeOptions } satisfies CsvRangeTask));
+    // Positional layouts have no header: their workers start at once.
+    const header = tabularSource ? undefined : [];
+    workers.push(runInWorker<CsvRangeResult>({ kind: 'csv', path, from: bounds[k], to: bounds[k + 1], header, options: rangeOptions } satisfies CsvRangeTask));
   }
   let headerSent = false;
   v.onHeader = (header) => {
@@ -515,7 +532,7 @@ async function validateInParallel(path: string, jobs: number, options: CsvFileVa
     let clean = false;
     const reader = await readFile(path, v, options, { end: bounds[1], beforeEnd: (r) => (clean = r.atRecordStart) });
     const tabular = v.tabularChecker;
-    if (!clean || v.isHalted || !tabular || !headerSent) return undefined;
+    if (!clean || v.isHalted || !v.sawFirstRecord || (tabularSource && (!tabular || !headerSent))) return undefined;
     let results: CsvRangeResult[];
     try {
       results = await Promise.all(workers.map((w) => w.result));
@@ -534,7 +551,7 @@ async function validateInParallel(path: string, jobs: number, options: CsvFileVa
       for (const d of r.diagnostics) v.collector.report(shiftLines(d, lineOffset));
       v.collector.omitted += r.omitted;
       v.addItems(r.items);
-      tabular.merge(r.part);
+      if (tabular && r.part) tabular.merge(r.part);
       lineOffset += r.lines;
     }
     options.onRanges?.(results.length + 1);

@@ -131,6 +131,36 @@ describe('tabular CSV with worker threads (--jobs)', function () {
     assert.deepEqual(await run('2'), one);
   });
 
+  it('positional layouts (explicit format, no item consumer): the same result for 1, 2 and 5 jobs', async () => {
+    const path = join(dir, 'img.csv');
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const k = (i * 7919) % 1000;
+      const mlUse = k % 41 === 0 ? 'TRAIN' : ['training', 'validation', 'test', ''][i % 4];
+      const uri = k % 37 === 0 ? `http://bkt/${i}.jpg` : `gs://bkt-${i % 5}/img/${i}.jpg`;
+      const label = k % 43 === 0 ? '9bad label' : k % 47 === 0 ? `"multi\nline ${i}"` : `label_${i % 9}`;
+      lines.push(k % 53 === 0 ? '' : k % 59 === 0 ? `${uri},say "hi"` : mlUse ? `${mlUse},${uri},${label}` : `${uri},${label}`);
+    }
+    writeFileSync(path, `${lines.join('\r\n')}\r\ngs://bkt/last.jpg,"never closed\n`);
+    let most = 0;
+    for (const maxDiagnostics of [undefined, 40]) {
+      const base: CsvFileValidationOptions = { format: 'image-classification-single-label', parallelMinBytes: 1, maxDiagnostics };
+      const oneResult = await validateCsvFile(path, base);
+      assert.ok(new Set(oneResult.diagnostics.map((d) => d.code)).size >= 4, 'the file has findings of several kinds');
+      const one = JSON.stringify(oneResult);
+      for (const jobs of [2, 5]) {
+        let ranges = 0;
+        assert.equal(JSON.stringify(await validateCsvFile(path, { ...base, jobs, onRanges: (n) => (ranges = n) })), one, `jobs ${jobs}`);
+        most = Math.max(most, ranges);
+      }
+    }
+    assert.ok(most > 1, 'some run used worker threads');
+    // With an item consumer (the dataset checks) the file is read on one thread.
+    let ranges = 0;
+    await validateCsvFile(path, { format: 'image-classification-single-label', parallelMinBytes: 1, jobs: 2, onItem: () => undefined, onRanges: (n) => (ranges = n) });
+    assert.equal(ranges, 1);
+  });
+
   it('merging the profiles of consecutive parts equals profiling all rows (property)', () => {
     const cell = fc.oneof(
       fc.integer({ min: -500, max: 500 }).map(String),
