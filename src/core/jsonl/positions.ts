@@ -88,14 +88,22 @@ const FRIENDLY: Partial<Record<string, string>> = {
 
 /** The first syntax error of a line that JSON.parse rejected. */
 export function syntaxError(text: string, fallbackMessage: string): { span: Span; message: string } {
-  const errors: ParseError[] = [];
+  // One scan, no tree: the first error the scanner reports is the one a tree parse lists first.
+  let e: ParseError | undefined;
   try {
-    visit(text, {}, PARSE_OPTIONS);
-    parseTree(text, errors, PARSE_OPTIONS);
+    visit(
+      text,
+      {
+        onError: (error, offset, length) => {
+          e ??= { error, offset, length };
+        },
+      },
+      PARSE_OPTIONS,
+    );
   } catch {
-    // Too deep for the tree walker: report on the whole line with the engine's message.
+    // Too deep for the scanner: report on the whole line with the engine's message.
+    e = undefined;
   }
-  const e = errors[0];
   if (!e) {
     return { span: { start: firstNonSpace(text), end: Math.max(text.length, 1) }, message: fallbackMessage };
   }

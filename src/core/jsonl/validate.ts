@@ -242,7 +242,9 @@ function shortestLength(v: unknown, depth: number): number {
   }
   let members = 0;
   for (const k in v) {
-    const n = shortestLength((v as Obj)[k], depth + 1);
+    const x = (v as Obj)[k];
+    // Strings inline: most members are strings, and the call costs more than the length.
+    const n = typeof x === 'string' ? x.length + 2 : shortestLength(x, depth + 1);
     if (n < 0) return -1;
     total += k.length + n + 4;
     members++;
