@@ -12,7 +12,7 @@ import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
 import type { ItemFacts } from '../items';
 import { createAjv, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
-import type { Detection, ValidationOptions, ValidationResult } from '../validate';
+import type { DiagnosticStore, Detection, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
 import { detectJsonlFormat } from './detect';
 import { duplicateKeys, lineTree, spanAt, syntaxError } from './positions';
@@ -358,18 +358,36 @@ function typeName(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** Collects diagnostics with an optional cap; the cap adds one final info diagnostic. */
+/**
+ * Collects diagnostics with an optional cap; the cap adds one final info diagnostic. With a
+ * store, diagnostics pass straight through to it and `list` stays empty.
+ */
 class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   dropped = 0;
-  constructor(private readonly max: number) {}
+  kept = 0;
+  errors = 0;
+  constructor(
+    private readonly max: number,
+    private readonly store?: DiagnosticStore,
+  ) {}
   push(d: Diagnostic): void {
-    if (this.list.length < this.max) this.list.push(d);
-    else this.dropped++;
+    if (this.kept < this.max) {
+      this.kept++;
+      if (d.severity === 'error') this.errors++;
+      if (this.store) this.store.push(d);
+      else this.list.push(d);
+    } else this.dropped++;
+  }
+  /** Forgets everything pushed (the result is replaced by one that lists none of it). */
+  discard(): void {
+    this.list.length = 0;
+    this.kept = this.dropped = this.errors = 0;
+    this.store?.clear();
   }
   finish(): Diagnostic[] {
     if (this.dropped > 0) {
-      this.list.push({
+      (this.store ?? this.list).push({
         line: 1,
         column: 1,
         endLine: 1,
@@ -848,7 +866,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     if (stat.isDirectory()) throw new UsageError(`${path} is a directory`);
     const total = stat.size;
     const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity);
+    const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity, options.diagnosticStore);
 
     // Sniff: the head of the file decides binary/BOM and (without --format) the format.
     const head = Buffer.alloc(Math.min(total, 1 << 20));
@@ -880,8 +898,14 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     }
     const headText = head.subarray(offset).toString('utf8');
     const detection = resolveFormat(options, () => sampleObjects(headText.split('\n').slice(0, SNIFF_LINES)));
-    if (total <= head.length && headText.trim().length === 0) return emptyFile(detection.format, detection, splitLines(headText).length);
-    if (!detection.format) return noFormat(detection, 0);
+    if (total <= head.length && headText.trim().length === 0) {
+      sink.discard();
+      return emptyFile(detection.format, detection, splitLines(headText).length);
+    }
+    if (!detection.format) {
+      sink.discard();
+      return noFormat(detection, 0);
+    }
     if (total <= maxLine && /^\s*[{[]\s*$/.test(headText.slice(0, headText.indexOf('\n') + 1 || undefined))) {
       const whole = Buffer.alloc(total - offset);
       await handle.read(whole, 0, whole.length, offset);
@@ -905,7 +929,10 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       await streamRange(handle, offset, total, single, sink, maxLine, options, total);
       feeder = single;
     }
-    if (feeder.items === 0 && sink.list.every((d) => d.severity !== 'error')) return emptyFile(detection.format, detection, feeder.lineNo);
+    if (feeder.items === 0 && sink.errors === 0) {
+      sink.discard();
+      return emptyFile(detection.format, detection, feeder.lineNo);
+    }
     return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
   } finally {
     await handle.close();
