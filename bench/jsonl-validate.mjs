@@ -1,7 +1,8 @@
 // Issue 2 benchmark: `vertex-datasets validate` against a plain read + JSON.parse loop, measured
 // in the same run on the same files. Targets: ratio <= 1.25 on one thread, and peak RSS under
 // 200 MB for a 2 GB file. Sizes: BENCH_LINES (default 1,000,000), BENCH_BIG_GB (default 2; 0 skips).
-// BENCH_JOBS (default 2; 1 skips) adds a `validate --jobs N` row (worker threads). An in-process
+// BENCH_JOBS (default 2; 1 skips) adds a `validate --jobs N` row (worker threads). BENCH_FINDINGS
+// (default BENCH_LINES; 0 skips) lines that each have a finding: peak RSS of the text and JSON reports. An in-process
 // row compares JSON.parse with JsonlLineValidator.validateLine over the same lines (no start-up,
 // no I/O), by CPU time, to show the per-line cost alone.
 import * as esbuild from 'esbuild';
@@ -15,6 +16,7 @@ const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const BIG_GB = Number(process.env.BENCH_BIG_GB ?? 2);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const JOBS = Number(process.env.BENCH_JOBS ?? 2);
+const FINDINGS = Number(process.env.BENCH_FINDINGS ?? LINES);
 const dir = tempDir('jsonl');
 const labels = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips'];
 const splits = ['training', 'training', 'training', 'validation', 'test'];
@@ -32,6 +34,7 @@ const bad = (i) => {
 };
 try {
   const rows = [['file', 'lines', 'MB', 'parse-only ms', 'validate ms', 'ratio', 'CPU ratio', 'lines/s', 'MB/s', 'peak RSS MB']];
+  const findingRows = [['report', 'findings', 'MB', 'validate ms', 'CPU ms', 'peak RSS MB']];
   const run = (name, path, lines, size, repeat, extra = []) => {
     const base = measure('bench/_jsonl-parse-baseline.cjs', [path], { repeat });
     const val = measure('dist/cli.js', ['validate', '--no-dataset-checks', ...extra, '--format', 'image-classification-single-label', '--output', 'json', path], { repeat });
@@ -50,8 +53,23 @@ try {
     const bigLines = Math.ceil((BIG_GB * 1024 ** 3) / perLine);
     run(`${BIG_GB} GB`, bigPath, bigLines, writeLines(bigPath, bigLines, good), 1);
   }
+  if (FINDINGS > 0) {
+    // Every line has one finding (an invalid ml_use): the reports stream from a disk spool, so
+    // peak RSS stays flat however many findings there are.
+    const findingsPath = join(dir, 'findings.jsonl');
+    const findingsSize = writeLines(findingsPath, FINDINGS, (i) => good(i).replace(/"(training|validation|test)"/, '"TRAIN"'));
+    for (const output of ['text', 'json']) {
+      const m = measure('dist/cli.js', ['validate', '--no-dataset-checks', '--format', 'image-classification-single-label', '--output', output, findingsPath]);
+      if (m.code !== 1) throw new Error(`validate exited ${m.code}`);
+      findingRows.push([`${fmt(FINDINGS)} findings, --output ${output}`, fmt(FINDINGS), fmt(findingsSize / 1048576, 1), fmt(m.ms), fmt(m.cpuMs), fmt(m.maxRssMB, 1)]);
+    }
+  }
   console.log(`Node ${process.version}; best of ${REPEAT} runs (big file: 1 run). ratio = validate / parse-only wall time (target <= 1.25); CPU ratio uses user+system CPU time, steadier on a busy machine (with --jobs, CPU time of all threads).`);
   table(rows);
+  if (findingRows.length > 1) {
+    console.log('');
+    table(findingRows);
+  }
   await inProcess(dir);
 } finally {
   removeDir(dir);
