@@ -25,7 +25,7 @@ export function measure(script, args, { repeat = 1 } = {}) {
   }
   // The fastest run is the least disturbed by the machine; RSS is the max seen.
   const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-  return { ms: best.ms, cpuMs: Math.min(...runs.map((r) => r.cpuMs)), maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)), code: best.code };
+  return { ms: best.ms, cpuMs: Math.min(...runs.map((r) => r.cpuMs)), userMs: best.userMs, sysMs: best.sysMs, maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)), code: best.code };
 }
 
 /** Writes lines produced by gen(i) for i in [0, n) to path in large blocks. */

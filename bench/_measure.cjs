@@ -9,7 +9,7 @@ process.on('exit', (code) => {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const usage = process.resourceUsage();
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  writeFileSync(out, JSON.stringify({ ms, cpuMs, maxRssMB: usage.maxRSS / 1024, code }));
+  writeFileSync(out, JSON.stringify({ ms, cpuMs, userMs: usage.userCPUTime / 1000, sysMs: usage.systemCPUTime / 1000, maxRssMB: usage.maxRSS / 1024, code }));
 });
 process.argv = [process.argv[0], resolve(script), ...args];
 require(resolve(script));

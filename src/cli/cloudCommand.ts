@@ -136,3 +136,36 @@ export async function resolveDataset(opened: Opened, ref: string): Promise<strin
   if (datasets.length === 1) return datasets[0].name;
   throw new Usage(datasets.length ? `${datasets.length} datasets are named "${ref}"; give its id: ${datasets.map((d) => d.name.split('/').pop()).join(', ')}` : `no dataset has the id or display name "${ref}" in projects/${opened.project}/locations/${opened.region}`);
 }
+
+/** The get/cancel/delete verbs shared by every long-running job kind (labeling jobs, training pipelines). */
+export interface JobVerbs<T extends { state: string }> {
+  get(name: string): Promise<T>;
+  cancel(name: string): Promise<unknown>;
+  delete(name: string): Promise<unknown>;
+  describe(job: T): string;
+}
+
+/** Runs `get`, `cancel` or `delete` on one job. */
+export async function runJobVerb<T extends { state: string }>(io: CliIo, json: boolean, verb: 'get' | 'cancel' | 'delete', name: string, ops: JobVerbs<T>): Promise<number> {
+  switch (verb) {
+    case 'get': {
+      const job = await ops.get(name);
+      if (json) printJson(io, job);
+      else io.out(ops.describe(job));
+      return 0;
+    }
+    case 'cancel': {
+      await ops.cancel(name);
+      const job = await ops.get(name);
+      if (json) printJson(io, job);
+      else io.out(`Cancellation requested: ${name} is ${job.state}.\n`);
+      return 0;
+    }
+    case 'delete': {
+      await ops.delete(name);
+      if (json) printJson(io, { deleted: name });
+      else io.out(`Deleted ${name}.\n`);
+      return 0;
+    }
+  }
+}

@@ -37,7 +37,7 @@ export interface DatasetRunOptions {
   spool?: boolean;
 }
 
-export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
+export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 
 export interface DatasetGroup {
   format: FormatId;

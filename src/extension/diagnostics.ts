@@ -296,7 +296,9 @@ export class ValidationService implements vscode.Disposable {
         const sidecar = kind === 'jsonl' && !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
         customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item) });
+        // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
+        const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -307,7 +309,7 @@ export class ValidationService implements vscode.Disposable {
       if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
       // No Vertex media keys (detection `none`), or a CSV that only looks like a plain table (any CSV
       // with a header does): not an import file unless the user says so. No findings then.
-      if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular')) {
+      if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular' && !this.deps.settings.tabular(doc.uri).target)) {
         this.collection.delete(doc.uri);
         this.states.delete(key);
         const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
@@ -476,7 +478,13 @@ export class ValidationService implements vscode.Disposable {
     try {
       result = await validateInWorker(
         this.deps.workerPath ?? join(__dirname, 'validationWorker.js'),
-        { path: uri.fsPath, format: explicit?.format, maxDiagnostics: this.deps.settings.maxProblems(uri), datasetChecks: this.deps.settings.datasetChecks(uri) },
+        {
+          path: uri.fsPath,
+          format: explicit?.format,
+          maxDiagnostics: this.deps.settings.maxProblems(uri),
+          datasetChecks: this.deps.settings.datasetChecks(uri),
+          tabular: kind === 'csv' ? this.deps.settings.tabular(uri) : undefined,
+        },
         { signal: abort.signal, onProgress: options.onProgress },
       );
     } catch (e) {
@@ -488,7 +496,7 @@ export class ValidationService implements vscode.Disposable {
     }
     if (abort.signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return undefined;
     const durationMs = performance.now() - started;
-    if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular')) {
+    if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular' && !this.deps.settings.tabular(uri).target)) {
       this.collection.delete(uri);
       const report: DocumentReport = { ...emptyReport(uri, 0), detection: result.detection, durationMs };
       this.reports.set(key, report);

@@ -9,7 +9,7 @@ import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { LABELING_TASKS, buildLabelingJob } from '../../core/training/labeling';
 import type { LabelingJobSummary } from '../../cloud/training';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset } from '../cloudCommand';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb } from '../cloudCommand';
 
 export const HELP = `Usage: vertex-datasets label <subcommand> [options]
 
@@ -185,27 +185,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         else for (const j of jobs) io.out(`${j.id}  ${j.state.padEnd(10)} ${String(j.labelingProgress).padStart(3)}%  $${(j.currentSpend?.amount ?? 0).toFixed(2).padStart(8)}  ${j.labelerCount} labeler(s)  ${j.displayName}${j.specialistPools.length ? `  pools: ${j.specialistPools.map((p) => p.split('/').pop()).join(',')}` : ''}\n`);
         return 0;
       }
-      case 'get': {
-        const j = await cloud.getDataLabelingJob(fullName(project, region, 'dataLabelingJobs', target));
-        if (json) printJson(io, j);
-        else io.out(describe(j));
-        return 0;
-      }
-      case 'cancel': {
-        const name = fullName(project, region, 'dataLabelingJobs', target);
-        await cloud.cancelDataLabelingJob(name);
-        const j = await cloud.getDataLabelingJob(name);
-        if (json) printJson(io, j);
-        else io.out(`Cancellation requested: ${name} is ${j.state}.\n`);
-        return 0;
-      }
-      case 'delete': {
-        const name = fullName(project, region, 'dataLabelingJobs', target);
-        await cloud.deleteDataLabelingJob(name);
-        if (json) printJson(io, { deleted: name });
-        else io.out(`Deleted ${name}.\n`);
-        return 0;
-      }
+      case 'get':
+      case 'cancel':
+      case 'delete':
+        return await runJobVerb(io, json, sub, fullName(project, region, 'dataLabelingJobs', target), {
+          get: (n) => cloud.getDataLabelingJob(n),
+          cancel: (n) => cloud.cancelDataLabelingJob(n),
+          delete: (n) => cloud.deleteDataLabelingJob(n),
+          describe,
+        });
       case 'pools': {
         const pools = await cloud.listSpecialistPools(parent);
         if (json) printJson(io, pools);

@@ -15,7 +15,7 @@ import type { ColumnProfile, TablesTransformationKind, Transformation } from '..
 import { TABLES_TRANSFORMATIONS } from '../../core/training/tabular';
 import type { PipelineSummary } from '../../cloud/training';
 import {
-  CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, pause, printJson, printProblems, projectFor, regionOf, resolveDataset,
+  CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, pause, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb,
 } from '../cloudCommand';
 
 export const HELP = `Usage: vertex-datasets train <subcommand> [options]
@@ -357,27 +357,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         else for (const p of list) io.out(`${p.id}  ${p.state.padEnd(10)} ${objectiveOf(p).padEnd(34)} ${budgetOf(p).padEnd(12)} ${elapsed(p).padEnd(8)} ${p.displayName}${p.error ? `  error: ${p.error.message}` : ''}\n`);
         return 0;
       }
-      case 'get': {
-        const p = await cloud.getTrainingPipeline(fullName(project, region, 'trainingPipelines', target));
-        if (json) printJson(io, p);
-        else io.out(describe(p));
-        return 0;
-      }
-      case 'cancel': {
-        const name = fullName(project, region, 'trainingPipelines', target);
-        await cloud.cancelTrainingPipeline(name);
-        const p = await cloud.getTrainingPipeline(name);
-        if (json) printJson(io, p);
-        else io.out(`Cancellation requested: ${name} is ${p.state}.\n`);
-        return 0;
-      }
-      case 'delete': {
-        const name = fullName(project, region, 'trainingPipelines', target);
-        await cloud.deleteTrainingPipeline(name);
-        if (json) printJson(io, { deleted: name });
-        else io.out(`Deleted ${name}.\n`);
-        return 0;
-      }
+      case 'get':
+      case 'cancel':
+      case 'delete':
+        return await runJobVerb(io, json, sub, fullName(project, region, 'trainingPipelines', target), {
+          get: (n) => cloud.getTrainingPipeline(n),
+          cancel: (n) => cloud.cancelTrainingPipeline(n),
+          delete: (n) => cloud.deleteTrainingPipeline(n),
+          describe,
+        });
       case 'evaluations': {
         const model = fullName(project, region, 'models', target);
         const evaluations = await cloud.listModelEvaluations(model);

@@ -33,8 +33,11 @@ async function head(source: Source): Promise<Buffer> {
 function firstLine(buf: Buffer): [number, number] | undefined {
   let pos = 0;
   while (pos < buf.length) {
+    // LF, CRLF or a lone CR ends a line, as in the CSV reader.
     let nl = buf.indexOf(10, pos);
     if (nl === -1) nl = buf.length;
+    const cr = buf.indexOf(13, pos);
+    if (cr !== -1 && cr < nl) nl = cr;
     const text = buf.toString('utf8', pos, nl).trim();
     if (text !== '') return [pos, nl];
     pos = nl + 1;

@@ -6,55 +6,66 @@ import { hashString } from './prng';
  * Two different keys collide with probability ~n²/2⁶⁵ (about 3e-6 for ten million keys); a
  * collision only merges two items into the same split, it never loses or changes data.
  */
+export const KEY_SEED_A = 0x9747b28c;
+export const KEY_SEED_B = 0x3c6ef372;
+
 export class KeyTable {
-  private h1: Uint32Array;
-  private h2: Uint32Array;
-  private ids: Int32Array;
-  private mask: number;
+  /** Slot k is slots[3k..3k+3): first hash, second hash (odd, so never 0), id (-1: empty). One cache line per probe. */
+  private slots: Int32Array;
+  private cap: number;
   size = 0;
 
   constructor(initialCapacity = 1 << 12) {
     let cap = 1 << 4;
     while (cap < initialCapacity) cap <<= 1;
-    this.h1 = new Uint32Array(cap);
-    this.h2 = new Uint32Array(cap);
-    this.ids = new Int32Array(cap).fill(-1);
-    this.mask = cap - 1;
+    this.cap = cap;
+    this.slots = KeyTable.empty(cap);
+  }
+
+  private static empty(cap: number): Int32Array {
+    const s = new Int32Array(cap * 3);
+    for (let k = 2; k < s.length; k += 3) s[k] = -1;
+    return s;
   }
 
   /** The id of `key`, assigning the next dense id when the key is new. */
   idOf(key: string): number {
-    const a = hashString(0x9747b28c, key);
-    const b = (hashString(0x3c6ef372, key) | 1) >>> 0;
-    let slot = a & this.mask;
+    return this.idOfHashes(hashString(KEY_SEED_A, key), hashString(KEY_SEED_B, key));
+  }
+
+  /** idOf for a key whose two hashes (hashString with KEY_SEED_A and KEY_SEED_B) are known. */
+  idOfHashes(aRaw: number, bRaw: number): number {
+    const a = aRaw | 0;
+    const b = bRaw | 1;
+    const mask = this.cap - 1;
+    const slots = this.slots;
+    let k = aRaw & mask;
     for (;;) {
-      const id = this.ids[slot];
+      const id = slots[3 * k + 2];
       if (id === -1) break;
-      if (this.h1[slot] === a && this.h2[slot] === b) return id;
-      slot = (slot + 1) & this.mask;
+      if (slots[3 * k] === a && slots[3 * k + 1] === b) return id;
+      k = (k + 1) & mask;
     }
     const id = this.size++;
-    this.h1[slot] = a;
-    this.h2[slot] = b;
-    this.ids[slot] = id;
-    if (this.size * 2 > this.ids.length) this.grow();
+    slots[3 * k] = a;
+    slots[3 * k + 1] = b;
+    slots[3 * k + 2] = id;
+    if (this.size * 2 > this.cap) this.grow();
     return id;
   }
 
   private grow(): void {
-    const { h1, h2, ids } = this;
-    const cap = ids.length * 2;
-    this.h1 = new Uint32Array(cap);
-    this.h2 = new Uint32Array(cap);
-    this.ids = new Int32Array(cap).fill(-1);
-    this.mask = cap - 1;
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] === -1) continue;
-      let slot = h1[i] & this.mask;
-      while (this.ids[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.h1[slot] = h1[i];
-      this.h2[slot] = h2[i];
-      this.ids[slot] = ids[i];
+    const old = this.slots;
+    this.cap *= 2;
+    this.slots = KeyTable.empty(this.cap);
+    const mask = this.cap - 1;
+    for (let i = 0; i < old.length; i += 3) {
+      if (old[i + 2] === -1) continue;
+      let k = old[i] & mask;
+      while (this.slots[3 * k + 2] !== -1) k = (k + 1) & mask;
+      this.slots[3 * k] = old[i];
+      this.slots[3 * k + 1] = old[i + 1];
+      this.slots[3 * k + 2] = old[i + 2];
     }
   }
 }

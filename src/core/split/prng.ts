@@ -57,3 +57,27 @@ export function unit(h: number): number {
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * hashString(seed, prefix + text) for text given as bytes that are all ASCII (so that each byte
+ * is one UTF-16 code unit): the same value without building the string.
+ */
+export function hashAsciiBytes(seed: number, prefix: number, buf: Uint8Array, start: number, end: number): number {
+  let h = seed >>> 0;
+  let k = Math.imul(prefix, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  for (let i = start; i < end; i++) {
+    k = Math.imul(buf[i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= end - start + 1;
+  return fmix32(h);
+}

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 
 /**
  * Called once per record: bytes [start, contentEnd) are the record, [contentEnd, end) its line
- * terminator ("\n", "\r\n", or nothing on a last line without one). `buf` is only valid during the call.
+ * terminator ("\n", "\r\n", a lone "\r" in CSV, or nothing on a last line without one). `buf` is only valid during the call.
  */
 export type RecordCallback = (buf: Buffer, start: number, contentEnd: number, end: number) => void;
 
@@ -29,42 +29,113 @@ const CR = 13;
 const QUOTE = 34;
 
 /**
- * Scans complete records in view[pos..]; returns where the unconsumed tail starts. For CSV the
- * position of the next quote is remembered between records: searching for it afresh per record
- * would rescan the whole rest of a quote-free chunk every time.
+ * Finds record boundaries in a buffer: JSONL records end at LF (a CR before it is part of the
+ * terminator); CSV records end at LF, CRLF or a lone CR outside quotes, as in the CSV reader and
+ * the editor. The positions of the next quote and the next CR are remembered between records:
+ * searching for them afresh per record would rescan the whole rest of a chunk every time.
  */
-function scan(view: Buffer, pos: number, csv: boolean, eof: boolean, cb: RecordCallback): number {
-  const len = view.length;
-  let q = csv ? view.indexOf(QUOTE, pos) : -1;
-  while (pos < len) {
-    let nl: number;
-    if (!csv || q === -1) nl = view.indexOf(NL, pos);
-    else {
-      // Skip quoted sections (a doubled quote closes and reopens, which parity handles).
-      let from = pos;
-      for (;;) {
-        nl = view.indexOf(NL, from);
-        if (q === -1 || (nl !== -1 && nl < q)) break;
-        const close = view.indexOf(QUOTE, q + 1);
-        if (close === -1) {
-          nl = -1;
-          q = -1;
-          break;
-        }
-        from = close + 1;
-        q = view.indexOf(QUOTE, from);
-      }
-    }
-    if (nl === -1) {
-      if (!eof) return pos;
-      cb(view, pos, len, len);
-      return len;
-    }
-    const contentEnd = nl > pos && view[nl - 1] === CR ? nl - 1 : nl;
-    cb(view, pos, contentEnd, nl + 1);
-    pos = nl + 1;
+export class Framer {
+  /** The record found by `next`: [start, contentEnd) content, [contentEnd, end) its terminator. */
+  contentEnd = 0;
+  end = 0;
+  /** Whether the record contains a quote (CSV): its fields need the quote-aware path. */
+  quoted = false;
+  private q = -1;
+  private cr = -1;
+
+  constructor(readonly csv: boolean) {}
+
+  /** Call before the first `next` on a buffer (positions cached from another buffer are void). */
+  begin(view: Buffer, pos: number): void {
+    this.q = this.csv ? view.indexOf(QUOTE, pos) : -1;
+    this.cr = this.csv ? view.indexOf(CR, pos) : -1;
   }
-  return pos;
+
+  /**
+   * The first quote or CR at or after `pos` (view.length when none): a record whose line feed
+   * comes before it is plain, [pos, LF) with terminator "\n", and needs no other search.
+   */
+  clearUntil(view: Buffer, pos: number): number {
+    const len = view.length;
+    if (!this.csv) return len;
+    if (this.q !== -1 && this.q < pos) this.q = view.indexOf(QUOTE, pos);
+    if (this.cr !== -1 && this.cr < pos) this.cr = view.indexOf(CR, pos);
+    return Math.min(this.q === -1 ? len : this.q, this.cr === -1 ? len : this.cr);
+  }
+
+  /**
+   * Frames the record starting at `pos` (< view.length). False when it may continue past the
+   * buffer's end and more input is coming (`eof` false): the caller keeps view[pos..] for later.
+   */
+  next(view: Buffer, pos: number, eof: boolean): boolean {
+    const len = view.length;
+    if (!this.csv) {
+      const nl = view.indexOf(NL, pos);
+      if (nl === -1) {
+        if (!eof) return false;
+        this.contentEnd = this.end = len;
+        return true;
+      }
+      this.contentEnd = nl > pos && view[nl - 1] === CR ? nl - 1 : nl;
+      this.end = nl + 1;
+      return true;
+    }
+    let from = pos;
+    let quoted = false;
+    let brk: number;
+    for (;;) {
+      brk = view.indexOf(NL, from);
+      let cr = this.cr;
+      if (cr !== -1 && cr < from) cr = this.cr = view.indexOf(CR, from);
+      if (cr !== -1 && (brk === -1 || cr < brk)) brk = cr;
+      let q = this.q;
+      if (q !== -1 && q < from) q = this.q = view.indexOf(QUOTE, from);
+      if (q === -1 || (brk !== -1 && brk < q)) break;
+      // A quoted section: line breaks inside it do not end the record (a doubled quote closes and
+      // reopens, which parity handles).
+      quoted = true;
+      const close = view.indexOf(QUOTE, q + 1);
+      if (close === -1) {
+        brk = -1;
+        break;
+      }
+      from = close + 1;
+      this.q = view.indexOf(QUOTE, from);
+    }
+    this.quoted = quoted;
+    if (brk === -1) {
+      if (!eof) return false;
+      this.contentEnd = this.end = len;
+      return true;
+    }
+    this.contentEnd = brk;
+    if (view[brk] === CR) {
+      if (brk + 1 === len) {
+        // CR or CRLF: the next chunk decides.
+        if (!eof) return false;
+        this.end = len;
+      } else this.end = view[brk + 1] === NL ? brk + 2 : brk + 1;
+    } else this.end = brk + 1;
+    return true;
+  }
+}
+
+/** Handles complete records in view[pos..]; returns where the unconsumed tail starts. */
+export type ChunkHandler = (view: Buffer, pos: number, eof: boolean) => number;
+
+/** The per-record handler over a framer (the general path). */
+export function recordHandler(csv: boolean, cb: RecordCallback): ChunkHandler {
+  const f = new Framer(csv);
+  return (view, pos, eof) => {
+    const len = view.length;
+    f.begin(view, pos);
+    while (pos < len) {
+      if (!f.next(view, pos, eof)) return pos;
+      cb(view, pos, f.contentEnd, f.end);
+      pos = f.end;
+    }
+    return pos;
+  };
 }
 
 function checkAbort(signal?: AbortSignal): void {
@@ -75,10 +146,15 @@ function checkAbort(signal?: AbortSignal): void {
   }
 }
 
-export async function forEachRecord(source: Source, csv: boolean, cb: RecordCallback, opts: StreamOptions = {}): Promise<void> {
+export function forEachRecord(source: Source, csv: boolean, cb: RecordCallback, opts: StreamOptions = {}): Promise<void> {
+  return forEachChunk(source, recordHandler(csv, cb), opts);
+}
+
+/** Streams the source in chunks through `handler`; an unfinished record is carried into the next chunk. */
+export async function forEachChunk(source: Source, handler: ChunkHandler, opts: StreamOptions = {}): Promise<void> {
   if ('bytes' in source && opts.chunkSize === undefined) {
     checkAbort(opts.signal);
-    scan(source.bytes, 0, csv, true, cb);
+    handler(source.bytes, 0, true);
     opts.onProgress?.(source.bytes.length);
     if (opts.afterChunk) await opts.afterChunk();
     return;
@@ -131,7 +207,7 @@ export async function forEachRecord(source: Source, csv: boolean, cb: RecordCall
         raw.copy(work, tail);
         view = work.subarray(0, tail + raw.length);
       }
-      const rest = scan(view, 0, csv, eof, cb);
+      const rest = handler(view, 0, eof);
       tail = view.length - rest;
       if (tail > 0) {
         if (work.length < tail) work = Buffer.allocUnsafe(Math.max(tail, chunk * 2));

@@ -13,8 +13,12 @@ export interface SplitReport {
   counts: number[];
   /** Requested fractions per bucket (absent for temporal cut-offs). */
   requested?: number[];
-  /** Items per label per bucket, labels in code-unit order. */
-  labels: { label: string; total: number; counts: number[] }[];
+  /**
+   * Items per label per bucket, labels in code-unit order. Stratified strategies add `bound`: the
+   * most the label's count may differ from its target in any bucket (1, or more for a label whose
+   * items also carry rarer labels that were placed first; see stratifiedSplit).
+   */
+  labels: { label: string; total: number; counts: number[]; bound?: number }[];
   /** Items without any label. */
   unlabeled: number[];
   /** Largest |actual − requested| share over the buckets, in items and as a fraction of all items. */
@@ -153,6 +157,12 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     }
     if (r.labelDeviation) {
       lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${r.labelDeviation.items} item(s) of '${r.labelDeviation.label}' in ${r.labelDeviation.bucket}`);
+      const worst = r.labels.find((l) => l.label === r.labelDeviation!.label);
+      if (worst?.bound !== undefined && worst.bound > 1) {
+        lines.push(
+          `  (items of '${worst.label}' also carry rarer labels that were placed first; for multi-label items the split can only promise ±${worst.bound} for it)`,
+        );
+      }
     }
   }
   if (r.existingKept + r.existingChanged > 0) {

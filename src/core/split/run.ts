@@ -1,14 +1,17 @@
 import { FORMATS, isJsonlFormatId } from '../formats';
 import type { FormatId, MlUse } from '../formats';
 import type { Adapter } from './adapter';
-import { PositionalCsvAdapter, TabularCsvAdapter } from './csv';
+import { PositionalCsvAdapter } from './csv';
+import { SplitError } from './errors';
+import { TabularCsvAdapter, fastPass1, fastPass2 } from './tabular';
+import type { Pass1Sink } from './tabular';
 import { detect } from './detect';
 import type { Detected, FileKind } from './detect';
 import { ALL_SPLITS, VIDEO_SPLITS, allocate, parseFractions } from './fractions';
 import { JsonlAdapter, factsLabels } from './jsonl';
 import type { JsonObject } from './jsonl';
 import { normalizeSeed } from './prng';
-import { forEachRecord } from './records';
+import { forEachChunk, forEachRecord } from './records';
 import type { Source } from './records';
 import { buildReport, countsReport } from './report';
 import type { SplitReport } from './report';
@@ -60,15 +63,16 @@ export interface SplitOptions {
   signal?: AbortSignal;
   /** Read size of the streaming passes (tests use tiny chunks to exercise records across chunks). */
   chunkSize?: number;
+  /**
+   * false: every record through the general per-record path, never the chunk-level fast path of
+   * tabular CSVs (the two give the same bytes; tests compare them).
+   */
+  fastPath?: boolean;
   /** Progress: pass 1 or 2, bytes read in that pass, total bytes (when known). */
   onProgress?: (pass: 1 | 2, bytes: number, total: number) => void;
 }
 
-export class SplitError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
-    super(message);
-  }
-}
+export { SplitError };
 
 /** The outcome of pass 1 and the strategy: everything needed to write and to report. */
 export interface SplitPlan {
@@ -181,22 +185,39 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   let streaming: boolean | undefined;
   let streamed = 0;
   adapter.reset();
+  const sink: Pass1Sink = {
+    nonItem() {
+      nonItems.push(record++);
+    },
+    facts(f) {
+      if (streaming === undefined) streaming = streamable && (adapter as TabularCsvAdapter).appendsColumn();
+      if (streaming) streamed++;
+      else collector.add(f);
+      record++;
+    },
+    row(mlUse, label, time, hasGroup, ga, gb, gr) {
+      if (streaming === undefined) streaming = streamable && (adapter as TabularCsvAdapter).appendsColumn();
+      if (streaming) streamed++;
+      else collector.addRow(mlUse, label, time, hasGroup, ga, gb, gr);
+      record++;
+    },
+  };
+  const streamOpts = { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b: number) => opts.onProgress?.(1, b, totalBytes) };
   try {
-    await forEachRecord(
-      source,
-      adapter.csv,
-      (buf, start, contentEnd) => {
-        const f = adapter.read(buf, start, contentEnd);
-        if (typeof f === 'string') nonItems.push(record);
-        else {
-          if (streaming === undefined) streaming = streamable && (adapter as TabularCsvAdapter).appendsColumn();
-          if (streaming) streamed++;
-          else collector.add(f);
-        }
-        record++;
-      },
-      { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b) => opts.onProgress?.(1, b, totalBytes) },
-    );
+    if (adapter instanceof TabularCsvAdapter && opts.fastPath !== false) {
+      await forEachChunk(source, fastPass1(adapter, sink, collector), streamOpts);
+    } else {
+      await forEachRecord(
+        source,
+        adapter.csv,
+        (buf, start, contentEnd) => {
+          const f = adapter.read(buf, start, contentEnd);
+          if (typeof f === 'string') sink.nonItem();
+          else sink.facts(f);
+        },
+        streamOpts,
+      );
+    }
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     if (e instanceof SplitError) throw e;
@@ -234,12 +255,13 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const k = opts.k ?? 5;
   let assignment: Uint8Array;
   let buckets: string[] = splits.slice();
+  const bounds = opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold' ? new Float64Array(table.labelNames.length) : undefined;
   switch (opts.strategy) {
     case 'random':
       assignment = randomSplit(table, fractions);
       break;
     case 'stratified':
-      assignment = stratifiedSplit(table, fractions);
+      assignment = stratifiedSplit(table, fractions, bounds);
       break;
     case 'manual':
       assignment = manualSplit(table, fractions);
@@ -269,12 +291,17 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     }
     case 'kfold':
     case 'stratified-kfold':
-      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k);
+      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k, bounds);
       buckets = Array.from({ length: k }, (_, i) => `fold${i + 1}`);
       fractions = new Array<number>(k).fill(1 / k);
       break;
   }
   const report = buildReport(table, assignment, buckets, fractions.length ? fractions : undefined);
+  if (bounds) {
+    const id = new Map(table.labelNames.map((name, l) => [name, l]));
+    // Rounded up: a bound must not come out below the deviation it bounds.
+    for (const l of report.labels) l.bound = Math.ceil(bounds[id.get(l.label)!] * 1e4 - 1e-6) / 1e4;
+  }
   report.format = det.format;
   report.formatReason = det.reason;
   report.strategy = opts.strategy;
@@ -337,7 +364,22 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
   let item = 0;
   const outs = destinations.length;
   adapter.reset();
+  const streamOpts = {
+    signal: plan.options.signal,
+    chunkSize: plan.options.chunkSize,
+    onProgress: (b: number) => plan.options.onProgress?.(2, b, totalBytes),
+    afterChunk: async () => {
+      for (const d of destinations) await d.drain();
+    },
+  };
   try {
+    if (adapter instanceof TabularCsvAdapter && plan.options.fastPath !== false && outs === 1 && !perBucket) {
+      let item = 0;
+      const bucketOf = assigner ? () => assigner.next() : recordItem ? () => assignment![recordItem[item++]] : () => assignment![item++];
+      await forEachChunk(plan.source, fastPass2(adapter, nonItems, bucketOf, values[0], destinations[0].sink), streamOpts);
+      for (const d of destinations) await d.commit();
+      return;
+    }
     await forEachRecord(
       plan.source,
       adapter.csv,
@@ -353,14 +395,7 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
         }
         record++;
       },
-      {
-        signal: plan.options.signal,
-        chunkSize: plan.options.chunkSize,
-        onProgress: (b) => plan.options.onProgress?.(2, b, totalBytes),
-        afterChunk: async () => {
-          for (const d of destinations) await d.drain();
-        },
-      },
+      streamOpts,
     );
     for (const d of destinations) await d.commit();
   } catch (e) {

@@ -55,12 +55,6 @@ export class StreamingAssigner {
   }
 }
 
-function allIndexes(n: number): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
-}
-
 export function randomSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
   const out = new Uint8Array(t.count);
   sequentialAssign(null, t.count, t.rank, allocate(t.count, fractions), out);
@@ -82,38 +76,159 @@ export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
 const EPS = 1e-9;
 
 /**
- * Sorts item indexes (ascending on entry) by (rank, index). Rank (32 bits) and position (up to 21
- * bits) pack exactly into one double, so a native typed-array sort does it without a comparator.
+ * Indexes 0..n-1 ordered by (rank, index): a stable LSD radix sort on the 32-bit ranks (four
+ * 8-bit passes: small bucket tables keep the scattered writes in cache), linear in n where a
+ * comparison sort of ten million items takes seconds. `payload` (one value per index) is
+ * reordered along; the sorted ranks are returned too.
  */
-function sortByRank(items: Int32Array, rank: Uint32Array): void {
-  const n = items.length;
-  if (n > 1 << 21) {
-    items.set(Array.from(items).sort((a, b) => rank[a] - rank[b] || a - b));
-    return;
+export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
+  let idx = new Int32Array(n);
+  let key = rank.slice(0, n);
+  let pay = payload ? payload.slice(0, n) : undefined;
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let idx2 = new Int32Array(n);
+  let key2 = new Uint32Array(n);
+  let pay2 = payload ? new Int32Array(n) : undefined;
+  const count = new Int32Array(257);
+  for (let shift = 0; shift < 32; shift += 8) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 255) + 1]++;
+    if (count[((key[0] >>> shift) & 255) + 1] === n) continue;
+    for (let d = 0; d < 256; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) {
+      const k = key[i];
+      const to = count[(k >>> shift) & 255]++;
+      key2[to] = k;
+      idx2[to] = idx[i];
+      if (pay) pay2![to] = pay[i];
+    }
+    [idx, idx2] = [idx2, idx];
+    [key, key2] = [key2, key];
+    if (pay) [pay, pay2] = [pay2!, pay];
   }
-  const keys = new Float64Array(n);
-  for (let j = 0; j < n; j++) keys[j] = rank[items[j]] * 2097152 + j;
-  keys.sort();
-  const copy = items.slice();
-  for (let j = 0; j < n; j++) items[j] = copy[keys[j] % 2097152];
+  return { order: idx, ranks: key, payload: pay };
 }
 
-export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
+export function orderByRank(rank: Uint32Array, n: number): Int32Array {
+  return n === 0 ? new Int32Array(0) : sortByRank(rank, n).order;
+}
+
+/** Min-heap of label ids keyed by (remaining items, id), with decrease-key. */
+class LabelHeap {
+  private readonly heap: Int32Array;
+  private readonly at: Int32Array;
+  private size: number;
+
+  constructor(private readonly key: Int32Array) {
+    const L = key.length;
+    this.heap = new Int32Array(L);
+    this.at = new Int32Array(L);
+    this.size = L;
+    for (let l = 0; l < L; l++) {
+      this.heap[l] = l;
+      this.at[l] = l;
+    }
+    for (let k = (L >> 1) - 1; k >= 0; k--) this.down(k);
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.key[a] < this.key[b] || (this.key[a] === this.key[b] && a < b);
+  }
+
+  private swap(x: number, y: number): void {
+    const a = this.heap[x];
+    const b = this.heap[y];
+    this.heap[x] = b;
+    this.heap[y] = a;
+    this.at[b] = x;
+    this.at[a] = y;
+  }
+
+  private down(k: number): void {
+    for (;;) {
+      const l = 2 * k + 1;
+      if (l >= this.size) return;
+      const m = l + 1 < this.size && this.less(this.heap[l + 1], this.heap[l]) ? l + 1 : l;
+      if (!this.less(this.heap[m], this.heap[k])) return;
+      this.swap(k, m);
+      k = m;
+    }
+  }
+
+  /** After key[id] decreased. */
+  decreased(id: number): void {
+    let k = this.at[id];
+    if (k >= this.size) return;
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!this.less(this.heap[k], this.heap[p])) return;
+      this.swap(k, p);
+      k = p;
+    }
+  }
+
+  pop(): number {
+    const top = this.heap[0];
+    this.size--;
+    if (this.size > 0) {
+      this.swap(0, this.size);
+      this.down(0);
+    }
+    return top;
+  }
+}
+
+/**
+ * Iterative stratification (see above). `bounds`, when given (one per label), receives the most
+ * that label l can be off its target in any bucket, in items: 1, or E_l when more, where E_l is
+ * the excess over their targets that l's items placed earlier (while rarer labels they also carry
+ * were processed) already hold. Why: every bucket that gets one of l's remaining items wanted
+ * the most of l at the time, so it ends less than one item over its target and, while any bucket
+ * still wants more than one item, none of them ends over it; buckets over their target got only
+ * earlier items, and the deficits add up to that excess. Single-label data has E_l = 0: every
+ * label within one item of its target. Multi-label data cannot be promised that in general
+ * (see the tests for a five-item file no assignment can stratify).
+ */
+export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
   const n = t.count;
   const out = new Uint8Array(n);
+  // Items are visited label by label in seeded order; renumbering them in that order (position j)
+  // makes every array access below sequential instead of a cache miss per item.
+  // The label of single-label items travels with the sort (most tables are single-label);
+  // only multi-label items are looked up by index afterwards.
+  const single = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = t.labelStart[i + 1] - t.labelStart[i];
+    single[i] = c === 1 ? t.labelIds[t.labelStart[i]] : c === 0 ? -1 : -2;
+  }
+  const sorted = n === 0 ? { order: new Int32Array(0), ranks: new Uint32Array(0), payload: single } : sortByRank(t.rank, n, single);
+  const order = sorted.order;
+  const posRank = sorted.ranks;
+  const posSingle = sorted.payload!;
+  const posStart = new Int32Array(n + 1);
+  const posLabels = new Int32Array(t.labelIds.length);
+  for (let j = 0, q = 0; j < n; j++) {
+    const one = posSingle[j];
+    if (one >= 0) posLabels[q++] = one;
+    else if (one === -2) {
+      const i = order[j];
+      for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) posLabels[q++] = t.labelIds[p];
+    }
+    posStart[j + 1] = q;
+  }
   const assigned = new Uint8Array(n);
-  // Inverted index label → items, items in seeded order.
+  const posOut = new Uint8Array(n);
+  // Inverted index label → positions, ascending (so in seeded order).
   const perLabel = new Int32Array(L + 1);
-  for (let p = 0; p < t.labelIds.length; p++) perLabel[t.labelIds[p] + 1]++;
+  for (let p = 0; p < posLabels.length; p++) perLabel[posLabels[p] + 1]++;
   for (let l = 0; l < L; l++) perLabel[l + 1] += perLabel[l];
   const fill = perLabel.slice(0, L);
-  const byLabel = new Int32Array(t.labelIds.length);
-  for (let i = 0; i < n; i++) {
-    for (let p = t.labelStart[i]; p < t.labelStart[i + 1]; p++) byLabel[fill[t.labelIds[p]]++] = i;
+  const byLabel = new Int32Array(posLabels.length);
+  for (let j = 0; j < n; j++) {
+    for (let p = posStart[j]; p < posStart[j + 1]; p++) byLabel[fill[posLabels[p]]++] = j;
   }
-  for (let l = 0; l < L; l++) sortByRank(byLabel.subarray(perLabel[l], perLabel[l + 1]), t.rank);
   const wantLabel = new Float64Array(L * S);
   const remainingPerLabel = new Int32Array(L);
   for (let l = 0; l < L; l++) {
@@ -123,40 +238,49 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
   }
   const want = Float64Array.from(fractions, (f) => f * n);
   const done = new Uint8Array(L);
+  // Rarest first: the label with the fewest unassigned items (ties: the lower id).
+  const heap = new LabelHeap(remainingPerLabel);
+  const pre = new Float64Array(S);
   for (let step = 0; step < L; step++) {
-    let l = -1;
-    for (let m = 0; m < L; m++) {
-      if (done[m]) continue;
-      if (l === -1 || remainingPerLabel[m] < remainingPerLabel[l]) l = m;
-    }
+    const l = heap.pop();
     done[l] = 1;
+    const base = l * S;
+    if (bounds) {
+      pre.fill(0);
+      for (let p = perLabel[l]; p < perLabel[l + 1]; p++) if (assigned[byLabel[p]]) pre[posOut[byLabel[p]]]++;
+      let excess = 0;
+      const total = perLabel[l + 1] - perLabel[l];
+      for (let s = 0; s < S; s++) excess += Math.max(0, pre[s] - fractions[s] * total);
+      bounds[l] = Math.max(1, excess);
+    }
     for (let p = perLabel[l]; p < perLabel[l + 1]; p++) {
-      const i = byLabel[p];
-      if (assigned[i]) continue;
+      const j = byLabel[p];
+      if (assigned[j]) continue;
       // Most wanted for this label; ties: most wanted overall; then a seeded coin.
-      const base = l * S;
       let best = 0;
       for (let s = 1; s < S; s++) {
         const d = wantLabel[base + s] - wantLabel[base + best];
         if (d > EPS) best = s;
         else if (d >= -EPS) {
           const dt = want[s] - want[best];
-          if (dt > EPS || (dt >= -EPS && hashIndex(t.rank[i], s) > hashIndex(t.rank[i], best))) best = s;
+          if (dt > EPS || (dt >= -EPS && hashIndex(posRank[j], s) > hashIndex(posRank[j], best))) best = s;
         }
       }
-      assigned[i] = 1;
-      out[i] = best;
+      assigned[j] = 1;
+      posOut[j] = best;
       want[best]--;
-      for (let q = t.labelStart[i]; q < t.labelStart[i + 1]; q++) {
-        const m = t.labelIds[q];
+      for (let q = posStart[j]; q < posStart[j + 1]; q++) {
+        const m = posLabels[q];
         wantLabel[m * S + best]--;
         remainingPerLabel[m]--;
+        if (!done[m]) heap.decreased(m);
       }
     }
   }
+  for (let j = 0; j < n; j++) out[order[j]] = posOut[j];
   // Unlabeled items: exact counts for what each bucket still wants.
   const rest: number[] = [];
-  for (let i = 0; i < n; i++) if (!assigned[i]) rest.push(i);
+  for (let i = 0; i < n; i++) if (t.labelStart[i] === t.labelStart[i + 1]) rest.push(i);
   if (rest.length > 0) {
     const quotas = quotasFromDemand(Array.from(want), rest.length);
     sequentialAssign(rest, rest.length, t.rank, quotas, out);
@@ -164,8 +288,8 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[]): Uin
   return out;
 }
 
-export function stratifiedKfoldSplit(t: ItemTable, k: number): Uint8Array {
-  return stratifiedSplit(t, new Array<number>(k).fill(1 / k));
+export function stratifiedKfoldSplit(t: ItemTable, k: number, bounds?: Float64Array): Uint8Array {
+  return stratifiedSplit(t, new Array<number>(k).fill(1 / k), bounds);
 }
 
 /** Whole quotas adding up to `total`, proportional to the positive part of each bucket's demand. */
@@ -226,43 +350,110 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
   // Position p in the order (time, then seeded rank, then index) goes to split splitAt(p). Only
-  // items whose equal-time run straddles a boundary need that full order; the rest are placed by
-  // a native numeric sort of the times and a binary search.
+  // the times at the boundaries between splits matter: they are found by selection (linear, where
+  // sorting all times is not); an item is placed by comparing its time with them, and only items
+  // whose time equals one that straddles a boundary need the full order among themselves.
   const counts = allocate(n, fractions);
   const cum: number[] = [0];
   for (const c of counts) cum.push(cum[cum.length - 1] + c);
+  const S = counts.length;
   const splitAt = (p: number): number => {
     let s = 0;
-    while (s < counts.length - 1 && p >= cum[s + 1]) s++;
+    while (s < S - 1 && p >= cum[s + 1]) s++;
     return s;
   };
-  const sorted = Float64Array.from(time).sort();
-  /** First index whose time is >= x (strict: > x). */
-  const bound = (x: number, strict: boolean): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < x || (strict && sorted[mid] === x)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const ties = new Map<number, number[]>();
+  const ks = new Set<number>();
+  for (let b = 1; b < S; b++) {
+    if (cum[b] > 0) ks.add(cum[b] - 1);
+    if (cum[b] > 0 && cum[b] < n) ks.add(cum[b]);
+  }
+  const at = orderStatistics(time, [...ks].sort((a, b) => a - b));
+  // Split s of an item = number of boundaries b with cum[b] <= (items strictly older than it), that
+  // is cum[b] === 0 or the time just before the boundary is older than the item's.
+  const before: number[] = [];
+  const straddle: number[] = [];
+  for (let b = 1; b < S; b++) {
+    const P = cum[b];
+    before.push(P === 0 ? -Infinity : at.get(P - 1)!);
+    if (P > 0 && P < n && at.get(P - 1) === at.get(P)) straddle.push(at.get(P)!);
+  }
+  const ties = straddle.map(() => [] as number[]);
+  const older = straddle.map(() => 0);
   for (let i = 0; i < n; i++) {
-    const first = bound(time[i], false);
-    const end = bound(time[i], true);
-    if (splitAt(first) !== splitAt(end - 1)) {
-      const group = ties.get(first);
-      if (group) group.push(i);
-      else ties.set(first, [i]);
-    } else out[i] = splitAt(first);
+    const x = time[i];
+    let tie = -1;
+    for (let v = straddle.length - 1; v >= 0; v--) {
+      if (x === straddle[v]) tie = v;
+      else if (x < straddle[v]) older[v]++;
+    }
+    if (tie >= 0) {
+      ties[tie].push(i);
+      continue;
+    }
+    let s = 0;
+    for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
+    out[i] = s;
   }
-  for (const [first, group] of ties) {
-    group.sort((a, b) => t.rank[a] - t.rank[b] || a - b);
-    group.forEach((i, k) => (out[i] = splitAt(first + k)));
-  }
+  const seen = new Set<number>();
+  straddle.forEach((v, g) => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    // Every item of this time, in (rank, index) order, takes the next position after the older ones.
+    const group = ties[g];
+    const order = sortByRank(Uint32Array.from(group, (i) => t.rank[i]), group.length).order;
+    for (let k = 0; k < group.length; k++) out[group[order[k]]] = splitAt(older[g] + k);
+  });
   return out;
+}
+
+/**
+ * The values at positions `ks` (ascending) of the ascending order of `values`, by selection on a
+ * copy: three-way partitioning around a median of three (duplicates, common in timestamps, end a
+ * round at once), with a native sort for small or stubborn ranges.
+ */
+function orderStatistics(values: Float64Array, ks: number[]): Map<number, number> {
+  const a = values.slice();
+  const result = new Map<number, number>();
+  let lo = 0;
+  for (const k of ks) {
+    let from = lo;
+    let to = a.length;
+    let rounds = 0;
+    for (;;) {
+      if (to - from <= 32 || ++rounds > 64) {
+        a.subarray(from, to).sort();
+        break;
+      }
+      const mid = from + ((to - from) >> 1);
+      const x = a[from];
+      const y = a[mid];
+      const z = a[to - 1];
+      const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+      let lt = from;
+      let i = from;
+      let gt = to;
+      while (i < gt) {
+        const v = a[i];
+        if (v < p) {
+          a[i] = a[lt];
+          a[lt] = v;
+          lt++;
+          i++;
+        } else if (v > p) {
+          gt--;
+          a[i] = a[gt];
+          a[gt] = v;
+        } else i++;
+      }
+      if (k < lt) to = lt;
+      else if (k >= gt) from = gt;
+      else break;
+    }
+    // a[k] is in its sorted place and nothing before it is larger: later positions search after it.
+    result.set(k, a[k]);
+    lo = k;
+  }
+  return result;
 }
 
 /**
@@ -277,7 +468,7 @@ export function groupSplit(t: ItemTable, fractions: readonly number[]): Uint8Arr
   const G = t.groupCount;
   const size = new Int32Array(G);
   for (let i = 0; i < n; i++) size[group[i]]++;
-  const order = Array.from(allIndexes(G)).sort((a, b) => gRank[a] - gRank[b] || a - b);
+  const order = orderByRank(gRank, G);
   const target = fractions.map((f) => f * n);
   const have = new Array<number>(fractions.length).fill(0);
   const gOut = new Uint8Array(G);

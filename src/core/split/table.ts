@@ -101,6 +101,54 @@ export class ItemCollector {
     this.merge(item, record, f);
   }
 
+  /**
+   * A record that is an item of its own (a tabular row) with its facts already reduced: the
+   * same effect as `add` with { mlUse, labels: [label name], time, groupKey } but without building
+   * strings or objects. `label` is an id from `labelId` (-1: no label); `groupA/B/Rank` are the
+   * hashes of 'g' + group key (KEY_SEED_A, KEY_SEED_B, the group-rank seed), `hasGroup` false
+   * when the row has no group key.
+   */
+  addRow(mlUse: number, label: number, time: number, hasGroup: boolean, groupA: number, groupB: number, groupRank: number): void {
+    const record = this.records++;
+    if (this.recordItem) throw new Error('addRow is only for files whose records are all items of their own');
+    const item = this.items;
+    this.newItem(record, hashIndex(this.seed, record));
+    this.existing.data[item] = mlUse;
+    if (this.needs.labels && label >= 0) {
+      this.pairItem.push(item);
+      this.pairLabel.push(label);
+    }
+    if (this.needs.time && !Number.isNaN(time)) this.time.data[item] = time;
+    if (this.needs.groups) {
+      let g: number;
+      if (hasGroup) {
+        g = this.groupKeys.idOfHashes(groupA, groupB);
+        if (g === this.groupRank.length) this.groupRank.push(groupRank);
+      } else {
+        const key = '#' + item;
+        g = this.groupKeys.idOf(key);
+        if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
+      }
+      this.group.data[item] = g;
+    }
+  }
+
+  /** Seed of the group ranks (hashString(groupSeed, 'g' + key)). */
+  get groupSeed(): number {
+    return (this.seed ^ 0x5f3759df) >>> 0;
+  }
+
+  /** The id of a label name (assigned on first sight, in order of appearance). */
+  labelId(name: string): number {
+    let id = this.labelIndex.get(name);
+    if (id === undefined) {
+      id = this.labelNames.length;
+      this.labelNames.push(name);
+      this.labelIndex.set(name, id);
+    }
+    return id;
+  }
+
   private newItem(record: number, rank: number): void {
     this.items++;
     this.rank.push(rank);
@@ -122,12 +170,7 @@ export class ItemCollector {
     } else if (mlUse === INVALID_ML_USE && prev === NO_ML_USE) this.existing.data[item] = INVALID_ML_USE;
     if (this.needs.labels && f.labels) {
       for (const name of f.labels) {
-        let id = this.labelIndex.get(name);
-        if (id === undefined) {
-          id = this.labelNames.length;
-          this.labelNames.push(name);
-          this.labelIndex.set(name, id);
-        }
+        const id = this.labelId(name);
         this.pairItem.push(item);
         this.pairLabel.push(id);
       }
@@ -139,7 +182,7 @@ export class ItemCollector {
     if (this.needs.groups && this.group.data[item] === -1) {
       const key = f.groupKey !== undefined ? 'g' + f.groupKey : f.itemKey !== undefined ? 'k' + f.itemKey : '#' + item;
       const g = this.groupKeys.idOf(key);
-      if (g === this.groupRank.length) this.groupRank.push(hashString(this.seed ^ 0x5f3759df, key));
+      if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
       this.group.data[item] = g;
     }
   }

@@ -73,4 +73,24 @@ describe('validation of a file from disk in a worker', () => {
   it('rejects with the worker\'s message when the file is missing', async () => {
     await assert.rejects(validateInWorker(WORKER, { path: join(dir, 'nope.jsonl') }), /nope\.jsonl/);
   });
+
+  it('applies the tabular settings to a CSV that is tabular, in a worker, and not to an image CSV', async () => {
+    const table = join(dir, 'churn.csv');
+    writeFileSync(table, 'customer,age,label\nc1,34,stayed\nc2,51,\n');
+    const viaWorker = await validateInWorker(WORKER, { path: table, tabular: { target: 'label' } });
+    assert.equal(viaWorker.format, 'tabular');
+    assert.deepEqual(
+      viaWorker.diagnostics.filter((d) => d.code === 'tabular.target.null').map((d) => [d.line, d.column, d.endColumn]),
+      [[3, 7, 8]],
+    );
+    // Without the target the same table gets no target checks.
+    const plain = await validateFromDisk({ path: table }, () => undefined);
+    assert.ok(!plain.diagnostics.some((d) => d.code === 'tabular.target.null'));
+    // Settings cover whole folders: an image CSV beside the table stays an image CSV.
+    const images = join(dir, 'images.csv');
+    writeFileSync(images, 'training,gs://my-bucket/a.jpg,cat\ntest,gs://my-bucket/b.jpg,dog\n');
+    const img = await validateFromDisk({ path: images, tabular: { target: 'label' } }, () => undefined);
+    assert.equal(img.format, 'image-classification-single-label');
+    assert.ok(!img.diagnostics.some((d) => d.code.startsWith('tabular.')), JSON.stringify(img.diagnostics.map((d) => d.code)));
+  });
 });

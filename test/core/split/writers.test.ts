@@ -154,11 +154,32 @@ describe('split: whole-file rewrites keep every other byte', () => {
     for (const uses of byImage.values()) assert.equal(uses.size, 1);
   });
 
-  it('tabular CSV: appends one field to the header and every row (short rows are not padded)', async () => {
-    const input = '\uFEFFid,"na,me",label\n1,"a\nb",x\n2,c\n\n3,"q""uote",y\n';
-    const out = await split(input, { format: 'tabular' });
-    assert.equal(out, '\uFEFFid,"na,me",label,ml_use\n1,"a\nb",x,test\n2,c,test\n\n3,"q""uote",y,test\n');
-  });
+  for (const fastPath of [true, false]) {
+    const how = fastPath ? 'chunk fast path' : 'per-record path';
+    it(`tabular CSV: appends one field to the header and every row, padding short rows (${how})`, async () => {
+      const input = '\uFEFFid,"na,me",label\n1,"a\nb",x\n2,c\n\n3,"q""uote",y\n4\r\n5,"x,y"\n';
+      const out = await split(input, { format: 'tabular', fastPath });
+      assert.equal(out, '\uFEFFid,"na,me",label,ml_use\n1,"a\nb",x,test\n2,c,,test\n\n3,"q""uote",y,test\n4,,,test\r\n5,"x,y",,test\n');
+    });
+
+    it(`tabular CSV: a row longer than the header is refused, naming the record (${how})`, async () => {
+      for (const input of ['id,label\n1,a\n2,b,extra\n', 'id,label\n1,a\n2,"b,c",d\n']) {
+        await assert.rejects(split(input, { format: 'tabular', fastPath }), (e: Error) => {
+          assert.match(e.message, /record 3 has 3 fields but the header has 2 columns/);
+          return true;
+        });
+      }
+      // Replacing an existing column lines up whatever the row's length.
+      assert.equal(await split('id,ml_use\n1,,x,y\n2\n', { format: 'tabular', fastPath }), 'id,ml_use\n1,test,x,y\n2,test\n');
+    });
+
+    it(`CSV: a lone CR ends a record, as in the CSV reader (${how})`, async () => {
+      assert.equal(await split('id,label\r1,a\r2,"b\rc"\r\r3,d', { format: 'tabular', fastPath }), 'id,label,ml_use\r1,a,test\r2,"b\rc",test\r\r3,d,test');
+      assert.equal(await split('a,b\r\r\n1,2\r\n', { format: 'tabular', fastPath }), 'a,b,ml_use\r\r\n1,2,test\r\n');
+      const rows = await split('gs://b/1.jpg,rose\rgs://b/2.jpg,tulip\r', { format: 'image-classification-single-label', fastPath });
+      assert.equal(rows, 'test,gs://b/1.jpg,rose\rtest,gs://b/2.jpg,tulip\r');
+    });
+  }
 
   it('tabular CSV: replaces an existing column wherever it is, keeping its quoting style elsewhere', async () => {
     const input = 'id,ml_use,v\r\n1,TRAIN,"x,y"\r\n2,,z\r\n3\r\n';
