@@ -15,7 +15,7 @@ import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS,
 import type { DiagnosticStore, Detection, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
 import { detectJsonlFormat } from './detect';
-import { duplicateKeys, lineTree, spanAt, syntaxError } from './positions';
+import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './positions';
 import { ItemChecker, type Finding, type JsonPath } from './rules';
 import { shortestLength, type ShapeProver } from './shape';
 
@@ -120,9 +120,10 @@ export class JsonlLineValidator {
     this.checker.check(obj, findings, facts);
     const duplicates = mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
-      const tree = lineTree(text);
+      let tree: ReturnType<typeof lineTree> | null = null;
       for (const f of findings) {
-        const span = spanAt(tree, text, f.path, f.target);
+        let span = quickSpan(text, f.path, f.target);
+        if (!span) span = spanAt(tree === null ? (tree = lineTree(text)) : tree, text, f.path, f.target);
         const severity: Severity = f.severity === 'error' && schemaNodeAt(this.schema, f.path)?.unverified ? 'warning' : f.severity;
         const d: Diagnostic = { line, column: span.start + 1, endLine: line, endColumn: span.end + 1, severity, code: f.code, message: f.message };
         if (f.fixes || f.data) d.data = { path: f.path, ...(f.fixes ? { fixes: f.fixes } : {}), ...f.data };
