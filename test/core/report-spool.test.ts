@@ -1,7 +1,8 @@
 // The CLI spools diagnostics to disk and streams its reports: the output must be exactly what the
 // in-memory reports give (same order, same bytes), whatever the batch size.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -134,6 +135,33 @@ describe('diagnostic spool and streamed reports', () => {
         });
       }
     }
+
+    it('an interrupted run (SIGINT) removes its spool and still dies of the signal', async function () {
+      const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+      if (!existsSync(cli)) this.skip();
+      this.timeout(60_000);
+      const tmp = mkdtempSync(join(tmpdir(), 'vd-sigint-'));
+      const big = join(tmp, 'big.jsonl');
+      const line = '{"imageGcsUri":"gs://bkt/a.jpg","dataItemResourceLabels":{"aiplatform.googleapis.com/ml_use":"TRAIN"}}\n';
+      writeFileSync(big, line.repeat(400_000));
+      const child = spawn(process.execPath, [cli, 'validate', '--no-dataset-checks', big], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      try {
+        // Wait (bounded) for the first batch to reach the disk.
+        const spooled = () => readdirSync(tmp).some((d) => d.startsWith('vertex-datasets-') && readdirSync(join(tmp, d)).length > 0);
+        const deadline = Date.now() + 50_000;
+        while (!spooled()) {
+          if (Date.now() > deadline || child.exitCode !== null) assert.fail('the spool never appeared');
+          await new Promise((r) => setImmediate(r));
+        }
+        child.kill('SIGINT');
+        assert.equal(await exited, 'SIGINT');
+        assert.deepEqual(readdirSync(tmp).filter((d) => d.startsWith('vertex-datasets-')), []);
+      } finally {
+        child.kill('SIGKILL');
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
 
     it('leaves no spooled runs behind', async () => {
       await main(['validate', '--no-dataset-checks', 'many.jsonl'], { out: () => undefined, err: () => undefined, cwd: dir });

@@ -19,7 +19,15 @@ function tempDir(): string {
   if (!spoolDir) {
     const dir = mkdtempSync(join(tmpdir(), 'vertex-datasets-'));
     spoolDir = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const remove = () => rmSync(dir, { recursive: true, force: true });
+    process.once('exit', remove);
+    // Interrupted runs leave no spool behind either: remove it, then die of the signal as before.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        remove();
+        process.kill(process.pid, signal);
+      });
+    }
   }
   return spoolDir;
 }
