@@ -35,12 +35,16 @@ const diagnostic = fc
 const printed = ({ line, column, endLine, endColumn, severity, code, message, related }: Diagnostic) => ({ line, column, endLine, endColumn, severity, code, message, ...(related ? { related } : {}) });
 
 describe('diagnostic spool and streamed reports', () => {
-  it('reads back every diagnostic in the order a stable sort of all of them gives, across batches on disk', () => {
+  it('reads back every diagnostic in the order a stable sort of all of them gives, across batches and merged batches on disk', () => {
     fc.assert(
-      fc.property(fc.array(diagnostic, { maxLength: 40 }), fc.array(diagnostic, { maxLength: 10 }), fc.integer({ min: 1, max: 7 }), (pushed, extra, batch) => {
-        const spool = new DiagnosticSpool(batch);
+      fc.property(fc.array(diagnostic, { maxLength: 40 }), fc.array(diagnostic, { maxLength: 10 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 2, max: 4 }), (pushed, extra, batch, maxRuns) => {
+        const spool = new DiagnosticSpool(batch, maxRuns);
         try {
-          for (const d of pushed) spool.push(d);
+          for (const d of pushed) {
+            spool.push(d);
+            // Runs beyond the limit are merged: the files open at once stay bounded.
+            assert.ok(spool.onDisk < maxRuns);
+          }
           if (pushed.length >= batch) assert.ok(spool.onDisk > 0);
           const expected = [...pushed, ...extra].sort(compareDiagnostics).map(printed);
           assert.deepEqual([...spool.sorted(extra)].map(printed), expected);

@@ -13,6 +13,7 @@ import type { DiagnosticStore } from '../../core/validate';
 /** Diagnostics kept in memory before a batch goes to disk (a few MB). */
 const BATCH = 20_000;
 const READ_BLOCK = 64 * 1024;
+const MAX_RUNS = 32;
 
 let spoolDir: string | undefined;
 function tempDir(): string {
@@ -50,7 +51,11 @@ export class DiagnosticSpool implements DiagnosticStore {
   /** Sorted runs on disk, in the order they were written. */
   private runs: string[] = [];
 
-  constructor(private readonly batchSize = BATCH) {}
+  constructor(
+    private readonly batchSize = BATCH,
+    /** Runs open at once while merging; more are first merged into one (bounded open files). */
+    private readonly maxRuns = MAX_RUNS,
+  ) {}
 
   push(d: Diagnostic): void {
     this.count++;
@@ -76,55 +81,10 @@ export class DiagnosticSpool implements DiagnosticStore {
    * compareDiagnostics gives (equal ones keep the order they arrived in).
    */
   *sorted(extra: readonly Diagnostic[] = []): Generator<Diagnostic> {
-    // Stable sorts of consecutive runs, merged with ties going to the earlier run, equal one
-    // stable sort of the whole sequence.
     const sources: Iterator<Diagnostic>[] = this.runs.map((file) => readRun(file));
     sources.push([...this.batch].sort(compareDiagnostics)[Symbol.iterator]());
     if (extra.length) sources.push([...extra].sort(compareDiagnostics)[Symbol.iterator]());
-    const heads: { d: Diagnostic; source: number }[] = [];
-    const less = (a: { d: Diagnostic; source: number }, b: { d: Diagnostic; source: number }) => {
-      const c = compareDiagnostics(a.d, b.d);
-      return c < 0 || (c === 0 && a.source < b.source);
-    };
-    const up = (i: number) => {
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!less(heads[i], heads[p])) break;
-        [heads[i], heads[p]] = [heads[p], heads[i]];
-        i = p;
-      }
-    };
-    const down = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heads.length && less(heads[l], heads[m])) m = l;
-        if (r < heads.length && less(heads[r], heads[m])) m = r;
-        if (m === i) return;
-        [heads[i], heads[m]] = [heads[m], heads[i]];
-        i = m;
-      }
-    };
-    sources.forEach((it, source) => {
-      const n = it.next();
-      if (!n.done) {
-        heads.push({ d: n.value, source });
-        up(heads.length - 1);
-      }
-    });
-    while (heads.length) {
-      const top = heads[0];
-      yield top.d;
-      const n = sources[top.source].next();
-      if (!n.done) heads[0] = { d: n.value, source: top.source };
-      else {
-        const last = heads.pop() as { d: Diagnostic; source: number };
-        if (heads.length === 0) break;
-        heads[0] = last;
-      }
-      down(0);
-    }
+    yield* merge(sources);
   }
 
   /** Deletes the spooled runs. */
@@ -136,23 +96,86 @@ export class DiagnosticSpool implements DiagnosticStore {
 
   private spill(): void {
     const file = join(tempDir(), `run-${process.pid}-${nextRun++}.jsonl`);
-    const fd = openSync(file, 'w');
-    try {
-      const sorted = this.batch.sort(compareDiagnostics);
-      let chunk = '';
-      for (const d of sorted) {
-        chunk += JSON.stringify(d) + '\n';
-        if (chunk.length > READ_BLOCK) {
-          writeSync(fd, chunk);
-          chunk = '';
-        }
-      }
-      if (chunk) writeSync(fd, chunk);
-    } finally {
-      closeSync(fd);
-    }
+    writeRun(file, this.batch.sort(compareDiagnostics));
     this.runs.push(file);
     this.batch = [];
+    if (this.runs.length >= this.maxRuns) this.compact();
+  }
+
+  /** Merges the runs on disk into one (they are consecutive, so the merge keeps the order stable). */
+  private compact(): void {
+    const file = join(tempDir(), `run-${process.pid}-${nextRun++}.jsonl`);
+    writeRun(file, merge(this.runs.map((f) => readRun(f))));
+    for (const f of this.runs) rmSync(f, { force: true });
+    this.runs = [file];
+  }
+}
+
+function writeRun(file: string, diagnostics: Iterable<Stored>): void {
+  const fd = openSync(file, 'w');
+  try {
+    let chunk = '';
+    for (const d of diagnostics) {
+      chunk += JSON.stringify(d) + '\n';
+      if (chunk.length > READ_BLOCK) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Merges sorted sources by compareDiagnostics; equal diagnostics come from the earlier source
+ * first. Stable sorts of consecutive runs merged this way equal one stable sort of them all.
+ */
+function* merge(sources: Iterator<Diagnostic>[]): Generator<Diagnostic> {
+  const heads: { d: Diagnostic; source: number }[] = [];
+  const less = (a: { d: Diagnostic; source: number }, b: { d: Diagnostic; source: number }) => {
+    const c = compareDiagnostics(a.d, b.d);
+    return c < 0 || (c === 0 && a.source < b.source);
+  };
+  const up = (i: number) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(heads[i], heads[p])) break;
+      [heads[i], heads[p]] = [heads[p], heads[i]];
+      i = p;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heads.length && less(heads[l], heads[m])) m = l;
+      if (r < heads.length && less(heads[r], heads[m])) m = r;
+      if (m === i) return;
+      [heads[i], heads[m]] = [heads[m], heads[i]];
+      i = m;
+    }
+  };
+  sources.forEach((it, source) => {
+    const n = it.next();
+    if (!n.done) {
+      heads.push({ d: n.value, source });
+      up(heads.length - 1);
+    }
+  });
+  while (heads.length) {
+    const top = heads[0];
+    yield top.d;
+    const n = sources[top.source].next();
+    if (!n.done) heads[0] = { d: n.value, source: top.source };
+    else {
+      const last = heads.pop() as { d: Diagnostic; source: number };
+      if (heads.length === 0) break;
+      heads[0] = last;
+    }
+    down(0);
   }
 }
 
