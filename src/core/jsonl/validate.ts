@@ -116,7 +116,8 @@ export class JsonlLineValidator {
     const shortest = this.prove ? this.prove(obj, 0) : -1;
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
-    if (onItem) facts = { line, anchor: PENDING_ANCHOR, hasMlUse: false, annotations: [] };
+    // Every field set up front: fields added later would move the object to a slower shape per line.
+    if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
     const duplicates = mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
