@@ -1,5 +1,5 @@
 import { allocate } from './fractions';
-import { hashIndex, unit } from './prng';
+import { fmix32, hashIndex, unit } from './prng';
 import type { ItemTable } from './table';
 
 /**
@@ -42,16 +42,22 @@ function sequentialAssign(order: ArrayLike<number> | null, n: number, rank: Uint
 export class StreamingAssigner {
   private readonly q: Float64Array;
   private i = 0;
+  /** The seed's part of hashIndex(seed, i), computed once. */
+  private readonly seedMix: number;
   constructor(
-    private readonly seed: number,
+    seed: number,
     private readonly n: number,
     quotas: number[],
   ) {
     this.q = Float64Array.from(quotas);
+    this.seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
   }
+  /** pick(unit(hashIndex(seed, i)), q, n - i), written out: this runs once per row of a large file. */
   next(): number {
     const i = this.i++;
-    return pick(unit(hashIndex(this.seed, i)), this.q, this.n - i);
+    const high = i < 4294967296 ? 0 : Math.floor(i / 4294967296);
+    const h = fmix32((this.seedMix ^ fmix32((i >>> 0) ^ 0x5bd1e995) ^ high) >>> 0);
+    return pick(h / 4294967296, this.q, this.n - i);
   }
 }
 
