@@ -375,8 +375,16 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
   try {
     if (adapter instanceof TabularCsvAdapter && plan.options.fastPath !== false && outs === 1 && !perBucket) {
       let item = 0;
-      const bucketOf = assigner ? () => assigner.next() : recordItem ? () => assignment![recordItem[item++]] : () => assignment![item++];
-      await forEachChunk(plan.source, fastPass2(adapter, nonItems, bucketOf, values[0], destinations[0].sink), streamOpts);
+      // Buckets are drawn in batches, in item order, by a loop small enough to be compiled whole.
+      const fill = assigner
+        ? (out: Uint8Array) => assigner.fill(out)
+        : (out: Uint8Array) => {
+            const count = Math.min(out.length, assignment!.length - item);
+            for (let k = 0; k < count; k++) out[k] = assignment![recordItem ? recordItem[item + k] : item + k];
+            item += count;
+            return count;
+          };
+      await forEachChunk(plan.source, fastPass2(adapter, nonItems, fill, values[0], destinations[0].sink), streamOpts);
       for (const d of destinations) await d.commit();
       return;
     }

@@ -52,6 +52,13 @@ export class StreamingAssigner {
     this.q = Float64Array.from(quotas);
     this.seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
   }
+  /** Fills `out` with the next buckets (fewer at the end); returns how many. */
+  fill(out: Uint8Array): number {
+    const count = Math.min(out.length, this.n - this.i);
+    for (let k = 0; k < count; k++) out[k] = this.next();
+    return count;
+  }
+
   /** pick(unit(hashIndex(seed, i)), q, n - i), written out: this runs once per row of a large file. */
   next(): number {
     const i = this.i++;

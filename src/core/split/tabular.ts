@@ -428,7 +428,10 @@ const OUT = 2 << 20;
  * as bytes; header, blank and non-item records, quoted rows whose existing column must be
  * replaced, and huge rows go through `write`. Output bytes equal `write`'s on every record (tested).
  */
-export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, bucketOf: () => number, values: readonly string[], sink: OutputSink): ChunkHandler {
+export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, fill: (out: Uint8Array) => number, values: readonly string[], sink: OutputSink): ChunkHandler {
+  const batch = new Uint8Array(4096);
+  let batchAt = 0;
+  let batchLen = 0;
   const framer = new Framer(true);
   const bytes = values.map((v) => Buffer.from(v, 'utf8'));
   const work = Buffer.allocUnsafe(STAGE + OUT);
@@ -470,7 +473,12 @@ export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, bucketOf:
         flush();
         ad.write(view, pos, ce, end, null, sink);
       } else {
-        const b = bucketOf();
+        if (batchAt === batchLen) {
+          batchLen = fill(batch);
+          batchAt = 0;
+          if (batchLen === 0) throw new SplitError('the file has more items than when the split was planned (did it change?); run the split again', 2);
+        }
+        const b = batch[batchAt++];
         const r = ad.record + 1;
         let fields = -1;
         if (nextShort < shortLen && short[nextShort] === r) {
