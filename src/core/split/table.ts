@@ -57,18 +57,18 @@ export class ItemCollector {
   private readonly seed: number;
   private readonly needs: CollectorNeeds;
   private records = 0;
-  private readonly itemKeys = new KeyTable();
-  private readonly keyItem = new GrowInt32();
-  private readonly groupKeys = new KeyTable();
+  private itemKeys = new KeyTable();
+  private keyItem = new GrowInt32();
+  private groupKeys = new KeyTable();
   private recordItem: GrowInt32 | null = null;
-  private readonly rank = new GrowUint32();
-  private readonly firstRecord = new GrowInt32();
-  private readonly existing = new GrowInt8();
-  private readonly time = new GrowFloat64();
-  private readonly group = new GrowInt32();
-  private readonly groupRank = new GrowUint32();
-  private readonly pairItem = new GrowInt32();
-  private readonly pairLabel = new GrowInt32();
+  private rank = new GrowUint32();
+  private firstRecord = new GrowInt32();
+  private existing = new GrowInt8();
+  private time = new GrowFloat64();
+  private group = new GrowInt32();
+  private groupRank = new GrowUint32();
+  private pairItem = new GrowInt32();
+  private pairLabel = new GrowInt32();
   private readonly labelIndex = new Map<string, number>();
   private readonly labelNames: string[] = [];
   private items = 0;
@@ -220,7 +220,7 @@ export class ItemCollector {
       }
     }
     dedupStart[count] = out;
-    return {
+    const table: ItemTable = {
       count,
       rank: this.rank.toArray(),
       labelStart: dedupStart,
@@ -233,5 +233,23 @@ export class ItemCollector {
       groupCount: this.needs.groups ? this.groupRank.length : 0,
       firstRecord: this.firstRecord.toArray(),
     };
+    // The table has its own copies: the growable arrays (a few hundred MB for ten million items)
+    // can go before the strategy allocates its own.
+    this.release();
+    return table;
+  }
+
+  private release(): void {
+    this.itemKeys = new KeyTable(16);
+    this.keyItem = new GrowInt32(1);
+    this.groupKeys = new KeyTable(16);
+    this.rank = new GrowUint32(1);
+    this.firstRecord = new GrowInt32(1);
+    this.existing = new GrowInt8(1);
+    this.time = new GrowFloat64(1);
+    this.group = new GrowInt32(1);
+    this.groupRank = new GrowUint32(1);
+    this.pairItem = new GrowInt32(1);
+    this.pairLabel = new GrowInt32(1);
   }
 }
