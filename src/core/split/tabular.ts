@@ -216,6 +216,9 @@ function digits(b: Buffer, s: number, n: number): number {
   return v;
 }
 
+let lastMonth = -1;
+let lastMonthDays = 0;
+
 /**
  * parseTimestamp of the bytes [s, e) for the common exact forms (Unix seconds as digits,
  * YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS with an optional Z); undefined for anything else, which the
@@ -234,7 +237,13 @@ export function fastTimestamp(b: Buffer, s: number, e: number): number | undefin
   const d = digits(b, s + 8, 2);
   // Years below 1000 take the text path (Date.UTC reads 0..99 as 1900..1999).
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  let t = (daysFromCivil(y, mo) + d - 1) * 86400000;
+  // Timestamps of one file mostly share their month with the previous row's.
+  const ym = y * 16 + mo;
+  if (ym !== lastMonth) {
+    lastMonth = ym;
+    lastMonthDays = daysFromCivil(y, mo);
+  }
+  let t = (lastMonthDays + d - 1) * 86400000;
   if (len === 10) return t;
   const sep = b[s + 10];
   if ((sep !== 84 && sep !== 116 && sep !== 32) || b[s + 13] !== 58 || b[s + 16] !== 58) return undefined;
