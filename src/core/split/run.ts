@@ -202,7 +202,20 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       record++;
     },
   };
-  const streamOpts = { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b: number) => opts.onProgress?.(1, b, totalBytes) };
+  let reserved = false;
+  const streamOpts = {
+    signal: opts.signal,
+    chunkSize: opts.chunkSize,
+    onProgress: (b: number) => {
+      if (!reserved && streaming === false && b > 0 && totalBytes > 2 * b) {
+        // Records per byte of the first chunk, times the file size: the collector sizes its
+        // arrays once (an overestimate costs only untouched address space).
+        reserved = true;
+        collector.reserve(Math.min(1 << 27, Math.ceil((record * totalBytes * 1.1) / b)));
+      }
+      opts.onProgress?.(1, b, totalBytes);
+    },
+  };
   try {
     if (adapter instanceof TabularCsvAdapter && opts.fastPath !== false) {
       await forEachChunk(source, fastPass1(adapter, sink, collector), streamOpts);
