@@ -34,7 +34,7 @@ export interface DatasetRunOptions {
   tabular?: TabularRunOptions;
 }
 
-export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
+export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 
 export interface DatasetGroup {
   format: FormatId;

@@ -11,7 +11,7 @@ import type { Diagnostic } from './diagnostics';
 import { fileKind, validateFile } from './files';
 import type { FormatId } from './formats';
 import type { ItemFacts } from './items';
-import type { Detection } from './validate';
+import type { Detection, ValidationOptions } from './validate';
 
 export interface DiskRequest {
   path: string;
@@ -22,6 +22,8 @@ export interface DiskRequest {
   maxDiagnostics?: number;
   /** Also run the dataset checks (label counts, splits) on the items. */
   datasetChecks?: boolean;
+  /** Tabular CSV columns and objective; they apply when the file is tabular (chosen, or detected). */
+  tabular?: Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 }
 
 export interface DiskResult {
@@ -53,6 +55,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
     format: req.format,
     customSchema: req.customSchema,
     maxDiagnostics: req.maxDiagnostics,
+    ...(req.tabular ? { ...req.tabular, tabularIfDetected: !req.format } : {}),
     onItem: req.datasetChecks ? (f) => facts.push(f) : undefined,
     onProgress: (bytes) => {
       if (bytes - lastPosted < PROGRESS_STEP) return;

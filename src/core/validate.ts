@@ -35,6 +35,13 @@ export interface ValidationOptions {
   timeColumn?: string;
   /** Forecasting time series identifier column (`--series-column`). */
   seriesColumn?: string;
+  /** Timestamp split column (`--timestamp-split-column`): RFC 3339 date-times with `Z`. */
+  timestampSplitColumn?: string;
+  /**
+   * The tabular options above apply only when the content is tabular (explicit format, or detected):
+   * they do not by themselves make a CSV tabular. For settings that cover a whole folder.
+   */
+  tabularIfDetected?: boolean;
   /** Longest CSV field kept, in UTF-16 code units (longer fields are reported and truncated). */
   maxFieldChars?: number;
 }

@@ -1,12 +1,16 @@
 /**
  * Quick fixes for the core's findings, matched on the diagnostic code and built from the fixes the
- * core attaches (`data.fixes`). Each is offered for the one problem and, when the file has more of
- * the same code, as "fix all in file". Every fix is a WorkspaceEdit, so it is undoable.
+ * core attaches (`data.fixes`), plus pixel boxes → relative boxes when a media sidecar gives the
+ * image size. Each is offered for the one problem and, when the file has more of the same code, as
+ * "fix all in file". Every fix is a WorkspaceEdit, so it is undoable.
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import { applyJsonFixes, fixesOf } from '../core/jsonl/fixes';
+import { isPixelBoxFinding, pixelBoxFix } from '../core/jsonl/pixelBoxes';
 import type { JsonFix } from '../core/jsonl/rules';
+import type { MediaTable } from '../core/dataset/media';
+import type { MediaSidecars } from './mediaSidecars';
 import { truncate } from '../core/rules/values';
 import { SOURCE, fileKindOf, type ValidationService } from './diagnostics';
 
@@ -34,12 +38,30 @@ function describeFix(code: string, fixes: JsonFix[]): string {
 const codeOf = (d: vscode.Diagnostic): string | undefined =>
   d.code === undefined ? undefined : String(typeof d.code === 'object' ? d.code.value : d.code);
 
+/** The fixes of one finding: the core's, or for a pixel box the division by the image size (needs the line's text). */
+type FixesFor = (d: CoreDiagnostic, lineText: string) => JsonFix[];
+const coreFixes: FixesFor = (d) => fixesOf(d.data);
+
+/** Core fixes, and pixel boxes normalised with the image sizes of `media`. */
+export function fixesWithMedia(media: MediaTable | undefined): FixesFor {
+  return (d, lineText) => {
+    const own = fixesOf(d.data);
+    if (own.length || !media || !isPixelBoxFinding(d)) return own;
+    return pixelBoxFix(lineText, d.column, media)?.fixes ?? [];
+  };
+}
+
 /** Builds one edit replacing each touched line with its fixed text; lines whose fix no longer applies are skipped. */
-export function fixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; lines: number } {
+export function fixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[], fixesFor: FixesFor = coreFixes): { edit: vscode.WorkspaceEdit; lines: number } {
   const byLine = new Map<number, JsonFix[]>();
   for (const d of findings) {
-    const fixes = fixesOf(d.data);
-    if (fixes.length) byLine.set(d.line, [...(byLine.get(d.line) ?? []), ...fixes]);
+    if (d.line > doc.lineCount) continue;
+    const fixes = fixesFor(d, doc.lineAt(d.line - 1).text);
+    // The findings of one pixel box carry the same fix: apply it once.
+    const have = byLine.get(d.line) ?? [];
+    const seen = new Set(have.map((f) => JSON.stringify(f)));
+    for (const f of fixes) if (!seen.has(JSON.stringify(f))) (seen.add(JSON.stringify(f)), have.push(f));
+    if (have.length) byLine.set(d.line, have);
   }
   const edit = new vscode.WorkspaceEdit();
   let lines = 0;
@@ -57,16 +79,22 @@ export function fixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnos
 export class FixProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.SourceFixAll.append('vertexDatasets')];
 
-  constructor(private readonly service: ValidationService) {}
+  constructor(
+    private readonly service: ValidationService,
+    private readonly media?: MediaSidecars,
+  ) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const report = this.service.report(doc.uri);
     if (!report || report.version !== doc.version || fileKindOf(doc) !== 'jsonl') return [];
     const actions: vscode.CodeAction[] = [];
-    const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0);
+    const media = report.diagnostics.some(isPixelBoxFinding) && this.media ? await this.media.forFile(doc.uri) : undefined;
+    if (report !== this.service.report(doc.uri) || report.version !== doc.version) return [];
+    const fixesFor = fixesWithMedia(media);
+    const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0 || (media !== undefined && isPixelBoxFinding(d)));
 
     if (context.only?.contains(vscode.CodeActionKind.SourceFixAll) || context.only?.intersects(FixProvider.kinds[1])) {
-      const { edit, lines } = fixEdit(doc, fixable);
+      const { edit, lines } = fixEdit(doc, fixable, fixesFor);
       if (lines > 0) {
         const all = new vscode.CodeAction('Fix all Vertex import problems that have a fix', FixProvider.kinds[1]);
         all.edit = edit;
@@ -83,9 +111,11 @@ export class FixProvider implements vscode.CodeActionProvider {
         (d) => d.code === code && d.line - 1 === vd.range.start.line && d.column - 1 === vd.range.start.character,
       );
       if (!core || !code) continue;
-      const one = fixEdit(doc, [core]);
+      const one = fixEdit(doc, [core], fixesFor);
       if (one.lines === 0) continue;
-      const action = new vscode.CodeAction(describeFix(code, fixesOf(core.data)), vscode.CodeActionKind.QuickFix);
+      const pixel = fixesOf(core.data).length === 0 && media ? pixelBoxFix(doc.lineAt(core.line - 1).text, core.column, media) : undefined;
+      const title = pixel ? `Convert the pixel box to relative coordinates (image ${pixel.width}×${pixel.height} px per the media sidecar)` : describeFix(code, fixesOf(core.data));
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       action.edit = one.edit;
       action.diagnostics = [vd];
       action.isPreferred = true;
@@ -94,7 +124,7 @@ export class FixProvider implements vscode.CodeActionProvider {
       const same = fixable.filter((d) => d.code === code);
       if (same.length > 1 && !offeredAll.has(code)) {
         offeredAll.add(code);
-        const all = fixEdit(doc, same);
+        const all = fixEdit(doc, same, fixesFor);
         const fixAll = new vscode.CodeAction(`Fix all ${same.length} "${code}" problems in this file`, vscode.CodeActionKind.QuickFix);
         fixAll.edit = all.edit;
         fixAll.diagnostics = context.diagnostics.filter((x) => x.source === SOURCE && codeOf(x) === code);
@@ -105,6 +135,6 @@ export class FixProvider implements vscode.CodeActionProvider {
   }
 }
 
-export function registerCodeActions(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
-  return vscode.languages.registerCodeActionsProvider(selector, new FixProvider(service), { providedCodeActionKinds: FixProvider.kinds });
+export function registerCodeActions(service: ValidationService, selector: vscode.DocumentSelector, media?: MediaSidecars): vscode.Disposable {
+  return vscode.languages.registerCodeActionsProvider(selector, new FixProvider(service, media), { providedCodeActionKinds: FixProvider.kinds });
 }

@@ -26,6 +26,12 @@ export const SOURCE = 'vertex-datasets';
 const MAX_SYNCED_CHARS = 50 * 1024 * 1024;
 /** Non-blank lines the core samples to detect a format (edits there may change the detected format). */
 const DETECTION_LINES = 50;
+/**
+ * An import file opened in a tab whose document has not reached the extension yet is validated
+ * from disk meanwhile when it is at least this big (VS Code takes seconds to load and sync a file
+ * of tens of MB; a small file arrives before a worker would have started).
+ */
+const EARLY_DISK_MIN_BYTES = 4 * 1024 * 1024;
 /** Findings about the file as a whole that an incremental run cannot keep: they force a full run. */
 const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncated']);
 /**
@@ -35,6 +41,13 @@ const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncate
 const DATASET_DELAY_MS = 400;
 /** Findings the core makes about a whole text, meaningless for a slice of changed lines. */
 const FILE_LEVEL_CODES = new Set([...FULL_RUN_CODES, 'format.ambiguous']);
+/**
+ * A JSONL document opened with more lines than this is validated in two steps: first the lines an
+ * editor shows (the head, and any visible range), published at once, then the whole text.
+ */
+const VISIBLE_FIRST_MIN_LINES = 5_000;
+/** Lines validated first from the top: more than a screen, and more than detection samples. */
+const HEAD_LINES = 1_000;
 
 export interface DocumentReport {
   uri: vscode.Uri;
@@ -58,10 +71,19 @@ export interface DocumentReport {
   datasetPending: boolean;
   /** True when only the lines changed since the last run were validated again. */
   incremental: boolean;
+  /** True when the findings come from the file on disk (no document for it had reached the extension). */
+  fromDisk?: boolean;
   /** 1-based first line validated again. */
   fromLine: number;
   /** Time of the line validation run. */
   durationMs: number;
+  /** `performance.now()` when the run started (timelines in benchmarks and logs). */
+  startedAt?: number;
+  /**
+   * True for the first findings of a large document: only the lines an editor shows first were
+   * validated; the findings of the whole document follow in the next report.
+   */
+  partial?: boolean;
   /** Time of the dataset step (when it has run for this version). */
   datasetMs?: number;
 }
@@ -286,6 +308,14 @@ export class ValidationService implements vscode.Disposable {
 
     let detection = prev?.detection;
     let resultFormat = prev?.format;
+    // Findings from disk (the file was validated while VS Code loaded it) are complete: they stay
+    // up until the document's own run replaces them, instead of the visible lines alone.
+    if (!incremental && kind === 'jsonl' && !state && doc.lineCount > VISIBLE_FIRST_MIN_LINES && !prev?.fromDisk) {
+      this.publishVisibleFirst(doc, version, explicit?.source ?? 'detected', chosen, maxProblems, started);
+      // Let the first findings reach the editor before the full run takes the thread.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
+    }
     if (!incremental) {
       const text = doc.getText();
       if (text.length > MAX_SYNCED_CHARS) return undefined;
@@ -296,7 +326,9 @@ export class ValidationService implements vscode.Disposable {
         const sidecar = kind === 'jsonl' && !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
         customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item) });
+        // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
+        const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -307,7 +339,7 @@ export class ValidationService implements vscode.Disposable {
       if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
       // No Vertex media keys (detection `none`), or a CSV that only looks like a plain table (any CSV
       // with a header does): not an import file unless the user says so. No findings then.
-      if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular')) {
+      if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !chosen && result.format === 'tabular' && !this.deps.settings.tabular(doc.uri).target)) {
         this.collection.delete(doc.uri);
         this.states.delete(key);
         const report: DocumentReport = { ...emptyReport(doc.uri, version), detection: result.detection, durationMs: performance.now() - started };
@@ -338,6 +370,73 @@ export class ValidationService implements vscode.Disposable {
       return this.publish(doc, version, explicit?.source ?? 'detected', resultFormat, detection, kind === 'jsonl' && next.cache ? next.cache.items : result.items, false, 1, started, scheduleDataset);
     }
     return this.publish(doc, version, explicit?.source ?? 'detected', resultFormat!, detection, cache!.items, true, fromLine, started, scheduleDataset);
+  }
+
+  /**
+   * The first findings of a large document before the whole text is validated: the head (which
+   * also decides the detected format, as detection samples the first lines) and the ranges visible
+   * editors show. Publishes nothing when the head alone cannot decide (no format, not JSON Lines).
+   */
+  private publishVisibleFirst(doc: vscode.TextDocument, version: number, source: FormatSource, chosen: FormatId | undefined, maxProblems: number, started: number): void {
+    const ranges: [number, number][] = [[0, Math.min(doc.lineCount, HEAD_LINES) - 1]];
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document !== doc) continue;
+      for (const r of editor.visibleRanges) ranges.push([r.start.line, Math.min(doc.lineCount - 1, r.end.line)]);
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    }
+    const sidecar = !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
+    let customSchema: object | undefined;
+    try {
+      customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
+    } catch {
+      return; // the full run reports the unreadable schema
+    }
+    let format = chosen;
+    let detection: Detection | undefined;
+    const diagnostics: CoreDiagnostic[] = [];
+    for (const [a, b] of merged) {
+      const lines: string[] = [];
+      for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
+      const r = validateJsonlText(lines.join('\n'), { format, customSchema, maxDiagnostics: maxProblems });
+      if (a === 0) {
+        if (!r.format || r.detection.confidence === 'none' || r.diagnostics.some((d) => FULL_RUN_CODES.has(d.code) && d.code !== 'file.empty')) return;
+        format = r.format;
+        detection = r.detection;
+      }
+      for (const d of r.diagnostics) {
+        if (FILE_LEVEL_CODES.has(d.code)) continue;
+        shiftDiagnostic(d, a);
+        diagnostics.push(d);
+      }
+    }
+    if (!format || diagnostics.length > maxProblems) return;
+    const counts = countSeverities(diagnostics);
+    const report: DocumentReport = {
+      ...emptyReport(doc.uri, version),
+      format,
+      source,
+      detection,
+      errors: counts.errors,
+      warnings: counts.warnings,
+      infos: counts.infos,
+      diagnostics,
+      datasetPending: true,
+      partial: true,
+      durationMs: performance.now() - started,
+      startedAt: started,
+    };
+    this.collection.set(doc.uri, diagnostics.map((d) => toVsDiagnostic(d, doc.uri)));
+    this.reports.set(doc.uri.toString(), report);
+    this.deps.log.debug(
+      `validated lines ${merged.map(([a, b]) => `${a + 1}-${b + 1}`).join(', ')} of ${vscode.workspace.asRelativePath(doc.uri)} v${version} first (${doc.lineCount} lines) in ${report.durationMs.toFixed(1)} ms`,
+    );
+    this.validated.fire(report);
   }
 
   private publish(
@@ -377,6 +476,7 @@ export class ValidationService implements vscode.Disposable {
       incremental,
       fromLine,
       durationMs: performance.now() - started,
+      startedAt: started,
     };
     this.collection.set(doc.uri, diagnostics.map((d) => toVsDiagnostic(d, doc.uri)));
     this.reports.set(key, report);
@@ -476,7 +576,13 @@ export class ValidationService implements vscode.Disposable {
     try {
       result = await validateInWorker(
         this.deps.workerPath ?? join(__dirname, 'validationWorker.js'),
-        { path: uri.fsPath, format: explicit?.format, maxDiagnostics: this.deps.settings.maxProblems(uri), datasetChecks: this.deps.settings.datasetChecks(uri) },
+        {
+          path: uri.fsPath,
+          format: explicit?.format,
+          maxDiagnostics: this.deps.settings.maxProblems(uri),
+          datasetChecks: this.deps.settings.datasetChecks(uri),
+          tabular: kind === 'csv' ? this.deps.settings.tabular(uri) : undefined,
+        },
         { signal: abort.signal, onProgress: options.onProgress },
       );
     } catch (e) {
@@ -488,7 +594,7 @@ export class ValidationService implements vscode.Disposable {
     }
     if (abort.signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return undefined;
     const durationMs = performance.now() - started;
-    if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular')) {
+    if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular' && !this.deps.settings.tabular(uri).target)) {
       this.collection.delete(uri);
       const report: DocumentReport = { ...emptyReport(uri, 0), detection: result.detection, durationMs };
       this.reports.set(key, report);
@@ -510,8 +616,10 @@ export class ValidationService implements vscode.Disposable {
       stats: result.stats,
       datasetPending: false,
       incremental: false,
+      fromDisk: true,
       fromLine: 1,
       durationMs,
+      startedAt: started,
     };
     this.collection.set(uri, result.diagnostics.map((d) => toVsDiagnostic(d, uri)));
     this.reports.set(key, report);
@@ -547,6 +655,11 @@ export class ValidationService implements vscode.Disposable {
         }
       },
     );
+  }
+
+  /** Stops a run from disk of `uri` (its document arrived: the buffer's findings win). */
+  abortDiskRun(uri: vscode.Uri): void {
+    this.diskRuns.get(uri.toString())?.abort();
   }
 
   /** 1-based line of the first item using `label`, from the cached facts. */
@@ -621,12 +734,19 @@ export async function tooLargeToSync(uri: vscode.Uri): Promise<boolean> {
   return (await vscode.workspace.fs.stat(uri)).size > MAX_SYNCED_CHARS;
 }
 
-async function validateIfTooLarge(service: ValidationService, deps: ValidationDeps, uri: vscode.Uri): Promise<void> {
+/**
+ * A tab shows a file whose document the extension does not have: above 50 MB it never will (validated
+ * from disk with progress); a large file's document is still being loaded by VS Code, so it is
+ * validated from disk meanwhile and the document's own findings replace these when it arrives.
+ */
+async function validateBeforeDocument(service: ValidationService, deps: ValidationDeps, uri: vscode.Uri): Promise<void> {
   if (uri.scheme !== 'file' || !/\.(jsonl|ndjson|csv)$/i.test(uri.path) || service.report(uri)) return;
+  const hasDocument = () => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
   try {
     const { size } = await vscode.workspace.fs.stat(uri);
-    if (size <= MAX_SYNCED_CHARS || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-    await service.validateLargeFile(uri);
+    if (hasDocument()) return;
+    if (size > MAX_SYNCED_CHARS) await service.validateLargeFile(uri);
+    else if (size >= EARLY_DISK_MIN_BYTES) await service.validateFromDisk(uri);
   } catch (e) {
     deps.log.error(`could not validate ${uri.fsPath} from disk: ${(e as Error).message}`);
   }
@@ -641,7 +761,10 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }
   };
   const subscriptions = [
-    vscode.workspace.onDidOpenTextDocument((doc) => service.schedule(doc, 0)),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      service.abortDiskRun(doc.uri);
+      service.schedule(doc, 0);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) service.noteChange(e);
     }),
@@ -662,7 +785,7 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
         const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
         const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         if (doc && !service.report(doc.uri)) service.schedule(doc, 0);
-        else if (uri && !doc) void validateIfTooLarge(service, deps, uri);
+        else if (uri && !doc) void validateBeforeDocument(service, deps, uri);
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -685,7 +808,7 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
   for (const doc of vscode.workspace.textDocuments) service.schedule(doc, 0);
   // Large files already open in tabs when the extension starts (restored editors).
   for (const uri of openTabUris()) {
-    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void validateIfTooLarge(service, deps, vscode.Uri.parse(uri));
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void validateBeforeDocument(service, deps, vscode.Uri.parse(uri));
   }
   return vscode.Disposable.from(...subscriptions);
 }

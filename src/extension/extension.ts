@@ -13,6 +13,8 @@ import { validateWorkspace } from './commands/validateWorkspace';
 import { registerDiagnostics, ValidationService, isImportCandidate, tooLargeToSync } from './diagnostics';
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
+import { registerDiskWatch } from './diskWatch';
+import { MediaSidecars } from './mediaSidecars';
 import { createSettings } from './settings';
 import { StatusBar, statusMenu } from './statusBar';
 import { StatsViews } from './statsView';
@@ -41,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     statusBar,
     stats,
     registerDiagnostics(validation, deps),
-    registerCodeActions(validation, IMPORT_FILES),
+    registerDiskWatch(validation, log),
+    registerCodeActions(validation, IMPORT_FILES, new MediaSidecars(log)),
     registerHover(validation, IMPORT_FILES),
     registerCompletion(validation, IMPORT_FILES),
     registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {
@@ -57,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
     registerCommand(COMMANDS.statusMenu, log, () => statusMenu()),
     registerCommand(COMMANDS.showStatistics, log, (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      // A file above 50 MB has a tab but no text editor for extensions: its statistics come from disk.
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (tab instanceof vscode.TabInputText ? tab.uri : undefined);
       if (!target) throw new Error('open an import file first, then show its statistics');
       stats.show(target);
     }),

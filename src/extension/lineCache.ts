@@ -134,14 +134,28 @@ export class LineCache {
 
 const UNICODE_SPACES = new Set([0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
 
-/** Which lines of `text` hold anything but whitespace (as `String.prototype.trim` sees it), in one pass over the characters. */
+/**
+ * Which lines of `text` hold anything but whitespace and control characters. Once a line is known
+ * to hold something, the scan jumps to its end with indexOf (native), so the cost is per line, not
+ * per character.
+ */
 export function nonBlankLines(text: string, lineCount: number): boolean[] {
   const out = new Array<boolean>(lineCount).fill(false);
   let line = 0;
-  for (let i = 0; i < text.length && line < lineCount; i++) {
+  let i = 0;
+  while (i < text.length && line < lineCount) {
     const c = text.charCodeAt(i);
-    if (c === 10) line++;
-    else if (c > 32 && !out[line] && !(c >= 0x2000 && c <= 0x200a) && !UNICODE_SPACES.has(c)) out[line] = true;
+    if (c === 10) {
+      line++;
+      i++;
+    } else if (c <= 32 || (c >= 0x2000 && c <= 0x200a) || UNICODE_SPACES.has(c)) {
+      i++;
+    } else {
+      out[line++] = true;
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl + 1;
+    }
   }
   return out;
 }

@@ -65,6 +65,7 @@ function activeUri(): vscode.Uri | undefined {
 
 export function statusText(r: DocumentReport): string {
   if (!r.format) return '$(circle-slash) Vertex: not an import file';
+  if (r.partial) return `$(sync~spin) ${formatTitle(r.format)} · validating… · $(error) ${r.errors} $(warning) ${r.warnings}`;
   const items = `${r.items} ${r.items === 1 ? 'item' : 'items'}`;
   return `$(database) ${formatTitle(r.format)} · ${items} · $(error) ${r.errors} $(warning) ${r.warnings}`;
 }

@@ -22,6 +22,8 @@ export interface RenderedCharts {
   labels: { names: string[]; items: number[] };
   splits: { training: number[]; validation: number[]; test: number[]; unassigned: number[] };
   distributions: { title: string; counts: number[] }[];
+  /** The theme the page drew with: the body's theme class and the text colour the charts use. */
+  theme: { kind: string; foreground: string };
 }
 
 export type ViewToHost = { type: 'ready' } | { type: 'revealLabel'; label: string } | { type: 'rendered'; charts: RenderedCharts };

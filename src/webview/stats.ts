@@ -60,7 +60,13 @@ function render(p: StatsPayload): void {
   head.append(el('h1', p.file));
   head.append(el('p', `${p.formatTitle} · ${p.items} items · ${p.errors} errors · ${p.warnings} warnings`));
   root.append(head);
-  const rendered: RenderedCharts = { labels: { names: [], items: [] }, splits: { training: [], validation: [], test: [], unassigned: [] }, distributions: [] };
+  const kind = Array.from(document.body.classList).find((c) => /^vscode-(light|dark|high-contrast(-light)?)$/.test(c)) ?? 'unknown';
+  const rendered: RenderedCharts = {
+    labels: { names: [], items: [] },
+    splits: { training: [], validation: [], test: [], unassigned: [] },
+    distributions: [],
+    theme: { kind, foreground: css('--vscode-foreground', '#333') },
+  };
   const s = p.stats;
   if (!s) {
     root.append(el('p', 'No statistics: dataset checks are off (setting vertexDatasets.datasetChecks) or the file has no items yet.', 'note'));
@@ -88,6 +94,18 @@ function render(p: StatsPayload): void {
       },
     },
   });
+
+  // The same labels as buttons: reachable by keyboard and screen readers, which a canvas is not.
+  const list = el('nav', undefined, 'labels');
+  list.setAttribute('aria-label', 'Go to the first line of a label');
+  for (const l of s.labels) {
+    const b = el('button', `${l.name} · ${l.items}`);
+    b.dataset.label = l.name;
+    b.title = `Go to the first line labeled ${l.name}`;
+    b.addEventListener('click', () => vscode.postMessage({ type: 'revealLabel', label: l.name }));
+    list.append(b);
+  }
+  root.append(list);
 
   const splitColors: Record<keyof RenderedCharts['splits'], string> = {
     training: css('--vscode-charts-green', '#388a34'),

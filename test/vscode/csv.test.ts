@@ -56,4 +56,30 @@ describe('CSV import files', () => {
     }
     await waitForDiagnostics(doc.uri, (x) => x.length === 0);
   });
+
+  it('vertexDatasets.tabular.target makes a plain table a tabular source and underlines a null in the target column', async () => {
+    const { document: doc } = await openFixture('tabular', 'churn.csv');
+    const before = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    assert.equal(before.format, undefined);
+    assert.deepEqual(ourDiagnostics(doc.uri), []);
+    const config = vscode.workspace.getConfiguration('vertexDatasets', doc.uri);
+    await config.update('tabular.target', 'label', vscode.ConfigurationTarget.Workspace);
+    try {
+      const ds = await waitForDiagnostics(doc.uri, (x) => x.some((d) => codeOf(d) === 'tabular.target.null'));
+      const d = ds.find((x) => codeOf(x) === 'tabular.target.null')!;
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      // Line 3 is `c2,51,pro,`: the empty label cell after the last comma.
+      assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [2, 10, 2, 11]);
+      assert.match(d.message, /target column 'label' is empty/);
+      const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.format === 'tabular');
+      assert.ok(r.errors >= 1);
+      // A weight setting naming a column the file lacks is reported on the header.
+      await config.update('tabular.weight', 'w', vscode.ConfigurationTarget.Workspace);
+      await waitForDiagnostics(doc.uri, (x) => x.some((x2) => codeOf(x2) === 'tabular.weight.missing') && x.some((x2) => codeOf(x2) === 'tabular.target.null'));
+    } finally {
+      await config.update('tabular.weight', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('tabular.target', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitForDiagnostics(doc.uri, (x) => x.length === 0);
+  });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, revertAll, codeOf, errorsOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, revertAll, codeOf, errorsOf, ourDiagnostics, openFixture, settled, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -125,6 +125,46 @@ describe('hover, completion and quick fixes', () => {
     assert.ok(await vscode.workspace.applyEdit(source.edit));
     assert.ok(doc.lineAt(1).text.includes('"xMin": 0.1, "yMin": 0.4, "xMax": 0.3, "yMax": 0.9'), doc.lineAt(1).text);
     await waitForDiagnostics(doc.uri, (x) => errorsOf(x).length === 0);
+  });
+});
+
+describe('quick fix: pixel boxes → relative boxes (image sizes from the media sidecar)', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  after(async () => {
+    await revertAll();
+  });
+
+  const pixelFindings = (ds: vscode.Diagnostic[], line: number) => ds.filter((d) => codeOf(d) === 'box.outOfRange' && d.range.start.line === line);
+
+  it('divides by the size pixels.jsonl.media.json gives, for the box the finding is on, as one undoable edit', async () => {
+    const { document: doc } = await openFixture('pixels.jsonl');
+    await waitForReport(api, doc.uri, settled(doc));
+    const ds = await waitForDiagnostics(doc.uri, (x) => pixelFindings(x, 0).length > 0 && pixelFindings(x, 1).length > 0 && pixelFindings(x, 2).length > 0);
+    const line = doc.lineAt(0).text;
+    const actions = await codeActions(doc, pixelFindings(ds, 0)[0].range);
+    const fix = actions.find((a) => a.title === 'Convert the pixel box to relative coordinates (image 640×480 px per the media sidecar)');
+    assert.ok(fix?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.lineAt(0).text, line.replace('"xMin": 64, "yMin": 48, "xMax": 320, "yMax": 240', '"xMin": 0.1, "yMin": 0.1, "xMax": 0.5, "yMax": 0.5'));
+    await waitForDiagnostics(doc.uri, (x) => pixelFindings(x, 0).length === 0);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.lineAt(0).text, line);
+  });
+
+  it('second box of a line fixed alone; no fix for an image the sidecar does not size', async () => {
+    const { document: doc } = await openFixture('pixels.jsonl');
+    await waitForReport(api, doc.uri, settled(doc));
+    const ds = await waitForDiagnostics(doc.uri, (x) => pixelFindings(x, 1).length > 0 && pixelFindings(x, 2).length > 0);
+    const second = await codeActions(doc, pixelFindings(ds, 1)[0].range);
+    const fix = second.find((a) => a.title.startsWith('Convert the pixel box'));
+    assert.ok(fix?.edit, second.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.ok(doc.lineAt(1).text.includes('{"displayName": "car", "xMin": 0.1, "yMin": 0.2, "xMax": 0.5, "yMax": 0.6}, {"displayName": "bus", "xMin": 0.1, "yMin": 0, "xMax": 1, "yMax": 1}'), doc.lineAt(1).text);
+    const third = await codeActions(doc, pixelFindings(ds, 2)[0].range);
+    assert.ok(!third.some((a) => a.title.startsWith('Convert the pixel box')), third.map((a) => a.title).join(' | '));
   });
 });
 

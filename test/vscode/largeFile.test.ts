@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { RenderedEvent } from '../../src/extension/statsView';
 import { activateExtension, closeAllEditors, codeOf, errorsOf, ourDiagnostics, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
 
 /** Above the 50 MB VS Code syncs to extensions: the extension never gets this file's text. */
@@ -92,6 +93,36 @@ describe('large files (validated from disk in a worker)', () => {
     const r = await vscode.commands.executeCommand<{ items: number; errors: number } | undefined>('vertexDatasets.validateFile', uri);
     assert.equal(r?.items, lines);
     expectFindings(ourDiagnostics(uri));
+  });
+
+  it('"Show Dataset Statistics" works for it though it has no text editor (statistics from disk)', async function () {
+    this.timeout(60_000);
+    const r = api.report(uri)!;
+    assert.ok(r.stats, 'the disk run computes statistics');
+    const rendered = new Promise<RenderedEvent>((resolve) => {
+      const sub = api.onDidRenderStatistics((e) => {
+        if (e.uri.toString() !== uri.toString()) return;
+        sub.dispose();
+        resolve(e);
+      });
+    });
+    // No argument: the command takes the active tab's file, as the status bar menu runs it.
+    await vscode.commands.executeCommand('vertexDatasets.showStatistics');
+    const view = await rendered;
+    assert.deepEqual(view.charts.labels.names, r.stats!.labels.map((l) => l.name));
+    assert.deepEqual(view.charts.labels.items, r.stats!.labels.map((l) => l.items));
+  });
+
+  it('changing it on disk validates it again (appended bad line, then the file restored)', async function () {
+    this.timeout(240_000);
+    const size = fs.statSync(uri.fsPath).size;
+    fs.appendFileSync(uri.fsPath, line(lines + 1, 'train') + '\n');
+    const grown = await waitForDiagnostics(uri, (x) => errorsOf(x).length === BAD_LINES.length + 1, 110_000);
+    assert.deepEqual(errorsOf(grown).map((d) => d.range.start.line + 1), [...BAD_LINES, lines + 1]);
+    assert.equal(api.report(uri)?.items, lines + 1);
+    fs.truncateSync(uri.fsPath, size);
+    expectFindings(await waitForDiagnostics(uri, (x) => errorsOf(x).length === BAD_LINES.length, 110_000));
+    assert.equal(api.report(uri)?.items, lines);
   });
 
   it('closing its tab clears the findings', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RenderedEvent } from '../../src/extension/statsView';
-import { activateExtension, closeAllEditors, openFixture, screenshot, settled, waitForReport, type TestApi } from './util';
+import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, type TestApi } from './util';
 
 function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000): Promise<RenderedEvent> {
   return new Promise((resolve, reject) => {
@@ -16,6 +16,27 @@ function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) =>
       sub.dispose();
       resolve(e);
     });
+  });
+}
+
+/** Resolves when the active editor shows `uri` with the cursor on 0-based `line`. */
+function cursorOn(uri: vscode.Uri, line: number, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const e = vscode.window.activeTextEditor;
+      if (e?.document.uri.toString() !== uri.toString() || e.selection.active.line !== line) return false;
+      clearTimeout(timer);
+      subs.forEach((s) => s.dispose());
+      resolve();
+      return true;
+    };
+    const timer = setTimeout(() => {
+      subs.forEach((s) => s.dispose());
+      const e = vscode.window.activeTextEditor;
+      reject(new Error(`the cursor did not reach line ${line + 1} of ${uri.fsPath}; active: ${e?.document.uri.fsPath}:${(e?.selection.active.line ?? -1) + 1}`));
+    }, timeoutMs);
+    const subs = [vscode.window.onDidChangeTextEditorSelection(() => check()), vscode.window.onDidChangeActiveTextEditor(() => check())];
+    check();
   });
 }
 
@@ -54,5 +75,60 @@ describe('statistics view', () => {
     const after = await updated;
     const r2 = await waitForReport(api, doc.uri, settled(doc));
     assert.deepEqual(after.charts.labels.items, r2.stats!.labels.map((l) => l.items));
+  });
+
+  it('clicking a label in the view reveals its first line', async function () {
+    const editor = await openFixture('mluse.jsonl');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, settled(doc));
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const rendered = nextRender(api, doc.uri, () => true);
+    await vscode.commands.executeCommand('vertexDatasets.showStatistics', doc.uri);
+    await rendered;
+    const revealed = cursorOn(doc.uri, 2);
+    // "dog" is first used on line 3. The click is a real one, in the webview, by the launcher.
+    if (!(await uiClick('stats-label-dog', 'button[data-label="dog"]', { webview: true }))) {
+      revealed.catch(() => undefined);
+      return this.skip();
+    }
+    await revealed;
+  });
+
+  it('a theme change redraws the charts in the theme\'s colours', async function () {
+    this.timeout(90_000);
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, settled(doc));
+    const rendered = nextRender(api, doc.uri, () => true);
+    await vscode.commands.executeCommand('vertexDatasets.showStatistics', doc.uri);
+    const before = await rendered;
+    const config = vscode.workspace.getConfiguration('workbench');
+    const light = before.charts.theme.kind !== 'vscode-light';
+    const redrawn = nextRender(api, doc.uri, (e) => e.charts.theme.kind === (light ? 'vscode-light' : 'vscode-dark'), 60_000);
+    await config.update('colorTheme', light ? 'Default Light Modern' : 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    try {
+      const after = await redrawn;
+      assert.notEqual(after.charts.theme.foreground, before.charts.theme.foreground);
+      assert.deepEqual(after.charts.labels, before.charts.labels);
+    } finally {
+      const back = nextRender(api, doc.uri, (e) => e.charts.theme.kind === before.charts.theme.kind, 60_000);
+      await config.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+      await back;
+    }
+  });
+
+  it('the status bar item opens a quick pick whose "Show Dataset Statistics" opens the view', async function () {
+    this.timeout(90_000);
+    await closeAllEditors();
+    const { document: doc } = await openFixture('mluse.jsonl');
+    await waitForReport(api, doc.uri, settled(doc));
+    assert.match(api.statusBarText() ?? '', /Image classification \(single-label\) · 4 items/);
+    const rendered = nextRender(api, doc.uri, () => true, 60_000);
+    if (!(await uiClick('status-bar-item', '[id$="vertexDatasets.status"]'))) {
+      rendered.catch(() => undefined);
+      return this.skip();
+    }
+    await uiClick('status-menu-stats', '.quick-input-widget .monaco-list-row:has-text("Show Dataset Statistics")');
+    const view = await rendered;
+    assert.deepEqual(view.charts.labels.names, ['cat', 'dog']);
   });
 });

@@ -153,3 +153,37 @@ export function screenshot(name: string, timeoutMs = 30_000): Promise<string | u
     check();
   });
 }
+
+/**
+ * Asks the launcher (scripts/host/run-tests.mjs) to click `selector` in the workbench (or, with
+ * `webview`, inside a webview) as a user would. Resolves true once clicked, false under launchers
+ * that cannot click (callers skip then); rejects with the launcher's reason when the click failed.
+ */
+export function uiClick(name: string, selector: string, options: { webview?: boolean; timeoutMs?: number } = {}): Promise<boolean> {
+  const dir = process.env.VERTEX_DATASETS_TEST_ARTIFACTS;
+  if (!dir || process.env.VERTEX_DATASETS_TEST_SCREENSHOTS !== '1') return Promise.resolve(false);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  fs.mkdirSync(dir, { recursive: true });
+  const done = path.join(dir, `${name}.done`);
+  const error = path.join(dir, `${name}.error`);
+  fs.rmSync(done, { force: true });
+  fs.rmSync(error, { force: true });
+  return new Promise((resolve, reject) => {
+    const watcher = fs.watch(dir, () => check());
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`the launcher did not click ${selector} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const check = () => {
+      if (!fs.existsSync(done)) return;
+      clearTimeout(timer);
+      watcher.close();
+      if (fs.existsSync(error)) reject(new Error(`could not click ${selector}: ${fs.readFileSync(error, 'utf8')}`));
+      else resolve(true);
+    };
+    const tmp = path.join(dir, `${name}.ui-request.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify({ selector, webview: options.webview ?? false, timeoutMs: timeoutMs - 2_000 }));
+    fs.renameSync(tmp, path.join(dir, `${name}.ui-request`));
+    check();
+  });
+}

@@ -35,6 +35,8 @@ Options:
   --objective KIND     classification, regression or forecasting
   --weight NAME        weight column: numbers from 0 to 10,000
   --split-column NAME  predefined split column (default: ml_use when present)
+  --timestamp-split-column NAME
+                       timestamp split column: RFC 3339 date-times with Z
   --time-column NAME   forecasting time column
   --series-column NAME forecasting time series identifier column
   -h, --help           show this help
@@ -58,6 +60,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     objective: { type: 'string' },
     weight: { type: 'string' },
     'split-column': { type: 'string' },
+    'timestamp-split-column': { type: 'string' },
     'time-column': { type: 'string' },
     'series-column': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -88,6 +91,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (objective !== undefined) tabular.objective = objective as TabularRunOptions['objective'];
   if (values.weight !== undefined) tabular.weight = values.weight;
   if (values['split-column'] !== undefined) tabular.splitColumn = values['split-column'];
+  if (values['timestamp-split-column'] !== undefined) tabular.timestampSplitColumn = values['timestamp-split-column'];
   if (values['time-column'] !== undefined) tabular.timeColumn = values['time-column'];
   if (values['series-column'] !== undefined) tabular.seriesColumn = values['series-column'];
   const isTabular = values.format === 'tabular' || Object.keys(tabular).length > 0;

@@ -56,54 +56,63 @@ const MODE_NUMBER = 1;
 const MODE_STRING = 2;
 const MODE_SKIP = 3;
 
-/** Returned by `find` when the value is not in the table. */
-const ABSENT = -1;
+/** What addLine recorded for a cell: nothing to take back, an occurrence (argument: the table slot), a null, a length (argument). */
+const UNDO_NONE = 0;
+const UNDO_HIT = 1;
+const UNDO_NULL = 2;
+const UNDO_LENGTH = 3;
+
 
 /**
- * Distinct values of one column: open addressing over two independent 32-bit hashes and the
- * length of the value (a false match needs both hashes and the length to collide). A slot is four
- * adjacent ints (hash, hash, length, entry), so a probe touches one cache line; the table starts
- * small and doubles, so a column with a handful of values stays in the fastest cache. Entries are
- * numbered in insertion order; `values` and `counts` are indexed by entry number.
+ * Distinct values of one column: open addressing over two independent 32-bit hashes, the second
+ * mixed with the value's length (a false match needs both to collide). A slot is four adjacent
+ * ints (hash, hash, entry, occurrences), so a lookup and its count touch one cache line; the table
+ * starts small and doubles, so a column with a handful of values stays in the fastest cache.
+ * Entries are numbered in insertion order; `values` is indexed by entry number.
  */
 class ValueTable {
-  /** Per slot: [h1, h2, length, entry number or -1 when free]. */
+  /** Per slot: [h1, h2 mixed with the length, entry number or -1 when free, occurrences not yet flushed]. */
   keys: Int32Array;
   readonly values: string[] = [];
-  readonly counts: Float64Array;
-  /** The free slot (index into `keys`) found by the last `find` that missed. */
-  free = 0;
+  /** Occurrences moved out of the slots, by entry (a slot counts up to COUNT_FLUSH, then flushes here). */
+  private readonly flushed: Float64Array;
   private mask: number;
   constructor(private readonly cap: number) {
     this.mask = 15;
     this.keys = new Int32Array(16 * 4).fill(-1);
-    this.counts = new Float64Array(cap);
+    this.flushed = new Float64Array(cap);
   }
-  /** Entry number of the value, or ABSENT (then `free` is the slot where it would go). */
-  find(a: number, b: number, len: number): number {
+  /** The slot (index into `keys`) holding the value, or ~slot of the free slot where it would go. */
+  find(a: number, b: number): number {
     const keys = this.keys;
     const mask = this.mask;
     let i = a & mask;
     for (;;) {
       const k = i << 2;
-      const e = keys[k + 3];
-      if (e < 0) {
-        this.free = k;
-        return ABSENT;
-      }
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === len) return e;
+      if (keys[k + 2] < 0) return ~k;
+      if (keys[k] === a && keys[k + 1] === b) return k;
       i = (i + 1) & mask;
     }
   }
-  /** Adds a value at the slot the last missed `find` left in `free`; returns its entry number. */
-  insert(a: number, b: number, len: number, value: string): number {
+  /** Counts one more occurrence of the value in slot `k`. */
+  hit(k: number): void {
+    const keys = this.keys;
+    const c = keys[k + 3] + 1;
+    if (c < COUNT_FLUSH) keys[k + 3] = c;
+    else this.flush(k, c);
+  }
+  flush(k: number, c: number): void {
+    this.flushed[this.keys[k + 2]] += c;
+    this.keys[k + 3] = 0;
+  }
+  /** Adds a value at the free slot `k` (from a missed `find`) with one occurrence; returns its entry number. */
+  insert(k: number, a: number, b: number, value: string): number {
     const e = this.values.length;
     const keys = this.keys;
-    const k = this.free;
     keys[k] = a;
     keys[k + 1] = b;
-    keys[k + 2] = len;
-    keys[k + 3] = e;
+    keys[k + 2] = e;
+    keys[k + 3] = 1;
     this.values.push(value);
     // Keep the load at most one half (the cap is never exceeded, so neither is 2 x cap slots).
     if ((e + 1) * 2 > this.mask + 1 && e + 1 < this.cap) this.grow();
@@ -115,10 +124,14 @@ class ValueTable {
     const keys = new Int32Array(size * 4).fill(-1);
     const mask = size - 1;
     for (let k = 0; k < old.length; k += 4) {
-      if (old[k + 3] < 0) continue;
+      if (old[k + 2] < 0) continue;
       let i = old[k] & mask;
-      while (keys[(i << 2) + 3] >= 0) i = (i + 1) & mask;
-      keys.set(old.subarray(k, k + 4), i << 2);
+      while (keys[(i << 2) + 2] >= 0) i = (i + 1) & mask;
+      const t = i << 2;
+      keys[t] = old[k];
+      keys[t + 1] = old[k + 1];
+      keys[t + 2] = old[k + 2];
+      keys[t + 3] = old[k + 3];
     }
     this.keys = keys;
     this.mask = mask;
@@ -126,17 +139,33 @@ class ValueTable {
   get size(): number {
     return this.values.length;
   }
+  /** Occurrences of each entry. */
+  counts(): Float64Array {
+    const out = this.flushed.slice(0, this.values.length);
+    const keys = this.keys;
+    for (let k = 0; k < keys.length; k += 4) if (keys[k + 2] >= 0) out[keys[k + 2]] += keys[k + 3];
+    return out;
+  }
   /** Sum and maximum of the value lengths over all occurrences. */
   lengths(): { sum: number; max: number } {
+    const counts = this.counts();
     let sum = 0;
     let max = 0;
     for (let e = 0; e < this.values.length; e++) {
       const len = this.values[e].length;
-      sum += len * this.counts[e];
+      sum += len * counts[e];
       if (len > max) max = len;
     }
     return { sum, max };
   }
+}
+
+/** A slot's occurrence count is flushed to a double before it could overflow its int. */
+const COUNT_FLUSH = 0x40000000;
+
+/** The second hash of a value of length `len`, mixed with the length. */
+function withLength(h2: number, len: number): number {
+  return h2 ^ Math.imul(len, 0x9e3779b1);
 }
 
 function classify(v: string): { kind: number; x: number } {
@@ -206,8 +235,12 @@ export class ColumnProfiler {
   // Scratch space for addLine.
   private readonly hashes: Int32Array;
   private readonly hashes2: Int32Array;
-  private readonly numbers: Float64Array;
   private readonly cells: LineCells;
+  /** Per cell of the line being profiled: what to take back if the line is rejected (UNDO_*), and its argument. */
+  private readonly undo: Uint8Array;
+  private readonly undoArg: Int32Array;
+  /** Cells of the line being profiled left for when the line is taken. */
+  private readonly deferred: Int32Array;
   /** Some cell of `cells.quoted` is set (the array is cleared lazily: most lines have no quotes). */
   private quotedDirty = false;
 
@@ -231,8 +264,10 @@ export class ColumnProfiler {
     this.modes = new Uint8Array(n).fill(MODE_HASH);
     this.hashes = new Int32Array(n);
     this.hashes2 = new Int32Array(n);
-    this.numbers = new Float64Array(n);
     this.cells = { ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
+    this.undo = new Uint8Array(n);
+    this.undoArg = new Int32Array(n);
+    this.deferred = new Int32Array(n);
   }
 
   get columns(): number {
@@ -288,10 +323,10 @@ export class ColumnProfiler {
       this.cellLength(i, len);
       return -1;
     }
-    const e = table.find(a, b, len);
-    if (e !== ABSENT) {
-      table.counts[e]++;
-      return e;
+    const k = table.find(a, withLength(b, len));
+    if (k >= 0) {
+      table.hit(k);
+      return table.keys[k + 2];
     }
     const value = v ?? s.slice(start, start + len);
     if (table.size >= this.distinctCap) {
@@ -304,8 +339,7 @@ export class ColumnProfiler {
       this.cellLength(i, len);
       return -1;
     }
-    const added = table.insert(a, b, len, value);
-    table.counts[added] = 1;
+    const added = table.insert(~k, a, withLength(b, len), value);
     // A value's type evidence is the same at every occurrence: taking it once is enough.
     this.classifySeen(i, value);
     return added;
@@ -342,7 +376,7 @@ export class ColumnProfiler {
    */
   addLine(s: string, from: number, to: number, quoteAt?: number): LineCells | undefined {
     const n = this.n;
-    const { hashes, hashes2, numbers, modes, cells, tables } = this;
+    const { hashes, hashes2, modes, cells, tables, undo, undoArg, deferred, nulls, count, lengthSum, maxLength, min, max } = this;
     const { ends, quoted, entries } = cells;
     if (this.quotedDirty) {
       quoted.fill(0);
@@ -352,10 +386,17 @@ export class ColumnProfiler {
     if (nextQuote < 0) nextQuote = NO_QUOTE;
     let j = 0;
     let p = from;
-    // First pass: find the cells, hash or parse them, look values up; nothing is recorded yet.
+    let pending = 0;
+    // One pass over the cells. What can be taken back exactly (occurrence counts, nulls, length
+    // sums) is recorded at once and undone if the line turns out to be one for the reader's general
+    // path; min/max and longest length are recorded at once too: that path re-adds the same values
+    // for the cells read so far, which leaves a minimum or maximum unchanged. Anything else (a new
+    // distinct value, a quoted cell, type evidence from a string) waits until the line is taken.
     for (;;) {
-      if (j >= n) return undefined;
+      if (j >= n) return this.reject(j);
       let q = p;
+      undo[j] = UNDO_NONE;
+      entries[j] = -1;
       if (p === nextQuote) {
         // A quoted cell: it must close on this line, followed by a comma or the line end, with
         // inner quotes doubled. Anything else goes to the reader's general path.
@@ -364,7 +405,7 @@ export class ColumnProfiler {
         let len = 0;
         q = p + 1;
         for (;;) {
-          if (q >= to) return undefined;
+          if (q >= to) return this.reject(j);
           const c = s.charCodeAt(q);
           if (c === 34) {
             if (q + 1 < to && s.charCodeAt(q + 1) === 34) q++;
@@ -376,13 +417,20 @@ export class ColumnProfiler {
           q++;
         }
         q++;
-        if (q < to && s.charCodeAt(q) !== 44) return undefined;
-        hashes[j] = h;
-        hashes2[j] = g;
+        if (q < to && s.charCodeAt(q) !== 44) return this.reject(j);
         quoted[j] = len + 1;
         this.quotedDirty = true;
         nextQuote = q < to ? s.indexOf('"', q) : NO_QUOTE;
         if (nextQuote < 0) nextQuote = NO_QUOTE;
+        if (len === 0) {
+          nulls[j]++;
+          count[j]--;
+          undo[j] = UNDO_NULL;
+        } else {
+          hashes[j] = h;
+          hashes2[j] = g;
+          deferred[pending++] = j;
+        }
       } else {
         const mode = modes[j];
         if (mode === MODE_HASH) {
@@ -395,16 +443,30 @@ export class ColumnProfiler {
             g = Math.imul(g ^ c, 0x01000193);
             q++;
           }
-          const e = q > p ? tables[j]!.find(h, g, q - p) : ABSENT;
-          entries[j] = e;
-          if (e === ABSENT) {
-            hashes[j] = h;
-            hashes2[j] = g;
+          // A quote inside an unquoted cell is the reader's to report.
+          if (nextQuote < q) return this.reject(j);
+          if (q > p) {
+            const table = tables[j]!;
+            const k = table.find(h, withLength(g, q - p));
+            if (k >= 0) {
+              table.hit(k);
+              undo[j] = UNDO_HIT;
+              undoArg[j] = k;
+              entries[j] = table.keys[k + 2];
+            } else {
+              hashes[j] = h;
+              hashes2[j] = g;
+              deferred[pending++] = j;
+            }
+          } else {
+            nulls[j]++;
+            count[j]--;
+            undo[j] = UNDO_NULL;
           }
         } else if (mode === MODE_NUMBER) {
           // [sign] digits [. digits], up to 15 digits: the value from its mantissa and number of
           // decimals (exact: both are exact doubles and the division rounds once); anything else
-          // goes to Number() in the second pass.
+          // goes to Number() once the line is taken.
           let x = NaN;
           const c0 = q < to ? s.charCodeAt(q) : 0;
           if (c0 === 45 || c0 === 43) q++;
@@ -440,68 +502,89 @@ export class ColumnProfiler {
             q = s.indexOf(',', q);
             if (q < 0 || q > to) q = to;
           }
-          numbers[j] = x;
+          if (nextQuote < q) return this.reject(j);
+          const len = q - p;
+          if (len === 0) {
+            nulls[j]++;
+            count[j]--;
+            undo[j] = UNDO_NULL;
+          } else if (x === x) {
+            if (x === 0) x = 0; // -0 reads as 0 in the profile.
+            if (x < min[j]) min[j] = x;
+            if (x > max[j]) max[j] = x;
+            lengthSum[j] += len;
+            if (len > maxLength[j]) maxLength[j] = len;
+            undo[j] = UNDO_LENGTH;
+            undoArg[j] = len;
+          } else {
+            deferred[pending++] = j;
+          }
         } else {
           q = s.indexOf(',', p);
           if (q < 0 || q > to) q = to;
+          if (nextQuote < q) return this.reject(j);
+          const len = q - p;
+          if (len === 0) {
+            nulls[j]++;
+            count[j]--;
+            undo[j] = UNDO_NULL;
+          } else if (mode === MODE_SKIP) {
+            lengthSum[j] += len;
+            if (len > maxLength[j]) maxLength[j] = len;
+            undo[j] = UNDO_LENGTH;
+            undoArg[j] = len;
+          } else {
+            deferred[pending++] = j;
+          }
         }
-        // A quote inside an unquoted cell is the reader's to report.
-        if (nextQuote < q) return undefined;
       }
       ends[j] = q;
       j++;
       if (q >= to) break;
       p = q + 1;
     }
-    if (j !== n) return undefined;
-    // Second pass: record.
-    let start = from;
-    for (let i = 0; i < n; i++) {
-      const end = ends[i];
-      const cellStart = start;
-      start = end + 1;
-      const quotedLen = quoted[i];
-      const len = quotedLen ? quotedLen - 1 : end - cellStart;
-      if (len === 0) {
-        // Non-null counts are the lines profiled here minus their nulls.
-        this.nulls[i]++;
-        this.count[i]--;
-        entries[i] = -1;
-        continue;
-      }
-      const mode = modes[i];
-      if (quotedLen) {
-        const v = unquote(s, cellStart, end);
-        if (tables[i] !== null) entries[i] = this.see(i, hashes[i], hashes2[i], v, s, cellStart, len);
-        else {
-          entries[i] = -1;
-          if (mode !== MODE_SKIP) this.classifySeen(i, v);
-          this.cellLength(i, len);
-        }
-      } else if (mode === MODE_HASH) {
-        const e = entries[i];
-        if (e >= 0) tables[i]!.counts[e]++;
-        else entries[i] = this.see(i, hashes[i], hashes2[i], undefined, s, cellStart, len);
-      } else {
-        entries[i] = -1;
-        this.lengthSum[i] += len;
-        if (len > this.maxLength[i]) this.maxLength[i] = len;
-        if (mode === MODE_NUMBER) {
-          let x = numbers[i];
-          if (x !== x) {
-            this.classifySeen(i, s.slice(cellStart, end));
-            continue;
-          }
-          if (x === 0) x = 0; // -0 reads as 0 in the profile.
-          if (x < this.min[i]) this.min[i] = x;
-          if (x > this.max[i]) this.max[i] = x;
-        } else if (mode === MODE_STRING) {
-          this.classifySeen(i, s.slice(cellStart, end));
-        }
-      }
-    }
+    if (j !== n) return this.reject(j);
+    for (let k = 0; k < pending; k++) this.deferredCell(s, from, deferred[k]);
     this.lineRows++;
     return cells;
+  }
+
+  /** Records cell `i` of a line taken by addLine that the scan left for later (see there). */
+  private deferredCell(s: string, from: number, i: number): void {
+    const { ends, quoted, entries } = this.cells;
+    const cellStart = i === 0 ? from : ends[i - 1] + 1;
+    const end = ends[i];
+    const quotedLen = quoted[i];
+    const mode = this.modes[i];
+    if (quotedLen) {
+      const len = quotedLen - 1;
+      const v = unquote(s, cellStart, end);
+      if (this.tables[i] !== null) entries[i] = this.see(i, this.hashes[i], this.hashes2[i], v, s, cellStart, len);
+      else {
+        if (mode !== MODE_SKIP) this.classifySeen(i, v);
+        this.cellLength(i, len);
+      }
+    } else if (mode === MODE_HASH) {
+      entries[i] = this.see(i, this.hashes[i], this.hashes2[i], undefined, s, cellStart, end - cellStart);
+    } else {
+      this.cellLength(i, end - cellStart);
+      this.classifySeen(i, s.slice(cellStart, end));
+    }
+  }
+
+  /** A line the fast path does not take: takes back what was recorded for its first `upto` cells. */
+  private reject(upto: number): undefined {
+    const { undo, undoArg, tables } = this;
+    for (let i = 0; i < upto; i++) {
+      const u = undo[i];
+      if (u === UNDO_HIT) tables[i]!.keys[undoArg[i] + 3]--;
+      else if (u === UNDO_NULL) {
+        this.nulls[i]--;
+        this.count[i]++;
+      } else if (u === UNDO_LENGTH) this.lengthSum[i] -= undoArg[i];
+      undo[i] = UNDO_NONE;
+    }
+    return undefined;
   }
 
   /** Values of a column with their counts while its distinct count is below the cap. */
@@ -509,7 +592,8 @@ export class ColumnProfiler {
     const table = this.tables[index];
     if (!table) return undefined;
     const out = new Map<string, number>();
-    for (let e = 0; e < table.size; e++) out.set(table.values[e], table.counts[e]);
+    const counts = table.counts();
+    for (let e = 0; e < table.size; e++) out.set(table.values[e], counts[e]);
     return out;
   }
 

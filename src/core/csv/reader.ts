@@ -682,19 +682,36 @@ export function cellRange(record: CsvRecord, i: number): Range {
 /** Bytes read per chunk when streaming a file. */
 export const FILE_CHUNK_BYTES = 1 << 20;
 
+export interface CsvFileOptions extends CsvReaderOptions {
+  onStart?: (reader: CsvReader) => void;
+  /** Checked before each chunk: once aborted, reading stops and the promise rejects with CsvReadCancelled. */
+  signal?: AbortSignal;
+  /** Called after each chunk with the bytes read so far and the file size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** Reading stopped because the caller's abort signal fired. */
+export class CsvReadCancelled extends Error {
+  constructor() {
+    super('Validation cancelled');
+  }
+}
+
 /**
  * Streams a file through a reader in constant memory. Resolves with the reader (its `lines` and
- * `records` counts) once the file is read or the reader was stopped. I/O errors reject.
+ * `records` counts) once the file is read or the reader was stopped. I/O errors reject, and so
+ * does an abort (CsvReadCancelled).
  */
-export async function readCsvFile(
-  path: string,
-  handlers: CsvReaderHandlers,
-  options?: CsvReaderOptions & { onStart?: (reader: CsvReader) => void },
-): Promise<CsvReader> {
+export async function readCsvFile(path: string, handlers: CsvReaderHandlers, options?: CsvFileOptions): Promise<CsvReader> {
   const reader = new CsvReader(handlers, options);
   options?.onStart?.(reader);
+  const signal = options?.signal;
+  const onProgress = options?.onProgress;
+  if (signal?.aborted) throw new CsvReadCancelled();
   const decoder = new StringDecoder('utf8');
   const file = await open(path, 'r');
+  const total = onProgress ? (await file.stat()).size : 0;
+  let position = 0;
   // Two buffers: the next chunk is read while this one is parsed, so the parser does not wait
   // for the disk (or for the thread pool on a busy machine) between chunks.
   const buffers = [Buffer.allocUnsafe(FILE_CHUNK_BYTES), Buffer.allocUnsafe(FILE_CHUNK_BYTES)];
@@ -705,7 +722,9 @@ export async function readCsvFile(
     for (;;) {
       const { bytesRead } = await next;
       next = undefined;
+      if (signal?.aborted) throw new CsvReadCancelled();
       if (bytesRead === 0) break;
+      position += bytesRead;
       const buffer = buffers[current];
       current ^= 1;
       next = file.read(buffers[current], 0, FILE_CHUNK_BYTES, null);
@@ -718,6 +737,7 @@ export async function readCsvFile(
         asciiSoFar = false;
         reader.write(decoder.write(bytes));
       }
+      onProgress?.(position, Math.max(total, position));
       if (reader.isStopped) break;
     }
     if (!reader.isStopped) reader.write(decoder.end());

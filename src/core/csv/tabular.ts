@@ -6,10 +6,11 @@
 import type { Diagnostic, Range } from '../diagnostics';
 import type { MlUse } from '../formats';
 import type { ItemFacts } from '../items';
-import { parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
+import { isRfc3339Utc, parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
 import { checkMlUse, ML_USE_VALUES } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
 import { ColumnProfiler, DISTINCT_CAP, unquote, type ColumnProfile } from './profile';
+import { describeInterval, isSupportedGranularity, sameInterval, SeriesTracker, type Interval, type SeriesReport } from './series';
 
 export type TabularObjective = 'classification' | 'regression' | 'forecasting';
 
@@ -18,6 +19,8 @@ export interface TabularOptions {
   weight?: string;
   /** Predefined split column; defaults to `ml_use` when the header has it. */
   splitColumn?: string;
+  /** Timestamp split column: RFC 3339 date-times with `Z`. */
+  timestampSplitColumn?: string;
   objective?: TabularObjective;
   /** Forecasting: the time column and the time series identifier column. */
   timeColumn?: string;
@@ -36,10 +39,14 @@ export const TABULAR_LIMITS = {
   minWeight: 0,
   maxWeight: 10_000,
   maxSeriesSteps: 3000,
+  /** Forecasting: at least this many time series are recommended. */
+  recommendedSeries: 10,
 } as const;
 
 /** Series ids tracked for the 3,000-step warning; more distinct series than this are not tracked. */
 const MAX_TRACKED_SERIES = 1_000_000;
+/** Series with uneven times marked one by one; the rest are counted in one finding. */
+const MAX_LISTED_SERIES = 20;
 
 export interface TabularSummary {
   header: string[];
@@ -50,8 +57,11 @@ export interface TabularSummary {
   target?: string;
   weight?: string;
   splitColumn?: string;
+  timestampSplitColumn?: string;
   timeColumn?: string;
   seriesColumn?: string;
+  /** Forecasting: the interval shared by the series, when they have one (e.g. "1 day"). */
+  granularity?: string;
   /** Distinct series ids (forecasting), exact unless `seriesCapped`. */
   series?: number;
   seriesCapped?: boolean;
@@ -92,9 +102,9 @@ export class TabularChecker {
   private splitIndex = -1;
   private timeIndex = -1;
   private seriesIndex = -1;
+  private timestampSplitIndex = -1;
   private readonly objective?: TabularObjective;
-  private series = new Map<string, number>();
-  private seriesCapped = false;
+  private readonly series = new SeriesTracker(MAX_TRACKED_SERIES);
   private splitColumn?: string;
 
   constructor(
@@ -189,16 +199,24 @@ export class TabularChecker {
       this.splitIndex = seen.get('ml_use')!;
       this.splitColumn = 'ml_use';
     }
+    this.timestampSplitIndex = this.resolve(this.options.timestampSplitColumn, 'timestampSplit', false);
     if (forecasting) {
       this.timeIndex = this.resolve(this.options.timeColumn, 'time', true);
       this.seriesIndex = this.resolve(this.options.seriesColumn, 'series', true);
     }
   }
 
-  private resolve(name: string | undefined, role: 'target' | 'weight' | 'split' | 'time' | 'series', required: boolean): number {
+  private resolve(name: string | undefined, role: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time' | 'series', required: boolean): number {
     const record = this.headerRecord!;
-    const option = { target: '--target', weight: '--weight', split: '--split-column', time: '--time-column', series: '--series-column' }[role];
-    const what = { target: 'target column', weight: 'weight column', split: 'split column', time: 'time column', series: 'time series identifier column' }[role];
+    const option = { target: '--target', weight: '--weight', split: '--split-column', timestampSplit: '--timestamp-split-column', time: '--time-column', series: '--series-column' }[role];
+    const what = {
+      target: 'target column',
+      weight: 'weight column',
+      split: 'split column',
+      timestampSplit: 'timestamp split column',
+      time: 'time column',
+      series: 'time series identifier column',
+    }[role];
     if (name === undefined || name === '') {
       if (required) {
         this.report(
@@ -328,17 +346,18 @@ export class TabularChecker {
   }
 
   /** Columns whose per-row checks depend on the value alone, in the order checkRow reports them. */
-  private rolesCache?: { kind: 'target' | 'weight' | 'split' | 'time'; index: number; passed: Uint8Array }[];
-  private get roles(): { kind: 'target' | 'weight' | 'split' | 'time'; index: number; passed: Uint8Array }[] {
+  private rolesCache?: { kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time'; index: number; passed: Uint8Array }[];
+  private get roles(): { kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time'; index: number; passed: Uint8Array }[] {
     if (!this.rolesCache) {
       const n = this.header.length;
-      const roles: { kind: 'target' | 'weight' | 'split' | 'time'; index: number; passed: Uint8Array }[] = [];
-      const add = (kind: 'target' | 'weight' | 'split' | 'time', index: number): void => {
+      const roles: { kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time'; index: number; passed: Uint8Array }[] = [];
+      const add = (kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time', index: number): void => {
         if (index >= 0 && index < n) roles.push({ kind, index, passed: new Uint8Array(DISTINCT_CAP) });
       };
       add('target', this.targetIndex);
       add('weight', this.weightIndex);
       add('split', this.splitIndex);
+      add('timestampSplit', this.timestampSplitIndex);
       add('time', this.timeIndex);
       this.rolesCache = roles;
     }
@@ -356,6 +375,8 @@ export class TabularChecker {
       }
       case 'split':
         return v.length > 0 && checkMlUse(v, ML_USE_VALUES, true).problem === undefined;
+      case 'timestampSplit':
+        return isRfc3339Utc(v);
       case 'time':
         return v.length > 0 && parseTimestamp(v) !== undefined;
     }
@@ -405,12 +426,28 @@ export class TabularChecker {
         mlUse = check.value;
       }
     }
+    const ts = this.timestampSplitIndex;
+    if (ts >= 0 && ts < n) {
+      const v = value(ts);
+      if (!isRfc3339Utc(v)) {
+        this.report(
+          diag(
+            cell(ts),
+            'error',
+            'tabular.timestampSplit.invalid',
+            `${v.length === 0 ? `The timestamp split column ${quote(this.header[ts])} is empty in this row` : `${quote(v)} is not an RFC 3339 date-time in UTC`}. A timestamp split column holds RFC 3339 date-times with a Z offset, like 2024-03-01T13:45:00Z or 1985-04-12T23:20:50.52Z.`,
+          ),
+        );
+      }
+    }
+    let time: number | undefined;
     if (this.timeIndex >= 0 && this.timeIndex < n) {
       const v = value(this.timeIndex);
       if (v.length === 0) {
         this.report(diag(cell(this.timeIndex), 'error', 'tabular.time.null', `The time column ${quote(this.header[this.timeIndex])} is empty in this row; forecasting needs a time in every row.`));
-      } else if (parseTimestamp(v) === undefined) {
-        this.report(diag(cell(this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
+      } else {
+        time = parseTimestamp(v);
+        if (time === undefined) this.report(diag(cell(this.timeIndex), 'error', 'tabular.time.invalid', `${quote(v)} is not a time. Expected ${TIMESTAMP_FORMATS_HINT}.`));
       }
     }
     if (this.seriesIndex >= 0 && this.seriesIndex < n) {
@@ -418,18 +455,13 @@ export class TabularChecker {
       if (v.length === 0) {
         this.report(diag(cell(this.seriesIndex), 'error', 'tabular.series.null', `The time series identifier column ${quote(this.header[this.seriesIndex])} is empty in this row; every row needs a series id.`));
       } else {
-        const steps = this.series.get(v);
-        if (steps !== undefined) {
-          this.series.set(v, steps + 1);
-          if (steps + 1 === TABULAR_LIMITS.maxSeriesSteps + 1) {
-            this.report(
-              diag(cell(this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
-            );
-          }
-        } else if (this.series.size < MAX_TRACKED_SERIES) {
-          this.series.set(v, 1);
-        } else {
-          this.seriesCapped = true;
+        const t = this.timeIndex;
+        const timeCell = t >= 0 && t < n ? () => cell(t) : lineRange;
+        const steps = this.series.add(v, time, timeCell);
+        if (steps === TABULAR_LIMITS.maxSeriesSteps + 1) {
+          this.report(
+            diag(cell(this.seriesIndex), 'warning', 'tabular.series.tooLong', `Time series ${quote(v)} has more than 3,000 time steps (this row is step 3,001). Vertex AI forecasting supports at most 3,000 steps per series; split it or coarsen the granularity.`),
+          );
         }
       }
     }
@@ -442,6 +474,85 @@ export class TabularChecker {
         hasMlUse,
         annotations: label !== undefined && this.objective !== 'regression' && this.objective !== 'forecasting' ? [{ kind: 'classification', label }] : [],
       });
+    }
+  }
+
+  /**
+   * Forecasting checks over all series: the recommended number of series, evenly spaced times in
+   * each series, one interval shared by all series, and that interval being a Vertex data granularity.
+   */
+  private seriesChecks(record: CsvRecord, summary: TabularSummary): void {
+    const seriesHeader = record.range(this.seriesIndex);
+    const count = this.series.count;
+    if (count > 0 && count < TABULAR_LIMITS.recommendedSeries && !this.series.capped) {
+      this.report(
+        diag(
+          seriesHeader,
+          'warning',
+          'tabular.series.few',
+          `This source has ${count} time series (distinct values of ${quote(this.header[this.seriesIndex])}); Vertex AI recommends at least ${TABULAR_LIMITS.recommendedSeries} series for forecasting.`,
+        ),
+      );
+    }
+    if (this.timeIndex < 0) return;
+    const timeHeader = record.range(this.timeIndex);
+    const intervals: { interval: Interval; series: number; example: string }[] = [];
+    let irregular = 0;
+    const listed: SeriesReport[] = [];
+    for (const r of this.series.reports()) {
+      const v = r.verdict;
+      if (v.kind === 'regular') {
+        const known = intervals.find((x) => sameInterval(x.interval, v.interval));
+        if (known) known.series++;
+        else intervals.push({ interval: v.interval, series: 1, example: r.id });
+      } else if (v.kind === 'repeats' || v.kind === 'irregular') {
+        irregular++;
+        if (listed.length < MAX_LISTED_SERIES) listed.push(r);
+      }
+    }
+    for (const r of listed) {
+      const v = r.verdict;
+      const span = `${new Date(r.min).toISOString()} to ${new Date(r.max).toISOString()}`;
+      this.report(
+        diag(
+          r.firstCell,
+          'error',
+          'tabular.series.interval',
+          v.kind === 'repeats'
+            ? `Time series ${quote(r.id)} has ${r.steps.toLocaleString('en-US')} rows but only ${v.distinct.toLocaleString('en-US')} distinct evenly spaced times (${span}): some times repeat. Vertex AI forecasting needs one row per time step, with a consistent interval between rows.`
+            : `The times of series ${quote(r.id)} are not evenly spaced: ${r.steps.toLocaleString('en-US')} rows from ${span} with uneven gaps or missing steps. Vertex AI forecasting needs a consistent interval between rows (add the missing time steps, or use a coarser granularity).`,
+        ),
+      );
+    }
+    if (irregular > listed.length) {
+      this.report(
+        diag(timeHeader, 'error', 'tabular.series.interval', `${(irregular - listed.length).toLocaleString('en-US')} more time series have times that are not evenly spaced (the first ${listed.length} are marked at their first row).`),
+      );
+    }
+    if (intervals.length > 1) {
+      intervals.sort((a, b) => b.series - a.series);
+      const parts = intervals.slice(0, 5).map((x) => `${describeInterval(x.interval)} (${x.series.toLocaleString('en-US')} series, e.g. ${quote(x.example)})`);
+      this.report(
+        diag(
+          timeHeader,
+          'error',
+          'tabular.time.granularity',
+          `The time series do not share one interval: ${parts.join(', ')}${intervals.length > 5 ? ', ...' : ''}. Forecasting uses one data granularity for all series; resample them to a common interval.`,
+        ),
+      );
+    } else if (intervals.length === 1) {
+      const interval = intervals[0].interval;
+      summary.granularity = describeInterval(interval);
+      if (!isSupportedGranularity(interval)) {
+        this.report(
+          diag(
+            timeHeader,
+            'warning',
+            'tabular.time.granularityUnsupported',
+            `The time series step by ${describeInterval(interval)}, which is not a Vertex AI forecasting data granularity (1, 5, 10, 15 or 30 minutes, 1 hour, 1 day, 1 week, 1 month or 1 year). Training needs one of these; resample the data.`,
+          ),
+        );
+      }
     }
   }
 
@@ -486,11 +597,13 @@ export class TabularChecker {
     if (t >= 0) summary.target = this.header[t];
     if (this.weightIndex >= 0) summary.weight = this.header[this.weightIndex];
     if (this.splitIndex >= 0) summary.splitColumn = this.header[this.splitIndex];
+    if (this.timestampSplitIndex >= 0) summary.timestampSplitColumn = this.header[this.timestampSplitIndex];
     if (this.timeIndex >= 0) summary.timeColumn = this.header[this.timeIndex];
     if (this.seriesIndex >= 0) {
       summary.seriesColumn = this.header[this.seriesIndex];
-      summary.series = this.series.size;
-      summary.seriesCapped = this.seriesCapped;
+      summary.series = this.series.count;
+      summary.seriesCapped = this.series.capped;
+      if (record) this.seriesChecks(record, summary);
     }
     return summary;
   }

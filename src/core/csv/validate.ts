@@ -8,7 +8,7 @@ import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics'
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, ValidationOptions, ValidationResult } from '../validate';
 import { UsageError } from '../jsonl/validate';
-import { CsvReader, readCsvFile, type CsvReaderOptions, type CsvRecord } from './reader';
+import { CsvReadCancelled, CsvReader, readCsvFile, type CsvReaderOptions, type CsvRecord } from './reader';
 import { CSV_FORMAT_IDS, detectCsvFormat, looksLikeJsonl } from './detect';
 import { createLayoutChecker, type RowChecker } from './layouts';
 import { TabularChecker, type TabularSummary } from './tabular';
@@ -276,11 +276,20 @@ class CsvValidation {
 }
 
 function wantsTabular(o: ValidationOptions): boolean {
-  return [o.target, o.weight, o.splitColumn, o.objective, o.timeColumn, o.seriesColumn].some((v) => v !== undefined);
+  if (o.tabularIfDetected) return false;
+  return [o.target, o.weight, o.splitColumn, o.objective, o.timeColumn, o.seriesColumn, o.timestampSplitColumn].some((v) => v !== undefined);
 }
 
 function tabularOptions(o: ValidationOptions) {
-  return { target: o.target, weight: o.weight, splitColumn: o.splitColumn, objective: o.objective, timeColumn: o.timeColumn, seriesColumn: o.seriesColumn };
+  return {
+    target: o.target,
+    weight: o.weight,
+    splitColumn: o.splitColumn,
+    objective: o.objective,
+    timeColumn: o.timeColumn,
+    seriesColumn: o.seriesColumn,
+    timestampSplitColumn: o.timestampSplitColumn,
+  };
 }
 
 function readerOptions(o: ValidationOptions): CsvReaderOptions {
@@ -296,16 +305,23 @@ export function validateCsvText(text: string, options: ValidationOptions = {}): 
   return v.finish(reader.lines, true);
 }
 
-export async function validateCsvFile(path: string, options: ValidationOptions = {}): Promise<CsvValidationResult> {
+/** File validation: also honours an abort signal (rejects with Error('Validation cancelled')) and reports progress in bytes. */
+export interface CsvFileValidationOptions extends ValidationOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export async function validateCsvFile(path: string, options: CsvFileValidationOptions = {}): Promise<CsvValidationResult> {
   const v = new CsvValidation(options);
   const reader = await readFile(path, v, options);
   return v.finish(reader.lines, true);
 }
 
-async function readFile(path: string, v: CsvValidation, options: ValidationOptions): Promise<CsvReader> {
+async function readFile(path: string, v: CsvValidation, options: CsvFileValidationOptions): Promise<CsvReader> {
   try {
-    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r) });
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress });
   } catch (e) {
+    if (e instanceof CsvReadCancelled) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`cannot read ${path}: no such file`);
     if (code === 'EISDIR') throw new UsageError(`${path} is a directory`);
@@ -321,12 +337,12 @@ async function readFile(path: string, v: CsvValidation, options: ValidationOptio
  */
 export async function validateTabularFiles(
   paths: readonly string[],
-  options: ValidationOptions = {},
+  options: CsvFileValidationOptions = {},
 ): Promise<{ files: { path: string; result: CsvValidationResult }[]; summary?: TabularSummary }> {
   const sorted = [...paths].sort();
   const files: { path: string; result: CsvValidationResult }[] = [];
   if (sorted.length === 0) return { files };
-  const opts: ValidationOptions = { ...options, format: 'tabular' };
+  const opts: CsvFileValidationOptions = { ...options, format: 'tabular' };
   const firstValidation = new CsvValidation(opts);
   const firstReader = await readFile(sorted[0], firstValidation, opts);
   const tabular = firstValidation.tabularChecker;

@@ -65,5 +65,21 @@ export function parseTimestamp(v: string): number | undefined {
   return undefined;
 }
 
+const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?[Zz]$/;
+
+/**
+ * An RFC 3339 date-time with a `Z` offset (`1985-04-12T23:20:50.52Z`), as a timestamp split
+ * column needs (§2.4): a real calendar date, hours 00-23, minutes 00-59, seconds 00-60 (leap second).
+ */
+export function isRfc3339Utc(v: string): boolean {
+  const m = RFC3339_UTC.exec(v);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  return Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60;
+}
+
 export const TIMESTAMP_FORMATS_HINT =
   'a date or date-time like 2024-03-01, 2024-03-01 13:45:00 or 2024-03-01T13:45:00Z (RFC 3339), or Unix seconds';

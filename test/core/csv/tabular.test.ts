@@ -142,16 +142,22 @@ describe('csv tabular', () => {
   it('forecasting: valid source, then time, series and target problems', async () => {
     const ok = await validateCsvFile(join(DIR, 'forecasting-valid.csv'), FORECAST);
     assert.deepEqual(shape(ok), []);
-    assert.equal(ok.tabular?.series, 4);
+    assert.equal(ok.tabular?.series, 10);
+    assert.equal(ok.tabular?.granularity, '1 day');
     const bad = await validateCsvFile(join(DIR, 'forecasting-invalid.csv'), FORECAST);
     assert.deepEqual(shape(bad), [
+      ['tabular.series.few', 'warning', 1, 6, 1, 11],
       ['tabular.time.invalid', 'error', 3, 1, 3, 11],
       ['tabular.series.null', 'error', 4, 12, 4, 13],
       ['tabular.target.null', 'error', 5, 20, 5, 21],
       ['tabular.target.notNumeric', 'error', 6, 20, 6, 24],
     ]);
     const long = await validateCsvFile(join(DIR, 'forecasting-long-series.csv'), { objective: 'forecasting', target: 'y', timeColumn: 't', seriesColumn: 'series' });
-    assert.deepEqual(shape(long), [['tabular.series.tooLong', 'warning', 3002, 12, 3002, 14]]);
+    assert.deepEqual(shape(long), [
+      ['tabular.series.few', 'warning', 1, 3, 1, 9],
+      ['tabular.series.tooLong', 'warning', 3002, 12, 3002, 14],
+    ]);
+    assert.equal(long.tabular?.granularity, '1 minute');
     const unset = validateCsvText('a,b,c\n1,2,3\n', { objective: 'forecasting', target: 'c' });
     assert.deepEqual(
       unset.diagnostics.filter((d) => d.code.endsWith('.unset')).map((d) => [d.code, d.severity]),

@@ -206,3 +206,50 @@ describe('csv tabular stats', () => {
     assert.deepEqual([label.inferredType, label.nulls, label.distinct, label.distinctCapped], ['categorical', 0, 2, false]);
   });
 });
+
+describe('csv file validation: progress and cancellation', () => {
+  let dir: string;
+  let path: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'csv-cancel-'));
+    path = join(dir, 'big.csv');
+    // About 3 MB: several read chunks.
+    const rows = ['id,city,label'];
+    for (let i = 0; i < 150_000; i++) rows.push(`${i},city${i % 50},${i % 3 === 0 ? 'yes' : 'no'}`);
+    writeFileSync(path, rows.join('\n') + '\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports progress per chunk, increasing, ending at the file size (through validateFile)', async () => {
+    const seen: [number, number][] = [];
+    const r = await validateFile(path, { format: 'tabular', target: 'label', onProgress: (b, t) => seen.push([b, t]) });
+    assert.equal(r.items, 150_000);
+    assert.ok(seen.length >= 3, `one call per chunk, got ${seen.length}`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i][0] > seen[i - 1][0]);
+    const size = (await import('node:fs')).statSync(path).size;
+    assert.deepEqual(seen[seen.length - 1], [size, size]);
+  });
+
+  it('an already aborted signal rejects before reading', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(validateFile(path, { format: 'tabular', signal: abort.signal, onProgress: () => assert.fail('nothing is read') }), /Validation cancelled/);
+  });
+
+  it('aborting while reading stops at the next chunk and rejects', async () => {
+    const abort = new AbortController();
+    let calls = 0;
+    await assert.rejects(
+      validateFile(path, {
+        format: 'tabular',
+        signal: abort.signal,
+        onProgress: () => {
+          calls++;
+          abort.abort();
+        },
+      }),
+      /Validation cancelled/,
+    );
+    assert.equal(calls, 1);
+  });
+});

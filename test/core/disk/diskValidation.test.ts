@@ -44,6 +44,24 @@ describe('validation of a file from disk in a worker', () => {
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i].bytes >= progress[i - 1].bytes);
   });
 
+  it('reports progress for a CSV file too, in steps up to its size', async () => {
+    const path = join(dir, 'many.csv');
+    const rows: string[] = [];
+    for (let i = 1; i <= 60_000; i++) rows.push(`${i === 4242 ? 'train' : 'training'},gs://my-bucket/images/img-${i}.jpg,${i % 2 ? 'cat' : 'dog'}`);
+    writeFileSync(path, rows.join('\n') + '\n');
+    const messages: DiskMessage[] = [];
+    const r = await validateFromDisk({ path, datasetChecks: true }, (m) => messages.push(m));
+    assert.equal(r.format, 'image-classification-single-label');
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.code]), [[4242, 'mlUse.invalid']]);
+    const progress = messages.filter((m): m is Extract<DiskMessage, { type: 'progress' }> => m.type === 'progress');
+    assert.ok(r.bytes > 2 * 1024 * 1024, `the file should span several chunks (${r.bytes} bytes)`);
+    // Steps between the start (0) and the end (the size): the CSV reader reports as it reads.
+    const between = progress.filter((p) => p.bytes > 0 && p.bytes < r.bytes);
+    assert.ok(between.length >= 1, `progress: ${progress.map((p) => p.bytes).join(', ')}`);
+    assert.equal(progress[progress.length - 1].bytes, r.bytes);
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i].bytes >= progress[i - 1].bytes);
+  });
+
   it('posts an error message (not a crash) for a file that cannot be read', async () => {
     const messages: DiskMessage[] = [];
     await serveDiskRequest({ path: join(dir, 'missing.jsonl') }, (m) => messages.push(m));
@@ -72,5 +90,25 @@ describe('validation of a file from disk in a worker', () => {
 
   it('rejects with the worker\'s message when the file is missing', async () => {
     await assert.rejects(validateInWorker(WORKER, { path: join(dir, 'nope.jsonl') }), /nope\.jsonl/);
+  });
+
+  it('applies the tabular settings to a CSV that is tabular, in a worker, and not to an image CSV', async () => {
+    const table = join(dir, 'churn.csv');
+    writeFileSync(table, 'customer,age,label\nc1,34,stayed\nc2,51,\n');
+    const viaWorker = await validateInWorker(WORKER, { path: table, tabular: { target: 'label' } });
+    assert.equal(viaWorker.format, 'tabular');
+    assert.deepEqual(
+      viaWorker.diagnostics.filter((d) => d.code === 'tabular.target.null').map((d) => [d.line, d.column, d.endColumn]),
+      [[3, 7, 8]],
+    );
+    // Without the target the same table gets no target checks.
+    const plain = await validateFromDisk({ path: table }, () => undefined);
+    assert.ok(!plain.diagnostics.some((d) => d.code === 'tabular.target.null'));
+    // Settings cover whole folders: an image CSV beside the table stays an image CSV.
+    const images = join(dir, 'images.csv');
+    writeFileSync(images, 'training,gs://my-bucket/a.jpg,cat\ntest,gs://my-bucket/b.jpg,dog\n');
+    const img = await validateFromDisk({ path: images, tabular: { target: 'label' } }, () => undefined);
+    assert.equal(img.format, 'image-classification-single-label');
+    assert.ok(!img.diagnostics.some((d) => d.code.startsWith('tabular.')), JSON.stringify(img.diagnostics.map((d) => d.code)));
   });
 });
