@@ -56,11 +56,16 @@ const MODE_NUMBER = 1;
 const MODE_STRING = 2;
 const MODE_SKIP = 3;
 
-/** What addLine recorded for a cell: nothing to take back, an occurrence (argument: the table slot), a null, a length (argument). */
+/**
+ * What addLine recorded for a cell: nothing to take back, an occurrence (argument: the table slot),
+ * a null, a length (argument; the longest length before it is kept too), a number and its length
+ * (the minimum and maximum before it are kept too).
+ */
 const UNDO_NONE = 0;
 const UNDO_HIT = 1;
 const UNDO_NULL = 2;
 const UNDO_LENGTH = 3;
+const UNDO_NUMBER = 4;
 
 
 /**
@@ -168,15 +173,23 @@ function withLength(h2: number, len: number): number {
   return h2 ^ Math.imul(len, 0x9e3779b1);
 }
 
-function classify(v: string): { kind: number; x: number } {
+/** The number found by the last `classify` that returned KIND_NUMBER (no object per call). */
+let classifiedNumber = 0;
+
+function classify(v: string): number {
   const c = v.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-    if (DECIMAL.test(v)) return { kind: KIND_NUMBER, x: Number(v) + 0 };
-    if (v.length >= 10 && looksLikeTimestamp(v)) return { kind: KIND_TIMESTAMP, x: 0 };
+    // Dashes at 4 and 7 (a date) never match DECIMAL: it allows a dash only first and after an exponent mark.
+    if (v.length >= 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) return looksLikeTimestamp(v) ? KIND_TIMESTAMP : KIND_OTHER;
+    if (DECIMAL.test(v)) {
+      classifiedNumber = Number(v) + 0;
+      return KIND_NUMBER;
+    }
+    if (v.length >= 10 && looksLikeTimestamp(v)) return KIND_TIMESTAMP;
   } else if (v.length <= 5 && TRUE_FALSE.has(v)) {
-    return { kind: KIND_BOOLEAN, x: 0 };
+    return KIND_BOOLEAN;
   }
-  return { kind: KIND_OTHER, x: 0 };
+  return KIND_OTHER;
 }
 
 /** The value of the quoted cell s[start, end) (quotes included). */
@@ -239,6 +252,10 @@ export class ColumnProfiler {
   /** Per cell of the line being profiled: what to take back if the line is rejected (UNDO_*), and its argument. */
   private readonly undo: Uint8Array;
   private readonly undoArg: Int32Array;
+  /** Per cell: the column's minimum, maximum and longest length before the cell (UNDO_LENGTH, UNDO_NUMBER). */
+  private readonly undoMin: Float64Array;
+  private readonly undoMax: Float64Array;
+  private readonly undoLongest: Float64Array;
   /** Cells of the line being profiled left for when the line is taken. */
   private readonly deferred: Int32Array;
   /** Some cell of `cells.quoted` is set (the array is cleared lazily: most lines have no quotes). */
@@ -267,6 +284,9 @@ export class ColumnProfiler {
     this.cells = { ends: new Int32Array(n), quoted: new Int32Array(n), entries: new Int32Array(n) };
     this.undo = new Uint8Array(n);
     this.undoArg = new Int32Array(n);
+    this.undoMin = new Float64Array(n);
+    this.undoMax = new Float64Array(n);
+    this.undoLongest = new Float64Array(n);
     this.deferred = new Int32Array(n);
   }
 
@@ -300,8 +320,8 @@ export class ColumnProfiler {
   }
 
   private classifySeen(i: number, v: string): void {
-    const c = classify(v);
-    this.kindSeen(i, c.kind, c.x);
+    const kind = classify(v);
+    this.kindSeen(i, kind, kind === KIND_NUMBER ? classifiedNumber : 0);
   }
 
   private updateMode(i: number): void {
@@ -376,7 +396,7 @@ export class ColumnProfiler {
    */
   addLine(s: string, from: number, to: number, quoteAt?: number): LineCells | undefined {
     const n = this.n;
-    const { hashes, hashes2, modes, cells, tables, undo, undoArg, deferred, nulls, count, lengthSum, maxLength, min, max } = this;
+    const { hashes, hashes2, modes, cells, tables, undo, undoArg, undoMin, undoMax, undoLongest, deferred, nulls, count, lengthSum, maxLength, min, max } = this;
     const { ends, quoted, entries } = cells;
     if (this.quotedDirty) {
       quoted.fill(0);
@@ -388,10 +408,9 @@ export class ColumnProfiler {
     let p = from;
     let pending = 0;
     // One pass over the cells. What can be taken back exactly (occurrence counts, nulls, length
-    // sums) is recorded at once and undone if the line turns out to be one for the reader's general
-    // path; min/max and longest length are recorded at once too: that path re-adds the same values
-    // for the cells read so far, which leaves a minimum or maximum unchanged. Anything else (a new
-    // distinct value, a quoted cell, type evidence from a string) waits until the line is taken.
+    // sums, and min/max/longest length with their values before) is recorded at once and undone if
+    // the line turns out to be one for the reader's general path. Anything else (a new distinct
+    // value, a quoted cell, type evidence from a string) waits until the line is taken.
     for (;;) {
       if (j >= n) return this.reject(j);
       let q = p;
@@ -510,12 +529,20 @@ export class ColumnProfiler {
             undo[j] = UNDO_NULL;
           } else if (x === x) {
             if (x === 0) x = 0; // -0 reads as 0 in the profile.
-            if (x < min[j]) min[j] = x;
-            if (x > max[j]) max[j] = x;
+            // Stores made every time: a store first reached late (a new longest value at row
+            // 10,000) would send the optimized code back to the interpreter.
+            const lo = min[j];
+            const hi = max[j];
+            const longest = maxLength[j];
+            min[j] = x < lo ? x : lo;
+            max[j] = x > hi ? x : hi;
+            maxLength[j] = len > longest ? len : longest;
             lengthSum[j] += len;
-            if (len > maxLength[j]) maxLength[j] = len;
-            undo[j] = UNDO_LENGTH;
+            undo[j] = UNDO_NUMBER;
             undoArg[j] = len;
+            undoMin[j] = lo;
+            undoMax[j] = hi;
+            undoLongest[j] = longest;
           } else {
             deferred[pending++] = j;
           }
@@ -530,9 +557,11 @@ export class ColumnProfiler {
             undo[j] = UNDO_NULL;
           } else if (mode === MODE_SKIP) {
             lengthSum[j] += len;
-            if (len > maxLength[j]) maxLength[j] = len;
+            const longest = maxLength[j];
+            maxLength[j] = len > longest ? len : longest;
             undo[j] = UNDO_LENGTH;
             undoArg[j] = len;
+            undoLongest[j] = longest;
           } else {
             deferred[pending++] = j;
           }
@@ -581,7 +610,14 @@ export class ColumnProfiler {
       else if (u === UNDO_NULL) {
         this.nulls[i]--;
         this.count[i]++;
-      } else if (u === UNDO_LENGTH) this.lengthSum[i] -= undoArg[i];
+      } else if (u === UNDO_LENGTH || u === UNDO_NUMBER) {
+        this.lengthSum[i] -= undoArg[i];
+        this.maxLength[i] = this.undoLongest[i];
+        if (u === UNDO_NUMBER) {
+          this.min[i] = this.undoMin[i];
+          this.max[i] = this.undoMax[i];
+        }
+      }
       undo[i] = UNDO_NONE;
     }
     return undefined;

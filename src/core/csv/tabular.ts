@@ -76,6 +76,13 @@ export function isValidColumnName(name: string): boolean {
 
 type Report = (d: Diagnostic) => void;
 
+/** A column whose per-row check depends on its value alone; `passed` marks distinct values that passed. */
+interface ValueRole {
+  kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time';
+  index: number;
+  passed: Uint8Array;
+}
+
 function diag(range: Range, severity: Diagnostic['severity'], code: string, message: string, data?: Diagnostic['data']): Diagnostic {
   const d: Diagnostic = { ...range, severity, code, message };
   if (data) d.data = data;
@@ -346,12 +353,12 @@ export class TabularChecker {
   }
 
   /** Columns whose per-row checks depend on the value alone, in the order checkRow reports them. */
-  private rolesCache?: { kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time'; index: number; passed: Uint8Array }[];
-  private get roles(): { kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time'; index: number; passed: Uint8Array }[] {
+  private rolesCache?: ValueRole[];
+  private get roles(): ValueRole[] {
     if (!this.rolesCache) {
       const n = this.header.length;
-      const roles: { kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time'; index: number; passed: Uint8Array }[] = [];
-      const add = (kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time', index: number): void => {
+      const roles: ValueRole[] = [];
+      const add = (kind: ValueRole['kind'], index: number): void => {
         if (index >= 0 && index < n) roles.push({ kind, index, passed: new Uint8Array(DISTINCT_CAP) });
       };
       add('target', this.targetIndex);

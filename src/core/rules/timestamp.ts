@@ -7,17 +7,54 @@
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s?(Z|z|UTC|[+-]\d{2}:?\d{2}))?)?$/;
 
-/** Cheap shape test used while profiling every cell: a date prefix `dddd-dd-dd`. */
+/**
+ * Whether `v` is a date or date-time `parseTimestamp` accepts, for profiling every cell of a
+ * column: the common shapes (`2024-03-01`, `2024-03-01 13:45`, `2024-03-01T13:45:00`, the same
+ * with `Z`) are checked character by character; anything else goes to `parseTimestamp`.
+ */
 export function looksLikeTimestamp(v: string): boolean {
-  return (
-    v.length >= 10 &&
-    v.charCodeAt(4) === 45 &&
-    v.charCodeAt(7) === 45 &&
-    isDigit(v.charCodeAt(0)) &&
-    isDigit(v.charCodeAt(5)) &&
-    isDigit(v.charCodeAt(8)) &&
-    parseTimestamp(v) !== undefined
-  );
+  const n = v.length;
+  if (n < 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || !isDigit(v.charCodeAt(0)) || !isDigit(v.charCodeAt(5)) || !isDigit(v.charCodeAt(8))) return false;
+  const simple = simpleDateTime(v);
+  return simple !== undefined ? simple : parseTimestamp(v) !== undefined;
+}
+
+/** Digits at v[i], v[i + 1] as a number, or -1. */
+function twoDigits(v: string, i: number): number {
+  const a = v.charCodeAt(i) - 48;
+  const b = v.charCodeAt(i + 1) - 48;
+  return a >>> 0 <= 9 && b >>> 0 <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * `dddd-dd-dd`, then optionally `[T ]dd:dd`, `:dd` and `Z`/`z`: whether it is a real date and
+ * time; undefined for any other shape (the dashes at 4 and 7 are already checked).
+ */
+function simpleDateTime(v: string): boolean | undefined {
+  const n = v.length;
+  if (n !== 10 && n !== 16 && n !== 19 && n !== 20) return undefined;
+  const hi = twoDigits(v, 0);
+  const lo = twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  if (hi < 0 || lo < 0 || month < 0 || day < 0) return undefined;
+  if (n > 10) {
+    const sep = v.charCodeAt(10);
+    if ((sep !== 84 && sep !== 32) || v.charCodeAt(13) !== 58) return undefined;
+    const hour = twoDigits(v, 11);
+    const minute = twoDigits(v, 14);
+    if (hour < 0 || minute < 0) return undefined;
+    if (n >= 19) {
+      if (v.charCodeAt(16) !== 58) return undefined;
+      const second = twoDigits(v, 17);
+      if (second < 0) return undefined;
+      if (n === 20 && v.charCodeAt(19) !== 90 && v.charCodeAt(19) !== 122) return undefined;
+      if (second > 60) return false;
+    }
+    if (hour > 23 || minute > 59) return false;
+  }
+  const year = hi * 100 + lo;
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 function isDigit(c: number): boolean {

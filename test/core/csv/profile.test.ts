@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { ColumnProfiler } from '../../../src/core/csv/profile';
 import { readCsvText } from '../../../src/core/csv/reader';
+import { looksLikeTimestamp, parseTimestamp } from '../../../src/core/rules/timestamp';
 
 /** Cells that exercise every profiler mode: numbers, dates, booleans, categories, empties. */
 const cellArb = fc.oneof(
@@ -74,6 +75,20 @@ describe('csv column profile', () => {
     assert.deepEqual(p.result().map((c) => c.count), [0, 0]);
   });
 
+  it('a rejected line takes back the minimum, maximum and longest length its first cells set (an unclosed quote at the end of a file is never re-added)', () => {
+    const good = ['1,5', '2,6', '3,7'];
+    // Cap 1: both columns are past the distinct-value cap, so numbers go to min/max directly.
+    const reference = new ColumnProfiler(['a', 'b'], 1);
+    const p = new ColumnProfiler(['a', 'b'], 1);
+    for (const line of good) {
+      reference.addLine(line, 0, line.length);
+      p.addLine(line, 0, line.length);
+    }
+    for (const line of ['-70000,"never closed', '99999,123456,1', '-5', '123456789,8"x']) assert.equal(p.addLine(line, 0, line.length), undefined, line);
+    assert.deepEqual(p.result(), reference.result());
+    assert.deepEqual([p.result()[0].min, p.result()[0].max, p.result()[0].maxLength], [1, 3, 1]);
+  });
+
   it('infers types and keeps exact distinct counts below the cap', () => {
     const p = new ColumnProfiler(['n', 'd', 'b', 'c', 't'], 3);
     const rows = [
@@ -89,5 +104,31 @@ describe('csv column profile', () => {
     assert.equal(b.inferredType, 'boolean');
     assert.deepEqual([c.inferredType, c.distinct, c.distinctCapped, c.topValues], ['categorical', 2, false, [{ value: 'x', count: 2 }, { value: 'y', count: 1 }]]);
     assert.deepEqual([t.inferredType, t.distinctCapped], ['text', true]);
+  });
+
+  it('the character-by-character timestamp test agrees with parseTimestamp on date-like strings (property)', () => {
+    const digit = fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '9');
+    const any = fc.constantFrom('0', '1', '2', '3', '5', '9', '-', ':', 'T', 't', ' ', 'Z', 'z', '.', '+', 'U', 'x');
+    const piece = (unit: fc.Arbitrary<string>, n: number) => fc.array(unit, { minLength: n, maxLength: n }).map((a) => a.join(''));
+    const dateLike = fc.tuple(
+      fc.oneof(piece(digit, 4), piece(any, 4)),
+      fc.oneof(piece(digit, 2), fc.constantFrom('02', '12', '13', '00')),
+      fc.oneof(piece(digit, 2), fc.constantFrom('28', '29', '30', '31', '00')),
+      fc.oneof(
+        fc.constant(''),
+        fc.tuple(fc.constantFrom('T', ' ', 't', 'x'), piece(fc.oneof(digit, any), 2), fc.constantFrom(':', '-'), piece(digit, 2)).map((a) => a.join('')),
+        fc.tuple(fc.constantFrom('T', ' '), fc.constantFrom('00', '23', '24', '19'), fc.constant(':'), fc.constantFrom('00', '59', '60'), fc.constantFrom(':', ';'), fc.constantFrom('00', '59', '60', '61', '6x'), fc.constantFrom('', 'Z', 'z', 'Q', '.5', '+01:00', ' UTC')).map((a) => a.join('')),
+        piece(any, 6),
+      ),
+    ).map(([y, m, d, rest]) => `${y}-${m}-${d}${rest}`);
+    fc.assert(
+      fc.property(dateLike, (v) => {
+        assert.equal(looksLikeTimestamp(v), parseTimestamp(v) !== undefined, v);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const v of ['2024-02-29', '2023-02-29', '2024-03-01 13:45', '2024-03-01T23:59:60Z', '2024-03-01T24:00:00', '2024-03-01 13:45 UTC', '0000-01-01']) {
+      assert.equal(looksLikeTimestamp(v), parseTimestamp(v) !== undefined, v);
+    }
   });
 });
