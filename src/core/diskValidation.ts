@@ -22,6 +22,8 @@ export interface DiskRequest {
   maxDiagnostics?: number;
   /** Also run the dataset checks (label counts, splits) on the items. */
   datasetChecks?: boolean;
+  /** Findings that only block training are errors (the CLI's `--strict`). */
+  strict?: boolean;
   /** Tabular CSV columns and objective; they apply when the file is tabular (chosen, or detected). */
   tabular?: Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 }
@@ -66,7 +68,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
   let diagnostics = result.diagnostics;
   let stats: DatasetStats | undefined;
   if (req.datasetChecks && result.format) {
-    const acc = new DatasetAccumulator(result.format, { csv: fileKind(req.path) === 'csv' });
+    const acc = new DatasetAccumulator(result.format, { csv: fileKind(req.path) === 'csv', strict: req.strict });
     for (const f of facts) acc.add(f);
     const dataset = acc.finish();
     diagnostics = [...diagnostics, ...dataset.diagnostics.filter((d) => d.path === undefined || d.path === '')];

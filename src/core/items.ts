@@ -17,6 +17,8 @@ export interface ItemFacts {
   mediaUri?: string;
   /** Length in Unicode code points of inline `textContent`. */
   textLength?: number;
+  /** Inline text (JSONL `textContent`, CSV text cell): equal texts are one data item to Vertex. */
+  textContent?: string;
   /** Normalized split, when the item has a valid one. */
   mlUse?: MlUse;
   /** True when the item carried an ml_use value at all (valid or not). */

@@ -21,6 +21,9 @@ export class LineCache {
   private facts: (ItemFacts | undefined)[];
   private isItem: boolean[];
   private dirty = new Set<number>();
+  /** Facts dropped and facts added since the last `takeChanges` (for the incremental dataset). */
+  private removedFacts: ItemFacts[] = [];
+  private readonly addedFacts = new Set<ItemFacts>();
   items: number;
 
   constructor(
@@ -54,7 +57,7 @@ export class LineCache {
     for (let i = startLine; i <= endLine; i++) if (this.isItem[i]) this.items--;
     const blanks = new Array<undefined>(inserted);
     this.diagnostics.splice(startLine, removed, ...blanks);
-    this.facts.splice(startLine, removed, ...blanks);
+    for (const f of this.facts.splice(startLine, removed, ...blanks)) if (f) this.drop(f);
     this.isItem.splice(startLine, removed, ...new Array<boolean>(inserted).fill(false));
     const delta = inserted - removed;
     if (delta !== 0 || this.dirty.size) {
@@ -85,6 +88,8 @@ export class LineCache {
   update(start: number, end: number, diagnostics: readonly Diagnostic[], facts: readonly ItemFacts[], isItemLine: (i: number) => boolean): void {
     for (let i = start; i <= end; i++) {
       this.diagnostics[i] = undefined;
+      const old = this.facts[i];
+      if (old) this.drop(old);
       this.facts[i] = undefined;
       this.dirty.delete(i);
       const item = isItemLine(i);
@@ -92,7 +97,91 @@ export class LineCache {
       this.isItem[i] = item;
     }
     for (const d of diagnostics) (this.diagnostics[d.line - 1] ??= []).push(d);
-    for (const f of facts) this.facts[f.line - 1] = f;
+    for (const f of facts) {
+      this.facts[f.line - 1] = f;
+      this.addedFacts.add(f);
+    }
+  }
+
+  private drop(f: ItemFacts): void {
+    if (!this.addedFacts.delete(f)) this.removedFacts.push(f);
+  }
+
+  /**
+   * The facts dropped and added since the last call, the added ones with a place among the kept
+   * ones (`orderOf` gives the places of those): new items between two kept ones share the gap
+   * evenly. When the gaps run out, `renumber` is true and every place is the line number (the
+   * caller renumbers the kept items too). Fixes up line numbers on the way.
+   */
+  takeChanges(orderOf: (f: ItemFacts) => number | undefined): { removed: ItemFacts[]; added: { item: ItemFacts; order: number }[]; renumber: boolean } {
+    const removed = this.removedFacts;
+    this.removedFacts = [];
+    this.fixLines();
+    const added = [...this.addedFacts].sort((a, b) => a.line - b.line);
+    this.addedFacts.clear();
+    const placed: { item: ItemFacts; order: number }[] = [];
+    const facts = this.facts;
+    let renumber = false;
+    let prev: number | undefined;
+    for (let j = 0; j < added.length && !renumber; ) {
+      const start = added[j].line - 1;
+      // The kept item before this run of new ones (the one before that run was placed already).
+      prev = undefined;
+      for (let i = start - 1; i >= 0; i--) {
+        const f = facts[i];
+        if (!f) continue;
+        prev = orderOf(f) ?? placed[placed.length - 1]?.order;
+        break;
+      }
+      let k = 0;
+      let next: number | undefined;
+      for (let i = start; i < facts.length; i++) {
+        const f = facts[i];
+        if (!f) continue;
+        if (k < added.length - j && f === added[j + k]) k++;
+        else {
+          next = orderOf(f);
+          break;
+        }
+      }
+      const lo = prev ?? (next !== undefined ? next - k - 1 : 0);
+      const hi = next ?? lo + k + 1;
+      let last = lo;
+      for (let r = 0; r < k; r++) {
+        const order = lo + ((hi - lo) * (r + 1)) / (k + 1);
+        if (!(order > last && order < hi)) renumber = true;
+        placed.push({ item: added[j + r], order });
+        last = order;
+      }
+      j += k;
+    }
+    if (renumber) return { removed, added: added.map((item) => ({ item, order: item.line })), renumber };
+    return { removed, added: placed, renumber };
+  }
+
+  /** Facts dropped since the last `resetChanges` or `takeChanges` (that were there before it). */
+  droppedSinceReset(): readonly ItemFacts[] {
+    return this.removedFacts;
+  }
+
+  /** Forgets tracked changes (the dataset was built from all facts as they are now). */
+  resetChanges(): void {
+    this.removedFacts = [];
+    this.addedFacts.clear();
+  }
+
+  /** Fixes up the line numbers of the cached facts to where their lines are now. */
+  fixLines(): void {
+    for (let i = 0; i < this.facts.length; i++) {
+      const f = this.facts[i];
+      if (!f) continue;
+      const shift = i + 1 - f.line;
+      if (shift !== 0) {
+        f.line += shift;
+        f.anchor.line += shift;
+        f.anchor.endLine += shift;
+      }
+    }
   }
 
   /** All cached line findings in line order, with line numbers fixed up to where the lines are now. */

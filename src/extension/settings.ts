@@ -28,6 +28,8 @@ export interface Settings {
   maxProblems(resource: vscode.Uri): number;
   /** Whether dataset-level checks (label counts, splits, duplicates) run on each file. */
   datasetChecks(resource: vscode.Uri): boolean;
+  /** Whether findings that only block training are errors (the CLI's `--strict`). */
+  strict(resource: vscode.Uri): boolean;
   /** Tabular CSV columns and objective (`vertexDatasets.tabular.*`); empty settings are left out. */
   tabular(resource: vscode.Uri): TabularSettings;
   /** True when the change affects any setting of this extension. */
@@ -64,6 +66,7 @@ export function createSettings(log: vscode.LogOutputChannel): Settings {
       return out;
     },
     datasetChecks: (resource) => vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('datasetChecks', true) !== false,
+    strict: (resource) => vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('strict', false) === true,
     affected: (e) => e.affectsConfiguration(SECTION),
   };
 }

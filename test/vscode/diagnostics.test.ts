@@ -68,6 +68,31 @@ describe('live diagnostics', () => {
     }
   });
 
+  it('vertexDatasets.strict makes training-only findings errors when set, and warnings again when cleared', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    const settledNow = (x: { version: number; datasetPending: boolean }) => x.version === doc.version && !x.datasetPending;
+    let r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 5);
+    const TRAINING_ONLY = ['label.tooFewItems', 'split.empty', 'split.missingLabel'];
+    const trainingOnly = () => ourDiagnostics(doc.uri).filter((d) => TRAINING_ONLY.includes(codeOf(d) ?? ''));
+    assert.equal(trainingOnly().length, 5);
+    assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+    const config = vscode.workspace.getConfiguration('vertexDatasets', doc.uri);
+    assert.equal(config.inspect('strict')?.defaultValue, false);
+    await config.update('strict', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      // The 5 dataset warnings become errors; the 3 line errors are errors either way.
+      r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 8);
+      assert.equal(r.warnings, 0);
+      assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      assert.deepEqual(errorsOf(ourDiagnostics(doc.uri)).filter((d) => !TRAINING_ONLY.includes(codeOf(d) ?? '')).map(codeOf), ['mlUse.invalid', 'mlUse.invalid', 'mlUse.missingPrefix']);
+      assert.match(api.statusBarText() ?? '', /\$\(error\) 8 \$\(warning\) 0/);
+    } finally {
+      await config.update('strict', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 5);
+    assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+  });
+
   it('drops stale runs: a burst of edits publishes only for the final version', async () => {
     const editor = await openFixture('broken.jsonl');
     const doc = editor.document;

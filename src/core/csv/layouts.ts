@@ -117,6 +117,7 @@ class LayoutChecker implements RowChecker {
         this.say(mediaRange, 'error', 'text.empty', 'The text column is empty; a document needs inline text or a gs:// path to a .txt file.');
       }
       item.textLength = codePointLength(media);
+      item.textContent = media;
     } else {
       const what = this.dataType === 'text' ? 'text file path' : `${this.dataType} path`;
       const p = gcsUriProblem(media, what);

@@ -23,6 +23,7 @@ import {
   SPLITS,
   TEXT_LENGTH_EDGES,
   type DatasetStats,
+  type Histogram,
   type LabelStats,
   type SplitCounts,
 } from './stats';
@@ -57,7 +58,8 @@ export interface DatasetResult {
   stats: DatasetStats;
 }
 
-interface Loc extends Range {
+/** @internal A location in the dataset: a range in file number `file` (in the order files were added). */
+export interface Loc extends Range {
   file: number;
 }
 
@@ -77,7 +79,8 @@ interface LabelState {
   lastRow: number;
 }
 
-interface Segment {
+/** @internal */
+export interface Segment {
   label: number;
   start: number;
   end: number;
@@ -94,20 +97,85 @@ const NO_SPLIT = 0;
 const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
 const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
 // Plain comparisons and fixed property names: these run for every line.
-function splitCode(mlUse: MlUse | undefined): number {
+/** @internal */
+export function splitCode(mlUse: MlUse | undefined): number {
   return mlUse === undefined ? NO_SPLIT : mlUse === 'training' ? 1 : mlUse === 'validation' ? 2 : mlUse === 'test' ? 3 : NO_SPLIT;
 }
 
-function bump(counts: SplitCounts, code: number): void {
+/** @internal */
+export function bump(counts: SplitCounts, code: number): void {
   if (code === 1) counts.training++;
   else if (code === 2) counts.validation++;
   else if (code === 3) counts.test++;
   else counts.unassigned++;
 }
 
+/** What the statistics read from a histogram (`HistogramBuilder`, or one that also takes values out). */
+export interface HistogramSink {
+  readonly count: number;
+  add(value: number): void;
+  toJSON(): Histogram;
+}
+
+/**
+ * @internal The state `finish` reads, kept elsewhere (the incremental dataset): labels in the order
+ * of their first use, locations resolved, per-item findings replayed in item order by `rowFindings`.
+ */
+export interface FinishedState {
+  files: string[];
+  datasetAnchor?: Loc;
+  rows: number;
+  items: number;
+  labeledItems: number;
+  annotations: number;
+  splits: SplitCounts;
+  mlUseUsed: boolean;
+  repeats: number;
+  conflicts: number;
+  labels: { name: string; items: number; annotations: number; splits: SplitCounts; first: Loc; related: Loc[]; more: number }[];
+  boxCount: number;
+  trackedBoxes: number;
+  segmentCount: number;
+  frames: number;
+  instances: number;
+  boxWidth: HistogramSink;
+  boxHeight: HistogramSink;
+  boxArea: HistogramSink;
+  textLength: HistogramSink;
+  segmentSeconds: HistogramSink;
+  boxesPerImage: HistogramSink;
+  sentimentMax: [number, { items: number; loc: Loc }][];
+  validationItems: number;
+  validationLocs: Loc[];
+  crowded: { uri: string; count: number; loc: Loc }[];
+  rowFindings(acc: DatasetAccumulator): void;
+  overlaps(acc: DatasetAccumulator): void;
+}
+
+/**
+ * @internal Pairs [segment, earlier overlapping segment] of one video's segments; sorts `list` by
+ * label, start and end (labels compare by `label`, which must follow the order of first use).
+ */
+export function overlappingSegments<S extends { label: number; start: number; end: number }>(list: S[]): [S, S][] {
+  list.sort((a, b) => a.label - b.label || a.start - b.start || a.end - b.end);
+  const out: [S, S][] = [];
+  let holder: S | undefined;
+  for (const seg of list) {
+    if (!holder || holder.label !== seg.label) {
+      holder = seg;
+      continue;
+    }
+    const same = seg.start === holder.start && seg.end === holder.end;
+    if (seg.start < holder.end || same) out.push([seg, holder]);
+    if (seg.end > holder.end) holder = seg;
+  }
+  return out;
+}
+
 const BATCH = 256;
 const FRACTION_TOLERANCE = 0.1;
-const EPSILON = 1e-9;
+/** @internal Tolerance of threshold comparisons on floating-point sizes and times. */
+export const EPSILON = 1e-9;
 
 
 /** 32-bit FNV-1a continuing from `h`. */
@@ -151,8 +219,8 @@ function annotationHash(a: AnnotationFacts): number {
   }
 }
 
-/** Order-insensitive fingerprint of a line's annotations (a multiset hash). */
-function annotationsHash(annotations: readonly AnnotationFacts[]): number {
+/** @internal Order-insensitive fingerprint of a line's annotations (a multiset hash). */
+export function annotationsHash(annotations: readonly AnnotationFacts[]): number {
   if (annotations.length === 0) return 0;
   if (annotations.length === 1) return annotationHash(annotations[0]) || 1;
   let sum = annotations.length;
@@ -236,6 +304,30 @@ export class UriIndex {
     }
     if (i < n) {
       const c = uri.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = (Math.imul(b, 31) + c) | 0;
+    }
+    this.ha = a ^ (a >>> 16);
+    this.hb = b;
+  }
+
+  /**
+   * Hashes inline text (a data item is its content, so equal texts are one item) with other seeds
+   * than `hash`: a text and a URI spelled alike are different keys.
+   */
+  hashText(text: string): void {
+    let a = 0x6c62272e;
+    let b = ~text.length;
+    const n = text.length;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      a = Math.imul(a ^ (c0 | (c1 << 16)), 0x01000193);
+      b = (Math.imul(b, 961) + Math.imul(c0, 31) + c1) | 0;
+    }
+    if (i < n) {
+      const c = text.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);
       b = (Math.imul(b, 31) + c) | 0;
     }
@@ -355,11 +447,11 @@ export class DatasetAccumulator {
   private readonly labelList: LabelState[] = [];
 
   private boxCount = 0;
-  private readonly boxWidth = new HistogramBuilder(BOX_SIZE_EDGES);
-  private readonly boxHeight = new HistogramBuilder(BOX_SIZE_EDGES);
-  private readonly boxArea = new HistogramBuilder(BOX_AREA_EDGES);
-  private readonly textLength = new HistogramBuilder(TEXT_LENGTH_EDGES);
-  private readonly segmentSeconds = new HistogramBuilder(SEGMENT_SECONDS_EDGES);
+  private boxWidth: HistogramSink = new HistogramBuilder(BOX_SIZE_EDGES);
+  private boxHeight: HistogramSink = new HistogramBuilder(BOX_SIZE_EDGES);
+  private boxArea: HistogramSink = new HistogramBuilder(BOX_AREA_EDGES);
+  private textLength: HistogramSink = new HistogramBuilder(TEXT_LENGTH_EDGES);
+  private segmentSeconds: HistogramSink = new HistogramBuilder(SEGMENT_SECONDS_EDGES);
   private segmentCount = 0;
   private readonly segments = new Map<number, Segment[]>();
   private readonly tracks = new Map<number, TrackState>();
@@ -372,6 +464,8 @@ export class DatasetAccumulator {
 
   private readonly found: DatasetDiagnostic[] = [];
   private readonly perCode = new Map<string, number>();
+  /** Set when the state comes from an incremental dataset instead of `add` (see `finishFrom`). */
+  private injected?: FinishedState;
 
   constructor(format: FormatId, options: DatasetOptions = {}) {
     this.format = format;
@@ -436,10 +530,18 @@ export class DatasetAccumulator {
     const hasUri = this.batchHasUri;
     // 1. Hash every URI of the batch.
     for (let i = 0; i < n; i++) {
-      const uri = items[i].mediaUri;
-      hasUri[i] = uri === undefined || uri === '' ? 0 : 1;
-      if (hasUri[i] === 0) continue;
-      uris.hash(uri as string);
+      const item = items[i];
+      const uri = item.mediaUri;
+      if (uri !== undefined && uri !== '') {
+        hasUri[i] = 1;
+        uris.hash(uri);
+      } else if (item.textContent) {
+        hasUri[i] = 1;
+        uris.hashText(item.textContent);
+      } else {
+        hasUri[i] = 0;
+        continue;
+      }
       keys[i] = uris.ha;
       second[i] = uris.hb;
     }
@@ -471,8 +573,9 @@ export class DatasetAccumulator {
 
     let key: number;
     let itemSplit = split;
-    const uri = item.mediaUri;
-    if (uri !== undefined && uri !== '') {
+    // Items are keyed by media URI, or by their inline text (Vertex deduplicates by content).
+    const uri = item.mediaUri === '' ? undefined : item.mediaUri;
+    if (uriKey >= 0) {
       key = uriKey;
       const hash = annotationsHash(annotations);
       if (added) {
@@ -546,6 +649,43 @@ export class DatasetAccumulator {
     }
   }
 
+  /**
+   * @internal The end of `finish` over state an incremental dataset keeps (see incremental.ts):
+   * the same dataset checks, messages and statistics as if its items had been added in order.
+   */
+  static finishFrom(format: FormatId, options: DatasetOptions, state: FinishedState): DatasetResult {
+    const acc = new DatasetAccumulator(format, options);
+    acc.injected = state;
+    for (const f of state.files) acc.fileIndexOf(f);
+    acc.datasetAnchor = state.datasetAnchor;
+    acc.rows = state.rows;
+    acc.items = state.items;
+    acc.labeledItems = state.labeledItems;
+    acc.annotations = state.annotations;
+    Object.assign(acc.splits, state.splits);
+    acc.mlUseUsed = state.mlUseUsed;
+    acc.repeats = state.repeats;
+    acc.conflicts = state.conflicts;
+    for (const l of state.labels) {
+      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0 };
+      acc.labels.set(l.name, label);
+      acc.labelList.push(label);
+    }
+    acc.boxCount = state.boxCount;
+    acc.trackedBoxes = state.trackedBoxes;
+    acc.segmentCount = state.segmentCount;
+    acc.boxWidth = state.boxWidth;
+    acc.boxHeight = state.boxHeight;
+    acc.boxArea = state.boxArea;
+    acc.textLength = state.textLength;
+    acc.segmentSeconds = state.segmentSeconds;
+    for (const [value, e] of state.sentimentMax) acc.sentimentMax.set(value, e);
+    acc.validationItems = state.validationItems;
+    acc.validationLocs.push(...state.validationLocs);
+    state.rowFindings(acc);
+    return acc.finish();
+  }
+
   finish(): DatasetResult {
     this.flush();
     this.datasetChecks();
@@ -588,7 +728,7 @@ export class DatasetAccumulator {
     return f;
   }
 
-  private newUri(i: number, uri: string, split: number, hash: number): void {
+  private newUri(i: number, uri: string | undefined, split: number, hash: number): void {
     const rec = this.uris.rec;
     const r = i * STRIDE;
     const loc = this.curAnchor;
@@ -598,11 +738,164 @@ export class DatasetAccumulator {
     rec[r + R_END_COLUMN] = loc.endColumn;
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
+    if (uri === undefined) return;
     const duration = this.media?.get(uri)?.duration;
     const max = this.limits.maxVideoSeconds;
-    if (this.video && duration !== undefined && max !== undefined && duration > max) {
-      this.emit('video.tooLong', this.here(), `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
+    if (this.video && duration !== undefined && max !== undefined && duration > max) this.videoTooLong(this.here(), uri, duration);
+  }
+
+  // ---- per-item findings (also replayed by the incremental dataset, so the messages are one) ----
+
+  /** @internal */
+  videoTooLong(loc: Loc, uri: string, duration: number): void {
+    const max = this.limits.maxVideoSeconds ?? 0;
+    this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
+  }
+
+  // The duplicate findings below take `uri` undefined for items given as inline text: Vertex
+  // deduplicates data items by content, so equal texts are one item, like equal URIs.
+
+  /** @internal A later line of `uri` with another split than its first line (`first`). */
+  splitConflict(loc: Loc, uri: string | undefined, first: Loc, firstSplit: number, split: number): void {
+    const was = SPLIT_NAME[firstSplit] === 'unassigned' ? '(none)' : SPLIT_NAME[firstSplit];
+    const is = SPLIT_NAME[split] === 'unassigned' ? '(none)' : SPLIT_NAME[split];
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      this.emit(
+        'duplicate.textConflict',
+        loc,
+        `The same text is already on ${where} with ml_use ${was}, here ${is}; Vertex keeps one data item per distinct text, and one data item has one split. Give both lines the same ml_use, or remove one.`,
+        [this.related(first, loc.file, 'first line with this text')],
+        { field: 'mlUse' },
+      );
+      return;
     }
+    this.emit(
+      'duplicate.conflict',
+      loc,
+      `${uri} is already on ${where} with ml_use ${was}, here ${is}; one data item has one split. Give every line of this URI the same ml_use.`,
+      [this.related(first, loc.file, 'first line with this URI')],
+      { uri, field: 'mlUse' },
+    );
+  }
+
+  /** @internal An exact repeat of a line (CSV: a row) of `uri`. */
+  repeat(loc: Loc, uri: string | undefined, first: Loc, csv: boolean): void {
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      const what = csv ? 'row' : 'line';
+      this.emit('duplicate.textRepeat', loc, `This ${what} repeats ${where} exactly (same text and annotations); Vertex imports one data item per distinct text. Remove this ${what}.`, [this.related(first, loc.file, `first ${what} with this text`)]);
+    } else if (!csv) this.emit('duplicate.repeat', loc, `${uri} repeats ${where} exactly; Vertex imports it once. Remove this line.`, [this.related(first, loc.file, 'first line with this URI')], { uri });
+    else this.emit('duplicate.repeat', loc, `This row repeats a row of ${uri} (${where}) exactly; Vertex imports it once. Remove this row.`, [this.related(first, loc.file, 'first row with this URI')], { uri });
+  }
+
+  /** @internal A later JSONL line of `uri` with other annotations. */
+  annotationConflict(loc: Loc, uri: string | undefined, first: Loc): void {
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      this.emit(
+        'duplicate.textConflict',
+        loc,
+        `The same text is already on ${where} with different annotations; Vertex keeps one data item per distinct text, so the lines disagree. Put all annotations of this text on one line.`,
+        [this.related(first, loc.file, 'first line with this text')],
+        { field: 'annotations' },
+      );
+      return;
+    }
+    this.emit(
+      'duplicate.conflict',
+      loc,
+      `${uri} is already on ${where} with different annotations; Vertex keeps one data item per media file, so the lines disagree. Put all annotations of this item on one line.`,
+      [this.related(first, loc.file, 'first line with this URI')],
+      { uri, field: 'annotations' },
+    );
+  }
+
+  /** @internal A later CSV row of `uri` with another label, in a single-label format. */
+  singleLabelConflict(loc: Loc, uri: string | undefined, first: Loc, existing: string): void {
+    const title = formatInfo(this.format).title;
+    const where = this.lineRef(first, loc.file);
+    if (uri === undefined) {
+      this.emit(
+        'duplicate.textConflict',
+        loc,
+        `The same text already has label ${quote(existing)} (${where}); ${title} takes one label per item, and equal texts are one item. Keep one of the rows.`,
+        [this.related(first, loc.file, 'first row with this text')],
+        { field: 'annotations' },
+      );
+      return;
+    }
+    this.emit(
+      'duplicate.conflict',
+      loc,
+      `${uri} already has label ${quote(existing)} (${where}); ${title} takes one label per item. Keep one of the rows.`,
+      [this.related(first, loc.file, 'first row with this URI')],
+      { uri, field: 'annotations' },
+    );
+  }
+
+  /** @internal */
+  boxTooSmall(loc: Loc, label: string, w: number, h: number): void {
+    const minEdge = this.limits.minBoxEdge ?? 0;
+    this.emit(
+      'box.tooSmall',
+      loc,
+      `Box ${quote(label)} is ${round(w)} × ${round(h)} of the image; Vertex needs both edges at least ${minEdge} of the image side (1%) (${this.limits.source}).`,
+      undefined,
+      { label, width: w, height: h, threshold: minEdge },
+    );
+  }
+
+  /** @internal */
+  boxTooSmallPx(loc: Loc, label: string, pw: number, ph: number, width: number, height: number, scale: number): void {
+    const minPx = this.limits.minBoxPx ?? 0;
+    const side = this.limits.trainingShortSide ?? Infinity;
+    const scaled = scale < 1 ? ` after Vertex scales the ${width}×${height} image so its shorter side is ${side} px` : ` in the ${width}×${height} image`;
+    this.emit(
+      'box.tooSmallPx',
+      loc,
+      `Box ${quote(label)} is ${round(pw)} × ${round(ph)} px${scaled}; Vertex drops boxes smaller than ${minPx}×${minPx} px (${this.limits.source}).`,
+      undefined,
+      { label, widthPx: pw, heightPx: ph, threshold: minPx },
+    );
+  }
+
+  /** @internal */
+  segmentOutside(loc: Loc, label: string, start: number, end: number, duration: number): void {
+    this.emit(
+      'video.segmentOutside',
+      loc,
+      `Segment ${quote(label)} ${start}s–${end}s ends after the video (${duration} s long per the media sidecar); segments must lie within the video.`,
+      undefined,
+      { label, start, end, duration },
+    );
+  }
+
+  /** @internal */
+  trackOutside(loc: Loc, label: string, time: number, duration: number): void {
+    this.emit('video.segmentOutside', loc, `Box ${quote(label)} at ${time}s is after the end of the video (${duration} s long per the media sidecar).`, undefined, { label, time, duration });
+  }
+
+  /** @internal */
+  instanceInconsistent(loc: Loc, known: Loc, id: string, label: string, knownLabel: string, uri: string | undefined): void {
+    this.emit(
+      'tracking.instanceInconsistent',
+      loc,
+      `instanceId ${id} is ${quote(label)} here but ${quote(knownLabel)} on ${this.lineRef(known, loc.file)}; an instance is one object, with one label, across the frames of ${uri ?? 'this video'}.`,
+      [this.related(known, loc.file, `instance ${id} first labeled here`)],
+      { instanceId: id, label },
+    );
+  }
+
+  /** @internal */
+  instanceRepeated(loc: Loc, known: Loc | undefined, id: string, time: number, uri: string | undefined): void {
+    this.emit(
+      'tracking.instanceRepeated',
+      loc,
+      `instanceId ${id} already has a box at ${time}s in ${uri ?? 'this video'}; one object has one box per frame.`,
+      [this.related(known ?? loc, loc.file, `instance ${id} first labeled here`)],
+      { instanceId: id, time },
+    );
   }
 
   private uriLoc(i: number): Loc {
@@ -619,7 +912,7 @@ export class DatasetAccumulator {
 
   private checkRepeat(
     key: number,
-    uri: string,
+    uri: string | undefined,
     loc: Loc,
     split: number,
     hash: number,
@@ -628,16 +921,9 @@ export class DatasetAccumulator {
   ): boolean {
     const first = this.uriLoc(key);
     const firstSplit = this.uris.rec[key * STRIDE + R_FILE_SPLIT] & 3;
-    const where = this.lineRef(first, loc.file);
     if (split !== firstSplit) {
       this.conflicts++;
-      this.emit(
-        'duplicate.conflict',
-        loc,
-        `${uri} is already on ${where} with ml_use ${SPLIT_NAME[firstSplit] === 'unassigned' ? '(none)' : SPLIT_NAME[firstSplit]}, here ${SPLIT_NAME[split] === 'unassigned' ? '(none)' : SPLIT_NAME[split]}; one data item has one split. Give every line of this URI the same ml_use.`,
-        [this.related(first, loc.file, 'first line with this URI')],
-        { uri, field: 'mlUse' },
-      );
+      this.splitConflict(loc, uri, first, firstSplit, split);
       return false;
     }
     const csv = this.csvFile[file];
@@ -645,24 +931,17 @@ export class DatasetAccumulator {
     if (!csv) {
       if (hash === firstHash) {
         this.repeats++;
-        this.emit('duplicate.repeat', loc, `${uri} repeats ${where} exactly; Vertex imports it once. Remove this line.`, [this.related(first, loc.file, 'first line with this URI')], { uri });
+        this.repeat(loc, uri, first, false);
         return true;
-      } else {
-        this.conflicts++;
-        this.emit(
-          'duplicate.conflict',
-          loc,
-          `${uri} is already on ${where} with different annotations; Vertex keeps one data item per media file, so the lines disagree. Put all annotations of this item on one line.`,
-          [this.related(first, loc.file, 'first line with this URI')],
-          { uri, field: 'annotations' },
-        );
       }
+      this.conflicts++;
+      this.annotationConflict(loc, uri, first);
       return false;
     }
     const more = this.uriMoreRows.get(key);
     if (hash === firstHash || (more !== undefined && more.includes(hash))) {
       this.repeats++;
-      this.emit('duplicate.repeat', loc, `This row repeats a row of ${uri} (${where}) exactly; Vertex imports it once. Remove this row.`, [this.related(first, loc.file, 'first row with this URI')], { uri });
+      this.repeat(loc, uri, first, true);
       return true;
     }
     if (more) more.push(hash);
@@ -672,13 +951,7 @@ export class DatasetAccumulator {
       const names = annotations.flatMap(annotationLabels);
       if (existing >= 0 && names.some((n) => this.labels.get(n)?.id !== existing)) {
         this.conflicts++;
-        this.emit(
-          'duplicate.conflict',
-          loc,
-          `${uri} already has label ${quote(this.labelList[existing].name)} (${where}); ${formatInfo(this.format).title} takes one label per item. Keep one of the rows.`,
-          [this.related(first, loc.file, 'first row with this URI')],
-          { uri, field: 'annotations' },
-        );
+        this.singleLabelConflict(loc, uri, first, this.labelList[existing].name);
       }
     }
     return false;
@@ -781,13 +1054,7 @@ export class DatasetAccumulator {
     this.boxArea.add(w * h);
     const minEdge = this.limits.minBoxEdge;
     if (minEdge !== undefined && (w < minEdge - EPSILON || h < minEdge - EPSILON)) {
-      this.emit(
-        'box.tooSmall',
-        this.here(),
-        `Box ${quote(a.label)} is ${round(w)} × ${round(h)} of the image; Vertex needs both edges at least ${minEdge} of the image side (1%) (${this.limits.source}).`,
-        undefined,
-        { label: a.label, width: w, height: h, threshold: minEdge },
-      );
+      this.boxTooSmall(this.here(), a.label, w, h);
       return;
     }
     const size = uri !== undefined ? this.media?.get(uri) : undefined;
@@ -797,16 +1064,7 @@ export class DatasetAccumulator {
       const scale = Math.min(1, side / Math.min(size.width, size.height));
       const pw = w * size.width * scale;
       const ph = h * size.height * scale;
-      if (pw < minPx - EPSILON || ph < minPx - EPSILON) {
-        const scaled = scale < 1 ? ` after Vertex scales the ${size.width}×${size.height} image so its shorter side is ${side} px` : ` in the ${size.width}×${size.height} image`;
-        this.emit(
-          'box.tooSmallPx',
-          this.here(),
-          `Box ${quote(a.label)} is ${round(pw)} × ${round(ph)} px${scaled}; Vertex drops boxes smaller than ${minPx}×${minPx} px (${this.limits.source}).`,
-          undefined,
-          { label: a.label, widthPx: pw, heightPx: ph, threshold: minPx },
-        );
-      }
+      if (pw < minPx - EPSILON || ph < minPx - EPSILON) this.boxTooSmallPx(this.here(), a.label, pw, ph, size.width, size.height, scale);
     }
   }
 
@@ -819,15 +1077,7 @@ export class DatasetAccumulator {
     const duration = this.duration(uri);
     const realEnd = end === Infinity && duration !== undefined ? duration : end;
     if (Number.isFinite(realEnd) && Number.isFinite(start)) this.segmentSeconds.add(realEnd - start);
-    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) {
-      this.emit(
-        'video.segmentOutside',
-        loc,
-        `Segment ${quote(labelName)} ${start}s–${end}s ends after the video (${duration} s long per the media sidecar); segments must lie within the video.`,
-        undefined,
-        { label: labelName, start, end, duration },
-      );
-    }
+    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) this.segmentOutside(loc, labelName, start, end, duration);
     const label = this.labels.get(labelName);
     if (!label) return;
     let list = this.segments.get(key);
@@ -841,40 +1091,17 @@ export class DatasetAccumulator {
     if (!track) this.tracks.set(key, (track = { instances: new Map(), frames: new Set(), seen: new Set() }));
     track.frames.add(a.time);
     const duration = this.duration(uri);
-    if (duration !== undefined && a.time > duration + EPSILON) {
-      this.emit(
-        'video.segmentOutside',
-        loc,
-        `Box ${quote(a.label)} at ${a.time}s is after the end of the video (${duration} s long per the media sidecar).`,
-        undefined,
-        { label: a.label, time: a.time, duration },
-      );
-    }
+    if (duration !== undefined && a.time > duration + EPSILON) this.trackOutside(loc, a.label, a.time, duration);
     const id = a.instanceId;
     if (id === undefined || id === '' || id === '-1') return;
     const label = this.labels.get(a.label);
     if (!label) return;
     const known = track.instances.get(id);
     if (!known) track.instances.set(id, { label: label.id, loc });
-    else if (known.label !== label.id) {
-      this.emit(
-        'tracking.instanceInconsistent',
-        loc,
-        `instanceId ${id} is ${quote(a.label)} here but ${quote(this.labelList[known.label].name)} on ${this.lineRef(known.loc, loc.file)}; an instance is one object, with one label, across the frames of ${uri ?? 'this video'}.`,
-        [this.related(known.loc, loc.file, `instance ${id} first labeled here`)],
-        { instanceId: id, label: a.label },
-      );
-    }
+    else if (known.label !== label.id) this.instanceInconsistent(loc, known.loc, id, a.label, this.labelList[known.label].name, uri);
     const frameKey = `${id}@${a.time}`;
-    if (track.seen.has(frameKey)) {
-      this.emit(
-        'tracking.instanceRepeated',
-        loc,
-        `instanceId ${id} already has a box at ${a.time}s in ${uri ?? 'this video'}; one object has one box per frame.`,
-        [this.related(known?.loc ?? loc, loc.file, `instance ${id} first labeled here`)],
-        { instanceId: id, time: a.time },
-      );
-    } else track.seen.add(frameKey);
+    if (track.seen.has(frameKey)) this.instanceRepeated(loc, known?.loc, id, a.time, uri);
+    else track.seen.add(frameKey);
   }
 
   // ---- at the end ----
@@ -1015,34 +1242,28 @@ export class DatasetAccumulator {
     const max = this.limits.maxBoxesPerImage;
     if (max === undefined) return;
     const counts = this.uriBoxes.data;
-    for (const [i, uri] of this.crowded) {
-      this.emit('box.tooMany', this.uriLoc(i), `${uri} has ${fmt(counts[i])} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}).`, undefined, { uri, count: counts[i], threshold: max });
+    const crowded = this.injected ? this.injected.crowded : [...this.crowded].map(([i, uri]) => ({ uri, count: counts[i], loc: this.uriLoc(i) }));
+    for (const { uri, count, loc } of crowded) {
+      this.emit('box.tooMany', loc, `${uri} has ${fmt(count)} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}).`, undefined, { uri, count, threshold: max });
     }
   }
 
   private segmentChecks(): void {
+    if (this.injected) return this.injected.overlaps(this);
     for (const list of this.segments.values()) {
-      list.sort((a, b) => a.label - b.label || a.start - b.start || a.end - b.end);
-      let holder: Segment | undefined;
-      for (const seg of list) {
-        if (!holder || holder.label !== seg.label) {
-          holder = seg;
-          continue;
-        }
-        const same = seg.start === holder.start && seg.end === holder.end;
-        if (seg.start < holder.end || same) {
-          const name = this.labelList[seg.label].name;
-          this.emit(
-            'video.overlap',
-            seg.loc,
-            `Segment ${quote(name)} ${seg.start}s–${seg.end}s overlaps ${holder.start}s–${holder.end}s of the same label (${this.lineRef(holder.loc, seg.loc.file)}); merge them into one segment.`,
-            [this.related(holder.loc, seg.loc.file, 'the overlapping segment')],
-            { label: name, start: seg.start, end: seg.end },
-          );
-        }
-        if (seg.end > holder.end) holder = seg;
-      }
+      for (const [seg, holder] of overlappingSegments(list)) this.overlap(this.labelList[seg.label].name, seg, holder);
     }
+  }
+
+  /** @internal A time segment overlapping an earlier one (`holder`) of the same label on the same video. */
+  overlap(name: string, seg: Segment, holder: Segment): void {
+    this.emit(
+      'video.overlap',
+      seg.loc,
+      `Segment ${quote(name)} ${seg.start}s–${seg.end}s overlaps ${holder.start}s–${holder.end}s of the same label (${this.lineRef(holder.loc, seg.loc.file)}); merge them into one segment.`,
+      [this.related(holder.loc, seg.loc.file, 'the overlapping segment')],
+      { label: name, start: seg.start, end: seg.end },
+    );
   }
 
   private sentimentChecks(): void {
@@ -1081,6 +1302,7 @@ export class DatasetAccumulator {
   }
 
   private frameCount(): number {
+    if (this.injected) return this.injected.frames;
     let frames = 0;
     for (const t of this.tracks.values()) frames += t.frames.size;
     return frames;
@@ -1106,10 +1328,13 @@ export class DatasetAccumulator {
       duplicates: { repeats: this.repeats, conflicts: this.conflicts },
     };
     if (this.boxCount > 0 || this.format === 'image-bounding-box') {
-      const perImage = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
-      this.uriBoxes.ensure(this.uris.size);
-      const counts = this.uriBoxes.data;
-      for (let i = 0; i < this.uris.size; i++) perImage.add(counts[i]);
+      let perImage: HistogramSink = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
+      if (this.injected) perImage = this.injected.boxesPerImage;
+      else {
+        this.uriBoxes.ensure(this.uris.size);
+        const counts = this.uriBoxes.data;
+        for (let i = 0; i < this.uris.size; i++) perImage.add(counts[i]);
+      }
       stats.boxes = {
         count: this.boxCount,
         perImage: perImage.toJSON(),
@@ -1121,7 +1346,7 @@ export class DatasetAccumulator {
     if (this.textLength.count > 0) stats.textLength = this.textLength.toJSON();
     if (this.segmentCount > 0) stats.videoSegments = { count: this.segmentCount, duration: this.segmentSeconds.toJSON() };
     if (this.trackedBoxes > 0) {
-      let instances = 0;
+      let instances = this.injected?.instances ?? 0;
       for (const t of this.tracks.values()) instances += t.instances.size;
       stats.tracking = { boxes: this.trackedBoxes, frames: this.frameCount(), instances };
     }

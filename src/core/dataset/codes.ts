@@ -121,6 +121,22 @@ const table = [
     doc: 'An identical line (or CSV row) repeats a media URI already given. Harmless for the import but it skews counts; remove the repeat.',
   },
   {
+    code: 'duplicate.textConflict',
+    severity: 'error',
+    trainingOnly: false,
+    threshold: 'one data item per distinct inline text: its labels and ml_use must agree on every line',
+    source: 'P-DATASET (duplicate data items are detected by identical content), DOC-MLUSE',
+    doc: 'The same inline `textContent` (CSV: the same text cell) appears on several lines with different labels or a different ml_use. Vertex detects duplicates by content and keeps one data item, so one of the answers is lost. Sits on the later line; the first line is related.',
+  },
+  {
+    code: 'duplicate.textRepeat',
+    severity: 'warning',
+    trainingOnly: false,
+    threshold: 'each inline text once (CSV: each row once)',
+    source: 'P-DATASET (duplicate data items are detected by identical content)',
+    doc: 'An identical line (or CSV row) repeats an inline text already given, with the same annotations. Vertex imports it once, so it only skews counts; remove the repeat.',
+  },
+  {
     code: 'box.tooMany',
     severity: 'error',
     trainingOnly: false,

@@ -44,7 +44,7 @@ export interface DatasetStats {
   files: string[];
   /** Item facts read (JSONL lines, CSV rows). */
   rows: number;
-  /** Distinct data items (media URIs; each inline text counts once). */
+  /** Distinct data items: media URIs and inline texts (equal texts are one item, as Vertex deduplicates by content). */
   items: number;
   /** Items with at least one annotation. */
   labeledItems: number;

@@ -284,7 +284,10 @@ export class ItemChecker {
       if (obj.textContent.trim().length === 0) {
         out.push({ path: ['textContent'], target: 'value', code: 'text.empty', severity: 'error', message: 'textContent is empty; a document needs text.' });
       }
-      if (facts) facts.textLength = codePointLength(obj.textContent);
+      if (facts) {
+        facts.textLength = codePointLength(obj.textContent);
+        facts.textContent = obj.textContent;
+      }
     }
     if (typeof obj.textGcsUri === 'string') {
       this.checkUri(obj.textGcsUri, 'textGcsUri', 'text file URI', out, 'text');

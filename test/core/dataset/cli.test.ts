@@ -156,6 +156,48 @@ describe('dataset checks through the CLI (real files)', () => {
     assert.deepEqual(diags.filter((d) => d.code.startsWith('duplicate.')), [], 'multi-label rows add labels to one image');
   });
 
+  it('the same inline text on several lines is one data item: a repeat warns, disagreeing labels or ml_use are errors; one character apart is no duplicate', async () => {
+    const text = (t: string, label: string, mlUse?: string) =>
+      JSON.stringify({ textContent: t, classificationAnnotation: { displayName: label }, ...(mlUse ? { dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': mlUse } } : {}) });
+    writeFileSync(
+      join(dir, 'texts.jsonl'),
+      [
+        text('good movie', 'pos'),
+        text('good movie!', 'pos'),
+        text('good movie', 'pos'),
+        text('bad movie', 'neg'),
+        text('bad movie', 'pos'),
+        text('fine', 'pos', 'training'),
+        text('fine', 'pos', 'test'),
+        JSON.stringify({ textGcsUri: 'gs://b/fine.txt', classificationAnnotation: { displayName: 'pos' } }),
+      ].join('\n') + '\n',
+    );
+    let r = await cli(['validate', '--output', 'json', 'texts.jsonl'], dir);
+    let diags = diagsOf(JSON.parse(r.out) as JsonOut, 'texts.jsonl').filter((d) => d.code.startsWith('duplicate.'));
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.line, d.severity, d.related?.map((x) => x.line)]),
+      [
+        ['duplicate.textRepeat', 3, 'warning', [1]],
+        ['duplicate.textConflict', 5, 'error', [4]],
+        ['duplicate.textConflict', 7, 'error', [6]],
+      ],
+    );
+    assert.match(diags[1].message, /same text is already on line 4 with different annotations/);
+    assert.match(diags[2].message, /ml_use training, here test/);
+    r = await cli(['stats', '--output', 'json', 'texts.jsonl'], dir);
+    const stats = (JSON.parse(r.out) as { datasets: { rows: number; items: number; duplicates: { repeats: number; conflicts: number } }[] }).datasets[0];
+    assert.deepEqual([stats.rows, stats.items, stats.duplicates], [8, 5, { repeats: 1, conflicts: 2 }], 'four distinct texts and one text file');
+
+    // CSV: rows of one text add labels to one item (multi-label) or conflict (single-label); an identical row repeats.
+    writeFileSync(join(dir, 'texts.csv'), '"good movie",pos\n"good movie",neg\n"good movie",pos\n"good movie?",pos\n');
+    r = await cli(['validate', '--output', 'json', '--format', 'text-classification-single-label', 'texts.csv'], dir);
+    diags = diagsOf(JSON.parse(r.out) as JsonOut, 'texts.csv').filter((d) => d.code.startsWith('duplicate.'));
+    assert.deepEqual(diags.map((d) => [d.code, d.line]), [['duplicate.textConflict', 2], ['duplicate.textRepeat', 3]]);
+    r = await cli(['validate', '--output', 'json', '--format', 'text-classification-multi-label', 'texts.csv'], dir);
+    diags = diagsOf(JSON.parse(r.out) as JsonOut, 'texts.csv').filter((d) => d.code.startsWith('duplicate.'));
+    assert.deepEqual(diags.map((d) => [d.code, d.line]), [['duplicate.textRepeat', 3]]);
+  });
+
   it('stats --output json: the documented shape', async () => {
     const r = await cli(['stats', '--output', 'json', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`, `${FIX}/shop.jsonl`]);
     assert.equal(r.code, 0, r.err);
