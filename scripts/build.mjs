@@ -40,9 +40,25 @@ function listTests(dir) {
   return out;
 }
 
+// The cloud commands (and the local servers and protobuf code they bring) are bundled apart from
+// the CLI and loaded when run: `validate` then starts without parsing them (about 8 ms less).
+const CLOUD_COMMANDS = ['import', 'train', 'label', 'version'];
+const cloudCommandsApart = {
+  name: 'cloud-commands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/[a-z]+$/ }, (args) => {
+      const name = args.path.slice('./commands/'.length);
+      if (!CLOUD_COMMANDS.includes(name) || !args.importer.endsWith(join('src', 'cli', 'main.ts'))) return undefined;
+      return { path: `./cli-${name}.js`, external: true };
+    });
+  },
+};
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // ajv compiles custom schemas only (the format validators are generated code): the CLI requires it
+  // from node_modules (a dependency) when a --schema is given instead of parsing it at every start.
+  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [cloudCommandsApart], external: [...external, 'ajv'] },
+  { ...common, entryPoints: Object.fromEntries(CLOUD_COMMANDS.map((c) => [`cli-${c}`, `src/cli/commands/${c}.ts`])), outdir: 'dist' },
 ];
 const workerEntry = 'src/core/worker.ts';
 if (existsSync(workerEntry)) builds.push({ ...common, entryPoints: { worker: workerEntry }, outdir: 'dist' });

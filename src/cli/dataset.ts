@@ -17,6 +17,7 @@ import type { ValidationOptions } from '../core/validate';
 import { validateTabularFiles, type CsvValidationResult } from '../core/csv/validate';
 import type { TabularSummary } from '../core/csv/tabular';
 import { displayPath, type FileReport } from './output/report';
+import { DiagnosticSpool } from './output/spool';
 
 export interface DatasetRunOptions {
   format?: FormatId;
@@ -32,6 +33,8 @@ export interface DatasetRunOptions {
   jobs?: number;
   /** Tabular CSV options (target, weight, split, objective, forecasting columns). */
   tabular?: TabularRunOptions;
+  /** Spool each file's line diagnostics to disk (reports with millions of findings). */
+  spool?: boolean;
 }
 
 export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
@@ -149,6 +152,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     }
   }
 
+  let spool: DiagnosticSpool | undefined;
   for (const path of files) {
     if (tabularSource.length > 1 && tabularSource.includes(path)) continue;
     try {
@@ -158,8 +162,18 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
-      const result = await validateFile(path, { format: route === 'custom' ? undefined : route, customSchema: options.customSchema, maxDiagnostics: options.maxDiagnostics, onItem, jobs: options.jobs, ...options.tabular });
-      if (!result.format && result.diagnostics.length === 0) {
+      spool = options.spool ? new DiagnosticSpool() : undefined;
+      const result = await validateFile(path, {
+        format: route === 'custom' ? undefined : route,
+        customSchema: options.customSchema,
+        maxDiagnostics: options.maxDiagnostics,
+        onItem,
+        jobs: options.jobs,
+        diagnosticStore: spool,
+        ...options.tabular,
+      });
+      if (!result.format && result.diagnostics.length === 0 && !spool?.count) {
+        spool?.dispose();
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
       }
@@ -170,10 +184,12 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         late.files.push(path);
         await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
       } else entry?.files.push(path);
-      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, spool });
+      spool = undefined;
       const summary = (result as CsvValidationResult).tabular;
       if (summary) tabular.push({ files: [path], summary });
     } catch (e) {
+      spool?.dispose();
       if (e instanceof UsageError) problems.push(e.message.startsWith(path) ? displayPath(path, cwd) + e.message.slice(path.length) : `${displayPath(path, cwd)}: ${e.message}`);
       else throw e;
     }

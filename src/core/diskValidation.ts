@@ -5,12 +5,13 @@
  * and posts plain messages back; the caller cancels by terminating the worker.
  */
 import { Worker } from 'node:worker_threads';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { DatasetAccumulator, type DatasetStats } from './dataset';
 import type { Diagnostic } from './diagnostics';
 import { fileKind, validateFile } from './files';
 import type { FormatId } from './formats';
 import type { ItemFacts } from './items';
+import { mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type MediaTable } from './dataset/media';
 import type { Detection, ValidationOptions } from './validate';
 
 export interface DiskRequest {
@@ -47,6 +48,19 @@ export type DiskMessage =
 /** Progress is posted at most this often (bytes), so messages stay few on large files. */
 const PROGRESS_STEP = 1 << 20;
 
+/**
+ * The file's media sidecars (`FILE.media.json`, `FILE.media.csv`), as the CLI and the editor read
+ * them; a missing or unreadable sidecar is skipped (the editor reports sidecar problems in its log).
+ */
+async function readSidecars(path: string): Promise<MediaTable | undefined> {
+  const tables: MediaTable[] = [];
+  for (const suffix of SIDECAR_SUFFIXES) {
+    const text = await readFile(path + suffix, 'utf8').catch(() => undefined);
+    if (text !== undefined) tables.push(parseMediaSidecar(text, path + suffix).media);
+  }
+  return tables.length ? mergeMedia(tables) : undefined;
+}
+
 /** What the worker does with one request; also callable in-thread (tests, small files). */
 export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) => void): Promise<DiskResult> {
   const total = (await stat(req.path)).size;
@@ -68,7 +82,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
   let diagnostics = result.diagnostics;
   let stats: DatasetStats | undefined;
   if (req.datasetChecks && result.format) {
-    const acc = new DatasetAccumulator(result.format, { csv: fileKind(req.path) === 'csv', strict: req.strict });
+    const acc = new DatasetAccumulator(result.format, { csv: fileKind(req.path) === 'csv', strict: req.strict, media: await readSidecars(req.path) });
     for (const f of facts) acc.add(f);
     const dataset = acc.finish();
     diagnostics = [...diagnostics, ...dataset.diagnostics.filter((d) => d.path === undefined || d.path === '')];

@@ -6,6 +6,7 @@
 import type Ajv from 'ajv';
 import type { Options, ValidateFunction, ErrorObject } from 'ajv';
 import type { JsonlFormatId } from './formats';
+import type { ShapeProver } from './jsonl/shape';
 import * as precompiled from './validators.generated';
 import common from '../../schemas/common.schema.json';
 import imageSingle from '../../schemas/image-classification-single-label.schema.json';
@@ -78,6 +79,16 @@ function inlineValue(value: unknown, depth: number): unknown {
 /** The export name of a format's validator in validators.generated.ts. */
 export function precompiledName(format: JsonlFormatId): string {
   return format.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The export name of a format's shape prover in validators.generated.ts. */
+export function proverName(format: JsonlFormatId): string {
+  return 'prove' + precompiledName(format).replace(/^[a-z]/, (c) => c.toUpperCase());
+}
+
+/** The generated shape prover of a format (scripts/gen-provers.ts). */
+export function formatProver(format: JsonlFormatId): ShapeProver {
+  return (precompiled as unknown as Record<string, ShapeProver>)[proverName(format)];
 }
 
 /** The precompiled validator of a format (its schema with common references inlined). */

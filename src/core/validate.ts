@@ -11,6 +11,15 @@ export interface Detection {
   reason: string;
 }
 
+/**
+ * Receives a file's diagnostics as they are found instead of the result holding them (the CLI
+ * spools millions of findings to disk). `clear` drops what was pushed: the result replaced them.
+ */
+export interface DiagnosticStore {
+  push(d: Diagnostic): void;
+  clear(): void;
+}
+
 export interface ValidationOptions {
   /** Explicit format; when absent the format is detected from the content. */
   format?: FormatId;
@@ -20,6 +29,11 @@ export interface ValidationOptions {
   onItem?: (item: ItemFacts) => void;
   /** Stop collecting diagnostics after this many (a final info diagnostic says how many were left out). */
   maxDiagnostics?: number;
+  /**
+   * JSONL files: diagnostics go here as they are found, and the result lists only those that
+   * replaced them (file.empty). Other inputs ignore it and return all in the result.
+   */
+  diagnosticStore?: DiagnosticStore;
   /** Only report diagnostics on lines >= this (1-based): incremental revalidation in the editor. */
   fromLine?: number;
   // CSV only (tabular sources).

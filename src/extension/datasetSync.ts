@@ -6,6 +6,7 @@
  */
 import { DatasetAccumulator, IncrementalDataset, type DatasetResult } from '../core/dataset';
 import type { FormatId } from '../core/formats';
+import type { MediaTable } from '../core/dataset/media';
 import type { ItemFacts } from '../core/items';
 import type { LineCache } from './lineCache';
 
@@ -21,8 +22,9 @@ export class DatasetSync {
     readonly cache: LineCache,
     readonly format: FormatId,
     readonly strict: boolean,
+    readonly media?: MediaTable,
   ) {
-    this.engine = new IncrementalDataset(format, { csv: false, strict });
+    this.engine = new IncrementalDataset(format, { csv: false, strict, media });
     const facts = cache.itemFacts();
     cache.resetChanges();
     this.pending = { facts, orders: facts.map((f) => f.line), next: 0 };
@@ -49,7 +51,7 @@ export class DatasetSync {
   /** The dataset findings and statistics over the cache's items as they are now. */
   result(): DatasetResult {
     if (!this.ready) {
-      const acc = new DatasetAccumulator(this.format, { csv: false, strict: this.strict });
+      const acc = new DatasetAccumulator(this.format, { csv: false, strict: this.strict, media: this.media });
       for (const f of this.cache.itemFacts()) acc.add(f);
       return acc.finish();
     }

@@ -20,6 +20,8 @@ import type { Detection, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
 import { DatasetSync } from './datasetSync';
 import { LineCache } from './lineCache';
+import type { MediaSidecars } from './mediaSidecars';
+import type { MediaTable } from '../core/dataset/media';
 import type { Settings } from './settings';
 
 export const SOURCE = 'vertex-datasets';
@@ -97,6 +99,8 @@ export interface ValidationDeps {
   debounceMs?: number;
   /** The bundled disk validation worker (default: validationWorker.js beside the extension bundle). */
   workerPath?: string;
+  /** Image sizes and video durations from the file's media sidecars, for the dataset checks that need them. */
+  media?: MediaSidecars;
 }
 
 interface Pending {
@@ -525,8 +529,10 @@ export class ValidationService implements vscode.Disposable {
     const report = this.reports.get(key);
     const state = this.states.get(key);
     if (token.isCancellationRequested || !report?.format || !state || report.version !== doc.version) return undefined;
+    const media = await this.deps.media?.forFile(doc.uri);
+    if (token.isCancellationRequested || report.version !== doc.version || this.reports.get(key) !== report) return undefined;
     const started = performance.now();
-    const dataset = this.datasetResult(key, state, report.format, fileKindOf(doc) === 'csv', this.deps.settings.strict(doc.uri));
+    const dataset = this.datasetResult(key, state, report.format, fileKindOf(doc) === 'csv', this.deps.settings.strict(doc.uri), media);
     if (token.isCancellationRequested || report.version !== doc.version || this.reports.get(key) !== report) return undefined;
     state.datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
     state.stats = dataset.stats;
@@ -555,17 +561,17 @@ export class ValidationService implements vscode.Disposable {
    * results come from an accumulator over all facts, as they always did for CSV (validated in full
    * on every run).
    */
-  private datasetResult(key: string, state: DocState, format: FormatId, csv: boolean, strict: boolean): DatasetResult {
+  private datasetResult(key: string, state: DocState, format: FormatId, csv: boolean, strict: boolean, media: MediaTable | undefined): DatasetResult {
     const cache = state.cache;
     if (!cache) {
       state.dataset = undefined;
-      const acc = new DatasetAccumulator(format, { csv, strict });
+      const acc = new DatasetAccumulator(format, { csv, strict, media });
       for (const f of state.facts ?? []) acc.add(f);
       return acc.finish();
     }
     let sync = state.dataset;
-    if (!sync || sync.cache !== cache || sync.format !== format || sync.strict !== strict) {
-      const next = (sync = state.dataset = new DatasetSync(cache, format, strict));
+    if (!sync || sync.cache !== cache || sync.format !== format || sync.strict !== strict || sync.media !== media) {
+      const next = (sync = state.dataset = new DatasetSync(cache, format, strict, media));
       const step = () => {
         if (this.states.get(key) !== state || state.dataset !== next) return;
         if (!next.step()) setTimeout(step, 0);
@@ -834,6 +840,17 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       }
     }),
   ];
+  // A media sidecar (image sizes, video durations) changes the dataset findings of its import file.
+  const sidecars = vscode.workspace.createFileSystemWatcher('**/*.media.{json,csv}');
+  const sidecarChanged = (sidecar: vscode.Uri) => {
+    const target = sidecar.path.replace(/\.media\.(json|csv)$/i, '');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === sidecar.scheme && d.uri.path === target);
+    if (doc) {
+      service.invalidate(doc.uri);
+      service.schedule(doc, 0);
+    }
+  };
+  subscriptions.push(sidecars, sidecars.onDidChange(sidecarChanged), sidecars.onDidCreate(sidecarChanged), sidecars.onDidDelete(sidecarChanged));
   for (const doc of vscode.workspace.textDocuments) service.schedule(doc, 0);
   // Large files already open in tabs when the extension starts (restored editors).
   for (const uri of openTabUris()) {

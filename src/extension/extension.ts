@@ -31,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const log = vscode.window.createOutputChannel('Vertex Datasets', { log: true });
   const settings = createSettings(log);
   const formats = new FormatResolver(context.workspaceState, settings);
-  const deps = { log, settings, formats };
+  const media = new MediaSidecars(log);
+  const deps = { log, settings, formats, media };
   const validation = new ValidationService(deps);
   const statusBar = new StatusBar(validation);
   const stats = new StatsViews(context.extensionUri, validation);
@@ -44,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     stats,
     registerDiagnostics(validation, deps),
     registerDiskWatch(validation, log),
-    registerCodeActions(validation, IMPORT_FILES, new MediaSidecars(log)),
+    registerCodeActions(validation, IMPORT_FILES, media),
     registerHover(validation, IMPORT_FILES),
     registerCompletion(validation, IMPORT_FILES),
     registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {

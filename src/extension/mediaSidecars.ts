@@ -1,7 +1,8 @@
 /**
  * The media sidecars beside an import file (`FILE.media.json`, `FILE.media.csv`: image sizes and
  * video durations, read as the CLI reads them), cached until the sidecar's size or time changes.
- * The editor uses them for fixes that need an image size (pixel boxes → relative boxes).
+ * The editor uses them for fixes that need an image size (pixel boxes → relative boxes) and for
+ * the dataset checks that need sizes or durations (boxes under 8x8 px, segments past a video's end).
  */
 import { stat, readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
@@ -14,6 +15,8 @@ interface Entry {
 
 export class MediaSidecars {
   private readonly cache = new Map<string, Entry>();
+  /** The merged table per import file, kept while its sidecars' stamps are unchanged (same object: callers compare identity). */
+  private readonly merged = new Map<string, { stamps: string; media: MediaTable | undefined }>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -21,6 +24,7 @@ export class MediaSidecars {
   async forFile(uri: vscode.Uri): Promise<MediaTable | undefined> {
     if (uri.scheme !== 'file') return undefined;
     const tables: MediaTable[] = [];
+    const stamps: string[] = [];
     for (const suffix of SIDECAR_SUFFIXES) {
       const path = uri.fsPath + suffix;
       try {
@@ -34,11 +38,17 @@ export class MediaSidecars {
           this.cache.set(path, entry);
         }
         tables.push(entry.media);
+        stamps.push(`${suffix}=${stamp}`);
       } catch (e) {
         this.cache.delete(path);
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`cannot read media sidecar ${path}: ${(e as Error).message}`);
       }
     }
-    return tables.length ? mergeMedia(tables) : undefined;
+    const key = stamps.join(' ');
+    const known = this.merged.get(uri.fsPath);
+    if (known && known.stamps === key) return known.media;
+    const media = tables.length === 0 ? undefined : tables.length === 1 ? tables[0] : mergeMedia(tables);
+    this.merged.set(uri.fsPath, { stamps: key, media });
+    return media;
   }
 }

@@ -150,4 +150,14 @@ describe('vertex-datasets validate', () => {
     assert.equal(r.status, 1);
     assert.ok(r.stdout.startsWith(`bad.jsonl:1:${TRAIN_COL}: error mlUse.invalid`), r.stdout);
   });
+
+  it('the bundled CLI loads the cloud commands from their own bundles when they run', function () {
+    if (!existsSync(join(ROOT, 'dist', 'cli.js'))) this.skip();
+    for (const command of ['import', 'train', 'label', 'version']) {
+      assert.ok(existsSync(join(ROOT, 'dist', `cli-${command}.js`)), `dist/cli-${command}.js`);
+      const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), command, '--help'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout.startsWith(`Usage: vertex-datasets ${command}`), r.stdout);
+    }
+  });
 });

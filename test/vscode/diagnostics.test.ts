@@ -153,6 +153,7 @@ describe('live diagnostics', () => {
     assert.ok(codes('mapped/events.jsonl').includes('schema.required'), 'the vertexDatasets.formats mapping applies to closed files');
     assert.deepEqual(codes('unrelated.jsonl'), []);
     assert.deepEqual(codes('people.csv'), []);
+    assert.ok(codes('tinybox.jsonl').includes('box.tooSmallPx'), `the disk worker reads the media sidecar: ${codes('tinybox.jsonl').join(', ')}`);
   });
 
   it('validates a file with a sidecar name.schema.json as a custom dataset, as the CLI does', async () => {

@@ -168,6 +168,36 @@ describe('quick fix: pixel boxes → relative boxes (image sizes from the media 
   });
 });
 
+describe('dataset checks that need the media sidecar', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  after(async () => {
+    await revertAll();
+  });
+
+  const tiny = (ds: vscode.Diagnostic[]) => ds.filter((d) => codeOf(d) === 'box.tooSmallPx');
+
+  it('flags a box under 8x8 px with the image size from tinybox.jsonl.media.json, and follows edits of the sidecar', async () => {
+    const { document: doc } = await openFixture('tinybox.jsonl');
+    await waitForReport(api, doc.uri, settled(doc));
+    const ds = await waitForDiagnostics(doc.uri, (x) => tiny(x).length === 1);
+    assert.equal(tiny(ds)[0].range.start.line, 0);
+    assert.match(tiny(ds)[0].message, /7\.04 × 48 px in the 640×480 image/);
+    const sidecar = vscode.Uri.joinPath(doc.uri, '..', 'tinybox.jsonl.media.json');
+    const original = await vscode.workspace.fs.readFile(sidecar);
+    try {
+      // Twice the width: the box is 14 px wide and no longer dropped.
+      await vscode.workspace.fs.writeFile(sidecar, Buffer.from(Buffer.from(original).toString('utf8').replace(/"width": 640/g, '"width": 1280')));
+      await waitForDiagnostics(doc.uri, (x) => tiny(x).length === 0 && x.some((d) => codeOf(d) === 'label.tooFewItems'));
+    } finally {
+      await vscode.workspace.fs.writeFile(sidecar, original);
+    }
+    await waitForDiagnostics(doc.uri, (x) => tiny(x).length === 1);
+  });
+});
+
 describe('quick fixes from the validator data', () => {
   let api: TestApi;
   before(async () => {

@@ -8,7 +8,7 @@ import { runDataset, type TabularRunOptions } from '../dataset';
 import { FORMAT_IDS } from '../../core/formats';
 import { formatOptionProblem, parseCommand } from '../args';
 import type { CliIo } from '../io';
-import { jsonReport, sarifReport, textReport, type OutputKind } from '../output/report';
+import { reportCounts, sarifReport, writeJsonReport, writeTextReport, type OutputKind } from '../output/report';
 import { VERSION } from '../version';
 
 export const HELP = `Usage: vertex-datasets validate [options] FILE|FOLDER...
@@ -118,14 +118,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       mediaFiles: values.media,
       datasetChecks: !values['no-dataset-checks'],
       jobs,
+      spool: true,
     },
     io.cwd,
   );
   if (reports.length === 0 && problems.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
-  if (output === 'json') io.out(jsonReport(reports, io.cwd));
-  else if (output === 'sarif') io.out(sarifReport(reports, io.cwd, VERSION));
-  else if (reports.length) io.out(textReport(reports, io.cwd));
+  try {
+    // Text and JSON stream from the spools; SARIF lists rules before results, so it is built whole.
+    if (output === 'json') writeJsonReport(reports, io.cwd, (t) => io.out(t));
+    else if (output === 'sarif') io.out(sarifReport(reports, io.cwd, VERSION));
+    else if (reports.length) writeTextReport(reports, io.cwd, (t) => io.out(t));
+  } finally {
+    for (const r of reports) r.spool?.dispose();
+  }
   for (const p of problems) io.err(`vertex-datasets validate: ${p}\n`);
   if (problems.length) return 2;
-  return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+  return reports.some((r) => reportCounts(r).errors > 0) ? 1 : 0;
 }

@@ -4,12 +4,15 @@
 import { relative, sep } from 'node:path';
 import { compareDiagnostics, countSeverities, type Diagnostic } from '../../core/diagnostics';
 import { codeDocUrl, PROJECT_URL } from '../../core/docs';
+import type { DiagnosticSpool } from './spool';
 
 export interface FileReport {
   path: string;
   format?: string;
   items: number;
   diagnostics: Diagnostic[];
+  /** Diagnostics spooled to disk while the file was validated; `diagnostics` holds the rest. */
+  spool?: DiagnosticSpool;
 }
 
 export type OutputKind = 'text' | 'json' | 'sarif';
@@ -19,56 +22,101 @@ export function displayPath(path: string, cwd: string): string {
   return (rel && !rel.startsWith('..') ? rel : path).split(sep).join('/');
 }
 
+/** A file's diagnostics in report order (by position, then code). */
+export function reportDiagnostics(f: FileReport): Iterable<Diagnostic> {
+  return f.spool ? f.spool.sorted(f.diagnostics) : [...f.diagnostics].sort(compareDiagnostics);
+}
+
+/** Error and warning counts of a file, spooled diagnostics included. */
+export function reportCounts(f: FileReport): { errors: number; warnings: number } {
+  const c = countSeverities(f.diagnostics);
+  return f.spool ? { errors: c.errors + f.spool.errors, warnings: c.warnings + f.spool.warnings } : c;
+}
+
+/** Collects written text into blocks of about 64 KB for `write`, so reports stream in bounded memory. */
+class Chunked {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly write: (text: string) => void) {}
+  add(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 65536) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) this.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+function collect(writeReport: (write: (text: string) => void) => void): string {
+  const parts: string[] = [];
+  writeReport((t) => parts.push(t));
+  return parts.join('');
+}
+
 export function textReport(files: readonly FileReport[], cwd: string): string {
-  const lines: string[] = [];
+  return collect((write) => writeTextReport(files, cwd, write));
+}
+
+/** Compiler-style lines, then a summary line; written in blocks as the diagnostics are read. */
+export function writeTextReport(files: readonly FileReport[], cwd: string, write: (text: string) => void): void {
+  const out = new Chunked(write);
   let errors = 0;
   let warnings = 0;
   let items = 0;
   for (const f of files) {
     const shown = displayPath(f.path, cwd);
-    for (const d of [...f.diagnostics].sort(compareDiagnostics)) {
-      lines.push(`${shown}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
-      for (const r of d.related ?? []) lines.push(`    ${r.path ? displayPath(r.path, cwd) : shown}:${r.line}:${r.column}: ${r.message}`);
+    for (const d of reportDiagnostics(f)) {
+      out.add(`${shown}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+      for (const r of d.related ?? []) out.add(`    ${r.path ? displayPath(r.path, cwd) : shown}:${r.line}:${r.column}: ${r.message}\n`);
     }
-    const c = countSeverities(f.diagnostics);
+    const c = reportCounts(f);
     errors += c.errors;
     warnings += c.warnings;
     items += f.items;
   }
   // Digit grouping by hand: toLocaleString loads ICU data (~10 ms) for one summary line.
   const plural = (n: number, w: string) => `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} ${w}${n === 1 ? '' : 's'}`;
-  lines.push(`${plural(files.length, 'file')}, ${plural(items, 'item')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
-  return lines.join('\n') + '\n';
+  out.add(`${plural(files.length, 'file')}, ${plural(items, 'item')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  out.flush();
 }
 
 export function jsonReport(files: readonly FileReport[], cwd: string): string {
-  return (
-    JSON.stringify({
-      files: files.map((f) => {
-        const c = countSeverities(f.diagnostics);
-        return {
-          path: displayPath(f.path, cwd),
-          format: f.format ?? null,
-          items: f.items,
-          errors: c.errors,
-          warnings: c.warnings,
-          diagnostics: [...f.diagnostics].sort(compareDiagnostics).map((d) => {
-            const out: Record<string, unknown> = {
-              line: d.line,
-              column: d.column,
-              endLine: d.endLine,
-              endColumn: d.endColumn,
-              severity: d.severity,
-              code: d.code,
-              message: d.message,
-            };
-            if (d.related?.length) out.related = d.related.map((r) => ({ ...r, path: r.path ? displayPath(r.path, cwd) : undefined }));
-            return out;
-          }),
-        };
-      }),
-    }) + '\n'
-  );
+  return collect((write) => writeJsonReport(files, cwd, write));
+}
+
+/**
+ * `{"files":[{"path","format","items","errors","warnings","diagnostics":[...]}]}`, byte for byte
+ * what JSON.stringify gives for the whole report, written a diagnostic at a time.
+ */
+export function writeJsonReport(files: readonly FileReport[], cwd: string, write: (text: string) => void): void {
+  const out = new Chunked(write);
+  out.add('{"files":[');
+  files.forEach((f, i) => {
+    const c = reportCounts(f);
+    const head = JSON.stringify({ path: displayPath(f.path, cwd), format: f.format ?? null, items: f.items, errors: c.errors, warnings: c.warnings, diagnostics: [] });
+    out.add((i ? ',' : '') + head.slice(0, -2));
+    let first = true;
+    for (const d of reportDiagnostics(f)) {
+      const o: Record<string, unknown> = {
+        line: d.line,
+        column: d.column,
+        endLine: d.endLine,
+        endColumn: d.endColumn,
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+      };
+      if (d.related?.length) o.related = d.related.map((r) => ({ ...r, path: r.path ? displayPath(r.path, cwd) : undefined }));
+      out.add((first ? '' : ',') + JSON.stringify(o));
+      first = false;
+    }
+    out.add(']}');
+  });
+  out.add(']}\n');
+  out.flush();
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -78,7 +126,7 @@ export function sarifReport(files: readonly FileReport[], cwd: string, version: 
   const results = [];
   for (const f of files) {
     const uri = displayPath(f.path, cwd);
-    for (const d of [...f.diagnostics].sort(compareDiagnostics)) {
+    for (const d of reportDiagnostics(f)) {
       if (!rules.has(d.code)) rules.set(d.code, { id: d.code, helpUri: codeDocUrl(d.code) });
       results.push({
         ruleId: d.code,

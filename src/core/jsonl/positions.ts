@@ -52,6 +52,124 @@ export function spanAt(tree: Node | undefined, text: string, path: JsonPath, tar
   return nodeSpan(node);
 }
 
+/**
+ * spanAt's answer without building a tree, for a line JSON.parse accepted (so the text is valid
+ * JSON): one scan to the deepest node on `path`, skipping other values. Undefined for lines nested
+ * deeper than the tree parser surely handles; spanAt decides those as before.
+ */
+export function quickSpan(text: string, path: JsonPath, target: 'key' | 'value' | 'object'): Span | undefined {
+  if (text.length > MAX_QUICK_DEPTH * 2 && maxDepth(text) > MAX_QUICK_DEPTH) return undefined;
+  let at = skipSpace(text, 0);
+  let key: Span | undefined;
+  let matched = 0;
+  for (; matched < path.length; matched++) {
+    const segment = path[matched];
+    const open = text.charCodeAt(at);
+    let found = -1;
+    if (typeof segment === 'string') {
+      if (open !== 123) break;
+      for (let j = skipSpace(text, at + 1); text.charCodeAt(j) === 34; ) {
+        const keyEnd = skipString(text, j);
+        const value = skipSpace(text, skipSpace(text, keyEnd) + 1);
+        // The first member with the name, as the tree lookup finds it.
+        if (keyText(text, j, keyEnd) === segment) {
+          key = { start: j, end: keyEnd };
+          found = value;
+          break;
+        }
+        j = skipSpace(text, skipValue(text, value));
+        if (text.charCodeAt(j) === 44) j = skipSpace(text, j + 1);
+      }
+    } else {
+      if (open !== 91) break;
+      let index = 0;
+      for (let j = skipSpace(text, at + 1); text.charCodeAt(j) !== 93; index++) {
+        if (index === segment) {
+          key = undefined;
+          found = j;
+          break;
+        }
+        j = skipSpace(text, skipValue(text, j));
+        if (text.charCodeAt(j) === 44) j = skipSpace(text, j + 1);
+      }
+    }
+    if (found < 0) break;
+    at = found;
+  }
+  const length = skipValue(text, at) - at;
+  const node = { start: at, end: at + Math.max(1, length) };
+  const viaKey = matched > 0 && typeof path[matched - 1] === 'string' ? key : undefined;
+  const exact = matched === path.length;
+  if (target === 'object' && exact) {
+    if (path.length === 0) return { start: at, end: at + 1 };
+    return viaKey ?? node;
+  }
+  if (target === 'key' && exact && viaKey) return viaKey;
+  if (!exact && text.charCodeAt(at) === 123) return viaKey ?? { start: at, end: at + 1 };
+  return node;
+}
+
+/** Nesting the tree parser handles on any stack: deeper lines take the tree path (which may give up). */
+const MAX_QUICK_DEPTH = 200;
+
+function maxDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) i = skipString(text, i) - 1;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
+    i++;
+  }
+}
+
+/** The index after the string starting at `i` (a double quote). */
+function skipString(text: string, i: number): number {
+  for (let q = text.indexOf('"', i + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+  }
+  return text.length;
+}
+
+/** The index after the value starting at `i`. */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 34) return skipString(text, i);
+  if (c === 123 || c === 91) {
+    let depth = 0;
+    for (let j = i; j < text.length; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 34) j = skipString(text, j) - 1;
+      else if (d === 123 || d === 91) depth++;
+      else if ((d === 125 || d === 93) && --depth === 0) return j + 1;
+    }
+    return text.length;
+  }
+  let j = i;
+  for (; j < text.length; j++) {
+    const d = text.charCodeAt(j);
+    if (d === 44 || d === 125 || d === 93 || d === 32 || d === 9 || d === 10 || d === 13) break;
+  }
+  return j;
+}
+
+function keyText(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
 function nodeSpan(n: Node): Span {
   return { start: n.offset, end: n.offset + Math.max(1, n.length) };
 }
@@ -88,14 +206,22 @@ const FRIENDLY: Partial<Record<string, string>> = {
 
 /** The first syntax error of a line that JSON.parse rejected. */
 export function syntaxError(text: string, fallbackMessage: string): { span: Span; message: string } {
-  const errors: ParseError[] = [];
+  // One scan, no tree: the first error the scanner reports is the one a tree parse lists first.
+  let e: ParseError | undefined;
   try {
-    visit(text, {}, PARSE_OPTIONS);
-    parseTree(text, errors, PARSE_OPTIONS);
+    visit(
+      text,
+      {
+        onError: (error, offset, length) => {
+          e ??= { error, offset, length };
+        },
+      },
+      PARSE_OPTIONS,
+    );
   } catch {
-    // Too deep for the tree walker: report on the whole line with the engine's message.
+    // Too deep for the scanner: report on the whole line with the engine's message.
+    e = undefined;
   }
-  const e = errors[0];
   if (!e) {
     return { span: { start: firstNonSpace(text), end: Math.max(text.length, 1) }, message: fallbackMessage };
   }

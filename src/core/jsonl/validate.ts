@@ -11,12 +11,13 @@ import type { ValidateFunction } from 'ajv';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
 import type { ItemFacts } from '../items';
-import { createAjv, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
-import type { Detection, ValidationOptions, ValidationResult } from '../validate';
+import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
+import type { DiagnosticStore, Detection, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
 import { detectJsonlFormat } from './detect';
-import { duplicateKeys, lineTree, spanAt, syntaxError } from './positions';
+import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './positions';
 import { ItemChecker, type Finding, type JsonPath } from './rules';
+import { shortestLength, type ShapeProver } from './shape';
 
 type Obj = Record<string, unknown>;
 
@@ -46,6 +47,8 @@ const AJV_CONTEXT = { instancePath: '' } as unknown as Parameters<ValidateFuncti
 export class JsonlLineValidator {
   private readonly checker: ItemChecker;
   private readonly validate: ValidateFunction;
+  /** Proves a line valid without ajv and measures it for the duplicate-key proof (format schemas). */
+  private readonly prove: ShapeProver | undefined;
   private readonly schema: JsonSchema;
   private readonly findings: Finding[] = [];
 
@@ -64,6 +67,7 @@ export class JsonlLineValidator {
     } else {
       this.schema = FORMAT_SCHEMAS[format];
       this.validate = formatValidator(format);
+      this.prove = formatProver(format);
     }
     this.checker = new ItemChecker(format, this.schema);
   }
@@ -108,16 +112,19 @@ export class JsonlLineValidator {
     const obj = value as Obj;
     const findings = this.findings;
     if (findings.length !== 0) findings.length = 0;
-    if (!this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
+    // A prover's length means ajv would pass the line (test/core/jsonl/shape.test.ts).
+    const shortest = this.prove ? this.prove(obj, 0) : -1;
+    if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     // Every field set up front: fields added later would move the object to a slower shape per line.
     if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
-    const duplicates = mayHaveDuplicateKeys(text, obj) ? duplicateKeys(text) : NO_DUPLICATES;
+    const duplicates = mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
-      const tree = lineTree(text);
+      let tree: ReturnType<typeof lineTree> | null = null;
       for (const f of findings) {
-        const span = spanAt(tree, text, f.path, f.target);
+        let span = quickSpan(text, f.path, f.target);
+        if (!span) span = spanAt(tree === null ? (tree = lineTree(text)) : tree, text, f.path, f.target);
         const severity: Severity = f.severity === 'error' && schemaNodeAt(this.schema, f.path)?.unverified ? 'warning' : f.severity;
         const d: Diagnostic = { line, column: span.start + 1, endLine: line, endColumn: span.end + 1, severity, code: f.code, message: f.message };
         if (f.fixes || f.data) d.data = { path: f.path, ...(f.fixes ? { fixes: f.fixes } : {}), ...f.data };
@@ -212,8 +219,8 @@ function anchorOnUri(text: string, facts: ItemFacts): boolean {
  * key in the text is a string followed by `":` (or `"` + spaces + `:`), so the count of those is
  * at least the number of keys written, and equals the kept count only when nothing was dropped.
  */
-function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
-  const shortest = shortestLength(obj, 0);
+function mayHaveDuplicateKeys(text: string, obj: Obj, measured: number): boolean {
+  const shortest = measured >= 0 ? measured : shortestLength(obj, 0);
   if (shortest >= 0 && text.length - shortest < 5) return false;
   let written = 0;
   let i = text.indexOf('":');
@@ -224,44 +231,6 @@ function mayHaveDuplicateKeys(text: string, obj: Obj): boolean {
   // Keys written with spaces before the colon count too, or a duplicate could hide behind one.
   written += text.match(/"\s+:/g)?.length ?? 0;
   return written !== countKeys(obj);
-}
-
-/** Length of the shortest JSON text that parses to `v`, or -1 when no cheap lower bound is known. */
-function shortestLength(v: unknown, depth: number): number {
-  if (typeof v === 'string') return v.length + 2;
-  if (typeof v !== 'object') return typeof v === 'number' ? shortestNumberLength(v) : v === true ? 4 : 5;
-  if (v === null) return 4;
-  if (depth > 32) return -1;
-  let total = 1;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const n = shortestLength(v[i], depth + 1);
-      if (n < 0) return -1;
-      total += n + 1;
-    }
-    return v.length === 0 ? 2 : total;
-  }
-  let members = 0;
-  for (const k in v) {
-    const n = shortestLength((v as Obj)[k], depth + 1);
-    if (n < 0) return -1;
-    total += k.length + n + 4;
-    members++;
-  }
-  return members === 0 ? 2 : total;
-}
-
-/**
- * String(n) is the shortest text for n unless an exponent form is shorter: exponents cost at
- * least two characters (three when negative), so integers with three or more trailing zeros and
- * fractions below 0.01 have no bound here. Beyond 2^53 String(n) pads the shortest digits with
- * zeros (and 1e999 parses to Infinity): no bound either.
- */
-function shortestNumberLength(n: number): number {
-  const a = n < 0 ? -n : n;
-  if (a < 10 && Number.isInteger(a)) return n < 0 ? 2 : 1;
-  if (Number.isInteger(a) ? a % 1000 === 0 || a > Number.MAX_SAFE_INTEGER : a < 0.01 || a === Infinity) return -1;
-  return String(n).length;
 }
 
 function countKeys(root: Obj): number {
@@ -357,18 +326,36 @@ function typeName(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** Collects diagnostics with an optional cap; the cap adds one final info diagnostic. */
+/**
+ * Collects diagnostics with an optional cap; the cap adds one final info diagnostic. With a
+ * store, diagnostics pass straight through to it and `list` stays empty.
+ */
 class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   dropped = 0;
-  constructor(private readonly max: number) {}
+  kept = 0;
+  errors = 0;
+  constructor(
+    private readonly max: number,
+    private readonly store?: DiagnosticStore,
+  ) {}
   push(d: Diagnostic): void {
-    if (this.list.length < this.max) this.list.push(d);
-    else this.dropped++;
+    if (this.kept < this.max) {
+      this.kept++;
+      if (d.severity === 'error') this.errors++;
+      if (this.store) this.store.push(d);
+      else this.list.push(d);
+    } else this.dropped++;
+  }
+  /** Forgets everything pushed (the result is replaced by one that lists none of it). */
+  discard(): void {
+    this.list.length = 0;
+    this.kept = this.dropped = this.errors = 0;
+    this.store?.clear();
   }
   finish(): Diagnostic[] {
     if (this.dropped > 0) {
-      this.list.push({
+      (this.store ?? this.list).push({
         line: 1,
         column: 1,
         endLine: 1,
@@ -848,7 +835,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     if (stat.isDirectory()) throw new UsageError(`${path} is a directory`);
     const total = stat.size;
     const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity);
+    const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity, options.diagnosticStore);
 
     // Sniff: the head of the file decides binary/BOM and (without --format) the format.
     const head = Buffer.alloc(Math.min(total, 1 << 20));
@@ -880,8 +867,14 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     }
     const headText = head.subarray(offset).toString('utf8');
     const detection = resolveFormat(options, () => sampleObjects(headText.split('\n').slice(0, SNIFF_LINES)));
-    if (total <= head.length && headText.trim().length === 0) return emptyFile(detection.format, detection, splitLines(headText).length);
-    if (!detection.format) return noFormat(detection, 0);
+    if (total <= head.length && headText.trim().length === 0) {
+      sink.discard();
+      return emptyFile(detection.format, detection, splitLines(headText).length);
+    }
+    if (!detection.format) {
+      sink.discard();
+      return noFormat(detection, 0);
+    }
     if (total <= maxLine && /^\s*[{[]\s*$/.test(headText.slice(0, headText.indexOf('\n') + 1 || undefined))) {
       const whole = Buffer.alloc(total - offset);
       await handle.read(whole, 0, whole.length, offset);
@@ -905,7 +898,10 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       await streamRange(handle, offset, total, single, sink, maxLine, options, total);
       feeder = single;
     }
-    if (feeder.items === 0 && sink.list.every((d) => d.severity !== 'error')) return emptyFile(detection.format, detection, feeder.lineNo);
+    if (feeder.items === 0 && sink.errors === 0) {
+      sink.discard();
+      return emptyFile(detection.format, detection, feeder.lineNo);
+    }
     return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
   } finally {
     await handle.close();

@@ -257,7 +257,10 @@ const mlUseCache = new Map<string, MlUseCheck>();
 const CANONICAL: Record<string, MlUseCheck> = { training: { value: 'training' }, validation: { value: 'validation' }, test: { value: 'test' } };
 
 export function checkMlUse(raw: string, allowed: readonly MlUse[], csv = false): MlUseCheck {
-  if ((raw === 'training' || raw === 'test' || (raw === 'validation' && allowed.length === 3))) return CANONICAL[raw];
+  // Compared one by one: a keyed lookup would hash the fresh string of every line.
+  if (raw === 'training') return CANONICAL.training;
+  if (raw === 'test') return CANONICAL.test;
+  if (raw === 'validation' && allowed.length === 3) return CANONICAL.validation;
   const key = `${allowed.length}${csv ? 'c' : 'j'}${raw}`;
   let r = mlUseCache.get(key);
   if (!r) {

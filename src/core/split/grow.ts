@@ -13,8 +13,16 @@ export class GrowInt32 {
     }
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` values without further doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int32Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values as a view (no copy: the unused tail was never touched, so it costs no memory). */
   toArray(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -32,8 +40,16 @@ export class GrowUint32 {
     }
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` values without further doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint32Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values as a view (no copy: the unused tail was never touched, so it costs no memory). */
   toArray(): Uint32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -51,8 +67,16 @@ export class GrowFloat64 {
     }
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` values without further doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Float64Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values as a view (no copy: the unused tail was never touched, so it costs no memory). */
   toArray(): Float64Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -70,7 +94,15 @@ export class GrowInt8 {
     }
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` values without further doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int8Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values as a view (no copy: the unused tail was never touched, so it costs no memory). */
   toArray(): Int8Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }

@@ -202,7 +202,20 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       record++;
     },
   };
-  const streamOpts = { signal: opts.signal, chunkSize: opts.chunkSize, onProgress: (b: number) => opts.onProgress?.(1, b, totalBytes) };
+  let reserved = false;
+  const streamOpts = {
+    signal: opts.signal,
+    chunkSize: opts.chunkSize,
+    onProgress: (b: number) => {
+      if (!reserved && streaming === false && b > 0 && totalBytes > 2 * b) {
+        // Records per byte of the first chunk, times the file size: the collector sizes its
+        // arrays once (an overestimate costs only untouched address space).
+        reserved = true;
+        collector.reserve(Math.min(1 << 27, Math.ceil((record * totalBytes * 1.1) / b)));
+      }
+      opts.onProgress?.(1, b, totalBytes);
+    },
+  };
   try {
     if (adapter instanceof TabularCsvAdapter && opts.fastPath !== false) {
       await forEachChunk(source, fastPass1(adapter, sink, collector), streamOpts);
@@ -375,8 +388,16 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
   try {
     if (adapter instanceof TabularCsvAdapter && plan.options.fastPath !== false && outs === 1 && !perBucket) {
       let item = 0;
-      const bucketOf = assigner ? () => assigner.next() : recordItem ? () => assignment![recordItem[item++]] : () => assignment![item++];
-      await forEachChunk(plan.source, fastPass2(adapter, nonItems, bucketOf, values[0], destinations[0].sink), streamOpts);
+      // Buckets are drawn in batches, in item order, by a loop small enough to be compiled whole.
+      const fill = assigner
+        ? (out: Uint8Array) => assigner.fill(out)
+        : (out: Uint8Array) => {
+            const count = Math.min(out.length, assignment!.length - item);
+            for (let k = 0; k < count; k++) out[k] = assignment![recordItem ? recordItem[item + k] : item + k];
+            item += count;
+            return count;
+          };
+      await forEachChunk(plan.source, fastPass2(adapter, nonItems, fill, values[0], destinations[0].sink), streamOpts);
       for (const d of destinations) await d.commit();
       return;
     }

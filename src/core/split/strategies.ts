@@ -1,5 +1,5 @@
 import { allocate } from './fractions';
-import { hashIndex, unit } from './prng';
+import { fmix32, hashIndex, unit } from './prng';
 import type { ItemTable } from './table';
 
 /**
@@ -42,16 +42,29 @@ function sequentialAssign(order: ArrayLike<number> | null, n: number, rank: Uint
 export class StreamingAssigner {
   private readonly q: Float64Array;
   private i = 0;
+  /** The seed's part of hashIndex(seed, i), computed once. */
+  private readonly seedMix: number;
   constructor(
-    private readonly seed: number,
+    seed: number,
     private readonly n: number,
     quotas: number[],
   ) {
     this.q = Float64Array.from(quotas);
+    this.seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
   }
+  /** Fills `out` with the next buckets (fewer at the end); returns how many. */
+  fill(out: Uint8Array): number {
+    const count = Math.min(out.length, this.n - this.i);
+    for (let k = 0; k < count; k++) out[k] = this.next();
+    return count;
+  }
+
+  /** pick(unit(hashIndex(seed, i)), q, n - i), written out: this runs once per row of a large file. */
   next(): number {
     const i = this.i++;
-    return pick(unit(hashIndex(this.seed, i)), this.q, this.n - i);
+    const high = i < 4294967296 ? 0 : Math.floor(i / 4294967296);
+    const h = fmix32((this.seedMix ^ fmix32((i >>> 0) ^ 0x5bd1e995) ^ high) >>> 0);
+    return pick(h / 4294967296, this.q, this.n - i);
   }
 }
 
@@ -82,13 +95,14 @@ const EPS = 1e-9;
  * reordered along; the sorted ranks are returned too.
  */
 export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
-  let idx = new Int32Array(n);
-  let key = rank.slice(0, n);
-  let pay = payload ? payload.slice(0, n) : undefined;
-  for (let i = 0; i < n; i++) idx[i] = i;
-  let idx2 = new Int32Array(n);
-  let key2 = new Uint32Array(n);
-  let pay2 = payload ? new Int32Array(n) : undefined;
+  // The first pass that moves anything reads the caller's arrays (identity order); later passes
+  // alternate between two sets of our own.
+  let idx: Int32Array | null = null;
+  let key: Uint32Array = rank;
+  let pay: Int32Array | undefined = payload;
+  let idx2: Int32Array = new Int32Array(n);
+  let key2: Uint32Array = new Uint32Array(n);
+  let pay2: Int32Array | undefined = payload ? new Int32Array(n) : undefined;
   const count = new Int32Array(257);
   for (let shift = 0; shift < 32; shift += 8) {
     count.fill(0);
@@ -99,12 +113,28 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
       const k = key[i];
       const to = count[(k >>> shift) & 255]++;
       key2[to] = k;
-      idx2[to] = idx[i];
+      idx2[to] = idx ? idx[i] : i;
       if (pay) pay2![to] = pay[i];
     }
-    [idx, idx2] = [idx2, idx];
-    [key, key2] = [key2, key];
-    if (pay) [pay, pay2] = [pay2!, pay];
+    if (idx === null) {
+      idx = idx2;
+      key = key2;
+      pay = pay2;
+      idx2 = new Int32Array(n);
+      key2 = new Uint32Array(n);
+      pay2 = payload ? new Int32Array(n) : undefined;
+    } else {
+      [idx, idx2] = [idx2, idx];
+      [key, key2] = [key2, key];
+      if (pay) [pay, pay2] = [pay2!, pay];
+    }
+  }
+  if (idx === null) {
+    // Every rank equal: the identity order.
+    idx = idx2;
+    for (let i = 0; i < n; i++) idx[i] = i;
+    key = rank.slice(0, n);
+    pay = payload?.slice(0, n);
   }
   return { order: idx, ranks: key, payload: pay };
 }

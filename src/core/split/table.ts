@@ -57,18 +57,18 @@ export class ItemCollector {
   private readonly seed: number;
   private readonly needs: CollectorNeeds;
   private records = 0;
-  private readonly itemKeys = new KeyTable();
-  private readonly keyItem = new GrowInt32();
-  private readonly groupKeys = new KeyTable();
+  private itemKeys = new KeyTable();
+  private keyItem = new GrowInt32();
+  private groupKeys = new KeyTable();
   private recordItem: GrowInt32 | null = null;
-  private readonly rank = new GrowUint32();
-  private readonly firstRecord = new GrowInt32();
-  private readonly existing = new GrowInt8();
-  private readonly time = new GrowFloat64();
-  private readonly group = new GrowInt32();
-  private readonly groupRank = new GrowUint32();
-  private readonly pairItem = new GrowInt32();
-  private readonly pairLabel = new GrowInt32();
+  private rank = new GrowUint32();
+  private firstRecord = new GrowInt32();
+  private existing = new GrowInt8();
+  private time = new GrowFloat64();
+  private group = new GrowInt32();
+  private groupRank = new GrowUint32();
+  private pairItem = new GrowInt32();
+  private pairLabel = new GrowInt32();
   private readonly labelIndex = new Map<string, number>();
   private readonly labelNames: string[] = [];
   private items = 0;
@@ -196,7 +196,64 @@ export class ItemCollector {
     return this.recordItem ? this.recordItem.toArray() : null;
   }
 
+  /**
+   * Expected number of items (an estimate from the first chunk): the arrays are sized once instead
+   * of doubling their way there, which touches (and page-faults) twice the memory.
+   */
+  reserve(items: number): void {
+    this.rank.reserve(items);
+    this.firstRecord.reserve(items);
+    this.existing.reserve(items);
+    if (this.needs.time) this.time.reserve(items);
+    if (this.needs.groups) this.group.reserve(items);
+    if (this.needs.labels) {
+      this.pairItem.reserve(items);
+      this.pairLabel.reserve(items);
+    }
+  }
+
   finish(): ItemTable {
+    const count = this.items;
+    const { labelStart, labelIds } = this.simpleLabels() ?? this.groupLabels();
+    const table: ItemTable = {
+      count,
+      rank: this.rank.toArray(),
+      labelStart,
+      labelIds,
+      labelNames: this.labelNames.slice(),
+      time: this.needs.time ? this.time.toArray() : undefined,
+      existing: this.existing.toArray(),
+      group: this.needs.groups ? this.group.toArray() : undefined,
+      groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
+      groupCount: this.needs.groups ? this.groupRank.length : 0,
+      firstRecord: this.firstRecord.toArray(),
+    };
+    // The table keeps what it needs: the rest (a few hundred MB for ten million items) can go
+    // before the strategy allocates its own.
+    this.release();
+    return table;
+  }
+
+  /**
+   * Labels per item when every item has at most one label pair and pairs come in item order (a
+   * tabular file, or any file without repeated media): the pairs are the table as they are.
+   */
+  private simpleLabels(): { labelStart: Int32Array; labelIds: Int32Array } | undefined {
+    const count = this.items;
+    const pairs = this.pairItem.length;
+    const items = this.pairItem.data;
+    for (let p = 1; p < pairs; p++) if (items[p] <= items[p - 1]) return undefined;
+    const labelStart = new Int32Array(count + 1);
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      if (p < pairs && items[p] === i) p++;
+      labelStart[i + 1] = p;
+    }
+    return { labelStart, labelIds: this.pairLabel.toArray() };
+  }
+
+  /** Labels per item from pairs in any order, each label once per item. */
+  private groupLabels(): { labelStart: Int32Array; labelIds: Int32Array } {
     const count = this.items;
     const labelStart = new Int32Array(count + 1);
     const pairs = this.pairItem.length;
@@ -220,18 +277,20 @@ export class ItemCollector {
       }
     }
     dedupStart[count] = out;
-    return {
-      count,
-      rank: this.rank.toArray(),
-      labelStart: dedupStart,
-      labelIds: labelIds.slice(0, out),
-      labelNames: this.labelNames.slice(),
-      time: this.needs.time ? this.time.toArray() : undefined,
-      existing: this.existing.toArray(),
-      group: this.needs.groups ? this.group.toArray() : undefined,
-      groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
-      groupCount: this.needs.groups ? this.groupRank.length : 0,
-      firstRecord: this.firstRecord.toArray(),
-    };
+    return { labelStart: dedupStart, labelIds: labelIds.slice(0, out) };
+  }
+
+  private release(): void {
+    this.itemKeys = new KeyTable(16);
+    this.keyItem = new GrowInt32(1);
+    this.groupKeys = new KeyTable(16);
+    this.rank = new GrowUint32(1);
+    this.firstRecord = new GrowInt32(1);
+    this.existing = new GrowInt8(1);
+    this.time = new GrowFloat64(1);
+    this.group = new GrowInt32(1);
+    this.groupRank = new GrowUint32(1);
+    this.pairItem = new GrowInt32(1);
+    this.pairLabel = new GrowInt32(1);
   }
 }

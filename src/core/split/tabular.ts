@@ -216,6 +216,9 @@ function digits(b: Buffer, s: number, n: number): number {
   return v;
 }
 
+let lastMonth = -1;
+let lastMonthDays = 0;
+
 /**
  * parseTimestamp of the bytes [s, e) for the common exact forms (Unix seconds as digits,
  * YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS with an optional Z); undefined for anything else, which the
@@ -234,7 +237,13 @@ export function fastTimestamp(b: Buffer, s: number, e: number): number | undefin
   const d = digits(b, s + 8, 2);
   // Years below 1000 take the text path (Date.UTC reads 0..99 as 1900..1999).
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  let t = (daysFromCivil(y, mo) + d - 1) * 86400000;
+  // Timestamps of one file mostly share their month with the previous row's.
+  const ym = y * 16 + mo;
+  if (ym !== lastMonth) {
+    lastMonth = ym;
+    lastMonthDays = daysFromCivil(y, mo);
+  }
+  let t = (lastMonthDays + d - 1) * 86400000;
   if (len === 10) return t;
   const sep = b[s + 10];
   if ((sep !== 84 && sep !== 116 && sep !== 32) || b[s + 13] !== 58 || b[s + 16] !== 58) return undefined;
@@ -428,7 +437,10 @@ const OUT = 2 << 20;
  * as bytes; header, blank and non-item records, quoted rows whose existing column must be
  * replaced, and huge rows go through `write`. Output bytes equal `write`'s on every record (tested).
  */
-export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, bucketOf: () => number, values: readonly string[], sink: OutputSink): ChunkHandler {
+export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, fill: (out: Uint8Array) => number, values: readonly string[], sink: OutputSink): ChunkHandler {
+  const batch = new Uint8Array(4096);
+  let batchAt = 0;
+  let batchLen = 0;
   const framer = new Framer(true);
   const bytes = values.map((v) => Buffer.from(v, 'utf8'));
   const work = Buffer.allocUnsafe(STAGE + OUT);
@@ -470,7 +482,12 @@ export function fastPass2(ad: TabularCsvAdapter, nonItems: Int32Array, bucketOf:
         flush();
         ad.write(view, pos, ce, end, null, sink);
       } else {
-        const b = bucketOf();
+        if (batchAt === batchLen) {
+          batchLen = fill(batch);
+          batchAt = 0;
+          if (batchLen === 0) throw new SplitError('the file has more items than when the split was planned (did it change?); run the split again', 2);
+        }
+        const b = batch[batchAt++];
         const r = ad.record + 1;
         let fields = -1;
         if (nextShort < shortLen && short[nextShort] === r) {

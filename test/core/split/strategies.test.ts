@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { allocate } from '../../../src/core/split/fractions';
-import { orderByRank, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
+import { StreamingAssigner, orderByRank, randomSplit, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
 
@@ -183,5 +183,17 @@ describe('split strategies: faster implementations decide the same', () => {
     assert.deepEqual(Array.from(temporalSplit(t, { fractions: [0.7, 0.2, 0.1] })), Array.from(referenceTemporal(t, { fractions: [0.7, 0.2, 0.1] })));
     t.time = Float64Array.from({ length: n }, (_, i) => i * ((i * 31) % 7));
     assert.deepEqual(Array.from(temporalSplit(t, { fractions: [0.8, 0.1, 0.1] })), Array.from(referenceTemporal(t, { fractions: [0.8, 0.1, 0.1] })));
+  });
+
+  it('the streaming assigner draws exactly what randomSplit assigns to unkeyed items', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.nat({ max: 0xffffffff }), fc.constantFrom([0.8, 0.1, 0.1], [0.5, 0.5, 0], [0.2, 0.2, 0.2, 0.2, 0.2]), (n, seed, fr) => {
+        const t = tableOf(Array.from({ length: n }, (_, i) => ({ rank: hashIndex(seed, i), labels: [] })), 0);
+        const expected = randomSplit(t, fr);
+        const a = new StreamingAssigner(seed, n, allocate(n, fr));
+        for (let i = 0; i < n; i++) assert.equal(a.next(), expected[i]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
