@@ -3,14 +3,13 @@
  * line by line, and in the same streaming pass its item facts feed one dataset accumulator per
  * import format, so several files of one format are checked and counted as one dataset.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics';
 import { DatasetAccumulator, mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type DatasetResult, type MediaTable } from '../core/dataset';
 import { severityOf } from '../core/dataset/codes';
-import { collectImportFiles, fileKind, sidecarSchemaPath, validateFile } from '../core/files';
+import { collectImportFiles, fileKind, sidecarSchemaPath, sniffJsonlFormat, validateFile } from '../core/files';
 import type { FormatId } from '../core/formats';
-import { detectJsonlFormat } from '../core/jsonl/detect';
 import { UsageError } from '../core/jsonl/validate';
 import type { ItemFacts } from '../core/items';
 import type { ValidationOptions } from '../core/validate';
@@ -55,37 +54,6 @@ export interface DatasetRun {
 }
 
 const SIDECAR_RE = /\.media\.(json|csv)$/i;
-const SNIFF_BYTES = 1 << 20;
-const SNIFF_LINES = 50;
-
-/** The format the JSONL validator will detect, decided from the same head of the file; undefined when not certain. */
-async function sniffJsonlFormat(path: string): Promise<FormatId | undefined> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    const text = head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    const samples: Record<string, unknown>[] = [];
-    for (const line of text.split('\n')) {
-      if (samples.length >= SNIFF_LINES) break;
-      if (!line.trim()) continue;
-      try {
-        const v: unknown = JSON.parse(line);
-        if (v && typeof v === 'object' && !Array.isArray(v)) samples.push(v as Record<string, unknown>);
-      } catch {
-        // Unparseable lines say nothing about the format.
-      }
-    }
-    const detection = detectJsonlFormat(samples);
-    return detection.confidence === 'certain' ? detection.format : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close();
-  }
-}
-
 async function loadSidecar(path: string, reports: FileReport[]): Promise<MediaTable> {
   const text = await readFile(path, 'utf8');
   const { media, problems } = parseMediaSidecar(text, path);

@@ -1,14 +1,14 @@
 /**
  * Validation of one import file from disk in a worker thread, for files the editor cannot hold
  * (VS Code syncs no text above 50 MB to extensions) and for closed files. The worker streams the
- * file with the core (constant memory), runs the dataset checks on the item facts it collected,
+ * file with the core (constant memory), runs the dataset checks on the items as they stream,
  * and posts plain messages back; the caller cancels by terminating the worker.
  */
 import { Worker } from 'node:worker_threads';
 import { readFile, stat } from 'node:fs/promises';
 import { DatasetAccumulator, type DatasetStats } from './dataset';
 import type { Diagnostic } from './diagnostics';
-import { fileKind, validateFile } from './files';
+import { fileKind, sniffJsonlFormat, validateFile } from './files';
 import type { FormatId } from './formats';
 import type { ItemFacts } from './items';
 import { mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type MediaTable } from './dataset/media';
@@ -25,6 +25,8 @@ export interface DiskRequest {
   datasetChecks?: boolean;
   /** Findings that only block training are errors (the CLI's `--strict`). */
   strict?: boolean;
+  /** Items kept while the format is not yet known (default FACTS_CAP); past it a second pass feeds the dataset checks. */
+  factsCap?: number;
   /** Tabular CSV columns and objective; they apply when the file is tabular (chosen, or detected). */
   tabular?: Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
 }
@@ -44,6 +46,9 @@ export type DiskMessage =
   | { type: 'progress'; bytes: number; total: number }
   | { type: 'result'; result: DiskResult }
   | { type: 'error'; message: string };
+
+/** Items kept while the format is not yet known; past this a second pass feeds the dataset checks. */
+const FACTS_CAP = 200_000;
 
 /** Progress is posted at most this often (bytes), so messages stay few on large files. */
 const PROGRESS_STEP = 1 << 20;
@@ -65,14 +70,30 @@ async function readSidecars(path: string): Promise<MediaTable | undefined> {
 export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) => void): Promise<DiskResult> {
   const total = (await stat(req.path)).size;
   let lastPosted = 0;
-  const facts: ItemFacts[] = [];
+  const csv = fileKind(req.path) === 'csv';
+  const media = req.datasetChecks ? await readSidecars(req.path) : undefined;
+  const accumulator = (format: FormatId) => new DatasetAccumulator(format, { csv, strict: req.strict, media });
+  // The dataset checks take the items as they stream when the format is known up front (chosen,
+  // or certain from the head of a JSONL file). Otherwise items are kept until the format is
+  // known, up to FACTS_CAP; a larger file gets a second pass instead, so memory stays flat.
+  const known = req.datasetChecks ? (req.format ?? (!csv && !req.customSchema ? await sniffJsonlFormat(req.path) : undefined)) : undefined;
+  let acc = known ? accumulator(known) : undefined;
+  let buffered: ItemFacts[] | undefined = req.datasetChecks && !acc ? [] : undefined;
+  const onItem = acc
+    ? (f: ItemFacts) => acc!.add(f)
+    : buffered
+      ? (f: ItemFacts) => {
+          if (buffered && buffered.push(f) > (req.factsCap ?? FACTS_CAP)) buffered = undefined;
+        }
+      : undefined;
   post({ type: 'progress', bytes: 0, total });
+  const tabular = req.tabular ? { ...req.tabular, tabularIfDetected: !req.format } : {};
   const result = await validateFile(req.path, {
     format: req.format,
     customSchema: req.customSchema,
     maxDiagnostics: req.maxDiagnostics,
-    ...(req.tabular ? { ...req.tabular, tabularIfDetected: !req.format } : {}),
-    onItem: req.datasetChecks ? (f) => facts.push(f) : undefined,
+    ...tabular,
+    onItem,
     onProgress: (bytes) => {
       if (bytes - lastPosted < PROGRESS_STEP) return;
       lastPosted = bytes;
@@ -82,8 +103,14 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
   let diagnostics = result.diagnostics;
   let stats: DatasetStats | undefined;
   if (req.datasetChecks && result.format) {
-    const acc = new DatasetAccumulator(result.format, { csv: fileKind(req.path) === 'csv', strict: req.strict, media: await readSidecars(req.path) });
-    for (const f of facts) acc.add(f);
+    if (!acc || known !== result.format) {
+      acc = accumulator(result.format);
+      if (buffered) for (const f of buffered) acc.add(f);
+      else {
+        const late = acc;
+        await validateFile(req.path, { format: result.format, customSchema: req.customSchema, maxDiagnostics: 1, ...tabular, onItem: (f) => late.add(f) });
+      }
+    }
     const dataset = acc.finish();
     diagnostics = [...diagnostics, ...dataset.diagnostics.filter((d) => d.path === undefined || d.path === '')];
     stats = dataset.stats;

@@ -3,8 +3,10 @@
  * extension (JSONL or CSV), resolves sidecar schemas, and collects import files from folders.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import type { FormatId } from './formats';
+import { detectJsonlFormat } from './jsonl/detect';
 import type { ValidationResult } from './validate';
 import { UsageError, validateJsonlFile, type JsonlFileOptions } from './jsonl/validate';
 import { validateCsvFile } from './csv/validate';
@@ -87,4 +89,35 @@ export async function collectImportFiles(paths: readonly string[]): Promise<{ fi
     else files.push(p);
   }
   return { files, missing };
+}
+
+const SNIFF_BYTES = 1 << 20;
+const SNIFF_LINES = 50;
+
+/** The format the JSONL validator will detect, decided from the same head of the file; undefined when not certain. */
+export async function sniffJsonlFormat(path: string): Promise<FormatId | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+    const text = head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const samples: Record<string, unknown>[] = [];
+    for (const line of text.split('\n')) {
+      if (samples.length >= SNIFF_LINES) break;
+      if (!line.trim()) continue;
+      try {
+        const v: unknown = JSON.parse(line);
+        if (v && typeof v === 'object' && !Array.isArray(v)) samples.push(v as Record<string, unknown>);
+      } catch {
+        // Unparseable lines say nothing about the format.
+      }
+    }
+    const detection = detectJsonlFormat(samples);
+    return detection.confidence === 'certain' ? detection.format : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
 }

@@ -37,4 +37,10 @@ describe('README documents every diagnostic code', () => {
     const missing = codes.filter((c) => !README.includes(`<a id="${codeAnchor(c)}"></a>\`${c}\``));
     assert.deepEqual(missing, []);
   });
+
+  it('documents each code once (one anchor, one severity)', () => {
+    const anchors = [...README.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]);
+    const twice = anchors.filter((a, i) => anchors.indexOf(a) !== i);
+    assert.deepEqual(twice, []);
+  });
 });

@@ -62,6 +62,31 @@ describe('validation of a file from disk in a worker', () => {
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i].bytes >= progress[i - 1].bytes);
   });
 
+  it('dataset checks give the same result streamed, buffered, or from a second pass over a large file', async () => {
+    const path = join(dir, 'dupes.csv');
+    const rows: string[] = [];
+    for (let i = 1; i <= 500; i++) rows.push(`training,gs://my-bucket/images/img-${i % 400}.jpg,${i % 3 ? 'cat' : 'dog'}`);
+    writeFileSync(path, rows.join('\n') + '\n');
+    const dataset = (r: { diagnostics: { code: string; line: number }[] }) => r.diagnostics.filter((d) => /^(duplicate|label|dataset|split)\./.test(d.code)).map((d) => `${d.line} ${d.code}`);
+    const buffered = await validateFromDisk({ path, datasetChecks: true }, () => {});
+    const secondPass = await validateFromDisk({ path, datasetChecks: true, factsCap: 10 }, () => {});
+    const streamed = await validateFromDisk({ path, datasetChecks: true, format: 'image-classification-single-label' }, () => {});
+    assert.equal(dataset(buffered).filter((d) => d.endsWith('duplicate.conflict')).length, 66);
+    assert.equal(dataset(buffered).filter((d) => d.endsWith('duplicate.repeat')).length, 34);
+    assert.deepEqual(dataset(secondPass), dataset(buffered));
+    assert.deepEqual(dataset(streamed), dataset(buffered));
+    assert.deepEqual(secondPass.stats, buffered.stats);
+    assert.deepEqual(streamed.stats, buffered.stats);
+
+    // JSONL: the format is certain from the head of the file, so items stream to the checks.
+    const jsonl = join(dir, 'sniffed.jsonl');
+    writeJsonl(jsonl, 300, [5]);
+    const sniffed = await validateFromDisk({ path: jsonl, datasetChecks: true, factsCap: 0 }, () => {});
+    const chosen = await validateFromDisk({ path: jsonl, datasetChecks: true, format: 'image-classification-single-label' }, () => {});
+    assert.deepEqual(sniffed.diagnostics, chosen.diagnostics);
+    assert.deepEqual(sniffed.stats, chosen.stats);
+  });
+
   it('posts an error message (not a crash) for a file that cannot be read', async () => {
     const messages: DiskMessage[] = [];
     await serveDiskRequest({ path: join(dir, 'missing.jsonl') }, (m) => messages.push(m));
