@@ -28,9 +28,10 @@ Options:
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)
-  --jobs N             threads per large file (default 1): JSONL and CSV with --format
-                       need --no-dataset-checks (dataset checks read items in one
-                       pass); a one-file tabular CSV source (not forecasting) not
+  --jobs N             threads per large file (default 1). A one-file tabular CSV
+                       source (not forecasting) over 8 MB splits; JSONL and positional
+                       CSV split only with --format and --no-dataset-checks (the
+                       dataset checks read the items in one pass).
   Tabular CSV (implies --format tabular; several CSV files form one source with one header):
   --target NAME        target column: no nulls; classification 2-500 distinct values
   --objective KIND     classification, regression or forecasting
