@@ -30,8 +30,9 @@ export interface ValidationOptions {
   /** Stop collecting diagnostics after this many (a final info diagnostic says how many were left out). */
   maxDiagnostics?: number;
   /**
-   * JSONL files: diagnostics go here as they are found, and the result lists only those that
-   * replaced them (file.empty). Other inputs ignore it and return all in the result.
+   * JSONL files and single CSV files: diagnostics go here as they are found, and the result lists
+   * only the rest (JSONL: those that replaced them, such as file.empty; CSV: the truncation note).
+   * Text buffers and multi-file tabular sources ignore it and return all in the result.
    */
   diagnosticStore?: DiagnosticStore;
   /** Only report diagnostics on lines >= this (1-based): incremental revalidation in the editor. */

@@ -122,21 +122,27 @@ describe('diagnostic spool and streamed reports', () => {
         );
       }
       writeFileSync(join(dir, 'many.jsonl'), lines.join('\n') + '\n');
+      // The same for an image CSV: two errors per row (ml_use, bucket name), 30,000 rows.
+      const rows: string[] = [];
+      for (let i = 0; i < 30_000; i++) rows.push(`TRAIN,gs://b/${i}.jpg,${i % 2 ? 'cat' : 'dog'}`);
+      writeFileSync(join(dir, 'many.csv'), rows.join('\n') + '\n');
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    for (const output of ['text', 'json'] as const) {
-      for (const extra of [['--no-dataset-checks'], [], ['--max-problems', '25000']]) {
-        it(`--output ${output} ${extra.join(' ')}: streamed from disk, the same bytes as the in-memory report`, async () => {
-          let out = '';
-          const code = await main(['validate', '--output', output, ...extra, 'many.jsonl'], { out: (t) => (out += t), err: () => undefined, cwd: dir });
-          assert.equal(code, 1);
-          // The same run with every diagnostic held in memory.
-          const run = await runDataset(['many.jsonl'], { datasetChecks: !extra.includes('--no-dataset-checks'), maxDiagnostics: extra[0] === '--max-problems' ? 25_000 : undefined }, dir);
-          assert.equal(run.reports[0].spool, undefined);
-          assert.ok(run.reports[0].diagnostics.length > 25_000, String(run.reports[0].diagnostics.length));
-          assert.equal(out, output === 'json' ? jsonReport(run.reports, dir) : textReport(run.reports, dir));
-        });
+    for (const file of ['many.jsonl', 'many.csv']) {
+      for (const output of ['text', 'json'] as const) {
+        for (const extra of [['--no-dataset-checks'], [], ['--max-problems', '25000']]) {
+          it(`${file} --output ${output} ${extra.join(' ')}: streamed from disk, the same bytes as the in-memory report`, async () => {
+            let out = '';
+            const code = await main(['validate', '--output', output, ...extra, file], { out: (t) => (out += t), err: () => undefined, cwd: dir });
+            assert.equal(code, 1);
+            // The same run with every diagnostic held in memory.
+            const run = await runDataset([file], { datasetChecks: !extra.includes('--no-dataset-checks'), maxDiagnostics: extra[0] === '--max-problems' ? 25_000 : undefined }, dir);
+            assert.equal(run.reports[0].spool, undefined);
+            assert.ok(run.reports[0].diagnostics.length > 25_000, String(run.reports[0].diagnostics.length));
+            assert.equal(out, output === 'json' ? jsonReport(run.reports, dir) : textReport(run.reports, dir));
+          });
+        }
       }
     }
 

@@ -26,19 +26,26 @@ const SNIFF_CHARS = 1 << 20;
 
 const FIRST_LINE: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
 
-/** Collects diagnostics under the caller's limit and line filter. */
+/**
+ * Collects diagnostics under the caller's limit and line filter; with a store (the CLI's spool)
+ * they go there as they are found instead of being held in memory.
+ */
 class Collector {
   readonly diagnostics: Diagnostic[] = [];
   /** Diagnostics over the limit (counted, not kept). */
   omitted = 0;
+  private kept = 0;
   constructor(private readonly options: ValidationOptions) {}
   readonly report = (d: Diagnostic): void => {
     if (this.options.fromLine !== undefined && d.endLine < this.options.fromLine) return;
-    if (this.options.maxDiagnostics !== undefined && this.diagnostics.length >= this.options.maxDiagnostics) {
+    if (this.options.maxDiagnostics !== undefined && this.kept >= this.options.maxDiagnostics) {
       this.omitted++;
       return;
     }
-    this.diagnostics.push(d);
+    this.kept++;
+    const store = this.options.diagnosticStore;
+    if (store) store.push(d);
+    else this.diagnostics.push(d);
   };
   finish(lines: number): Diagnostic[] {
     this.diagnostics.sort(compareDiagnostics);
