@@ -221,7 +221,7 @@ function compile(shape: Shape): Builder {
     switch (s.kind) {
       case 'slot':
         // Unary plus is ToNumber, the same conversion JSON.parse applies to a JSON number.
-        return s.number ? `+m[${s.index}]` : `m[${s.index}]`;
+        return s.number ? `+m[${s.index}]` : `own(m[${s.index}])`;
       case 'const':
         return String(s.value);
       case 'array':
@@ -231,7 +231,17 @@ function compile(shape: Shape): Builder {
         return `{${s.keys.map((k, i) => `${JSON.stringify(k)}:${expr(s.children[i])}`).join(',')}}`;
     }
   };
-  return new Function('m', `return ${expr(shape)};`) as Builder;
+  return new Function('own', `return function build(m) { return ${expr(shape)}; };`)(own) as Builder;
+}
+
+/**
+ * A string that owns its characters. V8 makes a substring of 13 or more characters a view into its
+ * parent, here the whole decoded chunk the line came from: a value kept for the dataset checks
+ * would keep megabytes alive. Concatenating and cutting back yields a flat copy (JSON.parse also
+ * makes fresh strings).
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (s + '\0').slice(0, -1);
 }
 
 function escapeRegExp(t: string): string {

@@ -3,6 +3,8 @@
 // accept a line JSON.parse rejects.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { LayoutCache, learnLayout } from '../../../src/core/jsonl/layout';
 import { JsonlLineValidator } from '../../../src/core/jsonl/validate';
 import type { Diagnostic } from '../../../src/core/diagnostics';
@@ -180,6 +182,33 @@ describe('JSONL layout cache', () => {
       else matched++;
     }
     assert.ok(matched > 98_000, `matched ${matched} of 100,000`);
+  });
+
+  it('builds strings that do not keep the line (or the chunk it was cut from) in memory', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const cache = new LayoutCache();
+    const kept: unknown[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let c = 0; c < 40; c++) {
+      // A 1 MB decoded chunk; lines are slices of it, as in the file reader.
+      const chunk = Array.from({ length: 5000 }, (_, i) => `{"imageGcsUri":"gs://bucket/${c}/${'x'.repeat(150)}${i}.jpg","n":${i}}`).join('\n');
+      let start = 0;
+      for (let i = 0; i < 5000; i++) {
+        const end = chunk.indexOf('\n', start);
+        const line = chunk.slice(start, end < 0 ? undefined : end);
+        start = end + 1;
+        const v = cache.parse(line) ?? (cache.learn(line), JSON.parse(line));
+        if (i % 100 === 0) kept.push((v as { imageGcsUri: string }).imageGcsUri);
+      }
+    }
+    gc();
+    const grown = (process.memoryUsage().heapUsed - before) / 1e6;
+    assert.equal(kept.length, 2000);
+    assert.ok(cache.learnedCount === 1);
+    // 2,000 kept URIs of ~190 characters are under 1 MB; pinning their chunks would be ~40 MB.
+    assert.ok(grown < 8, `heap grew ${grown.toFixed(1)} MB`);
   });
 
   it('gives the same diagnostics as JSON.parse on a file of one layout with bad lines among them', () => {
