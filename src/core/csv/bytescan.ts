@@ -33,6 +33,9 @@ export function setByteScan(on: boolean): void {
   enabled = on;
 }
 
+/** Lines taken by byte scanners in this process (tests check that the byte path really ran). */
+export const byteScanStats = { lines: 0 };
+
 /** A scanner over one reader's chunks, for `readCsvFile`. */
 export interface ByteScanner {
   /** The input area: chunks are copied here (at most `BYTE_TAIL_MAX` + chunk size bytes). */
@@ -146,6 +149,7 @@ export function createByteScanner(tabular: TabularChecker, chunkBytes: number, m
       scanner.lineEnd = out[1];
       const taken = (scanner.taken = out[2]);
       if (taken > 0) {
+        byteScanStats.lines += taken;
         tabular.addScannedRows(taken);
         onTaken(taken);
       }

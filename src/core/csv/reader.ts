@@ -783,14 +783,15 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
       next = readAt(buffers[current]);
       const chunk = buffer.subarray(0, bytesRead);
       // ASCII is its own UTF-8 and Latin-1 decoding, and the Latin-1 decoder is several times
-      // faster. Until the first non-ASCII chunk every chunk ended on a character boundary, so the
-      // UTF-8 decoder holds nothing back yet; from then on it decodes everything.
+      // faster. It is used while the UTF-8 decoder holds nothing back.
       if (asciiSoFar && isAscii(chunk)) {
         // A NUL stops the reader before it reads any of the chunk: such a chunk goes to it whole.
         if (!bytes.feed(chunk)) reader.write(bytes.takeTail() + chunk.toString('latin1'));
       } else {
-        asciiSoFar = false;
         reader.write(bytes.takeTail() + decoder.write(chunk));
+        // A chunk ending in an ASCII byte leaves nothing in the decoder (a BOM or a name with an
+        // accent early in the file does not slow down the rest).
+        asciiSoFar = chunk[chunk.length - 1] < 0x80;
       }
       onProgress?.(position, Math.max(total, position));
       if (reader.isStopped) break;
@@ -816,6 +817,8 @@ class ByteFeed {
   /** Bytes at the start of the scanner's area not yet given to anyone (an unfinished line). */
   private tail = 0;
   private scanner?: ByteScanner;
+  /** Lines given to the reader one by one while there was no scanner. */
+  private lead = 0;
   constructor(private readonly reader: CsvReader) {}
 
   /** The bytes kept back, as text (for the reader), and forgets them. */
@@ -829,8 +832,29 @@ class ByteFeed {
   /** Reads the ASCII chunk through the scanner; false when it cannot (the caller gives the chunk to the reader). */
   feed(chunk: Buffer): boolean {
     const reader = this.reader;
+    if (chunk.indexOf(0) >= 0) return false;
+    if (!reader.byteScanner) {
+      // No scanner yet (it comes once the header and a first row are read): the first lines of
+      // the file go to the reader one by one, so that a scanner set up on them takes the rest of
+      // this chunk.
+      if (this.lead >= LEAD_LINES) return false;
+      let p = 0;
+      while (this.lead < LEAD_LINES && !reader.byteScanner && !reader.isStopped) {
+        const lf = chunk.indexOf(10, p);
+        if (lf < 0) break;
+        reader.write(chunk.toString('latin1', p, lf + 1));
+        p = lf + 1;
+        this.lead++;
+      }
+      const set = reader.byteScanner as ByteScanner | undefined;
+      if (!set?.active || reader.isStopped || chunk.length - p > set.area.length) {
+        if (p < chunk.length && !reader.isStopped) reader.write(chunk.toString('latin1', p, chunk.length));
+        return true;
+      }
+      chunk = chunk.subarray(p);
+    }
     const scanner = reader.byteScanner;
-    if (!scanner || !scanner.active || this.tail + chunk.length > scanner.area.length || chunk.indexOf(0) >= 0) return false;
+    if (!scanner || !scanner.active || this.tail + chunk.length > scanner.area.length) return false;
     if (this.scanner !== scanner) {
       // A scanner is never replaced while it holds a tail (the reader sets it once).
       this.scanner = scanner;
@@ -849,8 +873,8 @@ class ByteFeed {
       if (!reader.atRecordStart) {
         // Inside a record (a quoted field over several lines) or after text without a line end:
         // the reader goes on line by line until it is at a record start again.
-        const lf = area.indexOf(10, p);
-        const stop = lf < 0 || lf >= end ? end : lf + 1;
+        const lf = area.subarray(p, end).indexOf(10);
+        const stop = lf < 0 ? end : p + lf + 1;
         reader.write(latin1(area, p, stop));
         p = stop;
         continue;
@@ -882,6 +906,9 @@ class ByteFeed {
     return true;
   }
 }
+
+/** Lines at the start of a file given to the reader one by one, waiting for a byte scanner. */
+const LEAD_LINES = 64;
 
 function latin1(bytes: Uint8Array, from: number, to: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');

@@ -376,6 +376,8 @@ export interface CsvFileValidationOptions extends ValidationOptions {
   parallelMinBytes?: number;
   /** Told how many ranges the file was read in (1: one thread, after a fallback too). */
   onRanges?: (ranges: number) => void;
+  /** Bytes read per chunk (tests vary it; default FILE_CHUNK_BYTES). */
+  chunkBytes?: number;
 }
 
 export async function validateCsvFile(path: string, options: CsvFileValidationOptions = {}): Promise<CsvValidationResult> {
@@ -394,7 +396,7 @@ export async function validateCsvFile(path: string, options: CsvFileValidationOp
 
 async function readFile(path: string, v: CsvValidation, options: CsvFileValidationOptions, range?: CsvFileOptions): Promise<CsvReader> {
   try {
-    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress, ...range });
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress, chunkBytes: options.chunkBytes, ...range });
   } catch (e) {
     if (e instanceof CsvReadCancelled) throw e;
     const code = (e as NodeJS.ErrnoException).code;
