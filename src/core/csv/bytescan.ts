@@ -51,14 +51,28 @@ export interface ByteScanner {
   stop: number;
   lineEnd: number;
   taken: number;
+  /** Told how many rows each scan took (the reader's validation counts them as items). */
+  onTaken: (rows: number) => void;
+}
+
+/** One scanner per tabular checker: the files of a multi-file source are read one after another through it. */
+const scanners = new WeakMap<TabularChecker, ByteScanner | null>();
+
+/** The scanner of the tabular checker's profile (see `createByteScanner`), made on first use. */
+export function byteScannerFor(tabular: TabularChecker, chunkBytes: number, maxLine: number): ByteScanner | undefined {
+  let scanner = scanners.get(tabular);
+  if (scanner === undefined) {
+    scanner = createByteScanner(tabular, chunkBytes, maxLine) ?? null;
+    scanners.set(tabular, scanner);
+  }
+  return scanner ?? undefined;
 }
 
 /**
  * A scanner for the tabular checker's profile, or undefined when the byte path cannot be used
  * (turned off, too many columns, a column with two value checks, lines that need the checker).
- * `onTaken` is told how many rows each scan took.
  */
-export function createByteScanner(tabular: TabularChecker, chunkBytes: number, maxLine: number, onTaken: (rows: number) => void): ByteScanner | undefined {
+function createByteScanner(tabular: TabularChecker, chunkBytes: number, maxLine: number): ByteScanner | undefined {
   if (!enabled) return undefined;
   const plan = tabular.scanPlan();
   if (!plan) return undefined;
@@ -151,13 +165,14 @@ export function createByteScanner(tabular: TabularChecker, chunkBytes: number, m
       if (taken > 0) {
         byteScanStats.lines += taken;
         tabular.addScannedRows(taken);
-        onTaken(taken);
+        scanner.onTaken(taken);
       }
       return status;
     },
     stop: 0,
     lineEnd: -1,
     taken: 0,
+    onTaken: () => undefined,
   };
   return scanner;
 }

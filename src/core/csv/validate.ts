@@ -10,7 +10,7 @@ import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics'
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, ValidationOptions, ValidationResult } from '../validate';
 import { lineStartAfter, runInWorker, UsageError } from '../jsonl/validate';
-import { createByteScanner } from './bytescan';
+import { byteScannerFor } from './bytescan';
 import { CsvReadCancelled, CsvReader, FILE_CHUNK_BYTES, readCsvFile, recordOfFields, type CsvFileOptions, type CsvReaderOptions, type CsvRecord } from './reader';
 import { CSV_FORMAT_IDS, detectCsvFormat, looksLikeJsonl } from './detect';
 import { createLayoutChecker, type RowChecker } from './layouts';
@@ -277,7 +277,11 @@ class CsvValidation {
       this.items++;
       return true;
     };
-    if (reader.readsBytes) reader.byteScanner = createByteScanner(tabular, FILE_CHUNK_BYTES, reader.maxLineChars, (rows) => (this.items += rows));
+    const scanner = reader.readsBytes ? byteScannerFor(tabular, FILE_CHUNK_BYTES, reader.maxLineChars) : undefined;
+    if (scanner) {
+      scanner.onTaken = (rows) => (this.items += rows);
+      reader.byteScanner = scanner;
+    }
   }
 
   /** The first non-blank record was seen (the checks made on it alone are done). */

@@ -220,13 +220,15 @@ static i32 line(const u8 *b, i32 p, i32 e) {
       // [sign] digits [. digits], up to 15 digits, as profile.ts computes it.
       u32 c0 = q < e ? b[q] : 0;
       if (c0 == 45 || c0 == 43) q++;
-      f64 m = 0;
+      // Integer accumulation: exact (so equal to profile.ts's double arithmetic) while there are
+      // at most 15 digits, the only case where the value is used.
+      unsigned long long m = 0;
       i32 d = 0;
       const i32 d0 = q;
       while (q < e) {
         d = (i32)b[q] - 48;
         if ((u32)d > 9) break;
-        m = m * 10 + d;
+        m = m * 10 + (u32)d;
         q++;
       }
       i32 digits = q - d0;
@@ -237,7 +239,7 @@ static i32 line(const u8 *b, i32 p, i32 e) {
         while (q < e) {
           d = (i32)b[q] - 48;
           if ((u32)d > 9) break;
-          m = m * 10 + d;
+          m = m * 10 + (u32)d;
           q++;
         }
         decimals = q - f0;
@@ -247,7 +249,7 @@ static i32 line(const u8 *b, i32 p, i32 e) {
       f64 x = 0;
       if (q == e || b[q] == 44) {
         if (digits > 0 && digits <= 15) {
-          x = decimals ? m / POW10[decimals] : m;
+          x = decimals ? (f64)m / POW10[decimals] : (f64)m;
           if (c0 == 45) x = -x;
           ok = 1;
         }
