@@ -191,6 +191,20 @@ describe('tabular CSV byte scanner (WebAssembly) against the text path', functio
     }
   });
 
+  it('-0 in a numeric column past the cap is 0 in the profile on both paths', async () => {
+    const path = join(dir, 'zero.csv');
+    const lines = ['a,b'];
+    for (let i = 0; i < 3000; i++) lines.push(`${i},${i < 2000 ? i + 1 : i % 2 ? '-0' : '-0.0'}`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    for (const on of [false, true]) {
+      setByteScan(on);
+      const start = byteScanStats.lines;
+      const r = await validateCsvFile(path, { format: 'tabular', chunkBytes: 4096 });
+      assert.ok(Object.is(r.tabular?.profile[1].min, 0), `scanner ${on}`);
+      if (on) assert.ok(byteScanStats.lines - start > 500);
+    }
+  });
+
   it('NUL bytes, non-ASCII text after ASCII chunks, and a line longer than the scanner keeps back', async () => {
     const header = 'id,amount,label';
     const rows = Array.from({ length: 3000 }, (_, i) => `${i},${(i * 37) % 1000 / 10},${['a', 'b', 'c'][i % 3]}`);
