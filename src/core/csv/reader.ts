@@ -865,8 +865,8 @@ class ByteFeed {
     const end = this.tail + chunk.length;
     this.tail = 0;
     let p = 0;
-    // Lines handed over as text in this chunk; when most lines need the text path, the rest of
-    // the chunk goes there in one piece.
+    // Lines handed over as text one by one, and lines scanned, since the last check: when most
+    // lines need the text path, the next stretch goes there in one piece, then the scanner tries again.
     let handed = 0;
     let scanned = 0;
     while (p < end && !reader.isStopped) {
@@ -879,10 +879,21 @@ class ByteFeed {
         p = stop;
         continue;
       }
-      if (!scanner.active || (handed >= 64 && handed * 4 > scanned)) {
+      if (!scanner.active) {
         reader.write(latin1(area, p, end));
         p = end;
         break;
+      }
+      if (handed >= 64) {
+        if (handed * 4 > scanned) {
+          const lf = p + TEXT_STRETCH < end ? area.subarray(p + TEXT_STRETCH, end).indexOf(10) : -1;
+          const stop = lf < 0 ? end : p + TEXT_STRETCH + lf + 1;
+          reader.write(latin1(area, p, stop));
+          p = stop;
+        }
+        handed = 0;
+        scanned = 0;
+        continue;
       }
       const status = scanner.scan(p, end);
       if (scanner.taken > 0) {
@@ -906,6 +917,9 @@ class ByteFeed {
     return true;
   }
 }
+
+/** Bytes (to the next line end) given to the reader as text in one piece when the scanner leaves most lines to it. */
+const TEXT_STRETCH = 64 << 10;
 
 /** Lines at the start of a file given to the reader one by one, waiting for a byte scanner. */
 const LEAD_LINES = 64;
