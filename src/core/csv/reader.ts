@@ -819,6 +819,8 @@ class ByteFeed {
   private scanner?: ByteScanner;
   /** Lines given to the reader one by one while there was no scanner. */
   private lead = 0;
+  /** Bytes given to the reader as text in one piece when the scanner leaves most lines to it. */
+  private stretch = TEXT_STRETCH;
   constructor(private readonly reader: CsvReader) {}
 
   /** The bytes kept back, as text (for the reader), and forgets them. */
@@ -886,10 +888,15 @@ class ByteFeed {
       }
       if (handed >= 64) {
         if (handed * 4 > scanned) {
-          const lf = p + TEXT_STRETCH < end ? area.subarray(p + TEXT_STRETCH, end).indexOf(10) : -1;
-          const stop = lf < 0 ? end : p + TEXT_STRETCH + lf + 1;
+          const stretch = this.stretch;
+          const lf = p + stretch < end ? area.subarray(p + stretch, end).indexOf(10) : -1;
+          const stop = lf < 0 ? end : p + stretch + lf + 1;
           reader.write(latin1(area, p, stop));
           p = stop;
+          // Longer stretches while the scanner keeps leaving most lines to the text path.
+          this.stretch = Math.min(stretch * 2, MAX_TEXT_STRETCH);
+        } else {
+          this.stretch = TEXT_STRETCH;
         }
         handed = 0;
         scanned = 0;
@@ -918,8 +925,9 @@ class ByteFeed {
   }
 }
 
-/** Bytes (to the next line end) given to the reader as text in one piece when the scanner leaves most lines to it. */
+/** Bytes (to the next line end) first given to the reader as text in one piece when the scanner leaves most lines to it. */
 const TEXT_STRETCH = 64 << 10;
+const MAX_TEXT_STRETCH = 16 << 20;
 
 /** Lines at the start of a file given to the reader one by one, waiting for a byte scanner. */
 const LEAD_LINES = 64;
