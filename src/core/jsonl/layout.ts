@@ -22,6 +22,11 @@ const MAX_DEPTH = 32;
 const MAX_LAYOUTS = 4;
 /** Longest wait between two learning attempts when learned layouts keep going unused. */
 const MAX_GAP = 1024;
+/** Matches a learned layout needs before learning another right away. */
+const PAYS_OFF = 64;
+/** Lines per judgement of the hit rate, and the longest the cache sits out after poor ones. */
+const WINDOW = 256;
+const MAX_DORMANT = 16_384;
 
 /** Thrown inside learnLayout's scan for a line a layout cannot express. */
 const NOT_LEARNABLE = new Error('not learnable');
@@ -46,17 +51,28 @@ export class LayoutCache {
   private gap = 0;
   private skip = 0;
   private lastLearned: Layout | undefined;
+  /** Lines tried and matched in the current window; then lines during which the cache sits out. */
+  private tried = 0;
+  private matched = 0;
+  private dormant = 0;
+  private sleep = 0;
   /** Layouts learned so far (tests watch the back-off). */
   learnedCount = 0;
 
   /** The parsed line when it matches a known layout, else undefined (use JSON.parse, then learn()). */
   parse(text: string): unknown {
+    if (this.sleep > 0) {
+      this.sleep--;
+      return undefined;
+    }
+    if (++this.tried === WINDOW) this.endWindow();
     const layouts = this.layouts;
     for (let i = 0; i < layouts.length; i++) {
       const layout = layouts[i];
       const m = layout.pattern.exec(text);
       if (m !== null) {
         layout.hits++;
+        this.matched++;
         if (i !== 0) {
           // Most recently matched first: a run of one shape costs one attempt per line.
           layouts.splice(i, 1);
@@ -70,13 +86,14 @@ export class LayoutCache {
 
   /** Called with a line that matched no layout and that JSON.parse accepted as an object. */
   learn(text: string): void {
+    if (this.sleep > 0) return;
     if (this.skip > 0) {
       this.skip--;
       return;
     }
-    // A layout learned and never matched since: learning costs more than it saves here (every
-    // line differs), so wait twice as long before the next attempt.
-    this.gap = this.lastLearned && this.lastLearned.hits === 0 ? Math.min(this.gap * 2 + 1, MAX_GAP) : 0;
+    // A learned layout pays for itself (learning costs about as much as 100 JSON.parse calls save)
+    // only if many lines match it; while they do not, wait twice as long before learning again.
+    this.gap = this.lastLearned && this.lastLearned.hits < PAYS_OFF ? Math.min(this.gap * 2 + 1, MAX_GAP) : 0;
     this.skip = this.gap;
     const layout = text.length <= MAX_LEARN_LENGTH ? learnLayout(text) : undefined;
     this.lastLearned = layout;
@@ -84,6 +101,22 @@ export class LayoutCache {
     this.learnedCount++;
     this.layouts.unshift(layout);
     if (this.layouts.length > MAX_LAYOUTS) this.layouts.pop();
+  }
+
+  /**
+   * Every WINDOW lines: when fewer than half matched, the failed attempts cost more than the
+   * matches save, so the cache sits out for a while (doubling each time), then tries again.
+   */
+  private endWindow(): void {
+    if (this.matched * 2 < this.tried) {
+      this.dormant = Math.min(this.dormant ? this.dormant * 2 : WINDOW, MAX_DORMANT);
+      this.sleep = this.dormant;
+      // On waking, the first line that matches nothing is learned at once: the file may have
+      // settled into one layout meanwhile.
+      this.skip = 0;
+    } else this.dormant = 0;
+    this.tried = 0;
+    this.matched = 0;
   }
 }
 

@@ -181,7 +181,8 @@ describe('JSONL layout cache', () => {
       if (cache.parse(line) === undefined) cache.learn(line);
       else matched++;
     }
-    assert.ok(matched > 98_000, `matched ${matched} of 100,000`);
+    // At most one sleep (16,384 lines) and one window pass before the layout is learned.
+    assert.ok(matched > 80_000, `matched ${matched} of 100,000`);
   });
 
   it('builds strings that do not keep the line (or the chunk it was cut from) in memory', () => {
