@@ -133,6 +133,11 @@ export class ItemCollector {
     }
   }
 
+  /** addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in batches). */
+  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Uint32Array, gb: Uint32Array, gr: Uint32Array): void {
+    for (let i = 0; i < n; i++) this.addRow(ml[i], label[i], time[i], has[i] === 1, ga[i], gb[i], gr[i]);
+  }
+
   /** Seed of the group ranks (hashString(groupSeed, 'g' + key)). */
   get groupSeed(): number {
     return (this.seed ^ 0x5f3759df) >>> 0;
