@@ -25,6 +25,8 @@ interface Exports {
   pass1(b: number, pos: number, len: number, eof: number): number;
   pass2(b: number, pos: number, len: number, eof: number, limit: number): number;
   frameAt(b: number, pos: number, len: number, eof: number): number;
+  assignInit(seed: number, n: number, buckets: number, quotas: number): void;
+  assignFill(): number;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -297,15 +299,23 @@ export function wasmPass2Usable(values: readonly string[]): boolean {
   return values.length <= 256 && values.every((v) => Buffer.byteLength(v, 'utf8') <= 30);
 }
 
+/** The buckets of a streaming split (StreamingAssigner's arguments): the module draws them itself. */
+export interface StreamingBuckets {
+  seed: number;
+  count: number;
+  quotas: number[];
+}
+
 /**
  * Pass 2 of a tabular CSV into one output through the module (same bytes as fastPass2 and `write`):
- * `fill` gives the buckets of the next items in order, `values[b]` is bucket b's value.
+ * `fill` gives the buckets of the next items in order (or the module draws them as
+ * StreamingAssigner would), `values[b]` is bucket b's value.
  */
 export async function wasmPass2(
   source: Source,
   ad: TabularCsvAdapter,
   nonItems: Int32Array,
-  fill: (out: Uint8Array) => number,
+  fill: ((out: Uint8Array) => number) | StreamingBuckets,
   values: readonly string[],
   sink: OutputSink,
   opts: StreamOptions,
@@ -336,8 +346,13 @@ export async function wasmPass2(
     }
   };
   const codes = (): Uint8Array => w.mem.subarray(w.S[ST_CODES], w.S[ST_CODES] + CODES_CAP);
+  if (typeof fill !== 'function') {
+    const q = new Float64Array(w.x.memory.buffer, w.S[ST_CODES], fill.quotas.length);
+    q.set(fill.quotas);
+    w.x.assignInit(fill.seed >>> 0, fill.count, fill.quotas.length, w.S[ST_CODES]);
+  }
   const refill = (): void => {
-    const n = fill(codes());
+    const n = typeof fill === 'function' ? fill(codes()) : w.x.assignFill();
     if (n === 0) throw new SplitError('the file has more items than when the split was planned (did it change?); run the split again', 2);
     w.S[ST_CODE_AT] = 0;
     w.S[ST_CODE_LEN] = n;

@@ -292,27 +292,177 @@ static i32 special(i32 pos, i32 reason) {
   return pos;
 }
 
+// Pass 1 configuration, loaded from S at each call.
+static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows;
+static u32 cGroupSeed;
+
+/**
+ * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
+ * 0: done; 1: the record goes to JavaScript (ST_STATUS SPECIAL set).
+ */
+static i32 row1(const u8 *b, i32 pos) {
+  if (!cHdr || rCe == pos || b[pos] == ' ' || b[pos] == '\t') {
+    special(pos, 0);
+    return 1;
+  }
+  const i32 nc = rCommas, fields = nc + 1;
+  if ((cSplitAt < 0 && fields > cWidth) || fields < cNeeded) {
+    special(pos, 0);
+    return 1;
+  }
+#define FS(k) ((k) ? cpos[(k) - 1] + 1 : pos)
+#define FE(k) ((k) < nc ? cpos[k] : rCe)
+  if (rQuoted) {
+    // Unquoted fields of a quoted row read as in any row; a needed field with a quote goes to JavaScript.
+    if ((cWantMl && cSplitAt <= nc && hasQuote(b, FS(cSplitAt), FE(cSplitAt))) || (cMode && cByAt <= nc && hasQuote(b, FS(cByAt), FE(cByAt))) ||
+        (cTimeAt >= 0 && cTimeAt <= nc && hasQuote(b, FS(cTimeAt), FE(cTimeAt)))) {
+      special(pos, 0);
+      return 1;
+    }
+  }
+  i32 ml = -1;
+  if (cWantMl && cSplitAt <= nc) {
+    const i32 s = FS(cSplitAt), e = FE(cSplitAt);
+    if (e > s) {
+      const u8 *words = (const u8 *)S[ST_WORDS];
+      ml = -9;
+      for (i32 w = 0; w < cNwords && ml == -9; w++) {
+        const i32 wl = S[ST_WORD_LEN0 + w];
+        if (wl != e - s) continue;
+        const u8 *word = words + 32 * w;
+        i32 i = 0;
+        while (i < wl && word[i] == b[s + i]) i++;
+        if (i == wl) ml = w;
+      }
+      if (ml == -9) {
+        special(pos, 0);
+        return 1;
+      }
+    }
+  }
+  i32 label = -1;
+  u8 has = 0;
+  u32 ga = 0, gb = 0, gr = 0;
+  if (cMode && cByAt <= nc) {
+    const i32 s = FS(cByAt), e = FE(cByAt);
+    if (e > s) {
+      if (!plainAscii(b, s, e)) {
+        special(pos, 0);
+        return 1;
+      }
+      if (cMode == 1) {
+        label = findLabel(b, s, e, fnv(b, s, e));
+        if (label < 0) {
+          S[ST_FS] = s;
+          S[ST_FE] = e;
+          special(pos, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
+          return 1;
+        }
+      } else {
+        has = 1;
+        ga = hashAscii(KEY_SEED_A, 'g', b, s, e);
+        gb = hashAscii(KEY_SEED_B, 'g', b, s, e);
+        gr = hashAscii(cGroupSeed, 'g', b, s, e);
+      }
+    }
+  }
+  double t = __builtin_nan("");
+  if (cTimeAt >= 0 && cTimeAt <= nc) {
+    if (!fastTime(b, FS(cTimeAt), FE(cTimeAt), &t)) {
+      special(pos, 0);
+      return 1;
+    }
+  }
+  const i32 r = cRows++;
+  ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
+  ((i32 *)S[ST_R_LAB])[r] = label;
+  ((double *)S[ST_R_TIME])[r] = t;
+  ((u8 *)S[ST_R_HAS])[r] = has;
+  ((u32 *)S[ST_R_GA])[r] = ga;
+  ((u32 *)S[ST_R_GB])[r] = gb;
+  ((u32 *)S[ST_R_GR])[r] = gr;
+  return 0;
+}
+
 /**
  * Pass 1 from `pos` over b[0, len): frames records and, for rows it can read exactly, stores the
  * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
  * existing split). Returns where it stopped; ST_STATUS says why.
+ *
+ * Records ending in a plain LF are framed 16 bytes at a time across the chunk (comma and stop
+ * bitmasks); a record with a CR or a quote is framed again from its start by `frame`.
  */
 __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
-  i32 rows = 0;
-  const i32 hdr = S[ST_HDR], width = S[ST_WIDTH], splitAt = S[ST_SPLIT_AT], byAt = S[ST_BY_AT], timeAt = S[ST_TIME_AT];
-  const i32 wantMl = S[ST_WANT_ML], mode = S[ST_MODE], needed = S[ST_NEEDED], want = hdr ? S[ST_LAST] + 1 : 0;
-  const u32 groupSeed = (u32)S[ST_GROUP_SEED];
-  signed char *rMl = (signed char *)S[ST_R_ML];
-  i32 *rLab = (i32 *)S[ST_R_LAB];
-  double *rTime = (double *)S[ST_R_TIME];
-  u8 *rHas = (u8 *)S[ST_R_HAS];
-  u32 *rGa = (u32 *)S[ST_R_GA], *rGb = (u32 *)S[ST_R_GB], *rGr = (u32 *)S[ST_R_GR];
-  const u8 *words = (const u8 *)S[ST_WORDS];
-  const i32 nwords = S[ST_NWORDS];
+  cHdr = S[ST_HDR];
+  cWidth = S[ST_WIDTH];
+  cSplitAt = S[ST_SPLIT_AT];
+  cByAt = S[ST_BY_AT];
+  cTimeAt = S[ST_TIME_AT];
+  cWantMl = S[ST_WANT_ML];
+  cMode = S[ST_MODE];
+  cNeeded = S[ST_NEEDED];
+  cNwords = S[ST_NWORDS];
+  cGroupSeed = (u32)S[ST_GROUP_SEED];
+  cRows = 0;
+  const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
+  const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
   S[ST_REASON] = 0;
-  while (pos < len) {
-    if (rows == MAXROWS) {
+  i32 i = pos, nc = 0;
+  for (;;) {
+    if (i >= len) {
+      if (pos >= len) break;
+      if (!eof) {
+        S[ST_STATUS] = MORE;
+        break;
+      }
+      goto slow;
+    }
+    {
+      v128_t v = wasm_v128_load(b + i);
+      v128_t isNl = wasm_i8x16_eq(v, nl);
+      u32 stop = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(isNl, wasm_i8x16_eq(v, cr)), wasm_i8x16_eq(v, qu)));
+      u32 commas = wasm_i8x16_bitmask(wasm_i8x16_eq(v, cm));
+      const i32 rem = len - i;
+      if (rem < 16) {
+        const u32 lim = (1u << rem) - 1;
+        stop &= lim;
+        commas &= lim;
+      }
+      while (stop) {
+        const i32 t = __builtin_ctz(stop);
+        const i32 j = i + t;
+        u32 c = commas & ((1u << t) - 1);
+        commas &= ~((2u << t) - 1);
+        while (c && nc < want) {
+          cpos[nc++] = i + __builtin_ctz(c);
+          c &= c - 1;
+        }
+        nc += __builtin_popcount(c);
+        if (b[j] != '\n') goto slow;
+        if (cRows == MAXROWS) {
+          S[ST_STATUS] = FULL;
+          goto out;
+        }
+        rCe = j;
+        rEnd = j + 1;
+        rCommas = nc;
+        rQuoted = 0;
+        if (row1(b, pos)) goto out;
+        pos = j + 1;
+        nc = 0;
+        stop &= stop - 1;
+      }
+      while (commas && nc < want) {
+        cpos[nc++] = i + __builtin_ctz(commas);
+        commas &= commas - 1;
+      }
+      nc += __builtin_popcount(commas);
+      i += 16;
+      continue;
+    }
+  slow:
+    if (cRows == MAXROWS) {
       S[ST_STATUS] = FULL;
       break;
     }
@@ -320,88 +470,12 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
       S[ST_STATUS] = MORE;
       break;
     }
-    if (!hdr || rCe == pos || b[pos] == ' ' || b[pos] == '\t') {
-      special(pos, 0);
-      break;
-    }
-    const i32 nc = rCommas, fields = nc + 1;
-    if ((splitAt < 0 && fields > width) || fields < needed) {
-      special(pos, 0);
-      break;
-    }
-#define FS(k) ((k) ? cpos[(k) - 1] + 1 : pos)
-#define FE(k) ((k) < nc ? cpos[k] : rCe)
-    if (rQuoted) {
-      // Unquoted fields of a quoted row read as in any row; a needed field with a quote goes to JavaScript.
-      if ((wantMl && splitAt <= nc && hasQuote(b, FS(splitAt), FE(splitAt))) || (mode && byAt <= nc && hasQuote(b, FS(byAt), FE(byAt))) ||
-          (timeAt >= 0 && timeAt <= nc && hasQuote(b, FS(timeAt), FE(timeAt)))) {
-        special(pos, 0);
-        break;
-      }
-    }
-    i32 ml = -1;
-    if (wantMl && splitAt <= nc) {
-      const i32 s = FS(splitAt), e = FE(splitAt);
-      if (e > s) {
-        ml = -9;
-        for (i32 w = 0; w < nwords && ml == -9; w++) {
-          const i32 wl = S[ST_WORD_LEN0 + w];
-          if (wl != e - s) continue;
-          const u8 *word = words + 32 * w;
-          i32 i = 0;
-          while (i < wl && word[i] == b[s + i]) i++;
-          if (i == wl) ml = w;
-        }
-        if (ml == -9) {
-          special(pos, 0);
-          break;
-        }
-      }
-    }
-    i32 label = -1;
-    u8 has = 0;
-    u32 ga = 0, gb = 0, gr = 0;
-    if (mode && byAt <= nc) {
-      const i32 s = FS(byAt), e = FE(byAt);
-      if (e > s) {
-        if (!plainAscii(b, s, e)) {
-          special(pos, 0);
-          break;
-        }
-        if (mode == 1) {
-          label = findLabel(b, s, e, fnv(b, s, e));
-          if (label < 0) {
-            S[ST_FS] = s;
-            S[ST_FE] = e;
-            special(pos, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
-            break;
-          }
-        } else {
-          has = 1;
-          ga = hashAscii(KEY_SEED_A, 'g', b, s, e);
-          gb = hashAscii(KEY_SEED_B, 'g', b, s, e);
-          gr = hashAscii(groupSeed, 'g', b, s, e);
-        }
-      }
-    }
-    double t = __builtin_nan("");
-    if (timeAt >= 0 && timeAt <= nc) {
-      if (!fastTime(b, FS(timeAt), FE(timeAt), &t)) {
-        special(pos, 0);
-        break;
-      }
-    }
-    rMl[rows] = (signed char)ml;
-    rLab[rows] = label;
-    rTime[rows] = t;
-    rHas[rows] = has;
-    rGa[rows] = ga;
-    rGb[rows] = gb;
-    rGr[rows] = gr;
-    rows++;
-    pos = rEnd;
+    if (row1(b, pos)) break;
+    pos = i = rEnd;
+    nc = 0;
   }
-  S[ST_ROWS] = rows;
+out:
+  S[ST_ROWS] = cRows;
   return pos;
 }
 
@@ -416,6 +490,11 @@ static void copy16(u8 *dst, const u8 *src, i32 n) {
  * area with the value of its code (ST_CODES[ST_CODE_AT..ST_CODE_LEN)) appended (ST_APPEND) or in
  * place of field ST_VALUE_AT. Values are 32-byte slots at ST_VALUES: a length byte, then the bytes
  * (with the leading comma when appending).
+ *
+ * Appending, records ending in a plain LF are moved 16 bytes at a time: each input block is stored
+ * at its output place (input position + the bytes inserted so far), and at each LF the value is
+ * stored and the block is stored again from the LF on, shifted by the value's length. Anything
+ * else (CR, quotes, the last record, replacing a column) is framed by `frame` and copied per record.
  */
 __attribute__((export_name("pass2"))) i32 pass2(const u8 *b, i32 pos, i32 len, i32 eof, i32 limit) {
   i32 rows = 0;
@@ -425,7 +504,53 @@ __attribute__((export_name("pass2"))) i32 pass2(const u8 *b, i32 pos, i32 len, i
   u8 *out = (u8 *)S[ST_OUT];
   i32 used = S[ST_OUT_USED], codeAt = S[ST_CODE_AT];
   const i32 codeLen = S[ST_CODE_LEN];
+  const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"');
   S[ST_STATUS] = DONE;
+  // Output position of input byte x of the current record: x + delta.
+  i32 delta = used - pos;
+  i32 i = pos;
+blocks:
+  while (append) {
+    if (i >= len) {
+      if (pos >= len) goto done;
+      if (!eof) {
+        S[ST_STATUS] = MORE;
+        goto done;
+      }
+      break;
+    }
+    if (i + delta + 128 > cap) break;
+    const v128_t v = wasm_v128_load(b + i);
+    wasm_v128_store(out + i + delta, v);
+    u32 stop = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, nl), wasm_i8x16_eq(v, cr)), wasm_i8x16_eq(v, qu)));
+    const i32 rem = len - i;
+    if (rem < 16) stop &= (1u << rem) - 1;
+    while (stop) {
+      const i32 j = i + __builtin_ctz(stop);
+      if (b[j] != '\n') goto slow;
+      if (rows == limit) {
+        S[ST_STATUS] = LIMIT;
+        goto done;
+      }
+      if (codeAt == codeLen) {
+        S[ST_STATUS] = CODES;
+        goto done;
+      }
+      const u8 *val = values + 32 * codes[codeAt++];
+      u8 *o = out + j + delta;
+      wasm_v128_store(o, wasm_v128_load(val + 1));
+      wasm_v128_store(o + 16, wasm_v128_load(val + 17));
+      delta += val[0];
+      wasm_v128_store(out + j + delta, wasm_v128_load(b + j));
+      rows++;
+      pos = j + 1;
+      stop &= stop - 1;
+    }
+    i += 16;
+  }
+slow:
+  used = pos + delta;
+  // Record by record from `pos`.
   while (pos < len) {
     if (rows == limit) {
       S[ST_STATUS] = LIMIT;
@@ -449,29 +574,31 @@ __attribute__((export_name("pass2"))) i32 pass2(const u8 *b, i32 pos, i32 len, i
     if (append) {
       copy16(out + used, b + pos, rCe - pos);
       used += rCe - pos;
-    } else {
-      const i32 nc = rCommas;
-      if (nc < at) {
-        special(pos, 0);
-        break;
-      }
-      const i32 fs = FS(at), fe = FE(at);
-      copy16(out + used, b + pos, fs - pos);
-      used += fs - pos;
       wasm_v128_store(out + used, wasm_v128_load(v + 1));
       wasm_v128_store(out + used + 16, wasm_v128_load(v + 17));
       used += vl;
-      copy16(out + used, b + fe, rEnd - fe);
-      used += rEnd - fe;
+      for (i32 k = rCe; k < rEnd; k++) out[used++] = b[k];
       codeAt++;
       rows++;
-      pos = rEnd;
+      pos = i = rEnd;
+      delta = used - pos;
+      // Back to blocks after this record (unless the output is nearly full).
+      if (i + delta + 128 <= cap) goto blocks;
       continue;
     }
+    const i32 nc = rCommas;
+    if (nc < at) {
+      special(pos, 0);
+      break;
+    }
+    const i32 fs = FS(at), fe = FE(at);
+    copy16(out + used, b + pos, fs - pos);
+    used += fs - pos;
     wasm_v128_store(out + used, wasm_v128_load(v + 1));
     wasm_v128_store(out + used + 16, wasm_v128_load(v + 17));
     used += vl;
-    for (i32 i = rCe; i < rEnd; i++) out[used++] = b[i];
+    copy16(out + used, b + fe, rEnd - fe);
+    used += rEnd - fe;
     codeAt++;
     rows++;
     pos = rEnd;
@@ -480,6 +607,62 @@ __attribute__((export_name("pass2"))) i32 pass2(const u8 *b, i32 pos, i32 len, i
   S[ST_CODE_AT] = codeAt;
   S[ST_ROWS] = rows;
   return pos;
+done:
+  S[ST_OUT_USED] = pos + delta;
+  S[ST_CODE_AT] = codeAt;
+  S[ST_ROWS] = rows;
+  return pos;
+}
+
+// ---- the streaming assigner of strategies.ts (StreamingAssigner), for random splits and k-fold ----
+static double aQ[256];
+static i32 aB;
+static u32 aSeedMix;
+static double aI, aN;
+
+static u32 fmix32(u32 h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+/** Starts an assignment of `n` items over `buckets` quotas (doubles at `quotas`). */
+__attribute__((export_name("assignInit"))) void assignInit(u32 seed, double n, i32 buckets, const double *quotas) {
+  aB = buckets;
+  for (i32 k = 0; k < buckets; k++) aQ[k] = quotas[k];
+  aSeedMix = seed * 0x9e3779b1u;
+  aI = 0;
+  aN = n;
+}
+
+/** The next buckets into ST_CODES (at most CODES_CAP); sets ST_CODE_AT 0 and ST_CODE_LEN; returns how many. */
+__attribute__((export_name("assignFill"))) i32 assignFill(void) {
+  u8 *codes = (u8 *)S[ST_CODES];
+  double left = aN - aI;
+  i32 count = left < CODES_CAP ? (i32)left : CODES_CAP;
+  const i32 nb = aB;
+  for (i32 k = 0; k < count; k++) {
+    const double i = aI;
+    aI = i + 1;
+    const u64 ii = (u64)i;
+    const u32 h = fmix32(aSeedMix ^ fmix32((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
+    const double x = ((double)h / 4294967296.0) * (aN - i);
+    double acc = 0;
+    i32 bk = 0;
+    for (; bk < nb - 1; bk++) {
+      acc += aQ[bk];
+      if (x < acc) break;
+    }
+    while (aQ[bk] == 0) bk = (bk + 1) % nb;
+    aQ[bk] -= 1;
+    codes[k] = (u8)bk;
+  }
+  S[ST_CODE_AT] = 0;
+  S[ST_CODE_LEN] = count;
+  return count;
 }
 
 /** Frames the record at `pos` alone (for records JavaScript handles): ST_CE, ST_END; 0 when more input is needed. */
