@@ -4,7 +4,7 @@ import type { WasmBase } from '../wasm/load';
 import { WASM_BASE64 } from '../wasm/split.wasm';
 import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
-import type { OutputSink } from './sink';
+import type { Destination } from './sink';
 import type { ItemCollector, RecordFacts } from './table';
 import type { TabularCsvAdapter } from './tabular';
 
@@ -317,10 +317,11 @@ export async function wasmPass2(
   nonItems: Int32Array,
   fill: ((out: Uint8Array) => number) | StreamingBuckets,
   values: readonly string[],
-  sink: OutputSink,
+  dest: Destination,
   opts: StreamOptions,
 ): Promise<void> {
   const w = acquire();
+  const sink = dest.sink;
   const chunk = opts.chunkSize ?? 1 << 20;
   w.ensureOut(Math.max(2 << 20, 2 * chunk));
   const short = ad.shortRows.data;
@@ -363,7 +364,10 @@ export async function wasmPass2(
   };
   const flushOut = (): void => {
     const used = w.S[ST_OUT_USED];
-    if (used > 0) sink.put(w.mem, w.outAt, w.outAt + used);
+    if (used > 0) {
+      if (dest.writeNow) dest.writeNow(w.mem, w.outAt, w.outAt + used);
+      else sink.put(w.mem, w.outAt, w.outAt + used);
+    }
     w.S[ST_OUT_USED] = 0;
   };
   const handle = (len: number, eof: boolean): number => {

@@ -419,26 +419,29 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
       goto slow;
     }
     {
-      v128_t v = wasm_v128_load(b + i);
-      v128_t isNl = wasm_i8x16_eq(v, nl);
-      u32 stop = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(isNl, wasm_i8x16_eq(v, cr)), wasm_i8x16_eq(v, qu)));
-      u32 commas = wasm_i8x16_bitmask(wasm_i8x16_eq(v, cm));
+      const u8 *p = b + i;
+#define STOP16(k) \
+  ((u64)wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v##k, nl), wasm_i8x16_eq(v##k, cr)), wasm_i8x16_eq(v##k, qu))) << (16 * k))
+#define COMMA16(k) ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v##k, cm)) << (16 * k))
+      const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+      u64 stop = STOP16(0) | STOP16(1) | STOP16(2) | STOP16(3);
+      u64 commas = COMMA16(0) | COMMA16(1) | COMMA16(2) | COMMA16(3);
       const i32 rem = len - i;
-      if (rem < 16) {
-        const u32 lim = (1u << rem) - 1;
+      if (rem < 64) {
+        const u64 lim = (1ull << rem) - 1;
         stop &= lim;
         commas &= lim;
       }
       while (stop) {
-        const i32 t = __builtin_ctz(stop);
+        const i32 t = __builtin_ctzll(stop);
         const i32 j = i + t;
-        u32 c = commas & ((1u << t) - 1);
-        commas &= ~((2u << t) - 1);
+        u64 c = commas & ((1ull << t) - 1);
+        commas &= t == 63 ? 0 : ~((2ull << t) - 1);
         while (c && nc < want) {
-          cpos[nc++] = i + __builtin_ctz(c);
+          cpos[nc++] = i + __builtin_ctzll(c);
           c &= c - 1;
         }
-        nc += __builtin_popcount(c);
+        nc += __builtin_popcountll(c);
         if (b[j] != '\n') goto slow;
         if (cRows == MAXROWS) {
           S[ST_STATUS] = FULL;
@@ -454,11 +457,11 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
         stop &= stop - 1;
       }
       while (commas && nc < want) {
-        cpos[nc++] = i + __builtin_ctz(commas);
+        cpos[nc++] = i + __builtin_ctzll(commas);
         commas &= commas - 1;
       }
-      nc += __builtin_popcount(commas);
-      i += 16;
+      nc += __builtin_popcountll(commas);
+      i += 64;
       continue;
     }
   slow:
