@@ -89,8 +89,8 @@ export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
 const EPS = 1e-9;
 
 /**
- * Indexes 0..n-1 ordered by (rank, index): a stable LSD radix sort on the 32-bit ranks (four
- * 8-bit passes: small bucket tables keep the scattered writes in cache), linear in n where a
+ * Indexes 0..n-1 ordered by (rank, index): a stable LSD radix sort on the 32-bit ranks (three
+ * 11-bit passes: small bucket tables keep the scattered writes in cache), linear in n where a
  * comparison sort of ten million items takes seconds. `payload` (one value per index) is
  * reordered along; the sorted ranks are returned too.
  */
@@ -103,15 +103,16 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
   let idx2: Int32Array = new Int32Array(n);
   let key2: Uint32Array = new Uint32Array(n);
   let pay2: Int32Array | undefined = payload ? new Int32Array(n) : undefined;
-  const count = new Int32Array(257);
-  for (let shift = 0; shift < 32; shift += 8) {
+  // Three 11-bit digits: one pass fewer than bytes, and 2048 counters still stay in cache.
+  const count = new Int32Array(2049);
+  for (let shift = 0; shift < 32; shift += 11) {
     count.fill(0);
-    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 255) + 1]++;
-    if (count[((key[0] >>> shift) & 255) + 1] === n) continue;
-    for (let d = 0; d < 256; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 2047) + 1]++;
+    if (count[((key[0] >>> shift) & 2047) + 1] === n) continue;
+    for (let d = 0; d < 2048; d++) count[d + 1] += count[d];
     for (let i = 0; i < n; i++) {
       const k = key[i];
-      const to = count[(k >>> shift) & 255]++;
+      const to = count[(k >>> shift) & 2047]++;
       key2[to] = k;
       idx2[to] = idx ? idx[i] : i;
       if (pay) pay2![to] = pay[i];
@@ -220,6 +221,77 @@ class LabelHeap {
  * (see the tests for a five-item file no assignment can stratify).
  */
 export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
+  const n = t.count;
+  for (let i = 0; i < n; i++) if (t.labelStart[i + 1] - t.labelStart[i] > 1) return stratifiedGeneral(t, fractions, bounds);
+  return stratifiedSingle(t, fractions, bounds);
+}
+
+/**
+ * stratifiedSplit when no item has more than one label (a tabular label column): items of a
+ * label never carry another, so no label's count changes before its turn (labels go in order of
+ * (count, id), no heap), no item is assigned early, and every bound is 1. Same decisions as
+ * stratifiedGeneral (tested).
+ */
+function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
+  const S = fractions.length;
+  const L = t.labelNames.length;
+  const n = t.count;
+  const out = new Uint8Array(n);
+  const single = new Int32Array(n);
+  const start = new Int32Array(L + 2);
+  for (let i = 0; i < n; i++) {
+    const l = t.labelStart[i + 1] > t.labelStart[i] ? t.labelIds[t.labelStart[i]] : -1;
+    single[i] = l;
+    start[l + 2]++;
+  }
+  // Items of each label in index order (label l at [start[l + 1], start[l + 2]), unlabeled first),
+  // then each label's items sorted by rank on their own: small sorts that stay in cache instead
+  // of one over every item.
+  for (let l = 0; l <= L; l++) start[l + 1] += start[l];
+  const fill = start.slice(0, L + 1);
+  const byLabel = new Int32Array(n);
+  for (let i = 0; i < n; i++) byLabel[fill[single[i] + 1]++] = i;
+  const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
+  const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
+  const want = Float64Array.from(fractions, (f) => f * n);
+  const wantLabel = new Float64Array(S);
+  let ranks = new Uint32Array(0);
+  for (const l of labelOrder) {
+    if (bounds) bounds[l] = 1;
+    const c = counts[l];
+    if (c === 0) continue;
+    for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
+    const from = start[l + 1];
+    if (ranks.length < c) ranks = new Uint32Array(Math.max(c, 2 * ranks.length));
+    for (let k = 0; k < c; k++) ranks[k] = t.rank[byLabel[from + k]];
+    const sorted = sortByRank(ranks, c);
+    const order = sorted.order;
+    const posRank = sorted.ranks;
+    for (let p = 0; p < c; p++) {
+      const r = posRank[p];
+      let best = 0;
+      for (let s = 1; s < S; s++) {
+        const d = wantLabel[s] - wantLabel[best];
+        if (d > EPS) best = s;
+        else if (d >= -EPS) {
+          const dt = want[s] - want[best];
+          if (dt > EPS || (dt >= -EPS && hashIndex(r, s) > hashIndex(r, best))) best = s;
+        }
+      }
+      out[byLabel[from + order[p]]] = best;
+      want[best]--;
+      wantLabel[best]--;
+    }
+  }
+  if (start[1] > 0) {
+    const rest = Array.from(byLabel.subarray(0, start[1]));
+    sequentialAssign(rest, rest.length, t.rank, quotasFromDemand(Array.from(want), rest.length), out);
+  }
+  return out;
+}
+
+/** stratifiedSplit for any table (items with several labels too). */
+export function stratifiedGeneral(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
   const n = t.count;
