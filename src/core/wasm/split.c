@@ -120,6 +120,8 @@ __attribute__((export_name("addLabel"))) i32 addLabel(const u8 *b, i32 s, i32 e,
   return 1;
 }
 
+static u32 cGroupSeed;
+
 // ---- framing ----
 static i32 rCe, rEnd, rCommas, rQuoted;
 static i32 cpos[MAXCOLS + 1];
@@ -267,11 +269,10 @@ static u32 mixK(u32 h, u32 k) {
   return h * 5 + 0xe6546b64u;
 }
 
-/** hashAsciiBytes of prng.ts: MurmurHash3 of prefix + bytes as UTF-16 code units. */
-static u32 hashAscii(u32 seed, u32 prefix, const u8 *b, i32 s, i32 e) {
-  u32 h = mixK(seed, prefix);
-  for (i32 i = s; i < e; i++) h = mixK(h, b[i]);
-  h ^= (u32)(e - s + 1);
+#define KEY_SEED_A 0x9747b28cu
+#define KEY_SEED_B 0x3c6ef372u
+
+static u32 fmixH(u32 h) {
   h ^= h >> 16;
   h *= 0x85ebca6bu;
   h ^= h >> 13;
@@ -280,8 +281,25 @@ static u32 hashAscii(u32 seed, u32 prefix, const u8 *b, i32 s, i32 e) {
   return h;
 }
 
-#define KEY_SEED_A 0x9747b28cu
-#define KEY_SEED_B 0x3c6ef372u
+/**
+ * hashAsciiBytes of prng.ts (MurmurHash3 of 'g' + the bytes as UTF-16 code units) under the two
+ * key seeds and the group-rank seed, in one loop.
+ */
+static void hash3(const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb, u32 *gr) {
+  u32 ha = mixK(KEY_SEED_A, 'g'), hb = mixK(KEY_SEED_B, 'g'), hr = mixK(cGroupSeed, 'g');
+  for (i32 i = s; i < e; i++) {
+    u32 k = b[i] * 0xcc9e2d51u;
+    k = rotl(k, 15);
+    k *= 0x1b873593u;
+    ha = rotl(ha ^ k, 13) * 5 + 0xe6546b64u;
+    hb = rotl(hb ^ k, 13) * 5 + 0xe6546b64u;
+    hr = rotl(hr ^ k, 13) * 5 + 0xe6546b64u;
+  }
+  const u32 n = (u32)(e - s + 1);
+  *ga = fmixH(ha ^ n);
+  *gb = fmixH(hb ^ n);
+  *gr = fmixH(hr ^ n);
+}
 
 static i32 special(i32 pos, i32 reason) {
   S[ST_STATUS] = SPECIAL;
@@ -294,7 +312,6 @@ static i32 special(i32 pos, i32 reason) {
 
 // Pass 1 configuration, loaded from S at each call.
 static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows;
-static u32 cGroupSeed;
 
 /**
  * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
@@ -360,9 +377,7 @@ static i32 row1(const u8 *b, i32 pos) {
         }
       } else {
         has = 1;
-        ga = hashAscii(KEY_SEED_A, 'g', b, s, e);
-        gb = hashAscii(KEY_SEED_B, 'g', b, s, e);
-        gr = hashAscii(cGroupSeed, 'g', b, s, e);
+        hash3(b, s, e, &ga, &gb, &gr);
       }
     }
   }
@@ -623,15 +638,6 @@ static i32 aB;
 static u32 aSeedMix;
 static double aI, aN;
 
-static u32 fmix32(u32 h) {
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
-}
-
 /** Starts an assignment of `n` items over `buckets` quotas (doubles at `quotas`). */
 __attribute__((export_name("assignInit"))) void assignInit(u32 seed, double n, i32 buckets, const double *quotas) {
   aB = buckets;
@@ -651,7 +657,7 @@ __attribute__((export_name("assignFill"))) i32 assignFill(void) {
     const double i = aI;
     aI = i + 1;
     const u64 ii = (u64)i;
-    const u32 h = fmix32(aSeedMix ^ fmix32((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
+    const u32 h = fmixH(aSeedMix ^ fmixH((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
     const double x = ((double)h / 4294967296.0) * (aN - i);
     double acc = 0;
     i32 bk = 0;
