@@ -95,6 +95,16 @@ const EPS = 1e-9;
  * reordered along; the sorted ranks are returned too.
  */
 export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
+  // Three 11-bit digits: one pass fewer than bytes, and 2048 counters still stay in cache. The
+  // counts of all three digits are taken in one read of the ranks.
+  const counts = [new Int32Array(2048), new Int32Array(2048), new Int32Array(2048)];
+  const [c0, c1, c2] = counts;
+  for (let i = 0; i < n; i++) {
+    const k = rank[i];
+    c0[k & 2047]++;
+    c1[(k >>> 11) & 2047]++;
+    c2[k >>> 22]++;
+  }
   // The first pass that moves anything reads the caller's arrays (identity order); later passes
   // alternate between two sets of our own.
   let idx: Int32Array | null = null;
@@ -103,21 +113,33 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
   let idx2: Int32Array = new Int32Array(n);
   let key2: Uint32Array = new Uint32Array(n);
   let pay2: Int32Array | undefined = payload ? new Int32Array(n) : undefined;
-  // Three 11-bit digits: one pass fewer than bytes, and 2048 counters still stay in cache.
-  const count = new Int32Array(2049);
-  for (let shift = 0; shift < 32; shift += 11) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 2047) + 1]++;
-    if (count[((key[0] >>> shift) & 2047) + 1] === n) continue;
-    for (let d = 0; d < 2048; d++) count[d + 1] += count[d];
-    for (let i = 0; i < n; i++) {
-      const k = key[i];
-      const to = count[(k >>> shift) & 2047]++;
-      key2[to] = k;
-      idx2[to] = idx ? idx[i] : i;
-      if (pay) pay2![to] = pay[i];
+  for (let d = 0; d < 3; d++) {
+    const shift = 11 * d;
+    const count = counts[d];
+    // Every rank with the same digit: nothing moves.
+    if (n > 0 && count[(key[0] >>> shift) & 2047] === n) continue;
+    for (let b = 0, sum = 0; b < 2048; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
     }
     if (idx === null) {
+      if (pay) {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = i;
+          pay2![to] = pay[i];
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = i;
+        }
+      }
       idx = idx2;
       key = key2;
       pay = pay2;
@@ -125,6 +147,22 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
       key2 = new Uint32Array(n);
       pay2 = payload ? new Int32Array(n) : undefined;
     } else {
+      if (pay) {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = idx[i];
+          pay2![to] = pay[i];
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = idx[i];
+        }
+      }
       [idx, idx2] = [idx2, idx];
       [key, key2] = [key2, key];
       if (pay) [pay, pay2] = [pay2!, pay];
@@ -244,27 +282,31 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     single[i] = l;
     start[l + 2]++;
   }
-  // Items of each label in index order (label l at [start[l + 1], start[l + 2]), unlabeled first),
-  // then each label's items sorted by rank on their own: small sorts that stay in cache instead
-  // of one over every item.
+  // Positions by label (label l at [start[l + 1], start[l + 2]), unlabeled first), items in index
+  // order within each; ranks are copied there in one sequential pass, and each label's items are
+  // then sorted on their own: small sorts that stay in cache instead of one over every item.
   for (let l = 0; l <= L; l++) start[l + 1] += start[l];
   const fill = start.slice(0, L + 1);
-  const byLabel = new Int32Array(n);
-  for (let i = 0; i < n; i++) byLabel[fill[single[i] + 1]++] = i;
+  const posOf = new Int32Array(n);
+  const rankAt = new Uint32Array(n);
+  const rank = t.rank;
+  for (let i = 0; i < n; i++) {
+    const p = fill[single[i] + 1]++;
+    posOf[i] = p;
+    rankAt[p] = rank[i];
+  }
   const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
   const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
   const want = Float64Array.from(fractions, (f) => f * n);
   const wantLabel = new Float64Array(S);
-  let ranks = new Uint32Array(0);
+  const outAt = new Uint8Array(n);
   for (const l of labelOrder) {
     if (bounds) bounds[l] = 1;
     const c = counts[l];
     if (c === 0) continue;
     for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
     const from = start[l + 1];
-    if (ranks.length < c) ranks = new Uint32Array(Math.max(c, 2 * ranks.length));
-    for (let k = 0; k < c; k++) ranks[k] = t.rank[byLabel[from + k]];
-    const sorted = sortByRank(ranks, c);
+    const sorted = sortByRank(rankAt.subarray(from, from + c), c);
     const order = sorted.order;
     const posRank = sorted.ranks;
     for (let p = 0; p < c; p++) {
@@ -278,13 +320,15 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
           if (dt > EPS || (dt >= -EPS && hashIndex(r, s) > hashIndex(r, best))) best = s;
         }
       }
-      out[byLabel[from + order[p]]] = best;
+      outAt[from + order[p]] = best;
       want[best]--;
       wantLabel[best]--;
     }
   }
+  for (let i = 0; i < n; i++) out[i] = outAt[posOf[i]];
   if (start[1] > 0) {
-    const rest = Array.from(byLabel.subarray(0, start[1]));
+    const rest: number[] = [];
+    for (let i = 0; i < n; i++) if (single[i] < 0) rest.push(i);
     sequentialAssign(rest, rest.length, t.rank, quotasFromDemand(Array.from(want), rest.length), out);
   }
   return out;
