@@ -546,8 +546,17 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
     seen.add(v);
     // Every item of this time, in (rank, index) order, takes the next position after the older ones.
     const group = ties[g];
-    const order = sortByRank(Uint32Array.from(group, (i) => t.rank[i]), group.length).order;
-    for (let k = 0; k < group.length; k++) out[group[order[k]]] = splitAt(older[g] + k);
+    const m = group.length;
+    const ranks = new Uint32Array(m);
+    for (let k = 0; k < m; k++) ranks[k] = t.rank[group[k]];
+    const order = sortByRank(ranks, m).order;
+    // Positions older[g], older[g] + 1, ...: the split only moves forward.
+    let s = splitAt(older[g]);
+    for (let k = 0; k < m; k++) {
+      const p = older[g] + k;
+      while (s < S - 1 && p >= cum[s + 1]) s++;
+      out[group[order[k]]] = s;
+    }
   });
   return out;
 }
