@@ -659,11 +659,13 @@ __attribute__((export_name("assignFill"))) i32 assignFill(void) {
     const u64 ii = (u64)i;
     const u32 h = fmixH(aSeedMix ^ fmixH((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
     const double x = ((double)h / 4294967296.0) * (aN - i);
+    // pick() of strategies.ts stops at the first running sum above x; the sums never decrease, so
+    // that index is the number of sums (all but the last) at or below x: counted without branches.
     double acc = 0;
     i32 bk = 0;
-    for (; bk < nb - 1; bk++) {
-      acc += aQ[bk];
-      if (x < acc) break;
+    for (i32 c = 0; c < nb - 1; c++) {
+      acc += aQ[c];
+      bk += x >= acc;
     }
     while (aQ[bk] == 0) bk = (bk + 1) % nb;
     aQ[bk] -= 1;
