@@ -415,7 +415,8 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
         ? (out: Uint8Array) => assigner.fill(out)
         : (out: Uint8Array) => {
             const count = Math.min(out.length, assignment!.length - item);
-            for (let k = 0; k < count; k++) out[k] = assignment![recordItem ? recordItem[item + k] : item + k];
+            if (!recordItem) out.set(assignment!.subarray(item, item + count));
+            else for (let k = 0; k < count; k++) out[k] = assignment![recordItem[item + k]];
             item += count;
             return count;
           };
