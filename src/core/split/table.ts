@@ -137,7 +137,7 @@ export class ItemCollector {
    * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
    * batches): the same effect, written as loops over whole arrays.
    */
-  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Uint32Array, gb: Uint32Array, gr: Uint32Array): void {
+  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Int32Array, gb: Int32Array, gr: Uint32Array): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
     const record0 = this.records;

@@ -85,8 +85,9 @@ export interface WasmRows {
   label: Int32Array;
   time: Float64Array;
   has: Uint8Array;
-  ga: Uint32Array;
-  gb: Uint32Array;
+  /** The key hashes as signed 32-bit values: KeyTable works on them as such, and small integers stay unboxed. */
+  ga: Int32Array;
+  gb: Int32Array;
   gr: Uint32Array;
 }
 
@@ -144,14 +145,15 @@ class SplitWasm {
       label: new Int32Array(b, S[ST_R_LAB], n),
       time: new Float64Array(b, S[ST_R_TIME], n),
       has: new Uint8Array(b, S[ST_R_HAS], n),
-      ga: new Uint32Array(b, S[ST_R_GA], n),
-      gb: new Uint32Array(b, S[ST_R_GB], n),
+      ga: new Int32Array(b, S[ST_R_GA], n),
+      gb: new Int32Array(b, S[ST_R_GB], n),
       gr: new Uint32Array(b, S[ST_R_GR], n),
     };
   }
 }
 
 // Instances are reused (each keeps a few MB of memory); one per concurrent pass.
+const POOL_MAX_BYTES = 32 << 20;
 const pool: SplitWasm[] = [];
 
 function acquire(): SplitWasm {
@@ -164,7 +166,8 @@ function acquire(): SplitWasm {
 }
 
 function release(w: SplitWasm): void {
-  if (pool.length < 2) pool.push(w);
+  // An instance that grew for a huge record keeps its memory for good: let it go instead.
+  if (pool.length < 2 && w.x.memory.buffer.byteLength <= POOL_MAX_BYTES) pool.push(w);
 }
 
 function checkAbort(signal?: AbortSignal): void {
