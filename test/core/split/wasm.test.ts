@@ -160,6 +160,18 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
     assert.deepEqual(await outcome(wideText, opts), await outcome(wideText, { ...opts, fastPath: 'js' }));
   });
 
+  it('many group keys, with rows keyed by item number and rows the per-record path keys', async () => {
+    const rows = ['id,user,label'];
+    for (let i = 0; i < 300_000; i++) {
+      // Mostly distinct keys; some empty (keyed by item number), some quoted or padded (keyed by JavaScript).
+      const user = i % 1000 === 7 ? '' : i % 1000 === 8 ? `"u${i >> 2}"` : i % 1000 === 9 ? ` u${i >> 2}` : `u${i >> 2}`;
+      rows.push(`${i},${user},l${i % 5}`);
+    }
+    const text = rows.join('\n') + '\n';
+    const opts = optionsFor('group', 11, undefined);
+    assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }));
+  });
+
   it('the module draws the same buckets as StreamingAssigner (random and k-fold without a key)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer(), fc.constantFrom('random', 'kfold') as fc.Arbitrary<StrategyName>, async (n, seed, strategy) => {
