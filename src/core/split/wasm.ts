@@ -67,6 +67,7 @@ const ST_OUT = 40;
 const ST_OUT_CAP = 41;
 const ST_WORDS = 42;
 const ST_VALUES = 43;
+const ST_NO_FACTS = 46;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -76,6 +77,7 @@ const FLUSH = 6;
 const REASON_NEW_LABEL = 1;
 const MAXCOLS = 256;
 const CODES_CAP = 65536;
+const MAXROWS = 8192;
 /** Bytes the module may read or write past the end of a region. */
 const SLACK = 64;
 
@@ -257,9 +259,27 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       words[i].copy(w.mem, S[ST_WORDS] + 32 * i, 0, 32);
       S[ST_WORD_LEN0 + i] = words[i].length <= 32 ? words[i].length : -1;
     }
+    noFacts = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0;
+    S[ST_NO_FACTS] = noFacts ? 1 : 0;
     S[ST_HDR] = 1;
   };
-  const rowsView = (): WasmRows => w.rows(w.S[ST_ROWS]);
+  let noFacts = false;
+  let defaults: WasmRows | null = null;
+  const rowsView = (): WasmRows => {
+    const n = w.S[ST_ROWS];
+    if (!noFacts) return w.rows(n);
+    // Rows read for their field count only: every fact the default (see split.c).
+    const d = (defaults ??= {
+      ml: new Int8Array(MAXROWS).fill(-1),
+      label: new Int32Array(MAXROWS).fill(-1),
+      time: new Float64Array(MAXROWS).fill(NaN),
+      has: new Uint8Array(MAXROWS),
+      ga: new Int32Array(MAXROWS),
+      gb: new Int32Array(MAXROWS),
+      gr: new Uint32Array(MAXROWS),
+    });
+    return { ml: d.ml.subarray(0, n), label: d.label.subarray(0, n), time: d.time.subarray(0, n), has: d.has.subarray(0, n), ga: d.ga.subarray(0, n), gb: d.gb.subarray(0, n), gr: d.gr.subarray(0, n) };
+  };
   const handle = (len: number, eof: boolean): number => {
     let pos = 0;
     const view = (): Buffer => w.mem.subarray(w.inAt, w.inAt + len);

@@ -20,7 +20,7 @@ enum {
   ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
   ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_HAS, ST_R_GA, ST_R_GB, ST_R_GR, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
-  ST_NVALUES, ST_LABELS, ST_SIZE = 64
+  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_SIZE = 64
 };
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6 };
 enum { REASON_NEW_LABEL = 1 };
@@ -311,7 +311,7 @@ static i32 special(i32 pos, i32 reason) {
 }
 
 // Pass 1 configuration, loaded from S at each call.
-static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows;
+static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows, cNoFacts;
 
 /**
  * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
@@ -389,6 +389,8 @@ static i32 row1(const u8 *b, i32 pos) {
     }
   }
   const i32 r = cRows++;
+  // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
+  if (cNoFacts) return 0;
   ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
   ((i32 *)S[ST_R_LAB])[r] = label;
   ((double *)S[ST_R_TIME])[r] = t;
@@ -418,6 +420,7 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   cNeeded = S[ST_NEEDED];
   cNwords = S[ST_NWORDS];
   cGroupSeed = (u32)S[ST_GROUP_SEED];
+  cNoFacts = S[ST_NO_FACTS];
   cRows = 0;
   const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');

@@ -41,6 +41,8 @@ interface Table {
 const table: fc.Arbitrary<Table> = fc
   .record({
     mlAt: fc.integer({ min: -1, max: 5 }),
+    // The k-fold strategies write (and ignore the values of) a 'fold' column.
+    splitName: fc.constantFrom('ml_use', 'fold'),
     rows: fc.array(
       fc.record({
         id: fc.nat(99),
@@ -58,9 +60,9 @@ const table: fc.Arbitrary<Table> = fc
     blanks: fc.array(fc.nat(40), { maxLength: 3 }),
     last: fc.boolean(),
   })
-  .map(({ mlAt, rows, eol, blanks, last }) => {
+  .map(({ mlAt, splitName, rows, eol, blanks, last }) => {
     const header = ['id', 'label', 'ts', 'user', 'note'];
-    if (mlAt >= 0) header.splice(mlAt, 0, 'ml_use');
+    if (mlAt >= 0) header.splice(mlAt, 0, splitName);
     const out = rows.map((r) => {
       const cells = [String(r.id), r.label, r.ts, r.user, r.note];
       if (mlAt >= 0) cells.splice(mlAt, 0, r.ml);
