@@ -650,30 +650,58 @@ __attribute__((export_name("assignInit"))) void assignInit(u32 seed, double n, i
   aN = n;
 }
 
+/** The draw of item i: pick()'s uniform value times the items left, as strategies.ts computes it. */
+static double drawX(u64 ii, double i) {
+  const u32 h = fmixH(aSeedMix ^ fmixH((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
+  // h / 2^32 is exact, so is the product by the power of two 2^-32: the same double.
+  return ((double)h * 0x1p-32) * (aN - i);
+}
+
 /** The next buckets into ST_CODES (at most CODES_CAP); sets ST_CODE_AT 0 and ST_CODE_LEN; returns how many. */
 __attribute__((export_name("assignFill"))) i32 assignFill(void) {
   u8 *codes = (u8 *)S[ST_CODES];
   double left = aN - aI;
   i32 count = left < CODES_CAP ? (i32)left : CODES_CAP;
   const i32 nb = aB;
-  for (i32 k = 0; k < count; k++) {
-    const double i = aI;
-    aI = i + 1;
-    const u64 ii = (u64)i;
-    const u32 h = fmixH(aSeedMix ^ fmixH((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
-    const double x = ((double)h / 4294967296.0) * (aN - i);
-    // pick() of strategies.ts stops at the first running sum above x; the sums never decrease, so
-    // that index is the number of sums (all but the last) at or below x: counted without branches.
-    double acc = 0;
-    i32 bk = 0;
-    for (i32 c = 0; c < nb - 1; c++) {
-      acc += aQ[c];
-      bk += x >= acc;
+  double i = aI;
+  u64 ii = (u64)i;
+  if (nb == 3) {
+    // The usual three splits, with the quotas in registers.
+    double q0 = aQ[0], q1 = aQ[1], q2 = aQ[2];
+    for (i32 k = 0; k < count; k++, i += 1, ii++) {
+      const double x = drawX(ii, i);
+      // pick(): the first running sum (0 + q0, then + q1) above x; else the last bucket.
+      i32 bk = (x >= q0) + (x >= q0 + q1);
+      for (;;) {
+        const double qb = bk == 0 ? q0 : bk == 1 ? q1 : q2;
+        if (qb != 0) break;
+        bk = bk == 2 ? 0 : bk + 1;
+      }
+      if (bk == 0) q0 -= 1;
+      else if (bk == 1) q1 -= 1;
+      else q2 -= 1;
+      codes[k] = (u8)bk;
     }
-    while (aQ[bk] == 0) bk = (bk + 1) % nb;
-    aQ[bk] -= 1;
-    codes[k] = (u8)bk;
+    aQ[0] = q0;
+    aQ[1] = q1;
+    aQ[2] = q2;
+  } else {
+    for (i32 k = 0; k < count; k++, i += 1, ii++) {
+      const double x = drawX(ii, i);
+      // pick() stops at the first running sum above x; the sums never decrease, so that index is
+      // the number of sums (all but the last) at or below x: counted without branches.
+      double acc = 0;
+      i32 bk = 0;
+      for (i32 c = 0; c < nb - 1; c++) {
+        acc += aQ[c];
+        bk += x >= acc;
+      }
+      while (aQ[bk] == 0) bk = (bk + 1) % nb;
+      aQ[bk] -= 1;
+      codes[k] = (u8)bk;
+    }
   }
+  aI = i;
   S[ST_CODE_AT] = 0;
   S[ST_CODE_LEN] = count;
   return count;

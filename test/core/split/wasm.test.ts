@@ -176,9 +176,15 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
 
   it('the module draws the same buckets as StreamingAssigner (random and k-fold without a key)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer(), fc.constantFrom('random', 'kfold') as fc.Arbitrary<StrategyName>, async (n, seed, strategy) => {
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer(),
+        fc.constantFrom('random', 'kfold') as fc.Arbitrary<StrategyName>,
+        fc.constantFrom('0.8,0.1,0.1', '1,0,0', '0,0.5,0.5', '0.34,0.33,0.33', '0.5,0,0.5'),
+        fc.integer({ min: 2, max: 9 }),
+        async (n, seed, strategy, fractions, k) => {
         const text = 'a\n' + Array.from({ length: n }, (_, i) => `${i}\n`).join('');
-        const r = await splitText(text, { strategy, seed, k: 7, format: 'tabular' }, 'data.csv');
+        const r = await splitText(text, { strategy, seed, k, fractions, format: 'tabular' }, 'data.csv');
         const plan = r.plan.streaming!;
         const a = new StreamingAssigner(plan.seed, n, allocate(n, r.plan.fractions!));
         const values = r.outputs[0].split('\n').slice(1, n + 1).map((l) => l.split(',')[1]);
