@@ -317,7 +317,7 @@ static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwo
  * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
  * 0: done; 1: the record goes to JavaScript (ST_STATUS SPECIAL set).
  */
-static i32 row1(const u8 *b, i32 pos) {
+static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
   if (!cHdr || rCe == pos || b[pos] == ' ' || b[pos] == '\t') {
     special(pos, 0);
     return 1;
