@@ -104,7 +104,7 @@ class SplitWasm {
 
   constructor() {
     this.x = wasmInstance<Exports>('split', WASM_BASE64);
-    if (!this.x.prepare()) throw new Error('WebAssembly memory');
+    if (!this.x.prepare()) throw new Error('the split could not get WebAssembly memory');
     this.refresh();
   }
 
@@ -160,7 +160,7 @@ const pool: SplitWasm[] = [];
 
 function acquire(): SplitWasm {
   const w = pool.pop() ?? new SplitWasm();
-  if (!w.x.prepare()) throw new Error('WebAssembly memory');
+  if (!w.x.prepare()) throw new Error('the split could not get WebAssembly memory');
   w.refresh();
   const S = w.S;
   for (let i = 0; i < 32; i++) S[i] = 0;
