@@ -94,7 +94,12 @@ const EPS = 1e-9;
  * comparison sort of ten million items takes seconds. `payload` (one value per index) is
  * reordered along; the sorted ranks are returned too.
  */
-export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
+export function sortByRank(
+  rank: Uint32Array,
+  n: number,
+  payload?: Int32Array,
+  scratch?: SortScratch,
+): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
   // Three 11-bit digits: one pass fewer than bytes, and 2048 counters still stay in cache. The
   // counts of all three digits are taken in one read of the ranks.
   const counts = [new Int32Array(2048), new Int32Array(2048), new Int32Array(2048)];
@@ -110,8 +115,8 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
   let idx: Int32Array | null = null;
   let key: Uint32Array = rank;
   let pay: Int32Array | undefined = payload;
-  let idx2: Int32Array = new Int32Array(n);
-  let key2: Uint32Array = new Uint32Array(n);
+  let idx2: Int32Array = scratch ? scratch.idx[0].subarray(0, n) : new Int32Array(n);
+  let key2: Uint32Array = scratch ? scratch.key[0].subarray(0, n) : new Uint32Array(n);
   let pay2: Int32Array | undefined = payload ? new Int32Array(n) : undefined;
   for (let d = 0; d < 3; d++) {
     const shift = 11 * d;
@@ -143,8 +148,8 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
       idx = idx2;
       key = key2;
       pay = pay2;
-      idx2 = new Int32Array(n);
-      key2 = new Uint32Array(n);
+      idx2 = scratch ? scratch.idx[1].subarray(0, n) : new Int32Array(n);
+      key2 = scratch ? scratch.key[1].subarray(0, n) : new Uint32Array(n);
       pay2 = payload ? new Int32Array(n) : undefined;
     } else {
       if (pay) {
@@ -176,6 +181,19 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
     pay = payload?.slice(0, n);
   }
   return { order: idx, ranks: key, payload: pay };
+}
+
+/**
+ * Two sets of buffers for sortByRank (at least n long each), reused across many sorts: fresh
+ * arrays for each would be page-faulted in again every time.
+ */
+export interface SortScratch {
+  idx: [Int32Array, Int32Array];
+  key: [Uint32Array, Uint32Array];
+}
+
+export function sortScratch(n: number): SortScratch {
+  return { idx: [new Int32Array(n), new Int32Array(n)], key: [new Uint32Array(n), new Uint32Array(n)] };
 }
 
 export function orderByRank(rank: Uint32Array, n: number): Int32Array {
@@ -275,28 +293,24 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   const L = t.labelNames.length;
   const n = t.count;
   const out = new Uint8Array(n);
-  const single = new Int32Array(n);
+  const ls = t.labelStart;
+  const ids = t.labelIds;
   const start = new Int32Array(L + 2);
-  for (let i = 0; i < n; i++) {
-    const l = t.labelStart[i + 1] > t.labelStart[i] ? t.labelIds[t.labelStart[i]] : -1;
-    single[i] = l;
-    start[l + 2]++;
-  }
+  for (let i = 0; i < n; i++) start[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 2]++;
   // Positions by label (label l at [start[l + 1], start[l + 2]), unlabeled first), items in index
   // order within each; ranks are copied there in one sequential pass, and each label's items are
-  // then sorted on their own: small sorts that stay in cache instead of one over every item.
+  // then sorted on their own: small sorts that stay in cache instead of one over every item. An
+  // item's position is found again the same way at the end rather than kept (no array per item).
   for (let l = 0; l <= L; l++) start[l + 1] += start[l];
   const fill = start.slice(0, L + 1);
-  const posOf = new Int32Array(n);
   const rankAt = new Uint32Array(n);
   const rank = t.rank;
-  for (let i = 0; i < n; i++) {
-    const p = fill[single[i] + 1]++;
-    posOf[i] = p;
-    rankAt[p] = rank[i];
-  }
+  for (let i = 0; i < n; i++) rankAt[fill[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 1]++] = rank[i];
   const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
   const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
+  let most = 0;
+  for (let l = 0; l < L; l++) most = Math.max(most, counts[l]);
+  const scratch = sortScratch(most);
   const want = Float64Array.from(fractions, (f) => f * n);
   const wantLabel = new Float64Array(S);
   const outAt = new Uint8Array(n);
@@ -306,18 +320,17 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     if (c === 0) continue;
     for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
     const from = start[l + 1];
-    const sorted = sortByRank(rankAt.subarray(from, from + c), c);
+    const sorted = sortByRank(rankAt.subarray(from, from + c), c, undefined, scratch);
     const order = sorted.order;
     const posRank = sorted.ranks;
     for (let p = 0; p < c; p++) {
-      const r = posRank[p];
       let best = 0;
       for (let s = 1; s < S; s++) {
         const d = wantLabel[s] - wantLabel[best];
         if (d > EPS) best = s;
         else if (d >= -EPS) {
           const dt = want[s] - want[best];
-          if (dt > EPS || (dt >= -EPS && hashIndex(r, s) > hashIndex(r, best))) best = s;
+          if (dt > EPS || (dt >= -EPS && hashIndex(posRank[p], s) > hashIndex(posRank[p], best))) best = s;
         }
       }
       outAt[from + order[p]] = best;
@@ -325,11 +338,13 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
       wantLabel[best]--;
     }
   }
-  for (let i = 0; i < n; i++) out[i] = outAt[posOf[i]];
-  if (start[1] > 0) {
-    const rest: number[] = [];
-    for (let i = 0; i < n; i++) if (single[i] < 0) rest.push(i);
-    sequentialAssign(rest, rest.length, t.rank, quotasFromDemand(Array.from(want), rest.length), out);
+  fill.set(start.subarray(0, L + 1));
+  for (let i = 0; i < n; i++) out[i] = outAt[fill[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 1]++];
+  const unlabeled = start[1];
+  if (unlabeled > 0) {
+    const rest = new Int32Array(unlabeled);
+    for (let i = 0, k = 0; i < n; i++) if (ls[i + 1] === ls[i]) rest[k++] = i;
+    sequentialAssign(rest, unlabeled, t.rank, quotasFromDemand(Array.from(want), unlabeled), out);
   }
   return out;
 }
