@@ -495,6 +495,9 @@ export interface TemporalOptions {
  * seeded rank) and cut by count; with cut-offs an item goes to the first split whose cut-off is
  * later than its time. Items must all have a time (the caller reports missing ones).
  */
+/** Marks in `out` of items whose time straddles boundary v (TIE - v) until they are placed. */
+const TIE = 255;
+
 export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
   const n = t.count;
   const time = t.time;
@@ -538,29 +541,45 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
     before.push(P === 0 ? -Infinity : at.get(P - 1)!);
     if (P > 0 && P < n && at.get(P - 1) === at.get(P)) straddle.push(at.get(P)!);
   }
-  const ties = straddle.map(() => [] as number[]);
-  const older = straddle.map(() => 0);
+  // Items whose time straddles a boundary are marked in `out` (TIE - v, v < S) and counted
+  // first, then gathered into arrays of the right size: no growing lists of ten million numbers.
+  const V = straddle.length;
+  const older = new Float64Array(V);
+  const tieCount = new Int32Array(V);
   for (let i = 0; i < n; i++) {
     const x = time[i];
     let tie = -1;
-    for (let v = straddle.length - 1; v >= 0; v--) {
+    for (let v = V - 1; v >= 0; v--) {
       if (x === straddle[v]) tie = v;
       else if (x < straddle[v]) older[v]++;
     }
     if (tie >= 0) {
-      ties[tie].push(i);
+      out[i] = TIE - tie;
+      tieCount[tie]++;
       continue;
     }
     let s = 0;
     for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
     out[i] = s;
   }
+  const groups: Int32Array[] = straddle.map((_, v) => new Int32Array(tieCount[v]));
+  if (V > 0) {
+    const fillAt = new Int32Array(V);
+    for (let i = 0; i < n; i++) {
+      const o = out[i];
+      if (o > TIE - V && o <= TIE) {
+        const v = TIE - o;
+        groups[v][fillAt[v]++] = i;
+      }
+    }
+  }
   const seen = new Set<number>();
-  straddle.forEach((v, g) => {
-    if (seen.has(v)) return;
+  for (let g = 0; g < V; g++) {
+    const v = straddle[g];
+    if (seen.has(v)) continue;
     seen.add(v);
     // Every item of this time, in (rank, index) order, takes the next position after the older ones.
-    const group = ties[g];
+    const group = groups[g];
     const m = group.length;
     const ranks = new Uint32Array(m);
     for (let k = 0; k < m; k++) ranks[k] = t.rank[group[k]];
@@ -572,16 +591,80 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
       while (s < S - 1 && p >= cum[s + 1]) s++;
       out[group[order[k]]] = s;
     }
-  });
+  }
   return out;
 }
 
 /**
- * The values at positions `ks` (ascending) of the ascending order of `values`, by selection on a
- * copy: three-way partitioning around a median of three (duplicates, common in timestamps, end a
- * round at once), with a native sort for small or stubborn ranges.
+ * The values at positions `ks` (ascending) of the ascending order of `values` (no NaN). Large
+ * inputs: a sorted sample brackets each wanted position between two values lo <= hi; one read of
+ * the values counts those below lo, equal to lo or to hi, and collects the few strictly between
+ * (sorted), which places the position exactly without copying or reordering all the values. Ties
+ * (common in timestamps) cost nothing there. When a bracket misses (the position falls outside
+ * it, or too many values fall inside), selection on a copy (orderStatisticsByCopy) answers.
  */
-function orderStatistics(values: Float64Array, ks: number[]): Map<number, number> {
+export function orderStatistics(values: Float64Array, ks: number[], sampleFrom = 1 << 15): Map<number, number> {
+  const n = values.length;
+  if (n < sampleFrom || ks.length === 0) return orderStatisticsByCopy(values, ks);
+  const m = 4096;
+  const sample = new Float64Array(m);
+  // Evenly spaced positions: deterministic. Any sample gives the same answers (only the speed
+  // depends on it).
+  for (let j = 0; j < m; j++) sample[j] = values[Math.floor(((j + 0.5) * n) / m)];
+  sample.sort();
+  const result = new Map<number, number>();
+  const cap = Math.max(1 << 12, Math.ceil(n / 32));
+  const mid = new Float64Array(cap);
+  const missed: number[] = [];
+  // One read per bracket; a bracket usually places the next wanted positions too (a boundary
+  // wants the positions on both sides of it).
+  for (let next = 0; next < ks.length; ) {
+    const j = Math.floor((ks[next] / n) * m);
+    const lo = sample[Math.max(0, j - 48)];
+    const hi = sample[Math.min(m - 1, j + 48)];
+    let below = 0;
+    let eqLo = 0;
+    let eqHi = 0;
+    let inside = 0;
+    let full = false;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v < lo) below++;
+      else if (v === lo) eqLo++;
+      else if (v === hi) eqHi++;
+      else if (v < hi) {
+        if (inside < cap) mid[inside++] = v;
+        else full = true;
+      }
+    }
+    let sorted: Float64Array | null = null;
+    for (let first = true; next < ks.length; first = false) {
+      const k = ks[next];
+      const r = k - below;
+      if (full || r < 0 || r >= eqLo + inside + eqHi) {
+        // Outside this bracket: the first position has missed it; a later one gets its own.
+        if (!first) break;
+        missed.push(k);
+        next++;
+        break;
+      }
+      if (r < eqLo) result.set(k, lo);
+      else if (r < eqLo + inside) {
+        sorted ??= mid.subarray(0, inside).sort();
+        result.set(k, sorted[r - eqLo]);
+      } else result.set(k, hi);
+      next++;
+    }
+  }
+  if (missed.length > 0) for (const [k, v] of orderStatisticsByCopy(values, missed)) result.set(k, v);
+  return result;
+}
+
+/**
+ * orderStatistics by selection on a copy: three-way partitioning around a median of three
+ * (duplicates end a round at once), with a native sort for small or stubborn ranges.
+ */
+function orderStatisticsByCopy(values: Float64Array, ks: number[]): Map<number, number> {
   const a = values.slice();
   const result = new Map<number, number>();
   let lo = 0;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { allocate } from '../../../src/core/split/fractions';
-import { StreamingAssigner, orderByRank, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
+import { StreamingAssigner, orderByRank, orderStatistics, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
 
@@ -205,6 +205,38 @@ describe('split strategies: faster implementations decide the same', () => {
     assert.deepEqual(Array.from(temporalSplit(t, { fractions: [0.7, 0.2, 0.1] })), Array.from(referenceTemporal(t, { fractions: [0.7, 0.2, 0.1] })));
     t.time = Float64Array.from({ length: n }, (_, i) => i * ((i * 31) % 7));
     assert.deepEqual(Array.from(temporalSplit(t, { fractions: [0.8, 0.1, 0.1] })), Array.from(referenceTemporal(t, { fractions: [0.8, 0.1, 0.1] })));
+  });
+
+  it('orderStatistics (sampled brackets, and selection where they miss) = a full sort', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer(), fc.double({ noNaN: true })), { minLength: 1, maxLength: 3000 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(1, 64, 1 << 15),
+        (xs, picks, sampleFrom) => {
+          const values = Float64Array.from(xs);
+          const ks = [...new Set(picks.map((p) => p % values.length))].sort((a, b) => a - b);
+          const sorted = values.slice().sort();
+          const got = orderStatistics(values, ks, sampleFrom);
+          // === on purpose: -0 and 0 are the same time.
+          for (const k of ks) assert.ok(got.get(k) === sorted[k], `position ${k}: ${got.get(k)} vs ${sorted[k]}`);
+          assert.equal(got.size, ks.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Many ties and a long sorted run: brackets that hold only equal values, or too many values.
+    const n = 100_000;
+    for (const values of [
+      Float64Array.from({ length: n }, (_, i) => (i * 7919) % 12),
+      Float64Array.from({ length: n }, (_, i) => i),
+      Float64Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : i)),
+    ]) {
+      const sorted = values.slice().sort();
+      const ks = [0, 1, n / 10 - 1, n / 10, (8 * n) / 10 - 1, (8 * n) / 10, n - 1];
+      const got = orderStatistics(values, ks, 1000);
+      for (const k of ks) assert.equal(got.get(k), sorted[k]);
+    }
   });
 
   it('the streaming assigner draws exactly what randomSplit assigns to unkeyed items', () => {
