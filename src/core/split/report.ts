@@ -33,26 +33,37 @@ export interface SplitReport {
 
 export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: string[], requested?: number[]): SplitReport {
   const B = buckets.length;
-  const counts = new Array<number>(B).fill(0);
   const L = t.labelNames.length;
   const perLabel = new Float64Array(L * B);
-  const unlabeled = new Array<number>(B).fill(0);
+  // Typed counters and one branch per item for the usual single label: this runs over every item.
+  const countsAt = new Float64Array(B);
+  const unlabeledAt = new Float64Array(B);
   let kept = 0;
   let changed = 0;
   const folds = buckets[0].startsWith('fold');
-  for (let i = 0; i < t.count; i++) {
+  const ls = t.labelStart;
+  const ids = t.labelIds;
+  const existing = t.existing;
+  const n = t.count;
+  for (let i = 0; i < n; i++) {
     const b = assignment[i];
-    counts[b]++;
-    const s = t.labelStart[i];
-    const e = t.labelStart[i + 1];
-    if (s === e) unlabeled[b]++;
-    for (let p = s; p < e; p++) perLabel[t.labelIds[p] * B + b]++;
-    const ex = t.existing[i];
-    if (ex >= 0 && !folds) {
+    countsAt[b]++;
+    const s = ls[i];
+    const e = ls[i + 1];
+    if (s === e) unlabeledAt[b]++;
+    else {
+      perLabel[ids[s] * B + b]++;
+      for (let p = s + 1; p < e; p++) perLabel[ids[p] * B + b]++;
+    }
+    const ex = existing[i];
+    if (ex >= 0) {
       if (ex === b) kept++;
       else changed++;
     }
   }
+  if (folds) kept = changed = 0;
+  const counts = Array.from(countsAt);
+  const unlabeled = Array.from(unlabeledAt);
   const labels = t.labelNames
     .map((label, l) => {
       const c = Array.from(perLabel.subarray(l * B, l * B + B));

@@ -4,7 +4,7 @@ import type { Adapter } from './adapter';
 import { PositionalCsvAdapter } from './csv';
 import { SplitError } from './errors';
 import { TabularCsvAdapter, fastPass1, fastPass2 } from './tabular';
-import { wasmPass1, wasmPass2, wasmPass2Usable } from './wasm';
+import { wasmPass1, wasmPass2, wasmPass2Usable, wasmStratifyKernel } from './wasm';
 import type { Pass1Sink } from './tabular';
 import { detect } from './detect';
 import type { Detected, FileKind } from './detect';
@@ -28,6 +28,7 @@ import {
   stratifiedSplit,
   temporalSplit,
 } from './strategies';
+import type { StratifyKernel } from './strategies';
 import { ItemCollector } from './table';
 import type { CollectorNeeds, ItemTable } from './table';
 
@@ -296,7 +297,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       assignment = randomSplit(table, fractions);
       break;
     case 'stratified':
-      assignment = stratifiedSplit(table, fractions, bounds);
+      assignment = stratifiedSplit(table, fractions, bounds, kernelFor(opts));
       break;
     case 'manual':
       assignment = manualSplit(table, fractions);
@@ -326,7 +327,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     }
     case 'kfold':
     case 'stratified-kfold':
-      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k, bounds);
+      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k, bounds, kernelFor(opts));
       buckets = Array.from({ length: k }, (_, i) => `fold${i + 1}`);
       fractions = new Array<number>(k).fill(1 / k);
       break;
@@ -360,6 +361,11 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     source,
     options: opts,
   };
+}
+
+/** The WebAssembly kernel of the stratified strategies unless the JavaScript reference is asked for. */
+function kernelFor(opts: SplitOptions): StratifyKernel | undefined {
+  return opts.fastPath === 'js' || opts.fastPath === false ? undefined : wasmStratifyKernel();
 }
 
 /** Number of non-item records before record `r` (item records are counted without them). */

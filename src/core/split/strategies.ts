@@ -184,6 +184,53 @@ export function sortByRank(
 }
 
 /**
+ * sortByRank for ranks that are hashes (spread evenly): one scatter on the top bits into buckets
+ * of a few items each, then an insertion sort, which only ever moves an item within its bucket.
+ * One pass where the radix sort makes three. Ranks that crowd into a bucket (more than
+ * BUCKET_MAX) would make the insertion sort slow: the radix sort takes those. Same result
+ * (stable: equal ranks stay in index order).
+ */
+export function sortByHashRank(rank: Uint32Array, n: number, scratch?: SortScratch): { order: Int32Array; ranks: Uint32Array } {
+  let bits = 1;
+  while (bits < 18 && n > 8 << bits) bits++;
+  const shift = 32 - bits;
+  const B = 1 << bits;
+  const start = new Int32Array(B + 1);
+  for (let i = 0; i < n; i++) start[(rank[i] >>> shift) + 1]++;
+  let most = 0;
+  for (let b = 0; b < B; b++) {
+    const c = start[b + 1];
+    if (c > most) most = c;
+    start[b + 1] = start[b] + c;
+  }
+  if (most > BUCKET_MAX) return sortByRank(rank, n, undefined, scratch);
+  const order = scratch ? scratch.idx[0].subarray(0, n) : new Int32Array(n);
+  const keys = scratch ? scratch.key[0].subarray(0, n) : new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = rank[i];
+    const to = start[k >>> shift]++;
+    keys[to] = k;
+    order[to] = i;
+  }
+  for (let i = 1; i < n; i++) {
+    const k = keys[i];
+    if (keys[i - 1] <= k) continue;
+    const o = order[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      order[j + 1] = order[j];
+      j--;
+    }
+    keys[j + 1] = k;
+    order[j + 1] = o;
+  }
+  return { order, ranks: keys };
+}
+
+const BUCKET_MAX = 64;
+
+/**
  * Two sets of buffers for sortByRank (at least n long each), reused across many sorts: fresh
  * arrays for each would be page-faulted in again every time.
  */
@@ -276,10 +323,31 @@ class LabelHeap {
  * label within one item of its target. Multi-label data cannot be promised that in general
  * (see the tests for a five-item file no assignment can stratify).
  */
-export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
+export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
   const n = t.count;
   for (let i = 0; i < n; i++) if (t.labelStart[i + 1] - t.labelStart[i] > 1) return stratifiedGeneral(t, fractions, bounds);
-  return stratifiedSingle(t, fractions, bounds);
+  return stratifiedSingle(t, fractions, bounds, kernel);
+}
+
+/**
+ * The sorting and placing of stratifiedSingle done elsewhere (in WebAssembly: split.c `stratify`),
+ * with the same decisions. `setup` makes room (null when it cannot: the JavaScript loop runs
+ * instead) and gives views of it: keys (two values per item, its position among its label's
+ * items then its rank), a label's items at [start[l], start[l + 1]), `order` the labels to visit,
+ * the fractions, what each bucket wants (updated), and outAt (the bucket per position).
+ */
+export interface StratifyKernel {
+  setup(n: number, most: number, labels: number, buckets: number): StratifyViews | null;
+  run(labels: number, buckets: number): void;
+}
+
+export interface StratifyViews {
+  keys: Uint32Array;
+  outAt: Uint8Array;
+  start: Int32Array;
+  order: Int32Array;
+  frac: Float64Array;
+  want: Float64Array;
 }
 
 /**
@@ -288,7 +356,7 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[], boun
  * (count, id), no heap), no item is assigned early, and every bound is 1. Same decisions as
  * stratifiedGeneral (tested).
  */
-function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
+function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
   const n = t.count;
@@ -303,39 +371,58 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   // item's position is found again the same way at the end rather than kept (no array per item).
   for (let l = 0; l <= L; l++) start[l + 1] += start[l];
   const fill = start.slice(0, L + 1);
-  const rankAt = new Uint32Array(n);
   const rank = t.rank;
-  for (let i = 0; i < n; i++) rankAt[fill[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 1]++] = rank[i];
   const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
   const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
   let most = 0;
   for (let l = 0; l < L; l++) most = Math.max(most, counts[l]);
-  const scratch = sortScratch(most);
   const want = Float64Array.from(fractions, (f) => f * n);
-  const wantLabel = new Float64Array(S);
-  const outAt = new Uint8Array(n);
-  for (const l of labelOrder) {
-    if (bounds) bounds[l] = 1;
-    const c = counts[l];
-    if (c === 0) continue;
-    for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
-    const from = start[l + 1];
-    const sorted = sortByRank(rankAt.subarray(from, from + c), c, undefined, scratch);
-    const order = sorted.order;
-    const posRank = sorted.ranks;
-    for (let p = 0; p < c; p++) {
-      let best = 0;
-      for (let s = 1; s < S; s++) {
-        const d = wantLabel[s] - wantLabel[best];
-        if (d > EPS) best = s;
-        else if (d >= -EPS) {
-          const dt = want[s] - want[best];
-          if (dt > EPS || (dt >= -EPS && hashIndex(posRank[p], s) > hashIndex(posRank[p], best))) best = s;
+  if (bounds) for (let l = 0; l < L; l++) bounds[l] = 1;
+  let outAt: Uint8Array;
+  const v = kernel?.setup(n, most, L, S);
+  if (kernel && v) {
+    v.start.set(start.subarray(1, L + 2));
+    v.order.set(labelOrder);
+    v.frac.set(fractions);
+    v.want.set(want);
+    const kv = v.keys;
+    for (let i = 0; i < n; i++) {
+      const l = ls[i + 1] > ls[i] ? ids[ls[i]] : -1;
+      const p = fill[l + 1]++;
+      kv[2 * p] = p - start[l + 1];
+      kv[2 * p + 1] = rank[i];
+    }
+    kernel.run(L, S);
+    want.set(v.want);
+    outAt = v.outAt;
+  } else {
+    const rankAt = new Uint32Array(n);
+    for (let i = 0; i < n; i++) rankAt[fill[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 1]++] = rank[i];
+    const scratch = sortScratch(most);
+    const wantLabel = new Float64Array(S);
+    outAt = new Uint8Array(n);
+    for (const l of labelOrder) {
+      const c = counts[l];
+      if (c === 0) continue;
+      for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
+      const from = start[l + 1];
+      const sorted = sortByRank(rankAt.subarray(from, from + c), c, undefined, scratch);
+      const order = sorted.order;
+      const posRank = sorted.ranks;
+      for (let p = 0; p < c; p++) {
+        let best = 0;
+        for (let s = 1; s < S; s++) {
+          const d = wantLabel[s] - wantLabel[best];
+          if (d > EPS) best = s;
+          else if (d >= -EPS) {
+            const dt = want[s] - want[best];
+            if (dt > EPS || (dt >= -EPS && hashIndex(posRank[p], s) > hashIndex(posRank[p], best))) best = s;
+          }
         }
+        outAt[from + order[p]] = best;
+        want[best]--;
+        wantLabel[best]--;
       }
-      outAt[from + order[p]] = best;
-      want[best]--;
-      wantLabel[best]--;
     }
   }
   fill.set(start.subarray(0, L + 1));
@@ -449,8 +536,8 @@ export function stratifiedGeneral(t: ItemTable, fractions: readonly number[], bo
   return out;
 }
 
-export function stratifiedKfoldSplit(t: ItemTable, k: number, bounds?: Float64Array): Uint8Array {
-  return stratifiedSplit(t, new Array<number>(k).fill(1 / k), bounds);
+export function stratifiedKfoldSplit(t: ItemTable, k: number, bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
+  return stratifiedSplit(t, new Array<number>(k).fill(1 / k), bounds, kernel);
 }
 
 /** Whole quotas adding up to `total`, proportional to the positive part of each bucket's demand. */

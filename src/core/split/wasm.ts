@@ -5,6 +5,7 @@ import { WASM_BASE64 } from '../wasm/split.wasm';
 import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
+import type { StratifyKernel, StratifyViews } from './strategies';
 import type { ItemCollector, RecordFacts } from './table';
 import type { TabularCsvAdapter } from './tabular';
 
@@ -27,6 +28,7 @@ interface Exports {
   frameAt(b: number, pos: number, len: number, eof: number): number;
   assignInit(seed: number, n: number, buckets: number, quotas: number): void;
   assignFill(): number;
+  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number): void;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -444,3 +446,35 @@ export async function wasmPass2(
   }
 }
 
+
+/**
+ * stratifiedSingle's sorting and placing in the module (split.c `stratify`): a fresh instance,
+ * whose memory (ten bytes per item) goes with it afterwards.
+ */
+export function wasmStratifyKernel(): StratifyKernel {
+  let x: (Exports & WasmBase) | null = null;
+  let at: number[] = [];
+  return {
+    setup(n: number, most: number, labels: number, buckets: number): StratifyViews | null {
+      const sizes = [8 * n, 8 * most, n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets];
+      // Beyond what 32-bit memory holds: the JavaScript loop instead.
+      if (sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
+      x = wasmInstance<Exports>('split', WASM_BASE64);
+      const inst = x;
+      at = sizes.map((size) => inst.alloc(Math.max(size, 8)));
+      if (at.some((p) => p === 0)) return null;
+      const b = inst.memory.buffer;
+      return {
+        keys: new Uint32Array(b, at[0], 2 * n),
+        outAt: new Uint8Array(b, at[2], n),
+        start: new Int32Array(b, at[3], labels + 1),
+        order: new Int32Array(b, at[4], labels),
+        frac: new Float64Array(b, at[5], buckets),
+        want: new Float64Array(b, at[6], buckets),
+      };
+    },
+    run(labels: number, buckets: number): void {
+      x!.stratify(at[0], at[1], at[2], at[3], at[4], labels, buckets, at[5], at[6]);
+    },
+  };
+}

@@ -714,3 +714,71 @@ __attribute__((export_name("frameAt"))) i32 frameAt(const u8 *b, i32 pos, i32 le
   S[ST_END] = rEnd;
   return 1;
 }
+
+// ---- stratified split of single-label items (strategies.ts stratifiedSingle drives it) ----
+static u32 sCount[3][2048];
+static double sWant[256];
+
+/**
+ * Every label's items, rarest label first (`order`, L ids): label l's items are keys[start[l] ..
+ * start[l+1]), each (rank << 32 | its position among the label's items in index order). Each
+ * label is sorted by rank (stable LSD radix, three 11-bit digits, `tmp` at least as long as the
+ * largest label) and its items placed in turn exactly as stratifiedSingle does: the bucket that
+ * still wants the most of the label, ties by the most wanted overall (`want`, S doubles, updated),
+ * then a seeded coin. outAt[start[l] + position] receives the bucket.
+ */
+__attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *outAt, const i32 *start, const i32 *order, i32 L, i32 S,
+                                                       const double *frac, double *want) {
+  const double EPS = 1e-9;
+  for (i32 q = 0; q < L; q++) {
+    const i32 l = order[q];
+    const i32 from = start[l];
+    const i32 c = start[l + 1] - from;
+    if (c == 0) continue;
+    for (i32 s = 0; s < S; s++) sWant[s] = frac[s] * (double)c;
+    u64 *a = keys + from;
+    u64 *b = tmp;
+    __builtin_memset(sCount, 0, sizeof sCount);
+    for (i32 i = 0; i < c; i++) {
+      const u32 k = (u32)(a[i] >> 32);
+      sCount[0][k & 2047]++;
+      sCount[1][(k >> 11) & 2047]++;
+      sCount[2][k >> 22]++;
+    }
+    for (i32 d = 0; d < 3; d++) {
+      const u32 shift = 11 * d;
+      u32 *cnt = sCount[d];
+      if (cnt[((u32)(a[0] >> 32) >> shift) & 2047] == (u32)c) continue;
+      for (u32 x = 0, sum = 0; x < 2048; x++) {
+        const u32 v = cnt[x];
+        cnt[x] = sum;
+        sum += v;
+      }
+      for (i32 i = 0; i < c; i++) {
+        const u64 v = a[i];
+        b[cnt[((u32)(v >> 32) >> shift) & 2047]++] = v;
+      }
+      u64 *t = a;
+      a = b;
+      b = t;
+    }
+    u8 *dst = outAt + from;
+    for (i32 p = 0; p < c; p++) {
+      const u64 v = a[p];
+      const u32 r = (u32)(v >> 32);
+      const u32 rm = r * 0x9e3779b1u;
+      i32 best = 0;
+      for (i32 s = 1; s < S; s++) {
+        const double d = sWant[s] - sWant[best];
+        if (d > EPS) best = s;
+        else if (d >= -EPS) {
+          const double dt = want[s] - want[best];
+          if (dt > EPS || (dt >= -EPS && fmixH(rm ^ fmixH((u32)s ^ 0x5bd1e995u)) > fmixH(rm ^ fmixH((u32)best ^ 0x5bd1e995u)))) best = s;
+        }
+      }
+      dst[(u32)v] = (u8)best;
+      want[best] -= 1;
+      sWant[best] -= 1;
+    }
+  }
+}

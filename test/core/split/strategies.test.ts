@@ -4,6 +4,7 @@ import { allocate } from '../../../src/core/split/fractions';
 import { StreamingAssigner, orderByRank, orderStatistics, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
+import { wasmStratifyKernel } from '../../../src/core/split/wasm';
 
 /**
  * The first iterative stratification (per-label comparison sorts, a linear scan for the rarest
@@ -174,12 +175,41 @@ describe('split strategies: faster implementations decide the same', () => {
           const t = tableOf(items.map((it) => ({ rank: it.rank, labels: it.label >= 0 ? [it.label] : [] })), L);
           const b1 = new Float64Array(L);
           const b2 = new Float64Array(L);
-          assert.deepEqual(Array.from(stratifiedSplit(t, fr, b1)), Array.from(stratifiedGeneral(t, fr, b2)));
+          const b3 = new Float64Array(L);
+          const general = Array.from(stratifiedGeneral(t, fr, b2));
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, b1)), general);
           assert.deepEqual(Array.from(b1), Array.from(b2));
+          // The WebAssembly kernel (split.c stratify) decides the same.
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, b3, wasmStratifyKernel())), general);
+          assert.deepEqual(Array.from(b3), Array.from(b2));
         },
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('the WebAssembly stratify kernel = the JavaScript loop: many buckets, equal ranks, large labels', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ rank: fc.oneof(fc.nat(3), fc.constantFrom(0, 2047, 2048, 0x3fffff, 0x400000, 0xffffffff), fc.nat({ max: 0xffffffff })), label: fc.integer({ min: -1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 400,
+        }),
+        fc.integer({ min: 2, max: 12 }),
+        (items, k) => {
+          const t = tableOf(items.map((it) => ({ rank: it.rank, labels: it.label >= 0 ? [it.label] : [] })), 4);
+          const fr = new Array<number>(k).fill(1 / k);
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Labels large enough for every radix digit to move, hashed ranks as in files.
+    const n = 60_000;
+    const t = tableOf(Array.from({ length: n }, (_, i) => ({ rank: hashIndex(7, i), labels: i % 11 === 0 ? [] : [(i * 31) % 5] })), 5);
+    for (const fr of [[0.8, 0.1, 0.1], [0.5, 0.5, 0], [0.2, 0.2, 0.2, 0.2, 0.2]]) {
+      assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)));
+    }
   });
 
   it('temporalSplit = the reference (full sort) on times with many ties', () => {
