@@ -665,18 +665,43 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
     const v = straddle[g];
     if (seen.has(v)) continue;
     seen.add(v);
-    // Every item of this time, in (rank, index) order, takes the next position after the older ones.
+    // Every item of this time, in (rank, index) order, takes the next position after the older
+    // ones: position older + k is in split #{b : cum[b] <= older + k}. Only the boundaries that
+    // fall inside the group need its order, and only there: an item is at or past position q
+    // exactly when its (rank, index) is at least that of the item at q, found by selection.
     const group = groups[g];
     const m = group.length;
-    const ranks = new Uint32Array(m);
+    const base = older[g];
+    const s0 = splitAt(base);
+    const qs: number[] = [];
+    for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
+    const ranks = new Float64Array(m);
     for (let k = 0; k < m; k++) ranks[k] = t.rank[group[k]];
-    const order = sortByRank(ranks, m).order;
-    // Positions older[g], older[g] + 1, ...: the split only moves forward.
-    let s = splitAt(older[g]);
+    const at = orderStatistics(ranks, [...new Set(qs)].sort((a, b) => a - b));
+    // The (rank, index) of the item at each q: its rank, and which of the items of that rank
+    // (they come in index order) it is.
+    const Q = qs.length;
+    const qRank = new Float64Array(Q);
+    const qLess = new Float64Array(Q);
+    const qIndex = new Float64Array(Q).fill(Infinity);
+    for (let j = 0; j < Q; j++) qRank[j] = at.get(qs[j])!;
     for (let k = 0; k < m; k++) {
-      const p = older[g] + k;
-      while (s < S - 1 && p >= cum[s + 1]) s++;
-      out[group[order[k]]] = s;
+      const r = ranks[k];
+      for (let j = 0; j < Q; j++) if (r < qRank[j]) qLess[j]++;
+    }
+    const qSeen = new Float64Array(Q);
+    for (let k = 0; k < m; k++) {
+      const r = ranks[k];
+      for (let j = 0; j < Q; j++) {
+        if (r === qRank[j] && qSeen[j]++ === qs[j] - qLess[j]) qIndex[j] = group[k];
+      }
+    }
+    for (let k = 0; k < m; k++) {
+      const r = ranks[k];
+      const i = group[k];
+      let s = s0;
+      for (let j = 0; j < Q; j++) if (r > qRank[j] || (r === qRank[j] && i >= qIndex[j])) s++;
+      out[i] = s;
     }
   }
   return out;

@@ -235,6 +235,18 @@ describe('split strategies: faster implementations decide the same', () => {
     assert.deepEqual(Array.from(temporalSplit(t, { fractions: [0.7, 0.2, 0.1] })), Array.from(referenceTemporal(t, { fractions: [0.7, 0.2, 0.1] })));
     t.time = Float64Array.from({ length: n }, (_, i) => i * ((i * 31) % 7));
     assert.deepEqual(Array.from(temporalSplit(t, { fractions: [0.8, 0.1, 0.1] })), Array.from(referenceTemporal(t, { fractions: [0.8, 0.1, 0.1] })));
+    // Tie groups large enough for sampled selection inside them, with repeated ranks, and a tie
+    // spanning a whole split (two boundaries in one group).
+    const big = 120_000;
+    const u = tableOf(Array.from({ length: big }, (_, i) => ({ rank: i % 3 === 0 ? i % 5 : hashIndex(3, i), labels: [] })), 0);
+    for (const [times, fr] of [
+      [(i: number) => ((i * 7919) % 12) * 1000, [0.8, 0.1, 0.1]],
+      [(i: number) => (i % 10 === 0 ? 0 : 1000), [0.5, 0.3, 0.2]],
+      [(i: number) => (i % 2) * 1000, [0.45, 0.1, 0.45]],
+    ] as [(i: number) => number, number[]][]) {
+      u.time = Float64Array.from({ length: big }, (_, i) => times(i));
+      assert.deepEqual(Array.from(temporalSplit(u, { fractions: fr })), Array.from(referenceTemporal(u, { fractions: fr })));
+    }
   });
 
   it('orderStatistics (sampled brackets, and selection where they miss) = a full sort', () => {
