@@ -117,7 +117,7 @@ function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
 export interface SchemaNodeInfo {
   node: JsonSchema;
   /** `$comment`s met on the way from the root (outermost first). */
-  comments: string[];
+  comments: readonly string[];
   /** True when a `$comment` on the way marks the part `[unverified]` or `[sample]`. */
   unverified: boolean;
 }
@@ -127,6 +127,23 @@ export interface SchemaNodeInfo {
  * `properties`, `additionalProperties`, `items` and `$ref`. Undefined when the path leaves the schema.
  */
 export function schemaNodeAt(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
+  // Findings ask for the same few paths on line after line: answers are kept per path shape
+  // (length-prefixed names, '#' for an index, so no two shapes share a key).
+  let cache = nodeCache.get(schema);
+  if (!cache) nodeCache.set(schema, (cache = new Map()));
+  let key = '';
+  for (const part of path) key += typeof part === 'number' ? '#' : `${part.length}:${part}`;
+  let info = cache.get(key);
+  if (info === undefined && !cache.has(key)) {
+    info = findSchemaNode(schema, path);
+    if (cache.size < 4096) cache.set(key, info);
+  }
+  return info;
+}
+
+const nodeCache = new WeakMap<JsonSchema, Map<string, SchemaNodeInfo | undefined>>();
+
+function findSchemaNode(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
   let node = resolveRef(schema, schema);
   const comments: string[] = [];
   const note = (n: JsonSchema) => {
@@ -146,7 +163,7 @@ export function schemaNodeAt(schema: JsonSchema, path: readonly (string | number
     node = resolveRef(schema, next as JsonSchema);
     note(node);
   }
-  return { node, comments, unverified: comments.some((c) => /^\[(unverified|sample)\]/.test(c)) };
+  return Object.freeze({ node, comments: Object.freeze(comments), unverified: comments.some((c) => /^\[(unverified|sample)\]/.test(c)) });
 }
 
 /** Property names the schema allows at `path` (for suggestions and completion). */
