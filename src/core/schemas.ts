@@ -127,21 +127,34 @@ export interface SchemaNodeInfo {
  * `properties`, `additionalProperties`, `items` and `$ref`. Undefined when the path leaves the schema.
  */
 export function schemaNodeAt(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
-  // Findings ask for the same few paths on line after line: answers are kept per path shape
-  // (length-prefixed names, '#' for an index, so no two shapes share a key).
-  let cache = nodeCache.get(schema);
-  if (!cache) nodeCache.set(schema, (cache = new Map()));
-  let key = '';
-  for (const part of path) key += typeof part === 'number' ? '#' : `${part.length}:${part}`;
-  let info = cache.get(key);
-  if (info === undefined && !cache.has(key)) {
-    info = findSchemaNode(schema, path);
-    if (cache.size < 4096) cache.set(key, info);
+  // Findings ask for the same few paths on line after line: answers are kept in a tree of the
+  // paths asked (array indexes share one branch), bounded in size.
+  let tree = nodeCache.get(schema);
+  if (!tree) nodeCache.set(schema, (tree = { size: 0, root: {} }));
+  let at: PathNode | undefined = tree.root;
+  for (let i = 0; i < path.length && at; i++) {
+    const part = path[i];
+    const key = typeof part === 'number' ? INDEX : part;
+    let next: PathNode | undefined = at.next?.get(key);
+    if (!next && tree.size < 4096) {
+      next = {};
+      (at.next ??= new Map()).set(key, next);
+      tree.size++;
+    }
+    at = next;
   }
-  return info;
+  if (!at) return findSchemaNode(schema, path);
+  if (at.info === undefined) at.info = findSchemaNode(schema, path) ?? null;
+  return at.info ?? undefined;
 }
 
-const nodeCache = new WeakMap<JsonSchema, Map<string, SchemaNodeInfo | undefined>>();
+/** A path asked about: its answer (null: outside the schema) and the longer paths asked. */
+interface PathNode {
+  info?: SchemaNodeInfo | null;
+  next?: Map<string | number, PathNode>;
+}
+const INDEX = -1;
+const nodeCache = new WeakMap<JsonSchema, { size: number; root: PathNode }>();
 
 function findSchemaNode(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
   let node = resolveRef(schema, schema);

@@ -283,12 +283,19 @@ function countKeysDeep(root: Obj): number {
   return n;
 }
 
+/** Unescaped parts of the JSON pointers ajv reports (the same few pointers come back line after line). */
+const pointerParts = new Map<string, string[]>();
+
 function pointerToPath(pointer: string, obj: Obj): JsonPath {
   if (!pointer) return [];
   const path: JsonPath = [];
   let cur: unknown = obj;
-  for (const raw of pointer.slice(1).split('/')) {
-    const part = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
+  let parts = pointerParts.get(pointer);
+  if (!parts) {
+    parts = pointer.slice(1).split('/').map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (pointerParts.size < 4096) pointerParts.set(pointer, parts);
+  }
+  for (const part of parts) {
     if (Array.isArray(cur)) {
       const i = Number(part);
       path.push(i);
