@@ -322,13 +322,18 @@ export class ItemCollector {
     const count = this.items;
     const pairs = this.pairItem.length;
     const items = this.pairItem.data;
-    for (let p = 1; p < pairs; p++) if (items[p] <= items[p - 1]) return undefined;
     const labelStart = new Int32Array(count + 1);
+    // One read of the pairs builds the starts and checks the order (pairs of item i sit at p
+    // exactly when the item numbers go up one pair at a time).
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (p < pairs && items[p] === i) p++;
+      if (p < pairs && items[p] === i) {
+        p++;
+        if (p < pairs && items[p] === i) return undefined;
+      }
       labelStart[i + 1] = p;
     }
+    if (p !== pairs) return undefined;
     return { labelStart, labelIds: this.pairLabel.toArray() };
   }
 
