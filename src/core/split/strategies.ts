@@ -633,21 +633,55 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
   const V = straddle.length;
   const older = new Float64Array(V);
   const tieCount = new Int32Array(V);
-  for (let i = 0; i < n; i++) {
-    const x = time[i];
-    let tie = -1;
-    for (let v = V - 1; v >= 0; v--) {
-      if (x === straddle[v]) tie = v;
-      else if (x < straddle[v]) older[v]++;
+  if (S <= 3) {
+    // Two boundaries at most (the usual three splits): the same tests on locals. A missing
+    // straddling time is NaN (never equal, never greater) and a missing boundary +Infinity
+    // (never below a time).
+    const v0 = V > 0 ? straddle[0] : NaN;
+    const v1 = V > 1 ? straddle[1] : NaN;
+    const b0 = S > 1 ? before[0] : Infinity;
+    const b1 = S > 2 ? before[1] : Infinity;
+    let older0 = 0;
+    let older1 = 0;
+    let tie0 = 0;
+    let tie1 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = time[i];
+      if (x < v1) older1++;
+      if (x < v0) older0++;
+      if (x === v0) {
+        out[i] = TIE;
+        tie0++;
+      } else if (x === v1) {
+        out[i] = TIE - 1;
+        tie1++;
+      } else out[i] = (b0 < x ? 1 : 0) + (b1 < x ? 1 : 0);
     }
-    if (tie >= 0) {
-      out[i] = TIE - tie;
-      tieCount[tie]++;
-      continue;
+    if (V > 0) {
+      older[0] = older0;
+      tieCount[0] = tie0;
     }
-    let s = 0;
-    for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
-    out[i] = s;
+    if (V > 1) {
+      older[1] = older1;
+      tieCount[1] = tie1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const x = time[i];
+      let tie = -1;
+      for (let v = V - 1; v >= 0; v--) {
+        if (x === straddle[v]) tie = v;
+        else if (x < straddle[v]) older[v]++;
+      }
+      if (tie >= 0) {
+        out[i] = TIE - tie;
+        tieCount[tie]++;
+        continue;
+      }
+      let s = 0;
+      for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
+      out[i] = s;
+    }
   }
   const groups: Int32Array[] = straddle.map((_, v) => new Int32Array(tieCount[v]));
   if (V > 0) {
