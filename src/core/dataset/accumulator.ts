@@ -8,7 +8,7 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnnotationFacts, ItemFacts } from '../items';
+import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
 import { annotationLabels } from '../items';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
 import { DATASET_LIMITS, type DatasetLimits } from './limits';
@@ -463,6 +463,11 @@ export class DatasetAccumulator {
   private anonymous = 0;
 
   private readonly found: DatasetDiagnostic[] = [];
+  /** Per file: where deferred anchors are found again (see `newUri`). */
+  private readonly sources: (AnchorSource | undefined)[] = [];
+  /** Ranges of findings still at column 0, with their file; resolved at `finish`. */
+  private readonly unresolved: { at: Range; file: number }[] = [];
+  private readonly unresolvedRelated = new WeakMap<RelatedLocation, number>();
   private readonly perCode = new Map<string, number>();
   /** Set when the state comes from an incremental dataset instead of `add` (see `finishFrom`). */
   private injected?: FinishedState;
@@ -564,7 +569,10 @@ export class DatasetAccumulator {
     const f = this.fileOf(file);
     this.rows++;
     this.curFile = f;
-    this.curAnchor = item.anchor;
+    this.curItem = item;
+    // A deferred anchor sits on the item's line; it is computed only if this row's location is kept.
+    this.curDeferred = item.deferred;
+    this.curLine = this.curDeferred === undefined ? item.anchor.line : item.line;
     this.curLoc = undefined;
     if (!this.datasetAnchor && f === 0 && item.line === 1) this.datasetAnchor = this.here();
     if (item.hasMlUse) this.mlUseUsed = true;
@@ -611,14 +619,16 @@ export class DatasetAccumulator {
 
   // The row being added: its Loc object is only made when something keeps it.
   private curFile = 0;
-  private curAnchor: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  private curItem: ItemFacts | undefined;
+  private curDeferred: AnchorSource | undefined;
+  private curLine = 1;
   private curLoc: Loc | undefined;
   private seenBefore = false;
   private rowLabeled = false;
 
   private here(): Loc {
     if (this.curLoc) return this.curLoc;
-    const a = this.curAnchor;
+    const a = (this.curItem as ItemFacts).anchor;
     return (this.curLoc = { file: this.curFile, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn });
   }
 
@@ -628,7 +638,7 @@ export class DatasetAccumulator {
     if (label.lastRow === this.rows) return;
     const fresh = label.lastRow === 0;
     label.lastRow = this.rows;
-    const line = this.curAnchor.line;
+    const line = this.curLine;
     if (!fresh && (label.lastLine !== line || label.lastFile !== this.curFile)) {
       if (label.related.length < this.maxRelated) label.related.push(this.here());
       else label.more++;
@@ -694,6 +704,7 @@ export class DatasetAccumulator {
     this.boxChecks();
     this.segmentChecks();
     this.sentimentChecks();
+    this.resolveAnchors();
     const diagnostics = this.found.slice();
     for (const [code, n] of this.perCode) {
       if (n <= this.maxPerCode) continue;
@@ -731,11 +742,22 @@ export class DatasetAccumulator {
   private newUri(i: number, uri: string | undefined, split: number, hash: number): void {
     const rec = this.uris.rec;
     const r = i * STRIDE;
-    const loc = this.curAnchor;
-    rec[r + R_LINE] = loc.line;
-    rec[r + R_COLUMN] = loc.column;
-    rec[r + R_END_LINE] = loc.endLine;
-    rec[r + R_END_COLUMN] = loc.endColumn;
+    const deferred = this.curDeferred;
+    if (deferred !== undefined && this.curLoc === undefined) {
+      // Column 0 (columns start at 1): found again from the file if a finding needs it.
+      const line = this.curLine;
+      rec[r + R_LINE] = line;
+      rec[r + R_COLUMN] = 0;
+      rec[r + R_END_LINE] = line;
+      rec[r + R_END_COLUMN] = 0;
+      if (this.sources[this.curFile] !== deferred) this.sources[this.curFile] = deferred;
+    } else {
+      const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
+      rec[r + R_LINE] = loc.line;
+      rec[r + R_COLUMN] = loc.column;
+      rec[r + R_END_LINE] = loc.endLine;
+      rec[r + R_END_COLUMN] = loc.endColumn;
+    }
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
     if (uri === undefined) return;
@@ -1369,7 +1391,30 @@ export class DatasetAccumulator {
   private related(loc: Loc, fromFile: number, message: string): RelatedLocation {
     const r: RelatedLocation = { line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn, message };
     if (loc.file !== fromFile && this.files[loc.file]) r.path = this.files[loc.file];
+    if (loc.column === 0) this.unresolvedRelated.set(r, loc.file);
     return r;
+  }
+
+  /** Fills in the deferred anchors that findings kept (one re-read per file that has any). */
+  private resolveAnchors(): void {
+    if (this.unresolved.length === 0) return;
+    const lines = new Map<number, number[]>();
+    for (const { at, file } of this.unresolved) {
+      const list = lines.get(file);
+      if (list) list.push(at.line);
+      else lines.set(file, [at.line]);
+    }
+    const found = new Map<number, Map<number, Range>>();
+    for (const [file, list] of lines) found.set(file, this.sources[file]?.resolve(list) ?? new Map<number, Range>());
+    for (const { at, file } of this.unresolved) {
+      const r = found.get(file)?.get(at.line);
+      // A line that holds no item any more (the file changed since it was read): its first character.
+      at.column = r?.column ?? 1;
+      at.endLine = r?.endLine ?? at.line;
+      at.endColumn = r?.endColumn ?? 2;
+      if (r) at.line = r.line;
+    }
+    this.unresolved.length = 0;
   }
 
   private labelRelated(label: LabelState): RelatedLocation[] {
@@ -1396,6 +1441,7 @@ export class DatasetAccumulator {
     if (data) d.data = { ...data, source: datasetCodeInfo(code).source };
     const path = this.files[loc.file];
     if (path) d.path = path;
+    if (loc.column === 0) this.unresolved.push({ at: d, file: loc.file });
     return d;
   }
 
@@ -1403,7 +1449,14 @@ export class DatasetAccumulator {
     const n = (this.perCode.get(code) ?? 0) + 1;
     this.perCode.set(code, n);
     if (n > this.maxPerCode) return;
-    this.found.push(this.make(code, loc, message, related, data));
+    const d = this.make(code, loc, message, related, data);
+    if (d.related) {
+      for (const r of d.related) {
+        const file = this.unresolvedRelated.get(r);
+        if (file !== undefined) this.unresolved.push({ at: r, file });
+      }
+    }
+    this.found.push(d);
   }
 }
 
