@@ -77,6 +77,8 @@ interface LabelState {
   lastLine: number;
   /** The last row (add call) that counted the label, so a label counts once per row. */
   lastRow: number;
+  /** `annotationsHash` of a line whose one annotation is a classification with this label. */
+  classificationHash: number;
 }
 
 /** @internal */
@@ -217,6 +219,11 @@ function annotationHash(a: AnnotationFacts): number {
     case 'segmentation':
       return hashMore(hashMore(0x811c9dc5 ^ 0x6d, a.maskUri ?? ''), a.labels.join('\u0000')) >>> 0;
   }
+}
+
+/** `annotationsHash` of one classification annotation. */
+function classificationHash(label: string): number {
+  return hashMore(0x811c9dc5 ^ 0x63, label) >>> 0 || 1;
 }
 
 /** @internal Order-insensitive fingerprint of a line's annotations (a multiset hash). */
@@ -581,11 +588,17 @@ export class DatasetAccumulator {
 
     let key: number;
     let itemSplit = split;
+    let single: LabelState | undefined;
     // Items are keyed by media URI, or by their inline text (Vertex deduplicates by content).
     const uri = item.mediaUri === '' ? undefined : item.mediaUri;
     if (uriKey >= 0) {
       key = uriKey;
-      const hash = annotationsHash(annotations);
+      let hash: number;
+      // One classification (most lines of classification files): its hash is kept with the label.
+      if (annotations.length === 1 && annotations[0].kind === 'classification') {
+        single = this.labels.get(annotations[0].label);
+        hash = single !== undefined ? single.classificationHash : classificationHash(annotations[0].label);
+      } else hash = annotationsHash(annotations);
       if (added) {
         this.newUri(key, uri, split, hash);
         this.newItem(item);
@@ -606,7 +619,7 @@ export class DatasetAccumulator {
     this.rowLabeled = false;
     for (let i = 0; i < annotations.length; i++) {
       const a = annotations[i];
-      if (a.kind === 'classification') this.countLabel(a.label, key, itemSplit);
+      if (a.kind === 'classification') this.countLabelIn(single ?? this.labelOf(a.label), key, itemSplit);
       else if (a.kind === 'box') {
         this.countLabel(a.label, key, itemSplit);
         this.boxCheck(a, key, uri);
@@ -633,7 +646,10 @@ export class DatasetAccumulator {
   }
 
   private countLabel(name: string, key: number, itemSplit: number): void {
-    const label = this.labelOf(name);
+    this.countLabelIn(this.labelOf(name), key, itemSplit);
+  }
+
+  private countLabelIn(label: LabelState, key: number, itemSplit: number): void {
     label.annotations++;
     if (label.lastRow === this.rows) return;
     const fresh = label.lastRow === 0;
@@ -677,7 +693,7 @@ export class DatasetAccumulator {
     acc.repeats = state.repeats;
     acc.conflicts = state.conflicts;
     for (const l of state.labels) {
-      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0 };
+      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0, classificationHash: 0 };
       acc.labels.set(l.name, label);
       acc.labelList.push(label);
     }
@@ -995,6 +1011,7 @@ export class DatasetAccumulator {
         lastFile: loc.file,
         lastLine: loc.line,
         lastRow: 0,
+        classificationHash: classificationHash(name),
       };
       this.labels.set(name, label);
       this.labelList.push(label);
