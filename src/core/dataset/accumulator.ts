@@ -474,7 +474,6 @@ export class DatasetAccumulator {
   private readonly sources: (AnchorSource | undefined)[] = [];
   /** Ranges of findings still at column 0, with their file; resolved at `finish`. */
   private readonly unresolved: { at: Range; file: number }[] = [];
-  private readonly unresolvedRelated = new WeakMap<RelatedLocation, number>();
   private readonly perCode = new Map<string, number>();
   /** Set when the state comes from an incremental dataset instead of `add` (see `finishFrom`). */
   private injected?: FinishedState;
@@ -759,7 +758,7 @@ export class DatasetAccumulator {
     const rec = this.uris.rec;
     const r = i * STRIDE;
     const deferred = this.curDeferred;
-    if (deferred !== undefined && this.curLoc === undefined) {
+    if (deferred !== undefined && this.curLoc === undefined && this.files[this.curFile] !== '') {
       // Column 0 (columns start at 1): found again from the file if a finding needs it.
       const line = this.curLine;
       rec[r + R_LINE] = line;
@@ -1408,7 +1407,6 @@ export class DatasetAccumulator {
   private related(loc: Loc, fromFile: number, message: string): RelatedLocation {
     const r: RelatedLocation = { line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn, message };
     if (loc.file !== fromFile && this.files[loc.file]) r.path = this.files[loc.file];
-    if (loc.column === 0) this.unresolvedRelated.set(r, loc.file);
     return r;
   }
 
@@ -1468,10 +1466,8 @@ export class DatasetAccumulator {
     if (n > this.maxPerCode) return;
     const d = this.make(code, loc, message, related, data);
     if (d.related) {
-      for (const r of d.related) {
-        const file = this.unresolvedRelated.get(r);
-        if (file !== undefined) this.unresolved.push({ at: r, file });
-      }
+      // A related location without a path is in the finding's file (deferred anchors are only kept for files with a path).
+      for (const r of d.related) if (r.column === 0) this.unresolved.push({ at: r, file: r.path === undefined ? loc.file : (this.fileIndex.get(r.path) ?? loc.file) });
     }
     this.found.push(d);
   }

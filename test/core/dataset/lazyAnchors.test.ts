@@ -192,6 +192,28 @@ describe('deferred anchors (lazyAnchors)', () => {
     assert.equal(lazy[0].anchor.line, 3);
   });
 
+  it('deferred facts added without a file path are anchored as eagerly made ones', async () => {
+    const path = join(dir, 'pathless.jsonl');
+    const a = JSON.stringify({ imageGcsUri: 'gs://b/a.jpg', classificationAnnotation: { displayName: 'cat' } });
+    const b = JSON.stringify({ classificationAnnotation: { displayName: 'dog' }, imageGcsUri: 'gs://b/a.jpg' });
+    writeFileSync(path, `${b}\n${a}\n${b}\n${a}\n`);
+    const results = [];
+    for (const lazyAnchors of [false, true]) {
+      const acc = new DatasetAccumulator('image-classification-single-label');
+      await validateJsonlFile(path, { format: 'image-classification-single-label', lazyAnchors, onItem: (f) => acc.add(f) });
+      results.push(acc.finish());
+    }
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(
+      results[1].diagnostics.filter((d) => d.code.startsWith('duplicate.')).map((d) => [d.line, d.column, d.related?.map((r) => [r.line, r.column, r.endColumn])]),
+      [
+        [2, 16, [[1, 65, 79]]],
+        [3, 65, [[1, 65, 79]]],
+        [4, 16, [[1, 65, 79]]],
+      ],
+    );
+  });
+
   it('a line that no longer holds an item when findings are made (the file changed) gets its first character', async () => {
     const path = join(dir, 'changed.jsonl');
     const a = JSON.stringify({ imageGcsUri: 'gs://b/a.jpg', classificationAnnotation: { displayName: 'cat' } });
