@@ -1,6 +1,7 @@
 // Issue 2 benchmark: `vertex-datasets validate` against a plain read + JSON.parse loop, measured
 // in the same run on the same files. Targets: ratio <= 1.25 on one thread, and peak RSS under
 // 200 MB for a 2 GB file. Sizes: BENCH_LINES (default 1,000,000), BENCH_BIG_GB (default 2; 0 skips).
+// A third file varies key order and spacing from line to line (the layout cache rarely matches).
 // BENCH_JOBS (default 2; 1 skips) adds a `validate --jobs N` row (worker threads). BENCH_FINDINGS
 // (default BENCH_LINES; 0 skips) lines that each have a finding: peak RSS of the text and JSON reports. An in-process
 // row compares JSON.parse with JsonlLineValidator.validateLine over the same lines (no start-up,
@@ -34,6 +35,15 @@ const bad = (i) => {
     default: return good(i).replace('"classificationAnnotation":{"displayName"', '"classificationAnnotation":{"label"');
   }
 };
+// Lines laid out differently from their neighbours (key order and spacing vary, 18 layouts in
+// turn): the validator's layout cache rarely matches, so this row shows the JSON.parse path.
+const PERMS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+const varied = (i) => {
+  const o = JSON.parse(good(i));
+  const keys = Object.keys(o);
+  const sep = [':', ': ', ' : '][(i * 13) % 3];
+  return `{${PERMS[(i * 7) % 6].map((k) => `${JSON.stringify(keys[k])}${sep}${JSON.stringify(o[keys[k]])}`).join(',')}}`;
+};
 try {
   const rows = [['file', 'lines', 'MB', 'parse-only ms', 'validate ms', 'ratio', 'CPU ratio', 'median CPU ratio', 'lines/s', 'MB/s', 'peak RSS MB']];
   const findingRows = [['report', 'findings', 'MB', 'validate ms', 'CPU ms', 'peak RSS MB']];
@@ -58,6 +68,8 @@ try {
   const goodSize = writeLines(goodPath, LINES, good);
   run('valid', goodPath, LINES, goodSize, REPEAT);
   run('5% bad', badPath, LINES, writeLines(badPath, LINES, bad), REPEAT);
+  const variedPath = join(dir, 'varied.jsonl');
+  run('varied layout', variedPath, LINES, writeLines(variedPath, LINES, varied), REPEAT);
   if (JOBS > 1) run(`valid, --jobs ${JOBS}`, goodPath, LINES, goodSize, REPEAT, ['--jobs', String(JOBS)]);
   if (BIG_GB > 0) {
     const bigPath = join(dir, 'big.jsonl');

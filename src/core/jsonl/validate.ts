@@ -17,6 +17,7 @@ import { truncate } from '../rules/values';
 import { detectJsonlFormat } from './detect';
 import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './positions';
 import { ItemChecker, type Finding, type JsonPath } from './rules';
+import { LayoutCache } from './layout';
 import { shortestLength, type ShapeProver } from './shape';
 import { DeferredFacts, FileAnchorSource } from './lazyAnchors';
 
@@ -57,6 +58,8 @@ export class JsonlLineValidator {
   private readonly prove: ShapeProver | undefined;
   private readonly schema: JsonSchema;
   private readonly findings: Finding[] = [];
+  private readonly layouts = new LayoutCache();
+  private readonly unverified = new Map<string, boolean>();
 
   constructor(
     readonly format: JsonlFormatId | 'custom',
@@ -84,24 +87,28 @@ export class JsonlLineValidator {
    */
   validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource): boolean {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      const { span, message } = syntaxError(text, (e as Error).message);
-      const pretty = /^\s*[{[]\s*$/.test(text) || /^\s*"[^"]*"\s*:/.test(text) || /^\s*[}\]],?\s*$/.test(text);
-      out.push({
-        line,
-        column: span.start + 1,
-        endLine: line,
-        endColumn: span.end + 1,
-        severity: 'error',
-        code: 'jsonl.syntax',
-        message: pretty
-          ? `Line is not a complete JSON object (${message}). JSON Lines needs each object on one line; it looks like pretty-printed JSON spread over several lines.`
-          : `Invalid JSON: ${message}. Each line must be one complete JSON object.`,
-      });
-      return true;
+    // Lines laid out like an earlier line are built without JSON.parse (same value: layout.ts).
+    let value: unknown = this.layouts.parse(text);
+    if (value === undefined) {
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        const { span, message } = syntaxError(text, (e as Error).message);
+        const pretty = /^\s*[{[]\s*$/.test(text) || /^\s*"[^"]*"\s*:/.test(text) || /^\s*[}\]],?\s*$/.test(text);
+        out.push({
+          line,
+          column: span.start + 1,
+          endLine: line,
+          endColumn: span.end + 1,
+          severity: 'error',
+          code: 'jsonl.syntax',
+          message: pretty
+            ? `Line is not a complete JSON object (${message}). JSON Lines needs each object on one line; it looks like pretty-printed JSON spread over several lines.`
+            : `Invalid JSON: ${message}. Each line must be one complete JSON object.`,
+        });
+        return true;
+      }
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) this.layouts.learn(text);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       out.push({
@@ -132,7 +139,7 @@ export class JsonlLineValidator {
       for (const f of findings) {
         let span = quickSpan(text, f.path, f.target);
         if (!span) span = spanAt(tree === null ? (tree = lineTree(text)) : tree, text, f.path, f.target);
-        const severity: Severity = f.severity === 'error' && schemaNodeAt(this.schema, f.path)?.unverified ? 'warning' : f.severity;
+        const severity: Severity = f.severity === 'error' && this.unverifiedAt(f.path) ? 'warning' : f.severity;
         const d: Diagnostic = { line, column: span.start + 1, endLine: line, endColumn: span.end + 1, severity, code: f.code, message: f.message };
         if (f.fixes || f.data) d.data = { path: f.path, ...(f.fixes ? { fixes: f.fixes } : {}), ...f.data };
         out.push(d);
@@ -155,6 +162,19 @@ export class JsonlLineValidator {
       onItem(facts);
     }
     return true;
+  }
+
+  /** Whether the schema marks the node at `path` unverified; cached by path shape (array indexes alike). */
+  private unverifiedAt(path: JsonPath): boolean {
+    let key = '';
+    // Length-prefixed names, '#' for an index: no two paths of different shape share a key.
+    for (const part of path) key += typeof part === 'number' ? '#' : `${part.length}:${part}`;
+    let unverified = this.unverified.get(key);
+    if (unverified === undefined) {
+      unverified = schemaNodeAt(this.schema, path)?.unverified === true;
+      if (this.unverified.size < 4096) this.unverified.set(key, unverified);
+    }
+    return unverified;
   }
 
   private mapSchemaErrors(obj: Obj, errors: AjvError[], out: Finding[]): void {
