@@ -13,17 +13,22 @@ const ANNOTATIONS = new Set(['$schema', '$id', '$comment', 'title', 'description
 const STRUCTURAL = new Set(['type', 'properties', 'additionalProperties', 'required', 'items']);
 const TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'object', 'array'];
 
-/** Source of `export function NAME(v, d)` for each schema, plus the helpers they call. */
+/**
+ * Source of `export function NAME(v, d, s)` for each schema, plus the helpers they call. With `s`
+ * (shape only) nothing is measured: the result is 0 or more exactly when the line is valid (also
+ * for numbers whose length has no cheap bound) but is not a length. For lines that cannot hold
+ * duplicate keys (built from a learned layout, src/core/jsonl/layout.ts).
+ */
 export function proversSource(schemas: Record<string, JsonSchema>): string {
   const functions: string[] = [];
   let next = 0;
 
   /** An expression for the shortest length of `x` (depth `d`) if valid against `node`, else -1. */
   const expr = (node: unknown, x: string, d: string): string => {
-    if (node === true || node === undefined) return `shortestLength(${x}, ${d})`;
+    if (node === true || node === undefined) return `(s ? 0 : shortestLength(${x}, ${d}))`;
     const schema = node as JsonSchema;
     if (isPlainString(schema)) return `(typeof ${x} === "string" ? ${x}.length + 2 : -1)`;
-    return `${fn(schema)}(${x}, ${d})`;
+    return `${fn(schema)}(${x}, ${d}, s)`;
   };
 
   const fn = (node: unknown, name = `proveNode${next++}`): string => {
@@ -36,8 +41,9 @@ export function proversSource(schemas: Record<string, JsonSchema>): string {
     const body: string[] = [];
     body.push(`if (typeof v === "string") return ${has('string') ? 'v.length + 2' : '-1'};`);
     // ajv's number and integer types reject Infinity (a JSON text like 1e999).
-    if (has('number')) body.push('if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;');
-    else if (has('integer')) body.push('if (typeof v === "number") return Number.isInteger(v) ? shortestNumberLength(v) : -1;');
+    // With `s` (shape only) numbers are not measured: String(n) is the costly part of a prover.
+    if (has('number')) body.push('if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;');
+    else if (has('integer')) body.push('if (typeof v === "number") return Number.isInteger(v) ? (s ? 0 : shortestNumberLength(v)) : -1;');
     else body.push('if (typeof v === "number") return -1;');
     body.push(`if (typeof v === "boolean") return ${has('boolean') ? '(v ? 4 : 5)' : '-1'};`);
     body.push(`if (v === null) return ${has('null') ? '4' : '-1'};`);
@@ -79,7 +85,7 @@ export function proversSource(schemas: Record<string, JsonSchema>): string {
         'return m === 0 ? 2 : t;',
       );
     }
-    functions.push(`function ${name}(v, d) {\n  ${body.join('\n  ')}\n}`);
+    functions.push(`function ${name}(v, d, s) {\n  ${body.join('\n  ')}\n}`);
     return name;
   };
 

@@ -7,7 +7,7 @@ import { shortestLength, shortestNumberLength } from './jsonl/shape';
 function proveNever() {
   return -1;
 }
-function proveNode2(v, d) {
+function proveNode2(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -27,7 +27,7 @@ function proveNode2(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode1(v, d) {
+function proveNode1(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -40,7 +40,7 @@ function proveNode1(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "annotationResourceLabels") n = proveNode2(x, d + 1);
+    else if (k === "annotationResourceLabels") n = proveNode2(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -49,7 +49,7 @@ function proveNode1(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode3(v, d) {
+function proveNode3(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -69,7 +69,7 @@ function proveNode3(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode0(v, d) {
+function proveNode0(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -82,8 +82,8 @@ function proveNode0(v, d) {
     const x = v[k];
     let n;
     if (k === "imageGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "classificationAnnotation") n = proveNode1(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode3(x, d + 1);
+    else if (k === "classificationAnnotation") n = proveNode1(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode3(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -92,7 +92,7 @@ function proveNode0(v, d) {
   if (v["imageGcsUri"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode7(v, d) {
+function proveNode7(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -112,7 +112,7 @@ function proveNode7(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode6(v, d) {
+function proveNode6(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -125,7 +125,7 @@ function proveNode6(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "annotationResourceLabels") n = proveNode7(x, d + 1);
+    else if (k === "annotationResourceLabels") n = proveNode7(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -134,7 +134,7 @@ function proveNode6(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode5(v, d) {
+function proveNode5(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -143,12 +143,12 @@ function proveNode5(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode6(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode6(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode8(v, d) {
+function proveNode8(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -168,7 +168,7 @@ function proveNode8(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode4(v, d) {
+function proveNode4(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -181,8 +181,8 @@ function proveNode4(v, d) {
     const x = v[k];
     let n;
     if (k === "imageGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "classificationAnnotations") n = proveNode5(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode8(x, d + 1);
+    else if (k === "classificationAnnotations") n = proveNode5(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode8(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -191,43 +191,43 @@ function proveNode4(v, d) {
   if (v["imageGcsUri"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode12(v, d) {
+function proveNode12(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode13(v, d) {
+function proveNode13(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode14(v, d) {
+function proveNode14(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode15(v, d) {
+function proveNode15(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode16(v, d) {
+function proveNode16(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -247,7 +247,7 @@ function proveNode16(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode11(v, d) {
+function proveNode11(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -260,11 +260,11 @@ function proveNode11(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "xMin") n = proveNode12(x, d + 1);
-    else if (k === "yMin") n = proveNode13(x, d + 1);
-    else if (k === "xMax") n = proveNode14(x, d + 1);
-    else if (k === "yMax") n = proveNode15(x, d + 1);
-    else if (k === "annotationResourceLabels") n = proveNode16(x, d + 1);
+    else if (k === "xMin") n = proveNode12(x, d + 1, s);
+    else if (k === "yMin") n = proveNode13(x, d + 1, s);
+    else if (k === "xMax") n = proveNode14(x, d + 1, s);
+    else if (k === "yMax") n = proveNode15(x, d + 1, s);
+    else if (k === "annotationResourceLabels") n = proveNode16(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -277,7 +277,7 @@ function proveNode11(v, d) {
   if (v["yMax"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode10(v, d) {
+function proveNode10(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -286,12 +286,12 @@ function proveNode10(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode11(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode11(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode17(v, d) {
+function proveNode17(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -311,7 +311,7 @@ function proveNode17(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode9(v, d) {
+function proveNode9(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -324,8 +324,8 @@ function proveNode9(v, d) {
     const x = v[k];
     let n;
     if (k === "imageGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "boundingBoxAnnotations") n = proveNode10(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode17(x, d + 1);
+    else if (k === "boundingBoxAnnotations") n = proveNode10(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode17(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -334,43 +334,43 @@ function proveNode9(v, d) {
   if (v["imageGcsUri"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode23(v, d) {
+function proveNode23(v, d, s) {
   if (typeof v === "string") return -1;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode24(v, d) {
+function proveNode24(v, d, s) {
   if (typeof v === "string") return -1;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode25(v, d) {
+function proveNode25(v, d, s) {
   if (typeof v === "string") return -1;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode26(v, d) {
+function proveNode26(v, d, s) {
   if (typeof v === "string") return -1;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode22(v, d) {
+function proveNode22(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -382,10 +382,10 @@ function proveNode22(v, d) {
   for (const k in v) {
     const x = v[k];
     let n;
-    if (k === "red") n = proveNode23(x, d + 1);
-    else if (k === "green") n = proveNode24(x, d + 1);
-    else if (k === "blue") n = proveNode25(x, d + 1);
-    else if (k === "alpha") n = proveNode26(x, d + 1);
+    if (k === "red") n = proveNode23(x, d + 1, s);
+    else if (k === "green") n = proveNode24(x, d + 1, s);
+    else if (k === "blue") n = proveNode25(x, d + 1, s);
+    else if (k === "alpha") n = proveNode26(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -393,7 +393,7 @@ function proveNode22(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode21(v, d) {
+function proveNode21(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -406,7 +406,7 @@ function proveNode21(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "color") n = proveNode22(x, d + 1);
+    else if (k === "color") n = proveNode22(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -416,7 +416,7 @@ function proveNode21(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode20(v, d) {
+function proveNode20(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -425,12 +425,12 @@ function proveNode20(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode21(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode21(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode27(v, d) {
+function proveNode27(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -450,7 +450,7 @@ function proveNode27(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode19(v, d) {
+function proveNode19(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -463,8 +463,8 @@ function proveNode19(v, d) {
     const x = v[k];
     let n;
     if (k === "categoryMaskGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "annotationSpecColors") n = proveNode20(x, d + 1);
-    else if (k === "annotationResourceLabels") n = proveNode27(x, d + 1);
+    else if (k === "annotationSpecColors") n = proveNode20(x, d + 1, s);
+    else if (k === "annotationResourceLabels") n = proveNode27(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -474,7 +474,7 @@ function proveNode19(v, d) {
   if (v["annotationSpecColors"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode28(v, d) {
+function proveNode28(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -494,7 +494,7 @@ function proveNode28(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode18(v, d) {
+function proveNode18(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -507,8 +507,8 @@ function proveNode18(v, d) {
     const x = v[k];
     let n;
     if (k === "imageGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "segmentationAnnotation") n = proveNode19(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode28(x, d + 1);
+    else if (k === "segmentationAnnotation") n = proveNode19(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode28(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -517,7 +517,7 @@ function proveNode18(v, d) {
   if (v["imageGcsUri"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode31(v, d) {
+function proveNode31(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -537,7 +537,7 @@ function proveNode31(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode30(v, d) {
+function proveNode30(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -550,7 +550,7 @@ function proveNode30(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "annotationResourceLabels") n = proveNode31(x, d + 1);
+    else if (k === "annotationResourceLabels") n = proveNode31(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -559,7 +559,7 @@ function proveNode30(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode32(v, d) {
+function proveNode32(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -579,7 +579,7 @@ function proveNode32(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode29(v, d) {
+function proveNode29(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -593,8 +593,8 @@ function proveNode29(v, d) {
     let n;
     if (k === "textContent") n = (typeof x === "string" ? x.length + 2 : -1);
     else if (k === "textGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "classificationAnnotation") n = proveNode30(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode32(x, d + 1);
+    else if (k === "classificationAnnotation") n = proveNode30(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode32(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -602,7 +602,7 @@ function proveNode29(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode36(v, d) {
+function proveNode36(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -622,7 +622,7 @@ function proveNode36(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode35(v, d) {
+function proveNode35(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -635,7 +635,7 @@ function proveNode35(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "annotationResourceLabels") n = proveNode36(x, d + 1);
+    else if (k === "annotationResourceLabels") n = proveNode36(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -644,7 +644,7 @@ function proveNode35(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode34(v, d) {
+function proveNode34(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -653,12 +653,12 @@ function proveNode34(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode35(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode35(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode37(v, d) {
+function proveNode37(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -678,7 +678,7 @@ function proveNode37(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode33(v, d) {
+function proveNode33(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -692,8 +692,8 @@ function proveNode33(v, d) {
     let n;
     if (k === "textContent") n = (typeof x === "string" ? x.length + 2 : -1);
     else if (k === "textGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "classificationAnnotations") n = proveNode34(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode37(x, d + 1);
+    else if (k === "classificationAnnotations") n = proveNode34(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode37(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -701,25 +701,25 @@ function proveNode33(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode41(v, d) {
+function proveNode41(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isInteger(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isInteger(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode42(v, d) {
+function proveNode42(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isInteger(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isInteger(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode43(v, d) {
+function proveNode43(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -739,7 +739,7 @@ function proveNode43(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode40(v, d) {
+function proveNode40(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -751,10 +751,10 @@ function proveNode40(v, d) {
   for (const k in v) {
     const x = v[k];
     let n;
-    if (k === "startOffset") n = proveNode41(x, d + 1);
-    else if (k === "endOffset") n = proveNode42(x, d + 1);
+    if (k === "startOffset") n = proveNode41(x, d + 1, s);
+    else if (k === "endOffset") n = proveNode42(x, d + 1, s);
     else if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "annotationResourceLabels") n = proveNode43(x, d + 1);
+    else if (k === "annotationResourceLabels") n = proveNode43(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -765,7 +765,7 @@ function proveNode40(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode39(v, d) {
+function proveNode39(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -774,12 +774,12 @@ function proveNode39(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode40(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode40(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode44(v, d) {
+function proveNode44(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -799,7 +799,7 @@ function proveNode44(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode38(v, d) {
+function proveNode38(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -813,8 +813,8 @@ function proveNode38(v, d) {
     let n;
     if (k === "textContent") n = (typeof x === "string" ? x.length + 2 : -1);
     else if (k === "textGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "textSegmentAnnotations") n = proveNode39(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode44(x, d + 1);
+    else if (k === "textSegmentAnnotations") n = proveNode39(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode44(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -822,25 +822,25 @@ function proveNode38(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode47(v, d) {
+function proveNode47(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isInteger(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isInteger(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode48(v, d) {
+function proveNode48(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isInteger(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isInteger(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode49(v, d) {
+function proveNode49(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -860,7 +860,7 @@ function proveNode49(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode46(v, d) {
+function proveNode46(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -872,9 +872,9 @@ function proveNode46(v, d) {
   for (const k in v) {
     const x = v[k];
     let n;
-    if (k === "sentiment") n = proveNode47(x, d + 1);
-    else if (k === "sentimentMax") n = proveNode48(x, d + 1);
-    else if (k === "annotationResourceLabels") n = proveNode49(x, d + 1);
+    if (k === "sentiment") n = proveNode47(x, d + 1, s);
+    else if (k === "sentimentMax") n = proveNode48(x, d + 1, s);
+    else if (k === "annotationResourceLabels") n = proveNode49(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -884,7 +884,7 @@ function proveNode46(v, d) {
   if (v["sentimentMax"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode50(v, d) {
+function proveNode50(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -904,7 +904,7 @@ function proveNode50(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode45(v, d) {
+function proveNode45(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -918,8 +918,8 @@ function proveNode45(v, d) {
     let n;
     if (k === "textContent") n = (typeof x === "string" ? x.length + 2 : -1);
     else if (k === "textGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "sentimentAnnotation") n = proveNode46(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode50(x, d + 1);
+    else if (k === "sentimentAnnotation") n = proveNode46(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode50(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -927,25 +927,25 @@ function proveNode45(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode54(v, d) {
+function proveNode54(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode55(v, d) {
+function proveNode55(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode56(v, d) {
+function proveNode56(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -965,7 +965,7 @@ function proveNode56(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode53(v, d) {
+function proveNode53(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -978,9 +978,9 @@ function proveNode53(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "startTime") n = proveNode54(x, d + 1);
-    else if (k === "endTime") n = proveNode55(x, d + 1);
-    else if (k === "annotationResourceLabels") n = proveNode56(x, d + 1);
+    else if (k === "startTime") n = proveNode54(x, d + 1, s);
+    else if (k === "endTime") n = proveNode55(x, d + 1, s);
+    else if (k === "annotationResourceLabels") n = proveNode56(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -989,7 +989,7 @@ function proveNode53(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode52(v, d) {
+function proveNode52(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -998,12 +998,12 @@ function proveNode52(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode53(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode53(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode57(v, d) {
+function proveNode57(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1023,7 +1023,7 @@ function proveNode57(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode51(v, d) {
+function proveNode51(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1036,8 +1036,8 @@ function proveNode51(v, d) {
     const x = v[k];
     let n;
     if (k === "videoGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "timeSegmentAnnotations") n = proveNode52(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode57(x, d + 1);
+    else if (k === "timeSegmentAnnotations") n = proveNode52(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode57(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -1046,25 +1046,25 @@ function proveNode51(v, d) {
   if (v["videoGcsUri"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode61(v, d) {
+function proveNode61(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode62(v, d) {
+function proveNode62(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode60(v, d) {
+function proveNode60(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1076,8 +1076,8 @@ function proveNode60(v, d) {
   for (const k in v) {
     const x = v[k];
     let n;
-    if (k === "startTime") n = proveNode61(x, d + 1);
-    else if (k === "endTime") n = proveNode62(x, d + 1);
+    if (k === "startTime") n = proveNode61(x, d + 1, s);
+    else if (k === "endTime") n = proveNode62(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -1085,7 +1085,7 @@ function proveNode60(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode59(v, d) {
+function proveNode59(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1094,30 +1094,30 @@ function proveNode59(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode60(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode60(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode65(v, d) {
+function proveNode65(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode66(v, d) {
+function proveNode66(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode67(v, d) {
+function proveNode67(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1137,7 +1137,7 @@ function proveNode67(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode64(v, d) {
+function proveNode64(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1150,9 +1150,9 @@ function proveNode64(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "startTime") n = proveNode65(x, d + 1);
-    else if (k === "endTime") n = proveNode66(x, d + 1);
-    else if (k === "annotationResourceLabels") n = proveNode67(x, d + 1);
+    else if (k === "startTime") n = proveNode65(x, d + 1, s);
+    else if (k === "endTime") n = proveNode66(x, d + 1, s);
+    else if (k === "annotationResourceLabels") n = proveNode67(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -1161,7 +1161,7 @@ function proveNode64(v, d) {
   if (v["displayName"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode63(v, d) {
+function proveNode63(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1170,12 +1170,12 @@ function proveNode63(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode64(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode64(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode68(v, d) {
+function proveNode68(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1195,7 +1195,7 @@ function proveNode68(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode58(v, d) {
+function proveNode58(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1208,9 +1208,9 @@ function proveNode58(v, d) {
     const x = v[k];
     let n;
     if (k === "videoGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "timeSegments") n = proveNode59(x, d + 1);
-    else if (k === "timeSegmentAnnotations") n = proveNode63(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode68(x, d + 1);
+    else if (k === "timeSegments") n = proveNode59(x, d + 1, s);
+    else if (k === "timeSegmentAnnotations") n = proveNode63(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode68(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -1219,61 +1219,61 @@ function proveNode58(v, d) {
   if (v["videoGcsUri"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode72(v, d) {
+function proveNode72(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode73(v, d) {
+function proveNode73(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode74(v, d) {
+function proveNode74(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode75(v, d) {
+function proveNode75(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode76(v, d) {
+function proveNode76(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isFinite(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isFinite(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode77(v, d) {
+function proveNode77(v, d, s) {
   if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return Number.isInteger(v) ? shortestNumberLength(v) : -1;
+  if (typeof v === "number") return Number.isInteger(v) ? (s ? 0 : shortestNumberLength(v)) : -1;
   if (typeof v === "boolean") return -1;
   if (v === null) return -1;
   if (typeof v !== "object" || d > 32) return -1;
   if (Array.isArray(v)) return -1;
   return -1;
 }
-function proveNode78(v, d) {
+function proveNode78(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1293,7 +1293,7 @@ function proveNode78(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode71(v, d) {
+function proveNode71(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1306,13 +1306,13 @@ function proveNode71(v, d) {
     const x = v[k];
     let n;
     if (k === "displayName") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "xMin") n = proveNode72(x, d + 1);
-    else if (k === "yMin") n = proveNode73(x, d + 1);
-    else if (k === "xMax") n = proveNode74(x, d + 1);
-    else if (k === "yMax") n = proveNode75(x, d + 1);
-    else if (k === "timeOffset") n = proveNode76(x, d + 1);
-    else if (k === "instanceId") n = proveNode77(x, d + 1);
-    else if (k === "annotationResourceLabels") n = proveNode78(x, d + 1);
+    else if (k === "xMin") n = proveNode72(x, d + 1, s);
+    else if (k === "yMin") n = proveNode73(x, d + 1, s);
+    else if (k === "xMax") n = proveNode74(x, d + 1, s);
+    else if (k === "yMax") n = proveNode75(x, d + 1, s);
+    else if (k === "timeOffset") n = proveNode76(x, d + 1, s);
+    else if (k === "instanceId") n = proveNode77(x, d + 1, s);
+    else if (k === "annotationResourceLabels") n = proveNode78(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;
@@ -1326,7 +1326,7 @@ function proveNode71(v, d) {
   if (v["timeOffset"] === undefined) return -1;
   return m === 0 ? 2 : t;
 }
-function proveNode70(v, d) {
+function proveNode70(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1335,12 +1335,12 @@ function proveNode70(v, d) {
   if (Array.isArray(v)) {
     if (v.length === 0) return 2;
     let t = 1;
-    for (let i = 0; i < v.length; i++) { const n = proveNode71(v[i], d + 1); if (n < 0) return -1; t += n + 1; }
+    for (let i = 0; i < v.length; i++) { const n = proveNode71(v[i], d + 1, s); if (n < 0) return -1; t += n + 1; }
     return t;
   }
   return -1;
 }
-function proveNode79(v, d) {
+function proveNode79(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1360,7 +1360,7 @@ function proveNode79(v, d) {
   }
   return m === 0 ? 2 : t;
 }
-function proveNode69(v, d) {
+function proveNode69(v, d, s) {
   if (typeof v === "string") return -1;
   if (typeof v === "number") return -1;
   if (typeof v === "boolean") return -1;
@@ -1373,8 +1373,8 @@ function proveNode69(v, d) {
     const x = v[k];
     let n;
     if (k === "videoGcsUri") n = (typeof x === "string" ? x.length + 2 : -1);
-    else if (k === "temporalBoundingBoxAnnotations") n = proveNode70(x, d + 1);
-    else if (k === "dataItemResourceLabels") n = proveNode79(x, d + 1);
+    else if (k === "temporalBoundingBoxAnnotations") n = proveNode70(x, d + 1, s);
+    else if (k === "dataItemResourceLabels") n = proveNode79(x, d + 1, s);
     else return -1;
     if (n < 0) return -1;
     t += k.length + n + 4;

@@ -5,8 +5,11 @@
  */
 type Obj = Record<string, unknown>;
 
-/** The signature of a generated prover: the shortest length of a valid value, or -1 (not proven). */
-export type ShapeProver = (v: unknown, depth: number) => number;
+/**
+ * The signature of a generated prover: the shortest length of a valid value, or -1 (not proven).
+ * With `shapeOnly` it proves without measuring: 0 or more for a valid value (scripts/gen-provers.ts).
+ */
+export type ShapeProver = (v: unknown, depth: number, shapeOnly?: boolean) => number;
 
 /** Length of the shortest JSON text that parses to `v`, or -1 when no cheap lower bound is known. */
 export function shortestLength(v: unknown, depth: number): number {

@@ -89,7 +89,8 @@ export class JsonlLineValidator {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
     // Lines laid out like an earlier line are built without JSON.parse (same value: layout.ts).
     let value: unknown = this.layouts.parse(text);
-    if (value === undefined) {
+    const fromLayout = value !== undefined;
+    if (!fromLayout) {
       try {
         value = JSON.parse(text);
       } catch (e) {
@@ -126,14 +127,15 @@ export class JsonlLineValidator {
     const findings = this.findings;
     if (findings.length !== 0) findings.length = 0;
     // A prover's length means ajv would pass the line (test/core/jsonl/shape.test.ts).
-    const shortest = this.prove ? this.prove(obj, 0) : -1;
+    // A line built from a layout has no duplicate keys (layout.ts), so nothing needs measuring.
+    const shortest = this.prove ? this.prove(obj, 0, fromLayout) : -1;
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     // Every field set up front: fields added later would move the object to a slower shape per line.
     if (onItem && anchors) facts = new DeferredFacts(line, text, anchors);
     else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
-    const duplicates = mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
+    const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       let tree: ReturnType<typeof lineTree> | null = null;
       for (const f of findings) {

@@ -155,6 +155,16 @@ describe('JSONL layout cache', () => {
     assert.equal(cache.parse(b.replace('"y": 7', '"y": .7')), undefined);
   });
 
+  it('matches or refuses huge lines without throwing (no catastrophic backtracking)', () => {
+    const cache = new LayoutCache();
+    cache.learn('{"imageGcsUri":"gs://b/a.jpg","n":1.5}');
+    const long = 'a'.repeat(5_000_000);
+    assert.equal(cache.parse(`{"imageGcsUri":"${long}`), undefined);
+    assert.equal(cache.parse(`{"imageGcsUri":"${long}","n":x}`), undefined);
+    assert.equal(cache.parse(`{"imageGcsUri":"x","n":${'1'.repeat(2_000_000)}x}`), undefined);
+    assert.equal((cache.parse(`{"imageGcsUri":"${long}","n":2}`) as { imageGcsUri: string }).imageGcsUri.length, long.length);
+  });
+
   it('never learns lines a layout cannot rebuild exactly', () => {
     assert.equal(learnLayout('{"__proto__": {"x": "1"}}'), undefined, '__proto__ would set the prototype in a literal');
     assert.equal(learnLayout('{"a": "1", "a": "2"}'), undefined, 'duplicate keys');

@@ -88,6 +88,10 @@ describe('shape provers agree with ajv and the exact length walk', () => {
           const n = prove(value, 0);
           const valid = ajv(value);
           const exact = shortestLength(value, 0);
+          // Shape only (lines built from a layout): the same verdict, also where no length is known.
+          const shape = prove(value, 0, true);
+          if (shape >= 0) assert.equal(valid, true, `shape proven but ajv rejects ${JSON.stringify(value)}`);
+          else assert.ok(n < 0 && !(valid && exact >= 0), `shape not proven: ${JSON.stringify(value)}`);
           if (n >= 0) {
             proven++;
             assert.equal(valid, true, `proven but ajv rejects ${JSON.stringify(value)}: ${JSON.stringify(ajv.errors)}`);
@@ -106,6 +110,7 @@ describe('shape provers agree with ajv and the exact length walk', () => {
     const value = JSON.parse('{"videoGcsUri":"gs://b/v.mp4","temporalBoundingBoxAnnotations":[{"displayName":"a","xMin":1e999,"yMin":0,"xMax":1,"yMax":1,"timeOffset":"1s"}]}') as unknown;
     assert.equal(formatValidator('video-object-tracking')(value), false);
     assert.equal(formatProver('video-object-tracking')(value, 0), -1);
+    assert.equal(formatProver('video-object-tracking')(value, 0, true), -1);
   });
 
   it('validateLine reports the same diagnostics with and without the prover', () => {
