@@ -57,7 +57,11 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   // ajv compiles custom schemas only (the format validators are generated code): the CLI requires it
   // from node_modules (a dependency) when a --schema is given instead of parsing it at every start.
-  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [cloudCommandsApart], external: [...external, 'ajv'] },
+  // import() of the cloud bundles becomes require(): the launcher runs this bundle as a vm.Script,
+  // where import() would need an experimental loader (and is lost from cached code).
+  { ...common, entryPoints: { 'cli-main': 'src/cli/bin.ts' }, outdir: 'dist', plugins: [cloudCommandsApart], external: [...external, 'ajv'], supported: { 'dynamic-import': false } },
+  // The executable: runs cli-main.js through V8's code cache (src/cli/launch.ts).
+  { ...common, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: Object.fromEntries(CLOUD_COMMANDS.map((c) => [`cli-${c}`, `src/cli/commands/${c}.ts`])), outdir: 'dist' },
 ];
 const workerEntry = 'src/core/worker.ts';

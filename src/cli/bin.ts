@@ -1,4 +1,4 @@
-// The `vertex-datasets` executable (bundled to dist/cli.js).
+// The CLI's entry (bundled to dist/cli-main.js, which dist/cli.js runs: src/cli/launch.ts).
 import { main } from './main';
 
 // A closed pipe (`vertex-datasets validate ... | head`) ends the output quietly, as Unix tools do.

@@ -82,6 +82,11 @@ class ValueTable {
   /** Occurrences moved out of the slots, by entry (a slot counts up to COUNT_FLUSH, then flushes here). */
   private readonly flushed: Float64Array;
   private mask: number;
+  /** Where the slots live when they are shared with the byte scanner (fixed, sized for the largest table). */
+  private region?: Int32Array;
+  /** The byte scanner's copy of the mask (entry `maskSlot`). */
+  private maskOut?: Int32Array;
+  private maskSlot = 0;
   constructor(private readonly cap: number) {
     this.mask = 15;
     this.keys = new Int32Array(16 * 4).fill(-1);
@@ -132,10 +137,23 @@ class ValueTable {
     if ((e + 1) * 2 > this.mask + 1 && e + 1 < this.cap) this.grow();
     return e;
   }
+  /**
+   * Moves the slots into `region` (at least `maxTableInts(cap)` ints), where they stay as the table
+   * grows, and publishes the mask in `maskOut[maskSlot]`.
+   */
+  moveTo(region: Int32Array, maskOut: Int32Array, maskSlot: number): void {
+    region.set(this.keys);
+    this.keys = region.subarray(0, this.keys.length);
+    this.region = region;
+    this.maskOut = maskOut;
+    this.maskSlot = maskSlot;
+    maskOut[maskSlot] = this.mask;
+  }
   private grow(): void {
-    const old = this.keys;
+    const region = this.region;
+    const old = region ? this.keys.slice() : this.keys;
     const size = (this.mask + 1) * 2;
-    const keys = new Int32Array(size * 4).fill(-1);
+    const keys = region ? region.subarray(0, size * 4).fill(-1) : new Int32Array(size * 4).fill(-1);
     const mask = size - 1;
     for (let k = 0; k < old.length; k += 4) {
       if (old[k + 2] < 0) continue;
@@ -149,6 +167,7 @@ class ValueTable {
     }
     this.keys = keys;
     this.mask = mask;
+    if (this.maskOut) this.maskOut[this.maskSlot] = mask;
   }
   get size(): number {
     return this.values.length;
@@ -172,6 +191,13 @@ class ValueTable {
     }
     return { sum, max };
   }
+}
+
+/** Ints a table of distinct values of a column with this cap can ever use (4 per slot). */
+export function maxTableInts(cap: number): number {
+  let size = 16;
+  for (let e = 0; e + 1 < cap; e++) if ((e + 1) * 2 > size) size *= 2;
+  return size * 4;
 }
 
 /** A slot's occurrence count is flushed to a double before it could overflow its int. */
@@ -254,27 +280,46 @@ export interface ProfileState {
   tables: ({ values: string[]; counts: number[] } | null)[];
 }
 
+/** Per-column arrays in the byte scanner's memory for `ColumnProfiler.moveTo` (one entry per column). */
+export interface ProfileMemory {
+  count: Float64Array;
+  nulls: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  lengthSum: Float64Array;
+  maxLength: Float64Array;
+  allNumber: Uint8Array;
+  allBoolean: Uint8Array;
+  allTimestamp: Uint8Array;
+  sawTimestamp: Uint8Array;
+  modes: Uint8Array;
+  /** Per column: room for its table of distinct values (`maxTableInts(cap)` ints). */
+  tables: Int32Array[];
+  /** Per column: its table's mask, kept current by the table. */
+  masks: Int32Array;
+}
+
 /** No quote ahead (a position past any line). */
 const NO_QUOTE = 0x7fffffff;
 
 export class ColumnProfiler {
   private readonly n: number;
   readonly names: string[];
-  private readonly count: Float64Array;
-  private readonly nulls: Float64Array;
-  private readonly min: Float64Array;
-  private readonly max: Float64Array;
-  private readonly lengthSum: Float64Array;
-  private readonly maxLength: Float64Array;
+  private count: Float64Array;
+  private nulls: Float64Array;
+  private min: Float64Array;
+  private max: Float64Array;
+  private lengthSum: Float64Array;
+  private maxLength: Float64Array;
   /** Lines profiled by addLine (their non-null cells are not counted one by one). */
   private lineRows = 0;
   /** Type evidence: every value so far is a number / a boolean / a timestamp or number. */
-  private readonly allNumber: Uint8Array;
-  private readonly allBoolean: Uint8Array;
-  private readonly allTimestamp: Uint8Array;
-  private readonly sawTimestamp: Uint8Array;
+  private allNumber: Uint8Array;
+  private allBoolean: Uint8Array;
+  private allTimestamp: Uint8Array;
+  private sawTimestamp: Uint8Array;
   private readonly tables: (ValueTable | null)[];
-  private readonly modes: Uint8Array;
+  private modes: Uint8Array;
   // Scratch space for addLine.
   private readonly hashes: Int32Array;
   private readonly hashes2: Int32Array;
@@ -322,6 +367,47 @@ export class ColumnProfiler {
 
   get columns(): number {
     return this.n;
+  }
+
+  /** The byte scanner shares this profile's arrays (until a merge replaces the tables). */
+  private sharedWith?: ProfileMemory;
+
+  /**
+   * Moves the per-column state into `memory` (the byte scanner's, see bytescan.ts), which this
+   * profile keeps using: lines the scanner takes are recorded there directly.
+   */
+  moveTo(memory: ProfileMemory): void {
+    const move = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.count = move(this.count, memory.count);
+    this.nulls = move(this.nulls, memory.nulls);
+    this.min = move(this.min, memory.min);
+    this.max = move(this.max, memory.max);
+    this.lengthSum = move(this.lengthSum, memory.lengthSum);
+    this.maxLength = move(this.maxLength, memory.maxLength);
+    this.allNumber = move(this.allNumber, memory.allNumber);
+    this.allBoolean = move(this.allBoolean, memory.allBoolean);
+    this.allTimestamp = move(this.allTimestamp, memory.allTimestamp);
+    this.sawTimestamp = move(this.sawTimestamp, memory.sawTimestamp);
+    this.modes = move(this.modes, memory.modes);
+    for (let i = 0; i < this.n; i++) this.tables[i]?.moveTo(memory.tables[i], memory.masks, i);
+    this.sharedWith = memory;
+  }
+
+  /** Whether the byte scanner may record lines into this profile now. */
+  get sharesMemory(): boolean {
+    return this.sharedWith !== undefined;
+  }
+
+  /** Counts `lines` one-line records the byte scanner took (their non-null cells, as addLine does). */
+  addScannedLines(lines: number): void {
+    this.lineRows += lines;
+  }
+
+  get distinctLimit(): number {
+    return this.distinctCap;
   }
 
   private kindSeen(i: number, kind: number, x: number): void {
@@ -679,6 +765,8 @@ export class ColumnProfiler {
    * cap exactly when the union holds more than the cap.
    */
   merge(other: ProfileState): void {
+    // Merged tables are plain arrays: the byte scanner no longer sees them.
+    this.sharedWith = undefined;
     for (let i = 0; i < this.n; i++) {
       this.count[i] += other.count[i];
       this.nulls[i] += other.nulls[i];

@@ -13,6 +13,7 @@ import { open } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { Diagnostic, Range } from '../diagnostics';
+import { BYTE_TAIL_MAX, type ByteScanner } from './bytescan';
 
 export interface CsvRecord {
   /** Field values with quotes removed and doubled quotes unescaped. */
@@ -152,6 +153,13 @@ export class CsvReader {
    * `quoteAt` is the position of the first quote at or after `from` (at or past `to` when the line has none).
    */
   lineHook?: (s: string, from: number, to: number, line: number, quoteAt: number) => boolean;
+  /**
+   * Optional consumer of one-line records as bytes (`readCsvFile` gives it ASCII chunks), taking
+   * what `lineHook` would take; the lines it takes are counted with `skipLines`.
+   */
+  byteScanner?: ByteScanner;
+  /** Set when the input comes from `readCsvFile`, which can feed a byte scanner. */
+  readsBytes = false;
   private readonly maxFieldChars: number;
   private readonly maxFields: number;
   private leftover = '';
@@ -213,6 +221,22 @@ export class CsvReader {
   /** Records emitted so far. */
   get records(): number {
     return this.recordIndex;
+  }
+
+  get maxLineChars(): number {
+    return this.maxFieldChars;
+  }
+
+  /**
+   * Counts `lines` one-line records of `chars` characters (line breaks included) that the byte
+   * scanner took at a record start, as if `lineHook` had taken them.
+   */
+  skipLines(chars: number, lines: number): void {
+    this.started = true;
+    this.base += chars;
+    this.line += lines;
+    this.lineStart = this.base;
+    this.recordIndex += lines;
   }
 
   /** Stops reading: later input is ignored (binary data, a consumer that has seen enough). */
@@ -710,6 +734,8 @@ export interface CsvFileOptions extends CsvReaderOptions {
   end?: number;
   /** Called after the last chunk and before the end of input is processed (a range's state at its end). */
   beforeEnd?: (reader: CsvReader) => void;
+  /** Bytes read per chunk (tests make it small; default FILE_CHUNK_BYTES). */
+  chunkBytes?: number;
 }
 
 /** Reading stopped because the caller's abort signal fired. */
@@ -726,6 +752,7 @@ export class CsvReadCancelled extends Error {
  */
 export async function readCsvFile(path: string, handlers: CsvReaderHandlers, options?: CsvFileOptions): Promise<CsvReader> {
   const reader = new CsvReader(handlers, options);
+  reader.readsBytes = true;
   options?.onStart?.(reader);
   const signal = options?.signal;
   const onProgress = options?.onProgress;
@@ -735,12 +762,14 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
   const total = onProgress ? (await file.stat()).size : 0;
   let position = options?.start ?? 0;
   const end = options?.end ?? Infinity;
-  const readAt = (buffer: Buffer) => file.read(buffer, 0, Math.max(0, Math.min(FILE_CHUNK_BYTES, end - position)), position);
+  const chunkBytes = options?.chunkBytes ?? FILE_CHUNK_BYTES;
+  const readAt = (buffer: Buffer) => file.read(buffer, 0, Math.max(0, Math.min(chunkBytes, end - position)), position);
   // Two buffers: the next chunk is read while this one is parsed, so the parser does not wait
   // for the disk (or for the thread pool on a busy machine) between chunks.
-  const buffers = [Buffer.allocUnsafe(FILE_CHUNK_BYTES), Buffer.allocUnsafe(FILE_CHUNK_BYTES)];
+  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
   let current = 0;
   let asciiSoFar = true;
+  const bytes = new ByteFeed(reader);
   let next: Promise<{ bytesRead: number }> | undefined = readAt(buffers[0]);
   try {
     for (;;) {
@@ -752,19 +781,22 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
       const buffer = buffers[current];
       current ^= 1;
       next = readAt(buffers[current]);
-      const bytes = buffer.subarray(0, bytesRead);
+      const chunk = buffer.subarray(0, bytesRead);
       // ASCII is its own UTF-8 and Latin-1 decoding, and the Latin-1 decoder is several times
-      // faster. Until the first non-ASCII chunk every chunk ended on a character boundary, so the
-      // UTF-8 decoder holds nothing back yet; from then on it decodes everything.
-      if (asciiSoFar && isAscii(bytes)) reader.write(bytes.toString('latin1'));
-      else {
-        asciiSoFar = false;
-        reader.write(decoder.write(bytes));
+      // faster. It is used while the UTF-8 decoder holds nothing back.
+      if (asciiSoFar && isAscii(chunk)) {
+        // A NUL stops the reader before it reads any of the chunk: such a chunk goes to it whole.
+        if (!bytes.feed(chunk)) reader.write(bytes.takeTail() + chunk.toString('latin1'));
+      } else {
+        reader.write(bytes.takeTail() + decoder.write(chunk));
+        // A chunk ending in an ASCII byte leaves nothing in the decoder (a BOM or a name with an
+        // accent early in the file does not slow down the rest).
+        asciiSoFar = chunk[chunk.length - 1] < 0x80;
       }
       onProgress?.(position, Math.max(total, position));
       if (reader.isStopped) break;
     }
-    if (!reader.isStopped) reader.write(decoder.end());
+    if (!reader.isStopped) reader.write(bytes.takeTail() + decoder.end());
     options?.beforeEnd?.(reader);
     reader.end();
   } finally {
@@ -773,6 +805,135 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
     await file.close();
   }
   return reader;
+}
+
+/**
+ * Hands ASCII chunks to the reader's byte scanner when it has one: the scanner takes the lines it
+ * can, the reader gets the others as text, one record at a time, and the unfinished last line is
+ * kept (as bytes, in the scanner's area) for the next chunk. The reader sees the same records,
+ * in the same order and at the same positions, as when it reads the chunks as text.
+ */
+class ByteFeed {
+  /** Bytes at the start of the scanner's area not yet given to anyone (an unfinished line). */
+  private tail = 0;
+  private scanner?: ByteScanner;
+  /** Lines given to the reader one by one while there was no scanner. */
+  private lead = 0;
+  /** Bytes given to the reader as text in one piece when the scanner leaves most lines to it. */
+  private stretch = TEXT_STRETCH;
+  constructor(private readonly reader: CsvReader) {}
+
+  /** The bytes kept back, as text (for the reader), and forgets them. */
+  takeTail(): string {
+    if (this.tail === 0 || !this.scanner) return '';
+    const text = latin1(this.scanner.area, 0, this.tail);
+    this.tail = 0;
+    return text;
+  }
+
+  /** Reads the ASCII chunk through the scanner; false when it cannot (the caller gives the chunk to the reader). */
+  feed(chunk: Buffer): boolean {
+    const reader = this.reader;
+    if (chunk.indexOf(0) >= 0) return false;
+    if (!reader.byteScanner) {
+      // No scanner yet (it comes once the header and a first row are read): the first lines of
+      // the file go to the reader one by one, so that a scanner set up on them takes the rest of
+      // this chunk.
+      if (this.lead >= LEAD_LINES) return false;
+      let p = 0;
+      while (this.lead < LEAD_LINES && !reader.byteScanner && !reader.isStopped) {
+        const lf = chunk.indexOf(10, p);
+        if (lf < 0) break;
+        reader.write(chunk.toString('latin1', p, lf + 1));
+        p = lf + 1;
+        this.lead++;
+      }
+      const set = reader.byteScanner as ByteScanner | undefined;
+      if (!set?.active || reader.isStopped || chunk.length - p > set.area.length) {
+        if (p < chunk.length && !reader.isStopped) reader.write(chunk.toString('latin1', p, chunk.length));
+        return true;
+      }
+      chunk = chunk.subarray(p);
+    }
+    const scanner = reader.byteScanner;
+    if (!scanner || !scanner.active || this.tail + chunk.length > scanner.area.length) return false;
+    if (this.scanner !== scanner) {
+      // A scanner is never replaced while it holds a tail (the reader sets it once).
+      this.scanner = scanner;
+      this.tail = 0;
+    }
+    const area = scanner.area;
+    area.set(chunk, this.tail);
+    const end = this.tail + chunk.length;
+    this.tail = 0;
+    let p = 0;
+    // Lines handed over as text one by one, and lines scanned, since the last check: when most
+    // lines need the text path, the next stretch goes there in one piece, then the scanner tries again.
+    let handed = 0;
+    let scanned = 0;
+    while (p < end && !reader.isStopped) {
+      if (!reader.atRecordStart) {
+        // Inside a record (a quoted field over several lines) or after text without a line end:
+        // the reader goes on line by line until it is at a record start again.
+        const lf = area.subarray(p, end).indexOf(10);
+        const stop = lf < 0 ? end : p + lf + 1;
+        reader.write(latin1(area, p, stop));
+        p = stop;
+        continue;
+      }
+      if (!scanner.active) {
+        reader.write(latin1(area, p, end));
+        p = end;
+        break;
+      }
+      if (handed >= 64) {
+        if (handed * 4 > scanned) {
+          const stretch = this.stretch;
+          const lf = p + stretch < end ? area.subarray(p + stretch, end).indexOf(10) : -1;
+          const stop = lf < 0 ? end : p + stretch + lf + 1;
+          reader.write(latin1(area, p, stop));
+          p = stop;
+          // Longer stretches while the scanner keeps leaving most lines to the text path.
+          this.stretch = Math.min(stretch * 2, MAX_TEXT_STRETCH);
+        } else {
+          this.stretch = TEXT_STRETCH;
+        }
+        handed = 0;
+        scanned = 0;
+        continue;
+      }
+      const status = scanner.scan(p, end);
+      if (scanner.taken > 0) {
+        reader.skipLines(scanner.stop - p, scanner.taken);
+        scanned += scanner.taken;
+      }
+      p = scanner.stop;
+      if (status === 0) break;
+      const stop = scanner.lineEnd + 1;
+      reader.write(latin1(area, p, stop));
+      handed++;
+      p = stop;
+    }
+    if (p < end && !reader.isStopped) {
+      if (end - p > BYTE_TAIL_MAX) reader.write(latin1(area, p, end));
+      else {
+        area.copyWithin(0, p, end);
+        this.tail = end - p;
+      }
+    }
+    return true;
+  }
+}
+
+/** Bytes (to the next line end) first given to the reader as text in one piece when the scanner leaves most lines to it. */
+const TEXT_STRETCH = 64 << 10;
+const MAX_TEXT_STRETCH = 16 << 20;
+
+/** Lines at the start of a file given to the reader one by one, waiting for a byte scanner. */
+const LEAD_LINES = 64;
+
+function latin1(bytes: Uint8Array, from: number, to: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
 }
 
 /** A one-line record of the given fields (a header handed to a worker thread; positions are not meaningful). */

@@ -83,7 +83,7 @@ export function isValidColumnName(name: string): boolean {
 type Report = (d: Diagnostic) => void;
 
 /** A column whose per-row check depends on its value alone; `passed` marks distinct values that passed. */
-interface ValueRole {
+export interface ValueRole {
   kind: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time';
   index: number;
   passed: Uint8Array;
@@ -370,6 +370,31 @@ export class TabularChecker {
       () => ({ line, column: 1, endLine: line, endColumn: Math.max(2, to - from + 1) }),
     );
     return true;
+  }
+
+  /**
+   * What the byte scanner (bytescan.ts) needs to take lines as `fastLine` does: the profile, and
+   * per checked column how a value passes without a finding (`nonEmpty`, `numeric`: a plain
+   * decimal number, `weight`: a plain decimal number in range, or else only a distinct value
+   * marked in `role.passed`). Undefined when each line must come here (an item consumer, series
+   * to track).
+   */
+  scanPlan(): { profiler: ColumnProfiler; roles: { role: ValueRole; check: 'nonEmpty' | 'numeric' | 'weight' | 'passed' }[] } | undefined {
+    if (this.onItem !== undefined || this.seriesIndex >= 0 || !this.profiler) return undefined;
+    const numericTarget = this.objective === 'forecasting' || this.objective === 'regression';
+    return {
+      profiler: this.profiler,
+      roles: this.roles.map((role) => ({
+        role,
+        check: role.kind === 'target' ? (numericTarget ? 'numeric' : 'nonEmpty') : role.kind === 'weight' ? 'weight' : 'passed',
+      })),
+    };
+  }
+
+  /** Counts `n` rows the byte scanner took (as `fastLine` would have, without a finding). */
+  addScannedRows(n: number): void {
+    this.rows += n;
+    this.profiler!.addScannedLines(n);
   }
 
   /** Columns whose per-row checks depend on the value alone, in the order checkRow reports them. */

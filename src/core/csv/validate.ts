@@ -10,7 +10,8 @@ import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics'
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, ValidationOptions, ValidationResult } from '../validate';
 import { lineStartAfter, runInWorker, UsageError } from '../jsonl/validate';
-import { CsvReadCancelled, CsvReader, readCsvFile, recordOfFields, type CsvFileOptions, type CsvReaderOptions, type CsvRecord } from './reader';
+import { byteScannerFor } from './bytescan';
+import { CsvReadCancelled, CsvReader, FILE_CHUNK_BYTES, readCsvFile, recordOfFields, type CsvFileOptions, type CsvReaderOptions, type CsvRecord } from './reader';
 import { CSV_FORMAT_IDS, detectCsvFormat, looksLikeJsonl } from './detect';
 import { createLayoutChecker, type RowChecker } from './layouts';
 import { TabularChecker, type TabularPart, type TabularSummary } from './tabular';
@@ -276,6 +277,11 @@ class CsvValidation {
       this.items++;
       return true;
     };
+    const scanner = reader.readsBytes ? byteScannerFor(tabular, FILE_CHUNK_BYTES, reader.maxLineChars) : undefined;
+    if (scanner) {
+      scanner.onTaken = (rows) => (this.items += rows);
+      reader.byteScanner = scanner;
+    }
   }
 
   /** The first non-blank record was seen (the checks made on it alone are done). */
@@ -374,6 +380,8 @@ export interface CsvFileValidationOptions extends ValidationOptions {
   parallelMinBytes?: number;
   /** Told how many ranges the file was read in (1: one thread, after a fallback too). */
   onRanges?: (ranges: number) => void;
+  /** Bytes read per chunk (tests vary it; default FILE_CHUNK_BYTES). */
+  chunkBytes?: number;
 }
 
 export async function validateCsvFile(path: string, options: CsvFileValidationOptions = {}): Promise<CsvValidationResult> {
@@ -392,7 +400,7 @@ export async function validateCsvFile(path: string, options: CsvFileValidationOp
 
 async function readFile(path: string, v: CsvValidation, options: CsvFileValidationOptions, range?: CsvFileOptions): Promise<CsvReader> {
   try {
-    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress, ...range });
+    return await readCsvFile(path, v, { ...readerOptions(options), onStart: (r) => (v.reader = r), signal: options.signal, onProgress: options.onProgress, chunkBytes: options.chunkBytes, ...range });
   } catch (e) {
     if (e instanceof CsvReadCancelled) throw e;
     const code = (e as NodeJS.ErrnoException).code;

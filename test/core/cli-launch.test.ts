@@ -1,0 +1,73 @@
+// dist/cli.js runs the CLI bundle through V8's code cache (src/cli/launch.ts). Whatever state the
+// cache is in, the output must be the same; the cache itself is only ever an optimisation.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+describe('CLI launcher and its code cache', function () {
+  this.timeout(60_000);
+  let home: string;
+  before(function () {
+    if (!existsSync(CLI)) this.skip();
+    home = mkdtempSync(join(tmpdir(), 'vd-launch-'));
+  });
+  after(() => home && rmSync(home, { recursive: true, force: true }));
+
+  const run = (cacheHome: string, extraEnv: Record<string, string> = {}) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
+    delete env.VERTEX_DATASETS_NO_CODE_CACHE;
+    Object.assign(env, extraEnv);
+    return spawnSync(process.execPath, [CLI, 'validate', '--output', 'json', 'examples/broken/boxes-broken.jsonl'], { cwd: ROOT, encoding: 'utf8', env });
+  };
+  const cacheFiles = (cacheHome: string) => {
+    const dir = join(cacheHome, 'vertex-datasets', 'code-cache');
+    return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+  };
+
+  it('gives the same output without a cache, with one, with a corrupt one, and with none allowed', () => {
+    const cacheHome = join(home, 'cache');
+    const first = run(cacheHome);
+    assert.equal(first.status, 1, first.stderr);
+    assert.ok(JSON.parse(first.stdout).files[0].errors > 0);
+    const files = cacheFiles(cacheHome);
+    assert.equal(files.length, 1, 'the first run writes one cache file');
+    const written = readFileSync(files[0]);
+    assert.ok(written.length > 1000);
+
+    const cached = run(cacheHome);
+    assert.deepEqual([cached.status, cached.stdout, cached.stderr], [first.status, first.stdout, first.stderr]);
+
+    writeFileSync(files[0], 'not a code cache');
+    const corrupt = run(cacheHome);
+    assert.deepEqual([corrupt.status, corrupt.stdout, corrupt.stderr], [first.status, first.stdout, first.stderr]);
+    assert.notEqual(readFileSync(files[0], 'utf8'), 'not a code cache', 'rejected data is replaced');
+
+    const off = join(home, 'off');
+    const disabled = run(off, { VERTEX_DATASETS_NO_CODE_CACHE: '1' });
+    assert.deepEqual([disabled.status, disabled.stdout], [first.status, first.stdout]);
+    assert.equal(cacheFiles(off).length, 0);
+  });
+
+  it('runs when the cache folder cannot be created, and drops caches of other builds', () => {
+    const blocker = join(home, 'a-file');
+    writeFileSync(blocker, 'x');
+    const r = run(blocker);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, '');
+    assert.ok(JSON.parse(r.stdout).files[0].errors > 0);
+
+    const cacheHome = join(home, 'stale');
+    run(cacheHome);
+    const [current] = cacheFiles(cacheHome);
+    const stale = join(cacheHome, 'vertex-datasets', 'code-cache', 'cli-v0.0.0-old.bin');
+    writeFileSync(stale, 'old');
+    rmSync(current);
+    run(cacheHome);
+    assert.deepEqual(cacheFiles(cacheHome), [current]);
+  });
+});
