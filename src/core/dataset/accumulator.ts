@@ -576,9 +576,11 @@ export class DatasetAccumulator {
     this.rows++;
     this.curFile = f;
     this.curItem = item;
-    // A deferred anchor sits on the item's line; it is computed only if this row's location is kept.
-    this.curDeferred = item.deferred;
-    this.curLine = this.curDeferred === undefined ? item.anchor.line : item.line;
+    // A deferred anchor sits on the item's line; its columns are found at `finish` if a finding keeps it.
+    const deferred = item.deferred;
+    this.curDeferred = deferred;
+    if (deferred !== undefined && this.sources[f] !== deferred) this.sources[f] = deferred;
+    this.curLine = deferred === undefined ? item.anchor.line : item.line;
     this.curLoc = undefined;
     if (!this.datasetAnchor && f === 0 && item.line === 1) this.datasetAnchor = this.here();
     if (item.hasMlUse) this.mlUseUsed = true;
@@ -640,6 +642,8 @@ export class DatasetAccumulator {
 
   private here(): Loc {
     if (this.curLoc) return this.curLoc;
+    // Column 0 (columns start at 1): resolved at `finish` (see `resolveAnchors`).
+    if (this.curDeferred !== undefined) return (this.curLoc = { file: this.curFile, line: this.curLine, column: 0, endLine: this.curLine, endColumn: 0 });
     const a = (this.curItem as ItemFacts).anchor;
     return (this.curLoc = { file: this.curFile, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn });
   }
@@ -719,12 +723,12 @@ export class DatasetAccumulator {
     this.boxChecks();
     this.segmentChecks();
     this.sentimentChecks();
-    this.resolveAnchors();
     const diagnostics = this.found.slice();
     for (const [code, n] of this.perCode) {
       if (n <= this.maxPerCode) continue;
       diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` findings are not listed (at most ${fmt(this.maxPerCode)} per code).`));
     }
+    this.resolveAnchors();
     const fileOrder = (d: DatasetDiagnostic) => (d.path === undefined ? -1 : (this.fileIndex.get(d.path) ?? -1));
     diagnostics.sort((a, b) => fileOrder(a) - fileOrder(b) || compareDiagnostics(a, b));
     return { diagnostics, stats: this.stats() };
@@ -757,15 +761,13 @@ export class DatasetAccumulator {
   private newUri(i: number, uri: string | undefined, split: number, hash: number): void {
     const rec = this.uris.rec;
     const r = i * STRIDE;
-    const deferred = this.curDeferred;
-    if (deferred !== undefined && this.curLoc === undefined && this.files[this.curFile] !== '') {
+    if (this.curDeferred !== undefined) {
       // Column 0 (columns start at 1): found again from the file if a finding needs it.
       const line = this.curLine;
       rec[r + R_LINE] = line;
       rec[r + R_COLUMN] = 0;
       rec[r + R_END_LINE] = line;
       rec[r + R_END_COLUMN] = 0;
-      if (this.sources[this.curFile] !== deferred) this.sources[this.curFile] = deferred;
     } else {
       const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
       rec[r + R_LINE] = loc.line;
@@ -1407,6 +1409,13 @@ export class DatasetAccumulator {
   private related(loc: Loc, fromFile: number, message: string): RelatedLocation {
     const r: RelatedLocation = { line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn, message };
     if (loc.file !== fromFile && this.files[loc.file]) r.path = this.files[loc.file];
+    else if (loc.column === 0 && loc.file !== fromFile) {
+      // In another file that has no path to name it by later (see `emit`): found now.
+      const a = this.sources[loc.file]?.resolve([loc.line]).get(loc.line);
+      r.column = a?.column ?? 1;
+      r.endLine = a?.endLine ?? loc.line;
+      r.endColumn = a?.endColumn ?? 2;
+    }
     return r;
   }
 
@@ -1466,7 +1475,7 @@ export class DatasetAccumulator {
     if (n > this.maxPerCode) return;
     const d = this.make(code, loc, message, related, data);
     if (d.related) {
-      // A related location without a path is in the finding's file (deferred anchors are only kept for files with a path).
+      // A related location still at column 0 without a path is in the finding's file (see `related`).
       for (const r of d.related) if (r.column === 0) this.unresolved.push({ at: r, file: r.path === undefined ? loc.file : (this.fileIndex.get(r.path) ?? loc.file) });
     }
     this.found.push(d);

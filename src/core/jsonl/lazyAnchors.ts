@@ -1,9 +1,10 @@
 /**
  * Deferred anchors for streamed JSONL items. Finding where a line's media URI is written costs a
  * string search per line, yet only the few lines that end up in a dataset finding need it. Facts
- * made with a `FileAnchorSource` keep their line text until `anchor` is first read; a consumer
- * that kept only line numbers (the dataset accumulator's per-URI records) finds those anchors
- * again with `resolve`, which re-reads the file up to the last line asked for.
+ * made with a `FileAnchorSource` keep no line text (a line is a view into the whole decoded chunk:
+ * keeping it would keep the chunk); a consumer that kept only line numbers (the dataset
+ * accumulator) finds the anchors it needs with `resolve`, which re-reads the file up to the last
+ * line asked for.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -11,13 +12,12 @@ import type { Range } from '../diagnostics';
 import type { MlUse } from '../formats';
 import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
 
-/** The validator's side: a line's anchor, and a line's facts made again from its text. */
+/** The validator's side: a line's facts (with its anchor) made again from its text. */
 export interface LineAnchors {
-  anchorOf(text: string, facts: ItemFacts): Range;
   factsOf(text: string, line: number): ItemFacts | undefined;
 }
 
-/** Item facts whose anchor is computed on first read (the line text is kept until then). */
+/** Item facts whose anchor is found when first read, by re-reading the line (meant to be read rarely, if at all). */
 export class DeferredFacts implements ItemFacts {
   line: number;
   mediaUri: string | undefined = undefined;
@@ -27,32 +27,30 @@ export class DeferredFacts implements ItemFacts {
   hasMlUse = false;
   annotations: AnnotationFacts[] = [];
   readonly deferred: FileAnchorSource;
-  private text: string | undefined;
   private range: Range | undefined = undefined;
 
-  constructor(line: number, text: string, source: FileAnchorSource) {
+  constructor(line: number, source: FileAnchorSource) {
     this.line = line;
-    this.text = text;
     this.deferred = source;
   }
 
   get anchor(): Range {
     if (this.range === undefined) {
-      this.range = this.deferred.anchorOf(this.text ?? '', this);
-      this.text = undefined;
+      const line = this.line;
+      // The line changed since it was read: its first character.
+      this.range = this.deferred.resolve([line]).get(line) ?? { line, column: 1, endLine: line, endColumn: 2 };
     }
     return this.range;
   }
 
   set anchor(range: Range) {
     this.range = range;
-    this.text = undefined;
   }
 }
 
 const CHUNK = 1 << 20;
 
-/** The anchors of one file's lines: computed from the text while it is at hand, or found again by re-reading the file. */
+/** The anchors of one file's lines, found again by re-reading the file. */
 export class FileAnchorSource implements AnchorSource {
   constructor(
     private readonly path: string,
@@ -61,10 +59,6 @@ export class FileAnchorSource implements AnchorSource {
     private readonly lines: LineAnchors,
     private readonly maxLineBytes: number,
   ) {}
-
-  anchorOf(text: string, facts: ItemFacts): Range {
-    return this.lines.anchorOf(text, facts);
-  }
 
   /**
    * Lines are split as the file validator splits them (LF, with a CR before it dropped); a line

@@ -132,7 +132,7 @@ export class JsonlLineValidator {
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    if (onItem && anchors) facts = new DeferredFacts(line, text, anchors);
+    if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
@@ -238,11 +238,10 @@ function lineAnchor(text: string, facts: ItemFacts): Range {
   return { line, column: 1, endLine: line, endColumn: text.length + 1 };
 }
 
-/** Anchors computed by `lineAnchor` when first read, and found again by re-reading the file. */
+/** Anchors found again by re-reading the file: its lines' facts made again, with `lineAnchor`. */
 function anchorSource(path: string, offset: number, validator: JsonlLineValidator, maxLineBytes: number): FileAnchorSource {
   const scratch: Diagnostic[] = [];
   return new FileAnchorSource(path, offset, {
-    anchorOf: lineAnchor,
     factsOf(text, line) {
       let facts: ItemFacts | undefined;
       scratch.length = 0;

@@ -214,6 +214,33 @@ describe('deferred anchors (lazyAnchors)', () => {
     );
   });
 
+  it('a file added without a path and one with a path: findings across them are anchored as with eager facts', async () => {
+    const p = join(dir, 'p.jsonl');
+    const q = join(dir, 'q.jsonl');
+    const cat = (uri: string) => JSON.stringify({ classificationAnnotation: { displayName: 'cat' }, imageGcsUri: uri });
+    const dog = (uri: string) => JSON.stringify({ imageGcsUri: uri, classificationAnnotation: { displayName: 'dog' } });
+    writeFileSync(p, `${cat('gs://b/1.jpg')}\n${cat('gs://b/2.jpg')}\n`);
+    writeFileSync(q, `${dog('gs://b/3.jpg')}\n${dog('gs://b/2.jpg')}\n${cat('gs://b/1.jpg')}\n`);
+    const results = [];
+    for (const lazyAnchors of [false, true]) {
+      const acc = new DatasetAccumulator('image-classification-single-label');
+      acc.addFile();
+      await validateJsonlFile(p, { format: 'image-classification-single-label', lazyAnchors, onItem: (f) => acc.add(f) });
+      acc.addFile(q);
+      await validateJsonlFile(q, { format: 'image-classification-single-label', lazyAnchors, onItem: (f) => acc.add(f, q) });
+      results.push(acc.finish());
+    }
+    assert.deepEqual(results[1], results[0]);
+    const dups = results[1].diagnostics.filter((d) => d.code.startsWith('duplicate.'));
+    assert.deepEqual(
+      dups.map((d) => [d.code, d.path, d.line, d.column, d.related?.map((r) => [r.path, r.line, r.column, r.endColumn])]),
+      [
+        ['duplicate.conflict', q, 2, 16, [[undefined, 2, 65, 79]]],
+        ['duplicate.repeat', q, 3, 65, [[undefined, 1, 65, 79]]],
+      ],
+    );
+  });
+
   it('a line that no longer holds an item when findings are made (the file changed) gets its first character', async () => {
     const path = join(dir, 'changed.jsonl');
     const a = JSON.stringify({ imageGcsUri: 'gs://b/a.jpg', classificationAnnotation: { displayName: 'cat' } });
@@ -227,6 +254,6 @@ describe('deferred anchors (lazyAnchors)', () => {
     const conflict = acc.finish().diagnostics.find((d) => d.code === 'duplicate.conflict');
     assert.ok(conflict);
     assert.deepEqual(conflict.related?.map((r) => [r.line, r.column, r.endLine, r.endColumn]), [[2, 1, 2, 2]]);
-    assert.deepEqual([conflict.line, conflict.column], [3, 16], 'the finding on the line being read keeps its anchor');
+    assert.deepEqual([conflict.line, conflict.column, conflict.endColumn], [3, 1, 2]);
   });
 });
