@@ -13,7 +13,8 @@ describe('CLI launcher and its code cache', function () {
   this.timeout(60_000);
   let home: string;
   before(function () {
-    if (!existsSync(CLI)) this.skip();
+    // Needs the bundles (npm test builds them first; a dist from before the launcher has no cli-main.js).
+    if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist', 'cli-main.js'))) this.skip();
     home = mkdtempSync(join(tmpdir(), 'vd-launch-'));
   });
   after(() => home && rmSync(home, { recursive: true, force: true }));

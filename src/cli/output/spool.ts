@@ -37,17 +37,133 @@ let nextRun = 0;
 /** Only what the reports print; `data` (fix paths for the editor) is not kept. */
 type Stored = Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn' | 'severity' | 'code' | 'message' | 'related'>;
 
-function stored(d: Diagnostic): Stored {
-  const s: Stored = { line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, severity: d.severity, code: d.code, message: d.message };
-  if (d.related?.length) s.related = d.related;
-  return s;
+/** Messages are joined into one string per block of this many findings (see Batch). */
+const MESSAGE_BLOCK = 1024;
+const SEVERITIES = ['error', 'warning', 'info'] as const;
+
+/**
+ * The findings not yet on disk, in columns: positions in typed arrays, codes and severities as
+ * small numbers, messages joined into one string per block. A file with many findings keeps them
+ * without one object per finding, which the garbage collector would otherwise copy again and
+ * again while the file is read.
+ */
+class Batch {
+  n = 0;
+  private cap = 0;
+  private pos = new Int32Array(0);
+  private meta = new Uint32Array(0);
+  private msgEnd = new Int32Array(0);
+  private readonly codes: string[] = [];
+  private readonly codeIds = new Map<string, number>();
+  private readonly blocks: string[] = [];
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private readonly related = new Map<number, Stored['related']>();
+
+  push(d: Diagnostic): void {
+    const i = this.n;
+    if (i === this.cap) this.grow();
+    let code = this.codeIds.get(d.code);
+    if (code === undefined) {
+      code = this.codes.length;
+      this.codes.push(d.code);
+      this.codeIds.set(d.code, code);
+    }
+    const p = i * 4;
+    this.pos[p] = d.line;
+    this.pos[p + 1] = d.column;
+    this.pos[p + 2] = d.endLine;
+    this.pos[p + 3] = d.endColumn;
+    this.meta[i] = code * 4 + (d.severity === 'error' ? 0 : d.severity === 'warning' ? 1 : 2);
+    this.pendingLength += d.message.length;
+    this.msgEnd[i] = this.pendingLength;
+    this.pending.push(d.message);
+    if (d.related?.length) this.related.set(i, d.related);
+    this.n++;
+    if (this.n % MESSAGE_BLOCK === 0) this.closeBlock();
+  }
+
+  /** Every finding in report order (a stable sort by compareDiagnostics). */
+  *sorted(): Generator<Stored> {
+    const order = this.order();
+    // The last block's messages, joined once (the block stays open for more findings).
+    const tail = this.pending.join('');
+    for (let k = 0; k < order.length; k++) yield this.at(order[k], tail);
+  }
+
+  private at(i: number, tail: string): Stored {
+    const p = i * 4;
+    const meta = this.meta[i];
+    const block = Math.floor(i / MESSAGE_BLOCK);
+    const text = block < this.blocks.length ? this.blocks[block] : tail;
+    const start = i % MESSAGE_BLOCK === 0 ? 0 : this.msgEnd[i - 1];
+    const s: Stored = {
+      line: this.pos[p],
+      column: this.pos[p + 1],
+      endLine: this.pos[p + 2],
+      endColumn: this.pos[p + 3],
+      severity: SEVERITIES[meta & 3],
+      code: this.codes[meta >>> 2],
+      message: text.slice(start, this.msgEnd[i]),
+    };
+    const related = this.related.get(i);
+    if (related) s.related = related;
+    return s;
+  }
+
+  /** Indexes in report order; findings usually arrive in it already. */
+  private order(): Uint32Array {
+    const n = this.n;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = this.compare(i - 1, i) <= 0;
+    if (!sorted) {
+      const list = Array.from(order);
+      list.sort((a, b) => this.compare(a, b) || a - b);
+      order.set(list);
+    }
+    return order;
+  }
+
+  private compare(a: number, b: number): number {
+    const pa = a * 4;
+    const pb = b * 4;
+    const pos = this.pos;
+    const d = pos[pa] - pos[pb] || pos[pa + 1] - pos[pb + 1] || pos[pa + 2] - pos[pb + 2] || pos[pa + 3] - pos[pb + 3];
+    if (d !== 0) return d;
+    const ca = this.codes[this.meta[a] >>> 2];
+    const cb = this.codes[this.meta[b] >>> 2];
+    return ca < cb ? -1 : ca > cb ? 1 : 0;
+  }
+
+  private closeBlock(): void {
+    // One flat string per block (join copies the parts), and the block's offsets restart at 0.
+    this.blocks.push(this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.cap * 2);
+    const pos = new Int32Array(cap * 4);
+    pos.set(this.pos);
+    const meta = new Uint32Array(cap);
+    meta.set(this.meta);
+    const msgEnd = new Int32Array(cap);
+    msgEnd.set(this.msgEnd);
+    this.pos = pos;
+    this.meta = meta;
+    this.msgEnd = msgEnd;
+    this.cap = cap;
+  }
 }
 
 export class DiagnosticSpool implements DiagnosticStore {
   errors = 0;
   warnings = 0;
   count = 0;
-  private batch: Stored[] = [];
+  private batch = new Batch();
   /** Sorted runs on disk, in the order they were written. */
   private runs: string[] = [];
 
@@ -61,8 +177,8 @@ export class DiagnosticSpool implements DiagnosticStore {
     this.count++;
     if (d.severity === 'error') this.errors++;
     else if (d.severity === 'warning') this.warnings++;
-    this.batch.push(stored(d));
-    if (this.batch.length >= this.batchSize) this.spill();
+    this.batch.push(d);
+    if (this.batch.n >= this.batchSize) this.spill();
   }
 
   clear(): void {
@@ -82,7 +198,7 @@ export class DiagnosticSpool implements DiagnosticStore {
    */
   *sorted(extra: readonly Diagnostic[] = []): Generator<Diagnostic> {
     const sources: Iterator<Diagnostic>[] = this.runs.map((file) => readRun(file));
-    sources.push([...this.batch].sort(compareDiagnostics)[Symbol.iterator]());
+    sources.push(this.batch.sorted());
     if (extra.length) sources.push([...extra].sort(compareDiagnostics)[Symbol.iterator]());
     yield* merge(sources);
   }
@@ -91,14 +207,14 @@ export class DiagnosticSpool implements DiagnosticStore {
   dispose(): void {
     for (const f of this.runs) rmSync(f, { force: true });
     this.runs = [];
-    this.batch = [];
+    this.batch = new Batch();
   }
 
   private spill(): void {
     const file = join(tempDir(), `run-${process.pid}-${nextRun++}.jsonl`);
-    writeRun(file, this.batch.sort(compareDiagnostics));
+    writeRun(file, this.batch.sorted());
     this.runs.push(file);
-    this.batch = [];
+    this.batch = new Batch();
     if (this.runs.length >= this.maxRuns) this.compact();
   }
 

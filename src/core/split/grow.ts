@@ -13,6 +13,10 @@ export class GrowInt32 {
     }
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
   /** Makes room for `n` values without further doubling. */
   reserve(n: number): void {
     if (n <= this.data.length) return;
@@ -39,6 +43,10 @@ export class GrowUint32 {
       this.data = next;
     }
     this.data[this.length++] = v;
+  }
+  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
   }
   /** Makes room for `n` values without further doubling. */
   reserve(n: number): void {
@@ -67,6 +75,10 @@ export class GrowFloat64 {
     }
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
   /** Makes room for `n` values without further doubling. */
   reserve(n: number): void {
     if (n <= this.data.length) return;
@@ -93,6 +105,10 @@ export class GrowInt8 {
       this.data = next;
     }
     this.data[this.length++] = v;
+  }
+  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
   }
   /** Makes room for `n` values without further doubling. */
   reserve(n: number): void {

@@ -39,6 +39,7 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   const unlabeled = new Array<number>(B).fill(0);
   let kept = 0;
   let changed = 0;
+  const folds = buckets[0].startsWith('fold');
   for (let i = 0; i < t.count; i++) {
     const b = assignment[i];
     counts[b]++;
@@ -47,7 +48,7 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
     if (s === e) unlabeled[b]++;
     for (let p = s; p < e; p++) perLabel[t.labelIds[p] * B + b]++;
     const ex = t.existing[i];
-    if (ex >= 0 && !buckets[0].startsWith('fold')) {
+    if (ex >= 0 && !folds) {
       if (ex === b) kept++;
       else changed++;
     }

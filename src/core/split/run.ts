@@ -4,6 +4,7 @@ import type { Adapter } from './adapter';
 import { PositionalCsvAdapter } from './csv';
 import { SplitError } from './errors';
 import { TabularCsvAdapter, fastPass1, fastPass2 } from './tabular';
+import { wasmPass1, wasmPass2, wasmPass2Usable } from './wasm';
 import type { Pass1Sink } from './tabular';
 import { detect } from './detect';
 import type { Detected, FileKind } from './detect';
@@ -65,9 +66,10 @@ export interface SplitOptions {
   chunkSize?: number;
   /**
    * false: every record through the general per-record path, never the chunk-level fast path of
-   * tabular CSVs (the two give the same bytes; tests compare them).
+   * tabular CSVs; 'js': the fast path in JavaScript, not WebAssembly (all give the same bytes;
+   * tests compare them).
    */
-  fastPath?: boolean;
+  fastPath?: boolean | 'js';
   /** Progress: pass 1 or 2, bytes read in that pass, total bytes (when known). */
   onProgress?: (pass: 1 | 2, bytes: number, total: number) => void;
 }
@@ -217,7 +219,27 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     },
   };
   try {
-    if (adapter instanceof TabularCsvAdapter && opts.fastPath !== false) {
+    if (adapter instanceof TabularCsvAdapter && opts.fastPath !== false && opts.fastPath !== 'js') {
+      await wasmPass1(
+        source,
+        adapter,
+        {
+          nonItem: sink.nonItem,
+          facts: sink.facts,
+          rows(n, rows) {
+            if (streaming === undefined) streaming = streamable && (adapter as TabularCsvAdapter).appendsColumn();
+            if (streaming) streamed += n;
+            else {
+              const r = rows();
+              collector.addRows(n, r.ml, r.label, r.time, r.has, r.ga, r.gb, r.gr);
+            }
+            record += n;
+          },
+        },
+        collector,
+        streamOpts,
+      );
+    } else if (adapter instanceof TabularCsvAdapter && opts.fastPath !== false) {
       await forEachChunk(source, fastPass1(adapter, sink, collector), streamOpts);
     } else {
       await forEachRecord(
@@ -393,11 +415,14 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
         ? (out: Uint8Array) => assigner.fill(out)
         : (out: Uint8Array) => {
             const count = Math.min(out.length, assignment!.length - item);
-            for (let k = 0; k < count; k++) out[k] = assignment![recordItem ? recordItem[item + k] : item + k];
+            if (!recordItem) out.set(assignment!.subarray(item, item + count));
+            else for (let k = 0; k < count; k++) out[k] = assignment![recordItem[item + k]];
             item += count;
             return count;
           };
-      await forEachChunk(plan.source, fastPass2(adapter, nonItems, fill, values[0], destinations[0].sink), streamOpts);
+      if (plan.options.fastPath !== 'js' && wasmPass2Usable(values[0]) && (!streaming || streaming.quotas.length <= 256)) {
+        await wasmPass2(plan.source, adapter, nonItems, streaming ?? fill, values[0], destinations[0], streamOpts);
+      } else await forEachChunk(plan.source, fastPass2(adapter, nonItems, fill, values[0], destinations[0].sink), streamOpts);
       for (const d of destinations) await d.commit();
       return;
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -89,6 +90,11 @@ export class OutputSink {
 /** A destination: a file written through a temp file renamed into place, or memory. */
 export interface Destination {
   sink: OutputSink;
+  /**
+   * Optional: writes bytes [start, end) of `b` now, after everything put in the sink so far (the
+   * caller may reuse `b` on return). Saves copying large output into the sink's blocks.
+   */
+  writeNow?(b: Uint8Array, start: number, end: number): void;
   drain(): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
@@ -153,6 +159,16 @@ export class FileDestination implements Destination {
       this.offset += b.length;
       while (this.inflight.length > 4) await this.inflight.shift();
     }
+  }
+
+  writeNow(b: Uint8Array, start: number, end: number): void {
+    for (const block of this.sink.take(true)) {
+      this.inflight.push(this.writeAt(block, this.offset));
+      this.offset += block.length;
+    }
+    const fd = this.fh!.fd;
+    for (let at = start; at < end; ) at += writeSync(fd, b, at, end - at, this.offset + at - start);
+    this.offset += end - start;
   }
 
   private async writeAt(b: Buffer, position: number): Promise<void> {

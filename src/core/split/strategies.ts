@@ -89,12 +89,22 @@ export function kfoldSplit(t: ItemTable, k: number): Uint8Array {
 const EPS = 1e-9;
 
 /**
- * Indexes 0..n-1 ordered by (rank, index): a stable LSD radix sort on the 32-bit ranks (four
- * 8-bit passes: small bucket tables keep the scattered writes in cache), linear in n where a
+ * Indexes 0..n-1 ordered by (rank, index): a stable LSD radix sort on the 32-bit ranks (three
+ * 11-bit passes: small bucket tables keep the scattered writes in cache), linear in n where a
  * comparison sort of ten million items takes seconds. `payload` (one value per index) is
  * reordered along; the sorted ranks are returned too.
  */
 export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
+  // Three 11-bit digits: one pass fewer than bytes, and 2048 counters still stay in cache. The
+  // counts of all three digits are taken in one read of the ranks.
+  const counts = [new Int32Array(2048), new Int32Array(2048), new Int32Array(2048)];
+  const [c0, c1, c2] = counts;
+  for (let i = 0; i < n; i++) {
+    const k = rank[i];
+    c0[k & 2047]++;
+    c1[(k >>> 11) & 2047]++;
+    c2[k >>> 22]++;
+  }
   // The first pass that moves anything reads the caller's arrays (identity order); later passes
   // alternate between two sets of our own.
   let idx: Int32Array | null = null;
@@ -103,20 +113,33 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
   let idx2: Int32Array = new Int32Array(n);
   let key2: Uint32Array = new Uint32Array(n);
   let pay2: Int32Array | undefined = payload ? new Int32Array(n) : undefined;
-  const count = new Int32Array(257);
-  for (let shift = 0; shift < 32; shift += 8) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 255) + 1]++;
-    if (count[((key[0] >>> shift) & 255) + 1] === n) continue;
-    for (let d = 0; d < 256; d++) count[d + 1] += count[d];
-    for (let i = 0; i < n; i++) {
-      const k = key[i];
-      const to = count[(k >>> shift) & 255]++;
-      key2[to] = k;
-      idx2[to] = idx ? idx[i] : i;
-      if (pay) pay2![to] = pay[i];
+  for (let d = 0; d < 3; d++) {
+    const shift = 11 * d;
+    const count = counts[d];
+    // Every rank with the same digit: nothing moves.
+    if (n > 0 && count[(key[0] >>> shift) & 2047] === n) continue;
+    for (let b = 0, sum = 0; b < 2048; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
     }
     if (idx === null) {
+      if (pay) {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = i;
+          pay2![to] = pay[i];
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = i;
+        }
+      }
       idx = idx2;
       key = key2;
       pay = pay2;
@@ -124,6 +147,22 @@ export function sortByRank(rank: Uint32Array, n: number, payload?: Int32Array): 
       key2 = new Uint32Array(n);
       pay2 = payload ? new Int32Array(n) : undefined;
     } else {
+      if (pay) {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = idx[i];
+          pay2![to] = pay[i];
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const k = key[i];
+          const to = count[(k >>> shift) & 2047]++;
+          key2[to] = k;
+          idx2[to] = idx[i];
+        }
+      }
       [idx, idx2] = [idx2, idx];
       [key, key2] = [key2, key];
       if (pay) [pay, pay2] = [pay2!, pay];
@@ -220,6 +259,83 @@ class LabelHeap {
  * (see the tests for a five-item file no assignment can stratify).
  */
 export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
+  const n = t.count;
+  for (let i = 0; i < n; i++) if (t.labelStart[i + 1] - t.labelStart[i] > 1) return stratifiedGeneral(t, fractions, bounds);
+  return stratifiedSingle(t, fractions, bounds);
+}
+
+/**
+ * stratifiedSplit when no item has more than one label (a tabular label column): items of a
+ * label never carry another, so no label's count changes before its turn (labels go in order of
+ * (count, id), no heap), no item is assigned early, and every bound is 1. Same decisions as
+ * stratifiedGeneral (tested).
+ */
+function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
+  const S = fractions.length;
+  const L = t.labelNames.length;
+  const n = t.count;
+  const out = new Uint8Array(n);
+  const single = new Int32Array(n);
+  const start = new Int32Array(L + 2);
+  for (let i = 0; i < n; i++) {
+    const l = t.labelStart[i + 1] > t.labelStart[i] ? t.labelIds[t.labelStart[i]] : -1;
+    single[i] = l;
+    start[l + 2]++;
+  }
+  // Positions by label (label l at [start[l + 1], start[l + 2]), unlabeled first), items in index
+  // order within each; ranks are copied there in one sequential pass, and each label's items are
+  // then sorted on their own: small sorts that stay in cache instead of one over every item.
+  for (let l = 0; l <= L; l++) start[l + 1] += start[l];
+  const fill = start.slice(0, L + 1);
+  const posOf = new Int32Array(n);
+  const rankAt = new Uint32Array(n);
+  const rank = t.rank;
+  for (let i = 0; i < n; i++) {
+    const p = fill[single[i] + 1]++;
+    posOf[i] = p;
+    rankAt[p] = rank[i];
+  }
+  const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
+  const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
+  const want = Float64Array.from(fractions, (f) => f * n);
+  const wantLabel = new Float64Array(S);
+  const outAt = new Uint8Array(n);
+  for (const l of labelOrder) {
+    if (bounds) bounds[l] = 1;
+    const c = counts[l];
+    if (c === 0) continue;
+    for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
+    const from = start[l + 1];
+    const sorted = sortByRank(rankAt.subarray(from, from + c), c);
+    const order = sorted.order;
+    const posRank = sorted.ranks;
+    for (let p = 0; p < c; p++) {
+      const r = posRank[p];
+      let best = 0;
+      for (let s = 1; s < S; s++) {
+        const d = wantLabel[s] - wantLabel[best];
+        if (d > EPS) best = s;
+        else if (d >= -EPS) {
+          const dt = want[s] - want[best];
+          if (dt > EPS || (dt >= -EPS && hashIndex(r, s) > hashIndex(r, best))) best = s;
+        }
+      }
+      outAt[from + order[p]] = best;
+      want[best]--;
+      wantLabel[best]--;
+    }
+  }
+  for (let i = 0; i < n; i++) out[i] = outAt[posOf[i]];
+  if (start[1] > 0) {
+    const rest: number[] = [];
+    for (let i = 0; i < n; i++) if (single[i] < 0) rest.push(i);
+    sequentialAssign(rest, rest.length, t.rank, quotasFromDemand(Array.from(want), rest.length), out);
+  }
+  return out;
+}
+
+/** stratifiedSplit for any table (items with several labels too). */
+export function stratifiedGeneral(t: ItemTable, fractions: readonly number[], bounds?: Float64Array): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
   const n = t.count;
@@ -430,8 +546,17 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
     seen.add(v);
     // Every item of this time, in (rank, index) order, takes the next position after the older ones.
     const group = ties[g];
-    const order = sortByRank(Uint32Array.from(group, (i) => t.rank[i]), group.length).order;
-    for (let k = 0; k < group.length; k++) out[group[order[k]]] = splitAt(older[g] + k);
+    const m = group.length;
+    const ranks = new Uint32Array(m);
+    for (let k = 0; k < m; k++) ranks[k] = t.rank[group[k]];
+    const order = sortByRank(ranks, m).order;
+    // Positions older[g], older[g] + 1, ...: the split only moves forward.
+    let s = splitAt(older[g]);
+    for (let k = 0; k < m; k++) {
+      const p = older[g] + k;
+      while (s < S - 1 && p >= cum[s + 1]) s++;
+      out[group[order[k]]] = s;
+    }
   });
   return out;
 }

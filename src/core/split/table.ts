@@ -133,6 +133,86 @@ export class ItemCollector {
     }
   }
 
+  /**
+   * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
+   * batches): the same effect, written as loops over whole arrays.
+   */
+  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Int32Array, gb: Int32Array, gr: Uint32Array): void {
+    if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
+    const item0 = this.items;
+    const record0 = this.records;
+    const end = item0 + n;
+    this.rank.ensure(end);
+    this.firstRecord.ensure(end);
+    this.existing.ensure(end);
+    const rank = this.rank.data;
+    const first = this.firstRecord.data;
+    // hashIndex(seed, record) with the seed's part computed once (records stay below 2^32 here).
+    const seedMix = Math.imul(this.seed, 0x9e3779b1);
+    for (let k = 0; k < n; k++) {
+      const r = record0 + k;
+      let h = (r >>> 0) ^ 0x5bd1e995;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      h = seedMix ^ h ^ Math.floor(r / 4294967296);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      rank[item0 + k] = h >>> 0;
+      first[item0 + k] = r;
+    }
+    this.existing.data.set(ml.subarray(0, n), item0);
+    this.rank.length = this.firstRecord.length = this.existing.length = end;
+    if (this.needs.time) {
+      this.time.ensure(end);
+      this.time.data.set(time.subarray(0, n), item0);
+      this.time.length = end;
+    }
+    if (this.needs.labels) {
+      let pairs = 0;
+      for (let k = 0; k < n; k++) if (label[k] >= 0) pairs++;
+      const p0 = this.pairItem.length;
+      this.pairItem.ensure(p0 + pairs);
+      this.pairLabel.ensure(p0 + pairs);
+      const pi = this.pairItem.data;
+      const pl = this.pairLabel.data;
+      let p = p0;
+      for (let k = 0; k < n; k++) {
+        const l = label[k];
+        if (l >= 0) {
+          pi[p] = item0 + k;
+          pl[p++] = l;
+        }
+      }
+      this.pairItem.length = this.pairLabel.length = p;
+    }
+    if (this.needs.groups) {
+      this.group.ensure(end);
+      const group = this.group.data;
+      const keys = this.groupKeys;
+      for (let k = 0; k < n; k++) {
+        let g: number;
+        if (has[k] === 1) {
+          g = keys.idOfHashes(ga[k], gb[k]);
+          if (g === this.groupRank.length) this.groupRank.push(gr[k]);
+        } else {
+          const key = '#' + (item0 + k);
+          g = keys.idOf(key);
+          if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
+        }
+        group[item0 + k] = g;
+      }
+      this.group.length = end;
+    }
+    this.items = end;
+    this.records = record0 + n;
+  }
+
   /** Seed of the group ranks (hashString(groupSeed, 'g' + key)). */
   get groupSeed(): number {
     return (this.seed ^ 0x5f3759df) >>> 0;

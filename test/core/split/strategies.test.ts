@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { allocate } from '../../../src/core/split/fractions';
-import { StreamingAssigner, orderByRank, randomSplit, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
+import { StreamingAssigner, orderByRank, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
 
@@ -157,6 +157,28 @@ describe('split strategies: faster implementations decide the same', () => {
         for (let i = 0; i < t.count; i++) if (ref.assigned[i]) assert.equal(out[i], ref.out[i], `item ${i}`);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('stratifiedSplit on single-label tables (per-label sorts) = the general algorithm, bounds included', () => {
+    const L = 7;
+    const fractions = fc
+      .tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))
+      .map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ rank: fc.oneof(fc.nat(5), fc.nat({ max: 0xffffffff })), label: fc.integer({ min: -1, max: L - 1 }) }), { minLength: 1, maxLength: 300 }),
+        fc.oneof(fractions, fc.constant([0.2, 0.2, 0.2, 0.2, 0.2]), fc.constant([1, 0, 0])),
+        (items, fr) => {
+          // Some label ids may have no item at all: both paths must agree on those too.
+          const t = tableOf(items.map((it) => ({ rank: it.rank, labels: it.label >= 0 ? [it.label] : [] })), L);
+          const b1 = new Float64Array(L);
+          const b2 = new Float64Array(L);
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, b1)), Array.from(stratifiedGeneral(t, fr, b2)));
+          assert.deepEqual(Array.from(b1), Array.from(b2));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

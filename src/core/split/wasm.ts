@@ -1,0 +1,446 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { wasmInstance } from '../wasm/load';
+import type { WasmBase } from '../wasm/load';
+import { WASM_BASE64 } from '../wasm/split.wasm';
+import { SplitError } from './errors';
+import type { Source, StreamOptions } from './records';
+import type { Destination } from './sink';
+import type { ItemCollector, RecordFacts } from './table';
+import type { TabularCsvAdapter } from './tabular';
+
+/**
+ * The tabular CSV fast path in WebAssembly (src/core/wasm/split.c): input chunks are read straight
+ * into the module's memory, pass 1 frames rows and reads the needed columns into per-row arrays,
+ * pass 2 writes the rows with their values spliced in. Every record the module does not handle
+ * exactly (header, blank and padded rows, quoted fields that are needed, non-ASCII keys, rare
+ * timestamp forms, short rows...) goes through the adapter's per-record `read`/`write`, as in the
+ * JavaScript fast path of tabular.ts, which stays as the reference (tests compare the two).
+ */
+
+interface Exports {
+  state(): number;
+  alloc(n: number): number;
+  prepare(): number;
+  addLabel(b: number, s: number, e: number, id: number): number;
+  pass1(b: number, pos: number, len: number, eof: number): number;
+  pass2(b: number, pos: number, len: number, eof: number, limit: number): number;
+  frameAt(b: number, pos: number, len: number, eof: number): number;
+  assignInit(seed: number, n: number, buckets: number, quotas: number): void;
+  assignFill(): number;
+}
+
+// Indexes into the module's shared state (the enum at the top of split.c).
+const ST_STATUS = 0;
+const ST_START = 1;
+const ST_CE = 2;
+const ST_END = 3;
+const ST_FS = 4;
+const ST_FE = 5;
+const ST_REASON = 6;
+const ST_ROWS = 7;
+const ST_OUT_USED = 8;
+const ST_CODE_AT = 9;
+const ST_CODE_LEN = 10;
+const ST_HDR = 11;
+const ST_WIDTH = 16;
+const ST_SPLIT_AT = 17;
+const ST_BY_AT = 18;
+const ST_TIME_AT = 19;
+const ST_LAST = 20;
+const ST_WANT_ML = 21;
+const ST_MODE = 22;
+const ST_GROUP_SEED = 23;
+const ST_NEEDED = 24;
+const ST_APPEND = 25;
+const ST_VALUE_AT = 26;
+const ST_NWORDS = 27;
+const ST_WORD_LEN0 = 28;
+const ST_R_ML = 32;
+const ST_R_LAB = 33;
+const ST_R_TIME = 34;
+const ST_R_HAS = 35;
+const ST_R_GA = 36;
+const ST_R_GB = 37;
+const ST_R_GR = 38;
+const ST_CODES = 39;
+const ST_OUT = 40;
+const ST_OUT_CAP = 41;
+const ST_WORDS = 42;
+const ST_VALUES = 43;
+const ST_NO_FACTS = 46;
+
+const SPECIAL = 2;
+const FULL = 3;
+const LIMIT = 4;
+const CODES = 5;
+const FLUSH = 6;
+const REASON_NEW_LABEL = 1;
+const MAXCOLS = 256;
+const CODES_CAP = 65536;
+const MAXROWS = 8192;
+/** Bytes the module may read or write past the end of a region. */
+const SLACK = 64;
+
+/** Per-row facts of the rows pass 1 just read (views over the module's memory, valid until the next call). */
+export interface WasmRows {
+  ml: Int8Array;
+  label: Int32Array;
+  time: Float64Array;
+  has: Uint8Array;
+  /** The key hashes as signed 32-bit values: KeyTable works on them as such, and small integers stay unboxed. */
+  ga: Int32Array;
+  gb: Int32Array;
+  gr: Uint32Array;
+}
+
+class SplitWasm {
+  readonly x: Exports & WasmBase;
+  S!: Int32Array;
+  mem!: Buffer;
+  inAt = 0;
+  inCap = 0;
+  outAt = 0;
+  outCap = 0;
+
+  constructor() {
+    this.x = wasmInstance<Exports>('split', WASM_BASE64);
+    if (!this.x.prepare()) throw new Error('the split could not get WebAssembly memory');
+    this.refresh();
+  }
+
+  refresh(): void {
+    const buf = this.x.memory.buffer;
+    this.S = new Int32Array(buf, this.x.state(), 64);
+    this.mem = Buffer.from(buf);
+  }
+
+  alloc(n: number): number {
+    const p = this.x.alloc(n);
+    if (p === 0) throw new Error('the split could not get WebAssembly memory');
+    this.refresh();
+    return p;
+  }
+
+  /** Room for `n` input bytes at inAt (the first `keep` bytes carried over). */
+  ensureIn(n: number, keep: number): void {
+    if (n <= this.inCap) return;
+    const cap = Math.max(n, 2 * this.inCap);
+    const at = this.alloc(cap + SLACK);
+    this.mem.copy(this.mem, at, this.inAt, this.inAt + keep);
+    this.inAt = at;
+    this.inCap = cap;
+  }
+
+  ensureOut(n: number): void {
+    if (n <= this.outCap) return;
+    this.outAt = this.alloc(n + SLACK);
+    this.outCap = n;
+    this.S[ST_OUT] = this.outAt;
+    this.S[ST_OUT_CAP] = n;
+  }
+
+  rows(n: number): WasmRows {
+    const b = this.x.memory.buffer;
+    const S = this.S;
+    return {
+      ml: new Int8Array(b, S[ST_R_ML], n),
+      label: new Int32Array(b, S[ST_R_LAB], n),
+      time: new Float64Array(b, S[ST_R_TIME], n),
+      has: new Uint8Array(b, S[ST_R_HAS], n),
+      ga: new Int32Array(b, S[ST_R_GA], n),
+      gb: new Int32Array(b, S[ST_R_GB], n),
+      gr: new Uint32Array(b, S[ST_R_GR], n),
+    };
+  }
+}
+
+// Instances are reused (each keeps a few MB of memory); one per concurrent pass.
+const POOL_MAX_BYTES = 32 << 20;
+const pool: SplitWasm[] = [];
+
+function acquire(): SplitWasm {
+  const w = pool.pop() ?? new SplitWasm();
+  if (!w.x.prepare()) throw new Error('the split could not get WebAssembly memory');
+  w.refresh();
+  const S = w.S;
+  for (let i = 0; i < 32; i++) S[i] = 0;
+  return w;
+}
+
+function release(w: SplitWasm): void {
+  // An instance that grew for a huge record keeps its memory for good: let it go instead.
+  if (pool.length < 2 && w.x.memory.buffer.byteLength <= POOL_MAX_BYTES) pool.push(w);
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    const e = new Error('split cancelled');
+    e.name = 'AbortError';
+    throw e;
+  }
+}
+
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Streams the source through `handle` in chunks read into the module's input area (inAt):
+ * `handle(len, eof)` gets bytes [0, len) there and returns how many it consumed; the rest is
+ * carried to the front for the next chunk.
+ */
+async function streamInto(w: SplitWasm, source: Source, handle: (len: number, eof: boolean) => number, opts: StreamOptions): Promise<void> {
+  const chunk = opts.chunkSize ?? 1 << 20;
+  const fd = 'path' in source ? openSync(source.path, 'r') : -1;
+  const bytes = 'bytes' in source ? source.bytes : null;
+  let bytesAt = 0;
+  try {
+    let tail = 0;
+    let total = 0;
+    let sinceYield = 0;
+    for (;;) {
+      checkAbort(opts.signal);
+      w.ensureIn(tail + chunk, tail);
+      let n: number;
+      if (bytes) {
+        n = bytes.copy(w.mem, w.inAt + tail, bytesAt, Math.min(bytesAt + chunk, bytes.length));
+        bytesAt += n;
+      } else n = readSync(fd, w.mem, w.inAt + tail, chunk, null);
+      total += n;
+      const eof = n === 0;
+      const len = tail + n;
+      const rest = handle(len, eof);
+      tail = len - rest;
+      if (tail > 0 && rest > 0) w.mem.copy(w.mem, w.inAt, w.inAt + rest, w.inAt + len);
+      opts.onProgress?.(total);
+      if (opts.afterChunk) await opts.afterChunk();
+      else if ((sinceYield += n) >= 8 << 20 || eof) {
+        // Reads are synchronous: let cancellation and progress events in now and then.
+        sinceYield = 0;
+        await yieldTurn();
+      }
+      if (eof) break;
+    }
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/** Where pass 1 sends what it reads: as Pass1Sink in tabular.ts, with rows in bulk. */
+export interface WasmPass1Sink {
+  nonItem(): void;
+  facts(f: RecordFacts): void;
+  rows(n: number, rows: () => WasmRows): void;
+}
+
+/** Pass 1 of a tabular CSV through the module (same results as fastPass1 and `read`). */
+export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: WasmPass1Sink, collector: ItemCollector, opts: StreamOptions): Promise<void> {
+  const w = acquire();
+  let ready = false;
+  const configure = (): void => {
+    ready = true;
+    const S = w.S;
+    const wantMl = ad.splitAt >= 0 && !ad.opts.ignoreExisting;
+    const last = Math.max(wantMl ? ad.splitAt : -1, ad.byAt, ad.timeAt);
+    // Very wide needs: every row goes through `read` (correct, only slower).
+    if (last >= MAXCOLS) return;
+    const needs = ad.opts.needs;
+    S[ST_WIDTH] = ad.width;
+    S[ST_SPLIT_AT] = ad.splitAt;
+    S[ST_BY_AT] = ad.byAt;
+    S[ST_TIME_AT] = ad.timeAt;
+    S[ST_LAST] = last;
+    S[ST_WANT_ML] = wantMl ? 1 : 0;
+    S[ST_MODE] = ad.byAt >= 0 ? (needs.groups ? 2 : needs.labels ? 1 : 0) : 0;
+    S[ST_GROUP_SEED] = collector.groupSeed | 0;
+    S[ST_NEEDED] = ad.splitAt >= 0 ? ad.splitAt + 1 : ad.width;
+    const words = ad.opts.splits.map((s) => Buffer.from(s, 'latin1'));
+    S[ST_NWORDS] = Math.min(words.length, 4);
+    for (let i = 0; i < S[ST_NWORDS]; i++) {
+      w.mem.fill(0, S[ST_WORDS] + 32 * i, S[ST_WORDS] + 32 * i + 32);
+      words[i].copy(w.mem, S[ST_WORDS] + 32 * i, 0, 32);
+      S[ST_WORD_LEN0 + i] = words[i].length <= 32 ? words[i].length : -1;
+    }
+    noFacts = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0;
+    S[ST_NO_FACTS] = noFacts ? 1 : 0;
+    S[ST_HDR] = 1;
+  };
+  let noFacts = false;
+  let defaults: WasmRows | null = null;
+  const rowsView = (): WasmRows => {
+    const n = w.S[ST_ROWS];
+    if (!noFacts) return w.rows(n);
+    // Rows read for their field count only: every fact the default (see split.c).
+    const d = (defaults ??= {
+      ml: new Int8Array(MAXROWS).fill(-1),
+      label: new Int32Array(MAXROWS).fill(-1),
+      time: new Float64Array(MAXROWS).fill(NaN),
+      has: new Uint8Array(MAXROWS),
+      ga: new Int32Array(MAXROWS),
+      gb: new Int32Array(MAXROWS),
+      gr: new Uint32Array(MAXROWS),
+    });
+    return { ml: d.ml.subarray(0, n), label: d.label.subarray(0, n), time: d.time.subarray(0, n), has: d.has.subarray(0, n), ga: d.ga.subarray(0, n), gb: d.gb.subarray(0, n), gr: d.gr.subarray(0, n) };
+  };
+  const handle = (len: number, eof: boolean): number => {
+    let pos = 0;
+    const view = (): Buffer => w.mem.subarray(w.inAt, w.inAt + len);
+    for (;;) {
+      if (!ready && ad.header) configure();
+      pos = w.x.pass1(w.inAt, pos, len, eof ? 1 : 0);
+      const S = w.S;
+      const status = S[ST_STATUS];
+      const rows = S[ST_ROWS];
+      if (rows > 0) {
+        ad.record += rows;
+        sink.rows(rows, rowsView);
+      }
+      if (status === SPECIAL) {
+        const v = view();
+        const f = ad.read(v, S[ST_START], S[ST_CE]);
+        if (typeof f === 'string') sink.nonItem();
+        else sink.facts(f);
+        if (S[ST_REASON] === REASON_NEW_LABEL) {
+          const fs = S[ST_FS];
+          const fe = S[ST_FE];
+          w.x.addLabel(w.inAt, fs, fe, collector.labelId(v.toString('latin1', fs, fe)));
+        }
+        pos = S[ST_END];
+        continue;
+      }
+      if (status === FULL) continue;
+      return pos;
+    }
+  };
+  try {
+    await streamInto(w, source, handle, opts);
+  } finally {
+    release(w);
+  }
+}
+
+/** Whether pass 2 can run through the module with these values (each short enough for its slot). */
+export function wasmPass2Usable(values: readonly string[]): boolean {
+  return values.length <= 256 && values.every((v) => Buffer.byteLength(v, 'utf8') <= 30);
+}
+
+/** The buckets of a streaming split (StreamingAssigner's arguments): the module draws them itself. */
+export interface StreamingBuckets {
+  seed: number;
+  count: number;
+  quotas: number[];
+}
+
+/**
+ * Pass 2 of a tabular CSV into one output through the module (same bytes as fastPass2 and `write`):
+ * `fill` gives the buckets of the next items in order (or the module draws them as
+ * StreamingAssigner would), `values[b]` is bucket b's value.
+ */
+export async function wasmPass2(
+  source: Source,
+  ad: TabularCsvAdapter,
+  nonItems: Int32Array,
+  fill: ((out: Uint8Array) => number) | StreamingBuckets,
+  values: readonly string[],
+  dest: Destination,
+  opts: StreamOptions,
+): Promise<void> {
+  const w = acquire();
+  const sink = dest.sink;
+  const chunk = opts.chunkSize ?? 1 << 20;
+  w.ensureOut(Math.max(2 << 20, 2 * chunk));
+  const short = ad.shortRows.data;
+  const shortLen = ad.shortRows.length;
+  let nextShort = 0;
+  let nextNon = 0;
+  /** 0-based index of the next record. */
+  let record = 0;
+  let ready = false;
+  const configure = (): void => {
+    ready = true;
+    const S = w.S;
+    const append = ad.splitAt < 0;
+    S[ST_APPEND] = append ? 1 : 0;
+    S[ST_VALUE_AT] = ad.valueAt;
+    if (!append && ad.valueAt >= MAXCOLS) ready = false;
+    for (let b = 0; b < values.length; b++) {
+      const bytes = Buffer.from((append ? ',' : '') + values[b], 'utf8');
+      const at = S[ST_VALUES] + 32 * b;
+      w.mem.fill(0, at, at + 32);
+      w.mem[at] = bytes.length;
+      bytes.copy(w.mem, at + 1);
+    }
+  };
+  const codes = (): Uint8Array => w.mem.subarray(w.S[ST_CODES], w.S[ST_CODES] + CODES_CAP);
+  if (typeof fill !== 'function') {
+    const q = new Float64Array(w.x.memory.buffer, w.S[ST_CODES], fill.quotas.length);
+    q.set(fill.quotas);
+    w.x.assignInit(fill.seed >>> 0, fill.count, fill.quotas.length, w.S[ST_CODES]);
+  }
+  const refill = (): void => {
+    const n = typeof fill === 'function' ? fill(codes()) : w.x.assignFill();
+    if (n === 0) throw new SplitError('the file has more items than when the split was planned (did it change?); run the split again', 2);
+    w.S[ST_CODE_AT] = 0;
+    w.S[ST_CODE_LEN] = n;
+  };
+  const nextCode = (): number => {
+    if (w.S[ST_CODE_AT] === w.S[ST_CODE_LEN]) refill();
+    return w.mem[w.S[ST_CODES] + w.S[ST_CODE_AT]++];
+  };
+  const flushOut = (): void => {
+    const used = w.S[ST_OUT_USED];
+    if (used > 0) {
+      if (dest.writeNow) dest.writeNow(w.mem, w.outAt, w.outAt + used);
+      else sink.put(w.mem, w.outAt, w.outAt + used);
+    }
+    w.S[ST_OUT_USED] = 0;
+  };
+  const handle = (len: number, eof: boolean): number => {
+    let pos = 0;
+    const S = w.S;
+    const view = w.mem.subarray(w.inAt, w.inAt + len);
+    while (pos < len) {
+      let limit = 0x7fffffff;
+      if (nextNon < nonItems.length) limit = nonItems[nextNon] - record;
+      if (nextShort < shortLen) limit = Math.min(limit, short[nextShort] - 1 - record);
+      if (!ready || limit <= 0) {
+        // Non-item and short records: the adapter's `write`.
+        if (!w.x.frameAt(w.inAt, pos, len, eof ? 1 : 0)) break;
+        const ce = S[ST_CE];
+        const end = S[ST_END];
+        flushOut();
+        if (nextNon < nonItems.length && nonItems[nextNon] === record) {
+          nextNon++;
+          ad.write(view, pos, ce, end, null, sink);
+        } else {
+          if (nextShort < shortLen && short[nextShort] === record + 1) nextShort += 2;
+          ad.write(view, pos, ce, end, values[nextCode()], sink);
+        }
+        record++;
+        pos = end;
+        if (!ready && ad.header) configure();
+        continue;
+      }
+      if (S[ST_CODE_AT] === S[ST_CODE_LEN]) refill();
+      pos = w.x.pass2(w.inAt, pos, len, eof ? 1 : 0, limit);
+      const rows = S[ST_ROWS];
+      ad.record += rows;
+      record += rows;
+      const status = S[ST_STATUS];
+      if (status === SPECIAL) {
+        const code = nextCode();
+        flushOut();
+        ad.write(view, S[ST_START], S[ST_CE], S[ST_END], values[code], sink);
+        record++;
+        pos = S[ST_END];
+      } else if (status === FLUSH) flushOut();
+      else if (status !== LIMIT && status !== CODES) break;
+    }
+    flushOut();
+    return pos;
+  };
+  try {
+    await streamInto(w, source, handle, opts);
+  } finally {
+    release(w);
+  }
+}
+

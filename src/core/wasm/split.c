@@ -1,0 +1,716 @@
+// Record scanner of the tabular CSV split (src/core/split/wasm.ts drives it). Pass 1 frames rows and
+// reads the few columns a strategy needs into per-row arrays; pass 2 writes each row with its split
+// value spliced in. Any record it cannot treat exactly as the JavaScript path does is handed back
+// (status SPECIAL) and goes through that path. Framing and field rules are those of
+// src/core/split/records.ts (Framer) and csv.ts (fieldSpans): a record ends at LF, CRLF or a lone
+// CR outside quotes; quote parity decides what is inside quotes.
+#include <wasm_simd128.h>
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef int i32;
+typedef long long i64;
+typedef unsigned long long u64;
+
+extern u8 __heap_base;
+
+// Shared state, read and written by JavaScript as an Int32Array (indexes in wasm.ts).
+enum {
+  ST_STATUS, ST_START, ST_CE, ST_END, ST_FS, ST_FE, ST_REASON, ST_ROWS, ST_OUT_USED, ST_CODE_AT, ST_CODE_LEN, ST_HDR,
+  ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
+  ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
+  ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_HAS, ST_R_GA, ST_R_GB, ST_R_GR, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
+  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_SIZE = 64
+};
+enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6 };
+enum { REASON_NEW_LABEL = 1 };
+#define MAXROWS 8192
+#define MAXCOLS 256
+#define CODES_CAP 65536
+#define LABEL_SLOTS (1 << 16)
+#define LABEL_MAX (1 << 15)
+#define ARENA_CAP (1 << 20)
+
+static i32 S[ST_SIZE];
+static u8 *brk;
+
+__attribute__((export_name("state"))) i32 *state(void) { return S; }
+
+// Bump allocation at the end of memory (never freed: an instance lives for one split pass, pooled).
+__attribute__((export_name("alloc"))) u8 *alloc(u32 n) {
+  if (!brk) brk = &__heap_base;
+  brk = (u8 *)(((u32)brk + 63) & ~63u);
+  u8 *p = brk;
+  u32 need = (u32)p + n + 64;
+  u32 have = __builtin_wasm_memory_size(0) * 65536u;
+  if (need > have) {
+    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
+  }
+  brk = p + n;
+  return p;
+}
+
+// ---- labels: byte strings -> ids given by JavaScript (the collector's ids) ----
+typedef struct { u32 hash, off, len; i32 id; } Slot;
+static Slot *slots;
+static u8 *arena;
+static u32 arenaUsed, labelCount;
+
+static u32 fnv(const u8 *b, i32 s, i32 e) {
+  u32 h = 0x811c9dc5u;
+  for (i32 i = s; i < e; i++) h = (h ^ b[i]) * 16777619u;
+  return h | 1;
+}
+
+__attribute__((export_name("prepare"))) i32 prepare(void) {
+  if (!slots) {
+    slots = (Slot *)alloc(sizeof(Slot) * LABEL_SLOTS);
+    arena = alloc(ARENA_CAP);
+    S[ST_R_ML] = (i32)alloc(MAXROWS);
+    S[ST_R_LAB] = (i32)alloc(MAXROWS * 4);
+    S[ST_R_TIME] = (i32)alloc(MAXROWS * 8);
+    S[ST_R_HAS] = (i32)alloc(MAXROWS);
+    S[ST_R_GA] = (i32)alloc(MAXROWS * 4);
+    S[ST_R_GB] = (i32)alloc(MAXROWS * 4);
+    S[ST_R_GR] = (i32)alloc(MAXROWS * 4);
+    S[ST_CODES] = (i32)alloc(CODES_CAP);
+    S[ST_WORDS] = (i32)alloc(4 * 32);
+    S[ST_VALUES] = (i32)alloc(256 * 32);
+    if (!slots || !arena || !S[ST_R_GR] || !S[ST_VALUES]) return 0;
+  }
+  __builtin_memset(slots, 0, sizeof(Slot) * LABEL_SLOTS);
+  arenaUsed = 0;
+  labelCount = 0;
+  S[ST_LABELS] = 0;
+  return 1;
+}
+
+static i32 findLabel(const u8 *b, i32 s, i32 e, u32 h) {
+  u32 len = (u32)(e - s);
+  u32 k = h & (LABEL_SLOTS - 1);
+  for (;;) {
+    Slot *sl = &slots[k];
+    if (sl->hash == 0) return -1;
+    if (sl->hash == h && sl->len == len) {
+      const u8 *a = arena + sl->off;
+      u32 i = 0;
+      while (i < len && a[i] == b[s + i]) i++;
+      if (i == len) return sl->id;
+    }
+    k = (k + 1) & (LABEL_SLOTS - 1);
+  }
+}
+
+/** Remembers bytes [s, e) of the input at `base` as label `id`; 0 when the table is full. */
+__attribute__((export_name("addLabel"))) i32 addLabel(const u8 *b, i32 s, i32 e, i32 id) {
+  u32 len = (u32)(e - s);
+  if (labelCount >= LABEL_MAX || arenaUsed + len > ARENA_CAP) return 0;
+  u32 h = fnv(b, s, e);
+  if (findLabel(b, s, e, h) >= 0) return 1;
+  u32 k = h & (LABEL_SLOTS - 1);
+  while (slots[k].hash != 0) k = (k + 1) & (LABEL_SLOTS - 1);
+  __builtin_memcpy(arena + arenaUsed, b + s, len);
+  slots[k].hash = h;
+  slots[k].off = arenaUsed;
+  slots[k].len = len;
+  slots[k].id = id;
+  arenaUsed += len;
+  labelCount++;
+  S[ST_LABELS] = (i32)labelCount;
+  return 1;
+}
+
+static u32 cGroupSeed;
+
+// ---- framing ----
+static i32 rCe, rEnd, rCommas, rQuoted;
+static i32 cpos[MAXCOLS + 1];
+
+/**
+ * Frames the record at `pos` in b[0, len): content [pos, rCe), terminator [rCe, rEnd), rCommas
+ * commas outside quotes, the first `want` of them at cpos. 0 when the record may continue past
+ * `len` and more input is coming. Reads up to 16 bytes past `len` (the caller's slack).
+ */
+static i32 frame(const u8 *b, i32 pos, i32 len, i32 eof, i32 want) {
+  const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'),
+               cm = wasm_i8x16_splat(',');
+  i32 i = pos, nc = 0, j = -1;
+  rQuoted = 0;
+  while (i < len) {
+    v128_t v = wasm_v128_load(b + i);
+    u32 stop = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, nl), wasm_i8x16_eq(v, cr)), wasm_i8x16_eq(v, qu)));
+    u32 commas = wasm_i8x16_bitmask(wasm_i8x16_eq(v, cm));
+    i32 rem = len - i;
+    if (rem < 16) {
+      u32 lim = (1u << rem) - 1;
+      stop &= lim;
+      commas &= lim;
+    }
+    if (stop) commas &= (stop & (0u - stop)) - 1;
+    while (commas && nc < want) {
+      cpos[nc++] = i + __builtin_ctz(commas);
+      commas &= commas - 1;
+    }
+    nc += __builtin_popcount(commas);
+    if (stop) {
+      j = i + __builtin_ctz(stop);
+      break;
+    }
+    i += 16;
+  }
+  if (j >= 0 && b[j] == '"') {
+    // Quoted: byte by byte with quote parity to the end of the record.
+    rQuoted = 1;
+    i32 inq = 0;
+    i32 k = j;
+    j = -1;
+    for (; k < len; k++) {
+      u8 c = b[k];
+      if (c == '"') inq ^= 1;
+      else if (!inq) {
+        if (c == ',') {
+          if (nc < want) cpos[nc] = k;
+          nc++;
+        } else if (c == '\n' || c == '\r') {
+          j = k;
+          break;
+        }
+      }
+    }
+  }
+  rCommas = nc;
+  if (j < 0) {
+    if (!eof) return 0;
+    rCe = rEnd = len;
+    return 1;
+  }
+  rCe = j;
+  if (b[j] == '\n') rEnd = j + 1;
+  else if (j + 1 == len) {
+    // CR or CRLF: the next chunk decides.
+    if (!eof) return 0;
+    rEnd = len;
+  } else rEnd = b[j + 1] == '\n' ? j + 2 : j + 1;
+  return 1;
+}
+
+// ---- pass 1 ----
+static i32 isSpace(u8 c) { return c == 32 || (c >= 9 && c <= 13); }
+
+/** Non-empty ASCII without leading or trailing whitespace (the string is the bytes, trimmed). */
+static i32 plainAscii(const u8 *b, i32 s, i32 e) {
+  if (e <= s || isSpace(b[s]) || isSpace(b[e - 1])) return 0;
+  for (i32 i = s; i < e; i++)
+    if (b[i] > 127) return 0;
+  return 1;
+}
+
+static i32 hasQuote(const u8 *b, i32 s, i32 e) {
+  for (i32 i = s; i < e; i++)
+    if (b[i] == '"') return 1;
+  return 0;
+}
+
+static i64 digits(const u8 *b, i32 s, i32 n) {
+  i64 v = 0;
+  for (i32 i = s; i < s + n; i++) {
+    i32 d = (i32)b[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+static i64 daysFromCivil(i64 y, i64 m) {
+  y -= m <= 2 ? 1 : 0;
+  i64 era = (y >= 0 ? y : y - 399) / 400;
+  i64 yoe = y - era * 400;
+  i64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+  i64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** fastTimestamp of tabular.ts: 1 and *out set for the forms it reads, 0 otherwise. */
+static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
+  i32 len = e - s;
+  if (len >= 1 && len <= 15) {
+    i64 v = digits(b, s, len);
+    if (v >= 0) {
+      *out = v > 100000000000LL ? (double)v : (double)(v * 1000);
+      return 1;
+    }
+  }
+  if (len != 10 && len != 19 && len != 20) return 0;
+  if (b[s + 4] != '-' || b[s + 7] != '-') return 0;
+  i64 y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
+  i64 t = (daysFromCivil(y, mo) + d - 1) * 86400000LL;
+  if (len == 10) {
+    *out = (double)t;
+    return 1;
+  }
+  u8 sep = b[s + 10];
+  if ((sep != 'T' && sep != 't' && sep != ' ') || b[s + 13] != ':' || b[s + 16] != ':') return 0;
+  if (len == 20 && b[s + 19] != 'Z' && b[s + 19] != 'z') return 0;
+  i64 h = digits(b, s + 11, 2), mi = digits(b, s + 14, 2), sec = digits(b, s + 17, 2);
+  if (h < 0 || mi < 0 || sec < 0) return 0;
+  *out = (double)(t + h * 3600000LL + mi * 60000LL + sec * 1000LL);
+  return 1;
+}
+
+static u32 rotl(u32 x, i32 r) { return (x << r) | (x >> (32 - r)); }
+
+static u32 mixK(u32 h, u32 k) {
+  k *= 0xcc9e2d51u;
+  k = rotl(k, 15);
+  k *= 0x1b873593u;
+  h ^= k;
+  h = rotl(h, 13);
+  return h * 5 + 0xe6546b64u;
+}
+
+#define KEY_SEED_A 0x9747b28cu
+#define KEY_SEED_B 0x3c6ef372u
+
+static u32 fmixH(u32 h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+/**
+ * hashAsciiBytes of prng.ts (MurmurHash3 of 'g' + the bytes as UTF-16 code units) under the two
+ * key seeds and the group-rank seed, in one loop.
+ */
+static void hash3(const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb, u32 *gr) {
+  u32 ha = mixK(KEY_SEED_A, 'g'), hb = mixK(KEY_SEED_B, 'g'), hr = mixK(cGroupSeed, 'g');
+  for (i32 i = s; i < e; i++) {
+    u32 k = b[i] * 0xcc9e2d51u;
+    k = rotl(k, 15);
+    k *= 0x1b873593u;
+    ha = rotl(ha ^ k, 13) * 5 + 0xe6546b64u;
+    hb = rotl(hb ^ k, 13) * 5 + 0xe6546b64u;
+    hr = rotl(hr ^ k, 13) * 5 + 0xe6546b64u;
+  }
+  const u32 n = (u32)(e - s + 1);
+  *ga = fmixH(ha ^ n);
+  *gb = fmixH(hb ^ n);
+  *gr = fmixH(hr ^ n);
+}
+
+static i32 special(i32 pos, i32 reason) {
+  S[ST_STATUS] = SPECIAL;
+  S[ST_START] = pos;
+  S[ST_CE] = rCe;
+  S[ST_END] = rEnd;
+  S[ST_REASON] = reason;
+  return pos;
+}
+
+// Pass 1 configuration, loaded from S at each call.
+static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows, cNoFacts;
+
+/**
+ * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
+ * 0: done; 1: the record goes to JavaScript (ST_STATUS SPECIAL set).
+ */
+static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
+  if (!cHdr || rCe == pos || b[pos] == ' ' || b[pos] == '\t') {
+    special(pos, 0);
+    return 1;
+  }
+  const i32 nc = rCommas, fields = nc + 1;
+  if ((cSplitAt < 0 && fields > cWidth) || fields < cNeeded) {
+    special(pos, 0);
+    return 1;
+  }
+#define FS(k) ((k) ? cpos[(k) - 1] + 1 : pos)
+#define FE(k) ((k) < nc ? cpos[k] : rCe)
+  if (rQuoted) {
+    // Unquoted fields of a quoted row read as in any row; a needed field with a quote goes to JavaScript.
+    if ((cWantMl && cSplitAt <= nc && hasQuote(b, FS(cSplitAt), FE(cSplitAt))) || (cMode && cByAt <= nc && hasQuote(b, FS(cByAt), FE(cByAt))) ||
+        (cTimeAt >= 0 && cTimeAt <= nc && hasQuote(b, FS(cTimeAt), FE(cTimeAt)))) {
+      special(pos, 0);
+      return 1;
+    }
+  }
+  i32 ml = -1;
+  if (cWantMl && cSplitAt <= nc) {
+    const i32 s = FS(cSplitAt), e = FE(cSplitAt);
+    if (e > s) {
+      const u8 *words = (const u8 *)S[ST_WORDS];
+      ml = -9;
+      for (i32 w = 0; w < cNwords && ml == -9; w++) {
+        const i32 wl = S[ST_WORD_LEN0 + w];
+        if (wl != e - s) continue;
+        const u8 *word = words + 32 * w;
+        i32 i = 0;
+        while (i < wl && word[i] == b[s + i]) i++;
+        if (i == wl) ml = w;
+      }
+      if (ml == -9) {
+        special(pos, 0);
+        return 1;
+      }
+    }
+  }
+  i32 label = -1;
+  u8 has = 0;
+  u32 ga = 0, gb = 0, gr = 0;
+  if (cMode && cByAt <= nc) {
+    const i32 s = FS(cByAt), e = FE(cByAt);
+    if (e > s) {
+      if (!plainAscii(b, s, e)) {
+        special(pos, 0);
+        return 1;
+      }
+      if (cMode == 1) {
+        label = findLabel(b, s, e, fnv(b, s, e));
+        if (label < 0) {
+          S[ST_FS] = s;
+          S[ST_FE] = e;
+          special(pos, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
+          return 1;
+        }
+      } else {
+        has = 1;
+        hash3(b, s, e, &ga, &gb, &gr);
+      }
+    }
+  }
+  double t = __builtin_nan("");
+  if (cTimeAt >= 0 && cTimeAt <= nc) {
+    if (!fastTime(b, FS(cTimeAt), FE(cTimeAt), &t)) {
+      special(pos, 0);
+      return 1;
+    }
+  }
+  const i32 r = cRows++;
+  // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
+  if (cNoFacts) return 0;
+  ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
+  ((i32 *)S[ST_R_LAB])[r] = label;
+  ((double *)S[ST_R_TIME])[r] = t;
+  ((u8 *)S[ST_R_HAS])[r] = has;
+  ((u32 *)S[ST_R_GA])[r] = ga;
+  ((u32 *)S[ST_R_GB])[r] = gb;
+  ((u32 *)S[ST_R_GR])[r] = gr;
+  return 0;
+}
+
+/**
+ * Pass 1 from `pos` over b[0, len): frames records and, for rows it can read exactly, stores the
+ * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
+ * existing split). Returns where it stopped; ST_STATUS says why.
+ *
+ * Records ending in a plain LF are framed 16 bytes at a time across the chunk (comma and stop
+ * bitmasks); a record with a CR or a quote is framed again from its start by `frame`.
+ */
+__attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
+  cHdr = S[ST_HDR];
+  cWidth = S[ST_WIDTH];
+  cSplitAt = S[ST_SPLIT_AT];
+  cByAt = S[ST_BY_AT];
+  cTimeAt = S[ST_TIME_AT];
+  cWantMl = S[ST_WANT_ML];
+  cMode = S[ST_MODE];
+  cNeeded = S[ST_NEEDED];
+  cNwords = S[ST_NWORDS];
+  cGroupSeed = (u32)S[ST_GROUP_SEED];
+  cNoFacts = S[ST_NO_FACTS];
+  cRows = 0;
+  const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
+  const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
+  S[ST_STATUS] = DONE;
+  S[ST_REASON] = 0;
+  i32 i = pos, nc = 0;
+  for (;;) {
+    if (i >= len) {
+      if (pos >= len) break;
+      if (!eof) {
+        S[ST_STATUS] = MORE;
+        break;
+      }
+      goto slow;
+    }
+    {
+      const u8 *p = b + i;
+#define STOP16(k) \
+  ((u64)wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v##k, nl), wasm_i8x16_eq(v##k, cr)), wasm_i8x16_eq(v##k, qu))) << (16 * k))
+#define COMMA16(k) ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v##k, cm)) << (16 * k))
+      const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+      u64 stop = STOP16(0) | STOP16(1) | STOP16(2) | STOP16(3);
+      u64 commas = COMMA16(0) | COMMA16(1) | COMMA16(2) | COMMA16(3);
+      const i32 rem = len - i;
+      if (rem < 64) {
+        const u64 lim = (1ull << rem) - 1;
+        stop &= lim;
+        commas &= lim;
+      }
+      while (stop) {
+        const i32 t = __builtin_ctzll(stop);
+        const i32 j = i + t;
+        u64 c = commas & ((1ull << t) - 1);
+        commas &= t == 63 ? 0 : ~((2ull << t) - 1);
+        while (c && nc < want) {
+          cpos[nc++] = i + __builtin_ctzll(c);
+          c &= c - 1;
+        }
+        nc += __builtin_popcountll(c);
+        if (b[j] != '\n') goto slow;
+        if (cRows == MAXROWS) {
+          S[ST_STATUS] = FULL;
+          goto out;
+        }
+        rCe = j;
+        rEnd = j + 1;
+        rCommas = nc;
+        rQuoted = 0;
+        if (row1(b, pos)) goto out;
+        pos = j + 1;
+        nc = 0;
+        stop &= stop - 1;
+      }
+      while (commas && nc < want) {
+        cpos[nc++] = i + __builtin_ctzll(commas);
+        commas &= commas - 1;
+      }
+      nc += __builtin_popcountll(commas);
+      i += 64;
+      continue;
+    }
+  slow:
+    if (cRows == MAXROWS) {
+      S[ST_STATUS] = FULL;
+      break;
+    }
+    if (!frame(b, pos, len, eof, want)) {
+      S[ST_STATUS] = MORE;
+      break;
+    }
+    if (row1(b, pos)) break;
+    pos = i = rEnd;
+    nc = 0;
+  }
+out:
+  S[ST_ROWS] = cRows;
+  return pos;
+}
+
+// ---- pass 2 ----
+/** Copies n bytes 16 at a time (may write up to 15 bytes past dst + n: the output has slack). */
+static void copy16(u8 *dst, const u8 *src, i32 n) {
+  for (i32 k = 0; k < n; k += 16) wasm_v128_store(dst + k, wasm_v128_load(src + k));
+}
+
+/**
+ * Pass 2 from `pos` over b[0, len): each of at most `limit` item rows is written to the output
+ * area with the value of its code (ST_CODES[ST_CODE_AT..ST_CODE_LEN)) appended (ST_APPEND) or in
+ * place of field ST_VALUE_AT. Values are 32-byte slots at ST_VALUES: a length byte, then the bytes
+ * (with the leading comma when appending).
+ *
+ * Appending, records ending in a plain LF are moved 16 bytes at a time: each input block is stored
+ * at its output place (input position + the bytes inserted so far), and at each LF the value is
+ * stored and the block is stored again from the LF on, shifted by the value's length. Anything
+ * else (CR, quotes, the last record, replacing a column) is framed by `frame` and copied per record.
+ */
+__attribute__((export_name("pass2"))) i32 pass2(const u8 *b, i32 pos, i32 len, i32 eof, i32 limit) {
+  i32 rows = 0;
+  const i32 append = S[ST_APPEND], at = S[ST_VALUE_AT], want = append ? 0 : at + 1, cap = S[ST_OUT_CAP];
+  const u8 *codes = (const u8 *)S[ST_CODES];
+  const u8 *values = (const u8 *)S[ST_VALUES];
+  u8 *out = (u8 *)S[ST_OUT];
+  i32 used = S[ST_OUT_USED], codeAt = S[ST_CODE_AT];
+  const i32 codeLen = S[ST_CODE_LEN];
+  const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"');
+  S[ST_STATUS] = DONE;
+  // Output position of input byte x of the current record: x + delta.
+  i32 delta = used - pos;
+  i32 i = pos;
+blocks:
+  while (append) {
+    if (i >= len) {
+      if (pos >= len) goto done;
+      if (!eof) {
+        S[ST_STATUS] = MORE;
+        goto done;
+      }
+      break;
+    }
+    if (i + delta + 128 > cap) break;
+    const v128_t v = wasm_v128_load(b + i);
+    wasm_v128_store(out + i + delta, v);
+    u32 stop = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, nl), wasm_i8x16_eq(v, cr)), wasm_i8x16_eq(v, qu)));
+    const i32 rem = len - i;
+    if (rem < 16) stop &= (1u << rem) - 1;
+    while (stop) {
+      const i32 j = i + __builtin_ctz(stop);
+      if (b[j] != '\n') goto slow;
+      if (rows == limit) {
+        S[ST_STATUS] = LIMIT;
+        goto done;
+      }
+      if (codeAt == codeLen) {
+        S[ST_STATUS] = CODES;
+        goto done;
+      }
+      const u8 *val = values + 32 * codes[codeAt++];
+      u8 *o = out + j + delta;
+      wasm_v128_store(o, wasm_v128_load(val + 1));
+      wasm_v128_store(o + 16, wasm_v128_load(val + 17));
+      delta += val[0];
+      wasm_v128_store(out + j + delta, wasm_v128_load(b + j));
+      rows++;
+      pos = j + 1;
+      stop &= stop - 1;
+    }
+    i += 16;
+  }
+slow:
+  used = pos + delta;
+  // Record by record from `pos`.
+  while (pos < len) {
+    if (rows == limit) {
+      S[ST_STATUS] = LIMIT;
+      break;
+    }
+    if (codeAt == codeLen) {
+      S[ST_STATUS] = CODES;
+      break;
+    }
+    if (!frame(b, pos, len, eof, want)) {
+      S[ST_STATUS] = MORE;
+      break;
+    }
+    if (used + (rEnd - pos) + 64 > cap) {
+      if (used) S[ST_STATUS] = FLUSH;
+      else special(pos, 0);
+      break;
+    }
+    const u8 *v = values + 32 * codes[codeAt];
+    const i32 vl = v[0];
+    if (append) {
+      copy16(out + used, b + pos, rCe - pos);
+      used += rCe - pos;
+      wasm_v128_store(out + used, wasm_v128_load(v + 1));
+      wasm_v128_store(out + used + 16, wasm_v128_load(v + 17));
+      used += vl;
+      for (i32 k = rCe; k < rEnd; k++) out[used++] = b[k];
+      codeAt++;
+      rows++;
+      pos = i = rEnd;
+      delta = used - pos;
+      // Back to blocks after this record (unless the output is nearly full).
+      if (i + delta + 128 <= cap) goto blocks;
+      continue;
+    }
+    const i32 nc = rCommas;
+    if (nc < at) {
+      special(pos, 0);
+      break;
+    }
+    const i32 fs = FS(at), fe = FE(at);
+    copy16(out + used, b + pos, fs - pos);
+    used += fs - pos;
+    wasm_v128_store(out + used, wasm_v128_load(v + 1));
+    wasm_v128_store(out + used + 16, wasm_v128_load(v + 17));
+    used += vl;
+    copy16(out + used, b + fe, rEnd - fe);
+    used += rEnd - fe;
+    codeAt++;
+    rows++;
+    pos = rEnd;
+  }
+  S[ST_OUT_USED] = used;
+  S[ST_CODE_AT] = codeAt;
+  S[ST_ROWS] = rows;
+  return pos;
+done:
+  S[ST_OUT_USED] = pos + delta;
+  S[ST_CODE_AT] = codeAt;
+  S[ST_ROWS] = rows;
+  return pos;
+}
+
+// ---- the streaming assigner of strategies.ts (StreamingAssigner), for random splits and k-fold ----
+static double aQ[256];
+static i32 aB;
+static u32 aSeedMix;
+static double aI, aN;
+
+/** Starts an assignment of `n` items over `buckets` quotas (doubles at `quotas`). */
+__attribute__((export_name("assignInit"))) void assignInit(u32 seed, double n, i32 buckets, const double *quotas) {
+  aB = buckets;
+  for (i32 k = 0; k < buckets; k++) aQ[k] = quotas[k];
+  aSeedMix = seed * 0x9e3779b1u;
+  aI = 0;
+  aN = n;
+}
+
+/** The draw of item i: pick()'s uniform value times the items left, as strategies.ts computes it. */
+static double drawX(u64 ii, double i) {
+  const u32 h = fmixH(aSeedMix ^ fmixH((u32)ii ^ 0x5bd1e995u) ^ (u32)(ii >> 32));
+  // h / 2^32 is exact, so is the product by the power of two 2^-32: the same double.
+  return ((double)h * 0x1p-32) * (aN - i);
+}
+
+/** The next buckets into ST_CODES (at most CODES_CAP); sets ST_CODE_AT 0 and ST_CODE_LEN; returns how many. */
+__attribute__((export_name("assignFill"))) i32 assignFill(void) {
+  u8 *codes = (u8 *)S[ST_CODES];
+  double left = aN - aI;
+  i32 count = left < CODES_CAP ? (i32)left : CODES_CAP;
+  const i32 nb = aB;
+  double i = aI;
+  u64 ii = (u64)i;
+  if (nb == 3) {
+    // The usual three splits, with the quotas in registers.
+    double q0 = aQ[0], q1 = aQ[1], q2 = aQ[2];
+    for (i32 k = 0; k < count; k++, i += 1, ii++) {
+      const double x = drawX(ii, i);
+      // pick(): the first running sum (0 + q0, then + q1) above x; else the last bucket.
+      i32 bk = (x >= q0) + (x >= q0 + q1);
+      for (;;) {
+        const double qb = bk == 0 ? q0 : bk == 1 ? q1 : q2;
+        if (qb != 0) break;
+        bk = bk == 2 ? 0 : bk + 1;
+      }
+      if (bk == 0) q0 -= 1;
+      else if (bk == 1) q1 -= 1;
+      else q2 -= 1;
+      codes[k] = (u8)bk;
+    }
+    aQ[0] = q0;
+    aQ[1] = q1;
+    aQ[2] = q2;
+  } else {
+    for (i32 k = 0; k < count; k++, i += 1, ii++) {
+      const double x = drawX(ii, i);
+      // pick() stops at the first running sum above x; the sums never decrease, so that index is
+      // the number of sums (all but the last) at or below x: counted without branches.
+      double acc = 0;
+      i32 bk = 0;
+      for (i32 c = 0; c < nb - 1; c++) {
+        acc += aQ[c];
+        bk += x >= acc;
+      }
+      while (aQ[bk] == 0) bk = (bk + 1) % nb;
+      aQ[bk] -= 1;
+      codes[k] = (u8)bk;
+    }
+  }
+  aI = i;
+  S[ST_CODE_AT] = 0;
+  S[ST_CODE_LEN] = count;
+  return count;
+}
+
+/** Frames the record at `pos` alone (for records JavaScript handles): ST_CE, ST_END; 0 when more input is needed. */
+__attribute__((export_name("frameAt"))) i32 frameAt(const u8 *b, i32 pos, i32 len, i32 eof) {
+  if (!frame(b, pos, len, eof, 0)) return 0;
+  S[ST_CE] = rCe;
+  S[ST_END] = rEnd;
+  return 1;
+}

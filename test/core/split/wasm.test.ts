@@ -1,0 +1,197 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { splitFile, splitText } from '../../../src/core/split';
+import type { SplitOptions, StrategyName } from '../../../src/core/split';
+import { allocate } from '../../../src/core/split/fractions';
+import { StreamingAssigner } from '../../../src/core/split/strategies';
+
+/**
+ * The WebAssembly fast path of tabular CSVs (src/core/wasm/split.c) against the JavaScript fast
+ * path it replaces (fastPath: 'js'), which stays as the reference: same bytes, same report, same
+ * refusal, on CSVs with quotes, quoted LF/CR, CRLF/CR/LF, blank, ragged and padded rows,
+ * non-ASCII, and chunk sizes that cut records anywhere; from memory and from files on disk.
+ */
+
+const plain = fc.stringMatching(/^[a-z0-9._-]{0,6}$/);
+const value = fc.oneof(
+  { weight: 8, arbitrary: plain },
+  { weight: 1, arbitrary: fc.constantFrom(' a', 'b ', '\u00e9t\u00e9', 'x\u00a0', '\t', '', '  ', '\u{1f600}') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 5 }).map((s) => `"${s.replace(/"/g, '""')}"`) },
+  { weight: 1, arbitrary: fc.constantFrom('"a,b"', '"line\nbreak"', '"cr\rin"', '"crlf\r\nin"', '"q""q"', '""', 'a"b', '"open') },
+);
+const timestamp = fc.oneof(
+  fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z'),
+  fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  fc.integer({ min: 0, max: 4_000_000_000 }).map(String),
+  fc.constantFrom('2024-02-31', '2024-13-01', '0099-01-01', '2024-01-01T10:00:00+02:00', '2024-01-01 10:00:00', '2024-01-01t10:00:00z', '2024-01-01T10:00:00.250Z', ' 2024-01-01', '1e3', '-5', '', '"2024-01-01"', '123456789012345', 'soon'),
+);
+const mlUse = fc.constantFrom('training', 'validation', 'test', 'TEST', 'Train', '', 'unassigned', 'bogus', ' test', '"test"', 'test\u00e9');
+
+interface Table {
+  header: string[];
+  rows: string[][];
+  eols: string[];
+  blanks: number[];
+  last: boolean;
+}
+
+const table: fc.Arbitrary<Table> = fc
+  .record({
+    mlAt: fc.integer({ min: -1, max: 5 }),
+    // The k-fold strategies write (and ignore the values of) a 'fold' column.
+    splitName: fc.constantFrom('ml_use', 'fold'),
+    rows: fc.array(
+      fc.record({
+        id: fc.nat(99),
+        label: fc.oneof(fc.constantFrom('cat', 'dog', 'emu', 'c\u00e4t', 'a-much-longer-label-value-spanning-blocks'), value),
+        ts: timestamp,
+        user: fc.oneof(fc.constantFrom('u1', 'u2', 'u3'), value),
+        note: fc.oneof(plain, value, fc.string({ minLength: 20, maxLength: 90 }).map((s) => s.replace(/[",\r\n]/g, '_'))),
+        ml: mlUse,
+        cut: fc.oneof({ weight: 8, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 5 }) }),
+        extra: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      }),
+      { minLength: 1, maxLength: 40 },
+    ),
+    eol: fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: 1, maxLength: 3 }),
+    blanks: fc.array(fc.nat(40), { maxLength: 3 }),
+    last: fc.boolean(),
+  })
+  .map(({ mlAt, splitName, rows, eol, blanks, last }) => {
+    const header = ['id', 'label', 'ts', 'user', 'note'];
+    if (mlAt >= 0) header.splice(mlAt, 0, splitName);
+    const out = rows.map((r) => {
+      const cells = [String(r.id), r.label, r.ts, r.user, r.note];
+      if (mlAt >= 0) cells.splice(mlAt, 0, r.ml);
+      const cut = r.cut >= 0 ? cells.slice(0, r.cut) : cells;
+      return r.extra ? [...cut, 'more'] : cut;
+    });
+    return { header, rows: out, eols: eol, blanks, last };
+  });
+
+function textOf(t: Table): string {
+  const lines = [t.header.join(','), ...t.rows.map((r) => r.join(','))];
+  for (const b of t.blanks) lines.splice(Math.min(lines.length, 1 + b), 0, '');
+  // The last record with or without its line break.
+  return lines.map((l, i) => (i === lines.length - 1 && !t.last ? l : l + t.eols[i % t.eols.length])).join('');
+}
+
+async function outcome(text: string, opts: SplitOptions): Promise<unknown> {
+  try {
+    const r = await splitText(text, opts, 'data.csv');
+    return { outputs: r.outputs, report: r.plan.report };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+const strategies = fc.constantFrom<StrategyName>('random', 'kfold', 'stratified', 'stratified-kfold', 'group', 'temporal', 'manual');
+
+function optionsFor(strategy: StrategyName, seed: number, chunkSize: number | undefined): SplitOptions {
+  return {
+    strategy,
+    seed,
+    k: 3,
+    format: 'tabular',
+    chunkSize,
+    by: strategy === 'group' ? 'user' : strategy.startsWith('stratified') ? 'label' : undefined,
+    timeField: strategy === 'temporal' ? 'ts' : undefined,
+  };
+}
+
+describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', function () {
+  this.timeout(180000);
+
+  it('same bytes, report or refusal for every strategy, chunk size and line ending (in memory)', async () => {
+    await fc.assert(
+      fc.asyncProperty(table, strategies, fc.integer(), fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined }), async (t, strategy, seed, chunkSize) => {
+        const text = textOf(t);
+        const opts = optionsFor(strategy, seed, chunkSize);
+        const wasm = await outcome(text, opts);
+        const js = await outcome(text, { ...opts, fastPath: 'js' });
+        assert.deepEqual(wasm, js, JSON.stringify(text));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('same bytes from files on disk (synchronous reads into wasm memory, direct writes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vd-split-wasm-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(table, strategies, fc.integer(), fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined }), async (t, strategy, seed, chunkSize) => {
+          const input = join(dir, 'in.csv');
+          writeFileSync(input, textOf(t));
+          const opts = optionsFor(strategy, seed, chunkSize);
+          const run = async (o: SplitOptions, out: string): Promise<unknown> => {
+            try {
+              const r = await splitFile(input, o, out);
+              return { text: readFileSync(out, 'latin1'), report: { ...r.plan.report } };
+            } catch (e) {
+              return { error: (e as Error).message };
+            }
+          };
+          assert.deepEqual(await run(opts, join(dir, 'a.csv')), await run({ ...opts, fastPath: 'js' }, join(dir, 'a.csv')));
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rows longer than the output area, more labels than the module keeps, very wide needs', async () => {
+    const huge = 'x'.repeat(3 << 20);
+    const rows = ['id,label,ts,user'];
+    for (let i = 0; i < 40_000; i++) rows.push(`${i},lab${i},${1_600_000_000 + (i % 7)},u${i % 13}`);
+    rows.splice(5, 0, `5,${huge},1600000000,u1`);
+    const text = rows.join('\n') + '\n';
+    for (const strategy of ['random', 'stratified', 'group', 'temporal'] as StrategyName[]) {
+      const opts = optionsFor(strategy, 7, undefined);
+      assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }), strategy);
+    }
+    // The label in column 300: beyond the columns the module reads, so every row takes the per-record path.
+    const wide = Array.from({ length: 301 }, (_, k) => `c${k}`);
+    const wideRows = [wide.join(',')];
+    for (let i = 0; i < 50; i++) wideRows.push(wide.map((_, k) => (k === 300 ? `l${i % 3}` : `${i}`)).join(','));
+    const wideText = wideRows.join('\n');
+    const opts: SplitOptions = { strategy: 'stratified', seed: 3, format: 'tabular', by: 'c300' };
+    assert.deepEqual(await outcome(wideText, opts), await outcome(wideText, { ...opts, fastPath: 'js' }));
+  });
+
+  it('many group keys, with rows keyed by item number and rows the per-record path keys', async () => {
+    const rows = ['id,user,label'];
+    for (let i = 0; i < 300_000; i++) {
+      // Mostly distinct keys; some empty (keyed by item number), some quoted or padded (keyed by JavaScript).
+      const user = i % 1000 === 7 ? '' : i % 1000 === 8 ? `"u${i >> 2}"` : i % 1000 === 9 ? ` u${i >> 2}` : `u${i >> 2}`;
+      rows.push(`${i},${user},l${i % 5}`);
+    }
+    const text = rows.join('\n') + '\n';
+    const opts = optionsFor('group', 11, undefined);
+    assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }));
+  });
+
+  it('the module draws the same buckets as StreamingAssigner (random and k-fold without a key)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer(),
+        fc.constantFrom('random', 'kfold') as fc.Arbitrary<StrategyName>,
+        fc.constantFrom('0.8,0.1,0.1', '1,0,0', '0,0.5,0.5', '0.34,0.33,0.33', '0.5,0,0.5'),
+        fc.integer({ min: 2, max: 9 }),
+        async (n, seed, strategy, fractions, k) => {
+        const text = 'a\n' + Array.from({ length: n }, (_, i) => `${i}\n`).join('');
+        const r = await splitText(text, { strategy, seed, k, fractions, format: 'tabular' }, 'data.csv');
+        const plan = r.plan.streaming!;
+        const a = new StreamingAssigner(plan.seed, n, allocate(n, r.plan.fractions!));
+        const values = r.outputs[0].split('\n').slice(1, n + 1).map((l) => l.split(',')[1]);
+        const names = r.plan.buckets.map((b, i) => (strategy === 'kfold' ? String(i + 1) : b));
+        for (let i = 0; i < n; i++) assert.equal(values[i], names[a.next()], `item ${i}`);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
