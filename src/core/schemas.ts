@@ -117,7 +117,7 @@ function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
 export interface SchemaNodeInfo {
   node: JsonSchema;
   /** `$comment`s met on the way from the root (outermost first). */
-  comments: string[];
+  comments: readonly string[];
   /** True when a `$comment` on the way marks the part `[unverified]` or `[sample]`. */
   unverified: boolean;
 }
@@ -127,6 +127,36 @@ export interface SchemaNodeInfo {
  * `properties`, `additionalProperties`, `items` and `$ref`. Undefined when the path leaves the schema.
  */
 export function schemaNodeAt(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
+  // Findings ask for the same few paths on line after line: answers are kept in a tree of the
+  // paths asked (array indexes share one branch), bounded in size.
+  let tree = nodeCache.get(schema);
+  if (!tree) nodeCache.set(schema, (tree = { size: 0, root: {} }));
+  let at: PathNode | undefined = tree.root;
+  for (let i = 0; i < path.length && at; i++) {
+    const part = path[i];
+    const key = typeof part === 'number' ? INDEX : part;
+    let next: PathNode | undefined = at.next?.get(key);
+    if (!next && tree.size < 4096) {
+      next = {};
+      (at.next ??= new Map()).set(key, next);
+      tree.size++;
+    }
+    at = next;
+  }
+  if (!at) return findSchemaNode(schema, path);
+  if (at.info === undefined) at.info = findSchemaNode(schema, path) ?? null;
+  return at.info ?? undefined;
+}
+
+/** A path asked about: its answer (null: outside the schema) and the longer paths asked. */
+interface PathNode {
+  info?: SchemaNodeInfo | null;
+  next?: Map<string | number, PathNode>;
+}
+const INDEX = -1;
+const nodeCache = new WeakMap<JsonSchema, { size: number; root: PathNode }>();
+
+function findSchemaNode(schema: JsonSchema, path: readonly (string | number)[]): SchemaNodeInfo | undefined {
   let node = resolveRef(schema, schema);
   const comments: string[] = [];
   const note = (n: JsonSchema) => {
@@ -146,7 +176,7 @@ export function schemaNodeAt(schema: JsonSchema, path: readonly (string | number
     node = resolveRef(schema, next as JsonSchema);
     note(node);
   }
-  return { node, comments, unverified: comments.some((c) => /^\[(unverified|sample)\]/.test(c)) };
+  return Object.freeze({ node, comments: Object.freeze(comments), unverified: comments.some((c) => /^\[(unverified|sample)\]/.test(c)) });
 }
 
 /** Property names the schema allows at `path` (for suggestions and completion). */

@@ -59,7 +59,6 @@ export class JsonlLineValidator {
   private readonly schema: JsonSchema;
   private readonly findings: Finding[] = [];
   private readonly layouts = new LayoutCache();
-  private readonly unverified = new Map<string, boolean>();
 
   constructor(
     readonly format: JsonlFormatId | 'custom',
@@ -141,7 +140,7 @@ export class JsonlLineValidator {
       for (const f of findings) {
         let span = quickSpan(text, f.path, f.target);
         if (!span) span = spanAt(tree === null ? (tree = lineTree(text)) : tree, text, f.path, f.target);
-        const severity: Severity = f.severity === 'error' && this.unverifiedAt(f.path) ? 'warning' : f.severity;
+        const severity: Severity = f.severity === 'error' && schemaNodeAt(this.schema, f.path)?.unverified ? 'warning' : f.severity;
         const d: Diagnostic = { line, column: span.start + 1, endLine: line, endColumn: span.end + 1, severity, code: f.code, message: f.message };
         if (f.fixes || f.data) d.data = { path: f.path, ...(f.fixes ? { fixes: f.fixes } : {}), ...f.data };
         out.push(d);
@@ -164,19 +163,6 @@ export class JsonlLineValidator {
       onItem(facts);
     }
     return true;
-  }
-
-  /** Whether the schema marks the node at `path` unverified; cached by path shape (array indexes alike). */
-  private unverifiedAt(path: JsonPath): boolean {
-    let key = '';
-    // Length-prefixed names, '#' for an index: no two paths of different shape share a key.
-    for (const part of path) key += typeof part === 'number' ? '#' : `${part.length}:${part}`;
-    let unverified = this.unverified.get(key);
-    if (unverified === undefined) {
-      unverified = schemaNodeAt(this.schema, path)?.unverified === true;
-      if (this.unverified.size < 4096) this.unverified.set(key, unverified);
-    }
-    return unverified;
   }
 
   private mapSchemaErrors(obj: Obj, errors: AjvError[], out: Finding[]): void {
@@ -316,12 +302,19 @@ function countKeysDeep(root: Obj): number {
   return n;
 }
 
+/** Unescaped parts of the JSON pointers ajv reports (the same few pointers come back line after line). */
+const pointerParts = new Map<string, string[]>();
+
 function pointerToPath(pointer: string, obj: Obj): JsonPath {
   if (!pointer) return [];
   const path: JsonPath = [];
   let cur: unknown = obj;
-  for (const raw of pointer.slice(1).split('/')) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  let parts = pointerParts.get(pointer);
+  if (!parts) {
+    parts = pointer.slice(1).split('/').map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (pointerParts.size < 4096) pointerParts.set(pointer, parts);
+  }
+  for (const part of parts) {
     if (Array.isArray(cur)) {
       const i = Number(part);
       path.push(i);
