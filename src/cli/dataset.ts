@@ -136,6 +136,8 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         customSchema: options.customSchema,
         maxDiagnostics: options.maxDiagnostics,
         onItem,
+        // The accumulator keeps only line numbers per URI and re-reads the lines its findings sit on.
+        lazyAnchors: true,
         jobs: options.jobs,
         diagnosticStore: spool,
         ...options.tabular,

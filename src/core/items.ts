@@ -24,6 +24,17 @@ export interface ItemFacts {
   /** True when the item carried an ml_use value at all (valid or not). */
   hasMlUse: boolean;
   annotations: AnnotationFacts[];
+  /**
+   * Set when `anchor` is computed on first read (then it always sits on `line`): a consumer that
+   * keeps only line numbers can find the anchors of those lines again later with `resolve`.
+   */
+  readonly deferred?: AnchorSource;
+}
+
+/** Finds the anchors of items again, by line, after the items themselves are gone (e.g. by re-reading their file). */
+export interface AnchorSource {
+  /** The anchor of each given line that holds an item; lines that do not are left out. */
+  resolve(lines: readonly number[]): Map<number, Range>;
 }
 
 export type AnnotationFacts =

@@ -8,7 +8,7 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnnotationFacts, ItemFacts } from '../items';
+import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
 import { annotationLabels } from '../items';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
 import { DATASET_LIMITS, type DatasetLimits } from './limits';
@@ -77,6 +77,8 @@ interface LabelState {
   lastLine: number;
   /** The last row (add call) that counted the label, so a label counts once per row. */
   lastRow: number;
+  /** `annotationsHash` of a line whose one annotation is a classification with this label. */
+  classificationHash: number;
 }
 
 /** @internal */
@@ -217,6 +219,11 @@ function annotationHash(a: AnnotationFacts): number {
     case 'segmentation':
       return hashMore(hashMore(0x811c9dc5 ^ 0x6d, a.maskUri ?? ''), a.labels.join('\u0000')) >>> 0;
   }
+}
+
+/** `annotationsHash` of one classification annotation. */
+function classificationHash(label: string): number {
+  return hashMore(0x811c9dc5 ^ 0x63, label) >>> 0 || 1;
 }
 
 /** @internal Order-insensitive fingerprint of a line's annotations (a multiset hash). */
@@ -463,6 +470,10 @@ export class DatasetAccumulator {
   private anonymous = 0;
 
   private readonly found: DatasetDiagnostic[] = [];
+  /** Per file: where deferred anchors are found again (see `newUri`). */
+  private readonly sources: (AnchorSource | undefined)[] = [];
+  /** Ranges of findings still at column 0, with their file; resolved at `finish`. */
+  private readonly unresolved: { at: Range; file: number }[] = [];
   private readonly perCode = new Map<string, number>();
   /** Set when the state comes from an incremental dataset instead of `add` (see `finishFrom`). */
   private injected?: FinishedState;
@@ -564,7 +575,12 @@ export class DatasetAccumulator {
     const f = this.fileOf(file);
     this.rows++;
     this.curFile = f;
-    this.curAnchor = item.anchor;
+    this.curItem = item;
+    // A deferred anchor sits on the item's line; its columns are found at `finish` if a finding keeps it.
+    const deferred = item.deferred;
+    this.curDeferred = deferred;
+    if (deferred !== undefined && this.sources[f] !== deferred) this.sources[f] = deferred;
+    this.curLine = deferred === undefined ? item.anchor.line : item.line;
     this.curLoc = undefined;
     if (!this.datasetAnchor && f === 0 && item.line === 1) this.datasetAnchor = this.here();
     if (item.hasMlUse) this.mlUseUsed = true;
@@ -573,11 +589,17 @@ export class DatasetAccumulator {
 
     let key: number;
     let itemSplit = split;
+    let single: LabelState | undefined;
     // Items are keyed by media URI, or by their inline text (Vertex deduplicates by content).
     const uri = item.mediaUri === '' ? undefined : item.mediaUri;
     if (uriKey >= 0) {
       key = uriKey;
-      const hash = annotationsHash(annotations);
+      let hash: number;
+      // One classification (most lines of classification files): its hash is kept with the label.
+      if (annotations.length === 1 && annotations[0].kind === 'classification') {
+        single = this.labels.get(annotations[0].label);
+        hash = single !== undefined ? single.classificationHash : classificationHash(annotations[0].label);
+      } else hash = annotationsHash(annotations);
       if (added) {
         this.newUri(key, uri, split, hash);
         this.newItem(item);
@@ -598,7 +620,7 @@ export class DatasetAccumulator {
     this.rowLabeled = false;
     for (let i = 0; i < annotations.length; i++) {
       const a = annotations[i];
-      if (a.kind === 'classification') this.countLabel(a.label, key, itemSplit);
+      if (a.kind === 'classification') this.countLabelIn(single ?? this.labelOf(a.label), key, itemSplit);
       else if (a.kind === 'box') {
         this.countLabel(a.label, key, itemSplit);
         this.boxCheck(a, key, uri);
@@ -611,24 +633,31 @@ export class DatasetAccumulator {
 
   // The row being added: its Loc object is only made when something keeps it.
   private curFile = 0;
-  private curAnchor: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  private curItem: ItemFacts | undefined;
+  private curDeferred: AnchorSource | undefined;
+  private curLine = 1;
   private curLoc: Loc | undefined;
   private seenBefore = false;
   private rowLabeled = false;
 
   private here(): Loc {
     if (this.curLoc) return this.curLoc;
-    const a = this.curAnchor;
+    // Column 0 (columns start at 1): resolved at `finish` (see `resolveAnchors`).
+    if (this.curDeferred !== undefined) return (this.curLoc = { file: this.curFile, line: this.curLine, column: 0, endLine: this.curLine, endColumn: 0 });
+    const a = (this.curItem as ItemFacts).anchor;
     return (this.curLoc = { file: this.curFile, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn });
   }
 
   private countLabel(name: string, key: number, itemSplit: number): void {
-    const label = this.labelOf(name);
+    this.countLabelIn(this.labelOf(name), key, itemSplit);
+  }
+
+  private countLabelIn(label: LabelState, key: number, itemSplit: number): void {
     label.annotations++;
     if (label.lastRow === this.rows) return;
     const fresh = label.lastRow === 0;
     label.lastRow = this.rows;
-    const line = this.curAnchor.line;
+    const line = this.curLine;
     if (!fresh && (label.lastLine !== line || label.lastFile !== this.curFile)) {
       if (label.related.length < this.maxRelated) label.related.push(this.here());
       else label.more++;
@@ -667,7 +696,7 @@ export class DatasetAccumulator {
     acc.repeats = state.repeats;
     acc.conflicts = state.conflicts;
     for (const l of state.labels) {
-      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0 };
+      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0, classificationHash: 0 };
       acc.labels.set(l.name, label);
       acc.labelList.push(label);
     }
@@ -699,6 +728,7 @@ export class DatasetAccumulator {
       if (n <= this.maxPerCode) continue;
       diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` findings are not listed (at most ${fmt(this.maxPerCode)} per code).`));
     }
+    this.resolveAnchors();
     const fileOrder = (d: DatasetDiagnostic) => (d.path === undefined ? -1 : (this.fileIndex.get(d.path) ?? -1));
     diagnostics.sort((a, b) => fileOrder(a) - fileOrder(b) || compareDiagnostics(a, b));
     return { diagnostics, stats: this.stats() };
@@ -731,11 +761,20 @@ export class DatasetAccumulator {
   private newUri(i: number, uri: string | undefined, split: number, hash: number): void {
     const rec = this.uris.rec;
     const r = i * STRIDE;
-    const loc = this.curAnchor;
-    rec[r + R_LINE] = loc.line;
-    rec[r + R_COLUMN] = loc.column;
-    rec[r + R_END_LINE] = loc.endLine;
-    rec[r + R_END_COLUMN] = loc.endColumn;
+    if (this.curDeferred !== undefined) {
+      // Column 0 (columns start at 1): found again from the file if a finding needs it.
+      const line = this.curLine;
+      rec[r + R_LINE] = line;
+      rec[r + R_COLUMN] = 0;
+      rec[r + R_END_LINE] = line;
+      rec[r + R_END_COLUMN] = 0;
+    } else {
+      const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
+      rec[r + R_LINE] = loc.line;
+      rec[r + R_COLUMN] = loc.column;
+      rec[r + R_END_LINE] = loc.endLine;
+      rec[r + R_END_COLUMN] = loc.endColumn;
+    }
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
     if (uri === undefined) return;
@@ -973,6 +1012,7 @@ export class DatasetAccumulator {
         lastFile: loc.file,
         lastLine: loc.line,
         lastRow: 0,
+        classificationHash: classificationHash(name),
       };
       this.labels.set(name, label);
       this.labelList.push(label);
@@ -1369,7 +1409,36 @@ export class DatasetAccumulator {
   private related(loc: Loc, fromFile: number, message: string): RelatedLocation {
     const r: RelatedLocation = { line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn, message };
     if (loc.file !== fromFile && this.files[loc.file]) r.path = this.files[loc.file];
+    else if (loc.column === 0 && loc.file !== fromFile) {
+      // In another file that has no path to name it by later (see `emit`): found now.
+      const a = this.sources[loc.file]?.resolve([loc.line]).get(loc.line);
+      r.column = a?.column ?? 1;
+      r.endLine = a?.endLine ?? loc.line;
+      r.endColumn = a?.endColumn ?? 2;
+    }
     return r;
+  }
+
+  /** Fills in the deferred anchors that findings kept (one re-read per file that has any). */
+  private resolveAnchors(): void {
+    if (this.unresolved.length === 0) return;
+    const lines = new Map<number, number[]>();
+    for (const { at, file } of this.unresolved) {
+      const list = lines.get(file);
+      if (list) list.push(at.line);
+      else lines.set(file, [at.line]);
+    }
+    const found = new Map<number, Map<number, Range>>();
+    for (const [file, list] of lines) found.set(file, this.sources[file]?.resolve(list) ?? new Map<number, Range>());
+    for (const { at, file } of this.unresolved) {
+      const r = found.get(file)?.get(at.line);
+      // A line that holds no item any more (the file changed since it was read): its first character.
+      at.column = r?.column ?? 1;
+      at.endLine = r?.endLine ?? at.line;
+      at.endColumn = r?.endColumn ?? 2;
+      if (r) at.line = r.line;
+    }
+    this.unresolved.length = 0;
   }
 
   private labelRelated(label: LabelState): RelatedLocation[] {
@@ -1396,6 +1465,7 @@ export class DatasetAccumulator {
     if (data) d.data = { ...data, source: datasetCodeInfo(code).source };
     const path = this.files[loc.file];
     if (path) d.path = path;
+    if (loc.column === 0) this.unresolved.push({ at: d, file: loc.file });
     return d;
   }
 
@@ -1403,7 +1473,12 @@ export class DatasetAccumulator {
     const n = (this.perCode.get(code) ?? 0) + 1;
     this.perCode.set(code, n);
     if (n > this.maxPerCode) return;
-    this.found.push(this.make(code, loc, message, related, data));
+    const d = this.make(code, loc, message, related, data);
+    if (d.related) {
+      // A related location still at column 0 without a path is in the finding's file (see `related`).
+      for (const r of d.related) if (r.column === 0) this.unresolved.push({ at: r, file: r.path === undefined ? loc.file : (this.fileIndex.get(r.path) ?? loc.file) });
+    }
+    this.found.push(d);
   }
 }
 

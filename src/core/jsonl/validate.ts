@@ -19,6 +19,7 @@ import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './posit
 import { ItemChecker, type Finding, type JsonPath } from './rules';
 import { LayoutCache } from './layout';
 import { shortestLength, type ShapeProver } from './shape';
+import { DeferredFacts, FileAnchorSource } from './lazyAnchors';
 
 type Obj = Record<string, unknown>;
 
@@ -36,6 +37,11 @@ export interface JsonlFileOptions extends ValidationOptions {
    * facts are read in one pass, in file order).
    */
   jobs?: number;
+  /**
+   * Facts given to `onItem` compute their `anchor` only when it is read, and can find it again
+   * from the file afterwards (`ItemFacts.deferred`); for consumers that keep only line numbers.
+   */
+  lazyAnchors?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -78,7 +84,7 @@ export class JsonlLineValidator {
    * Validates one line (without its line break). Returns false for blank lines (not an item).
    * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object.
    */
-  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void): boolean {
+  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource): boolean {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
     // Lines laid out like an earlier line are built without JSON.parse (same value: layout.ts).
     let value: unknown = this.layouts.parse(text);
@@ -131,7 +137,8 @@ export class JsonlLineValidator {
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
+    if (onItem && anchors) facts = new DeferredFacts(line, anchors);
+    else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
     this.checker.check(obj, findings, facts);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
@@ -158,7 +165,7 @@ export class JsonlLineValidator {
       }
     }
     if (facts && onItem) {
-      if (facts.mediaUri === undefined || !anchorOnUri(text, facts)) facts.anchor = { line, column: 1, endLine: line, endColumn: text.length + 1 };
+      if (!anchors) facts.anchor = lineAnchor(text, facts);
       onItem(facts);
     }
     return true;
@@ -208,20 +215,32 @@ export class JsonlLineValidator {
 /** Replaced before the facts leave validateLine (saves an allocation per line). */
 const PENDING_ANCHOR: Range = Object.freeze({ line: 0, column: 0, endLine: 0, endColumn: 0 });
 
-/** Dataset findings anchor on the media URI when the line has one (found without a tree). */
-function anchorOnUri(text: string, facts: ItemFacts): boolean {
-  const uri = facts.mediaUri as string;
-  // Fast path (runs for every line): the URI as written, between quotes, needing no escapes.
-  const raw = text.indexOf(uri);
-  if (raw > 0 && text.charCodeAt(raw - 1) === 34 && text.charCodeAt(raw + uri.length) === 34) {
-    facts.anchor = { line: facts.line, column: raw, endLine: facts.line, endColumn: raw + uri.length + 2 };
-    return true;
+/** Dataset findings anchor on the media URI when the line has one (found without a tree), else on the whole line. */
+function lineAnchor(text: string, facts: ItemFacts): Range {
+  const line = facts.line;
+  const uri = facts.mediaUri;
+  if (uri !== undefined) {
+    // Fast path: the URI as written, between quotes, needing no escapes.
+    const raw = text.indexOf(uri);
+    if (raw > 0 && text.charCodeAt(raw - 1) === 34 && text.charCodeAt(raw + uri.length) === 34) return { line, column: raw, endLine: line, endColumn: raw + uri.length + 2 };
+    const quoted = JSON.stringify(uri);
+    const at = text.indexOf(quoted);
+    if (at >= 0) return { line, column: at + 1, endLine: line, endColumn: at + quoted.length + 1 };
   }
-  const quoted = JSON.stringify(uri);
-  const at = text.indexOf(quoted);
-  if (at < 0) return false;
-  facts.anchor = { line: facts.line, column: at + 1, endLine: facts.line, endColumn: at + quoted.length + 1 };
-  return true;
+  return { line, column: 1, endLine: line, endColumn: text.length + 1 };
+}
+
+/** Anchors found again by re-reading the file: its lines' facts made again, with `lineAnchor`. */
+function anchorSource(path: string, offset: number, validator: JsonlLineValidator, maxLineBytes: number): FileAnchorSource {
+  const scratch: Diagnostic[] = [];
+  return new FileAnchorSource(path, offset, {
+    factsOf(text, line) {
+      let facts: ItemFacts | undefined;
+      scratch.length = 0;
+      validator.validateLine(text, line, scratch, (f) => (facts = f));
+      return facts;
+    },
+  }, maxLineBytes);
 }
 
 /**
@@ -489,6 +508,7 @@ class LineFeeder {
     private readonly sink: DiagnosticSink,
     private readonly onItem: ((item: ItemFacts) => void) | undefined,
     firstLine = 1,
+    private readonly anchors?: FileAnchorSource,
   ) {
     this.lineNo = firstLine - 1;
   }
@@ -497,7 +517,7 @@ class LineFeeder {
     this.lineNo++;
     const scratch = this.scratch;
     if (scratch.length !== 0) scratch.length = 0;
-    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem)) {
+    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors)) {
       this.items++;
       if (this.firstItem === 'none') this.firstItem = 'reports';
       for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);
@@ -915,7 +935,8 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     if (jobs > 1 && !options.onItem && total - offset >= PARALLEL_MIN_BYTES && maxLine >= CHUNK_SIZE) {
       feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
     } else {
-      const single = new LineFeeder(validator, sink, options.onItem);
+      const anchors = options.lazyAnchors && options.onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
+      const single = new LineFeeder(validator, sink, options.onItem, 1, anchors);
       await streamRange(handle, offset, total, single, sink, maxLine, options, total);
       feeder = single;
     }

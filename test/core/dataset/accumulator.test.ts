@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { DatasetAccumulator, DATASET_CODES, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
 import type { FormatId, MlUse } from '../../../src/core/formats';
 import type { ItemFacts } from '../../../src/core/items';
@@ -486,5 +487,37 @@ describe('URI index', () => {
       assert.equal(index.added, false);
     }
     assert.equal(index.size, n);
+  });
+
+  it('keys are the pair of hashes: equal low bits, equal high bits or one equal hash are still different keys (through growth)', async () => {
+    const { UriIndex } = await import('../../../src/core/dataset/accumulator');
+    // Few distinct values per part, so slots, slot-bit tags and single hashes collide often.
+    const hashArb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 })).map(([hi, mid, b]) => [((hi << 30) | (mid << 13) | (mid & 1)) | 0, b] as const);
+    fc.assert(
+      fc.property(fc.array(hashArb, { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 40 }), (pairs, expected) => {
+        const index = new UriIndex(expected);
+        const model = new Map<string, number>();
+        for (const [a, b] of pairs) {
+          const key = `${a},${b}`;
+          const got = index.lookupHashed(a, b);
+          const known = model.get(key);
+          if (known === undefined) {
+            assert.equal(index.added, true);
+            assert.equal(got, model.size);
+            model.set(key, got);
+          } else {
+            assert.equal(index.added, false);
+            assert.equal(got, known);
+          }
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 300 },
+    );
+    // Growth: thousands of keys sharing their low 12 bits, then each looked up again.
+    const index = new UriIndex();
+    for (let i = 0; i < 5000; i++) assert.equal(index.lookupHashed((i << 12) | 7, i & 3), i);
+    for (let i = 0; i < 5000; i++) assert.equal(index.lookupHashed((i << 12) | 7, i & 3), i);
+    assert.equal(index.lookupHashed(7, 1), 5000, 'same first hash as key 0, other second hash');
   });
 });
