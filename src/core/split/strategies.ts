@@ -184,53 +184,6 @@ export function sortByRank(
 }
 
 /**
- * sortByRank for ranks that are hashes (spread evenly): one scatter on the top bits into buckets
- * of a few items each, then an insertion sort, which only ever moves an item within its bucket.
- * One pass where the radix sort makes three. Ranks that crowd into a bucket (more than
- * BUCKET_MAX) would make the insertion sort slow: the radix sort takes those. Same result
- * (stable: equal ranks stay in index order).
- */
-export function sortByHashRank(rank: Uint32Array, n: number, scratch?: SortScratch): { order: Int32Array; ranks: Uint32Array } {
-  let bits = 1;
-  while (bits < 18 && n > 8 << bits) bits++;
-  const shift = 32 - bits;
-  const B = 1 << bits;
-  const start = new Int32Array(B + 1);
-  for (let i = 0; i < n; i++) start[(rank[i] >>> shift) + 1]++;
-  let most = 0;
-  for (let b = 0; b < B; b++) {
-    const c = start[b + 1];
-    if (c > most) most = c;
-    start[b + 1] = start[b] + c;
-  }
-  if (most > BUCKET_MAX) return sortByRank(rank, n, undefined, scratch);
-  const order = scratch ? scratch.idx[0].subarray(0, n) : new Int32Array(n);
-  const keys = scratch ? scratch.key[0].subarray(0, n) : new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = rank[i];
-    const to = start[k >>> shift]++;
-    keys[to] = k;
-    order[to] = i;
-  }
-  for (let i = 1; i < n; i++) {
-    const k = keys[i];
-    if (keys[i - 1] <= k) continue;
-    const o = order[i];
-    let j = i - 1;
-    while (j >= 0 && keys[j] > k) {
-      keys[j + 1] = keys[j];
-      order[j + 1] = order[j];
-      j--;
-    }
-    keys[j + 1] = k;
-    order[j + 1] = o;
-  }
-  return { order, ranks: keys };
-}
-
-const BUCKET_MAX = 64;
-
-/**
  * Two sets of buffers for sortByRank (at least n long each), reused across many sorts: fresh
  * arrays for each would be page-faulted in again every time.
  */
