@@ -259,11 +259,8 @@ export interface LineCells {
   entries: Int32Array;
 }
 
-/**
- * Everything a profile knows, as plain data: a profile built over part of a file on a worker
- * thread, merged into the one of the parts before it (`ColumnProfiler.merge`).
- */
-export interface ProfileState {
+/** The per-column counters of a profile, one entry per column. */
+export interface ProfileColumns {
   /** Non-null cells per column (the lines profiled in place included). */
   count: Float64Array;
   nulls: Float64Array;
@@ -276,22 +273,19 @@ export interface ProfileState {
   allBoolean: Uint8Array;
   allTimestamp: Uint8Array;
   sawTimestamp: Uint8Array;
+}
+
+/**
+ * Everything a profile knows, as plain data: a profile built over part of a file on a worker
+ * thread, merged into the one of the parts before it (`ColumnProfiler.merge`).
+ */
+export interface ProfileState extends ProfileColumns {
   /** Per column: distinct values with their occurrences, or null past the cap. */
   tables: ({ values: string[]; counts: number[] } | null)[];
 }
 
 /** Per-column arrays in the byte scanner's memory for `ColumnProfiler.moveTo` (one entry per column). */
-export interface ProfileMemory {
-  count: Float64Array;
-  nulls: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  lengthSum: Float64Array;
-  maxLength: Float64Array;
-  allNumber: Uint8Array;
-  allBoolean: Uint8Array;
-  allTimestamp: Uint8Array;
-  sawTimestamp: Uint8Array;
+export interface ProfileMemory extends ProfileColumns {
   modes: Uint8Array;
   /** Per column: room for its table of distinct values (`maxTableInts(cap)` ints). */
   tables: Int32Array[];

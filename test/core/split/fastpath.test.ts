@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseTimestamp, splitText } from '../../../src/core/split';
-import type { SplitOptions, StrategyName } from '../../../src/core/split';
+import { outcome, strategies, textOf } from './tableText';
+import { parseTimestamp } from '../../../src/core/split';
+import type { SplitOptions } from '../../../src/core/split';
 import { countCommas, fastTimestamp } from '../../../src/core/split/tabular';
 
 /**
@@ -62,22 +63,8 @@ const table: fc.Arbitrary<Table> = fc
     return { header, rows: out, eols: eol, blanks };
   });
 
-function textOf(t: Table): string {
-  const lines = [t.header.join(','), ...t.rows.map((r) => r.join(','))];
-  for (const b of t.blanks) lines.splice(Math.min(lines.length, 1 + b), 0, '');
-  return lines.map((l, i) => l + t.eols[i % t.eols.length]).join('');
-}
 
-async function outcome(text: string, opts: SplitOptions): Promise<unknown> {
-  try {
-    const r = await splitText(text, opts, 'data.csv');
-    return { outputs: r.outputs, report: r.plan.report };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
-const strategies = fc.constantFrom<StrategyName>('random', 'kfold', 'stratified', 'stratified-kfold', 'group', 'temporal', 'manual');
 
 describe('split: tabular fast path = per-record path (fast-check)', function () {
   this.timeout(120000);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { outcome, strategies, textOf } from './tableText';
 import { splitFile, splitText } from '../../../src/core/split';
 import type { SplitOptions, StrategyName } from '../../../src/core/split';
 import { allocate } from '../../../src/core/split/fractions';
@@ -72,23 +73,8 @@ const table: fc.Arbitrary<Table> = fc
     return { header, rows: out, eols: eol, blanks, last };
   });
 
-function textOf(t: Table): string {
-  const lines = [t.header.join(','), ...t.rows.map((r) => r.join(','))];
-  for (const b of t.blanks) lines.splice(Math.min(lines.length, 1 + b), 0, '');
-  // The last record with or without its line break.
-  return lines.map((l, i) => (i === lines.length - 1 && !t.last ? l : l + t.eols[i % t.eols.length])).join('');
-}
 
-async function outcome(text: string, opts: SplitOptions): Promise<unknown> {
-  try {
-    const r = await splitText(text, opts, 'data.csv');
-    return { outputs: r.outputs, report: r.plan.report };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
-const strategies = fc.constantFrom<StrategyName>('random', 'kfold', 'stratified', 'stratified-kfold', 'group', 'temporal', 'manual');
 
 function optionsFor(strategy: StrategyName, seed: number, chunkSize: number | undefined): SplitOptions {
   return {
