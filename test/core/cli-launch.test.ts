@@ -54,6 +54,16 @@ describe('CLI launcher and its code cache', function () {
     assert.equal(cacheFiles(off).length, 0);
   });
 
+  it('validates JSONL the same where code generation from strings is disallowed (no layouts learned)', () => {
+    const args = [CLI, 'validate', '--output', 'json', 'examples/broken/boxes-broken.jsonl'];
+    const env = { ...process.env, XDG_CACHE_HOME: join(home, 'nogen') };
+    const normal = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env });
+    const restricted = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', ...args], { cwd: ROOT, encoding: 'utf8', env });
+    assert.equal(restricted.stderr, '');
+    assert.deepEqual([restricted.status, restricted.stdout], [normal.status, normal.stdout]);
+    assert.ok(JSON.parse(normal.stdout).files[0].errors > 0);
+  });
+
   it('runs when the cache folder cannot be created, and drops caches of other builds', () => {
     const blocker = join(home, 'a-file');
     writeFileSync(blocker, 'x');

@@ -245,7 +245,13 @@ export function learnLayout(text: string): Layout | undefined {
   literals.push(text.slice(literalStart));
   let source = '^' + escapeRegExp(literals[0]);
   for (let i = 0; i < slots.length; i++) source += (slots[i] === 'string' ? PLAIN_STRING : `(${NUMBER_SOURCE})`) + escapeRegExp(literals[i + 1]);
-  return { pattern: new RegExp(source + '$'), build: compile(shape), hits: 0 };
+  try {
+    return { pattern: new RegExp(source + '$'), build: compile(shape), hits: 0 };
+  } catch {
+    // Code generation from strings disallowed (node --disallow-code-generation-from-strings) or a
+    // pattern the engine refuses: this line's layout is not learned, JSON.parse reads it.
+    return undefined;
+  }
 }
 
 /** One function per layout that builds the value with object literals (one hidden class per object). */
