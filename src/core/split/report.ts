@@ -41,24 +41,45 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   let kept = 0;
   let changed = 0;
   const folds = buckets[0].startsWith('fold');
-  const ls = t.labelStart;
-  const ids = t.labelIds;
   const existing = t.existing;
   const n = t.count;
-  for (let i = 0; i < n; i++) {
-    const b = assignment[i];
-    countsAt[b]++;
-    const s = ls[i];
-    const e = ls[i + 1];
-    if (s === e) unlabeledAt[b]++;
+  const single = t.itemLabel;
+  if (single !== undefined) {
+    // At most one label per item (or none at all): no label lists to walk.
+    for (let i = 0; i < n; i++) countsAt[assignment[i]]++;
+    if (single === null) unlabeledAt.set(countsAt);
     else {
-      perLabel[ids[s] * B + b]++;
-      for (let p = s + 1; p < e; p++) perLabel[ids[p] * B + b]++;
+      for (let i = 0; i < n; i++) {
+        const l = single[i];
+        if (l < 0) unlabeledAt[assignment[i]]++;
+        else perLabel[l * B + assignment[i]]++;
+      }
     }
-    const ex = existing[i];
-    if (ex >= 0) {
-      if (ex === b) kept++;
-      else changed++;
+    for (let i = 0; i < n; i++) {
+      const ex = existing[i];
+      if (ex >= 0) {
+        if (ex === assignment[i]) kept++;
+        else changed++;
+      }
+    }
+  } else {
+    const ls = t.labelStart;
+    const ids = t.labelIds;
+    for (let i = 0; i < n; i++) {
+      const b = assignment[i];
+      countsAt[b]++;
+      const s = ls[i];
+      const e = ls[i + 1];
+      if (s === e) unlabeledAt[b]++;
+      else {
+        perLabel[ids[s] * B + b]++;
+        for (let p = s + 1; p < e; p++) perLabel[ids[p] * B + b]++;
+      }
+      const ex = existing[i];
+      if (ex >= 0) {
+        if (ex === b) kept++;
+        else changed++;
+      }
     }
   }
   if (folds) kept = changed = 0;

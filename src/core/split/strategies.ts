@@ -1,5 +1,6 @@
 import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
+import { rankMix, rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
 
 /**
@@ -278,7 +279,10 @@ class LabelHeap {
  */
 export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
   const n = t.count;
-  for (let i = 0; i < n; i++) if (t.labelStart[i + 1] - t.labelStart[i] > 1) return stratifiedGeneral(t, fractions, bounds);
+  if (t.itemLabel === undefined) {
+    const ls = t.labelStart;
+    for (let i = 0; i < n; i++) if (ls[i + 1] - ls[i] > 1) return stratifiedGeneral(t, fractions, bounds);
+  }
   return stratifiedSingle(t, fractions, bounds, kernel);
 }
 
@@ -314,17 +318,15 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   const L = t.labelNames.length;
   const n = t.count;
   const out = new Uint8Array(n);
-  const ls = t.labelStart;
-  const ids = t.labelIds;
+  const lab = singleLabels(t);
   const start = new Int32Array(L + 2);
-  for (let i = 0; i < n; i++) start[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 2]++;
+  for (let i = 0; i < n; i++) start[lab[i] + 2]++;
   // Positions by label (label l at [start[l + 1], start[l + 2]), unlabeled first), items in index
   // order within each; ranks are copied there in one sequential pass, and each label's items are
   // then sorted on their own: small sorts that stay in cache instead of one over every item. An
   // item's position is found again the same way at the end rather than kept (no array per item).
   for (let l = 0; l <= L; l++) start[l + 1] += start[l];
   const fill = start.slice(0, L + 1);
-  const rank = t.rank;
   const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
   const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
   let most = 0;
@@ -339,18 +341,31 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     v.frac.set(fractions);
     v.want.set(want);
     const kv = v.keys;
-    for (let i = 0; i < n; i++) {
-      const l = ls[i + 1] > ls[i] ? ids[ls[i]] : -1;
-      const p = fill[l + 1]++;
-      kv[2 * p] = p - start[l + 1];
-      kv[2 * p + 1] = rank[i];
+    if (t.rankSeed !== undefined) {
+      // Ranks are index hashes: computed here rather than read from an array of ten million.
+      const seedMix = Math.imul(t.rankSeed >>> 0, 0x9e3779b1);
+      for (let i = 0; i < n; i++) {
+        const l = lab[i];
+        const p = fill[l + 1]++;
+        kv[2 * p] = p - start[l + 1];
+        kv[2 * p + 1] = rankMix(seedMix, i);
+      }
+    } else {
+      const rank = t.rank;
+      for (let i = 0; i < n; i++) {
+        const l = lab[i];
+        const p = fill[l + 1]++;
+        kv[2 * p] = p - start[l + 1];
+        kv[2 * p + 1] = rank[i];
+      }
     }
     kernel.run(L, S);
     want.set(v.want);
     outAt = v.outAt;
   } else {
     const rankAt = new Uint32Array(n);
-    for (let i = 0; i < n; i++) rankAt[fill[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 1]++] = rank[i];
+    const rank = t.rank;
+    for (let i = 0; i < n; i++) rankAt[fill[lab[i] + 1]++] = rank[i];
     const scratch = sortScratch(most);
     const wantLabel = new Float64Array(S);
     outAt = new Uint8Array(n);
@@ -379,11 +394,11 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     }
   }
   fill.set(start.subarray(0, L + 1));
-  for (let i = 0; i < n; i++) out[i] = outAt[fill[(ls[i + 1] > ls[i] ? ids[ls[i]] : -1) + 1]++];
+  for (let i = 0; i < n; i++) out[i] = outAt[fill[lab[i] + 1]++];
   const unlabeled = start[1];
   if (unlabeled > 0) {
     const rest = new Int32Array(unlabeled);
-    for (let i = 0, k = 0; i < n; i++) if (ls[i + 1] === ls[i]) rest[k++] = i;
+    for (let i = 0, k = 0; i < n; i++) if (lab[i] < 0) rest[k++] = i;
     sequentialAssign(rest, unlabeled, t.rank, quotasFromDemand(Array.from(want), unlabeled), out);
   }
   return out;
@@ -663,7 +678,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
     const qs: number[] = [];
     for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
     const ranks = new Float64Array(m);
-    for (let k = 0; k < m; k++) ranks[k] = t.rank[group[k]];
+    for (let k = 0; k < m; k++) ranks[k] = rankOf(t, group[k]);
     const at = orderStatistics(ranks, [...new Set(qs)].sort((a, b) => a - b));
     // The (rank, index) of the item at each q: its rank, and which of the items of that rank
     // (they come in index order) it is.

@@ -30,9 +30,21 @@ export interface ItemTable {
   count: number;
   /** Deterministic pseudo-random value per item, from the seed and the item's key. */
   rank: Uint32Array;
+  /**
+   * When set, every item's rank is hashIndex(rankSeed, item) (files whose records are all items
+   * of their own): `rank` is then only built on first use, and loops over every item compute it
+   * instead (see rankOf).
+   */
+  rankSeed?: number;
   /** Labels of item i are labelIds[labelStart[i] .. labelStart[i+1]). */
   labelStart: Int32Array;
   labelIds: Int32Array;
+  /**
+   * When no item has more than one label: item i's label id (-1: none), or null when no item has
+   * any. labelStart and labelIds are then only built on first use. Absent: several labels per item
+   * (read labelStart/labelIds).
+   */
+  itemLabel?: Int32Array | null;
   labelNames: string[];
   /** Earliest timestamp of the item's records (NaN when none). */
   time?: Float64Array;
@@ -72,6 +84,19 @@ export class ItemCollector {
   private readonly labelIndex = new Map<string, number>();
   private readonly labelNames: string[] = [];
   private items = 0;
+  /**
+   * While true, item i is record i and its rank hashIndex(seed, i): neither rank nor first
+   * record is stored (ten million items save 80 MB). The first keyed record ends it.
+   */
+  private indexed = true;
+  /**
+   * While true, no item has more than one label and labels come with the item's only record:
+   * item i's label id (or -1) is kept at itemLabel[i] (null until the first label) instead of
+   * item/label pairs. The first keyed record or record with several labels ends it.
+   */
+  private single = true;
+  private itemLabel: GrowInt32 | null = null;
+  private reserved = 0;
 
   constructor(seed: number, needs: CollectorNeeds) {
     this.seed = seed >>> 0;
@@ -82,6 +107,8 @@ export class ItemCollector {
     const record = this.records++;
     let item: number;
     if (f.itemKey !== undefined) {
+      this.unindex();
+      this.toPairs();
       if (!this.recordItem) {
         // Records before the first keyed one were items of their own.
         this.recordItem = new GrowInt32(Math.max(1024, record * 2));
@@ -112,12 +139,9 @@ export class ItemCollector {
     const record = this.records++;
     if (this.recordItem) throw new Error('addRow is only for files whose records are all items of their own');
     const item = this.items;
-    this.newItem(record, hashIndex(this.seed, record));
+    this.newItem(record, 0);
     this.existing.data[item] = mlUse;
-    if (this.needs.labels && label >= 0) {
-      this.pairItem.push(item);
-      this.pairLabel.push(label);
-    }
+    if (this.needs.labels && label >= 0) this.setLabel(item, label);
     if (this.needs.time && !Number.isNaN(time)) this.time.data[item] = time;
     if (this.needs.groups) {
       let g: number;
@@ -142,54 +166,31 @@ export class ItemCollector {
     const item0 = this.items;
     const record0 = this.records;
     const end = item0 + n;
-    this.rank.ensure(end);
-    this.firstRecord.ensure(end);
+    // Items are their records here (indexed): rank and first record are not stored.
     this.existing.ensure(end);
-    const rank = this.rank.data;
-    const first = this.firstRecord.data;
-    // hashIndex(seed, record) with the seed's part computed once (records stay below 2^32 here).
-    const seedMix = Math.imul(this.seed, 0x9e3779b1);
-    for (let k = 0; k < n; k++) {
-      const r = record0 + k;
-      let h = (r >>> 0) ^ 0x5bd1e995;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      h = seedMix ^ h ^ Math.floor(r / 4294967296);
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      rank[item0 + k] = h >>> 0;
-      first[item0 + k] = r;
-    }
     this.existing.data.set(ml.subarray(0, n), item0);
-    this.rank.length = this.firstRecord.length = this.existing.length = end;
+    this.existing.length = end;
     if (this.needs.time) {
       this.time.ensure(end);
       this.time.data.set(time.subarray(0, n), item0);
       this.time.length = end;
     }
-    if (this.needs.labels) {
-      let pairs = 0;
-      for (let k = 0; k < n; k++) if (label[k] >= 0) pairs++;
-      const p0 = this.pairItem.length;
-      this.pairItem.ensure(p0 + pairs);
-      this.pairLabel.ensure(p0 + pairs);
-      const pi = this.pairItem.data;
-      const pl = this.pairLabel.data;
-      let p = p0;
+    if (this.needs.labels && !this.single) {
       for (let k = 0; k < n; k++) {
-        const l = label[k];
-        if (l >= 0) {
-          pi[p] = item0 + k;
-          pl[p++] = l;
+        if (label[k] >= 0) {
+          this.pairItem.push(item0 + k);
+          this.pairLabel.push(label[k]);
         }
       }
-      this.pairItem.length = this.pairLabel.length = p;
+    } else if (this.needs.labels) {
+      let labeled = this.itemLabel !== null;
+      for (let k = 0; k < n && !labeled; k++) if (label[k] >= 0) labeled = true;
+      if (labeled) {
+        const il = this.labelsUpTo(item0);
+        il.ensure(end);
+        il.data.set(label.subarray(0, n), item0);
+        il.length = end;
+      }
     }
     if (this.needs.groups) {
       this.group.ensure(end);
@@ -231,8 +232,10 @@ export class ItemCollector {
 
   private newItem(record: number, rank: number): void {
     this.items++;
-    this.rank.push(rank);
-    this.firstRecord.push(record);
+    if (!this.indexed) {
+      this.rank.push(rank);
+      this.firstRecord.push(record);
+    }
     this.existing.push(NO_ML_USE);
     if (this.needs.time) this.time.push(NaN);
     if (this.needs.groups) this.group.push(-1);
@@ -248,7 +251,18 @@ export class ItemCollector {
       if (prev < 0 && prev !== CONFLICTING_ML_USE) this.existing.data[item] = mlUse;
       else if (prev >= 0 && prev !== mlUse) this.existing.data[item] = CONFLICTING_ML_USE;
     } else if (mlUse === INVALID_ML_USE && prev === NO_ML_USE) this.existing.data[item] = INVALID_ML_USE;
-    if (this.needs.labels && f.labels) {
+    if (this.needs.labels && f.labels && this.single) {
+      // A new item (keyed records end single mode): its distinct labels.
+      let id = -1;
+      for (const name of f.labels) {
+        const l = this.labelId(name);
+        if (id === -1) id = l;
+        else if (l !== id) id = -2;
+      }
+      if (id >= 0) this.setLabel(item, id);
+      else if (id === -2) this.toPairs();
+    }
+    if (this.needs.labels && f.labels && !this.single) {
       for (const name of f.labels) {
         const id = this.labelId(name);
         this.pairItem.push(item);
@@ -267,6 +281,60 @@ export class ItemCollector {
     }
   }
 
+  /** Ends indexed mode: ranks and first records of the items so far are stored from now on. */
+  private unindex(): void {
+    if (!this.indexed) return;
+    this.indexed = false;
+    const n = this.items;
+    this.rank.reserve(Math.max(n, this.reserved));
+    this.firstRecord.reserve(Math.max(n, this.reserved));
+    this.rank.data.set(indexRanks(this.seed, n));
+    for (let i = 0; i < n; i++) this.firstRecord.data[i] = i;
+    this.rank.length = this.firstRecord.length = n;
+  }
+
+  /** itemLabel, created when missing and filled with -1 (no label) up to item `item`. */
+  private labelsUpTo(item: number): GrowInt32 {
+    let il = this.itemLabel;
+    if (il === null) {
+      il = this.itemLabel = new GrowInt32(1024);
+      il.reserve(this.reserved);
+    }
+    if (il.length < item) {
+      il.ensure(item);
+      il.data.fill(-1, il.length, item);
+      il.length = item;
+    }
+    return il;
+  }
+
+  private setLabel(item: number, id: number): void {
+    if (!this.single) {
+      this.pairItem.push(item);
+      this.pairLabel.push(id);
+      return;
+    }
+    const il = this.labelsUpTo(item);
+    il.ensure(item + 1);
+    il.data[item] = id;
+    il.length = item + 1;
+  }
+
+  /** Ends single-label mode: the labels so far become item/label pairs. */
+  private toPairs(): void {
+    if (!this.single) return;
+    this.single = false;
+    const il = this.itemLabel;
+    this.itemLabel = null;
+    if (il === null) return;
+    for (let i = 0; i < il.length; i++) {
+      if (il.data[i] >= 0) {
+        this.pairItem.push(i);
+        this.pairLabel.push(il.data[i]);
+      }
+    }
+  }
+
   get recordCount(): number {
     return this.records;
   }
@@ -281,32 +349,69 @@ export class ItemCollector {
    * of doubling their way there, which touches (and page-faults) twice the memory.
    */
   reserve(items: number): void {
-    this.rank.reserve(items);
-    this.firstRecord.reserve(items);
+    this.reserved = items;
+    if (!this.indexed) {
+      this.rank.reserve(items);
+      this.firstRecord.reserve(items);
+    }
     this.existing.reserve(items);
     if (this.needs.time) this.time.reserve(items);
     if (this.needs.groups) this.group.reserve(items);
-    if (this.needs.labels) {
+    if (this.needs.labels && !this.single) {
       this.pairItem.reserve(items);
       this.pairLabel.reserve(items);
     }
+    this.itemLabel?.reserve(items);
   }
 
   finish(): ItemTable {
     const count = this.items;
-    const { labelStart, labelIds } = this.simpleLabels() ?? this.groupLabels();
-    const table: ItemTable = {
+    const common = {
       count,
-      rank: this.rank.toArray(),
-      labelStart,
-      labelIds,
       labelNames: this.labelNames.slice(),
       time: this.needs.time ? this.time.toArray() : undefined,
       existing: this.existing.toArray(),
       group: this.needs.groups ? this.group.toArray() : undefined,
       groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
       groupCount: this.needs.groups ? this.groupRank.length : 0,
-      firstRecord: this.firstRecord.toArray(),
+    };
+    let rank: Uint32Array | undefined;
+    let firstRecord: Int32Array | undefined;
+    const seed = this.seed;
+    if (!this.indexed) {
+      rank = this.rank.toArray();
+      firstRecord = this.firstRecord.toArray();
+    }
+    let labelStart: Int32Array | undefined;
+    let labelIds: Int32Array | undefined;
+    let itemLabel: Int32Array | null | undefined;
+    if (this.single) {
+      const il = this.itemLabel;
+      if (il !== null && il.length < count) this.labelsUpTo(count);
+      itemLabel = il === null ? null : il.toArray();
+    } else ({ labelStart, labelIds } = this.simpleLabels() ?? this.groupLabels());
+    const single = itemLabel;
+    const derive = (): void => {
+      ({ labelStart, labelIds } = single ? labelsOfItems(single) : { labelStart: new Int32Array(count + 1), labelIds: new Int32Array(0) });
+    };
+    const table: ItemTable = {
+      ...common,
+      rankSeed: this.indexed ? seed : undefined,
+      get rank(): Uint32Array {
+        return (rank ??= indexRanks(seed, count));
+      },
+      get firstRecord(): Int32Array {
+        return (firstRecord ??= Int32Array.from({ length: count }, (_, i) => i));
+      },
+      get labelStart(): Int32Array {
+        if (labelStart === undefined) derive();
+        return labelStart!;
+      },
+      get labelIds(): Int32Array {
+        if (labelIds === undefined) derive();
+        return labelIds!;
+      },
+      itemLabel,
     };
     // The table keeps what it needs: the rest (a few hundred MB for ten million items) can go
     // before the strategy allocates its own.
@@ -377,5 +482,61 @@ export class ItemCollector {
     this.groupRank = new GrowUint32(1);
     this.pairItem = new GrowInt32(1);
     this.pairLabel = new GrowInt32(1);
+    this.itemLabel = null;
   }
+}
+
+/** hashIndex(seed, i) for every item i < n (records below 2^32), with the seed's part computed once. */
+export function indexRanks(seed: number, n: number): Uint32Array {
+  const rank = new Uint32Array(n);
+  const seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
+  for (let r = 0; r < n; r++) rank[r] = rankMix(seedMix, r);
+  return rank;
+}
+
+/** hashIndex(seed, r) given seedMix = Math.imul(seed, 0x9e3779b1), for r < 2^32. */
+export function rankMix(seedMix: number, r: number): number {
+  let h = (r >>> 0) ^ 0x5bd1e995;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = seedMix ^ h;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Item i's rank (see ItemTable.rankSeed): computed when it is the item's index hash, without building `rank`. */
+export function rankOf(t: ItemTable, i: number): number {
+  return t.rankSeed !== undefined ? hashIndex(t.rankSeed, i) : t.rank[i];
+}
+
+/** labelStart/labelIds of items with at most one label each (label id or -1). */
+export function labelsOfItems(itemLabel: Int32Array): { labelStart: Int32Array; labelIds: Int32Array } {
+  const n = itemLabel.length;
+  const labelStart = new Int32Array(n + 1);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    if (itemLabel[i] >= 0) p++;
+    labelStart[i + 1] = p;
+  }
+  const labelIds = new Int32Array(p);
+  for (let i = 0, q = 0; i < n; i++) if (itemLabel[i] >= 0) labelIds[q++] = itemLabel[i];
+  return { labelStart, labelIds };
+}
+
+/** Each item's only label (-1: none) of a table whose items have at most one label each. */
+export function singleLabels(t: ItemTable): Int32Array {
+  if (t.itemLabel) return t.itemLabel;
+  const out = new Int32Array(t.count).fill(-1);
+  if (t.itemLabel === null) return out;
+  const ls = t.labelStart;
+  const ids = t.labelIds;
+  for (let i = 0; i < t.count; i++) if (ls[i + 1] > ls[i]) out[i] = ids[ls[i]];
+  return out;
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { ItemCollector } from '../../../src/core/split/table';
+import { ItemCollector, rankOf, singleLabels } from '../../../src/core/split/table';
+import { hashIndex, hashString } from '../../../src/core/split/prng';
 
 describe('split item collector: labels per item', () => {
   it('labels per item are each item label once, in first-seen order, whatever order the records come in', () => {
@@ -29,6 +30,72 @@ describe('split item collector: labels per item', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('split item collector: rows, records and keys mixed', () => {
+  it('rows in batches, single records and keyed records give the table their facts describe (ranks, first records, labels, ml_use)', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('rows' as const), rows: fc.array(fc.record({ label: fc.integer({ min: -1, max: 3 }), ml: fc.integer({ min: -2, max: 2 }) }), { maxLength: 12 }) }),
+      fc.record({ kind: fc.constant('fact' as const), labels: fc.array(fc.constantFrom(...names), { maxLength: 3 }), ml: fc.integer({ min: -2, max: 2 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 20 }),
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 5 }), labels: fc.array(fc.constantFrom(...names), { maxLength: 2 }) }), { maxLength: 8 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.boolean(),
+        (steps, keyed, seed, reserve) => {
+          const c = new ItemCollector(seed, { labels: true, time: false, groups: false });
+          // Label ids in order of first appearance, as the collector assigns them.
+          for (const n of names) c.labelId(n);
+          if (reserve) c.reserve(50);
+          const expected: { rank: number; first: number; labels: string[]; ml: number }[] = [];
+          let record = 0;
+          for (const s of steps) {
+            if (s.kind === 'rows') {
+              const n = s.rows.length;
+              const z = new Int32Array(n);
+              c.addRows(n, Int8Array.from(s.rows, (r) => r.ml), Int32Array.from(s.rows, (r) => r.label), new Float64Array(n), new Uint8Array(n), z, z, new Uint32Array(n));
+              for (const r of s.rows) expected.push({ rank: hashIndex(seed >>> 0, record), first: record++, labels: r.label >= 0 ? [names[r.label]] : [], ml: r.ml });
+            } else {
+              c.add({ labels: s.labels, mlUse: s.ml });
+              expected.push({ rank: hashIndex(seed >>> 0, record), first: record++, labels: [...new Set(s.labels)], ml: s.ml });
+            }
+          }
+          const itemOf = new Map<number, number>();
+          for (const k of keyed) {
+            c.add({ itemKey: `k${k.key}`, labels: k.labels });
+            let item = itemOf.get(k.key);
+            if (item === undefined) {
+              item = expected.length;
+              itemOf.set(k.key, item);
+              expected.push({ rank: hashString(seed >>> 0, `k${k.key}`), first: record, labels: [], ml: -1 });
+            }
+            record++;
+            for (const l of k.labels) if (!expected[item].labels.includes(l)) expected[item].labels.push(l);
+          }
+          const t = c.finish();
+          assert.equal(t.count, expected.length);
+          assert.deepEqual(Array.from(t.rank), expected.map((e) => e.rank));
+          assert.deepEqual(Array.from({ length: t.count }, (_, i) => rankOf(t, i)), expected.map((e) => e.rank));
+          assert.deepEqual(Array.from(t.firstRecord), expected.map((e) => e.first));
+          assert.deepEqual(Array.from(t.existing), expected.map((e) => e.ml));
+          const got = Array.from({ length: t.count }, (_, i) => Array.from(t.labelIds.subarray(t.labelStart[i], t.labelStart[i + 1]), (id) => t.labelNames[id]));
+          assert.deepEqual(got, expected.map((e) => e.labels));
+          if (t.itemLabel !== undefined) {
+            // The single-label form says the same as the lists.
+            assert.ok(expected.every((e) => e.labels.length <= 1));
+            assert.deepEqual(Array.from(singleLabels(t)), got.map((l) => (l.length ? names.indexOf(l[0]) : -1)));
+            if (t.itemLabel === null) assert.ok(got.every((l) => l.length === 0));
+          }
+          if (keyed.length === 0) assert.equal(t.rankSeed, seed >>> 0);
+          else assert.equal(t.rankSeed, undefined);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
