@@ -45,9 +45,9 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   const n = t.count;
   const single = t.itemLabel;
   if (single !== undefined) {
-    // At most one label per item (or none at all): no label lists to walk.
-    for (let i = 0; i < n; i++) countsAt[assignment[i]]++;
-    if (single === null) unlabeledAt.set(countsAt);
+    // At most one label per item (or none at all): one read of the labels and the buckets, the
+    // bucket counts then follow from the per-label ones.
+    if (single === null) for (let i = 0; i < n; i++) unlabeledAt[assignment[i]]++;
     else {
       for (let i = 0; i < n; i++) {
         const l = single[i];
@@ -55,11 +55,18 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
         else perLabel[l * B + assignment[i]]++;
       }
     }
-    for (let i = 0; i < n; i++) {
-      const ex = existing[i];
-      if (ex >= 0) {
-        if (ex === assignment[i]) kept++;
-        else changed++;
+    for (let b = 0; b < B; b++) {
+      let c = unlabeledAt[b];
+      for (let l = 0; l < L; l++) c += perLabel[l * B + b];
+      countsAt[b] = c;
+    }
+    if (t.hasExisting !== false) {
+      for (let i = 0; i < n; i++) {
+        const ex = existing[i];
+        if (ex >= 0) {
+          if (ex === assignment[i]) kept++;
+          else changed++;
+        }
       }
     }
   } else {

@@ -309,7 +309,8 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       const time = table.time!;
       let missing = 0;
       let first = -1;
-      for (let i = 0; i < table.count; i++) {
+      // The collector counted the items without a time: the scan only runs to name the first.
+      for (let i = 0; i < table.count && table.untimed !== 0; i++) {
         if (Number.isNaN(time[i])) {
           missing++;
           if (first < 0) first = table.firstRecord[i];

@@ -48,8 +48,12 @@ export interface ItemTable {
   labelNames: string[];
   /** Earliest timestamp of the item's records (NaN when none). */
   time?: Float64Array;
+  /** How many items have no time (NaN in `time`), when known. */
+  untimed?: number;
   /** Existing ml_use per item (see NO_ML_USE etc.). */
   existing: Int8Array;
+  /** false when no item has a valid existing ml_use (every `existing` value is negative): loops may skip them. */
+  hasExisting?: boolean;
   /** Group id per item, and a deterministic rank per group. */
   group?: Int32Array;
   groupRank?: Uint32Array;
@@ -97,6 +101,10 @@ export class ItemCollector {
   private single = true;
   private itemLabel: GrowInt32 | null = null;
   private reserved = 0;
+  /** Whether any record had a valid ml_use (else every item's `existing` is negative). */
+  private anyExisting = false;
+  /** Items with a time so far. */
+  private timed = 0;
 
   constructor(seed: number, needs: CollectorNeeds) {
     this.seed = seed >>> 0;
@@ -141,8 +149,12 @@ export class ItemCollector {
     const item = this.items;
     this.newItem(record, 0);
     this.existing.data[item] = mlUse;
+    if (mlUse >= 0) this.anyExisting = true;
     if (this.needs.labels && label >= 0) this.setLabel(item, label);
-    if (this.needs.time && !Number.isNaN(time)) this.time.data[item] = time;
+    if (this.needs.time && !Number.isNaN(time)) {
+      this.time.data[item] = time;
+      this.timed++;
+    }
     if (this.needs.groups) {
       let g: number;
       if (hasGroup) {
@@ -170,10 +182,14 @@ export class ItemCollector {
     this.existing.ensure(end);
     this.existing.data.set(ml.subarray(0, n), item0);
     this.existing.length = end;
+    if (!this.anyExisting) for (let k = 0; k < n; k++) if (ml[k] >= 0) this.anyExisting = true;
     if (this.needs.time) {
       this.time.ensure(end);
       this.time.data.set(time.subarray(0, n), item0);
       this.time.length = end;
+      let timed = 0;
+      for (let k = 0; k < n; k++) if (time[k] === time[k]) timed++;
+      this.timed += timed;
     }
     if (this.needs.labels && !this.single) {
       for (let k = 0; k < n; k++) {
@@ -245,8 +261,10 @@ export class ItemCollector {
     // Rows of one item: a row without a value does not contradict one with a value; two different
     // valid values do (the item is then treated as unassigned); invalid values only count alone.
     const mlUse = f.mlUse ?? NO_ML_USE;
+    if (mlUse >= 0) this.anyExisting = true;
     const prev = this.existing.data[item];
-    if (this.firstRecord.data[item] === record) this.existing.data[item] = mlUse;
+    // Indexed: the item is new and `record` is its first (and only) record.
+    if ((this.indexed ? item : this.firstRecord.data[item]) === record) this.existing.data[item] = mlUse;
     else if (mlUse >= 0) {
       if (prev < 0 && prev !== CONFLICTING_ML_USE) this.existing.data[item] = mlUse;
       else if (prev >= 0 && prev !== mlUse) this.existing.data[item] = CONFLICTING_ML_USE;
@@ -271,6 +289,7 @@ export class ItemCollector {
     }
     if (this.needs.time && f.time !== undefined && !Number.isNaN(f.time)) {
       const t = this.time.data[item];
+      if (Number.isNaN(t)) this.timed++;
       if (Number.isNaN(t) || f.time < t) this.time.data[item] = f.time;
     }
     if (this.needs.groups && this.group.data[item] === -1) {
@@ -370,7 +389,9 @@ export class ItemCollector {
       count,
       labelNames: this.labelNames.slice(),
       time: this.needs.time ? this.time.toArray() : undefined,
+      untimed: this.needs.time ? count - this.timed : undefined,
       existing: this.existing.toArray(),
+      hasExisting: this.anyExisting,
       group: this.needs.groups ? this.group.toArray() : undefined,
       groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
       groupCount: this.needs.groups ? this.groupRank.length : 0,

@@ -38,42 +38,44 @@ describe('split item collector: rows, records and keys mixed', () => {
   it('rows in batches, single records and keyed records give the table their facts describe (ranks, first records, labels, ml_use)', () => {
     const names = ['a', 'b', 'c', 'd'];
     const step = fc.oneof(
-      fc.record({ kind: fc.constant('rows' as const), rows: fc.array(fc.record({ label: fc.integer({ min: -1, max: 3 }), ml: fc.integer({ min: -2, max: 2 }) }), { maxLength: 12 }) }),
-      fc.record({ kind: fc.constant('fact' as const), labels: fc.array(fc.constantFrom(...names), { maxLength: 3 }), ml: fc.integer({ min: -2, max: 2 }) }),
+      fc.record({ kind: fc.constant('rows' as const), rows: fc.array(fc.record({ label: fc.integer({ min: -1, max: 3 }), ml: fc.integer({ min: -2, max: 2 }), time: fc.constantFrom(NaN, 5, 7) }), { maxLength: 12 }) }),
+      fc.record({ kind: fc.constant('fact' as const), labels: fc.array(fc.constantFrom(...names), { maxLength: 3 }), ml: fc.integer({ min: -2, max: 2 }), time: fc.constantFrom(undefined, NaN, 3) }),
     );
     fc.assert(
       fc.property(
         fc.array(step, { maxLength: 20 }),
-        fc.array(fc.record({ key: fc.integer({ min: 0, max: 5 }), labels: fc.array(fc.constantFrom(...names), { maxLength: 2 }) }), { maxLength: 8 }),
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 5 }), labels: fc.array(fc.constantFrom(...names), { maxLength: 2 }), time: fc.constantFrom(undefined, NaN, 4, 2) }), { maxLength: 8 }),
         fc.integer({ min: 0, max: 2 ** 32 - 1 }),
         fc.boolean(),
         (steps, keyed, seed, reserve) => {
-          const c = new ItemCollector(seed, { labels: true, time: false, groups: false });
+          const c = new ItemCollector(seed, { labels: true, time: true, groups: false });
           // Label ids in order of first appearance, as the collector assigns them.
           for (const n of names) c.labelId(n);
           if (reserve) c.reserve(50);
-          const expected: { rank: number; first: number; labels: string[]; ml: number }[] = [];
+          const expected: { rank: number; first: number; labels: string[]; ml: number; time: number }[] = [];
           let record = 0;
           for (const s of steps) {
             if (s.kind === 'rows') {
               const n = s.rows.length;
               const z = new Int32Array(n);
-              c.addRows(n, Int8Array.from(s.rows, (r) => r.ml), Int32Array.from(s.rows, (r) => r.label), new Float64Array(n), new Uint8Array(n), z, z, new Uint32Array(n));
-              for (const r of s.rows) expected.push({ rank: hashIndex(seed >>> 0, record), first: record++, labels: r.label >= 0 ? [names[r.label]] : [], ml: r.ml });
+              c.addRows(n, Int8Array.from(s.rows, (r) => r.ml), Int32Array.from(s.rows, (r) => r.label), Float64Array.from(s.rows, (r) => r.time), new Uint8Array(n), z, z, new Uint32Array(n));
+              for (const r of s.rows) expected.push({ rank: hashIndex(seed >>> 0, record), first: record++, labels: r.label >= 0 ? [names[r.label]] : [], ml: r.ml, time: r.time });
             } else {
-              c.add({ labels: s.labels, mlUse: s.ml });
-              expected.push({ rank: hashIndex(seed >>> 0, record), first: record++, labels: [...new Set(s.labels)], ml: s.ml });
+              c.add({ labels: s.labels, mlUse: s.ml, time: s.time });
+              expected.push({ rank: hashIndex(seed >>> 0, record), first: record++, labels: [...new Set(s.labels)], ml: s.ml, time: s.time ?? NaN });
             }
           }
           const itemOf = new Map<number, number>();
           for (const k of keyed) {
-            c.add({ itemKey: `k${k.key}`, labels: k.labels });
+            c.add({ itemKey: `k${k.key}`, labels: k.labels, time: k.time });
             let item = itemOf.get(k.key);
             if (item === undefined) {
               item = expected.length;
               itemOf.set(k.key, item);
-              expected.push({ rank: hashString(seed >>> 0, `k${k.key}`), first: record, labels: [], ml: -1 });
+              expected.push({ rank: hashString(seed >>> 0, `k${k.key}`), first: record, labels: [], ml: -1, time: NaN });
             }
+            // The earliest time of the item's records.
+            if (k.time !== undefined && !Number.isNaN(k.time) && !(expected[item].time <= k.time)) expected[item].time = k.time;
             record++;
             for (const l of k.labels) if (!expected[item].labels.includes(l)) expected[item].labels.push(l);
           }
@@ -83,6 +85,9 @@ describe('split item collector: rows, records and keys mixed', () => {
           assert.deepEqual(Array.from({ length: t.count }, (_, i) => rankOf(t, i)), expected.map((e) => e.rank));
           assert.deepEqual(Array.from(t.firstRecord), expected.map((e) => e.first));
           assert.deepEqual(Array.from(t.existing), expected.map((e) => e.ml));
+          if (t.hasExisting === false) assert.ok(expected.every((e) => e.ml < 0));
+          assert.deepEqual(Array.from(t.time!), expected.map((e) => e.time));
+          assert.equal(t.untimed, expected.filter((e) => Number.isNaN(e.time)).length);
           const got = Array.from({ length: t.count }, (_, i) => Array.from(t.labelIds.subarray(t.labelStart[i], t.labelStart[i + 1]), (id) => t.labelNames[id]));
           assert.deepEqual(got, expected.map((e) => e.labels));
           if (t.itemLabel !== undefined) {
