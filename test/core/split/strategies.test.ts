@@ -107,6 +107,12 @@ function referenceTemporal(t: ItemTable, opts: { fractions?: readonly number[]; 
 }
 
 
+/** A table whose ranks are index hashes and whose items have one label or none (rankSeed, itemLabel). */
+function indexedTable(itemLabel: Int32Array, L: number, seed: number): ItemTable {
+  const derived = tableOf(Array.from(itemLabel, (l, i) => ({ rank: hashIndex(seed, i), labels: l >= 0 ? [l] : [] })), L);
+  return { ...derived, rankSeed: seed, itemLabel };
+}
+
 function tableOf(items: { rank: number; labels: number[] }[], L: number): ItemTable {
   const labelStart = new Int32Array(items.length + 1);
   const ids: number[] = [];
@@ -208,6 +214,32 @@ describe('split strategies: faster implementations decide the same', () => {
     const n = 60_000;
     const t = tableOf(Array.from({ length: n }, (_, i) => ({ rank: hashIndex(7, i), labels: i % 11 === 0 ? [] : [(i * 31) % 5] })), 5);
     for (const fr of [[0.8, 0.1, 0.1], [0.5, 0.5, 0], [0.2, 0.2, 0.2, 0.2, 0.2]]) {
+      assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)));
+    }
+  });
+
+  it('tables whose ranks are index hashes (computed, not stored) split as tables that store them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 1, maxLength: 400 }),
+        fc.nat({ max: 0xffffffff }),
+        fc.oneof(fc.constant([0.8, 0.1, 0.1]), fc.constant([0.5, 0.5, 0]), fc.constant([0.25, 0.25, 0.25, 0.25])),
+        (labels, seed, fr) => {
+          // Labels 0..5 with some ids unused; the table as the collector gives it for tabular rows.
+          const t = indexedTable(Int32Array.from(labels), 6, seed);
+          const b1 = new Float64Array(6);
+          const b2 = new Float64Array(6);
+          const general = Array.from(stratifiedGeneral(tableOf(labels.map((l, i) => ({ rank: hashIndex(seed, i), labels: l >= 0 ? [l] : [] })), 6), fr, b2));
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, b1, wasmStratifyKernel())), general);
+          assert.deepEqual(Array.from(b1), Array.from(b2));
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr)), general);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const n = 50_000;
+    const t = indexedTable(Int32Array.from({ length: n }, (_, i) => (i % 13 === 0 ? -1 : (i * 7) % 4)), 4, 12345);
+    for (const fr of [[0.8, 0.1, 0.1], [0.2, 0.2, 0.2, 0.2, 0.2]]) {
       assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)));
     }
   });
