@@ -10,6 +10,7 @@ import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
 import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
 import { annotationLabels } from '../items';
+import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
 import { DATASET_LIMITS, type DatasetLimits } from './limits';
@@ -255,17 +256,15 @@ class Column {
   }
 }
 
-// Per-URI record fields (Int32, one 28-byte record per URI, so the fields of a URI share a cache line).
+// Per-URI record fields (Int32, one 16-byte record per URI). The columns of an eager anchor are
+// kept apart (`locs`): deferred anchors (the CLI) need only the line.
 const R_LINE = 0;
-const R_COLUMN = 1;
-const R_END_LINE = 2;
-const R_END_COLUMN = 3;
 /** File index * 4 + split code (0-3). */
-const R_FILE_SPLIT = 4;
-const R_HASH = 5;
+const R_FILE_SPLIT = 1;
+const R_HASH = 2;
 /** First label id + 1 (0: none yet). */
-const R_LABEL = 6;
-const STRIDE = 7;
+const R_LABEL = 3;
+const STRIDE = 4;
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
@@ -315,6 +314,8 @@ export class DatasetAccumulator {
   private readonly uris: UriIndex;
   /** `STRIDE` Int32 per URI. */
   private rec: Int32Array;
+  /** Per URI with an eager anchor: column, end line, end column (end line 0: a deferred anchor). */
+  private locs: Int32Array | undefined;
   /** URIs over the per-image box limit, reported at the end with their final count. */
   private readonly crowded = new Map<number, string>();
   /** Boxes per image (object detection), indexed like the URI records. */
@@ -323,7 +324,7 @@ export class DatasetAccumulator {
   /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
   private readonly uriMoreRows = new Map<number, number[]>();
 
-  private readonly labels = new Map<string, LabelState>();
+  private readonly labels = new StringTable<LabelState>();
   private readonly labelList: LabelState[] = [];
 
   private boxCount = 0;
@@ -362,7 +363,9 @@ export class DatasetAccumulator {
     const expected = Math.min(options.expectedItems ?? 0, 1 << 22);
     this.uris = new UriIndex(expected);
     // Untouched pages of a large typed array cost no memory, while doubling would copy (and fault in) the records again and again.
-    this.rec = new Int32Array(Math.max(expected, 1024) * STRIDE);
+    let room = 1024;
+    while (room < expected) room *= 2;
+    this.rec = new Int32Array(room * STRIDE);
     this.describePath = options.describePath ?? ((p) => p);
     const info = formatInfo(format);
     this.video = info.dataType === 'video';
@@ -615,19 +618,19 @@ export class DatasetAccumulator {
     }
     const rec = this.rec;
     const r = i * STRIDE;
-    if (this.curDeferred !== undefined) {
-      // Column 0 (columns start at 1): found again from the file if a finding needs it.
-      const line = this.curLine;
-      rec[r + R_LINE] = line;
-      rec[r + R_COLUMN] = 0;
-      rec[r + R_END_LINE] = line;
-      rec[r + R_END_COLUMN] = 0;
-    } else {
+    if (this.curDeferred !== undefined) rec[r + R_LINE] = this.curLine;
+    else {
       const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
       rec[r + R_LINE] = loc.line;
-      rec[r + R_COLUMN] = loc.column;
-      rec[r + R_END_LINE] = loc.endLine;
-      rec[r + R_END_COLUMN] = loc.endColumn;
+      let locs = this.locs;
+      if (locs === undefined || locs.length < (i + 1) * 3) {
+        const next = new Int32Array(Math.max(1024, (i + 1) * 6));
+        if (locs !== undefined) next.set(locs);
+        this.locs = locs = next;
+      }
+      locs[i * 3] = loc.column;
+      locs[i * 3 + 1] = loc.endLine;
+      locs[i * 3 + 2] = loc.endColumn;
     }
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
@@ -794,12 +797,15 @@ export class DatasetAccumulator {
   private uriLoc(i: number): Loc {
     const rec = this.rec;
     const r = i * STRIDE;
+    const line = rec[r + R_LINE];
+    const locs = this.locs;
+    const endLine = locs !== undefined && locs.length > i * 3 ? locs[i * 3 + 1] : 0;
     return {
       file: rec[r + R_FILE_SPLIT] >>> 2,
-      line: rec[r + R_LINE],
-      column: rec[r + R_COLUMN],
-      endLine: rec[r + R_END_LINE],
-      endColumn: rec[r + R_END_COLUMN],
+      line,
+      column: endLine === 0 ? 0 : (locs as Int32Array)[i * 3],
+      endLine: endLine === 0 ? line : endLine,
+      endColumn: endLine === 0 ? 0 : (locs as Int32Array)[i * 3 + 2],
     };
   }
 
