@@ -84,23 +84,49 @@ static inline u64 load64(const u8 *p) {
   return v;
 }
 
-// 64-bit hash of `n` code units. Each step is a bijection of the state (xor, odd multiply,
-// xor-shift), so two keys of one length that differ in a single 4-unit word never collide.
+static inline u32 load32(const u8 *p) {
+  u32 v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+static inline u16 load16(const u8 *p) {
+  u16 v;
+  __builtin_memcpy(&v, p, 2);
+  return v;
+}
+
+#define M1 0xff51afd7ed558ccdull
+#define M2 0xc4ceb9fe1a85ec53ull
+
+// 64-bit hash of `n` code units, in two lanes of 8 bytes (half the dependent multiplications).
+// Each step is a bijection of its lane (xor, odd multiply, xor-shift), so two keys of one length
+// that differ in a single 8-byte word never collide.
 static inline u64 hash(const u8 *p, u32 n, u64 seed) {
-  u64 h = seed ^ ((u64)n * 0x9e3779b97f4a7c15ull);
+  u64 a = seed ^ ((u64)n * 0x9e3779b97f4a7c15ull);
+  u64 b = ~seed;
   u32 bytes = n * 2, i = 0;
-  for (; i + 8 <= bytes; i += 8) {
-    h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
+  for (; i + 16 <= bytes; i += 16) {
+    a = (a ^ load64(p + i)) * M1;
+    b = (b ^ load64(p + i + 8)) * M2;
+    a ^= a >> 32;
+    b ^= b >> 32;
   }
-  if (i < bytes) {
-    u64 t = 0;
-    __builtin_memcpy(&t, p + i, bytes - i);
-    h = (h ^ t) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
+  if (i + 8 <= bytes) {
+    a = (a ^ load64(p + i)) * M1;
+    a ^= a >> 32;
+    i += 8;
   }
+  // The last 0-3 code units (bytes is even).
+  u64 t = 0;
+  u32 left = bytes - i;
+  if (left >= 4) t = load32(p + i) | (left == 6 ? (u64)load16(p + i + 4) << 32 : 0);
+  else if (left == 2) t = load16(p + i);
+  b = (b ^ t ^ ((u64)left << 56)) * M2;
+  b ^= b >> 32;
+  u64 h = a ^ (b * M1);
   h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
+  h *= M2;
   h ^= h >> 29;
   return h;
 }
