@@ -3,7 +3,7 @@
  * line by line, and in the same streaming pass its item facts feed one dataset accumulator per
  * import format, so several files of one format are checked and counted as one dataset.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics';
 import { DatasetAccumulator, mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type DatasetResult, type MediaTable } from '../core/dataset';
@@ -92,10 +92,12 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     if (tables.length) media = mergeMedia(tables);
   }
 
-  // Room for the URIs up front (a line is rarely under 200 bytes); capped so long text lines cannot inflate it.
-  let bytes = 0;
-  for (const f of files) bytes += await stat(f).then((s) => s.size, () => 0);
-  const expectedItems = Math.min(Math.floor(bytes / 200), 2_000_000);
+  // Room for the URIs up front: the lines each file holds, from its size and the length of its
+  // first lines. Too little room means growing (rehashing) the URI index, too much means touching
+  // a larger table than needed.
+  let expectedItems = 0;
+  for (const f of files) expectedItems += await estimateLines(f);
+  expectedItems = Math.min(expectedItems, 4_000_000);
   const accumulators = new Map<FormatId, { acc: DatasetAccumulator; files: string[] }>();
   const accumulatorFor = (format: FormatId) => {
     let entry = accumulators.get(format);
@@ -181,4 +183,23 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   }
   reports.push(...sidecarReports);
   return { reports, problems, datasets, tabular };
+}
+
+/** About how many lines a file holds (its size over the mean length of the lines in its first 64 KiB). */
+async function estimateLines(path: string): Promise<number> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const size = (await handle.stat()).size;
+    const head = Buffer.allocUnsafe(Math.min(size, 1 << 16));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    let lines = 0;
+    for (let at = head.indexOf(10, 0); at >= 0 && at < bytesRead; at = head.indexOf(10, at + 1)) lines++;
+    if (lines === 0) return 1;
+    return Math.ceil((size / bytesRead) * lines);
+  } catch {
+    return 0;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }

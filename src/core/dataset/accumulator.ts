@@ -10,6 +10,8 @@ import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
 import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
 import { annotationLabels } from '../items';
+import { StringTable } from './stringTable';
+import { KeyKind, UriIndex } from './uriIndex';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
 import { DATASET_LIMITS, type DatasetLimits } from './limits';
 import type { MediaTable } from './media';
@@ -254,148 +256,15 @@ class Column {
   }
 }
 
-// Per-URI record fields (Int32, one 32-byte record per URI, so the fields of a URI share a cache line).
-// The first hash lives in the table's slots only.
-const R_H2 = 0;
-const R_LINE = 1;
-const R_COLUMN = 2;
-const R_END_LINE = 3;
-const R_END_COLUMN = 4;
+// Per-URI record fields (Int32, one 16-byte record per URI). The columns of an eager anchor are
+// kept apart (`locs`): deferred anchors (the CLI) need only the line.
+const R_LINE = 0;
 /** File index * 4 + split code (0-3). */
-const R_FILE_SPLIT = 5;
-const R_HASH = 6;
+const R_FILE_SPLIT = 1;
+const R_HASH = 2;
 /** First label id + 1 (0: none yet). */
-const R_LABEL = 7;
-const STRIDE = 8;
-
-/**
- * Media URI → dense index, keyed by two independent 32-bit hashes of the URI instead of the string:
- * no URI string is retained, and each URI costs one 32-byte record plus its hash slot (about 50
- * bytes). Two URIs are taken as equal when both hashes match (a false match among a million URIs
- * has odds of about 1 in 10^8).
- */
-export class UriIndex {
-  /** Open addressing, two Int32 per slot: [index + 1 (0 = empty), first hash], so a probe touches one cache line. */
-  private slots: Int32Array;
-  /** `STRIDE` Int32 per URI; the index owns the second hash field, the accumulator the others. */
-  rec: Int32Array;
-  size = 0;
-  /** Whether the last lookup added the URI. */
-  added = false;
-  /** The two hashes of the last `hash` call. */
-  ha = 0;
-  hb = 0;
-
-  /** `expected`: how many URIs to make room for in the hash table up front (growing rehashes everything). */
-  constructor(expected = 0) {
-    let capacity = 1 << 12;
-    while (capacity < expected * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity * 2);
-    // Room for every URI the table takes before it grows: untouched pages of a large typed array
-    // cost no memory, while doubling would copy (and fault in) the records again and again.
-    this.rec = new Int32Array((capacity >> 1) * STRIDE);
-  }
-
-  hash(uri: string): void {
-    // FNV-1a and a polynomial hash in one pass: independent enough that a false match needs both to collide.
-    // Two characters per step (this runs for every line): half the dependent multiplications.
-    let a = 0x811c9dc5;
-    let b = uri.length;
-    const n = uri.length;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      const c0 = uri.charCodeAt(i);
-      const c1 = uri.charCodeAt(i + 1);
-      a = Math.imul(a ^ (c0 | (c1 << 16)), 0x01000193);
-      b = (Math.imul(b, 961) + Math.imul(c0, 31) + c1) | 0;
-    }
-    if (i < n) {
-      const c = uri.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = (Math.imul(b, 31) + c) | 0;
-    }
-    this.ha = a ^ (a >>> 16);
-    this.hb = b;
-  }
-
-  /**
-   * Hashes inline text (a data item is its content, so equal texts are one item) with other seeds
-   * than `hash`: a text and a URI spelled alike are different keys.
-   */
-  hashText(text: string): void {
-    let a = 0x6c62272e;
-    let b = ~text.length;
-    const n = text.length;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      const c0 = text.charCodeAt(i);
-      const c1 = text.charCodeAt(i + 1);
-      a = Math.imul(a ^ (c0 | (c1 << 16)), 0x01000193);
-      b = (Math.imul(b, 961) + Math.imul(c0, 31) + c1) | 0;
-    }
-    if (i < n) {
-      const c = text.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = (Math.imul(b, 31) + c) | 0;
-    }
-    this.ha = a ^ (a >>> 16);
-    this.hb = b;
-  }
-
-  /** Reads the slot a hash probes first (to load it into the cache ahead of the lookup). */
-  touch(a: number): number {
-    return this.slots[(a & ((this.slots.length >> 1) - 1)) << 1];
-  }
-
-  lookup(uri: string): number {
-    this.hash(uri);
-    return this.lookupHashed(this.ha, this.hb);
-  }
-
-  lookupHashed(a: number, b: number): number {
-    const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
-    let slot = a & mask;
-    for (;;) {
-      const v = slots[slot << 1];
-      if (v === 0) break;
-      if (slots[(slot << 1) + 1] === a && this.rec[(v - 1) * STRIDE + R_H2] === b) {
-        this.added = false;
-        return v - 1;
-      }
-      slot = (slot + 1) & mask;
-    }
-    const index = this.size++;
-    if (this.size * STRIDE > this.rec.length) {
-      const rec = new Int32Array(this.rec.length * 2);
-      rec.set(this.rec);
-      this.rec = rec;
-    }
-    const r = index * STRIDE;
-    this.rec[r + R_H2] = b;
-    slots[slot << 1] = index + 1;
-    slots[(slot << 1) + 1] = a;
-    if (this.size * 4 > slots.length) this.grow();
-    this.added = true;
-    return index;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    for (let s = 0; s < old.length; s += 2) {
-      const v = old[s];
-      if (v === 0) continue;
-      const a = old[s + 1];
-      let slot = a & mask;
-      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
-      slots[slot << 1] = v;
-      slots[(slot << 1) + 1] = a;
-    }
-    this.slots = slots;
-  }
-}
+const R_LABEL = 3;
+const STRIDE = 4;
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
@@ -440,8 +309,13 @@ export class DatasetAccumulator {
   private repeats = 0;
   private conflicts = 0;
 
-  // Per media URI, indexed by the number `uris` maps the URI to.
+  // Per media URI, indexed by the number `uris` maps the URI to (a false match of two URIs needs
+  // their 64-bit hashes to collide: odds of about 1 in 10^7 among a million URIs).
   private readonly uris: UriIndex;
+  /** `STRIDE` Int32 per URI. */
+  private rec: Int32Array;
+  /** Per URI with an eager anchor: column, end line, end column (end line 0: a deferred anchor). */
+  private locs: Int32Array | undefined;
   /** URIs over the per-image box limit, reported at the end with their final count. */
   private readonly crowded = new Map<number, string>();
   /** Boxes per image (object detection), indexed like the URI records. */
@@ -450,7 +324,7 @@ export class DatasetAccumulator {
   /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
   private readonly uriMoreRows = new Map<number, number[]>();
 
-  private readonly labels = new Map<string, LabelState>();
+  private readonly labels = new StringTable<LabelState>();
   private readonly labelList: LabelState[] = [];
 
   private boxCount = 0;
@@ -486,7 +360,12 @@ export class DatasetAccumulator {
     this.maxRelated = Math.max(0, options.maxRelated ?? 20);
     this.maxPerCode = Math.max(1, options.maxPerCode ?? 1000);
     this.csvOverride = options.csv;
-    this.uris = new UriIndex(Math.min(options.expectedItems ?? 0, 1 << 22));
+    const expected = Math.min(options.expectedItems ?? 0, 1 << 22);
+    this.uris = new UriIndex(expected);
+    // Untouched pages of a large typed array cost no memory, while doubling would copy (and fault in) the records again and again.
+    let room = 1024;
+    while (room < expected) room *= 2;
+    this.rec = new Int32Array(room * STRIDE);
     this.describePath = options.describePath ?? ((p) => p);
     const info = formatInfo(format);
     this.video = info.dataType === 'video';
@@ -513,9 +392,8 @@ export class DatasetAccumulator {
   }
 
   /**
-   * Items are processed in batches: the URI hash-table lookups of a batch run back to back, so
-   * their cache misses overlap (the table outgrows the CPU caches) instead of stalling every line.
-   * Lookups happen in item order, so the result is the same as one item at a time.
+   * Items are processed in batches: the URI index looks up a batch's keys in one call (see
+   * uriIndex.ts). Lookups happen in item order, so the result is the same as one item at a time.
    */
   add(item: ItemFacts, file?: string): void {
     const n = this.pending.length;
@@ -526,47 +404,21 @@ export class DatasetAccumulator {
 
   private readonly pending: ItemFacts[] = [];
   private readonly pendingFiles: (string | undefined)[] = [];
-  private readonly batchKeys = new Int32Array(BATCH);
-  private readonly batchAdded = new Uint8Array(BATCH);
-  private readonly batchB = new Int32Array(BATCH);
-  private readonly batchHasUri = new Uint8Array(BATCH);
-  private touched = 0;
 
   private flush(): void {
     const items = this.pending;
     const n = items.length;
+    if (n === 0) return;
     const uris = this.uris;
-    const keys = this.batchKeys;
-    const second = this.batchB;
-    const hasUri = this.batchHasUri;
-    // 1. Hash every URI of the batch.
     for (let i = 0; i < n; i++) {
       const item = items[i];
       const uri = item.mediaUri;
-      if (uri !== undefined && uri !== '') {
-        hasUri[i] = 1;
-        uris.hash(uri);
-      } else if (item.textContent) {
-        hasUri[i] = 1;
-        uris.hashText(item.textContent);
-      } else {
-        hasUri[i] = 0;
-        continue;
-      }
-      keys[i] = uris.ha;
-      second[i] = uris.hb;
+      if (uri !== undefined && uri !== '') uris.push(uri, KeyKind.Uri);
+      else if (item.textContent) uris.push(item.textContent, KeyKind.Text);
+      else uris.push(undefined);
     }
-    // 2. Touch their table slots in a tight loop, so the cache misses overlap instead of queueing.
-    let t = 0;
-    for (let i = 0; i < n; i++) if (hasUri[i] === 1) t ^= uris.touch(keys[i]);
-    this.touched ^= t;
-    // 3. Look up in item order (the slots are cached now), then process the items in order.
-    for (let i = 0; i < n; i++) {
-      if (hasUri[i] === 0) continue;
-      keys[i] = uris.lookupHashed(keys[i], second[i]);
-      this.batchAdded[i] = uris.added ? 1 : 0;
-    }
-    for (let i = 0; i < n; i++) this.addNow(items[i], this.pendingFiles[i], hasUri[i] === 1 ? keys[i] : -1, this.batchAdded[i] === 1);
+    uris.run();
+    for (let i = 0; i < n; i++) this.addNow(items[i], this.pendingFiles[i], uris.key(i), uris.added(i));
     items.length = 0;
     this.pendingFiles.length = 0;
   }
@@ -605,7 +457,7 @@ export class DatasetAccumulator {
         this.newItem(item);
         this.seenBefore = false;
       } else {
-        itemSplit = this.uris.rec[key * STRIDE + R_FILE_SPLIT] & 3;
+        itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         // An exact repeat is imported once: it adds nothing to counts or checks.
         if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
         this.seenBefore = true;
@@ -759,21 +611,26 @@ export class DatasetAccumulator {
   }
 
   private newUri(i: number, uri: string | undefined, split: number, hash: number): void {
-    const rec = this.uris.rec;
+    if ((i + 1) * STRIDE > this.rec.length) {
+      const next = new Int32Array(this.rec.length * 2);
+      next.set(this.rec);
+      this.rec = next;
+    }
+    const rec = this.rec;
     const r = i * STRIDE;
-    if (this.curDeferred !== undefined) {
-      // Column 0 (columns start at 1): found again from the file if a finding needs it.
-      const line = this.curLine;
-      rec[r + R_LINE] = line;
-      rec[r + R_COLUMN] = 0;
-      rec[r + R_END_LINE] = line;
-      rec[r + R_END_COLUMN] = 0;
-    } else {
+    if (this.curDeferred !== undefined) rec[r + R_LINE] = this.curLine;
+    else {
       const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
       rec[r + R_LINE] = loc.line;
-      rec[r + R_COLUMN] = loc.column;
-      rec[r + R_END_LINE] = loc.endLine;
-      rec[r + R_END_COLUMN] = loc.endColumn;
+      let locs = this.locs;
+      if (locs === undefined || locs.length < (i + 1) * 3) {
+        const next = new Int32Array(Math.max(1024, (i + 1) * 6));
+        if (locs !== undefined) next.set(locs);
+        this.locs = locs = next;
+      }
+      locs[i * 3] = loc.column;
+      locs[i * 3 + 1] = loc.endLine;
+      locs[i * 3 + 2] = loc.endColumn;
     }
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
@@ -938,14 +795,17 @@ export class DatasetAccumulator {
   }
 
   private uriLoc(i: number): Loc {
-    const rec = this.uris.rec;
+    const rec = this.rec;
     const r = i * STRIDE;
+    const line = rec[r + R_LINE];
+    const locs = this.locs;
+    const endLine = locs !== undefined && locs.length > i * 3 ? locs[i * 3 + 1] : 0;
     return {
       file: rec[r + R_FILE_SPLIT] >>> 2,
-      line: rec[r + R_LINE],
-      column: rec[r + R_COLUMN],
-      endLine: rec[r + R_END_LINE],
-      endColumn: rec[r + R_END_COLUMN],
+      line,
+      column: endLine === 0 ? 0 : (locs as Int32Array)[i * 3],
+      endLine: endLine === 0 ? line : endLine,
+      endColumn: endLine === 0 ? 0 : (locs as Int32Array)[i * 3 + 2],
     };
   }
 
@@ -959,14 +819,14 @@ export class DatasetAccumulator {
     file: number,
   ): boolean {
     const first = this.uriLoc(key);
-    const firstSplit = this.uris.rec[key * STRIDE + R_FILE_SPLIT] & 3;
+    const firstSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
     if (split !== firstSplit) {
       this.conflicts++;
       this.splitConflict(loc, uri, first, firstSplit, split);
       return false;
     }
     const csv = this.csvFile[file];
-    const firstHash = this.uris.rec[key * STRIDE + R_HASH] >>> 0;
+    const firstHash = this.rec[key * STRIDE + R_HASH] >>> 0;
     if (!csv) {
       if (hash === firstHash) {
         this.repeats++;
@@ -986,7 +846,7 @@ export class DatasetAccumulator {
     if (more) more.push(hash);
     else this.uriMoreRows.set(key, [hash]);
     if (this.limits.singleLabel && annotations.length > 0) {
-      const existing = this.uris.rec[key * STRIDE + R_LABEL] - 1;
+      const existing = this.rec[key * STRIDE + R_LABEL] - 1;
       const names = annotations.flatMap(annotationLabels);
       if (existing >= 0 && names.some((n) => this.labels.get(n)?.id !== existing)) {
         this.conflicts++;
@@ -1033,15 +893,15 @@ export class DatasetAccumulator {
       }
       if (key >= 0) {
         const r = key * STRIDE + R_LABEL;
-        if (this.uris.rec[r] === 0) this.uris.rec[r] = id + 1;
+        if (this.rec[r] === 0) this.rec[r] = id + 1;
         else if (this.csvFile[this.curFile]) this.addMoreLabel(key, id);
       }
       return true;
     }
-    const first = this.uris.rec[key * STRIDE + R_LABEL] - 1;
+    const first = this.rec[key * STRIDE + R_LABEL] - 1;
     if (first === id) return false;
     if (first < 0) {
-      this.uris.rec[key * STRIDE + R_LABEL] = id + 1;
+      this.rec[key * STRIDE + R_LABEL] = id + 1;
       this.labeledItems++;
       return true;
     }

@@ -474,50 +474,107 @@ describe('dataset statistics', () => {
 });
 
 describe('URI index', () => {
-  it('gives every distinct URI its own index and a repeated URI the same one', async () => {
-    const { UriIndex } = await import('../../../src/core/dataset/accumulator');
+  it('gives every distinct URI its own index and a repeated URI the same one (through growth)', async () => {
+    const { UriIndex } = await import('../../../src/core/dataset/uriIndex');
     const index = new UriIndex();
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       assert.equal(index.lookup(`gs://bucket/images/${i}.jpg`), i);
-      assert.equal(index.added, true);
+      assert.equal(index.added(0), true);
     }
     for (let i = 0; i < n; i += 997) {
       assert.equal(index.lookup(`gs://bucket/images/${i}.jpg`), i);
-      assert.equal(index.added, false);
+      assert.equal(index.added(0), false);
     }
     assert.equal(index.size, n);
   });
 
-  it('keys are the pair of hashes: equal low bits, equal high bits or one equal hash are still different keys (through growth)', async () => {
-    const { UriIndex } = await import('../../../src/core/dataset/accumulator');
-    // Few distinct values per part, so slots, slot-bit tags and single hashes collide often.
-    const hashArb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 })).map(([hi, mid, b]) => [((hi << 30) | (mid << 13) | (mid & 1)) | 0, b] as const);
+  it('batches: keys in order, places without a key, repeats inside one batch, a URI and a text spelled alike', async () => {
+    const { UriIndex, URI_BATCH, KeyKind } = await import('../../../src/core/dataset/uriIndex');
+    const index = new UriIndex();
+    const keys: (string | undefined)[] = [];
+    for (let i = 0; i < URI_BATCH; i++) keys.push(i % 7 === 3 ? undefined : `k${i % 300}`);
+    for (const k of keys) index.push(k);
+    assert.equal(index.run(), URI_BATCH);
+    const model = new Map<string, number>();
+    keys.forEach((k, i) => {
+      if (k === undefined) return assert.equal(index.key(i), -1);
+      const known = model.get(k);
+      assert.equal(index.added(i), known === undefined);
+      if (known === undefined) model.set(k, model.size);
+      assert.equal(index.key(i), model.get(k));
+    });
+    assert.equal(index.lookup('k5', KeyKind.Text), model.size, 'the text "k5" is not the URI "k5"');
+    assert.equal(index.lookup('k5', KeyKind.Uri), model.get('k5'));
+    assert.equal(index.lookup('k5', KeyKind.Text), model.size);
+  });
+
+  it('compares every UTF-16 code unit: lone surrogates, non-ASCII, one unit changed anywhere, any length', async () => {
+    const { UriIndex } = await import('../../../src/core/dataset/uriIndex');
+    const index = new UriIndex();
+    const seen = new Map<string, number>();
+    const check = (k: string) => {
+      const got = index.lookup(k);
+      const known = seen.get(k);
+      if (known === undefined) seen.set(k, got);
+      assert.equal(got, known ?? seen.size - 1, JSON.stringify(k));
+    };
+    for (let len = 0; len <= 21; len++) {
+      const base = 'x'.repeat(len);
+      check(base);
+      for (let at = 0; at < len; at++) for (const c of ['y', '\u00e9', '\ud800', '\udc00', '\u0000', '\uffff']) check(base.slice(0, at) + c + base.slice(at + 1));
+    }
+    check('a\ud83d\ude00');
+    check('a\ud83d');
+    // The same text built differently (sliced, concatenated) is the same key.
+    const long = 'gs://bucket/' + 'p'.repeat(40) + '.jpg';
+    check(long);
+    check(('#' + long).slice(1));
+    check(long.slice(0, 20) + long.slice(20));
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 60 }), (ks) => ks.forEach(check)),
+      { numRuns: 200 },
+    );
+    assert.equal(index.size, seen.size);
+  });
+
+  it('takes keys of any size (a batch of megabyte texts)', async () => {
+    const { UriIndex, KeyKind } = await import('../../../src/core/dataset/uriIndex');
+    const index = new UriIndex();
+    const big = 'lorem ipsum '.repeat(100_000);
+    for (let i = 0; i < 8; i++) index.push(big + i, KeyKind.Text);
+    index.push(big + 3, KeyKind.Text);
+    index.run();
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => index.key(i)), [0, 1, 2, 3, 4, 5, 6, 7, 3]);
+    assert.equal(index.lookup(big + 7, KeyKind.Text), 7);
+  });
+
+  it('keys are the pair of hash halves: equal low bits, equal high bits or one equal half are still different keys (through growth)', async () => {
+    const { UriIndex } = await import('../../../src/core/dataset/uriIndex');
+    // Few distinct values per part, so slots, slot bits and single halves collide often.
+    const hashArb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 })).map(([hi, mid, b]) => [((hi << 30) | (mid << 13) | (mid & 1)) >>> 0, b] as const);
     fc.assert(
       fc.property(fc.array(hashArb, { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 40 }), (pairs, expected) => {
         const index = new UriIndex(expected);
         const model = new Map<string, number>();
         for (const [a, b] of pairs) {
           const key = `${a},${b}`;
-          const got = index.lookupHashed(a, b);
+          const [got] = index.lookupHashes([[a, b]]);
           const known = model.get(key);
           if (known === undefined) {
-            assert.equal(index.added, true);
             assert.equal(got, model.size);
             model.set(key, got);
-          } else {
-            assert.equal(index.added, false);
-            assert.equal(got, known);
-          }
+          } else assert.equal(got, known);
         }
         assert.equal(index.size, model.size);
       }),
       { numRuns: 300 },
     );
-    // Growth: thousands of keys sharing their low 12 bits, then each looked up again.
+    // Growth: thousands of keys sharing their low 12 bits, in batches, then each looked up again.
     const index = new UriIndex();
-    for (let i = 0; i < 5000; i++) assert.equal(index.lookupHashed((i << 12) | 7, i & 3), i);
-    for (let i = 0; i < 5000; i++) assert.equal(index.lookupHashed((i << 12) | 7, i & 3), i);
-    assert.equal(index.lookupHashed(7, 1), 5000, 'same first hash as key 0, other second hash');
+    const pairs = Array.from({ length: 5000 }, (_, i) => [((i << 12) | 7) >>> 0, i & 3] as const);
+    for (let i = 0; i < 5000; i += 1000) assert.deepEqual(index.lookupHashes(pairs.slice(i, i + 1000)), pairs.slice(i, i + 1000).map((_, j) => i + j));
+    for (let i = 0; i < 5000; i += 1000) assert.deepEqual(index.lookupHashes(pairs.slice(i, i + 1000)), pairs.slice(i, i + 1000).map((_, j) => i + j));
+    assert.deepEqual(index.lookupHashes([[7, 1]]), [5000], 'same low half as key 0, other high half');
   });
 });

@@ -1,0 +1,132 @@
+// Media URIs and inline texts -> dense indexes, for the dataset accumulator's duplicate checks.
+// Hashing and the table live in WebAssembly (src/core/wasm/uriindex.c); keys go in by batches,
+// joined into one string and written to the module's memory as UTF-16 code units in one call
+// (copying each key out of V8 separately costs as much as hashing it in JavaScript).
+import { wasmInstance, type WasmBase } from '../wasm/load';
+import { WASM_BASE64 } from '../wasm/uriindex.wasm';
+
+interface UriIndexExports extends WasmBase {
+  lens(): number;
+  kinds(): number;
+  keys(): number;
+  added(): number;
+  lo(): number;
+  hi(): number;
+  size(): number;
+  init(slots: number, items: number): number;
+  scratch(bytes: number): number;
+  lookup(units: number, n: number): number;
+  probe(n: number): number;
+}
+
+/** Keys per batch (the module's arrays hold this many). */
+export const URI_BATCH = 1024;
+
+/** What a key is: the same text as a URI and as inline content are different keys. */
+export const enum KeyKind {
+  Uri = 0,
+  Text = 1,
+}
+
+export class UriIndex {
+  private readonly wasm: UriIndexExports;
+  private memory: ArrayBuffer;
+  private bytes: Buffer;
+  private lensView!: Int32Array;
+  private kindsView!: Uint8Array;
+  private keysView!: Int32Array;
+  private addedView!: Uint8Array;
+  private loView!: Uint32Array;
+  private hiView!: Uint32Array;
+  private readonly parts: string[] = [];
+  private count = 0;
+  private units = 0;
+
+  /** `expected`: how many keys to make room for up front (growing rehashes everything). */
+  constructor(expected = 0) {
+    this.wasm = wasmInstance<UriIndexExports>('uriindex', WASM_BASE64);
+    let capacity = 1 << 12;
+    while (capacity < expected * 2) capacity *= 2;
+    if (!this.wasm.init(capacity, capacity >> 1)) throw new RangeError('not enough memory for the URI index');
+    this.memory = this.wasm.memory.buffer;
+    this.bytes = Buffer.from(this.memory);
+    this.views();
+  }
+
+  private views(): void {
+    const buf = (this.memory = this.wasm.memory.buffer);
+    this.bytes = Buffer.from(buf);
+    this.lensView = new Int32Array(buf, this.wasm.lens(), URI_BATCH);
+    this.kindsView = new Uint8Array(buf, this.wasm.kinds(), URI_BATCH);
+    this.keysView = new Int32Array(buf, this.wasm.keys(), URI_BATCH);
+    this.addedView = new Uint8Array(buf, this.wasm.added(), URI_BATCH);
+    this.loView = new Uint32Array(buf, this.wasm.lo(), URI_BATCH);
+    this.hiView = new Uint32Array(buf, this.wasm.hi(), URI_BATCH);
+  }
+
+  private fresh(): void {
+    if (this.memory !== this.wasm.memory.buffer) this.views();
+  }
+
+  get size(): number {
+    return this.wasm.size();
+  }
+
+  /** Queues a key for the next `run` (at most URI_BATCH per run); `undefined` holds a place with no key. */
+  push(key: string | undefined, kind: KeyKind = KeyKind.Uri): void {
+    const i = this.count++;
+    if (key === undefined) {
+      this.lensView[i] = -1;
+      return;
+    }
+    this.parts.push(key);
+    this.lensView[i] = key.length;
+    this.kindsView[i] = kind;
+    this.units += key.length;
+  }
+
+  /**
+   * Looks up the queued keys in order; then `key(i)` is the i-th key's index (-1 for a place with
+   * no key; a new key gets the next index) and `added(i)` whether it was new. Returns the count.
+   */
+  run(): number {
+    const n = this.count;
+    const at = this.wasm.scratch(this.units * 2);
+    if (at === 0) throw new RangeError('not enough memory for the URI index');
+    this.fresh();
+    if (this.parts.length > 0) this.bytes.write(this.parts.length === 1 ? this.parts[0] : this.parts.join(''), at, 'utf16le');
+    if (!this.wasm.lookup(at, n)) throw new RangeError('not enough memory for the URI index');
+    this.fresh();
+    this.parts.length = 0;
+    this.count = 0;
+    this.units = 0;
+    return n;
+  }
+
+  key(i: number): number {
+    return this.keysView[i];
+  }
+
+  added(i: number): boolean {
+    return this.addedView[i] === 1;
+  }
+
+  /** One key at once (tests, small inputs). */
+  lookup(key: string, kind: KeyKind = KeyKind.Uri): number {
+    this.push(key, kind);
+    this.run();
+    return this.keysView[0];
+  }
+
+  /** Looks up keys by their two hash halves (tests: forced collisions). */
+  lookupHashes(pairs: ReadonlyArray<readonly [number, number]>): number[] {
+    for (let i = 0; i < pairs.length; i++) {
+      this.lensView[i] = 0;
+      this.loView[i] = pairs[i][0];
+      this.hiView[i] = pairs[i][1];
+    }
+    if (!this.wasm.probe(pairs.length)) throw new RangeError('not enough memory for the URI index');
+    this.fresh();
+    return Array.from(this.keysView.subarray(0, pairs.length));
+  }
+}

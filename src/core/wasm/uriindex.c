@@ -1,0 +1,220 @@
+// The dataset accumulator's URI index (src/core/dataset/uriIndex.ts drives it): media URIs and
+// inline texts, handed over in batches as UTF-16 code units, are hashed to 64 bits and looked up in
+// an open-addressing table; each distinct key gets the next index. Hashing here rather than in
+// JavaScript reads 4 code units per step, and a batch's slots are all read once before the lookups
+// so that their cache misses overlap.
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef int i32;
+typedef unsigned long long u64;
+
+extern u8 __heap_base;
+
+#define BATCH 1024
+
+static u8 *brk;
+// Table: two u32 per slot, [index + 1 (0 = empty), low half of the hash]; high halves per index.
+static u32 *slots;
+static u32 mask;
+static u32 *high;
+static u32 highCap;
+static u32 size;
+static u8 *scratchBuf;
+static u32 scratchCap;
+
+// Per batch, shared with JavaScript: lengths in code units (-1: no key), kinds (seeds), results.
+static i32 lens[BATCH];
+static u8 kinds[BATCH];
+static i32 keys[BATCH];
+static u8 added[BATCH];
+static u32 lo[BATCH];
+static u32 hi[BATCH];
+static volatile u32 sink;
+
+__attribute__((export_name("lens"))) i32 *lensPtr(void) { return lens; }
+__attribute__((export_name("kinds"))) u8 *kindsPtr(void) { return kinds; }
+__attribute__((export_name("keys"))) i32 *keysPtr(void) { return keys; }
+__attribute__((export_name("added"))) u8 *addedPtr(void) { return added; }
+__attribute__((export_name("lo"))) u32 *loPtr(void) { return lo; }
+__attribute__((export_name("hi"))) u32 *hiPtr(void) { return hi; }
+__attribute__((export_name("size"))) u32 sizeOf(void) { return size; }
+
+// Bump allocation at the end of memory; regions outgrown by the table are left unused (their
+// sum stays below the live table's size).
+static u8 *alloc(u32 n) {
+  if (!brk) brk = &__heap_base;
+  brk = (u8 *)(((u32)brk + 63) & ~63u);
+  u8 *p = brk;
+  u32 need = (u32)p + n + 64;
+  u32 have = __builtin_wasm_memory_size(0) * 65536u;
+  if (need > have) {
+    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
+  }
+  brk = p + n;
+  return p;
+}
+
+// Room for `n` slots (a power of two) and `items` high halves. Returns 0 when memory runs out.
+__attribute__((export_name("init"))) i32 init(u32 n, u32 items) {
+  slots = (u32 *)alloc(n * 8);
+  high = (u32 *)alloc(items * 4);
+  if (!slots || !high) return 0;
+  mask = n - 1;
+  highCap = items;
+  size = 0;
+  return 1;
+}
+
+// A buffer of at least `bytes` for a batch's code units; its address (0 when memory runs out).
+__attribute__((export_name("scratch"))) u8 *scratch(u32 bytes) {
+  if (bytes > scratchCap || !scratchBuf) {
+    u32 cap = scratchCap ? scratchCap : 65536;
+    while (cap < bytes) cap *= 2;
+    scratchBuf = alloc(cap);
+    if (!scratchBuf) return 0;
+    scratchCap = cap;
+  }
+  return scratchBuf;
+}
+
+static inline u64 load64(const u8 *p) {
+  u64 v;
+  __builtin_memcpy(&v, p, 8);
+  return v;
+}
+
+static inline u32 load32(const u8 *p) {
+  u32 v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+static inline u16 load16(const u8 *p) {
+  u16 v;
+  __builtin_memcpy(&v, p, 2);
+  return v;
+}
+
+#define M1 0xff51afd7ed558ccdull
+#define M2 0xc4ceb9fe1a85ec53ull
+
+// 64-bit hash of `n` code units, in two lanes of 8 bytes (half the dependent multiplications).
+// Each step is a bijection of its lane (xor, odd multiply, xor-shift), so two keys of one length
+// that differ in a single 8-byte word never collide.
+static inline u64 hash(const u8 *p, u32 n, u64 seed) {
+  u64 a = seed ^ ((u64)n * 0x9e3779b97f4a7c15ull);
+  u64 b = ~seed;
+  u32 bytes = n * 2, i = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    a = (a ^ load64(p + i)) * M1;
+    b = (b ^ load64(p + i + 8)) * M2;
+    a ^= a >> 32;
+    b ^= b >> 32;
+  }
+  if (i + 8 <= bytes) {
+    a = (a ^ load64(p + i)) * M1;
+    a ^= a >> 32;
+    i += 8;
+  }
+  // The last 0-3 code units (bytes is even).
+  u64 t = 0;
+  u32 left = bytes - i;
+  if (left >= 4) t = load32(p + i) | (left == 6 ? (u64)load16(p + i + 4) << 32 : 0);
+  else if (left == 2) t = load16(p + i);
+  b = (b ^ t ^ ((u64)left << 56)) * M2;
+  b ^= b >> 32;
+  u64 h = a ^ (b * M1);
+  h ^= h >> 33;
+  h *= M2;
+  h ^= h >> 29;
+  return h;
+}
+
+static const u64 SEEDS[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
+
+// Doubles the table, reinserting every key. Returns 0 when memory runs out.
+static i32 grow(void) {
+  u32 n = (mask + 1) * 2;
+  u32 *next = (u32 *)alloc(n * 8);
+  if (!next) return 0;
+  u32 m = n - 1;
+  for (u32 s = 0; s <= mask; s++) {
+    u32 v = slots[s * 2];
+    if (!v) continue;
+    u32 a = slots[s * 2 + 1];
+    u32 t = a & m;
+    while (next[t * 2]) t = (t + 1) & m;
+    next[t * 2] = v;
+    next[t * 2 + 1] = a;
+  }
+  slots = next;
+  mask = m;
+  return 1;
+}
+
+// Looks up the batch's `n` hashes (lo, hi; skipped where lens[i] is -1) in order: keys[i] is the
+// key's index (a new key gets `size`, then size grows) and added[i] says whether it was new
+// (keys[i] = -1 where skipped). Returns 0 when memory runs out.
+__attribute__((export_name("probe"))) i32 probe(u32 n) {
+  u32 want = 0;
+  for (u32 i = 0; i < n; i++)
+    if (lens[i] >= 0) want++;
+  // Load factor at most 1/2, and room for every new index of the batch.
+  while ((size + want) * 2 > mask + 1)
+    if (!grow()) return 0;
+  if (size + want > highCap) {
+    u32 cap = highCap * 2;
+    while (cap < size + want) cap *= 2;
+    u32 *next = (u32 *)alloc(cap * 4);
+    if (!next) return 0;
+    __builtin_memcpy(next, high, size * 4);
+    high = next;
+    highCap = cap;
+  }
+  u32 t = 0;
+  for (u32 i = 0; i < n; i++)
+    if (lens[i] >= 0) t ^= slots[(lo[i] & mask) * 2];
+  sink = t;
+  for (u32 i = 0; i < n; i++) {
+    if (lens[i] < 0) {
+      keys[i] = -1;
+      added[i] = 0;
+      continue;
+    }
+    u32 a = lo[i], b = hi[i], s = a & mask;
+    for (;;) {
+      u32 v = slots[s * 2];
+      if (!v) {
+        slots[s * 2] = size + 1;
+        slots[s * 2 + 1] = a;
+        high[size] = b;
+        keys[i] = (i32)size++;
+        added[i] = 1;
+        break;
+      }
+      if (slots[s * 2 + 1] == a && high[v - 1] == b) {
+        keys[i] = (i32)(v - 1);
+        added[i] = 0;
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  return 1;
+}
+
+// Hashes the batch's keys (code units back to back at `units`, lengths in `lens`, seeds by `kinds`)
+// and looks them up (see probe).
+__attribute__((export_name("lookup"))) i32 lookup(const u8 *units, u32 n) {
+  u32 off = 0;
+  for (u32 i = 0; i < n; i++) {
+    i32 len = lens[i];
+    if (len < 0) continue;
+    u64 h = hash(units + off, (u32)len, SEEDS[kinds[i] & 1]);
+    off += (u32)len * 2;
+    lo[i] = (u32)h;
+    hi[i] = (u32)(h >> 32);
+  }
+  return probe(n);
+}
