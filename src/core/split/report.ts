@@ -41,7 +41,6 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   let kept = 0;
   let changed = 0;
   const folds = buckets[0].startsWith('fold');
-  const existing = t.existing;
   const n = t.count;
   const single = t.itemLabel;
   if (single !== undefined) {
@@ -61,6 +60,7 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
       countsAt[b] = c;
     }
     if (t.hasExisting !== false) {
+      const existing = t.existing;
       for (let i = 0; i < n; i++) {
         const ex = existing[i];
         if (ex >= 0) {
@@ -72,6 +72,7 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   } else {
     const ls = t.labelStart;
     const ids = t.labelIds;
+    const existing = t.existing;
     for (let i = 0; i < n; i++) {
       const b = assignment[i];
       countsAt[b]++;

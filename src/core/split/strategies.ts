@@ -526,8 +526,9 @@ export function manualSplit(t: ItemTable, fractions: readonly number[]): Uint8Ar
   const S = fractions.length;
   const kept = new Array<number>(S).fill(0);
   const free: number[] = [];
+  const existing = t.existing;
   for (let i = 0; i < n; i++) {
-    const e = t.existing[i];
+    const e = existing[i];
     if (e >= 0 && e < S) {
       out[i] = e;
       kept[e]++;

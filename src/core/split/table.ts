@@ -79,7 +79,8 @@ export class ItemCollector {
   private recordItem: GrowInt32 | null = null;
   private rank = new GrowUint32();
   private firstRecord = new GrowInt32();
-  private existing = new GrowInt8();
+  /** Null while every item so far has NO_ML_USE (most files have no split column): nothing stored. */
+  private existing: GrowInt8 | null = null;
   private time = new GrowFloat64();
   private group = new GrowInt32();
   private groupRank = new GrowUint32();
@@ -148,7 +149,7 @@ export class ItemCollector {
     if (this.recordItem) throw new Error('addRow is only for files whose records are all items of their own');
     const item = this.items;
     this.newItem(record, 0);
-    this.existing.data[item] = mlUse;
+    if (mlUse !== NO_ML_USE) this.setExisting(item, mlUse);
     if (mlUse >= 0) this.anyExisting = true;
     if (this.needs.labels && label >= 0) this.setLabel(item, label);
     if (this.needs.time && !Number.isNaN(time)) {
@@ -179,10 +180,14 @@ export class ItemCollector {
     const record0 = this.records;
     const end = item0 + n;
     // Items are their records here (indexed): rank and first record are not stored.
-    this.existing.ensure(end);
-    this.existing.data.set(ml.subarray(0, n), item0);
-    this.existing.length = end;
-    if (!this.anyExisting) for (let k = 0; k < n; k++) if (ml[k] >= 0) this.anyExisting = true;
+    let ex = this.existing;
+    if (ex === null) for (let k = 0; k < n && ex === null; k++) if (ml[k] !== NO_ML_USE) ex = this.existingUpTo(item0);
+    if (ex !== null) {
+      ex.ensure(end);
+      ex.data.set(ml.subarray(0, n), item0);
+      ex.length = end;
+      if (!this.anyExisting) for (let k = 0; k < n; k++) if (ml[k] >= 0) this.anyExisting = true;
+    }
     if (this.needs.time) {
       this.time.ensure(end);
       this.time.data.set(time.subarray(0, n), item0);
@@ -252,7 +257,7 @@ export class ItemCollector {
       this.rank.push(rank);
       this.firstRecord.push(record);
     }
-    this.existing.push(NO_ML_USE);
+    this.existing?.push(NO_ML_USE);
     if (this.needs.time) this.time.push(NaN);
     if (this.needs.groups) this.group.push(-1);
   }
@@ -262,13 +267,14 @@ export class ItemCollector {
     // valid values do (the item is then treated as unassigned); invalid values only count alone.
     const mlUse = f.mlUse ?? NO_ML_USE;
     if (mlUse >= 0) this.anyExisting = true;
-    const prev = this.existing.data[item];
+    const prev = this.existing === null ? NO_ML_USE : this.existing.data[item];
     // Indexed: the item is new and `record` is its first (and only) record.
-    if ((this.indexed ? item : this.firstRecord.data[item]) === record) this.existing.data[item] = mlUse;
-    else if (mlUse >= 0) {
-      if (prev < 0 && prev !== CONFLICTING_ML_USE) this.existing.data[item] = mlUse;
-      else if (prev >= 0 && prev !== mlUse) this.existing.data[item] = CONFLICTING_ML_USE;
-    } else if (mlUse === INVALID_ML_USE && prev === NO_ML_USE) this.existing.data[item] = INVALID_ML_USE;
+    if ((this.indexed ? item : this.firstRecord.data[item]) === record) {
+      if (mlUse !== NO_ML_USE || this.existing !== null) this.setExisting(item, mlUse);
+    } else if (mlUse >= 0) {
+      if (prev < 0 && prev !== CONFLICTING_ML_USE) this.setExisting(item, mlUse);
+      else if (prev >= 0 && prev !== mlUse) this.setExisting(item, CONFLICTING_ML_USE);
+    } else if (mlUse === INVALID_ML_USE && prev === NO_ML_USE) this.setExisting(item, INVALID_ML_USE);
     if (this.needs.labels && f.labels && this.single) {
       // A new item (keyed records end single mode): its distinct labels.
       let id = -1;
@@ -310,6 +316,24 @@ export class ItemCollector {
     this.rank.data.set(indexRanks(this.seed, n));
     for (let i = 0; i < n; i++) this.firstRecord.data[i] = i;
     this.rank.length = this.firstRecord.length = n;
+  }
+
+  /** `existing`, created when missing with NO_ML_USE for every item before `item`. */
+  private existingUpTo(item: number): GrowInt8 {
+    let ex = this.existing;
+    if (ex === null) {
+      ex = this.existing = new GrowInt8(1024);
+      ex.reserve(Math.max(item, this.reserved));
+      ex.data.fill(NO_ML_USE, 0, item);
+      ex.length = item;
+    }
+    return ex;
+  }
+
+  /** Sets item `item`'s existing value (the item exists: `existing` covers it once created). */
+  private setExisting(item: number, v: number): void {
+    const ex = this.existingUpTo(this.items);
+    ex.data[item] = v;
   }
 
   /** itemLabel, created when missing and filled with -1 (no label) up to item `item`. */
@@ -373,7 +397,7 @@ export class ItemCollector {
       this.rank.reserve(items);
       this.firstRecord.reserve(items);
     }
-    this.existing.reserve(items);
+    this.existing?.reserve(items);
     if (this.needs.time) this.time.reserve(items);
     if (this.needs.groups) this.group.reserve(items);
     if (this.needs.labels && !this.single) {
@@ -390,7 +414,6 @@ export class ItemCollector {
       labelNames: this.labelNames.slice(),
       time: this.needs.time ? this.time.toArray() : undefined,
       untimed: this.needs.time ? count - this.timed : undefined,
-      existing: this.existing.toArray(),
       hasExisting: this.anyExisting,
       group: this.needs.groups ? this.group.toArray() : undefined,
       groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
@@ -415,8 +438,13 @@ export class ItemCollector {
     const derive = (): void => {
       ({ labelStart, labelIds } = single ? labelsOfItems(single) : { labelStart: new Int32Array(count + 1), labelIds: new Int32Array(0) });
     };
+    const stored = this.existing?.toArray();
+    let existing: Int8Array | undefined;
     const table: ItemTable = {
       ...common,
+      get existing(): Int8Array {
+        return (existing ??= stored ?? new Int8Array(count).fill(NO_ML_USE));
+      },
       rankSeed: this.indexed ? seed : undefined,
       get rank(): Uint32Array {
         return (rank ??= indexRanks(seed, count));
@@ -497,7 +525,7 @@ export class ItemCollector {
     this.groupKeys = new KeyTable(16);
     this.rank = new GrowUint32(1);
     this.firstRecord = new GrowInt32(1);
-    this.existing = new GrowInt8(1);
+    this.existing = null;
     this.time = new GrowFloat64(1);
     this.group = new GrowInt32(1);
     this.groupRank = new GrowUint32(1);
