@@ -1,6 +1,6 @@
 import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
-import { rankMix, rankOf, singleLabels } from './table';
+import { rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
 
 /**
@@ -291,11 +291,13 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[], boun
  * with the same decisions. `setup` makes room (null when it cannot: the JavaScript loop runs
  * instead) and gives views of it: keys (two values per item, its position among its label's
  * items then its rank), a label's items at [start[l], start[l + 1]), `order` the labels to visit,
- * the fractions, what each bucket wants (updated), and outAt (the bucket per position).
+ * the fractions, what each bucket wants (updated), and outAt (the bucket per position). With
+ * `byIndex` (items whose rank is hashIndex(seed, item), given to `run`), `idx` receives each
+ * position's item index instead of `keys`, and the kernel makes the keys label by label.
  */
 export interface StratifyKernel {
-  setup(n: number, most: number, labels: number, buckets: number): StratifyViews | null;
-  run(labels: number, buckets: number): void;
+  setup(n: number, most: number, labels: number, buckets: number, byIndex?: boolean): StratifyViews | null;
+  run(labels: number, buckets: number, seed?: number): void;
 }
 
 export interface StratifyViews {
@@ -305,6 +307,7 @@ export interface StratifyViews {
   order: Int32Array;
   frac: Float64Array;
   want: Float64Array;
+  idx: Int32Array;
 }
 
 /**
@@ -334,23 +337,19 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   const want = Float64Array.from(fractions, (f) => f * n);
   if (bounds) for (let l = 0; l < L; l++) bounds[l] = 1;
   let outAt: Uint8Array;
-  const v = kernel?.setup(n, most, L, S);
+  const byIndex = t.rankSeed !== undefined;
+  const v = kernel?.setup(n, most, L, S, byIndex);
   if (kernel && v) {
     v.start.set(start.subarray(1, L + 2));
     v.order.set(labelOrder);
     v.frac.set(fractions);
     v.want.set(want);
-    const kv = v.keys;
-    if (t.rankSeed !== undefined) {
-      // Ranks are index hashes: computed here rather than read from an array of ten million.
-      const seedMix = Math.imul(t.rankSeed >>> 0, 0x9e3779b1);
-      for (let i = 0; i < n; i++) {
-        const l = lab[i];
-        const p = fill[l + 1]++;
-        kv[2 * p] = p - start[l + 1];
-        kv[2 * p + 1] = rankMix(seedMix, i);
-      }
+    if (byIndex) {
+      // Ranks are index hashes: the kernel computes them from the item indexes, label by label.
+      const idx = v.idx;
+      for (let i = 0; i < n; i++) idx[fill[lab[i] + 1]++] = i;
     } else {
+      const kv = v.keys;
       const rank = t.rank;
       for (let i = 0; i < n; i++) {
         const l = lab[i];
@@ -359,7 +358,7 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
         kv[2 * p + 1] = rank[i];
       }
     }
-    kernel.run(L, S);
+    kernel.run(L, S, t.rankSeed);
     want.set(v.want);
     outAt = v.outAt;
   } else {

@@ -28,7 +28,7 @@ interface Exports {
   frameAt(b: number, pos: number, len: number, eof: number): number;
   assignInit(seed: number, n: number, buckets: number, quotas: number): void;
   assignFill(): number;
-  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number): void;
+  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number, idx: number, seedMix: number): void;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -449,14 +449,17 @@ export async function wasmPass2(
 
 /**
  * stratifiedSingle's sorting and placing in the module (split.c `stratify`): a fresh instance,
- * whose memory (ten bytes per item) goes with it afterwards.
+ * whose memory (ten bytes per item, or six with item indexes) goes with it afterwards.
  */
 export function wasmStratifyKernel(): StratifyKernel {
   let x: (Exports & WasmBase) | null = null;
   let at: number[] = [];
+  let indexed = false;
   return {
-    setup(n: number, most: number, labels: number, buckets: number): StratifyViews | null {
-      const sizes = [8 * n, 8 * most, n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets];
+    setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
+      indexed = byIndex;
+      // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac, want, item indexes.
+      const sizes = [8 * (byIndex ? most : n), 8 * most, n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0];
       // Beyond what 32-bit memory holds: the JavaScript loop instead.
       if (sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
       x = wasmInstance<Exports>('split', WASM_BASE64);
@@ -465,16 +468,17 @@ export function wasmStratifyKernel(): StratifyKernel {
       if (at.some((p) => p === 0)) return null;
       const b = inst.memory.buffer;
       return {
-        keys: new Uint32Array(b, at[0], 2 * n),
+        keys: new Uint32Array(b, at[0], byIndex ? 0 : 2 * n),
         outAt: new Uint8Array(b, at[2], n),
         start: new Int32Array(b, at[3], labels + 1),
         order: new Int32Array(b, at[4], labels),
         frac: new Float64Array(b, at[5], buckets),
         want: new Float64Array(b, at[6], buckets),
+        idx: new Int32Array(b, at[7], byIndex ? n : 0),
       };
     },
-    run(labels: number, buckets: number): void {
-      x!.stratify(at[0], at[1], at[2], at[3], at[4], labels, buckets, at[5], at[6]);
+    run(labels: number, buckets: number, seed = 0): void {
+      x!.stratify(at[0], at[1], at[2], at[3], at[4], labels, buckets, at[5], at[6], indexed ? at[7] : 0, Math.imul(seed >>> 0, 0x9e3779b1));
     },
   };
 }

@@ -721,14 +721,17 @@ static double sWant[256];
 
 /**
  * Every label's items, rarest label first (`order`, L ids): label l's items are keys[start[l] ..
- * start[l+1]), each (rank << 32 | its position among the label's items in index order). Each
+ * start[l+1]), each (rank << 32 | its position among the label's items in index order). With `idx`
+ * (items whose rank is hashIndex(seed, item), seedMix = seed * 0x9e3779b1), idx[start[l] ..
+ * start[l+1]) are the label's item indexes instead and `keys` is a buffer as long as the largest
+ * label, where each label's keys are made in turn: half the memory of every item's key at once. Each
  * label is sorted by rank (stable LSD radix, three 11-bit digits, `tmp` at least as long as the
  * largest label) and its items placed in turn exactly as stratifiedSingle does: the bucket that
  * still wants the most of the label, ties by the most wanted overall (`want`, S doubles, updated),
  * then a seeded coin. outAt[start[l] + position] receives the bucket.
  */
 __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *outAt, const i32 *start, const i32 *order, i32 L, i32 S,
-                                                       const double *frac, double *want) {
+                                                       const double *frac, double *want, const i32 *idx, u32 seedMix) {
   const double EPS = 1e-9;
   for (i32 q = 0; q < L; q++) {
     const i32 l = order[q];
@@ -736,11 +739,16 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
     const i32 c = start[l + 1] - from;
     if (c == 0) continue;
     for (i32 s = 0; s < S; s++) sWant[s] = frac[s] * (double)c;
-    u64 *a = keys + from;
+    u64 *a = idx ? keys : keys + from;
     u64 *b = tmp;
     __builtin_memset(sCount, 0, sizeof sCount);
     for (i32 i = 0; i < c; i++) {
-      const u32 k = (u32)(a[i] >> 32);
+      u32 k;
+      if (idx) {
+        // The label's keys made here from its items' indexes: rank hashIndex(seed, item).
+        k = fmixH(seedMix ^ fmixH((u32)idx[from + i] ^ 0x5bd1e995u));
+        a[i] = ((u64)k << 32) | (u32)i;
+      } else k = (u32)(a[i] >> 32);
       sCount[0][k & 2047]++;
       sCount[1][(k >> 11) & 2047]++;
       sCount[2][k >> 22]++;
