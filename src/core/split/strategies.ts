@@ -293,7 +293,8 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[], boun
  * items then its rank), a label's items at [start[l], start[l + 1]), `order` the labels to visit,
  * the fractions, what each bucket wants (updated), and outAt (the bucket per position). With
  * `byIndex` (items whose rank is hashIndex(seed, item), given to `run`), `idx` receives each
- * position's item index instead of `keys`, and the kernel makes the keys label by label.
+ * position's item index instead of `keys`, the kernel makes the keys label by label, and the
+ * bucket of label l's position p is outAt[4 * start[l] + p - start[l]] (idx's memory, as bytes).
  */
 export interface StratifyKernel {
   setup(n: number, most: number, labels: number, buckets: number, byIndex?: boolean): StratifyViews | null;
@@ -392,7 +393,9 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
       }
     }
   }
-  fill.set(start.subarray(0, L + 1));
+  // Position p of label l's items is byte p of outAt, or by index byte 4 * start[l] + (p - start[l]).
+  const perPosition = kernel && v && byIndex ? 4 : 1;
+  for (let l = 0; l <= L; l++) fill[l] = perPosition * start[l];
   for (let i = 0; i < n; i++) out[i] = outAt[fill[lab[i] + 1]++];
   const unlabeled = start[1];
   if (unlabeled > 0) {

@@ -449,7 +449,7 @@ export async function wasmPass2(
 
 /**
  * stratifiedSingle's sorting and placing in the module (split.c `stratify`): a fresh instance,
- * whose memory (ten bytes per item, or six with item indexes) goes with it afterwards.
+ * whose memory (ten bytes per item, or four with item indexes) goes with it afterwards.
  */
 export function wasmStratifyKernel(): StratifyKernel {
   let x: (Exports & WasmBase) | null = null;
@@ -459,7 +459,7 @@ export function wasmStratifyKernel(): StratifyKernel {
     setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
       indexed = byIndex;
       // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac, want, item indexes.
-      const sizes = [8 * (byIndex ? most : n), 8 * most, n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0];
+      const sizes = [8 * (byIndex ? most : n), 8 * most, byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0];
       // Beyond what 32-bit memory holds: the JavaScript loop instead.
       if (sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
       x = wasmInstance<Exports>('split', WASM_BASE64);
@@ -469,7 +469,8 @@ export function wasmStratifyKernel(): StratifyKernel {
       const b = inst.memory.buffer;
       return {
         keys: new Uint32Array(b, at[0], byIndex ? 0 : 2 * n),
-        outAt: new Uint8Array(b, at[2], n),
+        // By index, label l's buckets are the bytes from 4 * start[l] of the index area.
+        outAt: byIndex ? new Uint8Array(b, at[7], 4 * n) : new Uint8Array(b, at[2], n),
         start: new Int32Array(b, at[3], labels + 1),
         order: new Int32Array(b, at[4], labels),
         frac: new Float64Array(b, at[5], buckets),

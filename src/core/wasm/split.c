@@ -724,7 +724,8 @@ static double sWant[256];
  * start[l+1]), each (rank << 32 | its position among the label's items in index order). With `idx`
  * (items whose rank is hashIndex(seed, item), seedMix = seed * 0x9e3779b1), idx[start[l] ..
  * start[l+1]) are the label's item indexes instead and `keys` is a buffer as long as the largest
- * label, where each label's keys are made in turn: half the memory of every item's key at once. Each
+ * label, where each label's keys are made in turn: half the memory of every item's key at once;
+ * the buckets of label l's items then go to the bytes of idx from idx + start[l] on, not outAt. Each
  * label is sorted by rank (stable LSD radix, three 11-bit digits, `tmp` at least as long as the
  * largest label) and its items placed in turn exactly as stratifiedSingle does: the bucket that
  * still wants the most of the label, ties by the most wanted overall (`want`, S doubles, updated),
@@ -770,7 +771,8 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
       a = b;
       b = t;
     }
-    u8 *dst = outAt + from;
+    // With item indexes, the label's own (now read) indexes take its buckets: no array per item.
+    u8 *dst = idx ? (u8 *)(idx + from) : outAt + from;
     for (i32 p = 0; p < c; p++) {
       const u64 v = a[p];
       const u32 r = (u32)(v >> 32);
