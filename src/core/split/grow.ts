@@ -122,3 +122,40 @@ export class GrowInt8 {
     return this.data.subarray(0, this.length);
   }
 }
+
+/**
+ * Label ids per item (-1: none): two bytes each while every id fits in them (as in most files,
+ * whose labels are far fewer than 32,768), four from the first id that does not.
+ */
+export class GrowLabels {
+  data: Int16Array | Int32Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Int16Array(initial);
+  }
+  private make(n: number): Int16Array | Int32Array {
+    return this.data instanceof Int16Array ? new Int16Array(n) : new Int32Array(n);
+  }
+  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
+  /** Makes room for `n` values without further doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = this.make(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** Room for ids up to `id`: four bytes per value from now on when it does not fit in two. */
+  fit(id: number): void {
+    if (id <= 32767 || this.data instanceof Int32Array) return;
+    const next = new Int32Array(this.data.length);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values as a view (no copy: the unused tail was never touched, so it costs no memory). */
+  toArray(): Int16Array | Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}

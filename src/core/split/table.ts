@@ -1,4 +1,4 @@
-import { GrowFloat64, GrowInt32, GrowInt8, GrowUint32 } from './grow';
+import { GrowFloat64, GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
 import { KeyTable } from './keys';
 import { hashIndex, hashString } from './prng';
 
@@ -44,7 +44,7 @@ export interface ItemTable {
    * any. labelStart and labelIds are then only built on first use. Absent: several labels per item
    * (read labelStart/labelIds).
    */
-  itemLabel?: Int32Array | null;
+  itemLabel?: Int32Array | Int16Array | null;
   labelNames: string[];
   /** Earliest timestamp of the item's records (NaN when none). */
   time?: Float64Array;
@@ -100,7 +100,7 @@ export class ItemCollector {
    * item/label pairs. The first keyed record or record with several labels ends it.
    */
   private single = true;
-  private itemLabel: GrowInt32 | null = null;
+  private itemLabel: GrowLabels | null = null;
   private reserved = 0;
   /** Whether any record had a valid ml_use (else every item's `existing` is negative). */
   private anyExisting = false;
@@ -204,10 +204,11 @@ export class ItemCollector {
         }
       }
     } else if (this.needs.labels) {
-      let labeled = this.itemLabel !== null;
-      for (let k = 0; k < n && !labeled; k++) if (label[k] >= 0) labeled = true;
-      if (labeled) {
+      let most = -1;
+      for (let k = 0; k < n; k++) if (label[k] > most) most = label[k];
+      if (most >= 0 || this.itemLabel !== null) {
         const il = this.labelsUpTo(item0);
+        il.fit(most);
         il.ensure(end);
         il.data.set(label.subarray(0, n), item0);
         il.length = end;
@@ -337,10 +338,10 @@ export class ItemCollector {
   }
 
   /** itemLabel, created when missing and filled with -1 (no label) up to item `item`. */
-  private labelsUpTo(item: number): GrowInt32 {
+  private labelsUpTo(item: number): GrowLabels {
     let il = this.itemLabel;
     if (il === null) {
-      il = this.itemLabel = new GrowInt32(1024);
+      il = this.itemLabel = new GrowLabels(1024);
       il.reserve(this.reserved);
     }
     if (il.length < item) {
@@ -358,6 +359,7 @@ export class ItemCollector {
       return;
     }
     const il = this.labelsUpTo(item);
+    il.fit(id);
     il.ensure(item + 1);
     il.data[item] = id;
     il.length = item + 1;
@@ -428,7 +430,7 @@ export class ItemCollector {
     }
     let labelStart: Int32Array | undefined;
     let labelIds: Int32Array | undefined;
-    let itemLabel: Int32Array | null | undefined;
+    let itemLabel: Int32Array | Int16Array | null | undefined;
     if (this.single) {
       const il = this.itemLabel;
       if (il !== null && il.length < count) this.labelsUpTo(count);
@@ -566,7 +568,7 @@ export function rankOf(t: ItemTable, i: number): number {
 }
 
 /** labelStart/labelIds of items with at most one label each (label id or -1). */
-export function labelsOfItems(itemLabel: Int32Array): { labelStart: Int32Array; labelIds: Int32Array } {
+export function labelsOfItems(itemLabel: Int32Array | Int16Array): { labelStart: Int32Array; labelIds: Int32Array } {
   const n = itemLabel.length;
   const labelStart = new Int32Array(n + 1);
   let p = 0;
@@ -580,7 +582,7 @@ export function labelsOfItems(itemLabel: Int32Array): { labelStart: Int32Array; 
 }
 
 /** Each item's only label (-1: none) of a table whose items have at most one label each. */
-export function singleLabels(t: ItemTable): Int32Array {
+export function singleLabels(t: ItemTable): Int32Array | Int16Array {
   if (t.itemLabel) return t.itemLabel;
   const out = new Int32Array(t.count).fill(-1);
   if (t.itemLabel === null) return out;

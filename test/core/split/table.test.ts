@@ -104,3 +104,39 @@ describe('split item collector: rows, records and keys mixed', () => {
     );
   });
 });
+
+describe('split item collector: label ids beyond two bytes', () => {
+  it('item labels kept in two bytes widen to four at the first id above 32,767, keeping the earlier ones', () => {
+    for (const via of ['rows', 'record'] as const) {
+      const c = new ItemCollector(3, { labels: true, time: false, groups: false });
+      const names = Array.from({ length: 40_000 }, (_, i) => `n${i}`);
+      for (const n of names) c.labelId(n);
+      const want: number[] = [];
+      const rows = (ids: number[]): void => {
+        const k = ids.length;
+        const z = new Int32Array(k);
+        c.addRows(k, new Int8Array(k).fill(-1), Int32Array.from(ids), new Float64Array(k), new Uint8Array(k), z, z, new Uint32Array(k));
+        want.push(...ids);
+      };
+      rows([-1, 5, 32_767, -1, 7]);
+      if (via === 'rows') rows([3, 39_999, -1, 32_768]);
+      else {
+        c.add({ labels: ['n39999'] });
+        want.push(39_999);
+      }
+      rows([-1, 12, 20_000]);
+      const t = c.finish();
+      assert.deepEqual(Array.from(t.itemLabel!), want);
+      assert.ok(t.itemLabel instanceof Int32Array);
+      const got = Array.from({ length: t.count }, (_, i) => Array.from(t.labelIds.subarray(t.labelStart[i], t.labelStart[i + 1])));
+      assert.deepEqual(got, want.map((l) => (l >= 0 ? [l] : [])));
+    }
+    // Ids that fit stay in two bytes.
+    const c = new ItemCollector(3, { labels: true, time: false, groups: false });
+    c.labelId('a');
+    c.addRows(2, new Int8Array(2).fill(-1), Int32Array.from([0, -1]), new Float64Array(2), new Uint8Array(2), new Int32Array(2), new Int32Array(2), new Uint32Array(2));
+    const t = c.finish();
+    assert.ok(t.itemLabel instanceof Int16Array);
+    assert.deepEqual(Array.from(t.itemLabel), [0, -1]);
+  });
+});
