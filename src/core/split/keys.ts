@@ -54,6 +54,42 @@ export class KeyTable {
     return id;
   }
 
+  /**
+   * idOfHashes(ga[k], gb[k]) for k = from, from + 1, ... while has[k] is 1 (k < n), each id into
+   * out[at + k]; returns the first k not done. One call for a run of rows: the table stays in locals.
+   */
+  idsOfHashes(ga: Int32Array, gb: Int32Array, has: Uint8Array, from: number, n: number, out: Int32Array, at: number): number {
+    let slots = this.slots;
+    let mask = this.cap - 1;
+    let k = from;
+    for (; k < n && has[k] === 1; k++) {
+      const aRaw = ga[k];
+      const a = aRaw | 0;
+      const b = gb[k] | 1;
+      let j = aRaw & mask;
+      let id: number;
+      for (;;) {
+        id = slots[3 * j + 2];
+        if (id === -1) break;
+        if (slots[3 * j] === a && slots[3 * j + 1] === b) break;
+        j = (j + 1) & mask;
+      }
+      if (id === -1) {
+        id = this.size++;
+        slots[3 * j] = a;
+        slots[3 * j + 1] = b;
+        slots[3 * j + 2] = id;
+        if (this.size * 2 > this.cap) {
+          this.grow();
+          slots = this.slots;
+          mask = this.cap - 1;
+        }
+      }
+      out[at + k] = id;
+    }
+    return k;
+  }
+
   private grow(): void {
     const old = this.slots;
     this.cap *= 2;

@@ -218,17 +218,18 @@ export class ItemCollector {
       this.group.ensure(end);
       const group = this.group.data;
       const keys = this.groupKeys;
-      for (let k = 0; k < n; k++) {
-        let g: number;
-        if (has[k] === 1) {
-          g = keys.idOfHashes(ga[k], gb[k]);
-          if (g === this.groupRank.length) this.groupRank.push(gr[k]);
-        } else {
-          const key = '#' + (item0 + k);
-          g = keys.idOf(key);
-          if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
+      // Ids in row order (runs of keyed rows in one call), then the ranks of the new groups: ids
+      // are handed out in order, so a row starts a group exactly when its id is the next one.
+      for (let k = 0; k < n; ) {
+        k = keys.idsOfHashes(ga, gb, has, k, n, group, item0);
+        if (k < n) {
+          group[item0 + k] = keys.idOf('#' + (item0 + k));
+          k++;
         }
-        group[item0 + k] = g;
+      }
+      const ranks = this.groupRank;
+      for (let k = 0; k < n; k++) {
+        if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
       }
       this.group.length = end;
     }

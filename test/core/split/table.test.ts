@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { ItemCollector, rankOf, singleLabels } from '../../../src/core/split/table';
 import { hashIndex, hashString } from '../../../src/core/split/prng';
+import { KEY_SEED_A, KEY_SEED_B, KeyTable } from '../../../src/core/split/keys';
 
 describe('split item collector: labels per item', () => {
   it('labels per item are each item label once, in first-seen order, whatever order the records come in', () => {
@@ -138,5 +139,41 @@ describe('split item collector: label ids beyond two bytes', () => {
     const t = c.finish();
     assert.ok(t.itemLabel instanceof Int16Array);
     assert.deepEqual(Array.from(t.itemLabel), [0, -1]);
+  });
+});
+
+describe('split key table: ids of a run of rows in one call', () => {
+  it('idsOfHashes gives each row the id idOfHashes gives it, in order, through growth, stopping at rows without a key', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 3000 }), has: fc.integer({ min: 0, max: 19 }).map((x) => x > 0) }), { maxLength: 3000 }),
+        fc.integer({ min: 1, max: 64 }),
+        (rows, cap) => {
+          const one = new KeyTable(cap);
+          const batch = new KeyTable(cap);
+          // Hashes as the module gives them (signed 32-bit); keys that share a first hash collide on purpose.
+          const ga = Int32Array.from(rows, (r) => hashString(KEY_SEED_A, `g${r.key >> 1}`) | 0);
+          const gb = Int32Array.from(rows, (r) => hashString(KEY_SEED_B, `g${r.key}`) | 0);
+          const has = Uint8Array.from(rows, (r) => (r.has ? 1 : 0));
+          const n = rows.length;
+          const want = new Int32Array(n);
+          for (let k = 0; k < n; k++) want[k] = has[k] ? one.idOfHashes(ga[k], gb[k]) : one.idOf(`#${k}`);
+          const got = new Int32Array(n + 5).fill(-7);
+          for (let k = 0; k < n; ) {
+            k = batch.idsOfHashes(ga, gb, has, k, n, got, 5);
+            if (k < n) {
+              got[5 + k] = batch.idOf(`#${k}`);
+              k++;
+            }
+          }
+          assert.deepEqual(Array.from(got.subarray(5)), Array.from(want));
+          assert.equal(batch.size, one.size);
+          // The table itself holds every key: looking them up again makes no new id.
+          for (let k = 0; k < n; k++) if (has[k]) assert.equal(batch.idOfHashes(ga[k], gb[k]), want[k]);
+          assert.equal(batch.size, one.size);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
