@@ -31,7 +31,8 @@ export interface SplitReport {
   notes: { message: string; count: number; firstRecord: number }[];
 }
 
-export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: string[], requested?: number[]): SplitReport {
+/** `tally`: the items per label per bucket when the strategy counted them (see Tally in strategies.ts). */
+export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: string[], requested?: number[], tally?: Float64Array): SplitReport {
   const B = buckets.length;
   const L = t.labelNames.length;
   const perLabel = new Float64Array(L * B);
@@ -46,7 +47,10 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
   if (single !== undefined) {
     // At most one label per item (or none at all): one read of the labels and the buckets, the
     // bucket counts then follow from the per-label ones.
-    if (single === null) for (let i = 0; i < n; i++) unlabeledAt[assignment[i]]++;
+    if (tally && tally.length === (L + 1) * B) {
+      unlabeledAt.set(tally.subarray(0, B));
+      perLabel.set(tally.subarray(B, (L + 1) * B));
+    } else if (single === null) for (let i = 0; i < n; i++) unlabeledAt[assignment[i]]++;
     else {
       for (let i = 0; i < n; i++) {
         const l = single[i];

@@ -28,7 +28,7 @@ import {
   stratifiedSplit,
   temporalSplit,
 } from './strategies';
-import type { StratifyKernel } from './strategies';
+import type { StratifyKernel, Tally } from './strategies';
 import { ItemCollector } from './table';
 import type { CollectorNeeds, ItemTable } from './table';
 
@@ -292,12 +292,13 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   let assignment: Uint8Array;
   let buckets: string[] = splits.slice();
   const bounds = opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold' ? new Float64Array(table.labelNames.length) : undefined;
+  const tally: Tally = {};
   switch (opts.strategy) {
     case 'random':
       assignment = randomSplit(table, fractions);
       break;
     case 'stratified':
-      assignment = stratifiedSplit(table, fractions, bounds, kernelFor(opts));
+      assignment = stratifiedSplit(table, fractions, bounds, kernelFor(opts), tally);
       break;
     case 'manual':
       assignment = manualSplit(table, fractions);
@@ -328,12 +329,12 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     }
     case 'kfold':
     case 'stratified-kfold':
-      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k, bounds, kernelFor(opts));
+      assignment = opts.strategy === 'kfold' ? kfoldSplit(table, k) : stratifiedKfoldSplit(table, k, bounds, kernelFor(opts), tally);
       buckets = Array.from({ length: k }, (_, i) => `fold${i + 1}`);
       fractions = new Array<number>(k).fill(1 / k);
       break;
   }
-  const report = buildReport(table, assignment, buckets, fractions.length ? fractions : undefined);
+  const report = buildReport(table, assignment, buckets, fractions.length ? fractions : undefined, tally.counts);
   if (bounds) {
     const id = new Map(table.labelNames.map((name, l) => [name, l]));
     // Rounded up: a bound must not come out below the deviation it bounds.

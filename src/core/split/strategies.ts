@@ -277,13 +277,22 @@ class LabelHeap {
  * label within one item of its target. Multi-label data cannot be promised that in general
  * (see the tests for a five-item file no assignment can stratify).
  */
-export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
+export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel, tally?: Tally): Uint8Array {
   const n = t.count;
   if (t.itemLabel === undefined) {
     const ls = t.labelStart;
     for (let i = 0; i < n; i++) if (ls[i + 1] - ls[i] > 1) return stratifiedGeneral(t, fractions, bounds);
   }
-  return stratifiedSingle(t, fractions, bounds, kernel);
+  return stratifiedSingle(t, fractions, bounds, kernel, tally);
+}
+
+/**
+ * Items per label per bucket, counted by a strategy that visits every item with its label and
+ * bucket anyway (single-label stratification), so that the report need not read them again:
+ * counts[b] the unlabeled items in bucket b, counts[(l + 1) * buckets + b] label l's.
+ */
+export interface Tally {
+  counts?: Float64Array;
 }
 
 /**
@@ -317,7 +326,7 @@ export interface StratifyViews {
  * (count, id), no heap), no item is assigned early, and every bound is 1. Same decisions as
  * stratifiedGeneral (tested).
  */
-function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
+function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel, tally?: Tally): Uint8Array {
   const S = fractions.length;
   const L = t.labelNames.length;
   const n = t.count;
@@ -396,13 +405,22 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   // Position p of label l's items is byte p of outAt, or by index byte 4 * start[l] + (p - start[l]).
   const perPosition = kernel && v && byIndex ? 4 : 1;
   for (let l = 0; l <= L; l++) fill[l] = perPosition * start[l];
-  for (let i = 0; i < n; i++) out[i] = outAt[fill[lab[i] + 1]++];
+  // Unlabeled items get a placeholder here (their buckets are drawn below).
+  const perLabel = new Float64Array((L + 1) * S);
+  for (let i = 0; i < n; i++) {
+    const l1 = lab[i] + 1;
+    const b = outAt[fill[l1]++];
+    out[i] = b;
+    if (l1 > 0) perLabel[l1 * S + b]++;
+  }
   const unlabeled = start[1];
   if (unlabeled > 0) {
     const rest = new Int32Array(unlabeled);
     for (let i = 0, k = 0; i < n; i++) if (lab[i] < 0) rest[k++] = i;
     sequentialAssign(rest, unlabeled, t.rank, quotasFromDemand(Array.from(want), unlabeled), out);
+    for (let k = 0; k < unlabeled; k++) perLabel[out[rest[k]]]++;
   }
+  if (tally) tally.counts = perLabel;
   return out;
 }
 
@@ -506,8 +524,8 @@ export function stratifiedGeneral(t: ItemTable, fractions: readonly number[], bo
   return out;
 }
 
-export function stratifiedKfoldSplit(t: ItemTable, k: number, bounds?: Float64Array, kernel?: StratifyKernel): Uint8Array {
-  return stratifiedSplit(t, new Array<number>(k).fill(1 / k), bounds, kernel);
+export function stratifiedKfoldSplit(t: ItemTable, k: number, bounds?: Float64Array, kernel?: StratifyKernel, tally?: Tally): Uint8Array {
+  return stratifiedSplit(t, new Array<number>(k).fill(1 / k), bounds, kernel, tally);
 }
 
 /** Whole quotas adding up to `total`, proportional to the positive part of each bucket's demand. */

@@ -5,6 +5,8 @@ import { StreamingAssigner, orderByRank, orderStatistics, randomSplit, stratifie
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
 import { wasmStratifyKernel } from '../../../src/core/split/wasm';
+import { buildReport } from '../../../src/core/split/report';
+import type { Tally } from '../../../src/core/split/strategies';
 
 /**
  * The first iterative stratification (per-label comparison sorts, a linear scan for the rarest
@@ -230,9 +232,15 @@ describe('split strategies: faster implementations decide the same', () => {
           const b1 = new Float64Array(6);
           const b2 = new Float64Array(6);
           const general = Array.from(stratifiedGeneral(tableOf(labels.map((l, i) => ({ rank: hashIndex(seed, i), labels: l >= 0 ? [l] : [] })), 6), fr, b2));
-          assert.deepEqual(Array.from(stratifiedSplit(t, fr, b1, wasmStratifyKernel())), general);
+          const tally: Tally = {};
+          const got = stratifiedSplit(t, fr, b1, wasmStratifyKernel(), tally);
+          assert.deepEqual(Array.from(got), general);
           assert.deepEqual(Array.from(b1), Array.from(b2));
           assert.deepEqual(Array.from(stratifiedSplit(t, fr)), general);
+          // The counts the strategy kept give the report it would count itself.
+          const buckets = fr.map((_, b) => `b${b}`);
+          assert.ok(tally.counts);
+          assert.deepEqual(buildReport(t, got, buckets, [...fr], tally.counts), buildReport(t, got, buckets, [...fr]));
         },
       ),
       { numRuns: 300 },
