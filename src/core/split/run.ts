@@ -304,7 +304,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       assignment = manualSplit(table, fractions);
       break;
     case 'group':
-      assignment = groupSplit(table, fractions);
+      assignment = groupSplit(table, fractions, tally);
       break;
     case 'temporal': {
       const time = table.time!;
@@ -323,7 +323,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
             'expected RFC 3339 / ISO 8601 dates (2024-05-01 or 2024-05-01T10:00:00Z) or Unix seconds',
         );
       }
-      assignment = temporalSplit(table, opts.cutoffs ? { cutoffs: opts.cutoffs } : { fractions });
+      assignment = temporalSplit(table, opts.cutoffs ? { cutoffs: opts.cutoffs } : { fractions }, tally);
       if (opts.cutoffs) fractions = [];
       break;
     }

@@ -288,8 +288,9 @@ export function stratifiedSplit(t: ItemTable, fractions: readonly number[], boun
 
 /**
  * Items per label per bucket, counted by a strategy that visits every item with its label and
- * bucket anyway (single-label stratification), so that the report need not read them again:
- * counts[b] the unlabeled items in bucket b, counts[(l + 1) * buckets + b] label l's.
+ * bucket anyway (single-label stratification) or knows them (group and temporal splits of items
+ * without labels), so that the report need not read every item again: counts[b] the unlabeled
+ * items in bucket b, counts[(l + 1) * buckets + b] label l's.
  */
 export interface Tally {
   counts?: Float64Array;
@@ -574,7 +575,7 @@ export interface TemporalOptions {
 /** Marks in `out` of items whose time straddles boundary v (TIE - v) until they are placed. */
 const TIE = 255;
 
-export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
+export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally): Uint8Array {
   const n = t.count;
   const time = t.time;
   if (!time) throw new Error('temporal split needs item times');
@@ -594,6 +595,8 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions): Uint8Array {
   // sorting all times is not); an item is placed by comparing its time with them, and only items
   // whose time equals one that straddles a boundary need the full order among themselves.
   const counts = allocate(n, fractions);
+  // Split s gets exactly counts[s] items: without labels that is the whole tally.
+  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(counts);
   const cum: number[] = [0];
   for (const c of counts) cum.push(cum[cum.length - 1] + c);
   const S = counts.length;
@@ -848,7 +851,7 @@ function orderStatisticsByCopy(values: Float64Array, ks: number[]): Map<number, 
  * Group-aware: every group (items sharing a key) lands in one split. Groups are visited in seeded
  * order and each goes to the split furthest below its target item count.
  */
-export function groupSplit(t: ItemTable, fractions: readonly number[]): Uint8Array {
+export function groupSplit(t: ItemTable, fractions: readonly number[], tally?: Tally): Uint8Array {
   const n = t.count;
   const group = t.group;
   const gRank = t.groupRank;
@@ -870,5 +873,7 @@ export function groupSplit(t: ItemTable, fractions: readonly number[]): Uint8Arr
   }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = gOut[group[i]];
+  // Split s holds have[s] items: without labels that is the whole tally.
+  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(have);
   return out;
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { allocate } from '../../../src/core/split/fractions';
-import { StreamingAssigner, orderByRank, orderStatistics, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
+import { StreamingAssigner, groupSplit, orderByRank, orderStatistics, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
 import { wasmStratifyKernel } from '../../../src/core/split/wasm';
@@ -250,6 +250,39 @@ describe('split strategies: faster implementations decide the same', () => {
     for (const fr of [[0.8, 0.1, 0.1], [0.2, 0.2, 0.2, 0.2, 0.2]]) {
       assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)));
     }
+  });
+
+  it('group and temporal splits of items without labels give the report its bucket counts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ group: fc.integer({ min: 0, max: 30 }), time: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 300 }),
+        fc.oneof(fc.constant([0.8, 0.1, 0.1]), fc.constant([0.5, 0.5, 0]), fc.constant([0.2, 0.3, 0.5])),
+        (items, fr) => {
+          const ids = new Map<number, number>();
+          const group = Int32Array.from(items, (it) => {
+            if (!ids.has(it.group)) ids.set(it.group, ids.size);
+            return ids.get(it.group)!;
+          });
+          const t: ItemTable = {
+            ...tableOf(items.map((_, i) => ({ rank: hashIndex(5, i), labels: [] })), 0),
+            itemLabel: null,
+            group,
+            groupRank: Uint32Array.from({ length: ids.size }, (_, g) => hashIndex(9, g)),
+            groupCount: ids.size,
+            time: Float64Array.from(items, (it) => it.time),
+          };
+          const buckets = ['training', 'validation', 'test'];
+          for (const split of [(x?: Tally) => groupSplit(t, fr, x), (x?: Tally) => temporalSplit(t, { fractions: fr }, x)]) {
+            const tally: Tally = {};
+            const a = split(tally);
+            assert.deepEqual(Array.from(split()), Array.from(a));
+            assert.ok(tally.counts && tally.counts.length === 3);
+            assert.deepEqual(buildReport(t, a, buckets, [...fr], tally.counts), buildReport(t, a, buckets, [...fr]));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('temporalSplit = the reference (full sort) on times with many ties', () => {
