@@ -3,17 +3,14 @@
 // an open-addressing table; each distinct key gets the next index. Hashing here rather than in
 // JavaScript reads 4 code units per step, and a batch's slots are all read once before the lookups
 // so that their cache misses overlap.
-typedef unsigned char u8;
+#include "heap.h"
+
 typedef unsigned short u16;
-typedef unsigned int u32;
 typedef int i32;
 typedef unsigned long long u64;
 
-extern u8 __heap_base;
-
 #define BATCH 1024
 
-static u8 *brk;
 // Table: two u32 per slot, [index + 1 (0 = empty), low half of the hash]; high halves per index.
 static u32 *slots;
 static u32 mask;
@@ -40,25 +37,13 @@ __attribute__((export_name("lo"))) u32 *loPtr(void) { return lo; }
 __attribute__((export_name("hi"))) u32 *hiPtr(void) { return hi; }
 __attribute__((export_name("size"))) u32 sizeOf(void) { return size; }
 
-// Bump allocation at the end of memory; regions outgrown by the table are left unused (their
-// sum stays below the live table's size).
-static u8 *alloc(u32 n) {
-  if (!brk) brk = &__heap_base;
-  brk = (u8 *)(((u32)brk + 63) & ~63u);
-  u8 *p = brk;
-  u32 need = (u32)p + n + 64;
-  u32 have = __builtin_wasm_memory_size(0) * 65536u;
-  if (need > have) {
-    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
-  }
-  brk = p + n;
-  return p;
-}
+// Memory comes from heapAlloc; regions outgrown by the table are left unused (their sum stays
+// below the live table's size).
 
 // Room for `n` slots (a power of two) and `items` high halves. Returns 0 when memory runs out.
 __attribute__((export_name("init"))) i32 init(u32 n, u32 items) {
-  slots = (u32 *)alloc(n * 8);
-  high = (u32 *)alloc(items * 4);
+  slots = (u32 *)heapAlloc(n * 8);
+  high = (u32 *)heapAlloc(items * 4);
   if (!slots || !high) return 0;
   mask = n - 1;
   highCap = items;
@@ -71,7 +56,7 @@ __attribute__((export_name("scratch"))) u8 *scratch(u32 bytes) {
   if (bytes > scratchCap || !scratchBuf) {
     u32 cap = scratchCap ? scratchCap : 65536;
     while (cap < bytes) cap *= 2;
-    scratchBuf = alloc(cap);
+    scratchBuf = heapAlloc(cap);
     if (!scratchBuf) return 0;
     scratchCap = cap;
   }
@@ -152,7 +137,7 @@ static const u64 SEEDS[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
 // Doubles the table, reinserting every key. Returns 0 when memory runs out.
 static i32 grow(void) {
   u32 n = (mask + 1) * 2;
-  u32 *next = (u32 *)alloc(n * 8);
+  u32 *next = (u32 *)heapAlloc(n * 8);
   if (!next) return 0;
   u32 m = n - 1;
   for (u32 s = 0; s <= mask; s++) {
@@ -182,7 +167,7 @@ __attribute__((export_name("probe"))) i32 probe(u32 n) {
   if (size + want > highCap) {
     u32 cap = highCap * 2;
     while (cap < size + want) cap *= 2;
-    u32 *next = (u32 *)alloc(cap * 4);
+    u32 *next = (u32 *)heapAlloc(cap * 4);
     if (!next) return 0;
     __builtin_memcpy(next, high, size * 4);
     high = next;
