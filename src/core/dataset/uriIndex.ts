@@ -84,6 +84,7 @@ export class UriIndex {
   /** Queues a key for the next `run` (at most URI_BATCH per run); `undefined` holds a place with no key. */
   push(key: string | undefined, kind: KeyKind = KeyKind.Uri): void {
     if (this.wasmInstance === undefined) this.ready();
+    if (this.count === URI_BATCH) throw new RangeError(`at most ${URI_BATCH} keys per run`);
     const i = this.count++;
     if (key === undefined) {
       this.lensView[i] = -1;
@@ -131,6 +132,7 @@ export class UriIndex {
   /** Looks up keys by their two hash halves (tests: forced collisions). */
   lookupHashes(pairs: ReadonlyArray<readonly [number, number]>): number[] {
     if (this.wasmInstance === undefined) this.ready();
+    if (pairs.length > URI_BATCH) throw new RangeError(`at most ${URI_BATCH} keys per run`);
     for (let i = 0; i < pairs.length; i++) {
       this.lensView[i] = 0;
       this.loView[i] = pairs[i][0];
