@@ -3,7 +3,8 @@
 //   (b) validate                       (line validation + dataset checks in the same pass)
 //   (c) stats --output json            (line validation + dataset checks + statistics)
 // on a generated 1,000,000-line image classification JSONL file with 1,000,000 distinct URIs,
-// and a 1,000,000-image object detection file. Prints, over 5 alternating runs, each child's CPU
+// a 1,000,000-image object detection file and a 1,000,000-line text classification file (items
+// keyed by their text). Prints, over 5 alternating runs, each child's CPU
 // time (user + system, all threads: steadier than wall time when other processes share the cores;
 // the fastest run is the least disturbed one, the median is shown too) and median wall time, the
 // ratios against (a), and each child's peak RSS (getrusage maxRSS).
@@ -62,8 +63,22 @@ function child(args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (n) => `${n.toFixed(0)} MB`;
 
+// Text items are keyed by their content: every line's text is hashed and measured (code points).
+const words = ['label', 'image', 'the', 'quick', 'brown', 'fox', 'jumps', 'over', 'lazy', 'dog', 'vertex', 'dataset'];
+const textClassification = await write(join(dir, 'text.jsonl'), (i, split) =>
+  JSON.stringify({
+    textContent: Array.from({ length: 40 }, (_, k) => words[(i * 7 + k * 13) % words.length]).join(' ') + ` #${i}`,
+    classificationAnnotation: { displayName: `topic_${i % 30}` },
+    dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': split },
+  }),
+);
+
 let failed = false;
-for (const [name, file] of [['image classification', classification], ['object detection (2 boxes/image)', detection]]) {
+for (const [name, file] of [
+  ['image classification', classification],
+  ['object detection (2 boxes/image)', detection],
+  ['text classification (~230-character texts)', textClassification],
+]) {
   const size = statSync(file).size;
   const variants = [
     ['a validate --no-dataset-checks', ['validate', '--no-dataset-checks', file]],
@@ -88,7 +103,7 @@ for (const [name, file] of [['image classification', classification], ['object d
   const base = median(times[0]);
   const baseCpu = Math.min(...cpus[0]);
   const baseCpuMedian = median(cpus[0]);
-  process.stdout.write(`\n${name}: ${LINES.toLocaleString('en-US')} lines, ${LINES.toLocaleString('en-US')} distinct URIs, ${(size / 1048576).toFixed(0)} MB; ${RUNS} runs each\n`);
+  process.stdout.write(`\n${name}: ${LINES.toLocaleString('en-US')} lines, ${LINES.toLocaleString('en-US')} distinct items, ${(size / 1048576).toFixed(0)} MB; ${RUNS} runs each\n`);
   variants.forEach(([label], i) => {
     const t = median(times[i]);
     const c = Math.min(...cpus[i]);

@@ -319,7 +319,7 @@ export class DatasetAccumulator {
   /** URIs over the per-image box limit, reported at the end with their final count. */
   private readonly crowded = new Map<number, string>();
   /** Boxes per image (object detection), indexed like the URI records. */
-  private readonly uriBoxes = new Column();
+  private readonly uriBoxes: Column;
   private readonly uriMoreLabels = new Map<number, number[]>();
   /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
   private readonly uriMoreRows = new Map<number, number[]>();
@@ -366,6 +366,7 @@ export class DatasetAccumulator {
     let room = 1024;
     while (room < expected) room *= 2;
     this.rec = new Int32Array(room * STRIDE);
+    this.uriBoxes = new Column(room);
     this.describePath = options.describePath ?? ((p) => p);
     const info = formatInfo(format);
     this.video = info.dataType === 'video';

@@ -29,9 +29,9 @@ export const enum KeyKind {
 }
 
 export class UriIndex {
-  private readonly wasm: UriIndexExports;
-  private memory: ArrayBuffer;
-  private bytes: Buffer;
+  private wasmInstance: UriIndexExports | undefined;
+  private memory: ArrayBuffer | undefined;
+  private bytes!: Buffer;
   private lensView!: Int32Array;
   private kindsView!: Uint8Array;
   private keysView!: Int32Array;
@@ -41,39 +41,50 @@ export class UriIndex {
   private readonly parts: string[] = [];
   private count = 0;
   private units = 0;
+  private readonly capacity: number;
 
   /** `expected`: how many keys to make room for up front (growing rehashes everything). */
   constructor(expected = 0) {
-    this.wasm = wasmInstance<UriIndexExports>('uriindex', WASM_BASE64);
     let capacity = 1 << 12;
     while (capacity < expected * 2) capacity *= 2;
-    if (!this.wasm.init(capacity, capacity >> 1)) throw new RangeError('not enough memory for the URI index');
-    this.memory = this.wasm.memory.buffer;
-    this.bytes = Buffer.from(this.memory);
-    this.views();
+    this.capacity = capacity;
+  }
+
+  /** The module is instantiated on the first key: an accumulator that never sees one (the editor's incremental finish) reserves no memory. */
+  private ready(): UriIndexExports {
+    if (this.wasmInstance === undefined) {
+      const wasm = wasmInstance<UriIndexExports>('uriindex', WASM_BASE64);
+      if (!wasm.init(this.capacity, this.capacity >> 1)) throw new RangeError('not enough memory for the URI index');
+      this.wasmInstance = wasm;
+      this.views();
+    }
+    return this.wasmInstance;
   }
 
   private views(): void {
-    const buf = (this.memory = this.wasm.memory.buffer);
+    const wasm = this.ready();
+    const buf = (this.memory = wasm.memory.buffer);
     this.bytes = Buffer.from(buf);
-    this.lensView = new Int32Array(buf, this.wasm.lens(), URI_BATCH);
-    this.kindsView = new Uint8Array(buf, this.wasm.kinds(), URI_BATCH);
-    this.keysView = new Int32Array(buf, this.wasm.keys(), URI_BATCH);
-    this.addedView = new Uint8Array(buf, this.wasm.added(), URI_BATCH);
-    this.loView = new Uint32Array(buf, this.wasm.lo(), URI_BATCH);
-    this.hiView = new Uint32Array(buf, this.wasm.hi(), URI_BATCH);
+    this.lensView = new Int32Array(buf, wasm.lens(), URI_BATCH);
+    this.kindsView = new Uint8Array(buf, wasm.kinds(), URI_BATCH);
+    this.keysView = new Int32Array(buf, wasm.keys(), URI_BATCH);
+    this.addedView = new Uint8Array(buf, wasm.added(), URI_BATCH);
+    this.loView = new Uint32Array(buf, wasm.lo(), URI_BATCH);
+    this.hiView = new Uint32Array(buf, wasm.hi(), URI_BATCH);
   }
 
   private fresh(): void {
-    if (this.memory !== this.wasm.memory.buffer) this.views();
+    if (this.memory !== this.ready().memory.buffer) this.views();
   }
 
   get size(): number {
-    return this.wasm.size();
+    return this.wasmInstance === undefined ? 0 : this.wasmInstance.size();
   }
 
   /** Queues a key for the next `run` (at most URI_BATCH per run); `undefined` holds a place with no key. */
   push(key: string | undefined, kind: KeyKind = KeyKind.Uri): void {
+    if (this.wasmInstance === undefined) this.ready();
+    if (this.count === URI_BATCH) throw new RangeError(`at most ${URI_BATCH} keys per run`);
     const i = this.count++;
     if (key === undefined) {
       this.lensView[i] = -1;
@@ -91,11 +102,11 @@ export class UriIndex {
    */
   run(): number {
     const n = this.count;
-    const at = this.wasm.scratch(this.units * 2);
+    const at = this.ready().scratch(this.units * 2);
     if (at === 0) throw new RangeError('not enough memory for the URI index');
     this.fresh();
     if (this.parts.length > 0) this.bytes.write(this.parts.length === 1 ? this.parts[0] : this.parts.join(''), at, 'utf16le');
-    if (!this.wasm.lookup(at, n)) throw new RangeError('not enough memory for the URI index');
+    if (!this.ready().lookup(at, n)) throw new RangeError('not enough memory for the URI index');
     this.fresh();
     this.parts.length = 0;
     this.count = 0;
@@ -120,12 +131,14 @@ export class UriIndex {
 
   /** Looks up keys by their two hash halves (tests: forced collisions). */
   lookupHashes(pairs: ReadonlyArray<readonly [number, number]>): number[] {
+    if (this.wasmInstance === undefined) this.ready();
+    if (pairs.length > URI_BATCH) throw new RangeError(`at most ${URI_BATCH} keys per run`);
     for (let i = 0; i < pairs.length; i++) {
       this.lensView[i] = 0;
       this.loView[i] = pairs[i][0];
       this.hiView[i] = pairs[i][1];
     }
-    if (!this.wasm.probe(pairs.length)) throw new RangeError('not enough memory for the URI index');
+    if (!this.ready().probe(pairs.length)) throw new RangeError('not enough memory for the URI index');
     this.fresh();
     return Array.from(this.keysView.subarray(0, pairs.length));
   }

@@ -312,7 +312,11 @@ function checkMlUseUncached(raw: string, allowed: readonly MlUse[], csv: boolean
 
 const LABEL_CHARS = /^[\p{Ll}\p{Lo}\p{Lm}\p{N}_-]*$/u;
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 export function codePointLength(s: string): number {
+  // Most texts have no surrogates: one native scan (none at all in a one-byte string) instead of a loop per character.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

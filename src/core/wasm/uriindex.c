@@ -3,17 +3,14 @@
 // an open-addressing table; each distinct key gets the next index. Hashing here rather than in
 // JavaScript reads 4 code units per step, and a batch's slots are all read once before the lookups
 // so that their cache misses overlap.
-typedef unsigned char u8;
+#include "heap.h"
+
 typedef unsigned short u16;
-typedef unsigned int u32;
 typedef int i32;
 typedef unsigned long long u64;
 
-extern u8 __heap_base;
-
 #define BATCH 1024
 
-static u8 *brk;
 // Table: two u32 per slot, [index + 1 (0 = empty), low half of the hash]; high halves per index.
 static u32 *slots;
 static u32 mask;
@@ -40,25 +37,13 @@ __attribute__((export_name("lo"))) u32 *loPtr(void) { return lo; }
 __attribute__((export_name("hi"))) u32 *hiPtr(void) { return hi; }
 __attribute__((export_name("size"))) u32 sizeOf(void) { return size; }
 
-// Bump allocation at the end of memory; regions outgrown by the table are left unused (their
-// sum stays below the live table's size).
-static u8 *alloc(u32 n) {
-  if (!brk) brk = &__heap_base;
-  brk = (u8 *)(((u32)brk + 63) & ~63u);
-  u8 *p = brk;
-  u32 need = (u32)p + n + 64;
-  u32 have = __builtin_wasm_memory_size(0) * 65536u;
-  if (need > have) {
-    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
-  }
-  brk = p + n;
-  return p;
-}
+// Memory comes from heapAlloc; regions outgrown by the table are left unused (their sum stays
+// below the live table's size).
 
 // Room for `n` slots (a power of two) and `items` high halves. Returns 0 when memory runs out.
 __attribute__((export_name("init"))) i32 init(u32 n, u32 items) {
-  slots = (u32 *)alloc(n * 8);
-  high = (u32 *)alloc(items * 4);
+  slots = (u32 *)heapAlloc(n * 8);
+  high = (u32 *)heapAlloc(items * 4);
   if (!slots || !high) return 0;
   mask = n - 1;
   highCap = items;
@@ -71,7 +56,7 @@ __attribute__((export_name("scratch"))) u8 *scratch(u32 bytes) {
   if (bytes > scratchCap || !scratchBuf) {
     u32 cap = scratchCap ? scratchCap : 65536;
     while (cap < bytes) cap *= 2;
-    scratchBuf = alloc(cap);
+    scratchBuf = heapAlloc(cap);
     if (!scratchBuf) return 0;
     scratchCap = cap;
   }
@@ -99,22 +84,38 @@ static inline u16 load16(const u8 *p) {
 #define M1 0xff51afd7ed558ccdull
 #define M2 0xc4ceb9fe1a85ec53ull
 
-// 64-bit hash of `n` code units, in two lanes of 8 bytes (half the dependent multiplications).
-// Each step is a bijection of its lane (xor, odd multiply, xor-shift), so two keys of one length
-// that differ in a single 8-byte word never collide.
+#define M3 0x9e3779b97f4a7c15ull
+#define M4 0xd6e8feb86659fd93ull
+
+static inline u64 rotl(u64 x, int r) { return (x << r) | (x >> (64 - r)); }
+
+// 64-bit hash of `n` code units, in four lanes of 8 bytes (independent multiplications run side
+// by side). Each step is a bijection of its lane (xor, odd multiply, xor-shift) and the lanes are
+// combined through bijections, so two keys of one length that differ in a single 8-byte word
+// never collide.
 static inline u64 hash(const u8 *p, u32 n, u64 seed) {
-  u64 a = seed ^ ((u64)n * 0x9e3779b97f4a7c15ull);
-  u64 b = ~seed;
+  u64 a = seed ^ ((u64)n * M3), b = ~seed, c = seed * M4, d = rotl(seed, 32);
   u32 bytes = n * 2, i = 0;
-  for (; i + 16 <= bytes; i += 16) {
+  for (; i + 32 <= bytes; i += 32) {
+    a = (a ^ load64(p + i)) * M1;
+    b = (b ^ load64(p + i + 8)) * M2;
+    c = (c ^ load64(p + i + 16)) * M3;
+    d = (d ^ load64(p + i + 24)) * M4;
+    a ^= a >> 32;
+    b ^= b >> 32;
+    c ^= c >> 32;
+    d ^= d >> 32;
+  }
+  if (i + 16 <= bytes) {
     a = (a ^ load64(p + i)) * M1;
     b = (b ^ load64(p + i + 8)) * M2;
     a ^= a >> 32;
     b ^= b >> 32;
+    i += 16;
   }
   if (i + 8 <= bytes) {
-    a = (a ^ load64(p + i)) * M1;
-    a ^= a >> 32;
+    c = (c ^ load64(p + i)) * M3;
+    c ^= c >> 32;
     i += 8;
   }
   // The last 0-3 code units (bytes is even).
@@ -122,9 +123,9 @@ static inline u64 hash(const u8 *p, u32 n, u64 seed) {
   u32 left = bytes - i;
   if (left >= 4) t = load32(p + i) | (left == 6 ? (u64)load16(p + i + 4) << 32 : 0);
   else if (left == 2) t = load16(p + i);
-  b = (b ^ t ^ ((u64)left << 56)) * M2;
-  b ^= b >> 32;
-  u64 h = a ^ (b * M1);
+  d = (d ^ t ^ ((u64)left << 56)) * M4;
+  d ^= d >> 32;
+  u64 h = a ^ rotl(b * M1, 17) ^ rotl(c * M2, 31) ^ rotl(d * M3, 47);
   h ^= h >> 33;
   h *= M2;
   h ^= h >> 29;
@@ -136,7 +137,7 @@ static const u64 SEEDS[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
 // Doubles the table, reinserting every key. Returns 0 when memory runs out.
 static i32 grow(void) {
   u32 n = (mask + 1) * 2;
-  u32 *next = (u32 *)alloc(n * 8);
+  u32 *next = (u32 *)heapAlloc(n * 8);
   if (!next) return 0;
   u32 m = n - 1;
   for (u32 s = 0; s <= mask; s++) {
@@ -166,7 +167,7 @@ __attribute__((export_name("probe"))) i32 probe(u32 n) {
   if (size + want > highCap) {
     u32 cap = highCap * 2;
     while (cap < size + want) cap *= 2;
-    u32 *next = (u32 *)alloc(cap * 4);
+    u32 *next = (u32 *)heapAlloc(cap * 4);
     if (!next) return 0;
     __builtin_memcpy(next, high, size * 4);
     high = next;

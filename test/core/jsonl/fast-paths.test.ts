@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../../src/core/diagnostics';
 import { duplicateKeys } from '../../../src/core/jsonl/positions';
 import { JsonlLineValidator } from '../../../src/core/jsonl/validate';
 import { ItemChecker, type Finding } from '../../../src/core/jsonl/rules';
-import { gcsUriProblem, gcsUriProblemExact, mediaTypeProblem } from '../../../src/core/rules/values';
+import { codePointLength, gcsUriProblem, gcsUriProblemExact, mediaTypeProblem } from '../../../src/core/rules/values';
 
 type Doc = { kind: 'obj'; members: [string, Doc][] } | { kind: 'arr'; items: Doc[] } | { kind: 'str'; v: string } | { kind: 'num'; v: number } | { kind: 'lit'; v: string };
 
@@ -109,5 +109,28 @@ describe('validator fast paths agree with the exact checks', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('code point length', () => {
+  // The reference: every UTF-16 unit but high surrogates counts (a pair is one code point; a lone high surrogate adds nothing).
+  const reference = (s: string) => {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0xd800 || c > 0xdbff) n++;
+    }
+    return n;
+  };
+
+  it('equals the per-unit count on any string: ASCII, Latin-1, pairs, lone surrogates', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'é', '\u00ff', '\u4e2d', '\ud83d\ude00', '\ud800', '\udbff', '\udc00', '\udfff', '\ud7ff', '\ue000') }), (s) => {
+        assert.equal(codePointLength(s), reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(codePointLength(''), 0);
+    assert.equal(codePointLength('x'.repeat(100_000) + '\ud83d\ude00'), 100_001);
   });
 });

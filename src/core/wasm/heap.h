@@ -1,0 +1,22 @@
+// Bump allocation at the end of a module's memory, shared by the modules (included, not linked).
+// Nothing is freed: an instance lives as long as the object that owns it.
+typedef unsigned char u8;
+typedef unsigned int u32;
+
+extern u8 __heap_base;
+
+static u8 *brk;
+
+// `n` bytes aligned to 64, growing the memory as needed; 0 when it cannot grow.
+static u8 *heapAlloc(u32 n) {
+  if (!brk) brk = &__heap_base;
+  brk = (u8 *)(((u32)brk + 63) & ~63u);
+  u8 *p = brk;
+  u32 need = (u32)p + n + 64;
+  u32 have = __builtin_wasm_memory_size(0) * 65536u;
+  if (need > have) {
+    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
+  }
+  brk = p + n;
+  return p;
+}
