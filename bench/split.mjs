@@ -42,30 +42,23 @@ function generate() {
 // Flushes dirty pages before each timed run, so one run's write-back does not land in the next.
 const settle = () => spawnSync('sync');
 
-/**
- * Runs every case REPEAT times in rounds (each round runs each case once, in turn), so that a
- * burst of load from elsewhere on a shared machine falls on all cases alike, not on one case's
- * runs in a row; returns the medians per case, in the order given.
- */
-function runAll(cases) {
-  const runs = cases.map(() => []);
+function run(name, script, args) {
+  const runs = [];
   for (let i = 0; i < REPEAT; i++) {
-    cases.forEach(([name, script, args], c) => {
-      settle();
-      const m = measure(script, args);
-      if (m.code !== 0) throw new Error(`${name} exited with ${m.code}`);
-      runs[c].push(m);
-    });
+    settle();
+    const m = measure(script, args);
+    if (m.code !== 0) throw new Error(`${name} exited with ${m.code}`);
+    runs.push(m);
   }
   // Medians: on a shared machine one lucky or unlucky run says little.
-  return cases.map(([name], c) => ({
+  return {
     name,
-    ms: median(runs[c].map((r) => r.ms)),
-    cpu: median(runs[c].map((r) => r.cpuMs)),
-    user: median(runs[c].map((r) => r.userMs)),
-    sys: median(runs[c].map((r) => r.sysMs)),
-    rss: Math.max(...runs[c].map((r) => r.maxRssMB)),
-  }));
+    ms: median(runs.map((r) => r.ms)),
+    cpu: median(runs.map((r) => r.cpuMs)),
+    user: median(runs.map((r) => r.userMs)),
+    sys: median(runs.map((r) => r.sysMs)),
+    rss: Math.max(...runs.map((r) => r.maxRssMB)),
+  };
 }
 
 function median(xs) {
@@ -78,25 +71,26 @@ try {
   const t0 = Date.now();
   generate();
   const size = statSync(input).size;
-  console.log(`generated ${fmt(ROWS)} rows, ${fmt(size / 1e6)} MB in ${fmt((Date.now() - t0) / 1000, 1)} s; median of ${REPEAT} runs each, in rounds (CPU = user+sys of the child)`);
+  console.log(`generated ${fmt(ROWS)} rows, ${fmt(size / 1e6)} MB in ${fmt((Date.now() - t0) / 1000, 1)} s; median of ${REPEAT} runs each (CPU = user+sys of the child)`);
+  const copy = run('plain copy (read + write, 1 MB chunks)', 'bench/_copy.cjs', [input, output]);
+  // The floor of a split that reads the file twice: the copy plus one more read (without the
+  // second Node start-up the read's figure includes).
+  const read = run('read-only pass (1 MB reads, no write)', 'bench/_read.cjs', [input]);
+  const start = run('node start-up only', 'bench/_read.cjs', []);
   const cli = (strategy, ...extra) => ['split', input, '--strategy', strategy, '--seed', '1', '--out', output, '--output', 'json', ...extra];
-  const cases = [
-    ['plain copy (read + write, 1 MB chunks)', 'bench/_copy.cjs', [input, output]],
-    // The floor of a split that reads the file twice: the copy plus one more read (without the
-    // second Node start-up the read's figure includes).
-    ['read-only pass (1 MB reads, no write)', 'bench/_read.cjs', [input]],
-    ['node start-up only', 'bench/_read.cjs', []],
-    ['split --strategy random', 'dist/cli.js', cli('random')],
-    ['split --strategy kfold --k 5 (fold column)', 'dist/cli.js', cli('kfold', '--k', '5')],
+  const results = [
+    copy,
+    read,
+    start,
+    run('split --strategy random', 'dist/cli.js', cli('random')),
+    run('split --strategy kfold --k 5 (fold column)', 'dist/cli.js', cli('kfold', '--k', '5')),
   ];
   if (!process.env.BENCH_SPLIT_QUICK) {
     // These keep per-item facts in memory, so their RSS is the figure to watch.
-    cases.push(['split --strategy stratified --by label', 'dist/cli.js', cli('stratified', '--by', 'label')]);
-    cases.push(['split --strategy group --by user', 'dist/cli.js', cli('group', '--by', 'user')]);
-    cases.push(['split --strategy temporal --time-field ts', 'dist/cli.js', cli('temporal', '--time-field', 'ts')]);
+    results.push(run('split --strategy stratified --by label', 'dist/cli.js', cli('stratified', '--by', 'label')));
+    results.push(run('split --strategy group --by user', 'dist/cli.js', cli('group', '--by', 'user')));
+    results.push(run('split --strategy temporal --time-field ts', 'dist/cli.js', cli('temporal', '--time-field', 'ts')));
   }
-  const results = runAll(cases);
-  const [copy, read, start] = results;
   table([
     ['run', 'wall s', 'x copy', 'CPU s', 'user s', 'sys s', 'x copy CPU', 'peak RSS MB'],
     ...results.map((r) => [r.name, fmt(r.ms / 1000, 2), fmt(r.ms / copy.ms, 2), fmt(r.cpu / 1000, 2), fmt(r.user / 1000, 2), fmt(r.sys / 1000, 2), fmt(r.cpu / copy.cpu, 2), fmt(r.rss)]),
