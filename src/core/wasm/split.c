@@ -5,14 +5,11 @@
 // src/core/split/records.ts (Framer) and csv.ts (fieldSpans): a record ends at LF, CRLF or a lone
 // CR outside quotes; quote parity decides what is inside quotes.
 #include <wasm_simd128.h>
+#include "heap.h"
 
-typedef unsigned char u8;
-typedef unsigned int u32;
 typedef int i32;
 typedef long long i64;
 typedef unsigned long long u64;
-
-extern u8 __heap_base;
 
 // Shared state, read and written by JavaScript as an Int32Array (indexes in wasm.ts).
 enum {
@@ -32,23 +29,10 @@ enum { REASON_NEW_LABEL = 1 };
 #define ARENA_CAP (1 << 20)
 
 static i32 S[ST_SIZE];
-static u8 *brk;
-
 __attribute__((export_name("state"))) i32 *state(void) { return S; }
 
 // Bump allocation at the end of memory (never freed: an instance lives for one split pass, pooled).
-__attribute__((export_name("alloc"))) u8 *alloc(u32 n) {
-  if (!brk) brk = &__heap_base;
-  brk = (u8 *)(((u32)brk + 63) & ~63u);
-  u8 *p = brk;
-  u32 need = (u32)p + n + 64;
-  u32 have = __builtin_wasm_memory_size(0) * 65536u;
-  if (need > have) {
-    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
-  }
-  brk = p + n;
-  return p;
-}
+__attribute__((export_name("alloc"))) u8 *alloc(u32 n) { return heapAlloc(n); }
 
 // ---- labels: byte strings -> ids given by JavaScript (the collector's ids) ----
 typedef struct { u32 hash, off, len; i32 id; } Slot;
