@@ -1,6 +1,6 @@
 import { GrowFloat64, GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
 import { KeyTable } from './keys';
-import { hashIndex, hashString } from './prng';
+import { fmix32, hashIndex, hashString } from './prng';
 
 /** Existing ml_use of an item: a split index, or one of these. */
 export const NO_ML_USE = -1;
@@ -548,19 +548,7 @@ export function indexRanks(seed: number, n: number): Uint32Array {
 
 /** hashIndex(seed, r) given seedMix = Math.imul(seed, 0x9e3779b1), for r < 2^32. */
 export function rankMix(seedMix: number, r: number): number {
-  let h = (r >>> 0) ^ 0x5bd1e995;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = seedMix ^ h;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((seedMix ^ fmix32((r >>> 0) ^ 0x5bd1e995)) >>> 0);
 }
 
 /** Item i's rank (see ItemTable.rankSeed): computed when it is the item's index hash, without building `rank`. */
