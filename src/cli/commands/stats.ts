@@ -101,6 +101,8 @@ export function statsReport(datasets: readonly DatasetGroup[], reports: readonly
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
+/** `1 error`, `2 errors`. */
+const count = (v: number, noun: string) => `${n(v)} ${noun}${v === 1 ? '' : 's'}`;
 const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '-');
 const num = (v: number | null) => (v === null ? '-' : Number.isInteger(v) ? n(v) : String(Math.round(v * 1000) / 1000));
 
@@ -146,8 +148,8 @@ export function statsText(report: StatsReport): string {
     if (s.textLength) out.push(...histogram('text length (characters)', s.textLength));
     if (s.videoSegments) out.push(...histogram('segment duration (s)', s.videoSegments.duration));
     if (s.tracking) out.push(`  tracking: ${n(s.tracking.boxes)} boxes on ${n(s.tracking.frames)} frames, ${n(s.tracking.instances)} instances`);
-    if (s.sentimentMax) out.push(`  sentimentMax: ${s.sentimentMax.map((m) => `${m.value} (${n(m.items)} items)`).join(', ')}`);
-    out.push(`  problems: ${n(s.problems.errors)} errors, ${n(s.problems.warnings)} warnings (run \`vertex-datasets validate\` for the list)`, '');
+    if (s.sentimentMax) out.push(`  sentimentMax: ${s.sentimentMax.map((m) => `${m.value} (${count(m.items, 'item')})`).join(', ')}`);
+    out.push(`  problems: ${count(s.problems.errors, 'error')}, ${count(s.problems.warnings, 'warning')} (run \`vertex-datasets validate\` for the list)`, '');
   }
   return out.join('\n');
 }
