@@ -737,7 +737,7 @@ export class DatasetAccumulator {
     this.emit(
       'box.tooSmall',
       loc,
-      `Box ${quote(label)} is ${round(w)} × ${round(h)} of the image; Vertex needs both edges at least ${minEdge} of the image side (1%) (${this.limits.source}).`,
+      `Box ${quote(label)} is ${roundBelow(w, minEdge)} × ${roundBelow(h, minEdge)} of the image; Vertex needs both edges at least ${minEdge} of the image side (1%) (${this.limits.source}).`,
       undefined,
       { label, width: w, height: h, threshold: minEdge },
     );
@@ -751,7 +751,7 @@ export class DatasetAccumulator {
     this.emit(
       'box.tooSmallPx',
       loc,
-      `Box ${quote(label)} is ${round(pw)} × ${round(ph)} px${scaled}; Vertex drops boxes smaller than ${minPx}×${minPx} px (${this.limits.source}).`,
+      `Box ${quote(label)} is ${roundBelow(pw, minPx)} × ${roundBelow(ph, minPx)} px${scaled}; Vertex drops boxes smaller than ${minPx}×${minPx} px (${this.limits.source}).`,
       undefined,
       { label, widthPx: pw, heightPx: ph, threshold: minPx },
     );
@@ -1345,6 +1345,16 @@ export class DatasetAccumulator {
 
 function round(n: number): string {
   return String(Math.round(n * 1000) / 1000);
+}
+
+/** `round`, with more digits when 3 would show a value below `limit` as the limit itself (0.0099 as 0.01). */
+function roundBelow(n: number, limit: number): string {
+  if (!(n < limit - EPSILON)) return round(n);
+  for (let digits = 3; digits <= 12; digits++) {
+    const r = Math.round(n * 10 ** digits) / 10 ** digits;
+    if (r < limit) return String(r);
+  }
+  return String(n);
 }
 
 function capital(s: string): string {

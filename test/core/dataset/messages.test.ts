@@ -25,6 +25,8 @@ function diags(out: string): JsonDiag[] {
   return (JSON.parse(out) as { files: { diagnostics: JsonDiag[] }[] }).files.flatMap((f) => f.diagnostics);
 }
 
+const box = (label: string, xMin: number, yMin: number, xMax: number, yMax: number) => ({ displayName: label, xMin, yMin, xMax, yMax });
+
 describe('dataset messages (real files through the CLI)', () => {
   let dir: string;
   before(() => {
@@ -52,5 +54,33 @@ describe('dataset messages (real files through the CLI)', () => {
     r = await cli(['stats', 'sentiment.jsonl'], dir);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /sentimentMax: 1 \(1 item\), 2 \(2 items\)/);
+  });
+
+  it('box.tooSmall never shows an edge rounded up to the 1% it falls short of', async () => {
+    const lines = [
+      { imageGcsUri: 'gs://bkt/a.jpg', boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.1099, 0.3)] },
+      { imageGcsUri: 'gs://bkt/b.jpg', boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.3, 0.10999)] },
+      // Exactly 1% (0.11 - 0.1 is 0.00999... in floating point): no finding.
+      { imageGcsUri: 'gs://bkt/c.jpg', boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.11, 0.11)] },
+      // Short in height only: the 1% width (0.00999... in floating point) shows as 0.01.
+      { imageGcsUri: 'gs://bkt/d.jpg', boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.11, 0.105)] },
+    ];
+    writeFileSync(join(dir, 'edges.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = await cli(['validate', '--output', 'json', 'edges.jsonl'], dir);
+    const small = diags(r.out).filter((d) => d.code === 'box.tooSmall');
+    assert.deepEqual(small.map((d) => d.line), [1, 2, 4]);
+    assert.match(small[0].message, /is 0\.0099 × 0\.2 of the image/);
+    assert.match(small[1].message, /is 0\.2 × 0\.00999 of the image/);
+    assert.match(small[2].message, /is 0\.01 × 0\.005 of the image/);
+  });
+
+  it('box.tooSmallPx never shows a side rounded up to the 8 px it falls short of', async () => {
+    const lines = [{ imageGcsUri: 'gs://bkt/a.jpg', boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.199999, 0.5)] }];
+    writeFileSync(join(dir, 'px.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    writeFileSync(join(dir, 'px.jsonl.media.json'), JSON.stringify({ 'gs://bkt/a.jpg': { width: 80, height: 80 } }));
+    const r = await cli(['validate', '--output', 'json', 'px.jsonl'], dir);
+    const small = diags(r.out).filter((d) => d.code === 'box.tooSmallPx');
+    assert.equal(small.length, 1, r.out);
+    assert.match(small[0].message, /is 7\.9999 × 32 px in the 80×80 image/);
   });
 });
