@@ -282,7 +282,7 @@ function checkMlUseUncached(raw: string, allowed: readonly MlUse[], csv: boolean
         problem: {
           code: 'mlUse.videoValidation',
           severity: 'error',
-          message: `Video datasets have no validation split: ml_use must be ${list}. Remove the value to let Vertex assign the item, or use "training".`,
+          message: `Video datasets have no validation split: ml_use must be ${allowed.map((v) => `"${v}"`).join(' or ')}. Remove the value to let Vertex assign the item, or use "training".`,
           replacement: 'training',
         },
       };

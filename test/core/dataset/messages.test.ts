@@ -83,4 +83,16 @@ describe('dataset messages (real files through the CLI)', () => {
     assert.equal(small.length, 1, r.out);
     assert.match(small[0].message, /is 7\.9999 × 32 px in the 80×80 image/);
   });
+
+  it('mlUse.videoValidation names the allowed values as "training" or "test"', async () => {
+    const line = { videoGcsUri: 'gs://bkt/v.mp4', timeSegmentAnnotations: [{ displayName: 'run', startTime: '0s', endTime: '1s' }], dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': 'validation' } };
+    writeFileSync(join(dir, 'video.jsonl'), JSON.stringify(line) + '\n');
+    writeFileSync(join(dir, 'video.csv'), 'validation,gs://bkt/v.mp4,run,0,1\n');
+    for (const f of ['video.jsonl', 'video.csv']) {
+      const r = await cli(['validate', '--output', 'json', '--format', 'video-classification', f], dir);
+      const d = diags(r.out).find((x) => x.code === 'mlUse.videoValidation');
+      assert.ok(d, r.out);
+      assert.match(d.message, /ml_use must be "training" or "test"\./);
+    }
+  });
 });
