@@ -75,6 +75,27 @@ describe('vertex-datasets validate', () => {
     assert.match(r.err, /cannot tell the import format.*--format/);
   });
 
+  it('a file whose first lines do not parse is still validated: its syntax errors, not "no line has imageGcsUri"', async () => {
+    // A trailing comma on every line, and a first line longer than the head read for detection.
+    writeFileSync(join(dir, 'commas.jsonl'), '{"imageGcsUri":"gs://bkt/a.jpg","classificationAnnotation":{"displayName":"a"},}\n'.repeat(2));
+    writeFileSync(join(dir, 'long.jsonl'), JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', classificationAnnotation: { displayName: 'a' }, note: 'x'.repeat(3 << 20) }) + '\n');
+    let r = await cli(['validate', '--no-dataset-checks', '--output', 'json', 'commas.jsonl'], dir);
+    assert.equal(r.code, 1, r.err);
+    const file = (JSON.parse(r.out) as { files: { format: string; diagnostics: { line: number; code: string; message: string }[] }[] }).files[0];
+    assert.equal(file.format, 'image-classification-single-label');
+    assert.deepEqual(file.diagnostics.map((d) => [d.code, d.line]), [['format.ambiguous', 1], ['jsonl.syntax', 1], ['jsonl.syntax', 2]]);
+    assert.match(file.diagnostics[0].message, /none of the first 2 non-blank lines read parses as JSON; guessed from the key names/);
+    r = await cli(['validate', '--no-dataset-checks', 'long.jsonl'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /long\.jsonl:1:1: warning format\.ambiguous: .*the first non-blank line read does not parse as JSON/);
+    assert.match(r.out, /warning schema\.unknownKey: Unknown key "note"/);
+    // Broken lines without any import key still cannot be detected, and the reason says why.
+    writeFileSync(join(dir, 'broken-events.jsonl'), '{"event":"click",}\n');
+    r = await cli(['validate', 'broken-events.jsonl'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot tell the import format \(the first non-blank line read does not parse as JSON, and it names none of imageGcsUri/);
+  });
+
   it('JSON output has exactly the documented shape', async () => {
     const r = await cli(['validate', '--no-dataset-checks', '--output', 'json', 'good.jsonl', 'bad.jsonl'], dir);
     assert.equal(r.code, 1);

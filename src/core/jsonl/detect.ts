@@ -46,8 +46,28 @@ export function candidatesFor(obj: Obj): JsonlFormatId[] {
   return [];
 }
 
-/** Detects the format from parsed sample lines (unparseable lines are skipped by the caller). */
-export function detectJsonlFormat(samples: readonly Obj[]): Detection {
+const KEY = /"([A-Za-z_][A-Za-z0-9_]*)"\s*:/g;
+
+/** The keys written in a line that does not parse, as an object of those keys (for `candidatesFor`). */
+function keysOf(line: string): Obj {
+  const obj: Obj = {};
+  for (const m of line.matchAll(KEY)) obj[m[1]] = true;
+  return obj;
+}
+
+/**
+ * Detects the format from parsed sample lines. `broken`: sample lines that did not parse (JSON
+ * syntax errors, or a first line longer than the sample); only when no line parsed are their key
+ * names used, for a guess that is never certain, so the file is still validated and its syntax
+ * errors reported.
+ */
+export function detectJsonlFormat(samples: readonly Obj[], broken: readonly string[] = []): Detection {
+  if (samples.length === 0 && broken.length > 0) {
+    const guess = detectJsonlFormat(broken.map(keysOf));
+    const none = broken.length === 1 ? 'the first non-blank line read does not parse as JSON' : `none of the first ${broken.length} non-blank lines read parses as JSON`;
+    if (!guess.format) return { confidence: 'none', candidates: [], reason: `${none}, and ${broken.length === 1 ? 'it names' : 'they name'} none of imageGcsUri, videoGcsUri, textContent or textGcsUri` };
+    return { confidence: 'ambiguous', format: guess.format, candidates: guess.candidates, reason: `${none}; guessed from the key names written in ${broken.length === 1 ? 'it' : 'them'}` };
+  }
   let common: JsonlFormatId[] | undefined;
   const votes = new Map<JsonlFormatId, number>();
   let importLines = 0;

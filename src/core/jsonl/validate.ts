@@ -409,7 +409,7 @@ class DiagnosticSink {
   }
 }
 
-function resolveFormat(options: ValidationOptions, samples: () => Obj[]): Detection {
+function resolveFormat(options: ValidationOptions, samples: () => Samples): Detection {
   if (options.customSchema) return { confidence: 'explicit', format: 'custom', candidates: ['custom'], reason: 'a JSON Schema was given' };
   if (options.format) {
     if (!isJsonlFormatId(options.format) && options.format !== 'custom') {
@@ -417,22 +417,30 @@ function resolveFormat(options: ValidationOptions, samples: () => Obj[]): Detect
     }
     return { confidence: 'explicit', format: options.format, candidates: [options.format], reason: 'chosen explicitly' };
   }
-  return detectJsonlFormat(samples());
+  const { objects, broken } = samples();
+  return detectJsonlFormat(objects, broken);
 }
 
-function sampleObjects(lines: Iterable<string>): Obj[] {
-  const out: Obj[] = [];
+interface Samples {
+  objects: Obj[];
+  /** Lines that did not parse (kept for a guess when no line parses). */
+  broken: string[];
+}
+
+function sampleObjects(lines: Iterable<string>): Samples {
+  const objects: Obj[] = [];
+  const broken: string[] = [];
   for (const l of lines) {
-    if (out.length >= SNIFF_LINES) break;
+    if (objects.length >= SNIFF_LINES) break;
     if (!l.trim()) continue;
     try {
       const v = JSON.parse(l);
-      if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Obj);
+      if (v && typeof v === 'object' && !Array.isArray(v)) objects.push(v as Obj);
     } catch {
-      // Unparseable lines say nothing about the format.
+      if (broken.length < SNIFF_LINES) broken.push(l);
     }
   }
-  return out;
+  return { objects, broken };
 }
 
 function detectionDiagnostic(detection: Detection): Diagnostic | undefined {
