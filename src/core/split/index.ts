@@ -4,7 +4,7 @@
  * Two streaming passes over the file; memory bounded by a few numbers per item.
  */
 import { stat } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { FileDestination, MemoryDestination, SplitError, planSplit, writeSplit, writesFoldFiles } from './run';
 import type { SplitOptions, SplitPlan } from './run';
 
@@ -75,6 +75,12 @@ export async function splitFile(input: string, opts: SplitOptions, output?: stri
 
 /** Pass 2 into files (temp files renamed into place); returns the paths written. */
 export async function writeFiles(plan: SplitPlan, input: string, targets: string[], size: number, perSplit = false): Promise<string[]> {
+  for (const t of targets) {
+    // Found here, not when the temp file is renamed over the target after the whole pass.
+    if ((await stat(t).catch(() => undefined))?.isDirectory()) throw new SplitError(`cannot write ${t}: it is a folder; give a file path`, 2);
+    const folder = dirname(resolve(t));
+    if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new SplitError(`cannot write ${t}: the folder ${folder} does not exist`, 2);
+  }
   const destinations: FileDestination[] = [];
   try {
     for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input, resolve(t) === resolve(input)));
