@@ -94,11 +94,14 @@ export class JsonlAdapter implements Adapter {
   readonly csv = false;
   readonly notes: Adapter['notes'] = new Map();
   private record = 0;
+  /** Items of pass 1 with a group key at `byField`. */
+  keyed = 0;
 
   constructor(private readonly opts: JsonlOptions) {}
 
   reset(): void {
     this.record = 0;
+    this.keyed = 0;
   }
 
   read(buf: Buffer, start: number, end: number): RecordFacts | NonItem {
@@ -137,7 +140,10 @@ export class JsonlAdapter implements Adapter {
     if (this.opts.needs.time && this.opts.timeField) facts.time = parseTimestamp(getPath(obj, this.opts.timeField));
     if (this.opts.needs.groups && this.opts.byField) {
       const g = getPath(obj, this.opts.byField);
-      if (typeof g === 'string' || typeof g === 'number' || typeof g === 'boolean') facts.groupKey = String(g);
+      if (typeof g === 'string' || typeof g === 'number' || typeof g === 'boolean') {
+        facts.groupKey = String(g);
+        this.keyed++;
+      } else note(this.notes, `no value at '${this.opts.byField}' (the group key): the item is placed as if --by were not given`, this.record);
     }
     return facts;
   }

@@ -135,6 +135,12 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
   if ((opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold') && kind === 'tabular-csv' && !opts.by) {
     throw new SplitError('stratifying a tabular CSV needs --by COLUMN (the label or target column)', 2);
   }
+  if (opts.by !== undefined && kind === 'positional-csv' && (opts.strategy === 'group' || opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold')) {
+    throw new SplitError(
+      '--by names a column, but an image/text/video CSV has no header: its rows are grouped by their media URI and stratified by their labels; leave out --by',
+      2,
+    );
+  }
   if (opts.strategy === 'group' && kind === 'tabular-csv' && !opts.by) {
     throw new SplitError('a group split of a tabular CSV needs --by COLUMN (the column whose equal values must stay together)', 2);
   }
@@ -304,6 +310,9 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       assignment = manualSplit(table, fractions);
       break;
     case 'group':
+      if (opts.by !== undefined && adapter instanceof JsonlAdapter && adapter.keyed === 0) {
+        throw new SplitError(`no item has a value at '${opts.by}' (the group key of --by); give the field's dotted path from the top of the line, e.g. dataItemResourceLabels.user`, 2);
+      }
       assignment = groupSplit(table, fractions, tally);
       break;
     case 'temporal': {

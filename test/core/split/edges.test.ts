@@ -43,4 +43,35 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.match(err, /cannot write \S*nope\/b\.jsonl: the folder \S*nope does not exist/);
     assert.doesNotMatch(err, /\.tmp/);
   });
+  it('group --by a JSONL field no item has: exit 2 naming the field, nothing written', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), jsonl(10, (i) => ({ meta: { user: `u${i % 3}` } })));
+    assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'user', '--out', 'b.jsonl'], io), 2);
+    assert.match(err, /no item has a value at 'user' \(the group key of --by\)/);
+    assert.deepEqual(readdirSync(dir), ['a.jsonl']);
+  });
+
+  it('group --by a JSONL field some items lack: those items are their own groups, and a note says how many', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), jsonl(20, (i) => (i % 4 === 3 ? {} : { meta: { user: `u${i % 3}` } })));
+    assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'meta.user', '--out', 'b.jsonl', '--output', 'json'], io), 0, err);
+    const report = JSON.parse(out).report as { notes: { message: string; count: number; firstRecord: number }[] };
+    assert.deepEqual(report.notes, [{ message: "no value at 'meta.user' (the group key): the item is placed as if --by were not given", count: 5, firstRecord: 4 }]);
+    const splitOf = new Map<string, Set<string>>();
+    for (const line of readFileSync(join(dir, 'b.jsonl'), 'utf8').trim().split('\n')) {
+      const o = JSON.parse(line) as { meta?: { user: string }; dataItemResourceLabels: Record<string, string> };
+      if (!o.meta) continue;
+      const set = splitOf.get(o.meta.user) ?? new Set<string>();
+      set.add(o.dataItemResourceLabels['aiplatform.googleapis.com/ml_use']);
+      splitOf.set(o.meta.user, set);
+    }
+    for (const [user, set] of splitOf) assert.equal(set.size, 1, `${user} straddles splits`);
+  });
+
+  it('--by on an image/text/video CSV (no header, no named columns) is a usage error, not silently ignored', async () => {
+    writeFileSync(join(dir, 'a.csv'), Array.from({ length: 10 }, (_, i) => `gs://bkt/${i}.jpg,l${i % 2}`).join('\n') + '\n');
+    for (const strategy of ['group', 'stratified']) {
+      err = '';
+      assert.equal(await run(['a.csv', '--strategy', strategy, '--by', 'user'], io), 2);
+      assert.match(err, /--by names a column, but an image\/text\/video CSV has no header/);
+    }
+  });
 });
