@@ -147,7 +147,7 @@ export function statsText(report: StatsReport): string {
     }
     if (s.textLength) out.push(...histogram('text length (characters)', s.textLength));
     if (s.videoSegments) out.push(...histogram('segment duration (s)', s.videoSegments.duration));
-    if (s.tracking) out.push(`  tracking: ${n(s.tracking.boxes)} boxes on ${n(s.tracking.frames)} frames, ${n(s.tracking.instances)} instances`);
+    if (s.tracking) out.push(`  tracking: ${n(s.tracking.boxes)} ${s.tracking.boxes === 1 ? 'box' : 'boxes'} on ${count(s.tracking.frames, 'frame')}, ${count(s.tracking.instances, 'instance')}`);
     if (s.sentimentMax) out.push(`  sentimentMax: ${s.sentimentMax.map((m) => `${m.value} (${count(m.items, 'item')})`).join(', ')}`);
     out.push(`  problems: ${count(s.problems.errors, 'error')}, ${count(s.problems.warnings, 'warning')} (run \`vertex-datasets validate\` for the list)`, '');
   }

@@ -222,7 +222,7 @@ class LayoutChecker implements RowChecker {
     while (end > from && f[end - 1] === '') end--;
     if (end === from) return; // An unlabeled image.
     if (f.length - from !== 9) {
-      this.columnCount(record, from, `A box row needs a label and 8 coordinate columns after the path; this row has ${f.length - from} columns there.`);
+      this.columnCount(record, from, `A box row needs a label and 8 coordinate columns after the path; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 9) return;
     }
     const label = f[from] === '' ? undefined : this.label(record, from, []);
@@ -277,7 +277,7 @@ class LayoutChecker implements RowChecker {
   private sentiment(record: CsvRecord, from: number, out: AnnotationFacts[]): void {
     const f = record.fields;
     if (f.length - from !== 2) {
-      this.columnCount(record, from, `A sentiment row needs a sentiment and a maximum sentiment after the text; this row has ${f.length - from} columns there.`);
+      this.columnCount(record, from, `A sentiment row needs a sentiment and a maximum sentiment after the text; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 2) return;
     }
     const s = this.number(record, from, 'The sentiment', { integer: true });
@@ -293,7 +293,7 @@ class LayoutChecker implements RowChecker {
     while (end > from && f[end - 1] === '') end--;
     if (end === from) return;
     if (f.length - from !== 3) {
-      this.columnCount(record, from, `A labeled video row needs a label, a start and an end time after the path; this row has ${f.length - from} columns there.`);
+      this.columnCount(record, from, `A labeled video row needs a label, a start and an end time after the path; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 3) return;
     }
     const label = this.label(record, from, []);
@@ -313,7 +313,7 @@ class LayoutChecker implements RowChecker {
     if (end === from) return;
     const n = f.length - from;
     if (n !== 4 && n !== 5 && n !== 2) {
-      this.columnCount(record, from, `An action recognition row has a segment start and end, then a label with one time (key frame) or two (segment); this row has ${n} columns after the path.`);
+      this.columnCount(record, from, `An action recognition row has a segment start and end, then a label with one time (key frame) or two (segment); this row has ${columns(n)} after the path.`);
       if (n < 2) return;
     }
     const segStart = f[from].trim() === '' ? 0 : this.number(record, from, 'The segment start', { time: true });
@@ -340,7 +340,7 @@ class LayoutChecker implements RowChecker {
     if (end === from) return;
     const n = f.length - from;
     if (n !== 7 && n !== 11) {
-      this.columnCount(record, from, `A tracking row needs a label, an instance id (may be empty), a time and X_MIN,Y_MIN,X_MAX,Y_MAX after the path; this row has ${n} columns there.`);
+      this.columnCount(record, from, `A tracking row needs a label, an instance id (may be empty), a time and X_MIN,Y_MIN,X_MAX,Y_MAX after the path; this row has ${columns(n)} there.`);
       if (n < 7) return;
     }
     const label = this.label(record, from, []);
@@ -367,4 +367,8 @@ class LayoutChecker implements RowChecker {
       out.push({ kind: 'trackedBox', label, time, instanceId, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
     }
   }
+}
+
+function columns(n: number): string {
+  return `${n} column${n === 1 ? '' : 's'}`;
 }

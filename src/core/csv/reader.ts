@@ -695,7 +695,7 @@ export class CsvReader {
           endColumn: this.fieldCol + 1,
           severity: 'error',
           code: 'csv.unterminatedQuote',
-          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${lastLine - this.fieldLine + 1} line(s). Add the closing quote, and double any quote that is part of the text ("").`,
+          message: `This quoted field is never closed: the quote runs to the end of the file, taking in ${lastLine - this.fieldLine + 1} line${lastLine === this.fieldLine ? '' : 's'}. Add the closing quote, and double any quote that is part of the text ("").`,
         });
         this.endField(this.base);
         this.unterminatedRecord = true;

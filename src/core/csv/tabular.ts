@@ -312,7 +312,7 @@ export class TabularChecker {
           range,
           'error',
           'csv.raggedRow',
-          `This row has ${f.length.toLocaleString('en-US')} fields but the header has ${expected.toLocaleString('en-US')}. Every row needs exactly one value per column (use an empty value for a missing one, and quote values that contain commas).`,
+          `This row has ${f.length.toLocaleString('en-US')} field${f.length === 1 ? '' : 's'} but the header has ${expected.toLocaleString('en-US')}. Every row needs exactly one value per column (use an empty value for a missing one, and quote values that contain commas).`,
         ),
       );
     }

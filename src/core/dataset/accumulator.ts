@@ -1062,7 +1062,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.fewUses',
           label.first,
-          `Label ${quote(label.name)} is annotated ${fmt(label.annotations)} times; Google recommends at least ${fmt(min)} uses per entity label (${L.source}).${this.otherLines(label)}`,
+          `Label ${quote(label.name)} is annotated ${count(label.annotations, 'times')}; Google recommends at least ${fmt(min)} uses per entity label (${L.source}).${this.otherLines(label)}`,
           this.labelRelated(label),
           { label: label.name, count: label.annotations, threshold: min },
         );
@@ -1107,7 +1107,7 @@ export class DatasetAccumulator {
       this.emit(
         'split.empty',
         at,
-        `ml_use puts ${fmt(assigned)} items in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
+        `ml_use puts ${count(assigned, 'items')} in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
         undefined,
         { split: s },
       );

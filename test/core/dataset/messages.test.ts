@@ -95,4 +95,26 @@ describe('dataset messages (real files through the CLI)', () => {
       assert.match(d.message, /ml_use must be "training" or "test"\./);
     }
   });
+  it('counts of one are singular in every message (columns, fields, lines, items, uses, boxes)', async () => {
+    const files: [string, string, string[], RegExp][] = [
+      ['box.csv', 'gs://bkt/a.jpg,cup\n', ['--format', 'image-bounding-box'], /this row has 1 column there/],
+      ['sent.csv', 'hello,1\n', ['--format', 'text-sentiment'], /this row has 1 column there/],
+      ['vid.csv', 'gs://bkt/a.mp4,run\n', ['--format', 'video-classification'], /this row has 1 column there/],
+      ['var.csv', 'gs://bkt/a.mp4,0\n', ['--format', 'video-action-recognition'], /this row has 1 column after the path/],
+      ['vot.csv', 'gs://bkt/a.mp4,car\n', ['--format', 'video-object-tracking'], /this row has 1 column there/],
+      ['tab.csv', 'a,b\n1\n', ['--format', 'tabular'], /This row has 1 field but the header has 2/],
+      ['quote.csv', 'gs://bkt/a.jpg,"cat\n', ['--format', 'image-classification-single-label'], /taking in 1 line\./],
+      ['ee.jsonl', JSON.stringify({ textContent: 'Alice here', textSegmentAnnotations: [{ startOffset: 0, endOffset: 5, displayName: 'person' }] }) + '\n', [], /is annotated 1 time;/],
+      ['split.csv', 'test,gs://bkt/a.mp4,run,0,1\ngs://bkt/b.mp4,run,0,1\n', ['--format', 'video-classification'], /ml_use puts 1 item in splits but none in training/],
+    ];
+    for (const [name, text, args, expected] of files) {
+      writeFileSync(join(dir, name), text);
+      const r = await cli(['validate', ...args, name], dir);
+      assert.match(r.out, expected, name);
+      assert.doesNotMatch(r.out, /\b1 (columns|fields|items|times|lines)\b|line\(s\)/, name);
+    }
+    writeFileSync(join(dir, 'track.csv'), 'gs://bkt/a.mp4,car,1,1,0.1,0.1,0.5,0.5\n');
+    const r = await cli(['stats', '--format', 'video-object-tracking', 'track.csv'], dir);
+    assert.match(r.out, /tracking: 1 box on 1 frame, 1 instance\n/);
+  });
 });
