@@ -1161,7 +1161,7 @@ export class DatasetAccumulator {
     this.emit(
       'video.overlap',
       seg.loc,
-      `Segment ${quote(name)} ${seg.start}s–${seg.end}s overlaps ${holder.start}s–${holder.end}s of the same label (${this.lineRef(holder.loc, seg.loc.file)}); merge them into one segment.`,
+      `Segment ${quote(name)} ${seconds(seg.start)}–${seconds(seg.end)} overlaps ${seconds(holder.start)}–${seconds(holder.end)} of the same label (${this.lineRef(holder.loc, seg.loc.file)}); merge them into one segment.`,
       [this.related(holder.loc, seg.loc.file, 'the overlapping segment')],
       { label: name, start: seg.start, end: seg.end },
     );
@@ -1355,6 +1355,11 @@ function roundBelow(n: number, limit: number): string {
     if (r < limit) return String(r);
   }
   return String(n);
+}
+
+/** A time in the import format's notation: `1.5s`, or `Infinity` for the end of the video. */
+function seconds(t: number): string {
+  return t === Infinity ? 'Infinity' : `${t}s`;
 }
 
 function capital(s: string): string {

@@ -117,4 +117,16 @@ describe('dataset messages (real files through the CLI)', () => {
     const r = await cli(['stats', '--format', 'video-object-tracking', 'track.csv'], dir);
     assert.match(r.out, /tracking: 1 box on 1 frame, 1 instance\n/);
   });
+  it('video.overlap writes an open end as Infinity (the import format\'s word for the end of the video), not "Infinitys"', async () => {
+    const seg = (startTime: string, endTime: string) => ({ displayName: 'walk', startTime, endTime });
+    const line = { videoGcsUri: 'gs://bkt/v.mp4', timeSegmentAnnotations: [seg('0s', 'Infinity'), seg('1.5s', 'Infinity')] };
+    writeFileSync(join(dir, 'open.jsonl'), JSON.stringify(line) + '\n');
+    writeFileSync(join(dir, 'open.csv'), 'gs://bkt/v.mp4,walk,0,inf\ngs://bkt/v.mp4,walk,1.5,inf\n');
+    for (const f of ['open.jsonl', 'open.csv']) {
+      const r = await cli(['validate', '--output', 'json', '--format', 'video-classification', f], dir);
+      const d = diags(r.out).find((x) => x.code === 'video.overlap');
+      assert.ok(d, r.out);
+      assert.match(d.message, /Segment "walk" 1\.5s–Infinity overlaps 0s–Infinity of the same label/);
+    }
+  });
 });
