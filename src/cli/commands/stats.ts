@@ -81,7 +81,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const result = await runDataset(positionals, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, tabular: tabularOptions }, io.cwd);
   for (const p of result.problems) io.err(`vertex-datasets stats: ${p}\n`);
   if (result.datasets.length === 0 && result.tabular.length === 0) {
-    if (result.problems.length === 0) io.err(`vertex-datasets stats: no items found in ${positionals.join(', ')}\n`);
+    if (result.problems.length === 0) {
+      io.err(`vertex-datasets stats: no items found in ${positionals.join(', ')}\n`);
+      // Why, per file: the first error validate would report (an unknown format, an empty or binary file).
+      for (const r of result.reports) {
+        const e = r.diagnostics.find((d) => d.severity === 'error');
+        if (e) io.err(`  ${displayPath(r.path, io.cwd)}:${e.line}:${e.column}: ${e.code}: ${e.message}\n`);
+      }
+    }
     return 2;
   }
   const report = statsReport(result.datasets, result.reports, io.cwd);

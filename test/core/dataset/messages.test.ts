@@ -129,4 +129,13 @@ describe('dataset messages (real files through the CLI)', () => {
       assert.match(d.message, /Segment "walk" 1\.5s–Infinity overlaps 0s–Infinity of the same label/);
     }
   });
+  it('stats on files without items says why for each file (as validate would), not only "no items found"', async () => {
+    writeFileSync(join(dir, 'odd.csv'), 'gs://bkt/v.mp4,0,mp,2\n');
+    writeFileSync(join(dir, 'blank.csv'), '\n\n');
+    const r = await cli(['stats', 'odd.csv', 'blank.csv'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^vertex-datasets stats: no items found in odd\.csv, blank\.csv\n/);
+    assert.match(r.err, /\n  odd\.csv:1:1: format\.unknown: Could not tell which import format this CSV is/);
+    assert.match(r.err, /\n  blank\.csv:1:1: file\.empty: The file is empty/);
+  });
 });
