@@ -77,6 +77,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return usage(`unknown format '${v.format}'; expected one of ${FORMAT_IDS.join(', ')}`);
   }
   if (!/^-?\d+$/.test(v.seed)) return usage(`--seed must be an integer, got '${v.seed}'`);
+  // Larger integers are not exact as numbers: two different seeds would give the same split.
+  if (!Number.isSafeInteger(Number(v.seed))) return usage(`--seed must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got '${v.seed}'`);
   const opts: SplitOptions = {
     strategy: v.strategy as StrategyName,
     seed: Number(v.seed),

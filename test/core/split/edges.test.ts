@@ -74,4 +74,12 @@ describe('vertex-datasets split at the edges (real files)', () => {
       assert.match(err, /--by names a column, but an image\/text\/video CSV has no header/);
     }
   });
+  it('a seed beyond the exactly representable integers is a usage error, not silently another seed', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), jsonl(10));
+    assert.equal(await run(['a.jsonl', '--seed', '9007199254740993'], io), 2);
+    assert.match(err, /--seed must be an integer from -9007199254740991 to 9007199254740991, got '9007199254740993'/);
+    out = '';
+    assert.equal(await run(['a.jsonl', '--seed', '9007199254740991'], io), 0, err);
+    assert.match(out, /^strategy random, seed 9007199254740991,/);
+  });
 });
