@@ -61,7 +61,8 @@ async function loadSidecar(path: string, reports: FileReport[]): Promise<MediaTa
     const severity = severityOf('sidecar.invalid', false);
     reports.push({
       path,
-      items: media.size,
+      // Media rows are no data items: only the findings count.
+      items: 0,
       diagnostics: problems.map((p) => ({ line: p.line, column: 1, endLine: p.line, endColumn: 2, severity, code: 'sidecar.invalid', message: p.message })),
     });
   }

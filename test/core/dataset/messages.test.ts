@@ -138,4 +138,15 @@ describe('dataset messages (real files through the CLI)', () => {
     assert.match(r.err, /\n  odd\.csv:1:1: format\.unknown: Could not tell which import format this CSV is/);
     assert.match(r.err, /\n  blank\.csv:1:1: file\.empty: The file is empty/);
   });
+  it('a media sidecar with a bad row adds its findings but none of its rows to the item count', async () => {
+    const lines = [0, 1, 2].map((i) => ({ imageGcsUri: `gs://bkt/${i}.jpg`, boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.5, 0.5)] }));
+    writeFileSync(join(dir, 'shop.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    writeFileSync(join(dir, 'shop.jsonl.media.csv'), 'uri,width,height\ngs://bkt/0.jpg,640,480\ngs://bkt/1.jpg,640,480\ngs://bkt/2.jpg,640\n');
+    let r = await cli(['validate', 'shop.jsonl'], dir);
+    assert.match(r.out, /shop\.jsonl\.media\.csv:4:1: warning sidecar\.invalid/);
+    assert.match(r.out, /\n2 files, 3 items: 0 errors, \d+ warnings\n$/);
+    r = await cli(['validate', '--output', 'json', 'shop.jsonl'], dir);
+    const files = (JSON.parse(r.out) as { files: { path: string; items: number }[] }).files;
+    assert.deepEqual(files.map((f) => [f.path, f.items]), [['shop.jsonl', 3], ['shop.jsonl.media.csv', 0]]);
+  });
 });
