@@ -4,6 +4,8 @@ import type { FormatId } from '../formats';
 import { fieldSpans, fieldValue } from './csv';
 import type { Source } from './records';
 import { detectJsonlFormat } from '../jsonl/detect';
+import { basename } from 'node:path';
+import { SplitError } from './errors';
 
 export type FileKind = 'jsonl' | 'positional-csv' | 'tabular-csv';
 
@@ -45,6 +47,32 @@ function firstLine(buf: Buffer): [number, number] | undefined {
   return undefined;
 }
 
+/** Line number (1-based) of the first of the next lines of `buf` after `from` with a gs:// path in its first two fields; 0 when none. */
+function laterPathLine(buf: Buffer, from: number): number {
+  let lineNo = 1 + countLineBreaks(buf, 0, from);
+  let pos = from;
+  const spans: number[] = [];
+  for (let k = 0; k < 50 && pos < buf.length; k++) {
+    // Past the line break (CRLF counts once).
+    pos += buf[pos] === 13 && buf[pos + 1] === 10 ? 2 : 1;
+    lineNo++;
+    let end = buf.indexOf(10, pos);
+    if (end === -1) end = buf.length;
+    const cr = buf.indexOf(13, pos);
+    if (cr !== -1 && cr < end) end = cr;
+    const n = fieldSpans(buf, pos, end, spans);
+    for (let f = 0; f < Math.min(n, 2); f++) if (fieldValue(buf, spans[2 * f], spans[2 * f + 1]).trim().startsWith('gs://')) return lineNo;
+    pos = end;
+  }
+  return 0;
+}
+
+function countLineBreaks(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if (buf[i] === 10 || (buf[i] === 13 && buf[i + 1] !== 10)) n++;
+  return n;
+}
+
 const VIDEO_EXT = /\.(mp4|m4v|avi|mov|mpe?g4?|mkv|webm)$/i;
 const TEXT_EXT = /\.txt$/i;
 const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
@@ -82,7 +110,19 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
   if (explicit) {
     return { kind: explicit === 'tabular' ? 'tabular-csv' : 'positional-csv', format: explicit, certain: true, reason: 'format given' };
   }
-  if (mediaAt < 0) return { kind: 'tabular-csv', format: 'tabular', certain: false, reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
+  if (mediaAt < 0) {
+    const later = line ? laterPathLine(buf, line[1]) : 0;
+    if (later > 0) {
+      // The validator reads such a file as an image/text/video CSV with a bad first row; as a
+      // tabular CSV every row would gain an ml_use column that Vertex reads as a label.
+      throw new SplitError(
+        `the first row${pathHint !== undefined ? ` of ${basename(pathHint)}` : ''} has no gs:// path but row ${later} has one: an image/text/video CSV has no header row ` +
+          '(remove it; `vertex-datasets validate` reports it), and a tabular CSV with paths in its first two columns needs --format tabular',
+        2,
+      );
+    }
+    return { kind: 'tabular-csv', format: 'tabular', certain: false, reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
+  }
   const media = fields[mediaAt];
   const after = fields.slice(mediaAt + 1);
   let format: FormatId;

@@ -82,4 +82,21 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.equal(await run(['a.jsonl', '--seed', '9007199254740991'], io), 0, err);
     assert.match(out, /^strategy random, seed 9007199254740991,/);
   });
+  it('an image CSV with a header row is not taken for a tabular CSV (which would gain an ml_use column): exit 2, nothing written', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `gs://bkt/${i}.jpg,l${i % 2}`);
+    writeFileSync(join(dir, 'images.csv'), ['image,label', ...rows].join('\n') + '\n');
+    assert.equal(await run(['images.csv', '--out', 'o.csv'], io), 2);
+    assert.match(err, /the first row of images\.csv has no gs:\/\/ path but row 2 has one/);
+    assert.match(err, /--format tabular/);
+    assert.deepEqual(readdirSync(dir), ['images.csv']);
+    // Named as tabular, the same file is split as one (the user said so).
+    err = '';
+    assert.equal(await run(['images.csv', '--format', 'tabular', '--out', 'o.csv'], io), 0, err);
+    assert.equal(readFileSync(join(dir, 'o.csv'), 'utf8').split('\n')[0], 'image,label,ml_use');
+    // A tabular CSV with paths in a later column stays tabular.
+    writeFileSync(join(dir, 't.csv'), ['id,price,photo', ...Array.from({ length: 5 }, (_, i) => `${i},${i}.5,gs://bkt/${i}.jpg`)].join('\n') + '\n');
+    err = '';
+    assert.equal(await run(['t.csv', '--out', 'o2.csv'], io), 0, err);
+    assert.equal(readFileSync(join(dir, 'o2.csv'), 'utf8').split('\n')[0], 'id,price,photo,ml_use');
+  });
 });
