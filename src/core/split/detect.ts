@@ -6,6 +6,8 @@ import type { Source } from './records';
 import { detectJsonlFormat } from '../jsonl/detect';
 import { basename } from 'node:path';
 import { SplitError } from './errors';
+import { detectCsvFormat } from '../csv/detect';
+import { recordOfFields, type CsvRecord } from '../csv/reader';
 
 export type FileKind = 'jsonl' | 'positional-csv' | 'tabular-csv';
 
@@ -67,6 +69,24 @@ function laterPathLine(buf: Buffer, from: number): number {
   return 0;
 }
 
+/** The first records of the head, one per line (enough to tell the layout), without a line the head cuts off. */
+function headRecords(buf: Buffer, from: number): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const spans: number[] = [];
+  let pos = from;
+  while (pos < buf.length && records.length < 50) {
+    let end = buf.indexOf(10, pos);
+    const cr = buf.indexOf(13, pos);
+    if (end === -1 && buf.length === SNIFF) break;
+    if (end === -1) end = buf.length;
+    if (cr !== -1 && cr < end) end = cr;
+    const n = fieldSpans(buf, pos, end, spans);
+    records.push(recordOfFields(Array.from({ length: n }, (_, k) => fieldValue(buf, spans[2 * k], spans[2 * k + 1]))));
+    pos = end + (buf[end] === 13 && buf[end + 1] === 10 ? 2 : 1);
+  }
+  return records;
+}
+
 function countLineBreaks(buf: Buffer, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) if (buf[i] === 10 || (buf[i] === 13 && buf[i + 1] !== 10)) n++;
@@ -120,6 +140,12 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
           '(remove it; `vertex-datasets validate` reports it), and a tabular CSV with paths in its first two columns needs --format tabular',
         2,
       );
+    }
+    // Inline text needs no gs:// path: decided as the validator decides, so that a text CSV is not
+    // given a header and an ml_use column.
+    const text = detectCsvFormat(headRecords(buf, line ? line[0] : 0));
+    if (text.format !== undefined && FORMATS[text.format].dataType === 'text') {
+      return { kind: 'positional-csv', format: text.format, certain: text.confidence === 'certain', reason: `CSV of inline text: ${text.reason}` };
     }
     return { kind: 'tabular-csv', format: 'tabular', certain: false, reason: 'CSV without a gs:// path in the first two columns: tabular with a header' };
   }

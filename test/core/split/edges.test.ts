@@ -99,4 +99,27 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.equal(await run(['t.csv', '--out', 'o2.csv'], io), 0, err);
     assert.equal(readFileSync(join(dir, 'o2.csv'), 'utf8').split('\n')[0], 'id,price,photo,ml_use');
   });
+  it('an inline-text CSV (text classification, sentiment) is split as validate reads it: ml_use as the first column, no header invented', async () => {
+    const texts = Array.from({ length: 10 }, (_, i) => `"review number ${i}, in words",${i % 2 ? 'pos' : 'neg'}`);
+    writeFileSync(join(dir, 'reviews.csv'), texts.join('\n') + '\n');
+    assert.equal(await run(['reviews.csv', '--out', 'o.csv', '--seed', '1'], io), 0, err);
+    assert.match(out, /format text-classification-single-label/);
+    let lines = readFileSync(join(dir, 'o.csv'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 10);
+    lines.forEach((l, i) => {
+      assert.match(l, /^(training|validation|test),/, l);
+      assert.equal(l.slice(l.indexOf(',') + 1), texts[i]);
+    });
+    writeFileSync(join(dir, 'sentiment.csv'), Array.from({ length: 10 }, (_, i) => `text ${i},${i % 3},2`).join('\n') + '\n');
+    out = '';
+    assert.equal(await run(['sentiment.csv', '--out', 's.csv'], io), 0, err);
+    assert.match(out, /format text-sentiment/);
+    lines = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+    lines.forEach((l, i) => assert.equal(l.slice(l.indexOf(',') + 1), `text ${i},${i % 3},2`));
+    // A tabular source with a header is still tabular.
+    writeFileSync(join(dir, 'tab.csv'), 'id,price,label\n' + Array.from({ length: 5 }, (_, i) => `${i},${i}.5,l${i % 2}`).join('\n') + '\n');
+    out = '';
+    assert.equal(await run(['tab.csv', '--out', 't.csv'], io), 0, err);
+    assert.equal(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[0], 'id,price,label,ml_use');
+  });
 });
