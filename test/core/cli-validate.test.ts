@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main';
 
 const ROOT = join(__dirname, '..', '..');
@@ -126,6 +127,23 @@ describe('vertex-datasets validate', () => {
       artifactLocation: { uri: 'bad.jsonl', uriBaseId: '%SRCROOT%' },
       region: { startLine: 1, startColumn: TRAIN_COL, endLine: 1, endColumn: TRAIN_COL + 7 },
     });
+  });
+
+  it('SARIF artifact URIs are URI references: spaces, # and non-ASCII percent-encoded; a file outside the folder as a file: URI', async () => {
+    mkdirSync(join(dir, 'sub dir'), { recursive: true });
+    writeFileSync(join(dir, 'sub dir', 'my data#1 é.jsonl'), BAD + '\n');
+    const outside = mkdtempSync(join(tmpdir(), 'vd-sarif-'));
+    try {
+      writeFileSync(join(outside, 'far.jsonl'), BAD + '\n');
+      const r = await cli(['validate', '--no-dataset-checks', '--output', 'sarif', join('sub dir', 'my data#1 é.jsonl'), join(outside, 'far.jsonl')], dir);
+      const locations = JSON.parse(r.out).runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: object } }[] }) => x.locations[0].physicalLocation.artifactLocation);
+      assert.deepEqual(locations, [
+        { uri: 'sub%20dir/my%20data%231%20%C3%A9.jsonl', uriBaseId: '%SRCROOT%' },
+        { uri: pathToFileURL(join(outside, 'far.jsonl')).href },
+      ]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('--schema validates a custom dataset against the user schema', async () => {

@@ -1,7 +1,8 @@
 /**
  * The CLI's report formats: compiler-style text, the documented JSON shape, and SARIF 2.1.0.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { compareDiagnostics, countSeverities, type Diagnostic } from '../../core/diagnostics';
 import { codeDocUrl, PROJECT_URL } from '../../core/docs';
 import type { DiagnosticSpool } from './spool';
@@ -121,11 +122,21 @@ export function writeJsonReport(files: readonly FileReport[], cwd: string, write
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+/**
+ * SARIF artifact locations are URI references: a path under the working folder is percent-encoded
+ * relative to %SRCROOT% (a space or # in a file name would otherwise end the path); others are file: URIs.
+ */
+function sarifLocation(path: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const rel = relative(cwd, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(path).href };
+  return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
 export function sarifReport(files: readonly FileReport[], cwd: string, version: string): string {
   const rules = new Map<string, { id: string; helpUri: string }>();
   const results = [];
   for (const f of files) {
-    const uri = displayPath(f.path, cwd);
+    const artifact = sarifLocation(f.path, cwd);
     for (const d of reportDiagnostics(f)) {
       if (!rules.has(d.code)) rules.set(d.code, { id: d.code, helpUri: codeDocUrl(d.code) });
       results.push({
@@ -135,7 +146,7 @@ export function sarifReport(files: readonly FileReport[], cwd: string, version: 
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+              artifactLocation: artifact,
               region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
             },
           },
@@ -146,7 +157,7 @@ export function sarifReport(files: readonly FileReport[], cwd: string, version: 
                 id: i + 1,
                 message: { text: r.message },
                 physicalLocation: {
-                  artifactLocation: { uri: r.path ? displayPath(r.path, cwd) : uri, uriBaseId: '%SRCROOT%' },
+                  artifactLocation: r.path ? sarifLocation(r.path, cwd) : artifact,
                   region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
                 },
               })),
