@@ -270,9 +270,9 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** `count noun` with the noun singular for 1 (`1 image`, `2 images`). */
+/** `count noun` with the noun singular for 1 (`1 image`, `2 images`, `1 bounding box`). */
 function count(n: number, plural: string): string {
-  return `${fmt(n)} ${n === 1 ? plural.replace(/s$/, '') : plural}`;
+  return `${fmt(n)} ${n === 1 ? plural.replace(/xes$/, 'x').replace(/s$/, '') : plural}`;
 }
 
 function list(words: readonly string[]): string {

@@ -149,4 +149,11 @@ describe('dataset messages (real files through the CLI)', () => {
     const files = (JSON.parse(r.out) as { files: { path: string; items: number }[] }).files;
     assert.deepEqual(files.map((f) => [f.path, f.items]), [['shop.jsonl', 3], ['shop.jsonl.media.csv', 0]]);
   });
+  it('dataset.tooFewAnnotations: "1 bounding box", not "1 bounding boxe"', async () => {
+    writeFileSync(join(dir, 'onebox.jsonl'), JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.5, 0.5)] }) + '\n');
+    const r = await cli(['validate', '--output', 'json', 'onebox.jsonl'], dir);
+    const d = diags(r.out).find((x) => x.code === 'dataset.tooFewAnnotations');
+    assert.ok(d, r.out);
+    assert.match(d.message, /^The dataset has 1 bounding box; /);
+  });
 });
