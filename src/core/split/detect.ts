@@ -111,15 +111,18 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
   if (jsonl) {
     if (explicit) return { kind: 'jsonl', format: explicit, certain: true, reason: 'format given' };
     const samples: Record<string, unknown>[] = [];
+    const broken: string[] = [];
     for (const l of buf.toString('utf8').split('\n').slice(0, 200)) {
       try {
         const v: unknown = JSON.parse(l);
         if (typeof v === 'object' && v !== null && !Array.isArray(v)) samples.push(v as Record<string, unknown>);
       } catch {
-        // Blank, cut at the sniff boundary, or broken: pass 1 reports broken lines.
+        // Blank, cut at the sniff boundary, or broken: pass 1 reports broken lines. Their key names
+        // are a guess only when no line parses (as in validate).
+        if (l.trim() !== '') broken.push(l);
       }
     }
-    const d = detectJsonlFormat(samples);
+    const d = detectJsonlFormat(samples, broken);
     if (d.format) return { kind: 'jsonl', format: d.format, certain: d.confidence === 'certain', reason: d.reason };
     return { kind: 'jsonl', format: 'image-classification-single-label', certain: false, reason: `JSON Lines; ${d.reason}` };
   }

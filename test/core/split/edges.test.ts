@@ -122,4 +122,11 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.equal(await run(['tab.csv', '--out', 't.csv'], io), 0, err);
     assert.equal(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[0], 'id,price,label,ml_use');
   });
+  it('a JSONL file whose first line is longer than the head read for detection: the report does not claim "no line has imageGcsUri"', async () => {
+    const line = (i: number) => JSON.stringify({ textContent: `${'long text '.repeat(8000)}${i}`, classificationAnnotation: { displayName: `l${i % 2}` } });
+    writeFileSync(join(dir, 'long.jsonl'), [0, 1, 2].map(line).join('\n') + '\n');
+    assert.equal(await run(['long.jsonl'], io), 0, err);
+    assert.match(out, /^strategy random, seed 0, format text-classification-single-label \(the first non-blank line read does not parse as JSON; guessed from the key names written in it\)/);
+    assert.match(out, /^3 item\(s\) in 3 record\(s\)$/m);
+  });
 });
