@@ -15,7 +15,7 @@ import type { ItemFacts } from '../core/items';
 import type { ValidationOptions } from '../core/validate';
 import { validateTabularFiles, type CsvValidationResult } from '../core/csv/validate';
 import type { TabularSummary } from '../core/csv/tabular';
-import { displayPath, type FileReport } from './output/report';
+import { displayPath, SeverityCounter, type FileReport } from './output/report';
 import { DiagnosticSpool } from './output/spool';
 
 export interface DatasetRunOptions {
@@ -34,6 +34,8 @@ export interface DatasetRunOptions {
   tabular?: TabularRunOptions;
   /** Spool each file's line diagnostics to disk (reports with millions of findings). */
   spool?: boolean;
+  /** Count each file's line diagnostics instead of keeping them (statistics): exact counts in bounded memory. */
+  countOnly?: boolean;
 }
 
 export type TabularRunOptions = Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
@@ -134,18 +136,20 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
       spool = options.spool ? new DiagnosticSpool() : undefined;
+      const counter = options.countOnly && !spool ? new SeverityCounter() : undefined;
       const result = await validateFile(path, {
         format: route === 'custom' ? undefined : route,
         customSchema: options.customSchema,
-        maxDiagnostics: options.maxDiagnostics,
+        // Counting needs no cap: nothing is kept.
+        maxDiagnostics: counter ? undefined : options.maxDiagnostics,
         onItem,
         // The accumulator keeps only line numbers per URI and re-reads the lines its findings sit on.
         lazyAnchors: true,
         jobs: options.jobs,
-        diagnosticStore: spool,
+        diagnosticStore: spool ?? counter,
         ...options.tabular,
       });
-      if (!result.format && result.diagnostics.length === 0 && !spool?.count) {
+      if (!result.format && result.diagnostics.length === 0 && !spool?.count && !counter?.count) {
         spool?.dispose();
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
@@ -157,7 +161,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         late.files.push(path);
         await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
       } else entry?.files.push(path);
-      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, spool });
+      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, spool, counted: counter });
       spool = undefined;
       const summary = (result as CsvValidationResult).tabular;
       if (summary) tabular.push({ files: [path], summary });

@@ -78,14 +78,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const format = values.target !== undefined ? 'tabular' : values.format;
   const tabularOptions = values.target !== undefined ? { target: values.target } : undefined;
-  const result = await runDataset(positionals, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, tabular: tabularOptions }, io.cwd);
+  const result = await runDataset(positionals, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, countOnly: true, tabular: tabularOptions }, io.cwd);
   for (const p of result.problems) io.err(`vertex-datasets stats: ${p}\n`);
   if (result.datasets.length === 0 && result.tabular.length === 0) {
     if (result.problems.length === 0) {
       io.err(`vertex-datasets stats: no items found in ${positionals.join(', ')}\n`);
       // Why, per file: the first error validate would report (an unknown format, an empty or binary file).
       for (const r of result.reports) {
-        const e = r.diagnostics.find((d) => d.severity === 'error');
+        const e = r.counted?.firstError ?? r.diagnostics.find((d) => d.severity === 'error');
         if (e) io.err(`  ${displayPath(r.path, io.cwd)}:${e.line}:${e.column}: ${e.code}: ${e.message}\n`);
       }
     }
@@ -101,7 +101,14 @@ export function statsReport(datasets: readonly DatasetGroup[], reports: readonly
   return {
     datasets: datasets.map((d) => {
       const files = new Set(d.files);
-      const problems = countSeverities(reports.filter((r) => files.has(r.path)).flatMap((r) => r.diagnostics));
+      const mine = reports.filter((r) => files.has(r.path));
+      const problems = countSeverities(mine.flatMap((r) => r.diagnostics));
+      for (const r of mine) {
+        if (!r.counted) continue;
+        problems.errors += r.counted.counts.errors;
+        problems.warnings += r.counted.counts.warnings;
+        problems.infos += r.counted.counts.infos;
+      }
       return { ...d.result.stats, files: d.result.stats.files.filter((f) => files.has(f)).map((f) => displayPath(f, cwd)), problems };
     }),
   };

@@ -14,6 +14,27 @@ export interface FileReport {
   diagnostics: Diagnostic[];
   /** Diagnostics spooled to disk while the file was validated; `diagnostics` holds the rest. */
   spool?: DiagnosticSpool;
+  /** Line diagnostics counted but not kept (statistics need only their number); `diagnostics` holds the rest. */
+  counted?: SeverityCounter;
+}
+
+/** A diagnostic store that keeps only the counts per severity, and the first error (to say why a file gave nothing). */
+export class SeverityCounter {
+  readonly counts = { errors: 0, warnings: 0, infos: 0 };
+  firstError?: Diagnostic;
+  get count(): number {
+    return this.counts.errors + this.counts.warnings + this.counts.infos;
+  }
+  push(d: Diagnostic): void {
+    if (d.severity === 'error') {
+      if (this.counts.errors++ === 0) this.firstError = d;
+    } else if (d.severity === 'warning') this.counts.warnings++;
+    else this.counts.infos++;
+  }
+  clear(): void {
+    this.counts.errors = this.counts.warnings = this.counts.infos = 0;
+    this.firstError = undefined;
+  }
 }
 
 export type OutputKind = 'text' | 'json' | 'sarif';

@@ -156,4 +156,19 @@ describe('dataset messages (real files through the CLI)', () => {
     assert.ok(d, r.out);
     assert.match(d.message, /^The dataset has 1 bounding box; /);
   });
+  it('stats counts every problem of a file, as validate does, not the first 1,000', async () => {
+    // 1,500 lines with an invalid bucket name: 1,500 line errors.
+    const lines = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ imageGcsUri: `gs://b/${i}.jpg`, classificationAnnotation: { displayName: `l${i % 2}` } }));
+    writeFileSync(join(dir, 'many.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'many.csv'), Array.from({ length: 1500 }, (_, i) => `gs://b/${i}.jpg,l${i % 2}`).join('\n') + '\n');
+    for (const f of ['many.jsonl', 'many.csv']) {
+      const v = await cli(['validate', '--output', 'json', f], dir);
+      const file = (JSON.parse(v.out) as { files: { errors: number; warnings: number }[] }).files[0];
+      assert.equal(file.errors, 1500, f);
+      const r = await cli(['stats', '--output', 'json', f], dir);
+      assert.equal(r.code, 0, r.err);
+      const problems = (JSON.parse(r.out) as { datasets: { problems: { errors: number; warnings: number; infos: number } }[] }).datasets[0].problems;
+      assert.deepEqual({ errors: problems.errors, warnings: problems.warnings }, { errors: file.errors, warnings: file.warnings }, f);
+    }
+  });
 });
