@@ -7,7 +7,7 @@ import { detectJsonlFormat } from '../jsonl/detect';
 import { basename } from 'node:path';
 import { SplitError } from './errors';
 import { detectCsvFormat } from '../csv/detect';
-import { recordOfFields, type CsvRecord } from '../csv/reader';
+import { readCsvText, recordOfFields, type CsvRecord } from '../csv/reader';
 
 export type FileKind = 'jsonl' | 'positional-csv' | 'tabular-csv';
 
@@ -69,22 +69,18 @@ function laterPathLine(buf: Buffer, from: number): number {
   return 0;
 }
 
-/** The first records of the head, one per line (enough to tell the layout), without a line the head cuts off. */
+/** The first records of the head as the CSV reader reads them, without the one the head cuts off. */
 function headRecords(buf: Buffer, from: number): CsvRecord[] {
   const records: CsvRecord[] = [];
-  const spans: number[] = [];
-  let pos = from;
-  while (pos < buf.length && records.length < 50) {
-    let end = buf.indexOf(10, pos);
-    const cr = buf.indexOf(13, pos);
-    if (end === -1 && buf.length === SNIFF) break;
-    if (end === -1) end = buf.length;
-    if (cr !== -1 && cr < end) end = cr;
-    const n = fieldSpans(buf, pos, end, spans);
-    records.push(recordOfFields(Array.from({ length: n }, (_, k) => fieldValue(buf, spans[2 * k], spans[2 * k + 1]))));
-    pos = end + (buf[end] === 13 && buf[end + 1] === 10 ? 2 : 1);
-  }
-  return records;
+  readCsvText(buf.toString('utf8', from), {
+    onRecord: (r) => {
+      if (records.length <= 50) records.push(recordOfFields([...r.fields]));
+    },
+    onDiagnostic: () => undefined,
+  });
+  // A full head may end inside a record (even inside a quoted line break).
+  if (buf.length === SNIFF && records.length > 1) records.pop();
+  return records.slice(0, 50);
 }
 
 function countLineBreaks(buf: Buffer, start: number, end: number): number {

@@ -116,6 +116,12 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.match(out, /format text-sentiment/);
     lines = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
     lines.forEach((l, i) => assert.equal(l.slice(l.indexOf(',') + 1), `text ${i},${i % 3},2`));
+    // Texts with line breaks inside their quotes.
+    writeFileSync(join(dir, 'multiline.csv'), Array.from({ length: 6 }, (_, i) => `"first line ${i}\nsecond line",${i % 2 ? 'pos' : 'neg'}`).join('\n') + '\n');
+    out = '';
+    assert.equal(await run(['multiline.csv', '--out', 'm.csv'], io), 0, err);
+    assert.match(out, /format text-classification-single-label/);
+    assert.match(readFileSync(join(dir, 'm.csv'), 'utf8'), /^(training|validation|test),"first line 0\nsecond line",neg\n/);
     // A tabular source with a header is still tabular.
     writeFileSync(join(dir, 'tab.csv'), 'id,price,label\n' + Array.from({ length: 5 }, (_, i) => `${i},${i}.5,l${i % 2}`).join('\n') + '\n');
     out = '';
