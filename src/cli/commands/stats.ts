@@ -115,6 +115,9 @@ export function statsReport(datasets: readonly DatasetGroup[], reports: readonly
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
+/** A label as typed, or quoted with escapes when it holds control characters (a line break, a terminal escape). */
+const printable = (s: string) =>
+  /[\u0000-\u001f\u007f-\u009f]/.test(s) ? JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
 /** `1 error`, `2 errors`. */
 const count = (v: number, noun: string) => `${n(v)} ${noun}${v === 1 ? '' : 's'}`;
 const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '-');
@@ -150,7 +153,7 @@ export function statsText(report: StatsReport): string {
       out.push(
         ...table([
           ['label', 'items', 'annotations', 'training', 'validation', 'test', 'unassigned'],
-          ...shown.map((l) => [l.name, n(l.items), n(l.annotations), n(l.splits.training), n(l.splits.validation), n(l.splits.test), n(l.splits.unassigned)]),
+          ...shown.map((l) => [printable(l.name), n(l.items), n(l.annotations), n(l.splits.training), n(l.splits.validation), n(l.splits.test), n(l.splits.unassigned)]),
         ]),
       );
       if (s.labels.length > shown.length) out.push(`  … ${n(s.labels.length - shown.length)} more labels (--output json lists all)`);

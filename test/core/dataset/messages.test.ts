@@ -171,4 +171,15 @@ describe('dataset messages (real files through the CLI)', () => {
       assert.deepEqual({ errors: problems.errors, warnings: problems.warnings }, { errors: file.errors, warnings: file.warnings }, f);
     }
   });
+  it('stats text escapes control characters in label names (a line break or a terminal escape sequence is not printed raw)', async () => {
+    const lines = ['ca\nt', 'x\u001b[31mred', 'plain'].map((label, i) => JSON.stringify({ imageGcsUri: `gs://bkt/${i}.jpg`, classificationAnnotation: { displayName: label } }));
+    writeFileSync(join(dir, 'control.jsonl'), lines.join('\n') + '\n');
+    const r = await cli(['stats', 'control.jsonl'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /\u001b/);
+    assert.match(r.out, /\n  "ca\\nt"\s+1\s/);
+    assert.match(r.out, /\n  "x\\u001b\[31mred"\s+1\s/);
+    assert.match(r.out, /\n  plain\s+1\s/);
+    assert.equal(r.out.split('\n').filter((l) => /^\s+\S.*\s1\s+1\s+0\s+0\s+0\s+1$/.test(l)).length, 3);
+  });
 });
