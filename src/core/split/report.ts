@@ -190,22 +190,22 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     );
   }
   if (r.labels.length > 0) {
-    const lw = Math.max(5, ...r.labels.slice(0, maxLabels).map((l) => l.label.length));
+    const lw = Math.max(5, ...r.labels.slice(0, maxLabels).map((l) => printable(l.label).length));
     lines.push('');
     lines.push(`${'label'.padEnd(lw)}  ${r.buckets.map((b) => b.padStart(Math.max(b.length, 8))).join('  ')}`);
     for (const l of r.labels.slice(0, maxLabels)) {
-      lines.push(`${l.label.padEnd(lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
+      lines.push(`${printable(l.label).padEnd(lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
     if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more label(s) (--output json lists all)`);
     if (r.unlabeled.some((u) => u > 0)) {
       lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
     if (r.labelDeviation) {
-      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${r.labelDeviation.items} item(s) of '${r.labelDeviation.label}' in ${r.labelDeviation.bucket}`);
+      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${r.labelDeviation.items} item(s) of '${printable(r.labelDeviation.label)}' in ${r.labelDeviation.bucket}`);
       const worst = r.labels.find((l) => l.label === r.labelDeviation!.label);
       if (worst?.bound !== undefined && worst.bound > 1) {
         lines.push(
-          `  (items of '${worst.label}' also carry rarer labels that were placed first; for multi-label items the split can only promise ±${worst.bound} for it)`,
+          `  (items of '${printable(worst.label)}' also carry rarer labels that were placed first; for multi-label items the split can only promise ±${worst.bound} for it)`,
         );
       }
     }
@@ -216,4 +216,9 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
   }
   for (const n of r.notes) lines.push(`note: ${n.message} (${n.count} record(s), first: record ${n.firstRecord})`);
   return lines.join('\n') + '\n';
+}
+
+/** A label as written, or quoted with escapes when it holds control characters (a line break, a terminal escape). */
+function printable(s: string): string {
+  return /[\u0000-\u001f\u007f-\u009f]/.test(s) ? JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
 }

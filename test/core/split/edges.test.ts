@@ -135,4 +135,11 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.match(out, /^strategy random, seed 0, format text-classification-single-label \(the first non-blank line read does not parse as JSON; guessed from the key names written in it\)/);
     assert.match(out, /^3 item\(s\) in 3 record\(s\)$/m);
   });
+  it('the text report escapes control characters in label names instead of printing them raw', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), jsonl(4).replace(/"l1"/g, '"x\\u001b[31mred\\nline"'));
+    assert.equal(await run(['a.jsonl'], io), 0, err);
+    assert.doesNotMatch(out, /\u001b/);
+    assert.match(out, /^"x\\u001b\[31mred\\nline"\s+\d+\s+\d+\s+\d+$/m);
+    assert.match(out, /^l0\s+\d+\s+\d+\s+\d+$/m);
+  });
 });
