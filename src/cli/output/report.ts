@@ -82,6 +82,13 @@ export function textReport(files: readonly FileReport[], cwd: string): string {
   return collect((write) => writeTextReport(files, cwd, write));
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Text for a terminal line: control characters a message quotes from the file (a line break, a terminal escape) as \\u escapes. */
+function printable(text: string): string {
+  return CONTROL.test(text) ? text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+}
+
 /** Compiler-style lines, then a summary line; written in blocks as the diagnostics are read. */
 export function writeTextReport(files: readonly FileReport[], cwd: string, write: (text: string) => void): void {
   const out = new Chunked(write);
@@ -91,8 +98,8 @@ export function writeTextReport(files: readonly FileReport[], cwd: string, write
   for (const f of files) {
     const shown = displayPath(f.path, cwd);
     for (const d of reportDiagnostics(f)) {
-      out.add(`${shown}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
-      for (const r of d.related ?? []) out.add(`    ${r.path ? displayPath(r.path, cwd) : shown}:${r.line}:${r.column}: ${r.message}\n`);
+      out.add(`${shown}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${printable(d.message)}\n`);
+      for (const r of d.related ?? []) out.add(`    ${r.path ? displayPath(r.path, cwd) : shown}:${r.line}:${r.column}: ${printable(r.message)}\n`);
     }
     const c = reportCounts(f);
     errors += c.errors;

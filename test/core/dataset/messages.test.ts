@@ -182,4 +182,14 @@ describe('dataset messages (real files through the CLI)', () => {
     assert.match(r.out, /\n  plain\s+1\s/);
     assert.equal(r.out.split('\n').filter((l) => /^\s+\S.*\s1\s+1\s+0\s+0\s+0\s+1$/.test(l)).length, 3);
   });
+  it('validate text output escapes control characters that messages quote from the file (no raw terminal escapes)', async () => {
+    const line = (label: string) => JSON.stringify({ imageGcsUri: 'gs://bkt/a\u001b[2J.jpg', classificationAnnotation: { displayName: label } });
+    writeFileSync(join(dir, 'esc.jsonl'), [line('cat'), line('dog')].join('\n') + '\n');
+    const r = await cli(['validate', 'esc.jsonl'], dir);
+    assert.doesNotMatch(r.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    assert.match(r.out, /error duplicate\.conflict: gs:\/\/bkt\/a\\u001b\[2J\.jpg is already on line 1/);
+    // JSON output keeps the message as it is (JSON escapes it).
+    const j = await cli(['validate', '--output', 'json', 'esc.jsonl'], dir);
+    assert.ok(diags(j.out).some((d) => d.message.startsWith('gs://bkt/a\u001b[2J.jpg is already on line 1')));
+  });
 });
