@@ -4,7 +4,7 @@
  * printed (whatever the data's problems), 2 for usage or I/O problems.
  */
 import { resolve } from 'node:path';
-import { countSeverities } from '../../core/diagnostics';
+import { compareDiagnostics, countSeverities, type Diagnostic } from '../../core/diagnostics';
 import type { DatasetStats, Histogram } from '../../core/dataset';
 import { loadSchemaFile } from '../../core/files';
 import { formatInfo } from '../../core/formats';
@@ -85,7 +85,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.err(`vertex-datasets stats: no items found in ${positionals.join(', ')}\n`);
       // Why, per file: the first error validate would report (an unknown format, an empty or binary file).
       for (const r of result.reports) {
-        const e = r.counted?.firstError ?? r.diagnostics.find((d) => d.severity === 'error');
+        const e = [r.counted?.firstError, ...r.diagnostics.filter((d) => d.severity === 'error')].reduce<Diagnostic | undefined>(
+          (a, d) => (d && (!a || compareDiagnostics(d, a) < 0) ? d : a),
+          undefined,
+        );
         if (e) io.err(`  ${displayPath(r.path, io.cwd)}:${e.line}:${e.column}: ${e.code}: ${e.message}\n`);
       }
     }

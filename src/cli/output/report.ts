@@ -18,7 +18,7 @@ export interface FileReport {
   counted?: SeverityCounter;
 }
 
-/** A diagnostic store that keeps only the counts per severity, and the first error (to say why a file gave nothing). */
+/** A diagnostic store that keeps only the counts per severity, and the first error by position (to say why a file gave nothing). */
 export class SeverityCounter {
   readonly counts = { errors: 0, warnings: 0, infos: 0 };
   firstError?: Diagnostic;
@@ -27,7 +27,9 @@ export class SeverityCounter {
   }
   push(d: Diagnostic): void {
     if (d.severity === 'error') {
-      if (this.counts.errors++ === 0) this.firstError = d;
+      this.counts.errors++;
+      // The first by position, as validate lists them (findings do not arrive in that order).
+      if (!this.firstError || compareDiagnostics(d, this.firstError) < 0) this.firstError = d;
     } else if (d.severity === 'warning') this.counts.warnings++;
     else this.counts.infos++;
   }

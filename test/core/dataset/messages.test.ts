@@ -132,10 +132,13 @@ describe('dataset messages (real files through the CLI)', () => {
   it('stats on files without items says why for each file (as validate would), not only "no items found"', async () => {
     writeFileSync(join(dir, 'odd.csv'), 'gs://bkt/v.mp4,0,mp,2\n');
     writeFileSync(join(dir, 'blank.csv'), '\n\n');
-    const r = await cli(['stats', 'odd.csv', 'blank.csv'], dir);
+    // The reader finds the bad byte on line 2 before the format is decided: the reason given is still line 1's.
+    writeFileSync(join(dir, 'odd2.csv'), Buffer.concat([Buffer.from('gs://bkt/v.mp4,0,mp,2\ngs://bkt/w.mp4,0,mp,'), Buffer.from([0xff]), Buffer.from('\n')]));
+    const r = await cli(['stats', 'odd.csv', 'blank.csv', 'odd2.csv'], dir);
     assert.equal(r.code, 2);
-    assert.match(r.err, /^vertex-datasets stats: no items found in odd\.csv, blank\.csv\n/);
+    assert.match(r.err, /^vertex-datasets stats: no items found in odd\.csv, blank\.csv, odd2\.csv\n/);
     assert.match(r.err, /\n  odd\.csv:1:1: format\.unknown: Could not tell which import format this CSV is/);
+    assert.match(r.err, /\n  odd2\.csv:1:1: format\.unknown: Could not tell which import format this CSV is/);
     assert.match(r.err, /\n  blank\.csv:1:1: file\.empty: The file is empty/);
   });
   it('a media sidecar with a bad row adds its findings but none of its rows to the item count', async () => {
