@@ -147,6 +147,12 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
   return fractions;
 }
 
+/** Why there is nothing to split: the first kind of record that could not be read, if any. */
+function noItems(adapter: Adapter): string {
+  const first = [...adapter.notes][0];
+  return `the file has no data items to split${first ? `: ${first[0]} (${first[1].count} record(s), first: record ${first[1].firstRecord})` : ''}`;
+}
+
 function needsOf(strategy: StrategyName): CollectorNeeds {
   return {
     // Per-label counts are part of every report, not only of stratified splits.
@@ -266,7 +272,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     throw new SplitError((e as Error).message, 2);
   }
   if (streaming) {
-    if (streamed === 0) throw new SplitError('the file has no data items to split');
+    if (streamed === 0) throw new SplitError(noItems(adapter));
     const k = opts.k ?? 5;
     const kfold = opts.strategy === 'kfold';
     const buckets = kfold ? Array.from({ length: k }, (_, i) => `fold${i + 1}`) : splits.slice();
@@ -293,7 +299,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     };
   }
   const table = collector.finish();
-  if (table.count === 0) throw new SplitError('the file has no data items to split');
+  if (table.count === 0) throw new SplitError(noItems(adapter));
   const k = opts.k ?? 5;
   let assignment: Uint8Array;
   let buckets: string[] = splits.slice();

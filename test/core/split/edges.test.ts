@@ -142,4 +142,13 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.match(out, /^"x\\u001b\[31mred\\nline"\s+\d+\s+\d+\s+\d+$/m);
     assert.match(out, /^l0\s+\d+\s+\d+\s+\d+$/m);
   });
+  it('a file with no data items says why when its lines could not be read (e.g. CSV rows in a .jsonl file)', async () => {
+    writeFileSync(join(dir, 'rows.jsonl'), Array.from({ length: 5 }, (_, i) => `gs://bkt/${i}.jpg,cat`).join('\n') + '\n');
+    assert.equal(await run(['rows.jsonl', '--out', 'o.jsonl'], io), 1);
+    assert.match(err, /^vertex-datasets split: the file has no data items to split: line is not valid JSON; it was left unchanged \(run `vertex-datasets validate` to see why\) \(5 record\(s\), first: record 1\)\n$/);
+    writeFileSync(join(dir, 'empty.jsonl'), '\n\n');
+    err = '';
+    assert.equal(await run(['empty.jsonl'], io), 1);
+    assert.equal(err, 'vertex-datasets split: the file has no data items to split\n');
+  });
 });
