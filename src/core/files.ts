@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { FormatId } from './formats';
 import { detectJsonlFormat } from './jsonl/detect';
 import type { ValidationResult } from './validate';
@@ -64,17 +64,28 @@ export async function validateFile(path: string, options: FileOptions = {}): Pro
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
 
-/** Expands folders into the import files they hold (recursively, sorted); files are kept as given. */
+/**
+ * Expands folders into the import files they hold (recursively, sorted); files are kept as given.
+ * A file named twice (or also found in a folder given) is listed once: counted twice, every line
+ * of it would be a duplicate of itself.
+ */
 export async function collectImportFiles(paths: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
+  const seen = new Set<string>();
+  const add = (p: string) => {
+    const key = resolve(p);
+    if (seen.has(key)) return;
+    seen.add(key);
+    files.push(p);
+  };
   const walk = async (dir: string) => {
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(p);
-      } else if (fileKind(p)) files.push(p);
+      } else if (fileKind(p)) add(p);
     }
   };
   for (const p of paths) {
@@ -86,7 +97,7 @@ export async function collectImportFiles(paths: readonly string[]): Promise<{ fi
       continue;
     }
     if (s.isDirectory()) await walk(p);
-    else files.push(p);
+    else add(p);
   }
   return { files, missing };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -194,5 +194,19 @@ describe('dataset messages (real files through the CLI)', () => {
     // JSON output keeps the message as it is (JSON escapes it).
     const j = await cli(['validate', '--output', 'json', 'esc.jsonl'], dir);
     assert.ok(diags(j.out).some((d) => d.message.startsWith('gs://bkt/a\u001b[2J.jpg is already on line 1')));
+  });
+  it('a file named twice (directly, or also through its folder) is validated once: no line "repeats itself"', async () => {
+    const sub = join(dir, 'twice');
+    mkdirSync(sub);
+    const lines = [0, 1, 2].map((i) => JSON.stringify({ imageGcsUri: `gs://bkt/t${i}.jpg`, classificationAnnotation: { displayName: 'cat' } }));
+    writeFileSync(join(sub, 'a.jsonl'), lines.join('\n') + '\n');
+    for (const args of [['twice/a.jsonl', 'twice/a.jsonl'], ['twice', join('twice', 'a.jsonl')], ['twice', join(dir, 'twice', 'a.jsonl')]]) {
+      const r = await cli(['validate', ...args], dir);
+      assert.doesNotMatch(r.out, /duplicate\./, args.join(' '));
+      assert.match(r.out, /\n1 file, 3 items: /, args.join(' '));
+      const s = await cli(['stats', '--output', 'json', ...args], dir);
+      const d = (JSON.parse(s.out) as { datasets: { files: string[]; items: number; rows: number }[] }).datasets[0];
+      assert.deepEqual([d.files, d.items, d.rows], [['twice/a.jsonl'], 3, 3], args.join(' '));
+    }
   });
 });
