@@ -82,7 +82,8 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   let media: MediaTable | undefined;
   if (checks) {
     const tables: MediaTable[] = [];
-    const sidecars = [...files.flatMap((f) => SIDECAR_SUFFIXES.map((s) => f + s)), ...(options.mediaFiles ?? []).map((m) => resolve(cwd, m))];
+    // Once each: a sidecar beside a file may also be given with --media.
+    const sidecars = [...new Set([...files.flatMap((f) => SIDECAR_SUFFIXES.map((s) => resolve(f + s))), ...(options.mediaFiles ?? []).map((m) => resolve(cwd, m))])];
     const explicit = new Set((options.mediaFiles ?? []).map((m) => resolve(cwd, m)));
     for (const s of sidecars) {
       try {

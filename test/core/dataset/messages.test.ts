@@ -209,4 +209,11 @@ describe('dataset messages (real files through the CLI)', () => {
       assert.deepEqual([d.files, d.items, d.rows], [['twice/a.jsonl'], 3, 3], args.join(' '));
     }
   });
+  it('a media sidecar found beside the file and also given with --media is read once (its findings are not repeated)', async () => {
+    const lines = [0, 1].map((i) => JSON.stringify({ imageGcsUri: `gs://bkt/m${i}.jpg`, boundingBoxAnnotations: [box('cup', 0.1, 0.1, 0.5, 0.5)] }));
+    writeFileSync(join(dir, 'side.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'side.jsonl.media.csv'), 'uri,width,height\ngs://bkt/m0.jpg,640\n');
+    const r = await cli(['validate', 'side.jsonl', '--media', 'side.jsonl.media.csv', '--media', join(dir, 'side.jsonl.media.csv')], dir);
+    assert.equal(r.out.split('\n').filter((l) => l.includes('sidecar.invalid')).length, 1, r.out);
+  });
 });
