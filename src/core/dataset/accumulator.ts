@@ -579,7 +579,7 @@ export class DatasetAccumulator {
     const diagnostics = this.found.slice();
     for (const [code, n] of this.perCode) {
       if (n <= this.maxPerCode) continue;
-      diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` findings are not listed (at most ${fmt(this.maxPerCode)} per code).`));
+      diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` ${n - this.maxPerCode === 1 ? 'finding is' : 'findings are'} not listed (at most ${fmt(this.maxPerCode)} per code).`));
     }
     this.resolveAnchors();
     const fileOrder = (d: DatasetDiagnostic) => (d.path === undefined ? -1 : (this.fileIndex.get(d.path) ?? -1));

@@ -216,4 +216,14 @@ describe('dataset messages (real files through the CLI)', () => {
     const r = await cli(['validate', 'side.jsonl', '--media', 'side.jsonl.media.csv', '--media', join(dir, 'side.jsonl.media.csv')], dir);
     assert.equal(r.out.split('\n').filter((l) => l.includes('sidecar.invalid')).length, 1, r.out);
   });
+  it('dataset.truncated: "1 more ... finding is not listed"', async () => {
+    const line = JSON.stringify({ imageGcsUri: 'gs://bkt/same.jpg', classificationAnnotation: { displayName: 'cat' } });
+    writeFileSync(join(dir, 'repeats.jsonl'), Array.from({ length: 1002 }, () => line).join('\n') + '\n');
+    const r = await cli(['validate', '--output', 'json', 'repeats.jsonl'], dir);
+    const ds = diags(r.out);
+    assert.equal(ds.filter((d) => d.code === 'duplicate.repeat').length, 1000);
+    const t = ds.find((d) => d.code === 'dataset.truncated');
+    assert.ok(t, 'truncated note');
+    assert.equal(t.message, '1 more `duplicate.repeat` finding is not listed (at most 1,000 per code).');
+  });
 });
