@@ -58,7 +58,7 @@ class Collector {
         endColumn: 2,
         severity: 'info',
         code: 'report.truncated',
-        message: `${this.omitted.toLocaleString('en-US')} more problems were not listed (limit ${this.options.maxDiagnostics}).`,
+        message: `${this.omitted.toLocaleString('en-US')} more ${this.omitted === 1 ? 'problem was' : 'problems were'} not listed (limit ${this.options.maxDiagnostics}).`,
       });
     }
     return this.diagnostics;

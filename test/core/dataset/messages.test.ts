@@ -226,4 +226,9 @@ describe('dataset messages (real files through the CLI)', () => {
     assert.ok(t, 'truncated note');
     assert.equal(t.message, '1 more `duplicate.repeat` finding is not listed (at most 1,000 per code).');
   });
+  it('--max-problems on a CSV: "1 more problem was not listed"', async () => {
+    writeFileSync(join(dir, 'two.csv'), 'gs://b/a.jpg,cat\ngs://b/b.jpg,cat\n');
+    const r = await cli(['validate', '--no-dataset-checks', '--format', 'image-classification-single-label', '--max-problems', '1', 'two.csv'], dir);
+    assert.match(r.out, /info report\.truncated: 1 more problem was not listed \(limit 1\)\./);
+  });
 });
