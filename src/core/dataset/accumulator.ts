@@ -1107,7 +1107,7 @@ export class DatasetAccumulator {
       this.emit(
         'split.empty',
         at,
-        `ml_use puts ${fmt(assigned)} items in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
+        `ml_use puts ${count(assigned, 'items')} in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
         undefined,
         { split: s },
       );

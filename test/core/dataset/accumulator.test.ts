@@ -374,6 +374,13 @@ describe('dataset checks: splits', () => {
     assert.equal(only(run('image-classification-single-label', items, { strict: true }).diagnostics, 'split.empty')[0].severity, 'error');
   });
 
+  it('split.empty counts items in the singular for one item', () => {
+    const items = [...labeled({ a: 20 }, { mlUse: (i) => (i === 0 ? 'training' : undefined) })];
+    const messages = only(run('image-classification-single-label', items).diagnostics, 'split.empty').map((d) => d.message);
+    assert.equal(messages.length, 2);
+    for (const m of messages) assert.match(m, /^ml_use puts 1 item in splits but none in (validation|test);/);
+  });
+
   it('split.missingLabel: a label absent from a non-empty split', () => {
     const items = [...labeled({ a: 20, b: 20 }, { mlUse: split })].map((it) => (it.line === 30 || it.line === 40 ? { ...it, mlUse: 'training' as const } : it));
     const missing = only(run('image-classification-single-label', items).diagnostics, 'split.missingLabel');
