@@ -159,7 +159,7 @@ export function statsText(report: StatsReport): string {
           ...shown.map((l) => [printable(l.name), n(l.items), n(l.annotations), n(l.splits.training), n(l.splits.validation), n(l.splits.test), n(l.splits.unassigned)]),
         ]),
       );
-      if (s.labels.length > shown.length) out.push(`  … ${n(s.labels.length - shown.length)} more labels (--output json lists all)`);
+      if (s.labels.length > shown.length) out.push(`  … ${count(s.labels.length - shown.length, 'more label')} (--output json lists all)`);
     }
     if (s.boxes) {
       out.push(`  bounding boxes: ${n(s.boxes.count)}`);

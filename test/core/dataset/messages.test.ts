@@ -231,4 +231,10 @@ describe('dataset messages (real files through the CLI)', () => {
     const r = await cli(['validate', '--no-dataset-checks', '--format', 'image-classification-single-label', '--max-problems', '1', 'two.csv'], dir);
     assert.match(r.out, /info report\.truncated: 1 more problem was not listed \(limit 1\)\./);
   });
+  it('stats text: "… 1 more label" when one label is left out of the table', async () => {
+    const lines = Array.from({ length: 51 }, (_, i) => JSON.stringify({ imageGcsUri: `gs://bkt/l${i}.jpg`, classificationAnnotation: { displayName: `label${i}` } }));
+    writeFileSync(join(dir, 'labels51.jsonl'), lines.join('\n') + '\n');
+    const r = await cli(['stats', 'labels51.jsonl'], dir);
+    assert.match(r.out, /\n  … 1 more label \(--output json lists all\)\n/);
+  });
 });
