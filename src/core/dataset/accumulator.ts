@@ -762,7 +762,7 @@ export class DatasetAccumulator {
     this.emit(
       'video.segmentOutside',
       loc,
-      `Segment ${quote(label)} ${start}s–${end}s ends after the video (${duration} s long per the media sidecar); segments must lie within the video.`,
+      `Segment ${quote(label)} ${seconds(start)}–${seconds(end)} ${start > duration + EPSILON ? 'starts after the end of' : 'ends after'} the video (${duration} s long per the media sidecar); segments must lie within the video.`,
       undefined,
       { label, start, end, duration },
     );

@@ -237,4 +237,13 @@ describe('dataset messages (real files through the CLI)', () => {
     const r = await cli(['stats', 'labels51.jsonl'], dir);
     assert.match(r.out, /\n  … 1 more label \(--output json lists all\)\n/);
   });
+  it('video.segmentOutside: a segment starting after the end of the video and open to its end reads "20s–Infinity"', async () => {
+    const line = { videoGcsUri: 'gs://bkt/late.mp4', timeSegmentAnnotations: [{ displayName: 'run', startTime: '20s', endTime: 'Infinity' }] };
+    writeFileSync(join(dir, 'late.jsonl'), JSON.stringify(line) + '\n');
+    writeFileSync(join(dir, 'late.jsonl.media.json'), JSON.stringify({ 'gs://bkt/late.mp4': { duration: 10 } }));
+    const r = await cli(['validate', '--output', 'json', '--format', 'video-classification', 'late.jsonl'], dir);
+    const d = diags(r.out).find((x) => x.code === 'video.segmentOutside');
+    assert.ok(d, r.out);
+    assert.match(d.message, /^Segment "run" 20s–Infinity starts after the end of the video \(10 s long per the media sidecar\)/);
+  });
 });
