@@ -607,7 +607,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return Math.max(0, b.length - 1);
 }
 
-function looksBinary(head: Buffer): boolean {
+/** The validator's test for a binary file (file.binary): NUL bytes among control characters or bytes that are not UTF-8. */
+export function looksBinary(head: Buffer): boolean {
   const sample = head.subarray(0, 8192);
   if (sample.indexOf(0) < 0) return false;
   let control = 0;

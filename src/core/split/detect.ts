@@ -4,6 +4,7 @@ import type { FormatId } from '../formats';
 import { fieldSpans, fieldValue } from './csv';
 import type { Source } from './records';
 import { detectJsonlFormat } from '../jsonl/detect';
+import { looksBinary } from '../jsonl/validate';
 import { basename } from 'node:path';
 import { SplitError } from './errors';
 import { detectCsvFormat } from '../csv/detect';
@@ -104,6 +105,10 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
   const line = firstLine(buf);
   const firstText = line ? buf.toString('utf8', line[0], line[1]).replace(/^\uFEFF/, '').trim() : '';
   const jsonl = (pathHint !== undefined && /\.jsonl$/i.test(pathHint)) || firstText.startsWith('{');
+  // Binary as the validator sees it (file.binary): rewriting a gzip or UTF-16 file would corrupt it.
+  if (jsonl ? looksBinary(buf) : buf.indexOf(0) !== -1) {
+    throw new SplitError(`${pathHint !== undefined ? basename(pathHint) : 'the file'} holds binary data (NUL bytes), not UTF-8 text: an import file must be UTF-8 JSON Lines or CSV (re-save it as UTF-8)`, 2);
+  }
   if (jsonl) {
     if (explicit) return { kind: 'jsonl', format: explicit, certain: true, reason: 'format given' };
     const samples: Record<string, unknown>[] = [];

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { CliIo } from '../../../src/cli/io';
 import { run } from '../../../src/cli/commands/split';
@@ -150,5 +151,26 @@ describe('vertex-datasets split at the edges (real files)', () => {
     err = '';
     assert.equal(await run(['empty.jsonl'], io), 1);
     assert.equal(err, 'vertex-datasets split: the file has no data items to split\n');
+  });
+  it('binary data (NUL bytes, e.g. a gzip or UTF-16 file) is refused before anything is written, with or without --format', async () => {
+    const utf16 = Buffer.from('\ufeffgs://bkt/a.jpg,cat\r\ngs://bkt/b.jpg,dog\r\n', 'utf16le');
+    writeFileSync(join(dir, 'utf16.csv'), utf16);
+    for (const args of [['utf16.csv', '--in-place'], ['utf16.csv', '--format', 'image-classification-single-label', '--in-place']]) {
+      err = '';
+      assert.equal(await run(args, io), 2, args.join(' '));
+      assert.match(err, /utf16\.csv holds binary data \(NUL bytes\), not UTF-8 text/);
+      assert.ok(readFileSync(join(dir, 'utf16.csv')).equals(utf16));
+    }
+    // A gzip file named .jsonl, refused as validate refuses it; one stray NUL inside a JSONL line is only an invalid line.
+    const gz = gzipSync(Buffer.from(jsonl(50)));
+    writeFileSync(join(dir, 'gz.jsonl'), gz);
+    err = '';
+    assert.equal(await run(['gz.jsonl', '--in-place'], io), 2);
+    assert.match(err, /gz\.jsonl holds binary data/);
+    assert.ok(readFileSync(join(dir, 'gz.jsonl')).equals(gz));
+    writeFileSync(join(dir, 'nul.jsonl'), jsonl(3) + '{"imageGcsUri":"gs://bkt/x\u0000.jpg"}\n');
+    err = '';
+    assert.equal(await run(['nul.jsonl', '--out', 'nul.o.jsonl'], io), 0, err);
+    assert.match(out, /note: line is not valid JSON/);
   });
 });
