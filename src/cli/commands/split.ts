@@ -71,6 +71,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return usage(`unknown strategy '${v.strategy}'; expected one of ${STRATEGIES.join(', ')}`);
   }
   if (v.output !== 'text' && v.output !== 'json') return usage(`--output must be text or json, got '${v.output}'`);
+  // An option the strategy does not read would be ignored without a word (--cutoffs without
+  // --strategy temporal gave a random split).
+  const strategy = v.strategy;
+  const kfold = strategy === 'kfold' || strategy === 'stratified-kfold';
+  const onlyFor: [string, unknown, boolean, string][] = [
+    ['--cutoffs', v.cutoffs, strategy === 'temporal', 'temporal'],
+    ['--time-field', v['time-field'], strategy === 'temporal', 'temporal'],
+    ['--k', v.k, kfold, 'kfold or stratified-kfold'],
+    ['--fold-column', v['fold-column'], kfold, 'kfold or stratified-kfold'],
+    ['--by', v.by, strategy === 'group' || strategy === 'stratified' || strategy === 'stratified-kfold', 'group, stratified or stratified-kfold'],
+  ];
+  for (const [flag, value, applies, strategies] of onlyFor) {
+    if (value !== undefined && !applies) return usage(`${flag} applies to --strategy ${strategies} only (the strategy is ${strategy})`);
+  }
+  for (const [flag, value] of [['--fractions', v.fractions], ['--split-column', v['split-column']]] as const) {
+    if (value !== undefined && kfold) return usage(`${flag} does not apply to --strategy ${strategy} (each fold is held out once; the fold column is --fold-column)`);
+  }
+  if (v.fractions !== undefined && v.cutoffs !== undefined) return usage('give either --fractions or --cutoffs: cut-off dates decide the splits');
   if (v.out !== undefined && v['in-place']) return usage('give either --out PATH or --in-place, not both');
   if (v['per-split'] && v.out === undefined) return usage('--per-split needs --out PATH to name the files');
   if (v.format !== undefined && !isFormatId(v.format)) {

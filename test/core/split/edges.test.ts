@@ -173,4 +173,27 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.equal(await run(['nul.jsonl', '--out', 'nul.o.jsonl'], io), 0, err);
     assert.match(out, /note: line is not valid JSON/);
   });
+  it('an option the chosen strategy does not use is a usage error, not silently ignored (e.g. --cutoffs without --strategy temporal)', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), jsonl(10, (i) => ({ ts: `2024-01-${String(i + 1).padStart(2, '0')}`, user: `u${i % 3}` })));
+    const cases: [string[], RegExp][] = [
+      [['--cutoffs', '2024-01-05,2024-01-08'], /--cutoffs applies to --strategy temporal only \(the strategy is random\)/],
+      [['--time-field', 'ts'], /--time-field applies to --strategy temporal only/],
+      [['--k', '3'], /--k applies to --strategy kfold or stratified-kfold only/],
+      [['--strategy', 'stratified', '--fold-column', 'f'], /--fold-column applies to --strategy kfold or stratified-kfold only \(the strategy is stratified\)/],
+      [['--strategy', 'kfold', '--fractions', '0.5,0.25,0.25'], /--fractions does not apply to --strategy kfold/],
+      [['--strategy', 'kfold', '--split-column', 's'], /--split-column does not apply to --strategy kfold/],
+      [['--strategy', 'temporal', '--time-field', 'ts', '--by', 'user'], /--by applies to --strategy group, stratified or stratified-kfold only/],
+      [['--strategy', 'temporal', '--time-field', 'ts', '--cutoffs', '2024-01-05,2024-01-08', '--fractions', '0.5,0.25,0.25'], /give either --fractions or --cutoffs/],
+    ];
+    for (const [args, message] of cases) {
+      err = '';
+      assert.equal(await run(['a.jsonl', ...args, '--out', 'o.jsonl'], io), 2, args.join(' '));
+      assert.match(err, message, args.join(' '));
+    }
+    assert.deepEqual(readdirSync(dir), ['a.jsonl']);
+    // The same options with their strategy work.
+    assert.equal(await run(['a.jsonl', '--strategy', 'temporal', '--time-field', 'ts', '--cutoffs', '2024-01-05,2024-01-08'], io), 0, err);
+    assert.equal(await run(['a.jsonl', '--strategy', 'stratified-kfold', '--k', '3', '--fold-column', 'f'], io), 0, err);
+    assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'user', '--fractions', '0.6,0.2,0.2'], io), 0, err);
+  });
 });
