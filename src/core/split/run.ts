@@ -1,6 +1,7 @@
 import { FORMATS, isJsonlFormatId } from '../formats';
 import type { FormatId, MlUse } from '../formats';
 import type { Adapter } from './adapter';
+import { CSV_FORMAT_IDS } from '../csv/detect';
 import { PositionalCsvAdapter } from './csv';
 import { SplitError } from './errors';
 import { TabularCsvAdapter, fastPass1, fastPass2 } from './tabular';
@@ -186,6 +187,9 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const det = await detect(source, opts.format, pathHint ?? ('path' in source ? source.path : undefined));
   const info = FORMATS[det.format];
   if (det.kind === 'jsonl' && !info.jsonl) throw new SplitError(`format '${det.format}' has no JSON Lines import file`, 2);
+  if (det.kind !== 'jsonl' && !CSV_FORMAT_IDS.includes(det.format)) {
+    throw new SplitError(`format '${det.format}' has no CSV import layout (write it as JSON Lines, .jsonl); CSV formats: ${CSV_FORMAT_IDS.join(', ')}`, 2);
+  }
   const splits = info.dataType === 'video' ? VIDEO_SPLITS : ALL_SPLITS;
   let fractions = validate(opts, det.kind, splits);
   const needs = needsOf(opts.strategy);

@@ -196,4 +196,13 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.equal(await run(['a.jsonl', '--strategy', 'stratified-kfold', '--k', '3', '--fold-column', 'f'], io), 0, err);
     assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'user', '--fractions', '0.6,0.2,0.2'], io), 0, err);
   });
+  it('--format naming a format without a CSV layout (entity extraction, segmentation, custom) is refused for a CSV, as validate refuses it', async () => {
+    writeFileSync(join(dir, 'a.csv'), 'some text,pos\nother text,neg\n');
+    for (const format of ['text-extraction', 'image-segmentation', 'custom']) {
+      err = '';
+      assert.equal(await run(['a.csv', '--format', format, '--out', 'o.csv'], io), 2, format);
+      assert.match(err, new RegExp(`format '${format}' has no CSV import layout`));
+    }
+    assert.deepEqual(readdirSync(dir), ['a.csv']);
+  });
 });
