@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { VertexDatasetsApi } from '../../src/extension/api';
-import type { ReviewContext, SplitChoices, SplitUi } from '../../src/extension/split/ui';
+import type { ReviewContext, SplitChoices, SplitUi, WizardContext } from '../../src/extension/split/ui';
 import type { SplitReport } from '../../src/core/split';
 import { activateExtension, workspaceFile } from './util';
 
@@ -15,7 +15,9 @@ class ScriptedUi implements SplitUi {
     private readonly choices: SplitChoices,
     private readonly answer: 'document' | 'files',
   ) {}
-  async choose(): Promise<SplitChoices> {
+  chosenWith?: WizardContext;
+  async choose(ctx: WizardContext): Promise<SplitChoices> {
+    this.chosenWith = ctx;
     return this.choices;
   }
   async review(report: SplitReport, text: string, ctx: ReviewContext): Promise<'document' | 'files'> {
@@ -97,5 +99,21 @@ describe('Split Dataset…', () => {
       for (const l of lines) assert.equal(JSON.parse(l).dataItemResourceLabels[ML], ['training', 'validation', 'test'][i]);
     });
     assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), text);
+  });
+  it('an inline-text CSV offers no columns (its first row is data) and gets ml_use as its first column; a tabular CSV offers its header', async () => {
+    const texts = Array.from({ length: 10 }, (_, i) => `"review ${i}, in words",${i % 2 ? 'pos' : 'neg'}`);
+    const uri = workspaceFile('split-texts.csv');
+    fs.writeFileSync(uri.fsPath, texts.join('\n') + '\n');
+    let ui = new ScriptedUi({ strategy: 'group', fractions: '0.8,0.1,0.1', seed: 1 }, 'files');
+    let result = await api.splitDataset(ui, uri);
+    assert.deepEqual(ui.chosenWith?.columns, []);
+    assert.equal(result?.applied, 'files');
+    const written = result!.files.flatMap((f) => fs.readFileSync(f, 'utf8').trim().split('\n'));
+    assert.deepEqual(written.map((l) => l.slice(l.indexOf(',') + 1)).sort(), texts.slice().sort());
+    const table = workspaceFile('split-table.csv');
+    fs.writeFileSync(table.fsPath, 'id,user,label\n' + Array.from({ length: 10 }, (_, i) => `${i},u${i % 3},l${i % 2}`).join('\n') + '\n');
+    ui = new ScriptedUi({ strategy: 'random', fractions: '0.8,0.1,0.1', seed: 1 }, 'files');
+    result = await api.splitDataset(ui, table);
+    assert.deepEqual(ui.chosenWith?.columns, ['id', 'user', 'label']);
   });
 });

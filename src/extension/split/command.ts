@@ -4,6 +4,7 @@ import { FORMATS } from '../../core/formats';
 import { SplitError, bucketPath, formatReport, outputPaths, parseTimestamp, planSplit, writeFiles, writeTexts, writesFoldFiles } from '../../core/split';
 import type { SplitOptions, SplitPlan, SplitReport } from '../../core/split';
 import type { SplitUi, WizardContext } from './ui';
+import { detect } from '../../core/split/detect';
 
 /** Larger files are split on disk into new files instead of being edited in the editor. */
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
@@ -15,9 +16,15 @@ export interface SplitCommandResult {
   files: string[];
 }
 
-async function headerColumns(text: string): Promise<string[]> {
+async function headerColumns(text: string, path: string): Promise<string[]> {
+  // Only a tabular CSV has named columns; the split's own detection says which kind this is
+  // (an inline-text CSV's first row is data, not a header).
+  try {
+    if ((await detect({ bytes: Buffer.from(text, 'utf8') }, undefined, path)).kind !== 'tabular-csv') return [];
+  } catch {
+    return [];
+  }
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  if (/^\s*("?gs:\/\/|\{)/.test(first) || /^[^,]*,\s*"?gs:\/\//.test(first)) return [];
   return first.replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
 }
 
@@ -70,7 +77,7 @@ export async function splitDataset(ui: SplitUi, uriArg?: vscode.Uri): Promise<Sp
   const ctx: WizardContext = {
     fileName: vscode.workspace.asRelativePath(uri),
     kind,
-    columns: kind === 'csv' ? await headerColumns(head) : [],
+    columns: kind === 'csv' ? await headerColumns(head, path) : [],
     video: /videoGcsUri|\.(mp4|avi|mov)\b/i.test(head),
   };
   const choices = await ui.choose(ctx);

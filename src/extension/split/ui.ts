@@ -81,7 +81,8 @@ export const vscodeSplitUi: SplitUi = {
     const seed = await vscode.window.showInputBox({ title: 'Seed (the same seed gives the same split)', value: '0', validateInput: (v) => (/^-?\d+$/.test(v.trim()) ? undefined : 'an integer') });
     if (seed === undefined) return undefined;
     choices.seed = Number(seed.trim());
-    if (strategy.value === 'group') {
+    // An image/text/video CSV has no named columns: its rows are grouped by media URI.
+    if (strategy.value === 'group' && (ctx.kind === 'jsonl' || ctx.columns.length > 0)) {
       const by = await pickKey(ctx, 'Items with the same value stay together', ctx.kind === 'jsonl' ? 'field path, e.g. dataItemResourceLabels.user (empty: same media URI)' : 'column', ctx.kind === 'jsonl');
       if (by === null) return undefined;
       choices.by = by;
