@@ -479,7 +479,25 @@ export function wasmStratifyKernel(): StratifyKernel {
       };
     },
     run(labels: number, buckets: number, seed = 0): void {
-      x!.stratify(at[0], at[1], at[2], at[3], at[4], labels, buckets, at[5], at[6], indexed ? at[7] : 0, Math.imul(seed >>> 0, 0x9e3779b1));
+      const inst = x!;
+      const b = inst.memory.buffer;
+      const start = new Int32Array(b, at[3], labels + 1);
+      const order = new Int32Array(b, at[4], labels);
+      const n = start[labels] - start[0];
+      const batch = Math.max(n >> 4, 1 << 16);
+      const seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
+      // In batches of labels: the engine runs a function's first calls as baseline code and
+      // optimizes it for later calls only, so one call for every label would run unoptimized.
+      for (let q = 0; q < labels; ) {
+        let q1 = q;
+        let items = 0;
+        while (q1 < labels && items < batch) {
+          const l = order[q1++];
+          items += start[l + 1] - start[l];
+        }
+        inst.stratify(at[0], at[1], at[2], at[3], at[4] + 4 * q, q1 - q, buckets, at[5], at[6], indexed ? at[7] : 0, seedMix);
+        q = q1;
+      }
     },
   };
 }
