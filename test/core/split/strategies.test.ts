@@ -220,6 +220,61 @@ describe('split strategies: faster implementations decide the same', () => {
     }
   });
 
+  it('the stratify kernel on large labels (top-bits pass, unsorted leading run, part sorts) = the JavaScript loop', () => {
+    // Ranks as files give them (hashes) and as they could be: few values, one narrow range (every
+    // key in one part: the part sort's fallback), descending, hashes with runs of equal ranks.
+    const rankOf = (mode: number, seed: number, i: number): number => {
+      const h = hashIndex(seed, i);
+      if (mode === 0) return h;
+      if (mode === 1) return h % 4;
+      if (mode === 2) return (0x7fff0000 + (h % 65536)) >>> 0;
+      if (mode === 3) return 0xffffffff - i;
+      return i % 3 === 0 ? h : hashIndex(seed, i - (i % 7));
+    };
+    const fractions = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),
+      fc.constantFrom([0.8, 0.1, 0.1], [0.5, 0.5], [0.2, 0.2, 0.2, 0.2, 0.2], [1, 0, 0], [0, 0.3, 0.7]),
+      fc.integer({ min: 2, max: 10 }).map((k) => new Array<number>(k).fill(1 / k)),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 500, max: 6000 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.nat({ max: 0xffffffff }), fractions, (n, L, mode, seed, fr) => {
+        // Label sizes far apart (rarest first matters) and some unlabeled items.
+        const label = (i: number): number => {
+          const h = hashIndex(seed ^ 0x55, i) % 16;
+          return h === 0 ? -1 : Math.min(L - 1, Math.floor(Math.log2(h)));
+        };
+        const stored = tableOf(Array.from({ length: n }, (_, i) => ({ rank: rankOf(mode, seed, i), labels: label(i) >= 0 ? [label(i)] : [] })), L);
+        assert.deepEqual(Array.from(stratifiedSplit(stored, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(stored, fr)));
+        const indexed = indexedTable(Int32Array.from({ length: n }, (_, i) => label(i)), L, seed);
+        assert.deepEqual(Array.from(stratifiedSplit(indexed, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(indexed, fr)));
+      }),
+      { numRuns: 60 },
+    );
+    // The leading run ends exactly where the loop's would: the first part holds h items, and
+    // its keys skip the sort only when all h of them lie within the run; h over every count.
+    for (const fr of [[0.8, 0.1, 0.1], [0.7, 0.2, 0.1], [0.5, 0.3, 0.2], [0.6, 0.4], [0.55, 0.45]]) {
+      for (const c of [512, 700]) {
+        for (let h = 0; h <= c; h++) {
+          const items = Array.from({ length: c + 40 }, (_, i) => {
+            // A small label first (want changes before the large one) and the large one.
+            if (i >= c) return { rank: hashIndex(3, i), labels: [1] };
+            const r = hashIndex(h, i);
+            return { rank: (i < h ? r & 0x7fffffff : r | 0x80000000) >>> 0, labels: [0] };
+          });
+          const t = tableOf(items, 2);
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)), `fractions ${fr.join(',')}, ${c} items, ${h} low`);
+        }
+      }
+    }
+    // Labels of more than 100k items: every top-bits part in use, long leading runs.
+    const n = 260_000;
+    const labels = Int32Array.from({ length: n }, (_, i) => (i % 29 === 0 ? -1 : i % 2));
+    const t = indexedTable(labels, 2, 99);
+    for (const fr of [[0.8, 0.1, 0.1], [0.6, 0.25, 0.15], [0.5, 0.5, 0], new Array<number>(10).fill(0.1), [1, 0, 0]]) {
+      assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)), `fractions ${fr.join(',')}`);
+    }
+  });
+
   it('tables whose ranks are index hashes (computed, not stored) split as tables that store them', () => {
     fc.assert(
       fc.property(
