@@ -28,7 +28,10 @@ interface Exports {
   frameAt(b: number, pos: number, len: number, eof: number): number;
   assignInit(seed: number, n: number, buckets: number, quotas: number): void;
   assignFill(): number;
-  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number, idx: number, seedMix: number): void;
+  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number, idx: number, seedMix: number, tally: number): void;
+  labelCount(lab: number, wide: number, m: number, cnt: number): void;
+  labelFill(lab: number, wide: number, m: number, base: number, idx: number, fill: number): void;
+  labelGather(lab: number, wide: number, m: number, out: number, at: number): void;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -448,21 +451,52 @@ export async function wasmPass2(
 
 
 /**
- * stratifiedSingle's sorting and placing in the module (split.c `stratify`): a fresh instance,
- * whose memory (ten bytes per item, or four with item indexes) goes with it afterwards.
+ * stratifiedSingle's per-item loops, sorting and placing in the module (split.c `stratify` and
+ * the label loops): a fresh instance, whose memory (ten bytes per item, or four with item indexes)
+ * goes with it afterwards. Item labels go through in chunks of `chunk` (a buffer that stays in
+ * cache instead of a copy of them all), and every loop is a call per chunk or batch of labels:
+ * the engine optimizes a WebAssembly function for its later calls only.
  */
-export function wasmStratifyKernel(): StratifyKernel {
+export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
   let x: (Exports & WasmBase) | null = null;
   let at: number[] = [];
   let indexed = false;
+  // The label chunk (int16 or int32), the bucket chunk, and one slot per label and the unlabeled.
+  let labAt = 0;
+  let bytesAt = 0;
+  let slotsAt = 0;
+  let size = chunk;
+  /** Calls `step(m, from)` with items [from, from + m) of `lab` in the label chunk, chunk by chunk. */
+  const chunks = (lab: Int16Array | Int32Array, step: (m: number, from: number) => void): void => {
+    const b = x!.memory.buffer;
+    const view = lab.BYTES_PER_ELEMENT === 4 ? new Int32Array(b, labAt, size) : new Int16Array(b, labAt, size);
+    for (let from = 0; from < lab.length; from += size) {
+      const m = Math.min(size, lab.length - from);
+      view.set(lab.subarray(from, from + m));
+      step(m, from);
+    }
+  };
   return {
+    count(lab: Int16Array | Int32Array, L: number): Int32Array | null {
+      // Beyond what 32-bit memory holds (with the rest of setup): the JavaScript loops instead.
+      if (5 * lab.length + 4 * (L + 1) > 2 ** 30) return null;
+      const inst = (x = wasmInstance<Exports>('split', WASM_BASE64));
+      size = Math.max(1, Math.min(chunk, lab.length));
+      labAt = inst.alloc(4 * size);
+      bytesAt = inst.alloc(size + 16);
+      slotsAt = inst.alloc(4 * (L + 1) + 16);
+      if (labAt === 0 || bytesAt === 0 || slotsAt === 0) return null;
+      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
+      chunks(lab, (m) => inst.labelCount(labAt, wide, m, slotsAt));
+      return new Int32Array(inst.memory.buffer, slotsAt, L + 1).slice();
+    },
     setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
       indexed = byIndex;
-      // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac, want, item indexes.
-      const sizes = [8 * (byIndex ? most : n), 8 * most, byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0];
+      // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac,
+      // want, item indexes, tally.
+      const sizes = [8 * (byIndex ? most : n), 8 * most, byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0, 4 * (labels + 1) * buckets];
       // Beyond what 32-bit memory holds: the JavaScript loop instead.
-      if (sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
-      x = wasmInstance<Exports>('split', WASM_BASE64);
+      if (!x || sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
       const inst = x;
       at = sizes.map((size) => inst.alloc(Math.max(size, 8)));
       if (at.some((p) => p === 0)) return null;
@@ -476,7 +510,14 @@ export function wasmStratifyKernel(): StratifyKernel {
         frac: new Float64Array(b, at[5], buckets),
         want: new Float64Array(b, at[6], buckets),
         idx: new Int32Array(b, at[7], byIndex ? n : 0),
+        tally: new Uint32Array(b, at[8], (labels + 1) * buckets),
       };
+    },
+    fill(lab: Int16Array | Int32Array, fill: Int32Array): void {
+      const inst = x!;
+      new Int32Array(inst.memory.buffer, slotsAt, fill.length).set(fill);
+      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
+      chunks(lab, (m, from) => inst.labelFill(labAt, wide, m, from, at[7], slotsAt));
     },
     run(labels: number, buckets: number, seed = 0): void {
       const inst = x!;
@@ -495,9 +536,22 @@ export function wasmStratifyKernel(): StratifyKernel {
           const l = order[q1++];
           items += start[l + 1] - start[l];
         }
-        inst.stratify(at[0], at[1], at[2], at[3], at[4] + 4 * q, q1 - q, buckets, at[5], at[6], indexed ? at[7] : 0, seedMix);
+        inst.stratify(at[0], at[1], at[2], at[3], at[4] + 4 * q, q1 - q, buckets, at[5], at[6], indexed ? at[7] : 0, seedMix, at[8]);
         q = q1;
       }
+    },
+    gather(lab: Int16Array | Int32Array, fill: Int32Array, out: Uint8Array): void {
+      const inst = x!;
+      // fill: byte offsets into outAt; the module takes addresses.
+      const base = indexed ? at[7] : at[2];
+      const slots = new Int32Array(inst.memory.buffer, slotsAt, fill.length);
+      for (let l = 0; l < fill.length; l++) slots[l] = base + fill[l];
+      const bytes = new Uint8Array(inst.memory.buffer, bytesAt, size);
+      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
+      chunks(lab, (m, from) => {
+        inst.labelGather(labAt, wide, m, bytesAt, slotsAt);
+        out.set(bytes.subarray(0, m), from);
+      });
     },
   };
 }

@@ -867,10 +867,10 @@ static u32 leadingRun(i32 c, i32 S, const double *want, i32 *lead) {
  * rank, `tmp` at least as long as the largest label, and sortKeys orders each part, in cache) and
  * its items placed in turn exactly as stratifiedSingle does: the bucket that still wants the most of
  * the label, ties by the most wanted overall (`want`, S doubles, updated), then a seeded coin.
- * outAt[start[l] + position] receives the bucket.
+ * outAt[start[l] + position] receives the bucket, and tally[(l + 1) * S + bucket] counts it.
  */
 __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *outAt, const i32 *start, const i32 *order, i32 L, i32 S,
-                                                       const double *frac, double *want, const i32 *idx, u32 seedMix) {
+                                                       const double *frac, double *want, const i32 *idx, u32 seedMix, u32 *tally) {
   const double EPS = 1e-9;
   for (i32 q = 0; q < L; q++) {
     const i32 l = order[q];
@@ -878,6 +878,7 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
     const i32 c = start[l + 1] - from;
     if (c == 0) continue;
     for (i32 s = 0; s < S; s++) sWant[s] = frac[s] * (double)c;
+    u32 *counts = tally + (l + 1) * S;
     u64 *a = idx ? keys : keys + from;
     // About 256 keys per part of the top-bits pass (2 KB: sortKeys works in L1).
     i32 top = bitsFor((u32)(c >> 8));
@@ -913,6 +914,7 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
           placed = sum;
         }
       }
+      counts[lead] += placed;
       // The updates of placing them one by one below (one subtraction where that is exact, see leadingRun).
       if (want[lead] - (double)placed >= 0 && sWant[lead] - (double)placed >= 0) {
         want[lead] -= (double)placed;
@@ -952,10 +954,31 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
           }
         }
         dst[(u32)v] = (u8)best;
+        counts[best]++;
         want[best] -= 1;
         sWant[best] -= 1;
       }
       lo = hi;
     }
   }
+}
+
+// ---- the per-item loops of stratifiedSingle, over a chunk of item labels at a time ----
+// `lab` holds m labels (int16, or int32 when `wide`), -1 for none; slot l + 1 of the tables below
+// is label l's, slot 0 the unlabeled items'.
+#define LABEL_AT(k) (wide ? ((const i32 *)lab)[k] : (i32)((const short *)lab)[k])
+
+/** cnt[label + 1]++ for each. */
+__attribute__((export_name("labelCount"))) void countLabels(const void *lab, i32 wide, i32 m, i32 *cnt) {
+  for (i32 k = 0; k < m; k++) cnt[LABEL_AT(k) + 1]++;
+}
+
+/** Item base + k goes to idx[fill[label + 1]++]: every label's items in index order. */
+__attribute__((export_name("labelFill"))) void fillLabels(const void *lab, i32 wide, i32 m, i32 base, i32 *idx, i32 *fill) {
+  for (i32 k = 0; k < m; k++) idx[fill[LABEL_AT(k) + 1]++] = base + k;
+}
+
+/** out[k] = the byte at address at[label + 1]++: each label's next bucket, in its items' order. */
+__attribute__((export_name("labelGather"))) void gatherLabels(const void *lab, i32 wide, i32 m, u8 *out, u32 *at) {
+  for (i32 k = 0; k < m; k++) out[k] = *(const u8 *)(at[LABEL_AT(k) + 1]++);
 }

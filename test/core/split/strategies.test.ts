@@ -307,6 +307,29 @@ describe('split strategies: faster implementations decide the same', () => {
     }
   });
 
+  it('the stratify kernel reads labels of either width in chunks of any size, as the JavaScript loops do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1, max: 6 }), { minLength: 1, maxLength: 500 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.oneof(fc.constant([0.8, 0.1, 0.1]), fc.constant([0.5, 0.5]), fc.constant([0.25, 0.25, 0.25, 0.25])),
+        (labels, chunk, narrow, indexed, fr) => {
+          // Tables as the collector gives them: int16 labels below 32,768 labels, int32 past.
+          const il = narrow ? Int16Array.from(labels) : Int32Array.from(labels);
+          const derived = tableOf(labels.map((l, i) => ({ rank: hashIndex(77, i), labels: l >= 0 ? [l] : [] })), 7);
+          const t: ItemTable = indexed ? { ...derived, rankSeed: 77, itemLabel: il } : { ...derived, itemLabel: il };
+          const tally: Tally = {};
+          const expected: Tally = {};
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel(chunk), tally)), Array.from(stratifiedSplit(t, fr, undefined, undefined, expected)));
+          assert.deepEqual(Array.from(tally.counts!), Array.from(expected.counts!));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('group and temporal splits of items without labels give the report its bucket counts', () => {
     fc.assert(
       fc.property(
