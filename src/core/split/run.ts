@@ -232,7 +232,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
             if (streaming) streamed += n;
             else {
               const r = rows();
-              collector.addRows(n, r.ml, r.label, r.time, r.has, r.ga, r.gb, r.gr);
+              collector.addRows(n, r.ml, r.label, r.time, r.has, r.ga, r.gb, r.gr, r.summary);
             }
             record += n;
           },

@@ -6,7 +6,7 @@ import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
 import type { StratifyKernel, StratifyViews } from './strategies';
-import type { ItemCollector, RecordFacts } from './table';
+import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
 
 /**
@@ -73,6 +73,9 @@ const ST_OUT_CAP = 41;
 const ST_WORDS = 42;
 const ST_VALUES = 43;
 const ST_NO_FACTS = 46;
+const ST_B_ML = 47;
+const ST_B_MAX_LABEL = 48;
+const ST_B_TIMED = 49;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -96,6 +99,8 @@ export interface WasmRows {
   ga: Int32Array;
   gb: Int32Array;
   gr: Uint32Array;
+  /** What the rows hold, summed up (see RowSummary). */
+  summary: RowSummary;
 }
 
 class SplitWasm {
@@ -155,6 +160,7 @@ class SplitWasm {
       ga: new Int32Array(b, S[ST_R_GA], n),
       gb: new Int32Array(b, S[ST_R_GB], n),
       gr: new Uint32Array(b, S[ST_R_GR], n),
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED] },
     };
   }
 }
@@ -282,8 +288,18 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       ga: new Int32Array(MAXROWS),
       gb: new Int32Array(MAXROWS),
       gr: new Uint32Array(MAXROWS),
+      summary: { anyMl: false, maxLabel: -1, timed: 0 },
     });
-    return { ml: d.ml.subarray(0, n), label: d.label.subarray(0, n), time: d.time.subarray(0, n), has: d.has.subarray(0, n), ga: d.ga.subarray(0, n), gb: d.gb.subarray(0, n), gr: d.gr.subarray(0, n) };
+    return {
+      ml: d.ml.subarray(0, n),
+      label: d.label.subarray(0, n),
+      time: d.time.subarray(0, n),
+      has: d.has.subarray(0, n),
+      ga: d.ga.subarray(0, n),
+      gb: d.gb.subarray(0, n),
+      gr: d.gr.subarray(0, n),
+      summary: { anyMl: false, maxLabel: -1, timed: 0 },
+    };
   };
   const handle = (len: number, eof: boolean): number => {
     let pos = 0;

@@ -17,7 +17,7 @@ enum {
   ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
   ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_HAS, ST_R_GA, ST_R_GB, ST_R_GR, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
-  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_SIZE = 64
+  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED, ST_SIZE = 64
 };
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6 };
 enum { REASON_NEW_LABEL = 1 };
@@ -294,6 +294,9 @@ static i32 special(i32 pos, i32 reason) {
   return pos;
 }
 
+// Summary of the rows read by a pass 1 call (ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED).
+static i32 bAnyMl, bMaxLabel, bTimed;
+
 // Pass 1 configuration, loaded from S at each call.
 static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows, cNoFacts;
 
@@ -375,6 +378,10 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
   const i32 r = cRows++;
   // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
   if (cNoFacts) return 0;
+  // What JavaScript would otherwise find by reading the rows' arrays again.
+  bAnyMl |= ml != -1;
+  if (label > bMaxLabel) bMaxLabel = label;
+  bTimed += t == t;
   ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
   ((i32 *)S[ST_R_LAB])[r] = label;
   ((double *)S[ST_R_TIME])[r] = t;
@@ -388,7 +395,8 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
 /**
  * Pass 1 from `pos` over b[0, len): frames records and, for rows it can read exactly, stores the
  * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
- * existing split). Returns where it stopped; ST_STATUS says why.
+ * existing split), and sums them up (ST_B_ML: any existing split, ST_B_MAX_LABEL, ST_B_TIMED: rows
+ * with a time). Returns where it stopped; ST_STATUS says why.
  *
  * Records ending in a plain LF are framed 16 bytes at a time across the chunk (comma and stop
  * bitmasks); a record with a CR or a quote is framed again from its start by `frame`.
@@ -406,6 +414,9 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   cGroupSeed = (u32)S[ST_GROUP_SEED];
   cNoFacts = S[ST_NO_FACTS];
   cRows = 0;
+  bAnyMl = 0;
+  bMaxLabel = -1;
+  bTimed = 0;
   const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
@@ -481,6 +492,9 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   }
 out:
   S[ST_ROWS] = cRows;
+  S[ST_B_ML] = bAnyMl;
+  S[ST_B_MAX_LABEL] = bMaxLabel;
+  S[ST_B_TIMED] = bTimed;
   return pos;
 }
 
