@@ -205,13 +205,14 @@ static i64 digits(const u8 *b, i32 s, i32 n) {
   return v;
 }
 
-static i64 daysFromCivil(i64 y, i64 m) {
+/** Days from 1970-01-01 to the first of month m of year y (999 <= y - (m <= 2) and y <= 9999: 32-bit unsigned arithmetic is exact). */
+static i32 daysFromCivil(u32 y, u32 m) {
   y -= m <= 2 ? 1 : 0;
-  i64 era = (y >= 0 ? y : y - 399) / 400;
-  i64 yoe = y - era * 400;
-  i64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
-  i64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  const u32 era = y / 400;
+  const u32 yoe = y - era * 400;
+  const u32 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+  const u32 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (i32)(era * 146097 + doe) - 719468;
 }
 
 /** fastTimestamp of tabular.ts: 1 and *out set for the forms it reads, 0 otherwise. */
@@ -228,7 +229,7 @@ static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
   if (b[s + 4] != '-' || b[s + 7] != '-') return 0;
   i64 y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
-  i64 t = (daysFromCivil(y, mo) + d - 1) * 86400000LL;
+  i64 t = (i64)(daysFromCivil((u32)y, (u32)mo) + (i32)d - 1) * 86400000LL;
   if (len == 10) {
     *out = (double)t;
     return 1;
