@@ -590,7 +590,17 @@ export interface TemporalOptions {
 /** Marks in `out` of items whose time straddles boundary v (TIE - v) until they are placed. */
 const TIE = 255;
 
-export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally): Uint8Array {
+/**
+ * temporalSplit's placing of the items of one time that straddles a boundary, done elsewhere (in
+ * WebAssembly: split.c `placeTied`) with the same result, for items whose ranks are index hashes
+ * (ItemTable.rankSeed): the items `group` (ascending) take positions 0, 1, ... in (rank, index)
+ * order, and position p goes to split s0 + #{j : qs[j] <= p}. Returns each item's split.
+ */
+export interface TieKernel {
+  place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array;
+}
+
+export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
   const n = t.count;
   const time = t.time;
   if (!time) throw new Error('temporal split needs item times');
@@ -716,6 +726,11 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     const s0 = splitAt(base);
     const qs: number[] = [];
     for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
+    if (kernel && t.rankSeed !== undefined) {
+      const res = kernel.place(group, t.rankSeed, qs, s0);
+      for (let k = 0; k < m; k++) out[group[k]] = res[k];
+      continue;
+    }
     const ranks = new Float64Array(m);
     for (let k = 0; k < m; k++) ranks[k] = rankOf(t, group[k]);
     const at = orderStatistics(ranks, [...new Set(qs)].sort((a, b) => a - b));

@@ -5,7 +5,7 @@ import { WASM_BASE64 } from '../wasm/split.wasm';
 import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
-import type { StratifyKernel, StratifyViews } from './strategies';
+import type { StratifyKernel, StratifyViews, TieKernel } from './strategies';
 import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
 
@@ -32,6 +32,7 @@ interface Exports {
   labelCount(lab: number, wide: number, m: number, cnt: number): void;
   labelFill(lab: number, wide: number, m: number, base: number, idx: number, fill: number): void;
   labelGather(lab: number, wide: number, m: number, out: number, at: number): void;
+  placeTied(idx: number, m: number, seedMix: number, keys: number, tmp: number, qs: number, Q: number, s0: number, res: number): void;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -568,6 +569,33 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
         inst.labelGather(labAt, wide, m, bytesAt, slotsAt);
         out.set(bytes.subarray(0, m), from);
       });
+    },
+  };
+}
+
+/**
+ * temporalSplit's placing of tied items in the module (split.c `placeTied`): a fresh instance,
+ * with room for the largest group so far (21 bytes per item).
+ */
+export function wasmTieKernel(): TieKernel {
+  let x: (Exports & WasmBase) | null = null;
+  let cap = -1;
+  let at: number[] = [];
+  return {
+    place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array {
+      const m = group.length;
+      const inst = (x ??= wasmInstance<Exports>('split', WASM_BASE64));
+      if (m > cap) {
+        // idx, keys, tmp, res, qs.
+        at = [4 * m, 8 * m, 8 * m, m, 4 * 256].map((size) => inst.alloc(Math.max(size, 8)));
+        if (at.some((p) => p === 0)) throw new Error('the split could not get WebAssembly memory');
+        cap = m;
+      }
+      const b = inst.memory.buffer;
+      new Int32Array(b, at[0], m).set(group);
+      new Int32Array(b, at[4], qs.length).set(qs);
+      inst.placeTied(at[0], m, Math.imul(seed >>> 0, 0x9e3779b1), at[1], at[2], at[4], qs.length, s0, at[3]);
+      return new Uint8Array(inst.memory.buffer, at[3], m);
     },
   };
 }

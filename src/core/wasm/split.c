@@ -997,3 +997,56 @@ __attribute__((export_name("labelFill"))) void fillLabels(const void *lab, i32 w
 __attribute__((export_name("labelGather"))) void gatherLabels(const void *lab, i32 wide, i32 m, u8 *out, u32 *at) {
   for (i32 k = 0; k < m; k++) out[k] = *(const u8 *)(at[LABEL_AT(k) + 1]++);
 }
+
+// ---- temporal split: the items of one time that straddles a boundary (strategies.ts temporalSplit) ----
+static u8 tCode[1 << TOP_BITS_MAX];
+static u32 tStart[(1 << TOP_BITS_MAX) + 1];
+
+/**
+ * The m items idx[0, m) (ascending) of one time, whose ranks are hashIndex(seed, item) (seedMix =
+ * seed * 0x9e3779b1), take positions 0, 1, ... in (rank, index) order; position p goes to split
+ * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. As in `stratify`, one
+ * pass distributes the keys by the top bits of the rank; the parts that no boundary falls inside
+ * give their split without being sorted, and only the others are sorted (sortKeys). keys and tmp
+ * hold m keys each.
+ */
+__attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, u32 seedMix, u64 *keys, u64 *tmp, const i32 *qs, i32 Q, i32 s0, u8 *res) {
+  i32 top = bitsFor((u32)(m >> 8));
+  if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
+  const u32 tops = 1u << top, tshift = 32 - top;
+  __builtin_memset(sTop, 0, sizeof(u32) * tops);
+  for (i32 k = 0; k < m; k++) {
+    const u32 r = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
+    keys[k] = ((u64)r << 32) | (u32)k;
+    sTop[top ? r >> tshift : 0]++;
+  }
+  // Part x holds positions [tStart[x], tStart[x + 1]): one split unless a boundary falls strictly inside.
+  tStart[0] = 0;
+  for (u32 x = 0; x < tops; x++) {
+    const u32 lo = tStart[x], hi = lo + sTop[x];
+    i32 code = s0, mixed = 0;
+    for (i32 j = 0; j < Q; j++) {
+      if ((u32)qs[j] <= lo) code++;
+      else if ((u32)qs[j] < hi) mixed = 1;
+    }
+    tCode[x] = mixed ? 255 : (u8)code;
+    sTop[x] = lo;
+    tStart[x + 1] = hi;
+  }
+  for (i32 k = 0; k < m; k++) {
+    const u64 v = keys[k];
+    const u32 x = top ? (u32)(v >> 32) >> tshift : 0;
+    if (tCode[x] != 255) res[k] = tCode[x];
+    else tmp[sTop[x]++] = v;
+  }
+  for (u32 x = 0; x < tops; x++) {
+    if (tCode[x] != 255) continue;
+    const u32 lo = tStart[x], c = tStart[x + 1] - lo;
+    const u64 *part = sortKeys(tmp + lo, keys + lo, (i32)c, top);
+    for (u32 p = 0; p < c; p++) {
+      i32 code = s0;
+      for (i32 j = 0; j < Q; j++) code += (u32)qs[j] <= lo + p;
+      res[(u32)part[p]] = (u8)code;
+    }
+  }
+}

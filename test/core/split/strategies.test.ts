@@ -4,7 +4,7 @@ import { allocate } from '../../../src/core/split/fractions';
 import { StreamingAssigner, groupSplit, orderByRank, orderStatistics, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
-import { wasmStratifyKernel } from '../../../src/core/split/wasm';
+import { wasmStratifyKernel, wasmTieKernel } from '../../../src/core/split/wasm';
 import { buildReport } from '../../../src/core/split/report';
 import type { Tally } from '../../../src/core/split/strategies';
 
@@ -397,6 +397,37 @@ describe('split strategies: faster implementations decide the same', () => {
     ] as [(i: number) => number, number[]][]) {
       u.time = Float64Array.from({ length: big }, (_, i) => times(i));
       assert.deepEqual(Array.from(temporalSplit(u, { fractions: fr })), Array.from(referenceTemporal(u, { fractions: fr })));
+    }
+  });
+
+  it('temporalSplit with the WebAssembly tie kernel = without it, on tables whose ranks are index hashes', () => {
+    const fractions = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),
+      fc.constantFrom([1, 0, 0], [0, 0, 1], [0.5, 0.5], [0.45, 0.1, 0.45], [0.2, 0.2, 0.2, 0.2, 0.2]),
+    );
+    const withTimes = (n: number, seed: number, time: (i: number) => number): ItemTable => {
+      const t = indexedTable(new Int32Array(n).fill(-1), 0, seed);
+      return { ...t, itemLabel: null, time: Float64Array.from({ length: n }, (_, i) => time(i) * 1000) };
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 6 }), fc.nat({ max: 0xffffffff }), fractions, (n, distinct, seed, fr) => {
+        // Few distinct times: every boundary inside a tie group, of up to a few thousand items.
+        const t = withTimes(n, seed, (i) => hashIndex(seed ^ 1, i) % distinct);
+        const expected = Array.from(temporalSplit(t, { fractions: fr }));
+        assert.deepEqual(Array.from(temporalSplit(t, { fractions: fr }, undefined, wasmTieKernel())), expected);
+        assert.deepEqual(expected, Array.from(referenceTemporal(t, { fractions: fr })));
+      }),
+      { numRuns: 150 },
+    );
+    // Groups of more than 2^19 items (every top-bits part), one holding two boundaries, one kernel for all.
+    const kernel = wasmTieKernel();
+    for (const [n, distinct, fr] of [
+      [1_200_000, 2, [0.8, 0.1, 0.1]],
+      [700_000, 1, [0.45, 0.1, 0.45]],
+      [300_000, 12, [0.7, 0.2, 0.1]],
+    ] as [number, number, number[]][]) {
+      const t = withTimes(n, n, (i) => (i * 7) % distinct);
+      assert.deepEqual(Array.from(temporalSplit(t, { fractions: fr }, undefined, kernel)), Array.from(temporalSplit(t, { fractions: fr })), `${n} items`);
     }
   });
 
