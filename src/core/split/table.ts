@@ -234,6 +234,7 @@ export class ItemCollector {
       this.group.ensure(end);
       const group = this.group.data;
       const keys = this.groupKeys;
+      const known = keys.size;
       // Ids in row order (runs of keyed rows in one call), then the ranks of the new groups: ids
       // are handed out in order, so a row starts a group exactly when its id is the next one.
       for (let k = 0; k < n; ) {
@@ -244,8 +245,11 @@ export class ItemCollector {
         }
       }
       const ranks = this.groupRank;
-      for (let k = 0; k < n; k++) {
-        if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
+      // No new group in these rows (the usual case once the groups have been seen): no rank to add.
+      if (keys.size !== known) {
+        for (let k = 0; k < n; k++) {
+          if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
+        }
       }
       this.group.length = end;
     }
