@@ -482,25 +482,23 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
   let labAt = 0;
   let bytesAt = 0;
   let slotsAt = 0;
-  let size = chunk;
+  let chunkLen = chunk;
   /** Calls `step(m, from)` with items [from, from + m) of `lab` in the label chunk, chunk by chunk. */
   const chunks = (lab: Int16Array | Int32Array, step: (m: number, from: number) => void): void => {
     const b = x!.memory.buffer;
-    const view = lab.BYTES_PER_ELEMENT === 4 ? new Int32Array(b, labAt, size) : new Int16Array(b, labAt, size);
-    for (let from = 0; from < lab.length; from += size) {
-      const m = Math.min(size, lab.length - from);
+    const view = lab.BYTES_PER_ELEMENT === 4 ? new Int32Array(b, labAt, chunkLen) : new Int16Array(b, labAt, chunkLen);
+    for (let from = 0; from < lab.length; from += chunkLen) {
+      const m = Math.min(chunkLen, lab.length - from);
       view.set(lab.subarray(from, from + m));
       step(m, from);
     }
   };
   return {
     count(lab: Int16Array | Int32Array, L: number): Int32Array | null {
-      // Beyond what 32-bit memory holds (with the rest of setup): the JavaScript loops instead.
-      if (5 * lab.length + 4 * (L + 1) > 2 ** 30) return null;
       const inst = (x = wasmInstance<Exports>('split', WASM_BASE64));
-      size = Math.max(1, Math.min(chunk, lab.length));
-      labAt = inst.alloc(4 * size);
-      bytesAt = inst.alloc(size + 16);
+      chunkLen = Math.max(1, Math.min(chunk, lab.length));
+      labAt = inst.alloc(4 * chunkLen);
+      bytesAt = inst.alloc(chunkLen + 16);
       slotsAt = inst.alloc(4 * (L + 1) + 16);
       if (labAt === 0 || bytesAt === 0 || slotsAt === 0) return null;
       const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
@@ -563,7 +561,7 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
       const base = indexed ? at[7] : at[2];
       const slots = new Int32Array(inst.memory.buffer, slotsAt, fill.length);
       for (let l = 0; l < fill.length; l++) slots[l] = base + fill[l];
-      const bytes = new Uint8Array(inst.memory.buffer, bytesAt, size);
+      const bytes = new Uint8Array(inst.memory.buffer, bytesAt, chunkLen);
       const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
       chunks(lab, (m, from) => {
         inst.labelGather(labAt, wide, m, bytesAt, slotsAt);
@@ -580,16 +578,18 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
 export function wasmTieKernel(): TieKernel {
   let x: (Exports & WasmBase) | null = null;
   let cap = -1;
+  let qCap = -1;
   let at: number[] = [];
   return {
     place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array {
       const m = group.length;
       const inst = (x ??= wasmInstance<Exports>('split', WASM_BASE64));
-      if (m > cap) {
+      if (m > cap || qs.length > qCap) {
         // idx, keys, tmp, res, qs.
-        at = [4 * m, 8 * m, 8 * m, m, 4 * 256].map((size) => inst.alloc(Math.max(size, 8)));
+        at = [4 * m, 8 * m, 8 * m, m, 4 * qs.length].map((size) => inst.alloc(Math.max(size, 8)));
         if (at.some((p) => p === 0)) throw new Error('the split could not get WebAssembly memory');
         cap = m;
+        qCap = qs.length;
       }
       const b = inst.memory.buffer;
       new Int32Array(b, at[0], m).set(group);
