@@ -594,10 +594,11 @@ const TIE = 255;
  * temporalSplit's placing of the items of one time that straddles a boundary, done elsewhere (in
  * WebAssembly: split.c `placeTied`) with the same result, for items whose ranks are index hashes
  * (ItemTable.rankSeed): the items `group` (ascending) take positions 0, 1, ... in (rank, index)
- * order, and position p goes to split s0 + #{j : qs[j] <= p}. Returns each item's split.
+ * order, and position p goes to split s0 + #{j : qs[j] <= p}. Returns each item's split (null
+ * when it cannot: the JavaScript loops run instead).
  */
 export interface TieKernel {
-  place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array;
+  place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array | null;
 }
 
 export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
@@ -726,8 +727,8 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     const s0 = splitAt(base);
     const qs: number[] = [];
     for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
-    if (kernel && t.rankSeed !== undefined) {
-      const res = kernel.place(group, t.rankSeed, qs, s0);
+    const res = kernel && t.rankSeed !== undefined ? kernel.place(group, t.rankSeed, qs, s0) : null;
+    if (res) {
       for (let k = 0; k < m; k++) out[group[k]] = res[k];
       continue;
     }

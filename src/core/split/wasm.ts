@@ -573,7 +573,7 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
 
 /**
  * temporalSplit's placing of tied items in the module (split.c `placeTied`): a fresh instance,
- * with room for the largest group so far (21 bytes per item).
+ * with room for the largest group so far (21 bytes per item); null past what its memory holds.
  */
 export function wasmTieKernel(): TieKernel {
   let x: (Exports & WasmBase) | null = null;
@@ -581,13 +581,18 @@ export function wasmTieKernel(): TieKernel {
   let qCap = -1;
   let at: number[] = [];
   return {
-    place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array {
+    place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array | null {
       const m = group.length;
       const inst = (x ??= wasmInstance<Exports>('split', WASM_BASE64));
       if (m > cap || qs.length > qCap) {
+        // Beyond what the module's memory holds: the JavaScript loops instead.
+        if (21 * m > 2 ** 31) return null;
         // idx, keys, tmp, res, qs.
         at = [4 * m, 8 * m, 8 * m, m, 4 * qs.length].map((size) => inst.alloc(Math.max(size, 8)));
-        if (at.some((p) => p === 0)) throw new Error('the split could not get WebAssembly memory');
+        if (at.some((p) => p === 0)) {
+          cap = -1;
+          return null;
+        }
         cap = m;
         qCap = qs.length;
       }
