@@ -146,7 +146,7 @@ export function statsText(report: StatsReport): string {
     if (s.textLength) out.push(...histogram('text length (characters)', s.textLength));
     if (s.videoSegments) out.push(...histogram('segment duration (s)', s.videoSegments.duration));
     if (s.tracking) out.push(`  tracking: ${n(s.tracking.boxes)} boxes on ${n(s.tracking.frames)} frames, ${n(s.tracking.instances)} instances`);
-    if (s.sentimentMax) out.push(`  sentimentMax: ${s.sentimentMax.map((m) => `${m.value} (${n(m.items)} items)`).join(', ')}`);
+    if (s.sentimentMax) out.push(`  sentimentMax: ${s.sentimentMax.map((m) => `${m.value} (${n(m.items)} item${m.items === 1 ? '' : 's'})`).join(', ')}`);
     out.push(`  problems: ${n(s.problems.errors)} errors, ${n(s.problems.warnings)} warnings (run \`vertex-datasets validate\` for the list)`, '');
   }
   return out.join('\n');

@@ -1016,7 +1016,7 @@ export class DatasetAccumulator {
       this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}).`, undefined, { count: this.items, threshold: L.minItems });
     }
     if (L.maxItems !== undefined && this.items > L.maxItems) {
-      this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; a ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
+      this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
     }
     if (L.minLabels !== undefined && labelCount < L.minLabels) {
       this.emit('dataset.tooFewLabels', at, `The dataset has ${fmt(labelCount)} distinct label${labelCount === 1 ? '' : 's'}; ${title} needs at least ${fmt(L.minLabels)} (${L.source}).`, undefined, { count: labelCount, threshold: L.minLabels });
@@ -1107,7 +1107,7 @@ export class DatasetAccumulator {
       this.emit(
         'split.empty',
         at,
-        `ml_use puts ${fmt(assigned)} items in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
+        `ml_use puts ${count(assigned, 'items')} in splits but none in ${s}; training with this split needs items in ${required.join(', ')} (DOC-MLUSE).`,
         undefined,
         { split: s },
       );

@@ -608,6 +608,8 @@ function looksBinary(head: Buffer): boolean {
 }
 
 const CHUNK_SIZE = 1 << 20;
+/** Bytes decoded to one string at most (unless one line is longer): below V8's large-object threshold (128 KiB). */
+const DECODE_PIECE = 120 << 10;
 /** Smaller files are validated on one thread whatever `jobs` says (worker start-up costs more). */
 const PARALLEL_MIN_BYTES = 8 << 20;
 
@@ -764,16 +766,30 @@ async function streamRange(
 ): Promise<void> {
   const chunkSize = CHUNK_SIZE;
   const onLine = (text: string) => feeder.line(text);
+  const onText = (text: string, last: boolean) => {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      onLine(text.slice(start, end));
+      start = nl + 1;
+    }
+    if (last && start < text.length) onLine(text.slice(start, text.endsWith('\r') ? -1 : undefined));
+  };
   const onBytes = (bytes: Buffer) => {
     if (isUtf8(bytes)) {
-      const text = bytes.toString('utf8');
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        onLine(text.slice(start, end));
-        start = nl + 1;
+      // Decoded in pieces of whole lines below V8's large-object size: a line is a view into its
+      // piece, and a piece that is still referenced when the young generation is collected is
+      // copied, where a larger string would be moved to the old generation and wait there for a
+      // full collection (with the dataset checks' batches, every chunk was).
+      for (let from = 0; from < bytes.length; ) {
+        let to = bytes.length;
+        if (to - from > DECODE_PIECE) {
+          const nl = bytes.lastIndexOf(10, from + DECODE_PIECE - 1);
+          to = nl >= from ? nl + 1 : bytes.indexOf(10, from + DECODE_PIECE) + 1 || bytes.length;
+        }
+        onText(bytes.toString('utf8', from, to), to === bytes.length);
+        from = to;
       }
-      if (start < text.length) onLine(text.slice(start, text.endsWith('\r') ? -1 : undefined));
       return;
     }
     let start = 0;

@@ -94,7 +94,7 @@ describe('dataset checks: item and label counts', () => {
     let r = run('text-classification-single-label', gen(1_000_000));
     assert.equal(only(r.diagnostics, 'dataset.tooManyItems').length, 0);
     r = run('text-classification-single-label', gen(1_000_001));
-    assert.match(only(r.diagnostics, 'dataset.tooManyItems')[0].message, /1,000,001 documents; .* at most 1,000,000/);
+    assert.match(only(r.diagnostics, 'dataset.tooManyItems')[0].message, /1,000,001 documents; a Text classification \(single-label\) dataset holds at most 1,000,000/);
   });
 
   it('entity extraction: 49/50 documents, 100/101 labels, 199/200 uses per label', () => {
@@ -128,7 +128,7 @@ describe('dataset checks: item and label counts', () => {
     r = run('image-bounding-box', od(150_000, 1));
     assert.equal(only(r.diagnostics, 'dataset.tooManyItems').length, 0);
     r = run('image-bounding-box', od(150_001, 1));
-    assert.match(only(r.diagnostics, 'dataset.tooManyItems')[0].message, /150,001 images; .* at most 150,000/);
+    assert.match(only(r.diagnostics, 'dataset.tooManyItems')[0].message, /150,001 images; an Image object detection \(bounding boxes\) dataset holds at most 150,000/);
     r = run('image-bounding-box', od(10_000, 1, 1000));
     assert.equal(only(r.diagnostics, 'dataset.tooManyLabels').length, 0);
     r = run('image-bounding-box', od(10_010, 1, 1001));
@@ -372,6 +372,13 @@ describe('dataset checks: splits', () => {
     assert.equal(empty[0].line, 1);
     assert.equal(empty[0].severity, 'warning');
     assert.equal(only(run('image-classification-single-label', items, { strict: true }).diagnostics, 'split.empty')[0].severity, 'error');
+  });
+
+  it('split.empty counts items in the singular for one item', () => {
+    const items = [...labeled({ a: 20 }, { mlUse: (i) => (i === 0 ? 'training' : undefined) })];
+    const messages = only(run('image-classification-single-label', items).diagnostics, 'split.empty').map((d) => d.message);
+    assert.equal(messages.length, 2);
+    for (const m of messages) assert.match(m, /^ml_use puts 1 item in splits but none in (validation|test);/);
   });
 
   it('split.missingLabel: a label absent from a non-empty split', () => {
