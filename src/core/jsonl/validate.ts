@@ -59,6 +59,11 @@ export class JsonlLineValidator {
   private readonly schema: JsonSchema;
   private readonly findings: Finding[] = [];
   private readonly layouts = new LayoutCache();
+  /**
+   * Lines JSON.parse refused. V8 keeps the text of a refused JSON.parse input (for its error
+   * location) until a full collection, and with it the string the line is a view into.
+   */
+  parseFailures = 0;
 
   constructor(
     readonly format: JsonlFormatId | 'custom',
@@ -98,6 +103,7 @@ export class JsonlLineValidator {
         value = JSON.parse(text);
       } catch (e) {
         Error.stackTraceLimit = stackTraceLimit;
+        this.parseFailures++;
         const { span, message } = syntaxError(text, (e as Error).message);
         const pretty = /^\s*[{[]\s*$/.test(text) || /^\s*"[^"]*"\s*:/.test(text) || /^\s*[}\]],?\s*$/.test(text);
         out.push({
@@ -511,6 +517,10 @@ class LineFeeder {
   firstItem: 'none' | 'reports' | 'drops' = 'none';
   private readonly scratch: Diagnostic[] = [];
 
+  get parseFailures(): number {
+    return this.validator.parseFailures;
+  }
+
   constructor(
     private readonly validator: JsonlLineValidator,
     private readonly sink: DiagnosticSink,
@@ -789,12 +799,15 @@ async function streamRange(
       // Decoded in pieces of whole lines below V8's large-object size: a line is a view into its
       // piece, and a piece that is still referenced when the young generation is collected is
       // copied, where a larger string would be moved to the old generation and wait there for a
-      // full collection (with the dataset checks' batches, every chunk was).
+      // full collection (with the dataset checks' batches, every chunk was). Once a line has failed
+      // JSON.parse, which keeps its text (and so its piece) alive until a full collection, pieces
+      // would be copied again and again: the chunk is then decoded whole, as one large string.
+      const piece = feeder.parseFailures === 0 ? DECODE_PIECE : Infinity;
       for (let from = 0; from < bytes.length; ) {
         let to = bytes.length;
-        if (to - from > DECODE_PIECE) {
-          const nl = bytes.lastIndexOf(10, from + DECODE_PIECE - 1);
-          to = nl >= from ? nl + 1 : bytes.indexOf(10, from + DECODE_PIECE) + 1 || bytes.length;
+        if (to - from > piece) {
+          const nl = bytes.lastIndexOf(10, from + piece - 1);
+          to = nl >= from ? nl + 1 : bytes.indexOf(10, from + piece) + 1 || bytes.length;
         }
         onText(bytes.toString('utf8', from, to), to === bytes.length);
         from = to;

@@ -5,7 +5,7 @@ import { CSV_FORMAT_IDS } from '../csv/detect';
 import { PositionalCsvAdapter } from './csv';
 import { SplitError } from './errors';
 import { TabularCsvAdapter, fastPass1, fastPass2 } from './tabular';
-import { wasmPass1, wasmPass2, wasmPass2Usable, wasmStratifyKernel } from './wasm';
+import { wasmPass1, wasmPass2, wasmPass2Usable, wasmStratifyKernel, wasmTieKernel } from './wasm';
 import type { Pass1Sink } from './tabular';
 import { detect } from './detect';
 import type { Detected, FileKind } from './detect';
@@ -248,7 +248,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
             if (streaming) streamed += n;
             else {
               const r = rows();
-              collector.addRows(n, r.ml, r.label, r.time, r.has, r.ga, r.gb, r.gr);
+              collector.addRows(n, r.ml, r.label, r.time, r.has, r.ga, r.gb, r.gr, r.summary);
             }
             record += n;
           },
@@ -342,7 +342,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
             'expected RFC 3339 / ISO 8601 dates (2024-05-01 or 2024-05-01T10:00:00Z) or Unix seconds',
         );
       }
-      assignment = temporalSplit(table, opts.cutoffs ? { cutoffs: opts.cutoffs } : { fractions }, tally);
+      assignment = temporalSplit(table, opts.cutoffs ? { cutoffs: opts.cutoffs } : { fractions }, tally, opts.fastPath === 'js' || opts.fastPath === false ? undefined : wasmTieKernel());
       if (opts.cutoffs) fractions = [];
       break;
     }

@@ -305,10 +305,17 @@ export interface Tally {
  * `byIndex` (items whose rank is hashIndex(seed, item), given to `run`), `idx` receives each
  * position's item index instead of `keys`, the kernel makes the keys label by label, and the
  * bucket of label l's position p is outAt[4 * start[l] + p - start[l]] (idx's memory, as bytes).
+ * `tally` receives the items per label and bucket (label l's bucket b at (l + 1) * buckets + b).
+ * The loops over every item are the kernel's too: `count` (the items per label, slot l + 1 for
+ * label l and 0 for none; null when it cannot: the JavaScript loops run instead), `fill` (idx, by
+ * index) and `gather` (each item's bucket, given where each label's next one is in outAt).
  */
 export interface StratifyKernel {
+  count(labels: Int16Array | Int32Array, L: number): Int32Array | null;
   setup(n: number, most: number, labels: number, buckets: number, byIndex?: boolean): StratifyViews | null;
+  fill(labels: Int16Array | Int32Array, fill: Int32Array): void;
   run(labels: number, buckets: number, seed?: number): void;
+  gather(labels: Int16Array | Int32Array, at: Int32Array, out: Uint8Array): void;
 }
 
 export interface StratifyViews {
@@ -319,6 +326,7 @@ export interface StratifyViews {
   frac: Float64Array;
   want: Float64Array;
   idx: Int32Array;
+  tally: Uint32Array;
 }
 
 /**
@@ -334,7 +342,9 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   const out = new Uint8Array(n);
   const lab = singleLabels(t);
   const start = new Int32Array(L + 2);
-  for (let i = 0; i < n; i++) start[lab[i] + 2]++;
+  const counted = kernel?.count(lab, L);
+  if (counted) start.set(counted, 1);
+  else for (let i = 0; i < n; i++) start[lab[i] + 2]++;
   // Positions by label (label l at [start[l + 1], start[l + 2]), unlabeled first), items in index
   // order within each; ranks are copied there in one sequential pass, and each label's items are
   // then sorted on their own: small sorts that stay in cache instead of one over every item. An
@@ -347,9 +357,8 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   for (let l = 0; l < L; l++) most = Math.max(most, counts[l]);
   const want = Float64Array.from(fractions, (f) => f * n);
   if (bounds) for (let l = 0; l < L; l++) bounds[l] = 1;
-  let outAt: Uint8Array;
   const byIndex = t.rankSeed !== undefined;
-  const v = kernel?.setup(n, most, L, S, byIndex);
+  const v = counted ? kernel!.setup(n, most, L, S, byIndex) : null;
   if (kernel && v) {
     v.start.set(start.subarray(1, L + 2));
     v.order.set(labelOrder);
@@ -357,8 +366,7 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     v.want.set(want);
     if (byIndex) {
       // Ranks are index hashes: the kernel computes them from the item indexes, label by label.
-      const idx = v.idx;
-      for (let i = 0; i < n; i++) idx[fill[lab[i] + 1]++] = i;
+      kernel.fill(lab, fill);
     } else {
       const kv = v.keys;
       const rank = t.rank;
@@ -371,41 +379,43 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     }
     kernel.run(L, S, t.rankSeed);
     want.set(v.want);
-    outAt = v.outAt;
-  } else {
-    const rankAt = new Uint32Array(n);
-    const rank = t.rank;
-    for (let i = 0; i < n; i++) rankAt[fill[lab[i] + 1]++] = rank[i];
-    const scratch = sortScratch(most);
-    const wantLabel = new Float64Array(S);
-    outAt = new Uint8Array(n);
-    for (const l of labelOrder) {
-      const c = counts[l];
-      if (c === 0) continue;
-      for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
-      const from = start[l + 1];
-      const sorted = sortByRank(rankAt.subarray(from, from + c), c, undefined, scratch);
-      const order = sorted.order;
-      const posRank = sorted.ranks;
-      for (let p = 0; p < c; p++) {
-        let best = 0;
-        for (let s = 1; s < S; s++) {
-          const d = wantLabel[s] - wantLabel[best];
-          if (d > EPS) best = s;
-          else if (d >= -EPS) {
-            const dt = want[s] - want[best];
-            if (dt > EPS || (dt >= -EPS && hashIndex(posRank[p], s) > hashIndex(posRank[p], best))) best = s;
-          }
+    // Position p of label l's items is byte p of outAt, or by index byte 4 * start[l] + (p - start[l]).
+    const perPosition = byIndex ? 4 : 1;
+    for (let l = 0; l <= L; l++) fill[l] = perPosition * start[l];
+    // Unlabeled items get a placeholder here (their buckets are drawn below).
+    kernel.gather(lab, fill, out);
+    return finishSingle(t, out, lab, start[1], want, Float64Array.from(v.tally), tally);
+  }
+  const rankAt = new Uint32Array(n);
+  const rank = t.rank;
+  for (let i = 0; i < n; i++) rankAt[fill[lab[i] + 1]++] = rank[i];
+  const scratch = sortScratch(most);
+  const wantLabel = new Float64Array(S);
+  const outAt = new Uint8Array(n);
+  for (const l of labelOrder) {
+    const c = counts[l];
+    if (c === 0) continue;
+    for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
+    const from = start[l + 1];
+    const sorted = sortByRank(rankAt.subarray(from, from + c), c, undefined, scratch);
+    const order = sorted.order;
+    const posRank = sorted.ranks;
+    for (let p = 0; p < c; p++) {
+      let best = 0;
+      for (let s = 1; s < S; s++) {
+        const d = wantLabel[s] - wantLabel[best];
+        if (d > EPS) best = s;
+        else if (d >= -EPS) {
+          const dt = want[s] - want[best];
+          if (dt > EPS || (dt >= -EPS && hashIndex(posRank[p], s) > hashIndex(posRank[p], best))) best = s;
         }
-        outAt[from + order[p]] = best;
-        want[best]--;
-        wantLabel[best]--;
       }
+      outAt[from + order[p]] = best;
+      want[best]--;
+      wantLabel[best]--;
     }
   }
-  // Position p of label l's items is byte p of outAt, or by index byte 4 * start[l] + (p - start[l]).
-  const perPosition = kernel && v && byIndex ? 4 : 1;
-  for (let l = 0; l <= L; l++) fill[l] = perPosition * start[l];
+  for (let l = 0; l <= L; l++) fill[l] = start[l];
   // Unlabeled items get a placeholder here (their buckets are drawn below).
   const perLabel = new Float64Array((L + 1) * S);
   for (let i = 0; i < n; i++) {
@@ -414,7 +424,12 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
     out[i] = b;
     if (l1 > 0) perLabel[l1 * S + b]++;
   }
-  const unlabeled = start[1];
+  return finishSingle(t, out, lab, start[1], want, perLabel, tally);
+}
+
+/** The unlabeled items of stratifiedSingle (what each bucket still wants, exactly) and the tally. */
+function finishSingle(t: ItemTable, out: Uint8Array, lab: Int32Array | Int16Array, unlabeled: number, want: Float64Array, perLabel: Float64Array, tally?: Tally): Uint8Array {
+  const n = t.count;
   if (unlabeled > 0) {
     const rest = new Int32Array(unlabeled);
     for (let i = 0, k = 0; i < n; i++) if (lab[i] < 0) rest[k++] = i;
@@ -575,7 +590,18 @@ export interface TemporalOptions {
 /** Marks in `out` of items whose time straddles boundary v (TIE - v) until they are placed. */
 const TIE = 255;
 
-export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally): Uint8Array {
+/**
+ * temporalSplit's placing of the items of one time that straddles a boundary, done elsewhere (in
+ * WebAssembly: split.c `placeTied`) with the same result, for items whose ranks are index hashes
+ * (ItemTable.rankSeed): the items `group` (ascending) take positions 0, 1, ... in (rank, index)
+ * order, and position p goes to split s0 + #{j : qs[j] <= p}. Returns each item's split (null
+ * when it cannot: the JavaScript loops run instead).
+ */
+export interface TieKernel {
+  place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array | null;
+}
+
+export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
   const n = t.count;
   const time = t.time;
   if (!time) throw new Error('temporal split needs item times');
@@ -701,6 +727,11 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     const s0 = splitAt(base);
     const qs: number[] = [];
     for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
+    const res = kernel && t.rankSeed !== undefined ? kernel.place(group, t.rankSeed, qs, s0) : null;
+    if (res) {
+      for (let k = 0; k < m; k++) out[group[k]] = res[k];
+      continue;
+    }
     const ranks = new Float64Array(m);
     for (let k = 0; k < m; k++) ranks[k] = rankOf(t, group[k]);
     const at = orderStatistics(ranks, [...new Set(qs)].sort((a, b) => a - b));

@@ -4,6 +4,16 @@ import { fmix32, hashIndex, hashString } from './prng';
 
 /** Existing ml_use of an item: a split index, or one of these. */
 export const NO_ML_USE = -1;
+
+/** What a batch of rows for addRows holds, when the reader knows it: no need to read the arrays for it. */
+export interface RowSummary {
+  /** Some row has an existing split (ml other than NO_ML_USE). */
+  anyMl: boolean;
+  /** The largest label id (-1: none). */
+  maxLabel: number;
+  /** Rows with a time (not NaN). */
+  timed: number;
+}
 /** The item carried a value that is not valid for the format (kept out of `manual`'s kept set). */
 export const INVALID_ML_USE = -2;
 /** Rows of one item disagree about ml_use. */
@@ -174,14 +184,18 @@ export class ItemCollector {
    * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
    * batches): the same effect, written as loops over whole arrays.
    */
-  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Int32Array, gb: Int32Array, gr: Uint32Array): void {
+  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Int32Array, gb: Int32Array, gr: Uint32Array, summary?: RowSummary): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
     const record0 = this.records;
     const end = item0 + n;
     // Items are their records here (indexed): rank and first record are not stored.
     let ex = this.existing;
-    if (ex === null) for (let k = 0; k < n && ex === null; k++) if (ml[k] !== NO_ML_USE) ex = this.existingUpTo(item0);
+    if (ex === null) {
+      if (summary) {
+        if (summary.anyMl) ex = this.existingUpTo(item0);
+      } else for (let k = 0; k < n && ex === null; k++) if (ml[k] !== NO_ML_USE) ex = this.existingUpTo(item0);
+    }
     if (ex !== null) {
       ex.ensure(end);
       ex.data.set(ml.subarray(0, n), item0);
@@ -193,7 +207,8 @@ export class ItemCollector {
       this.time.data.set(time.subarray(0, n), item0);
       this.time.length = end;
       let timed = 0;
-      for (let k = 0; k < n; k++) if (time[k] === time[k]) timed++;
+      if (summary) timed = summary.timed;
+      else for (let k = 0; k < n; k++) if (time[k] === time[k]) timed++;
       this.timed += timed;
     }
     if (this.needs.labels && !this.single) {
@@ -205,7 +220,8 @@ export class ItemCollector {
       }
     } else if (this.needs.labels) {
       let most = -1;
-      for (let k = 0; k < n; k++) if (label[k] > most) most = label[k];
+      if (summary) most = summary.maxLabel;
+      else for (let k = 0; k < n; k++) if (label[k] > most) most = label[k];
       if (most >= 0 || this.itemLabel !== null) {
         const il = this.labelsUpTo(item0);
         il.fit(most);
@@ -218,6 +234,7 @@ export class ItemCollector {
       this.group.ensure(end);
       const group = this.group.data;
       const keys = this.groupKeys;
+      const known = keys.size;
       // Ids in row order (runs of keyed rows in one call), then the ranks of the new groups: ids
       // are handed out in order, so a row starts a group exactly when its id is the next one.
       for (let k = 0; k < n; ) {
@@ -228,8 +245,11 @@ export class ItemCollector {
         }
       }
       const ranks = this.groupRank;
-      for (let k = 0; k < n; k++) {
-        if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
+      // No new group in these rows (the usual case once the groups have been seen): no rank to add.
+      if (keys.size !== known) {
+        for (let k = 0; k < n; k++) {
+          if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
+        }
       }
       this.group.length = end;
     }

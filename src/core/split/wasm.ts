@@ -5,8 +5,8 @@ import { WASM_BASE64 } from '../wasm/split.wasm';
 import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
-import type { StratifyKernel, StratifyViews } from './strategies';
-import type { ItemCollector, RecordFacts } from './table';
+import type { StratifyKernel, StratifyViews, TieKernel } from './strategies';
+import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
 
 /**
@@ -28,7 +28,11 @@ interface Exports {
   frameAt(b: number, pos: number, len: number, eof: number): number;
   assignInit(seed: number, n: number, buckets: number, quotas: number): void;
   assignFill(): number;
-  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number, idx: number, seedMix: number): void;
+  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number, idx: number, seedMix: number, tally: number): void;
+  labelCount(lab: number, wide: number, m: number, cnt: number): void;
+  labelFill(lab: number, wide: number, m: number, base: number, idx: number, fill: number): void;
+  labelGather(lab: number, wide: number, m: number, out: number, at: number): void;
+  placeTied(idx: number, m: number, seedMix: number, keys: number, tmp: number, qs: number, Q: number, s0: number, res: number): void;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -70,6 +74,9 @@ const ST_OUT_CAP = 41;
 const ST_WORDS = 42;
 const ST_VALUES = 43;
 const ST_NO_FACTS = 46;
+const ST_B_ML = 47;
+const ST_B_MAX_LABEL = 48;
+const ST_B_TIMED = 49;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -93,6 +100,8 @@ export interface WasmRows {
   ga: Int32Array;
   gb: Int32Array;
   gr: Uint32Array;
+  /** What the rows hold, summed up (see RowSummary). */
+  summary: RowSummary;
 }
 
 class SplitWasm {
@@ -152,6 +161,7 @@ class SplitWasm {
       ga: new Int32Array(b, S[ST_R_GA], n),
       gb: new Int32Array(b, S[ST_R_GB], n),
       gr: new Uint32Array(b, S[ST_R_GR], n),
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED] },
     };
   }
 }
@@ -279,8 +289,18 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       ga: new Int32Array(MAXROWS),
       gb: new Int32Array(MAXROWS),
       gr: new Uint32Array(MAXROWS),
+      summary: { anyMl: false, maxLabel: -1, timed: 0 },
     });
-    return { ml: d.ml.subarray(0, n), label: d.label.subarray(0, n), time: d.time.subarray(0, n), has: d.has.subarray(0, n), ga: d.ga.subarray(0, n), gb: d.gb.subarray(0, n), gr: d.gr.subarray(0, n) };
+    return {
+      ml: d.ml.subarray(0, n),
+      label: d.label.subarray(0, n),
+      time: d.time.subarray(0, n),
+      has: d.has.subarray(0, n),
+      ga: d.ga.subarray(0, n),
+      gb: d.gb.subarray(0, n),
+      gr: d.gr.subarray(0, n),
+      summary: { anyMl: false, maxLabel: -1, timed: 0 },
+    };
   };
   const handle = (len: number, eof: boolean): number => {
     let pos = 0;
@@ -448,21 +468,50 @@ export async function wasmPass2(
 
 
 /**
- * stratifiedSingle's sorting and placing in the module (split.c `stratify`): a fresh instance,
- * whose memory (ten bytes per item, or four with item indexes) goes with it afterwards.
+ * stratifiedSingle's per-item loops, sorting and placing in the module (split.c `stratify` and
+ * the label loops): a fresh instance, whose memory (ten bytes per item, or four with item indexes)
+ * goes with it afterwards. Item labels go through in chunks of `chunk` (a buffer that stays in
+ * cache instead of a copy of them all), and every loop is a call per chunk or batch of labels:
+ * the engine optimizes a WebAssembly function for its later calls only.
  */
-export function wasmStratifyKernel(): StratifyKernel {
+export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
   let x: (Exports & WasmBase) | null = null;
   let at: number[] = [];
   let indexed = false;
+  // The label chunk (int16 or int32), the bucket chunk, and one slot per label and the unlabeled.
+  let labAt = 0;
+  let bytesAt = 0;
+  let slotsAt = 0;
+  let chunkLen = chunk;
+  /** Calls `step(m, from)` with items [from, from + m) of `lab` in the label chunk, chunk by chunk. */
+  const chunks = (lab: Int16Array | Int32Array, step: (m: number, from: number) => void): void => {
+    const b = x!.memory.buffer;
+    const view = lab.BYTES_PER_ELEMENT === 4 ? new Int32Array(b, labAt, chunkLen) : new Int16Array(b, labAt, chunkLen);
+    for (let from = 0; from < lab.length; from += chunkLen) {
+      const m = Math.min(chunkLen, lab.length - from);
+      view.set(lab.subarray(from, from + m));
+      step(m, from);
+    }
+  };
   return {
+    count(lab: Int16Array | Int32Array, L: number): Int32Array | null {
+      const inst = (x = wasmInstance<Exports>('split', WASM_BASE64));
+      chunkLen = Math.max(1, Math.min(chunk, lab.length));
+      labAt = inst.alloc(4 * chunkLen);
+      bytesAt = inst.alloc(chunkLen + 16);
+      slotsAt = inst.alloc(4 * (L + 1) + 16);
+      if (labAt === 0 || bytesAt === 0 || slotsAt === 0) return null;
+      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
+      chunks(lab, (m) => inst.labelCount(labAt, wide, m, slotsAt));
+      return new Int32Array(inst.memory.buffer, slotsAt, L + 1).slice();
+    },
     setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
       indexed = byIndex;
-      // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac, want, item indexes.
-      const sizes = [8 * (byIndex ? most : n), 8 * most, byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0];
+      // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac,
+      // want, item indexes, tally.
+      const sizes = [8 * (byIndex ? most : n), 8 * most, byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0, 4 * (labels + 1) * buckets];
       // Beyond what 32-bit memory holds: the JavaScript loop instead.
-      if (sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
-      x = wasmInstance<Exports>('split', WASM_BASE64);
+      if (!x || sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
       const inst = x;
       at = sizes.map((size) => inst.alloc(Math.max(size, 8)));
       if (at.some((p) => p === 0)) return null;
@@ -476,10 +525,82 @@ export function wasmStratifyKernel(): StratifyKernel {
         frac: new Float64Array(b, at[5], buckets),
         want: new Float64Array(b, at[6], buckets),
         idx: new Int32Array(b, at[7], byIndex ? n : 0),
+        tally: new Uint32Array(b, at[8], (labels + 1) * buckets),
       };
     },
+    fill(lab: Int16Array | Int32Array, fill: Int32Array): void {
+      const inst = x!;
+      new Int32Array(inst.memory.buffer, slotsAt, fill.length).set(fill);
+      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
+      chunks(lab, (m, from) => inst.labelFill(labAt, wide, m, from, at[7], slotsAt));
+    },
     run(labels: number, buckets: number, seed = 0): void {
-      x!.stratify(at[0], at[1], at[2], at[3], at[4], labels, buckets, at[5], at[6], indexed ? at[7] : 0, Math.imul(seed >>> 0, 0x9e3779b1));
+      const inst = x!;
+      const b = inst.memory.buffer;
+      const start = new Int32Array(b, at[3], labels + 1);
+      const order = new Int32Array(b, at[4], labels);
+      const n = start[labels] - start[0];
+      const batch = Math.max(n >> 4, 1 << 16);
+      const seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
+      // In batches of labels: the engine runs a function's first calls as baseline code and
+      // optimizes it for later calls only, so one call for every label would run unoptimized.
+      for (let q = 0; q < labels; ) {
+        let q1 = q;
+        let items = 0;
+        while (q1 < labels && items < batch) {
+          const l = order[q1++];
+          items += start[l + 1] - start[l];
+        }
+        inst.stratify(at[0], at[1], at[2], at[3], at[4] + 4 * q, q1 - q, buckets, at[5], at[6], indexed ? at[7] : 0, seedMix, at[8]);
+        q = q1;
+      }
+    },
+    gather(lab: Int16Array | Int32Array, fill: Int32Array, out: Uint8Array): void {
+      const inst = x!;
+      // fill: byte offsets into outAt; the module takes addresses.
+      const base = indexed ? at[7] : at[2];
+      const slots = new Int32Array(inst.memory.buffer, slotsAt, fill.length);
+      for (let l = 0; l < fill.length; l++) slots[l] = base + fill[l];
+      const bytes = new Uint8Array(inst.memory.buffer, bytesAt, chunkLen);
+      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
+      chunks(lab, (m, from) => {
+        inst.labelGather(labAt, wide, m, bytesAt, slotsAt);
+        out.set(bytes.subarray(0, m), from);
+      });
+    },
+  };
+}
+
+/**
+ * temporalSplit's placing of tied items in the module (split.c `placeTied`): a fresh instance,
+ * with room for the largest group so far (21 bytes per item); null past what its memory holds.
+ */
+export function wasmTieKernel(): TieKernel {
+  let x: (Exports & WasmBase) | null = null;
+  let cap = -1;
+  let qCap = -1;
+  let at: number[] = [];
+  return {
+    place(group: Int32Array, seed: number, qs: readonly number[], s0: number): Uint8Array | null {
+      const m = group.length;
+      const inst = (x ??= wasmInstance<Exports>('split', WASM_BASE64));
+      if (m > cap || qs.length > qCap) {
+        // Beyond what the module's memory holds: the JavaScript loops instead.
+        if (21 * m > 2 ** 31) return null;
+        // idx, keys, tmp, res, qs.
+        at = [4 * m, 8 * m, 8 * m, m, 4 * qs.length].map((size) => inst.alloc(Math.max(size, 8)));
+        if (at.some((p) => p === 0)) {
+          cap = -1;
+          return null;
+        }
+        cap = m;
+        qCap = qs.length;
+      }
+      const b = inst.memory.buffer;
+      new Int32Array(b, at[0], m).set(group);
+      new Int32Array(b, at[4], qs.length).set(qs);
+      inst.placeTied(at[0], m, Math.imul(seed >>> 0, 0x9e3779b1), at[1], at[2], at[4], qs.length, s0, at[3]);
+      return new Uint8Array(inst.memory.buffer, at[3], m);
     },
   };
 }

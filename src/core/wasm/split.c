@@ -17,7 +17,7 @@ enum {
   ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
   ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_HAS, ST_R_GA, ST_R_GB, ST_R_GR, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
-  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_SIZE = 64
+  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED, ST_SIZE = 64
 };
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6 };
 enum { REASON_NEW_LABEL = 1 };
@@ -205,13 +205,14 @@ static i64 digits(const u8 *b, i32 s, i32 n) {
   return v;
 }
 
-static i64 daysFromCivil(i64 y, i64 m) {
+/** Days from 1970-01-01 to the first of month m of year y (999 <= y - (m <= 2) and y <= 9999: 32-bit unsigned arithmetic is exact). */
+static i32 daysFromCivil(u32 y, u32 m) {
   y -= m <= 2 ? 1 : 0;
-  i64 era = (y >= 0 ? y : y - 399) / 400;
-  i64 yoe = y - era * 400;
-  i64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
-  i64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  const u32 era = y / 400;
+  const u32 yoe = y - era * 400;
+  const u32 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+  const u32 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (i32)(era * 146097 + doe) - 719468;
 }
 
 /** fastTimestamp of tabular.ts: 1 and *out set for the forms it reads, 0 otherwise. */
@@ -228,7 +229,7 @@ static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
   if (b[s + 4] != '-' || b[s + 7] != '-') return 0;
   i64 y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
-  i64 t = (daysFromCivil(y, mo) + d - 1) * 86400000LL;
+  i64 t = (i64)(daysFromCivil((u32)y, (u32)mo) + (i32)d - 1) * 86400000LL;
   if (len == 10) {
     *out = (double)t;
     return 1;
@@ -293,6 +294,9 @@ static i32 special(i32 pos, i32 reason) {
   S[ST_REASON] = reason;
   return pos;
 }
+
+// Summary of the rows read by a pass 1 call (ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED).
+static i32 bAnyMl, bMaxLabel, bTimed;
 
 // Pass 1 configuration, loaded from S at each call.
 static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows, cNoFacts;
@@ -375,6 +379,10 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
   const i32 r = cRows++;
   // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
   if (cNoFacts) return 0;
+  // What JavaScript would otherwise find by reading the rows' arrays again.
+  bAnyMl |= ml != -1;
+  if (label > bMaxLabel) bMaxLabel = label;
+  bTimed += t == t;
   ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
   ((i32 *)S[ST_R_LAB])[r] = label;
   ((double *)S[ST_R_TIME])[r] = t;
@@ -388,7 +396,8 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
 /**
  * Pass 1 from `pos` over b[0, len): frames records and, for rows it can read exactly, stores the
  * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
- * existing split). Returns where it stopped; ST_STATUS says why.
+ * existing split), and sums them up (ST_B_ML: any existing split, ST_B_MAX_LABEL, ST_B_TIMED: rows
+ * with a time). Returns where it stopped; ST_STATUS says why.
  *
  * Records ending in a plain LF are framed 16 bytes at a time across the chunk (comma and stop
  * bitmasks); a record with a CR or a quote is framed again from its start by `frame`.
@@ -406,6 +415,9 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   cGroupSeed = (u32)S[ST_GROUP_SEED];
   cNoFacts = S[ST_NO_FACTS];
   cRows = 0;
+  bAnyMl = 0;
+  bMaxLabel = -1;
+  bTimed = 0;
   const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
@@ -481,6 +493,9 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   }
 out:
   S[ST_ROWS] = cRows;
+  S[ST_B_ML] = bAnyMl;
+  S[ST_B_MAX_LABEL] = bMaxLabel;
+  S[ST_B_TIMED] = bTimed;
   return pos;
 }
 
@@ -700,8 +715,161 @@ __attribute__((export_name("frameAt"))) i32 frameAt(const u8 *b, i32 pos, i32 le
 }
 
 // ---- stratified split of single-label items (strategies.ts stratifiedSingle drives it) ----
-static u32 sCount[3][2048];
+#define TOP_BITS_MAX 11
+#define SUB_BITS_MAX 12
+static u32 sTop[1 << TOP_BITS_MAX];
+static u32 sSub[1 << SUB_BITS_MAX];
 static double sWant[256];
+
+static i32 bitsFor(u32 m) {
+  i32 b = 0;
+  while (b < 31 && (1u << b) < m) b++;
+  return b;
+}
+
+/** Sorts a[0, m) by value (bottom-up merge sort through t): a total order, so any sort gives the same result. */
+static void mergeSort(u64 *a, u64 *t, i32 m) {
+  u64 *src = a, *dst = t;
+  for (i32 w = 1; w < m; w *= 2) {
+    for (i32 lo = 0; lo < m; lo += 2 * w) {
+      const i32 mid = lo + w < m ? lo + w : m, hi = lo + 2 * w < m ? lo + 2 * w : m;
+      i32 x = lo, y = mid, k = lo;
+      while (x < mid && y < hi) dst[k++] = src[y] < src[x] ? src[y++] : src[x++];
+      while (x < mid) dst[k++] = src[x++];
+      while (y < hi) dst[k++] = src[y++];
+    }
+    u64 *sw = src;
+    src = dst;
+    dst = sw;
+  }
+  if (src != a) __builtin_memcpy(a, src, sizeof(u64) * (u32)m);
+}
+
+/**
+ * Sorts the m keys at src by value into dst (both m long; src is left in any order): a counting
+ * pass on the rank bits just below the `above` bits all of them share puts each key near its place,
+ * then an insertion sort finishes. Ranks are hashes, so that leaves about one key per slot and
+ * almost nothing to move; when the insertion sort moves far more than that (ranks that are not
+ * spread), a merge sort finishes instead. Returns dst.
+ */
+static u64 *sortKeys(u64 *src, u64 *dst, i32 m, i32 above) {
+  if (m <= 16) {
+    for (i32 i = 0; i < m; i++) dst[i] = src[i];
+  } else {
+    i32 bits = bitsFor((u32)m);
+    if (bits > SUB_BITS_MAX) bits = SUB_BITS_MAX;
+    if (bits > 32 - above) bits = 32 - above;
+    const u32 shift = 32 - above - bits + 32, mask = (1u << bits) - 1, slots = 1u << bits;
+    __builtin_memset(sSub, 0, sizeof(u32) * slots);
+    for (i32 i = 0; i < m; i++) sSub[(u32)(src[i] >> shift) & mask]++;
+    for (u32 x = 0, sum = 0; x < slots; x++) {
+      const u32 v = sSub[x];
+      sSub[x] = sum;
+      sum += v;
+    }
+    for (i32 i = 0; i < m; i++) {
+      const u64 v = src[i];
+      dst[sSub[(u32)(v >> shift) & mask]++] = v;
+    }
+  }
+  i32 moves = 0;
+  const i32 budget = 4 * m + 64;
+  for (i32 i = 1; i < m; i++) {
+    const u64 v = dst[i];
+    i32 j = i;
+    while (j > 0 && dst[j - 1] > v) {
+      dst[j] = dst[j - 1];
+      j--;
+    }
+    dst[j] = v;
+    moves += i - j;
+    if (moves > budget) {
+      mergeSort(dst, src, m);
+      break;
+    }
+  }
+  return dst;
+}
+
+/**
+ * The decision of stratify's placing loop with `k` places already given to bucket `lead` (whose
+ * sWant and want are then sw[lead] - k and w[lead] - k): 1 when it is `lead` again without the
+ * seeded coin, which is the only part of a decision that depends on the ranks.
+ */
+static i32 leadsAfter(i32 S, const double *sw, const double *w, i32 lead, double k) {
+  const double EPS = 1e-9;
+  i32 best = 0;
+  for (i32 s = 1; s < S; s++) {
+    const double sb = best == lead ? sw[best] - k : sw[best], ss = s == lead ? sw[s] - k : sw[s];
+    const double d = ss - sb;
+    if (d > EPS) best = s;
+    else if (d >= -EPS) {
+      const double dt = (s == lead ? w[s] - k : w[s]) - (best == lead ? w[best] - k : w[best]);
+      if (dt > EPS) best = s;
+      else if (dt >= -EPS) return 0;
+    }
+  }
+  return best == lead;
+}
+
+/**
+ * How many of a label's first places (of c) the placing loop of `stratify` gives to one bucket
+ * (*lead) without reaching its seeded coin: those decisions do not depend on the ranks. Giving
+ * `lead` place after place only makes it want less, so the places it takes form a prefix, found
+ * by doubling steps then halving them. Subtracting 1 k times from x gives x - k exactly while
+ * x - k >= 0 (every step subtracts 1 from a double of at least 1), so a step of k is taken only
+ * there; the rest of the run goes place by place, with the loop's own updates.
+ */
+static u32 leadingRun(i32 c, i32 S, const double *want, i32 *lead) {
+  const double EPS = 1e-9;
+  double w[256], sw[256];
+  for (i32 s = 0; s < S; s++) {
+    w[s] = want[s];
+    sw[s] = sWant[s];
+  }
+  i32 first = 0;
+  for (i32 s = 1; s < S; s++) {
+    const double d = sw[s] - sw[first];
+    if (d > EPS) first = s;
+    else if (d >= -EPS) {
+      const double dt = w[s] - w[first];
+      if (dt > EPS) first = s;
+      else if (dt >= -EPS) return 0;
+    }
+  }
+  *lead = first;
+  // Place `done` leads exactly (so does every place before it); larger steps while they can.
+  u32 done = 0, step = 1;
+#define OK(k) ((k) < (u32)c && sw[first] - (double)(k) >= 0 && w[first] - (double)(k) >= 0 && leadsAfter(S, sw, w, first, (double)(k)))
+  while (OK(done + step)) {
+    done += step;
+    step *= 2;
+  }
+  while (step > 1) {
+    step /= 2;
+    if (OK(done + step)) done += step;
+  }
+#undef OK
+  sw[first] -= (double)done;
+  w[first] -= (double)done;
+  u32 k = done;
+  for (; k < (u32)c; k++) {
+    i32 best = 0;
+    for (i32 s = 1; s < S; s++) {
+      const double d = sw[s] - sw[best];
+      if (d > EPS) best = s;
+      else if (d >= -EPS) {
+        const double dt = w[s] - w[best];
+        if (dt > EPS) best = s;
+        else if (dt >= -EPS) return k;
+      }
+    }
+    if (best != first) break;
+    w[best] -= 1;
+    sw[best] -= 1;
+  }
+  return k;
+}
 
 /**
  * Every label's items, rarest label first (`order`, L ids): label l's items are keys[start[l] ..
@@ -710,13 +878,14 @@ static double sWant[256];
  * start[l+1]) are the label's item indexes instead and `keys` is a buffer as long as the largest
  * label, where each label's keys are made in turn: half the memory of every item's key at once;
  * the buckets of label l's items then go to the bytes of idx from idx + start[l] on, not outAt. Each
- * label is sorted by rank (stable LSD radix, three 11-bit digits, `tmp` at least as long as the
- * largest label) and its items placed in turn exactly as stratifiedSingle does: the bucket that
- * still wants the most of the label, ties by the most wanted overall (`want`, S doubles, updated),
- * then a seeded coin. outAt[start[l] + position] receives the bucket.
+ * label is sorted by its keys (rank, then position: one pass distributes them by the top bits of the
+ * rank, `tmp` at least as long as the largest label, and sortKeys orders each part, in cache) and
+ * its items placed in turn exactly as stratifiedSingle does: the bucket that still wants the most of
+ * the label, ties by the most wanted overall (`want`, S doubles, updated), then a seeded coin.
+ * outAt[start[l] + position] receives the bucket, and tally[(l + 1) * S + bucket] counts it.
  */
 __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *outAt, const i32 *start, const i32 *order, i32 L, i32 S,
-                                                       const double *frac, double *want, const i32 *idx, u32 seedMix) {
+                                                       const double *frac, double *want, const i32 *idx, u32 seedMix, u32 *tally) {
   const double EPS = 1e-9;
   for (i32 q = 0; q < L; q++) {
     const i32 l = order[q];
@@ -724,55 +893,160 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
     const i32 c = start[l + 1] - from;
     if (c == 0) continue;
     for (i32 s = 0; s < S; s++) sWant[s] = frac[s] * (double)c;
+    u32 *counts = tally + (l + 1) * S;
     u64 *a = idx ? keys : keys + from;
-    u64 *b = tmp;
-    __builtin_memset(sCount, 0, sizeof sCount);
-    for (i32 i = 0; i < c; i++) {
-      u32 k;
-      if (idx) {
+    // About 256 keys per part of the top-bits pass (2 KB: sortKeys works in L1).
+    i32 top = bitsFor((u32)(c >> 8));
+    if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
+    const u32 tops = 1u << top;
+    const u32 tshift = 32 - top;
+    __builtin_memset(sTop, 0, sizeof(u32) * tops);
+    if (idx) {
+      for (i32 i = 0; i < c; i++) {
         // The label's keys made here from its items' indexes: rank hashIndex(seed, item).
-        k = fmixH(seedMix ^ fmixH((u32)idx[from + i] ^ 0x5bd1e995u));
+        const u32 k = fmixH(seedMix ^ fmixH((u32)idx[from + i] ^ 0x5bd1e995u));
         a[i] = ((u64)k << 32) | (u32)i;
-      } else k = (u32)(a[i] >> 32);
-      sCount[0][k & 2047]++;
-      sCount[1][(k >> 11) & 2047]++;
-      sCount[2][k >> 22]++;
-    }
-    for (i32 d = 0; d < 3; d++) {
-      const u32 shift = 11 * d;
-      u32 *cnt = sCount[d];
-      if (cnt[((u32)(a[0] >> 32) >> shift) & 2047] == (u32)c) continue;
-      for (u32 x = 0, sum = 0; x < 2048; x++) {
-        const u32 v = cnt[x];
-        cnt[x] = sum;
-        sum += v;
+        if (top) sTop[k >> tshift]++;
       }
+    } else if (top) {
+      for (i32 i = 0; i < c; i++) sTop[(u32)(a[i] >> 32) >> tshift]++;
+    }
+    u64 *b = tmp;
+    // With item indexes, the label's own (now read) indexes take its buckets: no array per item.
+    u8 *dst = idx ? (u8 *)(idx + from) : outAt + from;
+    // The first `head` places go to one bucket whatever the ranks (leadingRun): the keys of the
+    // parts that lie wholly within them take it without being sorted.
+    u32 lowParts = 0, placed = 0;
+    if (top) {
+      i32 lead = 0;
+      const u32 head = leadingRun(c, S, want, &lead);
+      for (u32 x = 0, sum = 0; x < tops; x++) {
+        const u32 v = sTop[x];
+        sTop[x] = sum;
+        sum += v;
+        if (lowParts == x && sum <= head) {
+          lowParts = x + 1;
+          placed = sum;
+        }
+      }
+      counts[lead] += placed;
+      // The updates of placing them one by one below (one subtraction where that is exact, see leadingRun).
+      if (want[lead] - (double)placed >= 0 && sWant[lead] - (double)placed >= 0) {
+        want[lead] -= (double)placed;
+        sWant[lead] -= (double)placed;
+      } else {
+        for (u32 k = 0; k < placed; k++) {
+          want[lead] -= 1;
+          sWant[lead] -= 1;
+        }
+      }
+      // sTop[x] becomes where part x ends.
       for (i32 i = 0; i < c; i++) {
         const u64 v = a[i];
-        b[cnt[((u32)(v >> 32) >> shift) & 2047]++] = v;
+        const u32 x = (u32)(v >> 32) >> tshift;
+        if (x < lowParts) dst[(u32)v] = (u8)lead;
+        else b[sTop[x]++] = v;
       }
       u64 *t = a;
       a = b;
       b = t;
-    }
-    // With item indexes, the label's own (now read) indexes take its buckets: no array per item.
-    u8 *dst = idx ? (u8 *)(idx + from) : outAt + from;
-    for (i32 p = 0; p < c; p++) {
-      const u64 v = a[p];
-      const u32 r = (u32)(v >> 32);
-      const u32 rm = r * 0x9e3779b1u;
-      i32 best = 0;
-      for (i32 s = 1; s < S; s++) {
-        const double d = sWant[s] - sWant[best];
-        if (d > EPS) best = s;
-        else if (d >= -EPS) {
-          const double dt = want[s] - want[best];
-          if (dt > EPS || (dt >= -EPS && fmixH(rm ^ fmixH((u32)s ^ 0x5bd1e995u)) > fmixH(rm ^ fmixH((u32)best ^ 0x5bd1e995u)))) best = s;
+    } else sTop[0] = (u32)c;
+    for (u32 x = lowParts, lo = placed; x < tops; x++) {
+      const u32 hi = sTop[x];
+      if (hi == lo) continue;
+      const u64 *part = sortKeys(a + lo, b + lo, (i32)(hi - lo), top);
+      for (u32 p = 0; p < hi - lo; p++) {
+        const u64 v = part[p];
+        const u32 r = (u32)(v >> 32);
+        const u32 rm = r * 0x9e3779b1u;
+        i32 best = 0;
+        for (i32 s = 1; s < S; s++) {
+          const double d = sWant[s] - sWant[best];
+          if (d > EPS) best = s;
+          else if (d >= -EPS) {
+            const double dt = want[s] - want[best];
+            if (dt > EPS || (dt >= -EPS && fmixH(rm ^ fmixH((u32)s ^ 0x5bd1e995u)) > fmixH(rm ^ fmixH((u32)best ^ 0x5bd1e995u)))) best = s;
+          }
         }
+        dst[(u32)v] = (u8)best;
+        counts[best]++;
+        want[best] -= 1;
+        sWant[best] -= 1;
       }
-      dst[(u32)v] = (u8)best;
-      want[best] -= 1;
-      sWant[best] -= 1;
+      lo = hi;
+    }
+  }
+}
+
+// ---- the per-item loops of stratifiedSingle, over a chunk of item labels at a time ----
+// `lab` holds m labels (int16, or int32 when `wide`), -1 for none; slot l + 1 of the tables below
+// is label l's, slot 0 the unlabeled items'.
+#define LABEL_AT(k) (wide ? ((const i32 *)lab)[k] : (i32)((const short *)lab)[k])
+
+/** cnt[label + 1]++ for each. */
+__attribute__((export_name("labelCount"))) void countLabels(const void *lab, i32 wide, i32 m, i32 *cnt) {
+  for (i32 k = 0; k < m; k++) cnt[LABEL_AT(k) + 1]++;
+}
+
+/** Item base + k goes to idx[fill[label + 1]++]: every label's items in index order. */
+__attribute__((export_name("labelFill"))) void fillLabels(const void *lab, i32 wide, i32 m, i32 base, i32 *idx, i32 *fill) {
+  for (i32 k = 0; k < m; k++) idx[fill[LABEL_AT(k) + 1]++] = base + k;
+}
+
+/** out[k] = the byte at address at[label + 1]++: each label's next bucket, in its items' order. */
+__attribute__((export_name("labelGather"))) void gatherLabels(const void *lab, i32 wide, i32 m, u8 *out, u32 *at) {
+  for (i32 k = 0; k < m; k++) out[k] = *(const u8 *)(at[LABEL_AT(k) + 1]++);
+}
+
+// ---- temporal split: the items of one time that straddles a boundary (strategies.ts temporalSplit) ----
+static u8 tCode[1 << TOP_BITS_MAX];
+static u32 tStart[(1 << TOP_BITS_MAX) + 1];
+
+/**
+ * The m items idx[0, m) (ascending) of one time, whose ranks are hashIndex(seed, item) (seedMix =
+ * seed * 0x9e3779b1), take positions 0, 1, ... in (rank, index) order; position p goes to split
+ * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. As in `stratify`, one
+ * pass distributes the keys by the top bits of the rank; the parts that no boundary falls inside
+ * give their split without being sorted, and only the others are sorted (sortKeys). keys and tmp
+ * hold m keys each.
+ */
+__attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, u32 seedMix, u64 *keys, u64 *tmp, const i32 *qs, i32 Q, i32 s0, u8 *res) {
+  i32 top = bitsFor((u32)(m >> 8));
+  if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
+  const u32 tops = 1u << top, tshift = 32 - top;
+  __builtin_memset(sTop, 0, sizeof(u32) * tops);
+  for (i32 k = 0; k < m; k++) {
+    const u32 r = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
+    keys[k] = ((u64)r << 32) | (u32)k;
+    sTop[top ? r >> tshift : 0]++;
+  }
+  // Part x holds positions [tStart[x], tStart[x + 1]): one split unless a boundary falls strictly inside.
+  tStart[0] = 0;
+  for (u32 x = 0; x < tops; x++) {
+    const u32 lo = tStart[x], hi = lo + sTop[x];
+    i32 code = s0, mixed = 0;
+    for (i32 j = 0; j < Q; j++) {
+      if ((u32)qs[j] <= lo) code++;
+      else if ((u32)qs[j] < hi) mixed = 1;
+    }
+    tCode[x] = mixed ? 255 : (u8)code;
+    sTop[x] = lo;
+    tStart[x + 1] = hi;
+  }
+  for (i32 k = 0; k < m; k++) {
+    const u64 v = keys[k];
+    const u32 x = top ? (u32)(v >> 32) >> tshift : 0;
+    if (tCode[x] != 255) res[k] = tCode[x];
+    else tmp[sTop[x]++] = v;
+  }
+  for (u32 x = 0; x < tops; x++) {
+    if (tCode[x] != 255) continue;
+    const u32 lo = tStart[x], c = tStart[x + 1] - lo;
+    const u64 *part = sortKeys(tmp + lo, keys + lo, (i32)c, top);
+    for (u32 p = 0; p < c; p++) {
+      i32 code = s0;
+      for (i32 j = 0; j < Q; j++) code += (u32)qs[j] <= lo + p;
+      res[(u32)part[p]] = (u8)code;
     }
   }
 }

@@ -4,7 +4,7 @@ import { allocate } from '../../../src/core/split/fractions';
 import { StreamingAssigner, groupSplit, orderByRank, orderStatistics, randomSplit, stratifiedGeneral, stratifiedSplit, temporalSplit } from '../../../src/core/split/strategies';
 import { hashIndex } from '../../../src/core/split/prng';
 import type { ItemTable } from '../../../src/core/split/table';
-import { wasmStratifyKernel } from '../../../src/core/split/wasm';
+import { wasmStratifyKernel, wasmTieKernel } from '../../../src/core/split/wasm';
 import { buildReport } from '../../../src/core/split/report';
 import type { Tally } from '../../../src/core/split/strategies';
 
@@ -220,6 +220,61 @@ describe('split strategies: faster implementations decide the same', () => {
     }
   });
 
+  it('the stratify kernel on large labels (top-bits pass, unsorted leading run, part sorts) = the JavaScript loop', () => {
+    // Ranks as files give them (hashes) and as they could be: few values, one narrow range (every
+    // key in one part: the part sort's fallback), descending, hashes with runs of equal ranks.
+    const rankOf = (mode: number, seed: number, i: number): number => {
+      const h = hashIndex(seed, i);
+      if (mode === 0) return h;
+      if (mode === 1) return h % 4;
+      if (mode === 2) return (0x7fff0000 + (h % 65536)) >>> 0;
+      if (mode === 3) return 0xffffffff - i;
+      return i % 3 === 0 ? h : hashIndex(seed, i - (i % 7));
+    };
+    const fractions = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),
+      fc.constantFrom([0.8, 0.1, 0.1], [0.5, 0.5], [0.2, 0.2, 0.2, 0.2, 0.2], [1, 0, 0], [0, 0.3, 0.7]),
+      fc.integer({ min: 2, max: 10 }).map((k) => new Array<number>(k).fill(1 / k)),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 500, max: 6000 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.nat({ max: 0xffffffff }), fractions, (n, L, mode, seed, fr) => {
+        // Label sizes far apart (rarest first matters) and some unlabeled items.
+        const label = (i: number): number => {
+          const h = hashIndex(seed ^ 0x55, i) % 16;
+          return h === 0 ? -1 : Math.min(L - 1, Math.floor(Math.log2(h)));
+        };
+        const stored = tableOf(Array.from({ length: n }, (_, i) => ({ rank: rankOf(mode, seed, i), labels: label(i) >= 0 ? [label(i)] : [] })), L);
+        assert.deepEqual(Array.from(stratifiedSplit(stored, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(stored, fr)));
+        const indexed = indexedTable(Int32Array.from({ length: n }, (_, i) => label(i)), L, seed);
+        assert.deepEqual(Array.from(stratifiedSplit(indexed, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(indexed, fr)));
+      }),
+      { numRuns: 60 },
+    );
+    // The leading run ends exactly where the loop's would: the first part holds h items, and
+    // its keys skip the sort only when all h of them lie within the run; h over every count.
+    for (const fr of [[0.8, 0.1, 0.1], [0.7, 0.2, 0.1], [0.5, 0.3, 0.2], [0.6, 0.4], [0.55, 0.45]]) {
+      for (const c of [512, 700]) {
+        for (let h = 0; h <= c; h++) {
+          const items = Array.from({ length: c + 40 }, (_, i) => {
+            // A small label first (want changes before the large one) and the large one.
+            if (i >= c) return { rank: hashIndex(3, i), labels: [1] };
+            const r = hashIndex(h, i);
+            return { rank: (i < h ? r & 0x7fffffff : r | 0x80000000) >>> 0, labels: [0] };
+          });
+          const t = tableOf(items, 2);
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)), `fractions ${fr.join(',')}, ${c} items, ${h} low`);
+        }
+      }
+    }
+    // Labels of more than 100k items: every top-bits part in use, long leading runs.
+    const n = 260_000;
+    const labels = Int32Array.from({ length: n }, (_, i) => (i % 29 === 0 ? -1 : i % 2));
+    const t = indexedTable(labels, 2, 99);
+    for (const fr of [[0.8, 0.1, 0.1], [0.6, 0.25, 0.15], [0.5, 0.5, 0], new Array<number>(10).fill(0.1), [1, 0, 0]]) {
+      assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)), `fractions ${fr.join(',')}`);
+    }
+  });
+
   it('tables whose ranks are index hashes (computed, not stored) split as tables that store them', () => {
     fc.assert(
       fc.property(
@@ -250,6 +305,29 @@ describe('split strategies: faster implementations decide the same', () => {
     for (const fr of [[0.8, 0.1, 0.1], [0.2, 0.2, 0.2, 0.2, 0.2]]) {
       assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel())), Array.from(stratifiedSplit(t, fr)));
     }
+  });
+
+  it('the stratify kernel reads labels of either width in chunks of any size, as the JavaScript loops do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1, max: 6 }), { minLength: 1, maxLength: 500 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.oneof(fc.constant([0.8, 0.1, 0.1]), fc.constant([0.5, 0.5]), fc.constant([0.25, 0.25, 0.25, 0.25])),
+        (labels, chunk, narrow, indexed, fr) => {
+          // Tables as the collector gives them: int16 labels below 32,768 labels, int32 past.
+          const il = narrow ? Int16Array.from(labels) : Int32Array.from(labels);
+          const derived = tableOf(labels.map((l, i) => ({ rank: hashIndex(77, i), labels: l >= 0 ? [l] : [] })), 7);
+          const t: ItemTable = indexed ? { ...derived, rankSeed: 77, itemLabel: il } : { ...derived, itemLabel: il };
+          const tally: Tally = {};
+          const expected: Tally = {};
+          assert.deepEqual(Array.from(stratifiedSplit(t, fr, undefined, wasmStratifyKernel(chunk), tally)), Array.from(stratifiedSplit(t, fr, undefined, undefined, expected)));
+          assert.deepEqual(Array.from(tally.counts!), Array.from(expected.counts!));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('group and temporal splits of items without labels give the report its bucket counts', () => {
@@ -319,6 +397,37 @@ describe('split strategies: faster implementations decide the same', () => {
     ] as [(i: number) => number, number[]][]) {
       u.time = Float64Array.from({ length: big }, (_, i) => times(i));
       assert.deepEqual(Array.from(temporalSplit(u, { fractions: fr })), Array.from(referenceTemporal(u, { fractions: fr })));
+    }
+  });
+
+  it('temporalSplit with the WebAssembly tie kernel = without it, on tables whose ranks are index hashes', () => {
+    const fractions = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),
+      fc.constantFrom([1, 0, 0], [0, 0, 1], [0.5, 0.5], [0.45, 0.1, 0.45], [0.2, 0.2, 0.2, 0.2, 0.2]),
+    );
+    const withTimes = (n: number, seed: number, time: (i: number) => number): ItemTable => {
+      const t = indexedTable(new Int32Array(n).fill(-1), 0, seed);
+      return { ...t, itemLabel: null, time: Float64Array.from({ length: n }, (_, i) => time(i) * 1000) };
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 6 }), fc.nat({ max: 0xffffffff }), fractions, (n, distinct, seed, fr) => {
+        // Few distinct times: every boundary inside a tie group, of up to a few thousand items.
+        const t = withTimes(n, seed, (i) => hashIndex(seed ^ 1, i) % distinct);
+        const expected = Array.from(temporalSplit(t, { fractions: fr }));
+        assert.deepEqual(Array.from(temporalSplit(t, { fractions: fr }, undefined, wasmTieKernel())), expected);
+        assert.deepEqual(expected, Array.from(referenceTemporal(t, { fractions: fr })));
+      }),
+      { numRuns: 150 },
+    );
+    // Groups of more than 2^19 items (every top-bits part), one holding two boundaries, one kernel for all.
+    const kernel = wasmTieKernel();
+    for (const [n, distinct, fr] of [
+      [1_200_000, 2, [0.8, 0.1, 0.1]],
+      [700_000, 1, [0.45, 0.1, 0.45]],
+      [300_000, 12, [0.7, 0.2, 0.1]],
+    ] as [number, number, number[]][]) {
+      const t = withTimes(n, n, (i) => (i * 7) % distinct);
+      assert.deepEqual(Array.from(temporalSplit(t, { fractions: fr }, undefined, kernel)), Array.from(temporalSplit(t, { fractions: fr })), `${n} items`);
     }
   });
 

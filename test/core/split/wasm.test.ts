@@ -148,6 +148,23 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
     assert.deepEqual(await outcome(wideText, opts), await outcome(wideText, { ...opts, fastPath: 'js' }));
   });
 
+  it('what pass 1 sums up about its rows (existing splits, largest label, rows with a time) = what the rows hold', async () => {
+    // Rows cut after the ml_use column are read by the module without a time; a file whose only
+    // label is id 0; existing values from some row on; rows enough for several batches.
+    const rows = ['id,ml_use,ts,label'];
+    for (let i = 0; i < 20_000; i++) {
+      const ml = i >= 12_345 && i % 3 === 0 ? 'test' : '';
+      rows.push(i % 5_000 === 4_999 ? `${i},${ml}` : `${i},${ml},${1_600_000_000 + (i % 11)},only`);
+    }
+    const text = rows.join('\n') + '\n';
+    for (const strategy of ['temporal', 'stratified', 'manual', 'random'] as StrategyName[]) {
+      for (const t of [text, text.replace(/,\d+,only\n/g, ',1600000000,only\n')]) {
+        const opts: SplitOptions = { strategy, seed: 5, format: 'tabular', by: strategy === 'stratified' ? 'label' : undefined, timeField: strategy === 'temporal' ? 'ts' : undefined };
+        assert.deepEqual(await outcome(t, opts), await outcome(t, { ...opts, fastPath: 'js' }), strategy);
+      }
+    }
+  });
+
   it('many group keys, with rows keyed by item number and rows the per-record path keys', async () => {
     const rows = ['id,user,label'];
     for (let i = 0; i < 300_000; i++) {
