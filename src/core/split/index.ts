@@ -88,7 +88,14 @@ export async function writeFiles(plan: SplitPlan, input: string, targets: string
     for (const d of destinations) await d.abort();
     throw new SplitError(`cannot write ${targets[destinations.length]}: ${(e as Error).message}`, 2);
   }
-  await writeSplit(plan, destinations, size, perSplit);
+  try {
+    await writeSplit(plan, destinations, size, perSplit);
+  } catch (e) {
+    // An I/O error midway (disk full, file too large): the temp files are gone, the targets untouched.
+    if (!(e as NodeJS.ErrnoException).code || e instanceof SplitError || (e as Error).name === 'AbortError') throw e;
+    const inPlace = targets.length === 1 && resolve(targets[0]) === resolve(input);
+    throw new SplitError(`cannot write ${targets.join(', ')}: ${(e as Error).message}${inPlace ? `; ${targets[0]} is unchanged` : ''}`, 2);
+  }
   return targets;
 }
 

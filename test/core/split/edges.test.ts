@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { CliIo } from '../../../src/cli/io';
 import { run } from '../../../src/cli/commands/split';
@@ -204,5 +206,23 @@ describe('vertex-datasets split at the edges (real files)', () => {
       assert.match(err, new RegExp(`format '${format}' has no CSV import layout`));
     }
     assert.deepEqual(readdirSync(dir), ['a.csv']);
+  });
+  it('a write that fails midway (here: the file size limit) names the file, keeps the original and leaves no temp file', function () {
+    if (process.platform === 'win32') this.skip();
+    const text = jsonl(600);
+    writeFileSync(join(dir, 'a.jsonl'), text);
+    // ulimit -f counts 512-byte blocks: 16 KB, less than the rewritten file; SIGXFSZ ignored, so the write fails with EFBIG.
+    const root = join(__dirname, '..', '..', '..');
+    const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const bin = join(root, 'src', 'cli', 'bin.ts');
+    const r = spawnSync('sh', ['-c', `trap '' XFSZ; ulimit -f 32; exec "$0" --import "$1" "$2" split a.jsonl --in-place`, process.execPath, tsx, bin], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^vertex-datasets split: cannot write (\S*\/)?a\.jsonl: EFBIG: file too large, write; (\S*\/)?a\.jsonl is unchanged\n$/);
+    assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), text);
+    assert.deepEqual(readdirSync(dir), ['a.jsonl']);
   });
 });
