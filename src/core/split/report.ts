@@ -214,11 +214,16 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     lines.push('');
     lines.push(`existing ml_use values: ${r.existingKept} kept, ${r.existingChanged} changed`);
   }
-  for (const n of r.notes) lines.push(`note: ${n.message} (${n.count} record(s), first: record ${n.firstRecord})`);
+  for (const n of r.notes) lines.push(`note: ${escapeControls(n.message)} (${n.count} record(s), first: record ${n.firstRecord})`);
   return lines.join('\n') + '\n';
 }
 
 /** A label as written, or quoted with escapes when it holds control characters (a line break, a terminal escape). */
 function printable(s: string): string {
   return /[\u0000-\u001f\u007f-\u009f]/.test(s) ? JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+}
+
+/** Text with its control characters (quoted from the file) as \\u escapes. */
+function escapeControls(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

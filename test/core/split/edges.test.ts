@@ -225,4 +225,10 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), text);
     assert.deepEqual(readdirSync(dir), ['a.jsonl']);
   });
+  it('report notes quoting a value from the file escape its control characters', async () => {
+    writeFileSync(join(dir, 'a.csv'), 'id,x,ml_use\n1,2,te\u001b[2Jst\n3,4,test\n');
+    assert.equal(await run(['a.csv'], io), 0, err);
+    assert.doesNotMatch(out, /\u001b/);
+    assert.match(out, /note: split column value 'te\\u001b\[2Jst' is not valid; the split replaced it/);
+  });
 });
