@@ -111,7 +111,9 @@ export class PositionalCsvAdapter implements Adapter {
     const s = this.spans;
     const first = fieldValue(buf, s[0], s[1]).trim();
     if (first === '') return n > 1 && s[3] > s[2];
-    return ML_USE_WORDS.has(first.toLowerCase());
+    if (ML_USE_WORDS.has(first.toLowerCase())) return true;
+    // A misspelled value (tst) before the path is still the ml_use column, as the validator reads it.
+    return n > 1 && !first.startsWith('gs://') && fieldValue(buf, s[2], s[3]).trim().startsWith('gs://');
   }
 
   read(buf: Buffer, start: number, end: number): RecordFacts | NonItem {

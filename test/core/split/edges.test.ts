@@ -231,4 +231,13 @@ describe('vertex-datasets split at the edges (real files)', () => {
     assert.doesNotMatch(out, /\u001b/);
     assert.match(out, /note: split column value 'te\\u001b\[2Jst' is not valid; the split replaced it/);
   });
+  it('an image CSV row whose ml_use is misspelled (tst) keeps its columns: the value is replaced, not pushed right by a new column', async () => {
+    writeFileSync(join(dir, 'typo.csv'), 'tst,gs://bkt/a.jpg,cat\ngs://bkt/b.jpg,dog\nTRAIN,gs://bkt/c.jpg,cat\n');
+    assert.equal(await run(['typo.csv', '--strategy', 'manual', '--out', 'o.csv'], io), 0, err);
+    assert.match(out, /note: ml_use value 'tst' is not valid for this format; the split replaced it \(1 record\(s\), first: record 1\)/);
+    assert.doesNotMatch(out, /^gs:\/\/bkt\/a\.jpg\s/m, 'the path is no label');
+    const rows = readFileSync(join(dir, 'o.csv'), 'utf8').trim().split('\n');
+    assert.deepEqual(rows.map((r) => r.slice(r.indexOf(',') + 1)), ['gs://bkt/a.jpg,cat', 'gs://bkt/b.jpg,dog', 'gs://bkt/c.jpg,cat']);
+    assert.equal(rows[2], 'training,gs://bkt/c.jpg,cat');
+  });
 });
