@@ -4,16 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { main } from '../../src/cli/main';
+import { cli as runCli } from './support/cli';
 
 const ROOT = join(__dirname, '..', '..');
 
-async function cli(args: string[], cwd = ROOT) {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd });
-  return { code, out, err };
-}
+const cli = (args: string[], cwd = ROOT) => runCli(args, cwd);
 
 const BAD = '{"imageGcsUri":"gs://bkt/a.jpg","classificationAnnotation":{"displayName":"a"},"dataItemResourceLabels":{"aiplatform.googleapis.com/ml_use":"TRAIN"}}';
 const TRAIN_COL = BAD.indexOf('"TRAIN"') + 1;

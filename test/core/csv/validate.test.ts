@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { validateCsvFile, validateCsvText } from '../../../src/core/csv/validate';
 import { validateFile } from '../../../src/core/files';
 import { UsageError } from '../../../src/core/jsonl/validate';
-import { main } from '../../../src/cli/main';
+import { cli } from '../support/cli';
 
 const HOSTILE = join(__dirname, '../../fixtures/csv/hostile');
 const TABULAR = join(__dirname, '../../fixtures/csv/tabular');
@@ -14,13 +14,6 @@ type Expected = [string, string, number, number, number, number];
 
 function shape(r: { diagnostics: { code: string; severity: string; line: number; column: number; endLine: number; endColumn: number }[] }): Expected[] {
   return r.diagnostics.map((d) => [d.code, d.severity, d.line, d.column, d.endLine, d.endColumn]);
-}
-
-async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd });
-  return { code, out, err };
 }
 
 describe('csv validation entry', () => {

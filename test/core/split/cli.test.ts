@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../../src/cli/io';
@@ -21,9 +24,9 @@ describe('vertex-datasets split (CLI)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function jsonl(n: number, extra: (i: number) => object = () => ({})): string {
+  function jsonl(n: number, extra: (i: number) => object = () => ({}), labels = 3, bucket = 'b'): string {
     const lines = [];
-    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ imageGcsUri: `gs://b/${i}.jpg`, classificationAnnotation: { displayName: `l${i % 3}` }, ...extra(i) }));
+    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ imageGcsUri: `gs://${bucket}/${i}.jpg`, classificationAnnotation: { displayName: `l${i % labels}` }, ...extra(i) }));
     return lines.join('\n') + '\n';
   }
 
@@ -143,6 +146,224 @@ describe('vertex-datasets split (CLI)', () => {
     assert.ok(readFileSync(file).equals(before));
     assert.deepEqual(readdirSync(dir), ['big.jsonl']);
   });
+
+  // What a user runs into at the edges of `vertex-datasets split`: odd destinations, options that
+  // name nothing in the file, more folds than items.
+  describe('at the edges', () => {
+    // Two labels, bucket "bkt": the files these tests were written against.
+    const edgeJsonl = (n: number, extra?: (i: number) => object) => jsonl(n, extra, 2, 'bkt');
+
+    it('--out naming a folder: exit 2 saying so, the folder and the input untouched, no temp file left', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(10));
+      mkdirSync(join(dir, 'results'));
+      assert.equal(await run(['a.jsonl', '--out', 'results'], io), 2);
+      assert.match(err, /^vertex-datasets split: cannot write \S*results: it is a folder; give a file path/);
+      assert.deepEqual(readdirSync(dir).sort(), ['a.jsonl', 'results']);
+      assert.deepEqual(readdirSync(join(dir, 'results')), []);
+      assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), edgeJsonl(10));
+    });
+
+    it('--out into a folder that does not exist: exit 2 naming the folder, not a temp file', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(10));
+      assert.equal(await run(['a.jsonl', '--out', join('nope', 'b.jsonl')], io), 2);
+      assert.match(err, /cannot write \S*nope\/b\.jsonl: the folder \S*nope does not exist/);
+      assert.doesNotMatch(err, /\.tmp/);
+    });
+    it('group --by a JSONL field no item has: exit 2 naming the field, nothing written', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(10, (i) => ({ meta: { user: `u${i % 3}` } })));
+      assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'user', '--out', 'b.jsonl'], io), 2);
+      assert.match(err, /no item has a value at 'user' \(the group key of --by\)/);
+      assert.deepEqual(readdirSync(dir), ['a.jsonl']);
+    });
+
+    it('group --by a JSONL field some items lack: those items are their own groups, and a note says how many', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(20, (i) => (i % 4 === 3 ? {} : { meta: { user: `u${i % 3}` } })));
+      assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'meta.user', '--out', 'b.jsonl', '--output', 'json'], io), 0, err);
+      const report = JSON.parse(out).report as { notes: { message: string; count: number; firstRecord: number }[] };
+      assert.deepEqual(report.notes, [{ message: "no value at 'meta.user' (the group key): the item is placed as if --by were not given", count: 5, firstRecord: 4 }]);
+      const splitOf = new Map<string, Set<string>>();
+      for (const line of readFileSync(join(dir, 'b.jsonl'), 'utf8').trim().split('\n')) {
+        const o = JSON.parse(line) as { meta?: { user: string }; dataItemResourceLabels: Record<string, string> };
+        if (!o.meta) continue;
+        const set = splitOf.get(o.meta.user) ?? new Set<string>();
+        set.add(o.dataItemResourceLabels['aiplatform.googleapis.com/ml_use']);
+        splitOf.set(o.meta.user, set);
+      }
+      for (const [user, set] of splitOf) assert.equal(set.size, 1, `${user} straddles splits`);
+    });
+
+    it('--by on an image/text/video CSV (no header, no named columns) is a usage error, not silently ignored', async () => {
+      writeFileSync(join(dir, 'a.csv'), Array.from({ length: 10 }, (_, i) => `gs://bkt/${i}.jpg,l${i % 2}`).join('\n') + '\n');
+      for (const strategy of ['group', 'stratified']) {
+        err = '';
+        assert.equal(await run(['a.csv', '--strategy', strategy, '--by', 'user'], io), 2);
+        assert.match(err, /--by names a column, but an image\/text\/video CSV has no header/);
+      }
+    });
+    it('a seed beyond the exactly representable integers is a usage error, not silently another seed', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(10));
+      assert.equal(await run(['a.jsonl', '--seed', '9007199254740993'], io), 2);
+      assert.match(err, /--seed must be an integer from -9007199254740991 to 9007199254740991, got '9007199254740993'/);
+      out = '';
+      assert.equal(await run(['a.jsonl', '--seed', '9007199254740991'], io), 0, err);
+      assert.match(out, /^strategy random, seed 9007199254740991,/);
+    });
+    it('an image CSV with a header row is not taken for a tabular CSV (which would gain an ml_use column): exit 2, nothing written', async () => {
+      const rows = Array.from({ length: 12 }, (_, i) => `gs://bkt/${i}.jpg,l${i % 2}`);
+      writeFileSync(join(dir, 'images.csv'), ['image,label', ...rows].join('\n') + '\n');
+      assert.equal(await run(['images.csv', '--out', 'o.csv'], io), 2);
+      assert.match(err, /the first row of images\.csv has no gs:\/\/ path but row 2 has one/);
+      assert.match(err, /--format tabular/);
+      assert.deepEqual(readdirSync(dir), ['images.csv']);
+      // Named as tabular, the same file is split as one (the user said so).
+      err = '';
+      assert.equal(await run(['images.csv', '--format', 'tabular', '--out', 'o.csv'], io), 0, err);
+      assert.equal(readFileSync(join(dir, 'o.csv'), 'utf8').split('\n')[0], 'image,label,ml_use');
+      // A tabular CSV with paths in a later column stays tabular.
+      writeFileSync(join(dir, 't.csv'), ['id,price,photo', ...Array.from({ length: 5 }, (_, i) => `${i},${i}.5,gs://bkt/${i}.jpg`)].join('\n') + '\n');
+      err = '';
+      assert.equal(await run(['t.csv', '--out', 'o2.csv'], io), 0, err);
+      assert.equal(readFileSync(join(dir, 'o2.csv'), 'utf8').split('\n')[0], 'id,price,photo,ml_use');
+    });
+    it('an inline-text CSV (text classification, sentiment) is split as validate reads it: ml_use as the first column, no header invented', async () => {
+      const texts = Array.from({ length: 10 }, (_, i) => `"review number ${i}, in words",${i % 2 ? 'pos' : 'neg'}`);
+      writeFileSync(join(dir, 'reviews.csv'), texts.join('\n') + '\n');
+      assert.equal(await run(['reviews.csv', '--out', 'o.csv', '--seed', '1'], io), 0, err);
+      assert.match(out, /format text-classification-single-label/);
+      let lines = readFileSync(join(dir, 'o.csv'), 'utf8').trim().split('\n');
+      assert.equal(lines.length, 10);
+      lines.forEach((l, i) => {
+        assert.match(l, /^(training|validation|test),/, l);
+        assert.equal(l.slice(l.indexOf(',') + 1), texts[i]);
+      });
+      writeFileSync(join(dir, 'sentiment.csv'), Array.from({ length: 10 }, (_, i) => `text ${i},${i % 3},2`).join('\n') + '\n');
+      out = '';
+      assert.equal(await run(['sentiment.csv', '--out', 's.csv'], io), 0, err);
+      assert.match(out, /format text-sentiment/);
+      lines = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+      lines.forEach((l, i) => assert.equal(l.slice(l.indexOf(',') + 1), `text ${i},${i % 3},2`));
+      // Texts with line breaks inside their quotes.
+      writeFileSync(join(dir, 'multiline.csv'), Array.from({ length: 6 }, (_, i) => `"first line ${i}\nsecond line",${i % 2 ? 'pos' : 'neg'}`).join('\n') + '\n');
+      out = '';
+      assert.equal(await run(['multiline.csv', '--out', 'm.csv'], io), 0, err);
+      assert.match(out, /format text-classification-single-label/);
+      assert.match(readFileSync(join(dir, 'm.csv'), 'utf8'), /^(training|validation|test),"first line 0\nsecond line",neg\n/);
+      // A tabular source with a header is still tabular.
+      writeFileSync(join(dir, 'tab.csv'), 'id,price,label\n' + Array.from({ length: 5 }, (_, i) => `${i},${i}.5,l${i % 2}`).join('\n') + '\n');
+      out = '';
+      assert.equal(await run(['tab.csv', '--out', 't.csv'], io), 0, err);
+      assert.equal(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[0], 'id,price,label,ml_use');
+    });
+    it('a JSONL file whose first line is longer than the head read for detection: the report does not claim "no line has imageGcsUri"', async () => {
+      const line = (i: number) => JSON.stringify({ textContent: `${'long text '.repeat(8000)}${i}`, classificationAnnotation: { displayName: `l${i % 2}` } });
+      writeFileSync(join(dir, 'long.jsonl'), [0, 1, 2].map(line).join('\n') + '\n');
+      assert.equal(await run(['long.jsonl'], io), 0, err);
+      assert.match(out, /^strategy random, seed 0, format text-classification-single-label \(the first non-blank line read does not parse as JSON; guessed from the key names written in it\)/);
+      assert.match(out, /^3 item\(s\) in 3 record\(s\)$/m);
+    });
+    it('the text report escapes control characters in label names instead of printing them raw', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(4).replace(/"l1"/g, '"x\\u001b[31mred\\nline"'));
+      assert.equal(await run(['a.jsonl'], io), 0, err);
+      assert.doesNotMatch(out, /\u001b/);
+      assert.match(out, /^"x\\u001b\[31mred\\nline"\s+\d+\s+\d+\s+\d+$/m);
+      assert.match(out, /^l0\s+\d+\s+\d+\s+\d+$/m);
+    });
+    it('a file with no data items says why when its lines could not be read (e.g. CSV rows in a .jsonl file)', async () => {
+      writeFileSync(join(dir, 'rows.jsonl'), Array.from({ length: 5 }, (_, i) => `gs://bkt/${i}.jpg,cat`).join('\n') + '\n');
+      assert.equal(await run(['rows.jsonl', '--out', 'o.jsonl'], io), 1);
+      assert.match(err, /^vertex-datasets split: the file has no data items to split: line is not valid JSON; it was left unchanged \(run `vertex-datasets validate` to see why\) \(5 record\(s\), first: record 1\)\n$/);
+      writeFileSync(join(dir, 'empty.jsonl'), '\n\n');
+      err = '';
+      assert.equal(await run(['empty.jsonl'], io), 1);
+      assert.equal(err, 'vertex-datasets split: the file has no data items to split\n');
+    });
+    it('binary data (NUL bytes, e.g. a gzip or UTF-16 file) is refused before anything is written, with or without --format', async () => {
+      const utf16 = Buffer.from('\ufeffgs://bkt/a.jpg,cat\r\ngs://bkt/b.jpg,dog\r\n', 'utf16le');
+      writeFileSync(join(dir, 'utf16.csv'), utf16);
+      for (const args of [['utf16.csv', '--in-place'], ['utf16.csv', '--format', 'image-classification-single-label', '--in-place']]) {
+        err = '';
+        assert.equal(await run(args, io), 2, args.join(' '));
+        assert.match(err, /utf16\.csv holds binary data \(NUL bytes\), not UTF-8 text/);
+        assert.ok(readFileSync(join(dir, 'utf16.csv')).equals(utf16));
+      }
+      // A gzip file named .jsonl, refused as validate refuses it; one stray NUL inside a JSONL line is only an invalid line.
+      const gz = gzipSync(Buffer.from(edgeJsonl(50)));
+      writeFileSync(join(dir, 'gz.jsonl'), gz);
+      err = '';
+      assert.equal(await run(['gz.jsonl', '--in-place'], io), 2);
+      assert.match(err, /gz\.jsonl holds binary data/);
+      assert.ok(readFileSync(join(dir, 'gz.jsonl')).equals(gz));
+      writeFileSync(join(dir, 'nul.jsonl'), edgeJsonl(3) + '{"imageGcsUri":"gs://bkt/x\u0000.jpg"}\n');
+      err = '';
+      assert.equal(await run(['nul.jsonl', '--out', 'nul.o.jsonl'], io), 0, err);
+      assert.match(out, /note: line is not valid JSON/);
+    });
+    it('an option the chosen strategy does not use is a usage error, not silently ignored (e.g. --cutoffs without --strategy temporal)', async () => {
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(10, (i) => ({ ts: `2024-01-${String(i + 1).padStart(2, '0')}`, user: `u${i % 3}` })));
+      const cases: [string[], RegExp][] = [
+        [['--cutoffs', '2024-01-05,2024-01-08'], /--cutoffs applies to --strategy temporal only \(the strategy is random\)/],
+        [['--time-field', 'ts'], /--time-field applies to --strategy temporal only/],
+        [['--k', '3'], /--k applies to --strategy kfold or stratified-kfold only/],
+        [['--strategy', 'stratified', '--fold-column', 'f'], /--fold-column applies to --strategy kfold or stratified-kfold only \(the strategy is stratified\)/],
+        [['--strategy', 'kfold', '--fractions', '0.5,0.25,0.25'], /--fractions does not apply to --strategy kfold/],
+        [['--strategy', 'kfold', '--split-column', 's'], /--split-column does not apply to --strategy kfold/],
+        [['--strategy', 'temporal', '--time-field', 'ts', '--by', 'user'], /--by applies to --strategy group, stratified or stratified-kfold only/],
+        [['--strategy', 'temporal', '--time-field', 'ts', '--cutoffs', '2024-01-05,2024-01-08', '--fractions', '0.5,0.25,0.25'], /give either --fractions or --cutoffs/],
+      ];
+      for (const [args, message] of cases) {
+        err = '';
+        assert.equal(await run(['a.jsonl', ...args, '--out', 'o.jsonl'], io), 2, args.join(' '));
+        assert.match(err, message, args.join(' '));
+      }
+      assert.deepEqual(readdirSync(dir), ['a.jsonl']);
+      // The same options with their strategy work.
+      assert.equal(await run(['a.jsonl', '--strategy', 'temporal', '--time-field', 'ts', '--cutoffs', '2024-01-05,2024-01-08'], io), 0, err);
+      assert.equal(await run(['a.jsonl', '--strategy', 'stratified-kfold', '--k', '3', '--fold-column', 'f'], io), 0, err);
+      assert.equal(await run(['a.jsonl', '--strategy', 'group', '--by', 'user', '--fractions', '0.6,0.2,0.2'], io), 0, err);
+    });
+    it('--format naming a format without a CSV layout (entity extraction, segmentation, custom) is refused for a CSV, as validate refuses it', async () => {
+      writeFileSync(join(dir, 'a.csv'), 'some text,pos\nother text,neg\n');
+      for (const format of ['text-extraction', 'image-segmentation', 'custom']) {
+        err = '';
+        assert.equal(await run(['a.csv', '--format', format, '--out', 'o.csv'], io), 2, format);
+        assert.match(err, new RegExp(`format '${format}' has no CSV import layout`));
+      }
+      assert.deepEqual(readdirSync(dir), ['a.csv']);
+    });
+    it('a write that fails midway (here: the file size limit) names the file, keeps the original and leaves no temp file', function () {
+      if (process.platform === 'win32') this.skip();
+      const text = edgeJsonl(600);
+      writeFileSync(join(dir, 'a.jsonl'), text);
+      // ulimit -f counts 512-byte blocks: 16 KB, less than the rewritten file; SIGXFSZ ignored, so the write fails with EFBIG.
+      const root = join(__dirname, '..', '..', '..');
+      const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+      const bin = join(root, 'src', 'cli', 'bin.ts');
+      const r = spawnSync('sh', ['-c', `trap '' XFSZ; ulimit -f 32; exec "$0" --import "$1" "$2" split a.jsonl --in-place`, process.execPath, tsx, bin], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^vertex-datasets split: cannot write (\S*\/)?a\.jsonl: EFBIG: file too large, write; (\S*\/)?a\.jsonl is unchanged\n$/);
+      assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), text);
+      assert.deepEqual(readdirSync(dir), ['a.jsonl']);
+    });
+    it('report notes quoting a value from the file escape its control characters', async () => {
+      writeFileSync(join(dir, 'a.csv'), 'id,x,ml_use\n1,2,te\u001b[2Jst\n3,4,test\n');
+      assert.equal(await run(['a.csv'], io), 0, err);
+      assert.doesNotMatch(out, /\u001b/);
+      assert.match(out, /note: split column value 'te\\u001b\[2Jst' is not valid; the split replaced it/);
+    });
+    it('an image CSV row whose ml_use is misspelled (tst) keeps its columns: the value is replaced, not pushed right by a new column', async () => {
+      writeFileSync(join(dir, 'typo.csv'), 'tst,gs://bkt/a.jpg,cat\ngs://bkt/b.jpg,dog\nTRAIN,gs://bkt/c.jpg,cat\n');
+      assert.equal(await run(['typo.csv', '--strategy', 'manual', '--out', 'o.csv'], io), 0, err);
+      assert.match(out, /note: ml_use value 'tst' is not valid for this format; the split replaced it \(1 record\(s\), first: record 1\)/);
+      assert.doesNotMatch(out, /^gs:\/\/bkt\/a\.jpg\s/m, 'the path is no label');
+      const rows = readFileSync(join(dir, 'o.csv'), 'utf8').trim().split('\n');
+      assert.deepEqual(rows.map((r) => r.slice(r.indexOf(',') + 1)), ['gs://bkt/a.jpg,cat', 'gs://bkt/b.jpg,dog', 'gs://bkt/c.jpg,cat']);
+      assert.equal(rows[2], 'training,gs://bkt/c.jpg,cat');
+    });
+  });
 });
 
 describe('vertex-datasets split --per-split', () => {
@@ -182,4 +403,5 @@ describe('vertex-datasets split --per-split', () => {
     assert.equal(await run(['a.jsonl', '--per-split', '--out', 'x.jsonl', '--strategy', 'kfold'], io), 2);
     assert.match(err, /does not apply to k-fold/);
   });
+
 });
