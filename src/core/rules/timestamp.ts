@@ -63,7 +63,8 @@ function isDigit(c: number): boolean {
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function daysInMonth(year: number, month: number): number {
+/** Days in month 1-12 of a proleptic Gregorian year. */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
   return MONTH_DAYS[month - 1];
 }

@@ -2,6 +2,7 @@ import type { MlUse } from '../formats';
 import type { OutputSink } from './sink';
 import { INVALID_ML_USE, NO_ML_USE } from './table';
 import type { RecordFacts } from './table';
+import { daysInMonth } from '../rules/timestamp';
 
 /** What pass 1 makes of a record that is not a data item. */
 export type NonItem = 'blank' | 'header' | 'invalid';
@@ -72,12 +73,16 @@ export function parseTimestamp(value: unknown): number {
   const [, y, mo, d, h, mi, sec, frac, tz] = m;
   const month = Number(mo);
   const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return NaN;
+  // An impossible date or time (2023-02-29, 24:00, minute 60) is unreadable rather than rolled over
+  // into the next day or hour, as validate reads it; second 60 is a leap second.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return NaN;
+  if (Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 60) return NaN;
   let t = Date.UTC(Number(y), month - 1, day, Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0));
   if (frac) t += Math.round(Number(frac) * 1000);
   if (tz && tz !== 'Z' && tz !== 'z') {
     const sign = tz[0] === '-' ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');
+    if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2)) > 59) return NaN;
     t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
   }
   return t;

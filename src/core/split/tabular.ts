@@ -11,6 +11,7 @@ import type { ChunkHandler } from './records';
 import type { OutputSink } from './sink';
 import { NO_ML_USE } from './table';
 import type { ItemCollector, RecordFacts } from './table';
+import { daysInMonth } from '../rules/timestamp';
 
 const COMMA = 44;
 const NL = 10;
@@ -237,6 +238,8 @@ export function fastTimestamp(b: Buffer, s: number, e: number): number | undefin
   const d = digits(b, s + 8, 2);
   // Years below 1000 take the text path (Date.UTC reads 0..99 as 1900..1999).
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+  // Days past the 28th and times out of range are parseTimestamp's to judge (it refuses 2023-02-29).
+  if (d > 28 && d > daysInMonth(y, mo)) return undefined;
   // Timestamps of one file mostly share their month with the previous row's.
   const ym = y * 16 + mo;
   if (ym !== lastMonth) {
@@ -251,7 +254,7 @@ export function fastTimestamp(b: Buffer, s: number, e: number): number | undefin
   const h = digits(b, s + 11, 2);
   const mi = digits(b, s + 14, 2);
   const sec = digits(b, s + 17, 2);
-  if (h < 0 || mi < 0 || sec < 0) return undefined;
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) return undefined;
   t += h * 3600000 + mi * 60000 + sec * 1000;
   return t;
 }

@@ -215,6 +215,12 @@ static i32 daysFromCivil(u32 y, u32 m) {
   return (i32)(era * 146097 + doe) - 719468;
 }
 
+/** Days in month m (1-12) of year y. */
+static i64 daysInMonth(u32 y, u32 m) {
+  if (m == 2) return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28;
+  return m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31;
+}
+
 /** fastTimestamp of tabular.ts: 1 and *out set for the forms it reads, 0 otherwise. */
 static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
   i32 len = e - s;
@@ -229,6 +235,8 @@ static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
   if (b[s + 4] != '-' || b[s + 7] != '-') return 0;
   i64 y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
+  // Days past the 28th and times out of range go to the JavaScript parser (it refuses 2023-02-29).
+  if (d > 28 && d > daysInMonth((u32)y, (u32)mo)) return 0;
   i64 t = (i64)(daysFromCivil((u32)y, (u32)mo) + (i32)d - 1) * 86400000LL;
   if (len == 10) {
     *out = (double)t;
@@ -238,7 +246,7 @@ static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
   if ((sep != 'T' && sep != 't' && sep != ' ') || b[s + 13] != ':' || b[s + 16] != ':') return 0;
   if (len == 20 && b[s + 19] != 'Z' && b[s + 19] != 'z') return 0;
   i64 h = digits(b, s + 11, 2), mi = digits(b, s + 14, 2), sec = digits(b, s + 17, 2);
-  if (h < 0 || mi < 0 || sec < 0) return 0;
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) return 0;
   *out = (double)(t + h * 3600000LL + mi * 60000LL + sec * 1000LL);
   return 1;
 }

@@ -153,6 +153,16 @@ describe('vertex-datasets split (CLI)', () => {
     // Two labels, bucket "bkt": the files these tests were written against.
     const edgeJsonl = (n: number, extra?: (i: number) => object) => jsonl(n, extra, 2, 'bkt');
 
+    it('temporal: an impossible date (2023-02-29) is an unreadable timestamp, not the next day', async () => {
+      writeFileSync(join(dir, 't.csv'), 'id,ts,label\n1,2023-02-27,a\n2,2023-02-29,b\n3,2023-03-02,a\n4,2023-03-03,b\n');
+      assert.equal(await run(['t.csv', '--strategy', 'temporal', '--time-field', 'ts'], io), 1);
+      assert.match(err, /1 item\(s\) have no readable timestamp in 'ts' \(first: record 3\)/);
+      writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(4, (i) => ({ ts: i === 1 ? '2024-04-31T10:00:00Z' : `2024-04-0${i + 1}` })));
+      err = '';
+      assert.equal(await run(['a.jsonl', '--strategy', 'temporal', '--time-field', 'ts'], io), 1);
+      assert.match(err, /1 item\(s\) have no readable timestamp in 'ts'/);
+    });
+
     it('--out naming a folder: exit 2 saying so, the folder and the input untouched, no temp file left', async () => {
       writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(10));
       mkdirSync(join(dir, 'results'));

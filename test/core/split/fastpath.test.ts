@@ -22,7 +22,7 @@ const timestamp = fc.oneof(
   fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z'),
   fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   fc.integer({ min: 0, max: 4_000_000_000 }).map(String),
-  fc.constantFrom('2024-02-31', '2024-13-01', '0099-01-01', '2024-01-01T10:00:00+02:00', '2024-01-01 10:00:00', '2024-01-01T10:00:00.250Z', ' 2024-01-01', '1e3', '-5', 'soon'),
+  fc.constantFrom('2024-02-31', '2023-02-29', '2024-02-29', '2024-04-31T10:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T10:60:00Z', '2024-12-31T23:59:60Z', '2024-13-01', '0099-01-01', '2024-01-01T10:00:00+02:00', '2024-01-01 10:00:00', '2024-01-01T10:00:00.250Z', ' 2024-01-01', '1e3', '-5', 'soon'),
 );
 const mlUse = fc.constantFrom('training', 'validation', 'test', 'TEST', 'Train', '', 'unassigned', 'bogus', ' test', '"test"');
 
@@ -99,8 +99,22 @@ describe('split: tabular fast path = per-record path (fast-check)', function () 
       }),
       { numRuns: 3000 },
     );
+    // An impossible date is left to the text parser, which refuses it.
     const b = Buffer.from('2024-02-30T25:61:61Z');
-    assert.equal(fastTimestamp(b, 0, b.length), parseTimestamp('2024-02-30T25:61:61Z'));
+    assert.equal(fastTimestamp(b, 0, b.length), undefined);
+    assert.ok(Number.isNaN(parseTimestamp('2024-02-30T25:61:61Z')));
+  });
+
+  it('parseTimestamp refuses impossible dates and times instead of rolling them over (as validate does)', () => {
+    for (const bad of ['2023-02-29', '2024-04-31', '2100-02-29', '2024-01-01T24:00:00Z', '2024-01-01T10:60:00Z', '2024-01-01T10:00:61Z', '2024-01-01T10:00:00+24:00']) {
+      assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
+      const b = Buffer.from(bad);
+      assert.equal(fastTimestamp(b, 0, b.length), undefined, bad);
+    }
+    assert.equal(parseTimestamp('2024-02-29'), Date.UTC(2024, 1, 29));
+    assert.equal(parseTimestamp('2000-02-29T23:59:59Z'), Date.UTC(2000, 1, 29, 23, 59, 59));
+    // A leap second reads as the first second of the next minute.
+    assert.equal(parseTimestamp('2016-12-31T23:59:60Z'), Date.UTC(2017, 0, 1));
   });
 
   it('countCommas counts every comma whatever the alignment', () => {

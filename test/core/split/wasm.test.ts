@@ -27,7 +27,7 @@ const timestamp = fc.oneof(
   fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z'),
   fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   fc.integer({ min: 0, max: 4_000_000_000 }).map(String),
-  fc.constantFrom('2024-02-31', '2024-13-01', '0099-01-01', '2024-01-01T10:00:00+02:00', '2024-01-01 10:00:00', '2024-01-01t10:00:00z', '2024-01-01T10:00:00.250Z', ' 2024-01-01', '1e3', '-5', '', '"2024-01-01"', '123456789012345', 'soon'),
+  fc.constantFrom('2024-02-31', '2023-02-29', '2024-02-29', '2024-04-31T10:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T10:60:00Z', '2024-12-31T23:59:60Z', '2024-13-01', '0099-01-01', '2024-01-01T10:00:00+02:00', '2024-01-01 10:00:00', '2024-01-01t10:00:00z', '2024-01-01T10:00:00.250Z', ' 2024-01-01', '1e3', '-5', '', '"2024-01-01"', '123456789012345', 'soon'),
 );
 const mlUse = fc.constantFrom('training', 'validation', 'test', 'TEST', 'Train', '', 'unassigned', 'bogus', ' test', '"test"', 'test\u00e9');
 
