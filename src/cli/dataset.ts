@@ -118,7 +118,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   if (tabularSource.length > 1) {
     try {
       const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
-      for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics });
+      for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, unlisted: result.unlisted });
       if (run.summary) tabular.push({ files: run.files.map((f) => f.path), summary: run.summary });
     } catch (e) {
       if (e instanceof UsageError) problems.push(e.message);
@@ -162,7 +162,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         late.files.push(path);
         await validateFile(path, { format: result.format, customSchema: options.customSchema, maxDiagnostics: 1, onItem: (item) => late.acc.add(item, path) });
       } else entry?.files.push(path);
-      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, spool, counted: counter });
+      reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, spool, counted: counter, unlisted: result.unlisted });
       spool = undefined;
       const summary = (result as CsvValidationResult).tabular;
       if (summary) tabular.push({ files: [path], summary });

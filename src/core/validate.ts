@@ -69,4 +69,12 @@ export interface ValidationResult {
   /** Number of lines in the input. */
   lines: number;
   diagnostics: Diagnostic[];
+  /** Problems over `maxDiagnostics`, counted by severity but not listed (absent when none were). */
+  unlisted?: UnlistedCounts;
+}
+
+/** Problems found but not listed (over the caller's limit), by severity. */
+export interface UnlistedCounts {
+  errors: number;
+  warnings: number;
 }

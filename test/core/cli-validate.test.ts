@@ -195,3 +195,41 @@ describe('vertex-datasets validate', () => {
     }
   });
 });
+
+describe('validate --max-problems: totals count every problem found', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vd-max-problems-'));
+    const jsonl: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const mlUse = i % 3 === 0 ? 'TRAIN' : 'training';
+      jsonl.push(JSON.stringify({ imageGcsUri: i % 5 === 0 ? `http://x/${i}.jpg` : `gs://bucket-a/${i}.jpg`, classificationAnnotation: { displayName: `l${i % 4}` }, dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': mlUse } }));
+    }
+    writeFileSync(join(dir, 'a.jsonl'), jsonl.join('\n') + '\n');
+    const csv: string[] = [];
+    for (let i = 0; i < 3000; i++) csv.push(`${i % 3 === 0 ? 'TRAIN' : 'training'},${i % 5 === 0 ? `http://x/${i}.jpg` : `gs://bucket-a/${i}.jpg`},l${i % 4}`);
+    writeFileSync(join(dir, 'a.csv'), csv.join('\n') + '\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const totals = (json: string) => (JSON.parse(json) as { files: { errors: number; warnings: number; diagnostics: { code: string }[] }[] }).files[0];
+
+  for (const [name, extra] of [
+    ['JSONL', ['a.jsonl']],
+    ['JSONL, dataset checks off', ['a.jsonl', '--no-dataset-checks', '--format', 'image-classification-single-label']],
+    ['CSV', ['a.csv']],
+  ] as const) {
+    it(`${name}: the same error and warning counts as without a limit, and a note of what is not listed`, async () => {
+      const all = await cli(['validate', '--output', 'json', ...extra], dir);
+      const capped = await cli(['validate', '--output', 'json', '--max-problems', '5', ...extra], dir);
+      assert.equal(capped.code, all.code);
+      const a = totals(all.out);
+      const c = totals(capped.out);
+      assert.ok(a.errors > 1000, `${a.errors} errors`);
+      assert.deepEqual({ errors: c.errors, warnings: c.warnings }, { errors: a.errors, warnings: a.warnings });
+      assert.ok(c.diagnostics.some((d) => d.code === 'report.truncated'));
+      const text = await cli(['validate', '--max-problems', '5', ...extra], dir);
+      assert.match(text.out, new RegExp(`1 file, 3,000 items: ${a.errors.toLocaleString('en-US')} errors, ${a.warnings.toLocaleString('en-US')} warnings?\\n$`));
+    });
+  }
+});

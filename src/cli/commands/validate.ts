@@ -22,7 +22,8 @@ Options:
                        ${FORMAT_IDS.join(',\n                       ')}
   --schema FILE        validate against your JSON Schema (custom datasets)
   --output KIND        text (default), json or sarif
-  --max-problems N     stop listing problems after N per file
+  --max-problems N     stop listing problems after N per file (the error and
+                       warning totals still count every problem)
   --strict             dataset findings that only block training (too few items per label,
                        imbalance, split coverage) are errors instead of warnings
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and

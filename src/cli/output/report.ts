@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { compareDiagnostics, countSeverities, type Diagnostic } from '../../core/diagnostics';
 import { codeDocUrl, PROJECT_URL } from '../../core/docs';
 import type { DiagnosticSpool } from './spool';
+import type { UnlistedCounts } from '../../core/validate';
 
 export interface FileReport {
   path: string;
@@ -16,6 +17,8 @@ export interface FileReport {
   spool?: DiagnosticSpool;
   /** Line diagnostics counted but not kept (statistics need only their number); `diagnostics` holds the rest. */
   counted?: SeverityCounter;
+  /** Problems over `--max-problems`: not listed, but counted in the file's totals. */
+  unlisted?: UnlistedCounts;
 }
 
 /** A diagnostic store that keeps only the counts per severity, and the first error by position (to say why a file gave nothing). */
@@ -54,7 +57,13 @@ export function reportDiagnostics(f: FileReport): Iterable<Diagnostic> {
 /** Error and warning counts of a file, spooled diagnostics included. */
 export function reportCounts(f: FileReport): { errors: number; warnings: number } {
   const c = countSeverities(f.diagnostics);
-  return f.spool ? { errors: c.errors + f.spool.errors, warnings: c.warnings + f.spool.warnings } : c;
+  let errors = c.errors + (f.unlisted?.errors ?? 0);
+  let warnings = c.warnings + (f.unlisted?.warnings ?? 0);
+  if (f.spool) {
+    errors += f.spool.errors;
+    warnings += f.spool.warnings;
+  }
+  return { errors, warnings };
 }
 
 /** Collects written text into blocks of about 64 KB for `write`, so reports stream in bounded memory. */

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics';
 import { FORMATS, type FormatId } from '../formats';
-import type { Detection, ValidationOptions, ValidationResult } from '../validate';
+import type { Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { lineStartAfter, runInWorker, UsageError } from '../jsonl/validate';
 import { byteScannerFor } from './bytescan';
 import { CsvReadCancelled, CsvReader, FILE_CHUNK_BYTES, readCsvFile, recordOfFields, type CsvFileOptions, type CsvReaderOptions, type CsvRecord } from './reader';
@@ -33,14 +33,18 @@ const FIRST_LINE: Range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
  */
 class Collector {
   readonly diagnostics: Diagnostic[] = [];
-  /** Diagnostics over the limit (counted, not kept). */
+  /** Diagnostics over the limit (counted, not kept), and of those the errors and warnings. */
   omitted = 0;
+  omittedErrors = 0;
+  omittedWarnings = 0;
   private kept = 0;
   constructor(private readonly options: ValidationOptions) {}
   readonly report = (d: Diagnostic): void => {
     if (this.options.fromLine !== undefined && d.endLine < this.options.fromLine) return;
     if (this.options.maxDiagnostics !== undefined && this.kept >= this.options.maxDiagnostics) {
       this.omitted++;
+      if (d.severity === 'error') this.omittedErrors++;
+      else if (d.severity === 'warning') this.omittedWarnings++;
       return;
     }
     this.kept++;
@@ -48,6 +52,10 @@ class Collector {
     if (store) store.push(d);
     else this.diagnostics.push(d);
   };
+  /** The problems over the limit by severity, or undefined when none were. */
+  get unlisted(): UnlistedCounts | undefined {
+    return this.omitted > 0 ? { errors: this.omittedErrors, warnings: this.omittedWarnings } : undefined;
+  }
   finish(lines: number): Diagnostic[] {
     this.diagnostics.sort(compareDiagnostics);
     if (this.omitted > 0) {
@@ -330,6 +338,8 @@ class CsvValidation {
       lines,
       diagnostics: this.collector.finish(lines),
     };
+    const unlisted = this.collector.unlisted;
+    if (unlisted) result.unlisted = unlisted;
     if (tabular) result.tabular = tabular;
     return result;
   }
@@ -461,6 +471,8 @@ export interface CsvRangeTask {
 export interface CsvRangeResult {
   diagnostics: Diagnostic[];
   omitted: number;
+  omittedErrors: number;
+  omittedWarnings: number;
   items: number;
   lines: number;
   /** The range ended at a record boundary (its end was not inside a quoted field). */
@@ -488,6 +500,8 @@ export async function validateCsvRange(task: CsvRangeTask & { header: string[] }
   return {
     diagnostics: v.collector.diagnostics,
     omitted: v.collector.omitted,
+    omittedErrors: v.collector.omittedErrors,
+    omittedWarnings: v.collector.omittedWarnings,
     items: v.itemCount,
     lines: reader.lines,
     clean,
@@ -565,6 +579,8 @@ async function validateInParallel(path: string, jobs: number, options: CsvFileVa
     for (const r of results) {
       for (const d of r.diagnostics) v.collector.report(shiftLines(d, lineOffset));
       v.collector.omitted += r.omitted;
+      v.collector.omittedErrors += r.omittedErrors;
+      v.collector.omittedWarnings += r.omittedWarnings;
       v.addItems(r.items);
       if (tabular && r.part) tabular.merge(r.part);
       lineOffset += r.lines;

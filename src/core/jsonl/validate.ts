@@ -12,7 +12,7 @@ import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
 import type { ItemFacts } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
-import type { DiagnosticStore, Detection, ValidationOptions, ValidationResult } from '../validate';
+import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
 import { detectJsonlFormat } from './detect';
 import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './positions';
@@ -379,6 +379,9 @@ function typeName(v: unknown): string {
 class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   dropped = 0;
+  /** Of `dropped`: errors and warnings (the rest are infos). */
+  droppedErrors = 0;
+  droppedWarnings = 0;
   kept = 0;
   errors = 0;
   constructor(
@@ -391,12 +394,20 @@ class DiagnosticSink {
       if (d.severity === 'error') this.errors++;
       if (this.store) this.store.push(d);
       else this.list.push(d);
-    } else this.dropped++;
+    } else {
+      this.dropped++;
+      if (d.severity === 'error') this.droppedErrors++;
+      else if (d.severity === 'warning') this.droppedWarnings++;
+    }
+  }
+  /** The problems over the limit by severity, or undefined when none were. */
+  get unlisted(): UnlistedCounts | undefined {
+    return this.dropped > 0 ? { errors: this.droppedErrors, warnings: this.droppedWarnings } : undefined;
   }
   /** Forgets everything pushed (the result is replaced by one that lists none of it). */
   discard(): void {
     this.list.length = 0;
-    this.kept = this.dropped = this.errors = 0;
+    this.kept = this.dropped = this.errors = this.droppedErrors = this.droppedWarnings = 0;
     this.store?.clear();
   }
   finish(): Diagnostic[] {
@@ -413,6 +424,12 @@ class DiagnosticSink {
     }
     return this.list;
   }
+}
+
+/** `unlisted` for a result, present only when the sink left problems out. */
+function unlistedOf(sink: DiagnosticSink): { unlisted?: UnlistedCounts } {
+  const unlisted = sink.unlisted;
+  return unlisted ? { unlisted } : {};
 }
 
 function resolveFormat(options: ValidationOptions, samples: () => Samples): Detection {
@@ -576,7 +593,7 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
   const whole = wholeDocumentDiagnostic(text, lines.length);
   if (whole) {
     sink.push(whole);
-    return { format: detection.format, detection, items: 0, lines: lines.length, diagnostics: sink.finish() };
+    return { format: detection.format, detection, items: 0, lines: lines.length, diagnostics: sink.finish(), ...unlistedOf(sink) };
   }
   const ambiguous = detectionDiagnostic(detection);
   if (ambiguous) sink.push(ambiguous);
@@ -584,7 +601,7 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
   const from = Math.max(1, options.fromLine ?? 1);
   const feeder = new LineFeeder(validator, sink, options.onItem, from);
   for (let i = from - 1; i < lines.length; i++) feeder.line(lines[i]);
-  return { format: detection.format, detection, items: feeder.items, lines: lines.length, diagnostics: sink.finish() };
+  return { format: detection.format, detection, items: feeder.items, lines: lines.length, diagnostics: sink.finish(), ...unlistedOf(sink) };
 }
 
 function blankLine(line: number, out: { push(d: Diagnostic): void }): void {
@@ -649,6 +666,8 @@ export interface RangeTask {
 export interface RangeResult {
   diagnostics: Diagnostic[];
   dropped: number;
+  droppedErrors: number;
+  droppedWarnings: number;
   items: number;
   lines: number;
   pendingBlank: number;
@@ -663,7 +682,7 @@ export async function validateJsonlRange(task: RangeTask): Promise<RangeResult> 
     const sink = new DiagnosticSink(task.maxDiagnostics);
     const feeder = new LineFeeder(validator, sink, undefined);
     await streamRange(handle, task.from, task.to, feeder, sink, task.maxLineBytes, {}, task.to, task.origin);
-    return { diagnostics: sink.list, dropped: sink.dropped, items: feeder.items, lines: feeder.lineNo, pendingBlank: feeder.pendingBlank, firstItem: feeder.firstItem };
+    return { diagnostics: sink.list, dropped: sink.dropped, droppedErrors: sink.droppedErrors, droppedWarnings: sink.droppedWarnings, items: feeder.items, lines: feeder.lineNo, pendingBlank: feeder.pendingBlank, firstItem: feeder.firstItem };
   } finally {
     await handle.close();
   }
@@ -755,6 +774,8 @@ async function validateInParallel(
         sink.push(d);
       }
       sink.dropped += r.dropped;
+      sink.droppedErrors += r.droppedErrors;
+      sink.droppedWarnings += r.droppedWarnings;
       pending = r.firstItem === 'none' ? pending + r.pendingBlank : r.pendingBlank;
       lineOffset += r.lines;
       items += r.items;
@@ -929,7 +950,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
         code: 'file.binary',
         message: 'This is a binary file, not a JSON Lines import file (it contains NUL bytes and non-text data).',
       });
-      return { format: options.format, detection: { confidence: 'none', candidates: [], reason: 'binary file' }, items: 0, lines: 0, diagnostics: sink.finish() };
+      return { format: options.format, detection: { confidence: 'none', candidates: [], reason: 'binary file' }, items: 0, lines: 0, diagnostics: sink.finish(), ...unlistedOf(sink) };
     }
     let offset = 0;
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
@@ -961,7 +982,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       const diag = wholeDocumentDiagnostic(text, splitLines(text).length);
       if (diag) {
         sink.push(diag);
-        return { format: detection.format, detection, items: 0, lines: splitLines(text).length, diagnostics: sink.finish() };
+        return { format: detection.format, detection, items: 0, lines: splitLines(text).length, diagnostics: sink.finish(), ...unlistedOf(sink) };
       }
     }
     const ambiguous = detectionDiagnostic(detection);
@@ -982,7 +1003,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       sink.discard();
       return emptyFile(detection.format, detection, feeder.lineNo);
     }
-    return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish() };
+    return { format: detection.format, detection, items: feeder.items, lines: feeder.lineNo, diagnostics: sink.finish(), ...unlistedOf(sink) };
   } finally {
     await handle.close();
   }
