@@ -3,7 +3,7 @@
  * ml_use (JSONL label, the first column of image/text/video CSVs, a named column of tabular CSVs).
  * Two streaming passes over the file; memory bounded by a few numbers per item.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { FileDestination, MemoryDestination, SplitError, planSplit, writeSplit, writesFoldFiles } from './run';
 import type { SplitOptions, SplitPlan } from './run';
@@ -69,7 +69,10 @@ export async function splitFile(input: string, opts: SplitOptions, output?: stri
       2,
     );
   }
-  const targets = outputPaths(plan, output === 'in-place' ? input : output, perSplit);
+  // In place through a symbolic link: the file it points to is replaced and the link stays a link
+  // (renaming over the link's own path would replace the link with a copy and leave the file as it was).
+  const inPlaceTarget = output === 'in-place' ? await realpath(input).catch(() => input) : undefined;
+  const targets = outputPaths(plan, inPlaceTarget ?? (output as string), perSplit);
   return { plan, written: await writeFiles(plan, input, targets, size, perSplit) };
 }
 
@@ -82,8 +85,10 @@ export async function writeFiles(plan: SplitPlan, input: string, targets: string
     if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new SplitError(`cannot write ${t}: the folder ${folder} does not exist`, 2);
   }
   const destinations: FileDestination[] = [];
+  const original = await realpath(input).catch(() => resolve(input));
+  const replacesInput = (t: string) => resolve(t) === resolve(input) || resolve(t) === original;
   try {
-    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input, resolve(t) === resolve(input)));
+    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input, replacesInput(t)));
   } catch (e) {
     for (const d of destinations) await d.abort();
     throw new SplitError(`cannot write ${targets[destinations.length]}: ${(e as Error).message}`, 2);
@@ -93,7 +98,7 @@ export async function writeFiles(plan: SplitPlan, input: string, targets: string
   } catch (e) {
     // An I/O error midway (disk full, file too large): the temp files are gone, the targets untouched.
     if (!(e as NodeJS.ErrnoException).code || e instanceof SplitError || (e as Error).name === 'AbortError') throw e;
-    const inPlace = targets.length === 1 && resolve(targets[0]) === resolve(input);
+    const inPlace = targets.length === 1 && replacesInput(targets[0]);
     throw new SplitError(`cannot write ${targets.join(', ')}: ${(e as Error).message}${inPlace ? `; ${targets[0]} is unchanged` : ''}`, 2);
   }
   return targets;

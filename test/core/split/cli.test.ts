@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
@@ -161,6 +161,19 @@ describe('vertex-datasets split (CLI)', () => {
       err = '';
       assert.equal(await run(['a.jsonl', '--strategy', 'temporal', '--time-field', 'ts'], io), 1);
       assert.match(err, /1 item\(s\) have no readable timestamp in 'ts'/);
+    });
+
+    it('--in-place through a symbolic link writes the file it points to and keeps the link', async () => {
+      mkdirSync(join(dir, 'data'));
+      writeFileSync(join(dir, 'data', 'real.jsonl'), edgeJsonl(10));
+      symlinkSync(join('data', 'real.jsonl'), join(dir, 'link.jsonl'));
+      assert.equal(await run(['link.jsonl', '--in-place', '--seed', '4'], io), 0, err);
+      assert.ok(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink());
+      const written = readFileSync(join(dir, 'data', 'real.jsonl'), 'utf8').trim().split('\n');
+      assert.equal(written.length, 10);
+      for (const l of written) assert.match(l, /"aiplatform\.googleapis\.com\/ml_use":"(training|validation|test)"/);
+      assert.deepEqual(readdirSync(join(dir, 'data')), ['real.jsonl']);
+      assert.deepEqual(readdirSync(dir).sort(), ['data', 'link.jsonl']);
     });
 
     it('--out naming a folder: exit 2 saying so, the folder and the input untouched, no temp file left', async () => {
