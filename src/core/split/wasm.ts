@@ -150,20 +150,38 @@ class SplitWasm {
     this.S[ST_OUT_CAP] = n;
   }
 
-  rows(n: number): WasmRows {
+  /**
+   * Views of the per-row arrays pass 1 filled (`filled`: ml, label, time, group hashes, as
+   * configured); the others are `defaults`, every fact its default.
+   */
+  rows(n: number, filled: { ml: boolean; label: boolean; time: boolean; group: boolean }, defaults: WasmRows): WasmRows {
     const b = this.x.memory.buffer;
     const S = this.S;
     return {
-      ml: new Int8Array(b, S[ST_R_ML], n),
-      label: new Int32Array(b, S[ST_R_LAB], n),
-      time: new Float64Array(b, S[ST_R_TIME], n),
-      has: new Uint8Array(b, S[ST_R_HAS], n),
-      ga: new Int32Array(b, S[ST_R_GA], n),
-      gb: new Int32Array(b, S[ST_R_GB], n),
-      gr: new Uint32Array(b, S[ST_R_GR], n),
+      ml: filled.ml ? new Int8Array(b, S[ST_R_ML], n) : defaults.ml.subarray(0, n),
+      label: filled.label ? new Int32Array(b, S[ST_R_LAB], n) : defaults.label.subarray(0, n),
+      time: filled.time ? new Float64Array(b, S[ST_R_TIME], n) : defaults.time.subarray(0, n),
+      has: filled.group ? new Uint8Array(b, S[ST_R_HAS], n) : defaults.has.subarray(0, n),
+      ga: filled.group ? new Int32Array(b, S[ST_R_GA], n) : defaults.ga.subarray(0, n),
+      gb: filled.group ? new Int32Array(b, S[ST_R_GB], n) : defaults.gb.subarray(0, n),
+      gr: filled.group ? new Uint32Array(b, S[ST_R_GR], n) : defaults.gr.subarray(0, n),
       summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED] },
     };
   }
+}
+
+/** Every row fact its default (no existing split, label, time or group key), for MAXROWS rows. */
+function defaultRows(): WasmRows {
+  return {
+    ml: new Int8Array(MAXROWS).fill(-1),
+    label: new Int32Array(MAXROWS).fill(-1),
+    time: new Float64Array(MAXROWS).fill(NaN),
+    has: new Uint8Array(MAXROWS),
+    ga: new Int32Array(MAXROWS),
+    gb: new Int32Array(MAXROWS),
+    gr: new Uint32Array(MAXROWS),
+    summary: { anyMl: false, maxLabel: -1, timed: 0 },
+  };
 }
 
 // Instances are reused (each keeps a few MB of memory); one per concurrent pass.
@@ -271,37 +289,14 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       words[i].copy(w.mem, S[ST_WORDS] + 32 * i, 0, 32);
       S[ST_WORD_LEN0 + i] = words[i].length <= 32 ? words[i].length : -1;
     }
-    noFacts = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0;
-    S[ST_NO_FACTS] = noFacts ? 1 : 0;
+    filled = { ml: wantMl, label: S[ST_MODE] === 1, time: ad.timeAt >= 0, group: S[ST_MODE] === 2 };
+    S[ST_NO_FACTS] = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0 ? 1 : 0;
     S[ST_HDR] = 1;
   };
-  let noFacts = false;
+  // What pass 1 fills (nothing until configured: rows are then read for their field count only).
+  let filled = { ml: false, label: false, time: false, group: false };
   let defaults: WasmRows | null = null;
-  const rowsView = (): WasmRows => {
-    const n = w.S[ST_ROWS];
-    if (!noFacts) return w.rows(n);
-    // Rows read for their field count only: every fact the default (see split.c).
-    const d = (defaults ??= {
-      ml: new Int8Array(MAXROWS).fill(-1),
-      label: new Int32Array(MAXROWS).fill(-1),
-      time: new Float64Array(MAXROWS).fill(NaN),
-      has: new Uint8Array(MAXROWS),
-      ga: new Int32Array(MAXROWS),
-      gb: new Int32Array(MAXROWS),
-      gr: new Uint32Array(MAXROWS),
-      summary: { anyMl: false, maxLabel: -1, timed: 0 },
-    });
-    return {
-      ml: d.ml.subarray(0, n),
-      label: d.label.subarray(0, n),
-      time: d.time.subarray(0, n),
-      has: d.has.subarray(0, n),
-      ga: d.ga.subarray(0, n),
-      gb: d.gb.subarray(0, n),
-      gr: d.gr.subarray(0, n),
-      summary: { anyMl: false, maxLabel: -1, timed: 0 },
-    };
-  };
+  const rowsView = (): WasmRows => w.rows(w.S[ST_ROWS], filled, (defaults ??= defaultRows()));
   const handle = (len: number, eof: boolean): number => {
     let pos = 0;
     const view = (): Buffer => w.mem.subarray(w.inAt, w.inAt + len);

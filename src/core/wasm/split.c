@@ -46,6 +46,12 @@ static u32 fnv(const u8 *b, i32 s, i32 e) {
   return h | 1;
 }
 
+// Labels of up to 16 bytes found lately, by their bytes as two words (zero past the label): a hit
+// is the label's bytes exactly, so it skips the checks and the table a label passed to get there.
+#define RECENT_BITS 12
+typedef struct { u64 w0, w1; i32 len, id; } Recent;
+static Recent recent[1 << RECENT_BITS];
+
 __attribute__((export_name("prepare"))) i32 prepare(void) {
   if (!slots) {
     slots = (Slot *)alloc(sizeof(Slot) * LABEL_SLOTS);
@@ -63,10 +69,33 @@ __attribute__((export_name("prepare"))) i32 prepare(void) {
     if (!slots || !arena || !S[ST_R_GR] || !S[ST_VALUES]) return 0;
   }
   __builtin_memset(slots, 0, sizeof(Slot) * LABEL_SLOTS);
+  __builtin_memset(recent, 0, sizeof(recent));
   arenaUsed = 0;
   labelCount = 0;
   S[ST_LABELS] = 0;
   return 1;
+}
+
+static inline u64 load64(const u8 *p) {
+  u64 v;
+  __builtin_memcpy(&v, p, 8);
+  return v;
+}
+
+/** The bytes [s, e) of a label of 1 to 16 bytes as two words, zero past e (reads 16 bytes from s). */
+static inline void labelWords(const u8 *b, i32 s, i32 e, u64 *w0, u64 *w1) {
+  const i32 n = e - s;
+  u64 a = load64(b + s), c = load64(b + s + 8);
+  if (n < 8) {
+    a &= (1ull << (8 * n)) - 1;
+    c = 0;
+  } else if (n < 16) c &= (1ull << (8 * (n - 8))) - 1;
+  *w0 = a;
+  *w1 = c;
+}
+
+static inline Recent *recentSlot(u64 w0, u64 w1) {
+  return &recent[((w0 ^ (w1 * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull) >> (64 - RECENT_BITS)];
 }
 
 static i32 findLabel(const u8 *b, i32 s, i32 e, u32 h) {
@@ -303,43 +332,54 @@ static i32 special(i32 pos, i32 reason) {
   return pos;
 }
 
-// Summary of the rows read by a pass 1 call (ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED).
-static i32 bAnyMl, bMaxLabel, bTimed;
-
-// Pass 1 configuration, loaded from S at each call.
-static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows, cNoFacts;
+// Pass 1's configuration (from S at each call) and what it sums up of the rows it reads
+// (ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED). Locals of pass1 passed by address to the inlined row1:
+// they live in registers, where globals would be stored and loaded again around every store
+// through a row array (which may alias them).
+typedef struct {
+  i32 hdr, width, splitAt, byAt, timeAt, wantMl, mode, needed, nwords, noFacts;
+  signed char *rMl;
+  i32 *rLab;
+  double *rTime;
+  u8 *rHas;
+  u32 *rGa, *rGb, *rGr;
+} Pass1Config;
+typedef struct { i32 rows, anyMl, maxLabel, timed; } Pass1Sums;
 
 /**
- * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
- * 0: done; 1: the record goes to JavaScript (ST_STATUS SPECIAL set).
+ * Reads the framed record at `pos` (content to ce, terminator to end, nc commas outside quotes of
+ * which the first ones at cpos; `quoted` when it has a quote) into row sm->rows of the per-row
+ * arrays. 0: done; 1: the record goes to JavaScript (ST_STATUS SPECIAL set).
  */
-static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
-  if (!cHdr || rCe == pos || b[pos] == ' ' || b[pos] == '\t') {
+static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass1Sums *sm, const u8 *b, i32 pos, i32 ce, i32 end, i32 nc, i32 quoted) {
+  rCe = ce;
+  rEnd = end;
+  if (!c->hdr || ce == pos || b[pos] == ' ' || b[pos] == '\t') {
     special(pos, 0);
     return 1;
   }
-  const i32 nc = rCommas, fields = nc + 1;
-  if ((cSplitAt < 0 && fields > cWidth) || fields < cNeeded) {
+  const i32 fields = nc + 1;
+  if ((c->splitAt < 0 && fields > c->width) || fields < c->needed) {
     special(pos, 0);
     return 1;
   }
 #define FS(k) ((k) ? cpos[(k) - 1] + 1 : pos)
-#define FE(k) ((k) < nc ? cpos[k] : rCe)
-  if (rQuoted) {
+#define FE(k) ((k) < nc ? cpos[k] : ce)
+  if (quoted) {
     // Unquoted fields of a quoted row read as in any row; a needed field with a quote goes to JavaScript.
-    if ((cWantMl && cSplitAt <= nc && hasQuote(b, FS(cSplitAt), FE(cSplitAt))) || (cMode && cByAt <= nc && hasQuote(b, FS(cByAt), FE(cByAt))) ||
-        (cTimeAt >= 0 && cTimeAt <= nc && hasQuote(b, FS(cTimeAt), FE(cTimeAt)))) {
+    if ((c->wantMl && c->splitAt <= nc && hasQuote(b, FS(c->splitAt), FE(c->splitAt))) || (c->mode && c->byAt <= nc && hasQuote(b, FS(c->byAt), FE(c->byAt))) ||
+        (c->timeAt >= 0 && c->timeAt <= nc && hasQuote(b, FS(c->timeAt), FE(c->timeAt)))) {
       special(pos, 0);
       return 1;
     }
   }
   i32 ml = -1;
-  if (cWantMl && cSplitAt <= nc) {
-    const i32 s = FS(cSplitAt), e = FE(cSplitAt);
+  if (c->wantMl && c->splitAt <= nc) {
+    const i32 s = FS(c->splitAt), e = FE(c->splitAt);
     if (e > s) {
       const u8 *words = (const u8 *)S[ST_WORDS];
       ml = -9;
-      for (i32 w = 0; w < cNwords && ml == -9; w++) {
+      for (i32 w = 0; w < c->nwords && ml == -9; w++) {
         const i32 wl = S[ST_WORD_LEN0 + w];
         if (wl != e - s) continue;
         const u8 *word = words + 32 * w;
@@ -356,49 +396,108 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
   i32 label = -1;
   u8 has = 0;
   u32 ga = 0, gb = 0, gr = 0;
-  if (cMode && cByAt <= nc) {
-    const i32 s = FS(cByAt), e = FE(cByAt);
+  if (c->mode && c->byAt <= nc) {
+    const i32 s = FS(c->byAt), e = FE(c->byAt);
     if (e > s) {
-      if (!plainAscii(b, s, e)) {
-        special(pos, 0);
-        return 1;
+      u64 w0 = 0, w1 = 0;
+      Recent *rc = 0;
+      if (c->mode == 1 && e - s <= 16) {
+        labelWords(b, s, e, &w0, &w1);
+        rc = recentSlot(w0, w1);
+        if (rc->len == e - s && rc->w0 == w0 && rc->w1 == w1) label = rc->id;
       }
-      if (cMode == 1) {
-        label = findLabel(b, s, e, fnv(b, s, e));
-        if (label < 0) {
-          S[ST_FS] = s;
-          S[ST_FE] = e;
-          special(pos, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
+      if (label < 0) {
+        if (!plainAscii(b, s, e)) {
+          special(pos, 0);
           return 1;
         }
-      } else {
-        has = 1;
-        hash3(b, s, e, &ga, &gb, &gr);
+        if (c->mode == 1) {
+          label = findLabel(b, s, e, fnv(b, s, e));
+          if (label < 0) {
+            S[ST_FS] = s;
+            S[ST_FE] = e;
+            special(pos, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
+            return 1;
+          }
+          if (rc) {
+            rc->w0 = w0;
+            rc->w1 = w1;
+            rc->len = e - s;
+            rc->id = label;
+          }
+        } else {
+          has = 1;
+          hash3(b, s, e, &ga, &gb, &gr);
+        }
       }
     }
   }
   double t = __builtin_nan("");
-  if (cTimeAt >= 0 && cTimeAt <= nc) {
-    if (!fastTime(b, FS(cTimeAt), FE(cTimeAt), &t)) {
+  if (c->timeAt >= 0 && c->timeAt <= nc) {
+    if (!fastTime(b, FS(c->timeAt), FE(c->timeAt), &t)) {
       special(pos, 0);
       return 1;
     }
   }
-  const i32 r = cRows++;
+  const i32 r = sm->rows++;
   // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
-  if (cNoFacts) return 0;
+  if (c->noFacts) return 0;
   // What JavaScript would otherwise find by reading the rows' arrays again.
-  bAnyMl |= ml != -1;
-  if (label > bMaxLabel) bMaxLabel = label;
-  bTimed += t == t;
-  ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
-  ((i32 *)S[ST_R_LAB])[r] = label;
-  ((double *)S[ST_R_TIME])[r] = t;
-  ((u8 *)S[ST_R_HAS])[r] = has;
-  ((u32 *)S[ST_R_GA])[r] = ga;
-  ((u32 *)S[ST_R_GB])[r] = gb;
-  ((u32 *)S[ST_R_GR])[r] = gr;
+  sm->anyMl |= ml != -1;
+  if (label > sm->maxLabel) sm->maxLabel = label;
+  sm->timed += t == t;
+  // Only the arrays this configuration fills (JavaScript reads defaults for the others).
+  if (c->wantMl) c->rMl[r] = (signed char)ml;
+  if (c->mode == 1) c->rLab[r] = label;
+  else if (c->mode == 2) {
+    c->rHas[r] = has;
+    c->rGa[r] = ga;
+    c->rGb[r] = gb;
+    c->rGr[r] = gr;
+  }
+  if (c->timeAt >= 0) c->rTime[r] = t;
   return 0;
+}
+
+/** Pass 1's configuration as set in S. */
+static inline __attribute__((always_inline)) Pass1Config config(void) {
+  const Pass1Config c = {
+      .hdr = S[ST_HDR],
+      .width = S[ST_WIDTH],
+      .splitAt = S[ST_SPLIT_AT],
+      .byAt = S[ST_BY_AT],
+      .timeAt = S[ST_TIME_AT],
+      .wantMl = S[ST_WANT_ML],
+      .mode = S[ST_MODE],
+      .needed = S[ST_NEEDED],
+      .nwords = S[ST_NWORDS],
+      .noFacts = S[ST_NO_FACTS],
+      .rMl = (signed char *)S[ST_R_ML],
+      .rLab = (i32 *)S[ST_R_LAB],
+      .rTime = (double *)S[ST_R_TIME],
+      .rHas = (u8 *)S[ST_R_HAS],
+      .rGa = (u32 *)S[ST_R_GA],
+      .rGb = (u32 *)S[ST_R_GB],
+      .rGr = (u32 *)S[ST_R_GR],
+  };
+  return c;
+}
+
+static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, const u8 *b, i32 pos, i32 len, i32 eof);
+
+/**
+ * pass1 for a label column alone (no existing split, no time: the stratified strategies): the same
+ * code with those settings as constants, compiled apart. The engine allocates registers far
+ * better in a function that has only the paths it takes.
+ */
+static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, i32 eof) {
+  Pass1Config c = config();
+  c.hdr = 1;
+  c.mode = 1;
+  c.wantMl = 0;
+  c.timeAt = -1;
+  c.noFacts = 0;
+  return pass1With(c, b, pos, len, eof);
 }
 
 /**
@@ -406,27 +505,21 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
  * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
  * existing split), and sums them up (ST_B_ML: any existing split, ST_B_MAX_LABEL, ST_B_TIMED: rows
  * with a time). Returns where it stopped; ST_STATUS says why.
- *
- * Records ending in a plain LF are framed 16 bytes at a time across the chunk (comma and stop
- * bitmasks); a record with a CR or a quote is framed again from its start by `frame`.
  */
 __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
-  cHdr = S[ST_HDR];
-  cWidth = S[ST_WIDTH];
-  cSplitAt = S[ST_SPLIT_AT];
-  cByAt = S[ST_BY_AT];
-  cTimeAt = S[ST_TIME_AT];
-  cWantMl = S[ST_WANT_ML];
-  cMode = S[ST_MODE];
-  cNeeded = S[ST_NEEDED];
-  cNwords = S[ST_NWORDS];
+  if (S[ST_HDR] && S[ST_MODE] == 1 && !S[ST_WANT_ML] && S[ST_TIME_AT] < 0 && !S[ST_NO_FACTS]) return pass1Labels(b, pos, len, eof);
+  return pass1With(config(), b, pos, len, eof);
+}
+
+/**
+ * pass1 with configuration `c`. Records ending in a plain LF are framed 64 bytes at a time across
+ * the chunk (comma and stop bitmasks); a record with a CR or a quote is framed again from its start
+ * by `frame`.
+ */
+static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, const u8 *b, i32 pos, i32 len, i32 eof) {
+  Pass1Sums sm = {0, 0, -1, 0};
   cGroupSeed = (u32)S[ST_GROUP_SEED];
-  cNoFacts = S[ST_NO_FACTS];
-  cRows = 0;
-  bAnyMl = 0;
-  bMaxLabel = -1;
-  bTimed = 0;
-  const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
+  const i32 want = c.hdr ? S[ST_LAST] + 1 : 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
   S[ST_REASON] = 0;
@@ -457,23 +550,19 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
       while (stop) {
         const i32 t = __builtin_ctzll(stop);
         const i32 j = i + t;
-        u64 c = commas & ((1ull << t) - 1);
+        u64 cs = commas & ((1ull << t) - 1);
         commas &= t == 63 ? 0 : ~((2ull << t) - 1);
-        while (c && nc < want) {
-          cpos[nc++] = i + __builtin_ctzll(c);
-          c &= c - 1;
+        while (cs && nc < want) {
+          cpos[nc++] = i + __builtin_ctzll(cs);
+          cs &= cs - 1;
         }
-        nc += __builtin_popcountll(c);
+        nc += __builtin_popcountll(cs);
         if (b[j] != '\n') goto slow;
-        if (cRows == MAXROWS) {
+        if (sm.rows == MAXROWS) {
           S[ST_STATUS] = FULL;
           goto out;
         }
-        rCe = j;
-        rEnd = j + 1;
-        rCommas = nc;
-        rQuoted = 0;
-        if (row1(b, pos)) goto out;
+        if (row1(&c, &sm, b, pos, j, j + 1, nc, 0)) goto out;
         pos = j + 1;
         nc = 0;
         stop &= stop - 1;
@@ -487,7 +576,7 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
       continue;
     }
   slow:
-    if (cRows == MAXROWS) {
+    if (sm.rows == MAXROWS) {
       S[ST_STATUS] = FULL;
       break;
     }
@@ -495,15 +584,15 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
       S[ST_STATUS] = MORE;
       break;
     }
-    if (row1(b, pos)) break;
+    if (row1(&c, &sm, b, pos, rCe, rEnd, rCommas, rQuoted)) break;
     pos = i = rEnd;
     nc = 0;
   }
 out:
-  S[ST_ROWS] = cRows;
-  S[ST_B_ML] = bAnyMl;
-  S[ST_B_MAX_LABEL] = bMaxLabel;
-  S[ST_B_TIMED] = bTimed;
+  S[ST_ROWS] = sm.rows;
+  S[ST_B_ML] = sm.anyMl;
+  S[ST_B_MAX_LABEL] = sm.maxLabel;
+  S[ST_B_TIMED] = sm.timed;
   return pos;
 }
 
@@ -614,7 +703,7 @@ slow:
       if (i + delta + 128 <= cap) goto blocks;
       continue;
     }
-    const i32 nc = rCommas;
+    const i32 nc = rCommas, ce = rCe;
     if (nc < at) {
       special(pos, 0);
       break;

@@ -165,6 +165,64 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
     }
   });
 
+  it('labels that differ in one byte anywhere in their first 24, as the last column or not (the module keeps labels it met lately by their bytes)', async () => {
+    // Two letters: many labels share all but one byte, on either side of the 8- and 16-byte words
+    // the module compares, and one label is often a prefix of another.
+    const label = fc.array(fc.constantFrom('a', 'b'), { minLength: 1, maxLength: 24 }).map((c) => c.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(label, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(7), { minLength: 1, maxLength: 200 }),
+        fc.boolean(),
+        fc.integer(),
+        fc.constantFrom<StrategyName>('stratified', 'stratified-kfold'),
+        async (names, picks, lastColumn, seed, strategy) => {
+          const rows = picks.map((p, i) => (lastColumn ? `${i},${names[p % names.length]}` : `${i},${names[p % names.length]},x${i % 3}`));
+          const text = (lastColumn ? 'id,label\n' : 'id,label,x\n') + rows.join('\n') + '\n';
+          const opts = optionsFor(strategy, seed, undefined);
+          assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }), text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('labels of the same length that share a slot of the module\'s recent labels, differing in either 8-byte word', async () => {
+    // The slot of a label of up to 16 bytes, as split.c `recentSlot` computes it from the label's
+    // bytes as two little-endian words (zero past the label).
+    const M = (1n << 64n) - 1n;
+    const slotOf = (l: string): bigint => {
+      const b = Buffer.alloc(16);
+      b.write(l, 'latin1');
+      const w0 = b.readBigUInt64LE(0);
+      const w1 = b.readBigUInt64LE(8);
+      return (((w0 ^ ((w1 * 0x9e3779b97f4a7c15n) & M)) * 0xff51afd7ed558ccdn) & M) >> 52n;
+    };
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 16 }), fc.boolean(), fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer(), async (n, high, start, seed) => {
+        // A label and another in its slot that differs only within bytes [lo, hi).
+        const [lo, hi] = n > 8 && high ? [8, n] : [0, Math.min(n, 8)];
+        let x = start;
+        const next = (): number => (x = (Math.imul(x, 48271) >>> 0) % 2147483647);
+        const base = Array.from({ length: n }, () => alphabet[next() % alphabet.length]).join('');
+        let other = '';
+        for (let tries = 0; tries < 200_000 && !other; tries++) {
+          const c = base.split('');
+          for (let k = lo; k < hi; k++) if (next() % 2) c[k] = alphabet[next() % alphabet.length];
+          const cand = c.join('');
+          if (cand !== base && slotOf(cand) === slotOf(base)) other = cand;
+        }
+        if (!other) return;
+        const rows = Array.from({ length: 60 }, (_, i) => `${i},${i % 3 === 0 ? base : other}`);
+        const text = 'id,label\n' + rows.join('\n') + '\n';
+        const opts = optionsFor('stratified', seed, undefined);
+        assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }), text);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('many group keys, with rows keyed by item number and rows the per-record path keys', async () => {
     const rows = ['id,user,label'];
     for (let i = 0; i < 300_000; i++) {
