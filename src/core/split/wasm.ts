@@ -502,9 +502,9 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
     },
     setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
       indexed = byIndex;
-      // keys (every item's, or a buffer for the largest label), tmp, outAt, start, order, frac,
+      // keys (every item's, or a buffer for the largest label), tmp (one key more), outAt, start, order, frac,
       // want, item indexes, tally.
-      const sizes = [8 * (byIndex ? most : n), 8 * most, byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0, 4 * (labels + 1) * buckets];
+      const sizes = [8 * (byIndex ? most : n), 8 * (most + 1), byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0, 4 * (labels + 1) * buckets];
       // Beyond what 32-bit memory holds: the JavaScript loop instead.
       if (!x || sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
       const inst = x;

@@ -817,6 +817,8 @@ __attribute__((export_name("frameAt"))) i32 frameAt(const u8 *b, i32 pos, i32 le
 static u32 sTop[1 << TOP_BITS_MAX];
 static u32 sSub[1 << SUB_BITS_MAX];
 static double sWant[256];
+/** The part of bucket s's seeded coin that does not depend on the item: fmixH(s ^ 0x5bd1e995). */
+static u32 sCoin[256];
 
 static i32 bitsFor(u32 m) {
   i32 b = 0;
@@ -968,6 +970,68 @@ static u32 leadingRun(i32 c, i32 S, const double *want, i32 *lead) {
   return k;
 }
 
+static inline v128_t fmix4(v128_t h) {
+  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
+  h = wasm_i32x4_mul(h, wasm_i32x4_splat((i32)0x85ebca6bu));
+  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 13));
+  h = wasm_i32x4_mul(h, wasm_i32x4_splat((i32)0xc2b2ae35u));
+  return wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
+}
+
+/** The ranks hashIndex(seed, item) of the four item indexes at p (mix: seedMix in every lane). */
+static inline v128_t ranks4(const i32 *p, v128_t mix) {
+  return fmix4(wasm_v128_xor(mix, fmix4(wasm_v128_xor(wasm_v128_load(p), wasm_i32x4_splat(0x5bd1e995)))));
+}
+
+// A label's keys with item indexes are not stored for the top-bits pass: the ranks are computed
+// four at a time, once to count the parts and once to distribute the keys, which costs less than
+// writing and reading eight bytes per item.
+
+/** sTop[rank >> tshift]++ for the rank of each of the c items at ix. */
+static void countTops(const i32 *ix, i32 c, u32 seedMix, u32 tshift) {
+  const v128_t mix = wasm_i32x4_splat((i32)seedMix);
+  i32 i = 0;
+  for (; i + 4 <= c; i += 4) {
+    const v128_t x = wasm_u32x4_shr(ranks4(ix + i, mix), tshift);
+    sTop[wasm_u32x4_extract_lane(x, 0)]++;
+    sTop[wasm_u32x4_extract_lane(x, 1)]++;
+    sTop[wasm_u32x4_extract_lane(x, 2)]++;
+    sTop[wasm_u32x4_extract_lane(x, 3)]++;
+  }
+  for (; i < c; i++) sTop[fmixH(seedMix ^ fmixH((u32)ix[i] ^ 0x5bd1e995u)) >> tshift]++;
+}
+
+/**
+ * Item i of the c at ix (position i among its label's items) in a part below lowParts goes to
+ * bucket `lead` (dst[i]); the others' keys (rank << 32 | i) go to b at their part's next place
+ * (sTop[part]++). dst may be ix's own memory: byte i is written after index i has been read.
+ *
+ * Without a branch on the part (ranks are random: it would mispredict for a third of the items):
+ * every item's dst byte is `lead` (the sorted parts' items get theirs later), and every key is
+ * stored, those of the low parts to b[c], one past the keys.
+ */
+static void distributeRanks(const i32 *ix, i32 c, u32 seedMix, u32 tshift, u32 lowParts, u8 lead, u8 *dst, u64 *b) {
+  const v128_t mix = wasm_i32x4_splat((i32)seedMix);
+  i32 i = 0;
+#define PLACE(r, k)                                        \
+  do {                                                     \
+    const u32 rk = (r), x = rk >> tshift;                  \
+    const u32 high = x >= lowParts, at = sTop[x];          \
+    dst[k] = lead;                                         \
+    b[high ? at : (u32)c] = ((u64)rk << 32) | (u32)(k);    \
+    sTop[x] = at + high;                                   \
+  } while (0)
+  for (; i + 4 <= c; i += 4) {
+    const v128_t r = ranks4(ix + i, mix);
+    PLACE(wasm_u32x4_extract_lane(r, 0), i);
+    PLACE(wasm_u32x4_extract_lane(r, 1), i + 1);
+    PLACE(wasm_u32x4_extract_lane(r, 2), i + 2);
+    PLACE(wasm_u32x4_extract_lane(r, 3), i + 3);
+  }
+  for (; i < c; i++) PLACE(fmixH(seedMix ^ fmixH((u32)ix[i] ^ 0x5bd1e995u)), i);
+#undef PLACE
+}
+
 /**
  * Every label's items, rarest label first (`order`, L ids): label l's items are keys[start[l] ..
  * start[l+1]), each (rank << 32 | its position among the label's items in index order). With `idx`
@@ -976,7 +1040,7 @@ static u32 leadingRun(i32 c, i32 S, const double *want, i32 *lead) {
  * label, where each label's keys are made in turn: half the memory of every item's key at once;
  * the buckets of label l's items then go to the bytes of idx from idx + start[l] on, not outAt. Each
  * label is sorted by its keys (rank, then position: one pass distributes them by the top bits of the
- * rank, `tmp` at least as long as the largest label, and sortKeys orders each part, in cache) and
+ * rank, `tmp` one key longer than the largest label, and sortKeys orders each part, in cache) and
  * its items placed in turn exactly as stratifiedSingle does: the bucket that still wants the most of
  * the label, ties by the most wanted overall (`want`, S doubles, updated), then a seeded coin.
  * outAt[start[l] + position] receives the bucket, and tally[(l + 1) * S + bucket] counts it.
@@ -984,6 +1048,7 @@ static u32 leadingRun(i32 c, i32 S, const double *want, i32 *lead) {
 __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *outAt, const i32 *start, const i32 *order, i32 L, i32 S,
                                                        const double *frac, double *want, const i32 *idx, u32 seedMix, u32 *tally) {
   const double EPS = 1e-9;
+  for (i32 s = 0; s < S; s++) sCoin[s] = fmixH((u32)s ^ 0x5bd1e995u);
   for (i32 q = 0; q < L; q++) {
     const i32 l = order[q];
     const i32 from = start[l];
@@ -998,12 +1063,12 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
     const u32 tops = 1u << top;
     const u32 tshift = 32 - top;
     __builtin_memset(sTop, 0, sizeof(u32) * tops);
-    if (idx) {
+    if (idx && top) countTops(idx + from, c, seedMix, tshift);
+    else if (idx) {
       for (i32 i = 0; i < c; i++) {
         // The label's keys made here from its items' indexes: rank hashIndex(seed, item).
         const u32 k = fmixH(seedMix ^ fmixH((u32)idx[from + i] ^ 0x5bd1e995u));
         a[i] = ((u64)k << 32) | (u32)i;
-        if (top) sTop[k >> tshift]++;
       }
     } else if (top) {
       for (i32 i = 0; i < c; i++) sTop[(u32)(a[i] >> 32) >> tshift]++;
@@ -1038,11 +1103,14 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
         }
       }
       // sTop[x] becomes where part x ends.
-      for (i32 i = 0; i < c; i++) {
-        const u64 v = a[i];
-        const u32 x = (u32)(v >> 32) >> tshift;
-        if (x < lowParts) dst[(u32)v] = (u8)lead;
-        else b[sTop[x]++] = v;
+      if (idx) distributeRanks(idx + from, c, seedMix, tshift, lowParts, (u8)lead, dst, b);
+      else {
+        for (i32 i = 0; i < c; i++) {
+          const u64 v = a[i];
+          const u32 x = (u32)(v >> 32) >> tshift;
+          if (x < lowParts) dst[(u32)v] = (u8)lead;
+          else b[sTop[x]++] = v;
+        }
       }
       u64 *t = a;
       a = b;
@@ -1062,7 +1130,7 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
           if (d > EPS) best = s;
           else if (d >= -EPS) {
             const double dt = want[s] - want[best];
-            if (dt > EPS || (dt >= -EPS && fmixH(rm ^ fmixH((u32)s ^ 0x5bd1e995u)) > fmixH(rm ^ fmixH((u32)best ^ 0x5bd1e995u)))) best = s;
+            if (dt > EPS || (dt >= -EPS && fmixH(rm ^ sCoin[s]) > fmixH(rm ^ sCoin[best]))) best = s;
           }
         }
         dst[(u32)v] = (u8)best;
