@@ -459,6 +459,11 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
   return 0;
 }
 
+// Bits of the stop bytes (LF, CR, quote) and of the commas of 16-byte vector v<k>, at bit 16 * k.
+#define STOP16(k) \
+  ((u64)wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v##k, nl), wasm_i8x16_eq(v##k, cr)), wasm_i8x16_eq(v##k, qu))) << (16 * k))
+#define COMMA16(k) ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v##k, cm)) << (16 * k))
+
 /** Pass 1's configuration as set in S. */
 static inline __attribute__((always_inline)) Pass1Config config(void) {
   const Pass1Config c = {
@@ -535,9 +540,6 @@ static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, 
     }
     {
       const u8 *p = b + i;
-#define STOP16(k) \
-  ((u64)wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v##k, nl), wasm_i8x16_eq(v##k, cr)), wasm_i8x16_eq(v##k, qu))) << (16 * k))
-#define COMMA16(k) ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v##k, cm)) << (16 * k))
       const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
       u64 stop = STOP16(0) | STOP16(1) | STOP16(2) | STOP16(3);
       u64 commas = COMMA16(0) | COMMA16(1) | COMMA16(2) | COMMA16(3);
@@ -597,6 +599,9 @@ out:
 }
 
 // ---- pass 2 ----
+// Output room a block of pass 2 needs past its start: the block, up to 32 values of up to 31
+// bytes (records of at least one byte and an LF), and the block's rest stored again after the last.
+#define BLOCK_ROOM 2048
 /** Copies n bytes 16 at a time (may write up to 15 bytes past dst + n: the output has slack). */
 static void copy16(u8 *dst, const u8 *src, i32 n) {
   for (i32 k = 0; k < n; k += 16) wasm_v128_store(dst + k, wasm_v128_load(src + k));
@@ -608,7 +613,7 @@ static void copy16(u8 *dst, const u8 *src, i32 n) {
  * place of field ST_VALUE_AT. Values are 32-byte slots at ST_VALUES: a length byte, then the bytes
  * (with the leading comma when appending).
  *
- * Appending, records ending in a plain LF are moved 16 bytes at a time: each input block is stored
+ * Appending, records ending in a plain LF are moved 64 bytes at a time: each input block is stored
  * at its output place (input position + the bytes inserted so far), and at each LF the value is
  * stored and the block is stored again from the LF on, shifted by the value's length. Anything
  * else (CR, quotes, the last record, replacing a column) is framed by `frame` and copied per record.
@@ -636,14 +641,19 @@ blocks:
       }
       break;
     }
-    if (i + delta + 128 > cap) break;
-    const v128_t v = wasm_v128_load(b + i);
-    wasm_v128_store(out + i + delta, v);
-    u32 stop = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, nl), wasm_i8x16_eq(v, cr)), wasm_i8x16_eq(v, qu)));
+    if (i + delta + BLOCK_ROOM > cap) break;
+    const u8 *p = b + i;
+    const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+    u8 *o = out + i + delta;
+    wasm_v128_store(o, v0);
+    wasm_v128_store(o + 16, v1);
+    wasm_v128_store(o + 32, v2);
+    wasm_v128_store(o + 48, v3);
+    u64 stop = STOP16(0) | STOP16(1) | STOP16(2) | STOP16(3);
     const i32 rem = len - i;
-    if (rem < 16) stop &= (1u << rem) - 1;
+    if (rem < 64) stop &= (1ull << rem) - 1;
     while (stop) {
-      const i32 j = i + __builtin_ctz(stop);
+      const i32 j = i + __builtin_ctzll(stop);
       if (b[j] != '\n') goto slow;
       if (rows == limit) {
         S[ST_STATUS] = LIMIT;
@@ -654,16 +664,21 @@ blocks:
         goto done;
       }
       const u8 *val = values + 32 * codes[codeAt++];
-      u8 *o = out + j + delta;
-      wasm_v128_store(o, wasm_v128_load(val + 1));
-      wasm_v128_store(o + 16, wasm_v128_load(val + 17));
+      u8 *vo = out + j + delta;
+      wasm_v128_store(vo, wasm_v128_load(val + 1));
+      wasm_v128_store(vo + 16, wasm_v128_load(val + 17));
       delta += val[0];
-      wasm_v128_store(out + j + delta, wasm_v128_load(b + j));
+      // The rest of the block, from the LF on, after the value.
+      vo = out + j + delta;
+      wasm_v128_store(vo, wasm_v128_load(b + j));
+      wasm_v128_store(vo + 16, wasm_v128_load(b + j + 16));
+      wasm_v128_store(vo + 32, wasm_v128_load(b + j + 32));
+      wasm_v128_store(vo + 48, wasm_v128_load(b + j + 48));
       rows++;
       pos = j + 1;
       stop &= stop - 1;
     }
-    i += 16;
+    i += 64;
   }
 slow:
   used = pos + delta;
@@ -700,7 +715,7 @@ slow:
       pos = i = rEnd;
       delta = used - pos;
       // Back to blocks after this record (unless the output is nearly full).
-      if (i + delta + 128 <= cap) goto blocks;
+      if (i + delta + BLOCK_ROOM <= cap) goto blocks;
       continue;
     }
     const i32 nc = rCommas, ce = rCe;
