@@ -172,23 +172,44 @@ static i32 frame(const u8 *b, i32 pos, i32 len, i32 eof, i32 want) {
     i += 16;
   }
   if (j >= 0 && b[j] == '"') {
-    // Quoted: byte by byte with quote parity to the end of the record.
+    // Quoted: 16 bytes at a time from the first quote to the end of the record. A byte is inside
+    // quotes when the quotes up to it (itself included: it is no comma or stop then) are odd in
+    // number, with the parity carried from block to block: the prefix XOR of the quote bits.
     rQuoted = 1;
-    i32 inq = 0;
+    u32 inq = 0;
     i32 k = j;
     j = -1;
-    for (; k < len; k++) {
-      u8 c = b[k];
-      if (c == '"') inq ^= 1;
-      else if (!inq) {
-        if (c == ',') {
-          if (nc < want) cpos[nc] = k;
-          nc++;
-        } else if (c == '\n' || c == '\r') {
-          j = k;
-          break;
-        }
+    for (; k < len; k += 16) {
+      const v128_t v = wasm_v128_load(b + k);
+      u32 q = wasm_i8x16_bitmask(wasm_i8x16_eq(v, qu));
+      u32 st = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(v, nl), wasm_i8x16_eq(v, cr)));
+      u32 commas = wasm_i8x16_bitmask(wasm_i8x16_eq(v, cm));
+      const i32 rem = len - k;
+      if (rem < 16) {
+        const u32 lim = (1u << rem) - 1;
+        q &= lim;
+        st &= lim;
+        commas &= lim;
       }
+      u32 par = q ^ (q << 1);
+      par ^= par << 2;
+      par ^= par << 4;
+      par ^= par << 8;
+      par = (par ^ inq) & 0xffff;
+      st &= ~par;
+      commas &= ~par;
+      if (st) {
+        const i32 t = __builtin_ctz(st);
+        commas &= (1u << t) - 1;
+        j = k + t;
+      }
+      while (commas && nc < want) {
+        cpos[nc++] = k + __builtin_ctz(commas);
+        commas &= commas - 1;
+      }
+      nc += __builtin_popcount(commas);
+      if (j >= 0) break;
+      inq = par >> 15 ? 0xffff : 0;
     }
   }
   rCommas = nc;
