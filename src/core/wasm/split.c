@@ -526,15 +526,19 @@ static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, 
   return pass1With(c, b, pos, len, eof);
 }
 
+/** pass1 for any configuration. */
+static __attribute__((noinline)) i32 pass1Any(const u8 *b, i32 pos, i32 len, i32 eof) { return pass1With(config(), b, pos, len, eof); }
+
 /**
  * Pass 1 from `pos` over b[0, len): frames records and, for rows it can read exactly, stores the
  * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
  * existing split), and sums them up (ST_B_ML: any existing split, ST_B_MAX_LABEL, ST_B_TIMED: rows
- * with a time). Returns where it stopped; ST_STATUS says why.
+ * with a time). Returns where it stopped; ST_STATUS says why. Only dispatches: the engine
+ * optimizes the functions called often, and compiles only the copy in use.
  */
 __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
   if (S[ST_HDR] && S[ST_MODE] == 1 && !S[ST_WANT_ML] && S[ST_TIME_AT] < 0 && !S[ST_NO_FACTS]) return pass1Labels(b, pos, len, eof);
-  return pass1With(config(), b, pos, len, eof);
+  return pass1Any(b, pos, len, eof);
 }
 
 /**
