@@ -344,11 +344,12 @@ static void hash3(const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb, u32 *gr) {
   *gr = fmixH(hr ^ n);
 }
 
-static i32 special(i32 pos, i32 reason) {
+/** The record [pos, end) (content to ce) goes to JavaScript (ST_STATUS SPECIAL). */
+static i32 special(i32 pos, i32 ce, i32 end, i32 reason) {
   S[ST_STATUS] = SPECIAL;
   S[ST_START] = pos;
-  S[ST_CE] = rCe;
-  S[ST_END] = rEnd;
+  S[ST_CE] = ce;
+  S[ST_END] = end;
   S[ST_REASON] = reason;
   return pos;
 }
@@ -373,15 +374,13 @@ typedef struct { i32 rows, anyMl, maxLabel, timed; } Pass1Sums;
  * arrays. 0: done; 1: the record goes to JavaScript (ST_STATUS SPECIAL set).
  */
 static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass1Sums *sm, const u8 *b, i32 pos, i32 ce, i32 end, i32 nc, i32 quoted) {
-  rCe = ce;
-  rEnd = end;
   if (!c->hdr || ce == pos || b[pos] == ' ' || b[pos] == '\t') {
-    special(pos, 0);
+    special(pos, ce, end, 0);
     return 1;
   }
   const i32 fields = nc + 1;
   if ((c->splitAt < 0 && fields > c->width) || fields < c->needed) {
-    special(pos, 0);
+    special(pos, ce, end, 0);
     return 1;
   }
 #define FS(k) ((k) ? cpos[(k) - 1] + 1 : pos)
@@ -390,7 +389,7 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
     // Unquoted fields of a quoted row read as in any row; a needed field with a quote goes to JavaScript.
     if ((c->wantMl && c->splitAt <= nc && hasQuote(b, FS(c->splitAt), FE(c->splitAt))) || (c->mode && c->byAt <= nc && hasQuote(b, FS(c->byAt), FE(c->byAt))) ||
         (c->timeAt >= 0 && c->timeAt <= nc && hasQuote(b, FS(c->timeAt), FE(c->timeAt)))) {
-      special(pos, 0);
+      special(pos, ce, end, 0);
       return 1;
     }
   }
@@ -409,7 +408,7 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
         if (i == wl) ml = w;
       }
       if (ml == -9) {
-        special(pos, 0);
+        special(pos, ce, end, 0);
         return 1;
       }
     }
@@ -429,7 +428,7 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
       }
       if (label < 0) {
         if (!plainAscii(b, s, e)) {
-          special(pos, 0);
+          special(pos, ce, end, 0);
           return 1;
         }
         if (c->mode == 1) {
@@ -437,7 +436,7 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
           if (label < 0) {
             S[ST_FS] = s;
             S[ST_FE] = e;
-            special(pos, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
+            special(pos, ce, end, labelCount < LABEL_MAX ? REASON_NEW_LABEL : 0);
             return 1;
           }
           if (rc) {
@@ -456,7 +455,7 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
   double t = __builtin_nan("");
   if (c->timeAt >= 0 && c->timeAt <= nc) {
     if (!fastTime(b, FS(c->timeAt), FE(c->timeAt), &t)) {
-      special(pos, 0);
+      special(pos, ce, end, 0);
       return 1;
     }
   }
@@ -723,7 +722,7 @@ slow:
     }
     if (used + (rEnd - pos) + 64 > cap) {
       if (used) S[ST_STATUS] = FLUSH;
-      else special(pos, 0);
+      else special(pos, rCe, rEnd, 0);
       break;
     }
     const u8 *v = values + 32 * codes[codeAt];
@@ -745,7 +744,7 @@ slow:
     }
     const i32 nc = rCommas, ce = rCe;
     if (nc < at) {
-      special(pos, 0);
+      special(pos, rCe, rEnd, 0);
       break;
     }
     const i32 fs = FS(at), fe = FE(at);
