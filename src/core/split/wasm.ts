@@ -464,38 +464,40 @@ export async function wasmPass2(
 
 /**
  * stratifiedSingle's per-item loops, sorting and placing in the module (split.c `stratify` and
- * the label loops): a fresh instance, whose memory (ten bytes per item, or four with item indexes,
- * and a copy of the item labels) goes with it afterwards. The labels are copied in once, and every
- * loop is a call per chunk of `chunk` items or batch of labels: the engine optimizes a WebAssembly
- * function for its later calls only.
+ * the label loops): a fresh instance, whose memory (ten bytes per item, or four with item indexes)
+ * goes with it afterwards. Item labels go through in chunks of `chunk` (a buffer that stays in
+ * cache instead of a copy of them all), and every loop is a call per chunk or batch of labels:
+ * the engine optimizes a WebAssembly function for its later calls only.
  */
 export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
   let x: (Exports & WasmBase) | null = null;
   let at: number[] = [];
   let indexed = false;
-  // Every item's label (int16, or int32), copied in once; the bucket chunk; one slot per label and the unlabeled.
+  // The label chunk (int16 or int32), the bucket chunk, and one slot per label and the unlabeled.
   let labAt = 0;
   let bytesAt = 0;
   let slotsAt = 0;
   let chunkLen = chunk;
-  /** Calls `step(m, from, at)` for items [from, from + m) of the labels, at `at` in the module's memory, chunk by chunk. */
-  const chunks = (lab: Int16Array | Int32Array, step: (m: number, from: number, at: number) => void): void => {
-    for (let from = 0; from < lab.length; from += chunkLen) step(Math.min(chunkLen, lab.length - from), from, labAt + from * lab.BYTES_PER_ELEMENT);
+  /** Calls `step(m, from)` with items [from, from + m) of `lab` in the label chunk, chunk by chunk. */
+  const chunks = (lab: Int16Array | Int32Array, step: (m: number, from: number) => void): void => {
+    const b = x!.memory.buffer;
+    const view = lab.BYTES_PER_ELEMENT === 4 ? new Int32Array(b, labAt, chunkLen) : new Int16Array(b, labAt, chunkLen);
+    for (let from = 0; from < lab.length; from += chunkLen) {
+      const m = Math.min(chunkLen, lab.length - from);
+      view.set(lab.subarray(from, from + m));
+      step(m, from);
+    }
   };
   return {
     count(lab: Int16Array | Int32Array, L: number): Int32Array | null {
       const inst = (x = wasmInstance<Exports>('split', WASM_BASE64));
       chunkLen = Math.max(1, Math.min(chunk, lab.length));
-      // Beyond what 32-bit memory holds: the JavaScript loops instead.
-      if (lab.byteLength + chunkLen + 4 * L > 2 ** 30) return null;
-      labAt = inst.alloc(Math.max(lab.byteLength, 8));
+      labAt = inst.alloc(4 * chunkLen);
       bytesAt = inst.alloc(chunkLen + 16);
       slotsAt = inst.alloc(4 * (L + 1) + 16);
       if (labAt === 0 || bytesAt === 0 || slotsAt === 0) return null;
-      const b = inst.memory.buffer;
-      (lab.BYTES_PER_ELEMENT === 4 ? new Int32Array(b, labAt, lab.length) : new Int16Array(b, labAt, lab.length)).set(lab);
       const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
-      chunks(lab, (m, _from, p) => inst.labelCount(p, wide, m, slotsAt));
+      chunks(lab, (m) => inst.labelCount(labAt, wide, m, slotsAt));
       return new Int32Array(inst.memory.buffer, slotsAt, L + 1).slice();
     },
     setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
@@ -525,7 +527,7 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
       const inst = x!;
       new Int32Array(inst.memory.buffer, slotsAt, fill.length).set(fill);
       const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
-      chunks(lab, (m, from, p) => inst.labelFill(p, wide, m, from, at[7], slotsAt));
+      chunks(lab, (m, from) => inst.labelFill(labAt, wide, m, from, at[7], slotsAt));
     },
     run(labels: number, buckets: number, seed = 0): void {
       const inst = x!;
@@ -556,8 +558,8 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
       for (let l = 0; l < fill.length; l++) slots[l] = base + fill[l];
       const bytes = new Uint8Array(inst.memory.buffer, bytesAt, chunkLen);
       const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
-      chunks(lab, (m, from, p) => {
-        inst.labelGather(p, wide, m, bytesAt, slotsAt);
+      chunks(lab, (m, from) => {
+        inst.labelGather(labAt, wide, m, bytesAt, slotsAt);
         out.set(bytes.subarray(0, m), from);
       });
     },
