@@ -1072,6 +1072,74 @@ static void distributeRanks(const i32 *ix, i32 c, u32 seedMix, u32 tshift, u32 l
 }
 
 /**
+ * Whether the placing loop of `stratify` prefers bucket s (what it and the label still want, the
+ * item-independent half of its coin) to the best so far, for an item whose rank times
+ * 0x9e3779b1 is rm: the same tests in the same order.
+ */
+static inline i32 prefers(double sws, double ws, u32 ks, double bsw, double bw, u32 bk, u32 rm) {
+  const double EPS = 1e-9;
+  const double d = sws - bsw;
+  if (d > EPS) return 1;
+  if (!(d >= -EPS)) return 0;
+  const double dt = ws - bw;
+  return dt > EPS || (dt >= -EPS && fmixH(rm ^ ks) > fmixH(rm ^ bk));
+}
+
+/**
+ * The sorting and placing of a label's parts from lowParts on (keys at a, parts ending at sTop,
+ * the first at `placed`) for three buckets, the usual case: `stratify`'s loop with what each
+ * bucket wants held in locals for the whole label instead of read and written in memory per item.
+ */
+static __attribute__((noinline)) void place3(u64 *a, u64 *b, u32 lowParts, u32 placed, u32 tops, i32 top, u8 *dst, u32 *counts, double *want) {
+  double sw0 = sWant[0], sw1 = sWant[1], sw2 = sWant[2], w0 = want[0], w1 = want[1], w2 = want[2];
+  const u32 k0 = sCoin[0], k1 = sCoin[1], k2 = sCoin[2];
+  u32 n0 = 0, n1 = 0, n2 = 0;
+  for (u32 x = lowParts, lo = placed; x < tops; x++) {
+    const u32 hi = sTop[x];
+    if (hi == lo) continue;
+    const u64 *part = sortKeys(a + lo, b + lo, (i32)(hi - lo), top);
+    for (u32 p = 0; p < hi - lo; p++) {
+      const u64 v = part[p];
+      const u32 rm = (u32)(v >> 32) * 0x9e3779b1u;
+      i32 best = 0;
+      double bsw = sw0, bw = w0;
+      u32 bk = k0;
+      if (prefers(sw1, w1, k1, bsw, bw, bk, rm)) {
+        best = 1;
+        bsw = sw1;
+        bw = w1;
+        bk = k1;
+      }
+      if (prefers(sw2, w2, k2, bsw, bw, bk, rm)) best = 2;
+      dst[(u32)v] = (u8)best;
+      if (best == 0) {
+        n0++;
+        w0 -= 1;
+        sw0 -= 1;
+      } else if (best == 1) {
+        n1++;
+        w1 -= 1;
+        sw1 -= 1;
+      } else {
+        n2++;
+        w2 -= 1;
+        sw2 -= 1;
+      }
+    }
+    lo = hi;
+  }
+  sWant[0] = sw0;
+  sWant[1] = sw1;
+  sWant[2] = sw2;
+  want[0] = w0;
+  want[1] = w1;
+  want[2] = w2;
+  counts[0] += n0;
+  counts[1] += n1;
+  counts[2] += n2;
+}
+
+/**
  * Every label's items, rarest label first (`order`, L ids): label l's items are keys[start[l] ..
  * start[l+1]), each (rank << 32 | its position among the label's items in index order). With `idx`
  * (items whose rank is hashIndex(seed, item), seedMix = seed * 0x9e3779b1), idx[start[l] ..
@@ -1155,6 +1223,10 @@ __attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *
       a = b;
       b = t;
     } else sTop[0] = (u32)c;
+    if (S == 3) {
+      place3(a, b, lowParts, placed, tops, top, dst, counts, want);
+      continue;
+    }
     for (u32 x = lowParts, lo = placed; x < tops; x++) {
       const u32 hi = sTop[x];
       if (hi == lo) continue;
