@@ -535,11 +535,12 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
       const start = new Int32Array(b, at[3], labels + 1);
       const order = new Int32Array(b, at[4], labels);
       const n = start[labels] - start[0];
-      const batch = Math.max(n >> 4, 1 << 16);
       const seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
       // In batches of labels: the engine runs a function's first calls as baseline code and
       // optimizes it for later calls only, so one call for every label would run unoptimized.
-      for (let q = 0; q < labels; ) {
+      // The first batch is the smallest: it runs as baseline code whatever its size.
+      let batch = Math.max(n >> 7, 1 << 14);
+      for (let q = 0; q < labels; batch = Math.max(n >> 4, 1 << 16)) {
         let q1 = q;
         let items = 0;
         while (q1 < labels && items < batch) {
