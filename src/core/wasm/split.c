@@ -522,7 +522,53 @@ static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, 
   c.wantMl = 0;
   c.timeAt = -1;
   c.noFacts = 0;
-  return pass1With(c, b, pos, len, eof);
+  Pass1Sums sm = {0, 0, -1, 0};
+  const i32 want = S[ST_LAST] + 1;
+  const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
+  S[ST_STATUS] = DONE;
+  S[ST_REASON] = 0;
+  // Row by row: the 64 bytes from a row's start hold the whole of most rows, so one pair of
+  // bitmasks gives its end and its commas, taken from its start (as many each row: no branch
+  // that changes with where blocks fall). Longer rows, rows with a quote or CR, and the end of
+  // the input are framed by `frame`.
+  while (pos < len) {
+    if (sm.rows == MAXROWS) {
+      S[ST_STATUS] = FULL;
+      break;
+    }
+    if (pos + 64 <= len) {
+      const u8 *p = b + pos;
+      const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+      const u64 stop = STOP16(0) | STOP16(1) | STOP16(2) | STOP16(3);
+      if (stop) {
+        const i32 t = __builtin_ctzll(stop);
+        if (p[t] == '\n') {
+          u64 commas = (COMMA16(0) | COMMA16(1) | COMMA16(2) | COMMA16(3)) & ((1ull << t) - 1);
+          // The loop bounded by nc, so that nc is computed before it: computed only where row1
+          // needs it, the engine computed the bitmask a second time there.
+          const i32 nc = __builtin_popcountll(commas);
+          for (i32 k = 0; k < want && commas; k++) {
+            cpos[k] = pos + __builtin_ctzll(commas);
+            commas &= commas - 1;
+          }
+          if (row1(&c, &sm, b, pos, pos + t, pos + t + 1, nc, 0)) break;
+          pos += t + 1;
+          continue;
+        }
+      }
+    }
+    if (!frame(b, pos, len, eof, want)) {
+      S[ST_STATUS] = MORE;
+      break;
+    }
+    if (row1(&c, &sm, b, pos, rCe, rEnd, rCommas, rQuoted)) break;
+    pos = rEnd;
+  }
+  S[ST_ROWS] = sm.rows;
+  S[ST_B_ML] = sm.anyMl;
+  S[ST_B_MAX_LABEL] = sm.maxLabel;
+  S[ST_B_TIMED] = sm.timed;
+  return pos;
 }
 
 /** pass1 for any configuration. */
