@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
-import type { ItemFacts } from '../items';
+import type { ItemFacts, SingleItemSink } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
@@ -42,6 +42,11 @@ export interface JsonlFileOptions extends ValidationOptions {
    * from the file afterwards (`ItemFacts.deferred`); for consumers that keep only line numbers.
    */
   lazyAnchors?: boolean;
+  /**
+   * With `onItem` and `lazyAnchors`: the items of single-label classification formats go here
+   * instead of `onItem`, without an ItemFacts object each (the same facts, see `SingleItemSink`).
+   */
+  singleItems?: SingleItemSink;
 }
 
 export class UsageError extends Error {}
@@ -89,7 +94,14 @@ export class JsonlLineValidator {
    * Validates one line (without its line break). Returns false for blank lines (not an item).
    * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object.
    */
-  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource): boolean {
+  validateLine(
+    text: string,
+    line: number,
+    out: Diagnostic[],
+    onItem?: (item: ItemFacts) => void,
+    anchors?: FileAnchorSource,
+    single?: SingleItemSink,
+  ): boolean {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
     // Lines laid out like an earlier line are built without JSON.parse (same value: layout.ts).
     let value: unknown = this.layouts.parse(text);
@@ -142,10 +154,19 @@ export class JsonlLineValidator {
     const shortest = this.prove ? this.prove(obj, 0, fromLayout) : -1;
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
+    // Single-label items go to `single` field by field: the facts object is reused and the label kept apart.
+    const lean = single !== undefined && anchors !== undefined && this.checker.singleLabel;
+    if (lean) {
+      facts = this.lean;
+      facts.mediaUri = undefined;
+      facts.textLength = undefined;
+      facts.textContent = undefined;
+      facts.mlUse = undefined;
+      facts.hasMlUse = false;
+    } else if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
-    this.checker.check(obj, findings, facts);
+    this.checker.check(obj, findings, facts, lean);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       let tree: ReturnType<typeof lineTree> | null = null;
@@ -170,12 +191,18 @@ export class JsonlLineValidator {
         });
       }
     }
-    if (facts && onItem) {
+    if (lean) {
+      const f = facts as ItemFacts;
+      (single as SingleItemSink).single(line, anchors as FileAnchorSource, f.mediaUri, f.textContent, f.textLength, this.checker.label, f.mlUse, f.hasMlUse);
+    } else if (facts && onItem) {
       if (!anchors) facts.anchor = lineAnchor(text, facts);
       onItem(facts);
     }
     return true;
   }
+
+  /** The facts object `validateLine` reuses for `single` (never handed out). */
+  private readonly lean: ItemFacts = { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
 
   private mapSchemaErrors(obj: Obj, errors: AjvError[], out: Finding[]): void {
     for (const e of errors) {
@@ -544,6 +571,7 @@ class LineFeeder {
     private readonly onItem: ((item: ItemFacts) => void) | undefined,
     firstLine = 1,
     private readonly anchors?: FileAnchorSource,
+    private readonly single?: SingleItemSink,
   ) {
     this.lineNo = firstLine - 1;
   }
@@ -552,7 +580,7 @@ class LineFeeder {
     this.lineNo++;
     const scratch = this.scratch;
     if (scratch.length !== 0) scratch.length = 0;
-    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors)) {
+    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors, this.single)) {
       this.items++;
       if (this.firstItem === 'none') this.firstItem = 'reports';
       for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);
@@ -995,9 +1023,9 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
     } else {
       const anchors = options.lazyAnchors && options.onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
-      const single = new LineFeeder(validator, sink, options.onItem, 1, anchors);
-      await streamRange(handle, offset, total, single, sink, maxLine, options, total);
-      feeder = single;
+      const one = new LineFeeder(validator, sink, options.onItem, 1, anchors, anchors ? options.singleItems : undefined);
+      await streamRange(handle, offset, total, one, sink, maxLine, options, total);
+      feeder = one;
     }
     if (feeder.items === 0 && sink.errors === 0) {
       sink.discard();
