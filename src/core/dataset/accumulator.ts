@@ -179,6 +179,11 @@ export function overlappingSegments<S extends { label: number; start: number; en
 }
 
 const BATCH = 256;
+
+/** An array for one batch's values, at full size up front (filled by index, it never grows). */
+function newBatch<T>(): T[] {
+  return new Array<T>(BATCH);
+}
 const FRACTION_TOLERANCE = 0.1;
 /** @internal Tolerance of threshold comparisons on floating-point sizes and times. */
 export const EPSILON = 1e-9;
@@ -399,9 +404,9 @@ export class DatasetAccumulator {
    * uriIndex.ts). Lookups happen in item order, so the result is the same as one item at a time.
    */
   add(item: ItemFacts, file?: string): void {
-    const n = this.pending.length;
-    this.pending.push(item);
-    this.pendingFiles.push(file);
+    const n = this.count++;
+    this.pending[n] = item;
+    this.pendingFiles[n] = file;
     if (n + 1 >= BATCH) this.flush();
   }
 
@@ -412,9 +417,9 @@ export class DatasetAccumulator {
   singleSink(file?: string): SingleItemSink {
     return {
       single: (line, deferred, mediaUri, textContent, textLength, label, mlUse, hasMlUse) => {
-        const n = this.pending.length;
-        this.pending.push(null);
-        this.pendingFiles.push(file);
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
         this.sLine[n] = line;
         this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0);
         this.sTextLength[n] = textLength === undefined ? -1 : textLength;
@@ -427,22 +432,25 @@ export class DatasetAccumulator {
     };
   }
 
-  /** Items waiting for the next batch; null stands for a single item held in the `s` columns. */
-  private readonly pending: (ItemFacts | null)[] = [];
-  private readonly pendingFiles: (string | undefined)[] = [];
+  // The `count` items waiting for the next batch; null stands for a single item held in the `s`
+  // columns. The arrays that hold objects are new for every batch (made at full size): they stay
+  // young, so filling them needs no write barrier, and nothing of a batch is kept after it.
+  private count = 0;
+  private pending: (ItemFacts | null)[] = newBatch();
+  private pendingFiles: (string | undefined)[] = newBatch();
   private readonly sLine = new Int32Array(BATCH);
   /** Split code | HAS_ML_USE. */
   private readonly sFlags = new Uint8Array(BATCH);
   /** -1: none. */
   private readonly sTextLength = new Float64Array(BATCH);
-  private readonly sDeferred: (AnchorSource | undefined)[] = new Array<AnchorSource | undefined>(BATCH).fill(undefined);
-  private readonly sUri: (string | undefined)[] = new Array<string | undefined>(BATCH).fill(undefined);
-  private readonly sText: (string | undefined)[] = new Array<string | undefined>(BATCH).fill(undefined);
-  private readonly sLabel: (string | undefined)[] = new Array<string | undefined>(BATCH).fill(undefined);
+  private sDeferred: (AnchorSource | undefined)[] = newBatch();
+  private sUri: (string | undefined)[] = newBatch();
+  private sText: (string | undefined)[] = newBatch();
+  private sLabel: (string | undefined)[] = newBatch();
 
   private flush(): void {
     const items = this.pending;
-    const n = items.length;
+    const n = this.count;
     if (n === 0) return;
     const uris = this.uris;
     for (let i = 0; i < n; i++) {
@@ -459,12 +467,13 @@ export class DatasetAccumulator {
       if (item === null) this.addSingleNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
       else this.addNow(item, this.pendingFiles[i], uris.key(i), uris.added(i));
     }
-    items.length = 0;
-    this.pendingFiles.length = 0;
-    // Strings left in the columns would outlive their batch (and be promoted by the collector).
-    this.sUri.fill(undefined, 0, n);
-    this.sText.fill(undefined, 0, n);
-    this.sLabel.fill(undefined, 0, n);
+    this.count = 0;
+    this.pending = newBatch();
+    this.pendingFiles = newBatch();
+    this.sDeferred = newBatch();
+    this.sUri = newBatch();
+    this.sText = newBatch();
+    this.sLabel = newBatch();
   }
 
   /** `addNow` of the single item in column `i` (see `singleSink`): the same steps, without the object. */

@@ -114,16 +114,13 @@ export class ItemChecker {
     return this.shape === Shape.SingleLabel;
   }
 
-  /** The label `check` found with `labelOnly` (undefined: no classification label). */
-  label: string | undefined = undefined;
-
   /**
    * Checks one item; pushes findings to `out`; fills `facts` when given. With `labelOnly` (formats
-   * with `singleLabel`), the classification label goes to `label` instead of `facts.annotations`.
+   * with `singleLabel`), the classification label is returned instead of put in `facts.annotations`.
    */
-  check(obj: Obj, out: Finding[], facts: ItemFacts | undefined, labelOnly = false): void {
+  check(obj: Obj, out: Finding[], facts: ItemFacts | undefined, labelOnly = false): string | undefined {
     const shape = this.shape;
-    if (labelOnly) this.label = undefined;
+    let label: string | undefined;
     if (shape === Shape.Custom) this.checkCustomUris(obj, [], out, facts, 0);
     else if (this.isText) this.checkText(obj, out, facts);
     else {
@@ -150,7 +147,7 @@ export class ItemChecker {
           this.checkClassification(a, CLASSIFICATION_PATH, out, undefined);
           // A one-element array made whole: pushing onto an empty one allocates room for 16.
           if (facts && typeof a.displayName === 'string') {
-            if (labelOnly) this.label = a.displayName;
+            if (labelOnly) label = a.displayName;
             else facts.annotations = [{ kind: 'classification', label: a.displayName }];
           }
         }
@@ -212,6 +209,7 @@ export class ItemChecker {
         this.checkTracking(obj, out, annotations);
         break;
     }
+    return label;
   }
 
   /** Custom datasets: every gs:// string (to a bounded depth) must be a valid Cloud Storage URI. */

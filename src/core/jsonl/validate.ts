@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
-import type { ItemFacts, SingleItemSink } from '../items';
+import type { AnnotationFacts, ItemFacts, SingleItemSink } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
@@ -154,19 +154,13 @@ export class JsonlLineValidator {
     const shortest = this.prove ? this.prove(obj, 0, fromLayout) : -1;
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
-    // Single-label items go to `single` field by field: the facts object is reused and the label kept apart.
+    // Single-label items go to `single` field by field: the label comes back from `check` instead of
+    // in an annotation array, and the facts object (young, so filling it needs no write barrier) is not kept.
     const lean = single !== undefined && anchors !== undefined && this.checker.singleLabel;
-    if (lean) {
-      facts = this.lean;
-      facts.mediaUri = undefined;
-      facts.textLength = undefined;
-      facts.textContent = undefined;
-      facts.mlUse = undefined;
-      facts.hasMlUse = false;
-    } else if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
-    this.checker.check(obj, findings, facts, lean);
+    if (lean || (onItem && !anchors)) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: lean ? NO_ANNOTATIONS : [] };
+    else if (onItem && anchors) facts = new DeferredFacts(line, anchors);
+    const label = this.checker.check(obj, findings, facts, lean);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       let tree: ReturnType<typeof lineTree> | null = null;
@@ -193,7 +187,7 @@ export class JsonlLineValidator {
     }
     if (lean) {
       const f = facts as ItemFacts;
-      (single as SingleItemSink).single(line, anchors as FileAnchorSource, f.mediaUri, f.textContent, f.textLength, this.checker.label, f.mlUse, f.hasMlUse);
+      (single as SingleItemSink).single(line, anchors as FileAnchorSource, f.mediaUri, f.textContent, f.textLength, label, f.mlUse, f.hasMlUse);
     } else if (facts && onItem) {
       if (!anchors) facts.anchor = lineAnchor(text, facts);
       onItem(facts);
@@ -201,8 +195,6 @@ export class JsonlLineValidator {
     return true;
   }
 
-  /** The facts object `validateLine` reuses for `single` (never handed out). */
-  private readonly lean: ItemFacts = { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
 
   private mapSchemaErrors(obj: Obj, errors: AjvError[], out: Finding[]): void {
     for (const e of errors) {
@@ -245,6 +237,8 @@ export class JsonlLineValidator {
   }
 }
 
+/** Annotations of facts that stay inside validateLine (the `single` path). */
+const NO_ANNOTATIONS: AnnotationFacts[] = [];
 /** Replaced before the facts leave validateLine (saves an allocation per line). */
 const PENDING_ANCHOR: Range = Object.freeze({ line: 0, column: 0, endLine: 0, endColumn: 0 });
 
