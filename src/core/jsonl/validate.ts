@@ -59,6 +59,11 @@ const AJV_CONTEXT = { instancePath: '' } as unknown as Parameters<ValidateFuncti
 export class JsonlLineValidator {
   private readonly checker: ItemChecker;
   private readonly validate: ValidateFunction;
+  /** Whether the format's items carry at most one classification label (see validateLine's `lean`). */
+  get singleLabel(): boolean {
+    return this.checker.singleLabel;
+  }
+
   /** Proves a line valid without ajv and measures it for the duplicate-key proof (format schemas). */
   private readonly prove: ShapeProver | undefined;
   private readonly schema: JsonSchema;
@@ -92,16 +97,11 @@ export class JsonlLineValidator {
 
   /**
    * Validates one line (without its line break). Returns false for blank lines (not an item).
-   * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object.
+   * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object. With `lean`
+   * (formats with `singleLabel` only), the facts are written into it instead (its `line` set, its
+   * classification label in `label`), for the caller to hand on (see LineFeeder).
    */
-  validateLine(
-    text: string,
-    line: number,
-    out: Diagnostic[],
-    onItem?: (item: ItemFacts) => void,
-    anchors?: FileAnchorSource,
-    single?: SingleItemSink,
-  ): boolean {
+  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource, lean?: LeanFacts): boolean {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
     // Lines laid out like an earlier line are built without JSON.parse (same value: layout.ts).
     let value: unknown = this.layouts.parse(text);
@@ -154,13 +154,11 @@ export class JsonlLineValidator {
     const shortest = this.prove ? this.prove(obj, 0, fromLayout) : -1;
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
-    // Single-label items go to `single` field by field: the label comes back from `check` instead of
-    // in an annotation array, and the facts object (young, so filling it needs no write barrier) is not kept.
-    const lean = single !== undefined && anchors !== undefined && this.checker.singleLabel;
-    // Every field set up front: fields added later would move the object to a slower shape per line.
-    if (lean || (onItem && !anchors)) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: lean ? NO_ANNOTATIONS : [] };
+    if (lean !== undefined) facts = lean;
     else if (onItem && anchors) facts = new DeferredFacts(line, anchors);
-    const label = this.checker.check(obj, findings, facts, lean);
+    // Every field set up front: fields added later would move the object to a slower shape per line.
+    else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
+    const label = this.checker.check(obj, findings, facts, lean !== undefined);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       let tree: ReturnType<typeof lineTree> | null = null;
@@ -185,9 +183,9 @@ export class JsonlLineValidator {
         });
       }
     }
-    if (lean) {
-      const f = facts as ItemFacts;
-      (single as SingleItemSink).single(line, anchors as FileAnchorSource, f.mediaUri, f.textContent, f.textLength, label, f.mlUse, f.hasMlUse);
+    if (lean !== undefined) {
+      lean.line = line;
+      lean.label = label;
     } else if (facts && onItem) {
       if (!anchors) facts.anchor = lineAnchor(text, facts);
       onItem(facts);
@@ -237,8 +235,16 @@ export class JsonlLineValidator {
   }
 }
 
-/** Annotations of facts that stay inside validateLine (the `single` path). */
+/** Annotations of `LeanFacts` (never handed out). */
 const NO_ANNOTATIONS: AnnotationFacts[] = [];
+
+/**
+ * A single-label item's facts as validateLine leaves them for LineFeeder, which hands them to a
+ * `SingleItemSink` field by field (the object is not kept). `line` stays 0 when the line held no item.
+ */
+interface LeanFacts extends ItemFacts {
+  label: string | undefined;
+}
 /** Replaced before the facts leave validateLine (saves an allocation per line). */
 const PENDING_ANCHOR: Range = Object.freeze({ line: 0, column: 0, endLine: 0, endColumn: 0 });
 
@@ -565,16 +571,30 @@ class LineFeeder {
     private readonly onItem: ((item: ItemFacts) => void) | undefined,
     firstLine = 1,
     private readonly anchors?: FileAnchorSource,
-    private readonly single?: SingleItemSink,
+    single?: SingleItemSink,
   ) {
     this.lineNo = firstLine - 1;
+    if (anchors !== undefined && validator.singleLabel) this.single = single;
   }
+
+  /** Set for single-label formats read with deferred anchors (see `SingleItemSink`). */
+  private readonly single: SingleItemSink | undefined;
 
   line(text: string): void {
     this.lineNo++;
     const scratch = this.scratch;
     if (scratch.length !== 0) scratch.length = 0;
-    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors, this.single)) {
+    const single = this.single;
+    // A young object per line: filling it needs no write barrier. The call to `single` is made here
+    // rather than in validateLine, whose compiled code then has room to inline the shape prover.
+    const lean: LeanFacts | undefined =
+      single === undefined
+        ? undefined
+        : { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: NO_ANNOTATIONS, label: undefined };
+    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors, lean)) {
+      if (lean !== undefined && lean.line !== 0) {
+        (single as SingleItemSink).single(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.textContent, lean.textLength, lean.label, lean.mlUse, lean.hasMlUse);
+      }
       this.items++;
       if (this.firstItem === 'none') this.firstItem = 'reports';
       for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);
