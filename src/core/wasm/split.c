@@ -294,6 +294,54 @@ static void hash2(u32 prefix, const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb) {
   *gb = fmixH(hb ^ n);
 }
 
+// Ids of the key bytes seen so far (keys of at most 16 bytes): a key seen before gets its id from
+// its bytes with one cheap hash, instead of the two MurmurHash3 lanes and the lookup of groupOf,
+// which a key gets only the first time it is seen (so the ids are groupOf's: equal bytes, equal
+// hashes). Slots hold the key (zero-padded), its length (0: empty) and its id; at most MEMO_MAX
+// slots, then keys not yet in it take groupOf's way every time.
+typedef struct {
+  v128_t key;
+  u32 len;
+  i32 id;
+  u32 pad[2];
+} Memo;
+#define MEMO_MAX (1u << 21)
+static Memo *mSlots;
+static u32 mCap, mSize;
+static const u8 mOnes[32] = {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
+
+static Memo *mEmpty(u32 cap) {
+  Memo *t = (Memo *)alloc(sizeof(Memo) * cap);
+  if (t) __builtin_memset(t, 0, sizeof(Memo) * cap);
+  return t;
+}
+
+/** The first len (1..16) bytes at p, zero-padded (reads 16 bytes: the input has slack). */
+static v128_t mKey(const u8 *p, u32 len) { return wasm_v128_and(wasm_v128_load(p), wasm_v128_load(mOnes + 16 - len)); }
+
+/** The key's first slot (keys equal but for their length, i.e. trailing NUL bytes, share it: the length check sees them). */
+static u32 mSlot(v128_t key, u32 mask) {
+  const u64 lo = (u64)wasm_i64x2_extract_lane(key, 0), hi = (u64)wasm_i64x2_extract_lane(key, 1);
+  const u64 h = lo * 0x9e3779b97f4a7c15ull + hi * 0xc2b2ae3d27d4eb4full;
+  return (u32)(h >> 32) & mask;
+}
+
+static __attribute__((noinline)) void mGrow(void) {
+  const u32 cap = mCap * 2;
+  Memo *t = mEmpty(cap);
+  // Without memory the memo stays as it is (full: keys not in it take groupOf's way).
+  if (!t) return;
+  for (u32 j = 0; j < mCap; j++) {
+    const Memo *o = &mSlots[j];
+    if (!o->len) continue;
+    u32 q = mSlot(o->key, cap - 1);
+    while (t[q].len) q = (q + 1) & (cap - 1);
+    t[q] = *o;
+  }
+  mSlots = t;
+  mCap = cap;
+}
+
 // ---- group ids (mode 2): the ids of keys.ts KeyTable, kept here ----
 // The same table as KeyTable (slot k: first hash, second hash | 1, id; -1 empty; growing past half
 // full), so ids are the same: a key pair's id is the number of distinct pairs seen before it. The
@@ -318,6 +366,14 @@ __attribute__((export_name("groupInit"))) i32 groupInit(void) {
     if (!gSlots) return 0;
   }
   gSize = 0;
+  if (mSlots) {
+    __builtin_memset(mSlots, 0, sizeof(Memo) * mCap);
+  } else {
+    mCap = 1 << 12;
+    mSlots = mEmpty(mCap);
+    if (!mSlots) return 0;
+  }
+  mSize = 0;
   return 1;
 }
 
@@ -393,7 +449,6 @@ static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwo
 // (groupRows), one after the other: lookups miss the cache, and a loop of nothing else overlaps
 // their misses, where one lookup per row between the reading of rows waits out every miss.
 static i32 gKs[MAXROWS], gKe[MAXROWS];
-static u32 gA[MAXROWS], gB[MAXROWS];
 
 /** Row r's key: 'g' + bytes [*ks, *ke) of *kb, or '#' + the item's index in decimal (in num) for a row without one. */
 static u32 rowKey(const u8 **kb, i32 *ks, i32 *ke, i32 r, u32 base, u8 *num) {
@@ -423,30 +478,60 @@ static i32 groupRows(const u8 *b, i32 n) {
   u32 *ranks = (u32 *)S[ST_R_GNEW];
   const u32 base = (u32)S[ST_G_BASE];
   u8 num[12];
+  i32 fresh = 0;
   for (i32 r = 0; r < n; r++) {
+    const i32 s = gKs[r], len = gKe[r] - s;
+    v128_t key = wasm_i64x2_splat(0);
+    u32 k = 0;
+    if (s >= 0 && len <= 16) {
+      key = mKey(b + s, (u32)len);
+      const u32 mask = mCap - 1;
+      k = mSlot(key, mask);
+      i32 id = -1;
+      for (;;) {
+        const Memo *m = &mSlots[k];
+        if (!m->len) break;
+        if (m->len == (u32)len && wasm_i8x16_all_true(wasm_i8x16_eq(m->key, key))) {
+          id = m->id;
+          break;
+        }
+        k = (k + 1) & mask;
+      }
+      if (id >= 0) {
+        gid[r] = id;
+        continue;
+      }
+    }
+    // First sight of these bytes (or no key, or a long one): groupOf's id.
     const u8 *kb = b;
     i32 ks, ke;
     const u32 prefix = rowKey(&kb, &ks, &ke, r, base, num);
-    hash2(prefix, kb, ks, ke, &gA[r], &gB[r]);
-  }
-  i32 fresh = 0, ok = 1;
-  for (i32 r = 0; r < n; r++) {
+    u32 ha, hb;
+    hash2(prefix, kb, ks, ke, &ha, &hb);
     i32 isNew = 0;
-    const i32 id = groupOf(gA[r], gB[r], &isNew);
+    const i32 id = groupOf(ha, hb, &isNew);
     if (id < 0) {
-      ok = 0;
-      break;
+      S[ST_G_NEWN] = fresh;
+      return 0;
     }
     gid[r] = id;
-    if (isNew) {
-      const u8 *kb = b;
-      i32 ks, ke;
-      const u32 prefix = rowKey(&kb, &ks, &ke, r, base, num);
-      ranks[fresh++] = hash1(cGroupSeed, prefix, kb, ks, ke);
+    if (isNew) ranks[fresh++] = hash1(cGroupSeed, prefix, kb, ks, ke);
+    if (s >= 0 && len <= 16) {
+      if ((mSize + 1) * 2 > mCap) {
+        if (mCap >= MEMO_MAX) continue;
+        mGrow();
+        if ((mSize + 1) * 2 > mCap) continue;
+        k = mSlot(key, mCap - 1);
+        while (mSlots[k].len) k = (k + 1) & (mCap - 1);
+      }
+      mSlots[k].key = key;
+      mSlots[k].len = (u32)len;
+      mSlots[k].id = id;
+      mSize++;
     }
   }
   S[ST_G_NEWN] = fresh;
-  return ok;
+  return 1;
 }
 
 /**

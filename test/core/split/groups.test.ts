@@ -67,6 +67,12 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
       weight: 2,
       arbitrary: fc.constantFrom('\u00e9t\u00e9', 'u1\u00e9', '\u{1f600}', '"u1"', '"u,2"', ' u3', 'u4 ', ' ', '"é"', 'a-much-longer-key-than-sixteen-bytes-0123456789'),
     },
+    // Keys the module remembers by their bytes (up to 16) and keys too long for that; keys equal
+    // but for trailing NUL bytes.
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom('0123456789abcdef', '0123456789abcdeg', '0123456789abcdef0', '0123456789abcdef1', 'u1\u0000', 'u1\u0000\u0000', '\u0000'),
+    },
   );
 
   const tableOf = async (text: string, opts: SplitOptions): Promise<{ group: number[]; rank: number[] } | string> => {
@@ -82,7 +88,7 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
   it('every item the id and every group the rank of the JavaScript path: empty, non-ASCII and quoted keys, blank lines, any chunk size', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ user: key, blank: fc.integer({ min: 0, max: 30 }).map((b) => b === 0) }), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.record({ user: key, blank: fc.integer({ min: 0, max: 30 }).map((b) => b === 0) }), { minLength: 1, maxLength: 300, size: 'max' }),
         fc.integer(),
         fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
         fc.constantFrom('\n', '\r\n'),
@@ -107,6 +113,9 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
       ['pairs', (i: number) => `u${i >> 1}`],
       ['every third empty', (i: number) => (i % 3 === 0 ? '' : `u${i % 20_000}`)],
       ['non-ASCII every 1,000', (i: number) => (i % 1000 === 1 ? `\u00fc${i}` : i % 1000 === 2 ? `"u${i}"` : `u${i % 30_000}`)],
+      // Past the first 64 KB (a NUL byte there makes the file binary): keys equal but for trailing NUL bytes.
+      ['trailing NUL bytes', (i: number) => `u${i % 12_000}${'\u0000'.repeat(i < 20_000 ? 0 : i % 3)}`],
+      ['16 and 17 bytes', (i: number) => `${String(i % 7_000).padStart(16, 'k')}${i % 2 ? '' : 'x'}`],
     ] as [string, (i: number) => string][]) {
       const lines = ['id,user'];
       for (let i = 0; i < 40_000; i++) lines.push(`${i},${user(i)}`);
@@ -117,5 +126,22 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
       assert.ok(typeof wasm !== 'string', name);
       assert.deepEqual(wasm, js, name);
     }
+  });
+
+  it('more distinct keys than the module remembers by their bytes (a million): the rest still get their ids', async function () {
+    this.timeout(120000);
+    const lines = ['user,id'];
+    const n = 1_100_000;
+    for (let i = 0; i < n; i++) lines.push(`k${i},${i}`);
+    // Keys seen early (remembered) and late (past the limit) again.
+    for (let i = 0; i < n; i += 1009) lines.push(`k${i},${i}`, `k${n - 1 - i},${i}`);
+    const text = lines.join('\n') + '\n';
+    const opts: SplitOptions = { strategy: 'group', seed: 4, format: 'tabular', by: 'user' };
+    const wasm = await tableOf(text, opts);
+    const js = await tableOf(text, { ...opts, fastPath: 'js' });
+    assert.ok(typeof wasm !== 'string' && typeof js !== 'string');
+    assert.equal(wasm.rank.length, n);
+    assert.deepEqual(wasm.group, js.group);
+    assert.deepEqual(wasm.rank, js.rank);
   });
 });
