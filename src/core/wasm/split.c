@@ -294,49 +294,47 @@ static void hash2(u32 prefix, const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb) {
   *gb = fmixH(hb ^ n);
 }
 
-// Ids of the key bytes seen so far (keys of at most 16 bytes): a key seen before gets its id from
+// Ids of the key bytes seen so far (keys of at most 12 bytes): a key seen before gets its id from
 // its bytes with one cheap hash, instead of the two MurmurHash3 lanes and the lookup of groupOf,
 // which a key gets only the first time it is seen (so the ids are groupOf's: equal bytes, equal
-// hashes). Slots hold the key (zero-padded), its length (0: empty) and its id; at most MEMO_MAX
-// slots, then keys not yet in it take groupOf's way every time.
-typedef struct {
-  v128_t key;
-  u32 len;
-  i32 id;
-  u32 pad[2];
-} Memo;
-#define MEMO_MAX (1u << 21)
-static Memo *mSlots;
+// hashes). A slot is 16 bytes: the key, zero-padded, then id << 4 | length (0: empty); up to
+// three quarters full (a small table stays in cache), at most MEMO_MAX slots, then keys not yet
+// in it take groupOf's way every time.
+#define MEMO_MAX (1u << 20)
+#define MEMO_KEY 12
+static v128_t *mSlots;
 static u32 mCap, mSize;
 static const u8 mOnes[32] = {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
 
-static Memo *mEmpty(u32 cap) {
-  Memo *t = (Memo *)alloc(sizeof(Memo) * cap);
-  if (t) __builtin_memset(t, 0, sizeof(Memo) * cap);
+static v128_t *mEmpty(u32 cap) {
+  v128_t *t = (v128_t *)alloc(16 * cap);
+  if (t) __builtin_memset(t, 0, 16 * cap);
   return t;
 }
 
-/** The first len (1..16) bytes at p, zero-padded (reads 16 bytes: the input has slack). */
-static v128_t mKey(const u8 *p, u32 len) { return wasm_v128_and(wasm_v128_load(p), wasm_v128_load(mOnes + 16 - len)); }
+/** The first len (1..12) bytes at p, zero-padded, with len in the last 4 bytes (reads 16 bytes: the input has slack). */
+static v128_t mKey(const u8 *p, u32 len) {
+  return wasm_i32x4_replace_lane(wasm_v128_and(wasm_v128_load(p), wasm_v128_load(mOnes + 16 - len)), 3, (i32)len);
+}
 
-/** The key's first slot (keys equal but for their length, i.e. trailing NUL bytes, share it: the length check sees them). */
+/** The first slot of a key (from its bytes only: keys equal but for trailing NUL bytes share it, their lengths tell them apart). */
 static u32 mSlot(v128_t key, u32 mask) {
-  const u64 lo = (u64)wasm_i64x2_extract_lane(key, 0), hi = (u64)wasm_i64x2_extract_lane(key, 1);
+  const u64 lo = (u64)wasm_i64x2_extract_lane(key, 0), hi = (u32)wasm_i32x4_extract_lane(key, 2);
   const u64 h = lo * 0x9e3779b97f4a7c15ull + hi * 0xc2b2ae3d27d4eb4full;
   return (u32)(h >> 32) & mask;
 }
 
 static __attribute__((noinline)) void mGrow(void) {
   const u32 cap = mCap * 2;
-  Memo *t = mEmpty(cap);
+  v128_t *t = mEmpty(cap);
   // Without memory the memo stays as it is (full: keys not in it take groupOf's way).
   if (!t) return;
   for (u32 j = 0; j < mCap; j++) {
-    const Memo *o = &mSlots[j];
-    if (!o->len) continue;
-    u32 q = mSlot(o->key, cap - 1);
-    while (t[q].len) q = (q + 1) & (cap - 1);
-    t[q] = *o;
+    const v128_t o = mSlots[j];
+    if (!wasm_i32x4_extract_lane(o, 3)) continue;
+    u32 q = mSlot(o, cap - 1);
+    while (wasm_i32x4_extract_lane(t[q], 3)) q = (q + 1) & (cap - 1);
+    t[q] = o;
   }
   mSlots = t;
   mCap = cap;
@@ -367,7 +365,7 @@ __attribute__((export_name("groupInit"))) i32 groupInit(void) {
   }
   gSize = 0;
   if (mSlots) {
-    __builtin_memset(mSlots, 0, sizeof(Memo) * mCap);
+    __builtin_memset(mSlots, 0, 16 * mCap);
   } else {
     mCap = 1 << 12;
     mSlots = mEmpty(mCap);
@@ -479,20 +477,23 @@ static i32 groupRows(const u8 *b, i32 n) {
   const u32 base = (u32)S[ST_G_BASE];
   u8 num[12];
   i32 fresh = 0;
+  // Slot bytes 12-15 without the id: the length.
+  const v128_t idMask = wasm_i32x4_make(-1, -1, -1, 15);
   for (i32 r = 0; r < n; r++) {
     const i32 s = gKs[r], len = gKe[r] - s;
+    const i32 memo = s >= 0 && len <= MEMO_KEY;
     v128_t key = wasm_i64x2_splat(0);
     u32 k = 0;
-    if (s >= 0 && len <= 16) {
+    if (memo) {
       key = mKey(b + s, (u32)len);
       const u32 mask = mCap - 1;
       k = mSlot(key, mask);
       i32 id = -1;
       for (;;) {
-        const Memo *m = &mSlots[k];
-        if (!m->len) break;
-        if (m->len == (u32)len && wasm_i8x16_all_true(wasm_i8x16_eq(m->key, key))) {
-          id = m->id;
+        const v128_t m = mSlots[k];
+        if (!wasm_i32x4_extract_lane(m, 3)) break;
+        if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, idMask), key))) {
+          id = (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
           break;
         }
         k = (k + 1) & mask;
@@ -516,17 +517,16 @@ static i32 groupRows(const u8 *b, i32 n) {
     }
     gid[r] = id;
     if (isNew) ranks[fresh++] = hash1(cGroupSeed, prefix, kb, ks, ke);
-    if (s >= 0 && len <= 16) {
-      if ((mSize + 1) * 2 > mCap) {
+    // Ids past 2^28 do not fit beside the length.
+    if (memo && id < (1 << 28)) {
+      if ((mSize + 1) * 4 > mCap * 3) {
         if (mCap >= MEMO_MAX) continue;
         mGrow();
-        if ((mSize + 1) * 2 > mCap) continue;
+        if ((mSize + 1) * 4 > mCap * 3) continue;
         k = mSlot(key, mCap - 1);
-        while (mSlots[k].len) k = (k + 1) & (mCap - 1);
+        while (wasm_i32x4_extract_lane(mSlots[k], 3)) k = (k + 1) & (mCap - 1);
       }
-      mSlots[k].key = key;
-      mSlots[k].len = (u32)len;
-      mSlots[k].id = id;
+      mSlots[k] = wasm_i32x4_replace_lane(key, 3, (i32)(((u32)id << 4) | (u32)len));
       mSize++;
     }
   }
