@@ -447,6 +447,8 @@ static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwo
 // (groupRows), one after the other: lookups miss the cache, and a loop of nothing else overlaps
 // their misses, where one lookup per row between the reading of rows waits out every miss.
 static i32 gKs[MAXROWS], gKe[MAXROWS];
+static v128_t gKey[MAXROWS];
+static u32 gSlot[MAXROWS];
 
 /** Row r's key: 'g' + bytes [*ks, *ke) of *kb, or '#' + the item's index in decimal (in num) for a row without one. */
 static u32 rowKey(const u8 **kb, i32 *ks, i32 *ke, i32 r, u32 base, u8 *num) {
@@ -479,15 +481,30 @@ static i32 groupRows(const u8 *b, i32 n) {
   i32 fresh = 0;
   // Slot bytes 12-15 without the id: the length.
   const v128_t idMask = wasm_i32x4_make(-1, -1, -1, 15);
+  // Each key and its first slot first, then the lookups in a loop that does little else: the
+  // cache misses of many rows are then under way at once.
+  const u32 cap0 = mCap;
   for (i32 r = 0; r < n; r++) {
     const i32 s = gKs[r], len = gKe[r] - s;
-    const i32 memo = s >= 0 && len <= MEMO_KEY;
-    v128_t key = wasm_i64x2_splat(0);
-    u32 k = 0;
+    if (s >= 0 && len <= MEMO_KEY) {
+      const v128_t key = mKey(b + s, (u32)len);
+      gKey[r] = key;
+      gSlot[r] = mSlot(key, cap0 - 1);
+    } else gSlot[r] = ~0u;
+  }
+  for (i32 r = 0; r < n; r++) {
+    u32 k = gSlot[r];
+    const i32 memo = k != ~0u;
+    const v128_t key = gKey[r];
     if (memo) {
-      key = mKey(b + s, (u32)len);
+      const v128_t m = mSlots[k & (mCap - 1)];
+      if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, idMask), key))) {
+        gid[r] = (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
+        continue;
+      }
+      // Past the first slot (or the memo grew since).
       const u32 mask = mCap - 1;
-      k = mSlot(key, mask);
+      k = mCap == cap0 ? k : mSlot(key, mask);
       i32 id = -1;
       for (;;) {
         const v128_t m = mSlots[k];
@@ -526,7 +543,7 @@ static i32 groupRows(const u8 *b, i32 n) {
         k = mSlot(key, mCap - 1);
         while (wasm_i32x4_extract_lane(mSlots[k], 3)) k = (k + 1) & (mCap - 1);
       }
-      mSlots[k] = wasm_i32x4_replace_lane(key, 3, (i32)(((u32)id << 4) | (u32)len));
+      mSlots[k] = wasm_i32x4_replace_lane(key, 3, (i32)(((u32)id << 4) | (u32)wasm_i32x4_extract_lane(key, 3)));
       mSize++;
     }
   }
