@@ -304,6 +304,8 @@ static void hash2(u32 prefix, const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb) {
 #define MEMO_KEY 12
 static v128_t *mSlots;
 static u32 mCap, mSize;
+// The memo is given up once full and answering fewer rows than it misses (most keys distinct).
+static i32 mOff;
 static const u8 mOnes[32] = {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
 
 static v128_t *mEmpty(u32 cap) {
@@ -341,8 +343,9 @@ static __attribute__((noinline)) void mGrow(void) {
 }
 
 // ---- group ids (mode 2): the ids of keys.ts KeyTable, kept here ----
-// The same table as KeyTable (slot k: first hash, second hash | 1, id; -1 empty; growing past half
-// full), so ids are the same: a key pair's id is the number of distinct pairs seen before it. The
+// The layout of KeyTable (slot k: first hash, second hash | 1, id; -1 empty), growing past three
+// quarters full: its ids, which a pair's layout does not change (a pair's id is the number of
+// distinct pairs seen before it), with less memory (grown tables are not freed). The
 // JavaScript of the rows handed back looks its keys up here too (export groupId), in row order.
 static i32 *gSlots;
 static u32 gCap, gSize;
@@ -372,12 +375,13 @@ __attribute__((export_name("groupInit"))) i32 groupInit(void) {
     if (!mSlots) return 0;
   }
   mSize = 0;
+  mOff = 0;
   return 1;
 }
 
 __attribute__((export_name("groupCount"))) u32 groupCount(void) { return gSize; }
 
-/** Doubles the table (KeyTable grows right after an insert: the same ids, another layout only); 0 when out of memory. */
+/** Doubles the table; 0 when out of memory. */
 static __attribute__((noinline)) i32 gGrow(void) {
   const u32 cap = gCap * 2;
   i32 *t = gEmpty(cap);
@@ -407,7 +411,7 @@ static inline __attribute__((always_inline)) i32 groupOf(u32 a, u32 b, i32 *isNe
     if ((u32)t[0] == a && (u32)t[1] == b) return t[2];
     k = (k + 1) & mask;
   }
-  if ((gSize + 1) * 2 > gCap) {
+  if ((gSize + 1) * 4 > gCap * 3) {
     if (!gGrow()) return -1;
     mask = gCap - 1;
     k = a & mask;
@@ -447,8 +451,41 @@ static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwo
 // (groupRows), one after the other: lookups miss the cache, and a loop of nothing else overlaps
 // their misses, where one lookup per row between the reading of rows waits out every miss.
 static i32 gKs[MAXROWS], gKe[MAXROWS];
+// Per row: its memo key and first memo slot (~0: no memo key); per row the memo did not answer
+// (gMiss, in order): its key hashes, whether its group is new.
 static v128_t gKey[MAXROWS];
-static u32 gSlot[MAXROWS];
+static u32 gSlot[MAXROWS], gA[MAXROWS], gB[MAXROWS];
+static i32 gMiss[MAXROWS];
+static u8 gFresh[MAXROWS];
+
+// Slot bytes 12-15 without the id: the length.
+#define ID_MASK wasm_i32x4_make(-1, -1, -1, 15)
+
+/** The memo's id of key from slot k on (its first slot), or -1. */
+static i32 mFind(v128_t key, u32 k) {
+  const u32 mask = mCap - 1;
+  for (;;) {
+    const v128_t m = mSlots[k];
+    if (!wasm_i32x4_extract_lane(m, 3)) return -1;
+    if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, ID_MASK), key))) return (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
+    k = (k + 1) & mask;
+  }
+}
+
+/** Remembers key's id (when there is room; unless already there, when `check`). */
+static void mPut(v128_t key, i32 id, i32 check) {
+  // Ids past 2^28 do not fit beside the length.
+  if (id >= (1 << 28) || (check && mFind(key, mSlot(key, mCap - 1)) >= 0)) return;
+  if ((mSize + 1) * 4 > mCap * 3) {
+    if (mCap >= MEMO_MAX) return;
+    mGrow();
+    if ((mSize + 1) * 4 > mCap * 3) return;
+  }
+  u32 k = mSlot(key, mCap - 1);
+  while (wasm_i32x4_extract_lane(mSlots[k], 3)) k = (k + 1) & (mCap - 1);
+  mSlots[k] = wasm_i32x4_replace_lane(key, 3, (i32)(((u32)id << 4) | (u32)wasm_i32x4_extract_lane(key, 3)));
+  mSize++;
+}
 
 /** Row r's key: 'g' + bytes [*ks, *ke) of *kb, or '#' + the item's index in decimal (in num) for a row without one. */
 static u32 rowKey(const u8 **kb, i32 *ks, i32 *ke, i32 r, u32 base, u8 *num) {
@@ -478,76 +515,63 @@ static i32 groupRows(const u8 *b, i32 n) {
   u32 *ranks = (u32 *)S[ST_R_GNEW];
   const u32 base = (u32)S[ST_G_BASE];
   u8 num[12];
-  i32 fresh = 0;
-  // Slot bytes 12-15 without the id: the length.
-  const v128_t idMask = wasm_i32x4_make(-1, -1, -1, 15);
-  // Each key and its first slot first, then the lookups in a loop that does little else: the
-  // cache misses of many rows are then under way at once.
-  const u32 cap0 = mCap;
-  for (i32 r = 0; r < n; r++) {
-    const i32 s = gKs[r], len = gKe[r] - s;
-    if (s >= 0 && len <= MEMO_KEY) {
-      const v128_t key = mKey(b + s, (u32)len);
-      gKey[r] = key;
-      gSlot[r] = mSlot(key, cap0 - 1);
-    } else gSlot[r] = ~0u;
+  // Each step is a loop of its own over the rows: lookups miss the cache, and a loop that does
+  // little else has the misses of many rows under way at once.
+  const i32 useMemo = !mOff;
+  if (useMemo) {
+    for (i32 r = 0; r < n; r++) {
+      const i32 s = gKs[r], len = gKe[r] - s;
+      if (s >= 0 && len <= MEMO_KEY) {
+        const v128_t key = mKey(b + s, (u32)len);
+        gKey[r] = key;
+        gSlot[r] = mSlot(key, mCap - 1);
+      } else gSlot[r] = ~0u;
+    }
   }
+  // The memo's answers (the table only changes below).
+  i32 misses = 0, hits = 0;
   for (i32 r = 0; r < n; r++) {
-    u32 k = gSlot[r];
-    const i32 memo = k != ~0u;
-    const v128_t key = gKey[r];
-    if (memo) {
-      const v128_t m = mSlots[k & (mCap - 1)];
-      if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, idMask), key))) {
-        gid[r] = (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
-        continue;
-      }
-      // Past the first slot (or the memo grew since).
-      const u32 mask = mCap - 1;
-      k = mCap == cap0 ? k : mSlot(key, mask);
+    if (useMemo && gSlot[r] != ~0u) {
+      const v128_t m = mSlots[gSlot[r]], key = gKey[r];
       i32 id = -1;
-      for (;;) {
-        const v128_t m = mSlots[k];
-        if (!wasm_i32x4_extract_lane(m, 3)) break;
-        if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, idMask), key))) {
-          id = (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
-          break;
-        }
-        k = (k + 1) & mask;
-      }
+      if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, ID_MASK), key))) id = (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
+      else if (wasm_i32x4_extract_lane(m, 3)) id = mFind(key, (gSlot[r] + 1) & (mCap - 1));
       if (id >= 0) {
         gid[r] = id;
+        hits++;
         continue;
       }
     }
-    // First sight of these bytes (or no key, or a long one): groupOf's id.
+    gMiss[misses++] = r;
+  }
+  // The other rows: their key hashes, then their ids in row order (new ids in that order).
+  for (i32 i = 0; i < misses; i++) {
     const u8 *kb = b;
     i32 ks, ke;
-    const u32 prefix = rowKey(&kb, &ks, &ke, r, base, num);
-    u32 ha, hb;
-    hash2(prefix, kb, ks, ke, &ha, &hb);
+    const u32 prefix = rowKey(&kb, &ks, &ke, gMiss[i], base, num);
+    hash2(prefix, kb, ks, ke, &gA[i], &gB[i]);
+  }
+  for (i32 i = 0; i < misses; i++) {
     i32 isNew = 0;
-    const i32 id = groupOf(ha, hb, &isNew);
-    if (id < 0) {
-      S[ST_G_NEWN] = fresh;
-      return 0;
+    const i32 id = groupOf(gA[i], gB[i], &isNew);
+    if (id < 0) return 0;
+    gid[gMiss[i]] = id;
+    gFresh[i] = (u8)isNew;
+  }
+  // New groups' ranks, in id order; the memo learns the keys (a key seen before may be there already).
+  i32 fresh = 0;
+  for (i32 i = 0; i < misses; i++) {
+    const i32 r = gMiss[i];
+    if (gFresh[i]) {
+      const u8 *kb = b;
+      i32 ks, ke;
+      const u32 prefix = rowKey(&kb, &ks, &ke, r, base, num);
+      ranks[fresh++] = hash1(cGroupSeed, prefix, kb, ks, ke);
     }
-    gid[r] = id;
-    if (isNew) ranks[fresh++] = hash1(cGroupSeed, prefix, kb, ks, ke);
-    // Ids past 2^28 do not fit beside the length.
-    if (memo && id < (1 << 28)) {
-      if ((mSize + 1) * 4 > mCap * 3) {
-        if (mCap >= MEMO_MAX) continue;
-        mGrow();
-        if ((mSize + 1) * 4 > mCap * 3) continue;
-        k = mSlot(key, mCap - 1);
-        while (wasm_i32x4_extract_lane(mSlots[k], 3)) k = (k + 1) & (mCap - 1);
-      }
-      mSlots[k] = wasm_i32x4_replace_lane(key, 3, (i32)(((u32)id << 4) | (u32)wasm_i32x4_extract_lane(key, 3)));
-      mSize++;
-    }
+    if (useMemo && gSlot[r] != ~0u) mPut(gKey[r], gid[r], !gFresh[i]);
   }
   S[ST_G_NEWN] = fresh;
+  if (useMemo && mCap >= MEMO_MAX && (mSize + 1) * 4 > mCap * 3 && hits < misses) mOff = 1;
   return 1;
 }
 

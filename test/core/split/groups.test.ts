@@ -115,6 +115,8 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
       ['non-ASCII every 1,000', (i: number) => (i % 1000 === 1 ? `\u00fc${i}` : i % 1000 === 2 ? `"u${i}"` : `u${i % 30_000}`)],
       // Past the first 64 KB (a NUL byte there makes the file binary): keys equal but for trailing NUL bytes.
       ['trailing NUL bytes', (i: number) => `u${i % 12_000}${'\u0000'.repeat(i < 20_000 ? 0 : i % 3)}`],
+      // Groups the JavaScript path starts (quoted keys), then the module's rows of the same keys.
+      ['quoted first', (i: number) => (i < 1000 ? `"u${i}"` : `u${i % 1000}`)],
       ['12 and 13 bytes', (i: number) => `${String(i % 7_000).padStart(12, 'k')}${i % 2 ? '' : 'x'}`],
     ] as [string, (i: number) => string][]) {
       const lines = ['id,user'];
