@@ -4,6 +4,8 @@ import { planSplit } from '../../../src/core/split';
 import type { SplitOptions } from '../../../src/core/split';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from '../../../src/core/split/keys';
 import { hashString } from '../../../src/core/split/prng';
+import { ItemCollector } from '../../../src/core/split/table';
+import type { GroupIds } from '../../../src/core/split/keys';
 import { wasmInstance } from '../../../src/core/wasm/load';
 import { WASM_BASE64 } from '../../../src/core/wasm/split.wasm';
 
@@ -145,5 +147,53 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
     assert.equal(wasm.rank.length, n);
     assert.deepEqual(wasm.group, js.group);
     assert.deepEqual(wasm.rank, js.rank);
+  });
+
+  it('the collector keeps every group id when its table changes midway (useGroupIds), whatever adds the rows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            how: fc.constantFrom('rows', 'row', 'fact'),
+            keys: fc.array(fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }), { minLength: 1, maxLength: 10 }),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.nat(30),
+        fc.integer(),
+        (steps, switchAt, seed) => {
+          const feed = (c: ItemCollector, table: GroupIds | null): void => {
+            steps.forEach((st, i) => {
+              if (i === switchAt && table) c.useGroupIds(table);
+              const has = Uint8Array.from(st.keys, (k) => (k === undefined ? 0 : 1));
+              const ga = Int32Array.from(st.keys, (k) => hashString(KEY_SEED_A, `g${k}`) | 0);
+              const gb = Int32Array.from(st.keys, (k) => hashString(KEY_SEED_B, `g${k}`) | 0);
+              const gr = Uint32Array.from(st.keys, (k) => hashString(c.groupSeed, `g${k}`));
+              const n = st.keys.length;
+              if (st.how === 'rows') c.addRows(n, new Int8Array(n).fill(-1), new Int32Array(n).fill(-1), new Float64Array(n).fill(NaN), has, ga, gb, gr);
+              else if (st.how === 'row') st.keys.forEach((_, k) => c.addRow(-1, -1, NaN, has[k] === 1, ga[k], gb[k], gr[k]));
+              else for (const k of st.keys) c.add(k === undefined ? {} : { groupKey: String(k) });
+            });
+          };
+          const plain = new ItemCollector(seed, { labels: false, time: false, groups: true });
+          feed(plain, null);
+          // A table that is not a KeyTable (as the module's is), taking over after some rows.
+          const inner = new KeyTable();
+          const outside: GroupIds = {
+            idOfHashes: (a, b) => inner.idOfHashes(a, b),
+            get size() {
+              return inner.size;
+            },
+          };
+          const switched = new ItemCollector(seed, { labels: false, time: false, groups: true });
+          feed(switched, outside);
+          const a = plain.finish();
+          const b = switched.finish();
+          assert.deepEqual(Array.from(b.group!), Array.from(a.group!));
+          assert.deepEqual(Array.from(b.groupRank!), Array.from(a.groupRank!));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
