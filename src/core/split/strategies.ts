@@ -2,6 +2,7 @@ import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
 import { rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
+import type { SecondTimes } from './times';
 
 /**
  * Split strategies over an ItemTable. Each returns one bucket per item: a split index (into the
@@ -603,14 +604,18 @@ export interface TieKernel {
 
 export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
   const n = t.count;
-  const time = t.time;
-  if (!time) throw new Error('temporal split needs item times');
+  // Whole seconds in 32 bits (see TimeColumn), when every item has one: read without building `time`.
+  const secs = t.untimed === 0 ? t.timeSeconds : undefined;
+  const time = secs ? undefined : t.time;
+  if (!secs && !time) throw new Error('temporal split needs item times');
   const out = new Uint8Array(n);
   if (opts.cutoffs) {
     const c = opts.cutoffs;
     for (let i = 0; i < n; i++) {
+      // Exact: seconds and base are integers, their sum times 1000 is the time read.
+      const x = time ? time[i] : (secs!.base + secs!.sec[i]) * 1000;
       let s = 0;
-      while (s < c.length && time[i] >= c[s]) s++;
+      while (s < c.length && x >= c[s]) s++;
       out[i] = s;
     }
     return out;
@@ -626,17 +631,19 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
   const cum: number[] = [0];
   for (const c of counts) cum.push(cum[cum.length - 1] + c);
   const S = counts.length;
-  const splitAt = (p: number): number => {
-    let s = 0;
-    while (s < S - 1 && p >= cum[s + 1]) s++;
-    return s;
-  };
   const ks = new Set<number>();
   for (let b = 1; b < S; b++) {
     if (cum[b] > 0) ks.add(cum[b] - 1);
     if (cum[b] > 0 && cum[b] < n) ks.add(cum[b]);
   }
-  const at = orderStatistics(time, [...ks].sort((a, b) => a - b));
+  if (secs) {
+    const r = tiesBySeconds(secs, n, [...ks].sort((a, b) => a - b), cum, S, out);
+    if (r) {
+      placeTies(t, out, r.straddle, r.groups, r.older, cum, S, kernel);
+      return out;
+    }
+  }
+  const at = orderStatistics(time!, [...ks].sort((a, b) => a - b));
   // Split s of an item = number of boundaries b with cum[b] <= (items strictly older than it), that
   // is cum[b] === 0 or the time just before the boundary is older than the item's.
   const before: number[] = [];
@@ -664,7 +671,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     let tie0 = 0;
     let tie1 = 0;
     for (let i = 0; i < n; i++) {
-      const x = time[i];
+      const x = time![i];
       if (x < v1) older1++;
       if (x < v0) older0++;
       if (x === v0) {
@@ -685,7 +692,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const x = time[i];
+      const x = time![i];
       let tie = -1;
       for (let v = V - 1; v >= 0; v--) {
         if (x === straddle[v]) tie = v;
@@ -712,15 +719,179 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
       }
     }
   }
-  const seen = new Set<number>();
+  const values: number[] = [];
+  const firstGroups: Int32Array[] = [];
+  const firstOlder: number[] = [];
   for (let g = 0; g < V; g++) {
-    const v = straddle[g];
-    if (seen.has(v)) continue;
-    seen.add(v);
-    // Every item of this time, in (rank, index) order, takes the next position after the older
-    // ones: position older + k is in split #{b : cum[b] <= older + k}. Only the boundaries that
-    // fall inside the group need its order, and only there: an item is at or past position q
-    // exactly when its (rank, index) is at least that of the item at q, found by selection.
+    if (values.includes(straddle[g])) continue;
+    values.push(straddle[g]);
+    firstGroups.push(groups[g]);
+    firstOlder.push(older[g]);
+  }
+  placeTies(t, out, values, firstGroups, firstOlder, cum, S, kernel);
+  return out;
+}
+
+/**
+ * temporalSplit on whole seconds (no item without one): the times at positions `ks` come from a
+ * histogram of the top bits of (second - min) over all items, then, for the few bins holding a
+ * wanted position, the exact seconds in them (a histogram of the low bits, or the bin's seconds
+ * sorted): two reads of the seconds, exact, whatever the ties. The same reads count the items
+ * older than each time that straddles a boundary and equal to it, so one more read places every
+ * other item and gathers the tied ones. Null when the seconds fall outside [min, max] (the
+ * caller then reads the times as doubles).
+ */
+function tiesBySeconds(
+  secs: SecondTimes,
+  n: number,
+  ks: readonly number[],
+  cum: readonly number[],
+  S: number,
+  out: Uint8Array,
+): { straddle: number[]; groups: Int32Array[]; older: number[] } | null {
+  const sec = secs.sec;
+  const lo = secs.min;
+  const span = secs.max - lo;
+  if (!(span >= 0) || span > 0xffffffff) return null;
+  const binBits = n >= 1 << 16 ? 16 : Math.max(1, 32 - Math.clz32(n));
+  const shift = Math.max(0, 32 - Math.clz32(span) - binBits);
+  const bins = (span >>> shift) + 1;
+  const hist = new Int32Array(bins);
+  for (let i = 0; i < n; i++) {
+    const b = (sec[i] - lo) >>> shift;
+    hist[b]++;
+  }
+  // Items below each bin (a bin past the last holds n): every second was in [min, max].
+  const below = new Float64Array(bins + 1);
+  for (let b = 0; b < bins; b++) below[b + 1] = below[b] + hist[b];
+  if (below[bins] !== n) return null;
+  const binOf = (k: number): number => {
+    let a = 0;
+    let z = bins - 1;
+    while (a < z) {
+      const m = (a + z) >> 1;
+      if (below[m + 1] <= k) a = m + 1;
+      else z = m;
+    }
+    return a;
+  };
+  // The bins holding a wanted position, and within each: its seconds sorted (few) or a histogram
+  // of their low bits (many); with shift 0 a bin is one second.
+  const wanted = [...new Set(ks.map(binOf))];
+  if (wanted.length > 127) return null;
+  const mask = shift >= 32 ? 0xffffffff : 2 ** shift - 1;
+  const slot = new Int8Array(bins).fill(-1);
+  const sorted: (Int32Array | null)[] = [];
+  const low: (Int32Array | null)[] = [];
+  wanted.forEach((b, j) => {
+    slot[b] = j;
+    const c = hist[b];
+    const byHist = shift > 0 && shift <= 16 && c > (mask + 1) >> 2;
+    sorted.push(shift > 0 && !byHist ? new Int32Array(c) : null);
+    low.push(byHist ? new Int32Array(mask + 1) : null);
+  });
+  if (shift > 0) {
+    const fill = new Int32Array(wanted.length);
+    for (let i = 0; i < n; i++) {
+      const x = sec[i];
+      const j = slot[(x - lo) >>> shift];
+      if (j < 0) continue;
+      const l = low[j];
+      if (l) l[(x - lo) & mask]++;
+      else sorted[j]![fill[j]++] = x;
+    }
+    for (const a of sorted) a?.sort();
+  }
+  /** The second at position k, with the items before it (older) and of that second (ties). */
+  const at = (k: number): { x: number; older: number; ties: number } => {
+    const b = binOf(k);
+    const j = slot[b];
+    const r = k - below[b];
+    if (shift === 0) return { x: lo + b, older: below[b], ties: hist[b] };
+    const a = sorted[j];
+    if (a) {
+      const x = a[r];
+      let first = r;
+      while (first > 0 && a[first - 1] === x) first--;
+      let last = r;
+      while (last + 1 < a.length && a[last + 1] === x) last++;
+      return { x, older: below[b] + first, ties: last - first + 1 };
+    }
+    const l = low[j]!;
+    let u = 0;
+    let sum = 0;
+    while (sum + l[u] <= r) sum += l[u++];
+    return { x: lo + b * (mask + 1) + u, older: below[b] + sum, ties: l[u] };
+  };
+  const found = new Map<number, { x: number; older: number; ties: number }>();
+  for (const k of ks) found.set(k, at(k));
+  // As in temporalSplit: boundary b's time before it, and the times that straddle one.
+  const before: number[] = [];
+  const straddle: number[] = [];
+  const older: number[] = [];
+  const tieCount: number[] = [];
+  for (let b = 1; b < S; b++) {
+    const P = cum[b];
+    before.push(P === 0 ? -Infinity : found.get(P - 1)!.x);
+    if (P > 0 && P < n && found.get(P - 1)!.x === found.get(P)!.x) {
+      const f = found.get(P)!;
+      if (!straddle.includes(f.x)) {
+        straddle.push(f.x);
+        older.push(f.older);
+        tieCount.push(f.ties);
+      }
+    }
+  }
+  const V = straddle.length;
+  const groups = tieCount.map((c) => new Int32Array(c));
+  if (S <= 3 && V <= 2) {
+    // The usual three splits: the tests on locals; a missing time or boundary never matches.
+    const v0 = V > 0 ? straddle[0] : NO_TIE;
+    const v1 = V > 1 ? straddle[1] : NO_TIE;
+    const b0 = S > 1 ? before[0] : NO_TIE;
+    const b1 = S > 2 ? before[1] : NO_TIE;
+    const g0 = V > 0 ? groups[0] : new Int32Array(0);
+    const g1 = V > 1 ? groups[1] : new Int32Array(0);
+    let f0 = 0;
+    let f1 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = sec[i];
+      if (x === v0) g0[f0++] = i;
+      else if (x === v1) g1[f1++] = i;
+      else out[i] = (b0 < x ? 1 : 0) + (b1 < x ? 1 : 0);
+    }
+  } else {
+    const fill = new Int32Array(V);
+    for (let i = 0; i < n; i++) {
+      const x = sec[i];
+      const v = straddle.indexOf(x);
+      if (v >= 0) {
+        groups[v][fill[v]++] = i;
+        continue;
+      }
+      let s = 0;
+      for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
+      out[i] = s;
+    }
+  }
+  return { straddle, groups, older };
+}
+
+/** Never a second nor below one (a boundary that is not there). */
+const NO_TIE = 2 ** 33;
+
+/**
+ * Places the items of each time that straddles a boundary (groups[g], ascending, of time
+ * values[g], with older[g] items older than them): in (rank, index) order they take the positions
+ * after the older ones.
+ */
+function placeTies(t: ItemTable, out: Uint8Array, values: readonly number[], groups: readonly Int32Array[], older: ArrayLike<number>, cum: readonly number[], S: number, kernel?: TieKernel): void {
+  const splitAt = (p: number): number => {
+    let s = 0;
+    while (s < S - 1 && p >= cum[s + 1]) s++;
+    return s;
+  };
+  for (let g = 0; g < values.length; g++) {
     const group = groups[g];
     const m = group.length;
     const base = older[g];
@@ -761,7 +932,6 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
       out[i] = s;
     }
   }
-  return out;
 }
 
 /**

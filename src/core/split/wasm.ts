@@ -77,6 +77,12 @@ const ST_NO_FACTS = 46;
 const ST_B_ML = 47;
 const ST_B_MAX_LABEL = 48;
 const ST_B_TIMED = 49;
+const ST_T_MODE = 56;
+const ST_T_BASE_LO = 57;
+const ST_T_BASE_HI = 58;
+const ST_B_TMIN = 59;
+const ST_B_TMAX = 60;
+const T_MS = 2;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -94,7 +100,9 @@ const SLACK = 64;
 export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
-  time: Float64Array;
+  /** In ms (NaN: none), or whole seconds after second timeBase (NO_SECOND: none). */
+  time: Float64Array | Int32Array;
+  timeBase: number;
   has: Uint8Array;
   /** The key hashes as signed 32-bit values: KeyTable works on them as such, and small integers stay unboxed. */
   ga: Int32Array;
@@ -150,18 +158,21 @@ class SplitWasm {
     this.S[ST_OUT_CAP] = n;
   }
 
-  rows(n: number): WasmRows {
+  /** Views of the per-row arrays pass 1 wrote (`d` for those the configuration leaves unwritten). */
+  rows(n: number, d: WasmRows, wantMl: boolean, keyed: boolean, timed: boolean): WasmRows {
     const b = this.x.memory.buffer;
     const S = this.S;
+    const seconds = S[ST_T_MODE] !== T_MS;
     return {
-      ml: new Int8Array(b, S[ST_R_ML], n),
-      label: new Int32Array(b, S[ST_R_LAB], n),
-      time: new Float64Array(b, S[ST_R_TIME], n),
-      has: new Uint8Array(b, S[ST_R_HAS], n),
-      ga: new Int32Array(b, S[ST_R_GA], n),
-      gb: new Int32Array(b, S[ST_R_GB], n),
-      gr: new Uint32Array(b, S[ST_R_GR], n),
-      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED] },
+      ml: wantMl ? new Int8Array(b, S[ST_R_ML], n) : d.ml.subarray(0, n),
+      label: keyed ? new Int32Array(b, S[ST_R_LAB], n) : d.label.subarray(0, n),
+      time: !timed ? d.time.subarray(0, n) : seconds ? new Int32Array(b, S[ST_R_TIME], n) : new Float64Array(b, S[ST_R_TIME], n),
+      timeBase: timed && seconds ? baseOf(S) : NaN,
+      has: keyed ? new Uint8Array(b, S[ST_R_HAS], n) : d.has.subarray(0, n),
+      ga: keyed ? new Int32Array(b, S[ST_R_GA], n) : d.ga.subarray(0, n),
+      gb: keyed ? new Int32Array(b, S[ST_R_GB], n) : d.gb.subarray(0, n),
+      gr: keyed ? new Uint32Array(b, S[ST_R_GR], n) : d.gr.subarray(0, n),
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX] },
     };
   }
 }
@@ -236,6 +247,26 @@ async function streamInto(w: SplitWasm, source: Source, handle: (len: number, eo
   }
 }
 
+/** The base second of pass 1's times (two 32-bit halves in the state). */
+function baseOf(S: Int32Array): number {
+  return S[ST_T_BASE_HI] * 4294967296 + (S[ST_T_BASE_LO] >>> 0);
+}
+
+/** Rows whose facts are all the default, for the arrays pass 1 does not write. */
+function defaultRows(): WasmRows {
+  return {
+    ml: new Int8Array(MAXROWS).fill(-1),
+    label: new Int32Array(MAXROWS).fill(-1),
+    time: new Float64Array(MAXROWS).fill(NaN),
+    timeBase: NaN,
+    has: new Uint8Array(MAXROWS),
+    ga: new Int32Array(MAXROWS),
+    gb: new Int32Array(MAXROWS),
+    gr: new Uint32Array(MAXROWS),
+    summary: { anyMl: false, maxLabel: -1, timed: 0 },
+  };
+}
+
 /** Where pass 1 sends what it reads: as Pass1Sink in tabular.ts, with rows in bulk. */
 export interface WasmPass1Sink {
   nonItem(): void;
@@ -279,34 +310,28 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
   let defaults: WasmRows | null = null;
   const rowsView = (): WasmRows => {
     const n = w.S[ST_ROWS];
-    if (!noFacts) return w.rows(n);
+    const d = (defaults ??= defaultRows());
+    const S = w.S;
     // Rows read for their field count only: every fact the default (see split.c).
-    const d = (defaults ??= {
-      ml: new Int8Array(MAXROWS).fill(-1),
-      label: new Int32Array(MAXROWS).fill(-1),
-      time: new Float64Array(MAXROWS).fill(NaN),
-      has: new Uint8Array(MAXROWS),
-      ga: new Int32Array(MAXROWS),
-      gb: new Int32Array(MAXROWS),
-      gr: new Uint32Array(MAXROWS),
-      summary: { anyMl: false, maxLabel: -1, timed: 0 },
-    });
-    return {
-      ml: d.ml.subarray(0, n),
-      label: d.label.subarray(0, n),
-      time: d.time.subarray(0, n),
-      has: d.has.subarray(0, n),
-      ga: d.ga.subarray(0, n),
-      gb: d.gb.subarray(0, n),
-      gr: d.gr.subarray(0, n),
-      summary: { anyMl: false, maxLabel: -1, timed: 0 },
-    };
+    if (noFacts) return w.rows(n, d, false, false, false);
+    return w.rows(n, d, S[ST_WANT_ML] !== 0, S[ST_MODE] !== 0, S[ST_TIME_AT] >= 0);
+  };
+  /** The collector's form of times (seconds after which base, or ms) for the next pass 1 call. */
+  const syncTimes = (): void => {
+    const S = w.S;
+    const mode = collector.timeMode;
+    S[ST_T_MODE] = mode;
+    const base = mode === 1 ? collector.timeBase : 0;
+    const hi = Math.floor(base / 4294967296);
+    S[ST_T_BASE_HI] = hi;
+    S[ST_T_BASE_LO] = base - hi * 4294967296;
   };
   const handle = (len: number, eof: boolean): number => {
     let pos = 0;
     const view = (): Buffer => w.mem.subarray(w.inAt, w.inAt + len);
     for (;;) {
       if (!ready && ad.header) configure();
+      if (ready && ad.timeAt >= 0) syncTimes();
       pos = w.x.pass1(w.inAt, pos, len, eof ? 1 : 0);
       const S = w.S;
       const status = S[ST_STATUS];

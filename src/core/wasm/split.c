@@ -8,6 +8,7 @@
 #include "heap.h"
 
 typedef int i32;
+typedef unsigned short u16;
 typedef long long i64;
 typedef unsigned long long u64;
 
@@ -17,8 +18,13 @@ enum {
   ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
   ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_HAS, ST_R_GA, ST_R_GB, ST_R_GR, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
-  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED, ST_SIZE = 64
+  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED,
+  // Times (see storeTime): the mode, the base second (two halves), the least and greatest stored.
+  ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX, ST_SIZE = 64
 };
+// ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double).
+enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2 };
+#define NO_SECOND (-2147483647 - 1)
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6 };
 enum { REASON_NEW_LABEL = 1 };
 #define MAXROWS 8192
@@ -215,39 +221,111 @@ static i32 daysFromCivil(u32 y, u32 m) {
   return (i32)(era * 146097 + doe) - 719468;
 }
 
+static i32 isLeap(u32 y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
 /** Days in month m (1-12) of year y. */
 static i64 daysInMonth(u32 y, u32 m) {
-  if (m == 2) return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28;
+  if (m == 2) return isLeap(y) ? 29 : 28;
   return m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31;
 }
 
-/** fastTimestamp of tabular.ts: 1 and *out set for the forms it reads, 0 otherwise. */
-static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
+// Days before each month in a common year; the year's first day is cached (rows of a file mostly share their year).
+static const u16 monthStart[13] = {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+static u32 cachedYear;
+static i32 cachedYearDays, cachedLeap;
+
+/**
+ * The fixed ISO forms at p (len 10: date, 19: date-time, 20: date-time and Z) in whole seconds
+ * since the epoch: 1 and *sec set, 0 when not one of them. The digits are checked and paired in
+ * one vector (reads 32 bytes from p: the input has slack), the fields' ranges in another.
+ */
+static inline __attribute__((always_inline)) i32 isoSeconds(const u8 *p, i32 len, i64 *sec) {
+  const v128_t v = wasm_v128_load(p), w = wasm_v128_load(p + 16);
+  // Y Y Y Y M M D D h h m m s s, then two copies of the first digit.
+  const v128_t g = wasm_i8x16_sub(wasm_i8x16_shuffle(v, w, 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 0, 0), wasm_i8x16_splat('0'));
+  const u32 need = len == 10 ? 0xff : 0x3fff;
+  if (wasm_i8x16_bitmask(wasm_u8x16_gt(g, wasm_i8x16_splat(9))) & need) return 0;
+  if (p[4] != '-' || p[7] != '-') return 0;
+  // 16-bit lanes: the pairs' values (first digit * 10 + second): YY YY MM DD hh mm ss.
+  const v128_t pairs = wasm_i16x8_add(wasm_i16x8_mul(wasm_v128_and(g, wasm_i16x8_splat(0xff)), wasm_i16x8_splat(10)), wasm_u16x8_shr(g, 8));
+  // Years below 1000 take the text path (Date.UTC reads 0..99 as 1900..1999).
+  const v128_t lo = wasm_i16x8_make(10, 0, 1, 1, 0, 0, 0, 0), hi = wasm_i16x8_make(99, 99, 12, 31, 23, 59, 59, 99);
+  if (wasm_i16x8_bitmask(wasm_v128_or(wasm_i16x8_lt(pairs, lo), wasm_i16x8_gt(pairs, hi))) & (len == 10 ? 0x0f : 0x7f)) return 0;
+  const u32 y = (u32)wasm_i16x8_extract_lane(pairs, 0) * 100 + (u32)wasm_i16x8_extract_lane(pairs, 1);
+  const u32 mo = (u32)wasm_i16x8_extract_lane(pairs, 2), d = (u32)wasm_i16x8_extract_lane(pairs, 3);
+  if (y != cachedYear) {
+    cachedYear = y;
+    cachedYearDays = daysFromCivil(y, 1);
+    cachedLeap = isLeap(y);
+  }
+  // Days past the 28th go to the JavaScript parser unless the month has them (it refuses 2023-02-29).
+  if (d > 28 && d > (mo == 2 ? 28 + (u32)cachedLeap : daysInMonth(y, mo))) return 0;
+  const i32 days = cachedYearDays + monthStart[mo] + (mo > 2 ? cachedLeap : 0) + (i32)d - 1;
+  if (len == 10) {
+    *sec = (i64)days * 86400;
+    return 1;
+  }
+  const u8 sep = p[10];
+  if ((sep != 'T' && sep != 't' && sep != ' ') || p[13] != ':' || p[16] != ':') return 0;
+  if (len == 20 && p[19] != 'Z' && p[19] != 'z') return 0;
+  const i32 sod = wasm_i16x8_extract_lane(pairs, 4) * 3600 + wasm_i16x8_extract_lane(pairs, 5) * 60 + wasm_i16x8_extract_lane(pairs, 6);
+  *sec = (i64)days * 86400 + sod;
+  return 1;
+}
+
+/**
+ * fastTimestamp of tabular.ts for the forms it reads: 1 with *v in whole seconds (dates, Unix
+ * seconds), 2 with *v in milliseconds (Unix milliseconds: numbers above 1e11), 0 otherwise.
+ */
+static inline __attribute__((always_inline)) i32 fastTime(const u8 *b, i32 s, i32 e, i64 *v) {
   i32 len = e - s;
   if (len >= 1 && len <= 15) {
-    i64 v = digits(b, s, len);
-    if (v >= 0) {
-      *out = v > 100000000000LL ? (double)v : (double)(v * 1000);
-      return 1;
+    const i64 x = digits(b, s, len);
+    if (x >= 0) {
+      *v = x;
+      return x > 100000000000LL ? 2 : 1;
     }
   }
   if (len != 10 && len != 19 && len != 20) return 0;
-  if (b[s + 4] != '-' || b[s + 7] != '-') return 0;
-  i64 y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
-  // Days past the 28th and times out of range go to the JavaScript parser (it refuses 2023-02-29).
-  if (d > 28 && d > daysInMonth((u32)y, (u32)mo)) return 0;
-  i64 t = (i64)(daysFromCivil((u32)y, (u32)mo) + (i32)d - 1) * 86400000LL;
-  if (len == 10) {
-    *out = (double)t;
+  return isoSeconds(b + s, len, v);
+}
+
+// Time storage of the current pass 1 call (ST_T_MODE and the base, loaded from S; T_NONE becomes
+// T_SECONDS with the first time's second as the base).
+static i32 cTimeMode;
+static i64 cTimeBase;
+static i32 bTMin, bTMax;
+static i32 bTimed; // Rows with a time (declared with the rest of the summary below).
+
+/**
+ * Stores row r's time (kind and v from fastTime; kind 0: none) in the mode's form. 0 when the
+ * time has no exact form there (milliseconds that are not whole seconds, or seconds too far from
+ * the base for 32 bits): the row then goes to JavaScript, which chooses the form of every time.
+ */
+static i32 storeTime(i32 r, i32 kind, i64 v) {
+  if (cTimeMode == T_MS) {
+    ((double *)S[ST_R_TIME])[r] = kind == 0 ? __builtin_nan("") : kind == 1 ? (double)v * 1000.0 : (double)v;
+    bTimed += kind != 0;
     return 1;
   }
-  u8 sep = b[s + 10];
-  if ((sep != 'T' && sep != 't' && sep != ' ') || b[s + 13] != ':' || b[s + 16] != ':') return 0;
-  if (len == 20 && b[s + 19] != 'Z' && b[s + 19] != 'z') return 0;
-  i64 h = digits(b, s + 11, 2), mi = digits(b, s + 14, 2), sec = digits(b, s + 17, 2);
-  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) return 0;
-  *out = (double)(t + h * 3600000LL + mi * 60000LL + sec * 1000LL);
+  i32 x = NO_SECOND;
+  if (kind != 0) {
+    if (kind == 2) {
+      if (v % 1000 != 0) return 0;
+      v /= 1000;
+    }
+    if (cTimeMode == T_NONE) {
+      cTimeMode = T_SECONDS;
+      cTimeBase = v;
+    }
+    const i64 d = v - cTimeBase;
+    if (d < -2147483647LL || d > 2147483647LL) return 0;
+    x = (i32)d;
+    if (x < bTMin) bTMin = x;
+    if (x > bTMax) bTMax = x;
+    bTimed++;
+  }
+  ((i32 *)S[ST_R_TIME])[r] = x;
   return 1;
 }
 
@@ -377,9 +455,17 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
       }
     }
   }
-  double t = __builtin_nan("");
-  if (cTimeAt >= 0 && cTimeAt <= nc) {
-    if (!fastTime(b, FS(cTimeAt), FE(cTimeAt), &t)) {
+  if (cTimeAt >= 0) {
+    i32 kind = 0;
+    i64 v = 0;
+    if (cTimeAt <= nc) {
+      kind = fastTime(b, FS(cTimeAt), FE(cTimeAt), &v);
+      if (kind == 0) {
+        special(pos, 0);
+        return 1;
+      }
+    }
+    if (!storeTime(cRows, kind, v)) {
       special(pos, 0);
       return 1;
     }
@@ -390,14 +476,15 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
   // What JavaScript would otherwise find by reading the rows' arrays again.
   bAnyMl |= ml != -1;
   if (label > bMaxLabel) bMaxLabel = label;
-  bTimed += t == t;
-  ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
-  ((i32 *)S[ST_R_LAB])[r] = label;
-  ((double *)S[ST_R_TIME])[r] = t;
-  ((u8 *)S[ST_R_HAS])[r] = has;
-  ((u32 *)S[ST_R_GA])[r] = ga;
-  ((u32 *)S[ST_R_GB])[r] = gb;
-  ((u32 *)S[ST_R_GR])[r] = gr;
+  // Arrays of facts the configuration never reads stay unwritten (JavaScript uses defaults).
+  if (cWantMl) ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
+  if (cMode) {
+    ((i32 *)S[ST_R_LAB])[r] = label;
+    ((u8 *)S[ST_R_HAS])[r] = has;
+    ((u32 *)S[ST_R_GA])[r] = ga;
+    ((u32 *)S[ST_R_GB])[r] = gb;
+    ((u32 *)S[ST_R_GR])[r] = gr;
+  }
   return 0;
 }
 
@@ -426,6 +513,10 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   bAnyMl = 0;
   bMaxLabel = -1;
   bTimed = 0;
+  cTimeMode = S[ST_T_MODE];
+  cTimeBase = (i64)(((u64)(u32)S[ST_T_BASE_HI] << 32) | (u32)S[ST_T_BASE_LO]);
+  bTMin = 2147483647;
+  bTMax = NO_SECOND;
   const i32 want = cHdr ? S[ST_LAST] + 1 : 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
@@ -504,6 +595,11 @@ out:
   S[ST_B_ML] = bAnyMl;
   S[ST_B_MAX_LABEL] = bMaxLabel;
   S[ST_B_TIMED] = bTimed;
+  S[ST_T_MODE] = cTimeMode;
+  S[ST_T_BASE_LO] = (i32)(u32)(u64)cTimeBase;
+  S[ST_T_BASE_HI] = (i32)(u32)((u64)cTimeBase >> 32);
+  S[ST_B_TMIN] = bTMin;
+  S[ST_B_TMAX] = bTMax;
   return pos;
 }
 
