@@ -637,7 +637,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     if (cum[b] > 0 && cum[b] < n) ks.add(cum[b]);
   }
   if (secs) {
-    const r = tiesBySeconds(secs, n, [...ks].sort((a, b) => a - b), cum, S, out);
+    const r = tiesBySeconds(secs, n, cum, S, out);
     if (r) {
       placeTies(t, out, r.straddle, r.groups, r.older, cum, S, kernel);
       return out;
@@ -733,18 +733,18 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
 }
 
 /**
- * temporalSplit on whole seconds (no item without one): the times at positions `ks` come from a
- * histogram of the top bits of (second - min) over all items, then, for the few bins holding a
- * wanted position, the exact seconds in them (a histogram of the low bits, or the bin's seconds
- * sorted): two reads of the seconds, exact, whatever the ties. The same reads count the items
- * older than each time that straddles a boundary and equal to it, so one more read places every
- * other item and gathers the tied ones. Null when the seconds fall outside [min, max] (the
- * caller then reads the times as doubles).
+ * temporalSplit on whole seconds (no item without one), in two reads of them. The first counts
+ * items per bin of the top bits of (second - min): the bin holding the time just before each
+ * boundary is then known. The second places every item outside those bins by its bin alone and
+ * gathers the items inside them (in index order). The exact times before the boundaries, and the
+ * times that straddle them, come from those items only: their seconds sorted (few) or a histogram
+ * of their low bits (many), or nothing when a bin holds one second (ties, with shift 0 or not).
+ * Exact whatever the ties. Null when the seconds fall outside [min, max] (the caller then reads
+ * the times as doubles).
  */
 function tiesBySeconds(
   secs: SecondTimes,
   n: number,
-  ks: readonly number[],
   cum: readonly number[],
   S: number,
   out: Uint8Array,
@@ -756,11 +756,33 @@ function tiesBySeconds(
   const binBits = n >= 1 << 16 ? 16 : Math.max(1, 32 - Math.clz32(n));
   const shift = Math.max(0, 32 - Math.clz32(span) - binBits);
   const bins = (span >>> shift) + 1;
+  const B = S - 1;
   const hist = new Int32Array(bins);
-  for (let i = 0; i < n; i++) {
-    const b = (sec[i] - lo) >>> shift;
-    hist[b]++;
-  }
+  // The usual three splits: a sample guesses the bins of the boundaries, and one read both counts
+  // the bins and places the items by the guess, which the counts then confirm (else a second read
+  // places them by the counted bins).
+  const guess = S <= 3 && n >= 1 << 16 ? guessBins(sec, n, lo, shift, bins, cum, B) : null;
+  let members: Int32Array[] | null = null;
+  if (guess) {
+    const [c0, c1] = guess;
+    const w0 = c0 >= 0 && c0 < bins ? c0 : -2;
+    const w1 = c1 !== c0 && c1 >= 0 && c1 < bins ? c1 : -2;
+    // As long as n each (pages never written cost nothing); the bins' items fill their start.
+    const m0 = w0 >= 0 ? new Int32Array(n) : new Int32Array(0);
+    const m1 = w1 >= 0 ? new Int32Array(n) : new Int32Array(0);
+    let f0 = 0;
+    let f1 = 0;
+    for (let i = 0; i < n; i++) {
+      const b = (sec[i] - lo) >>> shift;
+      hist[b]++;
+      if (b === w0) m0[f0++] = i;
+      else if (b === w1) m1[f1++] = i;
+      else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
+    }
+    members = [];
+    if (w0 >= 0) members.push(m0.subarray(0, f0));
+    if (w1 >= 0) members.push(m1.subarray(0, f1));
+  } else for (let i = 0; i < n; i++) hist[(sec[i] - lo) >>> shift]++;
   // Items below each bin (a bin past the last holds n): every second was in [min, max].
   const below = new Float64Array(bins + 1);
   for (let b = 0; b < bins; b++) below[b + 1] = below[b] + hist[b];
@@ -775,110 +797,166 @@ function tiesBySeconds(
     }
     return a;
   };
-  // The bins holding a wanted position, and within each: its seconds sorted (few) or a histogram
-  // of their low bits (many); with shift 0 a bin is one second.
-  const wanted = [...new Set(ks.map(binOf))];
-  if (wanted.length > 127) return null;
-  const mask = shift >= 32 ? 0xffffffff : 2 ** shift - 1;
-  const slot = new Int8Array(bins).fill(-1);
-  const sorted: (Int32Array | null)[] = [];
-  const low: (Int32Array | null)[] = [];
-  wanted.forEach((b, j) => {
-    slot[b] = j;
-    const c = hist[b];
-    const byHist = shift > 0 && shift <= 16 && c > (mask + 1) >> 2;
-    sorted.push(shift > 0 && !byHist ? new Int32Array(c) : null);
-    low.push(byHist ? new Int32Array(mask + 1) : null);
-  });
-  if (shift > 0) {
-    const fill = new Int32Array(wanted.length);
-    for (let i = 0; i < n; i++) {
-      const x = sec[i];
-      const j = slot[(x - lo) >>> shift];
-      if (j < 0) continue;
-      const l = low[j];
-      if (l) l[(x - lo) & mask]++;
-      else sorted[j]![fill[j]++] = x;
-    }
-    for (const a of sorted) a?.sort();
-  }
-  /** The second at position k, with the items before it (older) and of that second (ties). */
-  const at = (k: number): { x: number; older: number; ties: number } => {
-    const b = binOf(k);
-    const j = slot[b];
-    const r = k - below[b];
-    if (shift === 0) return { x: lo + b, older: below[b], ties: hist[b] };
-    const a = sorted[j];
-    if (a) {
-      const x = a[r];
-      let first = r;
-      while (first > 0 && a[first - 1] === x) first--;
-      let last = r;
-      while (last + 1 < a.length && a[last + 1] === x) last++;
-      return { x, older: below[b] + first, ties: last - first + 1 };
-    }
-    const l = low[j]!;
-    let u = 0;
-    let sum = 0;
-    while (sum + l[u] <= r) sum += l[u++];
-    return { x: lo + b * (mask + 1) + u, older: below[b] + sum, ties: l[u] };
-  };
-  const found = new Map<number, { x: number; older: number; ties: number }>();
-  for (const k of ks) found.set(k, at(k));
-  // As in temporalSplit: boundary b's time before it, and the times that straddle one.
-  const before: number[] = [];
-  const straddle: number[] = [];
-  const older: number[] = [];
-  const tieCount: number[] = [];
-  for (let b = 1; b < S; b++) {
-    const P = cum[b];
-    before.push(P === 0 ? -Infinity : found.get(P - 1)!.x);
-    if (P > 0 && P < n && found.get(P - 1)!.x === found.get(P)!.x) {
-      const f = found.get(P)!;
-      if (!straddle.includes(f.x)) {
-        straddle.push(f.x);
-        older.push(f.older);
-        tieCount.push(f.ties);
-      }
-    }
-  }
-  const V = straddle.length;
-  const groups = tieCount.map((c) => new Int32Array(c));
-  if (S <= 3 && V <= 2) {
-    // The usual three splits: the tests on locals; a missing time or boundary never matches.
-    const v0 = V > 0 ? straddle[0] : NO_TIE;
-    const v1 = V > 1 ? straddle[1] : NO_TIE;
-    const b0 = S > 1 ? before[0] : NO_TIE;
-    const b1 = S > 2 ? before[1] : NO_TIE;
-    const g0 = V > 0 ? groups[0] : new Int32Array(0);
-    const g1 = V > 1 ? groups[1] : new Int32Array(0);
+  // Boundary j's bin (of the item just before it): -1 when no item is before it (every item is
+  // past it), `bins` when there is no such boundary (no item is).
+  const cb: number[] = [];
+  for (let j = 1; j < S; j++) cb.push(cum[j] === 0 ? -1 : binOf(cum[j] - 1));
+  const wanted = [...new Set(cb.filter((b) => b >= 0))].sort((a, b) => a - b);
+  if (!guess || guess[0] !== (B > 0 ? cb[0] : bins) || guess[1] !== (B > 1 ? cb[1] : bins)) members = null;
+  if (members) {
+    // Confirmed: members holds the items of each wanted bin.
+  } else if (S <= 3) {
+    members = wanted.map((b) => new Int32Array(hist[b]));
+    // The usual three splits: the tests on locals.
+    const c0 = B > 0 ? cb[0] : bins;
+    const c1 = B > 1 ? cb[1] : bins;
+    const m0 = wanted.length > 0 ? members[0] : new Int32Array(0);
+    const m1 = wanted.length > 1 ? members[1] : new Int32Array(0);
+    const w0 = wanted.length > 0 ? wanted[0] : -2;
+    const w1 = wanted.length > 1 ? wanted[1] : -2;
     let f0 = 0;
     let f1 = 0;
     for (let i = 0; i < n; i++) {
-      const x = sec[i];
-      if (x === v0) g0[f0++] = i;
-      else if (x === v1) g1[f1++] = i;
-      else out[i] = (b0 < x ? 1 : 0) + (b1 < x ? 1 : 0);
+      const b = (sec[i] - lo) >>> shift;
+      if (b === w0) m0[f0++] = i;
+      else if (b === w1) m1[f1++] = i;
+      else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
     }
   } else {
-    const fill = new Int32Array(V);
+    members = wanted.map((b) => new Int32Array(hist[b]));
+    const slot = new Int32Array(bins).fill(-1);
+    wanted.forEach((b, w) => (slot[b] = w));
+    const fill = new Int32Array(wanted.length);
     for (let i = 0; i < n; i++) {
-      const x = sec[i];
-      const v = straddle.indexOf(x);
-      if (v >= 0) {
-        groups[v][fill[v]++] = i;
+      const b = (sec[i] - lo) >>> shift;
+      const w = slot[b];
+      if (w >= 0) {
+        members[w][fill[w]++] = i;
         continue;
       }
       let s = 0;
-      for (let b = 0; b < S - 1; b++) if (before[b] < x) s++;
+      for (let j = 0; j < B; j++) if (b > cb[j]) s++;
       out[i] = s;
     }
   }
+  const found = members;
+  const straddle: number[] = [];
+  const groups: Int32Array[] = [];
+  const older: number[] = [];
+  const mask = 2 ** shift - 1;
+  wanted.forEach((c, w) => {
+    const ids = found[w];
+    const m = ids.length;
+    const vals = new Int32Array(m);
+    let min = 0x7fffffff;
+    let max = -0x80000000;
+    for (let k = 0; k < m; k++) {
+      const x = sec[ids[k]];
+      vals[k] = x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    // The second at rank r among the bin's items, and how many of them are below it.
+    let rankAt: (r: number) => { x: number; less: number };
+    if (min === max) rankAt = () => ({ x: min, less: 0 });
+    else if (shift <= 16 && m > 1 << 16 && m > (mask + 1) >> 2) {
+      const low = new Int32Array(mask + 1);
+      for (let k = 0; k < m; k++) low[(vals[k] - lo) & mask]++;
+      const binLo = lo + c * (mask + 1);
+      rankAt = (r) => {
+        let u = 0;
+        let sum = 0;
+        while (sum + low[u] <= r) sum += low[u++];
+        return { x: binLo + u, less: sum };
+      };
+    } else {
+      const sorted = vals.slice().sort();
+      rankAt = (r) => {
+        const x = sorted[r];
+        let first = r;
+        while (first > 0 && sorted[first - 1] === x) first--;
+        return { x, less: first };
+      };
+    }
+    // The boundaries whose item before lies in this bin: their time, and whether it straddles.
+    let past = 0;
+    const here: number[] = [];
+    const ties: number[] = [];
+    const tieLess: number[] = [];
+    for (let j = 0; j < B; j++) {
+      if (cb[j] < c) past++;
+      if (cb[j] !== c) continue;
+      const r = cum[j + 1] - 1 - below[c];
+      const v = rankAt(r);
+      here.push(v.x);
+      if (r + 1 < m && rankAt(r + 1).x === v.x && !ties.includes(v.x)) {
+        ties.push(v.x);
+        tieLess.push(v.less);
+      }
+    }
+    const tieFill = new Int32Array(ties.length);
+    if (min === max) {
+      // One second: all of the bin's items are tied (and straddle) or none is past a boundary here.
+      if (ties.length > 0) {
+        straddle.push(min);
+        groups.push(ids);
+        older.push(below[c]);
+        return;
+      }
+      for (let k = 0; k < m; k++) out[ids[k]] = past;
+      return;
+    }
+    const tieCount = new Int32Array(ties.length);
+    for (let k = 0; k < m; k++) {
+      const t = ties.indexOf(vals[k]);
+      if (t >= 0) tieCount[t]++;
+    }
+    const tieGroups = ties.map((_, t) => new Int32Array(tieCount[t]));
+    for (let k = 0; k < m; k++) {
+      const x = vals[k];
+      const t = ties.indexOf(x);
+      if (t >= 0) {
+        tieGroups[t][tieFill[t]++] = ids[k];
+        continue;
+      }
+      let s = past;
+      for (const h of here) if (h < x) s++;
+      out[ids[k]] = s;
+    }
+    ties.forEach((v, t) => {
+      straddle.push(v);
+      groups.push(tieGroups[t]);
+      older.push(below[c] + tieLess[t]);
+    });
+  });
   return { straddle, groups, older };
 }
 
-/** Never a second nor below one (a boundary that is not there). */
-const NO_TIE = 2 ** 33;
+/**
+ * tiesBySeconds' guess of the bins of the items just before the (at most two) boundaries, from
+ * the bins of 2^14 evenly spaced items: [c0, c1] as tiesBySeconds counts them (-1: no item before
+ * the boundary, `bins`: no boundary), or null when a guessed bin is not clear of its neighbours
+ * in the sample (the guess would often be wrong).
+ */
+function guessBins(sec: Int32Array, n: number, lo: number, shift: number, bins: number, cum: readonly number[], B: number): [number, number] | null {
+  const m = 1 << 14;
+  const sample = new Float64Array(m);
+  for (let j = 0; j < m; j++) sample[j] = (sec[Math.floor(((j + 0.5) * n) / m)] - lo) >>> shift;
+  sample.sort();
+  const margin = 64;
+  const out: number[] = [];
+  for (let j = 1; j <= 2; j++) {
+    const P = j > B ? -1 : cum[j];
+    if (P < 0) out.push(bins);
+    else if (P === 0) out.push(-1);
+    else {
+      const q = Math.floor(((P - 0.5) / n) * m);
+      if (q - margin < 0 || q + margin >= m || sample[q - margin] !== sample[q + margin]) return null;
+      out.push(sample[q]);
+    }
+  }
+  return [out[0], out[1]];
+}
 
 /**
  * Places the items of each time that straddles a boundary (groups[g], ascending, of time
