@@ -273,6 +273,39 @@ static inline __attribute__((always_inline)) i32 isoSeconds(const u8 *p, i32 len
   return 1;
 }
 
+// Timestamps already read, by their bytes (a direct-mapped cache: files repeat their dates and
+// times). A slot holds the field's bytes (zero past its length), its length and its second; the
+// reading depends on nothing else, so a hit is exact.
+typedef struct { u64 a, b; u32 w, len; i64 sec; } TimeSlot;
+#define TIME_SLOTS 256
+static TimeSlot timeSlots[TIME_SLOTS];
+
+/** isoSeconds through the cache (len 10, 19 or 20; reads 32 bytes from p). */
+static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len, i64 *sec) {
+  const v128_t v = wasm_v128_load(p);
+  // Bytes past the field (len 10) are not part of the key.
+  const u64 a = (u64)wasm_i64x2_extract_lane(v, 0);
+  const u64 b = len == 10 ? (u64)wasm_i64x2_extract_lane(v, 1) & 0xffff : (u64)wasm_i64x2_extract_lane(v, 1);
+  u32 w = 0;
+  if (len > 16) {
+    __builtin_memcpy(&w, p + 16, 4);
+    if (len == 19) w &= 0xffffff;
+  }
+  const u32 h = (u32)((a * 0x9e3779b97f4a7c15ull ^ (b + w) * 0xc2b2ae3d27d4eb4full) >> 56);
+  TimeSlot *slot = &timeSlots[h];
+  if (slot->a == a && slot->b == b && slot->w == w && slot->len == (u32)len) {
+    *sec = slot->sec;
+    return 1;
+  }
+  if (!isoSeconds(p, len, sec)) return 0;
+  slot->a = a;
+  slot->b = b;
+  slot->w = w;
+  slot->len = (u32)len;
+  slot->sec = *sec;
+  return 1;
+}
+
 /**
  * fastTimestamp of tabular.ts for the forms it reads: 1 with *v in whole seconds (dates, Unix
  * seconds), 2 with *v in milliseconds (Unix milliseconds: numbers above 1e11), 0 otherwise.
@@ -287,7 +320,7 @@ static inline __attribute__((always_inline)) i32 fastTime(const u8 *b, i32 s, i3
     }
   }
   if (len != 10 && len != 19 && len != 20) return 0;
-  return isoSeconds(b + s, len, v);
+  return isoCached(b + s, len, v);
 }
 
 // Time storage of the current pass 1 call (ST_T_MODE and the base, loaded from S; T_NONE becomes
@@ -321,12 +354,44 @@ static i32 storeTime(i32 r, i32 kind, i64 v) {
     const i64 d = v - cTimeBase;
     if (d < -2147483647LL || d > 2147483647LL) return 0;
     x = (i32)d;
-    if (x < bTMin) bTMin = x;
-    if (x > bTMax) bTMax = x;
-    bTimed++;
   }
   ((i32 *)S[ST_R_TIME])[r] = x;
   return 1;
+}
+
+/** The summary of the n seconds stored by a call (bTimed, bTMin, bTMax), four at a time. */
+static void sumSeconds(const i32 *t, i32 n) {
+  const v128_t none = wasm_i32x4_splat(NO_SECOND);
+  v128_t lo = wasm_i32x4_splat(2147483647), hi = none, cnt = wasm_i32x4_splat(0);
+  i32 k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const v128_t x = wasm_v128_load(t + k);
+    const v128_t has = wasm_v128_not(wasm_i32x4_eq(x, none));
+    // No second: the greatest int32 for the least, NO_SECOND for the greatest (changes neither).
+    lo = wasm_i32x4_min(lo, wasm_v128_bitselect(x, wasm_i32x4_splat(2147483647), has));
+    hi = wasm_i32x4_max(hi, x);
+    cnt = wasm_i32x4_sub(cnt, has);
+  }
+  i32 mn = 2147483647, mx = NO_SECOND, c = 0;
+  for (i32 j = 0; j < 4; j++) {
+    const i32 l = wasm_i32x4_extract_lane(lo, 0), h = wasm_i32x4_extract_lane(hi, 0);
+    if (l < mn) mn = l;
+    if (h > mx) mx = h;
+    c += wasm_i32x4_extract_lane(cnt, 0);
+    lo = wasm_i32x4_shuffle(lo, lo, 1, 2, 3, 0);
+    hi = wasm_i32x4_shuffle(hi, hi, 1, 2, 3, 0);
+    cnt = wasm_i32x4_shuffle(cnt, cnt, 1, 2, 3, 0);
+  }
+  for (; k < n; k++) {
+    const i32 x = t[k];
+    if (x == NO_SECOND) continue;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+    c++;
+  }
+  bTimed = c;
+  bTMin = mn;
+  bTMax = mx;
 }
 
 static u32 rotl(u32 x, i32 r) { return (x << r) | (x >> (32 - r)); }
@@ -591,6 +656,7 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
     nc = 0;
   }
 out:
+  if (cTimeAt >= 0 && cTimeMode != T_MS && !cNoFacts) sumSeconds((const i32 *)S[ST_R_TIME], cRows);
   S[ST_ROWS] = cRows;
   S[ST_B_ML] = bAnyMl;
   S[ST_B_MAX_LABEL] = bMaxLabel;
