@@ -757,12 +757,14 @@ function tiesBySeconds(
   const shift = Math.max(0, 32 - Math.clz32(span) - binBits);
   const bins = (span >>> shift) + 1;
   const B = S - 1;
-  const hist = new Int32Array(bins);
-  // The usual three splits: a sample guesses the bins of the boundaries, and one read both counts
-  // the bins and places the items by the guess, which the counts then confirm (else a second read
-  // places them by the counted bins).
-  const guess = S <= 3 && n >= 1 << 16 ? guessBins(sec, n, lo, shift, bins, cum, B) : null;
   let members: Int32Array[] | null = null;
+  let cb: number[] = [];
+  let wanted: number[] = [];
+  let belowOf: (c: number) => number = () => 0;
+  // The usual three splits: a sample guesses the bins of the boundaries, and one read places the
+  // items by the guess and counts them on either side, which confirms the guess (else the bins
+  // are counted and a second read places the items by them).
+  const guess = S <= 3 && n >= 1 << 16 ? guessBins(sec, n, lo, shift, bins, cum, B) : null;
   if (guess) {
     const [c0, c1] = guess;
     const w0 = c0 >= 0 && c0 < bins ? c0 : -2;
@@ -772,71 +774,97 @@ function tiesBySeconds(
     const m1 = w1 >= 0 ? new Int32Array(n) : new Int32Array(0);
     let f0 = 0;
     let f1 = 0;
+    // Sum of the splits given, and items given split 2.
+    let sum = 0;
+    let twos = 0;
     for (let i = 0; i < n; i++) {
       const b = (sec[i] - lo) >>> shift;
-      hist[b]++;
+      // A second outside [min, max]: the caller reads the times as doubles.
+      if (b >= bins) return null;
       if (b === w0) m0[f0++] = i;
       else if (b === w1) m1[f1++] = i;
-      else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
-    }
-    members = [];
-    if (w0 >= 0) members.push(m0.subarray(0, f0));
-    if (w1 >= 0) members.push(m1.subarray(0, f1));
-  } else for (let i = 0; i < n; i++) hist[(sec[i] - lo) >>> shift]++;
-  // Items below each bin (a bin past the last holds n): every second was in [min, max].
-  const below = new Float64Array(bins + 1);
-  for (let b = 0; b < bins; b++) below[b + 1] = below[b] + hist[b];
-  if (below[bins] !== n) return null;
-  const binOf = (k: number): number => {
-    let a = 0;
-    let z = bins - 1;
-    while (a < z) {
-      const m = (a + z) >> 1;
-      if (below[m + 1] <= k) a = m + 1;
-      else z = m;
-    }
-    return a;
-  };
-  // Boundary j's bin (of the item just before it): -1 when no item is before it (every item is
-  // past it), `bins` when there is no such boundary (no item is).
-  const cb: number[] = [];
-  for (let j = 1; j < S; j++) cb.push(cum[j] === 0 ? -1 : binOf(cum[j] - 1));
-  const wanted = [...new Set(cb.filter((b) => b >= 0))].sort((a, b) => a - b);
-  if (!guess || guess[0] !== (B > 0 ? cb[0] : bins) || guess[1] !== (B > 1 ? cb[1] : bins)) members = null;
-  if (members) {
-    // Confirmed: members holds the items of each wanted bin.
-  } else if (S <= 3) {
-    members = wanted.map((b) => new Int32Array(hist[b]));
-    // The usual three splits: the tests on locals.
-    const c0 = B > 0 ? cb[0] : bins;
-    const c1 = B > 1 ? cb[1] : bins;
-    const m0 = wanted.length > 0 ? members[0] : new Int32Array(0);
-    const m1 = wanted.length > 1 ? members[1] : new Int32Array(0);
-    const w0 = wanted.length > 0 ? wanted[0] : -2;
-    const w1 = wanted.length > 1 ? wanted[1] : -2;
-    let f0 = 0;
-    let f1 = 0;
-    for (let i = 0; i < n; i++) {
-      const b = (sec[i] - lo) >>> shift;
-      if (b === w0) m0[f0++] = i;
-      else if (b === w1) m1[f1++] = i;
-      else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
-    }
-  } else {
-    members = wanted.map((b) => new Int32Array(hist[b]));
-    const slot = new Int32Array(bins).fill(-1);
-    wanted.forEach((b, w) => (slot[b] = w));
-    const fill = new Int32Array(wanted.length);
-    for (let i = 0; i < n; i++) {
-      const b = (sec[i] - lo) >>> shift;
-      const w = slot[b];
-      if (w >= 0) {
-        members[w][fill[w]++] = i;
-        continue;
+      else {
+        const v = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
+        out[i] = v;
+        sum += v;
+        twos += v >> 1;
       }
-      let s = 0;
-      for (let j = 0; j < B; j++) if (b > cb[j]) s++;
-      out[i] = s;
+    }
+    // Items in bins below c0, and strictly between c0 and c1.
+    const between = sum - 2 * twos;
+    const under = n - f0 - f1 - between - twos;
+    const at0 = under;
+    const at1 = c1 === c0 ? under : under + f0 + between;
+    const ok = (c: number, at: number, count: number, P: number): boolean => c < 0 || c >= bins || (at <= P - 1 && P - 1 < at + count);
+    if (ok(c0, at0, f0, cum[1]) && (B < 2 || ok(c1, at1, c1 === c0 ? f0 : f1, cum[2]))) {
+      cb = B < 2 ? [c0] : [c0, c1];
+      members = [];
+      if (w0 >= 0) {
+        wanted.push(w0);
+        members.push(m0.subarray(0, f0));
+      }
+      if (w1 >= 0) {
+        wanted.push(w1);
+        members.push(m1.subarray(0, f1));
+      }
+      belowOf = (c) => (c === c0 ? at0 : at1);
+    }
+  }
+  if (!members) {
+    const hist = new Int32Array(bins);
+    for (let i = 0; i < n; i++) hist[(sec[i] - lo) >>> shift]++;
+    // Items below each bin (a bin past the last holds n): every second was in [min, max].
+    const below = new Float64Array(bins + 1);
+    for (let b = 0; b < bins; b++) below[b + 1] = below[b] + hist[b];
+    if (below[bins] !== n) return null;
+    belowOf = (c) => below[c];
+    const binOf = (k: number): number => {
+      let a = 0;
+      let z = bins - 1;
+      while (a < z) {
+        const m = (a + z) >> 1;
+        if (below[m + 1] <= k) a = m + 1;
+        else z = m;
+      }
+      return a;
+    };
+    // Boundary j's bin (of the item just before it): -1 when no item is before it (every item is
+    // past it), `bins` when there is no such boundary (no item is).
+    cb = [];
+    for (let j = 1; j < S; j++) cb.push(cum[j] === 0 ? -1 : binOf(cum[j] - 1));
+    wanted = [...new Set(cb.filter((b) => b >= 0))].sort((a, b) => a - b);
+    members = wanted.map((b) => new Int32Array(hist[b]));
+    if (S <= 3) {
+      // The usual three splits: the tests on locals.
+      const c0 = B > 0 ? cb[0] : bins;
+      const c1 = B > 1 ? cb[1] : bins;
+      const m0 = wanted.length > 0 ? members[0] : new Int32Array(0);
+      const m1 = wanted.length > 1 ? members[1] : new Int32Array(0);
+      const w0 = wanted.length > 0 ? wanted[0] : -2;
+      const w1 = wanted.length > 1 ? wanted[1] : -2;
+      let f0 = 0;
+      let f1 = 0;
+      for (let i = 0; i < n; i++) {
+        const b = (sec[i] - lo) >>> shift;
+        if (b === w0) m0[f0++] = i;
+        else if (b === w1) m1[f1++] = i;
+        else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
+      }
+    } else {
+      const slot = new Int32Array(bins).fill(-1);
+      wanted.forEach((b, w) => (slot[b] = w));
+      const fill = new Int32Array(wanted.length);
+      for (let i = 0; i < n; i++) {
+        const b = (sec[i] - lo) >>> shift;
+        const w = slot[b];
+        if (w >= 0) {
+          members![w][fill[w]++] = i;
+          continue;
+        }
+        let s = 0;
+        for (let j = 0; j < B; j++) if (b > cb[j]) s++;
+        out[i] = s;
+      }
     }
   }
   const found = members;
@@ -847,15 +875,15 @@ function tiesBySeconds(
   wanted.forEach((c, w) => {
     const ids = found[w];
     const m = ids.length;
-    const vals = new Int32Array(m);
     let min = 0x7fffffff;
     let max = -0x80000000;
     for (let k = 0; k < m; k++) {
       const x = sec[ids[k]];
-      vals[k] = x;
       if (x < min) min = x;
       if (x > max) max = x;
     }
+    // The bin's seconds, when it has more than one.
+    const vals = min === max ? new Int32Array(0) : Int32Array.from(ids, (i) => sec[i]);
     // The second at rank r among the bin's items, and how many of them are below it.
     let rankAt: (r: number) => { x: number; less: number };
     if (min === max) rankAt = () => ({ x: min, less: 0 });
@@ -886,7 +914,7 @@ function tiesBySeconds(
     for (let j = 0; j < B; j++) {
       if (cb[j] < c) past++;
       if (cb[j] !== c) continue;
-      const r = cum[j + 1] - 1 - below[c];
+      const r = cum[j + 1] - 1 - belowOf(c);
       const v = rankAt(r);
       here.push(v.x);
       if (r + 1 < m && rankAt(r + 1).x === v.x && !ties.includes(v.x)) {
@@ -900,7 +928,7 @@ function tiesBySeconds(
       if (ties.length > 0) {
         straddle.push(min);
         groups.push(ids);
-        older.push(below[c]);
+        older.push(belowOf(c));
         return;
       }
       for (let k = 0; k < m; k++) out[ids[k]] = past;
@@ -926,7 +954,7 @@ function tiesBySeconds(
     ties.forEach((v, t) => {
       straddle.push(v);
       groups.push(tieGroups[t]);
-      older.push(below[c] + tieLess[t]);
+      older.push(belowOf(c) + tieLess[t]);
     });
   });
   return { straddle, groups, older };
