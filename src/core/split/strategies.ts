@@ -766,12 +766,12 @@ function tiesBySeconds(
   // are counted and a second read places the items by them).
   const guess = S <= 3 && n >= 1 << 16 ? guessBins(sec, n, lo, shift, bins, cum, B) : null;
   if (guess) {
-    const [c0, c1] = guess;
+    const [c0, c1, e0, e1] = guess;
     const w0 = c0 >= 0 && c0 < bins ? c0 : -2;
     const w1 = c1 !== c0 && c1 >= 0 && c1 < bins ? c1 : -2;
-    // As long as n each (pages never written cost nothing); the bins' items fill their start.
-    const m0 = w0 >= 0 ? new Int32Array(n) : new Int32Array(0);
-    const m1 = w1 >= 0 ? new Int32Array(n) : new Int32Array(0);
+    // Sized by the sample, with a margin: a bin with more items than that drops the guess.
+    const m0 = new Int32Array(w0 >= 0 ? Math.ceil(e0 * 1.25) + 1024 : 0);
+    const m1 = new Int32Array(w1 >= 0 ? Math.ceil(e1 * 1.25) + 1024 : 0);
     let f0 = 0;
     let f1 = 0;
     // Sum of the splits given, and items given split 2.
@@ -796,7 +796,8 @@ function tiesBySeconds(
     const at0 = under;
     const at1 = c1 === c0 ? under : under + f0 + between;
     const ok = (c: number, at: number, count: number, P: number): boolean => c < 0 || c >= bins || (at <= P - 1 && P - 1 < at + count);
-    if (ok(c0, at0, f0, cum[1]) && (B < 2 || ok(c1, at1, c1 === c0 ? f0 : f1, cum[2]))) {
+    // (Stores past an array's end are dropped: a count above its length means items were.)
+    if (f0 <= m0.length && f1 <= m1.length && ok(c0, at0, f0, cum[1]) && (B < 2 || ok(c1, at1, c1 === c0 ? f0 : f1, cum[2]))) {
       cb = B < 2 ? [c0] : [c0, c1];
       members = [];
       if (w0 >= 0) {
@@ -963,16 +964,17 @@ function tiesBySeconds(
 /**
  * tiesBySeconds' guess of the bins of the items just before the (at most two) boundaries, from
  * the bins of 2^14 evenly spaced items: [c0, c1] as tiesBySeconds counts them (-1: no item before
- * the boundary, `bins`: no boundary), or null when a guessed bin is not clear of its neighbours
+ * the boundary, `bins`: no boundary) and their items estimated from the sample, or null when a guessed bin is not clear of its neighbours
  * in the sample (the guess would often be wrong).
  */
-function guessBins(sec: Int32Array, n: number, lo: number, shift: number, bins: number, cum: readonly number[], B: number): [number, number] | null {
+function guessBins(sec: Int32Array, n: number, lo: number, shift: number, bins: number, cum: readonly number[], B: number): [number, number, number, number] | null {
   const m = 1 << 14;
   const sample = new Float64Array(m);
   for (let j = 0; j < m; j++) sample[j] = (sec[Math.floor(((j + 0.5) * n) / m)] - lo) >>> shift;
   sample.sort();
   const margin = 64;
   const out: number[] = [];
+  const est: number[] = [];
   for (let j = 1; j <= 2; j++) {
     const P = j > B ? -1 : cum[j];
     if (P < 0) out.push(bins);
@@ -982,8 +984,12 @@ function guessBins(sec: Int32Array, n: number, lo: number, shift: number, bins: 
       if (q - margin < 0 || q + margin >= m || sample[q - margin] !== sample[q + margin]) return null;
       out.push(sample[q]);
     }
+    // The bin's items, estimated from its share of the sample.
+    let c = 0;
+    for (let k = 0; k < m; k++) if (sample[k] === out[j - 1]) c++;
+    est.push((c * n) / m);
   }
-  return [out[0], out[1]];
+  return [out[0], out[1], est[0], est[1]];
 }
 
 /**
