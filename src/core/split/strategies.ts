@@ -778,7 +778,7 @@ function tiesBySeconds(
     let sum = 0;
     let twos = 0;
     for (let i = 0; i < n; i++) {
-      const b = (sec[i] - lo) >>> shift;
+      const b = ((sec[i] - lo) | 0) >>> shift;
       // A second outside [min, max]: the caller reads the times as doubles.
       if (b >= bins) return null;
       if (b === w0) m0[f0++] = i;
@@ -813,7 +813,7 @@ function tiesBySeconds(
   }
   if (!members) {
     const hist = new Int32Array(bins);
-    for (let i = 0; i < n; i++) hist[(sec[i] - lo) >>> shift]++;
+    for (let i = 0; i < n; i++) hist[((sec[i] - lo) | 0) >>> shift]++;
     // Items below each bin (a bin past the last holds n): every second was in [min, max].
     const below = new Float64Array(bins + 1);
     for (let b = 0; b < bins; b++) below[b + 1] = below[b] + hist[b];
@@ -846,7 +846,7 @@ function tiesBySeconds(
       let f0 = 0;
       let f1 = 0;
       for (let i = 0; i < n; i++) {
-        const b = (sec[i] - lo) >>> shift;
+        const b = ((sec[i] - lo) | 0) >>> shift;
         if (b === w0) m0[f0++] = i;
         else if (b === w1) m1[f1++] = i;
         else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
@@ -856,7 +856,7 @@ function tiesBySeconds(
       wanted.forEach((b, w) => (slot[b] = w));
       const fill = new Int32Array(wanted.length);
       for (let i = 0; i < n; i++) {
-        const b = (sec[i] - lo) >>> shift;
+        const b = ((sec[i] - lo) | 0) >>> shift;
         const w = slot[b];
         if (w >= 0) {
           members![w][fill[w]++] = i;
