@@ -606,7 +606,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
   const n = t.count;
   // Whole seconds in 32 bits (see TimeColumn), when every item has one: read without building `time`.
   const secs = t.untimed === 0 ? t.timeSeconds : undefined;
-  const time = secs ? undefined : t.time;
+  let time = secs ? undefined : t.time;
   if (!secs && !time) throw new Error('temporal split needs item times');
   const out = new Uint8Array(n);
   if (opts.cutoffs) {
@@ -642,6 +642,8 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
       placeTies(t, out, r.straddle, r.groups, r.older, cum, S, kernel);
       return out;
     }
+    // Seconds outside the recorded range (not expected): the times as doubles.
+    time = t.time;
   }
   const at = orderStatistics(time!, [...ks].sort((a, b) => a - b));
   // Split s of an item = number of boundaries b with cum[b] <= (items strictly older than it), that

@@ -426,6 +426,9 @@ describe('split strategies: faster implementations decide the same', () => {
       const expected = Array.from(referenceTemporal(byMs, { fractions: fr }));
       assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr })), expected);
       assert.deepEqual(Array.from(temporalSplit(byMs, { fractions: fr })), expected);
+      // A range that does not hold every second (not expected from the collector): the doubles decide.
+      const narrow: ItemTable = { ...bySeconds, timeSeconds: { base, sec, min, max: min + Math.floor((max - min) / 2) }, time: byMs.time };
+      assert.deepEqual(Array.from(temporalSplit(narrow, { fractions: fr })), expected);
       if (rankSeed) assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr }, undefined, wasmTieKernel())), expected);
       const cutoffs = [0.25, 0.6].map((q) => (base + (min + Math.floor((max - min) * q))) * 1000 + (q === 0.6 ? 1 : 0));
       assert.deepEqual(Array.from(temporalSplit(bySeconds, { cutoffs })), Array.from(referenceTemporal(byMs, { cutoffs })));
