@@ -779,14 +779,23 @@ function tiesBySeconds(
     // Sum of the splits given, and items given split 2.
     let sum = 0;
     let twos = 0;
+    // The same tests on the seconds: bin c holds [lo + c * width, lo + (c + 1) * width).
+    const width = 2 ** shift;
+    const hi = secs.max;
+    const from0 = w0 >= 0 ? lo + w0 * width : 1;
+    const to0 = w0 >= 0 ? lo + (w0 + 1) * width : 0;
+    const from1 = w1 >= 0 ? lo + w1 * width : 1;
+    const to1 = w1 >= 0 ? lo + (w1 + 1) * width : 0;
+    const past0 = lo + (c0 + 1) * width;
+    const past1 = lo + (c1 + 1) * width;
     for (let i = 0; i < n; i++) {
-      const b = ((sec[i] - lo) | 0) >>> shift;
+      const x = sec[i];
       // A second outside [min, max]: the caller reads the times as doubles.
-      if (b >= bins) return null;
-      if (b === w0) m0[f0++] = i;
-      else if (b === w1) m1[f1++] = i;
+      if (x < lo || x > hi) return null;
+      if (x >= from0 && x < to0) m0[f0++] = i;
+      else if (x >= from1 && x < to1) m1[f1++] = i;
       else {
-        const v = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
+        const v = (x >= past0 ? 1 : 0) + (x >= past1 ? 1 : 0);
         out[i] = v;
         sum += v;
         twos += v >> 1;
