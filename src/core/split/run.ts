@@ -249,7 +249,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
             if (streaming) streamed += n;
             else {
               const r = rows();
-              collector.addIdRows(n, r.ml, r.label, r.time, r.group, r.newRanks, r.summary);
+              collector.addIdRows(n, r.ml, r.label, r.time, r.group, r.newRanks, r.summary, r.timeBase);
             }
             record += n;
           },
@@ -327,14 +327,16 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       assignment = groupSplit(table, fractions, tally);
       break;
     case 'temporal': {
-      const time = table.time!;
       let missing = 0;
       let first = -1;
       // The collector counted the items without a time: the scan only runs to name the first.
-      for (let i = 0; i < table.count && table.untimed !== 0; i++) {
-        if (Number.isNaN(time[i])) {
-          missing++;
-          if (first < 0) first = table.firstRecord[i];
+      if (table.untimed !== 0) {
+        const time = table.time!;
+        for (let i = 0; i < table.count; i++) {
+          if (Number.isNaN(time[i])) {
+            missing++;
+            if (first < 0) first = table.firstRecord[i];
+          }
         }
       }
       if (missing > 0) {

@@ -2,6 +2,7 @@ import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
 import { rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
+import type { SecondTimes } from './times';
 
 /**
  * Split strategies over an ItemTable. Each returns one bucket per item: a split index (into the
@@ -603,14 +604,18 @@ export interface TieKernel {
 
 export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
   const n = t.count;
-  const time = t.time;
-  if (!time) throw new Error('temporal split needs item times');
+  // Whole seconds in 32 bits (see TimeColumn), when every item has one: read without building `time`.
+  const secs = t.untimed === 0 ? t.timeSeconds : undefined;
+  let time = secs ? undefined : t.time;
+  if (!secs && !time) throw new Error('temporal split needs item times');
   const out = new Uint8Array(n);
   if (opts.cutoffs) {
     const c = opts.cutoffs;
     for (let i = 0; i < n; i++) {
+      // Exact: seconds and base are integers, their sum times 1000 is the time read.
+      const x = time ? time[i] : (secs!.base + secs!.sec[i]) * 1000;
       let s = 0;
-      while (s < c.length && time[i] >= c[s]) s++;
+      while (s < c.length && x >= c[s]) s++;
       out[i] = s;
     }
     return out;
@@ -626,17 +631,21 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
   const cum: number[] = [0];
   for (const c of counts) cum.push(cum[cum.length - 1] + c);
   const S = counts.length;
-  const splitAt = (p: number): number => {
-    let s = 0;
-    while (s < S - 1 && p >= cum[s + 1]) s++;
-    return s;
-  };
   const ks = new Set<number>();
   for (let b = 1; b < S; b++) {
     if (cum[b] > 0) ks.add(cum[b] - 1);
     if (cum[b] > 0 && cum[b] < n) ks.add(cum[b]);
   }
-  const at = orderStatistics(time, [...ks].sort((a, b) => a - b));
+  if (secs) {
+    const r = tiesBySeconds(secs, n, cum, S, out);
+    if (r) {
+      placeTies(t, out, r.straddle, r.groups, r.older, cum, S, kernel);
+      return out;
+    }
+    // Seconds outside the recorded range (not expected): the times as doubles.
+    time = t.time;
+  }
+  const at = orderStatistics(time!, [...ks].sort((a, b) => a - b));
   // Split s of an item = number of boundaries b with cum[b] <= (items strictly older than it), that
   // is cum[b] === 0 or the time just before the boundary is older than the item's.
   const before: number[] = [];
@@ -664,7 +673,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     let tie0 = 0;
     let tie1 = 0;
     for (let i = 0; i < n; i++) {
-      const x = time[i];
+      const x = time![i];
       if (x < v1) older1++;
       if (x < v0) older0++;
       if (x === v0) {
@@ -685,7 +694,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const x = time[i];
+      const x = time![i];
       let tie = -1;
       for (let v = V - 1; v >= 0; v--) {
         if (x === straddle[v]) tie = v;
@@ -712,15 +721,300 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
       }
     }
   }
-  const seen = new Set<number>();
+  const values: number[] = [];
+  const firstGroups: Int32Array[] = [];
+  const firstOlder: number[] = [];
   for (let g = 0; g < V; g++) {
-    const v = straddle[g];
-    if (seen.has(v)) continue;
-    seen.add(v);
-    // Every item of this time, in (rank, index) order, takes the next position after the older
-    // ones: position older + k is in split #{b : cum[b] <= older + k}. Only the boundaries that
-    // fall inside the group need its order, and only there: an item is at or past position q
-    // exactly when its (rank, index) is at least that of the item at q, found by selection.
+    if (values.includes(straddle[g])) continue;
+    values.push(straddle[g]);
+    firstGroups.push(groups[g]);
+    firstOlder.push(older[g]);
+  }
+  placeTies(t, out, values, firstGroups, firstOlder, cum, S, kernel);
+  return out;
+}
+
+/**
+ * temporalSplit on whole seconds (no item without one), in two reads of them. The first counts
+ * items per bin of the top bits of (second - min): the bin holding the time just before each
+ * boundary is then known. The second places every item outside those bins by its bin alone and
+ * gathers the items inside them (in index order). The exact times before the boundaries, and the
+ * times that straddle them, come from those items only: their seconds sorted (few) or a histogram
+ * of their low bits (many), or nothing when a bin holds one second (ties, with shift 0 or not).
+ * Exact whatever the ties. Null when the seconds fall outside [min, max] (the caller then reads
+ * the times as doubles).
+ */
+function tiesBySeconds(
+  secs: SecondTimes,
+  n: number,
+  cum: readonly number[],
+  S: number,
+  out: Uint8Array,
+): { straddle: number[]; groups: Int32Array[]; older: number[] } | null {
+  const sec = secs.sec;
+  const lo = secs.min;
+  const span = secs.max - lo;
+  if (!(span >= 0) || span > 0xffffffff) return null;
+  const binBits = n >= 1 << 16 ? 16 : Math.max(1, 32 - Math.clz32(n));
+  const shift = Math.max(0, 32 - Math.clz32(span) - binBits);
+  const bins = (span >>> shift) + 1;
+  const B = S - 1;
+  let members: Int32Array[] | null = null;
+  let cb: number[] = [];
+  let wanted: number[] = [];
+  let belowOf: (c: number) => number = () => 0;
+  // The usual three splits: a sample guesses the bins of the boundaries, and one read places the
+  // items by the guess and counts them on either side, which confirms the guess (else the bins
+  // are counted and a second read places the items by them).
+  const guess = S <= 3 && n >= 1 << 16 ? guessBins(sec, n, lo, shift, bins, cum, B) : null;
+  if (guess) {
+    const [c0, c1, e0, e1] = guess;
+    const w0 = c0 >= 0 && c0 < bins ? c0 : -2;
+    const w1 = c1 !== c0 && c1 >= 0 && c1 < bins ? c1 : -2;
+    // Sized by the sample, with a margin: a bin with more items than that drops the guess.
+    const m0 = new Int32Array(w0 >= 0 ? Math.ceil(e0 * 1.25) + 1024 : 0);
+    const m1 = new Int32Array(w1 >= 0 ? Math.ceil(e1 * 1.25) + 1024 : 0);
+    let f0 = 0;
+    let f1 = 0;
+    // Sum of the splits given, and items given split 2.
+    let sum = 0;
+    let twos = 0;
+    // The same tests on the seconds: bin c holds [lo + c * width, lo + (c + 1) * width).
+    const width = 2 ** shift;
+    const hi = secs.max;
+    const from0 = w0 >= 0 ? lo + w0 * width : 1;
+    const to0 = w0 >= 0 ? lo + (w0 + 1) * width : 0;
+    const from1 = w1 >= 0 ? lo + w1 * width : 1;
+    const to1 = w1 >= 0 ? lo + (w1 + 1) * width : 0;
+    const past0 = lo + (c0 + 1) * width;
+    const past1 = lo + (c1 + 1) * width;
+    for (let i = 0; i < n; i++) {
+      const x = sec[i];
+      // A second outside [min, max]: the caller reads the times as doubles.
+      if (x < lo || x > hi) return null;
+      if (x >= from0 && x < to0) m0[f0++] = i;
+      else if (x >= from1 && x < to1) m1[f1++] = i;
+      else {
+        const v = (x >= past0 ? 1 : 0) + (x >= past1 ? 1 : 0);
+        out[i] = v;
+        sum += v;
+        twos += v >> 1;
+      }
+    }
+    // Items in bins below c0, and strictly between c0 and c1.
+    const between = sum - 2 * twos;
+    const under = n - f0 - f1 - between - twos;
+    const at0 = under;
+    const at1 = c1 === c0 ? under : under + f0 + between;
+    const ok = (c: number, at: number, count: number, P: number): boolean => c < 0 || c >= bins || (at <= P - 1 && P - 1 < at + count);
+    // (Stores past an array's end are dropped: a count above its length means items were.)
+    if (f0 <= m0.length && f1 <= m1.length && ok(c0, at0, f0, cum[1]) && (B < 2 || ok(c1, at1, c1 === c0 ? f0 : f1, cum[2]))) {
+      cb = B < 2 ? [c0] : [c0, c1];
+      members = [];
+      if (w0 >= 0) {
+        wanted.push(w0);
+        members.push(m0.subarray(0, f0));
+      }
+      if (w1 >= 0) {
+        wanted.push(w1);
+        members.push(m1.subarray(0, f1));
+      }
+      belowOf = (c) => (c === c0 ? at0 : at1);
+    }
+  }
+  if (!members) {
+    const hist = new Int32Array(bins);
+    for (let i = 0; i < n; i++) hist[((sec[i] - lo) | 0) >>> shift]++;
+    // Items below each bin (a bin past the last holds n): every second was in [min, max].
+    const below = new Float64Array(bins + 1);
+    for (let b = 0; b < bins; b++) below[b + 1] = below[b] + hist[b];
+    if (below[bins] !== n) return null;
+    belowOf = (c) => below[c];
+    const binOf = (k: number): number => {
+      let a = 0;
+      let z = bins - 1;
+      while (a < z) {
+        const m = (a + z) >> 1;
+        if (below[m + 1] <= k) a = m + 1;
+        else z = m;
+      }
+      return a;
+    };
+    // Boundary j's bin (of the item just before it): -1 when no item is before it (every item is
+    // past it), `bins` when there is no such boundary (no item is).
+    cb = [];
+    for (let j = 1; j < S; j++) cb.push(cum[j] === 0 ? -1 : binOf(cum[j] - 1));
+    wanted = [...new Set(cb.filter((b) => b >= 0))].sort((a, b) => a - b);
+    members = wanted.map((b) => new Int32Array(hist[b]));
+    if (S <= 3) {
+      // The usual three splits: the tests on locals.
+      const c0 = B > 0 ? cb[0] : bins;
+      const c1 = B > 1 ? cb[1] : bins;
+      const m0 = wanted.length > 0 ? members[0] : new Int32Array(0);
+      const m1 = wanted.length > 1 ? members[1] : new Int32Array(0);
+      const w0 = wanted.length > 0 ? wanted[0] : -2;
+      const w1 = wanted.length > 1 ? wanted[1] : -2;
+      let f0 = 0;
+      let f1 = 0;
+      for (let i = 0; i < n; i++) {
+        const b = ((sec[i] - lo) | 0) >>> shift;
+        if (b === w0) m0[f0++] = i;
+        else if (b === w1) m1[f1++] = i;
+        else out[i] = (b > c0 ? 1 : 0) + (b > c1 ? 1 : 0);
+      }
+    } else {
+      const slot = new Int32Array(bins).fill(-1);
+      wanted.forEach((b, w) => (slot[b] = w));
+      const fill = new Int32Array(wanted.length);
+      for (let i = 0; i < n; i++) {
+        const b = ((sec[i] - lo) | 0) >>> shift;
+        const w = slot[b];
+        if (w >= 0) {
+          members![w][fill[w]++] = i;
+          continue;
+        }
+        let s = 0;
+        for (let j = 0; j < B; j++) if (b > cb[j]) s++;
+        out[i] = s;
+      }
+    }
+  }
+  const found = members;
+  const straddle: number[] = [];
+  const groups: Int32Array[] = [];
+  const older: number[] = [];
+  const mask = 2 ** shift - 1;
+  wanted.forEach((c, w) => {
+    const ids = found[w];
+    const m = ids.length;
+    let min = 0x7fffffff;
+    let max = -0x80000000;
+    for (let k = 0; k < m; k++) {
+      const x = sec[ids[k]];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    // The bin's seconds, when it has more than one.
+    const vals = min === max ? new Int32Array(0) : Int32Array.from(ids, (i) => sec[i]);
+    // The second at rank r among the bin's items, and how many of them are below it.
+    let rankAt: (r: number) => { x: number; less: number };
+    if (min === max) rankAt = () => ({ x: min, less: 0 });
+    else if (shift <= 16 && m > 1 << 16 && m > (mask + 1) >> 2) {
+      const low = new Int32Array(mask + 1);
+      for (let k = 0; k < m; k++) low[(vals[k] - lo) & mask]++;
+      const binLo = lo + c * (mask + 1);
+      rankAt = (r) => {
+        let u = 0;
+        let sum = 0;
+        while (sum + low[u] <= r) sum += low[u++];
+        return { x: binLo + u, less: sum };
+      };
+    } else {
+      const sorted = vals.slice().sort();
+      rankAt = (r) => {
+        const x = sorted[r];
+        let first = r;
+        while (first > 0 && sorted[first - 1] === x) first--;
+        return { x, less: first };
+      };
+    }
+    // The boundaries whose item before lies in this bin: their time, and whether it straddles.
+    let past = 0;
+    const here: number[] = [];
+    const ties: number[] = [];
+    const tieLess: number[] = [];
+    for (let j = 0; j < B; j++) {
+      if (cb[j] < c) past++;
+      if (cb[j] !== c) continue;
+      const r = cum[j + 1] - 1 - belowOf(c);
+      const v = rankAt(r);
+      here.push(v.x);
+      if (r + 1 < m && rankAt(r + 1).x === v.x && !ties.includes(v.x)) {
+        ties.push(v.x);
+        tieLess.push(v.less);
+      }
+    }
+    const tieFill = new Int32Array(ties.length);
+    if (min === max) {
+      // One second: all of the bin's items are tied (and straddle) or none is past a boundary here.
+      if (ties.length > 0) {
+        straddle.push(min);
+        groups.push(ids);
+        older.push(belowOf(c));
+        return;
+      }
+      for (let k = 0; k < m; k++) out[ids[k]] = past;
+      return;
+    }
+    const tieCount = new Int32Array(ties.length);
+    for (let k = 0; k < m; k++) {
+      const t = ties.indexOf(vals[k]);
+      if (t >= 0) tieCount[t]++;
+    }
+    const tieGroups = ties.map((_, t) => new Int32Array(tieCount[t]));
+    for (let k = 0; k < m; k++) {
+      const x = vals[k];
+      const t = ties.indexOf(x);
+      if (t >= 0) {
+        tieGroups[t][tieFill[t]++] = ids[k];
+        continue;
+      }
+      let s = past;
+      for (const h of here) if (h < x) s++;
+      out[ids[k]] = s;
+    }
+    ties.forEach((v, t) => {
+      straddle.push(v);
+      groups.push(tieGroups[t]);
+      older.push(belowOf(c) + tieLess[t]);
+    });
+  });
+  return { straddle, groups, older };
+}
+
+/**
+ * tiesBySeconds' guess of the bins of the items just before the (at most two) boundaries, from
+ * the bins of 2^14 evenly spaced items: [c0, c1] as tiesBySeconds counts them (-1: no item before
+ * the boundary, `bins`: no boundary) and their items estimated from the sample, or null when a guessed bin is not clear of its neighbours
+ * in the sample (the guess would often be wrong).
+ */
+function guessBins(sec: Int32Array, n: number, lo: number, shift: number, bins: number, cum: readonly number[], B: number): [number, number, number, number] | null {
+  const m = 1 << 14;
+  const sample = new Float64Array(m);
+  for (let j = 0; j < m; j++) sample[j] = (sec[Math.floor(((j + 0.5) * n) / m)] - lo) >>> shift;
+  sample.sort();
+  const margin = 64;
+  const out: number[] = [];
+  const est: number[] = [];
+  for (let j = 1; j <= 2; j++) {
+    const P = j > B ? -1 : cum[j];
+    if (P < 0) out.push(bins);
+    else if (P === 0) out.push(-1);
+    else {
+      const q = Math.floor(((P - 0.5) / n) * m);
+      if (q - margin < 0 || q + margin >= m || sample[q - margin] !== sample[q + margin]) return null;
+      out.push(sample[q]);
+    }
+    // The bin's items, estimated from its share of the sample.
+    let c = 0;
+    for (let k = 0; k < m; k++) if (sample[k] === out[j - 1]) c++;
+    est.push((c * n) / m);
+  }
+  return [out[0], out[1], est[0], est[1]];
+}
+
+/**
+ * Places the items of each time that straddles a boundary (groups[g], ascending, of time
+ * values[g], with older[g] items older than them): in (rank, index) order they take the positions
+ * after the older ones.
+ */
+function placeTies(t: ItemTable, out: Uint8Array, values: readonly number[], groups: readonly Int32Array[], older: ArrayLike<number>, cum: readonly number[], S: number, kernel?: TieKernel): void {
+  const splitAt = (p: number): number => {
+    let s = 0;
+    while (s < S - 1 && p >= cum[s + 1]) s++;
+    return s;
+  };
+  for (let g = 0; g < values.length; g++) {
     const group = groups[g];
     const m = group.length;
     const base = older[g];
@@ -761,7 +1055,6 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
       out[i] = s;
     }
   }
-  return out;
 }
 
 /**

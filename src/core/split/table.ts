@@ -1,7 +1,9 @@
-import { GrowFloat64, GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
+import { GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from './keys';
 import type { GroupIds } from './keys';
 import { fmix32, hashIndex, hashString } from './prng';
+import { NO_SECOND, TimeColumn } from './times';
+import type { SecondTimes } from './times';
 
 /** Existing ml_use of an item: a split index, or one of these. */
 export const NO_ML_USE = -1;
@@ -14,6 +16,9 @@ export interface RowSummary {
   maxLabel: number;
   /** Rows with a time (not NaN). */
   timed: number;
+  /** Least and greatest time of the rows given in seconds (see addRows), when known. */
+  timeMin?: number;
+  timeMax?: number;
 }
 /** The item carried a value that is not valid for the format (kept out of `manual`'s kept set). */
 export const INVALID_ML_USE = -2;
@@ -59,6 +64,11 @@ export interface ItemTable {
   labelNames: string[];
   /** Earliest timestamp of the item's records (NaN when none). */
   time?: Float64Array;
+  /**
+   * The same times as whole seconds in 32 bits, when every one is such (see TimeColumn): `time`
+   * is then only built on first use. Setting `time` drops it.
+   */
+  timeSeconds?: SecondTimes;
   /** How many items have no time (NaN in `time`), when known. */
   untimed?: number;
   /** Existing ml_use per item (see NO_ML_USE etc.). */
@@ -92,7 +102,7 @@ export class ItemCollector {
   private firstRecord = new GrowInt32();
   /** Null while every item so far has NO_ML_USE (most files have no split column): nothing stored. */
   private existing: GrowInt8 | null = null;
-  private time = new GrowFloat64();
+  private time = new TimeColumn();
   private group = new GrowInt32();
   private groupRank = new GrowUint32();
   private pairItem = new GrowInt32();
@@ -164,7 +174,7 @@ export class ItemCollector {
     if (mlUse >= 0) this.anyExisting = true;
     if (this.needs.labels && label >= 0) this.setLabel(item, label);
     if (this.needs.time && !Number.isNaN(time)) {
-      this.time.data[item] = time;
+      this.time.set(item, time);
       this.timed++;
     }
     if (this.needs.groups) {
@@ -183,10 +193,22 @@ export class ItemCollector {
 
   /**
    * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
-   * batches): the same effect, written as loops over whole arrays.
+   * batches): the same effect, written as loops over whole arrays. Times are in ms (NaN: none),
+   * or as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none).
    */
-  addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Int32Array, gb: Int32Array, gr: Uint32Array, summary?: RowSummary): void {
-    this.addFacts(n, ml, label, time, summary);
+  addRows(
+    n: number,
+    ml: Int8Array,
+    label: Int32Array,
+    time: Float64Array | Int32Array,
+    has: Uint8Array,
+    ga: Int32Array,
+    gb: Int32Array,
+    gr: Uint32Array,
+    summary?: RowSummary,
+    timeBase = NaN,
+  ): void {
+    this.addFacts(n, ml, label, time, summary, timeBase);
     const item0 = this.items;
     const end = item0 + n;
     if (this.needs.groups) {
@@ -221,8 +243,8 @@ export class ItemCollector {
    * addRows for rows whose group ids were given in the table of `useGroupIds` (pass 1 in
    * WebAssembly): `group[k]` is row k's id, `newRanks` the ranks of the groups the rows start, in order.
    */
-  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary): void {
-    this.addFacts(n, ml, label, time, summary);
+  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
+    this.addFacts(n, ml, label, time, summary, timeBase);
     const item0 = this.items;
     const end = item0 + n;
     if (this.needs.groups) {
@@ -243,7 +265,7 @@ export class ItemCollector {
   }
 
   /** The facts of addRows but the groups (items and records are not counted yet). */
-  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, summary?: RowSummary): void {
+  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array, summary?: RowSummary, timeBase = NaN): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
     const end = item0 + n;
@@ -261,12 +283,16 @@ export class ItemCollector {
       if (!this.anyExisting) for (let k = 0; k < n; k++) if (ml[k] >= 0) this.anyExisting = true;
     }
     if (this.needs.time) {
-      this.time.ensure(end);
-      this.time.data.set(time.subarray(0, n), item0);
-      this.time.length = end;
       let timed = 0;
-      if (summary) timed = summary.timed;
-      else for (let k = 0; k < n; k++) if (time[k] === time[k]) timed++;
+      if (time instanceof Int32Array) {
+        this.time.appendSeconds(time, n, timeBase, summary?.timeMin, summary?.timeMax);
+        if (summary) timed = summary.timed;
+        else for (let k = 0; k < n; k++) if (time[k] !== NO_SECOND) timed++;
+      } else {
+        this.time.appendMs(time, n);
+        if (summary) timed = summary.timed;
+        else for (let k = 0; k < n; k++) if (time[k] === time[k]) timed++;
+      }
       this.timed += timed;
     }
     if (this.needs.labels && !this.single) {
@@ -313,6 +339,15 @@ export class ItemCollector {
   /** Items so far. */
   get itemCount(): number {
     return this.items;
+  }
+
+  /** How times are kept so far (TimeColumn.mode: 0 none yet, 1 seconds after timeBase, 2 ms): pass 1 in WebAssembly gives them so. */
+  get timeMode(): number {
+    return this.time.mode;
+  }
+
+  get timeBase(): number {
+    return this.time.baseSecond;
   }
 
   /** Seed of the group ranks (hashString(groupSeed, 'g' + key)). */
@@ -374,9 +409,9 @@ export class ItemCollector {
       }
     }
     if (this.needs.time && f.time !== undefined && !Number.isNaN(f.time)) {
-      const t = this.time.data[item];
+      const t = this.time.get(item);
       if (Number.isNaN(t)) this.timed++;
-      if (Number.isNaN(t) || f.time < t) this.time.data[item] = f.time;
+      if (Number.isNaN(t) || f.time < t) this.time.set(item, f.time);
     }
     if (this.needs.groups && this.group.data[item] === -1) {
       const key = f.groupKey !== undefined ? 'g' + f.groupKey : f.itemKey !== undefined ? 'k' + f.itemKey : '#' + item;
@@ -493,7 +528,6 @@ export class ItemCollector {
     const common = {
       count,
       labelNames: this.labelNames.slice(),
-      time: this.needs.time ? this.time.toArray() : undefined,
       untimed: this.needs.time ? count - this.timed : undefined,
       hasExisting: this.anyExisting,
       group: this.needs.groups ? this.group.toArray() : undefined,
@@ -520,11 +554,28 @@ export class ItemCollector {
       ({ labelStart, labelIds } = single ? labelsOfItems(single) : { labelStart: new Int32Array(count + 1), labelIds: new Int32Array(0) });
     };
     const stored = this.existing?.toArray();
+    const times = this.time;
+    let timeSeconds = this.needs.time ? times.toSeconds() : undefined;
+    let time = this.needs.time && !timeSeconds ? times.toMsArray() : undefined;
     let existing: Int8Array | undefined;
     const table: ItemTable = {
       ...common,
       get existing(): Int8Array {
         return (existing ??= stored ?? new Int8Array(count).fill(NO_ML_USE));
+      },
+      get time(): Float64Array | undefined {
+        if (time === undefined && timeSeconds) time = msOfSeconds(timeSeconds);
+        return time;
+      },
+      set time(v: Float64Array | undefined) {
+        time = v;
+        timeSeconds = undefined;
+      },
+      get timeSeconds(): SecondTimes | undefined {
+        return timeSeconds;
+      },
+      set timeSeconds(v: SecondTimes | undefined) {
+        timeSeconds = v;
       },
       rankSeed: this.indexed ? seed : undefined,
       get rank(): Uint32Array {
@@ -607,13 +658,25 @@ export class ItemCollector {
     this.rank = new GrowUint32(1);
     this.firstRecord = new GrowInt32(1);
     this.existing = null;
-    this.time = new GrowFloat64(1);
+    this.time = new TimeColumn();
     this.group = new GrowInt32(1);
     this.groupRank = new GrowUint32(1);
     this.pairItem = new GrowInt32(1);
     this.pairLabel = new GrowInt32(1);
     this.itemLabel = null;
   }
+}
+
+/** Times in ms (NaN: none) of times in seconds. */
+export function msOfSeconds(t: SecondTimes): Float64Array {
+  const n = t.sec.length;
+  const out = new Float64Array(n);
+  const base = t.base;
+  for (let i = 0; i < n; i++) {
+    const x = t.sec[i];
+    out[i] = x === NO_SECOND ? NaN : (base + x) * 1000;
+  }
+  return out;
 }
 
 /** hashIndex(seed, i) for every item i < n (records below 2^32), with the seed's part computed once. */

@@ -81,6 +81,12 @@ const ST_NO_FACTS = 46;
 const ST_B_ML = 47;
 const ST_B_MAX_LABEL = 48;
 const ST_B_TIMED = 49;
+const ST_T_MODE = 56;
+const ST_T_BASE_LO = 57;
+const ST_T_BASE_HI = 58;
+const ST_B_TMIN = 59;
+const ST_B_TMAX = 60;
+const T_MS = 2;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -99,7 +105,9 @@ const SLACK = 64;
 export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
-  time: Float64Array;
+  /** In ms (NaN: none), or whole seconds after second timeBase (NO_SECOND: none). */
+  time: Float64Array | Int32Array;
+  timeBase: number;
   /** Group ids (mode 2: ids of the collector's table, see useGroupIds), and the ranks of the groups the rows start. */
   group: Int32Array;
   newRanks: Uint32Array;
@@ -158,34 +166,21 @@ class SplitWasm {
     this.S[ST_OUT_CAP] = n;
   }
 
-  /**
-   * Views of the per-row arrays pass 1 filled (`filled`: ml, label, time, group hashes, as
-   * configured); the others are `defaults`, every fact its default.
-   */
-  rows(n: number, filled: { ml: boolean; label: boolean; time: boolean; group: boolean }, defaults: WasmRows): WasmRows {
+  /** Views of the per-row arrays pass 1 wrote (`d` for those the configuration leaves unwritten). */
+  rows(n: number, d: WasmRows, facts: boolean, wantMl: boolean, keyed: boolean, timed: boolean): WasmRows {
     const b = this.x.memory.buffer;
     const S = this.S;
+    const seconds = S[ST_T_MODE] !== T_MS;
     return {
-      ml: filled.ml ? new Int8Array(b, S[ST_R_ML], n) : defaults.ml.subarray(0, n),
-      label: filled.label ? new Int32Array(b, S[ST_R_LAB], n) : defaults.label.subarray(0, n),
-      time: filled.time ? new Float64Array(b, S[ST_R_TIME], n) : defaults.time.subarray(0, n),
-      group: filled.group ? new Int32Array(b, S[ST_R_GID], n) : defaults.group.subarray(0, n),
-      newRanks: filled.group ? new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]) : defaults.newRanks,
-      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED] },
+      ml: wantMl ? new Int8Array(b, S[ST_R_ML], n) : d.ml.subarray(0, n),
+      label: keyed ? new Int32Array(b, S[ST_R_LAB], n) : d.label.subarray(0, n),
+      time: !timed ? d.time.subarray(0, n) : seconds ? new Int32Array(b, S[ST_R_TIME], n) : new Float64Array(b, S[ST_R_TIME], n),
+      timeBase: timed && seconds ? baseOf(S) : NaN,
+      group: facts ? new Int32Array(b, S[ST_R_GID], n) : d.group.subarray(0, n),
+      newRanks: facts ? new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]) : d.newRanks,
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX] },
     };
   }
-}
-
-/** Every row fact its default (no existing split, label or time; group ids 0, read only when given), for MAXROWS rows. */
-function defaultRows(): WasmRows {
-  return {
-    ml: new Int8Array(MAXROWS).fill(-1),
-    label: new Int32Array(MAXROWS).fill(-1),
-    time: new Float64Array(MAXROWS).fill(NaN),
-    group: new Int32Array(MAXROWS),
-    newRanks: new Uint32Array(0),
-    summary: { anyMl: false, maxLabel: -1, timed: 0 },
-  };
 }
 
 // Instances are reused (each keeps a few MB of memory); one per concurrent pass.
@@ -258,6 +253,24 @@ async function streamInto(w: SplitWasm, source: Source, handle: (len: number, eo
   }
 }
 
+/** The base second of pass 1's times (two 32-bit halves in the state). */
+function baseOf(S: Int32Array): number {
+  return S[ST_T_BASE_HI] * 4294967296 + (S[ST_T_BASE_LO] >>> 0);
+}
+
+/** Rows whose facts are all the default, for the arrays pass 1 does not write. */
+function defaultRows(): WasmRows {
+  return {
+    ml: new Int8Array(MAXROWS).fill(-1),
+    label: new Int32Array(MAXROWS).fill(-1),
+    time: new Float64Array(MAXROWS).fill(NaN),
+    timeBase: NaN,
+    group: new Int32Array(MAXROWS),
+    newRanks: new Uint32Array(0),
+    summary: { anyMl: false, maxLabel: -1, timed: 0 },
+  };
+}
+
 /** Where pass 1 sends what it reads: as Pass1Sink in tabular.ts, with rows in bulk. */
 export interface WasmPass1Sink {
   nonItem(): void;
@@ -294,8 +307,8 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       words[i].copy(w.mem, S[ST_WORDS] + 32 * i, 0, 32);
       S[ST_WORD_LEN0 + i] = words[i].length <= 32 ? words[i].length : -1;
     }
-    filled = { ml: wantMl, label: S[ST_MODE] === 1, time: ad.timeAt >= 0, group: S[ST_MODE] === 2 };
-    S[ST_NO_FACTS] = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0 ? 1 : 0;
+    noFacts = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0;
+    S[ST_NO_FACTS] = noFacts ? 1 : 0;
     S[ST_HDR] = 1;
     if (S[ST_MODE] === 2) {
       // Rows get their group ids here; the rows JavaScript reads look theirs up in the same table.
@@ -305,17 +318,34 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       grouped = true;
     }
   };
-  // What pass 1 fills (nothing until configured: rows are then read for their field count only).
-  let filled = { ml: false, label: false, time: false, group: false };
+  let noFacts = false;
   /** The instance keeps the collector's group ids: it stays the collector's (out of the pool). */
   let grouped = false;
   let defaults: WasmRows | null = null;
-  const rowsView = (): WasmRows => w.rows(w.S[ST_ROWS], filled, (defaults ??= defaultRows()));
+  const rowsView = (): WasmRows => {
+    const n = w.S[ST_ROWS];
+    const d = (defaults ??= defaultRows());
+    const S = w.S;
+    // Rows read for their field count only: every fact the default (see split.c).
+    if (noFacts) return w.rows(n, d, false, false, false, false);
+    return w.rows(n, d, true, S[ST_WANT_ML] !== 0, S[ST_MODE] !== 0, S[ST_TIME_AT] >= 0);
+  };
+  /** The collector's form of times (seconds after which base, or ms) for the next pass 1 call. */
+  const syncTimes = (): void => {
+    const S = w.S;
+    const mode = collector.timeMode;
+    S[ST_T_MODE] = mode;
+    const base = mode === 1 ? collector.timeBase : 0;
+    const hi = Math.floor(base / 4294967296);
+    S[ST_T_BASE_HI] = hi;
+    S[ST_T_BASE_LO] = base - hi * 4294967296;
+  };
   const handle = (len: number, eof: boolean): number => {
     let pos = 0;
     const view = (): Buffer => w.mem.subarray(w.inAt, w.inAt + len);
     for (;;) {
       if (!ready && ad.header) configure();
+      if (ready && ad.timeAt >= 0) syncTimes();
       if (grouped) w.S[ST_G_BASE] = collector.itemCount;
       pos = w.x.pass1(w.inAt, pos, len, eof ? 1 : 0);
       w.fresh();

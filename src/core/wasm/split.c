@@ -8,6 +8,7 @@
 #include "heap.h"
 
 typedef int i32;
+typedef unsigned short u16;
 typedef long long i64;
 typedef unsigned long long u64;
 
@@ -17,8 +18,13 @@ enum {
   ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
   ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_GID, ST_R_GNEW, ST_G_BASE, ST_G_NEWN, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
-  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED, ST_SIZE = 64
+  ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED,
+  // Times (see storeTime): the mode, the base second (two halves), the least and greatest stored.
+  ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX, ST_SIZE = 64
 };
+// ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double).
+enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2 };
+#define NO_SECOND (-2147483647 - 1)
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6, NOMEM = 7 };
 enum { REASON_NEW_LABEL = 1 };
 #define MAXROWS 8192
@@ -263,40 +269,177 @@ static i32 daysFromCivil(u32 y, u32 m) {
   return (i32)(era * 146097 + doe) - 719468;
 }
 
+static i32 isLeap(u32 y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
 /** Days in month m (1-12) of year y. */
 static i64 daysInMonth(u32 y, u32 m) {
-  if (m == 2) return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28;
+  if (m == 2) return isLeap(y) ? 29 : 28;
   return m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31;
 }
 
-/** fastTimestamp of tabular.ts: 1 and *out set for the forms it reads, 0 otherwise. */
-static i32 fastTime(const u8 *b, i32 s, i32 e, double *out) {
+// Days before each month in a common year; the year's first day is cached (rows of a file mostly share their year).
+static const u16 monthStart[13] = {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+static u32 cachedYear;
+static i32 cachedYearDays, cachedLeap;
+
+/**
+ * The fixed ISO forms at p (len 10: date, 19: date-time, 20: date-time and Z) in whole seconds
+ * since the epoch: 1 and *sec set, 0 when not one of them. The digits are checked and paired in
+ * one vector (reads 32 bytes from p: the input has slack), the fields' ranges in another.
+ */
+static inline __attribute__((always_inline)) i32 isoSeconds(const u8 *p, i32 len, i64 *sec) {
+  const v128_t v = wasm_v128_load(p), w = wasm_v128_load(p + 16);
+  // Y Y Y Y M M D D h h m m s s, then two copies of the first digit.
+  const v128_t g = wasm_i8x16_sub(wasm_i8x16_shuffle(v, w, 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 0, 0), wasm_i8x16_splat('0'));
+  const u32 need = len == 10 ? 0xff : 0x3fff;
+  if (wasm_i8x16_bitmask(wasm_u8x16_gt(g, wasm_i8x16_splat(9))) & need) return 0;
+  if (p[4] != '-' || p[7] != '-') return 0;
+  // 16-bit lanes: the pairs' values (first digit * 10 + second): YY YY MM DD hh mm ss.
+  const v128_t pairs = wasm_i16x8_add(wasm_i16x8_mul(wasm_v128_and(g, wasm_i16x8_splat(0xff)), wasm_i16x8_splat(10)), wasm_u16x8_shr(g, 8));
+  // Years below 1000 take the text path (Date.UTC reads 0..99 as 1900..1999).
+  const v128_t lo = wasm_i16x8_make(10, 0, 1, 1, 0, 0, 0, 0), hi = wasm_i16x8_make(99, 99, 12, 31, 23, 59, 59, 99);
+  if (wasm_i16x8_bitmask(wasm_v128_or(wasm_i16x8_lt(pairs, lo), wasm_i16x8_gt(pairs, hi))) & (len == 10 ? 0x0f : 0x7f)) return 0;
+  const u32 y = (u32)wasm_i16x8_extract_lane(pairs, 0) * 100 + (u32)wasm_i16x8_extract_lane(pairs, 1);
+  const u32 mo = (u32)wasm_i16x8_extract_lane(pairs, 2), d = (u32)wasm_i16x8_extract_lane(pairs, 3);
+  if (y != cachedYear) {
+    cachedYear = y;
+    cachedYearDays = daysFromCivil(y, 1);
+    cachedLeap = isLeap(y);
+  }
+  // Days past the 28th go to the JavaScript parser unless the month has them (it refuses 2023-02-29).
+  if (d > 28 && d > (mo == 2 ? 28 + (u32)cachedLeap : daysInMonth(y, mo))) return 0;
+  const i32 days = cachedYearDays + monthStart[mo] + (mo > 2 ? cachedLeap : 0) + (i32)d - 1;
+  if (len == 10) {
+    *sec = (i64)days * 86400;
+    return 1;
+  }
+  const u8 sep = p[10];
+  if ((sep != 'T' && sep != 't' && sep != ' ') || p[13] != ':' || p[16] != ':') return 0;
+  if (len == 20 && p[19] != 'Z' && p[19] != 'z') return 0;
+  const i32 sod = wasm_i16x8_extract_lane(pairs, 4) * 3600 + wasm_i16x8_extract_lane(pairs, 5) * 60 + wasm_i16x8_extract_lane(pairs, 6);
+  *sec = (i64)days * 86400 + sod;
+  return 1;
+}
+
+// Timestamps already read, by their bytes (a direct-mapped cache: files repeat their dates and
+// times). A slot holds the field's bytes (zero past its length), its length and its second; the
+// reading depends on nothing else, so a hit is exact.
+typedef struct { u64 a, b; u32 w, len; i64 sec; } TimeSlot;
+#define TIME_SLOTS 256
+static TimeSlot timeSlots[TIME_SLOTS];
+
+/** isoSeconds through the cache (len 10, 19 or 20; reads 32 bytes from p). */
+static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len, i64 *sec) {
+  const v128_t v = wasm_v128_load(p);
+  // Bytes past the field (len 10) are not part of the key.
+  const u64 a = (u64)wasm_i64x2_extract_lane(v, 0);
+  const u64 b = len == 10 ? (u64)wasm_i64x2_extract_lane(v, 1) & 0xffff : (u64)wasm_i64x2_extract_lane(v, 1);
+  u32 w = 0;
+  if (len > 16) {
+    __builtin_memcpy(&w, p + 16, 4);
+    if (len == 19) w &= 0xffffff;
+  }
+  const u32 h = (u32)((a * 0x9e3779b97f4a7c15ull ^ (b + w) * 0xc2b2ae3d27d4eb4full) >> 56);
+  TimeSlot *slot = &timeSlots[h];
+  if (slot->a == a && slot->b == b && slot->w == w && slot->len == (u32)len) {
+    *sec = slot->sec;
+    return 1;
+  }
+  if (!isoSeconds(p, len, sec)) return 0;
+  slot->a = a;
+  slot->b = b;
+  slot->w = w;
+  slot->len = (u32)len;
+  slot->sec = *sec;
+  return 1;
+}
+
+/**
+ * fastTimestamp of tabular.ts for the forms it reads: 1 with *v in whole seconds (dates, Unix
+ * seconds), 2 with *v in milliseconds (Unix milliseconds: numbers above 1e11), 0 otherwise.
+ */
+static inline __attribute__((always_inline)) i32 fastTime(const u8 *b, i32 s, i32 e, i64 *v) {
   i32 len = e - s;
   if (len >= 1 && len <= 15) {
-    i64 v = digits(b, s, len);
-    if (v >= 0) {
-      *out = v > 100000000000LL ? (double)v : (double)(v * 1000);
-      return 1;
+    const i64 x = digits(b, s, len);
+    if (x >= 0) {
+      *v = x;
+      return x > 100000000000LL ? 2 : 1;
     }
   }
   if (len != 10 && len != 19 && len != 20) return 0;
-  if (b[s + 4] != '-' || b[s + 7] != '-') return 0;
-  i64 y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
-  // Days past the 28th and times out of range go to the JavaScript parser (it refuses 2023-02-29).
-  if (d > 28 && d > daysInMonth((u32)y, (u32)mo)) return 0;
-  i64 t = (i64)(daysFromCivil((u32)y, (u32)mo) + (i32)d - 1) * 86400000LL;
-  if (len == 10) {
-    *out = (double)t;
+  return isoCached(b + s, len, v);
+}
+
+// Time storage of the current pass 1 call (ST_T_MODE and the base, loaded from S; T_NONE becomes
+// T_SECONDS with the first time's second as the base).
+static i32 cTimeMode;
+static i64 cTimeBase;
+static i32 bTMin, bTMax;
+static i32 bTimed; // Rows with a time (declared with the rest of the summary below).
+
+/**
+ * Stores row r's time (kind and v from fastTime; kind 0: none) in the mode's form. 0 when the
+ * time has no exact form there (milliseconds that are not whole seconds, or seconds too far from
+ * the base for 32 bits): the row then goes to JavaScript, which chooses the form of every time.
+ */
+static i32 storeTime(i32 r, i32 kind, i64 v) {
+  if (cTimeMode == T_MS) {
+    ((double *)S[ST_R_TIME])[r] = kind == 0 ? __builtin_nan("") : kind == 1 ? (double)v * 1000.0 : (double)v;
+    bTimed += kind != 0;
     return 1;
   }
-  u8 sep = b[s + 10];
-  if ((sep != 'T' && sep != 't' && sep != ' ') || b[s + 13] != ':' || b[s + 16] != ':') return 0;
-  if (len == 20 && b[s + 19] != 'Z' && b[s + 19] != 'z') return 0;
-  i64 h = digits(b, s + 11, 2), mi = digits(b, s + 14, 2), sec = digits(b, s + 17, 2);
-  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) return 0;
-  *out = (double)(t + h * 3600000LL + mi * 60000LL + sec * 1000LL);
+  i32 x = NO_SECOND;
+  if (kind != 0) {
+    if (kind == 2) {
+      if (v % 1000 != 0) return 0;
+      v /= 1000;
+    }
+    if (cTimeMode == T_NONE) {
+      cTimeMode = T_SECONDS;
+      cTimeBase = v;
+    }
+    const i64 d = v - cTimeBase;
+    if (d < -2147483647LL || d > 2147483647LL) return 0;
+    x = (i32)d;
+  }
+  ((i32 *)S[ST_R_TIME])[r] = x;
   return 1;
+}
+
+/** The summary of the n seconds stored by a call (bTimed, bTMin, bTMax), four at a time. */
+static void sumSeconds(const i32 *t, i32 n) {
+  const v128_t none = wasm_i32x4_splat(NO_SECOND);
+  v128_t lo = wasm_i32x4_splat(2147483647), hi = none, cnt = wasm_i32x4_splat(0);
+  i32 k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const v128_t x = wasm_v128_load(t + k);
+    const v128_t has = wasm_v128_not(wasm_i32x4_eq(x, none));
+    // No second: the greatest int32 for the least, NO_SECOND for the greatest (changes neither).
+    lo = wasm_i32x4_min(lo, wasm_v128_bitselect(x, wasm_i32x4_splat(2147483647), has));
+    hi = wasm_i32x4_max(hi, x);
+    cnt = wasm_i32x4_sub(cnt, has);
+  }
+  i32 mn = 2147483647, mx = NO_SECOND, c = 0;
+  for (i32 j = 0; j < 4; j++) {
+    const i32 l = wasm_i32x4_extract_lane(lo, 0), h = wasm_i32x4_extract_lane(hi, 0);
+    if (l < mn) mn = l;
+    if (h > mx) mx = h;
+    c += wasm_i32x4_extract_lane(cnt, 0);
+    lo = wasm_i32x4_shuffle(lo, lo, 1, 2, 3, 0);
+    hi = wasm_i32x4_shuffle(hi, hi, 1, 2, 3, 0);
+    cnt = wasm_i32x4_shuffle(cnt, cnt, 1, 2, 3, 0);
+  }
+  for (; k < n; k++) {
+    const i32 x = t[k];
+    if (x == NO_SECOND) continue;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+    c++;
+  }
+  bTimed = c;
+  bTMin = mn;
+  bTMax = mx;
 }
 
 static u32 rotl(u32 x, i32 r) { return (x << r) | (x >> (32 - r)); }
@@ -499,9 +642,8 @@ typedef struct {
   i32 hdr, width, splitAt, byAt, timeAt, wantMl, mode, needed, nwords, noFacts;
   signed char *rMl;
   i32 *rLab;
-  double *rTime;
 } Pass1Config;
-typedef struct { i32 rows, anyMl, maxLabel, timed; } Pass1Sums;
+typedef struct { i32 rows, anyMl, maxLabel; } Pass1Sums;
 
 // Group ids of the rows of a pass 1 call. Rows keep only where their key is (gKs, gKe; -1: no
 // key) while they are read; the ids are looked up for all of them at the end of the call
@@ -716,9 +858,17 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
       }
     }
   }
-  double t = __builtin_nan("");
-  if (c->timeAt >= 0 && c->timeAt <= nc) {
-    if (!fastTime(b, FS(c->timeAt), FE(c->timeAt), &t)) {
+  if (c->timeAt >= 0) {
+    i32 kind = 0;
+    i64 v = 0;
+    if (c->timeAt <= nc) {
+      kind = fastTime(b, FS(c->timeAt), FE(c->timeAt), &v);
+      if (kind == 0) {
+        special(pos, ce, end, 0);
+        return 1;
+      }
+    }
+    if (!storeTime(sm->rows, kind, v)) {
       special(pos, ce, end, 0);
       return 1;
     }
@@ -733,12 +883,10 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
   // What JavaScript would otherwise find by reading the rows' arrays again.
   sm->anyMl |= ml != -1;
   if (label > sm->maxLabel) sm->maxLabel = label;
-  sm->timed += t == t;
-  // Only the arrays this configuration fills (JavaScript reads defaults for the others; group ids
-  // are given to the rows after the loop).
+  // Arrays of facts the configuration never reads stay unwritten (JavaScript uses defaults); the
+  // time is stored above, group ids are given to the rows after the loop.
   if (c->wantMl) c->rMl[r] = (signed char)ml;
-  if (c->mode == 1) c->rLab[r] = label;
-  if (c->timeAt >= 0) c->rTime[r] = t;
+  if (c->mode) c->rLab[r] = label;
   return 0;
 }
 
@@ -762,7 +910,6 @@ static inline __attribute__((always_inline)) Pass1Config config(void) {
       .noFacts = S[ST_NO_FACTS],
       .rMl = (signed char *)S[ST_R_ML],
       .rLab = (i32 *)S[ST_R_LAB],
-      .rTime = (double *)S[ST_R_TIME],
   };
   return c;
 }
@@ -781,7 +928,7 @@ static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, 
   c.wantMl = 0;
   c.timeAt = -1;
   c.noFacts = 0;
-  Pass1Sums sm = {0, 0, -1, 0};
+  Pass1Sums sm = {0, 0, -1};
   const i32 want = S[ST_LAST] + 1;
   S[ST_G_NEWN] = 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
@@ -827,7 +974,9 @@ static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, 
   S[ST_ROWS] = sm.rows;
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
-  S[ST_B_TIMED] = sm.timed;
+  S[ST_B_TIMED] = 0;
+  S[ST_B_TMIN] = 2147483647;
+  S[ST_B_TMAX] = NO_SECOND;
   return pos;
 }
 
@@ -852,9 +1001,14 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
  * by `frame`.
  */
 static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, const u8 *b, i32 pos, i32 len, i32 eof) {
-  Pass1Sums sm = {0, 0, -1, 0};
+  Pass1Sums sm = {0, 0, -1};
   cGroupSeed = (u32)S[ST_GROUP_SEED];
   S[ST_G_NEWN] = 0;
+  bTimed = 0;
+  cTimeMode = S[ST_T_MODE];
+  cTimeBase = (i64)(((u64)(u32)S[ST_T_BASE_HI] << 32) | (u32)S[ST_T_BASE_LO]);
+  bTMin = 2147483647;
+  bTMax = NO_SECOND;
   const i32 want = c.hdr ? S[ST_LAST] + 1 : 0;
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
@@ -922,10 +1076,16 @@ static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, 
     nc = 0;
   }
 out:
+  if (c.timeAt >= 0 && cTimeMode != T_MS && !c.noFacts) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
   S[ST_ROWS] = sm.rows;
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
-  S[ST_B_TIMED] = sm.timed;
+  S[ST_B_TIMED] = bTimed;
+  S[ST_T_MODE] = cTimeMode;
+  S[ST_T_BASE_LO] = (i32)(u32)(u64)cTimeBase;
+  S[ST_T_BASE_HI] = (i32)(u32)((u64)cTimeBase >> 32);
+  S[ST_B_TMIN] = bTMin;
+  S[ST_B_TMAX] = bTMax;
   if (c.mode == 2 && !groupRows(b, sm.rows)) S[ST_STATUS] = NOMEM;
   return pos;
 }

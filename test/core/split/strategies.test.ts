@@ -400,6 +400,61 @@ describe('split strategies: faster implementations decide the same', () => {
     }
   });
 
+  it('temporalSplit on whole seconds (32-bit offsets, histogram of their bins) = the reference on the same times as doubles', () => {
+    const fractions = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),
+      fc.constantFrom<number[]>([1, 0, 0], [0, 0, 1], [0.5, 0.5], [0.45, 0.1, 0.45], [0.2, 0.2, 0.2, 0.2, 0.2], [0.3, 0.3, 0.2, 0.1, 0.1]),
+    );
+    // Offsets from the base: few distinct, clustered, spread over the whole 32-bit range, one outlier.
+    const offsets = fc.oneof(
+      fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.integer({ min: -2147483647, max: 2147483647 }), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constantFrom(-2147483647, 2147483647)), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.integer({ min: 0, max: 5 }).map((d) => d * 86400 + 36000), { minLength: 1, maxLength: 300 }),
+    );
+    const check = (sec: Int32Array, base: number, fr: number[], seed: number, rankSeed: boolean): void => {
+      const n = sec.length;
+      const t = rankSeed ? indexedTable(new Int32Array(n).fill(-1), 0, seed) : tableOf(Array.from(sec, (_, i) => ({ rank: hashIndex(seed, i) % 7, labels: [] })), 0);
+      let min = 0x7fffffff;
+      let max = -0x80000000;
+      for (const x of sec) {
+        min = Math.min(min, x);
+        max = Math.max(max, x);
+      }
+      const bySeconds: ItemTable = { ...t, itemLabel: null, untimed: 0, timeSeconds: { base, sec, min, max } };
+      const byMs: ItemTable = { ...t, itemLabel: null, untimed: 0, time: Float64Array.from(sec, (x) => (base + x) * 1000) };
+      const expected = Array.from(referenceTemporal(byMs, { fractions: fr }));
+      assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr })), expected);
+      assert.deepEqual(Array.from(temporalSplit(byMs, { fractions: fr })), expected);
+      // A range that does not hold every second (not expected from the collector): the doubles decide.
+      const narrow: ItemTable = { ...bySeconds, timeSeconds: { base, sec, min, max: min + Math.floor((max - min) / 2) }, time: byMs.time };
+      assert.deepEqual(Array.from(temporalSplit(narrow, { fractions: fr })), expected);
+      if (rankSeed) assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr }, undefined, wasmTieKernel())), expected);
+      const cutoffs = [0.25, 0.6].map((q) => (base + (min + Math.floor((max - min) * q))) * 1000 + (q === 0.6 ? 1 : 0));
+      assert.deepEqual(Array.from(temporalSplit(bySeconds, { cutoffs })), Array.from(referenceTemporal(byMs, { cutoffs })));
+    };
+    fc.assert(
+      fc.property(offsets, fractions, fc.integer({ min: -1e9, max: 1e9 }), fc.nat(), fc.boolean(), (xs, fr, base, seed, rankSeed) => {
+        check(Int32Array.from(xs), base, fr, seed, rankSeed);
+      }),
+      { numRuns: 400 },
+    );
+    // Past 2^16 items (16-bit bins; low-bit histograms in bins of many distinct seconds), ties
+    // inside a bin, bins of one second, a boundary inside a bin of many.
+    for (const [n, f, fr] of [
+      [200_000, (i: number) => ((i * 7) % 12) * 86400 * 30, [0.8, 0.1, 0.1]],
+      [200_000, (i: number) => (i * 7919) % 1000, [0.7, 0.2, 0.1]],
+      [200_000, (i: number) => (i % 1000 === 0 ? 2_000_000_000 : (i * 7919) % 100_003), [0.8, 0.1, 0.1]],
+      [150_000, (i: number) => (i % 3 === 0 ? -2147483647 + ((i * 13) % 5000) : 2147483647 - (i % 7)), [0.3, 0.4, 0.3]],
+      [150_000, (i: number) => Math.floor(i / 3) * 60, [0.8, 0.1, 0.1]],
+      // Every sampled item (a stride of 10 from 5) in the lowest bin: the guessed bins are wrong.
+      [163_840, (i: number) => (i % 10 === 5 ? 0 : 1_000_000 + ((i * 7919) % 5000)), [0.8, 0.1, 0.1]],
+      [163_840, (i: number) => (i % 10 === 5 ? 0 : 1_000_000 + (i % 3)), [0.5, 0.3, 0.2]],
+    ] as [number, (i: number) => number, number[]][]) {
+      check(Int32Array.from({ length: n }, (_, i) => f(i)), 1_700_000_000, fr, n, true);
+    }
+  });
+
   it('temporalSplit with the WebAssembly tie kernel = without it, on tables whose ranks are index hashes', () => {
     const fractions = fc.oneof(
       fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { ItemCollector, rankOf, singleLabels } from '../../../src/core/split/table';
 import { hashIndex, hashString } from '../../../src/core/split/prng';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from '../../../src/core/split/keys';
+import { NO_SECOND, TimeColumn } from '../../../src/core/split/times';
 
 describe('split item collector: labels per item', () => {
   it('labels per item are each item label once, in first-seen order, whatever order the records come in', () => {
@@ -174,6 +175,65 @@ describe('split key table: ids of a run of rows in one call', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('split time column (32-bit seconds while every time is one, else milliseconds)', () => {
+  it('holds the same times as a plain array of milliseconds, whatever the operations and values', () => {
+    // Whole seconds near each other, far apart (past 2^31 s), milliseconds, -0, NaN (no time).
+    const ms = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: -50, max: 50 }).map((s) => (1_700_000_000 + s) * 1000) },
+      { weight: 1, arbitrary: fc.integer({ min: -3_000_000_000, max: 3_000_000_000 }).map((s) => (1_700_000_000 + s) * 1000) },
+      { weight: 1, arbitrary: fc.constantFrom(NaN, -0, 0, 1_700_000_000_123, 1_700_000_000_500.5, 2 ** 53 + 2, -(2 ** 53)) },
+    );
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('push' as const), ms }),
+      fc.record({ kind: fc.constant('set' as const), at: fc.nat(), ms }),
+      fc.record({ kind: fc.constant('seconds' as const), base: fc.oneof(fc.constant(NaN), fc.integer({ min: 1_699_999_990, max: 1_700_000_010 })), xs: fc.array(fc.oneof(fc.integer({ min: -100, max: 100 }), fc.constant(NO_SECOND)), { maxLength: 6 }), summary: fc.boolean() }),
+      fc.record({ kind: fc.constant('ms' as const), xs: fc.array(ms, { maxLength: 6 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const col = new TimeColumn();
+        const model: number[] = [];
+        for (const o of ops) {
+          if (o.kind === 'push') {
+            col.push(o.ms);
+            model.push(o.ms);
+          } else if (o.kind === 'set') {
+            if (model.length === 0) continue;
+            col.set(o.at % model.length, o.ms);
+            model[o.at % model.length] = o.ms;
+          } else if (o.kind === 'seconds') {
+            // Offsets from a base with no base (NaN) come only as NO_SECOND (pass 1 before any time).
+            const xs = Number.isNaN(o.base) ? o.xs.map(() => NO_SECOND) : o.xs;
+            const timed = xs.filter((x) => x !== NO_SECOND);
+            col.appendSeconds(Int32Array.from(xs), xs.length, o.base, o.summary && timed.length ? Math.min(...timed) : undefined, o.summary && timed.length ? Math.max(...timed) : undefined);
+            for (const x of xs) model.push(x === NO_SECOND ? NaN : (o.base + x) * 1000);
+          } else {
+            col.appendMs(Float64Array.from(o.xs), o.xs.length);
+            model.push(...o.xs);
+          }
+        }
+        assert.equal(col.length, model.length);
+        // Equal as numbers (-0 and 0 compare equal, as the split compares times).
+        const got = Array.from({ length: model.length }, (_, i) => col.get(i));
+        got.forEach((g, i) => assert.ok(g === model[i] || (Number.isNaN(g) && Number.isNaN(model[i])), `item ${i}: ${g} != ${model[i]}`));
+        assert.deepEqual(Array.from(col.toMsArray()).map((x) => x + 0), model.map((x) => x + 0));
+        const s = col.toSeconds();
+        if (s) {
+          // Every stored second lies in [min, max]; base + offset gives the time back.
+          s.sec.forEach((x, i) => {
+            if (x === NO_SECOND) assert.ok(Number.isNaN(model[i]));
+            else {
+              assert.ok(x >= s.min && x <= s.max, `offset ${x} outside [${s.min}, ${s.max}]`);
+              assert.ok((s.base + x) * 1000 === model[i], `offset ${x} from ${s.base}: not ${model[i]}`);
+            }
+          });
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -8,6 +8,7 @@ import { splitFile, splitText } from '../../../src/core/split';
 import type { SplitOptions, StrategyName } from '../../../src/core/split';
 import { allocate } from '../../../src/core/split/fractions';
 import { StreamingAssigner } from '../../../src/core/split/strategies';
+import { planSplit } from '../../../src/core/split/run';
 
 /**
  * The WebAssembly fast path of tabular CSVs (src/core/wasm/split.c) against the JavaScript fast
@@ -221,6 +222,46 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('the times pass 1 reads (through its cache of timestamps, as 32-bit seconds or as milliseconds) = the JavaScript reading', async () => {
+    // Timestamps that share most of their bytes (same date, other times; a date alone, then more
+    // bytes after it in the row), valid and not, whole seconds near and far, and milliseconds.
+    const rare = <T>(common: fc.Arbitrary<T>, odd: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ weight: 30, arbitrary: common }, { weight: 1, arbitrary: odd });
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const stamp = rare(
+      fc
+        .tuple(
+          fc.constantFrom('2024-02-', '2023-02-', '2024-12-', '1999-01-', '2024-04-', '2024-02-'),
+          rare(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 31 })),
+          fc.constantFrom('', 'T', 't', ' '),
+          rare(fc.integer({ min: 10, max: 11 }), fc.integer({ min: 0, max: 25 })),
+          fc.constantFrom(0, 30, 59),
+          fc.oneof(fc.integer({ min: 0, max: 2 }), fc.nat(59)),
+          fc.constantFrom('', 'Z', 'z'),
+        )
+        .map(([ym, d, sep, h, m, sec, z]) => `${ym}${two(d)}${sep === '' ? '' : `${sep}${two(h)}:${two(m)}:${two(sec)}${z}`}`),
+      fc.constantFrom('1700000000', '1700000000000', '1700000000123', '9999-12-31T23:59:59Z', '1000-01-01', '2100-01-01T00:00:00Z', '1900-01-01', '0', '2024-01-01T10:00:00+01:00', '', 'x'),
+    );
+    let read = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(stamp, fc.constantFrom('', '0', 'Z', '2024-02-01')), { minLength: 1, maxLength: 120 }), fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }), async (rows, chunkSize) => {
+        const text = 'id,ts,after\n' + rows.map(([t, a], i) => `${i},${t},${a}\n`).join('');
+        const opts: SplitOptions = { strategy: 'temporal', seed: 3, format: 'tabular', timeField: 'ts', chunkSize };
+        const times = async (o: SplitOptions): Promise<unknown> => {
+          const plan = await planSplit({ bytes: Buffer.from(text, 'latin1') }, o, 'data.csv').catch(() => null);
+          // A refusal (some row without a time) is compared by the outcomes below.
+          return plan ? Array.from(plan.table!.time!) : null;
+        };
+        const wasm = await times(opts);
+        if (wasm) read++;
+        assert.deepEqual(wasm, await times({ ...opts, fastPath: 'js' }), text);
+        assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }), text);
+      }),
+      { numRuns: 300 },
+    );
+    // Most runs have a time in every row (else the split is refused and only the refusals compare).
+    assert.ok(read > 100, `${read} runs with times`);
   });
 
   it('many group keys, with rows keyed by item number and rows the per-record path keys', async () => {
