@@ -100,8 +100,8 @@ const table = [
     code: 'label.imbalance',
     severity: 'warning',
     trainingOnly: true,
-    threshold: 'most/least frequent label ratio ≤100×',
-    source: 'DOC-IMG-CLS, DOC-IMG-OD',
+    threshold: 'most/least frequent label ratio ≤100× (image classification, object detection, text classification)',
+    source: 'DOC-IMG-CLS, DOC-IMG-OD, DOC-TXT-CLS',
     doc: 'The most frequent label has more than 100 times the items of the least frequent one. Sits on the first line of the rarest label.',
   },
   {

@@ -44,6 +44,7 @@ const textClassification = {
   minLabels: 2,
   maxLabels: 5_000,
   minItemsPerLabel: 10,
+  maxImbalance: 100,
   source: 'DOC-TXT-CLS',
 } as const;
 const VIDEO_SECONDS = 3 * 3600;
