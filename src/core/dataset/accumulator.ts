@@ -279,8 +279,15 @@ function list(words: readonly string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
+const QUOTED_MAX = 80;
+
+/** A label in a message: quoted, and cut short when it is long (the finding's `data` keeps it whole). */
 function quote(label: string): string {
-  return JSON.stringify(label);
+  if (label.length <= QUOTED_MAX) return JSON.stringify(label);
+  let cut = QUOTED_MAX - 1;
+  const last = label.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${JSON.stringify(label.slice(0, cut) + '…')} (${fmt([...label].length)} characters)`;
 }
 
 export class DatasetAccumulator {
