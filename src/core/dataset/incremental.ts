@@ -30,6 +30,7 @@ import {
   BOX_AREA_EDGES,
   BOX_SIZE_EDGES,
   BOXES_PER_IMAGE_EDGES,
+  bucketOf,
   emptySplits,
   SEGMENT_SECONDS_EDGES,
   TEXT_LENGTH_EDGES,
@@ -193,10 +194,7 @@ export class MultisetHistogram implements HistogramSink {
   }
 
   private bucket(value: number): number {
-    const e = this.edges;
-    let i = e.length - 1;
-    while (i > 0 && value < e[i]) i--;
-    return i;
+    return bucketOf(this.edges, value);
   }
 
   add(value: number): void {

@@ -3,11 +3,12 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatasetAccumulator, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
+import { DatasetAccumulator, MultisetHistogram, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
+import { BOX_AREA_EDGES, BOX_SIZE_EDGES, HistogramBuilder } from '../../../src/core/dataset/stats';
 import type { FormatId } from '../../../src/core/formats';
 import type { ItemFacts } from '../../../src/core/items';
 import { cli } from '../support/cli';
-import { cls, item, only } from './helpers';
+import { box, cls, item, only } from './helpers';
 
 function run(format: FormatId, items: Iterable<ItemFacts>, options?: DatasetOptions, file?: string): DatasetResult {
   const acc = new DatasetAccumulator(format, options);
@@ -87,5 +88,35 @@ describe('stats text: label column', () => {
     assert.ok(rows.some((l) => /^ {2}cat +1 /.test(l)), r.out);
     const json = JSON.parse((await cli(['stats', '--output', 'json', file])).out) as { datasets: { labels: { name: string }[] }[] };
     assert.ok(json.datasets[0].labels.some((l) => l.name === 'x'.repeat(5000)), 'JSON keeps the whole label');
+  });
+});
+
+describe('box size histograms agree with the 1% check', () => {
+  it('boxes written 0.01 wide (0.11 - 0.1 = 0.00999... in floating point) pass the check and count from 0.01; 0.0099 counts below', () => {
+    const items = [
+      item(1, 'gs://b/1.jpg', [box('car', 0.1, 0.1, 0.11, 0.11)]),
+      item(2, 'gs://b/2.jpg', [box('car', 0.57, 0.57, 0.58, 0.58)]),
+      item(3, 'gs://b/3.jpg', [box('car', 0.7, 0.7, 0.7099, 0.8)]),
+    ];
+    const r = run('image-bounding-box', items);
+    assert.deepEqual(only(r.diagnostics, 'box.tooSmall').map((d) => d.line), [3], 'only the 0.0099 box is too small');
+    const width = r.stats.boxes!.width.buckets;
+    assert.deepEqual([width[0].from, width[0].count], [0, 1], 'one box below 0.01 wide');
+    assert.deepEqual([width[1].from, width[1].count], [0.01, 2], 'two boxes from 0.01');
+    const area = r.stats.boxes!.area.buckets;
+    assert.deepEqual([area[0].count, area[1].from, area[1].count], [0, 0.0001, 3], '0.01 x 0.01 counts from 0.0001');
+  });
+
+  it('the editor\'s histogram buckets values like the streaming one', () => {
+    const values = [0.11 - 0.1, 0.0099, 0.58 - 0.57, 0.01 * 0.01, 0.3 - 0.2, 0];
+    for (const edges of [BOX_SIZE_EDGES, BOX_AREA_EDGES]) {
+      const a = new HistogramBuilder(edges);
+      const b = new MultisetHistogram(edges, () => values);
+      for (const v of values) a.add(v), b.add(v);
+      assert.deepEqual(b.toJSON().buckets, a.toJSON().buckets);
+    }
+    const a = new HistogramBuilder(BOX_SIZE_EDGES);
+    a.add(0.11 - 0.1);
+    assert.equal(a.toJSON().buckets[1].count, 1);
   });
 });
