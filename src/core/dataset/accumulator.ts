@@ -1049,6 +1049,21 @@ export class DatasetAccumulator {
   private labelChecks(): void {
     const L = this.limits;
     const noun = this.format === 'text-sentiment' ? 'sentiment value' : 'label';
+    if (L.maxLabelLength !== undefined) {
+      const max = L.maxLabelLength;
+      for (const label of this.labelList) {
+        if (label.name.length <= max) continue;
+        const length = [...label.name].length;
+        if (length <= max) continue;
+        this.emit(
+          'label.tooLong',
+          label.first,
+          `Label ${quote(label.name)} is longer than the ${max} characters Vertex allows for a label (AnnotationSpec display name), so its annotations cannot be imported; shorten it.${this.otherLines(label)}`,
+          this.labelRelated(label),
+          { label: label.name, length, threshold: max },
+        );
+      }
+    }
     if (L.minItemsPerLabel !== undefined) {
       const min = L.minItemsPerLabel;
       for (const label of this.labelList) {

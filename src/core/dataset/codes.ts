@@ -105,6 +105,14 @@ const table = [
     doc: 'The most frequent label has more than 100 times the items of the least frequent one. Sits on the first line of the rarest label.',
   },
   {
+    code: 'label.tooLong',
+    severity: 'error',
+    trainingOnly: false,
+    threshold: 'a label (AnnotationSpec display name) is at most 128 characters',
+    source: 'P-ANN (annotation_spec.proto: AnnotationSpec.display_name)',
+    doc: 'A label is longer than Vertex allows for the name of a label, so its annotations cannot be imported. Shorten it. Sits on the first line using the label; the other lines are related locations. (Entity extraction labels have their own 2-30 limit, `label.length`.)',
+  },
+  {
     code: 'duplicate.conflict',
     severity: 'error',
     trainingOnly: false,

@@ -3,12 +3,12 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatasetAccumulator, MultisetHistogram, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
+import { DatasetAccumulator, IncrementalDataset, MultisetHistogram, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
 import { BOX_AREA_EDGES, BOX_SIZE_EDGES, HistogramBuilder } from '../../../src/core/dataset/stats';
 import type { FormatId } from '../../../src/core/formats';
 import type { ItemFacts } from '../../../src/core/items';
 import { cli } from '../support/cli';
-import { box, cls, item, only } from './helpers';
+import { box, cls, item, only, seg, span } from './helpers';
 
 function run(format: FormatId, items: Iterable<ItemFacts>, options?: DatasetOptions, file?: string): DatasetResult {
   const acc = new DatasetAccumulator(format, options);
@@ -118,5 +118,45 @@ describe('box size histograms agree with the 1% check', () => {
     const a = new HistogramBuilder(BOX_SIZE_EDGES);
     a.add(0.11 - 0.1);
     assert.equal(a.toJSON().buckets[1].count, 1);
+  });
+});
+
+describe('label.tooLong: a label (AnnotationSpec display name) is at most 128 characters (annotation_spec.proto)', () => {
+  const at128 = 'a'.repeat(126) + '😀😀'; // 128 characters, 130 UTF-16 code units
+  const at129 = 'b'.repeat(129);
+
+  it('128 characters pass (counted in characters, not UTF-16 units); 129 are an error on the first line, strict or not', () => {
+    const items = [
+      item(1, 'gs://b/1.jpg', [cls(at128)]),
+      item(2, 'gs://b/2.jpg', [cls(at129)]),
+      item(3, 'gs://b/3.jpg', [cls(at129)]),
+    ];
+    const r = run('image-classification-single-label', items);
+    const f = only(r.diagnostics, 'label.tooLong');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'error');
+    assert.equal(f[0].line, 2);
+    assert.deepEqual(f[0].related?.map((x) => x.line), [3]);
+    assert.match(f[0].message, /^Label "b{79}…" \(129 characters\) is longer than the 128 characters Vertex allows for a label/);
+    assert.deepEqual(f[0].data, { label: at129, length: 129, threshold: 128, source: 'P-ANN (annotation_spec.proto: AnnotationSpec.display_name)' });
+    assert.equal(only(run('image-classification-single-label', items, { strict: true }).diagnostics, 'label.tooLong')[0].severity, 'error');
+  });
+
+  it('applies to boxes and video labels; entity extraction keeps its own 2-30 check (label.length) and sentiment has no names', () => {
+    assert.equal(only(run('image-bounding-box', [item(1, 'gs://b/1.jpg', [box(at129, 0.1, 0.1, 0.5, 0.5)])]).diagnostics, 'label.tooLong').length, 1);
+    assert.equal(only(run('video-action-recognition', [item(1, 'gs://b/1.mp4', [seg(at129, 1, 2)])]).diagnostics, 'label.tooLong').length, 1);
+    const ee = item(1, undefined, [span(at129, 0, 3)], undefined, 10);
+    ee.textContent = 'some text';
+    assert.equal(only(run('text-extraction', [ee]).diagnostics, 'label.tooLong').length, 0);
+  });
+
+  it('the editor\'s incremental dataset reports it the same way', () => {
+    const items = [item(1, 'gs://b/1.jpg', [cls(at129)]), item(2, 'gs://b/2.jpg', [cls('ok')])];
+    const inc = new IncrementalDataset('image-classification-single-label');
+    items.forEach((it, i) => inc.add(it, i));
+    assert.equal(only(inc.result().diagnostics, 'label.tooLong').length, 1);
+    assert.deepEqual(only(inc.result().diagnostics, 'label.tooLong'), only(run('image-classification-single-label', items).diagnostics, 'label.tooLong'));
+    inc.remove(items[0]);
+    assert.equal(only(inc.result().diagnostics, 'label.tooLong').length, 0);
   });
 });
