@@ -693,6 +693,21 @@ export class DatasetAccumulator {
     else this.emit('duplicate.repeat', loc, `This row repeats a row of ${uri} (${where}) exactly; Vertex imports it once. Remove this row.`, [this.related(first, loc.file, 'first row with this URI')], { uri });
   }
 
+  /**
+   * @internal A later JSONL line of `uri` where one of the two lines has no annotations: nothing
+   * disagrees (the item is the annotated line), but the line without annotations is redundant.
+   */
+  unannotatedRepeat(loc: Loc, uri: string | undefined, first: Loc, laterEmpty: boolean): void {
+    const where = this.lineRef(first, loc.file);
+    const what = uri ?? 'The same text';
+    const message = laterEmpty
+      ? `${what} is already on ${where}; this line has no annotations, so it adds nothing to that data item. Remove this line.`
+      : `${what} is already on ${where} without annotations; Vertex imports one data item, annotated as on this line. Remove ${where}.`;
+    const related = [this.related(first, loc.file, uri === undefined ? 'first line with this text' : 'first line with this URI')];
+    if (uri === undefined) this.emit('duplicate.textRepeat', loc, message, related);
+    else this.emit('duplicate.repeat', loc, message, related, { uri });
+  }
+
   /** @internal A later JSONL line of `uri` with other annotations. */
   annotationConflict(loc: Loc, uri: string | undefined, first: Loc): void {
     const where = this.lineRef(first, loc.file);
@@ -840,6 +855,18 @@ export class DatasetAccumulator {
         this.repeats++;
         this.repeat(loc, uri, first, false);
         return true;
+      }
+      // A line without annotations (hash 0) adds nothing to the item, so it disagrees with nothing.
+      if (hash === 0) {
+        this.repeats++;
+        this.unannotatedRepeat(loc, uri, first, true);
+        return true;
+      }
+      if (firstHash === 0) {
+        this.rec[key * STRIDE + R_HASH] = hash;
+        this.repeats++;
+        this.unannotatedRepeat(loc, uri, first, false);
+        return false;
       }
       this.conflicts++;
       this.annotationConflict(loc, uri, first);

@@ -623,8 +623,19 @@ export class IncrementalDataset {
             emit(row, (acc) => acc.repeat(here(), uri, firstLoc(), false));
             continue;
           }
-          e.conflicts++;
-          emit(row, (acc) => acc.annotationConflict(here(), uri, firstLoc()));
+          if (hash === 0) {
+            e.repeats++;
+            emit(row, (acc) => acc.unannotatedRepeat(here(), uri, firstLoc(), true));
+            continue;
+          }
+          if (firstHash === 0) {
+            firstHash = hash;
+            e.repeats++;
+            emit(row, (acc) => acc.unannotatedRepeat(here(), uri, firstLoc(), false));
+          } else {
+            e.conflicts++;
+            emit(row, (acc) => acc.annotationConflict(here(), uri, firstLoc()));
+          }
         } else if (hash === firstHash || moreRows?.includes(hash)) {
           e.repeats++;
           emit(row, (acc) => acc.repeat(here(), uri, firstLoc(), true));

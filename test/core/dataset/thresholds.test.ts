@@ -160,3 +160,71 @@ describe('label.tooLong: a label (AnnotationSpec display name) is at most 128 ch
     assert.equal(only(inc.result().diagnostics, 'label.tooLong').length, 0);
   });
 });
+
+describe('duplicates: a JSONL line without annotations disagrees with nothing', () => {
+  it('an unlabeled line before or after a labeled line of the same URI is a repeat warning, not a conflict; the item counts once, labeled', () => {
+    const items = [
+      item(1, 'gs://b/1.jpg', []),
+      item(2, 'gs://b/1.jpg', [cls('cat')]),
+      item(3, 'gs://b/2.jpg', [cls('cat')]),
+      item(4, 'gs://b/2.jpg', []),
+      item(5, 'gs://b/1.jpg', [cls('dog')]),
+    ];
+    const r = run('image-classification-multi-label', items, {}, 'data.jsonl');
+    const repeats = only(r.diagnostics, 'duplicate.repeat');
+    assert.deepEqual(repeats.map((d) => [d.line, d.severity, d.related?.[0].line]), [[2, 'warning', 1], [4, 'warning', 3]]);
+    assert.match(repeats[0].message, /^gs:\/\/b\/1\.jpg is already on line 1 without annotations; Vertex imports one data item, annotated as on this line\. Remove line 1\.$/);
+    assert.match(repeats[1].message, /^gs:\/\/b\/2\.jpg is already on line 3; this line has no annotations, so it adds nothing to that data item\. Remove this line\.$/);
+    // Two annotated lines that disagree still conflict.
+    assert.deepEqual(only(r.diagnostics, 'duplicate.conflict').map((d) => d.line), [5]);
+    assert.deepEqual([r.stats.items, r.stats.labeledItems, r.stats.duplicates.repeats, r.stats.duplicates.conflicts], [2, 2, 2, 1]);
+    assert.deepEqual(r.stats.labels.find((l) => l.name === 'cat')?.items, 2);
+  });
+
+  it('a different ml_use still conflicts; inline texts follow the same rule', () => {
+    const r = run('image-classification-single-label', [item(1, 'gs://b/1.jpg', [], 'test'), item(2, 'gs://b/1.jpg', [cls('cat')], 'training')], {}, 'data.jsonl');
+    assert.deepEqual(only(r.diagnostics, 'duplicate.conflict').map((d) => d.line), [2]);
+    const t1 = item(1, undefined, [], undefined, 5);
+    t1.textContent = 'hello';
+    const t2 = item(2, undefined, [cls('greeting')], undefined, 5);
+    t2.textContent = 'hello';
+    const t = run('text-classification-single-label', [t1, t2], {}, 'data.jsonl');
+    assert.equal(only(t.diagnostics, 'duplicate.textConflict').length, 0);
+    assert.match(only(t.diagnostics, 'duplicate.textRepeat')[0].message, /^The same text is already on line 1 without annotations;/);
+  });
+
+  it('the editor\'s incremental dataset agrees as lines are added, replaced and removed', () => {
+    const a = item(1, 'gs://b/1.jpg', []);
+    const b = item(2, 'gs://b/1.jpg', [cls('cat')]);
+    const c = item(3, 'gs://b/1.jpg', []);
+    const inc = new IncrementalDataset('image-classification-single-label', { csv: false });
+    const check = (live: ItemFacts[]) => {
+      const fresh = run('image-classification-single-label', live, { csv: false }, 'a.jsonl');
+      const got = inc.result();
+      assert.deepEqual(got.diagnostics.map((d) => [d.line, d.code, d.message]), fresh.diagnostics.map((d) => [d.line, d.code, d.message]));
+      assert.deepEqual(got.stats.duplicates, fresh.stats.duplicates);
+    };
+    inc.addFile('a.jsonl');
+    inc.add(a, 1, 'a.jsonl');
+    inc.add(b, 2, 'a.jsonl');
+    inc.add(c, 3, 'a.jsonl');
+    check([a, b, c]);
+    assert.equal(only(inc.result().diagnostics, 'duplicate.conflict').length, 0);
+    inc.remove(a);
+    check([b, c]);
+  });
+
+  it('through the CLI: JSONL now agrees with CSV, where such rows always merged quietly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vd-dup-'));
+    try {
+      const jsonl = join(dir, 'd.jsonl');
+      writeFileSync(jsonl, ['{"imageGcsUri":"gs://pets/1.jpg"}', '{"imageGcsUri":"gs://pets/1.jpg","classificationAnnotation":{"displayName":"cat"}}'].join('\n') + '\n');
+      const r = await cli(['validate', '--output', 'json', jsonl]);
+      assert.equal(r.code, 0, 'no error');
+      const d = (JSON.parse(r.out) as { files: { diagnostics: { code: string; severity: string }[] }[] }).files[0].diagnostics;
+      assert.deepEqual(d.filter((x) => x.code.startsWith('duplicate.')).map((x) => [x.code, x.severity]), [['duplicate.repeat', 'warning']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
