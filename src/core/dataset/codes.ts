@@ -126,7 +126,7 @@ const table = [
     trainingOnly: false,
     threshold: 'each media URI once (CSV: each row once)',
     source: 'P-DATASET (data items are deduplicated)',
-    doc: 'An identical line (or CSV row) repeats a media URI already given. Harmless for the import but it skews counts; remove the repeat.',
+    doc: 'An identical line (or CSV row) repeats a media URI already given, or one of two JSONL lines of the URI has no annotations (it adds nothing). Harmless for the import but it skews counts; remove the redundant line.',
   },
   {
     code: 'duplicate.textConflict',
@@ -142,7 +142,7 @@ const table = [
     trainingOnly: false,
     threshold: 'each inline text once (CSV: each row once)',
     source: 'P-DATASET (duplicate data items are detected by identical content)',
-    doc: 'An identical line (or CSV row) repeats an inline text already given, with the same annotations. Vertex imports it once, so it only skews counts; remove the repeat.',
+    doc: 'An identical line (or CSV row) repeats an inline text already given, with the same annotations, or one of two JSONL lines of the text has no annotations. Vertex imports it once, so it only skews counts; remove the redundant line.',
   },
   {
     code: 'box.tooMany',
