@@ -53,8 +53,9 @@ export interface Counts {
   infos: number;
 }
 
-export function countSeverities(diagnostics: readonly Diagnostic[]): Counts {
-  const counts: Counts = { errors: 0, warnings: 0, infos: 0 };
+/** Counts by severity; `unlisted` adds the problems a validator counted over its limit but did not list. */
+export function countSeverities(diagnostics: readonly Diagnostic[], unlisted?: { errors: number; warnings: number }): Counts {
+  const counts: Counts = { errors: unlisted?.errors ?? 0, warnings: unlisted?.warnings ?? 0, infos: 0 };
   for (const d of diagnostics) {
     if (d.severity === 'error') counts.errors++;
     else if (d.severity === 'warning') counts.warnings++;

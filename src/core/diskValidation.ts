@@ -12,7 +12,7 @@ import { fileKind, sniffJsonlFormat, validateFile } from './files';
 import type { FormatId } from './formats';
 import type { ItemFacts } from './items';
 import { mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type MediaTable } from './dataset/media';
-import type { Detection, ValidationOptions } from './validate';
+import type { Detection, UnlistedCounts, ValidationOptions } from './validate';
 
 export interface DiskRequest {
   path: string;
@@ -38,6 +38,8 @@ export interface DiskResult {
   lines: number;
   /** Line findings, then dataset findings about the file (none about other files). */
   diagnostics: Diagnostic[];
+  /** Problems over `maxDiagnostics`, counted by severity but not listed (absent when none were). */
+  unlisted?: UnlistedCounts;
   stats?: DatasetStats;
   bytes: number;
 }
@@ -116,7 +118,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
     stats = dataset.stats;
   }
   post({ type: 'progress', bytes: total, total });
-  return { format: result.format, detection: result.detection, items: result.items, lines: result.lines, diagnostics, stats, bytes: total };
+  return { format: result.format, detection: result.detection, items: result.items, lines: result.lines, diagnostics, ...(result.unlisted ? { unlisted: result.unlisted } : {}), stats, bytes: total };
 }
 
 /** The body of the worker entry: one request in `workerData`, messages out through `post`. */

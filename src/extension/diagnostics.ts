@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { DiskValidationCancelled, validateInWorker, type DiskResult } from '../core/diskValidation';
 import { loadSchemaFile, sidecarSchemaPath } from '../core/files';
 import { validateJsonlText } from '../core/jsonl/validate';
-import type { Detection, ValidationResult } from '../core/validate';
+import type { Detection, UnlistedCounts, ValidationResult } from '../core/validate';
 import type { FormatResolver, FormatSource } from './formatChoice';
 import { DatasetSync } from './datasetSync';
 import { LineCache } from './lineCache';
@@ -61,9 +61,11 @@ export interface DocumentReport {
   source?: FormatSource;
   detection?: Detection;
   items: number;
+  /** Errors and warnings found, listed or not (`unlisted`: over `vertexDatasets.maxProblems`). */
   errors: number;
   warnings: number;
   infos: number;
+  unlisted?: UnlistedCounts;
   /** Everything published: file findings, line findings, then dataset findings. */
   diagnostics: CoreDiagnostic[];
   /** Dataset statistics (labels, splits, distributions), when dataset checks are on. */
@@ -123,6 +125,8 @@ interface DocState {
   customSchema?: object;
   /** JSONL only: the dataset over the cache's facts, updated with the facts edits changed. */
   dataset?: DatasetSync;
+  /** Problems the last full run found over `vertexDatasets.maxProblems`: counted, not listed. */
+  unlisted?: UnlistedCounts;
 }
 
 export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
@@ -366,6 +370,7 @@ export class ValidationService implements vscode.Disposable {
         stats: state?.stats,
         facts: kind === 'csv' ? facts : undefined,
         customSchema,
+        unlisted: result.unlisted,
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
             ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text)
@@ -467,7 +472,7 @@ export class ValidationService implements vscode.Disposable {
       state.stats = undefined;
     }
     const diagnostics = [...state.fileDiagnostics, ...state.lineDiagnostics, ...state.datasetDiagnostics];
-    const counts = countSeverities(diagnostics);
+    const counts = countSeverities(diagnostics, state.unlisted);
     const report: DocumentReport = {
       uri: doc.uri,
       version,
@@ -478,6 +483,7 @@ export class ValidationService implements vscode.Disposable {
       errors: counts.errors,
       warnings: counts.warnings,
       infos: counts.infos,
+      unlisted: state.unlisted,
       diagnostics,
       stats: state.stats,
       datasetPending: datasetOn,
@@ -537,7 +543,7 @@ export class ValidationService implements vscode.Disposable {
     state.datasetDiagnostics = dataset.diagnostics.filter((d) => d.path === undefined || d.path === '');
     state.stats = dataset.stats;
     const diagnostics = [...state.fileDiagnostics, ...state.lineDiagnostics, ...state.datasetDiagnostics];
-    const counts = countSeverities(diagnostics);
+    const counts = countSeverities(diagnostics, state.unlisted);
     const next: DocumentReport = {
       ...report,
       diagnostics,
@@ -636,7 +642,7 @@ export class ValidationService implements vscode.Disposable {
       this.validated.fire(report);
       return report;
     }
-    const counts = countSeverities(result.diagnostics);
+    const counts = countSeverities(result.diagnostics, result.unlisted);
     const report: DocumentReport = {
       uri,
       version: 0,
@@ -647,6 +653,7 @@ export class ValidationService implements vscode.Disposable {
       errors: counts.errors,
       warnings: counts.warnings,
       infos: counts.infos,
+      unlisted: result.unlisted,
       diagnostics: result.diagnostics,
       stats: result.stats,
       datasetPending: false,

@@ -77,7 +77,9 @@ function statusTooltip(r: DocumentReport): vscode.MarkdownString {
     return md;
   }
   const how = r.source === 'choice' ? 'chosen for this file' : r.source === 'setting' ? 'from `vertexDatasets.formats`' : `detected (${r.detection?.reason ?? ''})`;
-  md.appendMarkdown(`**${formatTitle(r.format)}**: ${how}\n\n${r.items} items, ${r.errors} errors, ${r.warnings} warnings\n\nClick to change the format or open the statistics.`);
+  const unlisted = r.unlisted ? r.unlisted.errors + r.unlisted.warnings : 0;
+  const hidden = unlisted > 0 ? ` (${unlisted} of them not listed: the \`vertexDatasets.maxProblems\` setting limits the list)` : '';
+  md.appendMarkdown(`**${formatTitle(r.format)}**: ${how}\n\n${r.items} items, ${r.errors} errors, ${r.warnings} warnings${hidden}\n\nClick to change the format or open the statistics.`);
   return md;
 }
 

@@ -260,7 +260,7 @@ describe('vertex-datasets import --upload-media', () => {
     const io = captureIo(env.dir);
     const code = await run([file, '--dataset', 'media-pets', '--upload-media', ...common], io);
     assert.equal(code, 0, io.stderr() + io.stdout());
-    assert.match(io.stderr(), /2 local media file\(s\) will be uploaded/);
+    assert.match(io.stderr(), /2 local media files will be uploaded/);
     assert.deepEqual(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/photos/a.jpg')?.data, Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]));
     assert.ok(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/photos/b b.jpg'));
     const imported = [...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.values() ?? [])].find((o) => o.name.startsWith('run1/local-media-'));

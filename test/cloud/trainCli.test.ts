@@ -178,7 +178,7 @@ describe('CLI: train, label, version', () => {
     // 1.5 s of the local 3 s labeling run: half of the 60 items × 3 labelers × $0.065.
     clock.advance(1800);
     const list = await cli(dir, 'label', 'list', ...conn);
-    assert.match(list.out, new RegExp(`${id.split('/').pop()}  RUNNING\\s+50%\\s+\\$\\s+5\\.85  3 labeler\\(s\\)`));
+    assert.match(list.out, new RegExp(`${id.split('/').pop()}  RUNNING\\s+50%\\s+\\$\\s+5\\.85  3 labelers`));
     assert.equal((await cli(dir, 'label', 'cancel', id, ...conn)).code, 0);
     clock.advance(500);
     assert.equal(json<{ state: string }>(await cli(dir, 'label', 'get', id, ...conn, '--output', 'json')).state, 'CANCELLED');

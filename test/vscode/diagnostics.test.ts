@@ -93,6 +93,30 @@ describe('live diagnostics', () => {
     assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
   });
 
+  it('counts problems over vertexDatasets.maxProblems in the status bar, listing only up to the limit', async () => {
+    const { document: doc } = await openFixture('mluse.jsonl');
+    const settledNow = (x: { version: number; datasetPending: boolean }) => x.version === doc.version && !x.datasetPending;
+    await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 5);
+    const config = vscode.workspace.getConfiguration('vertexDatasets', doc.uri);
+    await config.update('maxProblems', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      // One line error listed, two counted only; the dataset warnings are listed as before.
+      const r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.unlisted !== undefined);
+      assert.deepEqual(r.unlisted, { errors: 2, warnings: 0 });
+      assert.equal(r.errors, 3);
+      assert.equal(r.warnings, 5);
+      const listed = ourDiagnostics(doc.uri);
+      assert.equal(errorsOf(listed).length, 1);
+      assert.match(listed.find((d) => codeOf(d) === 'report.truncated')?.message ?? '', /^2 more problems were not listed \(limit 1\)\.$/);
+      assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 5');
+    } finally {
+      await config.update('maxProblems', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.unlisted === undefined && x.errors === 3);
+    assert.equal(errorsOf(ourDiagnostics(doc.uri)).length, 3);
+    assert.equal(r.warnings, 5);
+  });
+
   it('drops stale runs: a burst of edits publishes only for the final version', async () => {
     const editor = await openFixture('broken.jsonl');
     const doc = editor.document;

@@ -21,6 +21,7 @@ import { describeCloudError } from '../../core/cloud/errors';
 import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { displayPath, textReport } from '../output/report';
+import { plural } from '../../core/plural';
 
 export const HELP = `Usage: vertex-datasets import FILE --dataset NAME|ID [options]
        vertex-datasets import --source bq://PROJECT.DATASET.TABLE|gs://CSV... --dataset NAME [options]
@@ -119,7 +120,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (refs.length) {
         const rewritten = rewriteMedia(text, refs, planMediaUris(refs, values.bucket ?? `gs://${LOCAL_BUCKET}`)).text;
         diagnostics = validateJsonlText(rewritten, { format }).diagnostics;
-        io.err(`${shown}: ${new Set(refs.map((r) => r.value)).size} local media file(s) will be uploaded and referenced by gs:// URI\n`);
+        io.err(`${shown}: ${plural(new Set(refs.map((r) => r.value)).size, 'local media file')} will be uploaded and referenced by gs:// URI\n`);
       }
     }
     const errors = diagnostics.filter((d) => d.severity === 'error').length;

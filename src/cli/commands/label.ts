@@ -10,6 +10,7 @@ import type { CliIo } from '../io';
 import { LABELING_TASKS, buildLabelingJob } from '../../core/training/labeling';
 import type { LabelingJobSummary } from '../../cloud/training';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb } from '../cloudCommand';
+import { plural } from '../../core/plural';
 
 export const HELP = `Usage: vertex-datasets label <subcommand> [options]
 
@@ -182,7 +183,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         const jobs = await cloud.listDataLabelingJobs(parent, v.filter);
         if (json) printJson(io, jobs);
         else if (!jobs.length) io.out(`No data labeling jobs in ${parent}.\n`);
-        else for (const j of jobs) io.out(`${j.id}  ${j.state.padEnd(10)} ${String(j.labelingProgress).padStart(3)}%  $${(j.currentSpend?.amount ?? 0).toFixed(2).padStart(8)}  ${j.labelerCount} labeler(s)  ${j.displayName}${j.specialistPools.length ? `  pools: ${j.specialistPools.map((p) => p.split('/').pop()).join(',')}` : ''}\n`);
+        else for (const j of jobs) io.out(`${j.id}  ${j.state.padEnd(10)} ${String(j.labelingProgress).padStart(3)}%  $${(j.currentSpend?.amount ?? 0).toFixed(2).padStart(8)}  ${plural(j.labelerCount, 'labeler')}  ${j.displayName}${j.specialistPools.length ? `  pools: ${j.specialistPools.map((p) => p.split('/').pop()).join(',')}` : ''}\n`);
         return 0;
       }
       case 'get':

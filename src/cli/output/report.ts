@@ -56,9 +56,9 @@ export function reportDiagnostics(f: FileReport): Iterable<Diagnostic> {
 
 /** Error and warning counts of a file, spooled diagnostics included. */
 export function reportCounts(f: FileReport): { errors: number; warnings: number } {
-  const c = countSeverities(f.diagnostics);
-  let errors = c.errors + (f.unlisted?.errors ?? 0);
-  let warnings = c.warnings + (f.unlisted?.warnings ?? 0);
+  const c = countSeverities(f.diagnostics, f.unlisted);
+  let errors = c.errors;
+  let warnings = c.warnings;
   if (f.spool) {
     errors += f.spool.errors;
     warnings += f.spool.warnings;

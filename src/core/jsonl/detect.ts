@@ -82,7 +82,7 @@ export function detectJsonlFormat(samples: readonly Obj[], broken: readonly stri
     return { confidence: 'none', candidates: [], reason: 'no line has imageGcsUri, videoGcsUri, textContent or textGcsUri' };
   }
   if (common && common.length === 1) {
-    return { confidence: 'certain', format: common[0], candidates: common, reason: `keys of the first ${importLines} item(s) match ${common[0]}` };
+    return { confidence: 'certain', format: common[0], candidates: common, reason: `keys of the ${importLines === 1 ? 'first item match' : `first ${importLines} items match`} ${common[0]}` };
   }
   if (common && common.length > 1) {
     return {

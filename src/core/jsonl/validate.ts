@@ -419,7 +419,7 @@ class DiagnosticSink {
         endColumn: 2,
         severity: 'info',
         code: 'report.truncated',
-        message: `${this.dropped} more problem(s) not shown (limit ${this.max}).`,
+        message: `${this.dropped.toLocaleString('en-US')} more ${this.dropped === 1 ? 'problem was' : 'problems were'} not listed (limit ${this.max}).`,
       });
     }
     return this.list;

@@ -1,5 +1,6 @@
 import type { ItemTable } from './table';
 import { compareCodeUnits } from './prng';
+import { plural } from '../plural';
 
 export interface SplitReport {
   format?: string;
@@ -173,7 +174,7 @@ function pct(x: number): string {
 export function formatReport(r: SplitReport, maxLabels = 50): string {
   const lines: string[] = [];
   lines.push(`strategy ${r.strategy}, seed ${r.seed}, format ${r.format} (${r.formatReason})`);
-  lines.push(`${r.items} item(s) in ${r.records} record(s)`);
+  lines.push(`${plural(r.items, 'item')}${r.records !== undefined ? ` in ${plural(r.records, 'record')}` : ''}`);
   const w = Math.max(8, ...r.buckets.map((b) => b.length));
   lines.push('');
   lines.push(`${'split'.padEnd(w)}  ${'items'.padStart(10)}  ${'share'.padStart(7)}${r.requested ? '  ' + 'target'.padStart(7) : ''}`);
@@ -186,7 +187,7 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
   if (r.deviation) {
     lines.push('');
     lines.push(
-      `largest deviation from the requested proportions: ${r.deviation.items >= 0 ? '+' : ''}${r.deviation.items} item(s) in ${r.deviation.bucket} (${(r.deviation.fraction * 100).toFixed(3)} percentage points)`,
+      `largest deviation from the requested proportions: ${r.deviation.items >= 0 ? '+' : ''}${plural(r.deviation.items, 'item')} in ${r.deviation.bucket} (${(r.deviation.fraction * 100).toFixed(3)} percentage points)`,
     );
   }
   if (r.labels.length > 0) {
@@ -196,12 +197,12 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     for (const l of r.labels.slice(0, maxLabels)) {
       lines.push(`${printable(l.label).padEnd(lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
-    if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more label(s) (--output json lists all)`);
+    if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more ${r.labels.length - maxLabels === 1 ? 'label' : 'labels'} (--output json lists all)`);
     if (r.unlabeled.some((u) => u > 0)) {
       lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
     if (r.labelDeviation) {
-      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${r.labelDeviation.items} item(s) of '${printable(r.labelDeviation.label)}' in ${r.labelDeviation.bucket}`);
+      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${plural(r.labelDeviation.items, 'item')} of '${printable(r.labelDeviation.label)}' in ${r.labelDeviation.bucket}`);
       const worst = r.labels.find((l) => l.label === r.labelDeviation!.label);
       if (worst?.bound !== undefined && worst.bound > 1) {
         lines.push(
@@ -214,7 +215,7 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     lines.push('');
     lines.push(`existing ml_use values: ${r.existingKept} kept, ${r.existingChanged} changed`);
   }
-  for (const n of r.notes) lines.push(`note: ${escapeControls(n.message)} (${n.count} record(s), first: record ${n.firstRecord})`);
+  for (const n of r.notes) lines.push(`note: ${escapeControls(n.message)} (${plural(n.count, 'record')}, first: record ${n.firstRecord})`);
   return lines.join('\n') + '\n';
 }
 

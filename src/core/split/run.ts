@@ -32,6 +32,7 @@ import {
 import type { StratifyKernel, Tally } from './strategies';
 import { ItemCollector } from './table';
 import type { CollectorNeeds, ItemTable } from './table';
+import { plural } from '../plural';
 
 export type StrategyName = 'random' | 'stratified' | 'manual' | 'temporal' | 'kfold' | 'stratified-kfold' | 'group';
 export const STRATEGIES: readonly StrategyName[] = ['random', 'stratified', 'manual', 'temporal', 'kfold', 'stratified-kfold', 'group'];
@@ -126,7 +127,7 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
     if (kind === 'positional-csv') throw new SplitError('image/text/video CSVs have no timestamp column; use a JSONL file or a tabular CSV for a temporal split', 2);
     if (opts.cutoffs) {
       if (opts.cutoffs.length !== S - 1) {
-        throw new SplitError(`expected ${S - 1} cut-off date(s) for ${S} splits (${splits.join(', ')}), got ${opts.cutoffs.length}`, 2);
+        throw new SplitError(`expected ${plural(S - 1, 'cut-off date')} for ${S} splits (${splits.join(', ')}), got ${opts.cutoffs.length}`, 2);
       }
       for (let i = 1; i < opts.cutoffs.length; i++) {
         if (!(opts.cutoffs[i] > opts.cutoffs[i - 1])) throw new SplitError('cut-off dates must be in ascending order', 2);
@@ -151,7 +152,7 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
 /** Why there is nothing to split: the first kind of record that could not be read, if any. */
 function noItems(adapter: Adapter): string {
   const first = [...adapter.notes][0];
-  return `the file has no data items to split${first ? `: ${first[0]} (${first[1].count} record(s), first: record ${first[1].firstRecord})` : ''}`;
+  return `the file has no data items to split${first ? `: ${first[0]} (${plural(first[1].count, 'record')}, first: record ${first[1].firstRecord})` : ''}`;
 }
 
 function needsOf(strategy: StrategyName): CollectorNeeds {
@@ -338,7 +339,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       }
       if (missing > 0) {
         throw new SplitError(
-          `${missing} item(s) have no readable timestamp in '${opts.timeField}' (first: record ${first + 1 + countBefore(nonItems, first)}); ` +
+          `${plural(missing, 'item')} ${missing === 1 ? 'has' : 'have'} no readable timestamp in '${opts.timeField}' (first: record ${first + 1 + countBefore(nonItems, first)}); ` +
             'expected RFC 3339 / ISO 8601 dates (2024-05-01 or 2024-05-01T10:00:00Z) or Unix seconds',
         );
       }

@@ -11,6 +11,7 @@ import { locationName, parseDatasetRef } from './json';
 import type { ObjectiveInfo, TrainingObjectiveId } from './objectives';
 import { OBJECTIVES, OBJECTIVE_IDS, budgetRange, isObjectiveId, milliToNodeHours, nodeHoursToMilli } from './objectives';
 import type { ColumnProfile, PredictionType, Transformation } from './tabular';
+import { plural } from '../plural';
 import {
   FORECASTING_OBJECTIVES,
   FORECASTING_TRANSFORMATIONS,
@@ -277,12 +278,12 @@ function forecastingInputs(o: TrainingOptions, budgetMilli: number, problems: Pr
   const target = profileOf(o, o.targetColumn);
   if (target) {
     if (target.inferredType !== 'numeric') problems.push({ field: `${field}.targetColumn`, message: `Forecasting needs a numeric target; column '${target.name}' looks ${target.inferredType}.` });
-    if (target.nulls > 0) problems.push({ field: `${field}.targetColumn`, message: `Target column '${target.name}' has ${target.nulls} empty value(s); every row needs a value.` });
+    if (target.nulls > 0) problems.push({ field: `${field}.targetColumn`, message: `Target column '${target.name}' has ${plural(target.nulls, 'empty value')}; every row needs a value.` });
   }
   const time = profileOf(o, o.timeColumn);
-  if (time && time.nulls > 0) problems.push({ field: `${field}.timeColumn`, message: `Time column '${time.name}' has ${time.nulls} empty value(s); every row needs a time.` });
+  if (time && time.nulls > 0) problems.push({ field: `${field}.timeColumn`, message: `Time column '${time.name}' has ${plural(time.nulls, 'empty value')}; every row needs a time.` });
   const series = profileOf(o, o.timeSeriesIdentifierColumn);
-  if (series && series.nulls > 0) problems.push({ field: `${field}.timeSeriesIdentifierColumn`, message: `Series identifier column '${series.name}' has ${series.nulls} empty value(s); every row needs one.` });
+  if (series && series.nulls > 0) problems.push({ field: `${field}.timeSeriesIdentifierColumn`, message: `Series identifier column '${series.name}' has ${plural(series.nulls, 'empty value')}; every row needs one.` });
   const chosen = o.optimizationObjective ?? 'minimize-rmse';
   if (!FORECASTING_OBJECTIVES.some((v) => v.id === chosen)) {
     problems.push({ field: `${field}.optimizationObjective`, message: `'${chosen}' is not a forecasting objective; use one of: ${FORECASTING_OBJECTIVES.map((v) => v.id).join(', ')}.` });
@@ -293,7 +294,7 @@ function forecastingInputs(o: TrainingOptions, budgetMilli: number, problems: Pr
     problems.push({ field: `${field}.dataGranularity.unit`, message: `The data granularity unit is required and must be one of: ${GRANULARITY_UNITS.join(', ')}.` });
   } else {
     const allowed = GRANULARITY_QUANTITIES[unit as (typeof GRANULARITY_UNITS)[number]];
-    if (!allowed.includes(quantity)) problems.push({ field: `${field}.dataGranularity.quantity`, message: `A granularity of ${quantity} ${unit}(s) is not allowed; for '${unit}' use ${allowed.join(', ')}.` });
+    if (!allowed.includes(quantity)) problems.push({ field: `${field}.dataGranularity.quantity`, message: `A granularity of ${plural(quantity, unit)} is not allowed; for '${unit}' use ${allowed.join(', ')}.` });
   }
   const horizon = o.forecastHorizon;
   if (horizon === undefined || !Number.isInteger(horizon) || horizon < 1) {

@@ -3,6 +3,7 @@
  * transformations defaulted from a column profile, forecasting granularity.
  * Facts: vertex-import-spec.md §2.2-§2.4 and §4.4 (AutoMlTablesInputs, AutoMlForecastingInputs).
  */
+import { plural } from '../plural';
 
 /** What the CSV profiler knows about one column (structural, so any profiler's output fits). */
 export interface ColumnProfile {
@@ -126,7 +127,7 @@ export function defaultTransformations(profiles: readonly ColumnProfile[], exclu
 /** Is the column usable as a classification/regression target per its profile (§2.2)? Returns problems. */
 export function targetProblems(p: ColumnProfile, predictionType: PredictionType): string[] {
   const problems: string[] = [];
-  if (p.nulls > 0) problems.push(`Target column '${p.name}' has ${p.nulls} empty value(s); Vertex requires a value in every row. Remove or fill those rows.`);
+  if (p.nulls > 0) problems.push(`Target column '${p.name}' has ${plural(p.nulls, 'empty value')}; Vertex requires a value in every row. Remove or fill those rows.`);
   if (predictionType === 'regression' && p.inferredType !== 'numeric') {
     problems.push(`Regression needs a numeric target, but column '${p.name}' looks ${p.inferredType}. Pick a numeric column or train classification.`);
   }

@@ -5,6 +5,7 @@ import { SplitError, bucketPath, formatReport, outputPaths, parseTimestamp, plan
 import type { SplitOptions, SplitPlan, SplitReport } from '../../core/split';
 import type { SplitUi, WizardContext } from './ui';
 import { detect } from '../../core/split/detect';
+import { plural } from '../../core/plural';
 
 /** Larger files are split on disk into new files instead of being edited in the editor. */
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
@@ -121,7 +122,7 @@ export async function splitDataset(ui: SplitUi, uriArg?: vscode.Uri): Promise<Sp
   }
   if (!vscode.workspace.isTrusted) throw new Error('writing files needs a trusted workspace');
   try {
-    const written = await withProgress(`Writing ${newFiles.length} file(s)`, async (signal, report) => {
+    const written = await withProgress(`Writing ${plural(newFiles.length, 'file')}`, async (signal, report) => {
       plan.options.signal = signal;
       plan.options.onProgress = report;
       return writeFiles(plan, path, newFiles, size, !kfold);

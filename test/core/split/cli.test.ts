@@ -88,7 +88,7 @@ describe('vertex-datasets split (CLI)', () => {
   it('temporal with an unreadable timestamp fails (exit 1) and names the record', async () => {
     writeFileSync(join(dir, 't.csv'), 'id,when\n1,2024-01-01\n2,yesterday\n');
     assert.equal(await run(['t.csv', '--strategy', 'temporal', '--time-field', 'when', '--in-place'], io), 1);
-    assert.match(err, /1 item\(s\) have no readable timestamp in 'when' \(first: record 3\)/);
+    assert.match(err, /1 item has no readable timestamp in 'when' \(first: record 3\)/);
     assert.equal(readFileSync(join(dir, 't.csv'), 'utf8'), 'id,when\n1,2024-01-01\n2,yesterday\n');
   });
 
@@ -156,11 +156,11 @@ describe('vertex-datasets split (CLI)', () => {
     it('temporal: an impossible date (2023-02-29) is an unreadable timestamp, not the next day', async () => {
       writeFileSync(join(dir, 't.csv'), 'id,ts,label\n1,2023-02-27,a\n2,2023-02-29,b\n3,2023-03-02,a\n4,2023-03-03,b\n');
       assert.equal(await run(['t.csv', '--strategy', 'temporal', '--time-field', 'ts'], io), 1);
-      assert.match(err, /1 item\(s\) have no readable timestamp in 'ts' \(first: record 3\)/);
+      assert.match(err, /1 item has no readable timestamp in 'ts' \(first: record 3\)/);
       writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(4, (i) => ({ ts: i === 1 ? '2024-04-31T10:00:00Z' : `2024-04-0${i + 1}` })));
       err = '';
       assert.equal(await run(['a.jsonl', '--strategy', 'temporal', '--time-field', 'ts'], io), 1);
-      assert.match(err, /1 item\(s\) have no readable timestamp in 'ts'/);
+      assert.match(err, /1 item has no readable timestamp in 'ts'/);
     });
 
     it('--in-place through a symbolic link writes the file it points to and keeps the link', async () => {
@@ -282,7 +282,7 @@ describe('vertex-datasets split (CLI)', () => {
       writeFileSync(join(dir, 'long.jsonl'), [0, 1, 2].map(line).join('\n') + '\n');
       assert.equal(await run(['long.jsonl'], io), 0, err);
       assert.match(out, /^strategy random, seed 0, format text-classification-single-label \(the first non-blank line read does not parse as JSON; guessed from the key names written in it\)/);
-      assert.match(out, /^3 item\(s\) in 3 record\(s\)$/m);
+      assert.match(out, /^3 items in 3 records$/m);
     });
     it('the text report escapes control characters in label names instead of printing them raw', async () => {
       writeFileSync(join(dir, 'a.jsonl'), edgeJsonl(4).replace(/"l1"/g, '"x\\u001b[31mred\\nline"'));
@@ -294,7 +294,7 @@ describe('vertex-datasets split (CLI)', () => {
     it('a file with no data items says why when its lines could not be read (e.g. CSV rows in a .jsonl file)', async () => {
       writeFileSync(join(dir, 'rows.jsonl'), Array.from({ length: 5 }, (_, i) => `gs://bkt/${i}.jpg,cat`).join('\n') + '\n');
       assert.equal(await run(['rows.jsonl', '--out', 'o.jsonl'], io), 1);
-      assert.match(err, /^vertex-datasets split: the file has no data items to split: line is not valid JSON; it was left unchanged \(run `vertex-datasets validate` to see why\) \(5 record\(s\), first: record 1\)\n$/);
+      assert.match(err, /^vertex-datasets split: the file has no data items to split: line is not valid JSON; it was left unchanged \(run `vertex-datasets validate` to see why\) \(5 records, first: record 1\)\n$/);
       writeFileSync(join(dir, 'empty.jsonl'), '\n\n');
       err = '';
       assert.equal(await run(['empty.jsonl'], io), 1);
@@ -380,7 +380,7 @@ describe('vertex-datasets split (CLI)', () => {
     it('an image CSV row whose ml_use is misspelled (tst) keeps its columns: the value is replaced, not pushed right by a new column', async () => {
       writeFileSync(join(dir, 'typo.csv'), 'tst,gs://bkt/a.jpg,cat\ngs://bkt/b.jpg,dog\nTRAIN,gs://bkt/c.jpg,cat\n');
       assert.equal(await run(['typo.csv', '--strategy', 'manual', '--out', 'o.csv'], io), 0, err);
-      assert.match(out, /note: ml_use value 'tst' is not valid for this format; the split replaced it \(1 record\(s\), first: record 1\)/);
+      assert.match(out, /note: ml_use value 'tst' is not valid for this format; the split replaced it \(1 record, first: record 1\)/);
       assert.doesNotMatch(out, /^gs:\/\/bkt\/a\.jpg\s/m, 'the path is no label');
       const rows = readFileSync(join(dir, 'o.csv'), 'utf8').trim().split('\n');
       assert.deepEqual(rows.map((r) => r.slice(r.indexOf(',') + 1)), ['gs://bkt/a.jpg,cat', 'gs://bkt/b.jpg,dog', 'gs://bkt/c.jpg,cat']);

@@ -46,7 +46,7 @@ describe('column profiles from the CSV source', () => {
     assert.equal(r.request.trainingPipeline.trainingTaskInputs.optimizationObjective, 'maximize-au-roc', 'two target values: binary');
     const bad = buildTrainingPipeline({ objective: 'tabular-regression', project: 'p', location: 'us-central1', dataset: '1', displayName: 'x', targetColumn: 'spend', columnProfiles: profiles });
     assert.equal(bad.ok, false);
-    assert.match(bad.ok ? '' : bad.problems[0].message, /Target column 'spend' has 8 empty value\(s\)/);
+    assert.match(bad.ok ? '' : bad.problems[0].message, /Target column 'spend' has 8 empty values/);
     assert.equal(profileCsvText(''), undefined);
   });
 });
