@@ -1076,6 +1076,7 @@ export class DatasetAccumulator {
   private labelChecks(): void {
     const L = this.limits;
     const noun = this.format === 'text-sentiment' ? 'sentiment value' : 'label';
+    if (this.format !== 'text-sentiment') this.similarLabels();
     if (L.maxLabelLength !== undefined) {
       const max = L.maxLabelLength;
       for (const label of this.labelList) {
@@ -1131,6 +1132,32 @@ export class DatasetAccumulator {
           { label: label.name, ratio, mostFrequent: top.name, threshold: L.maxImbalance },
         );
       }
+    }
+  }
+
+  /** Labels that are one label to a reader: equal after Unicode composition (NFC) and lower-casing. */
+  private similarLabels(): void {
+    const seen = new Map<string, LabelState>();
+    for (const label of this.labelList) {
+      const key = label.name.normalize('NFC').toLowerCase();
+      const earlier = seen.get(key);
+      if (!earlier) {
+        seen.set(key, label);
+        continue;
+      }
+      const how =
+        label.name.toLowerCase() === earlier.name.toLowerCase()
+          ? 'in letter case'
+          : label.name.normalize('NFC') === earlier.name.normalize('NFC')
+            ? 'in how its characters are composed (Unicode normalization)'
+            : 'in letter case and in how its characters are composed (Unicode normalization)';
+      this.emit(
+        'label.similar',
+        label.first,
+        `Label ${quote(label.name)} differs from ${quote(earlier.name)} (${this.lineRef(earlier.first, label.first.file)}) only ${how}; they are two labels (display names are compared exactly). Use one spelling.`,
+        [this.related(earlier.first, label.first.file, `first line of ${quote(earlier.name)}`)],
+        { label: label.name, similarTo: earlier.name },
+      );
     }
   }
 

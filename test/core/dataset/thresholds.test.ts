@@ -228,3 +228,34 @@ describe('duplicates: a JSONL line without annotations disagrees with nothing', 
     }
   });
 });
+
+describe('label.similar: labels that differ only in letter case or Unicode composition', () => {
+  it('"Cat"/"cat" and "café" (é) / "café" (e + accent) warn on the later label; distinct labels and whitespace variants (label.whitespace) do not', () => {
+    const items = [
+      item(1, 'gs://b/1.jpg', [cls('Cat')]),
+      item(2, 'gs://b/2.jpg', [cls('dog')]),
+      item(3, 'gs://b/3.jpg', [cls('cat')]),
+      item(4, 'gs://b/4.jpg', [cls('caf\u00e9')]),
+      item(5, 'gs://b/5.jpg', [cls('cafe\u0301')]),
+      item(6, 'gs://b/6.jpg', [cls('CAFE\u0301')]),
+      item(7, 'gs://b/7.jpg', [cls('dog ')]),
+      item(8, 'gs://b/8.jpg', [cls('cat')]),
+    ];
+    const r = run('image-classification-single-label', items, {}, 'data.jsonl');
+    const f = only(r.diagnostics, 'label.similar');
+    assert.deepEqual(f.map((d) => [d.line, d.severity, d.related?.[0].line]), [[3, 'warning', 1], [5, 'warning', 4], [6, 'warning', 4]]);
+    assert.equal(f[0].message, 'Label "cat" differs from "Cat" (line 1) only in letter case; they are two labels (display names are compared exactly). Use one spelling.');
+    assert.match(f[1].message, /only in how its characters are composed \(Unicode normalization\)/);
+    assert.match(f[2].message, /only in letter case and in how its characters are composed/);
+    assert.equal(only(run('image-classification-single-label', items, { strict: true }).diagnostics, 'label.similar')[0].severity, 'warning', 'strict leaves it a warning');
+    assert.equal(only(run('image-classification-single-label', [item(1, 'gs://b/1.jpg', [cls('cat')]), item(2, 'gs://b/2.jpg', [cls('dog')])]).diagnostics, 'label.similar').length, 0);
+  });
+
+  it('the editor\'s incremental dataset reports the same', () => {
+    const items = [item(1, 'gs://b/1.jpg', [cls('Cat')]), item(2, 'gs://b/2.jpg', [cls('cat')])];
+    const inc = new IncrementalDataset('image-classification-single-label');
+    items.forEach((it, i) => inc.add(it, i));
+    assert.equal(only(inc.result().diagnostics, 'label.similar').length, 1);
+    assert.deepEqual(only(inc.result().diagnostics, 'label.similar'), only(run('image-classification-single-label', items).diagnostics, 'label.similar'));
+  });
+});
