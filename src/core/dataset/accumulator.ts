@@ -734,11 +734,13 @@ export class DatasetAccumulator {
   singleLabelConflict(loc: Loc, uri: string | undefined, first: Loc, existing: string): void {
     const title = formatInfo(this.format).title;
     const where = this.lineRef(first, loc.file);
+    const has = this.format === 'text-sentiment' ? `sentiment ${existing}` : `label ${quote(existing)}`;
+    const one = this.format === 'text-sentiment' ? 'one sentiment' : 'one label';
     if (uri === undefined) {
       this.emit(
         'duplicate.textConflict',
         loc,
-        `The same text already has label ${quote(existing)} (${where}); ${title} takes one label per item, and equal texts are one item. Keep one of the rows.`,
+        `The same text already has ${has} (${where}); ${title} takes ${one} per item, and equal texts are one item. Keep one of the rows.`,
         [this.related(first, loc.file, 'first row with this text')],
         { field: 'annotations' },
       );
@@ -747,7 +749,7 @@ export class DatasetAccumulator {
     this.emit(
       'duplicate.conflict',
       loc,
-      `${uri} already has label ${quote(existing)} (${where}); ${title} takes one label per item. Keep one of the rows.`,
+      `${uri} already has ${has} (${where}); ${title} takes ${one} per item. Keep one of the rows.`,
       [this.related(first, loc.file, 'first row with this URI')],
       { uri, field: 'annotations' },
     );

@@ -8,7 +8,7 @@ import { BOX_AREA_EDGES, BOX_SIZE_EDGES, HistogramBuilder } from '../../../src/c
 import type { FormatId } from '../../../src/core/formats';
 import type { ItemFacts } from '../../../src/core/items';
 import { cli } from '../support/cli';
-import { box, cls, item, only, seg, span } from './helpers';
+import { box, cls, item, only, sentiment, seg, span } from './helpers';
 
 function run(format: FormatId, items: Iterable<ItemFacts>, options?: DatasetOptions, file?: string): DatasetResult {
   const acc = new DatasetAccumulator(format, options);
@@ -257,5 +257,17 @@ describe('label.similar: labels that differ only in letter case or Unicode compo
     items.forEach((it, i) => inc.add(it, i));
     assert.equal(only(inc.result().diagnostics, 'label.similar').length, 1);
     assert.deepEqual(only(inc.result().diagnostics, 'label.similar'), only(run('image-classification-single-label', items).diagnostics, 'label.similar'));
+  });
+});
+
+describe('sentiment duplicates name the sentiment, not a label', () => {
+  it('the same text on two CSV rows with sentiments 1 and 2', () => {
+    const a = item(1, undefined, [sentiment(1, 2)], undefined, 4);
+    a.textContent = 'good';
+    const b = item(2, undefined, [sentiment(2, 2)], undefined, 4);
+    b.textContent = 'good';
+    const f = only(run('text-sentiment', [a, b], { csv: true }, 'reviews.csv').diagnostics, 'duplicate.textConflict');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].message, 'The same text already has sentiment 1 (line 1); Text sentiment takes one sentiment per item, and equal texts are one item. Keep one of the rows.');
   });
 });
