@@ -9,7 +9,7 @@ import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
 import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
-import { annotationLabels } from '../items';
+import { annotationLabels, isBlankLabel } from '../items';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
@@ -332,6 +332,21 @@ export class DatasetAccumulator {
   private readonly uriMoreRows = new Map<number, number[]>();
 
   private readonly labels = new StringTable<LabelState>();
+  /** Stands for empty labels (`label.empty` on their lines): never registered, never counted. */
+  private readonly blankLabel: LabelState = {
+    id: -1,
+    name: '',
+    items: 0,
+    annotations: 0,
+    splits: emptySplits(),
+    first: { file: 0, line: 0, column: 0, endLine: 0, endColumn: 0 },
+    related: [],
+    more: 0,
+    lastFile: 0,
+    lastLine: 0,
+    lastRow: 0,
+    classificationHash: 0,
+  };
   private readonly labelList: LabelState[] = [];
 
   private boxCount = 0;
@@ -513,6 +528,7 @@ export class DatasetAccumulator {
   }
 
   private countLabelIn(label: LabelState, key: number, itemSplit: number): void {
+    if (label === this.blankLabel) return;
     label.annotations++;
     if (label.lastRow === this.rows) return;
     const fresh = label.lastRow === 0;
@@ -896,6 +912,7 @@ export class DatasetAccumulator {
   private labelOf(name: string): LabelState {
     let label = this.labels.get(name);
     if (!label) {
+      if (isBlankLabel(name)) return this.blankLabel;
       const loc = this.here();
       label = {
         id: this.labelList.length,

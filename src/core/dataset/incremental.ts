@@ -11,7 +11,7 @@
  */
 import { formatInfo, type FormatId } from '../formats';
 import type { AnnotationFacts, ItemFacts } from '../items';
-import { annotationLabels } from '../items';
+import { annotationLabels, isBlankLabel } from '../items';
 import {
   annotationsHash,
   bump,
@@ -655,6 +655,7 @@ export class IncrementalDataset {
       e.annotations += annotations.length;
       let rowLabeled = false;
       const countLabel = (name: string) => {
+        if (isBlankLabel(name)) return;
         let use: LabelUse | undefined;
         for (const u of e.labels) if (u.name === name) use = u;
         if (!use) e.labels.push((use = { name, items: 0, annotations: 0, splits: emptySplits(), rows: [] }));

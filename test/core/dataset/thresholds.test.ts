@@ -271,3 +271,39 @@ describe('sentiment duplicates name the sentiment, not a label', () => {
     assert.equal(f[0].message, 'The same text already has sentiment 1 (line 1); Text sentiment takes one sentiment per item, and equal texts are one item. Keep one of the rows.');
   });
 });
+
+describe('empty labels (label.empty on their lines) are not labels of the dataset', () => {
+  const docs = (): ItemFacts[] => {
+    const out = [...documents({ pos: 19 })];
+    for (const [i, name] of ['', '  '].entries()) {
+      const it = item(20 + i, undefined, [cls(name)], undefined, 8);
+      it.textContent = `blank ${i}`;
+      out.push(it);
+    }
+    return out;
+  };
+
+  it('text classification with one real label and empty ones has 1 label (dataset.tooFewLabels), no per-label finding on "" and no imbalance', () => {
+    const r = run('text-classification-single-label', docs());
+    assert.deepEqual(only(r.diagnostics, 'dataset.tooFewLabels').map((d) => d.message), ['The dataset has 1 distinct label; Text classification (single-label) needs at least 2 (DOC-TXT-CLS).']);
+    assert.equal(only(r.diagnostics, 'label.tooFewItems').length, 0);
+    assert.deepEqual(r.stats.labels.map((l) => l.name), ['pos']);
+    assert.deepEqual([r.stats.items, r.stats.labeledItems, r.stats.imbalanceRatio], [21, 19, null]);
+  });
+
+  it('an empty box label is not a label either; the incremental dataset agrees', () => {
+    const items = [item(1, 'gs://b/1.jpg', [box('', 0.1, 0.1, 0.5, 0.5), box('car', 0.1, 0.1, 0.5, 0.5)]), item(2, 'gs://b/2.jpg', [box(' ', 0.1, 0.1, 0.5, 0.5)])];
+    const r = run('image-bounding-box', items);
+    assert.deepEqual(r.stats.labels.map((l) => [l.name, l.items]), [['car', 1]]);
+    assert.equal(r.stats.labeledItems, 1);
+    const inc = new IncrementalDataset('image-bounding-box');
+    items.forEach((it, i) => inc.add(it, i));
+    assert.deepEqual(inc.result().stats.labels, r.stats.labels);
+    assert.deepEqual(inc.result().diagnostics.map((d) => [d.line, d.code]), r.diagnostics.map((d) => [d.line, d.code]));
+    const t = run('text-classification-single-label', docs());
+    const tinc = new IncrementalDataset('text-classification-single-label');
+    docs().forEach((it, i) => tinc.add(it, i));
+    assert.deepEqual(tinc.result().stats.labels, t.stats.labels);
+    assert.equal(tinc.result().stats.labeledItems, t.stats.labeledItems);
+  });
+});
