@@ -185,6 +185,12 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const { path: _omit, ...diagnostic } = d;
       void _omit;
       report.diagnostics.push(diagnostic as Diagnostic);
+      // Findings over the per-code cap are not listed but count in the totals, like --max-problems.
+      if (d.code === 'dataset.truncated' && typeof d.data?.count === 'number') {
+        const unlisted = (report.unlisted ??= { errors: 0, warnings: 0 });
+        if (d.data.severity === 'error') unlisted.errors += d.data.count;
+        else if (d.data.severity === 'warning') unlisted.warnings += d.data.count;
+      }
     }
   }
   reports.push(...sidecarReports);

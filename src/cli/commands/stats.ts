@@ -107,6 +107,8 @@ export function statsReport(datasets: readonly DatasetGroup[], reports: readonly
       const mine = reports.filter((r) => files.has(r.path));
       const problems = countSeverities(mine.flatMap((r) => r.diagnostics));
       for (const r of mine) {
+        problems.errors += r.unlisted?.errors ?? 0;
+        problems.warnings += r.unlisted?.warnings ?? 0;
         if (!r.counted) continue;
         problems.errors += r.counted.counts.errors;
         problems.warnings += r.counted.counts.warnings;

@@ -602,7 +602,15 @@ export class DatasetAccumulator {
     const diagnostics = this.found.slice();
     for (const [code, n] of this.perCode) {
       if (n <= this.maxPerCode) continue;
-      diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` ${n - this.maxPerCode === 1 ? 'finding is' : 'findings are'} not listed (at most ${fmt(this.maxPerCode)} per code).`));
+      const unlisted = n - this.maxPerCode;
+      // `data` says what was left out, so that reports can count those findings in their totals.
+      diagnostics.push(
+        this.make('dataset.truncated', this.anchor(), `${fmt(unlisted)} more \`${code}\` ${unlisted === 1 ? 'finding is' : 'findings are'} not listed (at most ${fmt(this.maxPerCode)} per code).`, undefined, {
+          code,
+          count: unlisted,
+          severity: severityOf(code as DatasetCode, this.strict),
+        }),
+      );
     }
     this.resolveAnchors();
     const fileOrder = (d: DatasetDiagnostic) => (d.path === undefined ? -1 : (this.fileIndex.get(d.path) ?? -1));

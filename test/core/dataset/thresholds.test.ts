@@ -307,3 +307,27 @@ describe('empty labels (label.empty on their lines) are not labels of the datase
     assert.equal(tinc.result().stats.labeledItems, t.stats.labeledItems);
   });
 });
+
+describe('findings over the per-code cap count in the totals', () => {
+  it('1,001 labels on one image each: 1,000 label.tooFewItems listed, the 1,001st counted (validate JSON, text summary, stats)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vd-cap-'));
+    try {
+      const file = join(dir, 'od.jsonl');
+      const lines: string[] = [];
+      for (let i = 0; i < 1001; i++) lines.push(JSON.stringify({ imageGcsUri: `gs://pets/${i}.jpg`, boundingBoxAnnotations: [{ displayName: `l${i}`, xMin: 0.1, yMin: 0.1, xMax: 0.5, yMax: 0.5 }] }));
+      writeFileSync(file, lines.join('\n') + '\n');
+      const json = JSON.parse((await cli(['validate', '--output', 'json', file])).out) as { files: { errors: number; warnings: number; diagnostics: { code: string; data?: unknown }[] }[] };
+      const f = json.files[0];
+      assert.equal(f.diagnostics.filter((d) => d.code === 'label.tooFewItems').length, 1000);
+      assert.deepEqual([f.errors, f.warnings], [1, 1001], 'dataset.tooManyLabels, and 1,001 label.tooFewItems');
+      const text = await cli(['validate', file]);
+      assert.match(text.out, /1 file, 1,001 items: 1 error, 1,001 warnings\n$/);
+      const strict = JSON.parse((await cli(['validate', '--strict', '--output', 'json', file])).out) as typeof json;
+      assert.deepEqual([strict.files[0].errors, strict.files[0].warnings], [1002, 0]);
+      const stats = JSON.parse((await cli(['stats', '--output', 'json', file])).out) as { datasets: { problems: { errors: number; warnings: number } }[] };
+      assert.deepEqual(stats.datasets[0].problems, { errors: 1, warnings: 1001, infos: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
