@@ -331,3 +331,39 @@ describe('findings over the per-code cap count in the totals', () => {
     }
   });
 });
+
+describe('files given together are one dataset even when one file alone fits several formats', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vd-siblings-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const rows = (from: number, to: number, labels: string) => Array.from({ length: to - from }, (_, i) => `gs://pets/${from + i}.jpg,${labels}\n`).join('');
+
+  it('a CSV of one label per row joins a multi-label sibling: 6 + 4 cats are 10, one dataset, no format.ambiguous', async () => {
+    writeFileSync(join(dir, 'a.csv'), rows(0, 6, 'cat'));
+    writeFileSync(join(dir, 'b.csv'), rows(6, 10, 'cat,dog'));
+    const r = await cli(['validate', '--output', 'json', dir]);
+    const json = JSON.parse(r.out) as { files: { path: string; format: string; diagnostics: { code: string; message: string }[] }[] };
+    assert.deepEqual(json.files.map((f) => f.format), ['image-classification-multi-label', 'image-classification-multi-label']);
+    const all = json.files.flatMap((f) => f.diagnostics);
+    assert.equal(all.filter((d) => d.code === 'format.ambiguous').length, 0);
+    assert.deepEqual(all.filter((d) => d.code === 'label.tooFewItems').map((d) => d.message.slice(0, 30)), ['Label "dog" is on 4 images; Im'], 'cat is on 10 images of one dataset');
+    const stats = JSON.parse((await cli(['stats', '--output', 'json', dir])).out) as { datasets: { format: string; items: number }[] };
+    assert.deepEqual(stats.datasets.map((d) => [d.format, d.items]), [['image-classification-multi-label', 10]]);
+  });
+
+  it('unlabeled JSONL images join a bounding-box sibling; with two certain siblings that both fit, nothing is chosen', async () => {
+    const box = (i: number) => JSON.stringify({ imageGcsUri: `gs://pets/${i}.jpg`, boundingBoxAnnotations: [{ displayName: 'cat', xMin: 0.1, yMin: 0.1, xMax: 0.5, yMax: 0.5 }] });
+    writeFileSync(join(dir, 'a.jsonl'), '{"imageGcsUri":"gs://pets/new1.jpg"}\n{"imageGcsUri":"gs://pets/new2.jpg"}\n');
+    writeFileSync(join(dir, 'b.jsonl'), [0, 1, 2].map(box).join('\n') + '\n');
+    let json = JSON.parse((await cli(['stats', '--output', 'json', dir])).out) as { datasets: { format: string; items: number; files: string[] }[] };
+    assert.deepEqual(json.datasets.map((d) => [d.format, d.items, d.files.length]), [['image-bounding-box', 5, 2]]);
+    writeFileSync(join(dir, 'c.jsonl'), '{"imageGcsUri":"gs://pets/9.jpg","classificationAnnotation":{"displayName":"cat"}}\n');
+    const v = JSON.parse((await cli(['validate', '--output', 'json', dir])).out) as { files: { path: string; format: string; diagnostics: { code: string }[] }[] };
+    const a = v.files.find((f) => f.path.endsWith('a.jsonl'))!;
+    assert.equal(a.format, 'image-classification-single-label', 'the unlabeled file fits both siblings: it keeps its own likeliest format');
+    assert.ok(a.diagnostics.some((d) => d.code === 'format.ambiguous'));
+  });
+});
