@@ -677,7 +677,7 @@ export class DatasetAccumulator {
   /** @internal */
   videoTooLong(loc: Loc, uri: string, duration: number): void {
     const max = this.limits.maxVideoSeconds ?? 0;
-    this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
+    this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}). Cut it into shorter videos.`, undefined, { uri, duration, threshold: max });
   }
 
   // The duplicate findings below take `uri` undefined for items given as inline text: Vertex
@@ -1074,28 +1074,28 @@ export class DatasetAccumulator {
     const at = this.anchor();
     const labelCount = this.labelList.length;
     if (L.minItems !== undefined && this.items < L.minItems) {
-      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}).`, undefined, { count: this.items, threshold: L.minItems });
+      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}). Add ${L.itemNoun} before training.`, undefined, { count: this.items, threshold: L.minItems });
     }
     if (L.maxItems !== undefined && this.items > L.maxItems) {
       this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
     }
     if (L.minLabels !== undefined && labelCount < L.minLabels) {
-      this.emit('dataset.tooFewLabels', at, `The dataset has ${fmt(labelCount)} distinct label${labelCount === 1 ? '' : 's'}; ${title} needs at least ${fmt(L.minLabels)} (${L.source}).`, undefined, { count: labelCount, threshold: L.minLabels });
+      this.emit('dataset.tooFewLabels', at, `The dataset has ${fmt(labelCount)} distinct label${labelCount === 1 ? '' : 's'}; ${title} needs at least ${fmt(L.minLabels)} (${L.source}). Label items with ${L.minLabels === 1 ? 'at least one label' : 'more labels'}.`, undefined, { count: labelCount, threshold: L.minLabels });
     }
     if (L.maxLabels !== undefined && labelCount > L.maxLabels) {
       this.emit('dataset.tooManyLabels', at, `The dataset has ${fmt(labelCount)} distinct labels; ${title} allows at most ${fmt(L.maxLabels)} (${L.source}). Merge or drop labels.`, undefined, { count: labelCount, threshold: L.maxLabels });
     }
     if (L.minAnnotations !== undefined && this.boxCount < L.minAnnotations) {
-      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${count(this.boxCount, 'bounding boxes')}; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}).`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
+      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${count(this.boxCount, 'bounding boxes')}; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}). Draw more boxes.`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
     }
     const boxes = this.format === 'video-object-tracking' ? this.trackedBoxes : this.boxCount;
     if (L.maxBoxes !== undefined && boxes > L.maxBoxes) {
-      this.emit('dataset.tooManyBoxes', at, `The dataset has ${fmt(boxes)} bounding boxes; a dataset holds at most ${fmt(L.maxBoxes)} (${L.source}).`, undefined, { count: boxes, threshold: L.maxBoxes });
+      this.emit('dataset.tooManyBoxes', at, `The dataset has ${fmt(boxes)} bounding boxes; a dataset holds at most ${fmt(L.maxBoxes)} (${L.source}). Split it into several datasets.`, undefined, { count: boxes, threshold: L.maxBoxes });
     }
     if (L.maxFrames !== undefined) {
       const frames = this.frameCount();
       if (frames > L.maxFrames) {
-        this.emit('dataset.tooManyFrames', at, `The dataset has ${fmt(frames)} labeled frames; an object tracking dataset holds at most ${fmt(L.maxFrames)} (${L.source}).`, undefined, { count: frames, threshold: L.maxFrames });
+        this.emit('dataset.tooManyFrames', at, `The dataset has ${fmt(frames)} labeled frames; an object tracking dataset holds at most ${fmt(L.maxFrames)} (${L.source}). Split it into several datasets.`, undefined, { count: frames, threshold: L.maxFrames });
       }
     }
   }
@@ -1126,7 +1126,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.tooFewItems',
           label.first,
-          `${capital(noun)} ${quote(label.name)} is on ${count(label.items, L.itemNoun)}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}).${this.otherLines(label)}`,
+          `${capital(noun)} ${quote(label.name)} is on ${count(label.items, L.itemNoun)}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}). Add ${L.itemNoun} with it, or drop it.${this.otherLines(label)}`,
           this.labelRelated(label),
           { label: label.name, count: label.items, threshold: min },
         );
@@ -1139,7 +1139,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.fewUses',
           label.first,
-          `Label ${quote(label.name)} is annotated ${count(label.annotations, 'times')}; Google recommends at least ${fmt(min)} uses per entity label (${L.source}).${this.otherLines(label)}`,
+          `Label ${quote(label.name)} is annotated ${count(label.annotations, 'times')}; Google recommends at least ${fmt(min)} uses per entity label (${L.source}). Annotate more of its occurrences.${this.otherLines(label)}`,
           this.labelRelated(label),
           { label: label.name, count: label.annotations, threshold: min },
         );
@@ -1248,7 +1248,7 @@ export class DatasetAccumulator {
     const counts = this.uriBoxes.data;
     const crowded = this.injected ? this.injected.crowded : [...this.crowded].map(([i, uri]) => ({ uri, count: counts[i], loc: this.uriLoc(i) }));
     for (const { uri, count, loc } of crowded) {
-      this.emit('box.tooMany', loc, `${uri} has ${fmt(count)} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}).`, undefined, { uri, count, threshold: max });
+      this.emit('box.tooMany', loc, `${uri} has ${fmt(count)} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}). Remove boxes from this image.`, undefined, { uri, count, threshold: max });
     }
   }
 

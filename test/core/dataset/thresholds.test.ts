@@ -285,7 +285,7 @@ describe('empty labels (label.empty on their lines) are not labels of the datase
 
   it('text classification with one real label and empty ones has 1 label (dataset.tooFewLabels), no per-label finding on "" and no imbalance', () => {
     const r = run('text-classification-single-label', docs());
-    assert.deepEqual(only(r.diagnostics, 'dataset.tooFewLabels').map((d) => d.message), ['The dataset has 1 distinct label; Text classification (single-label) needs at least 2 (DOC-TXT-CLS).']);
+    assert.deepEqual(only(r.diagnostics, 'dataset.tooFewLabels').map((d) => d.message), ['The dataset has 1 distinct label; Text classification (single-label) needs at least 2 (DOC-TXT-CLS). Label items with more labels.']);
     assert.equal(only(r.diagnostics, 'label.tooFewItems').length, 0);
     assert.deepEqual(r.stats.labels.map((l) => l.name), ['pos']);
     assert.deepEqual([r.stats.items, r.stats.labeledItems, r.stats.imbalanceRatio], [21, 19, null]);
@@ -365,5 +365,23 @@ describe('files given together are one dataset even when one file alone fits sev
     const a = v.files.find((f) => f.path.endsWith('a.jsonl'))!;
     assert.equal(a.format, 'image-classification-single-label', 'the unlabeled file fits both siblings: it keeps its own likeliest format');
     assert.ok(a.diagnostics.some((d) => d.code === 'format.ambiguous'));
+  });
+});
+
+describe('dataset messages say what to do, not only the threshold', () => {
+  it('minimums and maximums end with an action', () => {
+    const nine = [...documents({ pos: 9, neg: 10 })];
+    const t = run('text-classification-single-label', nine);
+    assert.match(only(t.diagnostics, 'dataset.tooFewItems')[0].message, /needs at least 20 \(DOC-TXT-CLS\)\. Add documents before training\.$/);
+    assert.match(only(t.diagnostics, 'label.tooFewItems')[0].message, /needs at least 10 documents per label \(DOC-TXT-CLS\)\. Add documents with it, or drop it\./);
+    const boxes = Array.from({ length: 501 }, () => box('car', 0.1, 0.1, 0.5, 0.5));
+    const b = run('image-bounding-box', [item(1, 'gs://b/1.jpg', boxes)]);
+    assert.match(only(b.diagnostics, 'box.tooMany')[0].message, /at most 500 per image \(DOC-IMG-OD\)\. Remove boxes from this image\.$/);
+    const e = item(1, undefined, [span('person', 0, 3)], undefined, 9);
+    e.textContent = 'Ann reads';
+    assert.match(only(run('text-extraction', [e]).diagnostics, 'label.fewUses')[0].message, /\(DOC-TXT-EE\)\. Annotate more of its occurrences\.$/);
+    const v = run('video-classification', [item(1, 'gs://b/v.mp4', [seg('run', 0, 1)])], { media: new Map([['gs://b/v.mp4', { duration: 10801 }]]) });
+    assert.match(only(v.diagnostics, 'video.tooLong')[0].message, /\(3 h\) \(DOC-VID-CLS\)\. Cut it into shorter videos\.$/);
+    assert.match(only(v.diagnostics, 'dataset.tooFewLabels')[0].message, /needs at least 2 \(DOC-VID-CLS\)\. Label items with more labels\.$/);
   });
 });
