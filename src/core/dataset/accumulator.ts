@@ -1181,7 +1181,7 @@ export class DatasetAccumulator {
       this.emit(
         'label.similar',
         label.first,
-        `Label ${quote(label.name)} differs from ${quote(earlier.name)} (${this.lineRef(earlier.first, label.first.file)}) only ${how}; they are two labels (display names are compared exactly). Use one spelling.`,
+        `Label ${quote(label.name)} differs from ${quote(earlier.name)} (${this.lineRef(earlier.first, label.first.file)}) only ${how}, so the dataset has two labels where one is probably meant. Use one spelling.`,
         [this.related(earlier.first, label.first.file, `first line of ${quote(earlier.name)}`)],
         { label: label.name, similarTo: earlier.name },
       );

@@ -110,7 +110,7 @@ const table = [
     trainingOnly: false,
     threshold: 'one spelling per label: labels that differ only in letter case or Unicode composition are two labels',
     source: 'vertex-datasets',
-    doc: 'Two labels differ only in letter case (`Cat`, `cat`) or in how the same characters are composed (`café` as é or as e plus an accent). They are two labels (display names are compared exactly), which is rarely meant; use one spelling. Sits on the first line of the later label; the first line of the other is related.',
+    doc: 'Two labels differ only in letter case (`Cat`, `cat`) or in how the same characters are composed (`café` as é or as e plus an accent). The dataset then has two labels where one is probably meant; use one spelling. Sits on the first line of the later label; the first line of the other is related.',
   },
   {
     code: 'label.tooLong',

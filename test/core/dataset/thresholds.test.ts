@@ -244,7 +244,7 @@ describe('label.similar: labels that differ only in letter case or Unicode compo
     const r = run('image-classification-single-label', items, {}, 'data.jsonl');
     const f = only(r.diagnostics, 'label.similar');
     assert.deepEqual(f.map((d) => [d.line, d.severity, d.related?.[0].line]), [[3, 'warning', 1], [5, 'warning', 4], [6, 'warning', 4]]);
-    assert.equal(f[0].message, 'Label "cat" differs from "Cat" (line 1) only in letter case; they are two labels (display names are compared exactly). Use one spelling.');
+    assert.equal(f[0].message, 'Label "cat" differs from "Cat" (line 1) only in letter case, so the dataset has two labels where one is probably meant. Use one spelling.');
     assert.match(f[1].message, /only in how its characters are composed \(Unicode normalization\)/);
     assert.match(f[2].message, /only in letter case and in how its characters are composed/);
     assert.equal(only(run('image-classification-single-label', items, { strict: true }).diagnostics, 'label.similar')[0].severity, 'warning', 'strict leaves it a warning');
