@@ -8,6 +8,7 @@ import { BOX_AREA_EDGES, BOX_SIZE_EDGES, HistogramBuilder } from '../../../src/c
 import type { FormatId } from '../../../src/core/formats';
 import type { ItemFacts } from '../../../src/core/items';
 import { cli } from '../support/cli';
+import { validateJsonlText } from '../../../src/core/jsonl/validate';
 import { box, cls, item, only, sentiment, seg, span } from './helpers';
 
 function run(format: FormatId, items: Iterable<ItemFacts>, options?: DatasetOptions, file?: string): DatasetResult {
@@ -383,5 +384,26 @@ describe('dataset messages say what to do, not only the threshold', () => {
     const v = run('video-classification', [item(1, 'gs://b/v.mp4', [seg('run', 0, 1)])], { media: new Map([['gs://b/v.mp4', { duration: 10801 }]]) });
     assert.match(only(v.diagnostics, 'video.tooLong')[0].message, /\(3 h\) \(DOC-VID-CLS\)\. Cut it into shorter videos\.$/);
     assert.match(only(v.diagnostics, 'dataset.tooFewLabels')[0].message, /needs at least 2 \(DOC-VID-CLS\)\. Label items with more labels\.$/);
+  });
+});
+
+describe('text.spanWords: an entity extraction label annotates 1 to 10 words (DOC-TXT-EE)', () => {
+  const line = (text: string, spans: [string, number, number][]) =>
+    JSON.stringify({ textContent: text, textSegmentAnnotations: spans.map(([displayName, startOffset, endOffset]) => ({ displayName, startOffset, endOffset })) });
+  const ten = 'one two three four five six seven eight nine ten';
+
+  it('10 words pass, 11 warn on the annotation, a span of spaces warns; offsets count characters (an emoji before the span is one)', () => {
+    const text = `😀 ${ten} eleven`;
+    const tenEnd = 2 + ten.length;
+    const lines = [line(text, [['ten', 2, tenEnd], ['eleven', 2, tenEnd + 7], ['gap', 1, 2], ['one', 2, 5]])];
+    const r = validateJsonlText(lines.join('\n') + '\n', { format: 'text-extraction' });
+    const f = r.diagnostics.filter((d) => d.code === 'text.spanWords');
+    assert.deepEqual(f.map((d) => [d.severity, d.message.slice(0, 40)]), [
+      ['warning', 'The "eleven" span covers 11 words ("one '],
+      ['warning', 'The "gap" span covers no words (only spa'],
+    ]);
+    const covered = lines[0].slice(f[0].column - 1, f[0].endColumn - 1);
+    assert.equal(JSON.parse(covered).displayName, 'eleven', 'the finding sits on the annotation');
+    assert.match(f[0].message, /annotates 1 to 10 words \(DOC-TXT-EE\)/);
   });
 });
