@@ -672,6 +672,30 @@ export class DatasetAccumulator {
     if (this.video && duration !== undefined && max !== undefined && duration > max) this.videoTooLong(this.here(), uri, duration);
   }
 
+  /** Anchors URI record `i` on the row being added (as `newUri` does), keeping its split. */
+  private moveUriAnchor(i: number): void {
+    const rec = this.rec;
+    const r = i * STRIDE;
+    const locs = this.locs;
+    if (this.curDeferred !== undefined) {
+      rec[r + R_LINE] = this.curLine;
+      if (locs !== undefined && locs.length >= (i + 1) * 3) locs[i * 3 + 1] = 0;
+    } else {
+      const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
+      rec[r + R_LINE] = loc.line;
+      let l = locs;
+      if (l === undefined || l.length < (i + 1) * 3) {
+        const next = new Int32Array(Math.max(1024, (i + 1) * 6));
+        if (l !== undefined) next.set(l);
+        this.locs = l = next;
+      }
+      l[i * 3] = loc.column;
+      l[i * 3 + 1] = loc.endLine;
+      l[i * 3 + 2] = loc.endColumn;
+    }
+    rec[r + R_FILE_SPLIT] = (this.curFile << 2) | (rec[r + R_FILE_SPLIT] & 3);
+  }
+
   // ---- per-item findings (also replayed by the incremental dataset, so the messages are one) ----
 
   /** @internal */
@@ -892,6 +916,8 @@ export class DatasetAccumulator {
         this.rec[key * STRIDE + R_HASH] = hash;
         this.repeats++;
         this.unannotatedRepeat(loc, uri, first, false);
+        // Later lines of the URI are compared with this one, so their findings point here.
+        this.moveUriAnchor(key);
         return false;
       }
       this.conflicts++;

@@ -407,3 +407,26 @@ describe('text.spanWords: an entity extraction label annotates 1 to 10 words (DO
     assert.match(f[0].message, /annotates 1 to 10 words \(DOC-TXT-EE\)/);
   });
 });
+
+describe('after a first line without annotations, later lines of the URI are compared with the annotated one', () => {
+  it('a conflict or an unannotated repeat names the annotated line; the editor\'s incremental dataset says the same', () => {
+    const items = [
+      item(1, 'gs://b/1.jpg', []),
+      item(2, 'gs://b/1.jpg', [cls('cat')]),
+      item(3, 'gs://b/1.jpg', [cls('dog')]),
+      item(4, 'gs://b/1.jpg', []),
+    ];
+    const r = run('image-classification-multi-label', items, {}, 'data.jsonl');
+    const conflict = only(r.diagnostics, 'duplicate.conflict');
+    assert.equal(conflict.length, 1);
+    assert.match(conflict[0].message, /^gs:\/\/b\/1\.jpg is already on line 2 with different annotations/);
+    assert.equal(conflict[0].related?.[0].line, 2);
+    const repeats = only(r.diagnostics, 'duplicate.repeat');
+    assert.deepEqual(repeats.map((d) => [d.line, d.related?.[0].line]), [[2, 1], [4, 2]]);
+    const inc = new IncrementalDataset('image-classification-multi-label', { csv: false });
+    inc.addFile('data.jsonl');
+    items.forEach((it, i) => inc.add(it, i, 'data.jsonl'));
+    const got = inc.result().diagnostics.map((d) => [d.line, d.code, d.message, d.related?.map((x) => x.line)]);
+    assert.deepEqual(got, r.diagnostics.map((d) => [d.line, d.code, d.message, d.related?.map((x) => x.line)]));
+  });
+});
