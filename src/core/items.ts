@@ -76,3 +76,24 @@ export function annotationLabels(a: AnnotationFacts): string[] {
       return [a.label];
   }
 }
+
+/**
+ * Takes the facts of the commonest items without an ItemFacts object per line: the JSONL
+ * validator's fast path for single-label classification lines read with deferred anchors (the
+ * CLI's dataset checks). `single(...)` stands for exactly the ItemFacts `onItem` would get: the
+ * given fields, `deferred` as its anchor source, and as annotations one classification of `label`
+ * (none when `label` is undefined).
+ */
+export interface SingleItemSink {
+  single(
+    line: number,
+    deferred: AnchorSource,
+    mediaUri: string | undefined,
+    textContent: string | undefined,
+    textLength: number | undefined,
+    label: string | undefined,
+    mlUse: MlUse | undefined,
+    hasMlUse: boolean,
+  ): void;
+}
+

@@ -8,7 +8,7 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
+import type { AnchorSource, AnnotationFacts, ItemFacts, SingleItemSink } from '../items';
 import { annotationLabels, isBlankLabel } from '../items';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
@@ -98,6 +98,8 @@ interface TrackState {
 }
 
 const NO_SPLIT = 0;
+/** In a single item's flags, beside its split code: the item carried an ml_use value. */
+const HAS_ML_USE = 4;
 const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
 const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
 // Plain comparisons and fixed property names: these run for every line.
@@ -177,6 +179,11 @@ export function overlappingSegments<S extends { label: number; start: number; en
 }
 
 const BATCH = 256;
+
+/** An array for one batch's values, at full size up front (filled by index, it never grows). */
+function newBatch<T>(): T[] {
+  return new Array<T>(BATCH);
+}
 const FRACTION_TOLERANCE = 0.1;
 /** @internal Tolerance of threshold comparisons on floating-point sizes and times. */
 export const EPSILON = 1e-9;
@@ -419,31 +426,129 @@ export class DatasetAccumulator {
    * uriIndex.ts). Lookups happen in item order, so the result is the same as one item at a time.
    */
   add(item: ItemFacts, file?: string): void {
-    const n = this.pending.length;
-    this.pending.push(item);
-    this.pendingFiles.push(file);
+    const n = this.count++;
+    this.pending[n] = item;
+    this.pendingFiles[n] = file;
     if (n + 1 >= BATCH) this.flush();
   }
 
-  private readonly pending: ItemFacts[] = [];
-  private readonly pendingFiles: (string | undefined)[] = [];
+  /**
+   * The items of one file in `SingleItemSink` form (the JSONL validator's fast path): each call
+   * counts exactly as `add` of the ItemFacts it stands for, in the same order as `add` calls.
+   */
+  singleSink(file?: string): SingleItemSink {
+    return {
+      single: (line, deferred, mediaUri, textContent, textLength, label, mlUse, hasMlUse) => {
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
+        this.sLine[n] = line;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0);
+        this.sTextLength[n] = textLength === undefined ? -1 : textLength;
+        this.sDeferred[n] = deferred;
+        this.sUri[n] = mediaUri;
+        this.sText[n] = textContent;
+        this.sLabel[n] = label;
+        if (n + 1 >= BATCH) this.flush();
+      },
+    };
+  }
+
+  // The `count` items waiting for the next batch; null stands for a single item held in the `s`
+  // columns. The arrays that hold objects are new for every batch (made at full size): they stay
+  // young, so filling them needs no write barrier, and nothing of a batch is kept after it.
+  private count = 0;
+  private pending: (ItemFacts | null)[] = newBatch();
+  private pendingFiles: (string | undefined)[] = newBatch();
+  private readonly sLine = new Int32Array(BATCH);
+  /** Split code | HAS_ML_USE. */
+  private readonly sFlags = new Uint8Array(BATCH);
+  /** -1: none. */
+  private readonly sTextLength = new Float64Array(BATCH);
+  private sDeferred: (AnchorSource | undefined)[] = newBatch();
+  private sUri: (string | undefined)[] = newBatch();
+  private sText: (string | undefined)[] = newBatch();
+  private sLabel: (string | undefined)[] = newBatch();
 
   private flush(): void {
     const items = this.pending;
-    const n = items.length;
+    const n = this.count;
     if (n === 0) return;
     const uris = this.uris;
     for (let i = 0; i < n; i++) {
       const item = items[i];
-      const uri = item.mediaUri;
+      const uri = item === null ? this.sUri[i] : item.mediaUri;
+      const text = item === null ? this.sText[i] : item.textContent;
       if (uri !== undefined && uri !== '') uris.push(uri, KeyKind.Uri);
-      else if (item.textContent) uris.push(item.textContent, KeyKind.Text);
+      else if (text) uris.push(text, KeyKind.Text);
       else uris.push(undefined);
     }
     uris.run();
-    for (let i = 0; i < n; i++) this.addNow(items[i], this.pendingFiles[i], uris.key(i), uris.added(i));
-    items.length = 0;
-    this.pendingFiles.length = 0;
+    for (let i = 0; i < n; i++) {
+      const item = items[i];
+      if (item === null) this.addSingleNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
+      else this.addNow(item, this.pendingFiles[i], uris.key(i), uris.added(i));
+    }
+    this.count = 0;
+    this.pending = newBatch();
+    this.pendingFiles = newBatch();
+    this.sDeferred = newBatch();
+    this.sUri = newBatch();
+    this.sText = newBatch();
+    this.sLabel = newBatch();
+  }
+
+  /** `addNow` of the single item in column `i` (see `singleSink`): the same steps, without the object. */
+  private addSingleNow(i: number, file: string | undefined, uriKey: number, added: boolean): void {
+    const f = this.fileOf(file);
+    this.rows++;
+    this.curFile = f;
+    this.curItem = undefined;
+    const deferred = this.sDeferred[i] as AnchorSource;
+    this.curDeferred = deferred;
+    if (this.sources[f] !== deferred) this.sources[f] = deferred;
+    const line = this.sLine[i];
+    this.curLine = line;
+    this.curLoc = undefined;
+    if (!this.datasetAnchor && f === 0 && line === 1) this.datasetAnchor = this.here();
+    const flags = this.sFlags[i];
+    if ((flags & HAS_ML_USE) !== 0) this.mlUseUsed = true;
+    const split = flags & 3;
+    const label = this.sLabel[i];
+    let key: number;
+    let itemSplit = split;
+    let single: LabelState | undefined;
+    const mediaUri = this.sUri[i];
+    const uri = mediaUri === '' ? undefined : mediaUri;
+    if (uriKey >= 0) {
+      key = uriKey;
+      let hash = 0;
+      if (label !== undefined) {
+        single = this.labels.get(label);
+        hash = single !== undefined ? single.classificationHash : classificationHash(label);
+      }
+      if (added) {
+        this.newUri(key, uri, split, hash);
+        this.newItem(split);
+        this.seenBefore = false;
+      } else {
+        itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
+        const annotations: AnnotationFacts[] = label === undefined ? [] : [{ kind: 'classification', label }];
+        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        this.seenBefore = true;
+      }
+    } else {
+      key = -++this.anonymous;
+      this.newItem(split);
+      this.seenBefore = false;
+    }
+    const textLength = this.sTextLength[i];
+    if (textLength >= 0) this.textLength.add(textLength);
+    this.rowLabeled = false;
+    if (label !== undefined) {
+      this.annotations++;
+      this.countLabelIn(single ?? this.labelOf(label), key, itemSplit);
+    }
   }
 
   private addNow(item: ItemFacts, file: string | undefined, uriKey: number, added: boolean): void {
@@ -477,7 +582,7 @@ export class DatasetAccumulator {
       } else hash = annotationsHash(annotations);
       if (added) {
         this.newUri(key, uri, split, hash);
-        this.newItem(item);
+        this.newItem(split);
         this.seenBefore = false;
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
@@ -487,7 +592,7 @@ export class DatasetAccumulator {
       }
     } else {
       key = -++this.anonymous;
-      this.newItem(item);
+      this.newItem(split);
       this.seenBefore = false;
     }
     if (item.textLength !== undefined) this.textLength.add(item.textLength);
@@ -545,10 +650,11 @@ export class DatasetAccumulator {
     bump(label.splits, itemSplit);
   }
 
-  private newItem(item: ItemFacts): void {
+  /** A new item; `split` is its split code. */
+  private newItem(split: number): void {
     this.items++;
-    bump(this.splits, splitCode(item.mlUse));
-    if (item.mlUse === 'validation' && this.video) {
+    bump(this.splits, split);
+    if (split === 2 && this.video) {
       this.validationItems++;
       if (this.validationLocs.length <= this.maxRelated) this.validationLocs.push(this.here());
     }

@@ -111,9 +111,18 @@ export class ItemChecker {
     this.mediaWhat = this.info.dataType === 'image' ? 'image URI' : 'video URI';
   }
 
-  /** Checks one item; pushes findings to `out`; fills `facts` when given. */
-  check(obj: Obj, out: Finding[], facts: ItemFacts | undefined): void {
+  /** Whether the format's items have at most one classification label (see `check`'s `labelOnly`). */
+  get singleLabel(): boolean {
+    return this.shape === Shape.SingleLabel;
+  }
+
+  /**
+   * Checks one item; pushes findings to `out`; fills `facts` when given. With `labelOnly` (formats
+   * with `singleLabel`), the classification label is returned instead of put in `facts.annotations`.
+   */
+  check(obj: Obj, out: Finding[], facts: ItemFacts | undefined, labelOnly = false): string | undefined {
     const shape = this.shape;
+    let label: string | undefined;
     if (shape === Shape.Custom) this.checkCustomUris(obj, [], out, facts, 0);
     else if (this.isText) this.checkText(obj, out, facts);
     else {
@@ -139,7 +148,10 @@ export class ItemChecker {
         if (isObj(a)) {
           this.checkClassification(a, CLASSIFICATION_PATH, out, undefined);
           // A one-element array made whole: pushing onto an empty one allocates room for 16.
-          if (facts && typeof a.displayName === 'string') facts.annotations = [{ kind: 'classification', label: a.displayName }];
+          if (facts && typeof a.displayName === 'string') {
+            if (labelOnly) label = a.displayName;
+            else facts.annotations = [{ kind: 'classification', label: a.displayName }];
+          }
         }
         break;
       }
@@ -199,6 +211,7 @@ export class ItemChecker {
         this.checkTracking(obj, out, annotations);
         break;
     }
+    return label;
   }
 
   /** Custom datasets: every gs:// string (to a bounded depth) must be a valid Cloud Storage URI. */

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
-import type { ItemFacts } from '../items';
+import type { AnnotationFacts, ItemFacts, SingleItemSink } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
@@ -42,6 +42,11 @@ export interface JsonlFileOptions extends ValidationOptions {
    * from the file afterwards (`ItemFacts.deferred`); for consumers that keep only line numbers.
    */
   lazyAnchors?: boolean;
+  /**
+   * With `onItem` and `lazyAnchors`: the items of single-label classification formats go here
+   * instead of `onItem`, without an ItemFacts object each (the same facts, see `SingleItemSink`).
+   */
+  singleItems?: SingleItemSink;
 }
 
 export class UsageError extends Error {}
@@ -54,6 +59,11 @@ const AJV_CONTEXT = { instancePath: '' } as unknown as Parameters<ValidateFuncti
 export class JsonlLineValidator {
   private readonly checker: ItemChecker;
   private readonly validate: ValidateFunction;
+  /** Whether the format's items carry at most one classification label (see validateLine's `lean`). */
+  get singleLabel(): boolean {
+    return this.checker.singleLabel;
+  }
+
   /** Proves a line valid without ajv and measures it for the duplicate-key proof (format schemas). */
   private readonly prove: ShapeProver | undefined;
   private readonly schema: JsonSchema;
@@ -87,9 +97,11 @@ export class JsonlLineValidator {
 
   /**
    * Validates one line (without its line break). Returns false for blank lines (not an item).
-   * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object.
+   * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object. With `lean`
+   * (formats with `singleLabel` only), the facts are written into it instead (its `line` set, its
+   * classification label in `label`), for the caller to hand on (see LineFeeder).
    */
-  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource): boolean {
+  validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource, lean?: LeanFacts): boolean {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
     // Lines laid out like an earlier line are built without JSON.parse (same value: layout.ts).
     let value: unknown = this.layouts.parse(text);
@@ -142,10 +154,11 @@ export class JsonlLineValidator {
     const shortest = this.prove ? this.prove(obj, 0, fromLayout) : -1;
     if (shortest < 0 && !this.validate(obj, AJV_CONTEXT)) this.mapSchemaErrors(obj, this.validate.errors ?? [], findings);
     let facts: ItemFacts | undefined;
+    if (lean !== undefined) facts = lean;
+    else if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
-    this.checker.check(obj, findings, facts);
+    const label = this.checker.check(obj, findings, facts, lean !== undefined);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
       let tree: ReturnType<typeof lineTree> | null = null;
@@ -170,12 +183,16 @@ export class JsonlLineValidator {
         });
       }
     }
-    if (facts && onItem) {
+    if (lean !== undefined) {
+      lean.line = line;
+      lean.label = label;
+    } else if (facts && onItem) {
       if (!anchors) facts.anchor = lineAnchor(text, facts);
       onItem(facts);
     }
     return true;
   }
+
 
   private mapSchemaErrors(obj: Obj, errors: AjvError[], out: Finding[]): void {
     for (const e of errors) {
@@ -218,6 +235,16 @@ export class JsonlLineValidator {
   }
 }
 
+/** Annotations of `LeanFacts` (never handed out). */
+const NO_ANNOTATIONS: AnnotationFacts[] = [];
+
+/**
+ * A single-label item's facts as validateLine leaves them for LineFeeder, which hands them to a
+ * `SingleItemSink` field by field (the object is not kept). `line` stays 0 when the line held no item.
+ */
+interface LeanFacts extends ItemFacts {
+  label: string | undefined;
+}
 /** Replaced before the facts leave validateLine (saves an allocation per line). */
 const PENDING_ANCHOR: Range = Object.freeze({ line: 0, column: 0, endLine: 0, endColumn: 0 });
 
@@ -544,15 +571,30 @@ class LineFeeder {
     private readonly onItem: ((item: ItemFacts) => void) | undefined,
     firstLine = 1,
     private readonly anchors?: FileAnchorSource,
+    single?: SingleItemSink,
   ) {
     this.lineNo = firstLine - 1;
+    if (anchors !== undefined && validator.singleLabel) this.single = single;
   }
+
+  /** Set for single-label formats read with deferred anchors (see `SingleItemSink`). */
+  private readonly single: SingleItemSink | undefined;
 
   line(text: string): void {
     this.lineNo++;
     const scratch = this.scratch;
     if (scratch.length !== 0) scratch.length = 0;
-    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors)) {
+    const single = this.single;
+    // A young object per line: filling it needs no write barrier. The call to `single` is made here
+    // rather than in validateLine, whose compiled code then has room to inline the shape prover.
+    const lean: LeanFacts | undefined =
+      single === undefined
+        ? undefined
+        : { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: NO_ANNOTATIONS, label: undefined };
+    if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors, lean)) {
+      if (lean !== undefined && lean.line !== 0) {
+        (single as SingleItemSink).single(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.textContent, lean.textLength, lean.label, lean.mlUse, lean.hasMlUse);
+      }
       this.items++;
       if (this.firstItem === 'none') this.firstItem = 'reports';
       for (; this.pendingBlank > 0; this.pendingBlank--) blankLine(this.lineNo - this.pendingBlank, this.sink);
@@ -995,9 +1037,9 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
     } else {
       const anchors = options.lazyAnchors && options.onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
-      const single = new LineFeeder(validator, sink, options.onItem, 1, anchors);
-      await streamRange(handle, offset, total, single, sink, maxLine, options, total);
-      feeder = single;
+      const one = new LineFeeder(validator, sink, options.onItem, 1, anchors, anchors ? options.singleItems : undefined);
+      await streamRange(handle, offset, total, one, sink, maxLine, options, total);
+      feeder = one;
     }
     if (feeder.items === 0 && sink.errors === 0) {
       sink.discard();

@@ -9,7 +9,14 @@ import { hashString } from './prng';
 export const KEY_SEED_A = 0x9747b28c;
 export const KEY_SEED_B = 0x3c6ef372;
 
-export class KeyTable {
+/** Dense ids of key hash pairs (see KeyTable): a pair's id is the number of distinct pairs seen before it. */
+export interface GroupIds {
+  /** idOfHashes of KeyTable: the same ids for the same calls. */
+  idOfHashes(aRaw: number, bRaw: number): number;
+  readonly size: number;
+}
+
+export class KeyTable implements GroupIds {
   /** Slot k is slots[3k..3k+3): first hash, second hash (odd, so never 0), id (-1: empty). One cache line per probe. */
   private slots: Int32Array;
   private cap: number;
@@ -88,6 +95,19 @@ export class KeyTable {
       out[at + k] = id;
     }
     return k;
+  }
+
+  /** The pairs (first hash, second hash) of ids 0, 1, ... in turn: idOfHashes of each in this order rebuilds the ids. */
+  pairs(): Int32Array {
+    const out = new Int32Array(2 * this.size);
+    const s = this.slots;
+    for (let i = 0; i < s.length; i += 3) {
+      const id = s[i + 2];
+      if (id === -1) continue;
+      out[2 * id] = s[i];
+      out[2 * id + 1] = s[i + 1];
+    }
+    return out;
   }
 
   private grow(): void {

@@ -249,7 +249,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
             if (streaming) streamed += n;
             else {
               const r = rows();
-              collector.addRows(n, r.ml, r.label, r.time, r.has, r.ga, r.gb, r.gr, r.summary);
+              collector.addIdRows(n, r.ml, r.label, r.time, r.group, r.newRanks, r.summary);
             }
             record += n;
           },

@@ -1,5 +1,6 @@
 import { GrowFloat64, GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
-import { KeyTable } from './keys';
+import { KEY_SEED_A, KEY_SEED_B, KeyTable } from './keys';
+import type { GroupIds } from './keys';
 import { fmix32, hashIndex, hashString } from './prng';
 
 /** Existing ml_use of an item: a split index, or one of these. */
@@ -85,7 +86,7 @@ export class ItemCollector {
   private records = 0;
   private itemKeys = new KeyTable();
   private keyItem = new GrowInt32();
-  private groupKeys = new KeyTable();
+  private groupKeys: GroupIds = new KeyTable();
   private recordItem: GrowInt32 | null = null;
   private rank = new GrowUint32();
   private firstRecord = new GrowInt32();
@@ -173,7 +174,7 @@ export class ItemCollector {
         if (g === this.groupRank.length) this.groupRank.push(groupRank);
       } else {
         const key = '#' + item;
-        g = this.groupKeys.idOf(key);
+        g = this.groupId(key);
         if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
       }
       this.group.data[item] = g;
@@ -185,9 +186,66 @@ export class ItemCollector {
    * batches): the same effect, written as loops over whole arrays.
    */
   addRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, has: Uint8Array, ga: Int32Array, gb: Int32Array, gr: Uint32Array, summary?: RowSummary): void {
+    this.addFacts(n, ml, label, time, summary);
+    const item0 = this.items;
+    const end = item0 + n;
+    if (this.needs.groups) {
+      this.group.ensure(end);
+      const group = this.group.data;
+      const keys = this.groupKeys;
+      const known = keys.size;
+      // Ids in row order (runs of keyed rows in one call), then the ranks of the new groups: ids
+      // are handed out in order, so a row starts a group exactly when its id is the next one.
+      for (let k = 0; k < n; ) {
+        if (keys instanceof KeyTable) k = keys.idsOfHashes(ga, gb, has, k, n, group, item0);
+        else for (; k < n && has[k] === 1; k++) group[item0 + k] = keys.idOfHashes(ga[k], gb[k]);
+        if (k < n) {
+          group[item0 + k] = this.groupId('#' + (item0 + k));
+          k++;
+        }
+      }
+      const ranks = this.groupRank;
+      // No new group in these rows (the usual case once the groups have been seen): no rank to add.
+      if (keys.size !== known) {
+        for (let k = 0; k < n; k++) {
+          if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
+        }
+      }
+      this.group.length = end;
+    }
+    this.items = end;
+    this.records += n;
+  }
+
+  /**
+   * addRows for rows whose group ids were given in the table of `useGroupIds` (pass 1 in
+   * WebAssembly): `group[k]` is row k's id, `newRanks` the ranks of the groups the rows start, in order.
+   */
+  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary): void {
+    this.addFacts(n, ml, label, time, summary);
+    const item0 = this.items;
+    const end = item0 + n;
+    if (this.needs.groups) {
+      this.group.ensure(end);
+      this.group.data.set(group.subarray(0, n), item0);
+      this.group.length = end;
+      const ranks = this.groupRank;
+      const m = newRanks.length;
+      if (m > 0) {
+        ranks.ensure(ranks.length + m);
+        ranks.data.set(newRanks, ranks.length);
+        ranks.length += m;
+      }
+      if (ranks.length !== this.groupKeys.size) throw new Error('group ranks out of step with the group ids');
+    }
+    this.items = end;
+    this.records += n;
+  }
+
+  /** The facts of addRows but the groups (items and records are not counted yet). */
+  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array, summary?: RowSummary): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
-    const record0 = this.records;
     const end = item0 + n;
     // Items are their records here (indexed): rank and first record are not stored.
     let ex = this.existing;
@@ -230,31 +288,31 @@ export class ItemCollector {
         il.length = end;
       }
     }
-    if (this.needs.groups) {
-      this.group.ensure(end);
-      const group = this.group.data;
-      const keys = this.groupKeys;
-      const known = keys.size;
-      // Ids in row order (runs of keyed rows in one call), then the ranks of the new groups: ids
-      // are handed out in order, so a row starts a group exactly when its id is the next one.
-      for (let k = 0; k < n; ) {
-        k = keys.idsOfHashes(ga, gb, has, k, n, group, item0);
-        if (k < n) {
-          group[item0 + k] = keys.idOf('#' + (item0 + k));
-          k++;
-        }
-      }
-      const ranks = this.groupRank;
-      // No new group in these rows (the usual case once the groups have been seen): no rank to add.
-      if (keys.size !== known) {
-        for (let k = 0; k < n; k++) {
-          if (group[item0 + k] === ranks.length) ranks.push(has[k] === 1 ? gr[k] : hashString(this.groupSeed, '#' + (item0 + k)));
-        }
-      }
-      this.group.length = end;
+  }
+
+  /** The group id of `key` ('g' + group key, 'k' + item key or '#' + item index). */
+  private groupId(key: string): number {
+    return this.groupKeys.idOfHashes(hashString(KEY_SEED_A, key), hashString(KEY_SEED_B, key));
+  }
+
+  /**
+   * Group ids come from `t` from now on (a table that pass 1 in WebAssembly fills as it reads
+   * rows), given the ids so far first so that every id stays as it is.
+   */
+  useGroupIds(t: GroupIds): void {
+    if (t.size !== 0) throw new Error('useGroupIds needs an empty table');
+    const keys = this.groupKeys;
+    if (keys.size > 0) {
+      const pairs = keys instanceof KeyTable ? keys.pairs() : null;
+      if (!pairs) throw new Error('group ids cannot move from one outside table to another');
+      for (let id = 0; id < keys.size; id++) t.idOfHashes(pairs[2 * id], pairs[2 * id + 1]);
     }
-    this.items = end;
-    this.records = record0 + n;
+    this.groupKeys = t;
+  }
+
+  /** Items so far. */
+  get itemCount(): number {
+    return this.items;
   }
 
   /** Seed of the group ranks (hashString(groupSeed, 'g' + key)). */
@@ -322,7 +380,7 @@ export class ItemCollector {
     }
     if (this.needs.groups && this.group.data[item] === -1) {
       const key = f.groupKey !== undefined ? 'g' + f.groupKey : f.itemKey !== undefined ? 'k' + f.itemKey : '#' + item;
-      const g = this.groupKeys.idOf(key);
+      const g = this.groupId(key);
       if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
       this.group.data[item] = g;
     }

@@ -6,6 +6,7 @@ import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
 import type { StratifyKernel, StratifyViews, TieKernel } from './strategies';
+import type { GroupIds } from './keys';
 import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
 
@@ -33,6 +34,9 @@ interface Exports {
   labelFill(lab: number, wide: number, m: number, base: number, idx: number, fill: number): void;
   labelGather(lab: number, wide: number, m: number, out: number, at: number): void;
   placeTied(idx: number, m: number, seedMix: number, keys: number, tmp: number, qs: number, Q: number, s0: number, res: number): void;
+  groupInit(): number;
+  groupId(a: number, b: number): number;
+  groupCount(): number;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -64,10 +68,10 @@ const ST_WORD_LEN0 = 28;
 const ST_R_ML = 32;
 const ST_R_LAB = 33;
 const ST_R_TIME = 34;
-const ST_R_HAS = 35;
-const ST_R_GA = 36;
-const ST_R_GB = 37;
-const ST_R_GR = 38;
+const ST_R_GID = 35;
+const ST_R_GNEW = 36;
+const ST_G_BASE = 37;
+const ST_G_NEWN = 38;
 const ST_CODES = 39;
 const ST_OUT = 40;
 const ST_OUT_CAP = 41;
@@ -83,6 +87,7 @@ const FULL = 3;
 const LIMIT = 4;
 const CODES = 5;
 const FLUSH = 6;
+const NOMEM = 7;
 const REASON_NEW_LABEL = 1;
 const MAXCOLS = 256;
 const CODES_CAP = 65536;
@@ -95,11 +100,9 @@ export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
   time: Float64Array;
-  has: Uint8Array;
-  /** The key hashes as signed 32-bit values: KeyTable works on them as such, and small integers stay unboxed. */
-  ga: Int32Array;
-  gb: Int32Array;
-  gr: Uint32Array;
+  /** Group ids (mode 2: ids of the collector's table, see useGroupIds), and the ranks of the groups the rows start. */
+  group: Int32Array;
+  newRanks: Uint32Array;
   /** What the rows hold, summed up (see RowSummary). */
   summary: RowSummary;
 }
@@ -117,6 +120,11 @@ class SplitWasm {
     this.x = wasmInstance<Exports>('split', WASM_BASE64);
     if (!this.x.prepare()) throw new Error('the split could not get WebAssembly memory');
     this.refresh();
+  }
+
+  /** Views again after the memory grew (a call that adds group ids may grow it). */
+  fresh(): void {
+    if (this.mem.buffer !== this.x.memory.buffer) this.refresh();
   }
 
   refresh(): void {
@@ -157,10 +165,8 @@ class SplitWasm {
       ml: new Int8Array(b, S[ST_R_ML], n),
       label: new Int32Array(b, S[ST_R_LAB], n),
       time: new Float64Array(b, S[ST_R_TIME], n),
-      has: new Uint8Array(b, S[ST_R_HAS], n),
-      ga: new Int32Array(b, S[ST_R_GA], n),
-      gb: new Int32Array(b, S[ST_R_GB], n),
-      gr: new Uint32Array(b, S[ST_R_GR], n),
+      group: new Int32Array(b, S[ST_R_GID], n),
+      newRanks: new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]),
       summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED] },
     };
   }
@@ -257,11 +263,12 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
     const needs = ad.opts.needs;
     S[ST_WIDTH] = ad.width;
     S[ST_SPLIT_AT] = ad.splitAt;
-    S[ST_BY_AT] = ad.byAt;
+    // No key column: a column no row reaches (a group split then keys every row by its index).
+    S[ST_BY_AT] = ad.byAt >= 0 ? ad.byAt : 0x7fffffff;
     S[ST_TIME_AT] = ad.timeAt;
     S[ST_LAST] = last;
     S[ST_WANT_ML] = wantMl ? 1 : 0;
-    S[ST_MODE] = ad.byAt >= 0 ? (needs.groups ? 2 : needs.labels ? 1 : 0) : 0;
+    S[ST_MODE] = needs.groups ? 2 : ad.byAt >= 0 && needs.labels ? 1 : 0;
     S[ST_GROUP_SEED] = collector.groupSeed | 0;
     S[ST_NEEDED] = ad.splitAt >= 0 ? ad.splitAt + 1 : ad.width;
     const words = ad.opts.splits.map((s) => Buffer.from(s, 'latin1'));
@@ -274,8 +281,17 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
     noFacts = !wantMl && S[ST_MODE] === 0 && ad.timeAt < 0;
     S[ST_NO_FACTS] = noFacts ? 1 : 0;
     S[ST_HDR] = 1;
+    if (S[ST_MODE] === 2) {
+      // Rows get their group ids here; the rows JavaScript reads look theirs up in the same table.
+      if (!w.x.groupInit()) throw new Error('the split could not get WebAssembly memory');
+      w.fresh();
+      collector.useGroupIds(new WasmGroupIds(w));
+      grouped = true;
+    }
   };
   let noFacts = false;
+  /** The instance keeps the collector's group ids: it stays the collector's (out of the pool). */
+  let grouped = false;
   let defaults: WasmRows | null = null;
   const rowsView = (): WasmRows => {
     const n = w.S[ST_ROWS];
@@ -285,20 +301,16 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       ml: new Int8Array(MAXROWS).fill(-1),
       label: new Int32Array(MAXROWS).fill(-1),
       time: new Float64Array(MAXROWS).fill(NaN),
-      has: new Uint8Array(MAXROWS),
-      ga: new Int32Array(MAXROWS),
-      gb: new Int32Array(MAXROWS),
-      gr: new Uint32Array(MAXROWS),
+      group: new Int32Array(MAXROWS),
+      newRanks: new Uint32Array(0),
       summary: { anyMl: false, maxLabel: -1, timed: 0 },
     });
     return {
       ml: d.ml.subarray(0, n),
       label: d.label.subarray(0, n),
       time: d.time.subarray(0, n),
-      has: d.has.subarray(0, n),
-      ga: d.ga.subarray(0, n),
-      gb: d.gb.subarray(0, n),
-      gr: d.gr.subarray(0, n),
+      group: d.group.subarray(0, n),
+      newRanks: d.newRanks,
       summary: { anyMl: false, maxLabel: -1, timed: 0 },
     };
   };
@@ -307,9 +319,12 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
     const view = (): Buffer => w.mem.subarray(w.inAt, w.inAt + len);
     for (;;) {
       if (!ready && ad.header) configure();
+      if (grouped) w.S[ST_G_BASE] = collector.itemCount;
       pos = w.x.pass1(w.inAt, pos, len, eof ? 1 : 0);
+      w.fresh();
       const S = w.S;
       const status = S[ST_STATUS];
+      if (status === NOMEM) throw new Error('the split could not get WebAssembly memory');
       const rows = S[ST_ROWS];
       if (rows > 0) {
         ad.record += rows;
@@ -317,15 +332,15 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       }
       if (status === SPECIAL) {
         const v = view();
+        // Read before the record's facts go in: looking up its group may grow the memory (S is then stale).
+        const reason = S[ST_REASON];
+        const fs = S[ST_FS];
+        const fe = S[ST_FE];
+        pos = S[ST_END];
         const f = ad.read(v, S[ST_START], S[ST_CE]);
         if (typeof f === 'string') sink.nonItem();
         else sink.facts(f);
-        if (S[ST_REASON] === REASON_NEW_LABEL) {
-          const fs = S[ST_FS];
-          const fe = S[ST_FE];
-          w.x.addLabel(w.inAt, fs, fe, collector.labelId(v.toString('latin1', fs, fe)));
-        }
-        pos = S[ST_END];
+        if (reason === REASON_NEW_LABEL) w.x.addLabel(w.inAt, fs, fe, collector.labelId(v.toString('latin1', fs, fe)));
         continue;
       }
       if (status === FULL) continue;
@@ -335,7 +350,23 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
   try {
     await streamInto(w, source, handle, opts);
   } finally {
-    release(w);
+    if (!grouped) release(w);
+  }
+}
+
+/** The module's group id table (split.c groupOf) as the collector's GroupIds. */
+class WasmGroupIds implements GroupIds {
+  constructor(private readonly w: SplitWasm) {}
+
+  idOfHashes(aRaw: number, bRaw: number): number {
+    const id = this.w.x.groupId(aRaw, bRaw);
+    if (id < 0) throw new Error('the split could not get WebAssembly memory');
+    this.w.fresh();
+    return id;
+  }
+
+  get size(): number {
+    return this.w.x.groupCount();
   }
 }
 

@@ -16,10 +16,10 @@ enum {
   ST_STATUS, ST_START, ST_CE, ST_END, ST_FS, ST_FE, ST_REASON, ST_ROWS, ST_OUT_USED, ST_CODE_AT, ST_CODE_LEN, ST_HDR,
   ST_WIDTH = 16, ST_SPLIT_AT, ST_BY_AT, ST_TIME_AT, ST_LAST, ST_WANT_ML, ST_MODE, ST_GROUP_SEED, ST_NEEDED, ST_APPEND,
   ST_VALUE_AT, ST_NWORDS, ST_WORD_LEN0, ST_WORD_LEN1, ST_WORD_LEN2, ST_WORD_LEN3,
-  ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_HAS, ST_R_GA, ST_R_GB, ST_R_GR, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
+  ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_GID, ST_R_GNEW, ST_G_BASE, ST_G_NEWN, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
   ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED, ST_SIZE = 64
 };
-enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6 };
+enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6, NOMEM = 7 };
 enum { REASON_NEW_LABEL = 1 };
 #define MAXROWS 8192
 #define MAXCOLS 256
@@ -53,14 +53,12 @@ __attribute__((export_name("prepare"))) i32 prepare(void) {
     S[ST_R_ML] = (i32)alloc(MAXROWS);
     S[ST_R_LAB] = (i32)alloc(MAXROWS * 4);
     S[ST_R_TIME] = (i32)alloc(MAXROWS * 8);
-    S[ST_R_HAS] = (i32)alloc(MAXROWS);
-    S[ST_R_GA] = (i32)alloc(MAXROWS * 4);
-    S[ST_R_GB] = (i32)alloc(MAXROWS * 4);
-    S[ST_R_GR] = (i32)alloc(MAXROWS * 4);
+    S[ST_R_GID] = (i32)alloc(MAXROWS * 4);
+    S[ST_R_GNEW] = (i32)alloc(MAXROWS * 4);
     S[ST_CODES] = (i32)alloc(CODES_CAP);
     S[ST_WORDS] = (i32)alloc(4 * 32);
     S[ST_VALUES] = (i32)alloc(256 * 32);
-    if (!slots || !arena || !S[ST_R_GR] || !S[ST_VALUES]) return 0;
+    if (!slots || !arena || !S[ST_R_GNEW] || !S[ST_VALUES]) return 0;
   }
   __builtin_memset(slots, 0, sizeof(Slot) * LABEL_SLOTS);
   arenaUsed = 0;
@@ -274,24 +272,163 @@ static u32 fmixH(u32 h) {
   return h;
 }
 
-/**
- * hashAsciiBytes of prng.ts (MurmurHash3 of 'g' + the bytes as UTF-16 code units) under the two
- * key seeds and the group-rank seed, in one loop.
- */
-static void hash3(const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb, u32 *gr) {
-  u32 ha = mixK(KEY_SEED_A, 'g'), hb = mixK(KEY_SEED_B, 'g'), hr = mixK(cGroupSeed, 'g');
+/** hashAsciiBytes of prng.ts: hashString(seed, the code unit `prefix` + bytes [s, e) as code units). */
+static u32 hash1(u32 seed, u32 prefix, const u8 *b, i32 s, i32 e) {
+  u32 h = mixK(seed, prefix);
+  for (i32 i = s; i < e; i++) h = mixK(h, b[i]);
+  return fmixH(h ^ (u32)(e - s + 1));
+}
+
+/** hash1 under the two key seeds, in one loop. */
+static void hash2(u32 prefix, const u8 *b, i32 s, i32 e, u32 *ga, u32 *gb) {
+  u32 ha = mixK(KEY_SEED_A, prefix), hb = mixK(KEY_SEED_B, prefix);
   for (i32 i = s; i < e; i++) {
     u32 k = b[i] * 0xcc9e2d51u;
     k = rotl(k, 15);
     k *= 0x1b873593u;
     ha = rotl(ha ^ k, 13) * 5 + 0xe6546b64u;
     hb = rotl(hb ^ k, 13) * 5 + 0xe6546b64u;
-    hr = rotl(hr ^ k, 13) * 5 + 0xe6546b64u;
   }
   const u32 n = (u32)(e - s + 1);
   *ga = fmixH(ha ^ n);
   *gb = fmixH(hb ^ n);
-  *gr = fmixH(hr ^ n);
+}
+
+// Ids of the key bytes seen so far (keys of at most 12 bytes): a key seen before gets its id from
+// its bytes with one cheap hash, instead of the two MurmurHash3 lanes and the lookup of groupOf,
+// which a key gets only the first time it is seen (so the ids are groupOf's: equal bytes, equal
+// hashes). A slot is 16 bytes: the key, zero-padded, then id << 4 | length (0: empty); up to
+// three quarters full (a small table stays in cache), at most MEMO_MAX slots, then keys not yet
+// in it take groupOf's way every time.
+#define MEMO_MAX (1u << 20)
+#define MEMO_KEY 12
+static v128_t *mSlots;
+static u32 mCap, mSize;
+// The memo is given up once full and answering fewer rows than it misses (most keys distinct).
+static i32 mOff;
+static const u8 mOnes[32] = {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
+
+static v128_t *mEmpty(u32 cap) {
+  v128_t *t = (v128_t *)alloc(16 * cap);
+  if (t) __builtin_memset(t, 0, 16 * cap);
+  return t;
+}
+
+/** The first len (1..12) bytes at p, zero-padded, with len in the last 4 bytes (reads 16 bytes: the input has slack). */
+static v128_t mKey(const u8 *p, u32 len) {
+  return wasm_i32x4_replace_lane(wasm_v128_and(wasm_v128_load(p), wasm_v128_load(mOnes + 16 - len)), 3, (i32)len);
+}
+
+/** The first slot of a key (from its bytes only: keys equal but for trailing NUL bytes share it, their lengths tell them apart). */
+static u32 mSlot(v128_t key, u32 mask) {
+  const u64 lo = (u64)wasm_i64x2_extract_lane(key, 0), hi = (u32)wasm_i32x4_extract_lane(key, 2);
+  const u64 h = lo * 0x9e3779b97f4a7c15ull + hi * 0xc2b2ae3d27d4eb4full;
+  return (u32)(h >> 32) & mask;
+}
+
+static __attribute__((noinline)) void mGrow(void) {
+  const u32 cap = mCap * 2;
+  v128_t *t = mEmpty(cap);
+  // Without memory the memo stays as it is (full: keys not in it take groupOf's way).
+  if (!t) return;
+  for (u32 j = 0; j < mCap; j++) {
+    const v128_t o = mSlots[j];
+    if (!wasm_i32x4_extract_lane(o, 3)) continue;
+    u32 q = mSlot(o, cap - 1);
+    while (wasm_i32x4_extract_lane(t[q], 3)) q = (q + 1) & (cap - 1);
+    t[q] = o;
+  }
+  mSlots = t;
+  mCap = cap;
+}
+
+// ---- group ids (mode 2): the ids of keys.ts KeyTable, kept here ----
+// The layout of KeyTable (slot k: first hash, second hash | 1, id; -1 empty), growing past three
+// quarters full: its ids, which a pair's layout does not change (a pair's id is the number of
+// distinct pairs seen before it), with less memory (grown tables are not freed). The
+// JavaScript of the rows handed back looks its keys up here too (export groupId), in row order.
+static i32 *gSlots;
+static u32 gCap, gSize;
+
+static i32 *gEmpty(u32 cap) {
+  i32 *t = (i32 *)alloc(12 * cap);
+  if (t)
+    for (u32 k = 0; k < cap; k++) t[3 * k + 2] = -1;
+  return t;
+}
+
+/** Starts an empty table (keeping the room of an earlier one); 0 when there is no memory. */
+__attribute__((export_name("groupInit"))) i32 groupInit(void) {
+  if (gSlots) {
+    for (u32 k = 0; k < gCap; k++) gSlots[3 * k + 2] = -1;
+  } else {
+    gCap = 1 << 12;
+    gSlots = gEmpty(gCap);
+    if (!gSlots) return 0;
+  }
+  gSize = 0;
+  if (mSlots) {
+    __builtin_memset(mSlots, 0, 16 * mCap);
+  } else {
+    mCap = 1 << 12;
+    mSlots = mEmpty(mCap);
+    if (!mSlots) return 0;
+  }
+  mSize = 0;
+  mOff = 0;
+  return 1;
+}
+
+__attribute__((export_name("groupCount"))) u32 groupCount(void) { return gSize; }
+
+/** Doubles the table; 0 when out of memory. */
+static __attribute__((noinline)) i32 gGrow(void) {
+  const u32 cap = gCap * 2;
+  i32 *t = gEmpty(cap);
+  if (!t) return 0;
+  const u32 mask = cap - 1;
+  for (u32 j = 0; j < gCap; j++) {
+    const i32 *o = gSlots + 3 * j;
+    if (o[2] == -1) continue;
+    u32 q = (u32)o[0] & mask;
+    while (t[3 * q + 2] != -1) q = (q + 1) & mask;
+    t[3 * q] = o[0];
+    t[3 * q + 1] = o[1];
+    t[3 * q + 2] = o[2];
+  }
+  gSlots = t;
+  gCap = cap;
+  return 1;
+}
+
+/** The id of key pair (a, b), a new one when unseen (then *isNew = 1); -1 when the table cannot grow. */
+static inline __attribute__((always_inline)) i32 groupOf(u32 a, u32 b, i32 *isNew) {
+  b |= 1;
+  u32 mask = gCap - 1, k = a & mask;
+  for (;;) {
+    const i32 *t = gSlots + 3 * k;
+    if (t[2] == -1) break;
+    if ((u32)t[0] == a && (u32)t[1] == b) return t[2];
+    k = (k + 1) & mask;
+  }
+  if ((gSize + 1) * 4 > gCap * 3) {
+    if (!gGrow()) return -1;
+    mask = gCap - 1;
+    k = a & mask;
+    while (gSlots[3 * k + 2] != -1) k = (k + 1) & mask;
+  }
+  i32 *t = gSlots + 3 * k;
+  t[0] = (i32)a;
+  t[1] = (i32)b;
+  t[2] = (i32)gSize;
+  *isNew = 1;
+  return (i32)gSize++;
+}
+
+/** groupOf for JavaScript (hashes computed there): -1 when the table cannot grow. */
+__attribute__((export_name("groupId"))) i32 groupId(u32 a, u32 b) {
+  i32 isNew = 0;
+  return groupOf(a, b, &isNew);
 }
 
 static i32 special(i32 pos, i32 reason) {
@@ -308,6 +445,135 @@ static i32 bAnyMl, bMaxLabel, bTimed;
 
 // Pass 1 configuration, loaded from S at each call.
 static i32 cHdr, cWidth, cSplitAt, cByAt, cTimeAt, cWantMl, cMode, cNeeded, cNwords, cRows, cNoFacts;
+
+// Group ids of the rows of a pass 1 call. Rows keep only where their key is (gKs, gKe; -1: no
+// key) while they are read; the ids are looked up for all of them at the end of the call
+// (groupRows), one after the other: lookups miss the cache, and a loop of nothing else overlaps
+// their misses, where one lookup per row between the reading of rows waits out every miss.
+static i32 gKs[MAXROWS], gKe[MAXROWS];
+// Per row: its memo key and first memo slot (~0: no memo key); per row the memo did not answer
+// (gMiss, in order): its key hashes, whether its group is new.
+static v128_t gKey[MAXROWS];
+static u32 gSlot[MAXROWS], gA[MAXROWS], gB[MAXROWS];
+static i32 gMiss[MAXROWS];
+static u8 gFresh[MAXROWS];
+
+// Slot bytes 12-15 without the id: the length.
+#define ID_MASK wasm_i32x4_make(-1, -1, -1, 15)
+
+/** The memo's id of key from slot k on (its first slot), or -1. */
+static i32 mFind(v128_t key, u32 k) {
+  const u32 mask = mCap - 1;
+  for (;;) {
+    const v128_t m = mSlots[k];
+    if (!wasm_i32x4_extract_lane(m, 3)) return -1;
+    if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, ID_MASK), key))) return (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
+    k = (k + 1) & mask;
+  }
+}
+
+/** Remembers key's id (when there is room; unless already there, when `check`). */
+static void mPut(v128_t key, i32 id, i32 check) {
+  // Ids past 2^28 do not fit beside the length.
+  if (id >= (1 << 28) || (check && mFind(key, mSlot(key, mCap - 1)) >= 0)) return;
+  if ((mSize + 1) * 4 > mCap * 3) {
+    if (mCap >= MEMO_MAX) return;
+    mGrow();
+    if ((mSize + 1) * 4 > mCap * 3) return;
+  }
+  u32 k = mSlot(key, mCap - 1);
+  while (wasm_i32x4_extract_lane(mSlots[k], 3)) k = (k + 1) & (mCap - 1);
+  mSlots[k] = wasm_i32x4_replace_lane(key, 3, (i32)(((u32)id << 4) | (u32)wasm_i32x4_extract_lane(key, 3)));
+  mSize++;
+}
+
+/** Row r's key: 'g' + bytes [*ks, *ke) of *kb, or '#' + the item's index in decimal (in num) for a row without one. */
+static u32 rowKey(const u8 **kb, i32 *ks, i32 *ke, i32 r, u32 base, u8 *num) {
+  *ks = gKs[r];
+  *ke = gKe[r];
+  if (*ks >= 0) return 'g';
+  u32 v = base + (u32)r;
+  i32 d = 0;
+  do {
+    num[11 - d++] = (u8)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  *kb = num;
+  *ks = 12 - d;
+  *ke = 12;
+  return '#';
+}
+
+/**
+ * Rows [0, n) get their groups in ST_R_GID: the id of 'g' + key bytes, or of '#' + the item's index
+ * (ST_G_BASE is the first row's) for a row without a key, as ItemCollector gives them. A new
+ * group's rank (hashString(group seed, the same key)) is computed here, once per group, into
+ * ST_R_GNEW (ST_G_NEWN of them, in order). 0 when out of memory.
+ */
+static i32 groupRows(const u8 *b, i32 n) {
+  i32 *gid = (i32 *)S[ST_R_GID];
+  u32 *ranks = (u32 *)S[ST_R_GNEW];
+  const u32 base = (u32)S[ST_G_BASE];
+  u8 num[12];
+  // Each step is a loop of its own over the rows: lookups miss the cache, and a loop that does
+  // little else has the misses of many rows under way at once.
+  const i32 useMemo = !mOff;
+  if (useMemo) {
+    for (i32 r = 0; r < n; r++) {
+      const i32 s = gKs[r], len = gKe[r] - s;
+      if (s >= 0 && len <= MEMO_KEY) {
+        const v128_t key = mKey(b + s, (u32)len);
+        gKey[r] = key;
+        gSlot[r] = mSlot(key, mCap - 1);
+      } else gSlot[r] = ~0u;
+    }
+  }
+  // The memo's answers (the table only changes below).
+  i32 misses = 0, hits = 0;
+  for (i32 r = 0; r < n; r++) {
+    if (useMemo && gSlot[r] != ~0u) {
+      const v128_t m = mSlots[gSlot[r]], key = gKey[r];
+      i32 id = -1;
+      if (wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_and(m, ID_MASK), key))) id = (i32)((u32)wasm_i32x4_extract_lane(m, 3) >> 4);
+      else if (wasm_i32x4_extract_lane(m, 3)) id = mFind(key, (gSlot[r] + 1) & (mCap - 1));
+      if (id >= 0) {
+        gid[r] = id;
+        hits++;
+        continue;
+      }
+    }
+    gMiss[misses++] = r;
+  }
+  // The other rows: their key hashes, then their ids in row order (new ids in that order).
+  for (i32 i = 0; i < misses; i++) {
+    const u8 *kb = b;
+    i32 ks, ke;
+    const u32 prefix = rowKey(&kb, &ks, &ke, gMiss[i], base, num);
+    hash2(prefix, kb, ks, ke, &gA[i], &gB[i]);
+  }
+  for (i32 i = 0; i < misses; i++) {
+    i32 isNew = 0;
+    const i32 id = groupOf(gA[i], gB[i], &isNew);
+    if (id < 0) return 0;
+    gid[gMiss[i]] = id;
+    gFresh[i] = (u8)isNew;
+  }
+  // New groups' ranks, in id order; the memo learns the keys (a key seen before may be there already).
+  i32 fresh = 0;
+  for (i32 i = 0; i < misses; i++) {
+    const i32 r = gMiss[i];
+    if (gFresh[i]) {
+      const u8 *kb = b;
+      i32 ks, ke;
+      const u32 prefix = rowKey(&kb, &ks, &ke, r, base, num);
+      ranks[fresh++] = hash1(cGroupSeed, prefix, kb, ks, ke);
+    }
+    if (useMemo && gSlot[r] != ~0u) mPut(gKey[r], gid[r], !gFresh[i]);
+  }
+  S[ST_G_NEWN] = fresh;
+  if (useMemo && mCap >= MEMO_MAX && (mSize + 1) * 4 > mCap * 3 && hits < misses) mOff = 1;
+  return 1;
+}
 
 /**
  * Reads the framed record at `pos` (rCe, rEnd, rCommas, cpos) into row cRows of the per-row arrays.
@@ -354,8 +620,8 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
     }
   }
   i32 label = -1;
-  u8 has = 0;
-  u32 ga = 0, gb = 0, gr = 0;
+  // The group key's bytes (ks == ke: none), given an id once nothing can send the row to JavaScript.
+  i32 ks = 0, ke = 0;
   if (cMode && cByAt <= nc) {
     const i32 s = FS(cByAt), e = FE(cByAt);
     if (e > s) {
@@ -372,8 +638,8 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
           return 1;
         }
       } else {
-        has = 1;
-        hash3(b, s, e, &ga, &gb, &gr);
+        ks = s;
+        ke = e;
       }
     }
   }
@@ -383,6 +649,10 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
       special(pos, 0);
       return 1;
     }
+  }
+  if (cMode == 2) {
+    gKs[cRows] = ks < ke ? ks : -1;
+    gKe[cRows] = ke;
   }
   const i32 r = cRows++;
   // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
@@ -394,16 +664,12 @@ static inline __attribute__((always_inline)) i32 row1(const u8 *b, i32 pos) {
   ((signed char *)S[ST_R_ML])[r] = (signed char)ml;
   ((i32 *)S[ST_R_LAB])[r] = label;
   ((double *)S[ST_R_TIME])[r] = t;
-  ((u8 *)S[ST_R_HAS])[r] = has;
-  ((u32 *)S[ST_R_GA])[r] = ga;
-  ((u32 *)S[ST_R_GB])[r] = gb;
-  ((u32 *)S[ST_R_GR])[r] = gr;
   return 0;
 }
 
 /**
  * Pass 1 from `pos` over b[0, len): frames records and, for rows it can read exactly, stores the
- * needed facts at row index ST_ROWS (mode 1: label ids, 2: group hashes; ST_TIME_AT: times; ST_WANT_ML:
+ * needed facts at row index ST_ROWS (mode 1: label ids, 2: group ids, see groupRows; ST_TIME_AT: times; ST_WANT_ML:
  * existing split), and sums them up (ST_B_ML: any existing split, ST_B_MAX_LABEL, ST_B_TIMED: rows
  * with a time). Returns where it stopped; ST_STATUS says why.
  *
@@ -423,6 +689,7 @@ __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i
   cGroupSeed = (u32)S[ST_GROUP_SEED];
   cNoFacts = S[ST_NO_FACTS];
   cRows = 0;
+  S[ST_G_NEWN] = 0;
   bAnyMl = 0;
   bMaxLabel = -1;
   bTimed = 0;
@@ -504,6 +771,7 @@ out:
   S[ST_B_ML] = bAnyMl;
   S[ST_B_MAX_LABEL] = bMaxLabel;
   S[ST_B_TIMED] = bTimed;
+  if (cMode == 2 && !groupRows(b, cRows)) S[ST_STATUS] = NOMEM;
   return pos;
 }
 

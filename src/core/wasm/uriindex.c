@@ -2,7 +2,9 @@
 // inline texts, handed over in batches as UTF-16 code units, are hashed to 64 bits and looked up in
 // an open-addressing table; each distinct key gets the next index. Hashing here rather than in
 // JavaScript reads 4 code units per step, and a batch's slots are all read once before the lookups
-// so that their cache misses overlap.
+// so that their cache misses overlap. A slot is 4 bytes (a million keys touch 8 MB at random, not
+// 16): the key's index and, in the bits the index cannot reach, a tag from the hash; the full hash
+// is compared, in a per-index array, only when the tag matches.
 #include "heap.h"
 
 typedef unsigned short u16;
@@ -11,11 +13,13 @@ typedef unsigned long long u64;
 
 #define BATCH 1024
 
-// Table: two u32 per slot, [index + 1 (0 = empty), low half of the hash]; high halves per index.
+// Table: one u32 per slot, 0 = empty, else (index + 1) | (high half of the hash & ~mask). The load
+// factor stays at most 1/2, so index + 1 <= size < mask + 1 fits under the mask. The slot is the low
+// half's bits under the mask. Both halves of every key's hash, per index: hashes[2i], hashes[2i + 1].
 static u32 *slots;
 static u32 mask;
-static u32 *high;
-static u32 highCap;
+static u32 *hashes;
+static u32 hashCap;
 static u32 size;
 static u8 *scratchBuf;
 static u32 scratchCap;
@@ -40,13 +44,13 @@ __attribute__((export_name("size"))) u32 sizeOf(void) { return size; }
 // Memory comes from heapAlloc; regions outgrown by the table are left unused (their sum stays
 // below the live table's size).
 
-// Room for `n` slots (a power of two) and `items` high halves. Returns 0 when memory runs out.
+// Room for `n` slots (a power of two) and `items` hashes. Returns 0 when memory runs out.
 __attribute__((export_name("init"))) i32 init(u32 n, u32 items) {
-  slots = (u32 *)heapAlloc(n * 8);
-  high = (u32 *)heapAlloc(items * 4);
-  if (!slots || !high) return 0;
+  slots = (u32 *)heapAlloc(n * 4);
+  hashes = (u32 *)heapAlloc(items * 8);
+  if (!slots || !hashes) return 0;
   mask = n - 1;
-  highCap = items;
+  hashCap = items;
   size = 0;
   return 1;
 }
@@ -134,20 +138,17 @@ static inline u64 hash(const u8 *p, u32 n, u64 seed) {
 
 static const u64 SEEDS[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
 
-// Doubles the table, reinserting every key. Returns 0 when memory runs out.
+// Doubles the table, reinserting every key (in index order, from the hashes). Returns 0 when
+// memory runs out.
 static i32 grow(void) {
   u32 n = (mask + 1) * 2;
-  u32 *next = (u32 *)heapAlloc(n * 8);
+  u32 *next = (u32 *)heapAlloc(n * 4);
   if (!next) return 0;
   u32 m = n - 1;
-  for (u32 s = 0; s <= mask; s++) {
-    u32 v = slots[s * 2];
-    if (!v) continue;
-    u32 a = slots[s * 2 + 1];
-    u32 t = a & m;
-    while (next[t * 2]) t = (t + 1) & m;
-    next[t * 2] = v;
-    next[t * 2 + 1] = a;
+  for (u32 i = 0; i < size; i++) {
+    u32 t = hashes[i * 2] & m;
+    while (next[t]) t = (t + 1) & m;
+    next[t] = (i + 1) | (hashes[i * 2 + 1] & ~m);
   }
   slots = next;
   mask = m;
@@ -164,42 +165,46 @@ __attribute__((export_name("probe"))) i32 probe(u32 n) {
   // Load factor at most 1/2, and room for every new index of the batch.
   while ((size + want) * 2 > mask + 1)
     if (!grow()) return 0;
-  if (size + want > highCap) {
-    u32 cap = highCap * 2;
+  if (size + want > hashCap) {
+    u32 cap = hashCap * 2;
     while (cap < size + want) cap *= 2;
-    u32 *next = (u32 *)heapAlloc(cap * 4);
+    u32 *next = (u32 *)heapAlloc(cap * 8);
     if (!next) return 0;
-    __builtin_memcpy(next, high, size * 4);
-    high = next;
-    highCap = cap;
+    __builtin_memcpy(next, hashes, size * 8);
+    hashes = next;
+    hashCap = cap;
   }
   u32 t = 0;
   for (u32 i = 0; i < n; i++)
-    if (lens[i] >= 0) t ^= slots[(lo[i] & mask) * 2];
+    if (lens[i] >= 0) t ^= slots[lo[i] & mask];
   sink = t;
+  u32 m = mask, tagMask = ~mask;
   for (u32 i = 0; i < n; i++) {
     if (lens[i] < 0) {
       keys[i] = -1;
       added[i] = 0;
       continue;
     }
-    u32 a = lo[i], b = hi[i], s = a & mask;
+    u32 a = lo[i], b = hi[i], s = a & m, tag = b & tagMask;
     for (;;) {
-      u32 v = slots[s * 2];
+      u32 v = slots[s];
       if (!v) {
-        slots[s * 2] = size + 1;
-        slots[s * 2 + 1] = a;
-        high[size] = b;
+        slots[s] = (size + 1) | tag;
+        hashes[size * 2] = a;
+        hashes[size * 2 + 1] = b;
         keys[i] = (i32)size++;
         added[i] = 1;
         break;
       }
-      if (slots[s * 2 + 1] == a && high[v - 1] == b) {
-        keys[i] = (i32)(v - 1);
-        added[i] = 0;
-        break;
+      if ((v & tagMask) == tag) {
+        u32 k = (v & m) - 1;
+        if (hashes[k * 2] == a && hashes[k * 2 + 1] == b) {
+          keys[i] = (i32)k;
+          added[i] = 0;
+          break;
+        }
       }
-      s = (s + 1) & mask;
+      s = (s + 1) & m;
     }
   }
   return 1;

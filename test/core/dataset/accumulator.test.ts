@@ -588,4 +588,36 @@ describe('URI index', () => {
     for (let i = 0; i < 5000; i += 1000) assert.deepEqual(index.lookupHashes(pairs.slice(i, i + 1000)), pairs.slice(i, i + 1000).map((_, j) => i + j));
     assert.deepEqual(index.lookupHashes([[7, 1]]), [5000], 'same low half as key 0, other high half');
   });
+
+  it('a slot keeps part of the high half as a tag: equal tags, equal index bits and tags equal only after growth are still different keys', async () => {
+    const { UriIndex } = await import('../../../src/core/dataset/uriIndex');
+    // High halves that differ only above the slot bits (other tags), only below them (equal tags),
+    // or in bits that move from under the mask into the tag as the table grows.
+    const highs = [0, 1, 2, 0x1000, 0x1001, 0x80000000, 0x80000001, 0xfff00000, 0x7fffffff, 0xffffffff];
+    const hashArb = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom(...highs)).map(([slot, top, hi]) => [((top << 29) | slot) >>> 0, hi >>> 0] as const);
+    fc.assert(
+      fc.property(fc.array(hashArb, { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 3000 }), (pairs, expected) => {
+        const index = new UriIndex(expected);
+        const model = new Map<string, number>();
+        for (let i = 0; i < pairs.length; i += 37) {
+          const batch = pairs.slice(i, i + 37);
+          const got = index.lookupHashes(batch);
+          batch.forEach(([a, b], j) => {
+            const key = `${a},${b}`;
+            if (!model.has(key)) model.set(key, model.size);
+            assert.equal(got[j], model.get(key), key);
+          });
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 300 },
+    );
+    // 20,000 keys through several doublings, each high half shared by 16 of them.
+    const index = new UriIndex();
+    const pairs = Array.from({ length: 20_000 }, (_, i) => [Math.imul(i, 0x9e3779b1) >>> 0, Math.imul(i >> 4, 0x85ebca6b) >>> 0] as const);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < pairs.length; i += 1000) assert.deepEqual(index.lookupHashes(pairs.slice(i, i + 1000)), pairs.slice(i, i + 1000).map((_, j) => i + j));
+    }
+    assert.equal(index.size, 20_000);
+  });
 });
