@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics';
 import { DatasetAccumulator, mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type DatasetResult, type MediaTable } from '../core/dataset';
 import { severityOf } from '../core/dataset/codes';
-import { collectImportFiles, fileKind, sidecarSchemaPath, sniffJsonlFormat, validateFile } from '../core/files';
+import { collectImportFiles, fileKind, sidecarSchemaPath, sniffDetection, sniffJsonlFormat, validateFile } from '../core/files';
 import type { FormatId } from '../core/formats';
 import { UsageError } from '../core/jsonl/validate';
 import type { ItemFacts } from '../core/items';
@@ -126,11 +126,12 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
     }
   }
 
+  const siblings = await formatsFromSiblings(files, options);
   let spool: DiagnosticSpool | undefined;
   for (const path of files) {
     if (tabularSource.length > 1 && tabularSource.includes(path)) continue;
     try {
-      let route: FormatId | undefined = options.customSchema ? 'custom' : options.format;
+      let route: FormatId | undefined = options.customSchema ? 'custom' : (options.format ?? siblings.get(path));
       if (!route && fileKind(path) === 'jsonl') route = sidecarSchemaPath(path) ? 'custom' : await sniffJsonlFormat(path);
       // Tabular sources get their source-wide checks from the CSV tabular validator, not the item accumulator.
       const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
@@ -186,10 +187,41 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const { path: _omit, ...diagnostic } = d;
       void _omit;
       report.diagnostics.push(diagnostic as Diagnostic);
+      // Findings over the per-code cap are not listed but count in the totals, like --max-problems.
+      if (d.code === 'dataset.truncated' && typeof d.data?.count === 'number') {
+        const unlisted = (report.unlisted ??= { errors: 0, warnings: 0 });
+        if (d.data.severity === 'error') unlisted.errors += d.data.count;
+        else if (d.data.severity === 'warning') unlisted.warnings += d.data.count;
+      }
     }
   }
   reports.push(...sidecarReports);
   return { reports, problems, datasets, tabular };
+}
+
+/**
+ * Files given together are one dataset, so a file whose content fits several formats (unlabeled
+ * images; one label per row, single- or multi-label) takes the format of the files that are certain
+ * of theirs, when exactly one of its candidates is such a format. Otherwise each file would be
+ * validated as its own likeliest format and counted as a dataset of its own.
+ */
+async function formatsFromSiblings(files: readonly string[], options: DatasetRunOptions): Promise<Map<string, FormatId>> {
+  const chosen = new Map<string, FormatId>();
+  const tabularOptions = Object.values(options.tabular ?? {}).some((v) => v !== undefined);
+  if (files.length < 2 || options.format || options.customSchema || tabularOptions) return chosen;
+  const ambiguous: [string, FormatId[]][] = [];
+  const certain = new Set<FormatId>();
+  for (const f of files) {
+    if (fileKind(f) === 'jsonl' && sidecarSchemaPath(f)) continue;
+    const d = await sniffDetection(f);
+    if (d?.confidence === 'certain' && d.format) certain.add(d.format);
+    else if (d?.confidence === 'ambiguous' && d.candidates.length > 1) ambiguous.push([f, d.candidates]);
+  }
+  for (const [f, candidates] of ambiguous) {
+    const fits = candidates.filter((c) => certain.has(c));
+    if (fits.length === 1) chosen.set(f, fits[0]);
+  }
+  return chosen;
 }
 
 /** About how many lines a file holds (its size over the mean length of the lines in its first 64 KiB). */

@@ -7,7 +7,9 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { FormatId } from './formats';
 import { detectJsonlFormat } from './jsonl/detect';
-import type { ValidationResult } from './validate';
+import type { Detection, ValidationResult } from './validate';
+import { detectCsvFormat } from './csv/detect';
+import { readCsvText, recordOfFields, type CsvRecord } from './csv/reader';
 import { UsageError, validateJsonlFile, type JsonlFileOptions } from './jsonl/validate';
 import { validateCsvFile } from './csv/validate';
 
@@ -104,9 +106,49 @@ export async function collectImportFiles(paths: readonly string[]): Promise<{ fi
 
 const SNIFF_BYTES = 1 << 20;
 const SNIFF_LINES = 50;
+const CSV_SNIFF_RECORDS = 50;
 
 /** The format the JSONL validator will detect, decided from the same head of the file; undefined when not certain. */
 export async function sniffJsonlFormat(path: string): Promise<FormatId | undefined> {
+  const detection = await sniffJsonlDetection(path);
+  return detection?.confidence === 'certain' ? detection.format : undefined;
+}
+
+/**
+ * What the validator's format detection says of a JSONL or CSV file, from the same head of the file
+ * (certain, or ambiguous with its candidates); undefined when the file cannot be read.
+ */
+export async function sniffDetection(path: string): Promise<Detection | undefined> {
+  const kind = fileKind(path);
+  if (kind === 'jsonl') return sniffJsonlDetection(path);
+  if (kind !== 'csv') return undefined;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+    const records: CsvRecord[] = [];
+    let chars = 0;
+    // As the CSV validator decides: the first 50 records or 1 Mi characters of fields.
+    readCsvText(head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, ''), {
+      onRecord: (r) => {
+        if (records.length >= CSV_SNIFF_RECORDS || chars >= SNIFF_BYTES) return;
+        records.push(recordOfFields([...r.fields]));
+        for (const f of r.fields) chars += f.length;
+      },
+      onDiagnostic: () => undefined,
+    });
+    // A full head may end inside a record.
+    if (bytesRead === SNIFF_BYTES && records.length > 1 && records.length < CSV_SNIFF_RECORDS) records.pop();
+    return detectCsvFormat(records);
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function sniffJsonlDetection(path: string): Promise<Detection | undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -124,8 +166,7 @@ export async function sniffJsonlFormat(path: string): Promise<FormatId | undefin
         // Unparseable lines say nothing about the format.
       }
     }
-    const detection = detectJsonlFormat(samples);
-    return detection.confidence === 'certain' ? detection.format : undefined;
+    return detectJsonlFormat(samples);
   } catch {
     return undefined;
   } finally {

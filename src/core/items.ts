@@ -56,6 +56,16 @@ export type AnnotationFacts =
   | { kind: 'segmentation'; maskUri?: string; labels: string[] };
 
 /** The label an annotation contributes to per-label counts (sentiment values count as labels). */
+/**
+ * A label that is empty or only spaces, which the line validators report (`label.empty`): Vertex
+ * cannot name a label so, so the dataset checks do not count it as one.
+ */
+export function isBlankLabel(name: string): boolean {
+  const n = name.length;
+  if (n > 0 && name.charCodeAt(0) > 32 && name.charCodeAt(n - 1) > 32) return false;
+  return name.trim().length === 0;
+}
+
 export function annotationLabels(a: AnnotationFacts): string[] {
   switch (a.kind) {
     case 'sentiment':

@@ -107,6 +107,8 @@ export function statsReport(datasets: readonly DatasetGroup[], reports: readonly
       const mine = reports.filter((r) => files.has(r.path));
       const problems = countSeverities(mine.flatMap((r) => r.diagnostics));
       for (const r of mine) {
+        problems.errors += r.unlisted?.errors ?? 0;
+        problems.warnings += r.unlisted?.warnings ?? 0;
         if (!r.counted) continue;
         problems.errors += r.counted.counts.errors;
         problems.warnings += r.counted.counts.warnings;
@@ -118,9 +120,24 @@ export function statsReport(datasets: readonly DatasetGroup[], reports: readonly
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
-/** A label as typed, or quoted with escapes when it holds control characters (a line break, a terminal escape). */
-const printable = (s: string) =>
-  /[\u0000-\u001f\u007f-\u009f]/.test(s) ? JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+const LABEL_COLUMN_MAX = 60;
+/**
+ * A label as typed, or quoted with escapes when it holds control characters (a line break, a terminal
+ * escape) or starts or ends with a space (`"cat "` is another label than `cat`); a long label is cut
+ * short so that it does not widen every row of the table (`--output json` has it whole).
+ */
+const printable = (s: string) => {
+  let t = s;
+  if (t.length > LABEL_COLUMN_MAX) {
+    let cut = LABEL_COLUMN_MAX - 1;
+    const last = t.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut--;
+    t = t.slice(0, cut) + '…';
+  }
+  return /[\u0000-\u001f\u007f-\u009f]/.test(t) || t !== t.trim() || t === ''
+    ? JSON.stringify(t).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : t;
+};
 /** `1 error`, `2 errors`. */
 const count = (v: number, noun: string) => `${n(v)} ${noun}${v === 1 ? '' : 's'}`;
 const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '-');

@@ -9,7 +9,7 @@ import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
 import type { AnchorSource, AnnotationFacts, ItemFacts, SingleItemSink } from '../items';
-import { annotationLabels } from '../items';
+import { annotationLabels, isBlankLabel } from '../items';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
@@ -286,8 +286,15 @@ function list(words: readonly string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
+const QUOTED_MAX = 80;
+
+/** A label in a message: quoted, and cut short when it is long (the finding's `data` keeps it whole). */
 function quote(label: string): string {
-  return JSON.stringify(label);
+  if (label.length <= QUOTED_MAX) return JSON.stringify(label);
+  let cut = QUOTED_MAX - 1;
+  const last = label.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${JSON.stringify(label.slice(0, cut) + '…')} (${fmt([...label].length)} characters)`;
 }
 
 export class DatasetAccumulator {
@@ -332,6 +339,21 @@ export class DatasetAccumulator {
   private readonly uriMoreRows = new Map<number, number[]>();
 
   private readonly labels = new StringTable<LabelState>();
+  /** Stands for empty labels (`label.empty` on their lines): never registered, never counted. */
+  private readonly blankLabel: LabelState = {
+    id: -1,
+    name: '',
+    items: 0,
+    annotations: 0,
+    splits: emptySplits(),
+    first: { file: 0, line: 0, column: 0, endLine: 0, endColumn: 0 },
+    related: [],
+    more: 0,
+    lastFile: 0,
+    lastLine: 0,
+    lastRow: 0,
+    classificationHash: 0,
+  };
   private readonly labelList: LabelState[] = [];
 
   private boxCount = 0;
@@ -611,6 +633,7 @@ export class DatasetAccumulator {
   }
 
   private countLabelIn(label: LabelState, key: number, itemSplit: number): void {
+    if (label === this.blankLabel) return;
     label.annotations++;
     if (label.lastRow === this.rows) return;
     const fresh = label.lastRow === 0;
@@ -685,7 +708,15 @@ export class DatasetAccumulator {
     const diagnostics = this.found.slice();
     for (const [code, n] of this.perCode) {
       if (n <= this.maxPerCode) continue;
-      diagnostics.push(this.make('dataset.truncated', this.anchor(), `${fmt(n - this.maxPerCode)} more \`${code}\` ${n - this.maxPerCode === 1 ? 'finding is' : 'findings are'} not listed (at most ${fmt(this.maxPerCode)} per code).`));
+      const unlisted = n - this.maxPerCode;
+      // `data` says what was left out, so that reports can count those findings in their totals.
+      diagnostics.push(
+        this.make('dataset.truncated', this.anchor(), `${fmt(unlisted)} more \`${code}\` ${unlisted === 1 ? 'finding is' : 'findings are'} not listed (at most ${fmt(this.maxPerCode)} per code).`, undefined, {
+          code,
+          count: unlisted,
+          severity: severityOf(code as DatasetCode, this.strict),
+        }),
+      );
     }
     this.resolveAnchors();
     const fileOrder = (d: DatasetDiagnostic) => (d.path === undefined ? -1 : (this.fileIndex.get(d.path) ?? -1));
@@ -747,12 +778,36 @@ export class DatasetAccumulator {
     if (this.video && duration !== undefined && max !== undefined && duration > max) this.videoTooLong(this.here(), uri, duration);
   }
 
+  /** Anchors URI record `i` on the row being added (as `newUri` does), keeping its split. */
+  private moveUriAnchor(i: number): void {
+    const rec = this.rec;
+    const r = i * STRIDE;
+    const locs = this.locs;
+    if (this.curDeferred !== undefined) {
+      rec[r + R_LINE] = this.curLine;
+      if (locs !== undefined && locs.length >= (i + 1) * 3) locs[i * 3 + 1] = 0;
+    } else {
+      const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
+      rec[r + R_LINE] = loc.line;
+      let l = locs;
+      if (l === undefined || l.length < (i + 1) * 3) {
+        const next = new Int32Array(Math.max(1024, (i + 1) * 6));
+        if (l !== undefined) next.set(l);
+        this.locs = l = next;
+      }
+      l[i * 3] = loc.column;
+      l[i * 3 + 1] = loc.endLine;
+      l[i * 3 + 2] = loc.endColumn;
+    }
+    rec[r + R_FILE_SPLIT] = (this.curFile << 2) | (rec[r + R_FILE_SPLIT] & 3);
+  }
+
   // ---- per-item findings (also replayed by the incremental dataset, so the messages are one) ----
 
   /** @internal */
   videoTooLong(loc: Loc, uri: string, duration: number): void {
     const max = this.limits.maxVideoSeconds ?? 0;
-    this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}).`, undefined, { uri, duration, threshold: max });
+    this.emit('video.tooLong', loc, `${uri} is ${duration} s long; Vertex takes videos of at most ${fmt(max)} s (3 h) (${this.limits.source}). Cut it into shorter videos.`, undefined, { uri, duration, threshold: max });
   }
 
   // The duplicate findings below take `uri` undefined for items given as inline text: Vertex
@@ -792,6 +847,21 @@ export class DatasetAccumulator {
     else this.emit('duplicate.repeat', loc, `This row repeats a row of ${uri} (${where}) exactly; Vertex imports it once. Remove this row.`, [this.related(first, loc.file, 'first row with this URI')], { uri });
   }
 
+  /**
+   * @internal A later JSONL line of `uri` where one of the two lines has no annotations: nothing
+   * disagrees (the item is the annotated line), but the line without annotations is redundant.
+   */
+  unannotatedRepeat(loc: Loc, uri: string | undefined, first: Loc, laterEmpty: boolean): void {
+    const where = this.lineRef(first, loc.file);
+    const what = uri ?? 'The same text';
+    const message = laterEmpty
+      ? `${what} is already on ${where}; this line has no annotations, so it adds nothing to that data item. Remove this line.`
+      : `${what} is already on ${where} without annotations; Vertex imports one data item, annotated as on this line. Remove ${where}.`;
+    const related = [this.related(first, loc.file, uri === undefined ? 'first line with this text' : 'first line with this URI')];
+    if (uri === undefined) this.emit('duplicate.textRepeat', loc, message, related);
+    else this.emit('duplicate.repeat', loc, message, related, { uri });
+  }
+
   /** @internal A later JSONL line of `uri` with other annotations. */
   annotationConflict(loc: Loc, uri: string | undefined, first: Loc): void {
     const where = this.lineRef(first, loc.file);
@@ -818,11 +888,13 @@ export class DatasetAccumulator {
   singleLabelConflict(loc: Loc, uri: string | undefined, first: Loc, existing: string): void {
     const title = formatInfo(this.format).title;
     const where = this.lineRef(first, loc.file);
+    const has = this.format === 'text-sentiment' ? `sentiment ${existing}` : `label ${quote(existing)}`;
+    const one = this.format === 'text-sentiment' ? 'one sentiment' : 'one label';
     if (uri === undefined) {
       this.emit(
         'duplicate.textConflict',
         loc,
-        `The same text already has label ${quote(existing)} (${where}); ${title} takes one label per item, and equal texts are one item. Keep one of the rows.`,
+        `The same text already has ${has} (${where}); ${title} takes ${one} per item, and equal texts are one item. Keep one of the rows.`,
         [this.related(first, loc.file, 'first row with this text')],
         { field: 'annotations' },
       );
@@ -831,7 +903,7 @@ export class DatasetAccumulator {
     this.emit(
       'duplicate.conflict',
       loc,
-      `${uri} already has label ${quote(existing)} (${where}); ${title} takes one label per item. Keep one of the rows.`,
+      `${uri} already has ${has} (${where}); ${title} takes ${one} per item. Keep one of the rows.`,
       [this.related(first, loc.file, 'first row with this URI')],
       { uri, field: 'annotations' },
     );
@@ -940,6 +1012,20 @@ export class DatasetAccumulator {
         this.repeat(loc, uri, first, false);
         return true;
       }
+      // A line without annotations (hash 0) adds nothing to the item, so it disagrees with nothing.
+      if (hash === 0) {
+        this.repeats++;
+        this.unannotatedRepeat(loc, uri, first, true);
+        return true;
+      }
+      if (firstHash === 0) {
+        this.rec[key * STRIDE + R_HASH] = hash;
+        this.repeats++;
+        this.unannotatedRepeat(loc, uri, first, false);
+        // Later lines of the URI are compared with this one, so their findings point here.
+        this.moveUriAnchor(key);
+        return false;
+      }
       this.conflicts++;
       this.annotationConflict(loc, uri, first);
       return false;
@@ -966,6 +1052,7 @@ export class DatasetAccumulator {
   private labelOf(name: string): LabelState {
     let label = this.labels.get(name);
     if (!label) {
+      if (isBlankLabel(name)) return this.blankLabel;
       const loc = this.here();
       label = {
         id: this.labelList.length,
@@ -1119,28 +1206,28 @@ export class DatasetAccumulator {
     const at = this.anchor();
     const labelCount = this.labelList.length;
     if (L.minItems !== undefined && this.items < L.minItems) {
-      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}).`, undefined, { count: this.items, threshold: L.minItems });
+      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}). Add ${L.itemNoun} before training.`, undefined, { count: this.items, threshold: L.minItems });
     }
     if (L.maxItems !== undefined && this.items > L.maxItems) {
       this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
     }
     if (L.minLabels !== undefined && labelCount < L.minLabels) {
-      this.emit('dataset.tooFewLabels', at, `The dataset has ${fmt(labelCount)} distinct label${labelCount === 1 ? '' : 's'}; ${title} needs at least ${fmt(L.minLabels)} (${L.source}).`, undefined, { count: labelCount, threshold: L.minLabels });
+      this.emit('dataset.tooFewLabels', at, `The dataset has ${fmt(labelCount)} distinct label${labelCount === 1 ? '' : 's'}; ${title} needs at least ${fmt(L.minLabels)} (${L.source}). Label items with ${L.minLabels === 1 ? 'at least one label' : 'more labels'}.`, undefined, { count: labelCount, threshold: L.minLabels });
     }
     if (L.maxLabels !== undefined && labelCount > L.maxLabels) {
       this.emit('dataset.tooManyLabels', at, `The dataset has ${fmt(labelCount)} distinct labels; ${title} allows at most ${fmt(L.maxLabels)} (${L.source}). Merge or drop labels.`, undefined, { count: labelCount, threshold: L.maxLabels });
     }
     if (L.minAnnotations !== undefined && this.boxCount < L.minAnnotations) {
-      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${count(this.boxCount, 'bounding boxes')}; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}).`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
+      this.emit('dataset.tooFewAnnotations', at, `The dataset has ${count(this.boxCount, 'bounding boxes')}; ${title} needs at least ${fmt(L.minAnnotations)} annotations (${L.source}). Draw more boxes.`, undefined, { count: this.boxCount, threshold: L.minAnnotations });
     }
     const boxes = this.format === 'video-object-tracking' ? this.trackedBoxes : this.boxCount;
     if (L.maxBoxes !== undefined && boxes > L.maxBoxes) {
-      this.emit('dataset.tooManyBoxes', at, `The dataset has ${fmt(boxes)} bounding boxes; a dataset holds at most ${fmt(L.maxBoxes)} (${L.source}).`, undefined, { count: boxes, threshold: L.maxBoxes });
+      this.emit('dataset.tooManyBoxes', at, `The dataset has ${fmt(boxes)} bounding boxes; a dataset holds at most ${fmt(L.maxBoxes)} (${L.source}). Split it into several datasets.`, undefined, { count: boxes, threshold: L.maxBoxes });
     }
     if (L.maxFrames !== undefined) {
       const frames = this.frameCount();
       if (frames > L.maxFrames) {
-        this.emit('dataset.tooManyFrames', at, `The dataset has ${fmt(frames)} labeled frames; an object tracking dataset holds at most ${fmt(L.maxFrames)} (${L.source}).`, undefined, { count: frames, threshold: L.maxFrames });
+        this.emit('dataset.tooManyFrames', at, `The dataset has ${fmt(frames)} labeled frames; an object tracking dataset holds at most ${fmt(L.maxFrames)} (${L.source}). Split it into several datasets.`, undefined, { count: frames, threshold: L.maxFrames });
       }
     }
   }
@@ -1148,6 +1235,22 @@ export class DatasetAccumulator {
   private labelChecks(): void {
     const L = this.limits;
     const noun = this.format === 'text-sentiment' ? 'sentiment value' : 'label';
+    if (this.format !== 'text-sentiment') this.similarLabels();
+    if (L.maxLabelLength !== undefined) {
+      const max = L.maxLabelLength;
+      for (const label of this.labelList) {
+        if (label.name.length <= max) continue;
+        const length = [...label.name].length;
+        if (length <= max) continue;
+        this.emit(
+          'label.tooLong',
+          label.first,
+          `Label ${quote(label.name)} is longer than the ${max} characters Vertex allows for a label (AnnotationSpec display name), so its annotations cannot be imported; shorten it.${this.otherLines(label)}`,
+          this.labelRelated(label),
+          { label: label.name, length, threshold: max },
+        );
+      }
+    }
     if (L.minItemsPerLabel !== undefined) {
       const min = L.minItemsPerLabel;
       for (const label of this.labelList) {
@@ -1155,7 +1258,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.tooFewItems',
           label.first,
-          `${capital(noun)} ${quote(label.name)} is on ${count(label.items, L.itemNoun)}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}).${this.otherLines(label)}`,
+          `${capital(noun)} ${quote(label.name)} is on ${count(label.items, L.itemNoun)}; ${formatInfo(this.format).title} needs at least ${fmt(min)} ${L.itemNoun} per ${noun} (${L.source}). Add ${L.itemNoun} with it, or drop it.${this.otherLines(label)}`,
           this.labelRelated(label),
           { label: label.name, count: label.items, threshold: min },
         );
@@ -1168,7 +1271,7 @@ export class DatasetAccumulator {
         this.emit(
           'label.fewUses',
           label.first,
-          `Label ${quote(label.name)} is annotated ${count(label.annotations, 'times')}; Google recommends at least ${fmt(min)} uses per entity label (${L.source}).${this.otherLines(label)}`,
+          `Label ${quote(label.name)} is annotated ${count(label.annotations, 'times')}; Google recommends at least ${fmt(min)} uses per entity label (${L.source}). Annotate more of its occurrences.${this.otherLines(label)}`,
           this.labelRelated(label),
           { label: label.name, count: label.annotations, threshold: min },
         );
@@ -1188,6 +1291,32 @@ export class DatasetAccumulator {
           { label: label.name, ratio, mostFrequent: top.name, threshold: L.maxImbalance },
         );
       }
+    }
+  }
+
+  /** Labels that are one label to a reader: equal after Unicode composition (NFC) and lower-casing. */
+  private similarLabels(): void {
+    const seen = new Map<string, LabelState>();
+    for (const label of this.labelList) {
+      const key = label.name.normalize('NFC').toLowerCase();
+      const earlier = seen.get(key);
+      if (!earlier) {
+        seen.set(key, label);
+        continue;
+      }
+      const how =
+        label.name.toLowerCase() === earlier.name.toLowerCase()
+          ? 'in letter case'
+          : label.name.normalize('NFC') === earlier.name.normalize('NFC')
+            ? 'in how its characters are composed (Unicode normalization)'
+            : 'in letter case and in how its characters are composed (Unicode normalization)';
+      this.emit(
+        'label.similar',
+        label.first,
+        `Label ${quote(label.name)} differs from ${quote(earlier.name)} (${this.lineRef(earlier.first, label.first.file)}) only ${how}, so the dataset has two labels where one is probably meant. Use one spelling.`,
+        [this.related(earlier.first, label.first.file, `first line of ${quote(earlier.name)}`)],
+        { label: label.name, similarTo: earlier.name },
+      );
     }
   }
 
@@ -1251,7 +1380,7 @@ export class DatasetAccumulator {
     const counts = this.uriBoxes.data;
     const crowded = this.injected ? this.injected.crowded : [...this.crowded].map(([i, uri]) => ({ uri, count: counts[i], loc: this.uriLoc(i) }));
     for (const { uri, count, loc } of crowded) {
-      this.emit('box.tooMany', loc, `${uri} has ${fmt(count)} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}).`, undefined, { uri, count, threshold: max });
+      this.emit('box.tooMany', loc, `${uri} has ${fmt(count)} bounding boxes; Vertex takes at most ${max} per image (${this.limits.source}). Remove boxes from this image.`, undefined, { uri, count, threshold: max });
     }
   }
 

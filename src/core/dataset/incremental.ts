@@ -11,7 +11,7 @@
  */
 import { formatInfo, type FormatId } from '../formats';
 import type { AnnotationFacts, ItemFacts } from '../items';
-import { annotationLabels } from '../items';
+import { annotationLabels, isBlankLabel } from '../items';
 import {
   annotationsHash,
   bump,
@@ -30,6 +30,7 @@ import {
   BOX_AREA_EDGES,
   BOX_SIZE_EDGES,
   BOXES_PER_IMAGE_EDGES,
+  bucketOf,
   emptySplits,
   SEGMENT_SECONDS_EDGES,
   TEXT_LENGTH_EDGES,
@@ -91,6 +92,8 @@ interface GroupEval {
   boxCount: number;
   /** The row on which the image went over the per-image box limit. */
   crowdedAt?: Row;
+  /** The row the item's URI findings sit on, when not its first row (see `evaluate`). */
+  anchorRow?: Row;
   segmentCount: number;
   firstSegmentRow?: Row;
   overlaps?: Overlap[];
@@ -193,10 +196,7 @@ export class MultisetHistogram implements HistogramSink {
   }
 
   private bucket(value: number): number {
-    const e = this.edges;
-    let i = e.length - 1;
-    while (i > 0 && value < e[i]) i--;
-    return i;
+    return bucketOf(this.edges, value);
   }
 
   add(value: number): void {
@@ -431,7 +431,7 @@ export class IncrementalDataset {
       sentimentMax: sentiment.map(([value, e]) => [value, { items: e.items, loc: loc(e.rows[0]) }]),
       validationItems: this.validationRows.length,
       validationLocs: this.validationRows.slice(0, max + 1).map(loc),
-      crowded: crowded.map((g) => ({ uri: g.uri!, count: g.eval!.boxCount, loc: loc(g.rows[0]) })),
+      crowded: crowded.map((g) => ({ uri: g.uri!, count: g.eval!.boxCount, loc: loc(g.eval!.anchorRow ?? g.rows[0]) })),
       rowFindings: (acc) => {
         for (const row of this.findingRows) for (const f of row.findings!) f(acc);
       },
@@ -583,8 +583,8 @@ export class IncrementalDataset {
     const media = this.options.media;
     const uri = group.uri;
     const keyed = uri !== undefined || group.text;
-    const first = group.rows[0];
-    const firstLoc = () => this.loc(first);
+    // The row later rows are compared with: the first, or the first annotated one after a first without annotations.
+    let first = group.rows[0];
     let firstHash = 0;
     let moreRows: number[] | undefined;
     let firstLabel: string | undefined;
@@ -615,21 +615,36 @@ export class IncrementalDataset {
         itemSplit = e.split;
         const hash = annotationsHash(annotations);
         const here = () => this.loc(row);
+        // Findings are made later (when read): each keeps the row it was compared with.
+        const anchor = first;
         const firstSplit = e.split;
         if (split !== firstSplit) {
           e.conflicts++;
-          emit(row, (acc) => acc.splitConflict(here(), uri, firstLoc(), firstSplit, split));
+          emit(row, (acc) => acc.splitConflict(here(), uri, this.loc(anchor), firstSplit, split));
         } else if (!this.csvFile[row.file]) {
           if (hash === firstHash) {
             e.repeats++;
-            emit(row, (acc) => acc.repeat(here(), uri, firstLoc(), false));
+            emit(row, (acc) => acc.repeat(here(), uri, this.loc(anchor), false));
             continue;
           }
-          e.conflicts++;
-          emit(row, (acc) => acc.annotationConflict(here(), uri, firstLoc()));
+          if (hash === 0) {
+            e.repeats++;
+            emit(row, (acc) => acc.unannotatedRepeat(here(), uri, this.loc(anchor), true));
+            continue;
+          }
+          if (firstHash === 0) {
+            firstHash = hash;
+            e.repeats++;
+            emit(row, (acc) => acc.unannotatedRepeat(here(), uri, this.loc(anchor), false));
+            first = row;
+            e.anchorRow = row;
+          } else {
+            e.conflicts++;
+            emit(row, (acc) => acc.annotationConflict(here(), uri, this.loc(anchor)));
+          }
         } else if (hash === firstHash || moreRows?.includes(hash)) {
           e.repeats++;
-          emit(row, (acc) => acc.repeat(here(), uri, firstLoc(), true));
+          emit(row, (acc) => acc.repeat(here(), uri, this.loc(anchor), true));
           continue;
         } else {
           (moreRows ??= []).push(hash);
@@ -637,7 +652,7 @@ export class IncrementalDataset {
             const existing = firstLabel;
             if (annotations.flatMap(annotationLabels).some((n) => n !== existing)) {
               e.conflicts++;
-              emit(row, (acc) => acc.singleLabelConflict(here(), uri, firstLoc(), existing));
+              emit(row, (acc) => acc.singleLabelConflict(here(), uri, this.loc(anchor), existing));
             }
           }
         }
@@ -646,6 +661,7 @@ export class IncrementalDataset {
       e.annotations += annotations.length;
       let rowLabeled = false;
       const countLabel = (name: string) => {
+        if (isBlankLabel(name)) return;
         let use: LabelUse | undefined;
         for (const u of e.labels) if (u.name === name) use = u;
         if (!use) e.labels.push((use = { name, items: 0, annotations: 0, splits: emptySplits(), rows: [] }));

@@ -28,6 +28,8 @@ export interface DatasetLimits {
   trainingShortSide?: number;
   maxFrames?: number;
   maxVideoSeconds?: number;
+  /** Longest label (AnnotationSpec display name) in Unicode characters; absent where labels are checked otherwise. */
+  maxLabelLength?: number;
   /** Sentiment values must be consecutive from 0. */
   consecutiveSentiment?: boolean;
   /** Several CSV rows of one media URI with different labels are a conflict (one label per item). */
@@ -36,7 +38,9 @@ export interface DatasetLimits {
   source: string;
 }
 
-const imageClassification = { itemNoun: 'images', minItemsPerLabel: 10, maxImbalance: 100, source: 'DOC-IMG-CLS' } as const;
+/** AnnotationSpec.display_name: "can be up to 128 characters long" (annotation_spec.proto). */
+const LABEL_CHARS = 128;
+const imageClassification = { itemNoun: 'images', minItemsPerLabel: 10, maxImbalance: 100, maxLabelLength: LABEL_CHARS, source: 'DOC-IMG-CLS' } as const;
 const textClassification = {
   itemNoun: 'documents',
   minItems: 20,
@@ -44,6 +48,8 @@ const textClassification = {
   minLabels: 2,
   maxLabels: 5_000,
   minItemsPerLabel: 10,
+  maxImbalance: 100,
+  maxLabelLength: LABEL_CHARS,
   source: 'DOC-TXT-CLS',
 } as const;
 const VIDEO_SECONDS = 3 * 3600;
@@ -64,9 +70,10 @@ export const DATASET_LIMITS: Readonly<Record<FormatId, DatasetLimits>> = {
     minBoxEdge: 0.01,
     minBoxPx: 8,
     trainingShortSide: 1024,
+    maxLabelLength: LABEL_CHARS,
     source: 'DOC-IMG-OD',
   },
-  'image-segmentation': { itemNoun: 'images', source: 'P-PAYLOAD' },
+  'image-segmentation': { itemNoun: 'images', maxLabelLength: LABEL_CHARS, source: 'P-PAYLOAD' },
   'text-classification-single-label': { ...textClassification, singleLabel: true },
   'text-classification-multi-label': textClassification,
   'text-extraction': {
@@ -87,14 +94,15 @@ export const DATASET_LIMITS: Readonly<Record<FormatId, DatasetLimits>> = {
     singleLabel: true,
     source: 'DOC-TXT-SA',
   },
-  'video-classification': { itemNoun: 'videos', minLabels: 2, maxLabels: 1_000, maxVideoSeconds: VIDEO_SECONDS, source: 'DOC-VID-CLS' },
-  'video-action-recognition': { itemNoun: 'videos', maxLabels: 1_000, maxVideoSeconds: VIDEO_SECONDS, source: 'DOC-VID-AR' },
+  'video-classification': { itemNoun: 'videos', minLabels: 2, maxLabels: 1_000, maxVideoSeconds: VIDEO_SECONDS, maxLabelLength: LABEL_CHARS, source: 'DOC-VID-CLS' },
+  'video-action-recognition': { itemNoun: 'videos', maxLabels: 1_000, maxVideoSeconds: VIDEO_SECONDS, maxLabelLength: LABEL_CHARS, source: 'DOC-VID-AR' },
   'video-object-tracking': {
     itemNoun: 'videos',
     maxLabels: 1_000,
     maxBoxes: 1_000_000,
     maxFrames: 150_000,
     maxVideoSeconds: VIDEO_SECONDS,
+    maxLabelLength: LABEL_CHARS,
     source: 'DOC-VID-OT',
   },
   tabular: { itemNoun: 'items', source: 'DOC-TAB' },

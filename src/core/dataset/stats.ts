@@ -76,6 +76,20 @@ export function emptySplits(): SplitCounts {
   return { training: 0, validation: 0, test: 0, unassigned: 0 };
 }
 
+/**
+ * How far below a bucket edge a value still counts as on it: the dataset checks compare sizes and
+ * times with the same tolerance (`EPSILON` in accumulator.ts), so a box 0.11 - 0.1 wide (in floating
+ * point 0.00999...) that passes the 1% check is counted from 0.01, not below it.
+ */
+const EDGE_TOLERANCE = 1e-9;
+
+/** The bucket of `value`: the last edge at or below it (within `EDGE_TOLERANCE`). */
+export function bucketOf(edges: readonly number[], value: number): number {
+  let i = edges.length - 1;
+  while (i > 0 && value < edges[i] - EDGE_TOLERANCE) i--;
+  return i;
+}
+
 /** A streaming histogram over fixed bucket edges: constant memory. */
 export class HistogramBuilder {
   private readonly counts: number[];
@@ -94,10 +108,7 @@ export class HistogramBuilder {
     this.sum += value;
     if (value < this.lo) this.lo = value;
     if (value > this.hi) this.hi = value;
-    const e = this.edges;
-    let i = e.length - 1;
-    while (i > 0 && value < e[i]) i--;
-    this.counts[i]++;
+    this.counts[bucketOf(this.edges, value)]++;
   }
 
   get count(): number {

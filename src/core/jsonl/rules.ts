@@ -57,6 +57,8 @@ type Obj = Record<string, unknown>;
 
 const ITEM_LABELS_PATH: JsonPath = ['dataItemResourceLabels'];
 const CLASSIFICATION_PATH: JsonPath = ['classificationAnnotation'];
+/** DOC-TXT-EE: "You can use a label to annotate between 1 and 10 words." */
+const MAX_SPAN_WORDS = 10;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -547,7 +549,11 @@ export class ItemChecker {
   private checkExtraction(obj: Obj, out: Finding[], annotations: AnnotationFacts[] | undefined): void {
     const list = obj.textSegmentAnnotations;
     if (!Array.isArray(list)) return;
-    const length = typeof obj.textContent === 'string' ? codePointLength(obj.textContent) : undefined;
+    const text = typeof obj.textContent === 'string' ? obj.textContent : undefined;
+    const length = text !== undefined ? codePointLength(text) : undefined;
+    // Offsets count characters (code points): UTF-16 indexes serve unless the text has surrogate pairs.
+    const chars = text !== undefined && /[\uD800-\uDFFF]/.test(text) ? Array.from(text) : undefined;
+    const spanOf = (t: string, start: number, end: number) => (chars ? chars.slice(start, end).join('') : t.slice(start, end));
     list.forEach((a, i) => {
       if (!isObj(a)) return;
       const path = ['textSegmentAnnotations', i];
@@ -576,6 +582,20 @@ export class ItemChecker {
           severity: 'error',
           message: `endOffset ${end} is past the end of textContent (${length} characters).`,
         });
+      } else if (text !== undefined && start !== undefined && end !== undefined && start >= 0) {
+        const span = spanOf(text, start, end);
+        const trimmed = span.trim();
+        const words = trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+        if (words === 0 || words > MAX_SPAN_WORDS) {
+          const label = typeof a.displayName === 'string' ? `"${truncate(a.displayName, 40)}" ` : '';
+          out.push({
+            path,
+            target: 'value',
+            code: 'text.spanWords',
+            severity: 'warning',
+            message: `The ${label}span covers ${words === 0 ? 'no words (only spaces)' : `${words} words ("${truncate(trimmed, 40)}")`}; an entity extraction label annotates 1 to ${MAX_SPAN_WORDS} words (DOC-TXT-EE). Annotate the entity itself.`,
+          });
+        }
       }
       if (annotations && start !== undefined && end !== undefined && typeof a.displayName === 'string') {
         annotations.push({ kind: 'textSegment', label: a.displayName, startOffset: start, endOffset: end });
