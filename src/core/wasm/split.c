@@ -917,20 +917,30 @@ static inline __attribute__((always_inline)) Pass1Config config(void) {
 static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, const u8 *b, i32 pos, i32 len, i32 eof);
 
 /**
- * pass1 for a label column alone (no existing split, no time: the stratified strategies): the same
- * code with those settings as constants, compiled apart. The engine allocates registers far
- * better in a function that has only the paths it takes.
+ * pass1 for one needed column with no existing split: a label column (mode 1: the stratified
+ * strategies), a group key column (mode 2) or a time column (`timed`): the same code with those
+ * settings as constants, compiled apart for each. The engine allocates registers far better in a
+ * function that has only the paths it takes.
  */
-static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, i32 eof) {
+static inline __attribute__((always_inline)) i32 pass1Rows(const i32 mode, const i32 timed, const u8 *b, i32 pos, i32 len, i32 eof) {
   Pass1Config c = config();
   c.hdr = 1;
-  c.mode = 1;
+  c.mode = mode;
   c.wantMl = 0;
-  c.timeAt = -1;
+  if (!timed) c.timeAt = -1;
+  else if (c.timeAt < 0) __builtin_unreachable();
   c.noFacts = 0;
   Pass1Sums sm = {0, 0, -1};
   const i32 want = S[ST_LAST] + 1;
   S[ST_G_NEWN] = 0;
+  if (mode == 2) cGroupSeed = (u32)S[ST_GROUP_SEED];
+  if (timed) {
+    bTimed = 0;
+    cTimeMode = S[ST_T_MODE];
+    cTimeBase = (i64)(((u64)(u32)S[ST_T_BASE_HI] << 32) | (u32)S[ST_T_BASE_LO]);
+    bTMin = 2147483647;
+    bTMax = NO_SECOND;
+  }
   const v128_t nl = wasm_i8x16_splat('\n'), cr = wasm_i8x16_splat('\r'), qu = wasm_i8x16_splat('"'), cm = wasm_i8x16_splat(',');
   S[ST_STATUS] = DONE;
   S[ST_REASON] = 0;
@@ -974,11 +984,26 @@ static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, 
   S[ST_ROWS] = sm.rows;
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
-  S[ST_B_TIMED] = 0;
-  S[ST_B_TMIN] = 2147483647;
-  S[ST_B_TMAX] = NO_SECOND;
+  if (timed) {
+    if (cTimeMode != T_MS) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
+    S[ST_B_TIMED] = bTimed;
+    S[ST_T_MODE] = cTimeMode;
+    S[ST_T_BASE_LO] = (i32)(u32)(u64)cTimeBase;
+    S[ST_T_BASE_HI] = (i32)(u32)((u64)cTimeBase >> 32);
+    S[ST_B_TMIN] = bTMin;
+    S[ST_B_TMAX] = bTMax;
+  } else {
+    S[ST_B_TIMED] = 0;
+    S[ST_B_TMIN] = 2147483647;
+    S[ST_B_TMAX] = NO_SECOND;
+  }
+  if (mode == 2 && !groupRows(b, sm.rows)) S[ST_STATUS] = NOMEM;
   return pos;
 }
+
+static __attribute__((noinline)) i32 pass1Labels(const u8 *b, i32 pos, i32 len, i32 eof) { return pass1Rows(1, 0, b, pos, len, eof); }
+static __attribute__((noinline)) i32 pass1Groups(const u8 *b, i32 pos, i32 len, i32 eof) { return pass1Rows(2, 0, b, pos, len, eof); }
+static __attribute__((noinline)) i32 pass1Times(const u8 *b, i32 pos, i32 len, i32 eof) { return pass1Rows(0, 1, b, pos, len, eof); }
 
 /** pass1 for any configuration. */
 static __attribute__((noinline)) i32 pass1Any(const u8 *b, i32 pos, i32 len, i32 eof) { return pass1With(config(), b, pos, len, eof); }
@@ -991,7 +1016,12 @@ static __attribute__((noinline)) i32 pass1Any(const u8 *b, i32 pos, i32 len, i32
  * optimizes the functions called often, and compiles only the copy in use.
  */
 __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
-  if (S[ST_HDR] && S[ST_MODE] == 1 && !S[ST_WANT_ML] && S[ST_TIME_AT] < 0 && !S[ST_NO_FACTS]) return pass1Labels(b, pos, len, eof);
+  if (S[ST_HDR] && !S[ST_WANT_ML] && !S[ST_NO_FACTS]) {
+    const i32 mode = S[ST_MODE], timed = S[ST_TIME_AT] >= 0;
+    if (mode == 1 && !timed) return pass1Labels(b, pos, len, eof);
+    if (mode == 2 && !timed) return pass1Groups(b, pos, len, eof);
+    if (mode == 0 && timed) return pass1Times(b, pos, len, eof);
+  }
   return pass1Any(b, pos, len, eof);
 }
 

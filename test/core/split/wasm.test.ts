@@ -264,6 +264,106 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
     assert.ok(read > 100, `${read} runs with times`);
   });
 
+  it('the one column a strategy reads (group key, time, label) first, in the middle or last: quoted, padded, missing, long rows, CR/CRLF, any chunk size', async () => {
+    // Without an existing split column pass 1 takes its copy for that column alone.
+    const needed = {
+      group: fc.oneof(fc.constantFrom('u1', 'u2', 'u12345678901', 'u123456789012', 'a-key-longer-than-sixteen-bytes', ''), value),
+      // Mostly readable times: one row without one refuses the split (and the refusals alone would compare).
+      temporal: fc.oneof(
+        // Times within 2^31 seconds of each other (kept as 32-bit seconds), and now and then not.
+        { weight: 30, arbitrary: fc.integer({ min: 1_000_000_000, max: 2_000_000_000 }).map(String) },
+        { weight: 30, arbitrary: fc.date({ min: new Date('2001-09-09T00:00:00Z'), max: new Date('2033-05-18T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z') },
+        { weight: 2, arbitrary: fc.integer({ min: 0, max: 4_000_000_000 }).map(String) },
+        { weight: 5, arbitrary: fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => `"${d.toISOString().slice(0, 10)}"`) },
+        { weight: 1, arbitrary: timestamp },
+      ),
+      stratified: fc.oneof(fc.constantFrom('cat', 'dog', 'a-much-longer-label-value-spanning-blocks'), value),
+    };
+    const cell = fc.oneof({ weight: 4, arbitrary: plain }, { weight: 1, arbitrary: value }, { weight: 1, arbitrary: fc.string({ minLength: 20, maxLength: 70 }).map((s) => s.replace(/[",\r\n]/g, '_')) });
+    const column = { group: 'user', temporal: 'ts', stratified: 'label' };
+    const arb = fc.constantFrom<'group' | 'temporal' | 'stratified'>('group', 'temporal', 'stratified').chain((strategy) =>
+      fc.record({
+        strategy: fc.constant(strategy),
+        at: fc.integer({ min: 0, max: 3 }),
+        rows: fc.array(
+          fc.record({
+            key: needed[strategy],
+            others: fc.tuple(cell, cell, cell),
+            cut: fc.oneof({ weight: 8, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }) }),
+            extra: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
+        eol: fc.array(fc.constantFrom('\n', '\n', '\r\n', '\r'), { minLength: 1, maxLength: 3 }),
+        blanks: fc.array(fc.nat(60), { maxLength: 2 }),
+        last: fc.boolean(),
+        seed: fc.integer(),
+        chunkSize: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
+      }),
+    );
+    let split = 0;
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ strategy, at, rows, eol, blanks, last, seed, chunkSize }) => {
+        const header = ['id', 'a', 'b'];
+        header.splice(at, 0, column[strategy]);
+        const body = rows.map((r) => {
+          const cells = [...r.others];
+          cells.splice(at, 0, r.key);
+          // A row without its time refuses a temporal split: rows are cut after it there.
+          const cut = r.cut >= 0 ? cells.slice(0, strategy === 'temporal' ? Math.max(r.cut, at + 1) : r.cut) : cells;
+          return r.extra ? [...cut, 'more'] : cut;
+        });
+        const text = textOf({ header, rows: body, eols: eol, blanks, last });
+        const opts = optionsFor(strategy, seed, chunkSize);
+        const wasm = (await outcome(text, opts)) as { error?: string };
+        if (strategy === 'temporal' && wasm.error === undefined) split++;
+        assert.deepEqual(wasm, await outcome(text, { ...opts, fastPath: 'js' }), JSON.stringify(text));
+      }),
+      { numRuns: 600 },
+    );
+    assert.ok(split > 50, `${split} temporal runs split`);
+  });
+
+  it('the one column a strategy reads, over many rows (several calls of pass 1, keys the memo keeps and keys it cannot)', async () => {
+    for (const at of [0, 1, 3]) {
+      const header = ['id', 'a', 'b'];
+      header.splice(at, 0, 'key');
+      const rows = [header.join(',')];
+      for (let i = 0; i < 30_000; i++) {
+        // Keys of every length from 1 to 20 bytes; now and then a quoted, padded or empty key, a CRLF, a long row or a missing field.
+        const key = i % 997 === 3 ? `"k${i % 50}"` : i % 991 === 5 ? ` k${i % 50}` : i % 983 === 7 ? '' : `k${String(i % 4_000).padStart(1 + (i % 20), 'x')}`;
+        const cells = [String(i), i % 89 === 0 ? 'n'.repeat(80) : `a${i % 7}`, 'b'];
+        cells.splice(at, 0, i % 1009 === 11 ? '' : key);
+        const line = i % 1013 === 13 ? cells.slice(0, at).join(',') : cells.join(',');
+        rows.push(line + (i % 101 === 17 ? '\r' : ''));
+      }
+      const text = rows.join('\n') + '\n';
+      for (const strategy of ['group', 'stratified'] as StrategyName[]) {
+        for (const chunkSize of [undefined, 4_093]) {
+          const opts: SplitOptions = { strategy, seed: 9, format: 'tabular', by: 'key', chunkSize };
+          assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }), `${strategy} at ${at}`);
+        }
+      }
+      // The same rows with a time in the key's place (every row has one: quoted now and then).
+      const times = rows
+        .map((l, i) => {
+          if (i === 0) return l.replace('key', 'ts');
+          const t = i % 3 ? String(1_600_000_000 + (i % 4_000) * 37) : `2024-0${1 + (i % 9)}-1${i % 10}T10:${10 + (i % 50)}:00Z`;
+          const cells = l.replace('\r', '').split(',');
+          while (cells.length <= at) cells.push('');
+          cells[at] = i % 997 === 3 ? `"${t}"` : t;
+          return cells.join(',') + (l.endsWith('\r') ? '\r' : '');
+        })
+        .join('\n') + '\n';
+      for (const chunkSize of [undefined, 4_093]) {
+        const opts: SplitOptions = { strategy: 'temporal', seed: 9, format: 'tabular', timeField: 'ts', chunkSize };
+        const wasm = (await outcome(times, opts)) as { error?: string };
+        assert.equal(wasm.error, undefined, 'every row has a time');
+        assert.deepEqual(wasm, await outcome(times, { ...opts, fastPath: 'js' }), `temporal at ${at}`);
+      }
+    }
+  });
+
   it('many group keys, with rows keyed by item number and rows the per-record path keys', async () => {
     const rows = ['id,user,label'];
     for (let i = 0; i < 300_000; i++) {
