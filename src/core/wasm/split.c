@@ -833,7 +833,9 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
         if (rc->len == e - s && rc->w0 == w0 && rc->w1 == w1) label = rc->id;
       }
       if (label < 0) {
-        if (!plainAscii(b, s, e)) {
+        // A group key of up to 16 bytes is checked in one vector (its sign bits), without a call.
+        const i32 plain = c->mode == 2 && e - s <= 16 ? !(wasm_i8x16_bitmask(wasm_v128_load(b + s)) & ((1u << (e - s)) - 1)) && !isSpace(b[s]) && !isSpace(b[e - 1]) : plainAscii(b, s, e);
+        if (!plain) {
           special(pos, ce, end, 0);
           return 1;
         }

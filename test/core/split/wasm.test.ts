@@ -267,7 +267,11 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
   it('the one column a strategy reads (group key, time, label) first, in the middle or last: quoted, padded, missing, long rows, CR/CRLF, any chunk size', async () => {
     // Without an existing split column pass 1 takes its copy for that column alone.
     const needed = {
-      group: fc.oneof(fc.constantFrom('u1', 'u2', 'u12345678901', 'u123456789012', 'a-key-longer-than-sixteen-bytes', ''), value),
+      // Non-ASCII bytes anywhere in a key's first 16 bytes or past them, whitespace-only keys.
+      group: fc.oneof(
+        fc.constantFrom('u1', 'u2', 'u12345678901', 'u123456789012', 'a-key-longer-than-sixteen-bytes', '', ' ', ' \t', '\u00e9', 'u1234567\u00e9', 'abcdefghijklmn\u00e9', 'abcdefghijklmno\u00e9', 'abcdefghijklmnop\u00e9', '\u00e9abcdefghijklmnopq'),
+        value,
+      ),
       // Mostly readable times: one row without one refuses the split (and the refusals alone would compare).
       temporal: fc.oneof(
         // Times within 2^31 seconds of each other (kept as 32-bit seconds), and now and then not.
