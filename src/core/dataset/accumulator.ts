@@ -756,20 +756,7 @@ export class DatasetAccumulator {
     }
     const rec = this.rec;
     const r = i * STRIDE;
-    if (this.curDeferred !== undefined) rec[r + R_LINE] = this.curLine;
-    else {
-      const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
-      rec[r + R_LINE] = loc.line;
-      let locs = this.locs;
-      if (locs === undefined || locs.length < (i + 1) * 3) {
-        const next = new Int32Array(Math.max(1024, (i + 1) * 6));
-        if (locs !== undefined) next.set(locs);
-        this.locs = locs = next;
-      }
-      locs[i * 3] = loc.column;
-      locs[i * 3 + 1] = loc.endLine;
-      locs[i * 3 + 2] = loc.endColumn;
-    }
+    rec[r + R_LINE] = this.curDeferred !== undefined ? this.curLine : this.storeAnchor(i);
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | split;
     rec[r + R_HASH] = hash;
     if (uri === undefined) return;
@@ -786,20 +773,23 @@ export class DatasetAccumulator {
     if (this.curDeferred !== undefined) {
       rec[r + R_LINE] = this.curLine;
       if (locs !== undefined && locs.length >= (i + 1) * 3) locs[i * 3 + 1] = 0;
-    } else {
-      const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
-      rec[r + R_LINE] = loc.line;
-      let l = locs;
-      if (l === undefined || l.length < (i + 1) * 3) {
-        const next = new Int32Array(Math.max(1024, (i + 1) * 6));
-        if (l !== undefined) next.set(l);
-        this.locs = l = next;
-      }
-      l[i * 3] = loc.column;
-      l[i * 3 + 1] = loc.endLine;
-      l[i * 3 + 2] = loc.endColumn;
-    }
+    } else rec[r + R_LINE] = this.storeAnchor(i);
     rec[r + R_FILE_SPLIT] = (this.curFile << 2) | (rec[r + R_FILE_SPLIT] & 3);
+  }
+
+  /** Keeps the current row's anchor (column, end line, end column) for URI record `i`; returns its line. */
+  private storeAnchor(i: number): number {
+    const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
+    let locs = this.locs;
+    if (locs === undefined || locs.length < (i + 1) * 3) {
+      const next = new Int32Array(Math.max(1024, (i + 1) * 6));
+      if (locs !== undefined) next.set(locs);
+      this.locs = locs = next;
+    }
+    locs[i * 3] = loc.column;
+    locs[i * 3 + 1] = loc.endLine;
+    locs[i * 3 + 2] = loc.endColumn;
+    return loc.line;
   }
 
   // ---- per-item findings (also replayed by the incremental dataset, so the messages are one) ----
