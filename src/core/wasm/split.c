@@ -407,6 +407,16 @@ static i32 storeTime(i32 r, i32 kind, i64 v) {
   return 1;
 }
 
+/** Hands a pass 1 call's time summary and the time column's form back to JavaScript. */
+static inline void storeTimeState(void) {
+  S[ST_B_TIMED] = bTimed;
+  S[ST_T_MODE] = cTimeMode;
+  S[ST_T_BASE_LO] = (i32)(u32)(u64)cTimeBase;
+  S[ST_T_BASE_HI] = (i32)(u32)((u64)cTimeBase >> 32);
+  S[ST_B_TMIN] = bTMin;
+  S[ST_B_TMAX] = bTMax;
+}
+
 /** The summary of the n seconds stored by a call (bTimed, bTMin, bTMax), four at a time. */
 static void sumSeconds(const i32 *t, i32 n) {
   const v128_t none = wasm_i32x4_splat(NO_SECOND);
@@ -988,12 +998,7 @@ static inline __attribute__((always_inline)) i32 pass1Rows(const i32 mode, const
   S[ST_B_MAX_LABEL] = sm.maxLabel;
   if (timed) {
     if (cTimeMode != T_MS) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
-    S[ST_B_TIMED] = bTimed;
-    S[ST_T_MODE] = cTimeMode;
-    S[ST_T_BASE_LO] = (i32)(u32)(u64)cTimeBase;
-    S[ST_T_BASE_HI] = (i32)(u32)((u64)cTimeBase >> 32);
-    S[ST_B_TMIN] = bTMin;
-    S[ST_B_TMAX] = bTMax;
+    storeTimeState();
   } else {
     S[ST_B_TIMED] = 0;
     S[ST_B_TMIN] = 2147483647;
@@ -1112,12 +1117,7 @@ out:
   S[ST_ROWS] = sm.rows;
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
-  S[ST_B_TIMED] = bTimed;
-  S[ST_T_MODE] = cTimeMode;
-  S[ST_T_BASE_LO] = (i32)(u32)(u64)cTimeBase;
-  S[ST_T_BASE_HI] = (i32)(u32)((u64)cTimeBase >> 32);
-  S[ST_B_TMIN] = bTMin;
-  S[ST_B_TMAX] = bTMax;
+  storeTimeState();
   if (c.mode == 2 && !groupRows(b, sm.rows)) S[ST_STATUS] = NOMEM;
   return pos;
 }
