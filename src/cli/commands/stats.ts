@@ -13,6 +13,7 @@ import { formatOptionProblem, parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { displayPath, type FileReport } from '../output/report';
 import type { TabularSummary } from '../../core/csv/tabular';
+import { displayWidth, padEndDisplay } from '../../core/width';
 
 export const HELP = `Usage: vertex-datasets stats [options] FILE|FOLDER...
 
@@ -47,8 +48,8 @@ export function tabularText(sources: NonNullable<StatsReport['tabular']>): strin
     out.push(`  rows ${t.rows.toLocaleString('en-US')}; columns ${t.columns.toLocaleString('en-US')}${t.target ? `; target ${t.target}${t.objective ? ` (${t.objective})` : ''}` : ''}${t.splitColumn ? `; split column ${t.splitColumn}` : ''}`);
     const rows = [['column', 'type', 'nulls', 'distinct', 'min', 'max']];
     for (const p of t.profile) rows.push([p.name, p.inferredType, p.nulls.toLocaleString('en-US'), `${p.distinctCapped ? '>' : ''}${p.distinct.toLocaleString('en-US')}`, v(p.min), v(p.max)]);
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    for (const r of rows) out.push('  ' + r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]))));
+    for (const r of rows) out.push('  ' + r.map((cell, c) => (c < 2 ? padEndDisplay(cell, widths[c]) : ' '.repeat(Math.max(0, widths[c] - displayWidth(cell))) + cell)).join('  ').trimEnd());
     out.push('');
   }
   return out.join('\n');
@@ -143,9 +144,10 @@ const count = (v: number, noun: string) => `${n(v)} ${noun}${v === 1 ? '' : 's'}
 const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '-');
 const num = (v: number | null) => (v === null ? '-' : Number.isInteger(v) ? n(v) : String(Math.round(v * 1000) / 1000));
 
+/** Rows lined up in display columns (a CJK label takes two per character, a combining mark none). */
 function table(rows: string[][], indent = '  '): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => indent + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]))));
+  return rows.map((r) => indent + r.map((cell, c) => (c === 0 ? padEndDisplay(cell, widths[c]) : ' '.repeat(Math.max(0, widths[c] - displayWidth(cell))) + cell)).join('  ').trimEnd());
 }
 
 function histogram(title: string, h: Histogram): string[] {

@@ -1,6 +1,7 @@
 import type { ItemTable } from './table';
 import { compareCodeUnits } from './prng';
 import { plural } from '../plural';
+import { displayWidth, padEndDisplay } from '../width';
 
 export interface SplitReport {
   format?: string;
@@ -191,11 +192,11 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     );
   }
   if (r.labels.length > 0) {
-    const lw = Math.max(5, ...r.labels.slice(0, maxLabels).map((l) => printable(l.label).length));
+    const lw = Math.max(5, ...r.labels.slice(0, maxLabels).map((l) => displayWidth(printable(l.label))));
     lines.push('');
     lines.push(`${'label'.padEnd(lw)}  ${r.buckets.map((b) => b.padStart(Math.max(b.length, 8))).join('  ')}`);
     for (const l of r.labels.slice(0, maxLabels)) {
-      lines.push(`${printable(l.label).padEnd(lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
+      lines.push(`${padEndDisplay(printable(l.label), lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
     if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more ${r.labels.length - maxLabels === 1 ? 'label' : 'labels'} (--output json lists all)`);
     if (r.unlabeled.some((u) => u > 0)) {
