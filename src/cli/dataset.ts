@@ -148,6 +148,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         // The accumulator keeps only line numbers per URI and re-reads the lines its findings sit on.
         lazyAnchors: true,
         singleItems: entry?.acc.singleSink(path),
+        boxItems: entry?.acc.boxSink(path),
         jobs: options.jobs,
         diagnosticStore: spool ?? counter,
         ...options.tabular,

@@ -97,3 +97,16 @@ export interface SingleItemSink {
   ): void;
 }
 
+
+/**
+ * Takes the facts of bounding-box lines without an ItemFacts object or an annotation object per
+ * box: the JSONL validator's fast path for `image-bounding-box` lines read with deferred anchors.
+ * While a line is checked, each box that would become a `box` annotation is given to `box` in the
+ * order of the line; `boxItem(...)` then stands for exactly the ItemFacts `onItem` would get: the
+ * given fields, `deferred` as its anchor source, and as annotations those boxes (given since the
+ * previous `boxItem`).
+ */
+export interface BoxItemSink {
+  box(label: string, xMin: number, yMin: number, xMax: number, yMax: number): void;
+  boxItem(line: number, deferred: AnchorSource, mediaUri: string | undefined, mlUse: MlUse | undefined, hasMlUse: boolean): void;
+}

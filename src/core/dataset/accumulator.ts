@@ -8,7 +8,7 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnchorSource, AnnotationFacts, ItemFacts, SingleItemSink } from '../items';
+import type { AnchorSource, AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
 import { annotationLabels, isBlankLabel } from '../items';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
@@ -81,6 +81,8 @@ interface LabelState {
   lastRow: number;
   /** `annotationsHash` of a line whose one annotation is a classification with this label. */
   classificationHash: number;
+  /** The label's share of the hash of a box with this label (`boxLabelHash`). */
+  boxHash: number;
 }
 
 /** @internal */
@@ -100,6 +102,8 @@ interface TrackState {
 const NO_SPLIT = 0;
 /** In a single item's flags, beside its split code: the item carried an ml_use value. */
 const HAS_ML_USE = 4;
+/** In a single item's flags: a bounding-box item (its boxes in the box columns), not a single-label one. */
+const BOX_ITEM = 8;
 const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
 const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
 // Plain comparisons and fixed property names: these run for every line.
@@ -247,6 +251,16 @@ export function annotationsHash(annotations: readonly AnnotationFacts[]): number
   return sum >>> 0 || 1;
 }
 
+/** `annotationHash` of a box, from the share of its label (`boxLabelHash`) and its coordinates. */
+function boxHash(labelHash: number, xMin: number, yMin: number, xMax: number, yMax: number): number {
+  return hashNumber(hashNumber(hashNumber(hashNumber(labelHash, xMin), yMin), xMax), yMax) >>> 0;
+}
+
+/** The label's share of a box's `annotationHash`. */
+function boxLabelHash(label: string): number {
+  return hashMore(0x811c9dc5 ^ 0x62, label);
+}
+
 /** Growable Int32 column (struct-of-arrays storage per media URI). */
 class Column {
   data: Int32Array;
@@ -353,6 +367,7 @@ export class DatasetAccumulator {
     lastLine: 0,
     lastRow: 0,
     classificationHash: 0,
+    boxHash: 0,
   };
   private readonly labelList: LabelState[] = [];
 
@@ -454,8 +469,52 @@ export class DatasetAccumulator {
     };
   }
 
+  /**
+   * The items of one file in `BoxItemSink` form (the JSONL validator's fast path for bounding-box
+   * lines): each item counts exactly as `add` of the ItemFacts it stands for, in the same order as
+   * `add` calls.
+   */
+  boxSink(file?: string): BoxItemSink {
+    return {
+      box: (label, xMin, yMin, xMax, yMax) => {
+        const b = this.bCount++;
+        if (b >= this.bLabels.length) this.growBoxes();
+        this.bLabels[b] = label;
+        const c = this.bCoords;
+        c[b * 4] = xMin;
+        c[b * 4 + 1] = yMin;
+        c[b * 4 + 2] = xMax;
+        c[b * 4 + 3] = yMax;
+      },
+      boxItem: (line, deferred, mediaUri, mlUse, hasMlUse) => {
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
+        this.sLine[n] = line;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM;
+        this.sDeferred[n] = deferred;
+        this.sUri[n] = mediaUri;
+        this.sText[n] = undefined;
+        this.sBoxFrom[n] = this.bItemStart;
+        this.sBoxTo[n] = this.bItemStart = this.bCount;
+        if (n + 1 >= BATCH) this.flush();
+      },
+    };
+  }
+
+  private growBoxes(): void {
+    const labels = new Array<string | undefined>(this.bLabels.length * 2);
+    for (let i = 0; i < this.bCount; i++) labels[i] = this.bLabels[i];
+    this.bLabels = labels;
+    if (this.bCoords.length < labels.length * 4) {
+      const coords = new Float64Array(labels.length * 4);
+      coords.set(this.bCoords);
+      this.bCoords = coords;
+    }
+  }
+
   // The `count` items waiting for the next batch; null stands for a single item held in the `s`
-  // columns. The arrays that hold objects are new for every batch (made at full size): they stay
+  // columns (its boxes, for a bounding-box item, in the `b` columns). The arrays that hold objects are new for every batch (made at full size): they stay
   // young, so filling them needs no write barrier, and nothing of a batch is kept after it.
   private count = 0;
   private pending: (ItemFacts | null)[] = newBatch();
@@ -469,6 +528,19 @@ export class DatasetAccumulator {
   private sUri: (string | undefined)[] = newBatch();
   private sText: (string | undefined)[] = newBatch();
   private sLabel: (string | undefined)[] = newBatch();
+  /** A bounding-box item's boxes: indexes [from, to) in the box columns. */
+  private readonly sBoxFrom = new Int32Array(BATCH);
+  private readonly sBoxTo = new Int32Array(BATCH);
+  /** Boxes given for the batch, and where the boxes of the item being read start. */
+  private bCount = 0;
+  private bItemStart = 0;
+  private bLabels: (string | undefined)[] = new Array<string | undefined>(BATCH * 2);
+  /** xMin, yMin, xMax, yMax per box (kept from batch to batch; the labels are new per batch). */
+  private bCoords = new Float64Array(BATCH * 8);
+  /** Label states of the boxes of the item being added (see `boxesHash`). */
+  private bStates: (LabelState | undefined)[] = new Array<LabelState | undefined>(64).fill(undefined);
+  /** URI indexes handed out so far (read once per batch). */
+  private uriCount = 0;
 
   private flush(): void {
     const items = this.pending;
@@ -484,10 +556,12 @@ export class DatasetAccumulator {
       else uris.push(undefined);
     }
     uris.run();
+    this.uriCount = uris.size;
     for (let i = 0; i < n; i++) {
       const item = items[i];
-      if (item === null) this.addSingleNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
-      else this.addNow(item, this.pendingFiles[i], uris.key(i), uris.added(i));
+      if (item !== null) this.addNow(item, this.pendingFiles[i], uris.key(i), uris.added(i));
+      else if ((this.sFlags[i] & BOX_ITEM) === 0) this.addSingleNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
+      else this.addBoxesNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
     }
     this.count = 0;
     this.pending = newBatch();
@@ -496,6 +570,88 @@ export class DatasetAccumulator {
     this.sUri = newBatch();
     this.sText = newBatch();
     this.sLabel = newBatch();
+    if (this.bCount !== 0) {
+      this.bCount = this.bItemStart = 0;
+      this.bLabels = new Array<string | undefined>(this.bLabels.length);
+    }
+  }
+
+  /** `addNow` of the bounding-box item in column `i` (see `boxSink`): the same steps, without objects. */
+  private addBoxesNow(i: number, file: string | undefined, uriKey: number, added: boolean): void {
+    const f = this.fileOf(file);
+    this.rows++;
+    this.curFile = f;
+    this.curItem = undefined;
+    const deferred = this.sDeferred[i] as AnchorSource;
+    this.curDeferred = deferred;
+    if (this.sources[f] !== deferred) this.sources[f] = deferred;
+    const line = this.sLine[i];
+    this.curLine = line;
+    this.curLoc = undefined;
+    if (!this.datasetAnchor && f === 0 && line === 1) this.datasetAnchor = this.here();
+    const flags = this.sFlags[i];
+    if ((flags & HAS_ML_USE) !== 0) this.mlUseUsed = true;
+    const split = flags & 3;
+    const from = this.sBoxFrom[i];
+    const to = this.sBoxTo[i];
+    const labels = this.bLabels;
+    const coords = this.bCoords;
+    let key: number;
+    let itemSplit = split;
+    const mediaUri = this.sUri[i];
+    const uri = mediaUri === '' ? undefined : mediaUri;
+    let states = this.bStates;
+    if (states.length < to - from) this.bStates = states = new Array<LabelState | undefined>(Math.max(to - from, states.length * 2)).fill(undefined);
+    if (uriKey >= 0) {
+      key = uriKey;
+      const hash = this.boxesHash(labels, coords, from, to, states);
+      if (added) {
+        this.newUri(key, uri, split, hash);
+        this.newItem(split);
+        this.seenBefore = false;
+      } else {
+        itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
+        const annotations: AnnotationFacts[] = [];
+        for (let b = from; b < to; b++) {
+          annotations.push({ kind: 'box', label: labels[b] as string, xMin: coords[b * 4], yMin: coords[b * 4 + 1], xMax: coords[b * 4 + 2], yMax: coords[b * 4 + 3] });
+        }
+        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        this.seenBefore = true;
+      }
+    } else {
+      key = -++this.anonymous;
+      this.newItem(split);
+      this.seenBefore = false;
+    }
+    this.annotations += to - from;
+    this.rowLabeled = false;
+    const looked = uriKey >= 0;
+    for (let b = from; b < to; b++) {
+      const label = labels[b] as string;
+      // Labels met first on this line were not known to `boxesHash`.
+      const known = looked ? states[b - from] : undefined;
+      this.countLabelIn(known !== undefined ? known : this.labelOf(label), key, itemSplit);
+      this.boxCheck(label, coords[b * 4], coords[b * 4 + 1], coords[b * 4 + 2], coords[b * 4 + 3], key, uri);
+    }
+  }
+
+  /**
+   * `annotationsHash` of the boxes [from, to) of the box columns; each box's label state (undefined
+   * for a label not known yet) goes to `states[box - from]` (room for them all).
+   */
+  private boxesHash(labels: (string | undefined)[], coords: Float64Array, from: number, to: number, states: (LabelState | undefined)[]): number {
+    const n = to - from;
+    if (n === 0) return 0;
+    let sum = n;
+    for (let b = from; b < to; b++) {
+      const name = labels[b] as string;
+      const known = this.labels.get(name);
+      states[b - from] = known;
+      const h = boxHash(known !== undefined ? known.boxHash : boxLabelHash(name), coords[b * 4], coords[b * 4 + 1], coords[b * 4 + 2], coords[b * 4 + 3]);
+      if (n === 1) return h || 1;
+      sum = (sum + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) | 0;
+    }
+    return sum >>> 0 || 1;
   }
 
   /** `addNow` of the single item in column `i` (see `singleSink`): the same steps, without the object. */
@@ -603,7 +759,7 @@ export class DatasetAccumulator {
       if (a.kind === 'classification') this.countLabelIn(single ?? this.labelOf(a.label), key, itemSplit);
       else if (a.kind === 'box') {
         this.countLabel(a.label, key, itemSplit);
-        this.boxCheck(a, key, uri);
+        this.boxCheck(a.label, a.xMin, a.yMin, a.xMax, a.yMax, key, uri);
       } else {
         for (const name of annotationLabels(a)) this.countLabel(name, key, itemSplit);
         this.annotationChecks(a, key, uri, this.here());
@@ -678,7 +834,7 @@ export class DatasetAccumulator {
     acc.repeats = state.repeats;
     acc.conflicts = state.conflicts;
     for (const l of state.labels) {
-      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0, classificationHash: 0 };
+      const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0, classificationHash: 0, boxHash: 0 };
       acc.labels.set(l.name, label);
       acc.labelList.push(label);
     }
@@ -1057,6 +1213,7 @@ export class DatasetAccumulator {
         lastLine: loc.line,
         lastRow: 0,
         classificationHash: classificationHash(name),
+        boxHash: boxLabelHash(name),
       };
       this.labels.set(name, label);
       this.labelList.push(label);
@@ -1104,7 +1261,7 @@ export class DatasetAccumulator {
   private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined, loc: Loc): void {
     switch (a.kind) {
       case 'box':
-        this.boxCheck(a, key, uri);
+        this.boxCheck(a.label, a.xMin, a.yMin, a.xMax, a.yMax, key, uri);
         break;
       case 'timeSegment':
         this.segmentAdd(a.label, a.start, a.end, key, uri, loc);
@@ -1123,14 +1280,14 @@ export class DatasetAccumulator {
     }
   }
 
-  private boxCheck(a: Extract<AnnotationFacts, { kind: 'box' }>, key: number, uri: string | undefined): void {
+  private boxCheck(label: string, xMin: number, yMin: number, xMax: number, yMax: number, key: number, uri: string | undefined): void {
     this.boxCount++;
     if (key >= 0) {
-      this.uriBoxes.ensure(this.uris.size);
+      this.uriBoxes.ensure(this.uriCount);
       if (++this.uriBoxes.data[key] > (this.limits.maxBoxesPerImage ?? Infinity) && uri !== undefined) this.crowded.set(key, uri);
     }
-    const w = a.xMax - a.xMin;
-    const h = a.yMax - a.yMin;
+    const w = xMax - xMin;
+    const h = yMax - yMin;
     // Swapped or empty boxes are the line validator's finding (box.minMax), not a size problem.
     if (!Number.isFinite(w) || !Number.isFinite(h) || w <= 0 || h <= 0) return;
     this.boxWidth.add(w);
@@ -1138,7 +1295,7 @@ export class DatasetAccumulator {
     this.boxArea.add(w * h);
     const minEdge = this.limits.minBoxEdge;
     if (minEdge !== undefined && (w < minEdge - EPSILON || h < minEdge - EPSILON)) {
-      this.boxTooSmall(this.here(), a.label, w, h);
+      this.boxTooSmall(this.here(), label, w, h);
       return;
     }
     const size = uri !== undefined ? this.media?.get(uri) : undefined;
@@ -1148,7 +1305,7 @@ export class DatasetAccumulator {
       const scale = Math.min(1, side / Math.min(size.width, size.height));
       const pw = w * size.width * scale;
       const ph = h * size.height * scale;
-      if (pw < minPx - EPSILON || ph < minPx - EPSILON) this.boxTooSmallPx(this.here(), a.label, pw, ph, size.width, size.height, scale);
+      if (pw < minPx - EPSILON || ph < minPx - EPSILON) this.boxTooSmallPx(this.here(), label, pw, ph, size.width, size.height, scale);
     }
   }
 

@@ -14,7 +14,7 @@ import {
   type MlUse,
 } from '../formats';
 import { boxProblems, instanceIdProblem, sentimentProblems, timeOrderProblem } from '../rules/annotations';
-import type { AnnotationFacts, ItemFacts } from '../items';
+import type { AnnotationFacts, BoxItemSink, ItemFacts } from '../items';
 import {
   checkMlUse,
   codePointLength,
@@ -116,9 +116,18 @@ export class ItemChecker {
     return this.shape === Shape.SingleLabel;
   }
 
+  /** Whether the format's items are images with bounding boxes (see `check`'s `labelOnly`). */
+  get boxes(): boolean {
+    return this.shape === Shape.BoundingBox;
+  }
+
+  /** Where `check` with `labelOnly` gives the boxes of a bounding-box item (see `BoxItemSink`). */
+  boxSink: BoxItemSink | undefined = undefined;
+
   /**
    * Checks one item; pushes findings to `out`; fills `facts` when given. With `labelOnly` (formats
-   * with `singleLabel`), the classification label is returned instead of put in `facts.annotations`.
+   * with `singleLabel`), the classification label is returned instead of put in `facts.annotations`;
+   * (formats with `boxes`) the boxes go to `boxSink` instead of `facts.annotations`.
    */
   check(obj: Obj, out: Finding[], facts: ItemFacts | undefined, labelOnly = false): string | undefined {
     const shape = this.shape;
@@ -189,7 +198,8 @@ export class ItemChecker {
             const box = this.checkBox(a, path, out);
             this.checkAnnotationLabels(a, path, out);
             if (annotations && box && typeof a.displayName === 'string') {
-              annotations.push({ kind: 'box', label: a.displayName, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
+              if (labelOnly) (this.boxSink as BoxItemSink).box(a.displayName, box.xMin, box.yMin, box.xMax, box.yMax);
+              else annotations.push({ kind: 'box', label: a.displayName, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
             }
           });
         }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
-import type { AnnotationFacts, ItemFacts, SingleItemSink } from '../items';
+import type { AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
@@ -47,6 +47,11 @@ export interface JsonlFileOptions extends ValidationOptions {
    * instead of `onItem`, without an ItemFacts object each (the same facts, see `SingleItemSink`).
    */
   singleItems?: SingleItemSink;
+  /**
+   * With `onItem` and `lazyAnchors`: the items of the bounding-box format go here instead of
+   * `onItem`, without an ItemFacts object or an annotation object per box (see `BoxItemSink`).
+   */
+  boxItems?: BoxItemSink;
 }
 
 export class UsageError extends Error {}
@@ -62,6 +67,16 @@ export class JsonlLineValidator {
   /** Whether the format's items carry at most one classification label (see validateLine's `lean`). */
   get singleLabel(): boolean {
     return this.checker.singleLabel;
+  }
+
+  /** Whether the format's items are images with bounding boxes (see validateLine's `lean`). */
+  get boxes(): boolean {
+    return this.checker.boxes;
+  }
+
+  /** Where `lean` validation of a bounding-box line gives its boxes (formats with `boxes`). */
+  set boxSink(sink: BoxItemSink | undefined) {
+    this.checker.boxSink = sink;
   }
 
   /** Proves a line valid without ajv and measures it for the duplicate-key proof (format schemas). */
@@ -98,8 +113,9 @@ export class JsonlLineValidator {
   /**
    * Validates one line (without its line break). Returns false for blank lines (not an item).
    * Diagnostics go to `out`; facts to `onItem` when the line parsed as an object. With `lean`
-   * (formats with `singleLabel` only), the facts are written into it instead (its `line` set, its
-   * classification label in `label`), for the caller to hand on (see LineFeeder).
+   * (formats with `singleLabel` or `boxes` only), the facts are written into it instead (its `line`
+   * set, its classification label in `label`, its boxes given to the box sink), for the caller to
+   * hand on (see LineFeeder).
    */
   validateLine(text: string, line: number, out: Diagnostic[], onItem?: (item: ItemFacts) => void, anchors?: FileAnchorSource, lean?: LeanFacts): boolean {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return false;
@@ -239,8 +255,9 @@ export class JsonlLineValidator {
 const NO_ANNOTATIONS: AnnotationFacts[] = [];
 
 /**
- * A single-label item's facts as validateLine leaves them for LineFeeder, which hands them to a
- * `SingleItemSink` field by field (the object is not kept). `line` stays 0 when the line held no item.
+ * A single-label or bounding-box item's facts as validateLine leaves them for LineFeeder, which
+ * hands them to a `SingleItemSink` or `BoxItemSink` field by field (the object is not kept). `line`
+ * stays 0 when the line held no item.
  */
 interface LeanFacts extends ItemFacts {
   label: string | undefined;
@@ -572,13 +589,23 @@ class LineFeeder {
     firstLine = 1,
     private readonly anchors?: FileAnchorSource,
     single?: SingleItemSink,
+    boxes?: BoxItemSink,
   ) {
     this.lineNo = firstLine - 1;
     if (anchors !== undefined && validator.singleLabel) this.single = single;
+    if (anchors !== undefined && validator.boxes && boxes !== undefined) {
+      this.boxes = boxes;
+      validator.boxSink = boxes;
+    }
+    this.lean = this.single !== undefined || this.boxes !== undefined;
   }
 
   /** Set for single-label formats read with deferred anchors (see `SingleItemSink`). */
   private readonly single: SingleItemSink | undefined;
+  /** Set for the bounding-box format read with deferred anchors (see `BoxItemSink`). */
+  private readonly boxes: BoxItemSink | undefined;
+  /** Whether lines are read into `LeanFacts` (one of the two above). */
+  private readonly lean: boolean;
 
   line(text: string): void {
     this.lineNo++;
@@ -588,12 +615,13 @@ class LineFeeder {
     // A young object per line: filling it needs no write barrier. The call to `single` is made here
     // rather than in validateLine, whose compiled code then has room to inline the shape prover.
     const lean: LeanFacts | undefined =
-      single === undefined
+      !this.lean
         ? undefined
         : { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: NO_ANNOTATIONS, label: undefined };
     if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors, lean)) {
       if (lean !== undefined && lean.line !== 0) {
-        (single as SingleItemSink).single(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.textContent, lean.textLength, lean.label, lean.mlUse, lean.hasMlUse);
+        if (single !== undefined) single.single(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.textContent, lean.textLength, lean.label, lean.mlUse, lean.hasMlUse);
+        else (this.boxes as BoxItemSink).boxItem(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.mlUse, lean.hasMlUse);
       }
       this.items++;
       if (this.firstItem === 'none') this.firstItem = 'reports';
@@ -1037,7 +1065,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
       feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
     } else {
       const anchors = options.lazyAnchors && options.onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
-      const one = new LineFeeder(validator, sink, options.onItem, 1, anchors, anchors ? options.singleItems : undefined);
+      const one = new LineFeeder(validator, sink, options.onItem, 1, anchors, anchors ? options.singleItems : undefined, anchors ? options.boxItems : undefined);
       await streamRange(handle, offset, total, one, sink, maxLine, options, total);
       feeder = one;
     }
