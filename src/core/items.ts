@@ -25,6 +25,11 @@ export interface ItemFacts {
   hasMlUse: boolean;
   annotations: AnnotationFacts[];
   /**
+   * True when the line (CSV: the row) has a line-level error: Vertex drops such a line at import,
+   * so the dataset checks and statistics leave it out (they count it in `excludedRows`).
+   */
+  lineError?: boolean;
+  /**
    * Set when `anchor` is computed on first read (then it always sits on `line`): a consumer that
    * keeps only line numbers can find the anchors of those lines again later with `resolve`.
    */
@@ -82,7 +87,7 @@ export function annotationLabels(a: AnnotationFacts): string[] {
  * validator's fast path for single-label classification lines read with deferred anchors (the
  * CLI's dataset checks). `single(...)` stands for exactly the ItemFacts `onItem` would get: the
  * given fields, `deferred` as its anchor source, and as annotations one classification of `label`
- * (none when `label` is undefined).
+ * (none when `label` is undefined), and `lineError`.
  */
 export interface SingleItemSink {
   single(
@@ -94,6 +99,7 @@ export interface SingleItemSink {
     label: string | undefined,
     mlUse: MlUse | undefined,
     hasMlUse: boolean,
+    lineError: boolean,
   ): void;
 }
 
@@ -108,5 +114,5 @@ export interface SingleItemSink {
  */
 export interface BoxItemSink {
   box(label: string, xMin: number, yMin: number, xMax: number, yMax: number): void;
-  boxItem(line: number, deferred: AnchorSource, mediaUri: string | undefined, mlUse: MlUse | undefined, hasMlUse: boolean): void;
+  boxItem(line: number, deferred: AnchorSource, mediaUri: string | undefined, mlUse: MlUse | undefined, hasMlUse: boolean, lineError: boolean): void;
 }

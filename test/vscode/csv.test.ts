@@ -34,7 +34,8 @@ describe('CSV import files', () => {
         .filter((i) => i.kind === vscode.CompletionItemKind.Value || i.kind === vscode.CompletionItemKind.EnumMember)
         .sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''))
         .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    assert.deepEqual(await names(new vscode.Position(line, doc.lineAt(line).text.length)), ['cat', 'dog']);
+    // "dog" is only on row 2, whose ml_use "tset" is an error: Vertex drops that row, so the dataset has no "dog".
+    assert.deepEqual(await names(new vscode.Position(line, doc.lineAt(line).text.length)), ['cat']);
     assert.deepEqual(await names(new vscode.Position(line, 2)), ['training', 'validation', 'test']);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 15));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');

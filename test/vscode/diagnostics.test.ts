@@ -22,7 +22,7 @@ describe('live diagnostics', () => {
     const { document: doc } = await openFixture('mluse.jsonl');
     await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     // 3 line errors; 5 dataset warnings (too few items per label, empty splits), as the CLI reports.
-    assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 5');
+    assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 3');
   });
 
   it('re-validates after an edit from the first changed line, keeping findings above it', async () => {
@@ -71,32 +71,33 @@ describe('live diagnostics', () => {
   it('vertexDatasets.strict makes training-only findings errors when set, and warnings again when cleared', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
     const settledNow = (x: { version: number; datasetPending: boolean }) => x.version === doc.version && !x.datasetPending;
-    let r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 5);
+    let r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 3);
     const TRAINING_ONLY = ['label.tooFewItems', 'split.empty', 'split.missingLabel'];
     const trainingOnly = () => ourDiagnostics(doc.uri).filter((d) => TRAINING_ONLY.includes(codeOf(d) ?? ''));
-    assert.equal(trainingOnly().length, 5);
+    // Lines 2-4 have line errors, so the dataset is line 1 alone: "cat" on 1 image, no validation or test items.
+    assert.equal(trainingOnly().length, 3);
     assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
     const config = vscode.workspace.getConfiguration('vertexDatasets', doc.uri);
     assert.equal(config.inspect('strict')?.defaultValue, false);
     await config.update('strict', true, vscode.ConfigurationTarget.Workspace);
     try {
-      // The 5 dataset warnings become errors; the 3 line errors are errors either way.
-      r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 8);
+      // The 3 dataset warnings become errors; the 3 line errors are errors either way.
+      r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 6);
       assert.equal(r.warnings, 0);
       assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Error));
       assert.deepEqual(errorsOf(ourDiagnostics(doc.uri)).filter((d) => !TRAINING_ONLY.includes(codeOf(d) ?? '')).map(codeOf), ['mlUse.invalid', 'mlUse.invalid', 'mlUse.missingPrefix']);
-      assert.match(api.statusBarText() ?? '', /\$\(error\) 8 \$\(warning\) 0/);
+      assert.match(api.statusBarText() ?? '', /\$\(error\) 6 \$\(warning\) 0/);
     } finally {
       await config.update('strict', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 5);
+    await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 3);
     assert.ok(trainingOnly().every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
   });
 
   it('counts problems over vertexDatasets.maxProblems in the status bar, listing only up to the limit', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
     const settledNow = (x: { version: number; datasetPending: boolean }) => x.version === doc.version && !x.datasetPending;
-    await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 5);
+    await waitForReport(api, doc.uri, (x) => settledNow(x) && x.errors === 3 && x.warnings === 3);
     const config = vscode.workspace.getConfiguration('vertexDatasets', doc.uri);
     await config.update('maxProblems', 1, vscode.ConfigurationTarget.Workspace);
     try {
@@ -104,17 +105,17 @@ describe('live diagnostics', () => {
       const r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.unlisted !== undefined);
       assert.deepEqual(r.unlisted, { errors: 2, warnings: 0 });
       assert.equal(r.errors, 3);
-      assert.equal(r.warnings, 5);
+      assert.equal(r.warnings, 3);
       const listed = ourDiagnostics(doc.uri);
       assert.equal(errorsOf(listed).length, 1);
       assert.match(listed.find((d) => codeOf(d) === 'report.truncated')?.message ?? '', /^2 more problems were not listed \(limit 1\)\.$/);
-      assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 5');
+      assert.equal(api.statusBarText(), '$(database) Image classification (single-label) · 4 items · $(error) 3 $(warning) 3');
     } finally {
       await config.update('maxProblems', undefined, vscode.ConfigurationTarget.Workspace);
     }
     const r = await waitForReport(api, doc.uri, (x) => settledNow(x) && x.unlisted === undefined && x.errors === 3);
     assert.equal(errorsOf(ourDiagnostics(doc.uri)).length, 3);
-    assert.equal(r.warnings, 5);
+    assert.equal(r.warnings, 3);
   });
 
   it('drops stale runs: a burst of edits publishes only for the final version', async () => {

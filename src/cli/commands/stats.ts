@@ -165,6 +165,8 @@ export function statsText(report: StatsReport): string {
   for (const s of report.datasets) {
     out.push(`${formatInfo(s.format).title} (${s.format}): ${s.files.join(', ')}`);
     out.push(`  items ${n(s.items)} (${n(s.labeledItems)} labeled) from ${n(s.rows)} ${s.rows === 1 ? 'line' : 'lines'}; annotations ${n(s.annotations)}; labels ${n(s.labels.length)}`);
+    const excluded = s.excludedRows ?? 0;
+    if (excluded > 0) out.push(`  not counted: ${n(excluded)} ${excluded === 1 ? 'line' : 'lines'} with errors (Vertex drops such lines at import; the figures describe the other lines)`);
     out.push(`  imbalance (most/least frequent label): ${s.imbalanceRatio === null ? '-' : `${num(s.imbalanceRatio)}×`}; duplicates: ${n(s.duplicates.repeats)} repeated, ${n(s.duplicates.conflicts)} conflicting`);
     const sp = s.splits;
     out.push(

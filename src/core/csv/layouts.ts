@@ -69,13 +69,18 @@ class LayoutChecker implements RowChecker {
     this.dataType = FORMATS[format].dataType as 'image' | 'text' | 'video';
   }
 
+  /** Whether the row being checked has an error (see `ItemFacts.lineError`). */
+  private rowError = false;
+
   private problem(range: Range, p: Problem): void {
+    if (p.severity === 'error') this.rowError = true;
     const d: Diagnostic = { ...range, severity: p.severity, code: p.code, message: p.message };
     if (p.replacement !== undefined || p.data) d.data = { ...(p.data ?? {}), ...(p.replacement !== undefined ? { replacement: p.replacement } : {}) };
     this.report(d);
   }
 
   private say(range: Range, severity: Diagnostic['severity'], code: string, message: string): void {
+    if (severity === 'error') this.rowError = true;
     this.report({ ...range, severity, code, message });
   }
 
@@ -95,6 +100,7 @@ class LayoutChecker implements RowChecker {
   }
 
   row(record: CsvRecord): void {
+    this.rowError = false;
     const f = record.fields;
     const m = this.mediaIndex(f);
     let mlUse: MlUse | undefined;
@@ -152,6 +158,7 @@ class LayoutChecker implements RowChecker {
         this.objectTracking(record, rest, item.annotations);
         break;
     }
+    if (this.rowError) item.lineError = true;
     this.onItem?.(item);
   }
 

@@ -104,6 +104,8 @@ const NO_SPLIT = 0;
 const HAS_ML_USE = 4;
 /** In a single item's flags: a bounding-box item (its boxes in the box columns), not a single-label one. */
 const BOX_ITEM = 8;
+/** In a single item's flags: the line has a line-level error (`ItemFacts.lineError`). */
+const LINE_ERROR = 16;
 const SPLIT_NAME = ['unassigned', 'training', 'validation', 'test'] as const;
 const DEFAULT_FRACTIONS: Record<MlUse, number> = { training: 0.8, validation: 0.1, test: 0.1 };
 // Plain comparisons and fixed property names: these run for every line.
@@ -135,6 +137,7 @@ export interface FinishedState {
   files: string[];
   datasetAnchor?: Loc;
   rows: number;
+  excludedRows: number;
   items: number;
   labeledItems: number;
   annotations: number;
@@ -329,6 +332,8 @@ export class DatasetAccumulator {
   private datasetAnchor?: Loc;
 
   private rows = 0;
+  /** Rows with a line error, left out of everything but `rows` (see `ItemFacts.lineError`). */
+  private excludedRows = 0;
   private items = 0;
   private labeledItems = 0;
   private annotations = 0;
@@ -453,12 +458,12 @@ export class DatasetAccumulator {
    */
   singleSink(file?: string): SingleItemSink {
     return {
-      single: (line, deferred, mediaUri, textContent, textLength, label, mlUse, hasMlUse) => {
+      single: (line, deferred, mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError) => {
         const n = this.count++;
         this.pending[n] = null;
         this.pendingFiles[n] = file;
         this.sLine[n] = line;
-        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0);
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | (lineError ? LINE_ERROR : 0);
         this.sTextLength[n] = textLength === undefined ? -1 : textLength;
         this.sDeferred[n] = deferred;
         this.sUri[n] = mediaUri;
@@ -486,12 +491,12 @@ export class DatasetAccumulator {
         c[b * 4 + 2] = xMax;
         c[b * 4 + 3] = yMax;
       },
-      boxItem: (line, deferred, mediaUri, mlUse, hasMlUse) => {
+      boxItem: (line, deferred, mediaUri, mlUse, hasMlUse, lineError) => {
         const n = this.count++;
         this.pending[n] = null;
         this.pendingFiles[n] = file;
         this.sLine[n] = line;
-        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM | (lineError ? LINE_ERROR : 0);
         this.sDeferred[n] = deferred;
         this.sUri[n] = mediaUri;
         this.sText[n] = undefined;
@@ -551,7 +556,9 @@ export class DatasetAccumulator {
       const item = items[i];
       const uri = item === null ? this.sUri[i] : item.mediaUri;
       const text = item === null ? this.sText[i] : item.textContent;
-      if (uri !== undefined && uri !== '') uris.push(uri, KeyKind.Uri);
+      // A line Vertex drops (line error) is no data item: its key is not registered.
+      if (item === null ? (this.sFlags[i] & LINE_ERROR) !== 0 : item.lineError === true) uris.push(undefined);
+      else if (uri !== undefined && uri !== '') uris.push(uri, KeyKind.Uri);
       else if (text) uris.push(text, KeyKind.Text);
       else uris.push(undefined);
     }
@@ -559,8 +566,10 @@ export class DatasetAccumulator {
     this.uriCount = uris.size;
     for (let i = 0; i < n; i++) {
       const item = items[i];
-      if (item !== null) this.addNow(item, this.pendingFiles[i], uris.key(i), uris.added(i));
-      else if ((this.sFlags[i] & BOX_ITEM) === 0) this.addSingleNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
+      const flags = this.sFlags[i];
+      if (item === null ? (flags & LINE_ERROR) !== 0 : item.lineError === true) this.addExcluded(this.pendingFiles[i]);
+      else if (item !== null) this.addNow(item, this.pendingFiles[i], uris.key(i), uris.added(i));
+      else if ((flags & BOX_ITEM) === 0) this.addSingleNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
       else this.addBoxesNow(i, this.pendingFiles[i], uris.key(i), uris.added(i));
     }
     this.count = 0;
@@ -574,6 +583,13 @@ export class DatasetAccumulator {
       this.bCount = this.bItemStart = 0;
       this.bLabels = new Array<string | undefined>(this.bLabels.length);
     }
+  }
+
+  /** A row with a line error: counted as read, and left out of the dataset (see `ItemFacts.lineError`). */
+  private addExcluded(file: string | undefined): void {
+    this.fileOf(file);
+    this.rows++;
+    this.excludedRows++;
   }
 
   /** `addNow` of the bounding-box item in column `i` (see `boxSink`): the same steps, without objects. */
@@ -826,6 +842,7 @@ export class DatasetAccumulator {
     for (const f of state.files) acc.fileIndexOf(f);
     acc.datasetAnchor = state.datasetAnchor;
     acc.rows = state.rows;
+    acc.excludedRows = state.excludedRows;
     acc.items = state.items;
     acc.labeledItems = state.labeledItems;
     acc.annotations = state.annotations;
@@ -1353,7 +1370,15 @@ export class DatasetAccumulator {
     const at = this.anchor();
     const labelCount = this.labelList.length;
     if (L.minItems !== undefined && this.items < L.minItems) {
-      this.emit('dataset.tooFewItems', at, `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}). Add ${L.itemNoun} before training.`, undefined, { count: this.items, threshold: L.minItems });
+      const excluded = this.excludedRows;
+      const note = excluded > 0 ? ` ${count(excluded, 'lines')} with errors ${excluded === 1 ? 'is' : 'are'} not counted: Vertex drops such lines at import.` : '';
+      this.emit(
+        'dataset.tooFewItems',
+        at,
+        `The dataset has ${count(this.items, L.itemNoun)}; ${title} needs at least ${fmt(L.minItems)} (${L.source}). Add ${L.itemNoun} before training.${note}`,
+        undefined,
+        excluded > 0 ? { count: this.items, threshold: L.minItems, excludedRows: excluded } : { count: this.items, threshold: L.minItems },
+      );
     }
     if (L.maxItems !== undefined && this.items > L.maxItems) {
       this.emit('dataset.tooManyItems', at, `The dataset has ${fmt(this.items)} ${L.itemNoun}; ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title} dataset holds at most ${fmt(L.maxItems)} (${L.source}). Split it into several datasets.`, undefined, { count: this.items, threshold: L.maxItems });
@@ -1601,6 +1626,7 @@ export class DatasetAccumulator {
       format: this.format,
       files: this.files.slice(),
       rows: this.rows,
+      ...(this.excludedRows > 0 ? { excludedRows: this.excludedRows } : {}),
       items: this.items,
       labeledItems: this.labeledItems,
       annotations: this.annotations,

@@ -261,6 +261,8 @@ export class IncrementalDataset {
   private readonly fileUses: number[] = [];
 
   private readonly rowOf = new Map<ItemFacts, Row>();
+  /** Items with a line error (`ItemFacts.lineError`): rows of their file, left out of the dataset. */
+  private readonly excluded = new Map<ItemFacts, { file: number; order: number }>();
   private readonly groups = new Map<string, Group>();
   private readonly textGroups = new Map<string, Group>();
   /** The first row (it anchors dataset-wide findings when it is on line 1); found again when it leaves. */
@@ -302,7 +304,7 @@ export class IncrementalDataset {
   }
 
   get size(): number {
-    return this.rowOf.size;
+    return this.rowOf.size + this.excluded.size;
   }
 
   /** Registers a file so that an empty file still counts (as `DatasetAccumulator.addFile`). */
@@ -323,7 +325,13 @@ export class IncrementalDataset {
    * (fix up `line` and `anchor`) without telling.
    */
   add(item: ItemFacts, order: number, file?: string): void {
-    if (this.rowOf.has(item)) throw new Error('the item is already in the dataset');
+    if (this.rowOf.has(item) || this.excluded.has(item)) throw new Error('the item is already in the dataset');
+    if (item.lineError === true) {
+      const f = this.fileOf(file);
+      this.excluded.set(item, { file: f, order });
+      this.fileUses[f]++;
+      return;
+    }
     const uri = item.mediaUri;
     const group: Group =
       uri !== undefined && uri !== '' ? this.groupOf(this.groups, uri, false) : item.textContent ? this.groupOf(this.textGroups, item.textContent, true) : { text: false, rows: [] };
@@ -339,7 +347,14 @@ export class IncrementalDataset {
 
   remove(item: ItemFacts): void {
     const row = this.rowOf.get(item);
-    if (!row) return;
+    if (!row) {
+      const out = this.excluded.get(item);
+      if (out) {
+        this.excluded.delete(item);
+        this.fileUses[out.file]--;
+      }
+      return;
+    }
     this.rowOf.delete(item);
     this.fileUses[row.file]--;
     if (row === this.first) {
@@ -357,7 +372,7 @@ export class IncrementalDataset {
 
   /** Replaces an item's facts, keeping its place unless `order` is given. */
   replace(old: ItemFacts, next: ItemFacts, order?: number, file?: string): void {
-    const row = this.rowOf.get(old);
+    const row = this.rowOf.get(old) ?? this.excluded.get(old);
     const place = order ?? row?.order ?? 0;
     const path = file ?? (row ? this.files[row.file] : undefined);
     this.remove(old);
@@ -366,12 +381,13 @@ export class IncrementalDataset {
 
   /** The place `add` gave an item, or undefined when the item is not in the dataset. */
   orderOf(item: ItemFacts): number | undefined {
-    return this.rowOf.get(item)?.order;
+    return this.rowOf.get(item)?.order ?? this.excluded.get(item)?.order;
   }
 
   /** Gives every item a new place; the new places must keep the items in the same order. */
   reorder(orderOf: (item: ItemFacts) => number): void {
     for (const row of this.rowOf.values()) row.order = orderOf(row.facts);
+    for (const [item, out] of this.excluded) out.order = orderOf(item);
   }
 
   result(): DatasetResult {
@@ -400,7 +416,8 @@ export class IncrementalDataset {
       // Files nothing refers to any more drop off the end (as if their items had never been added).
       files: this.files.slice(0, this.usedFiles()),
       datasetAnchor: this.first && this.first.file === 0 && this.first.facts.line === 1 ? loc(this.first) : undefined,
-      rows: this.rowOf.size,
+      rows: this.rowOf.size + this.excluded.size,
+      excludedRows: this.excluded.size,
       items: this.items,
       labeledItems: this.labeledItems,
       annotations: this.annotations,

@@ -44,6 +44,11 @@ export interface DatasetStats {
   files: string[];
   /** Item facts read (JSONL lines, CSV rows). */
   rows: number;
+  /**
+   * Of `rows`: rows left out of every other count and of the dataset checks because they have a
+   * line-level error (Vertex drops such lines at import). Absent when there are none.
+   */
+  excludedRows?: number;
   /** Distinct data items: media URIs and inline texts (equal texts are one item, as Vertex deduplicates by content). */
   items: number;
   /** Items with at least one annotation. */

@@ -12,9 +12,9 @@ import type { Range } from '../diagnostics';
 import type { MlUse } from '../formats';
 import type { AnchorSource, AnnotationFacts, ItemFacts } from '../items';
 
-/** The validator's side: a line's facts (with its anchor) made again from its text. */
+/** The validator's side: a line's anchor found again from its text (undefined when the line holds no item). */
 export interface LineAnchors {
-  factsOf(text: string, line: number): ItemFacts | undefined;
+  anchorOf(text: string, line: number): Range | undefined;
 }
 
 /** Item facts whose anchor is found when first read, by re-reading the line (meant to be read rarely, if at all). */
@@ -26,6 +26,7 @@ export class DeferredFacts implements ItemFacts {
   mlUse: MlUse | undefined = undefined;
   hasMlUse = false;
   annotations: AnnotationFacts[] = [];
+  lineError = false;
   readonly deferred: FileAnchorSource;
   private range: Range | undefined = undefined;
 
@@ -119,7 +120,7 @@ export class FileAnchorSource implements AnchorSource {
     if (bytes.length > this.maxLineBytes) return;
     const body = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, bytes.length - 1) : bytes;
     if (!isUtf8(body)) return;
-    const facts = this.lines.factsOf(body.toString('utf8'), line);
-    if (facts) out.set(line, facts.anchor);
+    const anchor = this.lines.anchorOf(body.toString('utf8'), line);
+    if (anchor) out.set(line, anchor);
   }
 }

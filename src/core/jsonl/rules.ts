@@ -224,6 +224,13 @@ export class ItemChecker {
     return label;
   }
 
+  /** The `mediaUri` that `check` gives an item's facts, without checking anything. */
+  mediaUriOf(obj: Obj): string | undefined {
+    if (this.shape === Shape.Custom) return firstGcsString(obj, 0);
+    const uri = this.isText ? obj.textGcsUri : obj[this.mediaKey];
+    return typeof uri === 'string' ? uri : undefined;
+  }
+
   /** Custom datasets: every gs:// string (to a bounded depth) must be a valid Cloud Storage URI. */
   private checkCustomUris(v: unknown, path: JsonPath, out: Finding[], facts: ItemFacts | undefined, depth: number): void {
     if (depth > 8) return;
@@ -720,6 +727,25 @@ export class ItemChecker {
       data: suggestion ? { suggestion } : undefined,
     };
   }
+}
+
+/** The first string `checkCustomUris` takes as the media URI, in the same order, to the same depth. */
+function firstGcsString(v: unknown, depth: number): string | undefined {
+  if (depth > 8) return undefined;
+  if (typeof v === 'string') return v !== '' && (v.startsWith('gs://') || /^gs:/i.test(v)) ? v : undefined;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const found = firstGcsString(x, depth + 1);
+      if (found !== undefined) return found;
+    }
+  } else if (isObj(v)) {
+    for (const k of Object.keys(v)) {
+      if (depth === 0 && k === 'dataItemResourceLabels') continue;
+      const found = firstGcsString(v[k], depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Common wrong names for the media key and annotation keys. */

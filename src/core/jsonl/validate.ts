@@ -74,6 +74,11 @@ export class JsonlLineValidator {
     return this.checker.boxes;
   }
 
+  /** The media URI `validateLine` would give as the item's `mediaUri` (see ItemChecker.mediaUriOf). */
+  mediaUriOf(obj: Obj): string | undefined {
+    return this.checker.mediaUriOf(obj);
+  }
+
   /** Where `lean` validation of a bounding-box line gives its boxes (formats with `boxes`). */
   set boxSink(sink: BoxItemSink | undefined) {
     this.checker.boxSink = sink;
@@ -173,7 +178,7 @@ export class JsonlLineValidator {
     if (lean !== undefined) facts = lean;
     else if (onItem && anchors) facts = new DeferredFacts(line, anchors);
     // Every field set up front: fields added later would move the object to a slower shape per line.
-    else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [] };
+    else if (onItem) facts = { line, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: [], lineError: false };
     const label = this.checker.check(obj, findings, facts, lean !== undefined);
     const duplicates = !fromLayout && mayHaveDuplicateKeys(text, obj, shortest) ? duplicateKeys(text) : NO_DUPLICATES;
     if (findings.length > 0 || duplicates.length > 0) {
@@ -183,6 +188,7 @@ export class JsonlLineValidator {
         if (!span) span = spanAt(tree === null ? (tree = lineTree(text)) : tree, text, f.path, f.target);
         const severity: Severity = f.severity === 'error' && schemaNodeAt(this.schema, f.path)?.unverified ? 'warning' : f.severity;
         const d: Diagnostic = { line, column: span.start + 1, endLine: line, endColumn: span.end + 1, severity, code: f.code, message: f.message };
+        if (severity === 'error' && facts !== undefined) facts.lineError = true;
         if (f.fixes || f.data) d.data = { path: f.path, ...(f.fixes ? { fixes: f.fixes } : {}), ...f.data };
         out.push(d);
       }
@@ -267,8 +273,10 @@ const PENDING_ANCHOR: Range = Object.freeze({ line: 0, column: 0, endLine: 0, en
 
 /** Dataset findings anchor on the media URI when the line has one (found without a tree), else on the whole line. */
 function lineAnchor(text: string, facts: ItemFacts): Range {
-  const line = facts.line;
-  const uri = facts.mediaUri;
+  return anchorAt(text, facts.line, facts.mediaUri);
+}
+
+function anchorAt(text: string, line: number, uri: string | undefined): Range {
   if (uri !== undefined) {
     // Fast path: the URI as written, between quotes, needing no escapes.
     const raw = text.indexOf(uri);
@@ -280,15 +288,24 @@ function lineAnchor(text: string, facts: ItemFacts): Range {
   return { line, column: 1, endLine: line, endColumn: text.length + 1 };
 }
 
-/** Anchors found again by re-reading the file: its lines' facts made again, with `lineAnchor`. */
+/**
+ * Anchors found again by re-reading the file: `lineAnchor` of the facts validateLine would give the
+ * line (an item when the line is a JSON object; its media URI as the checker takes it). The line is
+ * not validated again: a facts object of another shape through the line checks would have the
+ * engine drop their compiled code at the end of every run.
+ */
 function anchorSource(path: string, offset: number, validator: JsonlLineValidator, maxLineBytes: number): FileAnchorSource {
-  const scratch: Diagnostic[] = [];
   return new FileAnchorSource(path, offset, {
-    factsOf(text, line) {
-      let facts: ItemFacts | undefined;
-      scratch.length = 0;
-      validator.validateLine(text, line, scratch, (f) => (facts = f));
-      return facts;
+    anchorOf(text, line) {
+      if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      return anchorAt(text, line, validator.mediaUriOf(value as Obj));
     },
   }, maxLineBytes);
 }
@@ -617,11 +634,12 @@ class LineFeeder {
     const lean: LeanFacts | undefined =
       !this.lean
         ? undefined
-        : { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: NO_ANNOTATIONS, label: undefined };
+        : { line: 0, anchor: PENDING_ANCHOR, mediaUri: undefined, textLength: undefined, textContent: undefined, mlUse: undefined, hasMlUse: false, annotations: NO_ANNOTATIONS, lineError: false, label: undefined };
     if (this.validator.validateLine(text, this.lineNo, scratch, this.onItem, this.anchors, lean)) {
       if (lean !== undefined && lean.line !== 0) {
-        if (single !== undefined) single.single(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.textContent, lean.textLength, lean.label, lean.mlUse, lean.hasMlUse);
-        else (this.boxes as BoxItemSink).boxItem(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.mlUse, lean.hasMlUse);
+        const lineError = lean.lineError === true;
+        if (single !== undefined) single.single(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.textContent, lean.textLength, lean.label, lean.mlUse, lean.hasMlUse, lineError);
+        else (this.boxes as BoxItemSink).boxItem(lean.line, this.anchors as FileAnchorSource, lean.mediaUri, lean.mlUse, lean.hasMlUse, lineError);
       }
       this.items++;
       if (this.firstItem === 'none') this.firstItem = 'reports';

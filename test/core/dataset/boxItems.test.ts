@@ -70,7 +70,7 @@ function renderAll(lines: Line[]): string {
   const objects: (Record<string, unknown> | undefined)[] = [];
   const out: string[] = [];
   for (const l of lines) {
-    if (l.other === 'broken') out.push(`{"imageGcsUri":"gs://b/${l.key}.jpg",`);
+    if (l.other === 'broken') out.push(`{"imageGcsUri":"gs://bkt/${l.key}.jpg",`);
     else if (l.other === 'blank') out.push('');
     else if (l.other === 'array') out.push('[1,2]');
     else {
@@ -83,7 +83,7 @@ function renderAll(lines: Line[]): string {
         if (Array.isArray(boxes)) item.boundingBoxAnnotations = [...boxes.slice(1), ...boxes.slice(0, 1)].reverse();
       } else {
         item = {};
-        if (l.source === 'uri') item.imageGcsUri = `gs://b/images/${l.key}.jpg`;
+        if (l.source === 'uri') item.imageGcsUri = `gs://bkt/images/${l.key}.jpg`;
         else if (l.source === 'emptyUri') item.imageGcsUri = '';
         if (l.other === 'boxesObject') item.boundingBoxAnnotations = { displayName: 'cat' };
         else if (l.other !== 'noBoxes') {
@@ -142,9 +142,9 @@ describe('bounding-box items handed over as columns', function () {
           });
           const media: MediaTable | undefined = sizes
             ? new Map([
-                ['gs://b/images/1.jpg', { width: 400, height: 300 }],
-                ['gs://b/images/2.jpg', { width: 4000, height: 3000 }],
-                ['gs://b/images/3.jpg', { width: 100, height: 100 }],
+                ['gs://bkt/images/1.jpg', { width: 400, height: 300 }],
+                ['gs://bkt/images/2.jpg', { width: 4000, height: 3000 }],
+                ['gs://bkt/images/3.jpg', { width: 100, height: 100 }],
               ])
             : undefined;
           const options: DatasetOptions = { csv: csv ? true : undefined, strict, maxRelated: 3, media, maxPerCode: 5 };
@@ -170,7 +170,7 @@ describe('bounding-box items handed over as columns', function () {
         item = { ...earlier, boundingBoxAnnotations: [...(earlier.boundingBoxAnnotations as unknown[])].reverse() };
       } else {
         const boxes = Array.from({ length: 3 + (i % 3) }, (_, k) => ({ displayName: `l${(i + k) % 11}`, xMin: k / 10, yMin: 0.1, xMax: k / 10 + 0.05 + (i % 5) / 1000, yMax: 0.9 }));
-        item = { imageGcsUri: `gs://b/images/${i % 500}.jpg`, boundingBoxAnnotations: boxes };
+        item = { imageGcsUri: `gs://bkt/images/${i % 500}.jpg`, boundingBoxAnnotations: boxes };
       }
       items.push(item);
       lines.push(JSON.stringify(item));
@@ -189,7 +189,7 @@ describe('bounding-box items handed over as columns', function () {
     const boxes: string[] = [];
     const sink: BoxItemSink = { box: (label) => boxes.push(label), boxItem: (line) => calls.push(line) };
     const items: ItemFacts[] = [];
-    writeFileSync(path, '{"imageGcsUri":"gs://b/1.jpg","boundingBoxAnnotations":[{"displayName":"a","xMin":0,"yMin":0,"xMax":1,"yMax":1}]}\n');
+    writeFileSync(path, '{"imageGcsUri":"gs://bkt/1.jpg","boundingBoxAnnotations":[{"displayName":"a","xMin":0,"yMin":0,"xMax":1,"yMax":1}]}\n');
     await validateJsonlFile(path, { format: FORMAT, onItem: (f) => items.push(f), boxItems: sink });
     assert.deepEqual([calls.length, items.length], [0, 1], 'eager anchors: ItemFacts');
     await validateJsonlFile(path, { format: FORMAT, onItem: (f) => items.push(f), lazyAnchors: true, boxItems: sink });

@@ -112,7 +112,7 @@ describe('dataset checks through the CLI (real files)', () => {
 
   it('a file whose format is only known after reading it still feeds the dataset checks', async () => {
     // Unlabeled lines: detection is ambiguous among the image formats, the validator picks one.
-    const uri = (i: number) => JSON.stringify({ imageGcsUri: `gs://b/${i % 3}.jpg` });
+    const uri = (i: number) => JSON.stringify({ imageGcsUri: `gs://bkt/${i % 3}.jpg` });
     writeFileSync(join(dir, 'plain.jsonl'), [0, 1, 2, 3].map(uri).join('\n') + '\n');
     const r = await cli(['validate', '--output', 'json', 'plain.jsonl'], dir);
     const diags = diagsOf(JSON.parse(r.out) as JsonOut, 'plain.jsonl');
@@ -123,11 +123,11 @@ describe('dataset checks through the CLI (real files)', () => {
     writeFileSync(
       join(dir, 'boxes.csv'),
       [
-        'training,gs://b/a.jpg,car,0.1,0.1,,,0.5,0.5,,',
-        'training,gs://b/a.jpg,car,0.5,0.5,,,0.9,0.9,,',
-        'training,gs://b/a.jpg,car,0.1,0.1,,,0.5,0.5,,',
-        'test,gs://b/a.jpg,bus,0.2,0.2,,,0.3,0.3,,',
-        'gs://b/b.jpg,bus,0.2,0.2,,,0.205,0.3,,',
+        'training,gs://bkt/a.jpg,car,0.1,0.1,,,0.5,0.5,,',
+        'training,gs://bkt/a.jpg,car,0.5,0.5,,,0.9,0.9,,',
+        'training,gs://bkt/a.jpg,car,0.1,0.1,,,0.5,0.5,,',
+        'test,gs://bkt/a.jpg,bus,0.2,0.2,,,0.3,0.3,,',
+        'gs://bkt/b.jpg,bus,0.2,0.2,,,0.205,0.3,,',
       ].join('\n') + '\n',
     );
     let r = await cli(['validate', '--output', 'json', '--format', 'image-bounding-box', 'boxes.csv'], dir);
@@ -138,7 +138,7 @@ describe('dataset checks through the CLI (real files)', () => {
     const stats = (JSON.parse(r.out) as { datasets: { items: number; rows: number; boxes: { count: number } }[] }).datasets[0];
     assert.deepEqual([stats.rows, stats.items, stats.boxes.count], [5, 2, 4]);
 
-    writeFileSync(join(dir, 'labels.csv'), 'gs://b/a.jpg,cat\ngs://b/a.jpg,dog\n');
+    writeFileSync(join(dir, 'labels.csv'), 'gs://bkt/a.jpg,cat\ngs://bkt/a.jpg,dog\n');
     r = await cli(['validate', '--output', 'json', '--format', 'image-classification-single-label', 'labels.csv'], dir);
     diags = diagsOf(JSON.parse(r.out) as JsonOut, 'labels.csv');
     assert.deepEqual(diags.filter((d) => d.code === 'duplicate.conflict').map((d) => d.line), [2]);
@@ -160,7 +160,7 @@ describe('dataset checks through the CLI (real files)', () => {
         text('bad movie', 'pos'),
         text('fine', 'pos', 'training'),
         text('fine', 'pos', 'test'),
-        JSON.stringify({ textGcsUri: 'gs://b/fine.txt', classificationAnnotation: { displayName: 'pos' } }),
+        JSON.stringify({ textGcsUri: 'gs://bkt/fine.txt', classificationAnnotation: { displayName: 'pos' } }),
       ].join('\n') + '\n',
     );
     let r = await cli(['validate', '--output', 'json', 'texts.jsonl'], dir);

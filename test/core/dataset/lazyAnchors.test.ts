@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { DatasetAccumulator, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
-import type { JsonlFormatId } from '../../../src/core/formats';
+import { JSONL_FORMAT_IDS, type JsonlFormatId } from '../../../src/core/formats';
 import type { Range } from '../../../src/core/diagnostics';
 import type { ItemFacts } from '../../../src/core/items';
-import { validateJsonlFile } from '../../../src/core/jsonl/validate';
+import { JsonlLineValidator, validateJsonlFile } from '../../../src/core/jsonl/validate';
 import { FileAnchorSource } from '../../../src/core/jsonl/lazyAnchors';
 
 // Deferred anchors (`lazyAnchors`): the accumulator keeps only line numbers per URI and re-reads
 // the lines its findings sit on. Everything it reports must equal what eager anchors give.
 
-const URIS = ['gs://b/a.jpg', 'gs://b/a.jpgx', 'gs://b/é €.png', 'gs://b/imageGcsUri', 'gs://b/q.jpg', 'gs://c/a.jpg'];
+const URIS = ['gs://bkt/a.jpg', 'gs://bkt/a.jpgx', 'gs://bkt/é €.png', 'gs://bkt/imageGcsUri', 'gs://bkt/q.jpg', 'gs://ckt/a.jpg'];
 const LABELS = ['cat', 'dog', 'x"y'];
 const SPLITS = [undefined, 'training', 'validation', 'test'] as const;
 
@@ -37,7 +37,7 @@ function lineText(l: Line, detection: boolean): Buffer {
     case 'blank':
       return Buffer.from('   ');
     case 'syntax':
-      return Buffer.from('{"imageGcsUri": "gs://b/a.jpg", ');
+      return Buffer.from('{"imageGcsUri": "gs://bkt/a.jpg", ');
     case 'binary':
       return Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]);
     case 'noUri':
@@ -138,15 +138,15 @@ describe('deferred anchors (lazyAnchors)', () => {
     const path = join(dir, 'crowded.jsonl');
     const line = (i: number) =>
       JSON.stringify({
-        imageGcsUri: 'gs://b/crowded.jpg',
+        imageGcsUri: 'gs://bkt/crowded.jpg',
         boundingBoxAnnotations: Array.from({ length: 200 }, (_, k) => ({ displayName: 'cat', xMin: 0.1, yMin: 0.1, xMax: 0.2 + (i * 200 + k) / 1e5, yMax: 0.5 })),
       });
-    writeFileSync(path, `${JSON.stringify({ imageGcsUri: 'gs://b/other.jpg', boundingBoxAnnotations: [{ displayName: 'cat', xMin: 0.1, yMin: 0.1, xMax: 0.5, yMax: 0.5 }] })}\n${line(0)}\n${line(1)}\n${line(2)}\n`);
+    writeFileSync(path, `${JSON.stringify({ imageGcsUri: 'gs://bkt/other.jpg', boundingBoxAnnotations: [{ displayName: 'cat', xMin: 0.1, yMin: 0.1, xMax: 0.5, yMax: 0.5 }] })}\n${line(0)}\n${line(1)}\n${line(2)}\n`);
     const eager = await run('image-bounding-box', [path], false, {});
     const lazy = await run('image-bounding-box', [path], true, {});
     const crowded = lazy.diagnostics.find((d) => d.code === 'box.tooMany');
     assert.ok(crowded, 'box.tooMany reported');
-    assert.deepEqual([crowded.line, crowded.column, crowded.endColumn], [2, 16, 16 + '"gs://b/crowded.jpg"'.length]);
+    assert.deepEqual([crowded.line, crowded.column, crowded.endColumn], [2, 16, 16 + '"gs://bkt/crowded.jpg"'.length]);
     assert.deepEqual(lazy, eager);
   });
 
@@ -177,7 +177,7 @@ describe('deferred anchors (lazyAnchors)', () => {
 
   it('an anchor read while the line is at hand equals the eager one, and can be moved like one', async () => {
     const path = join(dir, 'read.jsonl');
-    writeFileSync(path, `{"classificationAnnotation":{"displayName":"cat"},"imageGcsUri":"gs://b/a.jpg"}\n\n{"imageGcsUri":"gs:\\/\\/b\\/a.jpg"}\n`);
+    writeFileSync(path, `{"classificationAnnotation":{"displayName":"cat"},"imageGcsUri":"gs://bkt/a.jpg"}\n\n{"imageGcsUri":"gs:\\/\\/bkt\\/a.jpg"}\n`);
     const eager: ItemFacts[] = [];
     const lazy: ItemFacts[] = [];
     await validateJsonlFile(path, { format: 'image-classification-single-label', onItem: (f) => eager.push(f) });
@@ -186,16 +186,16 @@ describe('deferred anchors (lazyAnchors)', () => {
       lazy.map((f) => [f.line, f.anchor]),
       eager.map((f) => [f.line, f.anchor]),
     );
-    assert.deepEqual(eager[0].anchor, { line: 1, column: 65, endLine: 1, endColumn: 79 });
-    assert.deepEqual(eager[1].anchor, { line: 3, column: 1, endLine: 3, endColumn: 34 }, 'escaped URI: the whole line');
+    assert.deepEqual(eager[0].anchor, { line: 1, column: 65, endLine: 1, endColumn: 81 });
+    assert.deepEqual(eager[1].anchor, { line: 3, column: 1, endLine: 3, endColumn: 36 }, 'escaped URI: the whole line');
     lazy[0].anchor.line += 2;
     assert.equal(lazy[0].anchor.line, 3);
   });
 
   it('deferred facts added without a file path are anchored as eagerly made ones', async () => {
     const path = join(dir, 'pathless.jsonl');
-    const a = JSON.stringify({ imageGcsUri: 'gs://b/a.jpg', classificationAnnotation: { displayName: 'cat' } });
-    const b = JSON.stringify({ classificationAnnotation: { displayName: 'dog' }, imageGcsUri: 'gs://b/a.jpg' });
+    const a = JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', classificationAnnotation: { displayName: 'cat' } });
+    const b = JSON.stringify({ classificationAnnotation: { displayName: 'dog' }, imageGcsUri: 'gs://bkt/a.jpg' });
     writeFileSync(path, `${b}\n${a}\n${b}\n${a}\n`);
     const results = [];
     for (const lazyAnchors of [false, true]) {
@@ -207,9 +207,9 @@ describe('deferred anchors (lazyAnchors)', () => {
     assert.deepEqual(
       results[1].diagnostics.filter((d) => d.code.startsWith('duplicate.')).map((d) => [d.line, d.column, d.related?.map((r) => [r.line, r.column, r.endColumn])]),
       [
-        [2, 16, [[1, 65, 79]]],
-        [3, 65, [[1, 65, 79]]],
-        [4, 16, [[1, 65, 79]]],
+        [2, 16, [[1, 65, 81]]],
+        [3, 65, [[1, 65, 81]]],
+        [4, 16, [[1, 65, 81]]],
       ],
     );
   });
@@ -219,8 +219,8 @@ describe('deferred anchors (lazyAnchors)', () => {
     const q = join(dir, 'q.jsonl');
     const cat = (uri: string) => JSON.stringify({ classificationAnnotation: { displayName: 'cat' }, imageGcsUri: uri });
     const dog = (uri: string) => JSON.stringify({ imageGcsUri: uri, classificationAnnotation: { displayName: 'dog' } });
-    writeFileSync(p, `${cat('gs://b/1.jpg')}\n${cat('gs://b/2.jpg')}\n`);
-    writeFileSync(q, `${dog('gs://b/3.jpg')}\n${dog('gs://b/2.jpg')}\n${cat('gs://b/1.jpg')}\n`);
+    writeFileSync(p, `${cat('gs://bkt/1.jpg')}\n${cat('gs://bkt/2.jpg')}\n`);
+    writeFileSync(q, `${dog('gs://bkt/3.jpg')}\n${dog('gs://bkt/2.jpg')}\n${cat('gs://bkt/1.jpg')}\n`);
     const results = [];
     for (const lazyAnchors of [false, true]) {
       const acc = new DatasetAccumulator('image-classification-single-label');
@@ -235,17 +235,32 @@ describe('deferred anchors (lazyAnchors)', () => {
     assert.deepEqual(
       dups.map((d) => [d.code, d.path, d.line, d.column, d.related?.map((r) => [r.path, r.line, r.column, r.endColumn])]),
       [
-        ['duplicate.conflict', q, 2, 16, [[undefined, 2, 65, 79]]],
-        ['duplicate.repeat', q, 3, 65, [[undefined, 1, 65, 79]]],
+        ['duplicate.conflict', q, 2, 16, [[undefined, 2, 65, 81]]],
+        ['duplicate.repeat', q, 3, 65, [[undefined, 1, 65, 81]]],
       ],
+    );
+  });
+
+  it('the re-read takes the media URI the line checks take, in every format (it does not validate the line again)', () => {
+    const keys = fc.constantFrom('imageGcsUri', 'textGcsUri', 'videoGcsUri', 'textContent', 'dataItemResourceLabels', 'uri', 'a');
+    const leaf = fc.oneof(fc.constantFrom('gs://bkt/a.jpg', 'gs://bkt/b.txt', 'GS://bkt/c.mp4', 'gs:', 'gs//x', '', 'x'), fc.integer(), fc.constant(null));
+    const validators = new Map([...JSONL_FORMAT_IDS, 'custom' as const].map((f) => [f, new JsonlLineValidator(f, f === 'custom' ? {} : undefined)]));
+    fc.assert(
+      fc.property(fc.constantFrom(...validators.keys()), fc.object({ key: keys, values: [leaf], maxDepth: 10 }), (format, obj) => {
+        const validator = validators.get(format)!;
+        let facts: ItemFacts | undefined;
+        validator.validateLine(JSON.stringify(obj), 1, [], (f) => (facts = f));
+        assert.equal(validator.mediaUriOf(obj), facts?.mediaUri);
+      }),
+      { numRuns: 2000 },
     );
   });
 
   it('a line that no longer holds an item when findings are made (the file changed) gets its first character', async () => {
     const path = join(dir, 'changed.jsonl');
-    const a = JSON.stringify({ imageGcsUri: 'gs://b/a.jpg', classificationAnnotation: { displayName: 'cat' } });
-    const b = JSON.stringify({ imageGcsUri: 'gs://b/a.jpg', classificationAnnotation: { displayName: 'dog' } });
-    const other = JSON.stringify({ imageGcsUri: 'gs://b/other.jpg', classificationAnnotation: { displayName: 'cat' } });
+    const a = JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', classificationAnnotation: { displayName: 'cat' } });
+    const b = JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', classificationAnnotation: { displayName: 'dog' } });
+    const other = JSON.stringify({ imageGcsUri: 'gs://bkt/other.jpg', classificationAnnotation: { displayName: 'cat' } });
     writeFileSync(path, `${other}\n${a}\n${b}\n`);
     const acc = new DatasetAccumulator('image-classification-single-label');
     acc.addFile(path);

@@ -25,11 +25,11 @@ const lineArb = fc.record({
 type Line = typeof lineArb extends fc.Arbitrary<infer T> ? T : never;
 
 function render(l: Line, text: boolean): string {
-  if (l.other === 'broken') return `{"imageGcsUri":"gs://b/${l.key}.jpg",`;
+  if (l.other === 'broken') return `{"imageGcsUri":"gs://bkt/${l.key}.jpg",`;
   if (l.other === 'blank') return '';
   if (l.other === 'array') return '[1,2]';
   const item: Record<string, unknown> = {};
-  const uri = text ? `gs://b/docs/${l.key}.txt` : `gs://b/images/${l.key}.jpg`;
+  const uri = text ? `gs://bkt/docs/${l.key}.txt` : `gs://bkt/images/${l.key}.jpg`;
   if (text) {
     if (l.source === 'text' || l.source === 'both') item.textContent = `document ${l.key} ✓`;
     if (l.source === 'uri' || l.source === 'both') item.textGcsUri = uri;
@@ -100,10 +100,10 @@ describe('single-label items handed over field by field', function () {
     const calls: number[] = [];
     const sink: SingleItemSink = { single: (line) => calls.push(line) };
     const items: ItemFacts[] = [];
-    writeFileSync(path, '{"imageGcsUri":"gs://b/1.jpg","classificationAnnotations":[{"displayName":"a"}]}\n');
+    writeFileSync(path, '{"imageGcsUri":"gs://bkt/1.jpg","classificationAnnotations":[{"displayName":"a"}]}\n');
     await validateJsonlFile(path, { format: 'image-classification-multi-label', onItem: (f) => items.push(f), lazyAnchors: true, singleItems: sink });
     assert.deepEqual([calls.length, items.length], [0, 1]);
-    writeFileSync(path, '{"imageGcsUri":"gs://b/1.jpg","classificationAnnotation":{"displayName":"a"}}\n');
+    writeFileSync(path, '{"imageGcsUri":"gs://bkt/1.jpg","classificationAnnotation":{"displayName":"a"}}\n');
     await validateJsonlFile(path, { format: 'image-classification-single-label', onItem: (f) => items.push(f), singleItems: sink });
     assert.deepEqual([calls.length, items.length], [0, 2], 'eager anchors: ItemFacts');
     await validateJsonlFile(path, { format: 'image-classification-single-label', onItem: (f) => items.push(f), lazyAnchors: true, singleItems: sink });

@@ -430,3 +430,115 @@ describe('after a first line without annotations, later lines of the URI are com
     assert.deepEqual(got, r.diagnostics.map((d) => [d.line, d.code, d.message, d.related?.map((x) => x.line)]));
   });
 });
+
+describe('lines with a line error do not count toward the dataset checks (Vertex drops such lines at import)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vd-excluded-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  type Json = { diagnostics: { code: string; message: string }[] };
+  const findings = async (file: string) => {
+    const r = await cli(['validate', '--output', 'json', file]);
+    return (JSON.parse(r.out) as { files: Json[] }).files[0].diagnostics;
+  };
+  const stats = async (file: string) => {
+    const r = await cli(['stats', '--output', 'json', file]);
+    return (JSON.parse(r.out) as { datasets: { rows: number; excludedRows?: number; items: number; labels: { name: string; items: number }[] }[] }).datasets[0];
+  };
+  const doc = (i: number, label: string) => JSON.stringify({ textContent: `document ${i}`, classificationAnnotation: { displayName: label } });
+  const empty = JSON.stringify({ textContent: '', classificationAnnotation: { displayName: 'a' } });
+
+  it('JSONL: 19 documents plus an empty-text line are 19 (dataset.tooFewItems, which says why); 20 plus one pass', async () => {
+    const file = join(dir, 'docs.jsonl');
+    const docs = (n: number) => Array.from({ length: n }, (_, i) => doc(i, i % 2 ? 'a' : 'b'));
+    writeFileSync(file, [empty, ...docs(19)].join('\n') + '\n');
+    let f = (await findings(file)).filter((d) => d.code === 'dataset.tooFewItems');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /^The dataset has 19 documents; .* needs at least 20 .* 1 line with errors is not counted: Vertex drops such lines at import\.$/);
+    let s = await stats(file);
+    assert.deepEqual([s.rows, s.excludedRows, s.items], [20, 1, 19]);
+    assert.ok(!s.labels.some((l) => l.items > 10), 'the empty line\'s label "a" is not counted');
+    const text = (await cli(['stats', file])).out;
+    assert.match(text, /^ {2}not counted: 1 line with errors \(Vertex drops such lines at import; the figures describe the other lines\)$/m);
+
+    writeFileSync(file, [...docs(10), empty, ...docs(20).slice(10)].join('\n') + '\n');
+    f = (await findings(file)).filter((d) => d.code === 'dataset.tooFewItems');
+    assert.equal(f.length, 0);
+    s = await stats(file);
+    assert.deepEqual([s.rows, s.excludedRows, s.items], [21, 1, 20]);
+    // A file without line errors says nothing about them.
+    writeFileSync(file, docs(20).join('\n') + '\n');
+    s = await stats(file);
+    assert.deepEqual([s.rows, 'excludedRows' in s, s.items], [20, false, 20]);
+    assert.doesNotMatch((await cli(['stats', file])).out, /not counted/);
+  });
+
+  it('CSV: 19 documents plus a row with an empty text are 19; 20 plus one pass', async () => {
+    const file = join(dir, 'docs.csv');
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `"document ${i}",${i % 2 ? 'a' : 'b'}`);
+    writeFileSync(file, ['training,"",a', ...rows(19)].join('\n') + '\n');
+    const run = async () => (await cli(['validate', '--format', 'text-classification-single-label', '--output', 'json', file])).out;
+    let d = (JSON.parse(await run()) as { files: Json[] }).files[0].diagnostics;
+    assert.ok(d.some((x) => x.code === 'text.empty'));
+    assert.deepEqual(d.filter((x) => x.code === 'dataset.tooFewItems').map((x) => /has (\d+) documents/.exec(x.message)?.[1]), ['19']);
+    writeFileSync(file, ['training,"",a', ...rows(20)].join('\n') + '\n');
+    d = (JSON.parse(await run()) as { files: Json[] }).files[0].diagnostics;
+    assert.equal(d.filter((x) => x.code === 'dataset.tooFewItems').length, 0);
+    const s = JSON.parse((await cli(['stats', '--format', 'text-classification-single-label', '--output', 'json', file])).out).datasets[0];
+    assert.deepEqual([s.rows, s.excludedRows, s.items], [21, 1, 20]);
+  });
+
+  const image = (i: number, label: string, split?: string, uri = `gs://bkt/${i}.jpg`) =>
+    JSON.stringify({ imageGcsUri: uri, classificationAnnotation: { displayName: label }, ...(split ? { dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': split } } : {}) });
+
+  it('per-label minimum: 9 images of "cat" plus a line with a bad URI are 9 (label.tooFewItems); 10 plus one pass', async () => {
+    const file = join(dir, 'cats.jsonl');
+    const dogs = Array.from({ length: 10 }, (_, i) => image(100 + i, 'dog'));
+    const cats = (n: number) => Array.from({ length: n }, (_, i) => image(i, 'cat'));
+    writeFileSync(file, [...cats(9), image(50, 'cat', undefined, 'http://bkt/50.jpg'), ...dogs].join('\n') + '\n');
+    let f = (await findings(file)).filter((d) => d.code === 'label.tooFewItems');
+    assert.deepEqual(f.map((d) => /^Label "(\w+)" is on (\d+) images/.exec(d.message)?.slice(1)), [['cat', '9']]);
+    writeFileSync(file, [...cats(10), image(50, 'cat', undefined, 'http://bkt/50.jpg'), ...dogs].join('\n') + '\n');
+    f = (await findings(file)).filter((d) => d.code === 'label.tooFewItems');
+    assert.equal(f.length, 0);
+  });
+
+  it('split coverage and imbalance: a label whose only test item is on a bad line has no test items', async () => {
+    const file = join(dir, 'splits.jsonl');
+    const base = [...Array.from({ length: 10 }, (_, i) => image(i, 'cat', 'training')), ...Array.from({ length: 10 }, (_, i) => image(20 + i, 'dog', 'training')), image(40, 'cat', 'test'), image(41, 'cat', 'validation'), image(42, 'dog', 'validation')];
+    writeFileSync(file, [...base, image(43, 'dog', 'test')].join('\n') + '\n');
+    assert.equal((await findings(file)).filter((d) => d.code === 'split.missingLabel').length, 0);
+    writeFileSync(file, [...base, image(43, 'dog', 'test', 'ftp://bkt/43.jpg')].join('\n') + '\n');
+    assert.deepEqual((await findings(file)).filter((d) => d.code === 'split.missingLabel').map((d) => /^Label "(\w+)" has no items in the (\w+) split/.exec(d.message)?.slice(1)), [['dog', 'test']]);
+    // Imbalance: 1,001 cats against 10 dogs and an 11th dog on a bad line.
+    const lines = [...Array.from({ length: 1001 }, (_, i) => image(i, 'cat')), ...Array.from({ length: 10 }, (_, i) => image(2000 + i, 'dog')), image(3000, 'dog', undefined, 'ftp://bkt/3000.jpg')];
+    writeFileSync(file, lines.join('\n') + '\n');
+    assert.deepEqual((await findings(file)).filter((d) => d.code === 'label.imbalance').map((d) => /^Label "(\w+)" is on (\d+) images/.exec(d.message)?.slice(1)), [['dog', '10']]);
+  });
+
+  it('the editor\'s incremental dataset leaves the same lines out, and counts a line again once it is fixed', () => {
+    const lines = [image(1, 'cat'), image(2, 'cat', undefined, 'ftp://bkt/2.jpg'), image(3, 'dog'), image(2, 'dog'), image(4, 'cat', 'tst')];
+    const facts: ItemFacts[] = [];
+    validateJsonlText(lines.join('\n'), { format: 'image-classification-single-label', onItem: (f) => facts.push(f) });
+    assert.deepEqual(facts.map((f) => f.lineError === true), [false, true, false, false, true]);
+    const fresh = (items: ItemFacts[]) => run('image-classification-single-label', items, { csv: false }, 'a.jsonl');
+    const inc = new IncrementalDataset('image-classification-single-label', { csv: false });
+    facts.forEach((f, i) => inc.add(f, i, 'a.jsonl'));
+    const expected = fresh(facts);
+    assert.deepEqual(inc.result(), expected);
+    assert.deepEqual([expected.stats.rows, expected.stats.excludedRows, expected.stats.items], [5, 2, 3]);
+    // gs://bkt/2.jpg appears once among the counted lines: no duplicate finding.
+    assert.equal(expected.diagnostics.filter((d) => d.code.startsWith('duplicate.')).length, 0);
+    const fixed: ItemFacts[] = [];
+    validateJsonlText(image(2, 'cat'), { format: 'image-classification-single-label', onItem: (f) => fixed.push({ ...f, line: 2, anchor: { ...f.anchor, line: 2, endLine: 2 } }) });
+    inc.replace(facts[1], fixed[0]);
+    const now = [facts[0], fixed[0], ...facts.slice(2)];
+    assert.deepEqual(inc.result(), fresh(now));
+    assert.deepEqual([inc.result().stats.excludedRows, inc.result().stats.duplicates.conflicts], [1, 1]);
+    inc.remove(facts[4]);
+    assert.equal('excludedRows' in inc.result().stats, false);
+    assert.deepEqual(inc.result(), fresh(now.slice(0, 4)));
+  });
+});
