@@ -254,11 +254,6 @@ export function annotationsHash(annotations: readonly AnnotationFacts[]): number
   return sum >>> 0 || 1;
 }
 
-/** `annotationHash` of a box, from the share of its label (`boxLabelHash`) and its coordinates. */
-function boxHash(labelHash: number, xMin: number, yMin: number, xMax: number, yMax: number): number {
-  return hashNumber(hashNumber(hashNumber(hashNumber(labelHash, xMin), yMin), xMax), yMax) >>> 0;
-}
-
 /** The label's share of a box's `annotationHash`. */
 function boxLabelHash(label: string): number {
   return hashMore(0x811c9dc5 ^ 0x62, label);
@@ -653,17 +648,25 @@ export class DatasetAccumulator {
 
   /**
    * `annotationsHash` of the boxes [from, to) of the box columns; each box's label state (undefined
-   * for a label not known yet) goes to `states[box - from]` (room for them all).
+   * for a label not known yet) goes to `states[box - from]` (room for them all). Each box's hash is
+   * `annotationHash` of the box, with `hashNumber` written out (this runs for every box, and calls
+   * to it were not inlined).
    */
   private boxesHash(labels: (string | undefined)[], coords: Float64Array, from: number, to: number, states: (LabelState | undefined)[]): number {
     const n = to - from;
     if (n === 0) return 0;
     let sum = n;
+    const bits = u32;
     for (let b = from; b < to; b++) {
       const name = labels[b] as string;
       const known = this.labels.get(name);
       states[b - from] = known;
-      const h = boxHash(known !== undefined ? known.boxHash : boxLabelHash(name), coords[b * 4], coords[b * 4 + 1], coords[b * 4 + 2], coords[b * 4 + 3]);
+      let h = known !== undefined ? known.boxHash : boxLabelHash(name);
+      for (let k = b * 4, end = k + 4; k < end; k++) {
+        f64[0] = coords[k];
+        h = Math.imul(Math.imul(h ^ bits[0], 0x01000193) ^ bits[1], 0x01000193);
+      }
+      h >>>= 0;
       if (n === 1) return h || 1;
       sum = (sum + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) | 0;
     }
@@ -1640,9 +1643,10 @@ export class DatasetAccumulator {
       let perImage: HistogramSink = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
       if (this.injected) perImage = this.injected.boxesPerImage;
       else {
-        this.uriBoxes.ensure(this.uris.size);
+        const n = this.uris.size;
+        this.uriBoxes.ensure(n);
         const counts = this.uriBoxes.data;
-        for (let i = 0; i < this.uris.size; i++) perImage.add(counts[i]);
+        for (let i = 0; i < n; i++) perImage.add(counts[i]);
       }
       stats.boxes = {
         count: this.boxCount,
