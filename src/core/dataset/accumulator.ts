@@ -1640,13 +1640,22 @@ export class DatasetAccumulator {
       duplicates: { repeats: this.repeats, conflicts: this.conflicts },
     };
     if (this.boxCount > 0 || this.format === 'image-bounding-box') {
-      let perImage: HistogramSink = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
+      let perImage: HistogramSink;
       if (this.injected) perImage = this.injected.boxesPerImage;
       else {
         const n = this.uris.size;
         this.uriBoxes.ensure(n);
         const counts = this.uriBoxes.data;
-        for (let i = 0; i < n; i++) perImage.add(counts[i]);
+        // Counts are whole numbers: tallied per value, then added a value at a time (the same sums).
+        const tally = new Float64Array(1024);
+        const builder = new HistogramBuilder(BOXES_PER_IMAGE_EDGES);
+        for (let i = 0; i < n; i++) {
+          const c = counts[i];
+          if (c < 1024) tally[c]++;
+          else builder.add(c);
+        }
+        for (let c = 0; c < 1024; c++) builder.addTimes(c, tally[c]);
+        perImage = builder;
       }
       stats.boxes = {
         count: this.boxCount,

@@ -98,6 +98,8 @@ export function bucketOf(edges: readonly number[], value: number): number {
 /** A streaming histogram over fixed bucket edges: constant memory. */
 export class HistogramBuilder {
   private readonly counts: number[];
+  /** `edges[i] - EDGE_TOLERANCE`, the values `bucketOf` compares with (the same doubles). */
+  private readonly lower: Float64Array;
   private n = 0;
   private sum = 0;
   private lo = Infinity;
@@ -105,6 +107,7 @@ export class HistogramBuilder {
 
   constructor(private readonly edges: readonly number[]) {
     this.counts = new Array<number>(edges.length).fill(0);
+    this.lower = Float64Array.from(edges, (e) => e - EDGE_TOLERANCE);
   }
 
   add(value: number): void {
@@ -113,7 +116,23 @@ export class HistogramBuilder {
     this.sum += value;
     if (value < this.lo) this.lo = value;
     if (value > this.hi) this.hi = value;
-    this.counts[bucketOf(this.edges, value)]++;
+    const lower = this.lower;
+    let i = lower.length - 1;
+    while (i > 0 && value < lower[i]) i--;
+    this.counts[i]++;
+  }
+
+  /**
+   * `add(value)` `times` times, for a whole number `value`: sums of whole numbers below 2^53 are
+   * exact, so the result is the same as adding them one by one.
+   */
+  addTimes(value: number, times: number): void {
+    if (times === 0 || !Number.isFinite(value)) return;
+    this.n += times;
+    this.sum += value * times;
+    if (value < this.lo) this.lo = value;
+    if (value > this.hi) this.hi = value;
+    this.counts[bucketOf(this.edges, value)] += times;
   }
 
   get count(): number {
