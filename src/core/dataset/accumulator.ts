@@ -611,6 +611,36 @@ export class DatasetAccumulator {
     let itemSplit = split;
     const mediaUri = this.sUri[i];
     const uri = mediaUri === '' ? undefined : mediaUri;
+    if (uriKey >= 0 && added) {
+      // A new item repeats nothing: its labels are looked up (made when new) once, as they are
+      // counted, and its hash (`boxesHash`) goes into its record after.
+      key = uriKey;
+      this.newUri(key, uri, split, 0);
+      this.newItem(split);
+      this.seenBefore = false;
+      this.annotations += to - from;
+      this.rowLabeled = false;
+      const n = to - from;
+      const bits = u32;
+      let sum = n;
+      let first = 0;
+      for (let b = from; b < to; b++) {
+        const label = labels[b] as string;
+        const state = this.labelOf(label);
+        let h = state === this.blankLabel ? boxLabelHash(label) : state.boxHash;
+        for (let k = b * 4, end = k + 4; k < end; k++) {
+          f64[0] = coords[k];
+          h = Math.imul(Math.imul(h ^ bits[0], 0x01000193) ^ bits[1], 0x01000193);
+        }
+        h >>>= 0;
+        if (b === from) first = h;
+        sum = (sum + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) | 0;
+        this.countLabelIn(state, key, split);
+        this.boxCheck(label, coords[b * 4], coords[b * 4 + 1], coords[b * 4 + 2], coords[b * 4 + 3], key, uri);
+      }
+      this.rec[key * STRIDE + R_HASH] = n === 0 ? 0 : n === 1 ? first || 1 : sum >>> 0 || 1;
+      return;
+    }
     let states = this.bStates;
     if (states.length < to - from) this.bStates = states = new Array<LabelState | undefined>(Math.max(to - from, states.length * 2)).fill(undefined);
     if (uriKey >= 0) {
