@@ -161,9 +161,11 @@ export class ItemChecker {
           const seen = new Set<string>();
           list.forEach((a, i) => {
             if (!isObj(a)) return;
-            this.checkClassification(a, ['classificationAnnotations', i], out, annotations);
+            // A repeated label is one annotation to Vertex: it is not counted again in the facts.
+            const repeated = typeof a.displayName === 'string' && seen.has(a.displayName);
+            this.checkClassification(a, ['classificationAnnotations', i], out, repeated ? undefined : annotations);
             if (typeof a.displayName === 'string') {
-              if (seen.has(a.displayName)) {
+              if (repeated) {
                 out.push({
                   path: ['classificationAnnotations', i, 'displayName'],
                   target: 'value',
