@@ -20,6 +20,7 @@ import {
   codePointLength,
   durationProblem,
   gcsUriProblem,
+  PLAIN_OBJECT,
   mediaTypeProblem,
   numberish,
   parseDuration,
@@ -270,7 +271,7 @@ export class ItemChecker {
     let re = this.goodUriCache.get(cacheKey);
     if (!re) {
       const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      re = new RegExp(`^${escape(prefix)}[^\\r\\n*?[\\]]{3,}${escape(suffix)}$`);
+      re = new RegExp(`^${escape(prefix)}${PLAIN_OBJECT}${escape(suffix)}$`);
       if (this.goodUriCache.size < 256) this.goodUriCache.set(cacheKey, re);
     }
     this.goodUri = re;
