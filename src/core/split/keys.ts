@@ -14,6 +14,11 @@ export interface GroupIds {
   /** idOfHashes of KeyTable: the same ids for the same calls. */
   idOfHashes(aRaw: number, bRaw: number): number;
   readonly size: number;
+  /**
+   * Items per id (`size` of them) of the items the table gave ids itself (pass 1 in WebAssembly),
+   * when it counts them; the ids given through idOfHashes are not counted.
+   */
+  sizes?(): Int32Array;
 }
 
 export class KeyTable implements GroupIds {

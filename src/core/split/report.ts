@@ -33,8 +33,14 @@ export interface SplitReport {
   notes: { message: string; count: number; firstRecord: number }[];
 }
 
-/** `tally`: the items per label per bucket when the strategy counted them (see Tally in strategies.ts). */
-export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: string[], requested?: number[], tally?: Float64Array): SplitReport {
+/**
+ * `tally`: the items per label per bucket when the strategy counted them (see Tally in
+ * strategies.ts). `buckets` of the items may be given as a function, called only if the report
+ * needs them.
+ */
+export function buildReport(t: ItemTable, itemBuckets: Uint8Array | (() => Uint8Array), buckets: string[], requested?: number[], tally?: Float64Array): SplitReport {
+  let got: Uint8Array | undefined = typeof itemBuckets === 'function' ? undefined : itemBuckets;
+  const bucketsOf = (): Uint8Array => (got ??= (itemBuckets as () => Uint8Array)());
   const B = buckets.length;
   const L = t.labelNames.length;
   const perLabel = new Float64Array(L * B);
@@ -52,8 +58,11 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
     if (tally && tally.length === (L + 1) * B) {
       unlabeledAt.set(tally.subarray(0, B));
       perLabel.set(tally.subarray(B, (L + 1) * B));
-    } else if (single === null) for (let i = 0; i < n; i++) unlabeledAt[assignment[i]]++;
-    else {
+    } else if (single === null) {
+      const assignment = bucketsOf();
+      for (let i = 0; i < n; i++) unlabeledAt[assignment[i]]++;
+    } else {
+      const assignment = bucketsOf();
       for (let i = 0; i < n; i++) {
         const l = single[i];
         if (l < 0) unlabeledAt[assignment[i]]++;
@@ -67,6 +76,7 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
     }
     if (t.hasExisting !== false) {
       const existing = t.existing;
+      const assignment = bucketsOf();
       for (let i = 0; i < n; i++) {
         const ex = existing[i];
         if (ex >= 0) {
@@ -79,6 +89,7 @@ export function buildReport(t: ItemTable, assignment: Uint8Array, buckets: strin
     const ls = t.labelStart;
     const ids = t.labelIds;
     const existing = t.existing;
+    const assignment = bucketsOf();
     for (let i = 0; i < n; i++) {
       const b = assignment[i];
       countsAt[b]++;

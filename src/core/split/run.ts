@@ -5,7 +5,7 @@ import { CSV_FORMAT_IDS } from '../csv/detect';
 import { PositionalCsvAdapter } from './csv';
 import { SplitError } from './errors';
 import { TabularCsvAdapter, fastPass1, fastPass2 } from './tabular';
-import { wasmPass1, wasmPass2, wasmPass2Usable, wasmStratifyKernel, wasmTieKernel } from './wasm';
+import { wasmGroupKernel, wasmPass1, wasmPass2, wasmPass2Usable, wasmStratifyKernel, wasmTieKernel } from './wasm';
 import type { Pass1Sink } from './tabular';
 import { detect } from './detect';
 import type { Detected, FileKind } from './detect';
@@ -21,7 +21,8 @@ import { FileDestination, MemoryDestination } from './sink';
 import type { Destination } from './sink';
 import {
   StreamingAssigner,
-  groupSplit,
+  gatherGroups,
+  groupBuckets,
   kfoldSplit,
   manualSplit,
   randomSplit,
@@ -29,7 +30,7 @@ import {
   stratifiedSplit,
   temporalSplit,
 } from './strategies';
-import type { StratifyKernel, Tally } from './strategies';
+import type { GroupBuckets, StratifyKernel, Tally } from './strategies';
 import { ItemCollector } from './table';
 import type { CollectorNeeds, ItemTable } from './table';
 import { plural } from '../plural';
@@ -90,7 +91,10 @@ export interface SplitPlan {
   fractions?: number[];
   /** Per-item facts and buckets; absent when the split streams (see `streaming`). */
   table?: ItemTable;
+  /** Each item's bucket (built on first read when `groups` gives them). */
   assignment?: Uint8Array;
+  /** The group split's buckets per group: pass 2 reads an item's through its group. */
+  groups?: GroupBuckets;
   /**
    * Random split or k-fold of a file whose records are all separate items with nothing to read
    * (a tabular CSV without the split column): only the item count is kept, and pass 2 draws
@@ -306,7 +310,8 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   const table = collector.finish();
   if (table.count === 0) throw new SplitError(noItems(adapter));
   const k = opts.k ?? 5;
-  let assignment: Uint8Array;
+  let assignment: Uint8Array | undefined;
+  let groups: GroupBuckets | undefined;
   let buckets: string[] = splits.slice();
   const bounds = opts.strategy === 'stratified' || opts.strategy === 'stratified-kfold' ? new Float64Array(table.labelNames.length) : undefined;
   const tally: Tally = {};
@@ -324,7 +329,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       if (opts.by !== undefined && adapter instanceof JsonlAdapter && adapter.keyed === 0) {
         throw new SplitError(`no item has a value at '${opts.by}' (the group key of --by); give the field's dotted path from the top of the line, e.g. dataItemResourceLabels.user`, 2);
       }
-      assignment = groupSplit(table, fractions, tally);
+      groups = groupBuckets(table, fractions, tally, opts.fastPath === 'js' || opts.fastPath === false ? undefined : wasmGroupKernel());
       break;
     case 'temporal': {
       let missing = 0;
@@ -356,7 +361,9 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       fractions = new Array<number>(k).fill(1 / k);
       break;
   }
-  const report = buildReport(table, assignment, buckets, fractions.length ? fractions : undefined, tally.counts);
+  const g = groups;
+  const itemBuckets = (): Uint8Array => (assignment ??= gatherGroups(g!, table.count));
+  const report = buildReport(table, assignment ?? itemBuckets, buckets, fractions.length ? fractions : undefined, tally.counts);
   if (bounds) {
     const id = new Map(table.labelNames.map((name, l) => [name, l]));
     // Rounded up: a bound must not come out below the deviation it bounds.
@@ -376,7 +383,10 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
     buckets,
     fractions: fractions.length ? fractions : undefined,
     table,
-    assignment,
+    get assignment() {
+      return itemBuckets();
+    },
+    groups,
     recordItem: collector.recordItems(),
     nonItems: Int32Array.from(nonItems),
     records: record,
@@ -420,7 +430,10 @@ function valueTable(plan: SplitPlan, outputs: number): string[][] {
  * aborted (temp files removed).
  */
 export async function writeSplit(plan: SplitPlan, destinations: Destination[], totalBytes = 0, perBucket = false): Promise<void> {
-  const { adapter, recordItem, assignment, streaming } = plan;
+  const { adapter, recordItem, streaming, groups } = plan;
+  // Read only when needed: a group split builds it on first read.
+  let assigned: Uint8Array | undefined;
+  const assignmentOf = (): Uint8Array => (assigned ??= plan.assignment!);
   const assigner = streaming ? new StreamingAssigner(streaming.seed, streaming.count, streaming.quotas) : undefined;
   const values = valueTable(plan, destinations.length);
   const nonItems = plan.nonItems;
@@ -443,13 +456,22 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
       // Buckets are drawn in batches, in item order, by a loop small enough to be compiled whole.
       const fill = assigner
         ? (out: Uint8Array) => assigner.fill(out)
-        : (out: Uint8Array) => {
-            const count = Math.min(out.length, assignment!.length - item);
-            if (!recordItem) out.set(assignment!.subarray(item, item + count));
-            else for (let k = 0; k < count; k++) out[k] = assignment![recordItem[item + k]];
-            item += count;
-            return count;
-          };
+        : groups && !recordItem
+          ? (out: Uint8Array) => {
+              const { group, bucket } = groups;
+              const count = Math.min(out.length, plan.table!.count - item);
+              for (let k = 0; k < count; k++) out[k] = bucket[group[item + k]];
+              item += count;
+              return count;
+            }
+          : (out: Uint8Array) => {
+              const assignment = assignmentOf();
+              const count = Math.min(out.length, assignment.length - item);
+              if (!recordItem) out.set(assignment.subarray(item, item + count));
+              else for (let k = 0; k < count; k++) out[k] = assignment[recordItem[item + k]];
+              item += count;
+              return count;
+            };
       if (plan.options.fastPath !== 'js' && wasmPass2Usable(values[0]) && (!streaming || streaming.quotas.length <= 256)) {
         await wasmPass2(plan.source, adapter, nonItems, streaming ?? fill, values[0], destinations[0], streamOpts);
       } else await forEachChunk(plan.source, fastPass2(adapter, nonItems, fill, values[0], destinations[0].sink), streamOpts);
@@ -464,7 +486,7 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
           nextNon++;
           for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, null, destinations[o].sink);
         } else {
-          const b = assigner ? assigner.next() : assignment![recordItem ? recordItem[item] : item];
+          const b = assigner ? assigner.next() : assignmentOf()[recordItem ? recordItem[item] : item];
           if (perBucket) adapter.write(buf, start, contentEnd, end, values[b][b], destinations[b].sink);
           else for (let o = 0; o < outs; o++) adapter.write(buf, start, contentEnd, end, values[o][b], destinations[o].sink);
           item++;

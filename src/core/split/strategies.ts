@@ -1171,33 +1171,69 @@ function orderStatisticsByCopy(values: Float64Array, ks: number[]): Map<number, 
   return result;
 }
 
+/** Each item's bucket through its group: item i goes to bucket[group[i]]. */
+export interface GroupBuckets {
+  group: Int32Array;
+  bucket: Uint8Array;
+}
+
+/**
+ * groupBuckets' ordering and placing of the groups in the module (wasm.ts wasmGroupKernel): the
+ * bucket per group and the items per bucket, or null when the module cannot take them.
+ */
+export interface GroupKernel {
+  place(rank: Uint32Array, size: Int32Array, target: readonly number[]): { bucket: Uint8Array; have: Float64Array } | null;
+}
+
 /**
  * Group-aware: every group (items sharing a key) lands in one split. Groups are visited in seeded
  * order and each goes to the split furthest below its target item count.
  */
-export function groupSplit(t: ItemTable, fractions: readonly number[], tally?: Tally): Uint8Array {
+export function groupSplit(t: ItemTable, fractions: readonly number[], tally?: Tally, kernel?: GroupKernel): Uint8Array {
+  return gatherGroups(groupBuckets(t, fractions, tally, kernel), t.count);
+}
+
+/** groupSplit's bucket per group (the items' buckets follow through their groups: see gatherGroups). */
+export function groupBuckets(t: ItemTable, fractions: readonly number[], tally?: Tally, kernel?: GroupKernel): GroupBuckets {
   const n = t.count;
   const group = t.group;
   const gRank = t.groupRank;
   if (!group || !gRank) throw new Error('group split needs item groups');
   const G = t.groupCount;
-  const size = new Int32Array(G);
-  for (let i = 0; i < n; i++) size[group[i]]++;
-  const order = orderByRank(gRank, G);
-  const target = fractions.map((f) => f * n);
-  const have = new Array<number>(fractions.length).fill(0);
-  const gOut = new Uint8Array(G);
-  for (const g of order) {
-    let best = 0;
-    for (let s = 1; s < fractions.length; s++) {
-      if (target[s] - have[s] > target[best] - have[best] + 1e-9) best = s;
-    }
-    gOut[g] = best;
-    have[best] += size[g];
+  let size = t.groupSize;
+  if (!size || size.length !== G) {
+    size = new Int32Array(G);
+    for (let i = 0; i < n; i++) size[group[i]]++;
   }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = gOut[group[i]];
+  const target = fractions.map((f) => f * n);
+  const placed = kernel?.place(gRank.subarray(0, G), size, target);
+  let gOut: Uint8Array;
+  let have: number[] | Float64Array;
+  if (placed) {
+    gOut = placed.bucket;
+    have = placed.have;
+  } else {
+    const order = orderByRank(gRank, G);
+    have = new Array<number>(fractions.length).fill(0);
+    gOut = new Uint8Array(G);
+    for (const g of order) {
+      let best = 0;
+      for (let s = 1; s < fractions.length; s++) {
+        if (target[s] - have[s] > target[best] - have[best] + 1e-9) best = s;
+      }
+      gOut[g] = best;
+      have[best] += size[g];
+    }
+  }
   // Split s holds have[s] items: without labels that is the whole tally.
   if (tally && t.itemLabel === null) tally.counts = Float64Array.from(have);
+  return { group, bucket: gOut };
+}
+
+/** Every item's bucket (items [0, n)). */
+export function gatherGroups(gb: GroupBuckets, n: number): Uint8Array {
+  const { group, bucket } = gb;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = bucket[group[i]];
   return out;
 }

@@ -79,6 +79,8 @@ export interface ItemTable {
   group?: Int32Array;
   groupRank?: Uint32Array;
   groupCount: number;
+  /** Items per group, when pass 1 counted them (else count them from `group`). */
+  groupSize?: Int32Array;
   /** First record (0-based) of each item, for messages. */
   firstRecord: Int32Array;
 }
@@ -97,6 +99,11 @@ export class ItemCollector {
   private itemKeys = new KeyTable();
   private keyItem = new GrowInt32();
   private groupKeys: GroupIds = new KeyTable();
+  /**
+   * While a table that counts its own items gives the ids (see useGroupIds): items per group of
+   * the items whose ids JavaScript gave.
+   */
+  private jsGroupSize: GrowInt32 | null = null;
   private recordItem: GrowInt32 | null = null;
   private rank = new GrowUint32();
   private firstRecord = new GrowInt32();
@@ -188,6 +195,7 @@ export class ItemCollector {
         if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
       }
       this.group.data[item] = g;
+      if (this.jsGroupSize) this.countGroup(g);
     }
   }
 
@@ -234,6 +242,7 @@ export class ItemCollector {
         }
       }
       this.group.length = end;
+      if (this.jsGroupSize) for (let k = 0; k < n; k++) this.countGroup(group[item0 + k]);
     }
     this.items = end;
     this.records += n;
@@ -334,6 +343,12 @@ export class ItemCollector {
       for (let id = 0; id < keys.size; id++) t.idOfHashes(pairs[2 * id], pairs[2 * id + 1]);
     }
     this.groupKeys = t;
+    if (t.sizes) {
+      // The table counts the items it gives ids from now on; the others are counted here.
+      this.jsGroupSize = new GrowInt32(Math.max(16, keys.size));
+      const group = this.group.data;
+      for (let item = 0; item < this.items; item++) if (group[item] >= 0) this.countGroup(group[item]);
+    }
   }
 
   /** Items so far. */
@@ -418,7 +433,29 @@ export class ItemCollector {
       const g = this.groupId(key);
       if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
       this.group.data[item] = g;
+      if (this.jsGroupSize) this.countGroup(g);
     }
+  }
+
+  private countGroup(g: number): void {
+    const s = this.jsGroupSize!;
+    s.ensure(g + 1);
+    if (g >= s.length) s.length = g + 1;
+    s.data[g]++;
+  }
+
+  /** Items per group when the group table counted the items it gave ids (see GroupIds.sizes). */
+  private groupSizes(): Int32Array | undefined {
+    const js = this.jsGroupSize;
+    const keys = this.groupKeys;
+    if (!js || !keys.sizes) return undefined;
+    const size = keys.sizes();
+    if (size.length !== this.groupRank.length || js.length > size.length) return undefined;
+    for (let g = 0; g < js.length; g++) size[g] += js.data[g];
+    let sum = 0;
+    for (let g = 0; g < size.length; g++) sum += size[g];
+    // Every item counted once: anything else would misplace groups, so they are counted again.
+    return sum === this.items ? size : undefined;
   }
 
   /** Ends indexed mode: ranks and first records of the items so far are stored from now on. */
@@ -533,6 +570,7 @@ export class ItemCollector {
       group: this.needs.groups ? this.group.toArray() : undefined,
       groupRank: this.needs.groups ? this.groupRank.toArray() : undefined,
       groupCount: this.needs.groups ? this.groupRank.length : 0,
+      groupSize: this.needs.groups ? this.groupSizes() : undefined,
     };
     let rank: Uint32Array | undefined;
     let firstRecord: Int32Array | undefined;
@@ -655,6 +693,7 @@ export class ItemCollector {
     this.itemKeys = new KeyTable(16);
     this.keyItem = new GrowInt32(1);
     this.groupKeys = new KeyTable(16);
+    this.jsGroupSize = null;
     this.rank = new GrowUint32(1);
     this.firstRecord = new GrowInt32(1);
     this.existing = null;

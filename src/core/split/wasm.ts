@@ -5,7 +5,7 @@ import { WASM_BASE64 } from '../wasm/split.wasm';
 import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
-import type { StratifyKernel, StratifyViews, TieKernel } from './strategies';
+import type { GroupKernel, StratifyKernel, StratifyViews, TieKernel } from './strategies';
 import type { GroupIds } from './keys';
 import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
@@ -37,6 +37,8 @@ interface Exports {
   groupInit(): number;
   groupId(a: number, b: number): number;
   groupCount(): number;
+  groupSizes(): number;
+  groupPlace(rank: number, size: number, G: number, target: number, have: number, B: number, k1: number, i1: number, k2: number, i2: number, out: number): void;
 }
 
 // Indexes into the module's shared state (the enum at the top of split.c).
@@ -395,6 +397,12 @@ class WasmGroupIds implements GroupIds {
   get size(): number {
     return this.w.x.groupCount();
   }
+
+  sizes(): Int32Array {
+    const at = this.w.x.groupSizes();
+    if (at === 0) throw new Error('the split could not get WebAssembly memory');
+    return new Int32Array(this.w.x.memory.buffer, at, this.w.x.groupCount()).slice();
+  }
 }
 
 /** Whether pass 2 can run through the module with these values (each short enough for its slot). */
@@ -660,6 +668,31 @@ export function wasmTieKernel(): TieKernel {
       new Int32Array(b, at[4], qs.length).set(qs);
       inst.placeTied(at[0], m, Math.imul(seed >>> 0, 0x9e3779b1), at[1], at[2], at[4], qs.length, s0, at[3]);
       return new Uint8Array(inst.memory.buffer, at[3], m);
+    },
+  };
+}
+
+/**
+ * groupBuckets' ordering and placing of the groups in the module (split.c `groupPlace`): a fresh
+ * instance, 25 bytes per group; null past what its memory holds.
+ */
+export function wasmGroupKernel(): GroupKernel {
+  return {
+    place(rank: Uint32Array, size: Int32Array, target: readonly number[]): { bucket: Uint8Array; have: Float64Array } | null {
+      const G = rank.length;
+      const B = target.length;
+      if (25 * G + 16 * B > 2 ** 31 || B > 255) return null;
+      const inst = wasmInstance<Exports>('split', WASM_BASE64);
+      // rank, size, target, have, k1, i1, k2, i2, out.
+      const at = [4 * G, 4 * G, 8 * B, 8 * B, 4 * G, 4 * G, 4 * G, 4 * G, G].map((bytes) => inst.alloc(Math.max(bytes, 8)));
+      if (at.some((p) => p === 0)) return null;
+      const b = inst.memory.buffer;
+      new Uint32Array(b, at[0], G).set(rank);
+      new Int32Array(b, at[1], G).set(size);
+      new Float64Array(b, at[2], B).set(target);
+      new Float64Array(b, at[3], B).fill(0);
+      inst.groupPlace(at[0], at[1], G, at[2], at[3], B, at[4], at[5], at[6], at[7], at[8]);
+      return { bucket: new Uint8Array(b, at[8], G), have: new Float64Array(b, at[3], B) };
     },
   };
 }

@@ -552,6 +552,22 @@ static __attribute__((noinline)) void mGrow(void) {
 // JavaScript of the rows handed back looks its keys up here too (export groupId), in row order.
 static i32 *gSlots;
 static u32 gCap, gSize;
+// Items per id of the rows groupRows gave ids (gCntCap ids of room, zero past gSize).
+static u32 *gCnt;
+static u32 gCntCap;
+
+/** Room in gCnt for id `id`; 0 when out of memory. */
+static __attribute__((noinline)) i32 gCntGrow(u32 id) {
+  u32 cap = gCntCap ? gCntCap : 1 << 12;
+  while (cap <= id) cap *= 2;
+  u32 *t = (u32 *)alloc(4 * cap);
+  if (!t) return 0;
+  if (gCntCap) __builtin_memcpy(t, gCnt, 4 * gCntCap);
+  __builtin_memset(t + gCntCap, 0, 4 * (cap - gCntCap));
+  gCnt = t;
+  gCntCap = cap;
+  return 1;
+}
 
 static i32 *gEmpty(u32 cap) {
   i32 *t = (i32 *)alloc(12 * cap);
@@ -570,6 +586,8 @@ __attribute__((export_name("groupInit"))) i32 groupInit(void) {
     if (!gSlots) return 0;
   }
   gSize = 0;
+  if (gCnt) __builtin_memset(gCnt, 0, 4 * gCntCap);
+  else if (!gCntGrow(0)) return 0;
   if (mSlots) {
     __builtin_memset(mSlots, 0, 16 * mCap);
   } else {
@@ -583,6 +601,9 @@ __attribute__((export_name("groupInit"))) i32 groupInit(void) {
 }
 
 __attribute__((export_name("groupCount"))) u32 groupCount(void) { return gSize; }
+
+/** Where the items per id of the rows groupRows gave ids are (groupCount of them); 0 when out of memory. */
+__attribute__((export_name("groupSizes"))) u32 *groupSizes(void) { return gSize <= gCntCap || gCntGrow(gSize - 1) ? gCnt : 0; }
 
 /** Doubles the table; 0 when out of memory. */
 static __attribute__((noinline)) i32 gGrow(void) {
@@ -747,6 +768,7 @@ static i32 groupRows(const u8 *b, i32 n) {
       else if (wasm_i32x4_extract_lane(m, 3)) id = mFind(key, (gSlot[r] + 1) & (mCap - 1));
       if (id >= 0) {
         gid[r] = id;
+        gCnt[id]++;
         hits++;
         continue;
       }
@@ -767,6 +789,9 @@ static i32 groupRows(const u8 *b, i32 n) {
     gid[gMiss[i]] = id;
     gFresh[i] = (u8)isNew;
   }
+  // Their items per group (a new group's count starts at 0: gCnt is zero past gSize).
+  if (gSize > gCntCap && !gCntGrow(gSize - 1)) return 0;
+  for (i32 i = 0; i < misses; i++) gCnt[gid[gMiss[i]]]++;
   // New groups' ranks, in id order; the memo learns the keys (a key seen before may be there already).
   i32 fresh = 0;
   for (i32 i = 0; i < misses; i++) {
@@ -1824,5 +1849,67 @@ __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, 
       for (i32 j = 0; j < Q; j++) code += (u32)qs[j] <= lo + p;
       res[(u32)part[p]] = (u8)code;
     }
+  }
+}
+
+// groupPlace's digit counters: three 11-bit digits of a 32-bit rank.
+static u32 gpCount[3][2048];
+
+/**
+ * groupSplit's placing (strategies.ts, the reference): groups in order of (rank, id), each to the
+ * bucket furthest below its target item count, the first such on ties within 1e-9. rank and size
+ * have G entries; target and have B (have starts at 0 and ends as the items per bucket); k1, i1,
+ * k2, i2 are G entries of room; out gets each group's bucket. The order is a stable radix sort of
+ * the ranks by id, as sortByRank's.
+ */
+__attribute__((export_name("groupPlace"))) void groupPlace(const u32 *rank, const i32 *size, i32 G, const double *target, double *have, i32 B, u32 *k1, i32 *i1, u32 *k2, i32 *i2, u8 *out) {
+  __builtin_memset(gpCount, 0, sizeof gpCount);
+  for (i32 i = 0; i < G; i++) {
+    const u32 k = rank[i];
+    gpCount[0][k & 2047]++;
+    gpCount[1][(k >> 11) & 2047]++;
+    gpCount[2][k >> 22]++;
+  }
+  // Keys and ids move between (k1, i1) and (k2, i2); before the first move, the ids are the positions.
+  const u32 *key = rank;
+  const i32 *idx = 0;
+  for (i32 d = 0; d < 3; d++) {
+    const u32 shift = 11 * (u32)d;
+    u32 *c = gpCount[d];
+    // Every rank with the same digit: nothing moves.
+    if (G > 0 && c[(key[0] >> shift) & 2047] == (u32)G) continue;
+    for (u32 b = 0, sum = 0; b < 2048; b++) {
+      const u32 v = c[b];
+      c[b] = sum;
+      sum += v;
+    }
+    u32 *kd = key == k1 ? k2 : k1;
+    i32 *id = key == k1 ? i2 : i1;
+    if (!idx) {
+      for (i32 i = 0; i < G; i++) {
+        const u32 k = key[i];
+        const u32 to = c[(k >> shift) & 2047]++;
+        kd[to] = k;
+        id[to] = i;
+      }
+    } else {
+      for (i32 i = 0; i < G; i++) {
+        const u32 k = key[i];
+        const u32 to = c[(k >> shift) & 2047]++;
+        kd[to] = k;
+        id[to] = idx[i];
+      }
+    }
+    key = kd;
+    idx = id;
+  }
+  for (i32 j = 0; j < G; j++) {
+    const i32 g = idx ? idx[j] : j;
+    i32 best = 0;
+    for (i32 s = 1; s < B; s++) {
+      if (target[s] - have[s] > target[best] - have[best] + 1e-9) best = s;
+    }
+    out[g] = (u8)best;
+    have[best] += (double)size[g];
   }
 }

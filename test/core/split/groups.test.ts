@@ -5,6 +5,10 @@ import type { SplitOptions } from '../../../src/core/split';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from '../../../src/core/split/keys';
 import { hashString } from '../../../src/core/split/prng';
 import { ItemCollector } from '../../../src/core/split/table';
+import type { ItemTable } from '../../../src/core/split/table';
+import { groupBuckets, groupSplit } from '../../../src/core/split/strategies';
+import type { Tally } from '../../../src/core/split/strategies';
+import { wasmGroupKernel } from '../../../src/core/split/wasm';
 import type { GroupIds } from '../../../src/core/split/keys';
 import { wasmInstance } from '../../../src/core/wasm/load';
 import { WASM_BASE64 } from '../../../src/core/wasm/split.wasm';
@@ -81,10 +85,19 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
     try {
       const plan = await planSplit({ bytes: Buffer.from(text, 'utf8') }, opts, 'data.csv');
       const t = plan.table!;
+      // Items per group as pass 1 counted them (module rows and JavaScript rows), when it did.
+      if (t.groupSize) assert.deepEqual(Array.from(t.groupSize), sizesOf(t), 'items per group');
+      else assert.equal(opts.fastPath, 'js', 'pass 1 in WebAssembly counts the items per group');
       return { group: Array.from(t.group!), rank: Array.from(t.groupRank!) };
     } catch (e) {
       return (e as Error).message;
     }
+  };
+
+  const sizesOf = (t: ItemTable): number[] => {
+    const size = new Array<number>(t.groupCount).fill(0);
+    for (const g of t.group!) size[g]++;
+    return size;
   };
 
   it('every item the id and every group the rank of the JavaScript path: empty, non-ASCII and quoted keys, blank lines, any chunk size', async () => {
@@ -187,13 +200,60 @@ describe('split: group ids in WebAssembly = KeyTable (fast-check)', function () 
           };
           const switched = new ItemCollector(seed, { labels: false, time: false, groups: true });
           feed(switched, outside);
+          // The same, with a table that counts the items it gives ids itself (none here): the
+          // collector counts every item it gave an id, before the switch and after.
+          const counting = new ItemCollector(seed, { labels: false, time: false, groups: true });
+          const inner2 = new KeyTable();
+          feed(counting, {
+            idOfHashes: (a, b) => inner2.idOfHashes(a, b),
+            get size() {
+              return inner2.size;
+            },
+            sizes: () => new Int32Array(inner2.size),
+          });
           const a = plain.finish();
           const b = switched.finish();
+          const c = counting.finish();
           assert.deepEqual(Array.from(b.group!), Array.from(a.group!));
           assert.deepEqual(Array.from(b.groupRank!), Array.from(a.groupRank!));
+          assert.equal(a.groupSize, undefined);
+          assert.deepEqual(Array.from(c.group!), Array.from(a.group!));
+          if (switchAt < steps.length) assert.deepEqual(Array.from(c.groupSize!), sizesOf(c));
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('the module places groups as the JavaScript loop does: tied, equal and spread ranks, empty groups, any fractions', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ rank: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0x7ff, 0x800, 0x3fffff, 0x400000, 0xffffffff)), size: fc.nat(40) }), { minLength: 1, maxLength: 3000 }),
+        fc.constantFrom([0.8, 0.1, 0.1], [0.5, 0.5], [0.34, 0.33, 0.33], [0.7, 0.2, 0.1], [1 / 3, 1 / 3, 1 / 3], [0.9, 0.1, 0]),
+        fc.boolean(),
+        (gs, fractions, sameRank) => {
+          const G = gs.length;
+          const groupRank = Uint32Array.from(gs, (g) => (sameRank ? 5 : g.rank));
+          const group: number[] = [];
+          gs.forEach((g, id) => {
+            for (let k = 0; k < g.size; k++) group.push(id);
+          });
+          // Items in any order: the ids, not their order, decide.
+          for (let i = group.length - 1; i > 0; i--) {
+            const j = (i * 7919) % (i + 1);
+            [group[i], group[j]] = [group[j], group[i]];
+          }
+          const t = { count: group.length, group: Int32Array.from(group), groupRank, groupCount: G, itemLabel: null, labelNames: [], existing: new Int8Array(group.length), firstRecord: new Int32Array(group.length) } as unknown as ItemTable;
+          const talliesJs: Tally = {};
+          const talliesWasm: Tally = {};
+          const js = groupBuckets(t, fractions, talliesJs);
+          const wasm = groupBuckets(t, fractions, talliesWasm, wasmGroupKernel());
+          assert.deepEqual(Array.from(wasm.bucket), Array.from(js.bucket));
+          assert.deepEqual(Array.from(talliesWasm.counts!), Array.from(talliesJs.counts!));
+          assert.deepEqual(Array.from(groupSplit(t, fractions, undefined, wasmGroupKernel())), Array.from(groupSplit(t, fractions)));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
