@@ -745,6 +745,24 @@ export class ValidationService implements vscode.Disposable {
   }
 
   /** 1-based line of the first item using `label`, from the cached facts. */
+  /**
+   * Labels used in the file with their item counts, most used first: from the dataset statistics,
+   * or, with `vertexDatasets.datasetChecks` off (no statistics), counted from the items' facts.
+   */
+  labelCounts(uri: vscode.Uri): [string, number][] {
+    const counts = new Map<string, number>();
+    const stats = this.reports.get(uri.toString())?.stats;
+    if (stats) for (const l of stats.labels) counts.set(l.name, l.items);
+    else {
+      const state = this.states.get(uri.toString());
+      for (const f of state?.cache ? state.cache.itemFacts() : (state?.facts ?? [])) {
+        for (const label of new Set(f.annotations.flatMap(annotationLabels))) counts.set(label, (counts.get(label) ?? 0) + 1);
+      }
+    }
+    for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  }
+
   firstLineOfLabel(uri: vscode.Uri, label: string): number | undefined {
     const state = this.states.get(uri.toString());
     const facts = state?.cache ? state.cache.itemFacts() : (state?.facts ?? []);
