@@ -89,22 +89,30 @@ export function csvCellText(oldCell: string, value: string): string {
 
 const coreRange = (d: CoreDiagnostic) => new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1);
 
-/** One edit replacing the cell of each finding with its replacement (cells whose text already reads so are skipped). */
+/** The edit of one finding's cell, when it has a replacement that changes it. */
+function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string } | undefined {
+  const value = csvReplacementOf(d);
+  if (value === undefined || d.endLine > doc.lineCount) return undefined;
+  const range = coreRange(d);
+  const old = doc.getText(range);
+  // "café" → "caf_" loses a letter: whether Vertex accepts letters beyond ASCII is not settled, so
+  // the message names the suggestion but no one-click fix applies it.
+  if (d.code === 'label.csvName' && /[^\x00-\x7f]/.test(old)) return undefined;
+  const text = csvCellText(old, value);
+  return text === old ? undefined : { range, text };
+}
+
+/** One edit replacing the cell of each finding with its replacement. */
 export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; cells: number } {
   const edit = new vscode.WorkspaceEdit();
   const done = new Set<string>();
   let cells = 0;
   for (const d of findings) {
-    const value = csvReplacementOf(d);
-    if (value === undefined || d.endLine > doc.lineCount) continue;
-    const range = coreRange(d);
-    const key = `${range.start.line}:${range.start.character}`;
-    if (done.has(key)) continue;
-    const old = doc.getText(range);
-    const text = csvCellText(old, value);
-    if (text === old) continue;
+    const fix = csvCellFix(doc, d);
+    const key = fix && `${fix.range.start.line}:${fix.range.start.character}`;
+    if (!fix || !key || done.has(key)) continue;
     done.add(key);
-    edit.replace(doc.uri, range, text);
+    edit.replace(doc.uri, fix.range, fix.text);
     cells++;
   }
   return { edit, cells };
@@ -170,7 +178,7 @@ export class FixProvider implements vscode.CodeActionProvider {
   }
 
   private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const fixable = diagnostics.filter((d) => csvReplacementOf(d) !== undefined);
+    const fixable = diagnostics.filter((d) => csvCellFix(doc, d) !== undefined);
     const actions: vscode.CodeAction[] = [];
     if (context.only?.contains(vscode.CodeActionKind.SourceFixAll) || context.only?.intersects(FixProvider.kinds[1])) {
       const { edit, cells } = csvFixEdit(doc, fixable);
@@ -189,7 +197,7 @@ export class FixProvider implements vscode.CodeActionProvider {
       if (!core || !code) continue;
       const one = csvFixEdit(doc, [core]);
       if (one.cells === 0) continue;
-      const action = new vscode.CodeAction(`Change to ${truncate(csvCellText(doc.getText(coreRange(core)), csvReplacementOf(core) ?? ''), 60)}`, vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(`Change to ${truncate(csvCellFix(doc, core)?.text ?? '', 60)}`, vscode.CodeActionKind.QuickFix);
       action.edit = one.edit;
       action.diagnostics = [vd];
       action.isPreferred = true;

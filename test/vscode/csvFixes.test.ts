@@ -67,4 +67,21 @@ describe('CSV quick fixes (the replacement each finding names)', () => {
     const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.errors, 0, JSON.stringify(ourDiagnostics(doc.uri).map(codeOf)));
   });
+
+  it('renames a CSV label with spaces, but offers no one-click "caf_" for a label with letters beyond ASCII', async () => {
+    const other = workspaceFile('labels.csv');
+    fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,my cat\ngs://bkt/b.jpg,café\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const on = (line: number) => ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'label.csvName' && x.range.start.line === line)!;
+      assert.deepEqual((await actionsAt(doc, on(0).range)).map((a) => a.title), ['Change to my_cat']);
+      assert.match(on(1).message, /Use "caf_"/);
+      assert.deepEqual((await actionsAt(doc, on(1).range)).map((a) => a.title), []);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
 });
