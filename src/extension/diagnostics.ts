@@ -319,6 +319,8 @@ export class ValidationService implements vscode.Disposable {
       cache.lineCount === doc.lineCount &&
       cache.format === format &&
       state!.encoding === encodingOf(doc) &&
+      // encoding.document sits on the first character beyond ASCII, which any edit may move: full runs keep it true.
+      (state!.encoding === 'utf8' || state!.encoding === 'utf8bom') &&
       !state!.fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
       (prev.source !== 'detected' || detectionUnchanged(doc, cache, prev));
     let fromLine = 1;

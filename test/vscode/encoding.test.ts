@@ -73,5 +73,11 @@ describe('encodings: the editor reports what the CLI reports for the same file',
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.deepEqual([d.range.start.line, d.range.start.character], [1, doc.lineAt(1).text.indexOf('é')]);
     assert.match(d.message, /windows1252, not UTF-8.*Save it as UTF-8/);
+    // Lines inserted above move the character; the finding follows it.
+    await vscode.window.activeTextEditor!.edit((e) => e.insert(new vscode.Position(0, 0), img(0, 'ant') + '\n'));
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    const moved = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'encoding.document');
+    assert.deepEqual([moved?.range.start.line, moved?.range.start.character], [2, doc.lineAt(2).text.indexOf('é')]);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
