@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { cellsOfLine, csvCellRole } from '../core/csv/cells';
+import { csvCellRole } from '../core/csv/cells';
+import { csvCellsAt } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
@@ -28,12 +29,11 @@ function valueSnippet(type: unknown): string {
 }
 
 /** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
-function csvCompletions(report: DocumentReport, labels: [string, number][], text: string, pos: vscode.Position): vscode.CompletionItem[] {
-  const cells = cellsOfLine(text);
-  const cell = cells.find((c) => pos.character >= c.start && pos.character <= c.end);
-  if (!cell || !report.format) return [];
-  const role = csvCellRole(report.format, cells, cell.index);
-  const range = new vscode.Range(pos.line, cell.start, pos.line, cell.end);
+function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+  const at = csvCellsAt(doc, pos, (c, offset) => offset >= c.start && offset <= c.end);
+  if (!at || !report.format) return [];
+  const role = csvCellRole(report.format, at.cells, at.cell.index);
+  const range = at.range(at.cell);
   const values: [string, string, vscode.CompletionItemKind][] =
     role === 'mlUse'
       ? FORMATS[report.format].mlUseValues.map((v) => [v, 'split', vscode.CompletionItemKind.EnumMember])
@@ -54,7 +54,7 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
-    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc.lineAt(pos.line).text, pos);
+    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc, pos);
     if (!isJsonlFormatId(report.format)) return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];

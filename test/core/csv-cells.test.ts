@@ -21,6 +21,13 @@ describe('core/csv/cells', () => {
     ['image-classification-single-label', 'tr', 0, 'mlUse'],
     ['video-classification', 'gs://b/v.mp4,run,0,inf', 1, 'label'],
     ['tabular', 'training,gs://b/a.jpg,cat', 0, 'other'],
+    // Inline text after an ml_use column, as the validator reads the row.
+    ['text-classification-single-label', 'test,"another review",neg', 0, 'mlUse'],
+    ['text-classification-single-label', 'test,"another review",neg', 1, 'uri'],
+    ['text-classification-single-label', 'test,"another review",neg', 2, 'label'],
+    ['text-classification-single-label', '"a review",neg', 1, 'label'],
+    ['text-sentiment', 'training,"so good",4,4', 2, 'label'],
+    ['text-sentiment', '"test",4,4', 0, 'uri'],
   ];
   for (const [format, line, i, role] of table) {
     it(`${format}: cell ${i} of "${line}" is ${role}`, () => {

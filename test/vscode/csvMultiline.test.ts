@@ -1,0 +1,41 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { activateExtension, waitForReport, workspaceFile, type TestApi } from './util';
+
+const hoverText = async (doc: vscode.TextDocument, pos: vscode.Position) =>
+  (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos)).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+const values = async (doc: vscode.TextDocument, pos: vscode.Position) =>
+  (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos)).items
+    .filter((i) => i.kind === vscode.CompletionItemKind.Value || i.kind === vscode.CompletionItemKind.EnumMember)
+    .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+
+describe('CSV: a quoted field over several lines', () => {
+  let api: TestApi;
+  const uri = () => workspaceFile('multiline.csv');
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(uri().fsPath, { force: true });
+  });
+
+  it('hover and completion on its later lines see the text cell, not the split, path or label columns', async () => {
+    fs.writeFileSync(uri().fsPath, 'training,"first line of a review,\nsecond line, still text",pos\ntest,"another review",neg\n');
+    const doc = await vscode.workspace.openTextDocument(uri());
+    await vscode.window.showTextDocument(doc);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    // Line 2 starts inside the quoted text of the record that began on line 1.
+    for (const col of [2, 13]) {
+      const text = await hoverText(doc, new vscode.Position(1, col));
+      assert.match(text, /\*\*Column 2\*\*: Text of the document/, `hover at 2:${col + 1}: ${text}`);
+      assert.deepEqual(await values(doc, new vscode.Position(1, col)), [], `no split or label values inside the text (2:${col + 1})`);
+    }
+    // The label after the text, and the rows that follow, are read as before.
+    const labelAt = new vscode.Position(1, doc.lineAt(1).text.length - 1);
+    assert.match(await hoverText(doc, labelAt), /\*\*Column 3\*\*: Label of the item/);
+    assert.deepEqual((await values(doc, labelAt)).sort(), ['neg', 'pos']);
+    assert.deepEqual(await values(doc, new vscode.Position(2, 1)), ['training', 'validation', 'test']);
+  });
+});
