@@ -146,12 +146,14 @@ function validatorText(doc: vscode.TextDocument): string {
 /**
  * A document VS Code decodes with another encoding than UTF-8 (chosen, or guessed with
  * `files.autoGuessEncoding`) is saved in it: Vertex AI reads import files as UTF-8, so any
- * character beyond ASCII would import as something else. Reported on the first such character.
+ * character beyond ASCII (with UTF-16, every character) would import as something else. Reported
+ * on the first such character.
  */
 function documentEncodingDiagnostic(doc: vscode.TextDocument, text: string): CoreDiagnostic | undefined {
   const encoding = encodingOf(doc);
   if (encoding === 'utf8' || encoding === 'utf8bom') return undefined;
-  const at = text.search(/[^\x00-\x7f]/);
+  // UTF-16 changes every character's bytes (the CLI reads such a file as binary); others only those beyond ASCII.
+  const at = encoding.startsWith('utf16') ? 0 : text.search(/[^\x00-\x7f]/);
   if (at < 0) return undefined;
   const pos = doc.positionAt(at);
   return {

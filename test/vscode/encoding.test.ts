@@ -80,4 +80,13 @@ describe('encodings: the editor reports what the CLI reports for the same file',
     assert.deepEqual([moved?.range.start.line, moved?.range.start.character], [2, doc.lineAt(2).text.indexOf('é')]);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('a UTF-16 document is an error even when all its characters are ASCII (the CLI reads its bytes as binary)', async () => {
+    const doc = await open('utf16.jsonl', Buffer.from('\ufeff' + img(1, 'cat') + '\n', 'utf16le'));
+    assert.equal((doc as { encoding?: string }).encoding, 'utf16le');
+    const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'encoding.document');
+    assert.ok(d, editorFindings(doc.uri).join(', '));
+    assert.deepEqual([d.range.start.line, d.range.start.character], [0, 0]);
+    assert.ok(cliFindings(doc.uri.fsPath).includes('1:1 file.binary'), cliFindings(doc.uri.fsPath).join(', '));
+  });
 });
