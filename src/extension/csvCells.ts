@@ -1,26 +1,24 @@
 /**
  * The CSV cells around a position, for completion and hover. A quoted field may hold line breaks,
- * so the row a line belongs to can start lines earlier: with well-formed quoting a line starts
- * inside a quoted field exactly when an odd number of `"` come before it in the file.
+ * so the record a line belongs to can start lines earlier.
  */
 import * as vscode from 'vscode';
-import { cellsOfLine, type CsvCell } from '../core/csv/cells';
-
-function quoteCount(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
-  return n;
-}
+import { cellsOfLine, quotedFieldOpenAt, type CsvCell } from '../core/csv/cells';
 
 /** The line the CSV record holding `line` starts on. */
 export function csvRecordStart(doc: vscode.TextDocument, line: number): number {
-  let odd = quoteCount(doc.getText(new vscode.Range(0, 0, line, 0))) % 2 === 1;
+  if (line === 0) return 0;
+  const before = doc.getText(new vscode.Range(0, 0, line, 0));
   let start = line;
-  while (odd && start > 0) {
-    start--;
-    if (quoteCount(doc.lineAt(start).text) % 2 === 1) odd = !odd;
+  // A line that starts outside quoted fields starts a record; inside one, the record is the one
+  // where that field opened (which may itself continue an earlier field).
+  for (;;) {
+    const open = quotedFieldOpenAt(before, doc.offsetAt(new vscode.Position(start, 0)));
+    if (open < 0) return start;
+    const openLine = doc.positionAt(open).line;
+    if (openLine >= start) return start;
+    start = openLine;
   }
-  return start;
 }
 
 export interface CellsAt {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cellsOfLine, csvCellRole } from '../../src/core/csv/cells';
+import { cellsOfLine, csvCellRole, quotedFieldOpenAt } from '../../src/core/csv/cells';
 
 describe('core/csv/cells', () => {
   it('splits a line into cells with content offsets, honouring quotes', () => {
@@ -34,4 +34,17 @@ describe('core/csv/cells', () => {
       assert.equal(csvCellRole(format as never, cellsOfLine(line), i), role);
     });
   }
+
+  it('finds the quoted field a position is in, as the reader reads quotes (only at a field start; "" escaped)', () => {
+    const text = 'training,"a review,\nwith ""quotes"",\nover lines",pos\ngs://b/a.jpg,5" screen,x\ntest,"open';
+    const open = text.indexOf('"a review');
+    assert.equal(quotedFieldOpenAt(text, text.indexOf('with')), open);
+    assert.equal(quotedFieldOpenAt(text, text.indexOf('over')), open);
+    assert.equal(quotedFieldOpenAt(text, text.indexOf(',pos')), -1);
+    assert.equal(quotedFieldOpenAt(text, text.indexOf('gs://')), -1);
+    // The quote in `5" screen` is a literal character: it opens nothing.
+    assert.equal(quotedFieldOpenAt(text, text.indexOf('test,')), -1);
+    // A field still open at the end of the text holds what follows.
+    assert.equal(quotedFieldOpenAt(text, text.length), text.lastIndexOf('"open'));
+  });
 });

@@ -50,6 +50,36 @@ export function cellsOfLine(line: string): CsvCell[] {
   }
 }
 
+/**
+ * Where the quoted field holding offset `target` of `text` opens, or -1 when `target` is outside
+ * every quoted field. Read as the validator's CSV reader reads: a quote opens a field only at the
+ * field's start (a quote elsewhere is a literal character), `""` inside is an escaped quote, and a
+ * field still open at the end of `text` holds everything after it.
+ */
+export function quotedFieldOpenAt(text: string, target: number): number {
+  let i = 0;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0 || q >= target) return -1;
+    const before = q === 0 ? 10 : text.charCodeAt(q - 1);
+    if (before !== 44 && before !== 10 && before !== 13) {
+      i = q + 1;
+      continue;
+    }
+    let j = q + 1;
+    for (;;) {
+      const c = text.indexOf('"', j);
+      if (c < 0 || c >= target) return q;
+      if (text.charCodeAt(c + 1) === 34) {
+        j = c + 2;
+        continue;
+      }
+      i = c + 1;
+      break;
+    }
+  }
+}
+
 /** The role of cell `index` in a row of a positional (non-tabular) CSV import layout. */
 export function csvCellRole(format: FormatId, cells: readonly CsvCell[], index: number): CsvCellRole {
   if (format === 'tabular' || format === 'custom') return 'other';
