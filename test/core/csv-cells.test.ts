@@ -28,6 +28,11 @@ describe('core/csv/cells', () => {
     ['text-classification-single-label', '"a review",neg', 1, 'label'],
     ['text-sentiment', 'training,"so good",4,4', 2, 'label'],
     ['text-sentiment', '"test",4,4', 0, 'uri'],
+    ['text-sentiment', 'training,"so good",4,4', 3, 'other'],
+    // Multi-label rows: every column after the path is a label.
+    ['image-classification-multi-label', 'training,gs://b/a.jpg,cat,dog,', 4, 'label'],
+    ['text-classification-multi-label', 'gs://b/a.txt,cat,dog', 2, 'label'],
+    ['image-classification-single-label', 'gs://b/a.jpg,cat,dog', 2, 'other'],
   ];
   for (const [format, line, i, role] of table) {
     it(`${format}: cell ${i} of "${line}" is ${role}`, () => {

@@ -40,4 +40,20 @@ describe('CSV: a quoted field over several lines', () => {
     assert.deepEqual(await values(doc, new vscode.Position(4, 1)), ['training', 'validation', 'test']);
     assert.match(await hoverText(doc, new vscode.Position(4, 20)), /\*\*Column 3\*\*: Label of the item/);
   });
+
+  it('multi-label rows: every column after the path completes and hovers as a label', async () => {
+    const other = workspaceFile('multilabel.csv');
+    fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,cat,dog\ngs://bkt/b.jpg,dog,bird\ngs://bkt/c.jpg,cat,\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      assert.equal(api.report(doc.uri)?.format, 'image-classification-multi-label');
+      const third = new vscode.Position(2, doc.lineAt(2).text.length);
+      assert.deepEqual((await values(doc, third)).sort(), ['bird', 'cat', 'dog']);
+      assert.match(await hoverText(doc, new vscode.Position(1, 20)), /\*\*Column 3\*\*: Label of the item/);
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
 });

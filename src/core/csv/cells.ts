@@ -95,5 +95,7 @@ export function csvCellRole(format: FormatId, cells: readonly CsvCell[], index: 
   if (index === uri) return 'uri';
   if (index === uri - 1 && uri === 1) return 'mlUse';
   if (index === uri + 1) return 'label';
+  // Multi-label rows: every column after the path is a label.
+  if (index > uri && format.endsWith('multi-label')) return 'label';
   return 'other';
 }
