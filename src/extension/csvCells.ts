@@ -5,9 +5,15 @@
 import * as vscode from 'vscode';
 import { cellsOfLine, quotedFieldOpenAt, type CsvCell } from '../core/csv/cells';
 
+/**
+ * Above this many characters before the line, each line is read on its own: finding the record
+ * start reads the whole text before it, too slow to redo on every completion in a huge document.
+ */
+const MAX_SCAN_CHARS = 4_000_000;
+
 /** The line the CSV record holding `line` starts on. */
 export function csvRecordStart(doc: vscode.TextDocument, line: number): number {
-  if (line === 0) return 0;
+  if (line === 0 || doc.offsetAt(new vscode.Position(line, 0)) > MAX_SCAN_CHARS) return line;
   const before = doc.getText(new vscode.Range(0, 0, line, 0));
   let start = line;
   // A line that starts outside quoted fields starts a record; inside one, the record is the one
