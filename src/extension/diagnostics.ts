@@ -678,6 +678,8 @@ export class ValidationService implements vscode.Disposable {
       if (this.diskRuns.get(key) === abort) this.diskRuns.delete(key);
     }
     if (abort.signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return undefined;
+    // The worker read the media sidecars for the dataset checks; their unreadable rows are published here.
+    if (this.deps.settings.datasetChecks(uri)) await this.deps.media?.forFile(uri);
     const durationMs = performance.now() - started;
     if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular' && !this.deps.settings.tabular(uri).target)) {
       this.collection.delete(uri);

@@ -37,4 +37,12 @@ describe('media sidecar rows that cannot be read', () => {
     await waitForDiagnostics(sidecar(), (ds) => ds.length === 0);
     assert.ok(!ourDiagnostics(doc.uri).some((d) => codeOf(d) === 'sidecar.invalid'));
   });
+
+  it('are reported for a closed import file validated from disk ("Validate Workspace Import Files")', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.writeFileSync(sidecar().fsPath, '{"gs://bkt/a.jpg": {"width": 0, "height": 480}}\n');
+    await vscode.commands.executeCommand('vertexDatasets.validateWorkspace');
+    const ds = await waitForDiagnostics(sidecar(), (x) => x.length === 1);
+    assert.equal(codeOf(ds[0]), 'sidecar.invalid');
+  });
 });
