@@ -39,10 +39,17 @@ describe('media sidecar rows that cannot be read', () => {
   });
 
   it('are reported for a closed import file validated from disk ("Validate Workspace Import Files")', async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.writeFileSync(sidecar().fsPath, '{"gs://bkt/a.jpg": {"width": 0, "height": 480}}\n');
-    await vscode.commands.executeCommand('vertexDatasets.validateWorkspace');
-    const ds = await waitForDiagnostics(sidecar(), (x) => x.length === 1);
-    assert.equal(codeOf(ds[0]), 'sidecar.invalid');
+    // Files never opened in this session: only the disk validation reads them.
+    const closed = workspaceFile('closed-sized.jsonl');
+    const closedSidecar = workspaceFile('closed-sized.jsonl.media.json');
+    fs.writeFileSync(closed.fsPath, fs.readFileSync(data().fsPath));
+    fs.writeFileSync(closedSidecar.fsPath, '{"gs://bkt/a.jpg": {"width": 0, "height": 480}}\n');
+    try {
+      await vscode.commands.executeCommand('vertexDatasets.validateWorkspace');
+      const ds = await waitForDiagnostics(closedSidecar, (x) => x.length === 1);
+      assert.equal(codeOf(ds[0]), 'sidecar.invalid');
+    } finally {
+      for (const f of [closed, closedSidecar]) fs.rmSync(f.fsPath, { force: true });
+    }
   });
 });
