@@ -153,7 +153,8 @@ function documentEncodingDiagnostic(doc: vscode.TextDocument, text: string): Cor
   const encoding = encodingOf(doc);
   if (encoding === 'utf8' || encoding === 'utf8bom') return undefined;
   // UTF-16 changes every character's bytes (the CLI reads such a file as binary); others only those beyond ASCII.
-  const at = encoding.startsWith('utf16') ? 0 : text.search(/[^\x00-\x7f]/);
+  const utf16 = encoding.startsWith('utf16');
+  const at = utf16 ? 0 : text.search(/[^\x00-\x7f]/);
   if (at < 0) return undefined;
   const pos = doc.positionAt(at);
   return {
@@ -163,7 +164,7 @@ function documentEncodingDiagnostic(doc: vscode.TextDocument, text: string): Cor
     endColumn: pos.character + 2,
     severity: 'error',
     code: 'encoding.document',
-    message: `This file is saved as ${encoding}, not UTF-8: Vertex AI reads import files as UTF-8, so characters beyond ASCII would import wrong. Save it as UTF-8 (Save with Encoding).`,
+    message: `This file is saved as ${encoding}, not UTF-8: Vertex AI reads import files as UTF-8, so ${utf16 ? 'it cannot read this one' : 'characters beyond ASCII would import wrong'}. Save it as UTF-8 (Save with Encoding).`,
   };
 }
 
@@ -750,7 +751,6 @@ export class ValidationService implements vscode.Disposable {
     this.diskRuns.get(uri.toString())?.abort();
   }
 
-  /** 1-based line of the first item using `label`, from the cached facts. */
   /**
    * Labels used in the file with their item counts, most used first: from the dataset statistics,
    * or, with `vertexDatasets.datasetChecks` off (no statistics), counted from the items' facts.
@@ -769,6 +769,7 @@ export class ValidationService implements vscode.Disposable {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   }
 
+  /** 1-based line of the first item using `label`, from the cached facts. */
   firstLineOfLabel(uri: vscode.Uri, label: string): number | undefined {
     const state = this.states.get(uri.toString());
     const facts = state?.cache ? state.cache.itemFacts() : (state?.facts ?? []);
