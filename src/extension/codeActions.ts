@@ -1,8 +1,9 @@
 /**
  * Quick fixes for the core's findings, matched on the diagnostic code and built from the fixes the
- * core attaches (JSONL: `data.fixes`; CSV: `data.replacement`, the cell's new value), plus pixel boxes → relative boxes when a media sidecar gives the
- * image size. Each is offered for the one problem and, when the file has more of the same code, as
- * "fix all in file". Every fix is a WorkspaceEdit, so it is undoable.
+ * core attaches (JSONL: `data.fixes`; CSV: `data.replacement`, the cell's new value), plus pixel
+ * boxes → relative boxes when a media sidecar gives the image size. Each is offered for the one
+ * problem and, when the file has more of the same code, as "fix all in file". Every fix is a
+ * WorkspaceEdit, so it is undoable.
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
