@@ -245,7 +245,7 @@ export class ItemChecker {
 
   private checkUri(uri: string, key: string, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
     // Hot path: the bucket and extension of a URI that passed both checks, with a plain object name
-    // between them (3+ characters, no line breaks or wildcards): one regex test for both verdicts.
+    // between them (no line breaks, wildcards, or empty or dot segments): one regex test for both verdicts.
     if (this.goodUri.test(uri) && (uri.length - this.goodUriPrefix) * 3 <= 1024) return;
     const p = gcsUriProblem(uri, what);
     if (p) {
@@ -271,7 +271,7 @@ export class ItemChecker {
     let re = this.goodUriCache.get(cacheKey);
     if (!re) {
       const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      re = new RegExp(`^${escape(prefix)}${PLAIN_OBJECT}${escape(suffix)}$`);
+      re = new RegExp(`^${escape(prefix)}${PLAIN_OBJECT}(?<=${escape(suffix)})$`);
       if (this.goodUriCache.size < 256) this.goodUriCache.set(cacheKey, re);
     }
     this.goodUri = re;

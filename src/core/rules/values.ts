@@ -70,12 +70,14 @@ let lastGoodBucketPrefix = '';
 let lastGoodUriRe = /(?!)/;
 const uriReCache = new Map<string, RegExp>();
 /**
- * Regex source for an object name (after `gs://bucket/`) without line breaks, wildcards, or a
- * segment that is empty or starts with a dot (so no "//", "./" or "../", and not "." or ".."; a
- * name like "dir/.hidden.jpg" is left to the full check).
+ * Regex source for an object name (after `gs://bucket/`, up to the end of the text) without line
+ * breaks, wildcards, or a segment that is empty or starts with a dot (so no "//", "./" or "../",
+ * and not "." or ".."; a name like "dir/.hidden.jpg" is left to the full check). It also matches
+ * a name ending in "/": callers rule that out. Each segment is read once, without backtracking,
+ * so it costs about what a plain character-class loop does.
  */
 const PLAIN_SEGMENT = '[^\\r\\n*?[\\]/.][^\\r\\n*?[\\]/]*';
-export const PLAIN_OBJECT = `(?:${PLAIN_SEGMENT}/)*${PLAIN_SEGMENT}`;
+export const PLAIN_OBJECT = `(?:${PLAIN_SEGMENT}(?:/|$))+`;
 /** A path (from the slash after the bucket) with no segment that is empty or starts with a dot. */
 const PLAIN_SEGMENTS = /^(?!.*\/[/.])/s;
 
