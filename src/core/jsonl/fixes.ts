@@ -70,9 +70,21 @@ export function applyJsonFixes(line: string, fixes: readonly JsonFix[]): string 
     return typeof ia === 'number' && typeof ib === 'number' ? ib - ia : 0;
   });
   let text: string | undefined = line;
+  // A key renamed by one fix is where later fixes of that member apply: without this, renaming
+  // "ml_use" and then correcting its value inserted a second "ml_use" beside the renamed key.
+  const renames: { from: JsonPath; to: JsonPath }[] = [];
   for (const fix of ordered) {
-    text = applyOne(text, fix);
+    const path = renamedPath(fix.path, renames);
+    text = applyOne(text, path === fix.path ? fix : { ...fix, path });
     if (text === undefined) return undefined;
+    if (fix.key !== undefined) renames.push({ from: path, to: [...path.slice(0, -1), fix.key] });
   }
   return text;
+}
+
+function renamedPath(path: JsonPath, renames: readonly { from: JsonPath; to: JsonPath }[]): JsonPath {
+  for (const { from, to } of renames) {
+    if (from.length <= path.length && from.every((p, i) => p === path[i])) path = [...to, ...path.slice(from.length)];
+  }
+  return path;
 }
