@@ -28,4 +28,17 @@ describe('"Fix all Vertex import problems" on a line with several fixes', () => 
     await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     assert.deepEqual(ourDiagnostics(doc.uri).filter((d) => codeOf(d)?.startsWith('mlUse')).map(codeOf), []);
   });
+
+  it('offers no "Rename" onto a key the object already has (it would make a duplicate key)', async () => {
+    const line = '{"textContent": "Acme hired Bob", "textSegmentAnnotations": [{"displayName": "org", "startOffset": 0, "endOffset": 4}], "textSegmentAnnotation": {"displayName": "person", "startOffset": 11, "endOffset": 14}}';
+    fs.writeFileSync(uri().fsPath, line + '\n');
+    const doc = await vscode.workspace.openTextDocument(uri());
+    await vscode.window.showTextDocument(doc);
+    if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.format === 'text-extraction');
+    const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'schema.unknownKey');
+    assert.ok(d, ourDiagnostics(doc.uri).map(codeOf).join(', '));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range)) ?? [];
+    assert.deepEqual(actions.map((a) => a.title).filter((t) => t.startsWith('Rename')), []);
+  });
 });

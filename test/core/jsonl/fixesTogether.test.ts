@@ -23,4 +23,21 @@ describe('fixes of one line applied together', () => {
     ]);
     assert.equal(renamed, line.replace('"boundingBoxAnnotation"', '"boundingBoxAnnotations"').replace('"xMin":"0.1"', '"xMin":0.1'));
   });
+
+  it('no rename onto a key the object already has (it would make a duplicate key)', () => {
+    const line = '{"textContent":"Acme hired Bob","textSegmentAnnotations":[{"displayName":"org","startOffset":0,"endOffset":4}],"textSegmentAnnotation":{"displayName":"person","startOffset":11,"endOffset":14}}';
+    const found = validateJsonlText(line + '\n', { format: 'text-extraction' }).diagnostics;
+    const unknown = found.find((d) => d.code === 'schema.unknownKey');
+    assert.ok(unknown, found.map((d) => d.code).join(', '));
+    // Alone, the fix changes nothing (the editor offers no quick fix then); with the line's other fixes, those still apply.
+    assert.equal(applyJsonFixes(line, fixesOf(unknown.data)), line);
+    assert.equal(
+      applyJsonFixes(line.replace('"startOffset":0', '"startOffset":"0"'), found.flatMap((x) => fixesOf(x.data)).concat([{ path: ['textSegmentAnnotations', 0, 'startOffset'], value: 0 }])),
+      line,
+    );
+    // Without the plural key the rename applies as before.
+    const alone = '{"textContent":"Acme hired Bob","textSegmentAnnotation":{"displayName":"person","startOffset":11,"endOffset":14}}';
+    const d = validateJsonlText(alone + '\n', { format: 'text-extraction' }).diagnostics.find((x) => x.code === 'schema.unknownKey');
+    assert.equal(applyJsonFixes(alone, fixesOf(d?.data)), alone.replace('"textSegmentAnnotation"', '"textSegmentAnnotations"'));
+  });
 });
