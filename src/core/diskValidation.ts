@@ -57,7 +57,7 @@ const PROGRESS_STEP = 1 << 20;
 
 /**
  * The file's media sidecars (`FILE.media.json`, `FILE.media.csv`), as the CLI and the editor read
- * them; a missing or unreadable sidecar is skipped (the editor reports sidecar problems in its log).
+ * them; a missing or unreadable sidecar is skipped (the editor reports its problems on the sidecar).
  */
 async function readSidecars(path: string): Promise<MediaTable | undefined> {
   const tables: MediaTable[] = [];

@@ -1,8 +1,9 @@
 /**
  * Quick fixes for the core's findings, matched on the diagnostic code and built from the fixes the
- * core attaches (`data.fixes`), plus pixel boxes → relative boxes when a media sidecar gives the
- * image size. Each is offered for the one problem and, when the file has more of the same code, as
- * "fix all in file". Every fix is a WorkspaceEdit, so it is undoable.
+ * core attaches (JSONL: `data.fixes`; CSV: `data.replacement`, the cell's new value), plus pixel
+ * boxes → relative boxes when a media sidecar gives the image size. Each is offered for the one
+ * problem and, when the file has more of the same code, as "fix all in file". Every fix is a
+ * WorkspaceEdit, so it is undoable.
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
@@ -76,6 +77,48 @@ export function fixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnos
   return { edit, lines };
 }
 
+/** The replacement a CSV finding carries for its cell (ml_use spelling, gs:// path, label or column name). */
+export function csvReplacementOf(d: CoreDiagnostic): string | undefined {
+  const r = (d.data as { replacement?: unknown } | undefined)?.replacement;
+  return typeof r === 'string' ? r : undefined;
+}
+
+/** A cell's new text: quoted when the old cell was, or when the value needs it; every other byte of the row stays. */
+export function csvCellText(oldCell: string, value: string): string {
+  return oldCell.startsWith('"') || /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+const coreRange = (d: CoreDiagnostic) => new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1);
+
+/** The edit of one finding's cell, when it has a replacement that changes it. */
+function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string } | undefined {
+  const value = csvReplacementOf(d);
+  if (value === undefined || d.endLine > doc.lineCount) return undefined;
+  const range = coreRange(d);
+  const old = doc.getText(range);
+  // "café" → "caf_" loses a letter: whether Vertex accepts letters beyond ASCII is not settled, so
+  // the message names the suggestion but no one-click fix applies it.
+  if (d.code === 'label.csvName' && /[^\x00-\x7f]/.test(old)) return undefined;
+  const text = csvCellText(old, value);
+  return text === old ? undefined : { range, text };
+}
+
+/** One edit replacing the cell of each finding with its replacement. */
+export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; cells: number } {
+  const edit = new vscode.WorkspaceEdit();
+  const done = new Set<string>();
+  let cells = 0;
+  for (const d of findings) {
+    const fix = csvCellFix(doc, d);
+    const key = fix && `${fix.range.start.line}:${fix.range.start.character}`;
+    if (!fix || !key || done.has(key)) continue;
+    done.add(key);
+    edit.replace(doc.uri, fix.range, fix.text);
+    cells++;
+  }
+  return { edit, cells };
+}
+
 export class FixProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.SourceFixAll.append('vertexDatasets')];
 
@@ -86,7 +129,8 @@ export class FixProvider implements vscode.CodeActionProvider {
 
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const report = this.service.report(doc.uri);
-    if (!report || report.version !== doc.version || fileKindOf(doc) !== 'jsonl') return [];
+    if (!report || report.version !== doc.version) return [];
+    if (fileKindOf(doc) === 'csv') return this.csvActions(doc, report.diagnostics, context);
     const actions: vscode.CodeAction[] = [];
     const media = report.diagnostics.some(isPixelBoxFinding) && this.media ? await this.media.forFile(doc.uri) : undefined;
     if (report !== this.service.report(doc.uri) || report.version !== doc.version) return [];
@@ -127,6 +171,43 @@ export class FixProvider implements vscode.CodeActionProvider {
         const all = fixEdit(doc, same, fixesFor);
         const fixAll = new vscode.CodeAction(`Fix all ${same.length} "${code}" problems in this file`, vscode.CodeActionKind.QuickFix);
         fixAll.edit = all.edit;
+        fixAll.diagnostics = context.diagnostics.filter((x) => x.source === SOURCE && codeOf(x) === code);
+        actions.push(fixAll);
+      }
+    }
+    return actions;
+  }
+
+  private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const fixable = diagnostics.filter((d) => csvCellFix(doc, d) !== undefined);
+    const actions: vscode.CodeAction[] = [];
+    if (context.only?.contains(vscode.CodeActionKind.SourceFixAll) || context.only?.intersects(FixProvider.kinds[1])) {
+      const { edit, cells } = csvFixEdit(doc, fixable);
+      if (cells > 0) {
+        const all = new vscode.CodeAction('Fix all Vertex import problems that have a fix', FixProvider.kinds[1]);
+        all.edit = edit;
+        actions.push(all);
+      }
+      return actions;
+    }
+    const offeredAll = new Set<string>();
+    for (const vd of context.diagnostics) {
+      if (vd.source !== SOURCE) continue;
+      const code = codeOf(vd);
+      const core = fixable.find((d) => d.code === code && d.line - 1 === vd.range.start.line && d.column - 1 === vd.range.start.character);
+      if (!core || !code) continue;
+      const one = csvFixEdit(doc, [core]);
+      if (one.cells === 0) continue;
+      const action = new vscode.CodeAction(`Change to ${truncate(csvCellFix(doc, core)?.text ?? '', 60)}`, vscode.CodeActionKind.QuickFix);
+      action.edit = one.edit;
+      action.diagnostics = [vd];
+      action.isPreferred = true;
+      actions.push(action);
+      const same = fixable.filter((d) => d.code === code);
+      if (same.length > 1 && !offeredAll.has(code)) {
+        offeredAll.add(code);
+        const fixAll = new vscode.CodeAction(`Fix all ${same.length} "${code}" problems in this file`, vscode.CodeActionKind.QuickFix);
+        fixAll.edit = csvFixEdit(doc, same).edit;
         fixAll.diagnostics = context.diagnostics.filter((x) => x.source === SOURCE && codeOf(x) === code);
         actions.push(fixAll);
       }

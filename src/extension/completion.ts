@@ -5,20 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { cellsOfLine, csvCellRole } from '../core/csv/cells';
+import { csvCellRole } from '../core/csv/cells';
+import { csvCellsAt } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
 const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
 const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
-
-function labelCounts(report: DocumentReport): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const l of report.stats?.labels ?? []) counts.set(l.name, l.items);
-  for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
 
 function valueSnippet(type: unknown): string {
   switch (type) {
@@ -35,17 +29,16 @@ function valueSnippet(type: unknown): string {
 }
 
 /** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
-function csvCompletions(report: DocumentReport, text: string, pos: vscode.Position): vscode.CompletionItem[] {
-  const cells = cellsOfLine(text);
-  const cell = cells.find((c) => pos.character >= c.start && pos.character <= c.end);
-  if (!cell || !report.format) return [];
-  const role = csvCellRole(report.format, cells, cell.index);
-  const range = new vscode.Range(pos.line, cell.start, pos.line, cell.end);
+function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+  const at = csvCellsAt(doc, pos, (c, offset) => offset >= c.start && offset <= c.end);
+  if (!at || !report.format) return [];
+  const role = csvCellRole(report.format, at.cells, at.cell.index);
+  const range = at.range(at.cell);
   const values: [string, string, vscode.CompletionItemKind][] =
     role === 'mlUse'
       ? FORMATS[report.format].mlUseValues.map((v) => [v, 'split', vscode.CompletionItemKind.EnumMember])
       : role === 'label'
-        ? labelCounts(report).map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
+        ? labels.map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
         : [];
   return values.map(([label, description, kind], i) => {
     const item = new vscode.CompletionItem({ label, description }, kind);
@@ -61,7 +54,7 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
-    if (fileKindOf(doc) === 'csv') return csvCompletions(report, doc.lineAt(pos.line).text, pos);
+    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc, pos);
     if (!isJsonlFormatId(report.format)) return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];
@@ -108,7 +101,7 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
         items.push(item);
       });
     } else if (key === 'displayName') {
-      labelCounts(report).forEach(([label, count], i) => {
+      this.service.labelCounts(doc.uri).forEach(([label, count], i) => {
         const item = new vscode.CompletionItem({ label, description: `${count} ${count === 1 ? 'use' : 'uses'}` }, vscode.CompletionItemKind.Value);
         item.insertText = JSON.stringify(label);
         item.filterText = JSON.stringify(label);

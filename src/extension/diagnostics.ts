@@ -44,7 +44,7 @@ const FULL_RUN_CODES = new Set(['file.empty', 'jsonl.notJsonl', 'report.truncate
  */
 const DATASET_DELAY_MS = 400;
 /** Findings the core makes about a whole text, meaningless for a slice of changed lines. */
-const FILE_LEVEL_CODES = new Set([...FULL_RUN_CODES, 'format.ambiguous']);
+const FILE_LEVEL_CODES = new Set([...FULL_RUN_CODES, 'format.ambiguous', 'encoding.bom', 'encoding.document']);
 /**
  * A JSONL document opened with more lines than this is validated in two steps: first the lines an
  * editor shows (the head, and any visible range), published at once, then the whole text.
@@ -127,6 +127,45 @@ interface DocState {
   dataset?: DatasetSync;
   /** Problems the last full run found over `vertexDatasets.maxProblems`: counted, not listed. */
   unlisted?: UnlistedCounts;
+  /** The document's encoding at the last full run (its findings depend on it). */
+  encoding?: string;
+}
+
+/** VS Code's encoding of a document (older hosts have no such property: UTF-8 then). */
+const encodingOf = (doc: vscode.TextDocument): string => (doc as { encoding?: string }).encoding ?? 'utf8';
+
+/**
+ * The text the validator reads for a document: VS Code keeps a UTF-8 byte order mark out of the
+ * text (it is written back on save), so it is put back for the validator to report, as the CLI
+ * reading the file does.
+ */
+function validatorText(doc: vscode.TextDocument): string {
+  return encodingOf(doc) === 'utf8bom' ? '\ufeff' + doc.getText() : doc.getText();
+}
+
+/**
+ * A document VS Code decodes with another encoding than UTF-8 (chosen, or guessed with
+ * `files.autoGuessEncoding`) is saved in it: Vertex AI reads import files as UTF-8, so any
+ * character beyond ASCII (with UTF-16, every character) would import as something else. Reported
+ * on the first such character.
+ */
+function documentEncodingDiagnostic(doc: vscode.TextDocument, text: string): CoreDiagnostic | undefined {
+  const encoding = encodingOf(doc);
+  if (encoding === 'utf8' || encoding === 'utf8bom') return undefined;
+  // UTF-16 changes every character's bytes (the CLI reads such a file as binary); others only those beyond ASCII.
+  const utf16 = encoding.startsWith('utf16');
+  const at = utf16 ? 0 : text.search(/[^\x00-\x7f]/);
+  if (at < 0) return undefined;
+  const pos = doc.positionAt(at);
+  return {
+    line: pos.line + 1,
+    column: pos.character + 1,
+    endLine: pos.line + 1,
+    endColumn: pos.character + 2,
+    severity: 'error',
+    code: 'encoding.document',
+    message: `This file is saved as ${encoding}, not UTF-8: Vertex AI reads import files as UTF-8, so ${utf16 ? 'it cannot read this one' : 'characters beyond ASCII would import wrong'}. Save it as UTF-8 (Save with Encoding).`,
+  };
 }
 
 export function fileKindOf(doc: vscode.TextDocument): 'jsonl' | 'csv' {
@@ -282,6 +321,9 @@ export class ValidationService implements vscode.Disposable {
       cache.version === version &&
       cache.lineCount === doc.lineCount &&
       cache.format === format &&
+      state!.encoding === encodingOf(doc) &&
+      // encoding.document sits on the first character beyond ASCII, which any edit may move: full runs keep it true.
+      (state!.encoding === 'utf8' || state!.encoding === 'utf8bom') &&
       !state!.fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
       (prev.source !== 'detected' || detectionUnchanged(doc, cache, prev));
     let fromLine = 1;
@@ -329,7 +371,7 @@ export class ValidationService implements vscode.Disposable {
       if (token.isCancellationRequested || doc.version !== version || doc.isClosed) return undefined;
     }
     if (!incremental) {
-      const text = doc.getText();
+      const text = validatorText(doc);
       if (text.length > MAX_SYNCED_CHARS) return undefined;
       const facts: ItemFacts[] = [];
       let result: ValidationResult;
@@ -361,6 +403,8 @@ export class ValidationService implements vscode.Disposable {
       }
       resultFormat = result.format;
       detection = result.detection;
+      const encodingProblem = documentEncodingDiagnostic(doc, text);
+      if (encodingProblem) result.diagnostics.unshift(encodingProblem);
       const fileDiagnostics = kind === 'jsonl' ? result.diagnostics.filter((d) => FILE_LEVEL_CODES.has(d.code)) : [];
       const lineDiagnostics = kind === 'jsonl' ? result.diagnostics.filter((d) => !FILE_LEVEL_CODES.has(d.code)) : result.diagnostics;
       const next: DocState = {
@@ -371,9 +415,10 @@ export class ValidationService implements vscode.Disposable {
         facts: kind === 'csv' ? facts : undefined,
         customSchema,
         unlisted: result.unlisted,
+        encoding: encodingOf(doc),
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
-            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text)
+            ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
             : undefined,
       };
       this.states.set(key, next);
@@ -634,6 +679,8 @@ export class ValidationService implements vscode.Disposable {
       if (this.diskRuns.get(key) === abort) this.diskRuns.delete(key);
     }
     if (abort.signal.aborted || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return undefined;
+    // The worker read the media sidecars for the dataset checks; their unreadable rows are published here.
+    if (this.deps.settings.datasetChecks(uri)) await this.deps.media?.forFile(uri);
     const durationMs = performance.now() - started;
     if (!result.format || result.detection.confidence === 'none' || (kind === 'csv' && !explicit && result.format === 'tabular' && !this.deps.settings.tabular(uri).target)) {
       this.collection.delete(uri);
@@ -702,6 +749,24 @@ export class ValidationService implements vscode.Disposable {
   /** Stops a run from disk of `uri` (its document arrived: the buffer's findings win). */
   abortDiskRun(uri: vscode.Uri): void {
     this.diskRuns.get(uri.toString())?.abort();
+  }
+
+  /**
+   * Labels used in the file with their item counts, most used first: from the dataset statistics,
+   * or, with `vertexDatasets.datasetChecks` off (no statistics), counted from the items' facts.
+   */
+  labelCounts(uri: vscode.Uri): [string, number][] {
+    const counts = new Map<string, number>();
+    const stats = this.reports.get(uri.toString())?.stats;
+    if (stats) for (const l of stats.labels) counts.set(l.name, l.items);
+    else {
+      const state = this.states.get(uri.toString());
+      for (const f of state?.cache ? state.cache.itemFacts() : (state?.facts ?? [])) {
+        for (const label of new Set(f.annotations.flatMap(annotationLabels))) counts.set(label, (counts.get(label) ?? 0) + 1);
+      }
+    }
+    for (const name of [...counts.keys()]) if (!name.trim()) counts.delete(name);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   }
 
   /** 1-based line of the first item using `label`, from the cached facts. */

@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
 
   context.subscriptions.push(
     log,
+    media,
     formats,
     validation,
     statusBar,

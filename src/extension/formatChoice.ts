@@ -57,7 +57,9 @@ export class FormatResolver implements vscode.Disposable {
     if (chosen) return { format: chosen, source: 'choice' };
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
     for (const { glob, format } of this.settings.formats(doc.uri)) {
-      const pattern = folder ? new vscode.RelativePattern(folder, glob) : glob;
+      // As in files.associations: a pattern without a slash ("*.boxes.jsonl") matches file names in any folder.
+      const scoped = glob.includes('/') ? glob : `**/${glob}`;
+      const pattern = folder ? new vscode.RelativePattern(folder, scoped) : scoped;
       if (vscode.languages.match({ pattern }, doc) > 0) return { format, source: 'setting' };
     }
     return undefined;

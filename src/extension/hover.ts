@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, isJsonlFormatId } from '../core/formats';
-import { cellsOfLine, csvCellRole } from '../core/csv/cells';
+import { csvCellRole } from '../core/csv/cells';
+import { csvCellsAt } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { parseGcsUri } from '../core/rules/values';
 import { FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
@@ -18,7 +19,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
-    if (fileKindOf(doc) === 'csv') return this.csvHover(report, doc.lineAt(pos.line).text, pos);
+    if (fileKindOf(doc) === 'csv') return this.csvHover(report, doc, pos);
     const line = doc.lineAt(pos.line).text;
     const ctx = cursorContext(line, pos.character);
     if (!ctx.node || ctx.path.length === 0) return undefined;
@@ -45,18 +46,21 @@ export class ImportHoverProvider implements vscode.HoverProvider {
     return new vscode.Hover(md, range);
   }
 
-  private csvHover(report: DocumentReport, text: string, pos: vscode.Position): vscode.Hover | undefined {
-    const cells = cellsOfLine(text);
-    const cell = cells.find((c) => pos.character >= c.start && pos.character < Math.max(c.end, c.start + 1));
-    if (!cell || !report.format) return undefined;
+  private csvHover(report: DocumentReport, doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const at = csvCellsAt(doc, pos, (c, offset) => offset >= c.start && offset < Math.max(c.end, c.start + 1));
+    if (!at || !report.format) return undefined;
+    const { cells, cell } = at;
     const md = new vscode.MarkdownString();
     const role = csvCellRole(report.format, cells, cell.index);
-    const what = { mlUse: 'Split (`ml_use`): training, validation or test; empty lets Vertex AI assign it.', uri: 'Cloud Storage URI of the data item.', label: 'Label of the item.', other: '' }[role];
+    const inlineText = role === 'uri' && report.format.startsWith('text-') && !cell.value.trim().startsWith('gs://');
+    const what = inlineText
+      ? 'Text of the document (inline), or the gs:// URI of a .txt file.'
+      : { mlUse: 'Split (`ml_use`): training, validation or test; empty lets Vertex AI assign it.', uri: 'Cloud Storage URI of the data item.', label: 'Label of the item.', other: '' }[role];
     if (what) md.appendMarkdown(`**Column ${cell.index + 1}**: ${what}\n\n`);
     const gcs = parseGcsUri(cell.value.trim());
     if (gcs) md.appendMarkdown(`Cloud Storage bucket: \`${gcs.bucket}\`  \nObject: \`${gcs.object || '(none)'}\`\n\n`);
     appendRulesAndPage(md, report, pos);
-    return new vscode.Hover(md, new vscode.Range(pos.line, cell.start, pos.line, cell.end));
+    return new vscode.Hover(md, at.range(cell));
   }
 }
 

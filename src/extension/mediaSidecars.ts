@@ -3,18 +3,21 @@
  * video durations, read as the CLI reads them), cached until the sidecar's size or time changes.
  * The editor uses them for fixes that need an image size (pixel boxes → relative boxes) and for
  * the dataset checks that need sizes or durations (boxes under 8x8 px, segments past a video's end).
+ * Rows that cannot be read are `sidecar.invalid` warnings on the sidecar's lines, as in the CLI.
  */
 import { stat, readFile } from 'node:fs/promises';
-import type * as vscode from 'vscode';
-import { mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type MediaTable } from '../core/dataset/media';
+import * as vscode from 'vscode';
+import { codeDocUrl } from '../core/docs';
+import { mergeMedia, parseMediaSidecar, SIDECAR_SUFFIXES, type MediaTable, type SidecarProblem } from '../core/dataset/media';
 
 interface Entry {
   stamp: string;
   media: MediaTable;
 }
 
-export class MediaSidecars {
+export class MediaSidecars implements vscode.Disposable {
   private readonly cache = new Map<string, Entry>();
+  private readonly problems = vscode.languages.createDiagnosticCollection('vertex-datasets-sidecars');
   /** The merged table per import file, kept while its sidecars' stamps are unchanged (same object: callers compare identity). */
   private readonly merged = new Map<string, { stamps: string; media: MediaTable | undefined }>();
 
@@ -34,6 +37,7 @@ export class MediaSidecars {
         if (entry?.stamp !== stamp) {
           const { media, problems } = parseMediaSidecar(await readFile(path, 'utf8'), path);
           for (const p of problems) this.log.warn(`${path}:${p.line}: ${p.message}`);
+          this.publish(path, problems);
           entry = { stamp, media };
           this.cache.set(path, entry);
         }
@@ -41,6 +45,7 @@ export class MediaSidecars {
         stamps.push(`${suffix}=${stamp}`);
       } catch (e) {
         this.cache.delete(path);
+        this.problems.delete(vscode.Uri.file(path));
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`cannot read media sidecar ${path}: ${(e as Error).message}`);
       }
     }
@@ -50,5 +55,21 @@ export class MediaSidecars {
     const media = tables.length === 0 ? undefined : tables.length === 1 ? tables[0] : mergeMedia(tables);
     this.merged.set(uri.fsPath, { stamps: key, media });
     return media;
+  }
+
+  private publish(path: string, problems: readonly SidecarProblem[]): void {
+    this.problems.set(
+      vscode.Uri.file(path),
+      problems.map((p) => {
+        const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, 0, p.line - 1, 1), p.message, vscode.DiagnosticSeverity.Warning);
+        d.source = 'vertex-datasets';
+        d.code = { value: 'sidecar.invalid', target: vscode.Uri.parse(codeDocUrl('sidecar.invalid')) };
+        return d;
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.problems.dispose();
   }
 }

@@ -41,7 +41,10 @@ function isNum(s: string): boolean {
 /** Column index of the media path in a positional row (0, or 1 after an ml_use column), or -1. */
 function pathIndex(fields: readonly string[]): number {
   if (fields[0]?.startsWith('gs://')) return 0;
-  if (fields.length > 1 && fields[1].startsWith('gs://') && ML_USE_LIKE.test(fields[0].trim())) return 1;
+  // A gs:// path second is the media column after an ml_use column, even a misspelled one ("TRN"):
+  // inline text cannot be followed by a label that starts with gs://, and the validator and split
+  // read such rows so.
+  if (fields.length > 1 && fields[1].startsWith('gs://')) return 1;
   return -1;
 }
 

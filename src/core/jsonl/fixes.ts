@@ -70,9 +70,30 @@ export function applyJsonFixes(line: string, fixes: readonly JsonFix[]): string 
     return typeof ia === 'number' && typeof ib === 'number' ? ib - ia : 0;
   });
   let text: string | undefined = line;
+  // A key renamed by one fix is where later fixes of that member apply: without this, renaming
+  // "ml_use" and then correcting its value inserted a second "ml_use" beside the renamed key.
+  const renames: { from: JsonPath; to: JsonPath }[] = [];
   for (const fix of ordered) {
-    text = applyOne(text, fix);
+    const path = renamedPath(fix.path, renames);
+    // The object has a member of the new name already: renaming would make a duplicate key (the
+    // two values need merging by hand), so this fix is left out and the others still apply.
+    if (fix.key !== undefined && keyTaken(text, path, fix.key)) continue;
+    text = applyOne(text, path === fix.path ? fix : { ...fix, path });
     if (text === undefined) return undefined;
+    if (fix.key !== undefined) renames.push({ from: path, to: [...path.slice(0, -1), fix.key] });
   }
   return text;
+}
+
+function keyTaken(text: string, path: JsonPath, key: string): boolean {
+  const tree = parseTree(text);
+  const member = tree && findNodeAtLocation(tree, path)?.parent;
+  return member?.type === 'property' && (member.parent?.children ?? []).some((p) => p !== member && p.children?.[0]?.value === key);
+}
+
+function renamedPath(path: JsonPath, renames: readonly { from: JsonPath; to: JsonPath }[]): JsonPath {
+  for (const { from, to } of renames) {
+    if (from.length <= path.length && from.every((p, i) => p === path[i])) path = [...to, ...path.slice(from.length)];
+  }
+  return path;
 }

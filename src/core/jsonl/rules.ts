@@ -20,6 +20,7 @@ import {
   codePointLength,
   durationProblem,
   gcsUriProblem,
+  PLAIN_OBJECT,
   mediaTypeProblem,
   numberish,
   parseDuration,
@@ -170,9 +171,11 @@ export class ItemChecker {
           const seen = new Set<string>();
           list.forEach((a, i) => {
             if (!isObj(a)) return;
-            this.checkClassification(a, ['classificationAnnotations', i], out, annotations);
+            // A repeated label is one annotation to Vertex: it is not counted again in the facts.
+            const repeated = typeof a.displayName === 'string' && seen.has(a.displayName);
+            this.checkClassification(a, ['classificationAnnotations', i], out, repeated ? undefined : annotations);
             if (typeof a.displayName === 'string') {
-              if (seen.has(a.displayName)) {
+              if (repeated) {
                 out.push({
                   path: ['classificationAnnotations', i, 'displayName'],
                   target: 'value',
@@ -259,7 +262,7 @@ export class ItemChecker {
 
   private checkUri(uri: string, key: string, what: string, out: Finding[], dataType: FormatInfo['dataType']): void {
     // Hot path: the bucket and extension of a URI that passed both checks, with a plain object name
-    // between them (3+ characters, no line breaks or wildcards): one regex test for both verdicts.
+    // between them (no line breaks, wildcards, or empty or dot segments): one regex test for both verdicts.
     if (this.goodUri.test(uri) && (uri.length - this.goodUriPrefix) * 3 <= 1024) return;
     const p = gcsUriProblem(uri, what);
     if (p) {
@@ -285,7 +288,7 @@ export class ItemChecker {
     let re = this.goodUriCache.get(cacheKey);
     if (!re) {
       const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      re = new RegExp(`^${escape(prefix)}[^\\r\\n*?[\\]]{3,}${escape(suffix)}$`);
+      re = new RegExp(`^${escape(prefix)}${PLAIN_OBJECT}(?<=${escape(suffix)})$`);
       if (this.goodUriCache.size < 256) this.goodUriCache.set(cacheKey, re);
     }
     this.goodUri = re;

@@ -672,12 +672,14 @@ function emptyFile(format: FormatId | undefined, detection: Detection, lines: nu
 
 /** Validates JSONL held in memory (an editor buffer). */
 export function validateJsonlText(text: string, options: ValidationOptions = {}): ValidationResult {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
   const lines = splitLines(text);
   const detection = resolveFormat(options, () => sampleObjects(lines));
   if (text.trim().length === 0) return emptyFile(detection.format, detection, lines.length);
   if (!detection.format) return noFormat(detection, lines.length);
   const sink = new DiagnosticSink(options.maxDiagnostics ?? Infinity);
+  if (bom) sink.push(bomDiagnostic());
   const whole = wholeDocumentDiagnostic(text, lines.length);
   if (whole) {
     sink.push(whole);
@@ -688,8 +690,39 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
   const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
   const from = Math.max(1, options.fromLine ?? 1);
   const feeder = new LineFeeder(validator, sink, options.onItem, from);
-  for (let i = from - 1; i < lines.length; i++) feeder.line(lines[i]);
+  for (let i = from - 1; i < lines.length; i++) {
+    const line = lines[i];
+    // Text decoded from bytes that were not UTF-8 (an editor buffer) holds U+FFFD where they were:
+    // the line is reported and skipped as reading the file's bytes does.
+    const bad = line.indexOf('\ufffd');
+    if (bad < 0) feeder.line(line);
+    else sink.push(replacementCharDiagnostic(feeder.undecodable(), bad + 1));
+  }
   return { format: detection.format, detection, items: feeder.items, lines: lines.length, diagnostics: sink.finish(), ...unlistedOf(sink) };
+}
+
+function bomDiagnostic(): Diagnostic {
+  return {
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+    severity: 'warning',
+    code: 'encoding.bom',
+    message: 'The file starts with a UTF-8 byte order mark (BOM). Save it as UTF-8 without BOM; the first line may otherwise not parse.',
+  };
+}
+
+function replacementCharDiagnostic(line: number, column: number): Diagnostic {
+  return {
+    line,
+    column,
+    endLine: line,
+    endColumn: column + 1,
+    severity: 'error',
+    code: 'encoding.utf8',
+    message: 'Invalid UTF-8 (decoded as the replacement character U+FFFD). Import files must be UTF-8: re-save the file as UTF-8.',
+  };
 }
 
 function blankLine(line: number, out: { push(d: Diagnostic): void }): void {
@@ -1043,15 +1076,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     let offset = 0;
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       offset = 3;
-      sink.push({
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 2,
-        severity: 'warning',
-        code: 'encoding.bom',
-        message: 'The file starts with a UTF-8 byte order mark (BOM). Save it as UTF-8 without BOM; the first line may otherwise not parse.',
-      });
+      sink.push(bomDiagnostic());
     }
     const headText = head.subarray(offset).toString('utf8');
     const detection = resolveFormat(options, () => sampleObjects(headText.split('\n').slice(0, SNIFF_LINES)));

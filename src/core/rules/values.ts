@@ -69,12 +69,23 @@ let lastGoodBucketPrefix = '';
  */
 let lastGoodUriRe = /(?!)/;
 const uriReCache = new Map<string, RegExp>();
+/**
+ * Regex source for an object name (after `gs://bucket/`, up to the end of the text) without line
+ * breaks, wildcards, or a segment that is empty or starts with a dot (so no "//", "./" or "../",
+ * and not "." or ".."; a name like "dir/.hidden.jpg" is left to the full check). It also matches
+ * a name ending in "/": callers rule that out. Each segment is read once, without backtracking,
+ * so it costs about what a plain character-class loop does.
+ */
+const PLAIN_SEGMENT = '[^\\r\\n*?[\\]/.][^\\r\\n*?[\\]/]*';
+export const PLAIN_OBJECT = `(?:${PLAIN_SEGMENT}(?:/|$))+`;
+/** A path (from the slash after the bucket) with no segment that is empty or starts with a dot. */
+const PLAIN_SEGMENTS = /^(?!.*\/[/.])/s;
 
 function rememberGoodBucket(prefix: string): void {
   lastGoodBucketPrefix = prefix;
   let re = uriReCache.get(prefix);
   if (!re) {
-    re = new RegExp('^' + prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '[^\\r\\n*?[\\]]{3,}$');
+    re = new RegExp('^' + prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + PLAIN_OBJECT + '$');
     if (uriReCache.size < 1024) uriReCache.set(prefix, re);
   }
   lastGoodUriRe = re;
@@ -102,12 +113,48 @@ export function gcsUriProblem(uri: string, what = 'URI'): Problem | undefined {
       if (!bucketProblem && slash > 0) rememberGoodBucket(uri.slice(0, slash + 1));
     }
     const objectLength = slash < 0 ? 0 : uri.length - slash - 1;
-    if (!bucketProblem && objectLength > 0 && uri.charCodeAt(uri.length - 1) !== 47 && !OBJECT_SPECIAL.test(uri) && objectLength * 3 <= 1024 && (objectLength > 2 || (uri.slice(slash + 1) !== '.' && uri.slice(slash + 1) !== '..'))) {
+    if (!bucketProblem && objectLength > 0 && uri.charCodeAt(uri.length - 1) !== 47 && !OBJECT_SPECIAL.test(uri) && objectLength * 3 <= 1024 && (objectLength > 2 || (uri.slice(slash + 1) !== '.' && uri.slice(slash + 1) !== '..')) && PLAIN_SEGMENTS.test(uri.slice(slash))) {
       return undefined;
     }
     return gcsUriDetail(uri, what);
   }
   return nonGcsProblem(uri, what);
+}
+
+/**
+ * An object name with an empty, "." or ".." segment. Cloud Storage does not resolve paths, so
+ * `gs://b//x.jpg` names the object "/x.jpg" and `gs://b/a/../x.jpg` the object "a/../x.jpg":
+ * nearly always a path joined by hand. The replacement is the path resolved, when it stays inside
+ * the bucket and names an object.
+ */
+function segmentProblem(uri: string, parsed: GcsUri, What: string): Problem | undefined {
+  const segments = parsed.object.split('/');
+  const kinds = new Set<string>();
+  const kept: string[] = [];
+  let escapes = false;
+  for (const s of segments) {
+    if (s === '') kinds.add('an empty segment ("//")');
+    else if (s === '.') kinds.add('a "." segment');
+    else if (s === '..') {
+      kinds.add('a ".." segment');
+      if (kept.length === 0) escapes = true;
+      else kept.pop();
+    } else kept.push(s);
+  }
+  if (kinds.size === 0) return undefined;
+  const replacement = !escapes && kept.length > 0 ? `gs://${parsed.bucket}/${kept.join('/')}` : undefined;
+  const list = [...kinds];
+  const named = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  const problem: Problem = {
+    code: 'value.gcsPath',
+    severity: 'warning',
+    message:
+      `${What} "${truncate(uri)}" has ${named} in its path. Cloud Storage does not resolve paths: this names the object ` +
+      `"${truncate(parsed.object, 60)}" literally, which is usually a path-join mistake. ` +
+      (replacement ? `Use "${truncate(replacement)}" if that is the file meant.` : 'Write the object\'s exact name.'),
+  };
+  if (replacement) problem.replacement = replacement;
+  return problem;
 }
 
 /** The same verdict as gcsUriProblem without its caches and hot paths (tests compare the two). */
@@ -143,7 +190,7 @@ function gcsUriDetail(uri: string, what: string): Problem | undefined {
       message: `${What} "${uri}" contains a wildcard character (*, ?, [ or ]); import files must name each object exactly.`,
     };
   }
-  return undefined;
+  return segmentProblem(uri, parsed, What);
 }
 
 function nonGcsProblem(uri: string, what: string): Problem {

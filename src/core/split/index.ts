@@ -88,7 +88,14 @@ export async function writeFiles(plan: SplitPlan, input: string, targets: string
   const original = await realpath(input).catch(() => resolve(input));
   const replacesInput = (t: string) => resolve(t) === resolve(input) || resolve(t) === original;
   try {
-    for (const t of targets) destinations.push(await FileDestination.create(resolve(t), input, replacesInput(t)));
+    // Replacing a file keeps its permission bits (the input's in place, an earlier output's when
+    // overwritten); a new file gets the usual ones (umask), not the input's: a read-only input
+    // would give a read-only output.
+    for (const t of targets) {
+      const inPlace = replacesInput(t);
+      const modeFrom = inPlace ? input : (await stat(t).catch(() => undefined))?.isFile() ? t : undefined;
+      destinations.push(await FileDestination.create(resolve(t), modeFrom, inPlace));
+    }
   } catch (e) {
     for (const d of destinations) await d.abort();
     throw new SplitError(`cannot write ${targets[destinations.length]}: ${(e as Error).message}`, 2);

@@ -83,7 +83,12 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
     return `projects/${conn.project}/locations/${conn.region}`;
   };
   const open = async () => ({ cloud: await cloud(), parent: await parentOf() });
-  const refreshMs = () => vscode.workspace.getConfiguration('vertexDatasets').get<number>('trainingRefreshSeconds', 10) * 1000;
+  // The setting's minimum (2 s) is only advisory in settings.json: 0, a negative number or a string
+  // would poll Vertex AI without pause while a job runs.
+  const refreshMs = () => {
+    const s = vscode.workspace.getConfiguration('vertexDatasets').get<unknown>('trainingRefreshSeconds', 10);
+    return (typeof s === 'number' && Number.isFinite(s) ? Math.max(2, s) : 10) * 1000;
+  };
   const blocked = () => BLOCKED_STATES.includes(session.status().state);
   const pipelines = pipelinesProvider(open, refreshMs, blocked);
   const labeling = labelingJobsProvider(open, refreshMs, blocked);

@@ -142,7 +142,8 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
     private readonly node: (t: T) => TreeNode,
     private readonly running: (t: T) => boolean,
     private readonly what: string,
-    private readonly refreshMs: () => number,
+    /** Milliseconds between reloads while something runs (read on every reload). */
+    readonly refreshMs: () => number,
     /** True when the views' welcome content explains what is missing (project, credentials). */
     private readonly blocked: () => boolean = () => false,
   ) {}

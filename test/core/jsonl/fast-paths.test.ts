@@ -81,7 +81,7 @@ describe('validator fast paths agree with the exact checks', () => {
     const bucket = fc.constantFrom('bkt', 'cloud-samples-data', 'a.b.c', 'Bad', 'goog-x', 'ab', '1.2.3.4', 'x_y-z');
     const object = fc.oneof(
       fc.string({ maxLength: 12 }),
-      fc.constantFrom('.', '..', 'a/', 'dir/x.jpg', 'x*.jpg', 'a?b', '[1].png', 'a\nb', 'é.png', 'x'.repeat(400), 'é'.repeat(400), 'é'.repeat(600), 'ab', 'abc'),
+      fc.constantFrom('.', '..', 'a/', 'dir/x.jpg', 'x*.jpg', 'a?b', '[1].png', 'a\nb', 'é.png', 'x'.repeat(400), 'é'.repeat(400), 'é'.repeat(600), 'ab', 'abc', '/x.jpg', 'a//b.jpg', './a.jpg', 'a/./b', 'a/../b.jpg', '../a', 'a/..', '.hidden.jpg', 'a/.b.jpg', 'a/..b'),
     );
     const uri = fc.oneof(
       fc.tuple(bucket, object).map(([b, o]) => `gs://${b}/${o}`),
@@ -96,7 +96,7 @@ describe('validator fast paths agree with the exact checks', () => {
     );
     // The item checker remembers the bucket and extension of the last good URI.
     const checker = new ItemChecker('image-classification-single-label');
-    const withExt = fc.tuple(uri, fc.constantFrom('', '.jpg', '.JPG', '.png', '.txt', '.jpg/', '/.jpg', 'x.jpg'));
+    const withExt = fc.tuple(uri, fc.constantFrom('', '.jpg', '.JPG', '.png', '.txt', '.jpg/', '/.jpg', 'x.jpg', '//x.jpg', '/./x.jpg', '/../x.jpg'));
     fc.assert(
       fc.property(fc.array(withExt, { minLength: 1, maxLength: 20 }), (pairs) => {
         for (const [base, ext] of pairs) {

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { activateExtension, codeOf, ourDiagnostics, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
+
+const actionsAt = async (doc: vscode.TextDocument, range: vscode.Range, only?: vscode.CodeActionKind) =>
+  (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, only?.value)) ?? [];
+
+describe('CSV quick fixes (the replacement each finding names)', () => {
+  let api: TestApi;
+  const rows = ['TRAIN,gs://bkt/a.jpg,cat', 'test,https://storage.googleapis.com/bkt/b.jpg,dog', '"training","gs://bkt/x//c.jpg",dog', 'Test,gs://bkt/d.jpg,dog'];
+  const text = rows.join('\r\n') + '\r\n';
+  const uri = () => workspaceFile('fixes.csv');
+  before(async () => {
+    api = await activateExtension<TestApi>();
+    fs.writeFileSync(uri().fsPath, text);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(uri().fsPath, { force: true });
+  });
+
+  async function open(): Promise<vscode.TextDocument> {
+    const doc = await vscode.workspace.openTextDocument(uri());
+    await vscode.window.showTextDocument(doc);
+    if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    return doc;
+  }
+
+  it('each fix rewrites only its cell (keeping its quotes and the CRLF line ends) and is undoable', async () => {
+    const doc = await open();
+    const expect: [string, number, string, string][] = [
+      ['mlUse.invalid', 0, 'Change to training', 'training,gs://bkt/a.jpg,cat'],
+      ['value.gcsUri', 1, 'Change to gs://bkt/b.jpg', 'test,gs://bkt/b.jpg,dog'],
+      ['value.gcsPath', 2, 'Change to "gs://bkt/x/c.jpg"', '"training","gs://bkt/x/c.jpg",dog'],
+      ['mlUse.invalid', 3, 'Change to test', 'test,gs://bkt/d.jpg,dog'],
+    ];
+    for (const [code, line, title, fixed] of expect) {
+      const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === code && x.range.start.line === line);
+      assert.ok(d, `no ${code} on line ${line + 1}`);
+      const actions = await actionsAt(doc, d.range);
+      const fix = actions.find((a) => a.title === title);
+      assert.ok(fix?.edit, `no "${title}" among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.getText(), rows.map((r, i) => (i === line ? fixed : r)).join('\r\n') + '\r\n');
+      await waitForDiagnostics(doc.uri, (ds) => !ds.some((x) => codeOf(x) === code && x.range.start.line === line));
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), text);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    }
+  });
+
+  it('"fix all" of one code and source.fixAll fix every cell in one edit', async () => {
+    const doc = await open();
+    const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'mlUse.invalid')!;
+    const all = (await actionsAt(doc, d.range)).find((a) => a.title === 'Fix all 2 "mlUse.invalid" problems in this file');
+    assert.ok(all?.edit);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    assert.equal(doc.lineAt(0).text + '|' + doc.lineAt(3).text, 'training,gs://bkt/a.jpg,cat|test,gs://bkt/d.jpg,dog');
+    await vscode.commands.executeCommand('undo');
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    const source = (await actionsAt(doc, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll)).find((a) => a.edit);
+    assert.ok(source?.edit);
+    assert.ok(await vscode.workspace.applyEdit(source.edit));
+    assert.equal(doc.getText(), 'training,gs://bkt/a.jpg,cat\r\ntest,gs://bkt/b.jpg,dog\r\n"training","gs://bkt/x/c.jpg",dog\r\ntest,gs://bkt/d.jpg,dog\r\n');
+    const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    assert.equal(r.errors, 0, JSON.stringify(ourDiagnostics(doc.uri).map(codeOf)));
+  });
+
+  it('renames a CSV label with spaces, but offers no one-click "caf_" for a label with letters beyond ASCII', async () => {
+    const other = workspaceFile('labels.csv');
+    fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,my cat\ngs://bkt/b.jpg,café\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const on = (line: number) => ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'label.csvName' && x.range.start.line === line)!;
+      assert.deepEqual((await actionsAt(doc, on(0).range)).map((a) => a.title), ['Change to my_cat']);
+      assert.match(on(1).message, /Use "caf_"/);
+      assert.deepEqual((await actionsAt(doc, on(1).range)).map((a) => a.title), []);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, codeOf, EXTENSION_ID, ourDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
+
+/** `vertex-datasets validate --output json FILE` as a user runs it: "line:column code" of each finding. */
+function cliFindings(file: string): string[] {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+  const r = cp.spawnSync(process.execPath, [path.join(ext, 'dist', 'cli.js'), 'validate', '--output', 'json', file], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const json = JSON.parse(r.stdout) as { files: { diagnostics: { line: number; column: number; code: string }[] }[] };
+  return json.files[0].diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`).sort();
+}
+
+const editorFindings = (uri: vscode.Uri) => ourDiagnostics(uri).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${codeOf(d)}`).sort();
+
+describe('encodings: the editor reports what the CLI reports for the same file', () => {
+  let api: TestApi;
+  const written: string[] = [];
+  const img = (i: number, label: string) => JSON.stringify({ imageGcsUri: `gs://bkt/${i}.jpg`, classificationAnnotation: { displayName: label } });
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const f of written) fs.rmSync(f, { force: true });
+  });
+
+  async function open(name: string, bytes: Buffer | string, encoding?: string): Promise<vscode.TextDocument> {
+    const uri = workspaceFile(name);
+    fs.writeFileSync(uri.fsPath, bytes);
+    written.push(uri.fsPath);
+    const doc = await vscode.workspace.openTextDocument(uri, encoding ? { encoding } : undefined);
+    await vscode.window.showTextDocument(doc);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    return doc;
+  }
+
+  it('a UTF-8 byte order mark (JSONL and CSV) is an encoding.bom warning, and stays after line 1 is edited', async () => {
+    const doc = await open('bom.jsonl', '\ufeff' + [img(1, 'cat'), img(2, 'dog')].join('\r\n') + '\r\n');
+    assert.equal((doc as { encoding?: string }).encoding, 'utf8bom');
+    assert.ok(editorFindings(doc.uri).includes('1:1 encoding.bom'), editorFindings(doc.uri).join(', '));
+    assert.deepEqual(editorFindings(doc.uri), cliFindings(doc.uri.fsPath));
+    const editor = vscode.window.activeTextEditor!;
+    await editor.edit((e) => e.replace(doc.lineAt(0).range, img(1, 'dog')));
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    assert.ok(editorFindings(doc.uri).includes('1:1 encoding.bom'), editorFindings(doc.uri).join(', '));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    const csv = await open('bom.csv', '\ufefftraining,gs://bkt/a.jpg,cat\r\ntest,gs://bkt/b.jpg,dog\r\n');
+    assert.ok(editorFindings(csv.uri).includes('1:1 encoding.bom'), editorFindings(csv.uri).join(', '));
+    assert.deepEqual(editorFindings(csv.uri), cliFindings(csv.uri.fsPath));
+  });
+
+  it('bytes that are not UTF-8 are an encoding.utf8 error where the CLI puts it, and the line\'s label is not counted', async () => {
+    // "café" written as windows-1252 / ISO 8859-1 bytes: é is the single byte 0xe9.
+    const bytes = Buffer.from(img(1, 'cat') + '\n' + img(2, 'café') + '\n' + img(3, 'dog') + '\n', 'latin1');
+    const doc = await open('latin1.jsonl', bytes);
+    assert.deepEqual(editorFindings(doc.uri), cliFindings(doc.uri.fsPath));
+    assert.ok(editorFindings(doc.uri).some((f) => f.startsWith('2:') && f.endsWith('encoding.utf8')), editorFindings(doc.uri).join(', '));
+    assert.ok(!ourDiagnostics(doc.uri).some((d) => d.message.includes('caf\ufffd')), 'the undecodable line must not add a label');
+    assert.equal(api.report(doc.uri)?.errors, 1);
+  });
+
+  it('a document VS Code reads in another encoding (here windows-1252) with characters beyond ASCII is an error: Vertex reads UTF-8', async () => {
+    const bytes = Buffer.from(img(1, 'cat') + '\n' + img(2, 'café') + '\n', 'latin1');
+    const doc = await open('cp1252.jsonl', bytes, 'windows1252');
+    assert.equal((doc as { encoding?: string }).encoding, 'windows1252');
+    assert.ok(doc.lineAt(1).text.includes('café'), `${(doc as { encoding?: string }).encoding}: ${doc.lineAt(1).text}`);
+    const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'encoding.document');
+    assert.ok(d, editorFindings(doc.uri).join(', '));
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([d.range.start.line, d.range.start.character], [1, doc.lineAt(1).text.indexOf('é')]);
+    assert.match(d.message, /windows1252, not UTF-8.*Save it as UTF-8/);
+    // Lines inserted above move the character; the finding follows it.
+    await vscode.window.activeTextEditor!.edit((e) => e.insert(new vscode.Position(0, 0), img(0, 'ant') + '\n'));
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    const moved = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'encoding.document');
+    assert.deepEqual([moved?.range.start.line, moved?.range.start.character], [2, doc.lineAt(2).text.indexOf('é')]);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('a UTF-16 document is an error even when all its characters are ASCII (the CLI reads its bytes as binary)', async () => {
+    const doc = await open('utf16.jsonl', Buffer.from('\ufeff' + img(1, 'cat') + '\n', 'utf16le'));
+    assert.equal((doc as { encoding?: string }).encoding, 'utf16le');
+    const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'encoding.document');
+    assert.ok(d, editorFindings(doc.uri).join(', '));
+    assert.deepEqual([d.range.start.line, d.range.start.character], [0, 0]);
+    assert.ok(cliFindings(doc.uri.fsPath).includes('1:1 file.binary'), cliFindings(doc.uri.fsPath).join(', '));
+  });
+});
