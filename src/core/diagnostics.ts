@@ -43,6 +43,11 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
     (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }
 
+/** A finding about the whole file, on its first character. */
+export function fileDiagnostic(severity: Severity, code: string, message: string): Diagnostic {
+  return { line: 1, column: 1, endLine: 1, endColumn: 2, severity, code, message };
+}
+
 export function lineRange(line: number, text: string): Range {
   return { line, column: 1, endLine: line, endColumn: Math.max(2, text.length + 1) };
 }

@@ -12,6 +12,7 @@
 import { open } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
+import { fileDiagnostic } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { BYTE_TAIL_MAX, type ByteScanner } from './bytescan';
 
@@ -256,15 +257,7 @@ export class CsvReader {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff && !this.continuation) {
         chunk = chunk.slice(1);
-        this.handlers.onDiagnostic({
-          line: 1,
-          column: 1,
-          endLine: 1,
-          endColumn: 2,
-          severity: 'warning',
-          code: 'encoding.bom',
-          message: 'The file starts with a UTF-8 byte order mark (BOM), which spreadsheet programs add. Save it as UTF-8 without BOM; otherwise the first column name or path may carry an invisible character.',
-        });
+        this.handlers.onDiagnostic(fileDiagnostic('warning', 'encoding.bom', 'The file starts with a UTF-8 byte order mark (BOM), which spreadsheet programs add. Save it as UTF-8 without BOM; otherwise the first column name or path may carry an invisible character.'));
       }
     }
     this.scanSpecial(chunk);

@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
+import { fileDiagnostic } from '../diagnostics';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
 import type { AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
@@ -473,15 +474,7 @@ class DiagnosticSink {
   }
   finish(): Diagnostic[] {
     if (this.dropped > 0) {
-      (this.store ?? this.list).push({
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 2,
-        severity: 'info',
-        code: 'report.truncated',
-        message: `${this.dropped.toLocaleString('en-US')} more ${this.dropped === 1 ? 'problem was' : 'problems were'} not listed (limit ${this.max}).`,
-      });
+      (this.store ?? this.list).push(fileDiagnostic('info', 'report.truncated', `${this.dropped.toLocaleString('en-US')} more ${this.dropped === 1 ? 'problem was' : 'problems were'} not listed (limit ${this.max}).`));
     }
     return this.list;
   }
@@ -529,15 +522,7 @@ function sampleObjects(lines: Iterable<string>): Samples {
 
 function detectionDiagnostic(detection: Detection): Diagnostic | undefined {
   if (detection.confidence !== 'ambiguous') return undefined;
-  return {
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 2,
-    severity: 'warning',
-    code: 'format.ambiguous',
-    message: `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one explicitly (CLI --format, editor status bar).`,
-  };
+  return fileDiagnostic('warning', 'format.ambiguous', `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one explicitly (CLI --format, editor status bar).`);
 }
 
 function noFormat(detection: Detection, lines: number): ValidationResult {
@@ -665,7 +650,7 @@ function emptyFile(format: FormatId | undefined, detection: Detection, lines: nu
     items: 0,
     lines,
     diagnostics: [
-      { line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'error', code: 'file.empty', message: 'The file has no data items: an import file needs one JSON object per line.' },
+      fileDiagnostic('error', 'file.empty', 'The file has no data items: an import file needs one JSON object per line.'),
     ],
   };
 }
@@ -702,15 +687,7 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
 }
 
 function bomDiagnostic(): Diagnostic {
-  return {
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 2,
-    severity: 'warning',
-    code: 'encoding.bom',
-    message: 'The file starts with a UTF-8 byte order mark (BOM). Save it as UTF-8 without BOM; the first line may otherwise not parse.',
-  };
+  return fileDiagnostic('warning', 'encoding.bom', 'The file starts with a UTF-8 byte order mark (BOM). Save it as UTF-8 without BOM; the first line may otherwise not parse.');
 }
 
 function replacementCharDiagnostic(line: number, column: number): Diagnostic {
@@ -1062,15 +1039,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     const head = Buffer.alloc(Math.min(total, 1 << 20));
     await handle.read(head, 0, head.length, 0);
     if (looksBinary(head)) {
-      sink.push({
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 2,
-        severity: 'error',
-        code: 'file.binary',
-        message: 'This is a binary file, not a JSON Lines import file (it contains NUL bytes and non-text data).',
-      });
+      sink.push(fileDiagnostic('error', 'file.binary', 'This is a binary file, not a JSON Lines import file (it contains NUL bytes and non-text data).'));
       return { format: options.format, detection: { confidence: 'none', candidates: [], reason: 'binary file' }, items: 0, lines: 0, diagnostics: sink.finish(), ...unlistedOf(sink) };
     }
     let offset = 0;
