@@ -587,8 +587,11 @@ export class DatasetAccumulator {
     this.excludedRows++;
   }
 
-  /** `addNow` of the bounding-box item in column `i` (see `boxSink`): the same steps, without objects. */
-  private addBoxesNow(i: number, file: string | undefined, uriKey: number, added: boolean): void {
+  /**
+   * The first steps of `addNow` for the row in column `i` (addSingleNow, addBoxesNow): its file,
+   * line, deferred anchor and ml_use use. Returns its flags.
+   */
+  private enterColumnRow(i: number, file: string | undefined): number {
     const f = this.fileOf(file);
     this.rows++;
     this.curFile = f;
@@ -602,6 +605,13 @@ export class DatasetAccumulator {
     if (!this.datasetAnchor && f === 0 && line === 1) this.datasetAnchor = this.here();
     const flags = this.sFlags[i];
     if ((flags & HAS_ML_USE) !== 0) this.mlUseUsed = true;
+    return flags;
+  }
+
+  /** `addNow` of the bounding-box item in column `i` (see `boxSink`): the same steps, without objects. */
+  private addBoxesNow(i: number, file: string | undefined, uriKey: number, added: boolean): void {
+    const flags = this.enterColumnRow(i, file);
+    const f = this.curFile;
     const split = flags & 3;
     const from = this.sBoxFrom[i];
     const to = this.sBoxTo[i];
@@ -705,19 +715,8 @@ export class DatasetAccumulator {
 
   /** `addNow` of the single item in column `i` (see `singleSink`): the same steps, without the object. */
   private addSingleNow(i: number, file: string | undefined, uriKey: number, added: boolean): void {
-    const f = this.fileOf(file);
-    this.rows++;
-    this.curFile = f;
-    this.curItem = undefined;
-    const deferred = this.sDeferred[i] as AnchorSource;
-    this.curDeferred = deferred;
-    if (this.sources[f] !== deferred) this.sources[f] = deferred;
-    const line = this.sLine[i];
-    this.curLine = line;
-    this.curLoc = undefined;
-    if (!this.datasetAnchor && f === 0 && line === 1) this.datasetAnchor = this.here();
-    const flags = this.sFlags[i];
-    if ((flags & HAS_ML_USE) !== 0) this.mlUseUsed = true;
+    const flags = this.enterColumnRow(i, file);
+    const f = this.curFile;
     const split = flags & 3;
     const label = this.sLabel[i];
     let key: number;
