@@ -131,59 +131,45 @@ export class FixProvider implements vscode.CodeActionProvider {
     const report = this.service.report(doc.uri);
     if (!report || report.version !== doc.version) return [];
     if (fileKindOf(doc) === 'csv') return this.csvActions(doc, report.diagnostics, context);
-    const actions: vscode.CodeAction[] = [];
     const media = report.diagnostics.some(isPixelBoxFinding) && this.media ? await this.media.forFile(doc.uri) : undefined;
     if (report !== this.service.report(doc.uri) || report.version !== doc.version) return [];
     const fixesFor = fixesWithMedia(media);
     const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0 || (media !== undefined && isPixelBoxFinding(d)));
-
-    if (context.only?.contains(vscode.CodeActionKind.SourceFixAll) || context.only?.intersects(FixProvider.kinds[1])) {
-      const { edit, lines } = fixEdit(doc, fixable, fixesFor);
-      if (lines > 0) {
-        const all = new vscode.CodeAction('Fix all Vertex import problems that have a fix', FixProvider.kinds[1]);
-        all.edit = edit;
-        actions.push(all);
-      }
-      return actions;
-    }
-
-    const offeredAll = new Set<string>();
-    for (const vd of context.diagnostics) {
-      if (vd.source !== SOURCE) continue;
-      const code = codeOf(vd);
-      const core = fixable.find(
-        (d) => d.code === code && d.line - 1 === vd.range.start.line && d.column - 1 === vd.range.start.character,
-      );
-      if (!core || !code) continue;
-      const one = fixEdit(doc, [core], fixesFor);
-      if (one.lines === 0) continue;
+    const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
+      const { edit, lines } = fixEdit(doc, findings, fixesFor);
+      return { edit, count: lines };
+    };
+    const title = (core: CoreDiagnostic): string => {
       const pixel = fixesOf(core.data).length === 0 && media ? pixelBoxFix(doc.lineAt(core.line - 1).text, core.column, media) : undefined;
-      const title = pixel ? `Convert the pixel box to relative coordinates (image ${pixel.width}×${pixel.height} px per the media sidecar)` : describeFix(code, fixesOf(core.data));
-      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-      action.edit = one.edit;
-      action.diagnostics = [vd];
-      action.isPreferred = true;
-      actions.push(action);
-
-      const same = fixable.filter((d) => d.code === code);
-      if (same.length > 1 && !offeredAll.has(code)) {
-        offeredAll.add(code);
-        const all = fixEdit(doc, same, fixesFor);
-        const fixAll = new vscode.CodeAction(`Fix all ${same.length} "${code}" problems in this file`, vscode.CodeActionKind.QuickFix);
-        fixAll.edit = all.edit;
-        fixAll.diagnostics = context.diagnostics.filter((x) => x.source === SOURCE && codeOf(x) === code);
-        actions.push(fixAll);
-      }
-    }
-    return actions;
+      return pixel ? `Convert the pixel box to relative coordinates (image ${pixel.width}×${pixel.height} px per the media sidecar)` : describeFix(core.code, fixesOf(core.data));
+    };
+    return this.actions(fixable, context, fix, title);
   }
 
   private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext): vscode.CodeAction[] {
     const fixable = diagnostics.filter((d) => csvCellFix(doc, d) !== undefined);
+    const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
+      const { edit, cells } = csvFixEdit(doc, findings);
+      return { edit, count: cells };
+    };
+    return this.actions(fixable, context, fix, (core) => `Change to ${truncate(csvCellFix(doc, core)?.text ?? '', 60)}`);
+  }
+
+  /**
+   * The actions for a file's fixable findings: "Fix all" alone when source fixes are asked for;
+   * otherwise, for each of our diagnostics in the context, its quick fix (`title`) and, once per
+   * code with several findings, one fix for all of them. `fix` makes the edit of some findings.
+   */
+  private actions(
+    fixable: readonly CoreDiagnostic[],
+    context: vscode.CodeActionContext,
+    fix: (findings: readonly CoreDiagnostic[]) => { edit: vscode.WorkspaceEdit; count: number },
+    title: (core: CoreDiagnostic) => string,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     if (context.only?.contains(vscode.CodeActionKind.SourceFixAll) || context.only?.intersects(FixProvider.kinds[1])) {
-      const { edit, cells } = csvFixEdit(doc, fixable);
-      if (cells > 0) {
+      const { edit, count } = fix(fixable);
+      if (count > 0) {
         const all = new vscode.CodeAction('Fix all Vertex import problems that have a fix', FixProvider.kinds[1]);
         all.edit = edit;
         actions.push(all);
@@ -196,9 +182,9 @@ export class FixProvider implements vscode.CodeActionProvider {
       const code = codeOf(vd);
       const core = fixable.find((d) => d.code === code && d.line - 1 === vd.range.start.line && d.column - 1 === vd.range.start.character);
       if (!core || !code) continue;
-      const one = csvFixEdit(doc, [core]);
-      if (one.cells === 0) continue;
-      const action = new vscode.CodeAction(`Change to ${truncate(csvCellFix(doc, core)?.text ?? '', 60)}`, vscode.CodeActionKind.QuickFix);
+      const one = fix([core]);
+      if (one.count === 0) continue;
+      const action = new vscode.CodeAction(title(core), vscode.CodeActionKind.QuickFix);
       action.edit = one.edit;
       action.diagnostics = [vd];
       action.isPreferred = true;
@@ -207,7 +193,7 @@ export class FixProvider implements vscode.CodeActionProvider {
       if (same.length > 1 && !offeredAll.has(code)) {
         offeredAll.add(code);
         const fixAll = new vscode.CodeAction(`Fix all ${same.length} "${code}" problems in this file`, vscode.CodeActionKind.QuickFix);
-        fixAll.edit = csvFixEdit(doc, same).edit;
+        fixAll.edit = fix(same).edit;
         fixAll.diagnostics = context.diagnostics.filter((x) => x.source === SOURCE && codeOf(x) === code);
         actions.push(fixAll);
       }
