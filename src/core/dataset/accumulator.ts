@@ -625,9 +625,7 @@ export class DatasetAccumulator {
       // A new item repeats nothing: its labels are looked up (made when new) once, as they are
       // counted, and its hash (`boxesHash`) goes into its record after.
       key = uriKey;
-      this.newUri(key, uri, split, 0);
-      this.newItem(split);
-      this.seenBefore = false;
+      this.firstSight(key, uri, split, 0);
       this.annotations += to - from;
       this.rowLabeled = false;
       const n = to - from;
@@ -657,9 +655,7 @@ export class DatasetAccumulator {
       key = uriKey;
       const hash = this.boxesHash(labels, coords, from, to, states);
       if (added) {
-        this.newUri(key, uri, split, hash);
-        this.newItem(split);
-        this.seenBefore = false;
+        this.firstSight(key, uri, split, hash);
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         const annotations: AnnotationFacts[] = [];
@@ -670,9 +666,7 @@ export class DatasetAccumulator {
         this.seenBefore = true;
       }
     } else {
-      key = -++this.anonymous;
-      this.newItem(split);
-      this.seenBefore = false;
+      key = this.anonymousItem(split);
     }
     this.annotations += to - from;
     this.rowLabeled = false;
@@ -732,9 +726,7 @@ export class DatasetAccumulator {
         hash = single !== undefined ? single.classificationHash : classificationHash(label);
       }
       if (added) {
-        this.newUri(key, uri, split, hash);
-        this.newItem(split);
-        this.seenBefore = false;
+        this.firstSight(key, uri, split, hash);
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         const annotations: AnnotationFacts[] = label === undefined ? [] : [{ kind: 'classification', label }];
@@ -742,9 +734,7 @@ export class DatasetAccumulator {
         this.seenBefore = true;
       }
     } else {
-      key = -++this.anonymous;
-      this.newItem(split);
-      this.seenBefore = false;
+      key = this.anonymousItem(split);
     }
     const textLength = this.sTextLength[i];
     if (textLength >= 0) this.textLength.add(textLength);
@@ -785,9 +775,7 @@ export class DatasetAccumulator {
         hash = single !== undefined ? single.classificationHash : classificationHash(annotations[0].label);
       } else hash = annotationsHash(annotations);
       if (added) {
-        this.newUri(key, uri, split, hash);
-        this.newItem(split);
-        this.seenBefore = false;
+        this.firstSight(key, uri, split, hash);
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         // An exact repeat is imported once: it adds nothing to counts or checks.
@@ -795,9 +783,7 @@ export class DatasetAccumulator {
         this.seenBefore = true;
       }
     } else {
-      key = -++this.anonymous;
-      this.newItem(split);
-      this.seenBefore = false;
+      key = this.anonymousItem(split);
     }
     if (item.textLength !== undefined) this.textLength.add(item.textLength);
     this.annotations += annotations.length;
@@ -855,6 +841,21 @@ export class DatasetAccumulator {
   }
 
   /** A new item; `split` is its split code. */
+  /** The item of key `key` (a URI or text key) seen for the first time, on the current line. */
+  private firstSight(key: number, uri: string | undefined, split: number, hash: number): void {
+    this.newUri(key, uri, split, hash);
+    this.newItem(split);
+    this.seenBefore = false;
+  }
+
+  /** An item without a key (no URI or text to know it by): a key of its own. */
+  private anonymousItem(split: number): number {
+    const key = -++this.anonymous;
+    this.newItem(split);
+    this.seenBefore = false;
+    return key;
+  }
+
   private newItem(split: number): void {
     this.items++;
     bump(this.splits, split);
