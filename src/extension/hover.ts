@@ -32,15 +32,15 @@ export class ImportHoverProvider implements vscode.HoverProvider {
       const info = schemaNodeAt(FORMAT_SCHEMAS[report.format], ctx.path);
       const description = typeof info?.node.description === 'string' ? info.node.description : undefined;
       if (description) {
-        md.appendMarkdown(`**\`${name}\`**\n\n${description}\n\n`);
+        md.appendMarkdown(`**${codeSpan(name)}**\n\n${description}\n\n`);
         if (info?.unverified) md.appendMarkdown(`_Not confirmed by the official format page: ${info.comments.join(' ')}_\n\n`);
       } else if (ctx.atKey) {
-        md.appendMarkdown(`**\`${name}\`** is not a field of ${FORMATS[report.format].title}.\n\n`);
+        md.appendMarkdown(`**${codeSpan(name)}** is not a field of ${FORMATS[report.format].title}.\n\n`);
       }
     }
     if (!ctx.atKey && typeof ctx.node.value === 'string') {
       const gcs = parseGcsUri(ctx.node.value);
-      if (gcs) md.appendMarkdown(`Cloud Storage bucket: \`${gcs.bucket}\`  \nObject: \`${gcs.object || '(none)'}\`\n\n`);
+      if (gcs) appendGcs(md, gcs);
     }
     appendRulesAndPage(md, report, pos);
     return new vscode.Hover(md, range);
@@ -58,7 +58,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
       : { mlUse: 'Split (`ml_use`): training, validation or test; empty lets Vertex AI assign it.', uri: 'Cloud Storage URI of the data item.', label: 'Label of the item.', other: '' }[role];
     if (what) md.appendMarkdown(`**Column ${cell.index + 1}**: ${what}\n\n`);
     const gcs = parseGcsUri(cell.value.trim());
-    if (gcs) md.appendMarkdown(`Cloud Storage bucket: \`${gcs.bucket}\`  \nObject: \`${gcs.object || '(none)'}\`\n\n`);
+    if (gcs) appendGcs(md, gcs);
     appendRulesAndPage(md, report, pos);
     return new vscode.Hover(md, at.range(cell));
   }
@@ -66,11 +66,34 @@ export class ImportHoverProvider implements vscode.HoverProvider {
 
 function appendRulesAndPage(md: vscode.MarkdownString, report: DocumentReport, pos: vscode.Position): void {
   const here = report.diagnostics.filter((d) => d.line - 1 === pos.line && d.column - 1 <= pos.character && pos.character < Math.max(d.endColumn - 1, d.column));
-  for (const d of here) md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): ${d.message}\n\n`);
+  for (const d of here) {
+    // The message quotes the file's own text (labels, values), shown as it is, not as markdown.
+    md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): `);
+    md.appendText(d.message);
+    md.appendMarkdown('\n\n');
+  }
   if (report.format) {
     const f = FORMATS[report.format];
     md.appendMarkdown(`[${f.title}: official format page](${f.docUrl})`);
   }
+}
+
+/** The bucket and object of a gs:// URI, each as code. */
+function appendGcs(md: vscode.MarkdownString, gcs: { bucket: string; object: string }): void {
+  md.appendMarkdown(`Cloud Storage bucket: ${codeSpan(gcs.bucket)}  \nObject: ${codeSpan(gcs.object || '(none)')}\n\n`);
+}
+
+/**
+ * `text` as a markdown code span that shows it exactly: fenced by one more backtick than its
+ * longest run of backticks (a key or object name may hold some), padded when it starts or ends
+ * with one; line breaks shown as spaces.
+ */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const longest = (flat.match(/`+/g) ?? []).reduce((m, r) => Math.max(m, r.length), 0);
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 export function registerHover(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {

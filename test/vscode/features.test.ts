@@ -39,6 +39,26 @@ describe('hover, completion and quick fixes', () => {
     assert.match(ruleText, /Rule \[`mlUse\.invalid`\]/);
   });
 
+  it('hover shows the file\'s own text as it is: backticks in an object name, markdown in a quoted value', async () => {
+    const editor = await openFixture('mluse.jsonl');
+    const doc = editor.document;
+    // An object name with backticks and asterisks, and an ml_use value the rule's message quotes.
+    const added = '{"imageGcsUri":"gs://my-bucket/a`b*c*.jpg","classificationAnnotation":{"displayName":"cat"},"dataItemResourceLabels":{"aiplatform.googleapis.com/ml_use":"*[x](https://example.com)*"}}';
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), `${doc.getText().endsWith('\n') ? '' : '\n'}${added}\n`));
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    const lineNo = doc.lineCount - 2;
+    const line = doc.lineAt(lineNo).text;
+    assert.equal(line, added);
+    const uriText = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(lineNo, line.indexOf('gs://') + 8)));
+    // A code span fenced by two backticks shows the one inside; a single-backtick span would end at it.
+    assert.ok(uriText.includes('Object: ``a`b*c*.jpg``'), uriText);
+    const ruleText = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(lineNo, line.indexOf('*[x]') + 2)));
+    assert.match(ruleText, /Rule \[`mlUse\.invalid`\]/);
+    // The quoted value is escaped: no emphasis and no link to example.com.
+    assert.ok(ruleText.includes('\\*\\[x\\]\\(https://example.com\\)\\*'), ruleText);
+    assert.ok(!ruleText.includes('[x](https://example.com)'), ruleText);
+  });
+
   it('completes ml_use values allowed for the format', async () => {
     const { document: doc } = await openFixture('mluse.jsonl');
     await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
