@@ -88,6 +88,7 @@ try {
   if (!process.env.BENCH_SPLIT_QUICK) {
     // These keep per-item facts in memory, so their RSS is the figure to watch.
     results.push(run('split --strategy stratified --by label', 'dist/cli.js', cli('stratified', '--by', 'label')));
+    results.push(run('split --strategy stratified-kfold --k 5 --by label', 'dist/cli.js', cli('stratified-kfold', '--k', '5', '--by', 'label')));
     results.push(run('split --strategy group --by user', 'dist/cli.js', cli('group', '--by', 'user')));
     results.push(run('split --strategy temporal --time-field ts', 'dist/cli.js', cli('temporal', '--time-field', 'ts')));
   }

@@ -1,6 +1,6 @@
 import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
-import { rankOf, singleLabels } from './table';
+import { rankMix, rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
 import type { SecondTimes } from './times';
 
@@ -100,7 +100,6 @@ export function sortByRank(
   rank: Uint32Array,
   n: number,
   payload?: Int32Array,
-  scratch?: SortScratch,
 ): { order: Int32Array; ranks: Uint32Array; payload?: Int32Array } {
   // Three 11-bit digits: one pass fewer than bytes, and 2048 counters still stay in cache. The
   // counts of all three digits are taken in one read of the ranks.
@@ -117,8 +116,8 @@ export function sortByRank(
   let idx: Int32Array | null = null;
   let key: Uint32Array = rank;
   let pay: Int32Array | undefined = payload;
-  let idx2: Int32Array = scratch ? scratch.idx[0].subarray(0, n) : new Int32Array(n);
-  let key2: Uint32Array = scratch ? scratch.key[0].subarray(0, n) : new Uint32Array(n);
+  let idx2: Int32Array = new Int32Array(n);
+  let key2: Uint32Array = new Uint32Array(n);
   let pay2: Int32Array | undefined = payload ? new Int32Array(n) : undefined;
   for (let d = 0; d < 3; d++) {
     const shift = 11 * d;
@@ -150,8 +149,8 @@ export function sortByRank(
       idx = idx2;
       key = key2;
       pay = pay2;
-      idx2 = scratch ? scratch.idx[1].subarray(0, n) : new Int32Array(n);
-      key2 = scratch ? scratch.key[1].subarray(0, n) : new Uint32Array(n);
+      idx2 = new Int32Array(n);
+      key2 = new Uint32Array(n);
       pay2 = payload ? new Int32Array(n) : undefined;
     } else {
       if (pay) {
@@ -183,19 +182,6 @@ export function sortByRank(
     pay = payload?.slice(0, n);
   }
   return { order: idx, ranks: key, payload: pay };
-}
-
-/**
- * Two sets of buffers for sortByRank (at least n long each), reused across many sorts: fresh
- * arrays for each would be page-faulted in again every time.
- */
-export interface SortScratch {
-  idx: [Int32Array, Int32Array];
-  key: [Uint32Array, Uint32Array];
-}
-
-export function sortScratch(n: number): SortScratch {
-  return { idx: [new Int32Array(n), new Int32Array(n)], key: [new Uint32Array(n), new Uint32Array(n)] };
 }
 
 export function orderByRank(rank: Uint32Array, n: number): Int32Array {
@@ -276,7 +262,9 @@ class LabelHeap {
  * still wants more than one item, none of them ends over it; buckets over their target got only
  * earlier items, and the deficits add up to that excess. Single-label data has E_l = 0: every
  * label within one item of its target. Multi-label data cannot be promised that in general
- * (see the tests for a five-item file no assignment can stratify).
+ * (see the tests for a five-item file no assignment can stratify). When no item has more than one
+ * label, stratifiedSingle decides instead: the same promise (every bound 1), kept by fixing each
+ * label's count per bucket first and then drawing which of its items go where.
  */
 export function stratifiedSplit(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel, tally?: Tally): Uint8Array {
   const n = t.count;
@@ -298,43 +286,23 @@ export interface Tally {
 }
 
 /**
- * The sorting and placing of stratifiedSingle done elsewhere (in WebAssembly: split.c `stratify`),
- * with the same decisions. `setup` makes room (null when it cannot: the JavaScript loop runs
- * instead) and gives views of it: keys (two values per item, its position among its label's
- * items then its rank), a label's items at [start[l], start[l + 1]), `order` the labels to visit,
- * the fractions, what each bucket wants (updated), and outAt (the bucket per position). With
- * `byIndex` (items whose rank is hashIndex(seed, item), given to `run`), `idx` receives each
- * position's item index instead of `keys`, the kernel makes the keys label by label, and the
- * bucket of label l's position p is outAt[4 * start[l] + p - start[l]] (idx's memory, as bytes).
- * `tally` receives the items per label and bucket (label l's bucket b at (l + 1) * buckets + b).
- * The loops over every item are the kernel's too: `count` (the items per label, slot l + 1 for
- * label l and 0 for none; null when it cannot: the JavaScript loops run instead), `fill` (idx, by
- * index) and `gather` (each item's bucket, given where each label's next one is in outAt).
+ * The loops of stratifiedSingle over every item done elsewhere (in WebAssembly: split.c
+ * `labelCount` and `labelPlace`), with the same results. `count` gives the items per label (slot
+ * l + 1 for label l, 0 for none), or null when it cannot (the JavaScript loops run instead);
+ * `place` draws every labeled item's bucket as stratifiedSingle's loop does, lowering q and left
+ * as it goes, or returns false when it cannot.
  */
 export interface StratifyKernel {
   count(labels: Int16Array | Int32Array, L: number): Int32Array | null;
-  setup(n: number, most: number, labels: number, buckets: number, byIndex?: boolean): StratifyViews | null;
-  fill(labels: Int16Array | Int32Array, fill: Int32Array): void;
-  run(labels: number, buckets: number, seed?: number): void;
-  gather(labels: Int16Array | Int32Array, at: Int32Array, out: Uint8Array): void;
-}
-
-export interface StratifyViews {
-  keys: Uint32Array;
-  outAt: Uint8Array;
-  start: Int32Array;
-  order: Int32Array;
-  frac: Float64Array;
-  want: Float64Array;
-  idx: Int32Array;
-  tally: Uint32Array;
+  place(labels: Int16Array | Int32Array, rank: Uint32Array | undefined, seed: number, q: Int32Array, left: Int32Array, buckets: number, out: Uint8Array): boolean;
 }
 
 /**
- * stratifiedSplit when no item has more than one label (a tabular label column): items of a
- * label never carry another, so no label's count changes before its turn (labels go in order of
- * (count, id), no heap), no item is assigned early, and every bound is 1. Same decisions as
- * stratifiedGeneral (tested).
+ * stratifiedSplit when no item has more than one label (every single-label file): each label's
+ * quota per bucket is fixed first (labelQuotas: within one item of its share, the spare items going
+ * where the whole split is furthest behind), then one pass in item order draws each item's bucket
+ * among what its label still has to give, exactly as randomSplit does over all items. Every label
+ * ends with exactly its quotas; no sorting and no state per item beyond the label.
  */
 function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: Float64Array, kernel?: StratifyKernel, tally?: Tally): Uint8Array {
   const S = fractions.length;
@@ -342,90 +310,98 @@ function stratifiedSingle(t: ItemTable, fractions: readonly number[], bounds?: F
   const n = t.count;
   const out = new Uint8Array(n);
   const lab = singleLabels(t);
-  const start = new Int32Array(L + 2);
-  const counted = kernel?.count(lab, L);
-  if (counted) start.set(counted, 1);
-  else for (let i = 0; i < n; i++) start[lab[i] + 2]++;
-  // Positions by label (label l at [start[l + 1], start[l + 2]), unlabeled first), items in index
-  // order within each; ranks are copied there in one sequential pass, and each label's items are
-  // then sorted on their own: small sorts that stay in cache instead of one over every item. An
-  // item's position is found again the same way at the end rather than kept (no array per item).
-  for (let l = 0; l <= L; l++) start[l + 1] += start[l];
-  const fill = start.slice(0, L + 1);
-  const counts = Int32Array.from({ length: L }, (_, l) => start[l + 2] - start[l + 1]);
-  const labelOrder = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a] - counts[b] || a - b);
-  let most = 0;
-  for (let l = 0; l < L; l++) most = Math.max(most, counts[l]);
-  const want = Float64Array.from(fractions, (f) => f * n);
+  // counts[0]: items without a label; counts[l + 1]: label l's.
+  let counts = kernel?.count(lab, L) ?? null;
+  if (!counts) {
+    counts = new Int32Array(L + 1);
+    for (let i = 0; i < n; i++) counts[lab[i] + 1]++;
+  }
   if (bounds) for (let l = 0; l < L; l++) bounds[l] = 1;
-  const byIndex = t.rankSeed !== undefined;
-  const v = counted ? kernel!.setup(n, most, L, S, byIndex) : null;
-  if (kernel && v) {
-    v.start.set(start.subarray(1, L + 2));
-    v.order.set(labelOrder);
-    v.frac.set(fractions);
-    v.want.set(want);
-    if (byIndex) {
-      // Ranks are index hashes: the kernel computes them from the item indexes, label by label.
-      kernel.fill(lab, fill);
-    } else {
-      const kv = v.keys;
-      const rank = t.rank;
-      for (let i = 0; i < n; i++) {
-        const l = lab[i];
-        const p = fill[l + 1]++;
-        kv[2 * p] = p - start[l + 1];
-        kv[2 * p + 1] = rank[i];
-      }
-    }
-    kernel.run(L, S, t.rankSeed);
-    want.set(v.want);
-    // Position p of label l's items is byte p of outAt, or by index byte 4 * start[l] + (p - start[l]).
-    const perPosition = byIndex ? 4 : 1;
-    for (let l = 0; l <= L; l++) fill[l] = perPosition * start[l];
-    // Unlabeled items get a placeholder here (their buckets are drawn below).
-    kernel.gather(lab, fill, out);
-    return finishSingle(t, out, lab, start[1], want, Float64Array.from(v.tally), tally);
-  }
-  const rankAt = new Uint32Array(n);
-  const rank = t.rank;
-  for (let i = 0; i < n; i++) rankAt[fill[lab[i] + 1]++] = rank[i];
-  const scratch = sortScratch(most);
-  const wantLabel = new Float64Array(S);
-  const outAt = new Uint8Array(n);
-  for (const l of labelOrder) {
-    const c = counts[l];
-    if (c === 0) continue;
-    for (let s = 0; s < S; s++) wantLabel[s] = fractions[s] * c;
-    const from = start[l + 1];
-    const sorted = sortByRank(rankAt.subarray(from, from + c), c, undefined, scratch);
-    const order = sorted.order;
-    const posRank = sorted.ranks;
-    for (let p = 0; p < c; p++) {
-      let best = 0;
-      for (let s = 1; s < S; s++) {
-        const d = wantLabel[s] - wantLabel[best];
-        if (d > EPS) best = s;
-        else if (d >= -EPS) {
-          const dt = want[s] - want[best];
-          if (dt > EPS || (dt >= -EPS && hashIndex(posRank[p], s) > hashIndex(posRank[p], best))) best = s;
-        }
-      }
-      outAt[from + order[p]] = best;
-      want[best]--;
-      wantLabel[best]--;
-    }
-  }
-  for (let l = 0; l <= L; l++) fill[l] = start[l];
-  // Unlabeled items get a placeholder here (their buckets are drawn below).
+  const want = Float64Array.from(fractions, (f) => f * n);
+  const quota = labelQuotas(counts, fractions, want, t.seed ?? 0);
   const perLabel = new Float64Array((L + 1) * S);
-  for (let i = 0; i < n; i++) {
-    const l1 = lab[i] + 1;
-    const b = outAt[fill[l1]++];
-    out[i] = b;
-    if (l1 > 0) perLabel[l1 * S + b]++;
+  perLabel.set(quota, S);
+  // Label l's quota still to give is q[l * S .. l * S + S), and left[l + 1] its items still to come.
+  const q = Int32Array.from(quota);
+  const left = Int32Array.from(counts);
+  const S1 = S - 1;
+  const seed = t.rankSeed;
+  const rank = seed === undefined ? t.rank : undefined;
+  const seedMix = Math.imul((seed ?? 0) >>> 0, 0x9e3779b1);
+  if (!kernel?.place(lab, rank, seed ?? 0, q, left, S, out)) {
+    for (let i = 0; i < n; i++) {
+      const l = lab[i];
+      if (l < 0) continue;
+      const r = rank !== undefined ? rank[i] : i < 4294967296 ? rankMix(seedMix, i) : hashIndex(seed!, i);
+      const base = l * S;
+      // pick's draw in whole numbers: the first bucket whose running total exceeds x. The running
+      // totals are compared without a branch (each is a coin toss, so a branch would mispredict).
+      const x = Math.floor((r / 4294967296) * left[l + 1]--) | 0;
+      let acc = 0;
+      let b = 0;
+      for (let s = 0; s < S1; s++) {
+        acc = (acc + q[base + s]) | 0;
+        b += (acc - x - 1) >>> 31;
+      }
+      while (q[base + b] === 0) b = b === S1 ? 0 : b + 1;
+      q[base + b]--;
+      out[i] = b;
+    }
   }
-  return finishSingle(t, out, lab, start[1], want, perLabel, tally);
+  return finishSingle(t, out, lab, counts[0], want, perLabel, tally);
+}
+
+/**
+ * Each label's items per bucket (label l's bucket b at l * S + b), labels from the rarest (ties:
+ * the lower id): the whole part of the label's share of every bucket, then one more item each (as
+ * many as the parts left over add up to) for buckets with a part left over, those furthest behind
+ * their share of the labels so far first (then a seeded coin). So every label is within one item of
+ * its share in every bucket, and every bucket's total stays close to its share. `want` (what each
+ * bucket wants overall) is lowered by what the labels take.
+ */
+export function labelQuotas(counts: Int32Array, fractions: readonly number[], want: Float64Array, seed: number): Float64Array {
+  const S = fractions.length;
+  const L = counts.length - 1;
+  const quota = new Float64Array(L * S);
+  const order = Array.from({ length: L }, (_, l) => l).sort((a, b) => counts[a + 1] - counts[b + 1] || a - b);
+  // behind[s]: bucket s's share of the labels so far (this one included) less what it has.
+  const behind = new Float64Array(S);
+  const taken = new Float64Array(S);
+  let seen = 0;
+  const pick: number[] = [];
+  for (const l of order) {
+    const c = counts[l + 1];
+    if (c === 0) continue;
+    seen += c;
+    let spare = c;
+    pick.length = 0;
+    for (let s = 0; s < S; s++) {
+      const share = fractions[s] * c;
+      let whole = Math.floor(share + EPS);
+      if (whole > c) whole = c;
+      quota[l * S + s] = whole;
+      spare -= whole;
+      behind[s] = fractions[s] * seen - taken[s] - whole;
+      if (share - whole > EPS) pick.push(s);
+    }
+    if (spare > 0) {
+      // Rounding can leave fewer parts than spare items: any bucket with a share may take one.
+      if (pick.length < spare) for (let s = 0; s < S; s++) if (fractions[s] > 0 && !pick.includes(s)) pick.push(s);
+      pick.sort((a, b) => {
+        const d = behind[b] - behind[a];
+        if (d > EPS || d < -EPS) return d;
+        return hashIndex(seed, l * S + b) - hashIndex(seed, l * S + a) || a - b;
+      });
+      for (let j = 0; j < spare && j < pick.length; j++) quota[l * S + pick[j]]++;
+      // Fractions that cannot take every item (all zero but one bucket): the rest goes to bucket 0.
+      for (let j = pick.length; j < spare; j++) quota[l * S]++;
+    }
+    for (let s = 0; s < S; s++) {
+      taken[s] += quota[l * S + s];
+      want[s] -= quota[l * S + s];
+    }
+  }
+  return quota;
 }
 
 /** The unlabeled items of stratifiedSingle (what each bucket still wants, exactly) and the tally. */

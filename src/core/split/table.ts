@@ -52,6 +52,8 @@ export interface ItemTable {
    * instead (see rankOf).
    */
   rankSeed?: number;
+  /** The seed the ranks come from (coins that are not per item, such as stratified quotas' ties). */
+  seed?: number;
   /** Labels of item i are labelIds[labelStart[i] .. labelStart[i+1]). */
   labelStart: Int32Array;
   labelIds: Int32Array;
@@ -616,6 +618,7 @@ export class ItemCollector {
         timeSeconds = v;
       },
       rankSeed: this.indexed ? seed : undefined,
+      seed,
       get rank(): Uint32Array {
         return (rank ??= indexRanks(seed, count));
       },

@@ -5,7 +5,7 @@ import { WASM_BASE64 } from '../wasm/split.wasm';
 import { SplitError } from './errors';
 import type { Source, StreamOptions } from './records';
 import type { Destination } from './sink';
-import type { GroupKernel, StratifyKernel, StratifyViews, TieKernel } from './strategies';
+import type { GroupKernel, StratifyKernel, TieKernel } from './strategies';
 import type { GroupIds } from './keys';
 import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
@@ -29,10 +29,8 @@ interface Exports {
   frameAt(b: number, pos: number, len: number, eof: number): number;
   assignInit(seed: number, n: number, buckets: number, quotas: number): void;
   assignFill(): number;
-  stratify(keys: number, tmp: number, outAt: number, start: number, order: number, labels: number, buckets: number, frac: number, want: number, idx: number, seedMix: number, tally: number): void;
   labelCount(lab: number, wide: number, m: number, cnt: number): void;
-  labelFill(lab: number, wide: number, m: number, base: number, idx: number, fill: number): void;
-  labelGather(lab: number, wide: number, m: number, out: number, at: number): void;
+  labelPlace(lab: number, wide: number, m: number, first: number, seedMix: number, rank: number, q: number, left: number, buckets: number, out: number): void;
   placeTied(idx: number, m: number, seedMix: number, keys: number, tmp: number, qs: number, Q: number, s0: number, res: number): void;
   groupInit(): number;
   groupId(a: number, b: number): number;
@@ -534,17 +532,13 @@ export async function wasmPass2(
 
 
 /**
- * stratifiedSingle's per-item loops, sorting and placing in the module (split.c `stratify` and
- * the label loops): a fresh instance, whose memory (ten bytes per item, or four with item indexes)
- * goes with it afterwards. Item labels go through in chunks of `chunk` (a buffer that stays in
- * cache instead of a copy of them all), and every loop is a call per chunk or batch of labels:
- * the engine optimizes a WebAssembly function for its later calls only.
+ * stratifiedSingle's loops over every item in the module (split.c `labelCount`, `labelPlace`): a
+ * fresh instance, whose memory goes with it afterwards. Item labels (and stored ranks) go through
+ * in chunks of `chunk`, a buffer that stays in cache instead of a copy of them all.
  */
 export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
   let x: (Exports & WasmBase) | null = null;
-  let at: number[] = [];
-  let indexed = false;
-  // The label chunk (int16 or int32), the bucket chunk, and one slot per label and the unlabeled.
+  // The label chunk (int16 or int32), the bucket chunk, the rank chunk, and one slot per label and the unlabeled.
   let labAt = 0;
   let bytesAt = 0;
   let slotsAt = 0;
@@ -571,69 +565,29 @@ export function wasmStratifyKernel(chunk = 1 << 20): StratifyKernel {
       chunks(lab, (m) => inst.labelCount(labAt, wide, m, slotsAt));
       return new Int32Array(inst.memory.buffer, slotsAt, L + 1).slice();
     },
-    setup(n: number, most: number, labels: number, buckets: number, byIndex = false): StratifyViews | null {
-      indexed = byIndex;
-      // keys (every item's, or a buffer for the largest label), tmp (one key more), outAt, start, order, frac,
-      // want, item indexes, tally.
-      const sizes = [8 * (byIndex ? most : n), 8 * (most + 1), byIndex ? 0 : n, 4 * (labels + 1), 4 * labels, 8 * buckets, 8 * buckets, byIndex ? 4 * n : 0, 4 * (labels + 1) * buckets];
-      // Beyond what 32-bit memory holds: the JavaScript loop instead.
-      if (!x || sizes.reduce((a, b) => a + b + 64, 0) > 2 ** 31) return null;
+    place(lab: Int16Array | Int32Array, rank: Uint32Array | undefined, seed: number, q: Int32Array, left: Int32Array, buckets: number, out: Uint8Array): boolean {
       const inst = x;
-      at = sizes.map((size) => inst.alloc(Math.max(size, 8)));
-      if (at.some((p) => p === 0)) return null;
+      if (!inst || lab.length >= 2 ** 32) return false;
+      const qAt = inst.alloc(4 * q.length + 16);
+      const rankAt = rank ? inst.alloc(4 * chunkLen) : 0;
+      if (qAt === 0 || (rank && rankAt === 0)) return false;
       const b = inst.memory.buffer;
-      return {
-        keys: new Uint32Array(b, at[0], byIndex ? 0 : 2 * n),
-        // By index, label l's buckets are the bytes from 4 * start[l] of the index area.
-        outAt: byIndex ? new Uint8Array(b, at[7], 4 * n) : new Uint8Array(b, at[2], n),
-        start: new Int32Array(b, at[3], labels + 1),
-        order: new Int32Array(b, at[4], labels),
-        frac: new Float64Array(b, at[5], buckets),
-        want: new Float64Array(b, at[6], buckets),
-        idx: new Int32Array(b, at[7], byIndex ? n : 0),
-        tally: new Uint32Array(b, at[8], (labels + 1) * buckets),
-      };
-    },
-    fill(lab: Int16Array | Int32Array, fill: Int32Array): void {
-      const inst = x!;
-      new Int32Array(inst.memory.buffer, slotsAt, fill.length).set(fill);
+      const qv = new Int32Array(b, qAt, q.length);
+      qv.set(q);
+      const leftv = new Int32Array(b, slotsAt, left.length);
+      leftv.set(left);
+      const ranks = rank ? new Uint32Array(b, rankAt, chunkLen) : undefined;
+      const bytes = new Uint8Array(b, bytesAt, chunkLen);
       const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
-      chunks(lab, (m, from) => inst.labelFill(labAt, wide, m, from, at[7], slotsAt));
-    },
-    run(labels: number, buckets: number, seed = 0): void {
-      const inst = x!;
-      const b = inst.memory.buffer;
-      const start = new Int32Array(b, at[3], labels + 1);
-      const order = new Int32Array(b, at[4], labels);
-      const n = start[labels] - start[0];
       const seedMix = Math.imul(seed >>> 0, 0x9e3779b1);
-      // In batches of labels: the engine runs a function's first calls as baseline code and
-      // optimizes it for later calls only, so one call for every label would run unoptimized.
-      // The first batch is the smallest: it runs as baseline code whatever its size.
-      let batch = Math.max(n >> 7, 1 << 14);
-      for (let q = 0; q < labels; batch = Math.max(n >> 4, 1 << 16)) {
-        let q1 = q;
-        let items = 0;
-        while (q1 < labels && items < batch) {
-          const l = order[q1++];
-          items += start[l + 1] - start[l];
-        }
-        inst.stratify(at[0], at[1], at[2], at[3], at[4] + 4 * q, q1 - q, buckets, at[5], at[6], indexed ? at[7] : 0, seedMix, at[8]);
-        q = q1;
-      }
-    },
-    gather(lab: Int16Array | Int32Array, fill: Int32Array, out: Uint8Array): void {
-      const inst = x!;
-      // fill: byte offsets into outAt; the module takes addresses.
-      const base = indexed ? at[7] : at[2];
-      const slots = new Int32Array(inst.memory.buffer, slotsAt, fill.length);
-      for (let l = 0; l < fill.length; l++) slots[l] = base + fill[l];
-      const bytes = new Uint8Array(inst.memory.buffer, bytesAt, chunkLen);
-      const wide = lab.BYTES_PER_ELEMENT === 4 ? 1 : 0;
       chunks(lab, (m, from) => {
-        inst.labelGather(labAt, wide, m, bytesAt, slotsAt);
+        if (ranks) ranks.set(rank!.subarray(from, from + m));
+        inst.labelPlace(labAt, wide, m, from, seedMix, rankAt, qAt, slotsAt, buckets, bytesAt);
         out.set(bytes.subarray(0, m), from);
       });
+      q.set(qv);
+      left.set(leftv);
+      return true;
     },
   };
 }

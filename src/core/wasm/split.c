@@ -1375,14 +1375,11 @@ __attribute__((export_name("frameAt"))) i32 frameAt(const u8 *b, i32 pos, i32 le
   return 1;
 }
 
-// ---- stratified split of single-label items (strategies.ts stratifiedSingle drives it) ----
+// ---- sorting keys of (rank, index) (the tied items of a temporal split, placeTied below) ----
 #define TOP_BITS_MAX 11
 #define SUB_BITS_MAX 12
 static u32 sTop[1 << TOP_BITS_MAX];
 static u32 sSub[1 << SUB_BITS_MAX];
-static double sWant[256];
-/** The part of bucket s's seeded coin that does not depend on the item: fmixH(s ^ 0x5bd1e995). */
-static u32 sCoin[256];
 
 static i32 bitsFor(u32 m) {
   i32 b = 0;
@@ -1454,86 +1451,6 @@ static u64 *sortKeys(u64 *src, u64 *dst, i32 m, i32 above) {
   return dst;
 }
 
-/**
- * The decision of stratify's placing loop with `k` places already given to bucket `lead` (whose
- * sWant and want are then sw[lead] - k and w[lead] - k): 1 when it is `lead` again without the
- * seeded coin, which is the only part of a decision that depends on the ranks.
- */
-static i32 leadsAfter(i32 S, const double *sw, const double *w, i32 lead, double k) {
-  const double EPS = 1e-9;
-  i32 best = 0;
-  for (i32 s = 1; s < S; s++) {
-    const double sb = best == lead ? sw[best] - k : sw[best], ss = s == lead ? sw[s] - k : sw[s];
-    const double d = ss - sb;
-    if (d > EPS) best = s;
-    else if (d >= -EPS) {
-      const double dt = (s == lead ? w[s] - k : w[s]) - (best == lead ? w[best] - k : w[best]);
-      if (dt > EPS) best = s;
-      else if (dt >= -EPS) return 0;
-    }
-  }
-  return best == lead;
-}
-
-/**
- * How many of a label's first places (of c) the placing loop of `stratify` gives to one bucket
- * (*lead) without reaching its seeded coin: those decisions do not depend on the ranks. Giving
- * `lead` place after place only makes it want less, so the places it takes form a prefix, found
- * by doubling steps then halving them. Subtracting 1 k times from x gives x - k exactly while
- * x - k >= 0 (every step subtracts 1 from a double of at least 1), so a step of k is taken only
- * there; the rest of the run goes place by place, with the loop's own updates.
- */
-static u32 leadingRun(i32 c, i32 S, const double *want, i32 *lead) {
-  const double EPS = 1e-9;
-  double w[256], sw[256];
-  for (i32 s = 0; s < S; s++) {
-    w[s] = want[s];
-    sw[s] = sWant[s];
-  }
-  i32 first = 0;
-  for (i32 s = 1; s < S; s++) {
-    const double d = sw[s] - sw[first];
-    if (d > EPS) first = s;
-    else if (d >= -EPS) {
-      const double dt = w[s] - w[first];
-      if (dt > EPS) first = s;
-      else if (dt >= -EPS) return 0;
-    }
-  }
-  *lead = first;
-  // Place `done` leads exactly (so does every place before it); larger steps while they can.
-  u32 done = 0, step = 1;
-#define OK(k) ((k) < (u32)c && sw[first] - (double)(k) >= 0 && w[first] - (double)(k) >= 0 && leadsAfter(S, sw, w, first, (double)(k)))
-  while (OK(done + step)) {
-    done += step;
-    step *= 2;
-  }
-  while (step > 1) {
-    step /= 2;
-    if (OK(done + step)) done += step;
-  }
-#undef OK
-  sw[first] -= (double)done;
-  w[first] -= (double)done;
-  u32 k = done;
-  for (; k < (u32)c; k++) {
-    i32 best = 0;
-    for (i32 s = 1; s < S; s++) {
-      const double d = sw[s] - sw[best];
-      if (d > EPS) best = s;
-      else if (d >= -EPS) {
-        const double dt = w[s] - w[best];
-        if (dt > EPS) best = s;
-        else if (dt >= -EPS) return k;
-      }
-    }
-    if (best != first) break;
-    w[best] -= 1;
-    sw[best] -= 1;
-  }
-  return k;
-}
-
 static inline v128_t fmix4(v128_t h) {
   h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
   h = wasm_i32x4_mul(h, wasm_i32x4_splat((i32)0x85ebca6bu));
@@ -1542,242 +1459,9 @@ static inline v128_t fmix4(v128_t h) {
   return wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
 }
 
-/** The ranks hashIndex(seed, item) of the four item indexes at p (mix: seedMix in every lane). */
-static inline v128_t ranks4(const i32 *p, v128_t mix) {
-  return fmix4(wasm_v128_xor(mix, fmix4(wasm_v128_xor(wasm_v128_load(p), wasm_i32x4_splat(0x5bd1e995)))));
-}
-
 // A label's keys with item indexes are not stored for the top-bits pass: the ranks are computed
 // four at a time, once to count the parts and once to distribute the keys, which costs less than
 // writing and reading eight bytes per item.
-
-/** sTop[rank >> tshift]++ for the rank of each of the c items at ix. */
-static void countTops(const i32 *ix, i32 c, u32 seedMix, u32 tshift) {
-  const v128_t mix = wasm_i32x4_splat((i32)seedMix);
-  i32 i = 0;
-  for (; i + 4 <= c; i += 4) {
-    const v128_t x = wasm_u32x4_shr(ranks4(ix + i, mix), tshift);
-    sTop[wasm_u32x4_extract_lane(x, 0)]++;
-    sTop[wasm_u32x4_extract_lane(x, 1)]++;
-    sTop[wasm_u32x4_extract_lane(x, 2)]++;
-    sTop[wasm_u32x4_extract_lane(x, 3)]++;
-  }
-  for (; i < c; i++) sTop[fmixH(seedMix ^ fmixH((u32)ix[i] ^ 0x5bd1e995u)) >> tshift]++;
-}
-
-/**
- * Item i of the c at ix (position i among its label's items) in a part below lowParts goes to
- * bucket `lead` (dst[i]); the others' keys (rank << 32 | i) go to b at their part's next place
- * (sTop[part]++). dst may be ix's own memory: byte i is written after index i has been read.
- *
- * Without a branch on the part (ranks are random: it would mispredict for a third of the items):
- * every item's dst byte is `lead` (the sorted parts' items get theirs later), and every key is
- * stored, those of the low parts to b[c], one past the keys.
- */
-static void distributeRanks(const i32 *ix, i32 c, u32 seedMix, u32 tshift, u32 lowParts, u8 lead, u8 *dst, u64 *b) {
-  const v128_t mix = wasm_i32x4_splat((i32)seedMix);
-  i32 i = 0;
-#define PLACE(r, k)                                        \
-  do {                                                     \
-    const u32 rk = (r), x = rk >> tshift;                  \
-    const u32 high = x >= lowParts, at = sTop[x];          \
-    dst[k] = lead;                                         \
-    b[high ? at : (u32)c] = ((u64)rk << 32) | (u32)(k);    \
-    sTop[x] = at + high;                                   \
-  } while (0)
-  for (; i + 4 <= c; i += 4) {
-    const v128_t r = ranks4(ix + i, mix);
-    PLACE(wasm_u32x4_extract_lane(r, 0), i);
-    PLACE(wasm_u32x4_extract_lane(r, 1), i + 1);
-    PLACE(wasm_u32x4_extract_lane(r, 2), i + 2);
-    PLACE(wasm_u32x4_extract_lane(r, 3), i + 3);
-  }
-  for (; i < c; i++) PLACE(fmixH(seedMix ^ fmixH((u32)ix[i] ^ 0x5bd1e995u)), i);
-#undef PLACE
-}
-
-/**
- * Whether the placing loop of `stratify` prefers bucket s (what it and the label still want, the
- * item-independent half of its coin) to the best so far, for an item whose rank times
- * 0x9e3779b1 is rm: the same tests in the same order.
- */
-static inline i32 prefers(double sws, double ws, u32 ks, double bsw, double bw, u32 bk, u32 rm) {
-  const double EPS = 1e-9;
-  const double d = sws - bsw;
-  if (d > EPS) return 1;
-  if (!(d >= -EPS)) return 0;
-  const double dt = ws - bw;
-  return dt > EPS || (dt >= -EPS && fmixH(rm ^ ks) > fmixH(rm ^ bk));
-}
-
-/**
- * The sorting and placing of a label's parts from lowParts on (keys at a, parts ending at sTop,
- * the first at `placed`) for three buckets, the usual case: `stratify`'s loop with what each
- * bucket wants held in locals for the whole label instead of read and written in memory per item.
- */
-static __attribute__((noinline)) void place3(u64 *a, u64 *b, u32 lowParts, u32 placed, u32 tops, i32 top, u8 *dst, u32 *counts, double *want) {
-  double sw0 = sWant[0], sw1 = sWant[1], sw2 = sWant[2], w0 = want[0], w1 = want[1], w2 = want[2];
-  const u32 k0 = sCoin[0], k1 = sCoin[1], k2 = sCoin[2];
-  u32 n0 = 0, n1 = 0, n2 = 0;
-  for (u32 x = lowParts, lo = placed; x < tops; x++) {
-    const u32 hi = sTop[x];
-    if (hi == lo) continue;
-    const u64 *part = sortKeys(a + lo, b + lo, (i32)(hi - lo), top);
-    for (u32 p = 0; p < hi - lo; p++) {
-      const u64 v = part[p];
-      const u32 rm = (u32)(v >> 32) * 0x9e3779b1u;
-      i32 best = 0;
-      double bsw = sw0, bw = w0;
-      u32 bk = k0;
-      if (prefers(sw1, w1, k1, bsw, bw, bk, rm)) {
-        best = 1;
-        bsw = sw1;
-        bw = w1;
-        bk = k1;
-      }
-      if (prefers(sw2, w2, k2, bsw, bw, bk, rm)) best = 2;
-      dst[(u32)v] = (u8)best;
-      if (best == 0) {
-        n0++;
-        w0 -= 1;
-        sw0 -= 1;
-      } else if (best == 1) {
-        n1++;
-        w1 -= 1;
-        sw1 -= 1;
-      } else {
-        n2++;
-        w2 -= 1;
-        sw2 -= 1;
-      }
-    }
-    lo = hi;
-  }
-  sWant[0] = sw0;
-  sWant[1] = sw1;
-  sWant[2] = sw2;
-  want[0] = w0;
-  want[1] = w1;
-  want[2] = w2;
-  counts[0] += n0;
-  counts[1] += n1;
-  counts[2] += n2;
-}
-
-/**
- * Every label's items, rarest label first (`order`, L ids): label l's items are keys[start[l] ..
- * start[l+1]), each (rank << 32 | its position among the label's items in index order). With `idx`
- * (items whose rank is hashIndex(seed, item), seedMix = seed * 0x9e3779b1), idx[start[l] ..
- * start[l+1]) are the label's item indexes instead and `keys` is a buffer as long as the largest
- * label, where each label's keys are made in turn: half the memory of every item's key at once;
- * the buckets of label l's items then go to the bytes of idx from idx + start[l] on, not outAt. Each
- * label is sorted by its keys (rank, then position: one pass distributes them by the top bits of the
- * rank, `tmp` one key longer than the largest label, and sortKeys orders each part, in cache) and
- * its items placed in turn exactly as stratifiedSingle does: the bucket that still wants the most of
- * the label, ties by the most wanted overall (`want`, S doubles, updated), then a seeded coin.
- * outAt[start[l] + position] receives the bucket, and tally[(l + 1) * S + bucket] counts it.
- */
-__attribute__((export_name("stratify"))) void stratify(u64 *keys, u64 *tmp, u8 *outAt, const i32 *start, const i32 *order, i32 L, i32 S,
-                                                       const double *frac, double *want, const i32 *idx, u32 seedMix, u32 *tally) {
-  const double EPS = 1e-9;
-  for (i32 s = 0; s < S; s++) sCoin[s] = fmixH((u32)s ^ 0x5bd1e995u);
-  for (i32 q = 0; q < L; q++) {
-    const i32 l = order[q];
-    const i32 from = start[l];
-    const i32 c = start[l + 1] - from;
-    if (c == 0) continue;
-    for (i32 s = 0; s < S; s++) sWant[s] = frac[s] * (double)c;
-    u32 *counts = tally + (l + 1) * S;
-    u64 *a = idx ? keys : keys + from;
-    // About 256 keys per part of the top-bits pass (2 KB: sortKeys works in L1).
-    i32 top = bitsFor((u32)(c >> 8));
-    if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
-    const u32 tops = 1u << top;
-    const u32 tshift = 32 - top;
-    __builtin_memset(sTop, 0, sizeof(u32) * tops);
-    if (idx && top) countTops(idx + from, c, seedMix, tshift);
-    else if (idx) {
-      for (i32 i = 0; i < c; i++) {
-        // The label's keys made here from its items' indexes: rank hashIndex(seed, item).
-        const u32 k = fmixH(seedMix ^ fmixH((u32)idx[from + i] ^ 0x5bd1e995u));
-        a[i] = ((u64)k << 32) | (u32)i;
-      }
-    } else if (top) {
-      for (i32 i = 0; i < c; i++) sTop[(u32)(a[i] >> 32) >> tshift]++;
-    }
-    u64 *b = tmp;
-    // With item indexes, the label's own (now read) indexes take its buckets: no array per item.
-    u8 *dst = idx ? (u8 *)(idx + from) : outAt + from;
-    // The first `head` places go to one bucket whatever the ranks (leadingRun): the keys of the
-    // parts that lie wholly within them take it without being sorted.
-    u32 lowParts = 0, placed = 0;
-    if (top) {
-      i32 lead = 0;
-      const u32 head = leadingRun(c, S, want, &lead);
-      for (u32 x = 0, sum = 0; x < tops; x++) {
-        const u32 v = sTop[x];
-        sTop[x] = sum;
-        sum += v;
-        if (lowParts == x && sum <= head) {
-          lowParts = x + 1;
-          placed = sum;
-        }
-      }
-      counts[lead] += placed;
-      // The updates of placing them one by one below (one subtraction where that is exact, see leadingRun).
-      if (want[lead] - (double)placed >= 0 && sWant[lead] - (double)placed >= 0) {
-        want[lead] -= (double)placed;
-        sWant[lead] -= (double)placed;
-      } else {
-        for (u32 k = 0; k < placed; k++) {
-          want[lead] -= 1;
-          sWant[lead] -= 1;
-        }
-      }
-      // sTop[x] becomes where part x ends.
-      if (idx) distributeRanks(idx + from, c, seedMix, tshift, lowParts, (u8)lead, dst, b);
-      else {
-        for (i32 i = 0; i < c; i++) {
-          const u64 v = a[i];
-          const u32 x = (u32)(v >> 32) >> tshift;
-          if (x < lowParts) dst[(u32)v] = (u8)lead;
-          else b[sTop[x]++] = v;
-        }
-      }
-      u64 *t = a;
-      a = b;
-      b = t;
-    } else sTop[0] = (u32)c;
-    if (S == 3) {
-      place3(a, b, lowParts, placed, tops, top, dst, counts, want);
-      continue;
-    }
-    for (u32 x = lowParts, lo = placed; x < tops; x++) {
-      const u32 hi = sTop[x];
-      if (hi == lo) continue;
-      const u64 *part = sortKeys(a + lo, b + lo, (i32)(hi - lo), top);
-      for (u32 p = 0; p < hi - lo; p++) {
-        const u64 v = part[p];
-        const u32 r = (u32)(v >> 32);
-        const u32 rm = r * 0x9e3779b1u;
-        i32 best = 0;
-        for (i32 s = 1; s < S; s++) {
-          const double d = sWant[s] - sWant[best];
-          if (d > EPS) best = s;
-          else if (d >= -EPS) {
-            const double dt = want[s] - want[best];
-            if (dt > EPS || (dt >= -EPS && fmixH(rm ^ sCoin[s]) > fmixH(rm ^ sCoin[best]))) best = s;
-          }
-        }
-        dst[(u32)v] = (u8)best;
-        counts[best]++;
-        want[best] -= 1;
-        sWant[best] -= 1;
-      }
-      lo = hi;
-    }
-  }
-}
 
 // ---- the per-item loops of stratifiedSingle, over a chunk of item labels at a time ----
 // `lab` holds m labels (int16, or int32 when `wide`), -1 for none; slot l + 1 of the tables below
@@ -1789,14 +1473,65 @@ __attribute__((export_name("labelCount"))) void countLabels(const void *lab, i32
   for (i32 k = 0; k < m; k++) cnt[LABEL_AT(k) + 1]++;
 }
 
-/** Item base + k goes to idx[fill[label + 1]++]: every label's items in index order. */
-__attribute__((export_name("labelFill"))) void fillLabels(const void *lab, i32 wide, i32 m, i32 base, i32 *idx, i32 *fill) {
-  for (i32 k = 0; k < m; k++) idx[fill[LABEL_AT(k) + 1]++] = base + k;
+/**
+ * stratifiedSingle's draw for m items whose first is item `first`: item k with label l >= 0 takes
+ * x = floor(rank / 2^32 * left[l + 1]) (in doubles, as JavaScript does), left[l + 1] one less, and
+ * the first bucket b whose running total of q[l * S ..] exceeds x, q[l * S + b] one less;
+ * out[k] = b. Ranks are rank[k], or with rank null hashIndex(seed, first + k) (seedMix = seed *
+ * 0x9e3779b1). Unlabeled items' out[k] is left as it is.
+ */
+static inline __attribute__((always_inline)) void placeWith(const i32 S, const void *lab, i32 wide, i32 m, const u32 *rank, i32 *q, i32 *left, u8 *out) {
+  const i32 S1 = S - 1;
+  for (i32 k = 0; k < m; k++) {
+    const i32 l = LABEL_AT(k);
+    if (l < 0) continue;
+    const u32 r = rank[k];
+    i32 *ql = q + l * S;
+    // Non-negative, so truncation is the floor.
+    const i32 x = (i32)(((double)r / 4294967296.0) * (double)left[l + 1]--);
+    // The running totals are compared without a branch: each comparison is a coin toss.
+    i32 acc = 0, b = 0;
+    for (i32 s = 0; s < S1; s++) {
+      acc += ql[s];
+      b += acc <= x;
+    }
+    while (ql[b] == 0) b = b == S1 ? 0 : b + 1;
+    ql[b]--;
+    out[k] = (u8)b;
+  }
 }
 
-/** out[k] = the byte at address at[label + 1]++: each label's next bucket, in its items' order. */
-__attribute__((export_name("labelGather"))) void gatherLabels(const void *lab, i32 wide, i32 m, u8 *out, u32 *at) {
-  for (i32 k = 0; k < m; k++) out[k] = *(const u8 *)(at[LABEL_AT(k) + 1]++);
+static void placeAny(i32 S, const void *lab, i32 wide, i32 m, const u32 *rank, i32 *q, i32 *left, u8 *out) {
+  // The usual bucket counts get a loop of their own, unrolled.
+  switch (S) {
+    case 2: placeWith(2, lab, wide, m, rank, q, left, out); break;
+    case 3: placeWith(3, lab, wide, m, rank, q, left, out); break;
+    case 5: placeWith(5, lab, wide, m, rank, q, left, out); break;
+    case 10: placeWith(10, lab, wide, m, rank, q, left, out); break;
+    default: placeWith(S, lab, wide, m, rank, q, left, out);
+  }
+}
+
+#define PLACE_BLOCK 1024
+
+__attribute__((export_name("labelPlace"))) void placeLabels(const void *lab, i32 wide, i32 m, u32 first, u32 seedMix, const u32 *rank, i32 *q, i32 *left, i32 S, u8 *out) {
+  if (rank) {
+    placeAny(S, lab, wide, m, rank, q, left, out);
+    return;
+  }
+  // Ranks by index, four at a time, a block at a time.
+  static u32 rk[PLACE_BLOCK] __attribute__((aligned(16)));
+  const v128_t mix = wasm_i32x4_splat((i32)seedMix);
+  for (i32 at = 0; at < m; at += PLACE_BLOCK) {
+    const i32 c = m - at < PLACE_BLOCK ? m - at : PLACE_BLOCK;
+    v128_t ix = wasm_i32x4_add(wasm_i32x4_splat((i32)(first + (u32)at)), wasm_i32x4_make(0, 1, 2, 3));
+    for (i32 k = 0; k < c; k += 4) {
+      wasm_v128_store(rk + k, fmix4(wasm_v128_xor(mix, fmix4(wasm_v128_xor(ix, wasm_i32x4_splat(0x5bd1e995))))));
+      ix = wasm_i32x4_add(ix, wasm_i32x4_splat(4));
+    }
+    const void *lb = wide ? (const void *)((const i32 *)lab + at) : (const void *)((const short *)lab + at);
+    placeAny(S, lb, wide, c, rk, q, left, out + at);
+  }
 }
 
 // ---- temporal split: the items of one time that straddles a boundary (strategies.ts temporalSplit) ----
@@ -1806,7 +1541,7 @@ static u32 tStart[(1 << TOP_BITS_MAX) + 1];
 /**
  * The m items idx[0, m) (ascending) of one time, whose ranks are hashIndex(seed, item) (seedMix =
  * seed * 0x9e3779b1), take positions 0, 1, ... in (rank, index) order; position p goes to split
- * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. As in `stratify`, one
+ * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. One
  * pass distributes the keys by the top bits of the rank; the parts that no boundary falls inside
  * give their split without being sorted, and only the others are sorted (sortKeys). keys and tmp
  * hold m keys each.
