@@ -10,7 +10,8 @@ import { registerCompletion } from './completion';
 import { openExample } from './commands/openExample';
 import { selectFormat } from './commands/selectFormat';
 import { validateWorkspace } from './commands/validateWorkspace';
-import { registerDiagnostics, ValidationService, isImportCandidate, tooLargeToSync } from './diagnostics';
+import { importFileRefusal } from './commands/validateFile';
+import { registerDiagnostics, ValidationService, tooLargeToSync } from './diagnostics';
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { registerDiskWatch } from './diskWatch';
@@ -56,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       if (target && (await tooLargeToSync(target))) return validation.validateLargeFile(target);
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) throw new Error('open an import file first');
-      if (!isImportCandidate(doc) && !formats.explicit(doc)) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} is not a .jsonl file; choose its format first`);
+      const refusal = importFileRefusal(doc, formats.explicit(doc));
+      if (refusal) throw new Error(refusal);
       return validation.validateNow(doc);
     }),
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),
