@@ -277,6 +277,7 @@ export class ValidationService implements vscode.Disposable {
     this.cancel(uri);
     this.diskRuns.get(uri.toString())?.abort();
     this.collection.delete(uri);
+    this.deps.media?.release(uri);
     this.states.delete(uri.toString());
     if (this.reports.delete(uri.toString())) {
       this.validated.fire({ ...emptyReport(uri, -1) });
