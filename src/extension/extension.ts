@@ -16,6 +16,7 @@ import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { registerDiskWatch } from './diskWatch';
 import { MediaSidecars } from './mediaSidecars';
+import { LineEnds } from './lineEnds';
 import { createSettings } from './settings';
 import { StatusBar, statusMenu } from './statusBar';
 import { StatsViews } from './statsView';
@@ -33,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const settings = createSettings(log);
   const formats = new FormatResolver(context.workspaceState, settings);
   const media = new MediaSidecars(log);
-  const deps = { log, settings, formats, media };
+  const lineEnds = new LineEnds(log);
+  const deps = { log, settings, formats, media, lineEnds };
   const validation = new ValidationService(deps);
   const statusBar = new StatusBar(validation);
   const stats = new StatsViews(context.extensionUri, validation);
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   context.subscriptions.push(
     log,
     media,
+    lineEnds,
     formats,
     validation,
     statusBar,
