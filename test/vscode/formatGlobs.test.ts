@@ -67,5 +67,21 @@ describe('vertexDatasets.formats patterns', () => {
     assert.equal(r?.format, 'image-classification-single-label');
     assert.equal(r?.items, 1);
     await config.update('formats', before, vscode.ConfigurationTarget.Workspace);
+    // A .jsonl file the user marked "Not an import file" is not validated silently: the command says why and how to undo it.
+    const marked = vscode.Uri.file(path.join(dir().fsPath, 'marked.jsonl'));
+    fs.writeFileSync(marked.fsPath, '{"imageGcsUri": "gs://bkt/a.jpg"}\n');
+    await vscode.commands.executeCommand('vertexDatasets.selectFormat', marked, 'none');
+    window.showErrorMessage = (message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand('vertexDatasets.validateFile', marked), undefined);
+    } finally {
+      window.showErrorMessage = original;
+      await vscode.commands.executeCommand('vertexDatasets.selectFormat', marked, 'auto');
+    }
+    assert.equal(shown.length, 2, JSON.stringify(shown));
+    assert.match(shown[1], /globs\/marked\.jsonl is not validated because you chose "Not an import file" for it; run "Choose Import Format for This File"/);
   });
 });

@@ -49,6 +49,26 @@ describe('lone carriage returns in a JSONL file', () => {
     await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'jsonl.syntax'));
   });
 
+  it('in an edited document, the quick fix saves it (the editor writes its own line endings)', async () => {
+    const edited = workspaceFile('lone-cr-edited.jsonl');
+    fs.writeFileSync(edited.fsPath, `${item('a', 'cat')}\r${item('b', 'dog')}\n`);
+    const doc = await vscode.workspace.openTextDocument(edited);
+    const editor = await vscode.window.showTextDocument(doc);
+    const seen = await waitForDiagnostics(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'jsonl.syntax'));
+    assert.ok(await editor.edit((e) => e.insert(doc.lineAt(1).range.end, '\n' + item('c', 'cat'))));
+    assert.ok(doc.isDirty);
+    const range = seen.find((d) => codeOf(d) === 'jsonl.syntax')!.range;
+    const fix = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? []).find((a) => a.title === 'Convert lone carriage returns to LF line endings');
+    assert.ok(fix?.command);
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.ok(!doc.isDirty);
+    const written = fs.readFileSync(edited.fsPath, 'utf8');
+    fs.rmSync(edited.fsPath);
+    assert.doesNotMatch(written, /\r(?!\n)/);
+    assert.equal(written.split(/\r?\n/).filter(Boolean).length, 3);
+    await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'jsonl.syntax'));
+  });
+
   it('are found on the line the editor shows them ending (CR, LF and CRLF each end one line), and only they become LF', () => {
     const b = Buffer.from('a\rb\r\nc\nd\re\r\r\nf\r');
     assert.deepEqual(loneCarriageReturnLines(b), [0, 3, 4, 6]);
