@@ -58,11 +58,11 @@ describe('vertexDatasets.formats patterns', () => {
     assert.doesNotMatch(shown[0], /is not a \.jsonl file/);
     assert.match(shown[0], /globs\/labels\.txt is not an import file: "Validate Import File" checks JSON Lines \(\.jsonl\) and CSV \(\.csv\) files/);
     assert.match(shown[0], /"Choose Import Format for This File"/);
-    assert.match(shown[0], /vertexDatasets\.formats setting \(for example \{ "\*\.txt": "image-classification-single-label" \}\)/);
+    assert.match(shown[0], /vertexDatasets\.formats setting \(for example \{ "globs\/labels\.txt": "image-classification-single-label" \}\)/);
     // The advice works: with the glob it suggests, the same command validates the file.
     const config = vscode.workspace.getConfiguration('vertexDatasets');
     const before = config.inspect<Record<string, string>>('formats')?.workspaceValue ?? {};
-    await config.update('formats', { ...before, '*.txt': 'image-classification-single-label' }, vscode.ConfigurationTarget.Workspace);
+    await config.update('formats', { ...before, 'globs/labels.txt': 'image-classification-single-label' }, vscode.ConfigurationTarget.Workspace);
     const r = await vscode.commands.executeCommand<{ format?: string; items: number } | undefined>('vertexDatasets.validateFile', doc.uri);
     assert.equal(r?.format, 'image-classification-single-label');
     assert.equal(r?.items, 1);

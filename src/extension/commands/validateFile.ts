@@ -13,9 +13,8 @@ export function importFileRefusal(doc: vscode.TextDocument, explicit: ExplicitFo
     return `${name} is not validated because ${how}; run "Choose Import Format for This File" and pick its format (or "Detect from content") to validate it`;
   }
   if (explicit || isImportCandidate(doc)) return undefined;
-  const dot = doc.uri.path.lastIndexOf('.');
-  const ext = dot > doc.uri.path.lastIndexOf('/') ? doc.uri.path.slice(dot) : '';
-  const glob = ext ? `*${ext}` : doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
+  // This file's own path: a pattern such as "*.json" would also take in every other file of that kind.
+  const glob = vscode.workspace.getWorkspaceFolder(doc.uri) ? vscode.workspace.asRelativePath(doc.uri, false) : doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
   return (
     `${name} is not an import file: "Validate Import File" checks JSON Lines (.jsonl) and CSV (.csv) files, and a file of any other name once it has a format. ` +
     `To validate this one, run "Choose Import Format for This File", or map it to a format in the vertexDatasets.formats setting ` +
