@@ -125,6 +125,8 @@ describe('Split Dataset…', () => {
     const ui = new ScriptedUi({ strategy: 'group', fractions: '0.5,0.25,0.25', seed: 1, by: 'dataItemResourceLabels.user' }, 'files');
     // A group key no item has is refused; the refusal names what the user entered, not a CLI option.
     await assert.rejects(api.splitDataset(ui, uri), (e: Error) => /the group field you entered/.test(e.message) && !/--by|vertex-datasets/.test(e.message));
+    // Fractions typed in the wizard that are not numbers: the example is what to type there, not a CLI option.
+    await assert.rejects(api.splitDataset(new ScriptedUi({ strategy: 'random', fractions: 'a,b,c', seed: 1 }, 'files'), uri), (e: Error) => /expected e\.g\. 0\.8,0\.1,0\.1$/.test(e.message));
     const ui2 = new ScriptedUi({ strategy: 'random', fractions: '0.5,0.25,0.25', seed: 1 }, 'files');
     const result = await api.splitDataset(ui2, uri);
     assert.equal(result?.applied, 'files');

@@ -17,6 +17,10 @@ export interface SplitHints {
   groupKey: string;
   /** Ends "the item is placed as if …". */
   noGroupKey: string;
+  /** An example of fractions as the user gives them. */
+  fractionsExample: string;
+  /** Where every label's counts per split can be read when the report shows only some. */
+  allLabels: string;
 }
 
 export const CLI_HINTS: SplitHints = {
@@ -27,6 +31,8 @@ export const CLI_HINTS: SplitHints = {
   tabularChoice: 'needs --format tabular',
   groupKey: 'the group key of --by',
   noGroupKey: '--by were not given',
+  fractionsExample: '--fractions 0.8,0.1,0.1',
+  allLabels: '--output json lists all',
 };
 
 export const EDITOR_HINTS: SplitHints = {
@@ -37,4 +43,6 @@ export const EDITOR_HINTS: SplitHints = {
   tabularChoice: 'can only be split from the command line (`vertex-datasets split --format tabular`)',
   groupKey: 'the group field you entered',
   noGroupKey: 'no group field were entered',
+  fractionsExample: '0.8,0.1,0.1',
+  allLabels: 'after the split, "Show Statistics" charts every label per split',
 };

@@ -118,7 +118,7 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
   const S = splits.length;
   let fractions: number[];
   if (typeof opts.fractions === 'string' || opts.fractions === undefined) {
-    const r = parseFractions(opts.fractions, splits);
+    const r = parseFractions(opts.fractions, splits, opts.hints);
     if (!r.fractions) throw new SplitError(r.error ?? 'bad fractions', 2);
     fractions = r.fractions;
   } else {

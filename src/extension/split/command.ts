@@ -110,7 +110,7 @@ export async function splitDataset(ui: SplitUi, uriArg?: vscode.Uri): Promise<Sp
   const kfold = plan.buckets[0].startsWith('fold');
   // K-fold of a tabular file adds a fold column: its new file sits beside the original.
   const newFiles = kfold && !foldFiles ? [bucketPath(path, 'folds')] : outputPaths(plan, path, !kfold);
-  const answer = await ui.review(plan.report, formatReport(plan.report), { canApplyToDocument: text !== undefined && !foldFiles, newFiles });
+  const answer = await ui.review(plan.report, formatReport(plan.report, undefined, EDITOR_HINTS), { canApplyToDocument: text !== undefined && !foldFiles, newFiles });
   if (!answer) return undefined;
   if (answer === 'document') {
     if (!doc || text === undefined) throw new Error('the document is not open for editing');

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CLI_HINTS, EDITOR_HINTS, SplitError, planSplit } from '../../../src/core/split';
+import { CLI_HINTS, EDITOR_HINTS, SplitError, formatReport, planSplit } from '../../../src/core/split';
 import type { SplitHints, SplitOptions } from '../../../src/core/split';
 
 const ML = 'aiplatform.googleapis.com/ml_use';
@@ -60,5 +60,20 @@ describe('split advice names what the place showing it offers', () => {
     const ungrouped = [item(0), item(1), item(2)].join('\n');
     assert.match(await errorOf(ungrouped, { strategy: 'group', by: 'x.user' }, 'g.jsonl'), /\(the group key of --by\)/);
     assert.doesNotMatch(await errorOf(ungrouped, { strategy: 'group', by: 'x.user', hints: EDITOR_HINTS }, 'g.jsonl'), CLI_WORDS);
+  });
+
+  it('fraction errors and a report cut short name the place\'s way to give fractions and to see every label', async () => {
+    const text = Array.from({ length: 6 }, (_, i) => item(i)).join('\n');
+    assert.match(await errorOf(text, { fractions: 'a,b,c' }, 'f.jsonl'), /expected e\.g\. --fractions 0\.8,0\.1,0\.1$/);
+    const editorError = await errorOf(text, { fractions: 'a,b,c', hints: EDITOR_HINTS }, 'f.jsonl');
+    assert.match(editorError, /expected e\.g\. 0\.8,0\.1,0\.1$/);
+    assert.doesNotMatch(editorError, /--/);
+    const plan = await planSplit({ bytes: Buffer.from(text, 'utf8') }, { strategy: 'random' }, 'f.jsonl');
+    assert.equal(plan.report.labels.length, 2);
+    assert.match(formatReport(plan.report, 1), /^… and 1 more label \(--output json lists all\)$/m);
+    assert.equal(formatReport(plan.report, 1), formatReport(plan.report, 1, CLI_HINTS));
+    const editorReport = formatReport(plan.report, 1, EDITOR_HINTS);
+    assert.match(editorReport, /^… and 1 more label \(after the split, "Show Statistics" charts every label per split\)$/m);
+    assert.doesNotMatch(editorReport, /--output/);
   });
 });
