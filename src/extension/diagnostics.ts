@@ -906,8 +906,10 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       for (const tab of e.opened) {
         const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
         const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        if (doc && !service.report(doc.uri)) (service.schedule(doc, 0), checkLineEnds(doc));
-        else if (uri && !doc) void validateBeforeDocument(service, deps, uri);
+        if (doc && !service.report(doc.uri)) {
+          service.schedule(doc, 0);
+          checkLineEnds(doc);
+        } else if (uri && !doc) void validateBeforeDocument(service, deps, uri);
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -939,7 +941,10 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }
   };
   subscriptions.push(sidecars, sidecars.onDidChange(sidecarChanged), sidecars.onDidCreate(sidecarChanged), sidecars.onDidDelete(sidecarChanged));
-  for (const doc of vscode.workspace.textDocuments) (service.schedule(doc, 0), checkLineEnds(doc));
+  for (const doc of vscode.workspace.textDocuments) {
+    service.schedule(doc, 0);
+    checkLineEnds(doc);
+  }
   // Large files already open in tabs when the extension starts (restored editors).
   for (const uri of openTabUris()) {
     if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void validateBeforeDocument(service, deps, vscode.Uri.parse(uri));
