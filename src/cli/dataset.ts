@@ -117,7 +117,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
   const tabularSource = options.format === 'tabular' ? files.filter((f) => fileKind(f) === 'csv') : [];
   if (tabularSource.length > 1) {
     try {
-      const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics });
+      const run = await validateTabularFiles(tabularSource, { ...options.tabular, format: 'tabular', maxDiagnostics: options.maxDiagnostics, strict: options.strict });
       for (const { path, result } of run.files) reports.push({ path, format: result.format, items: result.items, diagnostics: result.diagnostics, unlisted: result.unlisted });
       if (run.summary) tabular.push({ files: run.files.map((f) => f.path), summary: run.summary });
     } catch (e) {
@@ -152,6 +152,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         jobs: options.jobs,
         diagnosticStore: spool ?? counter,
         ...options.tabular,
+        strict: options.strict,
       });
       if (!result.format && result.diagnostics.length === 0 && !spool?.count && !counter?.count) {
         spool?.dispose();

@@ -95,6 +95,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
     customSchema: req.customSchema,
     maxDiagnostics: req.maxDiagnostics,
     ...tabular,
+    strict: req.strict,
     onItem,
     onProgress: (bytes) => {
       if (bytes - lastPosted < PROGRESS_STEP) return;

@@ -52,6 +52,8 @@ export interface ValidationOptions {
   seriesColumn?: string;
   /** Timestamp split column (`--timestamp-split-column`): RFC 3339 date-times with `Z`. */
   timestampSplitColumn?: string;
+  /** Tabular findings that only block training (too few rows) are errors, not warnings (`--strict`). */
+  strict?: boolean;
   /**
    * The tabular options above apply only when the content is tabular (explicit format, or detected):
    * they do not by themselves make a CSV tabular. For settings that cover a whole folder.

@@ -83,4 +83,32 @@ describe('CSV import files', () => {
     }
     await waitForDiagnostics(doc.uri, (x) => x.length === 0);
   });
+
+  it('too few tabular rows is a warning, an error with vertexDatasets.strict, and gone at 1,000 rows', async () => {
+    const editor = await openFixture('tabular', 'churn.csv');
+    const doc = editor.document;
+    const config = vscode.workspace.getConfiguration('vertexDatasets', doc.uri);
+    const few = (x: readonly vscode.Diagnostic[]) => x.find((d) => codeOf(d) === 'tabular.rows.tooFew');
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => `c${from + i},40,basic,stayed\n`).join('');
+    await config.update('tabular.target', 'label', vscode.ConfigurationTarget.Workspace);
+    try {
+      let d = few(await waitForDiagnostics(doc.uri, (x) => few(x)?.message.endsWith('has 3.') === true))!;
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      // 3 + 996 = 999 data rows: one short of the minimum.
+      await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), rows(4, 996)));
+      d = few(await waitForDiagnostics(doc.uri, (x) => few(x)?.message.endsWith('has 999.') === true))!;
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(d.message, 'Vertex AI needs 1,000-100,000,000 data rows for tabular training; this source has 999.');
+      await config.update('strict', true, vscode.ConfigurationTarget.Workspace);
+      d = few(await waitForDiagnostics(doc.uri, (x) => few(x)?.severity === vscode.DiagnosticSeverity.Error))!;
+      assert.equal(d.message, 'Vertex AI needs 1,000-100,000,000 data rows for tabular training; this source has 999.');
+      assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [0, 0, 0, 23]);
+      await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), rows(1000, 1)));
+      // The null label on line 3 is still reported: the 1,000-row source was validated and has no row finding.
+      await waitForDiagnostics(doc.uri, (x) => !few(x) && x.some((y) => codeOf(y) === 'tabular.target.null'));
+    } finally {
+      await config.update('strict', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('tabular.target', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });

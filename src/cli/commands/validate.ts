@@ -25,7 +25,8 @@ Options:
   --max-problems N     stop listing problems after N per file (the error and
                        warning totals still count every problem)
   --strict             dataset findings that only block training (too few items per label,
-                       imbalance, split coverage) are errors instead of warnings
+                       imbalance, split coverage, too few tabular rows) are errors instead
+                       of warnings
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)

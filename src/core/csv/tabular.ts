@@ -25,6 +25,11 @@ export interface TabularOptions {
   /** Forecasting: the time column and the time series identifier column. */
   timeColumn?: string;
   seriesColumn?: string;
+  /**
+   * Findings that only block training (too few rows: Vertex still imports the file) are errors
+   * instead of warnings (the CLI's `--strict`).
+   */
+  strict?: boolean;
 }
 
 export const TABULAR_LIMITS = {
@@ -614,11 +619,13 @@ export class TabularChecker {
     const profile = this.profiler ? this.profiler.result() : [];
     const anchor: Range = record ? record.recordRange() : { line: 1, column: 1, endLine: 1, endColumn: 2 };
     if (this.rows < TABULAR_LIMITS.minRows || this.rows > TABULAR_LIMITS.maxRows) {
+      const tooFew = this.rows < TABULAR_LIMITS.minRows;
       this.report(
         diag(
           anchor,
-          'error',
-          this.rows < TABULAR_LIMITS.minRows ? 'tabular.rows.tooFew' : 'tabular.rows.tooMany',
+          // Too few rows only blocks training (Vertex imports the file); too many is refused at import.
+          tooFew && !this.options.strict ? 'warning' : 'error',
+          tooFew ? 'tabular.rows.tooFew' : 'tabular.rows.tooMany',
           `Vertex AI needs 1,000-100,000,000 data rows for tabular training; this source has ${this.rows.toLocaleString('en-US')}.`,
         ),
       );

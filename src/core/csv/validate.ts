@@ -359,6 +359,7 @@ function tabularOptions(o: ValidationOptions) {
     timeColumn: o.timeColumn,
     seriesColumn: o.seriesColumn,
     timestampSplitColumn: o.timestampSplitColumn,
+    strict: o.strict,
   };
 }
 

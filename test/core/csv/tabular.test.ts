@@ -111,11 +111,34 @@ describe('csv tabular', () => {
         ['tabular.header.invalidName', 'error', 1, 8, 1, 10],
       ],
     );
-    assert.deepEqual(shape(validateCsvText('a,b\n1,2\n', { target: 'b' })), [['tabular.rows.tooFew', 'error', 1, 1, 1, 4]]);
+    assert.deepEqual(shape(validateCsvText('a,b\n1,2\n', { target: 'b' })), [['tabular.rows.tooFew', 'warning', 1, 1, 1, 4]]);
     const one = validateCsvText('only\n1\n', { format: 'tabular' });
     assert.equal(one.diagnostics[0].code, 'tabular.columns.tooFew');
     const wideForecast = validateCsvText(table(Array.from({ length: 101 }, (_, i) => `c${i}`).join(','), 3, () => Array(101).fill('1').join(',')), { objective: 'forecasting' });
     assert.ok(wideForecast.diagnostics.some((d) => d.code === 'tabular.columns.tooMany' && /3-100 columns/.test(d.message)));
+  });
+
+  it('too few rows only blocks training: a warning at 999 rows, an error with strict, nothing at 1,000', () => {
+    const rows = (n: number) => table('id,label', n, (i) => `${i},${i % 2 ? 'a' : 'b'}`);
+    const few = validateCsvText(rows(999), { target: 'label' });
+    assert.deepEqual(shape(few), [['tabular.rows.tooFew', 'warning', 1, 1, 1, 9]]);
+    assert.equal(few.diagnostics[0].message, 'Vertex AI needs 1,000-100,000,000 data rows for tabular training; this source has 999.');
+    const strict = validateCsvText(rows(999), { target: 'label', strict: true });
+    assert.deepEqual(shape(strict), [['tabular.rows.tooFew', 'error', 1, 1, 1, 9]]);
+    assert.equal(strict.diagnostics[0].message, few.diagnostics[0].message);
+    assert.deepEqual(shape(validateCsvText(rows(1000), { target: 'label' })), []);
+    assert.deepEqual(shape(validateCsvText(rows(1000), { target: 'label', strict: true })), []);
+  });
+
+  it('too few rows over a multi-file source follows strict too (500 + 100 rows; 500 + 500 reach the minimum)', async () => {
+    const few = async (names: string[], strict?: boolean) => {
+      const r = await validateTabularFiles(names.map((f) => join(DIR, f)), { target: 'label', strict });
+      return r.files.flatMap((f) => f.result.diagnostics.filter((d) => d.code === 'tabular.rows.tooFew').map((d) => [f.path.split('/').pop(), d.severity]));
+    };
+    assert.deepEqual(await few(['part-a.csv', 'part-c-noheader.csv']), [['part-a.csv', 'warning']]);
+    assert.deepEqual(await few(['part-a.csv', 'part-c-noheader.csv'], true), [['part-a.csv', 'error']]);
+    assert.deepEqual(await few(['part-a.csv', 'part-b.csv']), []);
+    assert.deepEqual(await few(['part-a.csv', 'part-b.csv'], true), []);
   });
 
   it('names a missing target column and suggests the closest header name', () => {

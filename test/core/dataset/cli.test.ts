@@ -76,6 +76,26 @@ describe('dataset checks through the CLI (real files)', () => {
     assert.equal(r.out.includes('label.tooFewItems'), false);
   });
 
+  it('a tabular CSV with too few rows warns (exit 0); --strict makes it an error (exit 1); 1,000 rows pass either way', async () => {
+    const rows = (n: number) => ['id,label', ...Array.from({ length: n }, (_, i) => `${i},${i % 2 ? 'a' : 'b'}`)].join('\n') + '\n';
+    writeFileSync(join(dir, 'few.csv'), rows(999));
+    writeFileSync(join(dir, 'enough.csv'), rows(1000));
+    const line = 'few.csv:1:1: %s tabular.rows.tooFew: Vertex AI needs 1,000-100,000,000 data rows for tabular training; this source has 999.';
+    let r = await cli(['validate', '--target', 'label', 'few.csv'], dir);
+    assert.equal(r.code, 0);
+    assert.equal(r.out.split('\n')[0], line.replace('%s', 'warning'));
+    r = await cli(['validate', '--strict', '--target', 'label', 'few.csv'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.out.split('\n')[0], line.replace('%s', 'error'));
+    const json = JSON.parse((await cli(['validate', '--strict', '--output', 'json', '--target', 'label', 'few.csv'], dir)).out) as JsonOut;
+    assert.deepEqual(diagsOf(json, 'few.csv').map((d) => [d.code, d.severity]), [['tabular.rows.tooFew', 'error']]);
+    for (const args of [[], ['--strict']]) {
+      r = await cli(['validate', ...args, '--target', 'label', 'enough.csv'], dir);
+      assert.equal(r.code, 0, r.out);
+      assert.equal(r.out.includes('tabular.rows'), false, r.out);
+    }
+  });
+
   it('SARIF carries related locations in other files', async () => {
     const r = await cli(['validate', '--output', 'sarif', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`]);
     const sarif = JSON.parse(r.out) as {

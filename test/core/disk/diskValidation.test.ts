@@ -136,4 +136,13 @@ describe('validation of a file from disk in a worker', () => {
     assert.equal(img.format, 'image-classification-single-label');
     assert.ok(!img.diagnostics.some((d) => d.code.startsWith('tabular.')), JSON.stringify(img.diagnostics.map((d) => d.code)));
   });
+
+  it('too few tabular rows: a warning, an error with strict (the editor\'s vertexDatasets.strict), in a worker', async () => {
+    const table = join(dir, 'small.csv');
+    writeFileSync(table, 'customer,age,label\nc1,34,stayed\nc2,51,left\n');
+    const severities = async (strict?: boolean) =>
+      (await validateInWorker(WORKER, { path: table, strict, tabular: { target: 'label' } })).diagnostics.filter((d) => d.code === 'tabular.rows.tooFew').map((d) => d.severity);
+    assert.deepEqual(await severities(), ['warning']);
+    assert.deepEqual(await severities(true), ['error']);
+  });
 });
