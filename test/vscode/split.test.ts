@@ -137,4 +137,25 @@ describe('Split Dataset…', () => {
     const ds = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === 'jsonl.syntax'));
     assert.equal(ds.find((x) => codeOf(x) === 'jsonl.syntax')!.range.start.line, 2);
   });
+
+  it('k-fold with more folds than items is refused before the review, naming both numbers and the folds to enter', async () => {
+    const { uri, text } = dataset('split-folds.jsonl', 30);
+    const before = fs.readdirSync(workspaceFile().fsPath).sort();
+    for (const strategy of ['kfold', 'stratified-kfold'] as const) {
+      const ui = new ScriptedUi({ strategy, seed: 1, k: 40 }, 'files');
+      await assert.rejects(api.splitDataset(ui, uri), (e: Error) => {
+        assert.equal(e.message, '40 folds need at least 40 data items (one to test on in each fold), but the file has 30 data items: enter 30 or fewer as the number of folds, or add data');
+        return true;
+      });
+      assert.equal(ui.reviewed, undefined, 'no review of folds with nothing to test on');
+    }
+    assert.deepEqual(fs.readdirSync(workspaceFile().fsPath).sort(), before, 'nothing written');
+    assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), text);
+    // As many folds as items is leave-one-out: it reaches the review with one test item per fold.
+    const ui = new ScriptedUi({ strategy: 'kfold', seed: 1, k: 30 }, 'files');
+    const result = await api.splitDataset(ui, uri);
+    assert.deepEqual(ui.reviewed?.report.counts, new Array(30).fill(1));
+    for (const f of result?.files ?? []) fs.rmSync(f);
+    assert.equal(result?.files.length, 30);
+  });
 });

@@ -29,7 +29,7 @@ Options:
   --time-field F          timestamp field (JSONL, dotted path) or column (CSV) for temporal: RFC 3339 /
                           ISO 8601 dates (no offset = UTC) or Unix seconds
   --cutoffs D1[,D2]       temporal cut-off dates: before D1 training, before D2 validation, then test
-  --k K                   number of folds (default 5)
+  --k K                   number of folds (default 5), 2 to 100 and at most the number of items
   --split-column NAME     tabular CSVs: the column receiving the split (default ml_use)
   --fold-column NAME      tabular CSVs, k-fold: the column receiving the fold number (default fold)
   --format ID             the import format (detected from the content otherwise)

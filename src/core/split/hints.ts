@@ -21,6 +21,8 @@ export interface SplitHints {
   fractionsExample: string;
   /** Where every label's counts per split can be read when the report shows only some. */
   allLabels: string;
+  /** How to ask for at most `max` folds. */
+  fewerFolds(max: number): string;
 }
 
 export const CLI_HINTS: SplitHints = {
@@ -33,6 +35,7 @@ export const CLI_HINTS: SplitHints = {
   noGroupKey: '--by were not given',
   fractionsExample: '--fractions 0.8,0.1,0.1',
   allLabels: '--output json lists all',
+  fewerFolds: (max) => `use --k ${max} or fewer`,
 };
 
 export const EDITOR_HINTS: SplitHints = {
@@ -45,4 +48,5 @@ export const EDITOR_HINTS: SplitHints = {
   noGroupKey: 'no group field were entered',
   fractionsExample: '0.8,0.1,0.1',
   allLabels: 'after the split, "Show Statistics" charts every label per split',
+  fewerFolds: (max) => `enter ${max} or fewer as the number of folds`,
 };

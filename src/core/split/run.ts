@@ -34,7 +34,7 @@ import type { GroupBuckets, StratifyKernel, Tally } from './strategies';
 import { ItemCollector } from './table';
 import type { CollectorNeeds, ItemTable } from './table';
 import { plural } from '../plural';
-import type { SplitHints } from './hints';
+import { CLI_HINTS, type SplitHints } from './hints';
 
 export type StrategyName = 'random' | 'stratified' | 'manual' | 'temporal' | 'kfold' | 'stratified-kfold' | 'group';
 export const STRATEGIES: readonly StrategyName[] = ['random', 'stratified', 'manual', 'temporal', 'kfold', 'stratified-kfold', 'group'];
@@ -154,6 +154,20 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
     throw new SplitError('a group split of a tabular CSV needs --by COLUMN (the column whose equal values must stay together)', 2);
   }
   return fractions;
+}
+
+/**
+ * K-fold needs an item to test on in every fold: more folds than items would write folds with an
+ * empty test set. Known only after pass 1 has counted the items.
+ */
+function checkFolds(opts: SplitOptions, items: number): void {
+  if (opts.strategy !== 'kfold' && opts.strategy !== 'stratified-kfold') return;
+  const k = opts.k ?? 5;
+  if (k <= items) return;
+  throw new SplitError(
+    `${k} folds need at least ${k} data items (one to test on in each fold), but the file has ${plural(items, 'data item')}: ${items >= 2 ? `${(opts.hints ?? CLI_HINTS).fewerFolds(items)}, or add data` : 'add data'}`,
+    2,
+  );
 }
 
 /** Why there is nothing to split: the first kind of record that could not be read, if any. */
@@ -286,6 +300,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   }
   if (streaming) {
     if (streamed === 0) throw new SplitError(noItems(adapter));
+    checkFolds(opts, streamed);
     const k = opts.k ?? 5;
     const kfold = opts.strategy === 'kfold';
     const buckets = kfold ? Array.from({ length: k }, (_, i) => `fold${i + 1}`) : splits.slice();
@@ -313,6 +328,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
   }
   const table = collector.finish();
   if (table.count === 0) throw new SplitError(noItems(adapter));
+  checkFolds(opts, table.count);
   const k = opts.k ?? 5;
   let assignment: Uint8Array | undefined;
   let groups: GroupBuckets | undefined;

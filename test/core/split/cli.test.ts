@@ -79,6 +79,35 @@ describe('vertex-datasets split (CLI)', () => {
     assert.match(err, /give --out PATH/);
   });
 
+  it('k-fold with more folds than items: exit 2 naming both numbers and what to do, nothing written; as many folds as items still splits', async () => {
+    writeFileSync(join(dir, 'a.jsonl'), jsonl(30));
+    const tabular = 'id,label\n' + Array.from({ length: 30 }, (_, i) => `${i},l${i % 3}\n`).join('');
+    writeFileSync(join(dir, 't.csv'), tabular);
+    const refusal = '40 folds need at least 40 data items (one to test on in each fold), but the file has 30 data items: use --k 30 or fewer, or add data';
+    for (const args of [
+      ['a.jsonl', '--strategy', 'kfold', '--k', '40', '--out', 'cv.jsonl'],
+      ['a.jsonl', '--strategy', 'stratified-kfold', '--k', '40', '--out', 'cv.jsonl'],
+      ['t.csv', '--strategy', 'kfold', '--k', '40', '--out', 'cv.csv'],
+      ['t.csv', '--strategy', 'stratified-kfold', '--by', 'label', '--k', '40', '--out', 'cv.csv'],
+      ['a.jsonl', '--strategy', 'kfold', '--k', '40'],
+    ]) {
+      err = '';
+      out = '';
+      assert.equal(await run(args, io), 2, args.join(' '));
+      assert.equal(err, `vertex-datasets split: ${refusal}\n`);
+      assert.equal(out, '');
+      assert.deepEqual(readdirSync(dir).sort(), ['a.jsonl', 't.csv']);
+    }
+    err = '';
+    assert.equal(await run(['a.jsonl', '--strategy', 'kfold', '--k', '31'], io), 2);
+    assert.match(err, /31 folds need at least 31 data items .* but the file has 30 data items: use --k 30 or fewer, or add data/);
+    assert.equal(await run(['a.jsonl', '--strategy', 'kfold', '--k', '30', '--out', 'cv.jsonl'], io), 0, err);
+    for (let f = 1; f <= 30; f++) {
+      const uses = readFileSync(join(dir, `cv.fold${f}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).dataItemResourceLabels[ML]);
+      assert.equal(uses.filter((u) => u === 'test').length, 1);
+    }
+  });
+
   it('temporal by cut-off dates on a tabular CSV', async () => {
     writeFileSync(join(dir, 't.csv'), 'id,when\n1,2023-12-31\n2,2024-01-01T00:00:00Z\n3,2024-03-01\n4,2024-06-01\n5,1719792000\n');
     assert.equal(await run(['t.csv', '--strategy', 'temporal', '--time-field', 'when', '--cutoffs', '2024-01-01,2024-05-01', '--in-place'], io), 0, err);

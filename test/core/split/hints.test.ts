@@ -76,4 +76,20 @@ describe('split advice names what the place showing it offers', () => {
     assert.match(editorReport, /^… and 1 more label \(after the split, "Show Statistics" charts every label per split\)$/m);
     assert.doesNotMatch(editorReport, /--output/);
   });
+
+  it('k-fold with more folds than items: the command line names --k, the editor the number of folds to enter', async () => {
+    const text = Array.from({ length: 6 }, (_, i) => item(i)).join('\n');
+    for (const strategy of ['kfold', 'stratified-kfold'] as const) {
+      assert.equal(
+        await errorOf(text, { strategy, k: 7 }, 'k.jsonl'),
+        '7 folds need at least 7 data items (one to test on in each fold), but the file has 6 data items: use --k 6 or fewer, or add data',
+      );
+      assert.equal(
+        await errorOf(text, { strategy, k: 7, hints: EDITOR_HINTS }, 'k.jsonl'),
+        '7 folds need at least 7 data items (one to test on in each fold), but the file has 6 data items: enter 6 or fewer as the number of folds, or add data',
+      );
+    }
+    // One item: no number of folds fits (k-fold needs 2 or more), so only more data helps.
+    assert.equal(await errorOf(item(0), { strategy: 'kfold', k: 2, hints: EDITOR_HINTS }, 'k.jsonl'), '2 folds need at least 2 data items (one to test on in each fold), but the file has 1 data item: add data');
+  });
 });

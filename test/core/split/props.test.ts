@@ -1,10 +1,24 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { splitText } from '../../../src/core/split';
+import { SplitError, splitText } from '../../../src/core/split';
 import type { SplitOptions, StrategyName } from '../../../src/core/split';
 
 const ML = 'aiplatform.googleapis.com/ml_use';
 const SPLITS = ['training', 'validation', 'test'];
+
+/** The refusal of k-fold with more folds than data items: both numbers, and what to do (CLI wording). */
+function tooManyFolds(k: number, items: number): (e: unknown) => boolean {
+  return (e) => {
+    assert.ok(e instanceof SplitError, String(e));
+    assert.equal(e.exitCode, 2);
+    assert.equal(
+      e.message,
+      `${k} folds need at least ${k} data items (one to test on in each fold), but the file has ${items} data item${items === 1 ? '' : 's'}: ` +
+        (items >= 2 ? `use --k ${items} or fewer, or add data` : 'add data'),
+    );
+    return true;
+  };
+}
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -154,8 +168,14 @@ describe('split: properties (fast-check)', function () {
 
   it('stratified k-fold: every label within one item of total/k in every fold (single-label)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(genItem(100000, false), { minLength: 2, maxLength: 200 }), fc.integer(), fc.integer({ min: 2, max: 6 }), async (items, seed, k) => {
+      fc.asyncProperty(fc.array(genItem(100000, false), { minLength: 1, maxLength: 200 }), fc.integer(), fc.integer({ min: 2, max: 6 }), async (items, seed, k) => {
         const lines = items.map((g) => styled(objectOf(g, false), g.spaced));
+        // Lines of one image are one item; fewer items than folds is refused, not split into folds with nothing to test.
+        const distinct = new Set(items.map((g) => g.media)).size;
+        if (k > distinct) {
+          await assert.rejects(splitText(lines.join('\n'), { strategy: 'stratified-kfold', seed, k }, 'd.jsonl'), tooManyFolds(k, distinct));
+          return;
+        }
         const r = await splitText(lines.join('\n'), { strategy: 'stratified-kfold', seed, k }, 'd.jsonl');
         assert.equal(r.outputs.length, k);
         for (const l of r.plan.report.labels) for (const c of l.counts) assert.ok(Math.abs(c - l.total / k) <= 1 + 1e-9);
@@ -268,6 +288,29 @@ describe('split: properties (fast-check)', function () {
     );
   });
 
+  it('k-fold with more folds than items is refused (exit 2, both numbers named); k = items still gives one test item per fold', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(genItem(30, true), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom<StrategyName>('kfold', 'stratified-kfold'),
+        fc.integer(),
+        fc.integer({ min: 0, max: 3 }),
+        async (items, strategy, seed, over) => {
+          const text = items.map((g) => styled(objectOf(g, false), g.spaced)).join('\n');
+          const distinct = new Set(items.map((g) => g.media)).size;
+          if (distinct >= 2) {
+            // Leave-one-out is the most folds a file allows: every fold tests on exactly one item.
+            const r = await splitText(text, { strategy, seed, k: distinct }, 'd.jsonl');
+            assert.deepEqual(r.plan.report.counts, new Array(distinct).fill(1));
+          }
+          const k = Math.max(2, distinct + 1 + over);
+          await assert.rejects(splitText(text, { strategy, seed, k }, 'd.jsonl'), tooManyFolds(k, distinct));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('deterministic: same input, options and seed give identical bytes, whatever the read chunk size', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -279,6 +322,12 @@ describe('split: properties (fast-check)', function () {
           const text = items.map((g) => styled(objectOf(g, true), g.spaced)).join('\n');
           const o = { ...optsFor(strategy, seed, [0.7, 0.2, 0.1]), k: 3 };
           if (strategy.includes('kfold')) delete o.fractions;
+          const distinct = new Set(items.map((g) => g.media)).size;
+          if (strategy.includes('kfold') && distinct < 3) {
+            await assert.rejects(splitText(text, o, 'd.jsonl'), tooManyFolds(3, distinct));
+            await assert.rejects(splitText(text, { ...o, chunkSize: chunk }, 'd.jsonl'), tooManyFolds(3, distinct));
+            return;
+          }
           const a = await splitText(text, o, 'd.jsonl');
           const b = await splitText(text, { ...o, chunkSize: chunk }, 'd.jsonl');
           assert.deepEqual(a.outputs, b.outputs);
@@ -343,6 +392,10 @@ describe('split: CSV properties (fast-check)', function () {
           const header = ['id', ...Array.from({ length: w }, (_, i) => `c${i}`)].join(',');
           rows = rows.map((r, i) => [String(i), ...r]);
           const text = [header, ...rows.map((r) => r.join(','))].join(eol) + eol;
+          if (strategy === 'kfold' && rows.length < 2) {
+            await assert.rejects(splitText(text, { strategy, seed: 1, k: 2, format: 'tabular', chunkSize: chunk }), tooManyFolds(2, rows.length));
+            return;
+          }
           const res = await splitText(text, { strategy, seed: 1, k: 2, format: 'tabular', chunkSize: chunk });
           const col = strategy === 'kfold' ? 'fold' : 'ml_use';
           const allowed = strategy === 'kfold' ? ['1', '2'] : SPLITS;
