@@ -29,6 +29,8 @@ export interface DiskRequest {
   factsCap?: number;
   /** Tabular CSV columns and objective; they apply when the file is tabular (chosen, or detected). */
   tabular?: Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
+  /** What advice in messages names (the editor's commands and settings). */
+  hints?: ValidationOptions['hints'];
 }
 
 export interface DiskResult {
@@ -96,6 +98,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
     maxDiagnostics: req.maxDiagnostics,
     ...tabular,
     strict: req.strict,
+    hints: req.hints,
     onItem,
     onProgress: (bytes) => {
       if (bytes - lastPosted < PROGRESS_STEP) return;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostics';
 import type { FormatId } from './formats';
 import type { ItemFacts } from './items';
+import type { ValidationHints } from './validationHints';
 
 /** How the format of a file was decided. */
 export interface Detection {
@@ -61,6 +62,8 @@ export interface ValidationOptions {
   tabularIfDetected?: boolean;
   /** Longest CSV field kept, in UTF-16 code units (longer fields are reported and truncated). */
   maxFieldChars?: number;
+  /** What advice in messages names (default: the command line's options; the editor passes its own). */
+  hints?: ValidationHints;
 }
 
 export interface ValidationResult {

@@ -10,6 +10,7 @@ import { countSeverities, type Diagnostic as CoreDiagnostic } from '../core/diag
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, type FormatId } from '../core/formats';
 import { validateCsvText } from '../core/csv/validate';
+import { EDITOR_VALIDATION_HINTS } from '../core/validationHints';
 import { DatasetAccumulator, type DatasetResult, type DatasetStats } from '../core/dataset';
 import { annotationLabels, type ItemFacts } from '../core/items';
 import { join } from 'node:path';
@@ -387,7 +388,7 @@ export class ValidationService implements vscode.Disposable {
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
         // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
         const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri) });
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -673,6 +674,7 @@ export class ValidationService implements vscode.Disposable {
           datasetChecks: this.deps.settings.datasetChecks(uri),
           strict: this.deps.settings.strict(uri),
           tabular: kind === 'csv' ? this.deps.settings.tabular(uri) : undefined,
+          hints: EDITOR_VALIDATION_HINTS,
         },
         { signal: abort.signal, onProgress: options.onProgress },
       );

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, revertAll, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { EXTENSION_ID, activateExtension, revertAll, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 describe('CSV import files', () => {
   let api: TestApi;
@@ -20,6 +20,17 @@ describe('CSV import files', () => {
     const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
     assert.equal(r.format, 'image-classification-single-label');
     assert.equal(r.items, 3);
+  });
+
+  it('the format advice names the editor\'s command and setting, not the command line\'s --format', async () => {
+    const { document: doc } = await openFixture('images.csv');
+    const ds = await waitForDiagnostics(doc.uri, (x) => x.some((d) => codeOf(d) === 'format.ambiguous'));
+    const d = ds.find((x) => codeOf(x) === 'format.ambiguous')!;
+    assert.match(d.message, /Choose one with "Choose Import Format for This File" \(or the vertexDatasets\.formats setting\)\.$/);
+    assert.doesNotMatch(d.message, /--format/);
+    // The command it names is the one the editor offers.
+    const commands = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { title: string }[] } }).contributes.commands;
+    assert.ok(commands.some((c) => c.title === 'Choose Import Format for This File'));
   });
 
   it('completes ml_use values and used labels in their columns; hover shows the column and the gs:// parts', async () => {

@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { compareDiagnostics, type Diagnostic, type Range } from '../diagnostics';
 import { FORMATS, type FormatId } from '../formats';
 import type { Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
+import { CLI_VALIDATION_HINTS } from '../validationHints';
 import { lineStartAfter, runInWorker, UsageError } from '../jsonl/validate';
 import { byteScannerFor } from './bytescan';
 import { CsvReadCancelled, CsvReader, FILE_CHUNK_BYTES, readCsvFile, recordOfFields, type CsvFileOptions, type CsvReaderOptions, type CsvRecord } from './reader';
@@ -214,7 +215,7 @@ class CsvValidation {
         ...FIRST_LINE,
         severity: 'warning',
         code: 'format.ambiguous',
-        message: `The format is not certain: ${d.reason}. Candidates: ${d.candidates.join(', ')}${d.format ? `; validated as ${d.format}` : ''}. Choose one with --format (or the vertexDatasets.formats setting).`,
+        message: `The format is not certain: ${d.reason}. Candidates: ${d.candidates.join(', ')}${d.format ? `; validated as ${d.format}` : ''}. Choose one with ${(this.options.hints ?? CLI_VALIDATION_HINTS).chooseFormat}.`,
         data: { candidates: d.candidates },
       });
     }
@@ -224,7 +225,7 @@ class CsvValidation {
           ...FIRST_LINE,
           severity: 'error',
           code: 'format.unknown',
-          message: `Could not tell which import format this CSV is (${d.reason}). Name it with --format: ${CSV_FORMAT_IDS.join(', ')}.`,
+          message: `Could not tell which import format this CSV is (${d.reason}). Name it with ${(this.options.hints ?? CLI_VALIDATION_HINTS).nameFormat}: ${CSV_FORMAT_IDS.join(', ')}.`,
           data: { candidates: d.candidates },
         });
       }

@@ -6,6 +6,7 @@ import { validateCsvFile, validateCsvText } from '../../../src/core/csv/validate
 import { validateFile } from '../../../src/core/files';
 import { UsageError } from '../../../src/core/jsonl/validate';
 import { cli } from '../support/cli';
+import { CLI_VALIDATION_HINTS, EDITOR_VALIDATION_HINTS, type ValidationHints } from '../../../src/core/validationHints';
 
 const HOSTILE = join(__dirname, '../../fixtures/csv/hostile');
 const TABULAR = join(__dirname, '../../fixtures/csv/tabular');
@@ -102,6 +103,36 @@ describe('csv validation entry', () => {
       const r = validateCsvText('1,2\n3,4\n');
       assert.equal(r.format, undefined);
       assert.deepEqual(shape(r), [['format.unknown', 'error', 1, 1, 1, 2]]);
+    });
+
+    it('the advice names --format on the command line and the editor\'s command and setting in the editor', async () => {
+      const ids = 'image-classification-single-label, image-classification-multi-label, image-bounding-box, text-classification-single-label, text-classification-multi-label, text-sentiment, video-classification, video-action-recognition, video-object-tracking, tabular';
+      const unknown = (hints?: ValidationHints) => validateCsvText('1,2\n3,4\n', { hints }).diagnostics[0].message;
+      const ambiguous = (hints?: ValidationHints) => validateCsvText('gs://bucket-name/a.jpg,cat\n', { hints }).diagnostics[0].message;
+      const cliUnknown = `Could not tell which import format this CSV is (no gs:// path and no header of column names in the first lines). Name it with --format: ${ids}.`;
+      const cliAmbiguous =
+        'The format is not certain: every row has at most one label, which fits both single-label and multi-label image classification. Candidates: image-classification-single-label, image-classification-multi-label; validated as image-classification-single-label. Choose one with --format (or the vertexDatasets.formats setting).';
+      assert.equal(unknown(), cliUnknown);
+      assert.equal(unknown(CLI_VALIDATION_HINTS), cliUnknown);
+      assert.equal(ambiguous(), cliAmbiguous);
+      assert.equal(ambiguous(CLI_VALIDATION_HINTS), cliAmbiguous);
+      assert.equal(
+        unknown(EDITOR_VALIDATION_HINTS),
+        `Could not tell which import format this CSV is (no gs:// path and no header of column names in the first lines). Name it with "Choose Import Format for This File" (or the vertexDatasets.formats setting): ${ids}.`,
+      );
+      assert.equal(ambiguous(EDITOR_VALIDATION_HINTS), cliAmbiguous.replace('--format', '"Choose Import Format for This File"'));
+      for (const m of [unknown(EDITOR_VALIDATION_HINTS), ambiguous(EDITOR_VALIDATION_HINTS)]) assert.doesNotMatch(m, /--/);
+      // The command line's output keeps its wording.
+      const dir = mkdtempSync(join(tmpdir(), 'vd-hints-'));
+      try {
+        writeFileSync(join(dir, 'x.csv'), '1,2\n3,4\n');
+        writeFileSync(join(dir, 'y.csv'), 'gs://bucket-name/a.jpg,cat\n');
+        const r = await cli(['validate', 'x.csv', 'y.csv'], dir);
+        assert.ok(r.out.includes(`x.csv:1:1: error format.unknown: ${cliUnknown}\n`), r.out);
+        assert.ok(r.out.includes(`y.csv:1:1: warning format.ambiguous: ${cliAmbiguous}\n`), r.out);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('a format without a CSV layout is a usage error', () => {

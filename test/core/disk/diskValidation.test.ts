@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 import { join } from 'node:path';
+import { EDITOR_VALIDATION_HINTS } from '../../../src/core/validationHints';
 import { DiskValidationCancelled, serveDiskRequest, validateFromDisk, validateInWorker, type DiskMessage } from '../../../src/core/diskValidation';
 
 const good = (i: number, mlUse = 'training') =>
@@ -144,5 +145,13 @@ describe('validation of a file from disk in a worker', () => {
       (await validateInWorker(WORKER, { path: table, strict, tabular: { target: 'label' } })).diagnostics.filter((d) => d.code === 'tabular.rows.tooFew').map((d) => d.severity);
     assert.deepEqual(await severities(), ['warning']);
     assert.deepEqual(await severities(true), ['error']);
+  });
+
+  it('the editor\'s hints reach the worker: the format advice names its command, not --format', async () => {
+    const images = join(dir, 'ambiguous.csv');
+    writeFileSync(images, 'training,gs://my-bucket/a.jpg,cat\ntest,gs://my-bucket/b.jpg,dog\n');
+    const message = async (hints?: typeof EDITOR_VALIDATION_HINTS) => (await validateInWorker(WORKER, { path: images, hints })).diagnostics.find((d) => d.code === 'format.ambiguous')?.message ?? '';
+    assert.match(await message(), /Choose one with --format \(or the vertexDatasets\.formats setting\)\.$/);
+    assert.match(await message(EDITOR_VALIDATION_HINTS), /Choose one with "Choose Import Format for This File" \(or the vertexDatasets\.formats setting\)\.$/);
   });
 });
