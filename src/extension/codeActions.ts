@@ -22,6 +22,7 @@ const TITLES: Record<string, string> = {
   'legacy.timeSegment': 'Convert to the official "timeSegmentAnnotations" shape',
   'legacy.textSegment': 'Move "startOffset"/"endOffset" onto the annotation',
   'mlUse.unassigned': 'Remove the UNASSIGNED split (let Vertex AI assign it)',
+  'label.empty': 'Remove the empty label',
 };
 
 function describeFix(code: string, fixes: JsonFix[]): string {
@@ -96,6 +97,17 @@ const coreRange = (d: CoreDiagnostic) => new vscode.Range(d.line - 1, d.column -
  * one), every other byte of the row kept.
  */
 function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string } | undefined {
+  if (d.code === 'label.empty') {
+    // Only an empty cell between labels (`removeCell`); a label missing where one is required has no fix.
+    if ((d.data as { removeCell?: unknown } | undefined)?.removeCell !== true) return undefined;
+    if (d.endLine !== d.line || d.line > doc.lineCount || d.column < 2) return undefined;
+    const comma = new vscode.Range(d.line - 1, d.column - 2, d.line - 1, d.column - 1);
+    if (doc.getText(comma) !== ',') return undefined;
+    // A quoted empty cell is `""`; an unquoted one has no text (its range marks the comma after it).
+    const cell = doc.getText(coreRange(d));
+    if (cell === '""') return { range: new vscode.Range(comma.start, coreRange(d).end), text: '' };
+    return cell === ',' ? { range: comma, text: '' } : undefined;
+  }
   if (d.code === 'label.duplicate') {
     if (d.endLine !== d.line || d.line > doc.lineCount || d.column < 2) return undefined;
     const comma = new vscode.Range(d.line - 1, d.column - 2, d.line - 1, d.column - 1);
@@ -163,6 +175,7 @@ export class FixProvider implements vscode.CodeActionProvider {
     };
     const title = (core: CoreDiagnostic): string => {
       const text = csvCellFix(doc, core)?.text ?? '';
+      if (core.code === 'label.empty') return 'Remove the empty label column (the extra comma)';
       return core.code === 'label.duplicate' ? 'Remove the repeated label' : `Change to ${truncate(text, 60)}`;
     };
     return this.actions(fixable, context, fix, title);

@@ -191,7 +191,8 @@ class LayoutChecker implements RowChecker {
     const seen = new Set<string>();
     for (let i = from; i < end; i++) {
       if (f[i] === '') {
-        this.say(cellRange(record, i), 'warning', 'label.empty', 'Empty label column between labels; remove the extra comma.');
+        // `removeCell`: deleting the cell with the comma before it fixes the row (the editor's quick fix).
+        this.problem(cellRange(record, i), { code: 'label.empty', severity: 'warning', message: 'Empty label column between labels; remove the extra comma.', data: { removeCell: true } });
         continue;
       }
       if (seen.has(f[i])) {

@@ -173,7 +173,13 @@ export class ItemChecker {
             if (!isObj(a)) return;
             // A repeated label is one annotation to Vertex: it is not counted again in the facts.
             const repeated = typeof a.displayName === 'string' && seen.has(a.displayName);
+            const before = out.length;
             this.checkClassification(a, ['classificationAnnotations', i], out, repeated ? undefined : annotations);
+            // An empty label beside real ones: removing its annotation leaves the others. When no
+            // other label is real, removing it would leave the item unlabeled: no fix is offered then.
+            if (typeof a.displayName === 'string' && a.displayName.trim() === '' && list.some((b) => isObj(b) && typeof b.displayName === 'string' && b.displayName.trim() !== '')) {
+              for (let k = before; k < out.length; k++) if (out[k].code === 'label.empty') out[k].fixes = [{ path: ['classificationAnnotations', i], remove: true }];
+            }
             if (typeof a.displayName === 'string') {
               if (repeated) {
                 out.push({

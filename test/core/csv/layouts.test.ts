@@ -192,4 +192,13 @@ describe('csv positional layouts', () => {
       ['label.empty', 'warning', 2, 25, 2, 26],
     ]);
   });
+
+  it('an empty label column between labels is marked for removal (the editor\'s quick fix); a missing required label is not', () => {
+    const r = validateCsvText('gs://flowers-data/a.jpg,daisy,"",rose\n', { format: 'image-classification-multi-label' });
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.severity, d.column, d.endColumn, d.data]), [['label.empty', 'warning', 31, 33, { removeCell: true }]]);
+    const box = validateCsvText('gs://flowers-data/a.jpg,,0.1,0.1,,,0.5,0.5,,\n', { format: 'image-bounding-box' });
+    const missing = box.diagnostics.find((d) => d.code === 'label.empty');
+    assert.equal(missing?.severity, 'error');
+    assert.equal(missing?.data, undefined);
+  });
 });

@@ -61,6 +61,35 @@ describe('core/jsonl/fixes', () => {
     assert.equal(applyJsonFixes('[\t1\t]', [{ path: [0], remove: true }]), '[\t\t]');
   });
 
+  it('an empty label beside real labels is removed with its annotation (and one comma); an empty label that is the only one gets no fix', () => {
+    const multi = 'image-classification-multi-label';
+    const line = `{${IMG}, "classificationAnnotations": [{"displayName": "cat"} ,{"displayName": ""}, {"displayName": "dog"}]}`;
+    const d = diagnosticFor(multi, line, 'label.empty');
+    assert.deepEqual(fixesOf(d.data), [{ path: ['classificationAnnotations', 1], remove: true }]);
+    const fixed = applyJsonFixes(line, fixesOf(d.data));
+    // As for a repeated label: the element, the comma after it and the spaces before the next go.
+    assert.equal(fixed, `{${IMG}, "classificationAnnotations": [{"displayName": "cat"} ,{"displayName": "dog"}]}`);
+    assert.deepEqual(validateJsonlText(fixed!, { format: multi }).diagnostics, []);
+    // After the labels, and several (blank is empty too): fixing them together leaves the real label.
+    const after = `{${IMG}, "classificationAnnotations": [{"displayName": "cat"}, {"displayName": " "}, {"displayName": ""}]}`;
+    const empties = validateJsonlText(after, { format: multi }).diagnostics.filter((x) => x.code === 'label.empty');
+    assert.equal(empties.length, 2);
+    assert.equal(applyJsonFixes(after, empties.flatMap((x) => fixesOf(x.data))), `{${IMG}, "classificationAnnotations": [{"displayName": "cat"}]}`);
+    // The only label, or only empty ones: removing would leave the item unlabeled, so no fix.
+    for (const only of [
+      `{${IMG}, "classificationAnnotations": [{"displayName": ""}]}`,
+      `{${IMG}, "classificationAnnotations": [{"displayName": ""}, {"displayName": " "}]}`,
+    ]) {
+      const found = validateJsonlText(only, { format: multi }).diagnostics.filter((x) => x.code === 'label.empty');
+      assert.ok(found.length > 0);
+      for (const x of found) assert.deepEqual(fixesOf(x.data), [], only);
+    }
+    assert.deepEqual(fixesOf(diagnosticFor('image-classification-single-label', `{${IMG}, "classificationAnnotation": {"displayName": ""}}`, 'label.empty').data), []);
+    // A box without a label keeps its coordinates: no fix removes it.
+    const box = `{${IMG}, "boundingBoxAnnotations": [{"displayName": "a", "xMin": 0.1, "yMin": 0.1, "xMax": 0.5, "yMax": 0.5}, {"displayName": "", "xMin": 0.1, "yMin": 0.1, "xMax": 0.5, "yMax": 0.5}]}`;
+    assert.deepEqual(fixesOf(diagnosticFor('image-bounding-box', box, 'label.empty').data), []);
+  });
+
   it('removes array elements from the highest index down', () => {
     const line = '{"a": [0, 1, 2, 3]}';
     assert.equal(applyJsonFixes(line, [{ path: ['a', 1], remove: true }, { path: ['a', 3], remove: true }]), '{"a": [0, 2]}');

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { activateExtension, codeOf, ourDiagnostics, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
+
+const actionsAt = async (doc: vscode.TextDocument, range: vscode.Range) =>
+  (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
+
+/** Opens `name` with `text` as `format`, waits for its report and returns its label.empty findings, in line order. */
+async function openWith(api: TestApi, name: string, text: string, format: string, count: number): Promise<{ doc: vscode.TextDocument; found: vscode.Diagnostic[] }> {
+  const uri = workspaceFile(name);
+  fs.writeFileSync(uri.fsPath, text);
+  await vscode.commands.executeCommand('vertexDatasets.selectFormat', uri, format);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  await waitForReport(api, uri, (r) => r.version === doc.version && r.format === format && !r.datasetPending);
+  const found = await waitForDiagnostics(uri, (ds) => ds.filter((d) => codeOf(d) === 'label.empty').length === count);
+  return { doc, found: found.filter((d) => codeOf(d) === 'label.empty').sort((a, b) => a.range.start.compareTo(b.range.start)) };
+}
+
+describe('Removing an empty label between labels (quick fix)', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('JSONL: removes the empty annotation beside real labels, undoably; an empty label that is the only one has no fix', async () => {
+    const lines = [
+      '{"imageGcsUri": "gs://bkt/a.jpg", "classificationAnnotations": [{"displayName": "cat"}, {"displayName": ""}, {"displayName": "dog"}]}',
+      '{"imageGcsUri": "gs://bkt/b.jpg", "classificationAnnotations": [{"displayName": " "}]}',
+    ];
+    const text = lines.join('\n') + '\n';
+    const { doc, found } = await openWith(api, 'empty-labels.jsonl', text, 'image-classification-multi-label', 2);
+    const only = await actionsAt(doc, found[1].range);
+    assert.deepEqual(only.filter((a) => a.diagnostics?.some((d) => codeOf(d) === 'label.empty')).map((a) => a.title), [], 'the only label, empty: no fix');
+    const actions = await actionsAt(doc, found[0].range);
+    const fix = actions.find((a) => a.title === 'Remove the empty label');
+    assert.ok(fix?.edit, `no "Remove the empty label" among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.getText(), ['{"imageGcsUri": "gs://bkt/a.jpg", "classificationAnnotations": [{"displayName": "cat"}, {"displayName": "dog"}]}', lines[1]].join('\n') + '\n');
+    await waitForDiagnostics(doc.uri, (ds) => ds.filter((d) => codeOf(d) === 'label.empty').length === 1);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), text);
+  });
+
+  it('CSV: removes the empty cell and the comma before it (quoted or not, CRLF and quotes of the rest kept); fix all removes each', async () => {
+    const rows = ['gs://bkt/a.jpg,cat,,dog', '"gs://bkt/b.jpg",cat,"","dog"', 'training,gs://bkt/c.jpg,,cat', 'gs://bkt/d.jpg,cat,,'];
+    const text = rows.join('\r\n') + '\r\n';
+    const { doc, found } = await openWith(api, 'empty-labels.csv', text, 'image-classification-multi-label', 3);
+    const actions = await actionsAt(doc, found[0].range);
+    const one = actions.find((a) => a.title === 'Remove the empty label column (the extra comma)');
+    assert.ok(one?.edit, `no "Remove the empty label column (the extra comma)" among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(one.edit));
+    assert.equal(doc.getText(), ['gs://bkt/a.jpg,cat,dog', ...rows.slice(1)].join('\r\n') + '\r\n');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), text);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    const again = ourDiagnostics(doc.uri).find((d) => codeOf(d) === 'label.empty')!;
+    const all = (await actionsAt(doc, again.range)).find((a) => a.title === 'Fix all 3 "label.empty" problems in this file');
+    assert.ok(all?.edit);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    // Trailing empty columns are no labels (not reported): that row stays as it was.
+    assert.equal(doc.getText(), ['gs://bkt/a.jpg,cat,dog', '"gs://bkt/b.jpg",cat,"dog"', 'training,gs://bkt/c.jpg,cat', rows[3]].join('\r\n') + '\r\n');
+    await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'label.empty'));
+  });
+
+  it('CSV: a box row without its label has no fix (removing the comma would shift the coordinates)', async () => {
+    const { doc, found } = await openWith(api, 'empty-box-label.csv', 'gs://bkt/a.jpg,,0.1,0.1,,,0.5,0.5,,\n', 'image-bounding-box', 1);
+    const actions = await actionsAt(doc, found[0].range);
+    assert.deepEqual(actions.filter((a) => a.diagnostics?.some((d) => codeOf(d) === 'label.empty')).map((a) => a.title), []);
+  });
+});
