@@ -63,6 +63,9 @@ describe('CSV import files', () => {
     try {
       const ds = await waitForDiagnostics(doc.uri, (x) => x.length > 0);
       assert.ok(ds.some((d) => codeOf(d)?.startsWith('tabular.')), ds.map(codeOf).join(', '));
+      // The advice names the editor's setting, not the command line's --target.
+      const unset = ds.find((d) => codeOf(d) === 'tabular.target.unset');
+      assert.match(unset?.message ?? '', /Name it with the vertexDatasets\.tabular\.target setting\.$/);
     } finally {
       await vscode.commands.executeCommand('vertexDatasets.selectFormat', doc.uri, 'auto');
     }

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, Range } from '../diagnostics';
 import type { MlUse } from '../formats';
+import { CLI_VALIDATION_HINTS, type ValidationHints } from '../validationHints';
 import type { ItemFacts } from '../items';
 import { isRfc3339Utc, parseTimestamp, TIMESTAMP_FORMATS_HINT } from '../rules/timestamp';
 import { checkMlUse, ML_USE_VALUES } from '../rules/values';
@@ -30,6 +31,8 @@ export interface TabularOptions {
    * instead of warnings (the CLI's `--strict`).
    */
   strict?: boolean;
+  /** What advice in messages names (default: the command line's options). */
+  hints?: ValidationHints;
 }
 
 export const TABULAR_LIMITS = {
@@ -240,7 +243,7 @@ export class TabularChecker {
 
   private resolve(name: string | undefined, role: 'target' | 'weight' | 'split' | 'timestampSplit' | 'time' | 'series', required: boolean): number {
     const record = this.headerRecord!;
-    const option = { target: '--target', weight: '--weight', split: '--split-column', timestampSplit: '--timestamp-split-column', time: '--time-column', series: '--series-column' }[role];
+    const option = (this.options.hints ?? CLI_VALIDATION_HINTS).tabularColumn[role];
     const what = {
       target: 'target column',
       weight: 'weight column',
@@ -257,8 +260,8 @@ export class TabularChecker {
             role === 'target' ? 'info' : 'error',
             `tabular.${role}.unset`,
             role === 'target'
-              ? `No target column given, so the target checks (no nulls; classification 2-500 classes) were skipped. Name it with ${option} NAME.`
-              : `Forecasting needs a ${what}; name it with ${option} NAME.`,
+              ? `No target column given, so the target checks (no nulls; classification 2-500 classes) were skipped. Name it with ${option}.`
+              : `Forecasting needs a ${what}; name it with ${option}.`,
           ),
         );
       }
@@ -645,7 +648,7 @@ export class TabularChecker {
               'tabular.target.classes',
               classes < TABULAR_LIMITS.minClasses
                 ? `The target column ${quote(p.name)} has only one value (${quote(p.topValues?.[0]?.value ?? '')}); classification needs 2-500 distinct values.`
-                : `The target column ${quote(p.name)} has ${p.distinctCapped ? `more than ${p.distinct.toLocaleString('en-US')}` : classes.toLocaleString('en-US')} distinct values; classification supports 2-500.${p.inferredType === 'numeric' ? ' For a numeric target use --objective regression.' : ''}`,
+                : `The target column ${quote(p.name)} has ${p.distinctCapped ? `more than ${p.distinct.toLocaleString('en-US')}` : classes.toLocaleString('en-US')} distinct values; classification supports 2-500.${p.inferredType === 'numeric' ? ` For a numeric target ${(this.options.hints ?? CLI_VALIDATION_HINTS).regression}.` : ''}`,
             ),
           );
         }

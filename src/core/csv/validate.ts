@@ -361,6 +361,7 @@ function tabularOptions(o: ValidationOptions) {
     seriesColumn: o.seriesColumn,
     timestampSplitColumn: o.timestampSplitColumn,
     strict: o.strict,
+    hints: o.hints,
   };
 }
 

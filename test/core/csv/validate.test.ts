@@ -6,6 +6,7 @@ import { validateCsvFile, validateCsvText } from '../../../src/core/csv/validate
 import { validateFile } from '../../../src/core/files';
 import { UsageError } from '../../../src/core/jsonl/validate';
 import { cli } from '../support/cli';
+import type { ValidationOptions } from '../../../src/core/validate';
 import { CLI_VALIDATION_HINTS, EDITOR_VALIDATION_HINTS, type ValidationHints } from '../../../src/core/validationHints';
 
 const HOSTILE = join(__dirname, '../../fixtures/csv/hostile');
@@ -133,6 +134,28 @@ describe('csv validation entry', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('tabular advice names the command line\'s options, or the editor\'s vertexDatasets.tabular.* settings', () => {
+      const messages = (text: string, o: ValidationOptions) => validateCsvText(text, o).diagnostics.filter((d) => d.code !== 'tabular.rows.tooFew').map((d) => d.message);
+      const numeric = ['id,y', ...Array.from({ length: 1000 }, (_, i) => `${i},${i}`)].join('\n');
+      const unset = 'No target column given, so the target checks (no nulls; classification 2-500 classes) were skipped. Name it with ';
+      const classes = "The target column 'y' has 1,000 distinct values; classification supports 2-500. For a numeric target ";
+      for (const hints of [undefined, CLI_VALIDATION_HINTS]) {
+        assert.deepEqual(messages('a,b\n1,2\n', { format: 'tabular', hints }), [`${unset}--target NAME.`]);
+        assert.deepEqual(messages('a,b,c\n1,2,3\n', { objective: 'forecasting', target: 'c', hints }), [
+          'Forecasting needs a time series identifier column; name it with --series-column NAME.',
+          'Forecasting needs a time column; name it with --time-column NAME.',
+        ]);
+        assert.deepEqual(messages(numeric, { target: 'y', objective: 'classification', hints }), [`${classes}use --objective regression.`]);
+      }
+      const hints = EDITOR_VALIDATION_HINTS;
+      assert.deepEqual(messages('a,b\n1,2\n', { format: 'tabular', hints }), [`${unset}the vertexDatasets.tabular.target setting.`]);
+      assert.deepEqual(messages('a,b,c\n1,2,3\n', { objective: 'forecasting', target: 'c', hints }), [
+        'Forecasting needs a time series identifier column; name it with the vertexDatasets.tabular.seriesColumn setting.',
+        'Forecasting needs a time column; name it with the vertexDatasets.tabular.timeColumn setting.',
+      ]);
+      assert.deepEqual(messages(numeric, { target: 'y', objective: 'classification', hints }), [`${classes}set vertexDatasets.tabular.objective to regression.`]);
     });
 
     it('a format without a CSV layout is a usage error', () => {
