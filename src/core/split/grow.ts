@@ -159,3 +159,23 @@ export class GrowLabels {
     return this.data.subarray(0, this.length);
   }
 }
+
+export class GrowUint16 {
+  data: Uint16Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Uint16Array(initial);
+  }
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint16Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  toArray(): Uint16Array {
+    return this.data.subarray(0, this.length);
+  }
+}

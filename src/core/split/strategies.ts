@@ -2,7 +2,7 @@ import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
 import { rankMix, rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
-import type { SecondTimes } from './times';
+import type { DictTimes, SecondTimes } from './times';
 
 /**
  * Split strategies over an ItemTable. Each returns one bucket per item: a split index (into the
@@ -580,6 +580,9 @@ export interface TieKernel {
 
 export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
   const n = t.count;
+  // Few distinct times, kept as dictionary ids (see TimeColumn): the split works on the dictionary.
+  const dict = t.untimed === 0 ? t.timeDict : undefined;
+  if (dict) return temporalByDict(t, dict, opts, tally, kernel);
   // Whole seconds in 32 bits (see TimeColumn), when every item has one: read without building `time`.
   const secs = t.untimed === 0 ? t.timeSeconds : undefined;
   let time = secs ? undefined : t.time;
@@ -707,6 +710,83 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
     firstOlder.push(older[g]);
   }
   placeTies(t, out, values, firstGroups, firstOlder, cum, S, kernel);
+  return out;
+}
+
+/**
+ * temporalSplit on times kept as dictionary ids (no item without one). Every item of a time takes
+ * the split of the positions its time covers in the order (time, rank, index): the positions after
+ * the items of older times. So the dictionary's times are sorted (few), the items counted per id,
+ * and each item's split is its id's, looked up; only the items of a time whose positions straddle
+ * a boundary are placed among themselves (placeTies).
+ */
+function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
+  const n = t.count;
+  const ids = d.ids;
+  const D = d.dict.length;
+  const out = new Uint8Array(n);
+  // Each id's split (TIE - v: its time straddles and is the v-th such).
+  const split = new Uint8Array(D);
+  if (opts.cutoffs) {
+    const c = opts.cutoffs;
+    for (let k = 0; k < D; k++) {
+      // Exact: seconds and base are integers, their sum times 1000 is the time read.
+      const x = (d.base + d.dict[k]) * 1000;
+      let s = 0;
+      while (s < c.length && x >= c[s]) s++;
+      split[k] = s;
+    }
+    for (let i = 0; i < n; i++) out[i] = split[ids[i]];
+    return out;
+  }
+  const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
+  const counts = allocate(n, fractions);
+  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(counts);
+  const cum: number[] = [0];
+  for (const c of counts) cum.push(cum[cum.length - 1] + c);
+  const S = counts.length;
+  const count = new Int32Array(D);
+  for (let i = 0; i < n; i++) count[ids[i]]++;
+  const order = Int32Array.from({ length: D }, (_, k) => k);
+  // The dictionary's seconds are distinct: a plain sort by them.
+  const sec = d.dict;
+  order.sort((a, b) => sec[a] - sec[b]);
+  const values: number[] = [];
+  const olders: number[] = [];
+  const tieIds: number[] = [];
+  let older = 0;
+  for (let j = 0; j < D; j++) {
+    const k = order[j];
+    const m = count[k];
+    if (m === 0) continue;
+    let s = 0;
+    while (s < S - 1 && older >= cum[s + 1]) s++;
+    let straddles = false;
+    for (let b = 1; b < S; b++) if (cum[b] > older && cum[b] < older + m) straddles = true;
+    if (straddles) {
+      split[k] = TIE - values.length;
+      values.push(sec[k]);
+      olders.push(older);
+      tieIds.push(k);
+    } else split[k] = s;
+    older += m;
+  }
+  const V = values.length;
+  const groups = tieIds.map((k) => new Int32Array(count[k]));
+  if (V === 0) for (let i = 0; i < n; i++) out[i] = split[ids[i]];
+  else {
+    const fill = new Int32Array(V);
+    const low = TIE - V;
+    for (let i = 0; i < n; i++) {
+      const o = split[ids[i]];
+      out[i] = o;
+      if (o > low) {
+        const v = TIE - o;
+        groups[v][fill[v]++] = i;
+      }
+    }
+  }
+  placeTies(t, out, values, groups, olders, cum, S, kernel);
   return out;
 }
 

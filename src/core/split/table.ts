@@ -2,8 +2,8 @@ import { GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from './keys';
 import type { GroupIds } from './keys';
 import { fmix32, hashIndex, hashString } from './prng';
-import { NO_SECOND, TimeColumn } from './times';
-import type { SecondTimes } from './times';
+import { NO_ID, NO_SECOND, TimeColumn, secondsOfDict } from './times';
+import type { DictTimes, SecondTimes } from './times';
 
 /** Existing ml_use of an item: a split index, or one of these. */
 export const NO_ML_USE = -1;
@@ -71,6 +71,11 @@ export interface ItemTable {
    * is then only built on first use. Setting `time` drops it.
    */
   timeSeconds?: SecondTimes;
+  /**
+   * The same times as ids into a dictionary of distinct seconds, when there are few (see
+   * TimeColumn): `timeSeconds` and `time` are then only built on first use. Setting either drops it.
+   */
+  timeDict?: DictTimes;
   /** How many items have no time (NaN in `time`), when known. */
   untimed?: number;
   /** Existing ml_use per item (see NO_ML_USE etc.). */
@@ -204,13 +209,14 @@ export class ItemCollector {
   /**
    * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
    * batches): the same effect, written as loops over whole arrays. Times are in ms (NaN: none),
-   * or as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none).
+   * as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none), or as a Uint16Array
+   * ids into the collector's time dictionary (NO_ID: none; see timeDictSize).
    */
   addRows(
     n: number,
     ml: Int8Array,
     label: Int32Array,
-    time: Float64Array | Int32Array,
+    time: Float64Array | Int32Array | Uint16Array,
     has: Uint8Array,
     ga: Int32Array,
     gb: Int32Array,
@@ -254,7 +260,7 @@ export class ItemCollector {
    * addRows for rows whose group ids were given in the table of `useGroupIds` (pass 1 in
    * WebAssembly): `group[k]` is row k's id, `newRanks` the ranks of the groups the rows start, in order.
    */
-  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
+  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
     this.addFacts(n, ml, label, time, summary, timeBase);
     const item0 = this.items;
     const end = item0 + n;
@@ -276,7 +282,7 @@ export class ItemCollector {
   }
 
   /** The facts of addRows but the groups (items and records are not counted yet). */
-  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array, summary?: RowSummary, timeBase = NaN): void {
+  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array, summary?: RowSummary, timeBase = NaN): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
     const end = item0 + n;
@@ -295,7 +301,11 @@ export class ItemCollector {
     }
     if (this.needs.time) {
       let timed = 0;
-      if (time instanceof Int32Array) {
+      if (time instanceof Uint16Array) {
+        this.time.appendIds(time, n);
+        if (summary) timed = summary.timed;
+        else for (let k = 0; k < n; k++) if (time[k] !== NO_ID) timed++;
+      } else if (time instanceof Int32Array) {
         this.time.appendSeconds(time, n, timeBase, summary?.timeMin, summary?.timeMax);
         if (summary) timed = summary.timed;
         else for (let k = 0; k < n; k++) if (time[k] !== NO_SECOND) timed++;
@@ -358,9 +368,19 @@ export class ItemCollector {
     return this.items;
   }
 
-  /** How times are kept so far (TimeColumn.mode: 0 none yet, 1 seconds after timeBase, 2 ms): pass 1 in WebAssembly gives them so. */
+  /** How times are kept so far (TimeColumn.mode: 1 seconds after timeBase, 2 ms, 3 dictionary ids): pass 1 in WebAssembly gives them so. */
   get timeMode(): number {
     return this.time.mode;
+  }
+
+  /** Entries of the time dictionary (ids 0 .. timeDictSize - 1; see TimeColumn). */
+  get timeDictSize(): number {
+    return this.time.dictSize;
+  }
+
+  /** The second (since the epoch) of time dictionary id `id`. */
+  timeDictSecond(id: number): number {
+    return this.time.dictSecond(id);
   }
 
   get timeBase(): number {
@@ -595,8 +615,9 @@ export class ItemCollector {
     };
     const stored = this.existing?.toArray();
     const times = this.time;
-    let timeSeconds = this.needs.time ? times.toSeconds() : undefined;
-    let time = this.needs.time && !timeSeconds ? times.toMsArray() : undefined;
+    let timeDict = this.needs.time ? times.toDict() : undefined;
+    let timeSeconds = this.needs.time && !timeDict ? times.toSeconds() : undefined;
+    let time = this.needs.time && !timeDict && !timeSeconds ? times.toMsArray() : undefined;
     let existing: Int8Array | undefined;
     const table: ItemTable = {
       ...common,
@@ -604,18 +625,28 @@ export class ItemCollector {
         return (existing ??= stored ?? new Int8Array(count).fill(NO_ML_USE));
       },
       get time(): Float64Array | undefined {
+        if (time === undefined && timeDict) time = msOfDict(timeDict);
         if (time === undefined && timeSeconds) time = msOfSeconds(timeSeconds);
         return time;
       },
       set time(v: Float64Array | undefined) {
         time = v;
         timeSeconds = undefined;
+        timeDict = undefined;
       },
       get timeSeconds(): SecondTimes | undefined {
+        if (timeSeconds === undefined && timeDict) timeSeconds = secondsOfDict(timeDict);
         return timeSeconds;
       },
       set timeSeconds(v: SecondTimes | undefined) {
         timeSeconds = v;
+        timeDict = undefined;
+      },
+      get timeDict(): DictTimes | undefined {
+        return timeDict;
+      },
+      set timeDict(v: DictTimes | undefined) {
+        timeDict = v;
       },
       rankSeed: this.indexed ? seed : undefined,
       seed,
@@ -717,6 +748,18 @@ export function msOfSeconds(t: SecondTimes): Float64Array {
   for (let i = 0; i < n; i++) {
     const x = t.sec[i];
     out[i] = x === NO_SECOND ? NaN : (base + x) * 1000;
+  }
+  return out;
+}
+
+/** Times in ms (NaN: none) of times in the dictionary form. */
+export function msOfDict(t: DictTimes): Float64Array {
+  const ms = Float64Array.from(t.dict, (x) => (t.base + x) * 1000);
+  const n = t.ids.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = t.ids[i];
+    out[i] = id === NO_ID ? NaN : ms[id];
   }
   return out;
 }

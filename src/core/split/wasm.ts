@@ -33,6 +33,8 @@ interface Exports {
   labelPlace(lab: number, wide: number, m: number, first: number, seedMix: number, rank: number, q: number, left: number, buckets: number, out: number): void;
   placeTied(idx: number, m: number, seedMix: number, keys: number, tmp: number, qs: number, Q: number, s0: number, res: number): void;
   groupInit(): number;
+  timeDictInit(): number;
+  timeAdd(sec: number, id: number): void;
   groupId(a: number, b: number): number;
   groupCount(): number;
   groupSizes(): number;
@@ -87,6 +89,7 @@ const ST_T_BASE_HI = 58;
 const ST_B_TMIN = 59;
 const ST_B_TMAX = 60;
 const T_MS = 2;
+const T_DICT = 3;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -105,8 +108,8 @@ const SLACK = 64;
 export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
-  /** In ms (NaN: none), or whole seconds after second timeBase (NO_SECOND: none). */
-  time: Float64Array | Int32Array;
+  /** In ms (NaN: none), whole seconds after second timeBase (NO_SECOND: none), or ids into the collector's time dictionary (NO_ID: none). */
+  time: Float64Array | Int32Array | Uint16Array;
   timeBase: number;
   /** Group ids (mode 2: ids of the collector's table, see useGroupIds), and the ranks of the groups the rows start. */
   group: Int32Array;
@@ -170,11 +173,18 @@ class SplitWasm {
   rows(n: number, d: WasmRows, facts: boolean, wantMl: boolean, keyed: boolean, timed: boolean): WasmRows {
     const b = this.x.memory.buffer;
     const S = this.S;
-    const seconds = S[ST_T_MODE] !== T_MS;
+    const mode = S[ST_T_MODE];
+    const seconds = mode !== T_MS && mode !== T_DICT;
     return {
       ml: wantMl ? new Int8Array(b, S[ST_R_ML], n) : d.ml.subarray(0, n),
       label: keyed ? new Int32Array(b, S[ST_R_LAB], n) : d.label.subarray(0, n),
-      time: !timed ? d.time.subarray(0, n) : seconds ? new Int32Array(b, S[ST_R_TIME], n) : new Float64Array(b, S[ST_R_TIME], n),
+      time: !timed
+        ? d.time.subarray(0, n)
+        : mode === T_DICT
+          ? new Uint16Array(b, S[ST_R_TIME], n)
+          : seconds
+            ? new Int32Array(b, S[ST_R_TIME], n)
+            : new Float64Array(b, S[ST_R_TIME], n),
       timeBase: timed && seconds ? baseOf(S) : NaN,
       group: facts ? new Int32Array(b, S[ST_R_GID], n) : d.group.subarray(0, n),
       newRanks: facts ? new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]) : d.newRanks,
@@ -317,8 +327,16 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       collector.useGroupIds(new WasmGroupIds(w));
       grouped = true;
     }
+    // After the rest: it may grow the memory (S above is then stale).
+    if (ad.timeAt >= 0) {
+      if (!w.x.timeDictInit()) throw new Error('the split could not get WebAssembly memory');
+      w.fresh();
+      dictSent = 0;
+    }
   };
   let noFacts = false;
+  /** Entries of the collector's time dictionary the module has. */
+  let dictSent = 0;
   /** The instance keeps the collector's group ids: it stays the collector's (out of the pool). */
   let grouped = false;
   let defaults: WasmRows | null = null;
@@ -335,6 +353,11 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
     const S = w.S;
     const mode = collector.timeMode;
     S[ST_T_MODE] = mode;
+    if (mode === T_DICT) {
+      // Times JavaScript added to the dictionary (rows the module handed back) since the last call.
+      const size = collector.timeDictSize;
+      for (; dictSent < size; dictSent++) w.x.timeAdd(collector.timeDictSecond(dictSent), dictSent);
+    }
     const base = mode === 1 ? collector.timeBase : 0;
     const hi = Math.floor(base / 4294967296);
     S[ST_T_BASE_HI] = hi;

@@ -22,8 +22,10 @@ enum {
   // Times (see storeTime): the mode, the base second (two halves), the least and greatest stored.
   ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX, ST_SIZE = 64
 };
-// ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double).
-enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2 };
+// ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double),
+// ids into JavaScript's dictionary of distinct seconds (u16; see timeAdd).
+enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2, T_DICT = 3 };
+#define NO_ID 0xffff
 #define NO_SECOND (-2147483647 - 1)
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6, NOMEM = 7 };
 enum { REASON_NEW_LABEL = 1 };
@@ -323,13 +325,14 @@ static inline __attribute__((always_inline)) i32 isoSeconds(const u8 *p, i32 len
 
 // Timestamps already read, by their bytes (a direct-mapped cache: files repeat their dates and
 // times). A slot holds the field's bytes (zero past its length), its length and its second; the
-// reading depends on nothing else, so a hit is exact.
-typedef struct { u64 a, b; u32 w, len; i64 sec; } TimeSlot;
+// reading depends on nothing else, so a hit is exact. It also keeps the second's dictionary id once
+// known (-1: not yet; timeDictInit forgets them all).
+typedef struct { u64 a, b; u32 w, len; i64 sec; i32 id; } TimeSlot;
 #define TIME_SLOTS 256
 static TimeSlot timeSlots[TIME_SLOTS];
 
-/** isoSeconds through the cache (len 10, 19 or 20; reads 32 bytes from p). */
-static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len, i64 *sec) {
+/** The cache slot of the ISO time at p (len 10, 19 or 20; reads 32 bytes from p), read into it when new; 0 when not one. */
+static inline __attribute__((always_inline)) TimeSlot *isoSlot(const u8 *p, i32 len) {
   const v128_t v = wasm_v128_load(p);
   // Bytes past the field (len 10) are not part of the key.
   const u64 a = (u64)wasm_i64x2_extract_lane(v, 0);
@@ -341,17 +344,94 @@ static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len,
   }
   const u32 h = (u32)((a * 0x9e3779b97f4a7c15ull ^ (b + w) * 0xc2b2ae3d27d4eb4full) >> 56);
   TimeSlot *slot = &timeSlots[h];
-  if (slot->a == a && slot->b == b && slot->w == w && slot->len == (u32)len) {
-    *sec = slot->sec;
-    return 1;
-  }
-  if (!isoSeconds(p, len, sec)) return 0;
+  if (slot->a == a && slot->b == b && slot->w == w && slot->len == (u32)len) return slot;
+  i64 sec;
+  if (!isoSeconds(p, len, &sec)) return 0;
   slot->a = a;
   slot->b = b;
   slot->w = w;
   slot->len = (u32)len;
-  slot->sec = *sec;
+  slot->sec = sec;
+  slot->id = -1;
+  return slot;
+}
+
+/** isoSeconds through the cache (len 10, 19 or 20; reads 32 bytes from p). */
+static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len, i64 *sec) {
+  const TimeSlot *slot = isoSlot(p, len);
+  if (!slot) return 0;
+  *sec = slot->sec;
   return 1;
+}
+
+// The time dictionary (T_DICT): second -> id of JavaScript's dictionary (TimeColumn), which gives
+// the ids and hands them over with timeAdd. Open addressing; a slot holds id + 1 (0: empty).
+#define TD_BITS 17
+#define TD_CAP (1 << TD_BITS)
+static i64 *tdKey;
+static u16 *tdVal;
+static u32 tdSize;
+
+/** Empties the time dictionary and forgets the ids in the ISO cache (before a pass 1). 0: no memory. */
+__attribute__((export_name("timeDictInit"))) i32 timeDictInit(void) {
+  if (!tdKey) {
+    tdKey = (i64 *)heapAlloc(TD_CAP * 8);
+    tdVal = (u16 *)heapAlloc(TD_CAP * 2);
+    if (!tdKey || !tdVal) return 0;
+    tdSize = 1;
+  }
+  if (tdSize) __builtin_memset(tdVal, 0, TD_CAP * 2);
+  tdSize = 0;
+  for (i32 k = 0; k < TIME_SLOTS; k++) timeSlots[k].id = -1;
+  return 1;
+}
+
+static inline u32 tdHash(i64 v) { return (u32)(((u64)v * 0x9e3779b97f4a7c15ull) >> (64 - TD_BITS)); }
+
+/** The dictionary id of second v, -1 when not in it. */
+static inline i32 tdFind(i64 v) {
+  u32 h = tdHash(v);
+  for (;;) {
+    const u32 x = tdVal[h];
+    if (x == 0) return -1;
+    if (tdKey[h] == v) return (i32)x - 1;
+    h = (h + 1) & (TD_CAP - 1);
+  }
+}
+
+/** Adds second `sec` (a whole number of seconds since the epoch) with id `id` (< NO_ID; at most NO_ID of them). */
+__attribute__((export_name("timeAdd"))) void timeAdd(double sec, i32 id) {
+  const i64 v = (i64)sec;
+  if (!tdKey || tdFind(v) >= 0 || tdSize >= NO_ID) return;
+  u32 h = tdHash(v);
+  while (tdVal[h]) h = (h + 1) & (TD_CAP - 1);
+  tdKey[h] = v;
+  tdVal[h] = (u16)(id + 1);
+  tdSize++;
+}
+
+/**
+ * The dictionary id of the time in b[s, e) (the forms of fastTime), NO_ID + 1 when it has none of
+ * them, -1 when its second is not in the dictionary (JavaScript adds it). A repeated ISO time takes
+ * the id its cache slot keeps.
+ */
+static inline __attribute__((always_inline)) i32 timeId(const u8 *b, i32 s, i32 e) {
+  const i32 len = e - s;
+  if (len >= 1 && len <= 15) {
+    i64 x = digits(b, s, len);
+    if (x >= 0) {
+      if (x > 100000000000LL) {
+        if (x % 1000 != 0) return -1;
+        x /= 1000;
+      }
+      return tdFind(x);
+    }
+  }
+  if (len != 10 && len != 19 && len != 20) return NO_ID + 1;
+  TimeSlot *slot = isoSlot(b + s, len);
+  if (!slot) return NO_ID + 1;
+  if (slot->id >= 0) return slot->id;
+  return slot->id = tdFind(slot->sec);
 }
 
 /**
@@ -895,7 +975,19 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
       }
     }
   }
-  if (c->timeAt >= 0) {
+  if (c->timeAt >= 0 && cTimeMode == T_DICT) {
+    i32 id = NO_ID;
+    if (c->timeAt <= nc) {
+      id = timeId(b, FS(c->timeAt), FE(c->timeAt));
+      // Not a time form the module reads, or a second new to the dictionary: JavaScript reads the row.
+      if ((u32)id >= NO_ID) {
+        special(pos, ce, end, 0);
+        return 1;
+      }
+      bTimed++;
+    }
+    ((u16 *)S[ST_R_TIME])[sm->rows] = (u16)id;
+  } else if (c->timeAt >= 0) {
     i32 kind = 0;
     i64 v = 0;
     if (c->timeAt <= nc) {
@@ -1022,7 +1114,7 @@ static inline __attribute__((always_inline)) i32 pass1Rows(const i32 mode, const
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
   if (timed) {
-    if (cTimeMode != T_MS) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
+    if (cTimeMode == T_SECONDS) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
     storeTimeState();
   } else {
     S[ST_B_TIMED] = 0;
@@ -1138,7 +1230,7 @@ static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, 
     nc = 0;
   }
 out:
-  if (c.timeAt >= 0 && cTimeMode != T_MS && !c.noFacts) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
+  if (c.timeAt >= 0 && cTimeMode == T_SECONDS && !c.noFacts) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
   S[ST_ROWS] = sm.rows;
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
