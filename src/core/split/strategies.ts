@@ -736,7 +736,7 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
       while (s < c.length && x >= c[s]) s++;
       split[k] = s;
     }
-    for (let i = 0; i < n; i++) out[i] = split[ids[i]];
+    for (let a = 0; a < n; a += PLACE_STEP) placeIds(ids, split, out, a, Math.min(n, a + PLACE_STEP), TIE, [], new Int32Array(0));
     return out;
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
@@ -745,8 +745,14 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
   const cum: number[] = [0];
   for (const c of counts) cum.push(cum[cum.length - 1] + c);
   const S = counts.length;
-  const count = new Int32Array(D);
-  for (let i = 0; i < n; i++) count[ids[i]]++;
+  let count = d.count;
+  let counted = 0;
+  if (count) for (let k = 0; k < D; k++) counted += count[k];
+  // Counted as the items came, which every item with a time confirms (else count them here).
+  if (!count || count.length !== D || counted !== n) {
+    count = new Int32Array(D);
+    for (let i = 0; i < n; i++) count[ids[i]]++;
+  }
   const order = Int32Array.from({ length: D }, (_, k) => k);
   // The dictionary's seconds are distinct: a plain sort by them.
   const sec = d.dict;
@@ -771,23 +777,29 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
     } else split[k] = s;
     older += m;
   }
-  const V = values.length;
-  const groups = tieIds.map((k) => new Int32Array(count[k]));
-  if (V === 0) for (let i = 0; i < n; i++) out[i] = split[ids[i]];
-  else {
-    const fill = new Int32Array(V);
-    const low = TIE - V;
-    for (let i = 0; i < n; i++) {
-      const o = split[ids[i]];
-      out[i] = o;
-      if (o > low) {
-        const v = TIE - o;
-        groups[v][fill[v]++] = i;
-      }
-    }
-  }
+  const groups = tieIds.map((k) => new Int32Array(count![k]));
+  const fill = new Int32Array(values.length);
+  for (let a = 0; a < n; a += PLACE_STEP) placeIds(ids, split, out, a, Math.min(n, a + PLACE_STEP), TIE - values.length, groups, fill);
   placeTies(t, out, values, groups, olders, cum, S, kernel);
   return out;
+}
+
+/**
+ * Items per call of placeIds: in slices, the function is optimized after a few of them, where one
+ * loop over every item would run unoptimized until replaced on the stack.
+ */
+const PLACE_STEP = 1 << 16;
+
+/** Items [from, to) take their id's split; those of straddling times (above `low`) are gathered into groups. */
+function placeIds(ids: Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, groups: Int32Array[], fill: Int32Array): void {
+  for (let i = from; i < to; i++) {
+    const o = split[ids[i]];
+    out[i] = o;
+    if (o > low) {
+      const v = TIE - o;
+      groups[v][fill[v]++] = i;
+    }
+  }
 }
 
 /**

@@ -28,6 +28,8 @@ export interface DictTimes {
   base: number;
   ids: Uint16Array;
   dict: Int32Array;
+  /** Items per id, when counted as they came (else the split counts them). */
+  count?: Int32Array;
 }
 
 /**
@@ -45,6 +47,8 @@ export class TimeColumn {
   /** The dictionary: offsets of distinct seconds from the base, and offset -> id. */
   private readonly dict = new GrowInt32(64);
   private readonly idOf = new Map<number, number>();
+  /** Items per id (NO_ID: items without a time), in the dictionary form. */
+  private idCount = new Int32Array(NO_ID + 1);
   /** The last offset looked up and its id (files repeat their times in runs). */
   private lastOffset = NaN;
   private lastId = 0;
@@ -112,6 +116,8 @@ export class TimeColumn {
         if (this.ids) {
           const id = d === NO_SECOND ? NO_ID : this.idFor(d);
           if (id >= 0) {
+            this.idCount[this.ids.data[i]]--;
+            this.idCount[id]++;
             this.ids.data[i] = id;
             return;
           }
@@ -151,6 +157,11 @@ export class TimeColumn {
     const n = this.length;
     this.ensure(n + 1);
     this.setLength(n + 1);
+    if (this.ids) {
+      // A new item has no time until set.
+      this.ids.data[n] = NO_ID;
+      this.idCount[NO_ID]++;
+    }
     this.set(n, ms);
   }
 
@@ -179,6 +190,8 @@ export class TimeColumn {
       this.ids.ensure(at + n);
       this.ids.data.set(src.subarray(0, n), at);
       this.ids.length = at + n;
+      const count = this.idCount;
+      for (let k = 0; k < n; k++) count[src[k]]++;
       return;
     }
     for (let k = 0; k < n; k++) this.push(src[k] === NO_ID ? NaN : this.dictSecond(src[k]) * 1000);
@@ -261,7 +274,8 @@ export class TimeColumn {
   /** The dictionary form, when the times are kept so. */
   toDict(): DictTimes | undefined {
     if (!this.ids) return undefined;
-    return { base: Number.isNaN(this.base) ? 0 : this.base, ids: this.ids.toArray(), dict: this.dict.toArray() };
+    const D = this.dict.length;
+    return { base: Number.isNaN(this.base) ? 0 : this.base, ids: this.ids.toArray(), dict: this.dict.toArray(), count: this.idCount.slice(0, D) };
   }
 
   /** The seconds form, when the times are kept so (or in the dictionary form). */

@@ -462,6 +462,13 @@ describe('split strategies: faster implementations decide the same', () => {
       const expected = Array.from(referenceTemporal(byMs, { fractions: fr }));
       const tally: Tally = {};
       assert.deepEqual(Array.from(temporalSplit(byDict, { fractions: fr }, tally)), expected);
+      // Items per id given (as the collector counts them), or given wrong (counted again).
+      const count = new Int32Array(dict.length);
+      for (const id of ids) count[id]++;
+      assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids, dict, count } }, { fractions: fr })), expected);
+      const off = count.slice();
+      off[0]++;
+      assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids, dict, count: off } }, { fractions: fr })), expected);
       assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr })), expected);
       assert.deepEqual(Array.from(tally.counts!), allocate(n, fr));
       if (rankSeed) assert.deepEqual(Array.from(temporalSplit(byDict, { fractions: fr }, undefined, wasmTieKernel())), expected);

@@ -233,6 +233,10 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
           assert.equal(col.mode, 3);
           d.ids.forEach((id, i) => assert.ok(id === NO_ID ? Number.isNaN(model[i]) : (d.base + d.dict[id]) * 1000 === model[i], `id ${id} of item ${i}`));
           assert.equal(new Set(d.dict).size, d.dict.length);
+          // Items per id, counted as they came.
+          const hist = new Array<number>(d.dict.length).fill(0);
+          for (const id of d.ids) if (id !== NO_ID) hist[id]++;
+          assert.deepEqual(Array.from(d.count!), hist);
         }
         const s = col.toSeconds();
         if (s) {
