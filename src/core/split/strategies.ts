@@ -790,6 +790,11 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
  */
 const PLACE_STEP = 1 << 16;
 
+/** out[group[k]] = res[k] for k in [from, to) (in slices, as placeIds). */
+function scatter(out: Uint8Array, group: Int32Array, res: Uint8Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) out[group[k]] = res[k];
+}
+
 /** Items [from, to) take their id's split; those of straddling times (above `low`) are gathered into groups. */
 function placeIds(ids: Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, groups: Int32Array[], fill: Int32Array): void {
   for (let i = from; i < to; i++) {
@@ -1091,7 +1096,7 @@ function placeTies(t: ItemTable, out: Uint8Array, values: readonly number[], gro
     for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
     const res = kernel && t.rankSeed !== undefined ? kernel.place(group, t.rankSeed, qs, s0) : null;
     if (res) {
-      for (let k = 0; k < m; k++) out[group[k]] = res[k];
+      for (let a = 0; a < m; a += PLACE_STEP) scatter(out, group, res, a, Math.min(m, a + PLACE_STEP));
       continue;
     }
     const ranks = new Float64Array(m);

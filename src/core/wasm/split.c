@@ -1630,23 +1630,35 @@ __attribute__((export_name("labelPlace"))) void placeLabels(const void *lab, i32
 static u8 tCode[1 << TOP_BITS_MAX];
 static u32 tStart[(1 << TOP_BITS_MAX) + 1];
 
+#define TIE_BLOCK 1024
+
+/** The ranks hashIndex(seed, idx[k]) of the c items idx[0, c), four at a time, into rk. */
+static void tieRanks(const i32 *idx, i32 c, u32 seedMix, u32 *rk) {
+  const v128_t mix = wasm_i32x4_splat((i32)seedMix), salt = wasm_i32x4_splat(0x5bd1e995);
+  i32 k = 0;
+  for (; k + 4 <= c; k += 4) wasm_v128_store(rk + k, fmix4(wasm_v128_xor(mix, fmix4(wasm_v128_xor(wasm_v128_load(idx + k), salt)))));
+  for (; k < c; k++) rk[k] = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
+}
+
 /**
  * The m items idx[0, m) (ascending) of one time, whose ranks are hashIndex(seed, item) (seedMix =
  * seed * 0x9e3779b1), take positions 0, 1, ... in (rank, index) order; position p goes to split
- * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. One
- * pass distributes the keys by the top bits of the rank; the parts that no boundary falls inside
- * give their split without being sorted, and only the others are sorted (sortKeys). keys and tmp
- * hold m keys each.
+ * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. One pass counts the ranks'
+ * top bits; a second (computing the ranks again, which costs less than storing eight bytes per
+ * item) gives the items of the parts that no boundary falls inside their split without sorting,
+ * and only the others' keys are stored and sorted (sortKeys). keys and tmp have room for m keys
+ * each; only those of the sorted parts are touched.
  */
 __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, u32 seedMix, u64 *keys, u64 *tmp, const i32 *qs, i32 Q, i32 s0, u8 *res) {
+  static u32 rk[TIE_BLOCK] __attribute__((aligned(16)));
   i32 top = bitsFor((u32)(m >> 8));
   if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
   const u32 tops = 1u << top, tshift = 32 - top;
   __builtin_memset(sTop, 0, sizeof(u32) * tops);
-  for (i32 k = 0; k < m; k++) {
-    const u32 r = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
-    keys[k] = ((u64)r << 32) | (u32)k;
-    sTop[top ? r >> tshift : 0]++;
+  for (i32 at = 0; at < m; at += TIE_BLOCK) {
+    const i32 c = m - at < TIE_BLOCK ? m - at : TIE_BLOCK;
+    tieRanks(idx + at, c, seedMix, rk);
+    for (i32 k = 0; k < c; k++) sTop[top ? rk[k] >> tshift : 0]++;
   }
   // Part x holds positions [tStart[x], tStart[x + 1]): one split unless a boundary falls strictly inside.
   tStart[0] = 0;
@@ -1661,11 +1673,14 @@ __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, 
     sTop[x] = lo;
     tStart[x + 1] = hi;
   }
-  for (i32 k = 0; k < m; k++) {
-    const u64 v = keys[k];
-    const u32 x = top ? (u32)(v >> 32) >> tshift : 0;
-    if (tCode[x] != 255) res[k] = tCode[x];
-    else tmp[sTop[x]++] = v;
+  for (i32 at = 0; at < m; at += TIE_BLOCK) {
+    const i32 c = m - at < TIE_BLOCK ? m - at : TIE_BLOCK;
+    tieRanks(idx + at, c, seedMix, rk);
+    for (i32 k = 0; k < c; k++) {
+      const u32 r = rk[k], x = top ? r >> tshift : 0;
+      if (tCode[x] != 255) res[at + k] = tCode[x];
+      else tmp[sTop[x]++] = ((u64)r << 32) | (u32)(at + k);
+    }
   }
   for (u32 x = 0; x < tops; x++) {
     if (tCode[x] != 255) continue;
