@@ -179,3 +179,23 @@ export class GrowUint16 {
     return this.data.subarray(0, this.length);
   }
 }
+
+export class GrowUint8 {
+  data: Uint8Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Uint8Array(initial);
+  }
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint8Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  toArray(): Uint8Array {
+    return this.data.subarray(0, this.length);
+  }
+}

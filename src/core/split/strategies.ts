@@ -796,7 +796,7 @@ function scatter(out: Uint8Array, group: Int32Array, res: Uint8Array, from: numb
 }
 
 /** Items [from, to) take their id's split; those of straddling times (above `low`) are gathered into groups. */
-function placeIds(ids: Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, groups: Int32Array[], fill: Int32Array): void {
+function placeIds(ids: Uint8Array | Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, groups: Int32Array[], fill: Int32Array): void {
   for (let i = from; i < to; i++) {
     const o = split[ids[i]];
     out[i] = o;

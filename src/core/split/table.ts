@@ -2,7 +2,7 @@ import { GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from './keys';
 import type { GroupIds } from './keys';
 import { fmix32, hashIndex, hashString } from './prng';
-import { NO_ID, NO_SECOND, TimeColumn, secondsOfDict } from './times';
+import { NO_SECOND, TimeColumn, noIdOf, secondsOfDict } from './times';
 import type { DictTimes, SecondTimes } from './times';
 
 /** Existing ml_use of an item: a split index, or one of these. */
@@ -209,14 +209,14 @@ export class ItemCollector {
   /**
    * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
    * batches): the same effect, written as loops over whole arrays. Times are in ms (NaN: none),
-   * as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none), or as a Uint16Array
-   * ids into the collector's time dictionary (NO_ID: none; see timeDictSize).
+   * as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none), or as 8- or 16-bit
+   * ids into the collector's time dictionary (noIdOf: none; see timeDictSize).
    */
   addRows(
     n: number,
     ml: Int8Array,
     label: Int32Array,
-    time: Float64Array | Int32Array | Uint16Array,
+    time: Float64Array | Int32Array | Uint16Array | Uint8Array,
     has: Uint8Array,
     ga: Int32Array,
     gb: Int32Array,
@@ -260,7 +260,7 @@ export class ItemCollector {
    * addRows for rows whose group ids were given in the table of `useGroupIds` (pass 1 in
    * WebAssembly): `group[k]` is row k's id, `newRanks` the ranks of the groups the rows start, in order.
    */
-  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
+  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array | Uint8Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
     this.addFacts(n, ml, label, time, summary, timeBase);
     const item0 = this.items;
     const end = item0 + n;
@@ -282,7 +282,7 @@ export class ItemCollector {
   }
 
   /** The facts of addRows but the groups (items and records are not counted yet). */
-  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array, summary?: RowSummary, timeBase = NaN): void {
+  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array | Uint8Array, summary?: RowSummary, timeBase = NaN): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
     const end = item0 + n;
@@ -301,10 +301,11 @@ export class ItemCollector {
     }
     if (this.needs.time) {
       let timed = 0;
-      if (time instanceof Uint16Array) {
+      if (time instanceof Uint16Array || time instanceof Uint8Array) {
         this.time.appendIds(time, n);
+        const none = noIdOf(time);
         if (summary) timed = summary.timed;
-        else for (let k = 0; k < n; k++) if (time[k] !== NO_ID) timed++;
+        else for (let k = 0; k < n; k++) if (time[k] !== none) timed++;
       } else if (time instanceof Int32Array) {
         this.time.appendSeconds(time, n, timeBase, summary?.timeMin, summary?.timeMax);
         if (summary) timed = summary.timed;
@@ -368,7 +369,7 @@ export class ItemCollector {
     return this.items;
   }
 
-  /** How times are kept so far (TimeColumn.mode: 1 seconds after timeBase, 2 ms, 3 dictionary ids): pass 1 in WebAssembly gives them so. */
+  /** How times are kept so far (TimeColumn.mode: 1 seconds after timeBase, 2 ms, 3 and 4 dictionary ids): pass 1 in WebAssembly gives them so. */
   get timeMode(): number {
     return this.time.mode;
   }
@@ -757,9 +758,10 @@ export function msOfDict(t: DictTimes): Float64Array {
   const ms = Float64Array.from(t.dict, (x) => (t.base + x) * 1000);
   const n = t.ids.length;
   const out = new Float64Array(n);
+  const none = noIdOf(t.ids);
   for (let i = 0; i < n; i++) {
     const id = t.ids[i];
-    out[i] = id === NO_ID ? NaN : ms[id];
+    out[i] = id === none ? NaN : ms[id];
   }
   return out;
 }

@@ -1,12 +1,18 @@
-import { GrowFloat64, GrowInt32, GrowUint16 } from './grow';
+import { GrowFloat64, GrowInt32, GrowUint16, GrowUint8 } from './grow';
 
 /** An item without a time, in the seconds form. */
 export const NO_SECOND = -0x80000000;
 const MAX_OFFSET = 0x7fffffff;
-/** An item without a time, in the dictionary form. */
+/** An item without a time, in the dictionary form with 16-bit ids (with 8-bit ids: NO_ID8). */
 export const NO_ID = 0xffff;
-/** Distinct times the dictionary form holds at most (ids 0 .. MAX_IDS - 1). */
+export const NO_ID8 = 0xff;
+/** Distinct times the dictionary form holds at most (ids 0 .. MAX_IDS - 1); 8-bit ids hold NO_ID8. */
 export const MAX_IDS = 0xffff;
+
+/** The id of no time in ids of this width. */
+export function noIdOf(ids: Uint8Array | Uint16Array): number {
+  return ids instanceof Uint8Array ? NO_ID8 : NO_ID;
+}
 
 /**
  * Item times as whole seconds after a base second, in 32 bits: time (ms) = 1000 * (base + sec[i]),
@@ -21,12 +27,12 @@ export interface SecondTimes {
 
 /**
  * Item times as ids into a dictionary of distinct seconds: time (ms) = 1000 * (base + dict[ids[i]]),
- * NO_ID for none. The dictionary's order is that of first sight (not sorted); an entry may have no
+ * noIdOf(ids) for none (8-bit ids while the dictionary has fewer than 255 entries). The dictionary's order is that of first sight (not sorted); an entry may have no
  * item left (an item's time can move to an earlier one).
  */
 export interface DictTimes {
   base: number;
-  ids: Uint16Array;
+  ids: Uint8Array | Uint16Array;
   dict: Int32Array;
   /** Items per id, when counted as they came (else the split counts them). */
   count?: Int32Array;
@@ -36,18 +42,20 @@ export interface DictTimes {
  * Item times (ms since the epoch, NaN: none) while items are collected. Files often hold few
  * distinct times (dates, times rounded to hours): while there are at most MAX_IDS of them, all
  * whole seconds within 2^31 s of the first, an item keeps a 16-bit id into a dictionary of them
- * (the dictionary form). Past MAX_IDS distinct times they are kept as 32-bit offsets from the first
+ * (the dictionary form; 8-bit ids while there are fewer than 255). Past MAX_IDS distinct times they are kept as 32-bit offsets from the first
  * second (the seconds form): half the memory and copying of doubles either way, and the temporal
  * split works on integers. The first time that is not a whole second within 2^31 s of the first
  * (milliseconds, far dates) turns the column into doubles for good.
  */
 export class TimeColumn {
   /** Dictionary form: per item an id into `dict` (null once in another form). */
-  private ids: GrowUint16 | null = new GrowUint16();
+  private ids: GrowUint8 | GrowUint16 | null = new GrowUint8();
+  /** The id of no time: NO_ID8 while the ids are 8-bit, then NO_ID. */
+  private none = NO_ID8;
   /** The dictionary: offsets of distinct seconds from the base, and offset -> id. */
   private readonly dict = new GrowInt32(64);
   private readonly idOf = new Map<number, number>();
-  /** Items per id (NO_ID: items without a time), in the dictionary form. */
+  /** Items per id (at `none`: items without a time), in the dictionary form. */
   private idCount = new Int32Array(NO_ID + 1);
   /** The last offset looked up and its id (files repeat their times in runs). */
   private lastOffset = NaN;
@@ -60,9 +68,9 @@ export class TimeColumn {
   private min = MAX_OFFSET;
   private max = NO_SECOND;
 
-  /** 1: seconds after `baseSecond`, 2: milliseconds, 3: ids into the dictionary (see dictSize, dictSecond). */
+  /** 1: seconds after `baseSecond`, 2: milliseconds, 3: 16-bit and 4: 8-bit ids into the dictionary (see dictSize, dictSecond). */
   get mode(): number {
-    return this.ids ? 3 : this.sec ? 1 : 2;
+    return this.ids ? (this.none === NO_ID8 ? 4 : 3) : this.sec ? 1 : 2;
   }
 
   get baseSecond(): number {
@@ -98,7 +106,7 @@ export class TimeColumn {
   get(i: number): number {
     if (this.ids) {
       const id = this.ids.data[i];
-      return id === NO_ID ? NaN : (this.base + this.dict.data[id]) * 1000;
+      return id === this.none ? NaN : (this.base + this.dict.data[id]) * 1000;
     }
     if (this.sec) {
       const x = this.sec.data[i];
@@ -114,11 +122,13 @@ export class TimeColumn {
       if (d !== null) {
         if (d !== NO_SECOND) this.seen(ms, d);
         if (this.ids) {
-          const id = d === NO_SECOND ? NO_ID : this.idFor(d);
+          // (idFor may widen the ids.)
+          const id = d === NO_SECOND ? this.none : this.idFor(d);
           if (id >= 0) {
-            this.idCount[this.ids.data[i]]--;
+            const ids = this.ids;
+            this.idCount[ids.data[i]]--;
             this.idCount[id]++;
-            this.ids.data[i] = id;
+            ids.data[i] = id;
             return;
           }
           this.toSeconds32();
@@ -137,6 +147,7 @@ export class TimeColumn {
     let id = this.idOf.get(d);
     if (id === undefined) {
       if (this.dict.length >= MAX_IDS) return -1;
+      if (this.dict.length >= NO_ID8 && this.none === NO_ID8) this.widen();
       id = this.dict.length;
       this.dict.push(d);
       this.idOf.set(d, id);
@@ -159,8 +170,8 @@ export class TimeColumn {
     this.setLength(n + 1);
     if (this.ids) {
       // A new item has no time until set.
-      this.ids.data[n] = NO_ID;
-      this.idCount[NO_ID]++;
+      this.ids.data[n] = this.none;
+      this.idCount[this.none]++;
     }
     this.set(n, ms);
   }
@@ -183,9 +194,10 @@ export class TimeColumn {
     else this.ms!.length = n;
   }
 
-  /** Appends n times given as dictionary ids (NO_ID: none): one copy in the dictionary form. */
-  appendIds(src: Uint16Array, n: number): void {
-    if (this.ids) {
+  /** Appends n times given as dictionary ids (noIdOf(src): none): one copy in the dictionary form of their width. */
+  appendIds(src: Uint8Array | Uint16Array, n: number): void {
+    const none = noIdOf(src);
+    if (this.ids && none === this.none) {
       const at = this.ids.length;
       this.ids.ensure(at + n);
       this.ids.data.set(src.subarray(0, n), at);
@@ -194,7 +206,26 @@ export class TimeColumn {
       for (let k = 0; k < n; k++) count[src[k]]++;
       return;
     }
-    for (let k = 0; k < n; k++) this.push(src[k] === NO_ID ? NaN : this.dictSecond(src[k]) * 1000);
+    for (let k = 0; k < n; k++) this.push(src[k] === none ? NaN : this.dictSecond(src[k]) * 1000);
+  }
+
+  /** 8-bit ids to 16-bit (the 256th distinct time). */
+  private widen(): void {
+    const ids = this.ids!;
+    const n = ids.length;
+    const wide = new GrowUint16(1);
+    wide.reserve(Math.max(n, ids.data.length));
+    const from = ids.data;
+    const to = wide.data;
+    for (let i = 0; i < n; i++) {
+      const id = from[i];
+      to[i] = id === NO_ID8 ? NO_ID : id;
+    }
+    wide.length = n;
+    this.ids = wide;
+    this.none = NO_ID;
+    this.idCount[NO_ID] = this.idCount[NO_ID8];
+    this.idCount[NO_ID8] = 0;
   }
 
   /**
@@ -244,7 +275,8 @@ export class TimeColumn {
     sec.reserve(Math.max(n, ids.data.length));
     const dict = this.dict.data;
     const id = ids.data;
-    for (let i = 0; i < n; i++) sec.data[i] = id[i] === NO_ID ? NO_SECOND : dict[id[i]];
+    const none = this.none;
+    for (let i = 0; i < n; i++) sec.data[i] = id[i] === none ? NO_SECOND : dict[id[i]];
     sec.length = n;
     this.sec = sec;
     this.ids = null;
@@ -292,9 +324,10 @@ export function secondsOfDict(d: DictTimes, min?: number, max?: number): SecondT
   const n = d.ids.length;
   const sec = new Int32Array(n);
   const dict = d.dict;
+  const none = noIdOf(d.ids);
   for (let i = 0; i < n; i++) {
     const id = d.ids[i];
-    sec[i] = id === NO_ID ? NO_SECOND : dict[id];
+    sec[i] = id === none ? NO_SECOND : dict[id];
   }
   if (min === undefined || max === undefined) {
     min = MAX_OFFSET;

@@ -90,6 +90,7 @@ const ST_B_TMIN = 59;
 const ST_B_TMAX = 60;
 const T_MS = 2;
 const T_DICT = 3;
+const T_DICT8 = 4;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -109,7 +110,7 @@ export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
   /** In ms (NaN: none), whole seconds after second timeBase (NO_SECOND: none), or ids into the collector's time dictionary (NO_ID: none). */
-  time: Float64Array | Int32Array | Uint16Array;
+  time: Float64Array | Int32Array | Uint16Array | Uint8Array;
   timeBase: number;
   /** Group ids (mode 2: ids of the collector's table, see useGroupIds), and the ranks of the groups the rows start. */
   group: Int32Array;
@@ -174,7 +175,7 @@ class SplitWasm {
     const b = this.x.memory.buffer;
     const S = this.S;
     const mode = S[ST_T_MODE];
-    const seconds = mode !== T_MS && mode !== T_DICT;
+    const seconds = mode !== T_MS && mode !== T_DICT && mode !== T_DICT8;
     return {
       ml: wantMl ? new Int8Array(b, S[ST_R_ML], n) : d.ml.subarray(0, n),
       label: keyed ? new Int32Array(b, S[ST_R_LAB], n) : d.label.subarray(0, n),
@@ -182,7 +183,9 @@ class SplitWasm {
         ? d.time.subarray(0, n)
         : mode === T_DICT
           ? new Uint16Array(b, S[ST_R_TIME], n)
-          : seconds
+          : mode === T_DICT8
+            ? new Uint8Array(b, S[ST_R_TIME], n)
+            : seconds
             ? new Int32Array(b, S[ST_R_TIME], n)
             : new Float64Array(b, S[ST_R_TIME], n),
       timeBase: timed && seconds ? baseOf(S) : NaN,
@@ -353,7 +356,7 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
     const S = w.S;
     const mode = collector.timeMode;
     S[ST_T_MODE] = mode;
-    if (mode === T_DICT) {
+    if (mode === T_DICT || mode === T_DICT8) {
       // Times JavaScript added to the dictionary (rows the module handed back) since the last call.
       const size = collector.timeDictSize;
       for (; dictSent < size; dictSent++) w.x.timeAdd(collector.timeDictSecond(dictSent), dictSent);

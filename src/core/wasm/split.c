@@ -23,9 +23,10 @@ enum {
   ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX, ST_SIZE = 64
 };
 // ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double),
-// ids into JavaScript's dictionary of distinct seconds (u16; see timeAdd).
-enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2, T_DICT = 3 };
+// ids into JavaScript's dictionary of distinct seconds (u16, or u8 while it has fewer than 255; see timeAdd).
+enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2, T_DICT = 3, T_DICT8 = 4 };
 #define NO_ID 0xffff
+#define NO_ID8 0xff
 #define NO_SECOND (-2147483647 - 1)
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6, NOMEM = 7 };
 enum { REASON_NEW_LABEL = 1 };
@@ -975,18 +976,21 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
       }
     }
   }
-  if (c->timeAt >= 0 && cTimeMode == T_DICT) {
-    i32 id = NO_ID;
+  if (c->timeAt >= 0 && cTimeMode >= T_DICT) {
+    // (Ids JavaScript gave while the ids are 8-bit are below NO_ID8.)
+    const i32 wide = cTimeMode == T_DICT, none = wide ? NO_ID : NO_ID8;
+    i32 id = none;
     if (c->timeAt <= nc) {
       id = timeId(b, FS(c->timeAt), FE(c->timeAt));
       // Not a time form the module reads, or a second new to the dictionary: JavaScript reads the row.
-      if ((u32)id >= NO_ID) {
+      if ((u32)id >= (u32)none) {
         special(pos, ce, end, 0);
         return 1;
       }
       bTimed++;
     }
-    ((u16 *)S[ST_R_TIME])[sm->rows] = (u16)id;
+    if (wide) ((u16 *)S[ST_R_TIME])[sm->rows] = (u16)id;
+    else ((u8 *)S[ST_R_TIME])[sm->rows] = (u8)id;
   } else if (c->timeAt >= 0) {
     i32 kind = 0;
     i64 v = 0;

@@ -469,6 +469,8 @@ describe('split strategies: faster implementations decide the same', () => {
       const off = count.slice();
       off[0]++;
       assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids, dict, count: off } }, { fractions: fr })), expected);
+      // 8-bit ids (a dictionary of fewer than 255 times).
+      if (dict.length < 255) assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids: Uint8Array.from(ids), dict, count } }, { fractions: fr }, undefined, rankSeed ? wasmTieKernel() : undefined)), expected);
       assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr })), expected);
       assert.deepEqual(Array.from(tally.counts!), allocate(n, fr));
       if (rankSeed) assert.deepEqual(Array.from(temporalSplit(byDict, { fractions: fr }, undefined, wasmTieKernel())), expected);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ItemCollector, rankOf, singleLabels } from '../../../src/core/split/table';
 import { hashIndex, hashString } from '../../../src/core/split/prng';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from '../../../src/core/split/keys';
-import { MAX_IDS, NO_ID, NO_SECOND, TimeColumn } from '../../../src/core/split/times';
+import { MAX_IDS, NO_ID, NO_ID8, NO_SECOND, TimeColumn, noIdOf } from '../../../src/core/split/times';
 
 describe('split item collector: labels per item', () => {
   it('labels per item are each item label once, in first-seen order, whatever order the records come in', () => {
@@ -192,7 +192,7 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
       fc.record({ kind: fc.constant('set' as const), at: fc.nat(), ms }),
       fc.record({ kind: fc.constant('seconds' as const), base: fc.oneof(fc.constant(NaN), fc.integer({ min: 1_699_999_990, max: 1_700_000_010 })), xs: fc.array(fc.oneof(fc.integer({ min: -100, max: 100 }), fc.constant(NO_SECOND)), { maxLength: 6 }), summary: fc.boolean() }),
       fc.record({ kind: fc.constant('ms' as const), xs: fc.array(ms, { maxLength: 6 }) }),
-      fc.record({ kind: fc.constant('ids' as const), picks: fc.array(fc.nat(), { maxLength: 6 }) }),
+      fc.record({ kind: fc.constant('ids' as const), picks: fc.array(fc.nat(), { maxLength: 6 }), other: fc.boolean() }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
@@ -215,9 +215,11 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
           } else if (o.kind === 'ids') {
             // Ids pass 1 gives: entries of the dictionary so far, or none (pick 0).
             const size = col.dictSize;
-            const ids = o.picks.map((p) => (p % (size + 1) === size ? NO_ID : p % (size + 1)));
-            col.appendIds(Uint16Array.from(ids), ids.length);
-            for (const id of ids) model.push(id === NO_ID ? NaN : col.dictSecond(id) * 1000);
+            // In the width of the column's ids (pass 1 writes them so), or the other (the column converts).
+            const none = (col.mode === 4) !== o.other ? NO_ID8 : NO_ID;
+            const ids = o.picks.map((p) => (p % (size + 1) === size ? none : p % (size + 1)));
+            col.appendIds(none === NO_ID8 ? Uint8Array.from(ids) : Uint16Array.from(ids), ids.length);
+            for (const id of ids) model.push(id === none ? NaN : col.dictSecond(id) * 1000);
           } else {
             col.appendMs(Float64Array.from(o.xs), o.xs.length);
             model.push(...o.xs);
@@ -230,12 +232,14 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
         assert.deepEqual(Array.from(col.toMsArray()).map((x) => x + 0), model.map((x) => x + 0));
         const d = col.toDict();
         if (d) {
-          assert.equal(col.mode, 3);
-          d.ids.forEach((id, i) => assert.ok(id === NO_ID ? Number.isNaN(model[i]) : (d.base + d.dict[id]) * 1000 === model[i], `id ${id} of item ${i}`));
+          assert.equal(col.mode, d.ids instanceof Uint8Array ? 4 : 3);
+          // 8-bit ids until the 256th distinct time.
+          assert.equal(d.ids instanceof Uint8Array, d.dict.length < 256);
+          d.ids.forEach((id, i) => assert.ok(id === noIdOf(d.ids) ? Number.isNaN(model[i]) : (d.base + d.dict[id]) * 1000 === model[i], `id ${id} of item ${i}`));
           assert.equal(new Set(d.dict).size, d.dict.length);
           // Items per id, counted as they came.
           const hist = new Array<number>(d.dict.length).fill(0);
-          for (const id of d.ids) if (id !== NO_ID) hist[id]++;
+          for (const id of d.ids) if (id !== noIdOf(d.ids)) hist[id]++;
           assert.deepEqual(Array.from(d.count!), hist);
         }
         const s = col.toSeconds();
@@ -254,7 +258,7 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
     );
   });
 
-  it('keeps ids into a dictionary up to MAX_IDS distinct times, then 32-bit seconds (every time kept), then ms', () => {
+  it('keeps 8-bit ids into a dictionary up to 255 distinct times, 16-bit up to MAX_IDS, then 32-bit seconds (every time kept), then ms', () => {
     const col = new TimeColumn();
     const model: number[] = [];
     const put = (ms: number): void => {
@@ -269,12 +273,21 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
     const base = 1_700_000_000;
     // Repeats and items without a time in between cost no entry.
     for (let k = 0; k < MAX_IDS; k++) {
+      if (k === 255) {
+        assert.equal(col.mode, 4);
+        same();
+      }
       put((base + 60 * (k % 2 === 0 ? k : -k)) * 1000);
-      if (k % 1000 === 0) {
+      if (k === 255) assert.equal(col.mode, 3);
+      if (k % 100 === 0) {
         put(NaN);
         put(base * 1000);
       }
     }
+    const d = col.toDict()!;
+    const count = new Array<number>(MAX_IDS).fill(0);
+    for (const id of d.ids) if (id !== NO_ID) count[id]++;
+    assert.deepEqual(Array.from(d.count!), count);
     assert.equal(col.mode, 3);
     assert.equal(col.dictSize, MAX_IDS);
     same();

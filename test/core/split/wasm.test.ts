@@ -270,6 +270,7 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
     const base = 1_700_000_000;
     // [name, row count, the time of row i, the form pass 1 ends with (3 dictionary, 1 seconds, 2 ms)]
     const cases: [string, number, (i: number) => string, number][] = [
+      // 8-bit ids until the 256th distinct time, then 16-bit.
       ['ISO, 336 distinct', 20_000, (i) => iso(base + 3600 * ((i * 7919) % 336)), 3],
       ['dates only', 5_000, (i) => iso(base + 86400 * (i % 40)).slice(0, 10), 3],
       ['Unix seconds', 5_000, (i) => String(base + 60 * ((i * 31) % 500)), 3],
@@ -288,6 +289,7 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
         const [wasm, js] = plans.map((p) => p.table!);
         assert.equal(wasm.timeDict !== undefined, form === 3, name);
         assert.equal(js.timeDict !== undefined, form === 3, name);
+        for (const d of [wasm.timeDict, js.timeDict]) if (d) assert.equal(d.ids instanceof Uint8Array, d.dict.length < 256, name);
         assert.equal(wasm.timeSeconds !== undefined, form !== 2, name);
         assert.deepEqual(Array.from(wasm.time!), Array.from(js.time!), name);
         assert.deepEqual(Array.from(plans[0].assignment!), Array.from(plans[1].assignment!), name);
