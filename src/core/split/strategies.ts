@@ -779,7 +779,12 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
   }
   const groups = tieIds.map((k) => new Int32Array(count![k]));
   const fill = new Int32Array(values.length);
-  for (let a = 0; a < n; a += PLACE_STEP) placeIds(ids, split, out, a, Math.min(n, a + PLACE_STEP), TIE - values.length, groups, fill);
+  const V = values.length;
+  for (let a = 0; a < n; a += PLACE_STEP) {
+    const to = Math.min(n, a + PLACE_STEP);
+    if (V <= 2) placeIds2(ids, split, out, a, to, TIE - V, V > 0 ? groups[0] : fill, V > 1 ? groups[1] : fill, fill);
+    else placeIds(ids, split, out, a, to, TIE - V, groups, fill);
+  }
   placeTies(t, out, values, groups, olders, cum, S, kernel);
   return out;
 }
@@ -793,6 +798,22 @@ const PLACE_STEP = 1 << 16;
 /** out[group[k]] = res[k] for k in [from, to) (in slices, as placeIds). */
 function scatter(out: Uint8Array, group: Int32Array, res: Uint8Array, from: number, to: number): void {
   for (let k = from; k < to; k++) out[group[k]] = res[k];
+}
+
+/** placeIds for at most two straddling times (the usual three splits), their groups g0 and g1 in locals. */
+function placeIds2(ids: Uint8Array | Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, g0: Int32Array, g1: Int32Array, fill: Int32Array): void {
+  let f0 = fill.length > 0 ? fill[0] : 0;
+  let f1 = fill.length > 1 ? fill[1] : 0;
+  for (let i = from; i < to; i++) {
+    const o = split[ids[i]];
+    out[i] = o;
+    if (o > low) {
+      if (o === TIE) g0[f0++] = i;
+      else g1[f1++] = i;
+    }
+  }
+  if (fill.length > 0) fill[0] = f0;
+  if (fill.length > 1) fill[1] = f1;
 }
 
 /** Items [from, to) take their id's split; those of straddling times (above `low`) are gathered into groups. */
