@@ -19,6 +19,8 @@ export interface RowSummary {
   /** Least and greatest time of the rows given in seconds (see addRows), when known. */
   timeMin?: number;
   timeMax?: number;
+  /** Rows given as dictionary ids are counted per id by whoever gave them (see addTimeCounts). */
+  idsCounted?: boolean;
 }
 /** The item carried a value that is not valid for the format (kept out of `manual`'s kept set). */
 export const INVALID_ML_USE = -2;
@@ -302,7 +304,7 @@ export class ItemCollector {
     if (this.needs.time) {
       let timed = 0;
       if (time instanceof Uint16Array || time instanceof Uint8Array) {
-        this.time.appendIds(time, n);
+        this.time.appendIds(time, n, summary?.idsCounted === true);
         const none = noIdOf(time);
         if (summary) timed = summary.timed;
         else for (let k = 0; k < n; k++) if (time[k] !== none) timed++;
@@ -372,6 +374,11 @@ export class ItemCollector {
   /** How times are kept so far (TimeColumn.mode: 1 seconds after timeBase, 2 ms, 3 and 4 dictionary ids): pass 1 in WebAssembly gives them so. */
   get timeMode(): number {
     return this.time.mode;
+  }
+
+  /** Adds items per time dictionary id counted elsewhere (rows given with idsCounted). */
+  addTimeCounts(counts: ArrayLike<number>): void {
+    this.time.addCounts(counts);
   }
 
   /** Entries of the time dictionary (ids 0 .. timeDictSize - 1; see TimeColumn). */

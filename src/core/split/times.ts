@@ -194,19 +194,30 @@ export class TimeColumn {
     else this.ms!.length = n;
   }
 
-  /** Appends n times given as dictionary ids (noIdOf(src): none): one copy in the dictionary form of their width. */
-  appendIds(src: Uint8Array | Uint16Array, n: number): void {
+  /**
+   * Appends n times given as dictionary ids (noIdOf(src): none): one copy in the dictionary form of
+   * their width. `counted`: the giver counts them per id and hands the counts over (addCounts).
+   */
+  appendIds(src: Uint8Array | Uint16Array, n: number, counted = false): void {
     const none = noIdOf(src);
     if (this.ids && none === this.none) {
       const at = this.ids.length;
       this.ids.ensure(at + n);
       this.ids.data.set(src.subarray(0, n), at);
       this.ids.length = at + n;
+      if (counted) return;
       const count = this.idCount;
       for (let k = 0; k < n; k++) count[src[k]]++;
       return;
     }
     for (let k = 0; k < n; k++) this.push(src[k] === none ? NaN : this.dictSecond(src[k]) * 1000);
+  }
+
+  /** Adds items per id (of ids given with appendIds `counted`); nothing once the times are in another form. */
+  addCounts(counts: ArrayLike<number>): void {
+    if (!this.ids) return;
+    const count = this.idCount;
+    for (let k = 0; k < counts.length && k < MAX_IDS; k++) count[k] += counts[k];
   }
 
   /** 8-bit ids to 16-bit (the 256th distinct time). */

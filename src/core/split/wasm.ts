@@ -9,6 +9,7 @@ import type { GroupKernel, StratifyKernel, TieKernel } from './strategies';
 import type { GroupIds } from './keys';
 import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
+import { MAX_IDS } from './times';
 
 /**
  * The tabular CSV fast path in WebAssembly (src/core/wasm/split.c): input chunks are read straight
@@ -35,6 +36,7 @@ interface Exports {
   groupInit(): number;
   timeDictInit(): number;
   timeAdd(sec: number, id: number): void;
+  timeCounts(): number;
   groupId(a: number, b: number): number;
   groupCount(): number;
   groupSizes(): number;
@@ -191,7 +193,7 @@ class SplitWasm {
       timeBase: timed && seconds ? baseOf(S) : NaN,
       group: facts ? new Int32Array(b, S[ST_R_GID], n) : d.group.subarray(0, n),
       newRanks: facts ? new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]) : d.newRanks,
-      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX] },
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX], idsCounted: mode === T_DICT || mode === T_DICT8 },
     };
   }
 }
@@ -335,11 +337,14 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       if (!w.x.timeDictInit()) throw new Error('the split could not get WebAssembly memory');
       w.fresh();
       dictSent = 0;
+      dictReady = true;
     }
   };
   let noFacts = false;
   /** Entries of the collector's time dictionary the module has. */
   let dictSent = 0;
+  /** The module keeps a time dictionary, and counts the rows it gives ids. */
+  let dictReady = false;
   /** The instance keeps the collector's group ids: it stays the collector's (out of the pool). */
   let grouped = false;
   let defaults: WasmRows | null = null;
@@ -402,6 +407,8 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
   };
   try {
     await streamInto(w, source, handle, opts);
+    // The rows the module gave dictionary ids, per id.
+    if (dictReady) collector.addTimeCounts(new Int32Array(w.x.memory.buffer, w.x.timeCounts(), Math.min(collector.timeDictSize, MAX_IDS)));
   } finally {
     if (!grouped) release(w);
   }

@@ -372,20 +372,26 @@ static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len,
 static i64 *tdKey;
 static u16 *tdVal;
 static u32 tdSize;
+// Rows given each id (ids below NO_ID), for JavaScript's count per id (timeCounts).
+static u32 *tdCnt;
 
 /** Empties the time dictionary and forgets the ids in the ISO cache (before a pass 1). 0: no memory. */
 __attribute__((export_name("timeDictInit"))) i32 timeDictInit(void) {
   if (!tdKey) {
     tdKey = (i64 *)heapAlloc(TD_CAP * 8);
     tdVal = (u16 *)heapAlloc(TD_CAP * 2);
-    if (!tdKey || !tdVal) return 0;
+    tdCnt = (u32 *)heapAlloc(NO_ID * 4);
+    if (!tdKey || !tdVal || !tdCnt) return 0;
     tdSize = 1;
   }
   if (tdSize) __builtin_memset(tdVal, 0, TD_CAP * 2);
+  __builtin_memset(tdCnt, 0, NO_ID * 4);
   tdSize = 0;
   for (i32 k = 0; k < TIME_SLOTS; k++) timeSlots[k].id = -1;
   return 1;
 }
+
+__attribute__((export_name("timeCounts"))) u32 *timeCounts(void) { return tdCnt; }
 
 static inline u32 tdHash(i64 v) { return (u32)(((u64)v * 0x9e3779b97f4a7c15ull) >> (64 - TD_BITS)); }
 
@@ -988,6 +994,7 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
         return 1;
       }
       bTimed++;
+      tdCnt[id]++;
     }
     if (wide) ((u16 *)S[ST_R_TIME])[sm->rows] = (u16)id;
     else ((u8 *)S[ST_R_TIME])[sm->rows] = (u8)id;

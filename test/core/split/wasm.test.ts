@@ -289,7 +289,14 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
         const [wasm, js] = plans.map((p) => p.table!);
         assert.equal(wasm.timeDict !== undefined, form === 3, name);
         assert.equal(js.timeDict !== undefined, form === 3, name);
-        for (const d of [wasm.timeDict, js.timeDict]) if (d) assert.equal(d.ids instanceof Uint8Array, d.dict.length < 256, name);
+        for (const d of [wasm.timeDict, js.timeDict]) {
+          if (!d) continue;
+          assert.equal(d.ids instanceof Uint8Array, d.dict.length < 256, name);
+          // Items per id, counted as they came (by the module for the rows it read).
+          const hist = new Array<number>(d.dict.length).fill(0);
+          for (const id of d.ids) hist[id]++;
+          assert.deepEqual(Array.from(d.count!), hist, name);
+        }
         assert.equal(wasm.timeSeconds !== undefined, form !== 2, name);
         assert.deepEqual(Array.from(wasm.time!), Array.from(js.time!), name);
         assert.deepEqual(Array.from(plans[0].assignment!), Array.from(plans[1].assignment!), name);
