@@ -1644,11 +1644,32 @@ static u32 tStart[(1 << TOP_BITS_MAX) + 1];
 #define TIE_BLOCK 1024
 
 /** The ranks hashIndex(seed, idx[k]) of the c items idx[0, c), four at a time, into rk. */
-static void tieRanks(const i32 *idx, i32 c, u32 seedMix, u32 *rk) {
+static inline __attribute__((always_inline)) void tieRanks(const i32 *idx, i32 c, u32 seedMix, u32 *rk) {
   const v128_t mix = wasm_i32x4_splat((i32)seedMix), salt = wasm_i32x4_splat(0x5bd1e995);
   i32 k = 0;
   for (; k + 4 <= c; k += 4) wasm_v128_store(rk + k, fmix4(wasm_v128_xor(mix, fmix4(wasm_v128_xor(wasm_v128_load(idx + k), salt)))));
   for (; k < c; k++) rk[k] = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
+}
+
+// placeTied's two loops over the items, a block at a time in functions of their own: placeTied is
+// called once or twice per split, so it runs as first compiled, while these are called often
+// enough to be optimized after a few blocks.
+static u32 tieRk[TIE_BLOCK] __attribute__((aligned(16)));
+
+/** Counts the top bits (above tshift; top == 0: one part) of the ranks of the c items idx[0, c) into sTop. */
+static __attribute__((noinline)) void tieCountBlock(const i32 *idx, i32 c, u32 seedMix, i32 top, u32 tshift) {
+  tieRanks(idx, c, seedMix, tieRk);
+  for (i32 k = 0; k < c; k++) sTop[top ? tieRk[k] >> tshift : 0]++;
+}
+
+/** The items at..at+c: res (their part's split) or their key into tmp (parts a boundary falls inside). */
+static __attribute__((noinline)) void tieSplitBlock(const i32 *idx, i32 at, i32 c, u32 seedMix, i32 top, u32 tshift, u64 *tmp, u8 *res) {
+  tieRanks(idx + at, c, seedMix, tieRk);
+  for (i32 k = 0; k < c; k++) {
+    const u32 r = tieRk[k], x = top ? r >> tshift : 0;
+    if (tCode[x] != 255) res[at + k] = tCode[x];
+    else tmp[sTop[x]++] = ((u64)r << 32) | (u32)(at + k);
+  }
 }
 
 /**
@@ -1661,16 +1682,11 @@ static void tieRanks(const i32 *idx, i32 c, u32 seedMix, u32 *rk) {
  * each; only those of the sorted parts are touched.
  */
 __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, u32 seedMix, u64 *keys, u64 *tmp, const i32 *qs, i32 Q, i32 s0, u8 *res) {
-  static u32 rk[TIE_BLOCK] __attribute__((aligned(16)));
   i32 top = bitsFor((u32)(m >> 8));
   if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
   const u32 tops = 1u << top, tshift = 32 - top;
   __builtin_memset(sTop, 0, sizeof(u32) * tops);
-  for (i32 at = 0; at < m; at += TIE_BLOCK) {
-    const i32 c = m - at < TIE_BLOCK ? m - at : TIE_BLOCK;
-    tieRanks(idx + at, c, seedMix, rk);
-    for (i32 k = 0; k < c; k++) sTop[top ? rk[k] >> tshift : 0]++;
-  }
+  for (i32 at = 0; at < m; at += TIE_BLOCK) tieCountBlock(idx + at, m - at < TIE_BLOCK ? m - at : TIE_BLOCK, seedMix, top, tshift);
   // Part x holds positions [tStart[x], tStart[x + 1]): one split unless a boundary falls strictly inside.
   tStart[0] = 0;
   for (u32 x = 0; x < tops; x++) {
@@ -1684,15 +1700,7 @@ __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, 
     sTop[x] = lo;
     tStart[x + 1] = hi;
   }
-  for (i32 at = 0; at < m; at += TIE_BLOCK) {
-    const i32 c = m - at < TIE_BLOCK ? m - at : TIE_BLOCK;
-    tieRanks(idx + at, c, seedMix, rk);
-    for (i32 k = 0; k < c; k++) {
-      const u32 r = rk[k], x = top ? r >> tshift : 0;
-      if (tCode[x] != 255) res[at + k] = tCode[x];
-      else tmp[sTop[x]++] = ((u64)r << 32) | (u32)(at + k);
-    }
-  }
+  for (i32 at = 0; at < m; at += TIE_BLOCK) tieSplitBlock(idx, at, m - at < TIE_BLOCK ? m - at : TIE_BLOCK, seedMix, top, tshift, tmp, res);
   for (u32 x = 0; x < tops; x++) {
     if (tCode[x] != 255) continue;
     const u32 lo = tStart[x], c = tStart[x + 1] - lo;
