@@ -56,7 +56,7 @@ export class TimeColumn {
   private readonly dict = new GrowInt32(64);
   private readonly idOf = new Map<number, number>();
   /** Items per id (at `none`: items without a time), in the dictionary form. */
-  private idCount = new Int32Array(NO_ID + 1);
+  private counts: Int32Array | null = null;
   /** The last offset looked up and its id (files repeat their times in runs). */
   private lastOffset = NaN;
   private lastId = 0;
@@ -67,6 +67,11 @@ export class TimeColumn {
   private base = NaN;
   private min = MAX_OFFSET;
   private max = NO_SECOND;
+
+  /** The counts per id (allocated on first use: most splits keep no time). */
+  private get idCount(): Int32Array {
+    return (this.counts ??= new Int32Array(NO_ID + 1));
+  }
 
   /** 1: seconds after `baseSecond`, 2: milliseconds, 3: 16-bit and 4: 8-bit ids into the dictionary (see dictSize, dictSecond). */
   get mode(): number {
