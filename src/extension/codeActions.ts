@@ -90,8 +90,17 @@ export function csvCellText(oldCell: string, value: string): string {
 
 const coreRange = (d: CoreDiagnostic) => new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1);
 
-/** The edit of one finding's cell, when it has a replacement that changes it. */
+/**
+ * The edit of one finding's cell, when it has a replacement that changes it; for a repeated label,
+ * the deletion of its cell with the comma before it (labels follow the media cell, so there is
+ * one), every other byte of the row kept.
+ */
 function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string } | undefined {
+  if (d.code === 'label.duplicate') {
+    if (d.endLine !== d.line || d.line > doc.lineCount || d.column < 2) return undefined;
+    const comma = new vscode.Range(d.line - 1, d.column - 2, d.line - 1, d.column - 1);
+    return doc.getText(comma) === ',' ? { range: new vscode.Range(comma.start, coreRange(d).end), text: '' } : undefined;
+  }
   const value = csvReplacementOf(d);
   if (value === undefined || d.endLine > doc.lineCount) return undefined;
   const range = coreRange(d);
@@ -152,7 +161,11 @@ export class FixProvider implements vscode.CodeActionProvider {
       const { edit, cells } = csvFixEdit(doc, findings);
       return { edit, count: cells };
     };
-    return this.actions(fixable, context, fix, (core) => `Change to ${truncate(csvCellFix(doc, core)?.text ?? '', 60)}`);
+    const title = (core: CoreDiagnostic): string => {
+      const text = csvCellFix(doc, core)?.text ?? '';
+      return core.code === 'label.duplicate' ? 'Remove the repeated label' : `Change to ${truncate(text, 60)}`;
+    };
+    return this.actions(fixable, context, fix, title);
   }
 
   /**

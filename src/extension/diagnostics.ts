@@ -21,6 +21,7 @@ import type { FormatResolver, FormatSource } from './formatChoice';
 import { DatasetSync } from './datasetSync';
 import { LineCache } from './lineCache';
 import type { MediaSidecars } from './mediaSidecars';
+import type { LineEnds } from './lineEnds';
 import type { MediaTable } from '../core/dataset/media';
 import type { Settings } from './settings';
 
@@ -103,6 +104,8 @@ export interface ValidationDeps {
   workerPath?: string;
   /** Image sizes and video durations from the file's media sidecars, for the dataset checks that need them. */
   media?: MediaSidecars;
+  /** Lone carriage returns in JSONL files on disk, which the editor shows as line breaks. */
+  lineEnds?: LineEnds;
 }
 
 interface Pending {
@@ -277,6 +280,8 @@ export class ValidationService implements vscode.Disposable {
     this.cancel(uri);
     this.diskRuns.get(uri.toString())?.abort();
     this.collection.delete(uri);
+    this.deps.media?.release(uri);
+    this.deps.lineEnds?.clear(uri);
     this.states.delete(uri.toString());
     if (this.reports.delete(uri.toString())) {
       this.validated.fire({ ...emptyReport(uri, -1) });
@@ -860,17 +865,26 @@ async function validateBeforeDocument(service: ValidationService, deps: Validati
 }
 
 export function registerDiagnostics(service: ValidationService, deps: ValidationDeps): vscode.Disposable {
+  // The file on disk is what Vertex AI reads: read when a JSONL import file is opened or saved.
+  const checkLineEnds = (doc: vscode.TextDocument) => {
+    if (!deps.lineEnds || doc.uri.scheme !== 'file' || fileKindOf(doc) !== 'jsonl') return;
+    const explicit = deps.formats.explicit(doc);
+    if (explicit?.format === 'none' || (!explicit && !isImportCandidate(doc))) return;
+    void deps.lineEnds.check(doc);
+  };
   const revalidateAll = () => {
     for (const doc of vscode.workspace.textDocuments) {
       service.invalidate(doc.uri);
       if (isImportCandidate(doc) || deps.formats.explicit(doc)) service.schedule(doc, 0);
       else service.clear(doc.uri);
+      checkLineEnds(doc);
     }
   };
   const subscriptions = [
     vscode.workspace.onDidOpenTextDocument((doc) => {
       service.abortDiskRun(doc.uri);
       service.schedule(doc, 0);
+      checkLineEnds(doc);
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) service.noteChange(e);
@@ -879,6 +893,7 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     vscode.workspace.onDidSaveTextDocument((doc) => {
       service.invalidate(doc.uri);
       service.schedule(doc, 0);
+      checkLineEnds(doc);
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => service.clear(doc.uri)),
     // A document outlives its last editor tab for a while; the Problems panel should not.
@@ -891,8 +906,10 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       for (const tab of e.opened) {
         const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
         const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        if (doc && !service.report(doc.uri)) service.schedule(doc, 0);
-        else if (uri && !doc) void validateBeforeDocument(service, deps, uri);
+        if (doc && !service.report(doc.uri)) {
+          service.schedule(doc, 0);
+          checkLineEnds(doc);
+        } else if (uri && !doc) void validateBeforeDocument(service, deps, uri);
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -904,6 +921,7 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
       if (doc) {
         service.clear(doc.uri);
         service.schedule(doc, 0);
+        checkLineEnds(doc);
       } else if (service.report(uri) || openTabUris().includes(uri.toString())) {
         // Validated from disk (too large for the editor, or by Validate Workspace): again from disk.
         void tooLargeToSync(uri)
@@ -923,7 +941,10 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }
   };
   subscriptions.push(sidecars, sidecars.onDidChange(sidecarChanged), sidecars.onDidCreate(sidecarChanged), sidecars.onDidDelete(sidecarChanged));
-  for (const doc of vscode.workspace.textDocuments) service.schedule(doc, 0);
+  for (const doc of vscode.workspace.textDocuments) {
+    service.schedule(doc, 0);
+    checkLineEnds(doc);
+  }
   // Large files already open in tabs when the extension starts (restored editors).
   for (const uri of openTabUris()) {
     if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void validateBeforeDocument(service, deps, vscode.Uri.parse(uri));

@@ -10,11 +10,13 @@ import { registerCompletion } from './completion';
 import { openExample } from './commands/openExample';
 import { selectFormat } from './commands/selectFormat';
 import { validateWorkspace } from './commands/validateWorkspace';
-import { registerDiagnostics, ValidationService, isImportCandidate, tooLargeToSync } from './diagnostics';
+import { importFileRefusal } from './commands/validateFile';
+import { registerDiagnostics, ValidationService, tooLargeToSync } from './diagnostics';
 import { FormatResolver } from './formatChoice';
 import { registerHover } from './hover';
 import { registerDiskWatch } from './diskWatch';
 import { MediaSidecars } from './mediaSidecars';
+import { LineEnds } from './lineEnds';
 import { createSettings } from './settings';
 import { StatusBar, statusMenu } from './statusBar';
 import { StatsViews } from './statsView';
@@ -32,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   const settings = createSettings(log);
   const formats = new FormatResolver(context.workspaceState, settings);
   const media = new MediaSidecars(log);
-  const deps = { log, settings, formats, media };
+  const lineEnds = new LineEnds(log);
+  const deps = { log, settings, formats, media, lineEnds };
   const validation = new ValidationService(deps);
   const statusBar = new StatusBar(validation);
   const stats = new StatsViews(context.extensionUri, validation);
@@ -40,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
   context.subscriptions.push(
     log,
     media,
+    lineEnds,
     formats,
     validation,
     statusBar,
@@ -56,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       if (target && (await tooLargeToSync(target))) return validation.validateLargeFile(target);
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) throw new Error('open an import file first');
-      if (!isImportCandidate(doc) && !formats.explicit(doc)) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} is not a .jsonl file; choose its format first`);
+      const refusal = importFileRefusal(doc, formats.explicit(doc));
+      if (refusal) throw new Error(refusal);
       return validation.validateNow(doc);
     }),
     registerCommand(COMMANDS.selectFormat, log, (uri?: vscode.Uri | string, format?: string) => selectFormat(formats, uri, format)),

@@ -21,13 +21,30 @@ export class MediaSidecars implements vscode.Disposable {
   /** The merged table per import file, kept while its sidecars' stamps are unchanged (same object: callers compare identity). */
   private readonly merged = new Map<string, { stamps: string; media: MediaTable | undefined }>();
 
+  /** Bumped per import file by `release`: a read that started before it publishes nothing. */
+  private readonly epochs = new Map<string, number>();
+
   constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /**
+   * The import file is no longer shown (closed, or no longer an import file): its sidecars'
+   * problems go, as VS Code drops a closed file's diagnostics; the next `forFile` publishes them again.
+   */
+  release(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    this.epochs.set(uri.fsPath, (this.epochs.get(uri.fsPath) ?? 0) + 1);
+    for (const suffix of SIDECAR_SUFFIXES) {
+      this.cache.delete(uri.fsPath + suffix);
+      this.problems.delete(vscode.Uri.file(uri.fsPath + suffix));
+    }
+  }
 
   /** The merged table of the file's sidecars; undefined when it has none (or they cannot be read). */
   async forFile(uri: vscode.Uri): Promise<MediaTable | undefined> {
     if (uri.scheme !== 'file') return undefined;
     const tables: MediaTable[] = [];
     const stamps: string[] = [];
+    const epoch = this.epochs.get(uri.fsPath);
     for (const suffix of SIDECAR_SUFFIXES) {
       const path = uri.fsPath + suffix;
       try {
@@ -36,10 +53,12 @@ export class MediaSidecars implements vscode.Disposable {
         let entry = this.cache.get(path);
         if (entry?.stamp !== stamp) {
           const { media, problems } = parseMediaSidecar(await readFile(path, 'utf8'), path);
-          for (const p of problems) this.log.warn(`${path}:${p.line}: ${p.message}`);
-          this.publish(path, problems);
           entry = { stamp, media };
-          this.cache.set(path, entry);
+          if (this.epochs.get(uri.fsPath) === epoch) {
+            for (const p of problems) this.log.warn(`${path}:${p.line}: ${p.message}`);
+            this.publish(path, problems);
+            this.cache.set(path, entry);
+          }
         }
         tables.push(entry.media);
         stamps.push(`${suffix}=${stamp}`);

@@ -35,4 +35,53 @@ describe('vertexDatasets.formats patterns', () => {
     const o = await waitForReport(api, od.uri, (x) => x.version === od.version);
     assert.equal(o.format, undefined, '"globs/top/*.jsonl" does not match globs/deep/x.jsonl');
   });
+
+  it('"Validate Import File" on a file that is not an import file says what it accepts and how to make the file count; a glob for it makes it count', async () => {
+    const file = path.join(dir().fsPath, 'labels.txt');
+    fs.writeFileSync(file, JSON.stringify({ imageGcsUri: 'gs://b/1.jpg', classificationAnnotation: { displayName: 'cat' } }) + '\n');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(doc);
+    // The command shows its refusal as an error message; the test shares the extension's API object, so it can see it.
+    const shown: string[] = [];
+    const window = vscode.window as { showErrorMessage: (message: string, ...rest: unknown[]) => Thenable<unknown> };
+    const original = window.showErrorMessage;
+    window.showErrorMessage = (message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand('vertexDatasets.validateFile', doc.uri), undefined);
+    } finally {
+      window.showErrorMessage = original;
+    }
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.doesNotMatch(shown[0], /is not a \.jsonl file/);
+    assert.match(shown[0], /globs\/labels\.txt is not an import file: "Validate Import File" checks JSON Lines \(\.jsonl\) and CSV \(\.csv\) files/);
+    assert.match(shown[0], /"Choose Import Format for This File"/);
+    assert.match(shown[0], /vertexDatasets\.formats setting \(for example \{ "globs\/labels\.txt": "image-classification-single-label" \}\)/);
+    // The advice works: with the glob it suggests, the same command validates the file.
+    const config = vscode.workspace.getConfiguration('vertexDatasets');
+    const before = config.inspect<Record<string, string>>('formats')?.workspaceValue ?? {};
+    await config.update('formats', { ...before, 'globs/labels.txt': 'image-classification-single-label' }, vscode.ConfigurationTarget.Workspace);
+    const r = await vscode.commands.executeCommand<{ format?: string; items: number } | undefined>('vertexDatasets.validateFile', doc.uri);
+    assert.equal(r?.format, 'image-classification-single-label');
+    assert.equal(r?.items, 1);
+    await config.update('formats', before, vscode.ConfigurationTarget.Workspace);
+    // A .jsonl file the user marked "Not an import file" is not validated silently: the command says why and how to undo it.
+    const marked = vscode.Uri.file(path.join(dir().fsPath, 'marked.jsonl'));
+    fs.writeFileSync(marked.fsPath, '{"imageGcsUri": "gs://bkt/a.jpg"}\n');
+    await vscode.commands.executeCommand('vertexDatasets.selectFormat', marked, 'none');
+    window.showErrorMessage = (message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand('vertexDatasets.validateFile', marked), undefined);
+    } finally {
+      window.showErrorMessage = original;
+      await vscode.commands.executeCommand('vertexDatasets.selectFormat', marked, 'auto');
+    }
+    assert.equal(shown.length, 2, JSON.stringify(shown));
+    assert.match(shown[1], /globs\/marked\.jsonl is not validated because you chose "Not an import file" for it; run "Choose Import Format for This File"/);
+  });
 });

@@ -52,4 +52,20 @@ describe('media sidecar rows that cannot be read', () => {
       for (const f of [closed, closedSidecar]) fs.rmSync(f.fsPath, { force: true });
     }
   });
+
+  it('go when the import file using the sidecar is closed, as a closed file\'s problems do, and come back when it is reopened', async () => {
+    fs.writeFileSync(data().fsPath, JSON.stringify({ imageGcsUri: 'gs://bkt/a.jpg', boundingBoxAnnotations: [{ displayName: 'car', xMin: 0.1, yMin: 0.1, xMax: 0.5, yMax: 0.5 }] }) + '\n');
+    fs.writeFileSync(sidecar().fsPath, '{"gs://bkt/a.jpg": {"width": 640, "height": "big"}}\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    let doc = await vscode.workspace.openTextDocument(data());
+    await vscode.window.showTextDocument(doc);
+    await waitForDiagnostics(sidecar(), (ds) => ds.length === 1 && codeOf(ds[0]) === 'sidecar.invalid');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitForDiagnostics(doc.uri, (ds) => ds.length === 0);
+    await waitForDiagnostics(sidecar(), (ds) => ds.length === 0);
+    doc = await vscode.workspace.openTextDocument(data());
+    await vscode.window.showTextDocument(doc);
+    const back = await waitForDiagnostics(sidecar(), (ds) => ds.length === 1);
+    assert.equal(codeOf(back[0]), 'sidecar.invalid');
+  });
 });

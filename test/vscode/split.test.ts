@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { VertexDatasetsApi } from '../../src/extension/api';
 import type { ReviewContext, SplitChoices, SplitUi, WizardContext } from '../../src/extension/split/ui';
 import type { SplitReport } from '../../src/core/split';
-import { activateExtension, workspaceFile } from './util';
+import { activateExtension, codeOf, waitForDiagnostics, workspaceFile } from './util';
 
 const ML = 'aiplatform.googleapis.com/ml_use';
 
@@ -115,5 +115,26 @@ describe('Split Dataset…', () => {
     ui = new ScriptedUi({ strategy: 'random', fractions: '0.8,0.1,0.1', seed: 1 }, 'files');
     result = await api.splitDataset(ui, table);
     assert.deepEqual(ui.chosenWith?.columns, ['id', 'user', 'label']);
+  });
+
+  it('the preview points to the Problems view and "Validate Import File", not to the command line', async () => {
+    const lines = Array.from({ length: 6 }, (_, i) => JSON.stringify({ imageGcsUri: `gs://b/${i}.jpg`, classificationAnnotation: { displayName: `l${i % 2}` } }));
+    lines.splice(2, 0, '{ "imageGcsUri": "gs://b/broken.jpg", ');
+    const uri = workspaceFile('split-advice.jsonl');
+    fs.writeFileSync(uri.fsPath, lines.join('\n') + '\n');
+    const ui = new ScriptedUi({ strategy: 'group', fractions: '0.5,0.25,0.25', seed: 1, by: 'dataItemResourceLabels.user' }, 'files');
+    // A group key no item has is refused; the refusal names what the user entered, not a CLI option.
+    await assert.rejects(api.splitDataset(ui, uri), (e: Error) => /the group field you entered/.test(e.message) && !/--by|vertex-datasets/.test(e.message));
+    // Fractions typed in the wizard that are not numbers: the example is what to type there, not a CLI option.
+    await assert.rejects(api.splitDataset(new ScriptedUi({ strategy: 'random', fractions: 'a,b,c', seed: 1 }, 'files'), uri), (e: Error) => /expected e\.g\. 0\.8,0\.1,0\.1$/.test(e.message));
+    const ui2 = new ScriptedUi({ strategy: 'random', fractions: '0.5,0.25,0.25', seed: 1 }, 'files');
+    const result = await api.splitDataset(ui2, uri);
+    assert.equal(result?.applied, 'files');
+    const text = ui2.reviewed!.text;
+    assert.match(text, /^note: line is not valid JSON; it was left unchanged \(the Problems view shows why; for a file that is not open, run "Validate Import File"\) \(1 record, first: record 3\)$/m);
+    assert.doesNotMatch(text, /vertex-datasets validate/);
+    // The advice holds: the split opened the file, and the Problems view has the line's error.
+    const ds = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === 'jsonl.syntax'));
+    assert.equal(ds.find((x) => codeOf(x) === 'jsonl.syntax')!.range.start.line, 2);
   });
 });

@@ -158,8 +158,6 @@ export interface FinishedState {
   segmentSeconds: HistogramSink;
   boxesPerImage: HistogramSink;
   sentimentMax: [number, { items: number; loc: Loc }][];
-  validationItems: number;
-  validationLocs: Loc[];
   crowded: { uri: string; count: number; loc: Loc }[];
   rowFindings(acc: DatasetAccumulator): void;
   overlaps(acc: DatasetAccumulator): void;
@@ -382,8 +380,6 @@ export class DatasetAccumulator {
   private readonly tracks = new Map<number, TrackState>();
   private trackedBoxes = 0;
   private readonly sentimentMax = new Map<number, { items: number; loc: Loc }>();
-  private readonly validationLocs: Loc[] = [];
-  private validationItems = 0;
   /** Synthetic keys for items without a media URI (negative, never clash with URI indexes). */
   private anonymous = 0;
 
@@ -859,10 +855,6 @@ export class DatasetAccumulator {
   private newItem(split: number): void {
     this.items++;
     bump(this.splits, split);
-    if (split === 2 && this.video) {
-      this.validationItems++;
-      if (this.validationLocs.length <= this.maxRelated) this.validationLocs.push(this.here());
-    }
   }
 
   /**
@@ -897,8 +889,6 @@ export class DatasetAccumulator {
     acc.textLength = state.textLength;
     acc.segmentSeconds = state.segmentSeconds;
     for (const [value, e] of state.sentimentMax) acc.sentimentMax.set(value, e);
-    acc.validationItems = state.validationItems;
-    acc.validationLocs.push(...state.validationLocs);
     state.rowFindings(acc);
     return acc.finish();
   }
@@ -1526,18 +1516,6 @@ export class DatasetAccumulator {
   }
 
   private splitChecks(): void {
-    if (this.video && this.validationItems > 0) {
-      const [first, ...rest] = this.validationLocs;
-      const shown = rest.slice(0, this.maxRelated);
-      const more = this.validationItems - 1 - shown.length;
-      this.emit(
-        'split.videoValidation',
-        first,
-        `${fmt(this.validationItems)} video item${this.validationItems === 1 ? ' is' : 's are'} marked ml_use validation; video datasets take only training and test (DOC-VID-CLS).${shown.length ? ` The other lines are related locations${more > 0 ? ` (${fmt(more)} more not listed)` : ''}.` : ''}`,
-        shown.map((l) => this.related(l, first.file, 'also marked validation')),
-        { count: this.validationItems },
-      );
-    }
     const assigned = this.splits.training + this.splits.validation + this.splits.test;
     if (assigned === 0) return;
     const at = this.anchor();

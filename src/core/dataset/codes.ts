@@ -241,14 +241,6 @@ const table = [
     doc: 'The ml_use split differs clearly from Vertex\'s default 80/10/10 training/validation/test.',
   },
   {
-    code: 'split.videoValidation',
-    severity: 'error',
-    trainingOnly: false,
-    threshold: 'video ml_use is training or test only',
-    source: 'DOC-VID-CLS, SDK-TJ',
-    doc: 'Video datasets have no validation split; items marked validation are not used as intended.',
-  },
-  {
     code: 'sentiment.notConsecutive',
     severity: 'warning',
     trainingOnly: true,

@@ -101,7 +101,6 @@ interface GroupEval {
   frames: number;
   instances: number;
   sentiment?: Map<number, Row[]>;
-  validationRow?: Row;
   findingRows?: Row[];
 }
 
@@ -290,7 +289,6 @@ export class IncrementalDataset {
   private readonly segmentSeconds = new MultisetHistogram(SEGMENT_SECONDS_EDGES, () => this.values((e) => e.segmentSeconds));
   private readonly boxesPerImage = new MultisetHistogram(BOXES_PER_IMAGE_EDGES, () => this.boxCounts());
   private readonly sentiment = new Map<number, { items: number; rows: Row[] }>();
-  private readonly validationRows: Row[] = [];
   private readonly findingRows: Row[] = [];
   private readonly crowded = new Set<Group>();
   private readonly overlapping = new Set<Group>();
@@ -446,8 +444,6 @@ export class IncrementalDataset {
       segmentSeconds: this.segmentSeconds,
       boxesPerImage: this.boxesPerImage,
       sentimentMax: sentiment.map(([value, e]) => [value, { items: e.items, loc: loc(e.rows[0]) }]),
-      validationItems: this.validationRows.length,
-      validationLocs: this.validationRows.slice(0, max + 1).map(loc),
       crowded: crowded.map((g) => ({ uri: g.uri!, count: g.eval!.boxCount, loc: loc(g.eval!.anchorRow ?? g.rows[0]) })),
       rowFindings: (acc) => {
         for (const row of this.findingRows) for (const f of row.findings!) f(acc);
@@ -570,7 +566,6 @@ export class IncrementalDataset {
       for (const row of rows) (sign > 0 ? insertSorted : removeSorted)(s.rows, row);
       if (s.rows.length === 0) this.sentiment.delete(value);
     }
-    if (e.validationRow) (sign > 0 ? insertSorted : removeSorted)(this.validationRows, e.validationRow);
     for (const row of e.findingRows ?? []) (sign > 0 ? insertSorted : removeSorted)(this.findingRows, row);
     if (e.crowdedAt && sign > 0) this.crowded.add(group);
     else this.crowded.delete(group);
@@ -621,7 +616,6 @@ export class IncrementalDataset {
       const seenBefore = r > 0;
       if (!seenBefore) {
         e.split = split;
-        if (item.mlUse === 'validation' && this.video) e.validationRow = row;
         if (keyed) firstHash = annotationsHash(annotations);
         if (uri !== undefined) {
           const duration = media?.get(uri)?.duration;

@@ -20,7 +20,11 @@ function replace(text: string, node: Node, content: string): string {
   return text.slice(0, node.offset) + content + text.slice(node.offset + node.length);
 }
 
-/** Removes an array element or an object member together with the comma that separates it. */
+/**
+ * Removes an array element or an object member together with one comma: the one after it up to the
+ * next sibling, or for the last of several the one before it (from the comma, so spacing before
+ * the comma stays). Every other byte of the line is kept.
+ */
 function remove(text: string, path: JsonPath): string | undefined {
   const tree = parseTree(text);
   const valueNode = tree && findNodeAtLocation(tree, path);
@@ -31,8 +35,12 @@ function remove(text: string, path: JsonPath): string | undefined {
   if (i < 0) return undefined;
   let start = node.offset;
   let end = node.offset + node.length;
-  if (i > 0) start = siblings[i - 1].offset + siblings[i - 1].length;
-  else if (i + 1 < siblings.length) end = siblings[i + 1].offset;
+  if (i + 1 < siblings.length) end = siblings[i + 1].offset;
+  else if (i > 0) {
+    const comma = text.lastIndexOf(',', node.offset);
+    if (comma < siblings[i - 1].offset + siblings[i - 1].length) return undefined;
+    start = comma;
+  }
   return text.slice(0, start) + text.slice(end);
 }
 

@@ -55,6 +55,25 @@ export interface JsonlFileOptions extends ValidationOptions {
   boxItems?: BoxItemSink;
 }
 
+/**
+ * Index of a carriage return not followed by a line feed, outside strings, before `limit` (where
+ * the JSON went wrong), or -1. A CR inside a string is an escape problem of its own.
+ */
+function loneCarriageReturn(text: string, limit: number): number {
+  const cr = text.indexOf('\r');
+  if (cr < 0 || cr >= limit) return -1;
+  let inString = false;
+  for (let i = 0; i < limit && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) return i;
+  }
+  return -1;
+}
+
 export class UsageError extends Error {}
 
 const NO_DUPLICATES: ReturnType<typeof duplicateKeys> = [];
@@ -139,6 +158,22 @@ export class JsonlLineValidator {
         Error.stackTraceLimit = stackTraceLimit;
         this.parseFailures++;
         const { span, message } = syntaxError(text, (e as Error).message);
+        // Editors show a CR alone as a line break; Vertex AI does not (the JSON around it is one line).
+        const cr = loneCarriageReturn(text, span.start);
+        if (cr >= 0) {
+          out.push({
+            line,
+            column: cr + 1,
+            endLine: line,
+            endColumn: cr + 2,
+            severity: 'error',
+            code: 'jsonl.syntax',
+            message:
+              'Carriage return (CR) without a line feed: Vertex AI reads newline-delimited JSON, where only LF (or CRLF) ends a line, ' +
+              `so the text on both sides of it is one line, which is not valid JSON (${message}). Convert the line endings to LF.`,
+          });
+          return true;
+        }
         const pretty = /^\s*[{[]\s*$/.test(text) || /^\s*"[^"]*"\s*:/.test(text) || /^\s*[}\]],?\s*$/.test(text);
         out.push({
           line,

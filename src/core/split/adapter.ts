@@ -1,5 +1,6 @@
 import type { MlUse } from '../formats';
 import type { OutputSink } from './sink';
+import type { SplitHints } from './hints';
 import { INVALID_ML_USE, NO_ML_USE } from './table';
 import type { RecordFacts } from './table';
 import { daysInMonth } from '../rules/timestamp';
@@ -21,13 +22,16 @@ export interface Adapter {
   reset(): void;
   /** Problems worth telling the user (counted, with the first record number). */
   notes: Map<string, { count: number; firstRecord: number }>;
+  /** Advice in notes names what the place showing them offers. */
+  readonly hints: SplitHints;
 }
 
 /** Distinct note messages kept; further ones are counted under one line (memory stays bounded). */
 const MAX_NOTES = 50;
 
-export function note(notes: Adapter['notes'], message: string, record: number): void {
-  if (!notes.has(message) && notes.size >= MAX_NOTES) message = 'further problems of the kinds above (see `vertex-datasets validate`)';
+export function note(adapter: Pick<Adapter, 'notes' | 'hints'>, message: string, record: number): void {
+  const notes = adapter.notes;
+  if (!notes.has(message) && notes.size >= MAX_NOTES) message = `further problems of the kinds above (${adapter.hints.further})`;
   const n = notes.get(message);
   if (n) n.count++;
   else notes.set(message, { count: 1, firstRecord: record });

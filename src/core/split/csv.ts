@@ -2,6 +2,8 @@ import type { FormatId, MlUse } from '../formats';
 import type { Adapter, NonItem } from './adapter';
 import { bomAt, note, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
+import { CLI_HINTS } from './hints';
+import type { SplitHints } from './hints';
 import type { CollectorNeeds, RecordFacts } from './table';
 
 const COMMA = 44;
@@ -83,6 +85,7 @@ export interface CsvOptions {
   timeColumn?: string;
   /** Tabular: the column receiving the split (ml_use value or fold number). */
   splitColumn: string;
+  hints?: SplitHints;
   /** Tabular: the split column's current values are not ml_use values (a fold column). */
   ignoreExisting?: boolean;
 }
@@ -99,7 +102,10 @@ export class PositionalCsvAdapter implements Adapter {
   private record = 0;
   private readonly labelAt: number;
 
+  readonly hints: SplitHints;
+
   constructor(private readonly opts: CsvOptions) {
+    this.hints = opts.hints ?? CLI_HINTS;
     this.labelAt = labelOffset(opts.format);
   }
 
@@ -129,7 +135,7 @@ export class PositionalCsvAdapter implements Adapter {
       const raw = fieldValue(buf, s[0], s[1]);
       const m = readMlUse(raw, this.opts.splits);
       facts.mlUse = m.index;
-      if (m.index === -2) note(this.notes, `ml_use value '${raw.trim()}' is not valid for this format; the split replaced it`, this.record);
+      if (m.index === -2) note(this, `ml_use value '${raw.trim()}' is not valid for this format; the split replaced it`, this.record);
     }
     if (this.opts.needs.labels) {
       const labels: string[] = [];

@@ -3,6 +3,8 @@ import { FORMATS } from '../formats';
 import type { FormatId } from '../formats';
 import { fieldSpans, fieldValue } from './csv';
 import type { Source } from './records';
+import { CLI_HINTS } from './hints';
+import type { SplitHints } from './hints';
 import { detectJsonlFormat } from '../jsonl/detect';
 import { looksBinary } from '../jsonl/validate';
 import { basename } from 'node:path';
@@ -100,7 +102,7 @@ const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
  * row is a gs:// URI; otherwise a tabular CSV with a header. An explicit format always wins for
  * the data type; the kind still follows the file's content.
  */
-export async function detect(source: Source, explicit: FormatId | undefined, pathHint?: string): Promise<Detected> {
+export async function detect(source: Source, explicit: FormatId | undefined, pathHint?: string, hints: SplitHints = CLI_HINTS): Promise<Detected> {
   const buf = await head(source);
   const line = firstLine(buf);
   const firstText = line ? buf.toString('utf8', line[0], line[1]).replace(/^\uFEFF/, '').trim() : '';
@@ -141,7 +143,7 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
       // tabular CSV every row would gain an ml_use column that Vertex reads as a label.
       throw new SplitError(
         `the first row${pathHint !== undefined ? ` of ${basename(pathHint)}` : ''} has no gs:// path but row ${later} has one: an image/text/video CSV has no header row ` +
-          '(remove it; `vertex-datasets validate` reports it), and a tabular CSV with paths in its first two columns needs --format tabular',
+          `(remove it; ${hints.headerReported}), and a tabular CSV with paths in its first two columns ${hints.tabularChoice}`,
         2,
       );
     }

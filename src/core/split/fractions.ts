@@ -1,4 +1,6 @@
 import type { MlUse } from '../formats';
+import { CLI_HINTS } from './hints';
+import type { SplitHints } from './hints';
 
 export const ALL_SPLITS: readonly MlUse[] = ['training', 'validation', 'test'];
 export const VIDEO_SPLITS: readonly MlUse[] = ['training', 'test'];
@@ -16,12 +18,12 @@ export interface FractionResult {
  * format allows. Video takes two values (training, test); three with a zero validation share are
  * accepted too so the same command line works for every format.
  */
-export function parseFractions(text: string | undefined, splits: readonly MlUse[]): FractionResult {
+export function parseFractions(text: string | undefined, splits: readonly MlUse[], hints: SplitHints = CLI_HINTS): FractionResult {
   if (text === undefined || text.trim() === '') return { fractions: defaultFractions(splits) };
   const parts = text.split(',').map((p) => p.trim());
   const values = parts.map(Number);
   const bad = parts.findIndex((p, i) => p === '' || !Number.isFinite(values[i]) || values[i] < 0);
-  if (bad >= 0) return { error: `fraction '${parts[bad]}' is not a non-negative number; expected e.g. --fractions 0.8,0.1,0.1` };
+  if (bad >= 0) return { error: `fraction '${parts[bad]}' is not a non-negative number; expected e.g. ${hints.fractionsExample}` };
   let sum = values.reduce((a, b) => a + b, 0);
   // Percentages: 80,10,10.
   if (Math.abs(sum - 100) < 1e-6 && values.every((v) => v <= 100)) {

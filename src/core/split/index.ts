@@ -15,6 +15,8 @@ export type { SplitReport } from './report';
 export { parseFractions, defaultFractions, allocate } from './fractions';
 export { parseTimestamp } from './adapter';
 export { mlUseEdits } from './jsonl';
+export { CLI_HINTS, EDITOR_HINTS } from './hints';
+export type { SplitHints } from './hints';
 
 /** `data.jsonl` → `data.fold3.jsonl`; `data` → `data.fold3`. */
 export function foldPath(base: string, fold: number): string {

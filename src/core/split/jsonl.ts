@@ -9,6 +9,8 @@ import type { Finding } from '../jsonl/rules';
 import type { Adapter, NonItem } from './adapter';
 import { bomAt, note, parseTimestamp, readMlUse } from './adapter';
 import type { OutputSink } from './sink';
+import { CLI_HINTS } from './hints';
+import type { SplitHints } from './hints';
 import { INVALID_ML_USE } from './table';
 import type { CollectorNeeds, RecordFacts } from './table';
 
@@ -88,6 +90,7 @@ export interface JsonlOptions {
   timeField?: string;
   /** Labels from the lead's normalized facts when available; defaults to labelsOfObject. */
   labelsOf?: (obj: JsonObject) => string[];
+  hints?: SplitHints;
 }
 
 export class JsonlAdapter implements Adapter {
@@ -97,7 +100,11 @@ export class JsonlAdapter implements Adapter {
   /** Items of pass 1 with a group key at `byField`. */
   keyed = 0;
 
-  constructor(private readonly opts: JsonlOptions) {}
+  readonly hints: SplitHints;
+
+  constructor(private readonly opts: JsonlOptions) {
+    this.hints = opts.hints ?? CLI_HINTS;
+  }
 
   reset(): void {
     this.record = 0;
@@ -112,11 +119,11 @@ export class JsonlAdapter implements Adapter {
     try {
       obj = JSON.parse(text);
     } catch {
-      note(this.notes, 'line is not valid JSON; it was left unchanged (run `vertex-datasets validate` to see why)', this.record);
+      note(this, `line is not valid JSON; it was left unchanged (${this.hints.seeWhy})`, this.record);
       return 'invalid';
     }
     if (!isObject(obj)) {
-      note(this.notes, 'line is not a JSON object; it was left unchanged', this.record);
+      note(this, 'line is not a JSON object; it was left unchanged', this.record);
       return 'invalid';
     }
     const facts: RecordFacts = {};
@@ -133,7 +140,7 @@ export class JsonlAdapter implements Adapter {
       if (typeof v === 'string') facts.mlUse = readMlUse(v, this.opts.splits).index;
       else if (v !== undefined) facts.mlUse = INVALID_ML_USE;
       if (facts.mlUse === INVALID_ML_USE) {
-        note(this.notes, `ml_use value ${JSON.stringify(v)} is not valid for this format; the split replaced it`, this.record);
+        note(this, `ml_use value ${JSON.stringify(v)} is not valid for this format; the split replaced it`, this.record);
       }
     }
     if (this.opts.needs.labels) facts.labels = (this.opts.labelsOf ?? labelsOfObject)(obj);
@@ -143,7 +150,7 @@ export class JsonlAdapter implements Adapter {
       if (typeof g === 'string' || typeof g === 'number' || typeof g === 'boolean') {
         facts.groupKey = String(g);
         this.keyed++;
-      } else note(this.notes, `no value at '${this.opts.byField}' (the group key): the item is placed as if --by were not given`, this.record);
+      } else note(this, `no value at '${this.opts.byField}' (the group key): the item is placed as if ${this.hints.noGroupKey}`, this.record);
     }
     return facts;
   }
@@ -161,7 +168,7 @@ export class JsonlAdapter implements Adapter {
     const text = buf.toString('latin1', start + bom, contentEnd);
     const edits = mlUseEdits(text, value);
     if (!edits) {
-      note(this.notes, 'line could not be located for rewriting; it was left unchanged', this.record);
+      note(this, 'line could not be located for rewriting; it was left unchanged', this.record);
       sink.put(buf, start, end);
       return;
     }

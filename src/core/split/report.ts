@@ -2,6 +2,8 @@ import type { ItemTable } from './table';
 import { compareCodeUnits } from './prng';
 import { plural } from '../plural';
 import { displayWidth, padEndDisplay } from '../width';
+import { CLI_HINTS } from './hints';
+import type { SplitHints } from './hints';
 
 export interface SplitReport {
   format?: string;
@@ -183,7 +185,7 @@ function pct(x: number): string {
 }
 
 /** Human-readable report: counts per split, per label, and the largest deviation. */
-export function formatReport(r: SplitReport, maxLabels = 50): string {
+export function formatReport(r: SplitReport, maxLabels = 50, hints: SplitHints = CLI_HINTS): string {
   const lines: string[] = [];
   lines.push(`strategy ${r.strategy}, seed ${r.seed}, format ${r.format} (${r.formatReason})`);
   lines.push(`${plural(r.items, 'item')}${r.records !== undefined ? ` in ${plural(r.records, 'record')}` : ''}`);
@@ -209,7 +211,7 @@ export function formatReport(r: SplitReport, maxLabels = 50): string {
     for (const l of r.labels.slice(0, maxLabels)) {
       lines.push(`${padEndDisplay(printable(l.label), lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
-    if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more ${r.labels.length - maxLabels === 1 ? 'label' : 'labels'} (--output json lists all)`);
+    if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more ${r.labels.length - maxLabels === 1 ? 'label' : 'labels'} (${hints.allLabels})`);
     if (r.unlabeled.some((u) => u > 0)) {
       lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }

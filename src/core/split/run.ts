@@ -34,6 +34,7 @@ import type { GroupBuckets, StratifyKernel, Tally } from './strategies';
 import { ItemCollector } from './table';
 import type { CollectorNeeds, ItemTable } from './table';
 import { plural } from '../plural';
+import type { SplitHints } from './hints';
 
 export type StrategyName = 'random' | 'stratified' | 'manual' | 'temporal' | 'kfold' | 'stratified-kfold' | 'group';
 export const STRATEGIES: readonly StrategyName[] = ['random', 'stratified', 'manual', 'temporal', 'kfold', 'stratified-kfold', 'group'];
@@ -74,6 +75,8 @@ export interface SplitOptions {
    * tests compare them).
    */
   fastPath?: boolean | 'js';
+  /** Advice in notes and errors for where they are shown; default the command line's. */
+  hints?: SplitHints;
   /** Progress: pass 1 or 2, bytes read in that pass, total bytes (when known). */
   onProgress?: (pass: 1 | 2, bytes: number, total: number) => void;
 }
@@ -115,7 +118,7 @@ function validate(opts: SplitOptions, kind: FileKind, splits: readonly MlUse[]):
   const S = splits.length;
   let fractions: number[];
   if (typeof opts.fractions === 'string' || opts.fractions === undefined) {
-    const r = parseFractions(opts.fractions, splits);
+    const r = parseFractions(opts.fractions, splits, opts.hints);
     if (!r.fractions) throw new SplitError(r.error ?? 'bad fractions', 2);
     fractions = r.fractions;
   } else {
@@ -173,9 +176,9 @@ function makeAdapter(det: Detected, splits: readonly MlUse[], opts: SplitOptions
   const kfold = opts.strategy === 'kfold' || opts.strategy === 'stratified-kfold';
   if (kind === 'jsonl') {
     const labelsOf = opts.labelsOf ?? (det.certain && isJsonlFormatId(format) ? factsLabels(format) : undefined);
-    return new JsonlAdapter({ splits, needs, byField: opts.by, timeField: opts.timeField, labelsOf });
+    return new JsonlAdapter({ splits, needs, byField: opts.by, timeField: opts.timeField, labelsOf, hints: opts.hints });
   }
-  if (kind === 'positional-csv') return new PositionalCsvAdapter({ format, splits, needs, splitColumn: '' });
+  if (kind === 'positional-csv') return new PositionalCsvAdapter({ format, splits, needs, splitColumn: '', hints: opts.hints });
   return new TabularCsvAdapter({
     format,
     splits,
@@ -184,12 +187,13 @@ function makeAdapter(det: Detected, splits: readonly MlUse[], opts: SplitOptions
     timeColumn: opts.strategy === 'temporal' ? opts.timeField : undefined,
     splitColumn: kfold ? (opts.foldColumn ?? 'fold') : (opts.splitColumn ?? 'ml_use'),
     ignoreExisting: kfold,
+    hints: opts.hints,
   });
 }
 
 /** Pass 1 and the strategy: reads the file once and decides every item's split. Writes nothing. */
 export async function planSplit(source: Source, opts: SplitOptions, pathHint?: string, totalBytes = 0): Promise<SplitPlan> {
-  const det = await detect(source, opts.format, pathHint ?? ('path' in source ? source.path : undefined));
+  const det = await detect(source, opts.format, pathHint ?? ('path' in source ? source.path : undefined), opts.hints);
   const info = FORMATS[det.format];
   if (det.kind === 'jsonl' && !info.jsonl) throw new SplitError(`format '${det.format}' has no JSON Lines import file`, 2);
   if (det.kind !== 'jsonl' && !CSV_FORMAT_IDS.includes(det.format)) {
@@ -327,7 +331,7 @@ export async function planSplit(source: Source, opts: SplitOptions, pathHint?: s
       break;
     case 'group':
       if (opts.by !== undefined && adapter instanceof JsonlAdapter && adapter.keyed === 0) {
-        throw new SplitError(`no item has a value at '${opts.by}' (the group key of --by); give the field's dotted path from the top of the line, e.g. dataItemResourceLabels.user`, 2);
+        throw new SplitError(`no item has a value at '${opts.by}' (${adapter.hints.groupKey}); give the field's dotted path from the top of the line, e.g. dataItemResourceLabels.user`, 2);
       }
       groups = groupBuckets(table, fractions, tally, opts.fastPath === 'js' || opts.fastPath === false ? undefined : wasmGroupKernel());
       break;

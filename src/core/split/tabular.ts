@@ -9,6 +9,8 @@ import { hashAsciiBytes, hashString } from './prng';
 import { Framer } from './records';
 import type { ChunkHandler } from './records';
 import type { OutputSink } from './sink';
+import { CLI_HINTS } from './hints';
+import type { SplitHints } from './hints';
 import { NO_ML_USE } from './table';
 import type { ItemCollector, RecordFacts } from './table';
 import { daysInMonth } from '../rules/timestamp';
@@ -45,7 +47,11 @@ export class TabularCsvAdapter implements Adapter {
    */
   readonly shortRows = new GrowInt32(16);
 
-  constructor(readonly opts: CsvOptions) {}
+  readonly hints: SplitHints;
+
+  constructor(readonly opts: CsvOptions) {
+    this.hints = opts.hints ?? CLI_HINTS;
+  }
 
   reset(): void {
     this.record = 0;
@@ -95,7 +101,7 @@ export class TabularCsvAdapter implements Adapter {
     if (this.splitAt < 0 && n > this.width) {
       throw new SplitError(
         `record ${this.record} has ${n} fields but the header has ${this.width} columns, so an appended '${this.opts.splitColumn}' column ` +
-          `would not line up with the header; remove the extra fields or name them in the header (vertex-datasets validate lists such rows)`,
+          `would not line up with the header; remove the extra fields or name them in the header (${this.hints.rowsListed})`,
       );
     }
     if (n < (this.splitAt >= 0 ? this.splitAt + 1 : this.width)) {
@@ -134,7 +140,7 @@ export class TabularCsvAdapter implements Adapter {
   /** The split index of an existing split-column value (noting invalid ones). */
   mlUse(raw: string): number {
     const m = readMlUse(raw, this.opts.splits);
-    if (m.index === -2) note(this.notes, `split column value '${raw.trim()}' is not valid; the split replaced it`, this.record);
+    if (m.index === -2) note(this, `split column value '${raw.trim()}' is not valid; the split replaced it`, this.record);
     return m.index;
   }
 

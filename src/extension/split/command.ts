@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { FORMATS } from '../../core/formats';
-import { SplitError, bucketPath, formatReport, outputPaths, parseTimestamp, planSplit, writeFiles, writeTexts, writesFoldFiles } from '../../core/split';
+import { EDITOR_HINTS, SplitError, bucketPath, formatReport, outputPaths, parseTimestamp, planSplit, writeFiles, writeTexts, writesFoldFiles } from '../../core/split';
 import type { SplitOptions, SplitPlan, SplitReport } from '../../core/split';
 import type { SplitUi, WizardContext } from './ui';
 import { detect } from '../../core/split/detect';
@@ -21,7 +21,7 @@ async function headerColumns(text: string, path: string): Promise<string[]> {
   // Only a tabular CSV has named columns; the split's own detection says which kind this is
   // (an inline-text CSV's first row is data, not a header).
   try {
-    if ((await detect({ bytes: Buffer.from(text, 'utf8') }, undefined, path)).kind !== 'tabular-csv') return [];
+    if ((await detect({ bytes: Buffer.from(text, 'utf8') }, undefined, path, EDITOR_HINTS)).kind !== 'tabular-csv') return [];
   } catch {
     return [];
   }
@@ -90,6 +90,7 @@ export async function splitDataset(ui: SplitUi, uriArg?: vscode.Uri): Promise<Sp
     by: choices.by,
     timeField: choices.timeField,
     k: choices.k,
+    hints: EDITOR_HINTS,
   };
   if (choices.cutoffs) {
     options.cutoffs = choices.cutoffs.split(',').map((c) => parseTimestamp(c.trim()));
@@ -109,7 +110,7 @@ export async function splitDataset(ui: SplitUi, uriArg?: vscode.Uri): Promise<Sp
   const kfold = plan.buckets[0].startsWith('fold');
   // K-fold of a tabular file adds a fold column: its new file sits beside the original.
   const newFiles = kfold && !foldFiles ? [bucketPath(path, 'folds')] : outputPaths(plan, path, !kfold);
-  const answer = await ui.review(plan.report, formatReport(plan.report), { canApplyToDocument: text !== undefined && !foldFiles, newFiles });
+  const answer = await ui.review(plan.report, formatReport(plan.report, undefined, EDITOR_HINTS), { canApplyToDocument: text !== undefined && !foldFiles, newFiles });
   if (!answer) return undefined;
   if (answer === 'document') {
     if (!doc || text === undefined) throw new Error('the document is not open for editing');

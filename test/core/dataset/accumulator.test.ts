@@ -309,14 +309,6 @@ describe('dataset checks: video', () => {
     assert.equal(only(r.diagnostics, 'video.overlap').length, 1);
   });
 
-  it('split.videoValidation: video items marked validation are an error', () => {
-    const r = run('video-classification', [item(1, 'gs://b/v.mp4', [seg('a', 0, 1)], 'training'), item(2, 'gs://b/w.mp4', [seg('b', 0, 1)], 'validation'), item(3, 'gs://b/x.mp4', [seg('b', 0, 1)], 'test')]);
-    const f = only(r.diagnostics, 'split.videoValidation');
-    assert.equal(f.length, 1);
-    assert.equal(f[0].line, 2);
-    assert.equal(f[0].severity, 'error');
-  });
-
   it('video classification needs 2 classes; video allows 1,000 labels', () => {
     let r = run('video-classification', [item(1, 'gs://b/v.mp4', [seg('a', 0, 1)])]);
     assert.deepEqual(codes(r.diagnostics), ['dataset.tooFewLabels']);

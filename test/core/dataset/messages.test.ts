@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli';
+import { DATASET_CODES } from '../../../src/core/dataset/codes';
 
 // Messages the user reads: counts in the right number, figures that do not contradict the threshold.
 
@@ -85,6 +86,19 @@ describe('dataset messages (real files through the CLI)', () => {
       assert.ok(d, r.out);
       assert.match(d.message, /ml_use must be "training" or "test"\./);
     }
+  });
+  it('a video item marked validation is one mlUse.videoValidation error on its line (with its fix), and no dataset-level code repeats it', async () => {
+    const line = (i: number, use: string) => JSON.stringify({ videoGcsUri: `gs://bkt/v${i}.mp4`, timeSegmentAnnotations: [{ displayName: 'run', startTime: '0s', endTime: '1s' }], dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': use } });
+    writeFileSync(join(dir, 'video-splits.jsonl'), [line(1, 'validation'), line(2, 'training'), line(3, 'validation'), line(4, 'test')].join('\n') + '\n');
+    writeFileSync(join(dir, 'video-splits.csv'), 'validation,gs://bkt/v1.mp4,run,0,1\ntraining,gs://bkt/v2.mp4,run,0,1\nVALIDATION,gs://bkt/v3.mp4,run,0,1\ntest,gs://bkt/v4.mp4,run,0,1\n');
+    for (const f of ['video-splits.jsonl', 'video-splits.csv']) {
+      const r = await cli(['validate', '--output', 'json', '--format', 'video-classification', f], dir);
+      const all = diags(r.out);
+      assert.deepEqual(all.filter((d) => d.code.endsWith('videoValidation')).map((d) => `${d.line} ${d.code}`), ['1 mlUse.videoValidation', '3 mlUse.videoValidation'], r.out);
+    }
+    // The dataset-level code could never fire (the line check drops the value before the dataset
+    // checks see it): it is not in the registry the README and the editor's code links come from.
+    assert.ok(!DATASET_CODES.some((c) => c.code === 'split.videoValidation'));
   });
   it('counts of one are singular in every message (columns, fields, lines, items, uses, boxes)', async () => {
     const files: [string, string, string[], RegExp][] = [

@@ -50,6 +50,17 @@ describe('core/jsonl/fixes', () => {
     });
   }
 
+  it('removes exactly the element or member and one comma, keeping every other byte (spacing around the comma included)', () => {
+    const dup = '{"imageGcsUri": "gs://b/a.jpg", "classificationAnnotations": [{"displayName": "a"} , {"displayName": "a"}]}';
+    assert.equal(applyJsonFixes(dup, [{ path: ['classificationAnnotations', 1], remove: true }]), '{"imageGcsUri": "gs://b/a.jpg", "classificationAnnotations": [{"displayName": "a"} ]}');
+    assert.equal(applyJsonFixes('[1 ,2 ,  3]', [{ path: [1], remove: true }]), '[1 ,3]');
+    assert.equal(applyJsonFixes('[1, 2, 3]', [{ path: [1], remove: true }]), '[1, 3]');
+    assert.equal(applyJsonFixes('[1 ,2 ,  3]', [{ path: [2], remove: true }]), '[1 ,2 ]');
+    assert.equal(applyJsonFixes('[ 1 ,2 ]', [{ path: [0], remove: true }]), '[ 2 ]');
+    assert.equal(applyJsonFixes('{"a": 1 ,\t"b": 2}', [{ path: ['b'], remove: true }]), '{"a": 1 }');
+    assert.equal(applyJsonFixes('[\t1\t]', [{ path: [0], remove: true }]), '[\t\t]');
+  });
+
   it('removes array elements from the highest index down', () => {
     const line = '{"a": [0, 1, 2, 3]}';
     assert.equal(applyJsonFixes(line, [{ path: ['a', 1], remove: true }, { path: ['a', 3], remove: true }]), '{"a": [0, 2]}');

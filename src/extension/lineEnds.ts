@@ -1,0 +1,130 @@
+/**
+ * Lone carriage returns (a CR not followed by LF) in a JSON Lines file on disk. VS Code shows each
+ * as a line break (it normalizes a file's line endings when it opens it), but Vertex AI reads
+ * newline-delimited JSON, where only LF (or CRLF) ends a line: to it, as to the command line, the
+ * text on both sides of a lone CR is one line, and not valid JSON. The editor reads the file's
+ * bytes when it is opened or saved and reports each lone CR on the line it ends, until the file on
+ * disk has none (saving from the editor writes the editor's line endings).
+ */
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { codeDocUrl } from '../core/docs';
+
+/** Most lone carriage returns reported per file; the first finding gives the total. */
+const MAX_REPORTED = 100;
+
+export const CONVERT_COMMAND = 'vertexDatasets.convertLoneCarriageReturns';
+
+/** The 0-based line (as the editor numbers lines: CR, LF and CRLF each end one) each lone CR ends. */
+export function loneCarriageReturnLines(bytes: Uint8Array): number[] {
+  const lines: number[] = [];
+  // Most files have no CR or only CRLFs: found with native searches, without counting lines.
+  let lone = false;
+  for (let i = bytes.indexOf(13); i >= 0 && !lone; i = bytes.indexOf(13, i + 1)) lone = bytes[i + 1] !== 10;
+  if (!lone) return lines;
+  let line = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 10) line++;
+    else if (b === 13) {
+      if (bytes[i + 1] === 10) i++;
+      else lines.push(line);
+      line++;
+    }
+  }
+  return lines;
+}
+
+/** The file's bytes with each lone CR replaced by LF (CRLF and LF kept). */
+export function withLoneCarriageReturnsAsLf(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes);
+  for (let i = out.indexOf(13); i >= 0; i = out.indexOf(13, i + 1)) if (out[i + 1] !== 10) out[i] = 10;
+  return out;
+}
+
+export class LineEnds implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('vertex-datasets-line-ends');
+  /** Bumped by `clear` so that a read that started before publishes nothing. */
+  private readonly epochs = new Map<string, number>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions = [
+      vscode.commands.registerCommand(CONVERT_COMMAND, (uri: vscode.Uri) => this.convert(uri)),
+      vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, { provideCodeActions: (doc, _range, context) => this.actions(doc, context) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    ];
+  }
+
+  /** Reads `doc`'s file from disk and reports its lone carriage returns (none: clears them). */
+  async check(doc: vscode.TextDocument): Promise<void> {
+    if (doc.uri.scheme !== 'file') return;
+    const key = doc.uri.toString();
+    const epoch = this.epochs.get(key);
+    let lines: number[];
+    try {
+      lines = loneCarriageReturnLines(await readFile(doc.uri.fsPath));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`cannot read ${doc.uri.fsPath} for its line endings: ${(e as Error).message}`);
+      lines = [];
+    }
+    if (this.epochs.get(key) !== epoch || doc.isClosed) return;
+    this.collection.set(doc.uri, lines.slice(0, MAX_REPORTED).map((line, i) => this.diagnostic(doc, line, i === 0 ? lines.length : 0)));
+  }
+
+  clear(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
+    this.collection.delete(uri);
+  }
+
+  private diagnostic(doc: vscode.TextDocument, line: number, total: number): vscode.Diagnostic {
+    const at = Math.min(line, doc.lineCount - 1);
+    const end = doc.lineAt(at).range.end;
+    const range = new vscode.Range(end.translate(0, -Math.min(1, end.character)), end);
+    const others = total > 1 ? ` The file has ${total.toLocaleString('en-US')} lone carriage returns${total > MAX_REPORTED ? ` (the first ${MAX_REPORTED} are marked)` : ''}.` : '';
+    const d = new vscode.Diagnostic(
+      range,
+      'This line ends with a carriage return (CR) without a line feed in the file on disk. The editor shows it as a line break, but Vertex AI reads ' +
+        'newline-delimited JSON, where only LF (or CRLF) ends a line: to Vertex AI this line and the next are one line, which is not valid JSON. ' +
+        `Convert the line endings to LF (quick fix).${others}`,
+      vscode.DiagnosticSeverity.Error,
+    );
+    d.source = 'vertex-datasets';
+    d.code = { value: 'jsonl.syntax', target: vscode.Uri.parse(codeDocUrl('jsonl.syntax')) };
+    return d;
+  }
+
+  private actions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const published = this.collection.get(doc.uri) ?? [];
+    const ours = context.diagnostics.filter((d) => published.some((p) => p.message === d.message && p.range.isEqual(d.range)));
+    if (ours.length === 0) return [];
+    const action = new vscode.CodeAction('Convert lone carriage returns to LF line endings', vscode.CodeActionKind.QuickFix);
+    action.command = { title: action.title, command: CONVERT_COMMAND, arguments: [doc.uri] };
+    action.diagnostics = ours;
+    action.isPreferred = true;
+    return [action];
+  }
+
+  /**
+   * An edited document is saved (the editor writes its own line endings). An unedited one is not
+   * dirty, so saving would not write it: its file's lone CRs become LFs in a new file renamed into
+   * place, every other byte kept.
+   */
+  private async convert(uri: vscode.Uri): Promise<void> {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) {
+      if (!(await doc.save())) throw new Error(`could not save ${vscode.workspace.asRelativePath(uri)}`);
+    } else {
+      const bytes = await readFile(uri.fsPath);
+      const tmp = `${uri.fsPath}.${process.pid}.${Date.now()}.tmp`;
+      await writeFile(tmp, withLoneCarriageReturnsAsLf(bytes), { mode: (await stat(uri.fsPath)).mode });
+      await rename(tmp, uri.fsPath);
+    }
+    if (doc && !doc.isClosed) await this.check(doc);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.collection.dispose();
+  }
+}

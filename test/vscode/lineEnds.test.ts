@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, codeOf, EXTENSION_ID, waitForDiagnostics, workspaceFile } from './util';
+import { loneCarriageReturnLines, withLoneCarriageReturnsAsLf } from '../../src/extension/lineEnds';
+
+const item = (name: string, label: string) => JSON.stringify({ imageGcsUri: `gs://bkt/${name}.jpg`, classificationAnnotation: { displayName: label } });
+
+describe('lone carriage returns in a JSONL file', () => {
+  const file = () => workspaceFile('lone-cr.jsonl');
+  before(async () => {
+    await activateExtension();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(file().fsPath, { force: true });
+  });
+
+  it('are a jsonl.syntax error in the editor as in the CLI, saying CR alone is no line break for Vertex AI; the quick fix makes them LF and keeps every other byte', async () => {
+    // a CR alone, then a CRLF, then LFs.
+    const bytes = `${item('a', 'cat')}\r${item('b', 'dog')}\r\n${item('c', 'cat')}\n${item('d', 'dog')}\n`;
+    fs.writeFileSync(file().fsPath, bytes);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const r = cp.spawnSync(process.execPath, [path.join(ext, 'dist', 'cli.js'), 'validate', '--output', 'json', file().fsPath], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const cli = (JSON.parse(r.stdout) as { files: { diagnostics: { line: number; code: string; message: string }[] }[] }).files[0].diagnostics.filter((d) => d.code === 'jsonl.syntax');
+    assert.equal(cli.length, 1, r.stdout);
+    assert.equal(cli[0].line, 1);
+    assert.match(cli[0].message, /carriage return \(CR\) without a line feed/i);
+    assert.match(cli[0].message, /Vertex AI reads newline-delimited JSON, where only LF \(or CRLF\) ends a line/);
+    assert.match(cli[0].message, /Convert the line endings to LF/);
+
+    const doc = await vscode.workspace.openTextDocument(file());
+    await vscode.window.showTextDocument(doc);
+    const seen = (await waitForDiagnostics(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'jsonl.syntax'))).filter((d) => codeOf(d) === 'jsonl.syntax');
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].range.start.line, 0, 'on the line the lone CR ends');
+    assert.equal(seen[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.match(seen[0].message, /carriage return \(CR\) without a line feed/i);
+    assert.match(seen[0].message, /Vertex AI reads newline-delimited JSON, where only LF \(or CRLF\) ends a line/);
+    assert.match(seen[0].message, /Convert the line endings to LF/);
+
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, seen[0].range)) ?? [];
+    const fix = actions.find((a) => a.title === 'Convert lone carriage returns to LF line endings');
+    assert.ok(fix?.command, `no line-ending fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(fs.readFileSync(file().fsPath, 'utf8'), bytes.replace(/\r(?!\n)/g, '\n'));
+    await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'jsonl.syntax'));
+  });
+
+  it('in an edited document, the quick fix saves it (the editor writes its own line endings)', async () => {
+    const edited = workspaceFile('lone-cr-edited.jsonl');
+    fs.writeFileSync(edited.fsPath, `${item('a', 'cat')}\r${item('b', 'dog')}\n`);
+    const doc = await vscode.workspace.openTextDocument(edited);
+    const editor = await vscode.window.showTextDocument(doc);
+    const seen = await waitForDiagnostics(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'jsonl.syntax'));
+    assert.ok(await editor.edit((e) => e.insert(doc.lineAt(1).range.end, '\n' + item('c', 'cat'))));
+    assert.ok(doc.isDirty);
+    const range = seen.find((d) => codeOf(d) === 'jsonl.syntax')!.range;
+    const fix = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? []).find((a) => a.title === 'Convert lone carriage returns to LF line endings');
+    assert.ok(fix?.command);
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.ok(!doc.isDirty);
+    const written = fs.readFileSync(edited.fsPath, 'utf8');
+    fs.rmSync(edited.fsPath);
+    assert.doesNotMatch(written, /\r(?!\n)/);
+    assert.equal(written.split(/\r?\n/).filter(Boolean).length, 3);
+    await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'jsonl.syntax'));
+  });
+
+  it('are found on the line the editor shows them ending (CR, LF and CRLF each end one line), and only they become LF', () => {
+    const b = Buffer.from('a\rb\r\nc\nd\re\r\r\nf\r');
+    assert.deepEqual(loneCarriageReturnLines(b), [0, 3, 4, 6]);
+    assert.deepEqual(loneCarriageReturnLines(Buffer.from('a\r\nb\r\n')), []);
+    assert.deepEqual(loneCarriageReturnLines(Buffer.from('')), []);
+    assert.equal(withLoneCarriageReturnsAsLf(b).toString(), 'a\nb\r\nc\nd\ne\n\r\nf\n');
+  });
+});
