@@ -736,7 +736,9 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
       while (s < c.length && x >= c[s]) s++;
       split[k] = s;
     }
-    for (let a = 0; a < n; a += PLACE_STEP) placeIds(ids, split, out, a, Math.min(n, a + PLACE_STEP), TIE, [], new Int32Array(0));
+    // (No id above TIE: nothing is gathered.)
+    const none = new Int32Array(0);
+    for (let a = 0; a < n; a += PLACE_STEP) placeIds(ids, split, out, a, Math.min(n, a + PLACE_STEP), TIE, [], none);
     return out;
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];

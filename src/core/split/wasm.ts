@@ -111,7 +111,7 @@ const SLACK = 64;
 export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
-  /** In ms (NaN: none), whole seconds after second timeBase (NO_SECOND: none), or ids into the collector's time dictionary (NO_ID: none). */
+  /** In ms (NaN: none), whole seconds after second timeBase (NO_SECOND: none), or 8- or 16-bit ids into the collector's time dictionary (noIdOf: none). */
   time: Float64Array | Int32Array | Uint16Array | Uint8Array;
   timeBase: number;
   /** Group ids (mode 2: ids of the collector's table, see useGroupIds), and the ranks of the groups the rows start. */
@@ -177,23 +177,21 @@ class SplitWasm {
     const b = this.x.memory.buffer;
     const S = this.S;
     const mode = S[ST_T_MODE];
-    const seconds = mode !== T_MS && mode !== T_DICT && mode !== T_DICT8;
+    const ids = mode === T_DICT || mode === T_DICT8;
+    const seconds = mode !== T_MS && !ids;
+    const at = S[ST_R_TIME];
+    let time: WasmRows['time'];
+    if (!timed) time = d.time.subarray(0, n);
+    else if (ids) time = mode === T_DICT ? new Uint16Array(b, at, n) : new Uint8Array(b, at, n);
+    else time = seconds ? new Int32Array(b, at, n) : new Float64Array(b, at, n);
     return {
       ml: wantMl ? new Int8Array(b, S[ST_R_ML], n) : d.ml.subarray(0, n),
       label: keyed ? new Int32Array(b, S[ST_R_LAB], n) : d.label.subarray(0, n),
-      time: !timed
-        ? d.time.subarray(0, n)
-        : mode === T_DICT
-          ? new Uint16Array(b, S[ST_R_TIME], n)
-          : mode === T_DICT8
-            ? new Uint8Array(b, S[ST_R_TIME], n)
-            : seconds
-            ? new Int32Array(b, S[ST_R_TIME], n)
-            : new Float64Array(b, S[ST_R_TIME], n),
+      time,
       timeBase: timed && seconds ? baseOf(S) : NaN,
       group: facts ? new Int32Array(b, S[ST_R_GID], n) : d.group.subarray(0, n),
       newRanks: facts ? new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]) : d.newRanks,
-      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX], idsCounted: mode === T_DICT || mode === T_DICT8 },
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX], idsCounted: ids },
     };
   }
 }
