@@ -381,6 +381,20 @@ export class ItemCollector {
     this.time.addCounts(counts);
   }
 
+  /** Adds second `sec` to the time dictionary as its next id (pass 1 in WebAssembly gave it that id). */
+  addTimeDictSecond(sec: number): void {
+    this.time.addDictSecond(sec);
+  }
+
+  /** Whether the time dictionary holds too many times for its items; leaveTimeDict then keeps them as seconds. */
+  get timeDictCrowded(): boolean {
+    return this.time.crowded;
+  }
+
+  leaveTimeDict(): void {
+    this.time.leaveDict();
+  }
+
   /** Entries of the time dictionary (ids 0 .. timeDictSize - 1; see TimeColumn). */
   get timeDictSize(): number {
     return this.time.dictSize;

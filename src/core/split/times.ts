@@ -9,6 +9,14 @@ export const NO_ID8 = 0xff;
 /** Distinct times the dictionary form holds at most (ids 0 .. MAX_IDS - 1); 8-bit ids hold NO_ID8. */
 export const MAX_IDS = 0xffff;
 
+/**
+ * A dictionary of at least this many times that holds more than one time per CROWDED_ITEMS items
+ * is given up for the seconds form: such files gain little from it and would pay for building it
+ * up to MAX_IDS times.
+ */
+const CROWDED_SIZE = 4096;
+const CROWDED_ITEMS = 8;
+
 /** The id of no time in ids of this width. */
 export function noIdOf(ids: Uint8Array | Uint16Array): number {
   return ids instanceof Uint8Array ? NO_ID8 : NO_ID;
@@ -151,7 +159,7 @@ export class TimeColumn {
     if (d === this.lastOffset) return this.lastId;
     let id = this.idOf.get(d);
     if (id === undefined) {
-      if (this.dict.length >= MAX_IDS) return -1;
+      if (this.dict.length >= MAX_IDS || this.crowded) return -1;
       if (this.dict.length >= NO_ID8 && this.none === NO_ID8) this.widen();
       id = this.dict.length;
       this.dict.push(d);
@@ -216,6 +224,30 @@ export class TimeColumn {
       return;
     }
     for (let k = 0; k < n; k++) this.push(src[k] === none ? NaN : this.dictSecond(src[k]) * 1000);
+  }
+
+  /** Whether the dictionary form holds too many distinct times for its items (see CROWDED_SIZE). */
+  get crowded(): boolean {
+    return this.ids !== null && this.dict.length >= CROWDED_SIZE && this.dict.length * CROWDED_ITEMS > this.ids.length;
+  }
+
+  /** Leaves the dictionary form for the seconds form (every time kept). */
+  leaveDict(): void {
+    if (this.ids) this.toSeconds32();
+  }
+
+  /**
+   * Adds second `sec` (since the epoch; new, within 2^31 s of the base, in the dictionary form and
+   * with room in its ids' width) as the next dictionary id: another reader gave it that id.
+   */
+  addDictSecond(sec: number): void {
+    const d = sec - this.base;
+    if (!this.ids || this.idOf.has(d) || !(Math.abs(d) <= MAX_OFFSET) || this.dict.length >= (this.none === NO_ID8 ? NO_ID8 : MAX_IDS)) {
+      throw new Error('time dictionary out of step with pass 1');
+    }
+    this.seen(sec * 1000, d);
+    this.idOf.set(d, this.dict.length);
+    this.dict.push(d);
   }
 
   /** Adds items per id (of ids given with appendIds `counted`); nothing once the times are in another form. */

@@ -90,6 +90,8 @@ const ST_T_BASE_LO = 57;
 const ST_T_BASE_HI = 58;
 const ST_B_TMIN = 59;
 const ST_B_TMAX = 60;
+const ST_T_NEW = 61;
+const ST_T_NEWN = 62;
 const T_MS = 2;
 const T_DICT = 3;
 const T_DICT8 = 4;
@@ -357,14 +359,19 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
   /** The collector's form of times (seconds after which base, or ms) for the next pass 1 call. */
   const syncTimes = (): void => {
     const S = w.S;
+    // Many distinct times for the items (the module gives new seconds ids without asking): the
+    // seconds form, as JavaScript would choose at its next new time.
+    if (collector.timeDictCrowded) collector.leaveTimeDict();
     const mode = collector.timeMode;
     S[ST_T_MODE] = mode;
-    if (mode === T_DICT || mode === T_DICT8) {
+    const dict = mode === T_DICT || mode === T_DICT8;
+    if (dict) {
       // Times JavaScript added to the dictionary (rows the module handed back) since the last call.
       const size = collector.timeDictSize;
       for (; dictSent < size; dictSent++) w.x.timeAdd(collector.timeDictSecond(dictSent), dictSent);
     }
-    const base = mode === 1 ? collector.timeBase : 0;
+    // (With dictionary ids, the module gives new seconds ids once the first time set the base.)
+    const base = mode === 1 || (dict && collector.timeDictSize > 0) ? collector.timeBase : 0;
     const hi = Math.floor(base / 4294967296);
     S[ST_T_BASE_HI] = hi;
     S[ST_T_BASE_LO] = base - hi * 4294967296;
@@ -381,6 +388,13 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       const S = w.S;
       const status = S[ST_STATUS];
       if (status === NOMEM) throw new Error('the split could not get WebAssembly memory');
+      if (dictReady && S[ST_T_NEWN] > 0) {
+        // Seconds the module gave the next dictionary ids, in order: the collector's ids too.
+        const fresh = new Float64Array(w.x.memory.buffer, S[ST_T_NEW], S[ST_T_NEWN]);
+        for (const sec of fresh) collector.addTimeDictSecond(sec);
+        dictSent += fresh.length;
+        if (dictSent !== collector.timeDictSize) throw new Error('time dictionary out of step with pass 1');
+      }
       const rows = S[ST_ROWS];
       if (rows > 0) {
         ad.record += rows;

@@ -20,7 +20,9 @@ enum {
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_GID, ST_R_GNEW, ST_G_BASE, ST_G_NEWN, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
   ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED,
   // Times (see storeTime): the mode, the base second (two halves), the least and greatest stored.
-  ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX, ST_SIZE = 64
+  ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX,
+  // Seconds a pass 1 call added to the time dictionary (doubles, in id order), and how many.
+  ST_T_NEW, ST_T_NEWN, ST_SIZE = 64
 };
 // ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double),
 // ids into JavaScript's dictionary of distinct seconds (u16, or u8 while it has fewer than 255; see timeAdd).
@@ -365,8 +367,13 @@ static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len,
   return 1;
 }
 
-// The time dictionary (T_DICT): second -> id of JavaScript's dictionary (TimeColumn), which gives
-// the ids and hands them over with timeAdd. Open addressing; a slot holds id + 1 (0: empty).
+// The time dictionary (T_DICT, T_DICT8): second -> id of JavaScript's dictionary (TimeColumn).
+// JavaScript hands over the ids it gives with timeAdd; a call of pass 1 gives the next ids to the
+// new seconds it meets and lists them (ST_T_NEW) for JavaScript to add in that order. Open
+// addressing; a slot holds id + 1 (0: empty).
+// The time form of the current pass 1 call (see storeTime).
+static i32 cTimeMode;
+static i64 cTimeBase;
 #define TD_BITS 17
 #define TD_CAP (1 << TD_BITS)
 static i64 *tdKey;
@@ -374,6 +381,7 @@ static u16 *tdVal;
 static u32 tdSize;
 // Rows given each id (ids below NO_ID), for JavaScript's count per id (timeCounts).
 static u32 *tdCnt;
+static double *tdNewSec;
 
 /** Empties the time dictionary and forgets the ids in the ISO cache (before a pass 1). 0: no memory. */
 __attribute__((export_name("timeDictInit"))) i32 timeDictInit(void) {
@@ -381,11 +389,14 @@ __attribute__((export_name("timeDictInit"))) i32 timeDictInit(void) {
     tdKey = (i64 *)heapAlloc(TD_CAP * 8);
     tdVal = (u16 *)heapAlloc(TD_CAP * 2);
     tdCnt = (u32 *)heapAlloc(NO_ID * 4);
-    if (!tdKey || !tdVal || !tdCnt) return 0;
+    tdNewSec = (double *)heapAlloc(MAXROWS * 8);
+    if (!tdKey || !tdVal || !tdCnt || !tdNewSec) return 0;
     tdSize = 1;
   }
   if (tdSize) __builtin_memset(tdVal, 0, TD_CAP * 2);
   __builtin_memset(tdCnt, 0, NO_ID * 4);
+  S[ST_T_NEW] = (i32)tdNewSec;
+  S[ST_T_NEWN] = 0;
   tdSize = 0;
   for (i32 k = 0; k < TIME_SLOTS; k++) timeSlots[k].id = -1;
   return 1;
@@ -406,15 +417,33 @@ static inline i32 tdFind(i64 v) {
   }
 }
 
-/** Adds second `sec` (a whole number of seconds since the epoch) with id `id` (< NO_ID; at most NO_ID of them). */
-__attribute__((export_name("timeAdd"))) void timeAdd(double sec, i32 id) {
-  const i64 v = (i64)sec;
-  if (!tdKey || tdFind(v) >= 0 || tdSize >= NO_ID) return;
+static void tdInsert(i64 v, i32 id) {
   u32 h = tdHash(v);
   while (tdVal[h]) h = (h + 1) & (TD_CAP - 1);
   tdKey[h] = v;
   tdVal[h] = (u16)(id + 1);
   tdSize++;
+}
+
+/** Adds second `sec` (a whole number of seconds since the epoch) with id `id` (< NO_ID; at most NO_ID of them). */
+__attribute__((export_name("timeAdd"))) void timeAdd(double sec, i32 id) {
+  const i64 v = (i64)sec;
+  if (!tdKey || tdFind(v) >= 0 || tdSize >= NO_ID) return;
+  tdInsert(v, id);
+}
+
+/**
+ * Gives second v (not in the dictionary) the next id, as JavaScript would: -1 when JavaScript has to
+ * (no time yet, so no base; the ids' width is full; v too far from the base for the seconds form).
+ */
+static __attribute__((noinline)) i32 tdNew(i64 v) {
+  const u32 limit = cTimeMode == T_DICT8 ? NO_ID8 : NO_ID;
+  const i64 d = v - cTimeBase;
+  if (tdSize == 0 || tdSize >= limit || S[ST_T_NEWN] >= MAXROWS || d < -2147483647LL || d > 2147483647LL) return -1;
+  const i32 id = (i32)tdSize;
+  tdInsert(v, id);
+  tdNewSec[S[ST_T_NEWN]++] = (double)v;
+  return id;
 }
 
 /**
@@ -431,14 +460,17 @@ static inline __attribute__((always_inline)) i32 timeId(const u8 *b, i32 s, i32 
         if (x % 1000 != 0) return -1;
         x /= 1000;
       }
-      return tdFind(x);
+      const i32 id = tdFind(x);
+      return id >= 0 ? id : tdNew(x);
     }
   }
   if (len != 10 && len != 19 && len != 20) return NO_ID + 1;
   TimeSlot *slot = isoSlot(b + s, len);
   if (!slot) return NO_ID + 1;
   if (slot->id >= 0) return slot->id;
-  return slot->id = tdFind(slot->sec);
+  i32 id = tdFind(slot->sec);
+  if (id < 0) id = tdNew(slot->sec);
+  return slot->id = id;
 }
 
 /**
@@ -460,8 +492,6 @@ static inline __attribute__((always_inline)) i32 fastTime(const u8 *b, i32 s, i3
 
 // Time storage of the current pass 1 call (ST_T_MODE and the base, loaded from S; T_NONE becomes
 // T_SECONDS with the first time's second as the base).
-static i32 cTimeMode;
-static i64 cTimeBase;
 static i32 bTMin, bTMax;
 static i32 bTimed; // Rows with a time (declared with the rest of the summary below).
 
@@ -1151,6 +1181,7 @@ static __attribute__((noinline)) i32 pass1Any(const u8 *b, i32 pos, i32 len, i32
  * optimizes the functions called often, and compiles only the copy in use.
  */
 __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
+  S[ST_T_NEWN] = 0;
   if (S[ST_HDR] && !S[ST_WANT_ML] && !S[ST_NO_FACTS]) {
     const i32 mode = S[ST_MODE], timed = S[ST_TIME_AT] >= 0;
     if (mode == 1 && !timed) return pass1Labels(b, pos, len, eof);

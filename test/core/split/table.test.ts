@@ -271,6 +271,8 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
       for (let i = 0; i < model.length; i++) assert.ok(got[i] === model[i] || (Number.isNaN(got[i]) && Number.isNaN(model[i])), `item ${i}`);
     };
     const base = 1_700_000_000;
+    // Items enough for the dictionary not to be crowded (at most one time per 8 items).
+    for (let k = 0; k < 8 * MAX_IDS; k++) put(NaN);
     // Repeats and items without a time in between cost no entry.
     for (let k = 0; k < MAX_IDS; k++) {
       if (k === 255) {
@@ -308,6 +310,16 @@ describe('split time column (dictionary ids while few distinct times, else 32-bi
     put(1_700_000_000_500);
     assert.equal(col.mode, 2);
     same();
+    // A crowded dictionary (4,096 times or more, more than one per 8 items) is given up for seconds.
+    const crowded = new TimeColumn();
+    for (let k = 0; k < 4096; k++) crowded.push((base + k) * 1000);
+    assert.equal(crowded.mode, 3);
+    assert.ok(crowded.crowded);
+    crowded.push((base + 5) * 1000);
+    assert.equal(crowded.mode, 3);
+    crowded.push((base - 1) * 1000);
+    assert.equal(crowded.mode, 1);
+    assert.deepEqual(Array.from(crowded.toMsArray()), [...Array.from({ length: 4096 }, (_, k) => (base + k) * 1000), (base + 5) * 1000, (base - 1) * 1000]);
     // Straight from the dictionary to ms: a time far from the first (past 2^31 s).
     const far = new TimeColumn();
     far.push(base * 1000);

@@ -280,6 +280,9 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
       // 30,000 rows of 100 times, then a new second per row: the 65,536th distinct comes midway.
       ['past 65,535 distinct', 110_000, (i) => iso(i < 30_000 ? base + 3600 * (i % 100) : base + 7 + i), 1],
       ['past 65,535 distinct, Unix seconds', 80_000, (i) => String(base - i), 1],
+      // More than one time per 8 items past 4,096 times: the seconds form early; fewer: ids.
+      ['crowded', 20_000, (i) => iso(base + 60 * (i % 10_000)), 1],
+      ['not crowded', 60_000, (i) => iso(base + 60 * Math.floor(i / 10)), 3],
     ];
     for (const [name, n, time, form] of cases) {
       const text = 'id,ts,after\n' + Array.from({ length: n }, (_, i) => `${i},${time(i)},${i % 3}\n`).join('');
