@@ -160,6 +160,63 @@ export class GrowLabels {
   }
 }
 
+/**
+ * Group ids per item: 16 bits each while every id fits (a file with fewer than 65,535 groups
+ * touches half the memory), 32 bits from the first id that does not. UNSET (-1: no id yet) is
+ * kept as 0xffff while narrow.
+ */
+export class GrowGroupIds {
+  data: Uint16Array | Int32Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Uint16Array(initial);
+  }
+  get wide(): boolean {
+    return this.data instanceof Int32Array;
+  }
+  /** Room for ids below `limit` (widening when a narrow slot cannot hold them all). */
+  fit(limit: number): void {
+    if (limit > NARROW_MAX + 1 && !(this.data instanceof Int32Array)) {
+      const next = new Int32Array(this.data.length);
+      const d = this.data;
+      for (let i = 0; i < this.length; i++) next[i] = d[i] === NARROW_UNSET ? -1 : d[i];
+      this.data = next;
+    }
+  }
+  get(i: number): number {
+    const v = this.data[i];
+    return v === NARROW_UNSET && !(this.data instanceof Int32Array) ? -1 : v;
+  }
+  /** Sets item i's id (-1: none yet). */
+  set(i: number, v: number): void {
+    this.fit(v + 1);
+    this.data[i] = v;
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.reserve(this.data.length * 2);
+    this.set(this.length++, v);
+  }
+  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
+  /** Makes room for `n` values without further doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = this.data instanceof Int32Array ? new Int32Array(n) : new Uint16Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values as a view (no copy). */
+  toArray(): Uint16Array | Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** The largest id a narrow GrowGroupIds holds (0xffff stands for -1). */
+const NARROW_MAX = 0xfffe;
+const NARROW_UNSET = 0xffff;
+
 export class GrowUint16 {
   data: Uint16Array;
   length = 0;

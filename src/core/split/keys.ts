@@ -70,7 +70,7 @@ export class KeyTable implements GroupIds {
    * idOfHashes(ga[k], gb[k]) for k = from, from + 1, ... while has[k] is 1 (k < n), each id into
    * out[at + k]; returns the first k not done. One call for a run of rows: the table stays in locals.
    */
-  idsOfHashes(ga: Int32Array, gb: Int32Array, has: Uint8Array, from: number, n: number, out: Int32Array, at: number): number {
+  idsOfHashes(ga: Int32Array, gb: Int32Array, has: Uint8Array, from: number, n: number, out: Int32Array | Uint16Array, at: number): number {
     let slots = this.slots;
     let mask = this.cap - 1;
     let k = from;

@@ -1269,7 +1269,7 @@ function orderStatisticsByCopy(values: Float64Array, ks: number[]): Map<number, 
 
 /** Each item's bucket through its group: item i goes to bucket[group[i]]. */
 export interface GroupBuckets {
-  group: Int32Array;
+  group: Int32Array | Uint16Array;
   bucket: Uint8Array;
 }
 

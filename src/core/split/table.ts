@@ -1,4 +1,4 @@
-import { GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
+import { GrowGroupIds, GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './grow';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from './keys';
 import type { GroupIds } from './keys';
 import { fmix32, hashIndex, hashString } from './prng';
@@ -84,8 +84,8 @@ export interface ItemTable {
   existing: Int8Array;
   /** false when no item has a valid existing ml_use (every `existing` value is negative): loops may skip them. */
   hasExisting?: boolean;
-  /** Group id per item, and a deterministic rank per group. */
-  group?: Int32Array;
+  /** Group id per item (16-bit while every id fits), and a deterministic rank per group. */
+  group?: Int32Array | Uint16Array;
   groupRank?: Uint32Array;
   groupCount: number;
   /** Items per group, when pass 1 counted them (else count them from `group`). */
@@ -119,7 +119,7 @@ export class ItemCollector {
   /** Null while every item so far has NO_ML_USE (most files have no split column): nothing stored. */
   private existing: GrowInt8 | null = null;
   private time = new TimeColumn();
-  private group = new GrowInt32();
+  private group = new GrowGroupIds();
   private groupRank = new GrowUint32();
   private pairItem = new GrowInt32();
   private pairLabel = new GrowInt32();
@@ -203,7 +203,7 @@ export class ItemCollector {
         g = this.groupId(key);
         if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
       }
-      this.group.data[item] = g;
+      this.group.set(item, g);
       if (this.jsGroupSize) this.countGroup(g);
     }
   }
@@ -230,10 +230,12 @@ export class ItemCollector {
     const item0 = this.items;
     const end = item0 + n;
     if (this.needs.groups) {
-      this.group.ensure(end);
-      const group = this.group.data;
       const keys = this.groupKeys;
       const known = keys.size;
+      this.group.ensure(end);
+      // These rows start at most n groups.
+      this.group.fit(known + n);
+      const group = this.group.data;
       // Ids in row order (runs of keyed rows in one call), then the ranks of the new groups: ids
       // are handed out in order, so a row starts a group exactly when its id is the next one.
       for (let k = 0; k < n; ) {
@@ -268,6 +270,7 @@ export class ItemCollector {
     const end = item0 + n;
     if (this.needs.groups) {
       this.group.ensure(end);
+      this.group.fit(this.groupRank.length + newRanks.length);
       this.group.data.set(group.subarray(0, n), item0);
       this.group.length = end;
       const ranks = this.groupRank;
@@ -361,8 +364,10 @@ export class ItemCollector {
     if (t.sizes) {
       // The table counts the items it gives ids from now on; the others are counted here.
       this.jsGroupSize = new GrowInt32(Math.max(16, keys.size));
-      const group = this.group.data;
-      for (let item = 0; item < this.items; item++) if (group[item] >= 0) this.countGroup(group[item]);
+      for (let item = 0; item < this.items; item++) {
+        const g = this.group.get(item);
+        if (g >= 0) this.countGroup(g);
+      }
     }
   }
 
@@ -472,11 +477,11 @@ export class ItemCollector {
       if (Number.isNaN(t)) this.timed++;
       if (Number.isNaN(t) || f.time < t) this.time.set(item, f.time);
     }
-    if (this.needs.groups && this.group.data[item] === -1) {
+    if (this.needs.groups && this.group.get(item) === -1) {
       const key = f.groupKey !== undefined ? 'g' + f.groupKey : f.itemKey !== undefined ? 'k' + f.itemKey : '#' + item;
       const g = this.groupId(key);
       if (g === this.groupRank.length) this.groupRank.push(hashString(this.groupSeed, key));
-      this.group.data[item] = g;
+      this.group.set(item, g);
       if (this.jsGroupSize) this.countGroup(g);
     }
   }
@@ -754,7 +759,7 @@ export class ItemCollector {
     this.firstRecord = new GrowInt32(1);
     this.existing = null;
     this.time = new TimeColumn();
-    this.group = new GrowInt32(1);
+    this.group = new GrowGroupIds(1);
     this.groupRank = new GrowUint32(1);
     this.pairItem = new GrowInt32(1);
     this.pairLabel = new GrowInt32(1);
