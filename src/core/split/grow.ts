@@ -216,3 +216,43 @@ export class GrowGroupIds {
 /** The largest id a narrow GrowGroupIds holds (0xffff stands for -1). */
 const NARROW_MAX = 0xfffe;
 const NARROW_UNSET = 0xffff;
+
+export class GrowUint16 {
+  data: Uint16Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Uint16Array(initial);
+  }
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint16Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  toArray(): Uint16Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class GrowUint8 {
+  data: Uint8Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Uint8Array(initial);
+  }
+  ensure(n: number): void {
+    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+  }
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint8Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  toArray(): Uint8Array {
+    return this.data.subarray(0, this.length);
+  }
+}

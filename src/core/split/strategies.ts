@@ -2,7 +2,7 @@ import { allocate } from './fractions';
 import { fmix32, hashIndex, unit } from './prng';
 import { rankMix, rankOf, singleLabels } from './table';
 import type { ItemTable } from './table';
-import type { SecondTimes } from './times';
+import type { DictTimes, SecondTimes } from './times';
 
 /**
  * Split strategies over an ItemTable. Each returns one bucket per item: a split index (into the
@@ -580,6 +580,9 @@ export interface TieKernel {
 
 export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
   const n = t.count;
+  // Few distinct times, kept as dictionary ids (see TimeColumn): the split works on the dictionary.
+  const dict = t.untimed === 0 ? t.timeDict : undefined;
+  if (dict) return temporalByDict(t, dict, opts, tally, kernel);
   // Whole seconds in 32 bits (see TimeColumn), when every item has one: read without building `time`.
   const secs = t.untimed === 0 ? t.timeSeconds : undefined;
   let time = secs ? undefined : t.time;
@@ -708,6 +711,123 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
   }
   placeTies(t, out, values, firstGroups, firstOlder, cum, S, kernel);
   return out;
+}
+
+/**
+ * temporalSplit on times kept as dictionary ids (no item without one). Every item of a time takes
+ * the split of the positions its time covers in the order (time, rank, index): the positions after
+ * the items of older times. So the dictionary's times are sorted (few), the items counted per id,
+ * and each item's split is its id's, looked up; only the items of a time whose positions straddle
+ * a boundary are placed among themselves (placeTies).
+ */
+function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally?: Tally, kernel?: TieKernel): Uint8Array {
+  const n = t.count;
+  const ids = d.ids;
+  const D = d.dict.length;
+  const out = new Uint8Array(n);
+  // Each id's split (TIE - v: its time straddles and is the v-th such).
+  const split = new Uint8Array(D);
+  if (opts.cutoffs) {
+    const c = opts.cutoffs;
+    for (let k = 0; k < D; k++) {
+      // Exact: seconds and base are integers, their sum times 1000 is the time read.
+      const x = (d.base + d.dict[k]) * 1000;
+      let s = 0;
+      while (s < c.length && x >= c[s]) s++;
+      split[k] = s;
+    }
+    // (No id above TIE: nothing is gathered.)
+    const none = new Int32Array(0);
+    for (let a = 0; a < n; a += PLACE_STEP) placeIds(ids, split, out, a, Math.min(n, a + PLACE_STEP), TIE, [], none);
+    return out;
+  }
+  const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
+  const counts = allocate(n, fractions);
+  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(counts);
+  const cum: number[] = [0];
+  for (const c of counts) cum.push(cum[cum.length - 1] + c);
+  const S = counts.length;
+  let count = d.count;
+  let counted = 0;
+  if (count) for (let k = 0; k < D; k++) counted += count[k];
+  // Counted as the items came, which every item with a time confirms (else count them here).
+  if (!count || count.length !== D || counted !== n) {
+    count = new Int32Array(D);
+    for (let i = 0; i < n; i++) count[ids[i]]++;
+  }
+  const order = Int32Array.from({ length: D }, (_, k) => k);
+  // The dictionary's seconds are distinct: a plain sort by them.
+  const sec = d.dict;
+  order.sort((a, b) => sec[a] - sec[b]);
+  const values: number[] = [];
+  const olders: number[] = [];
+  const tieIds: number[] = [];
+  let older = 0;
+  for (let j = 0; j < D; j++) {
+    const k = order[j];
+    const m = count[k];
+    if (m === 0) continue;
+    let s = 0;
+    while (s < S - 1 && older >= cum[s + 1]) s++;
+    let straddles = false;
+    for (let b = 1; b < S; b++) if (cum[b] > older && cum[b] < older + m) straddles = true;
+    if (straddles) {
+      split[k] = TIE - values.length;
+      values.push(sec[k]);
+      olders.push(older);
+      tieIds.push(k);
+    } else split[k] = s;
+    older += m;
+  }
+  const groups = tieIds.map((k) => new Int32Array(count![k]));
+  const fill = new Int32Array(values.length);
+  const V = values.length;
+  for (let a = 0; a < n; a += PLACE_STEP) {
+    const to = Math.min(n, a + PLACE_STEP);
+    if (V <= 2) placeIds2(ids, split, out, a, to, TIE - V, V > 0 ? groups[0] : fill, V > 1 ? groups[1] : fill, fill);
+    else placeIds(ids, split, out, a, to, TIE - V, groups, fill);
+  }
+  placeTies(t, out, values, groups, olders, cum, S, kernel);
+  return out;
+}
+
+/**
+ * Items per call of placeIds: in slices, the function is optimized after a few of them, where one
+ * loop over every item would run unoptimized until replaced on the stack.
+ */
+const PLACE_STEP = 1 << 16;
+
+/** out[group[k]] = res[k] for k in [from, to) (in slices, as placeIds). */
+function scatter(out: Uint8Array, group: Int32Array, res: Uint8Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) out[group[k]] = res[k];
+}
+
+/** placeIds for at most two straddling times (the usual three splits), their groups g0 and g1 in locals. */
+function placeIds2(ids: Uint8Array | Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, g0: Int32Array, g1: Int32Array, fill: Int32Array): void {
+  let f0 = fill.length > 0 ? fill[0] : 0;
+  let f1 = fill.length > 1 ? fill[1] : 0;
+  for (let i = from; i < to; i++) {
+    const o = split[ids[i]];
+    out[i] = o;
+    if (o > low) {
+      if (o === TIE) g0[f0++] = i;
+      else g1[f1++] = i;
+    }
+  }
+  if (fill.length > 0) fill[0] = f0;
+  if (fill.length > 1) fill[1] = f1;
+}
+
+/** Items [from, to) take their id's split; those of straddling times (above `low`) are gathered into groups. */
+function placeIds(ids: Uint8Array | Uint16Array, split: Uint8Array, out: Uint8Array, from: number, to: number, low: number, groups: Int32Array[], fill: Int32Array): void {
+  for (let i = from; i < to; i++) {
+    const o = split[ids[i]];
+    out[i] = o;
+    if (o > low) {
+      const v = TIE - o;
+      groups[v][fill[v]++] = i;
+    }
+  }
 }
 
 /**
@@ -999,7 +1119,7 @@ function placeTies(t: ItemTable, out: Uint8Array, values: readonly number[], gro
     for (let b = 1; b < S; b++) if (cum[b] - base > 0 && cum[b] - base < m) qs.push(cum[b] - base);
     const res = kernel && t.rankSeed !== undefined ? kernel.place(group, t.rankSeed, qs, s0) : null;
     if (res) {
-      for (let k = 0; k < m; k++) out[group[k]] = res[k];
+      for (let a = 0; a < m; a += PLACE_STEP) scatter(out, group, res, a, Math.min(m, a + PLACE_STEP));
       continue;
     }
     const ranks = new Float64Array(m);

@@ -2,8 +2,8 @@ import { GrowGroupIds, GrowInt32, GrowInt8, GrowLabels, GrowUint32 } from './gro
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from './keys';
 import type { GroupIds } from './keys';
 import { fmix32, hashIndex, hashString } from './prng';
-import { NO_SECOND, TimeColumn } from './times';
-import type { SecondTimes } from './times';
+import { NO_SECOND, TimeColumn, noIdOf, secondsOfDict } from './times';
+import type { DictTimes, SecondTimes } from './times';
 
 /** Existing ml_use of an item: a split index, or one of these. */
 export const NO_ML_USE = -1;
@@ -19,6 +19,8 @@ export interface RowSummary {
   /** Least and greatest time of the rows given in seconds (see addRows), when known. */
   timeMin?: number;
   timeMax?: number;
+  /** Rows given as dictionary ids are counted per id by whoever gave them (see addTimeCounts). */
+  idsCounted?: boolean;
 }
 /** The item carried a value that is not valid for the format (kept out of `manual`'s kept set). */
 export const INVALID_ML_USE = -2;
@@ -71,6 +73,11 @@ export interface ItemTable {
    * is then only built on first use. Setting `time` drops it.
    */
   timeSeconds?: SecondTimes;
+  /**
+   * The same times as ids into a dictionary of distinct seconds, when there are few (see
+   * TimeColumn): `timeSeconds` and `time` are then only built on first use. Setting either drops it.
+   */
+  timeDict?: DictTimes;
   /** How many items have no time (NaN in `time`), when known. */
   untimed?: number;
   /** Existing ml_use per item (see NO_ML_USE etc.). */
@@ -204,13 +211,14 @@ export class ItemCollector {
   /**
    * addRow for each of `n` rows given as arrays (pass 1 in WebAssembly hands rows over in
    * batches): the same effect, written as loops over whole arrays. Times are in ms (NaN: none),
-   * or as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none).
+   * as an Int32Array whole seconds after second `timeBase` (NO_SECOND: none), or as 8- or 16-bit
+   * ids into the collector's time dictionary (noIdOf: none; see timeDictSize).
    */
   addRows(
     n: number,
     ml: Int8Array,
     label: Int32Array,
-    time: Float64Array | Int32Array,
+    time: Float64Array | Int32Array | Uint16Array | Uint8Array,
     has: Uint8Array,
     ga: Int32Array,
     gb: Int32Array,
@@ -256,7 +264,7 @@ export class ItemCollector {
    * addRows for rows whose group ids were given in the table of `useGroupIds` (pass 1 in
    * WebAssembly): `group[k]` is row k's id, `newRanks` the ranks of the groups the rows start, in order.
    */
-  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
+  addIdRows(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array | Uint8Array, group: Int32Array, newRanks: Uint32Array, summary?: RowSummary, timeBase = NaN): void {
     this.addFacts(n, ml, label, time, summary, timeBase);
     const item0 = this.items;
     const end = item0 + n;
@@ -279,7 +287,7 @@ export class ItemCollector {
   }
 
   /** The facts of addRows but the groups (items and records are not counted yet). */
-  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array, summary?: RowSummary, timeBase = NaN): void {
+  private addFacts(n: number, ml: Int8Array, label: Int32Array, time: Float64Array | Int32Array | Uint16Array | Uint8Array, summary?: RowSummary, timeBase = NaN): void {
     if (this.recordItem) throw new Error('addRows is only for files whose records are all items of their own');
     const item0 = this.items;
     const end = item0 + n;
@@ -298,7 +306,12 @@ export class ItemCollector {
     }
     if (this.needs.time) {
       let timed = 0;
-      if (time instanceof Int32Array) {
+      if (time instanceof Uint16Array || time instanceof Uint8Array) {
+        this.time.appendIds(time, n, summary?.idsCounted === true);
+        const none = noIdOf(time);
+        if (summary) timed = summary.timed;
+        else for (let k = 0; k < n; k++) if (time[k] !== none) timed++;
+      } else if (time instanceof Int32Array) {
         this.time.appendSeconds(time, n, timeBase, summary?.timeMin, summary?.timeMax);
         if (summary) timed = summary.timed;
         else for (let k = 0; k < n; k++) if (time[k] !== NO_SECOND) timed++;
@@ -363,9 +376,38 @@ export class ItemCollector {
     return this.items;
   }
 
-  /** How times are kept so far (TimeColumn.mode: 0 none yet, 1 seconds after timeBase, 2 ms): pass 1 in WebAssembly gives them so. */
+  /** How times are kept so far (TimeColumn.mode: 1 seconds after timeBase, 2 ms, 3 and 4 dictionary ids): pass 1 in WebAssembly gives them so. */
   get timeMode(): number {
     return this.time.mode;
+  }
+
+  /** Adds items per time dictionary id counted elsewhere (rows given with idsCounted). */
+  addTimeCounts(counts: ArrayLike<number>): void {
+    this.time.addCounts(counts);
+  }
+
+  /** Adds second `sec` to the time dictionary as its next id (pass 1 in WebAssembly gave it that id). */
+  addTimeDictSecond(sec: number): void {
+    this.time.addDictSecond(sec);
+  }
+
+  /** Whether the time dictionary holds too many times for its items; leaveTimeDict then keeps them as seconds. */
+  get timeDictCrowded(): boolean {
+    return this.time.crowded;
+  }
+
+  leaveTimeDict(): void {
+    this.time.leaveDict();
+  }
+
+  /** Entries of the time dictionary (ids 0 .. timeDictSize - 1; see TimeColumn). */
+  get timeDictSize(): number {
+    return this.time.dictSize;
+  }
+
+  /** The second (since the epoch) of time dictionary id `id`. */
+  timeDictSecond(id: number): number {
+    return this.time.dictSecond(id);
   }
 
   get timeBase(): number {
@@ -600,8 +642,9 @@ export class ItemCollector {
     };
     const stored = this.existing?.toArray();
     const times = this.time;
-    let timeSeconds = this.needs.time ? times.toSeconds() : undefined;
-    let time = this.needs.time && !timeSeconds ? times.toMsArray() : undefined;
+    let timeDict = this.needs.time ? times.toDict() : undefined;
+    let timeSeconds = this.needs.time && !timeDict ? times.toSeconds() : undefined;
+    let time = this.needs.time && !timeDict && !timeSeconds ? times.toMsArray() : undefined;
     let existing: Int8Array | undefined;
     const table: ItemTable = {
       ...common,
@@ -609,18 +652,28 @@ export class ItemCollector {
         return (existing ??= stored ?? new Int8Array(count).fill(NO_ML_USE));
       },
       get time(): Float64Array | undefined {
+        if (time === undefined && timeDict) time = msOfDict(timeDict);
         if (time === undefined && timeSeconds) time = msOfSeconds(timeSeconds);
         return time;
       },
       set time(v: Float64Array | undefined) {
         time = v;
         timeSeconds = undefined;
+        timeDict = undefined;
       },
       get timeSeconds(): SecondTimes | undefined {
+        if (timeSeconds === undefined && timeDict) timeSeconds = secondsOfDict(timeDict);
         return timeSeconds;
       },
       set timeSeconds(v: SecondTimes | undefined) {
         timeSeconds = v;
+        timeDict = undefined;
+      },
+      get timeDict(): DictTimes | undefined {
+        return timeDict;
+      },
+      set timeDict(v: DictTimes | undefined) {
+        timeDict = v;
       },
       rankSeed: this.indexed ? seed : undefined,
       seed,
@@ -722,6 +775,19 @@ export function msOfSeconds(t: SecondTimes): Float64Array {
   for (let i = 0; i < n; i++) {
     const x = t.sec[i];
     out[i] = x === NO_SECOND ? NaN : (base + x) * 1000;
+  }
+  return out;
+}
+
+/** Times in ms (NaN: none) of times in the dictionary form. */
+export function msOfDict(t: DictTimes): Float64Array {
+  const ms = Float64Array.from(t.dict, (x) => (t.base + x) * 1000);
+  const n = t.ids.length;
+  const out = new Float64Array(n);
+  const none = noIdOf(t.ids);
+  for (let i = 0; i < n; i++) {
+    const id = t.ids[i];
+    out[i] = id === none ? NaN : ms[id];
   }
   return out;
 }

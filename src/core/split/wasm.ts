@@ -9,6 +9,7 @@ import type { GroupKernel, StratifyKernel, TieKernel } from './strategies';
 import type { GroupIds } from './keys';
 import type { ItemCollector, RecordFacts, RowSummary } from './table';
 import type { TabularCsvAdapter } from './tabular';
+import { MAX_IDS } from './times';
 
 /**
  * The tabular CSV fast path in WebAssembly (src/core/wasm/split.c): input chunks are read straight
@@ -33,6 +34,9 @@ interface Exports {
   labelPlace(lab: number, wide: number, m: number, first: number, seedMix: number, rank: number, q: number, left: number, buckets: number, out: number): void;
   placeTied(idx: number, m: number, seedMix: number, keys: number, tmp: number, qs: number, Q: number, s0: number, res: number): void;
   groupInit(): number;
+  timeDictInit(): number;
+  timeAdd(sec: number, id: number): void;
+  timeCounts(): number;
   groupId(a: number, b: number): number;
   groupCount(): number;
   groupSizes(): number;
@@ -86,7 +90,11 @@ const ST_T_BASE_LO = 57;
 const ST_T_BASE_HI = 58;
 const ST_B_TMIN = 59;
 const ST_B_TMAX = 60;
+const ST_T_NEW = 61;
+const ST_T_NEWN = 62;
 const T_MS = 2;
+const T_DICT = 3;
+const T_DICT8 = 4;
 
 const SPECIAL = 2;
 const FULL = 3;
@@ -105,8 +113,8 @@ const SLACK = 64;
 export interface WasmRows {
   ml: Int8Array;
   label: Int32Array;
-  /** In ms (NaN: none), or whole seconds after second timeBase (NO_SECOND: none). */
-  time: Float64Array | Int32Array;
+  /** In ms (NaN: none), whole seconds after second timeBase (NO_SECOND: none), or 8- or 16-bit ids into the collector's time dictionary (noIdOf: none). */
+  time: Float64Array | Int32Array | Uint16Array | Uint8Array;
   timeBase: number;
   /** Group ids (mode 2: ids of the collector's table, see useGroupIds), and the ranks of the groups the rows start. */
   group: Int32Array;
@@ -170,15 +178,22 @@ class SplitWasm {
   rows(n: number, d: WasmRows, facts: boolean, wantMl: boolean, keyed: boolean, timed: boolean): WasmRows {
     const b = this.x.memory.buffer;
     const S = this.S;
-    const seconds = S[ST_T_MODE] !== T_MS;
+    const mode = S[ST_T_MODE];
+    const ids = mode === T_DICT || mode === T_DICT8;
+    const seconds = mode !== T_MS && !ids;
+    const at = S[ST_R_TIME];
+    let time: WasmRows['time'];
+    if (!timed) time = d.time.subarray(0, n);
+    else if (ids) time = mode === T_DICT ? new Uint16Array(b, at, n) : new Uint8Array(b, at, n);
+    else time = seconds ? new Int32Array(b, at, n) : new Float64Array(b, at, n);
     return {
       ml: wantMl ? new Int8Array(b, S[ST_R_ML], n) : d.ml.subarray(0, n),
       label: keyed ? new Int32Array(b, S[ST_R_LAB], n) : d.label.subarray(0, n),
-      time: !timed ? d.time.subarray(0, n) : seconds ? new Int32Array(b, S[ST_R_TIME], n) : new Float64Array(b, S[ST_R_TIME], n),
+      time,
       timeBase: timed && seconds ? baseOf(S) : NaN,
       group: facts ? new Int32Array(b, S[ST_R_GID], n) : d.group.subarray(0, n),
       newRanks: facts ? new Uint32Array(b, S[ST_R_GNEW], S[ST_G_NEWN]) : d.newRanks,
-      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX] },
+      summary: { anyMl: S[ST_B_ML] !== 0, maxLabel: S[ST_B_MAX_LABEL], timed: S[ST_B_TIMED], timeMin: S[ST_B_TMIN], timeMax: S[ST_B_TMAX], idsCounted: ids },
     };
   }
 }
@@ -317,8 +332,19 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       collector.useGroupIds(new WasmGroupIds(w));
       grouped = true;
     }
+    // After the rest: it may grow the memory (S above is then stale).
+    if (ad.timeAt >= 0) {
+      if (!w.x.timeDictInit()) throw new Error('the split could not get WebAssembly memory');
+      w.fresh();
+      dictSent = 0;
+      dictReady = true;
+    }
   };
   let noFacts = false;
+  /** Entries of the collector's time dictionary the module has. */
+  let dictSent = 0;
+  /** The module keeps a time dictionary, and counts the rows it gives ids. */
+  let dictReady = false;
   /** The instance keeps the collector's group ids: it stays the collector's (out of the pool). */
   let grouped = false;
   let defaults: WasmRows | null = null;
@@ -333,9 +359,19 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
   /** The collector's form of times (seconds after which base, or ms) for the next pass 1 call. */
   const syncTimes = (): void => {
     const S = w.S;
+    // Many distinct times for the items (the module gives new seconds ids without asking): the
+    // seconds form, as JavaScript would choose at its next new time.
+    if (collector.timeDictCrowded) collector.leaveTimeDict();
     const mode = collector.timeMode;
     S[ST_T_MODE] = mode;
-    const base = mode === 1 ? collector.timeBase : 0;
+    const dict = mode === T_DICT || mode === T_DICT8;
+    if (dict) {
+      // Times JavaScript added to the dictionary (rows the module handed back) since the last call.
+      const size = collector.timeDictSize;
+      for (; dictSent < size; dictSent++) w.x.timeAdd(collector.timeDictSecond(dictSent), dictSent);
+    }
+    // (With dictionary ids, the module gives new seconds ids once the first time set the base.)
+    const base = mode === 1 || (dict && collector.timeDictSize > 0) ? collector.timeBase : 0;
     const hi = Math.floor(base / 4294967296);
     S[ST_T_BASE_HI] = hi;
     S[ST_T_BASE_LO] = base - hi * 4294967296;
@@ -352,6 +388,13 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
       const S = w.S;
       const status = S[ST_STATUS];
       if (status === NOMEM) throw new Error('the split could not get WebAssembly memory');
+      if (dictReady && S[ST_T_NEWN] > 0) {
+        // Seconds the module gave the next dictionary ids, in order: the collector's ids too.
+        const fresh = new Float64Array(w.x.memory.buffer, S[ST_T_NEW], S[ST_T_NEWN]);
+        for (const sec of fresh) collector.addTimeDictSecond(sec);
+        dictSent += fresh.length;
+        if (dictSent !== collector.timeDictSize) throw new Error('time dictionary out of step with pass 1');
+      }
       const rows = S[ST_ROWS];
       if (rows > 0) {
         ad.record += rows;
@@ -376,6 +419,8 @@ export async function wasmPass1(source: Source, ad: TabularCsvAdapter, sink: Was
   };
   try {
     await streamInto(w, source, handle, opts);
+    // The rows the module gave dictionary ids, per id.
+    if (dictReady) collector.addTimeCounts(new Int32Array(w.x.memory.buffer, w.x.timeCounts(), Math.min(collector.timeDictSize, MAX_IDS)));
   } finally {
     if (!grouped) release(w);
   }

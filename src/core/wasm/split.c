@@ -20,10 +20,15 @@ enum {
   ST_R_ML = 32, ST_R_LAB, ST_R_TIME, ST_R_GID, ST_R_GNEW, ST_G_BASE, ST_G_NEWN, ST_CODES, ST_OUT, ST_OUT_CAP, ST_WORDS, ST_VALUES,
   ST_NVALUES, ST_LABELS, ST_NO_FACTS, ST_B_ML, ST_B_MAX_LABEL, ST_B_TIMED,
   // Times (see storeTime): the mode, the base second (two halves), the least and greatest stored.
-  ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX, ST_SIZE = 64
+  ST_T_MODE = 56, ST_T_BASE_LO, ST_T_BASE_HI, ST_B_TMIN, ST_B_TMAX,
+  // Seconds a pass 1 call added to the time dictionary (doubles, in id order), and how many.
+  ST_T_NEW, ST_T_NEWN, ST_SIZE = 64
 };
-// ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double).
-enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2 };
+// ST_T_MODE: no time stored yet (the first sets the base), whole seconds after the base (int32), ms (double),
+// ids into JavaScript's dictionary of distinct seconds (u16, or u8 while it has fewer than 255; see timeAdd).
+enum { T_NONE = 0, T_SECONDS = 1, T_MS = 2, T_DICT = 3, T_DICT8 = 4 };
+#define NO_ID 0xffff
+#define NO_ID8 0xff
 #define NO_SECOND (-2147483647 - 1)
 enum { DONE = 0, MORE = 1, SPECIAL = 2, FULL = 3, LIMIT = 4, CODES = 5, FLUSH = 6, NOMEM = 7 };
 enum { REASON_NEW_LABEL = 1 };
@@ -323,13 +328,14 @@ static inline __attribute__((always_inline)) i32 isoSeconds(const u8 *p, i32 len
 
 // Timestamps already read, by their bytes (a direct-mapped cache: files repeat their dates and
 // times). A slot holds the field's bytes (zero past its length), its length and its second; the
-// reading depends on nothing else, so a hit is exact.
-typedef struct { u64 a, b; u32 w, len; i64 sec; } TimeSlot;
+// reading depends on nothing else, so a hit is exact. It also keeps the second's dictionary id once
+// known (-1: not yet; timeDictInit forgets them all).
+typedef struct { u64 a, b; u32 w, len; i64 sec; i32 id; } TimeSlot;
 #define TIME_SLOTS 256
 static TimeSlot timeSlots[TIME_SLOTS];
 
-/** isoSeconds through the cache (len 10, 19 or 20; reads 32 bytes from p). */
-static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len, i64 *sec) {
+/** The cache slot of the ISO time at p (len 10, 19 or 20; reads 32 bytes from p), read into it when new; 0 when not one. */
+static inline __attribute__((always_inline)) TimeSlot *isoSlot(const u8 *p, i32 len) {
   const v128_t v = wasm_v128_load(p);
   // Bytes past the field (len 10) are not part of the key.
   const u64 a = (u64)wasm_i64x2_extract_lane(v, 0);
@@ -341,17 +347,130 @@ static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len,
   }
   const u32 h = (u32)((a * 0x9e3779b97f4a7c15ull ^ (b + w) * 0xc2b2ae3d27d4eb4full) >> 56);
   TimeSlot *slot = &timeSlots[h];
-  if (slot->a == a && slot->b == b && slot->w == w && slot->len == (u32)len) {
-    *sec = slot->sec;
-    return 1;
-  }
-  if (!isoSeconds(p, len, sec)) return 0;
+  if (slot->a == a && slot->b == b && slot->w == w && slot->len == (u32)len) return slot;
+  i64 sec;
+  if (!isoSeconds(p, len, &sec)) return 0;
   slot->a = a;
   slot->b = b;
   slot->w = w;
   slot->len = (u32)len;
-  slot->sec = *sec;
+  slot->sec = sec;
+  slot->id = -1;
+  return slot;
+}
+
+/** isoSeconds through the cache (len 10, 19 or 20; reads 32 bytes from p). */
+static inline __attribute__((always_inline)) i32 isoCached(const u8 *p, i32 len, i64 *sec) {
+  const TimeSlot *slot = isoSlot(p, len);
+  if (!slot) return 0;
+  *sec = slot->sec;
   return 1;
+}
+
+// The time dictionary (T_DICT, T_DICT8): second -> id of JavaScript's dictionary (TimeColumn).
+// JavaScript hands over the ids it gives with timeAdd; a call of pass 1 gives the next ids to the
+// new seconds it meets and lists them (ST_T_NEW) for JavaScript to add in that order. Open
+// addressing; a slot holds id + 1 (0: empty).
+// The time form of the current pass 1 call (see storeTime).
+static i32 cTimeMode;
+static i64 cTimeBase;
+#define TD_BITS 17
+#define TD_CAP (1 << TD_BITS)
+static i64 *tdKey;
+static u16 *tdVal;
+static u32 tdSize;
+// Rows given each id (ids below NO_ID), for JavaScript's count per id (timeCounts).
+static u32 *tdCnt;
+static double *tdNewSec;
+
+/** Empties the time dictionary and forgets the ids in the ISO cache (before a pass 1). 0: no memory. */
+__attribute__((export_name("timeDictInit"))) i32 timeDictInit(void) {
+  if (!tdKey) {
+    tdKey = (i64 *)heapAlloc(TD_CAP * 8);
+    tdVal = (u16 *)heapAlloc(TD_CAP * 2);
+    tdCnt = (u32 *)heapAlloc(NO_ID * 4);
+    tdNewSec = (double *)heapAlloc(MAXROWS * 8);
+    if (!tdKey || !tdVal || !tdCnt || !tdNewSec) return 0;
+    tdSize = 1;
+  }
+  if (tdSize) __builtin_memset(tdVal, 0, TD_CAP * 2);
+  __builtin_memset(tdCnt, 0, NO_ID * 4);
+  S[ST_T_NEW] = (i32)tdNewSec;
+  S[ST_T_NEWN] = 0;
+  tdSize = 0;
+  for (i32 k = 0; k < TIME_SLOTS; k++) timeSlots[k].id = -1;
+  return 1;
+}
+
+__attribute__((export_name("timeCounts"))) u32 *timeCounts(void) { return tdCnt; }
+
+static inline u32 tdHash(i64 v) { return (u32)(((u64)v * 0x9e3779b97f4a7c15ull) >> (64 - TD_BITS)); }
+
+/** The dictionary id of second v, -1 when not in it. */
+static inline i32 tdFind(i64 v) {
+  u32 h = tdHash(v);
+  for (;;) {
+    const u32 x = tdVal[h];
+    if (x == 0) return -1;
+    if (tdKey[h] == v) return (i32)x - 1;
+    h = (h + 1) & (TD_CAP - 1);
+  }
+}
+
+static void tdInsert(i64 v, i32 id) {
+  u32 h = tdHash(v);
+  while (tdVal[h]) h = (h + 1) & (TD_CAP - 1);
+  tdKey[h] = v;
+  tdVal[h] = (u16)(id + 1);
+  tdSize++;
+}
+
+/** Adds second `sec` (a whole number of seconds since the epoch) with id `id` (< NO_ID; at most NO_ID of them). */
+__attribute__((export_name("timeAdd"))) void timeAdd(double sec, i32 id) {
+  const i64 v = (i64)sec;
+  if (!tdKey || tdFind(v) >= 0 || tdSize >= NO_ID) return;
+  tdInsert(v, id);
+}
+
+/**
+ * Gives second v (not in the dictionary) the next id, as JavaScript would: -1 when JavaScript has to
+ * (no time yet, so no base; the ids' width is full; v too far from the base for the seconds form).
+ */
+static __attribute__((noinline)) i32 tdNew(i64 v) {
+  const u32 limit = cTimeMode == T_DICT8 ? NO_ID8 : NO_ID;
+  const i64 d = v - cTimeBase;
+  if (tdSize == 0 || tdSize >= limit || S[ST_T_NEWN] >= MAXROWS || d < -2147483647LL || d > 2147483647LL) return -1;
+  const i32 id = (i32)tdSize;
+  tdInsert(v, id);
+  tdNewSec[S[ST_T_NEWN]++] = (double)v;
+  return id;
+}
+
+/**
+ * The dictionary id of the time in b[s, e) (the forms of fastTime), NO_ID + 1 when it has none of
+ * them, -1 when its second is not in the dictionary (JavaScript adds it). A repeated ISO time takes
+ * the id its cache slot keeps.
+ */
+static inline __attribute__((always_inline)) i32 timeId(const u8 *b, i32 s, i32 e) {
+  const i32 len = e - s;
+  if (len >= 1 && len <= 15) {
+    i64 x = digits(b, s, len);
+    if (x >= 0) {
+      if (x > 100000000000LL) {
+        if (x % 1000 != 0) return -1;
+        x /= 1000;
+      }
+      const i32 id = tdFind(x);
+      return id >= 0 ? id : tdNew(x);
+    }
+  }
+  if (len != 10 && len != 19 && len != 20) return NO_ID + 1;
+  TimeSlot *slot = isoSlot(b + s, len);
+  if (!slot) return NO_ID + 1;
+  if (slot->id >= 0) return slot->id;
+  i32 id = tdFind(slot->sec);
+  if (id < 0) id = tdNew(slot->sec);
+  return slot->id = id;
 }
 
 /**
@@ -373,8 +492,6 @@ static inline __attribute__((always_inline)) i32 fastTime(const u8 *b, i32 s, i3
 
 // Time storage of the current pass 1 call (ST_T_MODE and the base, loaded from S; T_NONE becomes
 // T_SECONDS with the first time's second as the base).
-static i32 cTimeMode;
-static i64 cTimeBase;
 static i32 bTMin, bTMax;
 static i32 bTimed; // Rows with a time (declared with the rest of the summary below).
 
@@ -895,7 +1012,23 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
       }
     }
   }
-  if (c->timeAt >= 0) {
+  if (c->timeAt >= 0 && cTimeMode >= T_DICT) {
+    // (Ids JavaScript gave while the ids are 8-bit are below NO_ID8.)
+    const i32 wide = cTimeMode == T_DICT, none = wide ? NO_ID : NO_ID8;
+    i32 id = none;
+    if (c->timeAt <= nc) {
+      id = timeId(b, FS(c->timeAt), FE(c->timeAt));
+      // Not a time form the module reads, or a second new to the dictionary: JavaScript reads the row.
+      if ((u32)id >= (u32)none) {
+        special(pos, ce, end, 0);
+        return 1;
+      }
+      bTimed++;
+      tdCnt[id]++;
+    }
+    if (wide) ((u16 *)S[ST_R_TIME])[sm->rows] = (u16)id;
+    else ((u8 *)S[ST_R_TIME])[sm->rows] = (u8)id;
+  } else if (c->timeAt >= 0) {
     i32 kind = 0;
     i64 v = 0;
     if (c->timeAt <= nc) {
@@ -1022,7 +1155,7 @@ static inline __attribute__((always_inline)) i32 pass1Rows(const i32 mode, const
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
   if (timed) {
-    if (cTimeMode != T_MS) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
+    if (cTimeMode == T_SECONDS) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
     storeTimeState();
   } else {
     S[ST_B_TIMED] = 0;
@@ -1048,6 +1181,7 @@ static __attribute__((noinline)) i32 pass1Any(const u8 *b, i32 pos, i32 len, i32
  * optimizes the functions called often, and compiles only the copy in use.
  */
 __attribute__((export_name("pass1"))) i32 pass1(const u8 *b, i32 pos, i32 len, i32 eof) {
+  S[ST_T_NEWN] = 0;
   if (S[ST_HDR] && !S[ST_WANT_ML] && !S[ST_NO_FACTS]) {
     const i32 mode = S[ST_MODE], timed = S[ST_TIME_AT] >= 0;
     if (mode == 1 && !timed) return pass1Labels(b, pos, len, eof);
@@ -1138,7 +1272,7 @@ static inline __attribute__((always_inline)) i32 pass1With(const Pass1Config c, 
     nc = 0;
   }
 out:
-  if (c.timeAt >= 0 && cTimeMode != T_MS && !c.noFacts) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
+  if (c.timeAt >= 0 && cTimeMode == T_SECONDS && !c.noFacts) sumSeconds((const i32 *)S[ST_R_TIME], sm.rows);
   S[ST_ROWS] = sm.rows;
   S[ST_B_ML] = sm.anyMl;
   S[ST_B_MAX_LABEL] = sm.maxLabel;
@@ -1538,24 +1672,52 @@ __attribute__((export_name("labelPlace"))) void placeLabels(const void *lab, i32
 static u8 tCode[1 << TOP_BITS_MAX];
 static u32 tStart[(1 << TOP_BITS_MAX) + 1];
 
+#define TIE_BLOCK 1024
+
+/** The ranks hashIndex(seed, idx[k]) of the c items idx[0, c), four at a time, into rk. */
+static inline __attribute__((always_inline)) void tieRanks(const i32 *idx, i32 c, u32 seedMix, u32 *rk) {
+  const v128_t mix = wasm_i32x4_splat((i32)seedMix), salt = wasm_i32x4_splat(0x5bd1e995);
+  i32 k = 0;
+  for (; k + 4 <= c; k += 4) wasm_v128_store(rk + k, fmix4(wasm_v128_xor(mix, fmix4(wasm_v128_xor(wasm_v128_load(idx + k), salt)))));
+  for (; k < c; k++) rk[k] = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
+}
+
+// placeTied's two loops over the items, a block at a time in functions of their own: placeTied is
+// called once or twice per split, so it runs as first compiled, while these are called often
+// enough to be optimized after a few blocks.
+static u32 tieRk[TIE_BLOCK] __attribute__((aligned(16)));
+
+/** Counts the top bits (above tshift; top == 0: one part) of the ranks of the c items idx[0, c) into sTop. */
+static __attribute__((noinline)) void tieCountBlock(const i32 *idx, i32 c, u32 seedMix, i32 top, u32 tshift) {
+  tieRanks(idx, c, seedMix, tieRk);
+  for (i32 k = 0; k < c; k++) sTop[top ? tieRk[k] >> tshift : 0]++;
+}
+
+/** The items at..at+c: res (their part's split) or their key into tmp (parts a boundary falls inside). */
+static __attribute__((noinline)) void tieSplitBlock(const i32 *idx, i32 at, i32 c, u32 seedMix, i32 top, u32 tshift, u64 *tmp, u8 *res) {
+  tieRanks(idx + at, c, seedMix, tieRk);
+  for (i32 k = 0; k < c; k++) {
+    const u32 r = tieRk[k], x = top ? r >> tshift : 0;
+    if (tCode[x] != 255) res[at + k] = tCode[x];
+    else tmp[sTop[x]++] = ((u64)r << 32) | (u32)(at + k);
+  }
+}
+
 /**
  * The m items idx[0, m) (ascending) of one time, whose ranks are hashIndex(seed, item) (seedMix =
  * seed * 0x9e3779b1), take positions 0, 1, ... in (rank, index) order; position p goes to split
- * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. One
- * pass distributes the keys by the top bits of the rank; the parts that no boundary falls inside
- * give their split without being sorted, and only the others are sorted (sortKeys). keys and tmp
- * hold m keys each.
+ * s0 + #{j : qs[j] <= p} (Q boundaries). res[k] receives item k's split. One pass counts the ranks'
+ * top bits; a second (computing the ranks again, which costs less than storing eight bytes per
+ * item) gives the items of the parts that no boundary falls inside their split without sorting,
+ * and only the others' keys are stored and sorted (sortKeys). keys and tmp have room for m keys
+ * each; only those of the sorted parts are touched.
  */
 __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, u32 seedMix, u64 *keys, u64 *tmp, const i32 *qs, i32 Q, i32 s0, u8 *res) {
   i32 top = bitsFor((u32)(m >> 8));
   if (top > TOP_BITS_MAX) top = TOP_BITS_MAX;
   const u32 tops = 1u << top, tshift = 32 - top;
   __builtin_memset(sTop, 0, sizeof(u32) * tops);
-  for (i32 k = 0; k < m; k++) {
-    const u32 r = fmixH(seedMix ^ fmixH((u32)idx[k] ^ 0x5bd1e995u));
-    keys[k] = ((u64)r << 32) | (u32)k;
-    sTop[top ? r >> tshift : 0]++;
-  }
+  for (i32 at = 0; at < m; at += TIE_BLOCK) tieCountBlock(idx + at, m - at < TIE_BLOCK ? m - at : TIE_BLOCK, seedMix, top, tshift);
   // Part x holds positions [tStart[x], tStart[x + 1]): one split unless a boundary falls strictly inside.
   tStart[0] = 0;
   for (u32 x = 0; x < tops; x++) {
@@ -1569,12 +1731,7 @@ __attribute__((export_name("placeTied"))) void placeTied(const i32 *idx, i32 m, 
     sTop[x] = lo;
     tStart[x + 1] = hi;
   }
-  for (i32 k = 0; k < m; k++) {
-    const u64 v = keys[k];
-    const u32 x = top ? (u32)(v >> 32) >> tshift : 0;
-    if (tCode[x] != 255) res[k] = tCode[x];
-    else tmp[sTop[x]++] = v;
-  }
+  for (i32 at = 0; at < m; at += TIE_BLOCK) tieSplitBlock(idx, at, m - at < TIE_BLOCK ? m - at : TIE_BLOCK, seedMix, top, tshift, tmp, res);
   for (u32 x = 0; x < tops; x++) {
     if (tCode[x] != 255) continue;
     const u32 lo = tStart[x], c = tStart[x + 1] - lo;

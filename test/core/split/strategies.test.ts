@@ -442,6 +442,71 @@ describe('split strategies: faster implementations decide the same', () => {
     }
   });
 
+  it('temporalSplit on dictionary ids (few distinct times) = the reference and the seconds form on the same times', () => {
+    const fractions = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),
+      fc.constantFrom<number[]>([1, 0, 0], [0, 0, 1], [0.5, 0.5], [0.45, 0.1, 0.45], [0.2, 0.2, 0.2, 0.2, 0.2], [0.3, 0.3, 0.2, 0.1, 0.1]),
+    );
+    // A dictionary in first-sight order (not sorted), with entries no item uses (an item's time
+    // can move to an earlier one), and items drawn from it: few ids (ties straddle boundaries) or many.
+    const dictOf = fc.uniqueArray(fc.oneof(fc.integer({ min: -40, max: 40 }), fc.integer({ min: -2147483647, max: 2147483647 })), { minLength: 1, maxLength: 60 });
+    const check = (dict: Int32Array, ids: Uint16Array, base: number, fr: number[], seed: number, rankSeed: boolean): void => {
+      const n = ids.length;
+      const t = rankSeed ? indexedTable(new Int32Array(n).fill(-1), 0, seed) : tableOf(Array.from(ids, (_, i) => ({ rank: hashIndex(seed, i) % 7, labels: [] })), 0);
+      const sec = Int32Array.from(ids, (id) => dict[id]);
+      const least = (xs: Int32Array): number => xs.reduce((a, x) => Math.min(a, x), Infinity);
+      const most = (xs: Int32Array): number => xs.reduce((a, x) => Math.max(a, x), -Infinity);
+      const byDict: ItemTable = { ...t, itemLabel: null, untimed: 0, timeDict: { base, ids, dict } };
+      const bySeconds: ItemTable = { ...t, itemLabel: null, untimed: 0, timeSeconds: { base, sec, min: least(dict), max: most(dict) } };
+      const byMs: ItemTable = { ...t, itemLabel: null, untimed: 0, time: Float64Array.from(sec, (x) => (base + x) * 1000) };
+      const expected = Array.from(referenceTemporal(byMs, { fractions: fr }));
+      const tally: Tally = {};
+      assert.deepEqual(Array.from(temporalSplit(byDict, { fractions: fr }, tally)), expected);
+      // Items per id given (as the collector counts them), or given wrong (counted again).
+      const count = new Int32Array(dict.length);
+      for (const id of ids) count[id]++;
+      assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids, dict, count } }, { fractions: fr })), expected);
+      const off = count.slice();
+      off[0]++;
+      assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids, dict, count: off } }, { fractions: fr })), expected);
+      // 8-bit ids (a dictionary of fewer than 255 times).
+      if (dict.length < 255) assert.deepEqual(Array.from(temporalSplit({ ...byDict, timeDict: { base, ids: Uint8Array.from(ids), dict, count } }, { fractions: fr }, undefined, rankSeed ? wasmTieKernel() : undefined)), expected);
+      assert.deepEqual(Array.from(temporalSplit(bySeconds, { fractions: fr })), expected);
+      assert.deepEqual(Array.from(tally.counts!), allocate(n, fr));
+      if (rankSeed) assert.deepEqual(Array.from(temporalSplit(byDict, { fractions: fr }, undefined, wasmTieKernel())), expected);
+      const lo = least(sec);
+      const hi = most(sec);
+      for (const cutoffs of [[(base + lo) * 1000, (base + hi) * 1000], [(base + lo) * 1000 + 1], [(base + Math.floor((lo + hi) / 2)) * 1000, (base + hi) * 1000 + 1]]) {
+        assert.deepEqual(Array.from(temporalSplit(byDict, { cutoffs })), Array.from(referenceTemporal(byMs, { cutoffs })));
+      }
+    };
+    fc.assert(
+      fc.property(
+        dictOf,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 60 }),
+        fractions,
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.nat(),
+        fc.boolean(),
+        (dict, picks, used, fr, base, seed, rankSeed) => {
+          // Items use only the first `used` ids: the rest have no item.
+          const u = Math.min(used, dict.length);
+          check(Int32Array.from(dict), Uint16Array.from(picks, (p) => p % u), base, fr, seed, rankSeed);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // Large: every item in few times (boundaries inside ties of tens of thousands, one tie holding
+    // two boundaries), and the largest dictionary (65,535 times, reversed order of first sight).
+    const big = 200_000;
+    check(Int32Array.from([3600, 0, 7200]), Uint16Array.from({ length: big }, (_, i) => (i * 7919) % 3), 1_700_000_000, [0.8, 0.1, 0.1], 11, true);
+    check(Int32Array.from([86400, 0]), Uint16Array.from({ length: big }, (_, i) => (i % 10 === 0 ? 1 : 0)), 1_700_000_000, [0.45, 0.1, 0.45], 12, true);
+    const full = Int32Array.from({ length: 65535 }, (_, k) => (65535 - k) * 60);
+    check(full, Uint16Array.from({ length: big }, (_, i) => (i * 7919) % 65535), 1_600_000_000, [0.7, 0.2, 0.1], 13, true);
+    check(full, Uint16Array.from({ length: big }, (_, i) => (i * 7) % 5000), 1_600_000_000, [0.3, 0.4, 0.3], 14, false);
+  });
+
   it('temporalSplit with the WebAssembly tie kernel = without it, on tables whose ranks are index hashes', () => {
     const fractions = fc.oneof(
       fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]),

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ItemCollector, rankOf, singleLabels } from '../../../src/core/split/table';
 import { hashIndex, hashString } from '../../../src/core/split/prng';
 import { KEY_SEED_A, KEY_SEED_B, KeyTable } from '../../../src/core/split/keys';
-import { NO_SECOND, TimeColumn } from '../../../src/core/split/times';
+import { MAX_IDS, NO_ID, NO_ID8, NO_SECOND, TimeColumn, noIdOf } from '../../../src/core/split/times';
 
 describe('split item collector: labels per item', () => {
   it('labels per item are each item label once, in first-seen order, whatever order the records come in', () => {
@@ -179,7 +179,7 @@ describe('split key table: ids of a run of rows in one call', () => {
   });
 });
 
-describe('split time column (32-bit seconds while every time is one, else milliseconds)', () => {
+describe('split time column (dictionary ids while few distinct times, else 32-bit seconds while every time is one, else milliseconds)', () => {
   it('holds the same times as a plain array of milliseconds, whatever the operations and values', () => {
     // Whole seconds near each other, far apart (past 2^31 s), milliseconds, -0, NaN (no time).
     const ms = fc.oneof(
@@ -192,6 +192,7 @@ describe('split time column (32-bit seconds while every time is one, else millis
       fc.record({ kind: fc.constant('set' as const), at: fc.nat(), ms }),
       fc.record({ kind: fc.constant('seconds' as const), base: fc.oneof(fc.constant(NaN), fc.integer({ min: 1_699_999_990, max: 1_700_000_010 })), xs: fc.array(fc.oneof(fc.integer({ min: -100, max: 100 }), fc.constant(NO_SECOND)), { maxLength: 6 }), summary: fc.boolean() }),
       fc.record({ kind: fc.constant('ms' as const), xs: fc.array(ms, { maxLength: 6 }) }),
+      fc.record({ kind: fc.constant('ids' as const), picks: fc.array(fc.nat(), { maxLength: 6 }), other: fc.boolean() }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
@@ -211,6 +212,14 @@ describe('split time column (32-bit seconds while every time is one, else millis
             const timed = xs.filter((x) => x !== NO_SECOND);
             col.appendSeconds(Int32Array.from(xs), xs.length, o.base, o.summary && timed.length ? Math.min(...timed) : undefined, o.summary && timed.length ? Math.max(...timed) : undefined);
             for (const x of xs) model.push(x === NO_SECOND ? NaN : (o.base + x) * 1000);
+          } else if (o.kind === 'ids') {
+            // Ids pass 1 gives: entries of the dictionary so far, or none (pick 0).
+            const size = col.dictSize;
+            // In the width of the column's ids (pass 1 writes them so), or the other (the column converts).
+            const none = (col.mode === 4) !== o.other ? NO_ID8 : NO_ID;
+            const ids = o.picks.map((p) => (p % (size + 1) === size ? none : p % (size + 1)));
+            col.appendIds(none === NO_ID8 ? Uint8Array.from(ids) : Uint16Array.from(ids), ids.length);
+            for (const id of ids) model.push(id === none ? NaN : col.dictSecond(id) * 1000);
           } else {
             col.appendMs(Float64Array.from(o.xs), o.xs.length);
             model.push(...o.xs);
@@ -221,6 +230,18 @@ describe('split time column (32-bit seconds while every time is one, else millis
         const got = Array.from({ length: model.length }, (_, i) => col.get(i));
         got.forEach((g, i) => assert.ok(g === model[i] || (Number.isNaN(g) && Number.isNaN(model[i])), `item ${i}: ${g} != ${model[i]}`));
         assert.deepEqual(Array.from(col.toMsArray()).map((x) => x + 0), model.map((x) => x + 0));
+        const d = col.toDict();
+        if (d) {
+          assert.equal(col.mode, d.ids instanceof Uint8Array ? 4 : 3);
+          // 8-bit ids until the 256th distinct time.
+          assert.equal(d.ids instanceof Uint8Array, d.dict.length < 256);
+          d.ids.forEach((id, i) => assert.ok(id === noIdOf(d.ids) ? Number.isNaN(model[i]) : (d.base + d.dict[id]) * 1000 === model[i], `id ${id} of item ${i}`));
+          assert.equal(new Set(d.dict).size, d.dict.length);
+          // Items per id, counted as they came.
+          const hist = new Array<number>(d.dict.length).fill(0);
+          for (const id of d.ids) if (id !== noIdOf(d.ids)) hist[id]++;
+          assert.deepEqual(Array.from(d.count!), hist);
+        }
         const s = col.toSeconds();
         if (s) {
           // Every stored second lies in [min, max]; base + offset gives the time back.
@@ -235,5 +256,76 @@ describe('split time column (32-bit seconds while every time is one, else millis
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('keeps 8-bit ids into a dictionary up to 255 distinct times, 16-bit up to MAX_IDS, then 32-bit seconds (every time kept), then ms', () => {
+    const col = new TimeColumn();
+    const model: number[] = [];
+    const put = (ms: number): void => {
+      col.push(ms);
+      model.push(ms);
+    };
+    const same = (): void => {
+      assert.equal(col.length, model.length);
+      const got = col.toMsArray();
+      for (let i = 0; i < model.length; i++) assert.ok(got[i] === model[i] || (Number.isNaN(got[i]) && Number.isNaN(model[i])), `item ${i}`);
+    };
+    const base = 1_700_000_000;
+    // Items enough for the dictionary not to be crowded (at most one time per 8 items).
+    for (let k = 0; k < 8 * MAX_IDS; k++) put(NaN);
+    // Repeats and items without a time in between cost no entry.
+    for (let k = 0; k < MAX_IDS; k++) {
+      if (k === 255) {
+        assert.equal(col.mode, 4);
+        same();
+      }
+      put((base + 60 * (k % 2 === 0 ? k : -k)) * 1000);
+      if (k === 255) assert.equal(col.mode, 3);
+      if (k % 100 === 0) {
+        put(NaN);
+        put(base * 1000);
+      }
+    }
+    const d = col.toDict()!;
+    const count = new Array<number>(MAX_IDS).fill(0);
+    for (const id of d.ids) if (id !== NO_ID) count[id]++;
+    assert.deepEqual(Array.from(d.count!), count);
+    assert.equal(col.mode, 3);
+    assert.equal(col.dictSize, MAX_IDS);
+    same();
+    // A time already in the dictionary keeps the form; a new one past MAX_IDS leaves it.
+    put(base * 1000);
+    assert.equal(col.mode, 3);
+    put((base + 7) * 1000);
+    assert.equal(col.mode, 1);
+    same();
+    const s = col.toSeconds()!;
+    assert.equal(s.base, base);
+    assert.ok(s.min <= -60 * (MAX_IDS - 2) && s.max >= 60 * (MAX_IDS - 1));
+    // Rows pass 1 read before it learnt of the change still come in as ids.
+    col.appendIds(Uint16Array.from([0, NO_ID, 5]), 3);
+    model.push(col.dictSecond(0) * 1000, NaN, col.dictSecond(5) * 1000);
+    assert.equal(col.dictSecond(5), base - 300);
+    same();
+    put(1_700_000_000_500);
+    assert.equal(col.mode, 2);
+    same();
+    // A crowded dictionary (4,096 times or more, more than one per 8 items) is given up for seconds.
+    const crowded = new TimeColumn();
+    for (let k = 0; k < 4096; k++) crowded.push((base + k) * 1000);
+    assert.equal(crowded.mode, 3);
+    assert.ok(crowded.crowded);
+    crowded.push((base + 5) * 1000);
+    assert.equal(crowded.mode, 3);
+    crowded.push((base - 1) * 1000);
+    assert.equal(crowded.mode, 1);
+    assert.deepEqual(Array.from(crowded.toMsArray()), [...Array.from({ length: 4096 }, (_, k) => (base + k) * 1000), (base + 5) * 1000, (base - 1) * 1000]);
+    // Straight from the dictionary to ms: a time far from the first (past 2^31 s).
+    const far = new TimeColumn();
+    far.push(base * 1000);
+    far.push(NaN);
+    far.push((base + 3_000_000_000) * 1000);
+    assert.equal(far.mode, 2);
+    assert.deepEqual(Array.from(far.toMsArray()), [base * 1000, NaN, (base + 3_000_000_000) * 1000]);
   });
 });

@@ -264,6 +264,52 @@ describe('split: WebAssembly fast path = JavaScript fast path (fast-check)', fun
     assert.ok(read > 100, `${read} runs with times`);
   });
 
+  it('times kept as dictionary ids (few distinct), switching to 32-bit seconds past 65,535 distinct midway through pass 1, or to ms: the same times and split as JavaScript', async function () {
+    this.timeout(120000);
+    const iso = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 19) + 'Z';
+    const base = 1_700_000_000;
+    // [name, row count, the time of row i, the form pass 1 ends with (3 dictionary, 1 seconds, 2 ms)]
+    const cases: [string, number, (i: number) => string, number][] = [
+      // 8-bit ids until the 256th distinct time, then 16-bit.
+      ['ISO, 336 distinct', 20_000, (i) => iso(base + 3600 * ((i * 7919) % 336)), 3],
+      ['dates only', 5_000, (i) => iso(base + 86400 * (i % 40)).slice(0, 10), 3],
+      ['Unix seconds', 5_000, (i) => String(base + 60 * ((i * 31) % 500)), 3],
+      ['Unix ms, whole seconds', 5_000, (i) => String((base + 60 * ((i * 31) % 500)) * 1000), 3],
+      ['a few ms that are not whole seconds', 5_000, (i) => (i === 4000 ? String(base * 1000 + 250) : String((base + (i % 30)) * 1000)), 2],
+      ['a date past 2^31 s from the first', 3_000, (i) => (i === 2000 ? '9999-12-31' : iso(base + (i % 30))), 2],
+      // 30,000 rows of 100 times, then a new second per row: the 65,536th distinct comes midway.
+      ['past 65,535 distinct', 110_000, (i) => iso(i < 30_000 ? base + 3600 * (i % 100) : base + 7 + i), 1],
+      ['past 65,535 distinct, Unix seconds', 80_000, (i) => String(base - i), 1],
+      // More than one time per 8 items past 4,096 times: the seconds form early; fewer: ids.
+      ['crowded', 20_000, (i) => iso(base + 60 * (i % 10_000)), 1],
+      ['not crowded', 60_000, (i) => iso(base + 60 * Math.floor(i / 10)), 3],
+    ];
+    for (const [name, n, time, form] of cases) {
+      const text = 'id,ts,after\n' + Array.from({ length: n }, (_, i) => `${i},${time(i)},${i % 3}\n`).join('');
+      for (const fr of [undefined, [0.5, 0.3, 0.2]]) {
+        const opts: SplitOptions = { strategy: 'temporal', seed: n, format: 'tabular', timeField: 'ts', fractions: fr };
+        const plans = await Promise.all([opts, { ...opts, fastPath: 'js' as const }].map((o) => planSplit({ bytes: Buffer.from(text, 'latin1') }, o, 'data.csv')));
+        const [wasm, js] = plans.map((p) => p.table!);
+        assert.equal(wasm.timeDict !== undefined, form === 3, name);
+        assert.equal(js.timeDict !== undefined, form === 3, name);
+        for (const d of [wasm.timeDict, js.timeDict]) {
+          if (!d) continue;
+          assert.equal(d.ids instanceof Uint8Array, d.dict.length < 256, name);
+          // Items per id, counted as they came (by the module for the rows it read).
+          const hist = new Array<number>(d.dict.length).fill(0);
+          for (const id of d.ids) hist[id]++;
+          assert.deepEqual(Array.from(d.count!), hist, name);
+        }
+        assert.equal(wasm.timeSeconds !== undefined, form !== 2, name);
+        assert.deepEqual(Array.from(wasm.time!), Array.from(js.time!), name);
+        assert.deepEqual(Array.from(plans[0].assignment!), Array.from(plans[1].assignment!), name);
+        assert.deepEqual(await outcome(text, opts), await outcome(text, { ...opts, fastPath: 'js' }), name);
+      }
+      const cut: SplitOptions = { strategy: 'temporal', seed: 1, format: 'tabular', timeField: 'ts', cutoffs: [(base + 3600) * 1000, (base + 86400 * 3) * 1000] };
+      assert.deepEqual(await outcome(text, cut), await outcome(text, { ...cut, fastPath: 'js' }), name);
+    }
+  });
+
   it('the one column a strategy reads (group key, time, label) first, in the middle or last: quoted, padded, missing, long rows, CR/CRLF, any chunk size', async () => {
     // Without an existing split column pass 1 takes its copy for that column alone.
     const needed = {
