@@ -40,6 +40,8 @@ interface Exports {
   groupId(a: number, b: number): number;
   groupCount(): number;
   groupSizes(): number;
+  gather32(ids: number, n: number, bucket: number, codes: number): void;
+  gather16(ids: number, n: number, bucket: number, codes: number): void;
   groupPlace(rank: number, size: number, G: number, target: number, have: number, B: number, k1: number, i1: number, k2: number, i2: number, out: number): void;
 }
 
@@ -131,6 +133,9 @@ class SplitWasm {
   inCap = 0;
   outAt = 0;
   outCap = 0;
+  /** Room for pass 2's group ids and buckets per group (GroupCodes). */
+  scratchAt = 0;
+  scratchCap = 0;
 
   constructor() {
     this.x = wasmInstance<Exports>('split', WASM_BASE64);
@@ -172,6 +177,15 @@ class SplitWasm {
     this.outCap = n;
     this.S[ST_OUT] = this.outAt;
     this.S[ST_OUT_CAP] = n;
+  }
+
+  /** `n` bytes at scratchAt (kept for the next pass that uses the instance). */
+  ensureScratch(n: number): number {
+    if (n > this.scratchCap) {
+      this.scratchAt = this.alloc(n);
+      this.scratchCap = n;
+    }
+    return this.scratchAt;
   }
 
   /** Views of the per-row arrays pass 1 wrote (`d` for those the configuration leaves unwritten). */
@@ -460,16 +474,23 @@ export interface StreamingBuckets {
   quotas: number[];
 }
 
+/** The buckets of a group split: item i's is bucket[group[i]] (items [0, count)); the module gathers them. */
+export interface GroupCodes {
+  group: Int32Array | Uint16Array;
+  bucket: Uint8Array;
+  count: number;
+}
+
 /**
  * Pass 2 of a tabular CSV into one output through the module (same bytes as fastPass2 and `write`):
  * `fill` gives the buckets of the next items in order (or the module draws them as
- * StreamingAssigner would), `values[b]` is bucket b's value.
+ * StreamingAssigner would, or gathers them through their groups), `values[b]` is bucket b's value.
  */
 export async function wasmPass2(
   source: Source,
   ad: TabularCsvAdapter,
   nonItems: Int32Array,
-  fill: ((out: Uint8Array) => number) | StreamingBuckets,
+  fill: ((out: Uint8Array) => number) | StreamingBuckets | GroupCodes,
   values: readonly string[],
   dest: Destination,
   opts: StreamOptions,
@@ -501,13 +522,37 @@ export async function wasmPass2(
     }
   };
   const codes = (): Uint8Array => w.mem.subarray(w.S[ST_CODES], w.S[ST_CODES] + CODES_CAP);
-  if (typeof fill !== 'function') {
+  let gather: (() => number) | null = null;
+  if (typeof fill !== 'function' && 'group' in fill) {
+    // The ids of the next items are copied in, the module reads their buckets through them.
+    const { group, bucket, count } = fill;
+    const width = group instanceof Int32Array ? 4 : 2;
+    const idsAt = w.ensureScratch(width * CODES_CAP + bucket.length);
+    const bucketAt = idsAt + width * CODES_CAP;
+    w.mem.set(bucket, bucketAt);
+    let item = 0;
+    gather = () => {
+      const n = Math.min(CODES_CAP, count - item);
+      if (n <= 0) return 0;
+      const b = w.x.memory.buffer;
+      const ids = group.subarray(item, item + n);
+      if (width === 4) {
+        new Int32Array(b, idsAt, n).set(ids);
+        w.x.gather32(idsAt, n, bucketAt, w.S[ST_CODES]);
+      } else {
+        new Uint16Array(b, idsAt, n).set(ids);
+        w.x.gather16(idsAt, n, bucketAt, w.S[ST_CODES]);
+      }
+      item += n;
+      return n;
+    };
+  } else if (typeof fill !== 'function') {
     const q = new Float64Array(w.x.memory.buffer, w.S[ST_CODES], fill.quotas.length);
     q.set(fill.quotas);
     w.x.assignInit(fill.seed >>> 0, fill.count, fill.quotas.length, w.S[ST_CODES]);
   }
   const refill = (): void => {
-    const n = typeof fill === 'function' ? fill(codes()) : w.x.assignFill();
+    const n = gather ? gather() : typeof fill === 'function' ? fill(codes()) : w.x.assignFill();
     if (n === 0) throw new SplitError('the file has more items than when the split was planned (did it change?); run the split again', 2);
     w.S[ST_CODE_AT] = 0;
     w.S[ST_CODE_LEN] = n;

@@ -1805,3 +1805,14 @@ __attribute__((export_name("groupPlace"))) void groupPlace(const u32 *rank, cons
     have[best] += (double)size[g];
   }
 }
+
+// ---- the group split's buckets in pass 2: item i's bucket is bucket[group id of i] ----
+/** codes[k] = bucket[ids[k]] for k < n (ids 32-bit). */
+__attribute__((export_name("gather32"))) void gather32(const u32 *ids, i32 n, const u8 *bucket, u8 *codes) {
+  for (i32 k = 0; k < n; k++) codes[k] = bucket[ids[k]];
+}
+
+/** gather32 for 16-bit ids. */
+__attribute__((export_name("gather16"))) void gather16(const u16 *ids, i32 n, const u8 *bucket, u8 *codes) {
+  for (i32 k = 0; k < n; k++) codes[k] = bucket[ids[k]];
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { planSplit } from '../../../src/core/split';
+import { planSplit, splitText } from '../../../src/core/split';
 import type { SplitOptions } from '../../../src/core/split';
 import { GrowGroupIds } from '../../../src/core/split/grow';
 import { ItemCollector } from '../../../src/core/split/table';
@@ -146,4 +146,43 @@ describe('split: 16-bit group ids widening to 32-bit midway', function () {
     assert.ok(t.group instanceof Int32Array);
     assert.deepEqual(Array.from(t.group!), want);
   });
+  for (const [groups, width] of [
+    [3_000, '16-bit'],
+    [70_000, '32-bit'],
+  ] as const) {
+    it(`pass 2 in WebAssembly gathers each item's split through its group (${width} ids): the bytes of the JavaScript pass 2, every group in one split, blank lines and short rows`, async () => {
+      const lines = ['id,user,label,note'];
+      const users: string[] = [];
+      // More items than one gather of the module (65,536), not a multiple of it.
+      for (let i = 0; i < 150_001; i++) {
+        if (i % 4999 === 3) lines.push('');
+        const u = i % 1013 === 9 ? '' : `u${(i * 7919) % groups}`;
+        users.push(u);
+        // Some rows without their last field (padded by pass 2).
+        lines.push(i % 2003 === 1 ? `${i},${u},l${i % 3}` : `${i},${u},l${i % 3},n`);
+      }
+      const text = lines.join('\n') + '\n';
+      const opts: SplitOptions = { strategy: 'group', seed: 21, format: 'tabular', by: 'user' };
+      const wasm = await splitText(text, opts, 'data.csv');
+      const js = await splitText(text, { ...opts, fastPath: 'js' }, 'data.csv');
+      const t = wasm.plan.table!;
+      assert.ok(width === '16-bit' ? t.group instanceof Uint16Array : t.group instanceof Int32Array);
+      assert.equal(wasm.outputs[0], js.outputs[0]);
+      assert.deepEqual(wasm.plan.report, js.plan.report);
+      // Read back: each item's split is its group's.
+      const rows = wasm.outputs[0].split('\n').slice(1).filter((l) => l !== '');
+      assert.equal(rows.length, users.length);
+      const splitOf = new Map<string, string>();
+      rows.forEach((l, i) => {
+        const cells = l.split(',');
+        assert.equal(cells[0], String(i));
+        const split = cells[cells.length - 1];
+        assert.ok(['training', 'validation', 'test'].includes(split), l);
+        if (users[i] === '') return;
+        if (!splitOf.has(users[i])) splitOf.set(users[i], split);
+        assert.equal(split, splitOf.get(users[i]), `row ${i}`);
+      });
+      assert.ok(new Set(splitOf.values()).size === 3);
+    });
+  }
 });
