@@ -493,8 +493,10 @@ export async function writeSplit(plan: SplitPlan, destinations: Destination[], t
               return count;
             };
       if (plan.options.fastPath !== 'js' && wasmPass2Usable(values[0]) && (!streaming || streaming.quotas.length <= 256)) {
-        // A group split's buckets are gathered through the groups in the module.
-        const codes = streaming ?? (groups && !recordItem ? { group: groups.group, bucket: groups.bucket, count: plan.table!.count } : fill);
+        // A group split's buckets are gathered through the groups in the module, which holds a
+        // bucket per group: up to a million groups (1 MB), so that peak memory stays where it was.
+        const inModule = groups && !recordItem && groups.bucket.length <= 1 << 20;
+        const codes = streaming ?? (inModule ? { group: groups.group, bucket: groups.bucket, count: plan.table!.count } : fill);
         await wasmPass2(plan.source, adapter, nonItems, codes, values[0], destinations[0], streamOpts);
       } else await forEachChunk(plan.source, fastPass2(adapter, nonItems, fill, values[0], destinations[0].sink), streamOpts);
       for (const d of destinations) await d.commit();
