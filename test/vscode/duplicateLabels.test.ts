@@ -1,22 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, ourDiagnostics, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
-
-const actionsAt = async (doc: vscode.TextDocument, range: vscode.Range) =>
-  (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
-
-/** Opens `name` with `text` as `format`, waits for its report and returns its label.duplicate findings. */
-async function openWith(api: TestApi, name: string, text: string, format: string): Promise<{ doc: vscode.TextDocument; found: vscode.Diagnostic[] }> {
-  const uri = workspaceFile(name);
-  fs.writeFileSync(uri.fsPath, text);
-  await vscode.commands.executeCommand('vertexDatasets.selectFormat', uri, format);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(doc);
-  await waitForReport(api, uri, (r) => r.version === doc.version && r.format === format && !r.datasetPending);
-  const found = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'label.duplicate'));
-  return { doc, found: found.filter((d) => codeOf(d) === 'label.duplicate') };
-}
+import { actionsAt, activateExtension, codeOf, openWithFindings, ourDiagnostics, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 describe('Removing a repeated label (quick fix) removes exactly it and one comma', () => {
   let api: TestApi;
@@ -29,7 +13,7 @@ describe('Removing a repeated label (quick fix) removes exactly it and one comma
 
   it('JSONL: the space before the comma stays, the rest of the line is byte-identical', async () => {
     const line = '{"imageGcsUri": "gs://bkt/a.jpg", "classificationAnnotations": [{"displayName": "cat"} , {"displayName": "dog"} ,{"displayName": "cat"}]}';
-    const { doc, found } = await openWith(api, 'dup-labels.jsonl', line + '\n', 'image-classification-multi-label');
+    const { doc, found } = await openWithFindings(api, 'dup-labels.jsonl', line + '\n', 'image-classification-multi-label', 'label.duplicate');
     assert.equal(found.length, 1);
     const actions = await actionsAt(doc, found[0].range);
     const fix = actions.find((a) => a.title === 'Remove item 3');
@@ -41,7 +25,7 @@ describe('Removing a repeated label (quick fix) removes exactly it and one comma
 
   it('CSV: a quick fix removes the repeated cell and the comma before it (quotes and CRLF of the rest kept); fix all removes every repeat', async () => {
     const rows = ['gs://bkt/a.jpg,cat,dog,"cat",dog', '"gs://bkt/b.jpg",cat,cat', 'gs://bkt/c.jpg,cat'];
-    const { doc, found } = await openWith(api, 'dup-labels.csv', rows.join('\r\n') + '\r\n', 'image-classification-multi-label');
+    const { doc, found } = await openWithFindings(api, 'dup-labels.csv', rows.join('\r\n') + '\r\n', 'image-classification-multi-label', 'label.duplicate');
     assert.equal(found.length, 3);
     const first = found.find((d) => d.range.start.line === 0 && d.range.start.character === 23)!;
     const actions = await actionsAt(doc, first.range);

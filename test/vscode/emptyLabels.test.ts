@@ -1,22 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, ourDiagnostics, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
-
-const actionsAt = async (doc: vscode.TextDocument, range: vscode.Range) =>
-  (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
-
-/** Opens `name` with `text` as `format`, waits for its report and returns its label.empty findings, in line order. */
-async function openWith(api: TestApi, name: string, text: string, format: string, count: number): Promise<{ doc: vscode.TextDocument; found: vscode.Diagnostic[] }> {
-  const uri = workspaceFile(name);
-  fs.writeFileSync(uri.fsPath, text);
-  await vscode.commands.executeCommand('vertexDatasets.selectFormat', uri, format);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(doc);
-  await waitForReport(api, uri, (r) => r.version === doc.version && r.format === format && !r.datasetPending);
-  const found = await waitForDiagnostics(uri, (ds) => ds.filter((d) => codeOf(d) === 'label.empty').length === count);
-  return { doc, found: found.filter((d) => codeOf(d) === 'label.empty').sort((a, b) => a.range.start.compareTo(b.range.start)) };
-}
+import { actionsAt, activateExtension, codeOf, openWithFindings, ourDiagnostics, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 describe('Removing an empty label between labels (quick fix)', () => {
   let api: TestApi;
@@ -33,7 +17,7 @@ describe('Removing an empty label between labels (quick fix)', () => {
       '{"imageGcsUri": "gs://bkt/b.jpg", "classificationAnnotations": [{"displayName": " "}]}',
     ];
     const text = lines.join('\n') + '\n';
-    const { doc, found } = await openWith(api, 'empty-labels.jsonl', text, 'image-classification-multi-label', 2);
+    const { doc, found } = await openWithFindings(api, 'empty-labels.jsonl', text, 'image-classification-multi-label', 'label.empty', 2);
     const only = await actionsAt(doc, found[1].range);
     assert.deepEqual(only.filter((a) => a.diagnostics?.some((d) => codeOf(d) === 'label.empty')).map((a) => a.title), [], 'the only label, empty: no fix');
     const actions = await actionsAt(doc, found[0].range);
@@ -49,7 +33,7 @@ describe('Removing an empty label between labels (quick fix)', () => {
   it('CSV: removes the empty cell and the comma before it (quoted or not, CRLF and quotes of the rest kept); fix all removes each', async () => {
     const rows = ['gs://bkt/a.jpg,cat,,dog', '"gs://bkt/b.jpg",cat,"","dog"', 'training,gs://bkt/c.jpg,,cat', 'gs://bkt/d.jpg,cat,,'];
     const text = rows.join('\r\n') + '\r\n';
-    const { doc, found } = await openWith(api, 'empty-labels.csv', text, 'image-classification-multi-label', 3);
+    const { doc, found } = await openWithFindings(api, 'empty-labels.csv', text, 'image-classification-multi-label', 'label.empty', 3);
     const actions = await actionsAt(doc, found[0].range);
     const one = actions.find((a) => a.title === 'Remove the empty label column (the extra comma)');
     assert.ok(one?.edit, `no "Remove the empty label column (the extra comma)" among: ${actions.map((a) => a.title).join(' | ')}`);
@@ -68,7 +52,7 @@ describe('Removing an empty label between labels (quick fix)', () => {
   });
 
   it('CSV: a box row without its label has no fix (removing the comma would shift the coordinates)', async () => {
-    const { doc, found } = await openWith(api, 'empty-box-label.csv', 'gs://bkt/a.jpg,,0.1,0.1,,,0.5,0.5,,\n', 'image-bounding-box', 1);
+    const { doc, found } = await openWithFindings(api, 'empty-box-label.csv', 'gs://bkt/a.jpg,,0.1,0.1,,,0.5,0.5,,\n', 'image-bounding-box', 'label.empty', 1);
     const actions = await actionsAt(doc, found[0].range);
     assert.deepEqual(actions.filter((a) => a.diagnostics?.some((d) => codeOf(d) === 'label.empty')).map((a) => a.title), []);
   });

@@ -187,3 +187,32 @@ export function uiClick(name: string, selector: string, options: { webview?: boo
     check();
   });
 }
+
+/**
+ * Writes `text` to workspace file `name`, marks it as `format`, opens it, waits for its report and
+ * returns the document with its findings of `code` in position order: `count` of them, or at least
+ * one when no count is given.
+ */
+export async function openWithFindings(
+  api: TestApi,
+  name: string,
+  text: string,
+  format: string,
+  code: string,
+  count?: number,
+): Promise<{ doc: vscode.TextDocument; found: vscode.Diagnostic[] }> {
+  const uri = workspaceFile(name);
+  fs.writeFileSync(uri.fsPath, text);
+  await vscode.commands.executeCommand('vertexDatasets.selectFormat', uri, format);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  await waitForReport(api, uri, (r) => r.version === doc.version && r.format === format && !r.datasetPending);
+  const of = (ds: readonly vscode.Diagnostic[]) => ds.filter((d) => codeOf(d) === code);
+  const found = await waitForDiagnostics(uri, (ds) => (count === undefined ? of(ds).length > 0 : of(ds).length === count));
+  return { doc, found: of(found).sort((a, b) => a.range.start.compareTo(b.range.start)) };
+}
+
+/** The code actions VS Code offers for `range` of `doc`. */
+export async function actionsAt(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
+}

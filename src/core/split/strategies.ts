@@ -604,12 +604,7 @@ export function temporalSplit(t: ItemTable, opts: TemporalOptions, tally?: Tally
   // the times at the boundaries between splits matter: they are found by selection (linear, where
   // sorting all times is not); an item is placed by comparing its time with them, and only items
   // whose time equals one that straddles a boundary need the full order among themselves.
-  const counts = allocate(n, fractions);
-  // Split s gets exactly counts[s] items: without labels that is the whole tally.
-  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(counts);
-  const cum: number[] = [0];
-  for (const c of counts) cum.push(cum[cum.length - 1] + c);
-  const S = counts.length;
+  const { cum, S } = temporalCounts(t, n, fractions, tally);
   const ks = new Set<number>();
   for (let b = 1; b < S; b++) {
     if (cum[b] > 0) ks.add(cum[b] - 1);
@@ -742,11 +737,7 @@ function temporalByDict(t: ItemTable, d: DictTimes, opts: TemporalOptions, tally
     return out;
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
-  const counts = allocate(n, fractions);
-  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(counts);
-  const cum: number[] = [0];
-  for (const c of counts) cum.push(cum[cum.length - 1] + c);
-  const S = counts.length;
+  const { cum, S } = temporalCounts(t, n, fractions, tally);
   let count = d.count;
   let counted = 0;
   if (count) for (let k = 0; k < D; k++) counted += count[k];
@@ -828,6 +819,19 @@ function placeIds(ids: Uint8Array | Uint16Array, split: Uint8Array, out: Uint8Ar
       groups[v][fill[v]++] = i;
     }
   }
+}
+
+/**
+ * The exact items per split of a temporal split by fractions, as running totals (split s holds
+ * positions [cum[s], cum[s + 1]) of the time order). Split s gets exactly its count: without labels
+ * that is the whole tally.
+ */
+function temporalCounts(t: ItemTable, n: number, fractions: readonly number[], tally?: Tally): { cum: number[]; S: number } {
+  const counts = allocate(n, fractions);
+  if (tally && t.itemLabel === null) tally.counts = Float64Array.from(counts);
+  const cum: number[] = [0];
+  for (const c of counts) cum.push(cum[cum.length - 1] + c);
+  return { cum, S: counts.length };
 }
 
 /**
