@@ -160,6 +160,9 @@ export class GrowLabels {
   }
 }
 
+/** The most narrow ids reserved before they are needed (see GrowGroupIds.later). */
+const NARROW_RESERVE = 1 << 17;
+
 /**
  * Group ids per item: 16 bits each while every id fits (a file with fewer than 65,535 groups
  * touches half the memory), 32 bits from the first id that does not. UNSET (-1: no id yet) is
@@ -168,6 +171,11 @@ export class GrowLabels {
 export class GrowGroupIds {
   data: Uint16Array | Int32Array;
   length = 0;
+  /**
+   * A reservation put off while the ids are narrow: a file with many groups widens within its
+   * first 65,536 items, and a narrow array of its full size would only add to the peak memory.
+   */
+  private later = 0;
   constructor(initial = 1024) {
     this.data = new Uint16Array(initial);
   }
@@ -177,7 +185,7 @@ export class GrowGroupIds {
   /** Room for ids below `limit` (widening when a narrow slot cannot hold them all). */
   fit(limit: number): void {
     if (limit > NARROW_MAX + 1 && !(this.data instanceof Int32Array)) {
-      const next = new Int32Array(this.data.length);
+      const next = new Int32Array(Math.max(this.data.length, this.later));
       const d = this.data;
       for (let i = 0; i < this.length; i++) next[i] = d[i] === NARROW_UNSET ? -1 : d[i];
       this.data = next;
@@ -193,16 +201,22 @@ export class GrowGroupIds {
     this.data[i] = v;
   }
   push(v: number): void {
-    if (this.length === this.data.length) this.reserve(this.data.length * 2);
+    if (this.length === this.data.length) this.ensure(this.length + 1);
     this.set(this.length++, v);
   }
-  /** Makes room for `n` values in all, doubling (for bulk appends). */
+  /** Makes room for `n` values in all, doubling (for bulk appends), or taking a reservation put off. */
   ensure(n: number): void {
-    if (n > this.data.length) this.reserve(Math.max(n, 2 * this.data.length));
+    if (n > this.data.length) this.resize(Math.max(n, this.later, 2 * this.data.length));
   }
-  /** Makes room for `n` values without further doubling. */
+  /** Makes room for `n` values without further doubling (while narrow, past NARROW_RESERVE: when they are needed). */
   reserve(n: number): void {
-    if (n <= this.data.length) return;
+    if (!(this.data instanceof Int32Array) && n > NARROW_RESERVE) {
+      this.later = Math.max(this.later, n);
+      n = NARROW_RESERVE;
+    }
+    if (n > this.data.length) this.resize(n);
+  }
+  private resize(n: number): void {
     const next = this.data instanceof Int32Array ? new Int32Array(n) : new Uint16Array(n);
     next.set(this.data.subarray(0, this.length));
     this.data = next;

@@ -123,6 +123,25 @@ describe('split: 16-bit group ids widening to 32-bit midway', function () {
     });
   }
 
+  it('a large reservation waits while the ids are narrow: a file that widens early never holds a full-size narrow array', () => {
+    const many = new GrowGroupIds();
+    many.reserve(1_000_000);
+    assert.ok(!many.wide && many.data.length < 1_000_000, `narrow array of ${many.data.length}`);
+    for (let i = 0; i < 70_000; i++) many.push(i);
+    // Widened at id 65,535, straight to the reserved size.
+    assert.ok(many.wide && many.data.length >= 1_000_000, `wide array of ${many.data.length}`);
+    for (let i = 0; i < 70_000; i += 997) assert.equal(many.get(i), i);
+    // A file of few groups gets the reservation once it passes the first 2^17 items, in 16 bits.
+    const few = new GrowGroupIds();
+    few.reserve(1_000_000);
+    const n = (1 << 17) + 5;
+    few.ensure(n);
+    for (let i = 0; i < n; i++) few.set(i, i % 10);
+    few.length = n;
+    assert.ok(!few.wide && few.data.length >= 1_000_000, `narrow array of ${few.data.length}`);
+    for (let i = 0; i < n; i += 1001) assert.equal(few.get(i), i % 10);
+  });
+
   it('the collector widens midway whatever adds the rows (records with keys, rows of hashes): ids in first-seen order', () => {
     const c = new ItemCollector(7, { labels: false, time: false, groups: true });
     const want: number[] = [];
