@@ -41,4 +41,25 @@ describe('display width of table cells', () => {
     const ends = rows.map((r) => displayWidth(r.slice(0, r.indexOf('training') >= 0 ? r.indexOf('training') + 'training'.length : r.search(/\d/) + 1)));
     assert.deepEqual(new Set(ends).size, 1, text);
   });
+  it('lines up the (none) row of unlabeled items when every label is shorter than it', () => {
+    const text = formatReport({
+      items: 12,
+      records: 12,
+      buckets: ['training', 'validation', 'test'],
+      counts: [10, 1, 1],
+      labels: [
+        { label: 'cat', counts: [5, 1, 1] },
+        { label: 'dog', counts: [3, 0, 0] },
+      ],
+      unlabeled: [2, 0, 0],
+      existingKept: 0,
+      existingChanged: 0,
+      notes: [],
+    } as unknown as Parameters<typeof formatReport>[0]);
+    const rows = text.split('\n').filter((l) => /^(label|cat|dog|\(none\))/.test(l));
+    assert.equal(rows.length, 4, text);
+    // Every row of the table has the same length: its last column ends at the same place.
+    assert.equal(new Set(rows.map((r) => r.length)).size, 1, text);
+    assert.ok(rows.includes('(none)         2           0         0'), text);
+  });
 });

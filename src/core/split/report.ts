@@ -205,14 +205,15 @@ export function formatReport(r: SplitReport, maxLabels = 50, hints: SplitHints =
     );
   }
   if (r.labels.length > 0) {
-    const lw = Math.max(5, ...r.labels.slice(0, maxLabels).map((l) => displayWidth(printable(l.label))));
+    const unlabeled = r.unlabeled.some((u) => u > 0);
+    const lw = Math.max(unlabeled ? '(none)'.length : 5, ...r.labels.slice(0, maxLabels).map((l) => displayWidth(printable(l.label))));
     lines.push('');
     lines.push(`${'label'.padEnd(lw)}  ${r.buckets.map((b) => b.padStart(Math.max(b.length, 8))).join('  ')}`);
     for (const l of r.labels.slice(0, maxLabels)) {
       lines.push(`${padEndDisplay(printable(l.label), lw)}  ${l.counts.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
     if (r.labels.length > maxLabels) lines.push(`… and ${r.labels.length - maxLabels} more ${r.labels.length - maxLabels === 1 ? 'label' : 'labels'} (${hints.allLabels})`);
-    if (r.unlabeled.some((u) => u > 0)) {
+    if (unlabeled) {
       lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
     if (r.labelDeviation) {
