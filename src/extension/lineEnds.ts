@@ -15,7 +15,12 @@ const MAX_REPORTED = 100;
 
 export const CONVERT_COMMAND = 'vertexDatasets.convertLoneCarriageReturns';
 
-/** The 0-based line (as the editor numbers lines: CR, LF and CRLF each end one) each lone CR ends. */
+/**
+ * The 0-based line (as the editor numbers lines: CR, LF and CRLF each end one) each lone CR ends.
+ * A lone CR with nothing but JSON whitespace on one side of it up to the LF-delimited line's ends
+ * (one at the end of an item, before the next LF or the end of the file) is left out: to Vertex AI
+ * and the command line it is whitespace around the item, which stays valid JSON.
+ */
 export function loneCarriageReturnLines(bytes: Uint8Array): number[] {
   const lines: number[] = [];
   // Most files have no CR or only CRLFs: found with native searches, without counting lines.
@@ -23,16 +28,34 @@ export function loneCarriageReturnLines(bytes: Uint8Array): number[] {
   for (let i = bytes.indexOf(13); i >= 0 && !lone; i = bytes.indexOf(13, i + 1)) lone = bytes[i + 1] !== 10;
   if (!lone) return lines;
   let line = 0;
+  let lineStart = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (b === 10) line++;
-    else if (b === 13) {
-      if (bytes[i + 1] === 10) i++;
-      else lines.push(line);
+    if (b === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (b === 13) {
+      if (bytes[i + 1] === 10) {
+        i++;
+        lineStart = i + 1;
+      } else if (!blankUpTo(bytes, lineStart, i) && !blankUpTo(bytes, i + 1, lineEnd(bytes, i + 1))) lines.push(line);
       line++;
     }
   }
   return lines;
+}
+
+/** Where the LF-delimited line holding `from` ends (its LF, or the CR of its CRLF, or the end of the bytes). */
+function lineEnd(bytes: Uint8Array, from: number): number {
+  const lf = bytes.indexOf(10, from);
+  if (lf < 0) return bytes.length;
+  return lf > from && bytes[lf - 1] === 13 ? lf - 1 : lf;
+}
+
+/** Whether bytes[from, to) are all JSON whitespace (space, tab, CR). */
+function blankUpTo(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 32 && bytes[i] !== 9 && bytes[i] !== 13) return false;
+  return true;
 }
 
 /** The file's bytes with each lone CR replaced by LF (CRLF and LF kept). */

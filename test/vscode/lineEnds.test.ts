@@ -49,6 +49,28 @@ describe('lone carriage returns in a JSONL file', () => {
     await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'jsonl.syntax'));
   });
 
+  it('are not marked where they are whitespace around an item, as the CLI does not (before the next LF or the end of the file)', async () => {
+    const spaced = workspaceFile('lone-cr-spaced.jsonl');
+    // Item a ends with a lone CR before a CRLF, b with one before the LF, c starts with one, d and e are joined by one, f ends the file with one.
+    const bytes = `${item('a', 'cat')}\r\r\n${item('b', 'dog')} \r\n\r${item('c', 'cat')}\n${item('d', 'dog')}\r${item('e', 'cat')}\n${item('f', 'dog')}\r`;
+    fs.writeFileSync(spaced.fsPath, bytes);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const r = cp.spawnSync(process.execPath, [path.join(ext, 'dist', 'cli.js'), 'validate', '--output', 'json', spaced.fsPath], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const cli = (JSON.parse(r.stdout) as { files: { diagnostics: { line: number; code: string }[] }[] }).files[0].diagnostics.filter((d) => d.code === 'jsonl.syntax');
+    assert.deepEqual(cli.map((d) => d.line), [4], r.stdout);
+    const doc = await vscode.workspace.openTextDocument(spaced);
+    await vscode.window.showTextDocument(doc);
+    const seen = (await waitForDiagnostics(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'jsonl.syntax' && /carriage return/i.test(d.message)))).filter(
+      (d) => codeOf(d) === 'jsonl.syntax' && /carriage return/i.test(d.message),
+    );
+    fs.rmSync(spaced.fsPath);
+    assert.deepEqual(
+      seen.map((d) => doc.lineAt(d.range.start.line).text),
+      [item('d', 'dog')],
+      'only the CR joining d and e is marked',
+    );
+  });
+
   it('in an edited document, the quick fix saves it (the editor writes its own line endings)', async () => {
     const edited = workspaceFile('lone-cr-edited.jsonl');
     fs.writeFileSync(edited.fsPath, `${item('a', 'cat')}\r${item('b', 'dog')}\n`);
@@ -71,7 +93,9 @@ describe('lone carriage returns in a JSONL file', () => {
 
   it('are found on the line the editor shows them ending (CR, LF and CRLF each end one line), and only they become LF', () => {
     const b = Buffer.from('a\rb\r\nc\nd\re\r\r\nf\r');
-    assert.deepEqual(loneCarriageReturnLines(b), [0, 3, 4, 6]);
+    // e's and f's CRs end their items before a CRLF / the end of the file: whitespace to Vertex AI.
+    assert.deepEqual(loneCarriageReturnLines(b), [0, 3]);
+    assert.deepEqual(loneCarriageReturnLines(Buffer.from('a\n\r b\n c \r\t\r\nd\r\re\rf \r')), [5, 6, 7]);
     assert.deepEqual(loneCarriageReturnLines(Buffer.from('a\r\nb\r\n')), []);
     assert.deepEqual(loneCarriageReturnLines(Buffer.from('')), []);
     assert.equal(withLoneCarriageReturnsAsLf(b).toString(), 'a\nb\r\nc\nd\ne\n\r\nf\n');
