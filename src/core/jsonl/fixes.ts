@@ -81,7 +81,15 @@ export function applyJsonFixes(line: string, fixes: readonly JsonFix[]): string 
   // A key renamed by one fix is where later fixes of that member apply: without this, renaming
   // "ml_use" and then correcting its value inserted a second "ml_use" beside the renamed key.
   const renames: { from: JsonPath; to: JsonPath }[] = [];
+  // Two findings can ask to remove one element (an empty label that is also a repeat): removed
+  // twice, the element after it would go too.
+  const removed = new Set<string>();
   for (const fix of ordered) {
+    if (fix.remove) {
+      const at = JSON.stringify(fix.path);
+      if (removed.has(at)) continue;
+      removed.add(at);
+    }
     const path = renamedPath(fix.path, renames);
     // The object has a member of the new name already: renaming would make a duplicate key (the
     // two values need merging by hand), so this fix is left out and the others still apply.

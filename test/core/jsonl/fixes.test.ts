@@ -50,6 +50,15 @@ describe('core/jsonl/fixes', () => {
     });
   }
 
+  it('a removal asked for twice (two findings on one element) removes that element once', () => {
+    const line = '{"imageGcsUri": "gs://b/a.jpg", "classificationAnnotations": [{"displayName": "a"}, {"displayName": ""}, {"displayName": ""}, {"displayName": "b"}]}';
+    const twice = [
+      { path: ['classificationAnnotations', 2], remove: true },
+      { path: ['classificationAnnotations', 2], remove: true, title: 'Remove the empty label' },
+    ];
+    assert.equal(applyJsonFixes(line, twice), '{"imageGcsUri": "gs://b/a.jpg", "classificationAnnotations": [{"displayName": "a"}, {"displayName": ""}, {"displayName": "b"}]}');
+  });
+
   it('removes exactly the element or member and one comma, keeping every other byte (spacing around the comma included)', () => {
     const dup = '{"imageGcsUri": "gs://b/a.jpg", "classificationAnnotations": [{"displayName": "a"} , {"displayName": "a"}]}';
     assert.equal(applyJsonFixes(dup, [{ path: ['classificationAnnotations', 1], remove: true }]), '{"imageGcsUri": "gs://b/a.jpg", "classificationAnnotations": [{"displayName": "a"} ]}');
