@@ -1,6 +1,8 @@
 // Media URIs and inline texts -> dense indexes, for the dataset accumulator's duplicate checks.
 // Hashing and the table live in WebAssembly (src/core/wasm/uriindex.c); keys go in by batches,
-// concatenated into one string and written to the module's memory as UTF-16 code units in one call
+// concatenated into one string and written to the module's memory in one call: as UTF-8, which is
+// one byte per character when every key is ASCII (the usual case; the byte count says so), else
+// again as UTF-16 code units
 // (copying each key out of V8 separately costs as much as hashing it in JavaScript). Concatenating
 // as keys come (V8 flattens the result once, in the write) costs less than collecting and joining.
 import { wasmInstance, type WasmBase } from '../wasm/load';
@@ -17,6 +19,7 @@ interface UriIndexExports extends WasmBase {
   init(slots: number, items: number): number;
   scratch(bytes: number): number;
   lookup(units: number, n: number): number;
+  lookupAscii(chars: number, n: number): number;
   probe(n: number): number;
 }
 
@@ -103,11 +106,19 @@ export class UriIndex {
    */
   run(): number {
     const n = this.count;
-    const at = this.ready().scratch(this.units * 2);
+    // UTF-8 takes at most 3 bytes per code unit (a surrogate pair: 4 bytes for 2 units).
+    const at = this.ready().scratch(this.units * 3);
     if (at === 0) throw new RangeError('not enough memory for the URI index');
     this.fresh();
-    if (this.units > 0) this.bytes.write(this.joined, at, 'utf16le');
-    if (!this.ready().lookup(at, n)) throw new RangeError('not enough memory for the URI index');
+    const units = this.units;
+    let ok: number;
+    // As many bytes as code units: every unit is ASCII (any other takes 2 or more bytes).
+    if (units === 0 || this.bytes.write(this.joined, at, 'utf8') === units) ok = this.ready().lookupAscii(at, n);
+    else {
+      this.bytes.write(this.joined, at, 'utf16le');
+      ok = this.ready().lookup(at, n);
+    }
+    if (!ok) throw new RangeError('not enough memory for the URI index');
     this.fresh();
     this.joined = '';
     this.count = 0;
