@@ -582,6 +582,34 @@ describe('URI index', () => {
     assert.equal(index.size, ascii.length + 1);
   });
 
+  it('long keys: batches written out in pieces, with the buffer growing mid-batch, give every key its index in order', async () => {
+    const { UriIndex, URI_BATCH } = await import('../../../src/core/dataset/uriIndex');
+    // Long keys (a batch spans several 32,768-character pieces) among short ones, some not ASCII:
+    // few distinct values, so keys repeat within and across batches.
+    const keyArb = fc.oneof(
+      fc.tuple(fc.constantFrom('a', 'b', '\u00e9', '\ud800'), fc.integer({ min: 1, max: 40_000 }), fc.nat(3)).map(([c, n, k]) => c.repeat(n) + k),
+      fc.tuple(fc.constantFrom('x', 'y'), fc.nat(5)).map(([c, k]) => c + k),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 6 }), (batches) => {
+        const index = new UriIndex();
+        const model = new Map<string, number>();
+        for (const batch of batches) {
+          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
+          index.run();
+          batch.forEach((k, i) => {
+            const known = model.get(k);
+            assert.equal(index.added(i), known === undefined, `${k.length} ${JSON.stringify(k.slice(0, 3))}`);
+            if (known === undefined) model.set(k, model.size);
+            assert.equal(index.key(i), model.get(k));
+          });
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('takes keys of any size (a batch of megabyte texts)', async () => {
     const { UriIndex, KeyKind } = await import('../../../src/core/dataset/uriIndex');
     const index = new UriIndex();
