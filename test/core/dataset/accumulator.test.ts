@@ -304,6 +304,21 @@ describe('dataset checks: video', () => {
     assert.match(f[0].message, /4\.9s–8s overlaps 0s–5s/);
   });
 
+  it('video.overlap: each video\'s segments are checked together when CSV rows of several videos interleave', () => {
+    const r = run('video-classification', [
+      item(1, 'gs://b/v2.mp4', [seg('a', 0, 5)]),
+      item(2, 'gs://b/v1.mp4', [seg('a', 0, 5), seg('b', 1, 2)]),
+      item(3, 'gs://b/v1.mp4', [seg('a', 4, 6), seg('b', 1.5, 3)]),
+      item(4, 'gs://b/v2.mp4', [seg('a', 3, 4)]),
+      item(5, 'gs://b/v3.mp4', [seg('a', 0, 1)]),
+      item(6, 'gs://b/v2.mp4', [seg('a', 4.5, 7)]),
+    ], {}, 'v.csv');
+    assert.deepEqual(
+      only(r.diagnostics, 'video.overlap').map((d) => [d.line, d.related?.[0].line]),
+      [[3, 2], [3, 2], [4, 1], [6, 1]],
+    );
+  });
+
   it('video.overlap: identical key frames of one label overlap, distinct ones do not', () => {
     const r = run('video-action-recognition', [item(1, 'gs://b/v.mp4', [seg('jump', 3, 3), seg('jump', 4, 4), seg('jump', 4, 4)])]);
     assert.equal(only(r.diagnostics, 'video.overlap').length, 1);
