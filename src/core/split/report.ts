@@ -204,6 +204,16 @@ export function formatReport(r: SplitReport, maxLabels = 50, hints: SplitHints =
       `largest deviation from the requested proportions: ${r.deviation.items >= 0 ? '+' : ''}${plural(r.deviation.items, 'item')} in ${r.deviation.bucket} (${(r.deviation.fraction * 100).toFixed(3)} percentage points)`,
     );
   }
+  const stratified = r.strategy === 'stratified' || r.strategy === 'stratified-kfold';
+  if (r.labels.length === 0 && stratified && r.items > 0) {
+    // Nothing to stratify by: say so, and where the (unlabeled) items went.
+    const lw = '(none)'.length;
+    lines.push('');
+    lines.push(`${'label'.padEnd(lw)}  ${r.buckets.map((b) => b.padStart(Math.max(b.length, 8))).join('  ')}`);
+    lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
+    const placed = r.strategy === 'stratified' ? 'split at random in the requested proportions' : 'put in folds at random';
+    lines.push(`no item has a label, so there was nothing to stratify by: the ${plural(r.items, 'item')} ${r.items === 1 ? 'was' : 'were'} ${placed}`);
+  }
   if (r.labels.length > 0) {
     const unlabeled = r.unlabeled.some((u) => u > 0);
     const lw = Math.max(unlabeled ? '(none)'.length : 5, ...r.labels.slice(0, maxLabels).map((l) => displayWidth(printable(l.label))));
