@@ -44,4 +44,23 @@ describe('split report: unlabeled items and exact shares', () => {
     assert.doesNotMatch(r.out, /\(none\)|^label /m);
     assert.doesNotMatch(r.out, /nothing to stratify/);
   });
+
+  it('when nothing deviates the report says every split and every label is exactly on its share, not "+0 items of \'cat\'"', async () => {
+    const r = await split(items(10, () => 'cat'), ['--strategy', 'stratified']);
+    assert.doesNotMatch(r.out, /\+0 items/);
+    assert.match(r.out, /^every split holds exactly its requested share$/m);
+    assert.match(r.out, /^cat           8           1         1\nevery label is exactly on its share in every split$/m);
+    const json = JSON.parse((await split(items(10, () => 'cat'), ['--strategy', 'stratified', '--output', 'json'])).out);
+    assert.deepEqual(json.report.deviation, { items: 0, fraction: 0 });
+    assert.deepEqual(json.report.labelDeviation, { items: 0 });
+  });
+
+  it('a real deviation is still named with its label and split', async () => {
+    const r = await split(items(9, (i) => (i < 6 ? 'cat' : 'dog')), ['--strategy', 'stratified']);
+    assert.match(r.out, /^largest deviation from the requested proportions: [+-][\d.]+ items? in \w+ \([-\d.]+ percentage points\)$/m);
+    assert.match(r.out, /^largest per-label deviation: [+-][\d.]+ items? of '(cat|dog)' in \w+$/m);
+    const json = JSON.parse((await split(items(9, (i) => (i < 6 ? 'cat' : 'dog')), ['--strategy', 'stratified', '--output', 'json'])).out);
+    assert.equal(typeof json.report.labelDeviation.label, 'string');
+    assert.equal(typeof json.report.deviation.bucket, 'string');
+  });
 });
