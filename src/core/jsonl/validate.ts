@@ -15,6 +15,7 @@ import type { AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '..
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
+import { CLI_VALIDATION_HINTS, type ValidationHints } from '../validationHints';
 import { detectJsonlFormat } from './detect';
 import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './positions';
 import { ItemChecker, type Finding, type JsonPath } from './rules';
@@ -555,9 +556,9 @@ function sampleObjects(lines: Iterable<string>): Samples {
   return { objects, broken };
 }
 
-function detectionDiagnostic(detection: Detection): Diagnostic | undefined {
+function detectionDiagnostic(detection: Detection, hints: ValidationHints = CLI_VALIDATION_HINTS): Diagnostic | undefined {
   if (detection.confidence !== 'ambiguous') return undefined;
-  return fileDiagnostic('warning', 'format.ambiguous', `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one explicitly (CLI --format, editor status bar).`);
+  return fileDiagnostic('warning', 'format.ambiguous', `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one with ${hints.chooseFormat}.`);
 }
 
 function noFormat(detection: Detection, lines: number): ValidationResult {
@@ -705,7 +706,7 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
     sink.push(whole);
     return { format: detection.format, detection, items: 0, lines: lines.length, diagnostics: sink.finish(), ...unlistedOf(sink) };
   }
-  const ambiguous = detectionDiagnostic(detection);
+  const ambiguous = detectionDiagnostic(detection, options.hints);
   if (ambiguous) sink.push(ambiguous);
   const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
   const from = Math.max(1, options.fromLine ?? 1);
@@ -1102,7 +1103,7 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
         return { format: detection.format, detection, items: 0, lines: splitLines(text).length, diagnostics: sink.finish(), ...unlistedOf(sink) };
       }
     }
-    const ambiguous = detectionDiagnostic(detection);
+    const ambiguous = detectionDiagnostic(detection, options.hints);
     if (ambiguous) sink.push(ambiguous);
     const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
 
