@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { startLocalCloud, LOCAL_PROJECT, LOCAL_BUCKET } from '../../src/localServers/localCloud';
 import type { LocalCloud } from '../../src/localServers/localCloud';
-import { ManualClock } from '../../src/localServers/state';
+import { Code, ManualClock } from '../../src/localServers/state';
 
 interface Run {
   code: number;
@@ -152,6 +152,55 @@ describe('CLI: train, label, version', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /QUEUED\n(  PENDING\n)?(  RUNNING\n)?  SUCCEEDED\n$/);
     assert.match(r.out, /state: SUCCEEDED[\s\S]*model: projects\/local-project\/locations\/us-central1\/models\/\d+/);
+  });
+
+  it('train, label and version reads ride out a passing UNAVAILABLE; a create is not retried and says so', async () => {
+    const faults = cloud.vertex.ctx.faults;
+    try {
+      for (const [method, args] of [
+        ['ListTrainingPipelines', ['train', 'list']],
+        ['ListDataLabelingJobs', ['label', 'list']],
+        ['ListSpecialistPools', ['label', 'pools']],
+        ['ListDatasetVersions', ['version', 'list', flowersId]],
+      ] as const) {
+        faults.fired.length = 0;
+        faults.inject({ method, code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', times: 1 });
+        const r = await cli(dir, ...args, ...conn);
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+        assert.deepEqual(faults.fired, [method]);
+      }
+      faults.fired.length = 0;
+      faults.inject({ method: 'CreateTrainingPipeline', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', times: 1 });
+      const created = await cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', flowersId, ...conn);
+      assert.equal(created.code, 1);
+      assert.deepEqual(faults.fired, ['CreateTrainingPipeline'], 'a create is sent once');
+      assert.doesNotMatch(created.err, /retried with backoff/);
+      assert.match(created.err, /temporarily unavailable \(.*\)\. The request was not retried, because it may have reached Vertex AI .*check whether it took effect/);
+    } finally {
+      faults.clear();
+      faults.fired.length = 0;
+    }
+  });
+
+  it('train create --wait keeps following through a passing outage longer than the retries', async () => {
+    const faults = cloud.vertex.ctx.faults;
+    faults.fired.length = 0;
+    faults.inject({ method: 'GetTrainingPipeline', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', times: 6 });
+    try {
+      const run = cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', flowersId, '--wait', '--poll-ms', '10', ...conn);
+      // Let the pipeline finish only once every injected failure was seen.
+      const deadline = Date.now() + 20_000;
+      while (faults.fired.length < 6 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      clock.advance(10_000);
+      const r = await run;
+      assert.equal(r.code, 0, r.err);
+      assert.equal(faults.fired.length, 6);
+      assert.match(r.err, /could not read the pipeline's state \(.*currently unavailable.*\); still waiting\n/);
+      assert.match(r.out, /state: SUCCEEDED/);
+    } finally {
+      faults.clear();
+      faults.fired.length = 0;
+    }
   });
 
   it('label pools, create with a local PDF uploaded to the bucket, list, cancel, delete', async () => {

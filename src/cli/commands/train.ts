@@ -201,6 +201,8 @@ export function createOptions(objective: string, v: Values, project: string, reg
 }
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+/** Polls in a row that may fail transiently before `--wait` gives up following. */
+const WAIT_FAILURES = 10;
 
 function elapsed(p: PipelineSummary): string {
   if (!p.startTime) return '';
@@ -320,11 +322,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (v.wait) {
         const pollMs = parseNumber('--poll-ms', v['poll-ms']) ?? 10000;
         let last = '';
+        let failedPolls = 0;
         while (!TERMINAL.includes(p.state)) {
           if (p.state !== last && !json) io.err(`  ${p.state}\n`);
           last = p.state;
           await pause(pollMs);
-          p = await opened.cloud.getTrainingPipeline(p.name);
+          try {
+            p = await opened.cloud.getTrainingPipeline(p.name);
+            failedPolls = 0;
+          } catch (e) {
+            // The pipeline runs on whatever happens here: a passing outage only delays the next look.
+            const { describeCloudError } = await import('../../core/cloud/errors');
+            const info = describeCloudError(e, { service: 'vertex', project: opened.project, location: opened.region });
+            if (!info.retryable || ++failedPolls >= WAIT_FAILURES) {
+              io.err(`vertex-datasets train create: stopped following ${p.name}, which keeps running; follow it with \`vertex-datasets train get ${p.id}\`.\n`);
+              throw e;
+            }
+            if (!json) io.err(`  could not read the pipeline's state (${info.original}); still waiting\n`);
+          }
         }
         if (!json) io.err(`  ${p.state}\n`);
       }

@@ -40,6 +40,25 @@ export interface ErrorContext {
   bucket?: string;
 }
 
+const NOT_RETRIED = 'vertexDatasetsNotRetried';
+
+/**
+ * Marks an error from a call that is not retried (a create or other write whose answer may
+ * have been lost), so its message does not claim a retry. Returns the same error.
+ */
+export function markNotRetried(e: unknown): unknown {
+  try {
+    if (e && typeof e === 'object') Object.defineProperty(e, NOT_RETRIED, { value: true, enumerable: false, configurable: true });
+  } catch {
+    // a frozen error keeps the general wording
+  }
+  return e;
+}
+
+function isNotRetried(e: unknown): boolean {
+  return !!e && typeof e === 'object' && (e as Record<string, unknown>)[NOT_RETRIED] === true;
+}
+
 export function grpcCodeOf(e: unknown, service: 'vertex' | 'storage'): number | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code !== 'number') return undefined;
@@ -80,7 +99,11 @@ export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInf
     return info('permissionDenied', `Permission denied in project ${project}: ${original} Your account needs the Vertex AI User role (roles/aiplatform.user) in the project.`);
   }
   if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED || /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/i.test(text)) {
-    return info('unavailable', `The ${ctx.service === 'storage' ? 'Cloud Storage' : 'Vertex AI'} service is temporarily unavailable (${original}). It was retried with backoff; try again in a minute.`, true);
+    const service = ctx.service === 'storage' ? 'Cloud Storage' : 'Vertex AI';
+    if (isNotRetried(e)) {
+      return info('unavailable', `The ${service} service is temporarily unavailable (${original}). The request was not retried, because it may have reached ${service} before the connection failed: check whether it took effect before you run it again.`, true);
+    }
+    return info('unavailable', `The ${service} service is temporarily unavailable (${original}). It was retried with backoff; try again in a minute.`, true);
   }
   if (code === GRPC.NOT_FOUND) return info('notFound', `Not found: ${original}`);
   if (code === GRPC.CANCELLED) return info('cancelled', 'The operation was cancelled.');
