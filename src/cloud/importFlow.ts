@@ -56,6 +56,8 @@ export interface ImportReport {
   uploaded: string[];
   /** Local media files uploaded (with `uploadMedia`), in upload order. */
   mediaUploaded: string[];
+  /** Local media already in Cloud Storage with the same bytes (with `uploadMedia`): referenced, not uploaded again. */
+  mediaUnchanged: string[];
   operationName?: string;
   /** Per-row failures mapped to local lines. */
   failures: MappedFailure[];
@@ -66,7 +68,7 @@ export interface ImportReport {
 }
 
 export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, signal?: AbortSignal): Promise<ImportReport> {
-  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], mediaUploaded: [], failures: [], failuresTruncated: false, cancelled: false };
+  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], mediaUploaded: [], mediaUnchanged: [], failures: [], failuresTruncated: false, cancelled: false };
   const fmt = FORMATS[plan.format];
   const dest = parseGcsUri(plan.destination);
   let step: ImportStep = 'bucket';
@@ -179,9 +181,15 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
       continue;
     }
     const uri = planned.get(r.value) as string;
+    uris.set(r.value, uri);
+    // Re-running an import (after fixing a label, say) must not send every image again.
+    if (await gcs.holds(uri, bytes)) {
+      progress.step('upload', `Media ${r.value} is already at ${uri} with the same bytes: not uploaded again`);
+      report.mediaUnchanged.push(uri);
+      continue;
+    }
     progress.step('upload', `Uploading media ${r.value} to ${uri}`);
     await gcs.upload(uri, bytes, { signal, contentType: MEDIA_TYPES[path.extname(local).slice(1).toLowerCase()] ?? 'application/octet-stream' });
-    uris.set(r.value, uri);
     report.mediaUploaded.push(uri);
   }
   if (missing.length) throw Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });

@@ -3,6 +3,7 @@
  * uploads with progress and cancellation. Uploads go in chunks, so a request cut off halfway is
  * resumed from the offset the server persisted (the SDK queries it), not restarted.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clients } from './sdk';
@@ -38,6 +39,21 @@ export class GcsFiles {
     if (!g?.path) throw new Error(`'${uri}' is not a gs://bucket/object URI`);
     const [buf] = await this.clients.storage.bucket(g.bucket).file(g.path).download();
     return buf;
+  }
+
+  /**
+   * True when `uri` already holds exactly `data` (same size and MD5), so uploading it again
+   * would change nothing. Any failure to tell (no such object, no read permission) is false.
+   */
+  async holds(uri: string, data: Buffer): Promise<boolean> {
+    const g = parseGcsUri(uri);
+    if (!g?.path) return false;
+    try {
+      const [meta] = await this.clients.storage.bucket(g.bucket).file(g.path).getMetadata();
+      return Number(meta.size) === data.length && typeof meta.md5Hash === 'string' && meta.md5Hash === createHash('md5').update(data).digest('base64');
+    } catch {
+      return false;
+    }
   }
 
   /** Uploads `data` to `uri` as one resumable session. */

@@ -273,6 +273,30 @@ describe('vertex-datasets import --upload-media', () => {
     assert.match(io.stdout(), /3 data items now; 0 rows rejected/);
   });
 
+  it('a second import of the same file does not upload unchanged media again; a changed one is uploaded', async () => {
+    mkdirSync(join(env.dir, 'again'), { recursive: true });
+    writeFileSync(join(env.dir, 'again', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 7, 7, 7]));
+    writeFileSync(join(env.dir, 'again', 'b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 8, 8, 8]));
+    const file = writeFile(env, 'again.jsonl', [
+      JSON.stringify({ imageGcsUri: 'again/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+      JSON.stringify({ imageGcsUri: 'again/b.jpg', classificationAnnotation: { displayName: 'dog' } }),
+    ]);
+    const first = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-again', '--upload-media', ...common], first), 0, first.stderr());
+    const generation = (name: string) => env.cloud.gcs.blobs.get('test-bucket', `run1/media/again/${name}`)?.generation;
+    const [a1, b1] = [generation('a.jpg'), generation('b.jpg')];
+    assert.ok(a1 && b1);
+    writeFileSync(join(env.dir, 'again', 'b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 9, 9, 9, 9]));
+    const second = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-again', '--upload-media', ...common], second), 0, second.stderr());
+    assert.equal(generation('a.jpg'), a1, 'the unchanged image was not written again');
+    assert.notEqual(generation('b.jpg'), b1, 'the changed image was uploaded');
+    assert.deepEqual(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/again/b.jpg')?.data, Buffer.from([0xff, 0xd8, 0xff, 9, 9, 9, 9]));
+    assert.match(second.stderr(), /Media again\/a\.jpg is already at gs:\/\/test-bucket\/run1\/media\/again\/a\.jpg with the same bytes: not uploaded again/);
+    assert.match(second.stderr(), /Uploading media again\/b\.jpg to /);
+    assert.match(second.stdout(), /2 data items now; 0 rows rejected/);
+  });
+
   it('names media that do not exist and uploads no import file', async () => {
     const file = writeFile(env, 'missing-media.jsonl', [JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } })]);
     const io = captureIo(env.dir);
