@@ -171,6 +171,7 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
   const uris = new Map<string, string>();
   const missing: string[] = [];
   for (const r of refs) {
+    if (signal?.aborted) throw new Error('Upload cancelled.');
     if (uris.has(r.value)) continue;
     const local = path.resolve(file.baseDir, r.value.replace(/^file:\/\//i, ''));
     let bytes: Buffer;

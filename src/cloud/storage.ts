@@ -60,6 +60,8 @@ export class GcsFiles {
   async upload(uri: string, data: Buffer, opts: UploadOptions = {}): Promise<void> {
     const g = parseGcsUri(uri);
     if (!g?.path) throw new Error(`'${uri}' is not a gs://bucket/object URI`);
+    // A signal aborted before the start never fires 'abort': without this the upload would run.
+    if (opts.signal?.aborted) throw new Error('Upload cancelled.');
     const file = this.clients.storage.bucket(g.bucket).file(g.path);
     const total = data.length;
     const chunk = Math.max(256 * 1024, Math.floor((opts.chunkSize ?? DEFAULT_CHUNK) / (256 * 1024)) * 256 * 1024);

@@ -114,6 +114,8 @@ export class VertexDatasets {
   async call<T>(method: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let delay = this.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
+      // Cancelled between steps: start nothing new (an ImportData started now would run on).
+      if (signal?.aborted) throw new CancelledError();
       try {
         return await fn();
       } catch (e) {

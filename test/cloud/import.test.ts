@@ -140,6 +140,34 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal(progress[progress.length - 1], size);
   });
 
+  it('a cancel that lands between two steps starts nothing after it: no upload, no ImportData', async () => {
+    const { runImport } = await import('../../src/cloud/importFlow');
+    const ac = new AbortController();
+    const uploadsBefore = env.cloud.gcs.uploadRequests.length;
+    const opsBefore = env.cloud.vertex.ctx.operations.list('projects/').length;
+    const steps: string[] = [];
+    const report = await runImport(
+      env.conn.vertex,
+      env.conn.gcs,
+      { files: [{ displayPath: 'late.jsonl', data: Buffer.from(imageRow(1, 'cat') + '\n') }], format: 'image-classification-single-label', destination: 'gs://test-bucket/late', dataset: 'late-cancel', createIfMissing: true },
+      {
+        step: (step, message) => {
+          steps.push(message);
+          // The user presses Cancel just as the upload begins.
+          if (step === 'upload') ac.abort();
+        },
+      },
+      ac.signal,
+    );
+    assert.equal(report.cancelled, true, JSON.stringify(report.error));
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.uploaded, []);
+    assert.equal(env.cloud.gcs.uploadRequests.length, uploadsBefore, 'nothing was sent to Cloud Storage');
+    assert.ok(![...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].some((n) => n.startsWith('late/')));
+    const ops = env.cloud.vertex.ctx.operations.list('projects/').slice(opsBefore).map((o) => o.metadataType);
+    assert.ok(!ops.some((t) => /ImportData/.test(t)), `no import was started: ${ops.join(', ')}`);
+  });
+
   it('explains missing credentials instead of a stack trace', async () => {
     const { connect } = await import('../../src/cloud/connect');
     const saved = { ...process.env };
