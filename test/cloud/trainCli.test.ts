@@ -138,6 +138,14 @@ describe('CLI: train, label, version', () => {
     assert.equal(evals.code, 0, evals.err);
     assert.match(evals.out, /classification_metrics_1\.0\.0\.yaml\)\n  auPrc: 0\.\d+\n  auRoc: 0\.\d+\n  logLoss: /);
     assert.equal((evals.out.match(/^  (daisy|dandelion|roses|sunflowers|tulips): precision [\d.]+ recall [\d.]+ F1 [\d.]+$/gm) ?? []).length, 5);
+    // Each label's figures are the server's at the 0.5 threshold (the console's), not the list's first entry (threshold 0).
+    type Cm = { confidenceThreshold: number; precision: number; recall: number; f1Score: number };
+    const [evaluation] = json<{ slices: { value: string; metrics: { confidenceMetrics: Cm[] } }[] }[]>(await cli(dir, 'train', 'evaluations', done.modelName, ...conn, '--output', 'json'));
+    for (const s of evaluation.slices) {
+      assert.ok(s.metrics.confidenceMetrics.length > 1 && s.metrics.confidenceMetrics[0].confidenceThreshold === 0);
+      const half = s.metrics.confidenceMetrics.find((c) => c.confidenceThreshold === 0.5)!;
+      assert.ok(evals.out.includes(`\n  ${s.value}: precision ${half.precision} recall ${half.recall} F1 ${half.f1Score}\n`), `${s.value} at 0.5 in:\n${evals.out}`);
+    }
     const bad = await cli(dir, 'train', 'export', done.modelName, '--format', 'custom-trained', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /does not support export format "custom-trained"; it supports: tflite, edgetpu-tflite, tf-saved-model, tf-js, core-ml/);
