@@ -111,6 +111,19 @@ export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInf
   return info('unknown', original);
 }
 
+/**
+ * The user-facing text for an error that came from a Google SDK call (a gRPC status, an HTTP
+ * status from Cloud Storage, a credentials failure), or undefined for any other error, whose own
+ * message stands. The service is told apart by the code: Cloud Storage's are HTTP statuses.
+ */
+export function cloudErrorText(e: unknown, ctx: Omit<ErrorContext, 'service'> = {}): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  const service = typeof code === 'number' && code >= 100 ? 'storage' : 'vertex';
+  const info = describeCloudError(e, { ...ctx, service });
+  if (typeof code === 'number' && code > 0) return info.message;
+  return info.kind === 'noCredentials' || info.kind === 'noProject' ? info.message : undefined;
+}
+
 export function noProject(original = ''): CloudErrorInfo {
   return {
     kind: 'noProject',

@@ -13,7 +13,7 @@ import { DatasetNode } from '../cloud/datasetsTree';
 import type { WizardUi } from '../cloud/importWizard';
 import { vscodeUi } from '../cloud/importWizard';
 import type { CloudSession } from '../cloud/session';
-import { BLOCKED_STATES, readCloudSettings } from '../cloud/session';
+import { BLOCKED_STATES, commandErrorText, readCloudSettings } from '../cloud/session';
 import { createLabelingJob } from './labelWizard';
 import type { LabelResult } from './labelWizard';
 import { trainWithAutoML } from './trainWizard';
@@ -60,7 +60,7 @@ function register(id: string, log: vscode.LogOutputChannel, handler: (...args: n
       return await handler(...(args as never[]));
     } catch (e) {
       log.error(`command ${id} failed`, e);
-      void vscode.window.showErrorMessage(`Vertex Datasets: ${(e as Error).message}`, 'Show Log').then((a) => a && log.show());
+      void vscode.window.showErrorMessage(`Vertex Datasets: ${commandErrorText(e)}`, 'Show Log').then((a) => a && log.show());
       return undefined;
     }
   });

@@ -3,7 +3,7 @@ import {
   buildCreateDatasetRequest, buildImportDataRequest, consoleUrl, fromProtoValue, gcsObjectUri, parseDatasetRef, toProtoValue, datasetDataType,
 } from '../../../src/core/cloud/requests';
 import { mapPartialFailures, formatDiagnosticLine } from '../../../src/core/cloud/partialFailures';
-import { describeCloudError } from '../../../src/core/cloud/errors';
+import { cloudErrorText, describeCloudError } from '../../../src/core/cloud/errors';
 import { resolveProject } from '../../../src/cloud/connection';
 
 describe('cloud request builders', () => {
@@ -89,6 +89,17 @@ describe('cloud error messages', () => {
       assert.match(info.message, c.says);
     });
   }
+});
+
+describe('cloud error text for commands', () => {
+  it('describes SDK failures by their code (HTTP statuses as Cloud Storage) and leaves other errors alone', () => {
+    assert.match(cloudErrorText({ code: 7, details: "Permission 'aiplatform.trainingPipelines.cancel' denied" }, { project: 'p' }) ?? '', /^Permission denied in project p: .*roles\/aiplatform\.user/);
+    assert.match(cloudErrorText({ code: 403, message: 'me@x does not have storage.objects.create access' }) ?? '', /^Access to Cloud Storage was denied: .*roles\/storage\.objectAdmin/);
+    assert.match(cloudErrorText(new Error('Could not load the default credentials. Browse to ...')) ?? '', /application-default login/);
+    assert.equal(cloudErrorText(new Error('select a dataset in the Vertex AI Datasets view')), undefined);
+    assert.equal(cloudErrorText(Object.assign(new Error('no such file'), { code: 'ENOENT' })), undefined);
+    assert.equal(cloudErrorText(new Error('the quota of labels in this file is 5')), undefined, 'a word in a plain message does not make it a cloud error');
+  });
 });
 
 describe('project resolution', () => {
