@@ -211,6 +211,36 @@ describe('CLI: train, label, version', () => {
     }
   });
 
+  it('a malformed region or a missing project is a usage problem (exit 2) named before anything is called', async () => {
+    const at = conn.indexOf('--region');
+    for (const region of ['uscentral1', 'US-CENTRAL1', 'us-central']) {
+      const withRegion = [...conn.slice(0, at), '--region', region];
+      for (const args of [['train', 'list'], ['label', 'list'], ['version', 'list', flowersId]]) {
+        const r = await cli(dir, ...args, ...withRegion);
+        assert.equal(r.code, 2, `${args.join(' ')} --region ${region}: ${r.err}`);
+        assert.match(r.err, new RegExp(`"${region}" is not a Vertex AI region: expected a location such as us-central1 or europe-west4 \\(lowercase\\)\\. Set vertexDatasets\\.region \\(or pass --region\\)\\.`));
+      }
+    }
+    writeFileSync(join(dir, 'region.jsonl'), JSON.stringify({ imageGcsUri: `gs://${LOCAL_BUCKET}/a.jpg`, classificationAnnotation: { displayName: 'a' } }) + '\n');
+    const imported = await cli(dir, 'import', 'region.jsonl', '--dataset', 'region-test', '--bucket', `gs://${LOCAL_BUCKET}`, ...conn.slice(0, at), '--region', 'uscentral1');
+    assert.equal(imported.code, 2, imported.err);
+    assert.match(imported.err, /"uscentral1" is not a Vertex AI region/);
+    const saved = { ...process.env };
+    try {
+      for (const k of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'CLOUDSDK_CORE_PROJECT', 'GOOGLE_APPLICATION_CREDENTIALS']) delete process.env[k];
+      process.env.CLOUDSDK_CONFIG = join(dir, 'no-gcloud');
+      const noProject = conn.filter((_, i) => i !== conn.indexOf('--project') && i !== conn.indexOf('--project') + 1);
+      for (const args of [['train', 'list'], ['label', 'pools'], ['version', 'list', flowersId]]) {
+        const r = await cli(dir, ...args, ...noProject);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+        assert.match(r.err, /No Google Cloud project is set/);
+      }
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it('label pools, create with a local PDF uploaded to the bucket, list, cancel, delete', async () => {
     const pools = await cli(dir, 'label', 'pools', ...conn, '--output', 'json');
     const [pool] = json<{ name: string; displayName: string }[]>(pools);

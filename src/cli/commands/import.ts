@@ -134,13 +134,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!FORMATS[format].importSchemaUri && FORMATS[format].dataType !== 'tabular') return fail(`${FORMATS[format].title} files cannot be imported into Vertex AI`);
 
   // The SDKs load here, after validation: a refused file never pays for them.
-  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { connect, isSettingsError } = await import('../../cloud/connect');
   const { runImport, describeLeftovers } = await import('../../cloud/importFlow');
   let conn;
   try {
     conn = await connect({ project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] });
   } catch (e) {
-    if (e instanceof MissingProjectError) return fail(e.message);
+    if (isSettingsError(e)) return fail(e.message);
     return fail(describeCloudError(e, { service: 'vertex', project: values.project }).message, 1);
   }
   try {
@@ -193,13 +193,13 @@ async function createFromSource(sources: string[], displayName: string, settings
     const problem = bigQueryUriProblem(uri);
     if (problem) return fail(problem.message, 1);
   }
-  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { connect, isSettingsError } = await import('../../cloud/connect');
   const { createTabularFromSource } = await import('../../cloud/importFlow');
   let conn;
   try {
     conn = await connect(settings);
   } catch (e) {
-    if (e instanceof MissingProjectError) return fail(e.message);
+    if (isSettingsError(e)) return fail(e.message);
     return fail(describeCloudError(e, { service: 'vertex', project: settings.project }).message, 1);
   }
   try {
