@@ -54,6 +54,34 @@ describe('vertex-datasets import against the local servers', () => {
     assert.match(io.stdout(), /3 data items now; 1 row rejected/);
   });
 
+  it('refuses --label / --annotation-label values Vertex AI would refuse or ignore, before uploading or creating anything (exit 2)', async () => {
+    const file = writeFile(env, 'labels.jsonl', [imageRow(1, 'cat')]);
+    const uploads = env.cloud.gcs.uploadRequests.length;
+    const datasets = env.cloud.vertex.datasets.datasets.size;
+    const cases: [string[], RegExp][] = [
+      [['--label', 'aiplatform.googleapis.com/ml_use=train'], /--label: ml_use "train" is not valid: expected "training", "validation", "test"\. Did you mean "training"\?/],
+      [['--label', 'ml_use=test'], /--label: "ml_use" is not read as the split: the key must be "aiplatform\.googleapis\.com\/ml_use"/],
+      [['--label', 'Team=Vision'], /--label: Resource label key "Team" may contain only lowercase letters, digits, "_" and "-"\. Use "team"\.[\s\S]*Resource label value "Vision" .*Use "vision"/],
+      [['--label', 'aiplatform.googleapis.com/source=x'], /"aiplatform\.googleapis\.com\/source" is reserved/],
+      [['--annotation-label', 'aiplatform.googleapis.com/ml_use=test'], /--annotation-label: ml_use is an item label/],
+    ];
+    for (const [flags, says] of cases) {
+      const io = captureIo(env.dir);
+      assert.equal(await run([file, '--dataset', 'labels-refused', ...flags, ...common], io), 2, `${flags.join(' ')}: ${io.stderr()}`);
+      assert.match(io.stderr(), says);
+    }
+    const tabular = writeFile(env, 'tab.csv', ['a,b', ...Array.from({ length: 5 }, (_, i) => `${i},${i}`)]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([tabular, '--dataset', 'tab-labels', '--format', 'tabular', '--force', '--label', 'team=x', ...common], io), 2, io.stderr());
+    assert.match(io.stderr(), /a tabular dataset is created from the CSV itself and has no data items to label/);
+    assert.equal(env.cloud.gcs.uploadRequests.length, uploads, 'nothing was uploaded');
+    assert.equal(env.cloud.vertex.datasets.datasets.size, datasets, 'no dataset was created');
+    const ok = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'labels-ok', '--label', 'aiplatform.googleapis.com/ml_use=test', '--label', 'source=web', ...common], ok), 0, ok.stderr());
+    const ds = [...env.cloud.vertex.datasets.datasets.values()].find((d) => d.displayName === 'labels-ok');
+    assert.deepEqual([...(ds?.items.values() ?? [])].map((i) => i.labels), [{ 'aiplatform.googleapis.com/ml_use': 'test', source: 'web' }]);
+  });
+
   it('retries UNAVAILABLE with backoff and succeeds', async () => {
     env.cloud.vertex.ctx.faults.inject({ ...faultPresets.unavailable(2), method: 'ListDatasets' });
     const file = writeFile(env, 'retry.jsonl', [imageRow(1, 'cat')]);

@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
-import type { FormatId } from '../../core/formats';
+import type { FormatId, MlUse } from '../../core/formats';
+import { importLabelProblems } from '../../core/cloud/importLabels';
 import { validateFile } from '../../core/files';
 import { UsageError, validateJsonlText } from '../../core/jsonl/validate';
 import { bigQueryUriProblem } from '../../core/rules/values';
@@ -102,6 +103,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const path = resolve(io.cwd, positionals[0]);
   const shown = displayPath(path, io.cwd);
+  const labelProblems = (mlUseValues: readonly MlUse[]) => [
+    ...importLabelProblems(dataItemLabels, 'item', mlUseValues).map((m) => `--label: ${m}`),
+    ...importLabelProblems(annotationLabels, 'annotation', mlUseValues).map((m) => `--annotation-label: ${m}`),
+  ];
   let data: Buffer;
   let format: FormatId | undefined;
   try {
@@ -111,6 +116,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (!format) {
       if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
       return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    }
+    // Labels Vertex would refuse fail the import only after the upload and the dataset creation.
+    const badLabels = labelProblems(FORMATS[format].mlUseValues);
+    if (badLabels.length) return fail(badLabels.join('\n  '));
+    if (FORMATS[format].dataType === 'tabular' && (Object.keys(dataItemLabels).length || Object.keys(annotationLabels).length)) {
+      return fail('--label and --annotation-label apply to the items ImportData creates; a tabular dataset is created from the CSV itself and has no data items to label. Drop them (a split column in the CSV sets each row\'s split).');
     }
     let diagnostics = result.diagnostics;
     if (values['upload-media']) {
