@@ -149,6 +149,14 @@ describe('vertex-datasets import against the local servers', () => {
     assert.match(io.stderr(), /bucket failed: Access to Cloud Storage bucket test-bucket was denied: .*roles\/storage\.objectAdmin/);
   });
 
+  it('an upload Cloud Storage refuses is reported with the service\'s reason and the role to ask for', async () => {
+    env.cloud.gcs.faults.inject({ method: 'gcs.upload', code: Code.PERMISSION_DENIED, message: 'me@example.com does not have storage.objects.create access to the Google Cloud Storage object.', times: Infinity });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'upload403.jsonl', [imageRow(1, 'cat')]), '--dataset', 'upload403', ...common], io), 1);
+    assert.match(io.stderr(), /upload failed: Access to Cloud Storage bucket test-bucket was denied: me@example\.com does not have storage\.objects\.create access .* roles\/storage\.objectAdmin/);
+    assert.doesNotMatch(io.stderr(), /Request failed with status code/);
+  });
+
   it('resumes an interrupted upload from the persisted offset instead of restarting', async () => {
     const size = 700 * 1024;
     const data = Buffer.alloc(size);

@@ -277,6 +277,19 @@ describe('CLI: train, label, version', () => {
     assert.match(refused.err, /holds text data/);
   });
 
+  it('label create: a Cloud Storage refusal of the instructions upload gets Cloud Storage advice, not Vertex AI advice', async () => {
+    writeFileSync(join(dir, 'denied.pdf'), '%PDF-1.4\nlabel the flowers\n');
+    cloud.gcs.faults.inject({ method: 'gcs.upload', code: Code.PERMISSION_DENIED, message: 'me@example.com does not have storage.objects.create access to the Google Cloud Storage object.', times: Infinity });
+    try {
+      const r = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'denied.pdf', '--bucket', `gs://${LOCAL_BUCKET}/docs`, ...conn);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /Access to Cloud Storage was denied: .*storage\.objects\.create.* roles\/storage\.objectAdmin/);
+      assert.doesNotMatch(r.err, /aiplatform\.user/);
+    } finally {
+      cloud.gcs.faults.clear();
+    }
+  });
+
   it('version create, list, restore (restore asks for --yes)', async () => {
     const created = await cli(dir, 'version', 'create', 'flowers', '--description', 'before cleanup', ...conn, '--output', 'json');
     assert.equal(created.code, 0, created.err);

@@ -59,15 +59,35 @@ function isNotRetried(e: unknown): boolean {
   return !!e && typeof e === 'object' && (e as Record<string, unknown>)[NOT_RETRIED] === true;
 }
 
+/**
+ * The status code an SDK error carries: `code` (gRPC status, or HTTP status from the Storage
+ * client's JSON calls), else the HTTP `status` of a failed request (the Storage client's
+ * resumable uploads fail with a request error that has no `code`).
+ */
+function statusCode(e: unknown): number | undefined {
+  const o = (e ?? {}) as { code?: unknown; status?: unknown; response?: { status?: unknown } | null };
+  if (typeof o.code === 'number') return o.code;
+  if (typeof o.status === 'number') return o.status;
+  return typeof o.response?.status === 'number' ? o.response.status : undefined;
+}
+
+/** The service's own words: gRPC `details`, the JSON error body of a failed request, or the message. */
+function serviceText(e: unknown): string {
+  const err = (e ?? {}) as { message?: unknown; details?: unknown; response?: { data?: unknown } | null };
+  if (typeof err.details === 'string' && err.details) return err.details;
+  const body = err.response?.data as { error?: { message?: unknown } } | undefined;
+  if (body && typeof body === 'object' && typeof body.error?.message === 'string' && body.error.message) return body.error.message;
+  return String(err.message ?? e);
+}
+
 export function grpcCodeOf(e: unknown, service: 'vertex' | 'storage'): number | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== 'number') return undefined;
+  const code = statusCode(e);
+  if (code === undefined) return undefined;
   return service === 'storage' || code >= 100 ? HTTP_TO_GRPC[code] ?? (code >= 500 ? GRPC.UNAVAILABLE : undefined) : code;
 }
 
 export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInfo {
-  const err = (e ?? {}) as { message?: unknown; details?: unknown; code?: unknown };
-  const original = String(typeof err.details === 'string' && err.details ? err.details : err.message ?? e);
+  const original = serviceText(e);
   const text = original;
   const code = grpcCodeOf(e, ctx.service);
   const info = (kind: CloudErrorKind, message: string, retryable = false): CloudErrorInfo => ({ kind, message, retryable, original });
@@ -117,7 +137,7 @@ export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInf
  * message stands. The service is told apart by the code: Cloud Storage's are HTTP statuses.
  */
 export function cloudErrorText(e: unknown, ctx: Omit<ErrorContext, 'service'> = {}): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
+  const code = statusCode(e);
   const service = typeof code === 'number' && code >= 100 ? 'storage' : 'vertex';
   const info = describeCloudError(e, { ...ctx, service });
   if (typeof code === 'number' && code > 0) return info.message;

@@ -81,6 +81,9 @@ describe('cloud error messages', () => {
     { name: 'unavailable', err: { code: 14, details: 'down' }, service: 'vertex', kind: 'unavailable', says: /retried with backoff/ },
     { name: 'storage 403', err: { code: 403, message: 'forbidden' }, service: 'storage', kind: 'permissionDenied', says: /roles\/storage\.objectAdmin/ },
     { name: 'storage 503', err: { code: 503, message: 'backend' }, service: 'storage', kind: 'unavailable', says: /Cloud Storage/ },
+    // A resumable upload's failure: no `code`, the HTTP status and the service's JSON error body.
+    { name: 'storage upload 403', err: { message: 'Request failed with status code 403', status: 403, response: { status: 403, data: { error: { code: 403, message: 'me does not have storage.objects.create access' } } } }, service: 'storage', kind: 'permissionDenied', says: /^Access to Cloud Storage was denied: me does not have storage\.objects\.create access .*roles\/storage\.objectAdmin/ },
+    { name: 'storage upload 429', err: { message: 'Request failed with status code 429', response: { status: 429, data: { error: { message: 'rate limited' } } } }, service: 'storage', kind: 'quota', says: /rate limited/ },
   ];
   for (const c of cases) {
     it(c.name, () => {
