@@ -56,6 +56,30 @@ export class GcsFiles {
     }
   }
 
+  /**
+   * Puts `data` at `uri` without replacing anything: when `uri` already holds these bytes nothing
+   * is sent; when it holds other bytes (a file another job may still reference), the data goes
+   * next to it, named with its MD5 (`guide.pdf` → `guide-1a2b3c4d.pdf`). Returns where it is.
+   */
+  async place(uri: string, data: Buffer, opts: UploadOptions = {}): Promise<{ uri: string; uploaded: boolean; renamed: boolean }> {
+    if (await this.holds(uri, data)) return { uri, uploaded: false, renamed: false };
+    let target = uri;
+    if (await this.exists(uri)) {
+      const hash = createHash('md5').update(data).digest('hex').slice(0, 8);
+      target = uri.replace(/(\.[^./]*)?$/, (ext) => `-${hash}${ext}`);
+      if (await this.holds(target, data)) return { uri: target, uploaded: false, renamed: true };
+    }
+    await this.upload(target, data, opts);
+    return { uri: target, uploaded: true, renamed: target !== uri };
+  }
+
+  private async exists(uri: string): Promise<boolean> {
+    const g = parseGcsUri(uri);
+    if (!g?.path) return false;
+    const [exists] = await this.clients.storage.bucket(g.bucket).file(g.path).exists();
+    return exists;
+  }
+
   /** Uploads `data` to `uri` as one resumable session. */
   async upload(uri: string, data: Buffer, opts: UploadOptions = {}): Promise<void> {
     const g = parseGcsUri(uri);

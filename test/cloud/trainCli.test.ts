@@ -277,6 +277,28 @@ describe('CLI: train, label, version', () => {
     assert.match(refused.err, /holds text data/);
   });
 
+  it('label create never replaces an instructions PDF another job may use, and does not upload the same PDF again', async () => {
+    const at = `gs://${LOCAL_BUCKET}/keep/labeling-instructions/rules.pdf`;
+    const create = async () => {
+      const r = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'rules.pdf', '--bucket', `gs://${LOCAL_BUCKET}/keep`, ...conn, '--output', 'json');
+      assert.equal(r.code, 0, r.err);
+      return json<{ job: { name: string; instructionUri: string } }>(r).job;
+    };
+    writeFileSync(join(dir, 'rules.pdf'), '%PDF-1.4\nfirst rules\n');
+    const first = await create();
+    assert.equal(first.instructionUri, at);
+    const generation = cloud.gcs.blobs.getUri(at).object?.generation;
+    const again = await create();
+    assert.equal(again.instructionUri, at);
+    assert.equal(cloud.gcs.blobs.getUri(at).object?.generation, generation, 'the same PDF was not uploaded again');
+    writeFileSync(join(dir, 'rules.pdf'), '%PDF-1.4\nnew rules\n');
+    const second = await create();
+    assert.match(second.instructionUri, /\/keep\/labeling-instructions\/rules-[0-9a-f]{8}\.pdf$/);
+    assert.equal(cloud.gcs.blobs.getUri(at).object?.data.toString(), '%PDF-1.4\nfirst rules\n', "the first job's instructions are untouched");
+    assert.equal(cloud.gcs.blobs.getUri(second.instructionUri).object?.data.toString(), '%PDF-1.4\nnew rules\n');
+    for (const j of [first, again, second]) await cli(dir, 'label', 'cancel', j.name, ...conn);
+  });
+
   it('label create: a Cloud Storage refusal of the instructions upload gets Cloud Storage advice, not Vertex AI advice', async () => {
     writeFileSync(join(dir, 'denied.pdf'), '%PDF-1.4\nlabel the flowers\n');
     cloud.gcs.faults.inject({ method: 'gcs.upload', code: Code.PERMISSION_DENIED, message: 'me@example.com does not have storage.objects.create access to the Google Cloud Storage object.', times: Infinity });

@@ -146,7 +146,7 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
         defaultBucket: settings.importBucket ?? t.conn.defaultBucket,
         listPdfs: async () =>
           (await vscode.workspace.findFiles('**/*.pdf', '**/node_modules/**', 50)).map((u) => ({ path: vscode.workspace.asRelativePath(u), read: async () => vscode.workspace.fs.readFile(u) })),
-        upload: (uri, data) => t.conn.gcs.upload(uri, Buffer.from(data), { contentType: 'application/pdf' }),
+        upload: async (uri, data) => (await t.conn.gcs.place(uri, Buffer.from(data), { contentType: 'application/pdf' })).uri,
       },
       scripted,
       { dataset: dataset instanceof vscode.Uri ? undefined : await datasetFrom(dataset), labels },
