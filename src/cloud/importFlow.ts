@@ -5,6 +5,7 @@
  * Nothing is deleted on failure: the report names the dataset and the uploaded objects.
  */
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { findLocalMedia, planMediaUris, rewriteMedia } from '../core/cloud/media';
 import type { FormatId } from '../core/formats';
@@ -169,6 +170,8 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
   if (!file.baseDir) throw new Error(`cannot resolve the local media paths of ${file.displayPath}: its folder is unknown`);
   const planned = planMediaUris(refs, plan.destination);
   const uris = new Map<string, string>();
+  /** Object name → the local file uploaded there. */
+  const owners = new Map<string, string>();
   const missing: string[] = [];
   for (const r of refs) {
     if (signal?.aborted) throw new Error('Upload cancelled.');
@@ -181,7 +184,12 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
       missing.push(`line ${r.line}: ${r.value}`);
       continue;
     }
-    const uri = planned.get(r.value) as string;
+    let uri = planned.get(r.value) as string;
+    // The plan drops '..' and the leading '/' of paths, so two different files (../shared/a.jpg and
+    // shared/a.jpg) can get one object name; the later one gets its own, named after its local path.
+    const owner = owners.get(uri);
+    if (owner !== undefined && owner !== local) uri = uri.replace(/(\.[^./]*)?$/, (ext) => `-${createHash('md5').update(local).digest('hex').slice(0, 8)}${ext}`);
+    owners.set(uri, local);
     uris.set(r.value, uri);
     // Re-running an import (after fixing a label, say) must not send every image again.
     if (await gcs.holds(uri, bytes)) {

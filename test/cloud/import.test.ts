@@ -361,6 +361,30 @@ describe('vertex-datasets import --upload-media', () => {
     assert.match(second.stdout(), /2 data items now; 0 rows rejected/);
   });
 
+  it('two different local files that plan to the same object name (../sib/a.jpg and sib/a.jpg) each keep their own object', async () => {
+    mkdirSync(join(env.dir, 'proj', 'sib'), { recursive: true });
+    mkdirSync(join(env.dir, 'sib'), { recursive: true });
+    writeFileSync(join(env.dir, 'sib', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xa1]));
+    writeFileSync(join(env.dir, 'proj', 'sib', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xb2]));
+    const file = join(env.dir, 'proj', 'clash.jsonl');
+    writeFileSync(file, [
+      JSON.stringify({ imageGcsUri: '../sib/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+      JSON.stringify({ imageGcsUri: 'sib/a.jpg', classificationAnnotation: { displayName: 'dog' } }),
+      JSON.stringify({ imageGcsUri: './sib/a.jpg', classificationAnnotation: { displayName: 'dog' } }),
+    ].join('\n') + '\n');
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-clash', '--upload-media', ...common], io), 0, io.stderr());
+    const imported = [...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.values() ?? [])].find((o) => o.name.startsWith('run1/clash-'));
+    const uris = (imported?.data.toString('utf8').trim().split('\n') ?? []).map((l) => JSON.parse(l).imageGcsUri as string);
+    assert.equal(uris.length, 3);
+    assert.notEqual(uris[0], uris[1], 'two different files, two objects');
+    assert.equal(uris[1], uris[2], 'one file written two ways, one object');
+    assert.deepEqual(env.cloud.gcs.blobs.getUri(uris[0]).object?.data, Buffer.from([0xff, 0xd8, 0xff, 0xa1]));
+    assert.deepEqual(env.cloud.gcs.blobs.getUri(uris[1]).object?.data, Buffer.from([0xff, 0xd8, 0xff, 0xb2]));
+    assert.equal(uris[0], 'gs://test-bucket/run1/media/sib/a.jpg', 'the first keeps the planned name');
+    assert.match(uris[1], /^gs:\/\/test-bucket\/run1\/media\/sib\/a-[0-9a-f]{8}\.jpg$/);
+  });
+
   it('names media that do not exist and uploads no import file', async () => {
     const file = writeFile(env, 'missing-media.jsonl', [JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } })]);
     const io = captureIo(env.dir);
