@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { findLocalMedia, planMediaUris, rewriteMedia } from '../core/cloud/media';
 import type { FormatId } from '../core/formats';
 import { FORMATS } from '../core/formats';
@@ -173,6 +173,14 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
   /** Object name → the local file uploaded there. */
   const owners = new Map<string, string>();
   const missing: string[] = [];
+  // Every referenced file must exist before the first upload: one missing image should not leave all the others uploaded.
+  const checked = new Set<string>();
+  for (const r of refs) {
+    if (checked.has(r.value)) continue;
+    checked.add(r.value);
+    if (!(await stat(path.resolve(file.baseDir, r.value.replace(/^file:\/\//i, ''))).then((s) => s.isFile(), () => false))) missing.push(`line ${r.line}: ${r.value}`);
+  }
+  if (missing.length) throw missingMedia(file, missing);
   for (const r of refs) {
     if (signal?.aborted) throw new Error('Upload cancelled.');
     if (uris.has(r.value)) continue;
@@ -201,8 +209,12 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
     await gcs.upload(uri, bytes, { signal, contentType: MEDIA_TYPES[path.extname(local).slice(1).toLowerCase()] ?? 'application/octet-stream' });
     report.mediaUploaded.push(uri);
   }
-  if (missing.length) throw Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });
+  if (missing.length) throw missingMedia(file, missing);
   return Buffer.from(rewriteMedia(text, refs, uris).text, 'utf8');
+}
+
+function missingMedia(file: ImportFile, missing: string[]): Error {
+  return Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });
 }
 
 const MEDIA_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/vnd.microsoft.icon', txt: 'text/plain', mp4: 'video/mp4', mov: 'video/quicktime', avi: 'video/x-msvideo', mpeg: 'video/mpeg' };

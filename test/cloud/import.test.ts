@@ -385,11 +385,17 @@ describe('vertex-datasets import --upload-media', () => {
     assert.match(uris[1], /^gs:\/\/test-bucket\/run1\/media\/sib\/a-[0-9a-f]{8}\.jpg$/);
   });
 
-  it('names media that do not exist and uploads no import file', async () => {
-    const file = writeFile(env, 'missing-media.jsonl', [JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } })]);
+  it('names media that do not exist and uploads no import file, and none of the media that do', async () => {
+    mkdirSync(join(env.dir, 'present'), { recursive: true });
+    writeFileSync(join(env.dir, 'present', 'here.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0x42]));
+    const file = writeFile(env, 'missing-media.jsonl', [
+      JSON.stringify({ imageGcsUri: 'present/here.jpg', classificationAnnotation: { displayName: 'dog' } }),
+      JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } }),
+    ]);
     const io = captureIo(env.dir);
     assert.equal(await run([file, '--dataset', 'media-missing', '--upload-media', ...common], io), 1);
-    assert.match(io.stderr(), /upload failed: Not found: missing-media\.jsonl references media that do not exist next to it: line 1: photos\/nope\.jpg/);
+    assert.match(io.stderr(), /upload failed: Not found: missing-media\.jsonl references media that do not exist next to it: line 2: photos\/nope\.jpg/);
+    assert.equal(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/present/here.jpg'), undefined, 'the media that exist were not uploaded either');
     assert.ok(![...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].some((n) => n.startsWith('run1/missing-media-')));
   });
 });
