@@ -541,6 +541,75 @@ describe('URI index', () => {
     assert.equal(index.size, seen.size);
   });
 
+  it('an ASCII key is the same key in an all-ASCII batch (one byte per character) and in a batch with other characters (code units)', async () => {
+    const { UriIndex, URI_BATCH } = await import('../../../src/core/dataset/uriIndex');
+    // Keys of every length around the hash's 8-, 16- and 32-byte steps, from a few characters, so
+    // that they repeat across batches of both kinds.
+    const keyArb = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', '/', '.'), maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', '\u00e9', '\ud800', '\u0100', '\u007f', '\u0080'), maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 12 }), (batches) => {
+        const index = new UriIndex();
+        const model = new Map<string, number>();
+        for (const batch of batches) {
+          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
+          index.run();
+          batch.forEach((k, i) => {
+            const known = model.get(k);
+            assert.equal(index.added(i), known === undefined, JSON.stringify(k));
+            if (known === undefined) model.set(k, model.size);
+            assert.equal(index.key(i), model.get(k), JSON.stringify(k));
+          });
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 300 },
+    );
+    // The same ASCII keys alone, then each beside a non-ASCII key, then alone again.
+    const index = new UriIndex();
+    const ascii = Array.from({ length: 70 }, (_, n) => 'k'.repeat(n) + '/' + n);
+    ascii.forEach((k, i) => assert.equal(index.lookup(k), i));
+    for (const k of ascii) {
+      index.push('\u00e9');
+      index.push(k);
+      index.run();
+      assert.equal(index.key(1), ascii.indexOf(k), k);
+      assert.equal(index.added(1), false, k);
+    }
+    ascii.forEach((k, i) => assert.equal(index.lookup(k), i));
+    assert.equal(index.size, ascii.length + 1);
+  });
+
+  it('long keys: batches written out in pieces, with the buffer growing mid-batch, give every key its index in order', async () => {
+    const { UriIndex, URI_BATCH } = await import('../../../src/core/dataset/uriIndex');
+    // Long keys (a batch spans several 32,768-character pieces) among short ones, some not ASCII:
+    // few distinct values, so keys repeat within and across batches.
+    const keyArb = fc.oneof(
+      fc.tuple(fc.constantFrom('a', 'b', '\u00e9', '\ud800'), fc.integer({ min: 1, max: 40_000 }), fc.nat(3)).map(([c, n, k]) => c.repeat(n) + k),
+      fc.tuple(fc.constantFrom('x', 'y'), fc.nat(5)).map(([c, k]) => c + k),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 6 }), (batches) => {
+        const index = new UriIndex();
+        const model = new Map<string, number>();
+        for (const batch of batches) {
+          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
+          index.run();
+          batch.forEach((k, i) => {
+            const known = model.get(k);
+            assert.equal(index.added(i), known === undefined, `${k.length} ${JSON.stringify(k.slice(0, 3))}`);
+            if (known === undefined) model.set(k, model.size);
+            assert.equal(index.key(i), model.get(k));
+          });
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('takes keys of any size (a batch of megabyte texts)', async () => {
     const { UriIndex, KeyKind } = await import('../../../src/core/dataset/uriIndex');
     const index = new UriIndex();
