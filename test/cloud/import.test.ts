@@ -176,6 +176,36 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal(progress[progress.length - 1], size);
   });
 
+  it('finds the dataset named by --dataset with a filtered listing, not by reading every dataset of the project', async () => {
+    const { runImport } = await import('../../src/cloud/importFlow');
+    for (let i = 0; i < 250; i++) env.cloud.vertex.datasets.create('test-project', 'us-central1', { displayName: `other-${i}`, metadataSchemaUri: 'gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml' });
+    const names = ['pets "best" AND cats', 'pets \\ plain'];
+    for (const name of names) env.cloud.vertex.datasets.create('test-project', 'us-central1', { displayName: name, metadataSchemaUri: 'gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml' });
+    const client = env.conn.clients.datasets;
+    const original = client.listDatasets.bind(client);
+    let calls = 0;
+    client.listDatasets = ((...args: Parameters<typeof original>) => {
+      calls++;
+      return original(...args);
+    }) as typeof client.listDatasets;
+    try {
+      for (const name of names) {
+        calls = 0;
+        const report = await runImport(
+          env.conn.vertex,
+          env.conn.gcs,
+          { files: [{ displayPath: 'found.jsonl', data: Buffer.from(imageRow(1, 'cat') + '\n') }], format: 'image-classification-single-label', destination: 'gs://test-bucket/found', dataset: name, createIfMissing: false },
+          { step: () => undefined },
+        );
+        assert.equal(report.ok, true, JSON.stringify(report.error));
+        assert.equal(report.dataset?.displayName, name);
+        assert.equal(calls, 1, `one ListDatasets call for "${name}", not one per 100 datasets`);
+      }
+    } finally {
+      client.listDatasets = original;
+    }
+  });
+
   it('a cancel that lands between two steps starts nothing after it: no upload, no ImportData', async () => {
     const { runImport } = await import('../../src/cloud/importFlow');
     const ac = new AbortController();
