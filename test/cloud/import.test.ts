@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/cli/commands/import';
@@ -259,6 +260,39 @@ describe('vertex-datasets import against the local servers', () => {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);
     }
+  });
+});
+
+describe('vertex-datasets import interrupted with Ctrl-C', () => {
+  let env: Env;
+  before(async () => {
+    env = await startEnv({ operations: { defaultDuration: 60, durations: { ImportData: 600_000 } } });
+  });
+  after(() => stopEnv(env));
+
+  it('cancels the running ImportData, says what exists, and exits 1', async function () {
+    this.timeout(60_000);
+    const file = writeFile(env, 'sigint.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog')]);
+    const args = ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'bin.ts'), 'import', file, '--dataset', 'sigint-pets', '--project', 'test-project', '--region', 'us-central1',
+      '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/sigint'];
+    // Run from the repository, where tsx resolves; the file is given by absolute path.
+    const child = spawn(process.execPath, args, { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      // Interrupt once the import operation is running on the server.
+      if (/Importing into /.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 1, err);
+    assert.match(err, /vertex-datasets import: cancelling/);
+    assert.match(err, /vertex-datasets import: cancelled\n/);
+    assert.match(err, /Dataset: sigint-pets \(projects\/test-project\/locations\/us-central1\/datasets\/\d+\), created by this import/);
+    assert.match(err, /Uploaded: gs:\/\/test-bucket\/sigint\/sigint-\S+\.jsonl \(kept/);
+    const op = /Operation: (\S+)/.exec(err);
+    assert.ok(op, err);
+    const stored = env.cloud.vertex.ctx.operations.list('projects/').find((o) => o.name === op[1]);
+    assert.equal(stored?.cancelled, true, 'the ImportData operation was cancelled on the server');
   });
 });
 

@@ -154,6 +154,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (isSettingsError(e)) return fail(e.message);
     return fail(describeCloudError(e, { service: 'vertex', project: values.project }).message, 1);
   }
+  // Ctrl-C cancels cleanly: the running upload stops, an ImportData in progress is cancelled, and
+  // what already exists is listed. A second Ctrl-C quits at once.
+  const cancel = new AbortController();
+  const quit = () => process.exit(130);
+  const onInterrupt = () => {
+    io.err('vertex-datasets import: cancelling (Ctrl-C again quits at once)\n');
+    cancel.abort();
+    process.once('SIGINT', quit);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const destination = values.bucket ?? conn.defaultBucket ?? `gs://${LOCAL_BUCKET}`;
     let lastPct = -1;
@@ -169,6 +179,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           lastPct = pct;
         },
       },
+      cancel.signal,
     );
     for (const f of report.failures) io.out(formatDiagnosticLine(f.path, f.diagnostic) + '\n');
     if (report.failuresTruncated) io.out(`${shown}: Vertex AI reports at most 20 rejected rows; more rows may have been rejected.\n`);
@@ -187,6 +198,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const l of describeLeftovers(report)) io.err(`  ${l}\n`);
     return 1;
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGINT', quit);
     await conn.dispose();
   }
 }
