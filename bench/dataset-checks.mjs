@@ -4,7 +4,8 @@
 //   (c) stats --output json            (line validation + dataset checks + statistics)
 // on a generated 1,000,000-line image classification JSONL file with 1,000,000 distinct URIs,
 // a 1,000,000-image object detection file, a 1,000,000-line text classification file (items
-// keyed by their text) and 200,000 lines of long (~1,000-character) documents. Prints, over 5 alternating runs, each child's CPU
+// keyed by their text), 200,000 lines of long (~1,000-character) documents, and image classification
+// and object detection as 1,000,000-row CSV files. Prints, over 5 alternating runs, each child's CPU
 // time (user + system, all threads: steadier than wall time when other processes share the cores;
 // the fastest run is the least disturbed one, the median is shown too) and median wall time, the
 // ratios against (a), and each child's peak RSS (getrusage maxRSS).
@@ -86,12 +87,19 @@ const longText = await write(
   LONG_LINES,
 );
 
+// The positional CSV layouts (ml_use, URI, label; boxes as X_MIN,Y_MIN,,,X_MAX,Y_MAX,,): the format is
+// detected while the file is read, as a user who gives no --format has it.
+const classificationCsv = await write(join(dir, 'classification.csv'), (i, split) => `${split},gs://bench-bucket/images/${String(i).padStart(8, '0')}.jpg,label_${i % 100}`);
+const detectionCsv = await write(join(dir, 'detection.csv'), (i, split) => `${split},gs://bench-bucket/images/${String(i).padStart(8, '0')}.jpg,label_${i % 50},0.1,0.2,,,0.5,0.6,,`);
+
 let failed = false;
 for (const [name, file, lines = LINES] of [
   ['image classification', classification],
   ['object detection (2 boxes/image)', detection],
   ['text classification (~230-character texts)', textClassification],
   ['text classification (~1,000-character texts)', longText, LONG_LINES],
+  ['image classification, CSV', classificationCsv],
+  ['object detection, CSV (1 box per row)', detectionCsv],
 ]) {
   const size = statSync(file).size;
   const variants = [

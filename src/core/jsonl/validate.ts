@@ -1108,11 +1108,14 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
 
     const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
     let feeder: { items: number; lineNo: number };
-    if (jobs > 1 && !options.onItem && total - offset >= PARALLEL_MIN_BYTES && maxLine >= CHUNK_SIZE) {
+    const onItem = options.onItem ?? options.itemsFor?.(detection.format);
+    if (jobs > 1 && !onItem && total - offset >= PARALLEL_MIN_BYTES && maxLine >= CHUNK_SIZE) {
       feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
     } else {
-      const anchors = options.lazyAnchors && options.onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
-      const one = new LineFeeder(validator, sink, options.onItem, 1, anchors, anchors ? options.singleItems : undefined, anchors ? options.boxItems : undefined);
+      const anchors = options.lazyAnchors && onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
+      // The column sinks belong to the consumer given up front (`onItem`), not to one asked for late.
+      const given = options.onItem !== undefined && anchors !== undefined;
+      const one = new LineFeeder(validator, sink, onItem, 1, anchors, given ? options.singleItems : undefined, given ? options.boxItems : undefined);
       await streamRange(handle, offset, total, one, sink, maxLine, options, total);
       feeder = one;
     }
