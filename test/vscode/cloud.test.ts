@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { VertexDatasetsApi } from '../../src/extension/api';
 import type { TreeNode } from '../../src/extension/cloud/datasetsTree';
 import type { PickItem, WizardUi } from '../../src/extension/cloud/importWizard';
-import { activateExtension, workspaceFile } from './util';
+import { activateExtension, capturingErrors, workspaceFile } from './util';
 
 /** Resolves on the next root load of the Datasets view, or rejects after `ms`. */
 function nextLoad(api: VertexDatasetsApi, ms = 60_000): Promise<void> {
@@ -102,16 +102,9 @@ describe('Vertex AI (local mode)', function () {
     await config.update('project', 'my-project', vscode.ConfigurationTarget.Workspace);
     await config.update('endpoint', '127.0.0.1:1', vscode.ConfigurationTarget.Workspace);
     const shown: string[] = [];
-    const window = vscode.window as { showErrorMessage: (message: string, ...rest: unknown[]) => Thenable<unknown> };
-    const original = window.showErrorMessage;
-    window.showErrorMessage = (message: string) => {
-      shown.push(message);
-      return Promise.resolve(undefined);
-    };
     try {
-      await vscode.commands.executeCommand('vertexDatasets.versions.restore', 'projects/my-project/locations/us-central1/datasets/1');
+      await capturingErrors(shown, () => vscode.commands.executeCommand('vertexDatasets.versions.restore', 'projects/my-project/locations/us-central1/datasets/1'));
     } finally {
-      window.showErrorMessage = original;
       await config.update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('project', undefined, vscode.ConfigurationTarget.Workspace);
     }

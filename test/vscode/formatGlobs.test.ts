@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, waitForReport, workspaceFile, type TestApi } from './util';
+import { activateExtension, capturingErrors, waitForReport, workspaceFile, type TestApi } from './util';
 
 describe('vertexDatasets.formats patterns', () => {
   let api: TestApi;
@@ -43,17 +43,7 @@ describe('vertexDatasets.formats patterns', () => {
     await vscode.window.showTextDocument(doc);
     // The command shows its refusal as an error message; the test shares the extension's API object, so it can see it.
     const shown: string[] = [];
-    const window = vscode.window as { showErrorMessage: (message: string, ...rest: unknown[]) => Thenable<unknown> };
-    const original = window.showErrorMessage;
-    window.showErrorMessage = (message: string) => {
-      shown.push(message);
-      return Promise.resolve(undefined);
-    };
-    try {
-      assert.equal(await vscode.commands.executeCommand('vertexDatasets.validateFile', doc.uri), undefined);
-    } finally {
-      window.showErrorMessage = original;
-    }
+    assert.equal(await capturingErrors(shown, () => vscode.commands.executeCommand('vertexDatasets.validateFile', doc.uri)), undefined);
     assert.equal(shown.length, 1, JSON.stringify(shown));
     assert.doesNotMatch(shown[0], /is not a \.jsonl file/);
     assert.match(shown[0], /globs\/labels\.txt is not an import file: "Validate Import File" checks JSON Lines \(\.jsonl\) and CSV \(\.csv\) files/);
@@ -71,14 +61,9 @@ describe('vertexDatasets.formats patterns', () => {
     const marked = vscode.Uri.file(path.join(dir().fsPath, 'marked.jsonl'));
     fs.writeFileSync(marked.fsPath, '{"imageGcsUri": "gs://bkt/a.jpg"}\n');
     await vscode.commands.executeCommand('vertexDatasets.selectFormat', marked, 'none');
-    window.showErrorMessage = (message: string) => {
-      shown.push(message);
-      return Promise.resolve(undefined);
-    };
     try {
-      assert.equal(await vscode.commands.executeCommand('vertexDatasets.validateFile', marked), undefined);
+      assert.equal(await capturingErrors(shown, () => vscode.commands.executeCommand('vertexDatasets.validateFile', marked)), undefined);
     } finally {
-      window.showErrorMessage = original;
       await vscode.commands.executeCommand('vertexDatasets.selectFormat', marked, 'auto');
     }
     assert.equal(shown.length, 2, JSON.stringify(shown));

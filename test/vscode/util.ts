@@ -216,3 +216,21 @@ export async function openWithFindings(
 export async function actionsAt(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
 }
+
+/**
+ * Runs `run` with vscode.window.showErrorMessage capturing its messages (pushed to `shown`) instead
+ * of showing them; the extension shares this API object, so its commands' errors land here.
+ */
+export async function capturingErrors<T>(shown: string[], run: () => Thenable<T> | Promise<T>): Promise<T> {
+  const window = vscode.window as { showErrorMessage: (message: string, ...rest: unknown[]) => Thenable<unknown> };
+  const original = window.showErrorMessage;
+  window.showErrorMessage = (message: string) => {
+    shown.push(message);
+    return Promise.resolve(undefined);
+  };
+  try {
+    return await run();
+  } finally {
+    window.showErrorMessage = original;
+  }
+}

@@ -499,6 +499,23 @@ describe('dataset statistics', () => {
   });
 });
 
+/** Runs `batches` of keys through `index` and checks each key's index and newness against a map. */
+function indexMatchesModel(index: import('../../../src/core/dataset/uriIndex').UriIndex, batchSize: number, batches: string[][]): void {
+  const model = new Map<string, number>();
+  for (const batch of batches) {
+    for (const k of batch.slice(0, batchSize)) index.push(k);
+    index.run();
+    batch.forEach((k, i) => {
+      const known = model.get(k);
+      const name = `${k.length} ${JSON.stringify(k.slice(0, 8))}`;
+      assert.equal(index.added(i), known === undefined, name);
+      if (known === undefined) model.set(k, model.size);
+      assert.equal(index.key(i), model.get(k), name);
+    });
+  }
+  assert.equal(index.size, model.size);
+}
+
 describe('URI index', () => {
   it('gives every distinct URI its own index and a repeated URI the same one (through growth)', async () => {
     const { UriIndex } = await import('../../../src/core/dataset/uriIndex');
@@ -578,19 +595,7 @@ describe('URI index', () => {
     );
     fc.assert(
       fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 12 }), (batches) => {
-        const index = new UriIndex();
-        const model = new Map<string, number>();
-        for (const batch of batches) {
-          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
-          index.run();
-          batch.forEach((k, i) => {
-            const known = model.get(k);
-            assert.equal(index.added(i), known === undefined, JSON.stringify(k));
-            if (known === undefined) model.set(k, model.size);
-            assert.equal(index.key(i), model.get(k), JSON.stringify(k));
-          });
-        }
-        assert.equal(index.size, model.size);
+        indexMatchesModel(new UriIndex(), URI_BATCH, batches);
       }),
       { numRuns: 300 },
     );
@@ -619,19 +624,7 @@ describe('URI index', () => {
     );
     fc.assert(
       fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 6 }), (batches) => {
-        const index = new UriIndex();
-        const model = new Map<string, number>();
-        for (const batch of batches) {
-          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
-          index.run();
-          batch.forEach((k, i) => {
-            const known = model.get(k);
-            assert.equal(index.added(i), known === undefined, `${k.length} ${JSON.stringify(k.slice(0, 3))}`);
-            if (known === undefined) model.set(k, model.size);
-            assert.equal(index.key(i), model.get(k));
-          });
-        }
-        assert.equal(index.size, model.size);
+        indexMatchesModel(new UriIndex(), URI_BATCH, batches);
       }),
       { numRuns: 60 },
     );

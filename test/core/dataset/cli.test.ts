@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import fsp from 'node:fs/promises';
+import { bytesReadFrom } from '../support/bytesRead';
 import { cli } from '../support/cli';
 
 const FIX = 'test/fixtures/dataset';
@@ -35,30 +35,6 @@ describe('dataset checks through the CLI (real files)', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Bytes read from `path` (through node:fs/promises file handles) while `run` runs. */
-  async function bytesReadFrom(path: string, run: () => Promise<unknown>): Promise<number> {
-    const open = fsp.open;
-    let bytes = 0;
-    fsp.open = (async (...args: Parameters<typeof open>) => {
-      const handle = await open(...args);
-      if (resolve(String(args[0])) === resolve(path)) {
-        const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<{ bytesRead: number }>;
-        (handle as unknown as { read: typeof read }).read = async (...a: unknown[]) => {
-          const r = await read(...a);
-          bytes += r.bytesRead;
-          return r;
-        };
-      }
-      return handle;
-    }) as typeof open;
-    try {
-      await run();
-    } finally {
-      fsp.open = open;
-    }
-    return bytes;
-  }
-
   it('a file whose format is detected while it is read (CSV, ambiguous JSONL) is read once for validation and dataset checks together', async () => {
     // 3 MB files: the format is sniffed from the first 1 MB; a second pass for the checks reads 3 MB more.
     const csv = join(dir, 'one-pass.csv');
@@ -70,9 +46,8 @@ describe('dataset checks through the CLI (real files)', () => {
     writeFileSync(csv, c);
     writeFileSync(jsonl, j);
     for (const [path, size] of [[csv, c.length], [jsonl, j.length]] as const) {
-      let run: Awaited<ReturnType<typeof cli>> | undefined;
-      const bytes = await bytesReadFrom(path, async () => (run = await cli(['validate', '--output', 'json', path])));
-      const json = JSON.parse(run!.out) as JsonOut;
+      const { bytes, result: run } = await bytesReadFrom(path, () => cli(['validate', '--output', 'json', path]));
+      const json = JSON.parse(run.out) as JsonOut;
       assert.ok(bytes >= size, `${path}: read ${bytes} of ${size} bytes`);
       // One pass, plus the head (1 MB) read to sniff the format, twice at most: under two passes.
       assert.ok(bytes < 2 * size, `${path}: ${bytes} bytes read for a ${size}-byte file (a second pass?)`);

@@ -1,10 +1,10 @@
-import fsp from 'node:fs/promises';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { EDITOR_VALIDATION_HINTS } from '../../../src/core/validationHints';
+import { bytesReadFrom } from '../support/bytesRead';
 import { DiskValidationCancelled, serveDiskRequest, validateFromDisk, validateInWorker, type DiskMessage } from '../../../src/core/diskValidation';
 
 const good = (i: number, mlUse = 'training') =>
@@ -93,26 +93,7 @@ describe('validation of a file from disk in a worker', () => {
     for (let i = 0; i < 210_000; i++) rows.push(`training,gs://my-bucket/images/img-${String(i).padStart(9, '0')}.jpg,${i % 3 ? 'cat' : 'dog'}\n`);
     const text = rows.join('');
     writeFileSync(path, text);
-    const open = fsp.open;
-    let bytes = 0;
-    fsp.open = (async (...args: Parameters<typeof open>) => {
-      const handle = await open(...args);
-      if (String(args[0]) === path) {
-        const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<{ bytesRead: number }>;
-        (handle as unknown as { read: typeof read }).read = async (...a: unknown[]) => {
-          const r = await read(...a);
-          bytes += r.bytesRead;
-          return r;
-        };
-      }
-      return handle;
-    }) as typeof open;
-    let r: Awaited<ReturnType<typeof validateFromDisk>>;
-    try {
-      r = await validateFromDisk({ path, datasetChecks: true }, () => {});
-    } finally {
-      fsp.open = open;
-    }
+    const { bytes, result: r } = await bytesReadFrom(path, () => validateFromDisk({ path, datasetChecks: true }, () => {}));
     assert.equal(r.stats?.items, text.split('\n').length - 1);
     assert.ok(bytes >= text.length && bytes < 2 * text.length, `${bytes} bytes read for a ${text.length}-byte file (a second pass?)`);
   });
