@@ -137,6 +137,18 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
       const entry = checks && route && route !== 'tabular' ? accumulatorFor(route) : undefined;
       const onItem = entry ? (item: ItemFacts) => entry.acc.add(item, path) : undefined;
       entry?.acc.addFile(path);
+      // A format known only once the file is read (a CSV file, an ambiguous JSONL file): the
+      // validator asks for the items' consumer when it knows, so the checks take the same pass.
+      let asked: ReturnType<typeof accumulatorFor> | undefined;
+      const itemsFor =
+        checks && !entry && route !== 'tabular'
+          ? (format: FormatId) => {
+              if (format === 'tabular') return undefined;
+              const late = (asked = accumulatorFor(format));
+              late.acc.addFile(path);
+              return (item: ItemFacts) => late.acc.add(item, path);
+            }
+          : undefined;
       spool = options.spool ? new DiagnosticSpool() : undefined;
       const counter = options.countOnly && !spool ? new SeverityCounter() : undefined;
       const result = await validateFile(path, {
@@ -145,6 +157,7 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         // Counting needs no cap: nothing is kept.
         maxDiagnostics: counter ? undefined : options.maxDiagnostics,
         onItem,
+        itemsFor,
         // The accumulator keeps only line numbers per URI and re-reads the lines its findings sit on.
         lazyAnchors: true,
         singleItems: entry?.acc.singleSink(path),
@@ -159,8 +172,10 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         problems.push(`${displayPath(path, cwd)}: cannot tell the import format (${result.detection.reason}); pass --format ID or --schema FILE`);
         continue;
       }
-      if (checks && !entry && result.format && result.format !== 'tabular') {
-        // The format was only known after reading the file: a second pass feeds the dataset checks.
+      if (asked && asked === accumulators.get(result.format as FormatId)) asked.files.push(path);
+      else if (checks && !entry && result.format && result.format !== 'tabular') {
+        // The format was only known after reading the file, and the validator did not ask for the
+        // items when it knew (see itemsFor): a second pass feeds the dataset checks.
         const late = accumulatorFor(result.format);
         late.acc.addFile(path);
         late.files.push(path);

@@ -28,6 +28,13 @@ export interface ValidationOptions {
   customSchema?: object;
   /** Receives the normalized facts of every item that parsed, in file order. */
   onItem?: (item: ItemFacts) => void;
+  /**
+   * Without `onItem`: asked once the format is known (given or detected), before the first item, for
+   * the consumer of that format's item facts (undefined: none). A caller that cannot know the format
+   * up front (a CSV file, an ambiguous JSONL file) still gets every item in the same pass. Tabular
+   * sources and `validate --jobs` ranges do not ask.
+   */
+  itemsFor?: (format: FormatId) => ((item: ItemFacts) => void) | undefined;
   /** Stop collecting diagnostics after this many (a final info diagnostic says how many were left out). */
   maxDiagnostics?: number;
   /**

@@ -15,7 +15,8 @@ export interface ValidationHints {
 }
 
 export const CLI_VALIDATION_HINTS: ValidationHints = {
-  chooseFormat: '--format (or the vertexDatasets.formats setting)',
+  // The command line reads no editor settings: naming vertexDatasets.formats here would point at one it ignores.
+  chooseFormat: '--format',
   nameFormat: '--format',
   tabularColumn: {
     target: '--target NAME',

@@ -97,6 +97,12 @@ const coreRange = (d: CoreDiagnostic) => new vscode.Range(d.line - 1, d.column -
  * one), every other byte of the row kept.
  */
 function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string } | undefined {
+  if (d.code === 'label.empty' && (d.data as { removeTrailing?: unknown } | undefined)?.removeTrailing === true) {
+    // Empty label columns ending a row: the range holds exactly their commas and (quoted) empty cells.
+    if (d.endLine !== d.line || d.line > doc.lineCount) return undefined;
+    const range = coreRange(d);
+    return /^(,(""|))+$/.test(doc.getText(range)) ? { range, text: '' } : undefined;
+  }
   if (d.code === 'label.empty') {
     // Only an empty cell between labels (`removeCell`); a label missing where one is required has no fix.
     if ((d.data as { removeCell?: unknown } | undefined)?.removeCell !== true) return undefined;
@@ -175,6 +181,11 @@ export class FixProvider implements vscode.CodeActionProvider {
     };
     const title = (core: CoreDiagnostic): string => {
       const text = csvCellFix(doc, core)?.text ?? '';
+      if (core.code === 'label.empty' && (core.data as { removeTrailing?: unknown } | undefined)?.removeTrailing === true) {
+        const fix = csvCellFix(doc, core);
+        const one = fix !== undefined && doc.getText(fix.range).split(',').length === 2;
+        return one ? 'Remove the empty label column at the end of the row (the trailing comma)' : 'Remove the empty label columns at the end of the row (the trailing commas)';
+      }
       if (core.code === 'label.empty') return 'Remove the empty label column (the extra comma)';
       return core.code === 'label.duplicate' ? 'Remove the repeated label' : `Change to ${truncate(text, 60)}`;
     };

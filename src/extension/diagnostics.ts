@@ -890,6 +890,8 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) service.noteChange(e);
+      // Unedited and changed: reloaded from disk after another program wrote it; its lines moved.
+      if (e.contentChanges.length > 0 && !e.document.isDirty) checkLineEnds(e.document);
     }),
     // A full run on save restores what slices of changed lines cannot see (blank-line notes).
     vscode.workspace.onDidSaveTextDocument((doc) => {

@@ -3,8 +3,9 @@
  * as a line break (it normalizes a file's line endings when it opens it), but Vertex AI reads
  * newline-delimited JSON, where only LF (or CRLF) ends a line: to it, as to the command line, the
  * text on both sides of a lone CR is one line, and not valid JSON. The editor reads the file's
- * bytes when it is opened or saved and reports each lone CR on the line it ends, until the file on
- * disk has none (saving from the editor writes the editor's line endings).
+ * bytes when it is opened or saved, and again when another program changes it while it is open and
+ * unedited, and reports each lone CR on the line it ends, until the file on disk has none (saving
+ * from the editor writes the editor's line endings).
  */
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
@@ -12,6 +13,9 @@ import { codeDocUrl } from '../core/docs';
 
 /** Most lone carriage returns reported per file; the first finding gives the total. */
 const MAX_REPORTED = 100;
+
+/** Writes come in bursts (a tool rewriting a file): one read after the burst. */
+const SETTLE_MS = 300;
 
 export const CONVERT_COMMAND = 'vertexDatasets.convertLoneCarriageReturns';
 
@@ -67,8 +71,11 @@ export function withLoneCarriageReturnsAsLf(bytes: Uint8Array): Buffer {
 
 export class LineEnds implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('vertex-datasets-line-ends');
-  /** Bumped by `clear` so that a read that started before publishes nothing. */
+  /** Bumped by `clear` and by each read, so that only the latest read publishes. */
   private readonly epochs = new Map<string, number>();
+  /** Per checked file: a watcher of its folder, so that a change by another program is read again. */
+  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -82,7 +89,9 @@ export class LineEnds implements vscode.Disposable {
   async check(doc: vscode.TextDocument): Promise<void> {
     if (doc.uri.scheme !== 'file') return;
     const key = doc.uri.toString();
-    const epoch = this.epochs.get(key);
+    const epoch = (this.epochs.get(key) ?? 0) + 1;
+    this.epochs.set(key, epoch);
+    this.follow(doc);
     let lines: number[];
     try {
       lines = loneCarriageReturnLines(await readFile(doc.uri.fsPath));
@@ -98,6 +107,34 @@ export class LineEnds implements vscode.Disposable {
     const key = uri.toString();
     this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
     this.collection.delete(uri);
+    this.watchers.get(key)?.dispose();
+    this.watchers.delete(key);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+
+  /**
+   * Reads the file again when another program changes it while its document is open and unedited.
+   * VS Code reloads such a document itself, but a line feed turned into a lone CR (or back) leaves
+   * its text unchanged (the editor normalizes line breaks), so no document event says so. The
+   * folder is watched, not the file's name, which may hold glob characters.
+   */
+  private follow(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (this.watchers.has(key)) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(doc.uri, '..'), '*'), false, false, true);
+    const changed = (uri: vscode.Uri) => {
+      if (uri.toString() !== key) return;
+      clearTimeout(this.timers.get(key));
+      this.timers.set(
+        key,
+        setTimeout(() => {
+          this.timers.delete(key);
+          if (this.watchers.has(key) && !doc.isClosed && !doc.isDirty) void this.check(doc);
+        }, SETTLE_MS),
+      );
+    };
+    this.watchers.set(key, vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed)));
   }
 
   private diagnostic(doc: vscode.TextDocument, line: number, total: number): vscode.Diagnostic {
@@ -147,6 +184,8 @@ export class LineEnds implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const w of this.watchers.values()) w.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }

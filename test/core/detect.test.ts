@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectJsonlFormat } from '../../src/core/jsonl/detect';
 import { validateJsonlText } from '../../src/core/jsonl/validate';
+import { EDITOR_VALIDATION_HINTS } from '../../src/core/validationHints';
 
 const parse = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
@@ -52,6 +53,16 @@ describe('JSONL format detection', () => {
     const r = validateJsonlText('{"imageGcsUri":"gs://bkt/a.jpg"}\n');
     assert.equal(r.format, 'image-classification-single-label');
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['format.ambiguous']);
+  });
+
+  it('the format advice names the way of the surface showing it: --format for the command line, the command and setting in the editor', () => {
+    const text = '{"imageGcsUri":"gs://bkt/a.jpg"}\n';
+    const cli = validateJsonlText(text).diagnostics.find((d) => d.code === 'format.ambiguous')!.message;
+    assert.match(cli, /Choose one with --format\.$/);
+    assert.doesNotMatch(cli, /status bar|editor|Choose Import Format/);
+    const editor = validateJsonlText(text, { hints: EDITOR_VALIDATION_HINTS }).diagnostics.find((d) => d.code === 'format.ambiguous')!.message;
+    assert.match(editor, /Choose one with "Choose Import Format for This File" \(or the vertexDatasets\.formats setting\)\.$/);
+    assert.doesNotMatch(editor, /--format|CLI/);
   });
 
   it('an explicit format wins over detection', () => {

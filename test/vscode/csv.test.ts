@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, activateExtension, revertAll, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { EXTENSION_ID, activateExtension, revertAll, codeOf, ourDiagnostics, openFixture, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
 
 describe('CSV import files', () => {
   let api: TestApi;
@@ -31,6 +32,22 @@ describe('CSV import files', () => {
     // The command it names is the one the editor offers.
     const commands = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { title: string }[] } }).contributes.commands;
     assert.ok(commands.some((c) => c.title === 'Choose Import Format for This File'));
+  });
+
+  it('JSONL too: the format advice names the editor\'s command and setting, not "CLI --format, editor status bar"', async () => {
+    const uri = workspaceFile('ambiguous-images.jsonl');
+    fs.writeFileSync(uri.fsPath, '{"imageGcsUri":"gs://my-bucket/a.jpg"}\n{"imageGcsUri":"gs://my-bucket/b.jpg"}\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const ds = await waitForDiagnostics(doc.uri, (x) => x.some((d) => codeOf(d) === 'format.ambiguous'));
+      const d = ds.find((x) => codeOf(x) === 'format.ambiguous')!;
+      assert.match(d.message, /Choose one with "Choose Import Format for This File" \(or the vertexDatasets\.formats setting\)\.$/);
+      assert.doesNotMatch(d.message, /--format|CLI|status bar/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(uri.fsPath, { force: true });
+    }
   });
 
   it('completes ml_use values and used labels in their columns; hover shows the column and the gs:// parts', async () => {

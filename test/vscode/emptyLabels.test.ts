@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as cp from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { actionsAt, activateExtension, codeOf, openWithFindings, ourDiagnostics, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { EXTENSION_ID, actionsAt, activateExtension, codeOf, openWithFindings, ourDiagnostics, waitForDiagnostics, waitForReport, type TestApi } from './util';
 
 describe('Removing an empty label between labels (quick fix)', () => {
   let api: TestApi;
@@ -33,7 +35,7 @@ describe('Removing an empty label between labels (quick fix)', () => {
   it('CSV: removes the empty cell and the comma before it (quoted or not, CRLF and quotes of the rest kept); fix all removes each', async () => {
     const rows = ['gs://bkt/a.jpg,cat,,dog', '"gs://bkt/b.jpg",cat,"","dog"', 'training,gs://bkt/c.jpg,,cat', 'gs://bkt/d.jpg,cat,,'];
     const text = rows.join('\r\n') + '\r\n';
-    const { doc, found } = await openWithFindings(api, 'empty-labels.csv', text, 'image-classification-multi-label', 'label.empty', 3);
+    const { doc, found } = await openWithFindings(api, 'empty-labels.csv', text, 'image-classification-multi-label', 'label.empty', 4);
     const actions = await actionsAt(doc, found[0].range);
     const one = actions.find((a) => a.title === 'Remove the empty label column (the extra comma)');
     assert.ok(one?.edit, `no "Remove the empty label column (the extra comma)" among: ${actions.map((a) => a.title).join(' | ')}`);
@@ -43,11 +45,51 @@ describe('Removing an empty label between labels (quick fix)', () => {
     assert.equal(doc.getText(), text);
     await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
     const again = ourDiagnostics(doc.uri).find((d) => codeOf(d) === 'label.empty')!;
+    const all = (await actionsAt(doc, again.range)).find((a) => a.title === 'Fix all 4 "label.empty" problems in this file');
+    assert.ok(all?.edit);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    // The trailing empty columns go too (their commas), the CRLF kept.
+    assert.equal(doc.getText(), ['gs://bkt/a.jpg,cat,dog', '"gs://bkt/b.jpg",cat,"dog"', 'training,gs://bkt/c.jpg,cat', 'gs://bkt/d.jpg,cat'].join('\r\n') + '\r\n');
+    await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'label.empty'));
+  });
+
+  it('CSV: empty label columns ending a row are one warning whose fix removes the trailing commas, undoably, as the CLI reports them', async () => {
+    const rows = ['gs://bkt/a.jpg,cat,,', 'gs://bkt/b.jpg,cat,dog', 'gs://bkt/c.jpg,dog,""', 'gs://bkt/d.jpg,,'];
+    const text = rows.join('\n') + '\n';
+    const { doc, found } = await openWithFindings(api, 'trailing-labels.csv', text, 'image-classification-multi-label', 'label.empty', 3);
+    assert.deepEqual(
+      found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.severity]),
+      [[0, 18, 20, vscode.DiagnosticSeverity.Warning], [2, 18, 21, vscode.DiagnosticSeverity.Warning], [3, 14, 16, vscode.DiagnosticSeverity.Warning]],
+    );
+    assert.match(found[0].message, /^2 empty label columns end this row \(trailing commas\)\./);
+    // The command line reports the same findings, at the same places, with the same messages.
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const r = cp.spawnSync(process.execPath, [path.join(ext, 'dist', 'cli.js'), 'validate', '--output', 'json', '--no-dataset-checks', '--format', 'image-classification-multi-label', doc.uri.fsPath], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    const cli = (JSON.parse(r.stdout) as { files: { diagnostics: { line: number; column: number; endColumn: number; code: string; message: string }[] }[] }).files[0].diagnostics;
+    assert.deepEqual(
+      cli.filter((d) => d.code === 'label.empty').map((d) => [d.line - 1, d.column - 1, d.endColumn - 1, d.message]),
+      found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
+      r.stdout,
+    );
+    assert.match(found[2].message, /and it has no label/);
+    const actions = await actionsAt(doc, found[0].range);
+    const fix = actions.find((a) => a.title === 'Remove the empty label columns at the end of the row (the trailing commas)');
+    assert.ok(fix?.edit, `no fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok((await actionsAt(doc, found[1].range)).some((a) => a.title === 'Remove the empty label column at the end of the row (the trailing comma)'));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.getText(), ['gs://bkt/a.jpg,cat', ...rows.slice(1)].join('\n') + '\n');
+    await waitForDiagnostics(doc.uri, (ds) => ds.filter((d) => codeOf(d) === 'label.empty').length === 2);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), text);
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    const again = ourDiagnostics(doc.uri).find((d) => codeOf(d) === 'label.empty')!;
     const all = (await actionsAt(doc, again.range)).find((a) => a.title === 'Fix all 3 "label.empty" problems in this file');
     assert.ok(all?.edit);
     assert.ok(await vscode.workspace.applyEdit(all.edit));
-    // Trailing empty columns are no labels (not reported): that row stays as it was.
-    assert.equal(doc.getText(), ['gs://bkt/a.jpg,cat,dog', '"gs://bkt/b.jpg",cat,"dog"', 'training,gs://bkt/c.jpg,cat', rows[3]].join('\r\n') + '\r\n');
+    assert.equal(doc.getText(), ['gs://bkt/a.jpg,cat', 'gs://bkt/b.jpg,cat,dog', 'gs://bkt/c.jpg,dog', 'gs://bkt/d.jpg'].join('\n') + '\n');
     await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'label.empty'));
   });
 

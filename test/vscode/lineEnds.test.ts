@@ -91,6 +91,34 @@ describe('lone carriage returns in a JSONL file', () => {
     await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => codeOf(d) === 'jsonl.syntax'));
   });
 
+  it('are read again when another program changes the file while it is open and unedited (its text in the editor unchanged)', async () => {
+    const external = workspaceFile('lone-cr-external.jsonl');
+    const [a, b, c] = [item('a', 'cat'), item('b', 'dog'), item('c', 'cat')];
+    fs.writeFileSync(external.fsPath, `${a}\r${b}\n${c}\n`);
+    try {
+      const doc = await vscode.workspace.openTextDocument(external);
+      await vscode.window.showTextDocument(doc);
+      const crLines = (ds: readonly vscode.Diagnostic[]) => ds.filter((d) => codeOf(d) === 'jsonl.syntax' && /carriage return/i.test(d.message)).map((d) => d.range.start.line);
+      await waitForDiagnostics(doc.uri, (ds) => crLines(ds).join() === '0');
+      const text = doc.getText();
+      // The lone CR moves from the end of a to the end of b: the editor shows the same lines.
+      fs.writeFileSync(external.fsPath, `${a}\n${b}\r${c}\n`);
+      await waitForDiagnostics(doc.uri, (ds) => crLines(ds).join() === '1');
+      assert.equal(doc.getText(), text);
+      assert.ok(!doc.isDirty);
+      // A line more before it: the editor reloads the document, and the finding follows the line.
+      fs.writeFileSync(external.fsPath, `${c}\n${a}\n${b}\r${c}\n`);
+      await waitForDiagnostics(doc.uri, (ds) => crLines(ds).join() === '2');
+      assert.equal(doc.lineAt(2).text, b);
+      // No lone CR left: the finding goes.
+      fs.writeFileSync(external.fsPath, `${a}\n${b}\n${c}\n`);
+      await waitForDiagnostics(doc.uri, (ds) => crLines(ds).length === 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(external.fsPath, { force: true });
+    }
+  });
+
   it('are found on the line the editor shows them ending (CR, LF and CRLF each end one line), and only they become LF', () => {
     const b = Buffer.from('a\rb\r\nc\nd\re\r\r\nf\r');
     // e's and f's CRs end their items before a CRLF / the end of the file: whitespace to Vertex AI.

@@ -1,9 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { FORMAT_IDS, isFormatId } from '../../core/formats';
 import { STRATEGIES, SplitError, formatReport, parseTimestamp, splitFile } from '../../core/split';
 import type { SplitOptions, StrategyName } from '../../core/split';
+import { isStdinName, pipedName, readPipedInputs } from '../stdin';
 
 const HELP = `Usage: vertex-datasets split FILE --strategy NAME [options]
 
@@ -11,6 +13,7 @@ Assigns every item of a Vertex AI import file to training, validation or test an
 assignment where the format keeps it (JSONL: dataItemResourceLabels "aiplatform.googleapis.com/ml_use";
 image/text/video CSV: the first column; tabular CSV: a named column). Nothing else in the file changes.
 Without --out or --in-place nothing is written: the report shows what the split would be.
+FILE - reads standard input (as do /dev/stdin and named pipes): give --out PATH to write the result.
 
 Strategies:
   random            random, exact counts for the fractions (default 0.8,0.1,0.1; video 0.8,0.2)
@@ -66,7 +69,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   };
   if (parsed.positionals.length !== 1) return usage(`expected exactly one FILE, got ${parsed.positionals.length}`);
-  const file = resolve(io.cwd, parsed.positionals[0]);
+  const given = parsed.positionals[0];
+  let file = resolve(io.cwd, given);
   if (!(STRATEGIES as readonly string[]).includes(v.strategy)) {
     return usage(`unknown strategy '${v.strategy}'; expected one of ${STRATEGIES.join(', ')}`);
   }
@@ -120,9 +124,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // Parsed by the core once the format (and so the number of splits) is known.
   if (v.fractions !== undefined) opts.fractions = v.fractions;
   const output = v['in-place'] ? 'in-place' : v.out !== undefined ? resolve(io.cwd, v.out) : undefined;
+  if (v['in-place']) {
+    const st = await stat(file).catch(() => undefined);
+    if (isStdinName(given) || (st && !st.isFile() && !st.isDirectory())) {
+      return usage(`--in-place replaces a file, and ${pipedName(given)} is piped input: give --out PATH to write the split`);
+    }
+  }
+  const piped = await readPipedInputs(v['in-place'] ? [] : [given], io);
+  if (piped.problem) {
+    await piped.dispose();
+    return usage(piped.problem);
+  }
+  if (piped.paths[0] !== undefined && piped.paths[0] !== given) file = piped.paths[0];
   try {
     const result = await splitFile(file, opts, output, v['per-split']);
-    const shown = (p: string): string => (isAbsolute(p) ? relative(io.cwd, p) || p : p);
+    const shown = (p: string): string => piped.names.get(p) ?? (isAbsolute(p) ? relative(io.cwd, p) || p : p);
     if (v.output === 'json') {
       io.out(JSON.stringify({ file: shown(file), written: result.written.map(shown), report: result.plan.report }, null, 2) + '\n');
     } else {
@@ -141,5 +157,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return 2;
     }
     throw e;
+  } finally {
+    await piped.dispose();
   }
 }

@@ -8,18 +8,20 @@ import { compareDiagnostics, countSeverities, type Diagnostic } from '../../core
 import type { DatasetStats, Histogram } from '../../core/dataset';
 import { loadSchemaFile } from '../../core/files';
 import { formatInfo } from '../../core/formats';
-import { runDataset, type DatasetGroup } from '../dataset';
+import { runDataset, type DatasetGroup, type DatasetRunOptions } from '../dataset';
 import { formatOptionProblem, parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { displayPath, type FileReport } from '../output/report';
 import type { TabularSummary } from '../../core/csv/tabular';
 import { displayWidth, padEndDisplay } from '../../core/width';
+import { readPipedInputs } from '../stdin';
 
 export const HELP = `Usage: vertex-datasets stats [options] FILE|FOLDER...
 
 Prints dataset statistics: items, annotations, labels with counts, the split x label table,
 imbalance, box size and boxes-per-image distributions, text lengths and video segment durations.
-All files given together form one dataset per import format.
+All files given together form one dataset per import format. - reads standard input (JSON Lines
+or CSV by --format or the content), as do /dev/stdin and named pipes.
 
 Options:
   --format ID      import format (default: detected from the content)
@@ -79,7 +81,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const format = values.target !== undefined ? 'tabular' : values.format;
   const tabularOptions = values.target !== undefined ? { target: values.target } : undefined;
-  const result = await runDataset(positionals, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, countOnly: true, tabular: tabularOptions }, io.cwd);
+  const piped = await readPipedInputs(positionals, io, { format, jsonl: customSchema !== undefined });
+  try {
+    if (piped.problem) return fail(piped.problem);
+    return await statsOf(piped.paths, positionals, io, output, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, countOnly: true, tabular: tabularOptions });
+  } finally {
+    await piped.dispose();
+  }
+}
+
+async function statsOf(paths: string[], positionals: string[], io: CliIo, output: 'text' | 'json', options: DatasetRunOptions): Promise<number> {
+  const result = await runDataset(paths, options, io.cwd);
   for (const p of result.problems) io.err(`vertex-datasets stats: ${p}\n`);
   if (result.datasets.length === 0 && result.tabular.length === 0) {
     if (result.problems.length === 0) {

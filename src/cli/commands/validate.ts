@@ -4,18 +4,21 @@
  */
 import { resolve } from 'node:path';
 import { loadSchemaFile } from '../../core/files';
-import { runDataset, type TabularRunOptions } from '../dataset';
+import { runDataset, type DatasetRunOptions, type TabularRunOptions } from '../dataset';
 import { FORMAT_IDS } from '../../core/formats';
 import { formatOptionProblem, parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { reportCounts, sarifReport, writeJsonReport, writeTextReport, type OutputKind } from '../output/report';
+import { readPipedInputs } from '../stdin';
 import { VERSION } from '../version';
 
 export const HELP = `Usage: vertex-datasets validate [options] FILE|FOLDER...
 
 Checks Vertex AI import files (JSONL; CSV) and reports every problem with its line and column.
 Folders are searched for .jsonl and .csv files. A JSON Schema beside a file (data.schema.json for
-data.jsonl) validates it as a custom dataset.
+data.jsonl) validates it as a custom dataset. - reads standard input (git show :data.jsonl |
+vertex-datasets validate -), as do /dev/stdin and named pipes: JSON Lines or CSV by --format or
+the content.
 
 Options:
   --format ID          import format (default: detected from the content). One of:
@@ -110,9 +113,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return fail((e as Error).message);
   }
 
-  const { reports, problems } = await runDataset(
-    positionals,
-    {
+  const piped = await readPipedInputs(positionals, io, { format: isTabular ? 'tabular' : values.format, jsonl: customSchema !== undefined });
+  try {
+    if (piped.problem) return fail(piped.problem);
+    return await validatePaths(piped.paths, positionals, io, output, fail, {
       format: (isTabular ? 'tabular' : values.format) as never,
       tabular,
       customSchema,
@@ -122,10 +126,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       datasetChecks: !values['no-dataset-checks'],
       jobs,
       spool: true,
-    },
+    });
+  } finally {
+    await piped.dispose();
+  }
+}
+
+async function validatePaths(paths: string[], given: string[], io: CliIo, output: OutputKind, fail: (reason: string) => number, options: DatasetRunOptions): Promise<number> {
+  const { reports, problems } = await runDataset(
+    paths,
+    options,
     io.cwd,
   );
-  if (reports.length === 0 && problems.length === 0) return fail(`no .jsonl or .csv files found in ${positionals.join(', ')}`);
+  if (reports.length === 0 && problems.length === 0) return fail(`no .jsonl or .csv files found in ${given.join(', ')}`);
   try {
     // Text and JSON stream from the spools; SARIF lists rules before results, so it is built whole.
     if (output === 'json') writeJsonReport(reports, io.cwd, (t) => io.out(t));

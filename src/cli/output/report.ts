@@ -44,7 +44,18 @@ export class SeverityCounter {
 
 export type OutputKind = 'text' | 'json' | 'sarif';
 
+/** Names shown for temporary copies of piped input (`-`, /dev/stdin, named pipes). */
+const aliases = new Map<string, string>();
+
+/** Shows `path` as `name` in every report until the returned function is called. */
+export function aliasPath(path: string, name: string): () => void {
+  aliases.set(path, name);
+  return () => void aliases.delete(path);
+}
+
 export function displayPath(path: string, cwd: string): string {
+  const alias = aliases.get(path);
+  if (alias !== undefined) return alias;
   const rel = relative(cwd, path);
   return (rel && !rel.startsWith('..') ? rel : path).split(sep).join('/');
 }
@@ -166,6 +177,8 @@ const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as cons
  * relative to %SRCROOT% (a space or # in a file name would otherwise end the path); others are file: URIs.
  */
 function sarifLocation(path: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const alias = aliases.get(path);
+  if (alias !== undefined) return { uri: alias.split('/').map(encodeURIComponent).join('/') };
   const rel = relative(cwd, path);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(path).href };
   return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };

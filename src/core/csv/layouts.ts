@@ -184,6 +184,7 @@ class LayoutChecker implements RowChecker {
     const f = record.fields;
     let end = f.length;
     while (end > from && f[end - 1] === '') end--;
+    if (!single && end < f.length) this.trailingEmptyLabels(record, end, end > from);
     if (single && end - from > 1) {
       this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
       end = from + 1;
@@ -202,6 +203,25 @@ class LayoutChecker implements RowChecker {
       seen.add(f[i]);
       this.label(record, i, out);
     }
+  }
+
+  /**
+   * Empty label columns from `first` to the end of a multi-label row (`gs://b/a.jpg,cat,,`, as a
+   * spreadsheet pads rows to its widest): every column after the path is a label, and Vertex AI's
+   * format has no empty ones (an unlabeled row is the path alone), so what it makes of them is not
+   * documented. One finding per row covers the commas and empty cells to remove (`removeTrailing`).
+   */
+  private trailingEmptyLabels(record: CsvRecord, first: number, labeled: boolean): void {
+    const n = record.fields.length - first;
+    const start = record.range(first);
+    const last = record.range(record.fields.length - 1);
+    const range: Range = { line: start.line, column: start.column - 1, endLine: last.endLine, endColumn: Math.max(last.endColumn, start.column) };
+    const columns = n === 1 ? 'An empty label column ends' : `${n} empty label columns end`;
+    const commas = n === 1 ? 'the trailing comma' : 'the trailing commas';
+    const what = labeled
+      ? `${columns} this row (${commas.slice(4)}). In a multi-label CSV every column after the path is a label, and Vertex AI's format has no empty labels; remove ${commas}.`
+      : `${columns} this row (${commas.slice(4)}) and it has no label. An unlabeled row is the path alone in Vertex AI's format, which has no empty labels; remove ${commas}.`;
+    this.problem(range, { code: 'label.empty', severity: 'warning', message: what, data: { removeTrailing: true } });
   }
 
   private number(record: CsvRecord, i: number, what: string, opts: { integer?: boolean; infinity?: boolean; time?: boolean } = {}): number | undefined {

@@ -142,7 +142,7 @@ class CsvValidation {
       this.tabular = this.shared?.tabular ?? new TabularChecker(tabularOptions(this.options), this.collector.report, this.options.onItem);
       if (this.shared) this.headerDone = this.shared.tabular.columnCount > 0;
     } else {
-      this.checker = createLayoutChecker(format, this.collector.report, this.options.onItem);
+      this.checker = createLayoutChecker(format, this.collector.report, this.options.onItem ?? this.options.itemsFor?.(format));
     }
   }
 

@@ -376,7 +376,21 @@ export class DatasetAccumulator {
   private textLength: HistogramSink = new HistogramBuilder(TEXT_LENGTH_EDGES);
   private segmentSeconds: HistogramSink = new HistogramBuilder(SEGMENT_SECONDS_EDGES);
   private segmentCount = 0;
-  private readonly segments = new Map<number, Segment[]>();
+  // Time segments for the overlap check at the end (segmentChecks), as columns in the order they
+  // came, each with its video's group: groups are numbered in the order of their first segment.
+  // (A map of segment lists per video cost 0.35 µs per segment in lookups alone at 300,000 videos.)
+  private readonly sgGroup = new Column(1024);
+  private readonly sgLabel = new Column(1024);
+  private sgStart = new Float64Array(1024);
+  private sgEnd = new Float64Array(1024);
+  private readonly sgLoc: Loc[] = [];
+  private sgCount = 0;
+  private sgGroups = 0;
+  /** Group + 1 of a URI key's segments (0: none yet). */
+  private readonly sgGroupOfKey = new Column(1024);
+  /** The last item without a key that got a group, and that group (its segments come together). */
+  private sgAnonKey = 0;
+  private sgAnonGroup = -1;
   private readonly tracks = new Map<number, TrackState>();
   private trackedBoxes = 0;
   private readonly sentimentMax = new Map<number, { items: number; loc: Loc }>();
@@ -1361,9 +1375,33 @@ export class DatasetAccumulator {
     if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) this.segmentOutside(loc, labelName, start, end, duration);
     const label = this.labels.get(labelName);
     if (!label) return;
-    let list = this.segments.get(key);
-    if (!list) this.segments.set(key, (list = []));
-    list.push({ label: label.id, start, end: realEnd, loc });
+    let group: number;
+    if (key >= 0) {
+      const byKey = this.sgGroupOfKey;
+      byKey.ensure(key + 1);
+      group = byKey.data[key] - 1;
+      if (group < 0) byKey.data[key] = (group = this.sgGroups++) + 1;
+    } else if (key === this.sgAnonKey) group = this.sgAnonGroup;
+    else {
+      this.sgAnonKey = key;
+      group = this.sgAnonGroup = this.sgGroups++;
+    }
+    const i = this.sgCount++;
+    if (i === this.sgStart.length) {
+      const starts = new Float64Array(i * 2);
+      starts.set(this.sgStart);
+      this.sgStart = starts;
+      const ends = new Float64Array(i * 2);
+      ends.set(this.sgEnd);
+      this.sgEnd = ends;
+    }
+    this.sgGroup.ensure(i + 1);
+    this.sgLabel.ensure(i + 1);
+    this.sgGroup.data[i] = group;
+    this.sgLabel.data[i] = label.id;
+    this.sgStart[i] = start;
+    this.sgEnd[i] = realEnd;
+    this.sgLoc.push(loc);
   }
 
   private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined, loc: Loc): void {
@@ -1569,7 +1607,25 @@ export class DatasetAccumulator {
 
   private segmentChecks(): void {
     if (this.injected) return this.injected.overlaps(this);
-    for (const list of this.segments.values()) {
+    const n = this.sgCount;
+    const G = this.sgGroups;
+    if (n === 0) return;
+    // The segments of each group in the order they came (a stable counting sort), groups in the
+    // order of their first segment; a video with one segment has nothing to overlap.
+    const groupOf = this.sgGroup.data;
+    const from = new Int32Array(G + 1);
+    for (let i = 0; i < n; i++) from[groupOf[i] + 1]++;
+    for (let g = 0; g < G; g++) from[g + 1] += from[g];
+    const next = from.slice(0, G);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[next[groupOf[i]]++] = i;
+    for (let g = 0; g < G; g++) {
+      if (from[g + 1] - from[g] < 2) continue;
+      const list: Segment[] = [];
+      for (let k = from[g]; k < from[g + 1]; k++) {
+        const i = order[k];
+        list.push({ label: this.sgLabel.data[i], start: this.sgStart[i], end: this.sgEnd[i], loc: this.sgLoc[i] });
+      }
       for (const [seg, holder] of overlappingSegments(list)) this.overlap(this.labelList[seg.label].name, seg, holder);
     }
   }

@@ -15,6 +15,7 @@ import type { AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '..
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
 import { truncate } from '../rules/values';
+import { CLI_VALIDATION_HINTS, type ValidationHints } from '../validationHints';
 import { detectJsonlFormat } from './detect';
 import { duplicateKeys, lineTree, quickSpan, spanAt, syntaxError } from './positions';
 import { ItemChecker, type Finding, type JsonPath } from './rules';
@@ -555,9 +556,9 @@ function sampleObjects(lines: Iterable<string>): Samples {
   return { objects, broken };
 }
 
-function detectionDiagnostic(detection: Detection): Diagnostic | undefined {
+function detectionDiagnostic(detection: Detection, hints: ValidationHints = CLI_VALIDATION_HINTS): Diagnostic | undefined {
   if (detection.confidence !== 'ambiguous') return undefined;
-  return fileDiagnostic('warning', 'format.ambiguous', `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one explicitly (CLI --format, editor status bar).`);
+  return fileDiagnostic('warning', 'format.ambiguous', `Could not tell the import format for sure (${detection.reason}); validated as ${detection.format}. Candidates: ${detection.candidates.join(', ')}. Choose one with ${hints.chooseFormat}.`);
 }
 
 function noFormat(detection: Detection, lines: number): ValidationResult {
@@ -705,7 +706,7 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
     sink.push(whole);
     return { format: detection.format, detection, items: 0, lines: lines.length, diagnostics: sink.finish(), ...unlistedOf(sink) };
   }
-  const ambiguous = detectionDiagnostic(detection);
+  const ambiguous = detectionDiagnostic(detection, options.hints);
   if (ambiguous) sink.push(ambiguous);
   const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
   const from = Math.max(1, options.fromLine ?? 1);
@@ -1102,17 +1103,20 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
         return { format: detection.format, detection, items: 0, lines: splitLines(text).length, diagnostics: sink.finish(), ...unlistedOf(sink) };
       }
     }
-    const ambiguous = detectionDiagnostic(detection);
+    const ambiguous = detectionDiagnostic(detection, options.hints);
     if (ambiguous) sink.push(ambiguous);
     const validator = new JsonlLineValidator(detection.format as JsonlFormatId | 'custom', options.customSchema);
 
     const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
     let feeder: { items: number; lineNo: number };
-    if (jobs > 1 && !options.onItem && total - offset >= PARALLEL_MIN_BYTES && maxLine >= CHUNK_SIZE) {
+    const onItem = options.onItem ?? options.itemsFor?.(detection.format);
+    if (jobs > 1 && !onItem && total - offset >= PARALLEL_MIN_BYTES && maxLine >= CHUNK_SIZE) {
       feeder = await validateInParallel(handle, path, offset, total, jobs, validator, sink, { ...options, maxLineBytes: maxLine });
     } else {
-      const anchors = options.lazyAnchors && options.onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
-      const one = new LineFeeder(validator, sink, options.onItem, 1, anchors, anchors ? options.singleItems : undefined, anchors ? options.boxItems : undefined);
+      const anchors = options.lazyAnchors && onItem ? anchorSource(path, offset, validator, maxLine) : undefined;
+      // The column sinks belong to the consumer given up front (`onItem`), not to one asked for late.
+      const given = options.onItem !== undefined && anchors !== undefined;
+      const one = new LineFeeder(validator, sink, onItem, 1, anchors, given ? options.singleItems : undefined, given ? options.boxItems : undefined);
       await streamRange(handle, offset, total, one, sink, maxLine, options, total);
       feeder = one;
     }

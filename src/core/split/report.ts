@@ -25,10 +25,16 @@ export interface SplitReport {
   labels: { label: string; total: number; counts: number[]; bound?: number }[];
   /** Items without any label. */
   unlabeled: number[];
-  /** Largest |actual − requested| share over the buckets, in items and as a fraction of all items. */
-  deviation?: { bucket: string; items: number; fraction: number };
-  /** Largest per-label deviation in items (stratified strategies aim for < 1). */
-  labelDeviation?: { label: string; bucket: string; items: number };
+  /**
+   * Largest |actual − requested| share over the buckets, in items and as a fraction of all items;
+   * no `bucket` when every bucket holds exactly its requested share.
+   */
+  deviation?: { bucket?: string; items: number; fraction: number };
+  /**
+   * Largest per-label deviation in items (stratified strategies aim for < 1); no `label` and
+   * `bucket` when every label is exactly on its share in every bucket.
+   */
+  labelDeviation?: { label?: string; bucket?: string; items: number };
   /** Items whose existing valid ml_use was kept / changed. */
   existingKept: number;
   existingChanged: number;
@@ -148,6 +154,8 @@ export function buildReport(t: ItemTable, itemBuckets: Uint8Array | (() => Uint8
         }
       }
     }
+    if (report.labelDeviation?.items === 0) report.labelDeviation = { items: 0 };
+    if (report.deviation?.items === 0) report.deviation = { items: 0, fraction: 0 };
   }
   return report;
 }
@@ -173,6 +181,7 @@ export function countsReport(items: number, counts: number[], buckets: string[],
       report.deviation = { bucket: b, items: round(d), fraction: round(d / items) };
     }
   });
+  if (report.deviation?.items === 0) report.deviation = { items: 0, fraction: 0 };
   return report;
 }
 
@@ -201,8 +210,20 @@ export function formatReport(r: SplitReport, maxLabels = 50, hints: SplitHints =
   if (r.deviation) {
     lines.push('');
     lines.push(
-      `largest deviation from the requested proportions: ${r.deviation.items >= 0 ? '+' : ''}${plural(r.deviation.items, 'item')} in ${r.deviation.bucket} (${(r.deviation.fraction * 100).toFixed(3)} percentage points)`,
+      r.deviation.bucket === undefined
+        ? 'every split holds exactly its requested share'
+        : `largest deviation from the requested proportions: ${r.deviation.items >= 0 ? '+' : ''}${plural(r.deviation.items, 'item')} in ${r.deviation.bucket} (${(r.deviation.fraction * 100).toFixed(3)} percentage points)`,
     );
+  }
+  const stratified = r.strategy === 'stratified' || r.strategy === 'stratified-kfold';
+  if (r.labels.length === 0 && stratified && r.items > 0) {
+    // Nothing to stratify by: say so, and where the (unlabeled) items went.
+    const lw = '(none)'.length;
+    lines.push('');
+    lines.push(`${'label'.padEnd(lw)}  ${r.buckets.map((b) => b.padStart(Math.max(b.length, 8))).join('  ')}`);
+    lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
+    const placed = r.strategy === 'stratified' ? 'split at random in the requested proportions' : 'put in folds at random';
+    lines.push(`no item has a label, so there was nothing to stratify by: the ${plural(r.items, 'item')} ${r.items === 1 ? 'was' : 'were'} ${placed}`);
   }
   if (r.labels.length > 0) {
     const unlabeled = r.unlabeled.some((u) => u > 0);
@@ -216,8 +237,10 @@ export function formatReport(r: SplitReport, maxLabels = 50, hints: SplitHints =
     if (unlabeled) {
       lines.push(`${'(none)'.padEnd(lw)}  ${r.unlabeled.map((c, i) => String(c).padStart(Math.max(r.buckets[i].length, 8))).join('  ')}`);
     }
-    if (r.labelDeviation) {
-      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${plural(r.labelDeviation.items, 'item')} of '${printable(r.labelDeviation.label)}' in ${r.labelDeviation.bucket}`);
+    if (r.labelDeviation && r.labelDeviation.label === undefined) {
+      lines.push(`every label is exactly on its share in every split`);
+    } else if (r.labelDeviation) {
+      lines.push(`largest per-label deviation: ${r.labelDeviation.items >= 0 ? '+' : ''}${plural(r.labelDeviation.items, 'item')} of '${printable(r.labelDeviation.label!)}' in ${r.labelDeviation.bucket}`);
       const worst = r.labels.find((l) => l.label === r.labelDeviation!.label);
       if (worst?.bound !== undefined && worst.bound > 1) {
         lines.push(

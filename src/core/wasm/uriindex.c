@@ -1,7 +1,8 @@
 // The dataset accumulator's URI index (src/core/dataset/uriIndex.ts drives it): media URIs and
-// inline texts, handed over in batches as UTF-16 code units, are hashed to 64 bits and looked up in
-// an open-addressing table; each distinct key gets the next index. Hashing here rather than in
-// JavaScript reads 4 code units per step, and a batch's slots are all read once before the lookups
+// inline texts, handed over in batches (one byte per character when the batch is all ASCII, else
+// UTF-16 code units), are hashed to 64 bits and looked up in an open-addressing table; each
+// distinct key gets the next index. Hashing here rather than in JavaScript reads 8 bytes per step,
+// and a batch's slots are all read once before the lookups
 // so that their cache misses overlap. A slot is 4 bytes (a million keys touch 8 MB at random, not
 // 16): the key's index and, in the bits the index cannot reach, a tag from the hash; the full hash
 // is compared, in a per-index array, only when the tag matches.
@@ -49,6 +50,7 @@ __attribute__((export_name("init"))) i32 init(u32 n, u32 items) {
   slots = (u32 *)heapAlloc(n * 4);
   hashes = (u32 *)heapAlloc(items * 8);
   if (!slots || !hashes) return 0;
+  heapTouch((u8 *)slots, n * 4);
   mask = n - 1;
   hashCap = items;
   size = 0;
@@ -93,13 +95,13 @@ static inline u16 load16(const u8 *p) {
 
 static inline u64 rotl(u64 x, int r) { return (x << r) | (x >> (64 - r)); }
 
-// 64-bit hash of `n` code units, in four lanes of 8 bytes (independent multiplications run side
+// 64-bit hash of `bytes` bytes, in four lanes of 8 bytes (independent multiplications run side
 // by side). Each step is a bijection of its lane (xor, odd multiply, xor-shift) and the lanes are
 // combined through bijections, so two keys of one length that differ in a single 8-byte word
 // never collide.
-static inline u64 hash(const u8 *p, u32 n, u64 seed) {
-  u64 a = seed ^ ((u64)n * M3), b = ~seed, c = seed * M4, d = rotl(seed, 32);
-  u32 bytes = n * 2, i = 0;
+static inline u64 hash(const u8 *p, u32 bytes, u64 seed) {
+  u64 a = seed ^ ((u64)bytes * M3), b = ~seed, c = seed * M4, d = rotl(seed, 32);
+  u32 i = 0;
   for (; i + 32 <= bytes; i += 32) {
     a = (a ^ load64(p + i)) * M1;
     b = (b ^ load64(p + i + 8)) * M2;
@@ -122,11 +124,18 @@ static inline u64 hash(const u8 *p, u32 n, u64 seed) {
     c ^= c >> 32;
     i += 8;
   }
-  // The last 0-3 code units (bytes is even).
+  // The last 0-7 bytes, zero-extended (the length is in the seed lane, and in `left` below).
   u64 t = 0;
   u32 left = bytes - i;
-  if (left >= 4) t = load32(p + i) | (left == 6 ? (u64)load16(p + i + 4) << 32 : 0);
-  else if (left == 2) t = load16(p + i);
+  if (left >= 4) {
+    t = load32(p + i);
+    u32 r = left - 4;
+    if (r >= 2) t |= (u64)load16(p + i + 4) << 32;
+    if (r & 1) t |= (u64)p[i + left - 1] << (8 * (left - 1));
+  } else {
+    if (left >= 2) t = load16(p + i);
+    if (left & 1) t |= (u64)p[i + left - 1] << (8 * (left - 1));
+  }
   d = (d ^ t ^ ((u64)left << 56)) * M4;
   d ^= d >> 32;
   u64 h = a ^ rotl(b * M1, 17) ^ rotl(c * M2, 31) ^ rotl(d * M3, 47);
@@ -136,7 +145,7 @@ static inline u64 hash(const u8 *p, u32 n, u64 seed) {
   return h;
 }
 
-static const u64 SEEDS[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
+static const u64 SEEDS[2] = {0x452821e638d01377ull, 0xbe5466cf34e90c6cull};
 
 // Doubles the table, reinserting every key (in index order, from the hashes). Returns 0 when
 // memory runs out.
@@ -144,6 +153,7 @@ static i32 grow(void) {
   u32 n = (mask + 1) * 2;
   u32 *next = (u32 *)heapAlloc(n * 4);
   if (!next) return 0;
+  heapTouch((u8 *)next, n * 4);
   u32 m = n - 1;
   for (u32 i = 0; i < size; i++) {
     u32 t = hashes[i * 2] & m;
@@ -210,15 +220,42 @@ __attribute__((export_name("probe"))) i32 probe(u32 n) {
   return 1;
 }
 
+// A key is hashed in one of two forms, chosen by its own characters, so that equal keys always
+// hash alike: a key of ASCII characters only (the usual URI or text) as one byte per character,
+// any other key as its UTF-16 code units, with other seeds.
+static const u64 SEEDS16[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
+
 // Hashes the batch's keys (code units back to back at `units`, lengths in `lens`, seeds by `kinds`)
-// and looks them up (see probe).
-__attribute__((export_name("lookup"))) i32 lookup(const u8 *units, u32 n) {
+// and looks them up (see probe). An ASCII key is first narrowed in place to one byte per unit.
+__attribute__((export_name("lookup"))) i32 lookup(u8 *units, u32 n) {
   u32 off = 0;
   for (u32 i = 0; i < n; i++) {
     i32 len = lens[i];
     if (len < 0) continue;
-    u64 h = hash(units + off, (u32)len, SEEDS[kinds[i] & 1]);
+    u8 *p = units + off;
     off += (u32)len * 2;
+    u32 high = 0;
+    for (u32 j = 0; j < (u32)len; j++) high |= load16(p + j * 2);
+    u64 h;
+    if (high < 0x80) {
+      for (u32 j = 0; j < (u32)len; j++) p[j] = p[j * 2];
+      h = hash(p, (u32)len, SEEDS[kinds[i] & 1]);
+    } else h = hash(p, (u32)len * 2, SEEDS16[kinds[i] & 1]);
+    lo[i] = (u32)h;
+    hi[i] = (u32)(h >> 32);
+  }
+  return probe(n);
+}
+
+// The same as `lookup` for a batch whose keys are all ASCII, given as one byte per character
+// back to back at `chars`.
+__attribute__((export_name("lookupAscii"))) i32 lookupAscii(const u8 *chars, u32 n) {
+  u32 off = 0;
+  for (u32 i = 0; i < n; i++) {
+    i32 len = lens[i];
+    if (len < 0) continue;
+    u64 h = hash(chars + off, (u32)len, SEEDS[kinds[i] & 1]);
+    off += (u32)len;
     lo[i] = (u32)h;
     hi[i] = (u32)(h >> 32);
   }

@@ -112,7 +112,7 @@ describe('csv validation entry', () => {
       const ambiguous = (hints?: ValidationHints) => validateCsvText('gs://bucket-name/a.jpg,cat\n', { hints }).diagnostics[0].message;
       const cliUnknown = `Could not tell which import format this CSV is (no gs:// path and no header of column names in the first lines). Name it with --format: ${ids}.`;
       const cliAmbiguous =
-        'The format is not certain: every row has at most one label, which fits both single-label and multi-label image classification. Candidates: image-classification-single-label, image-classification-multi-label; validated as image-classification-single-label. Choose one with --format (or the vertexDatasets.formats setting).';
+        'The format is not certain: every row has at most one label, which fits both single-label and multi-label image classification. Candidates: image-classification-single-label, image-classification-multi-label; validated as image-classification-single-label. Choose one with --format.';
       assert.equal(unknown(), cliUnknown);
       assert.equal(unknown(CLI_VALIDATION_HINTS), cliUnknown);
       assert.equal(ambiguous(), cliAmbiguous);
@@ -121,7 +121,9 @@ describe('csv validation entry', () => {
         unknown(EDITOR_VALIDATION_HINTS),
         `Could not tell which import format this CSV is (no gs:// path and no header of column names in the first lines). Name it with "Choose Import Format for This File" (or the vertexDatasets.formats setting): ${ids}.`,
       );
-      assert.equal(ambiguous(EDITOR_VALIDATION_HINTS), cliAmbiguous.replace('--format', '"Choose Import Format for This File"'));
+      assert.equal(ambiguous(EDITOR_VALIDATION_HINTS), cliAmbiguous.replace('--format', '"Choose Import Format for This File" (or the vertexDatasets.formats setting)'));
+      // The command line reads no editor settings: its advice names none.
+      for (const m of [unknown(), ambiguous()]) assert.doesNotMatch(m, /vertexDatasets/);
       for (const m of [unknown(EDITOR_VALIDATION_HINTS), ambiguous(EDITOR_VALIDATION_HINTS)]) assert.doesNotMatch(m, /--/);
       // The command line's output keeps its wording.
       const dir = mkdtempSync(join(tmpdir(), 'vd-hints-'));

@@ -304,6 +304,21 @@ describe('dataset checks: video', () => {
     assert.match(f[0].message, /4\.9s–8s overlaps 0s–5s/);
   });
 
+  it('video.overlap: each video\'s segments are checked together when CSV rows of several videos interleave', () => {
+    const r = run('video-classification', [
+      item(1, 'gs://b/v2.mp4', [seg('a', 0, 5)]),
+      item(2, 'gs://b/v1.mp4', [seg('a', 0, 5), seg('b', 1, 2)]),
+      item(3, 'gs://b/v1.mp4', [seg('a', 4, 6), seg('b', 1.5, 3)]),
+      item(4, 'gs://b/v2.mp4', [seg('a', 3, 4)]),
+      item(5, 'gs://b/v3.mp4', [seg('a', 0, 1)]),
+      item(6, 'gs://b/v2.mp4', [seg('a', 4.5, 7)]),
+    ], {}, 'v.csv');
+    assert.deepEqual(
+      only(r.diagnostics, 'video.overlap').map((d) => [d.line, d.related?.[0].line]),
+      [[3, 2], [3, 2], [4, 1], [6, 1]],
+    );
+  });
+
   it('video.overlap: identical key frames of one label overlap, distinct ones do not', () => {
     const r = run('video-action-recognition', [item(1, 'gs://b/v.mp4', [seg('jump', 3, 3), seg('jump', 4, 4), seg('jump', 4, 4)])]);
     assert.equal(only(r.diagnostics, 'video.overlap').length, 1);
@@ -539,6 +554,75 @@ describe('URI index', () => {
       { numRuns: 200 },
     );
     assert.equal(index.size, seen.size);
+  });
+
+  it('an ASCII key is the same key in an all-ASCII batch (one byte per character) and in a batch with other characters (code units)', async () => {
+    const { UriIndex, URI_BATCH } = await import('../../../src/core/dataset/uriIndex');
+    // Keys of every length around the hash's 8-, 16- and 32-byte steps, from a few characters, so
+    // that they repeat across batches of both kinds.
+    const keyArb = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', '/', '.'), maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', '\u00e9', '\ud800', '\u0100', '\u007f', '\u0080'), maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 12 }), (batches) => {
+        const index = new UriIndex();
+        const model = new Map<string, number>();
+        for (const batch of batches) {
+          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
+          index.run();
+          batch.forEach((k, i) => {
+            const known = model.get(k);
+            assert.equal(index.added(i), known === undefined, JSON.stringify(k));
+            if (known === undefined) model.set(k, model.size);
+            assert.equal(index.key(i), model.get(k), JSON.stringify(k));
+          });
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 300 },
+    );
+    // The same ASCII keys alone, then each beside a non-ASCII key, then alone again.
+    const index = new UriIndex();
+    const ascii = Array.from({ length: 70 }, (_, n) => 'k'.repeat(n) + '/' + n);
+    ascii.forEach((k, i) => assert.equal(index.lookup(k), i));
+    for (const k of ascii) {
+      index.push('\u00e9');
+      index.push(k);
+      index.run();
+      assert.equal(index.key(1), ascii.indexOf(k), k);
+      assert.equal(index.added(1), false, k);
+    }
+    ascii.forEach((k, i) => assert.equal(index.lookup(k), i));
+    assert.equal(index.size, ascii.length + 1);
+  });
+
+  it('long keys: batches written out in pieces, with the buffer growing mid-batch, give every key its index in order', async () => {
+    const { UriIndex, URI_BATCH } = await import('../../../src/core/dataset/uriIndex');
+    // Long keys (a batch spans several 32,768-character pieces) among short ones, some not ASCII:
+    // few distinct values, so keys repeat within and across batches.
+    const keyArb = fc.oneof(
+      fc.tuple(fc.constantFrom('a', 'b', '\u00e9', '\ud800'), fc.integer({ min: 1, max: 40_000 }), fc.nat(3)).map(([c, n, k]) => c.repeat(n) + k),
+      fc.tuple(fc.constantFrom('x', 'y'), fc.nat(5)).map(([c, k]) => c + k),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 6 }), (batches) => {
+        const index = new UriIndex();
+        const model = new Map<string, number>();
+        for (const batch of batches) {
+          for (const k of batch.slice(0, URI_BATCH)) index.push(k);
+          index.run();
+          batch.forEach((k, i) => {
+            const known = model.get(k);
+            assert.equal(index.added(i), known === undefined, `${k.length} ${JSON.stringify(k.slice(0, 3))}`);
+            if (known === undefined) model.set(k, model.size);
+            assert.equal(index.key(i), model.get(k));
+          });
+        }
+        assert.equal(index.size, model.size);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('takes keys of any size (a batch of megabyte texts)', async () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fsp from 'node:fs/promises';
 import { cli } from '../support/cli';
 
 const FIX = 'test/fixtures/dataset';
@@ -33,6 +34,56 @@ describe('dataset checks through the CLI (real files)', () => {
     dir = mkdtempSync(join(tmpdir(), 'vd-dataset-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Bytes read from `path` (through node:fs/promises file handles) while `run` runs. */
+  async function bytesReadFrom(path: string, run: () => Promise<unknown>): Promise<number> {
+    const open = fsp.open;
+    let bytes = 0;
+    fsp.open = (async (...args: Parameters<typeof open>) => {
+      const handle = await open(...args);
+      if (resolve(String(args[0])) === resolve(path)) {
+        const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<{ bytesRead: number }>;
+        (handle as unknown as { read: typeof read }).read = async (...a: unknown[]) => {
+          const r = await read(...a);
+          bytes += r.bytesRead;
+          return r;
+        };
+      }
+      return handle;
+    }) as typeof open;
+    try {
+      await run();
+    } finally {
+      fsp.open = open;
+    }
+    return bytes;
+  }
+
+  it('a file whose format is detected while it is read (CSV, ambiguous JSONL) is read once for validation and dataset checks together', async () => {
+    // 3 MB files: the format is sniffed from the first 1 MB; a second pass for the checks reads 3 MB more.
+    const csv = join(dir, 'one-pass.csv');
+    const jsonl = join(dir, 'one-pass-unlabeled.jsonl');
+    let c = '';
+    let j = '';
+    for (let i = 0; c.length < 3 << 20; i++) c += `${i % 10 < 8 ? 'training' : 'test'},gs://pets/images/${String(i).padStart(9, '0')}.jpg,${i % 3 ? 'cat' : 'dog'}\n`;
+    for (let i = 0; j.length < 3 << 20; i++) j += JSON.stringify({ imageGcsUri: `gs://pets/images/${String(i).padStart(9, '0')}.jpg` }) + '\n';
+    writeFileSync(csv, c);
+    writeFileSync(jsonl, j);
+    for (const [path, size] of [[csv, c.length], [jsonl, j.length]] as const) {
+      let run: Awaited<ReturnType<typeof cli>> | undefined;
+      const bytes = await bytesReadFrom(path, async () => (run = await cli(['validate', '--output', 'json', path])));
+      const json = JSON.parse(run!.out) as JsonOut;
+      assert.ok(bytes >= size, `${path}: read ${bytes} of ${size} bytes`);
+      // One pass, plus the head (1 MB) read to sniff the format, twice at most: under two passes.
+      assert.ok(bytes < 2 * size, `${path}: ${bytes} bytes read for a ${size}-byte file (a second pass?)`);
+      // The dataset checks ran: the CSV's labels are counted, and the JSONL file is one dataset of unlabeled images.
+      const codes = diagsOf(json, path).map((d) => d.code);
+      if (path === csv) assert.ok(codes.includes('split.missingLabel') || codes.includes('format.ambiguous'), codes.join(','));
+      const stats = await cli(['stats', '--output', 'json', path]);
+      const items = (JSON.parse(stats.out) as { datasets: { items: number }[] }).datasets[0].items;
+      assert.equal(items, size === c.length ? c.split('\n').length - 1 : j.split('\n').length - 1);
+    }
+  });
 
   it('files given together are one dataset: 5 + 4 cats warn on the first file, related lines in both', async () => {
     const r = await cli(['validate', '--output', 'json', `${FIX}/pets-a.jsonl`, `${FIX}/pets-b.jsonl`]);

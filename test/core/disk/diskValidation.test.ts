@@ -151,7 +151,19 @@ describe('validation of a file from disk in a worker', () => {
     const images = join(dir, 'ambiguous.csv');
     writeFileSync(images, 'training,gs://my-bucket/a.jpg,cat\ntest,gs://my-bucket/b.jpg,dog\n');
     const message = async (hints?: typeof EDITOR_VALIDATION_HINTS) => (await validateInWorker(WORKER, { path: images, hints })).diagnostics.find((d) => d.code === 'format.ambiguous')?.message ?? '';
-    assert.match(await message(), /Choose one with --format \(or the vertexDatasets\.formats setting\)\.$/);
+    assert.match(await message(), /Choose one with --format\.$/);
     assert.match(await message(EDITOR_VALIDATION_HINTS), /Choose one with "Choose Import Format for This File" \(or the vertexDatasets\.formats setting\)\.$/);
+  });
+
+  it('the editor\'s hints reach the worker for JSONL too: the advice names its command, not "CLI --format, editor status bar"', async () => {
+    const images = join(dir, 'ambiguous.jsonl');
+    writeFileSync(images, '{"imageGcsUri":"gs://my-bucket/a.jpg"}\n{"imageGcsUri":"gs://my-bucket/b.jpg"}\n');
+    const message = async (hints?: typeof EDITOR_VALIDATION_HINTS) => (await validateInWorker(WORKER, { path: images, hints })).diagnostics.find((d) => d.code === 'format.ambiguous')?.message ?? '';
+    const cli = await message();
+    assert.match(cli, /Choose one with --format\.$/);
+    assert.doesNotMatch(cli, /status bar/);
+    const editor = await message(EDITOR_VALIDATION_HINTS);
+    assert.match(editor, /Choose one with "Choose Import Format for This File" \(or the vertexDatasets\.formats setting\)\.$/);
+    assert.doesNotMatch(editor, /--format/);
   });
 });

@@ -35,7 +35,7 @@ describe('vertex-datasets split (CLI)', () => {
     const before = readFileSync(join(dir, 'a.jsonl'));
     assert.equal(await run(['a.jsonl', '--strategy', 'stratified', '--seed', '3'], io), 0);
     assert.match(out, /training\s+80\s+80\.0%\s+80\.0%/);
-    assert.match(out, /largest deviation from the requested proportions/);
+    assert.match(out, /every split holds exactly its requested share/);
     assert.match(out, /^l0\s+27\s+4\s+3$/m);
     assert.match(out, /nothing written \(dry run\)/);
     assert.ok(readFileSync(join(dir, 'a.jsonl')).equals(before));
