@@ -793,19 +793,16 @@ typedef struct {
   i32 hdr, width, splitAt, byAt, timeAt, wantMl, mode, needed, nwords, noFacts;
   signed char *rMl;
   i32 *rLab;
-  // Group keys (mode 2): the memo is in use (the table does not change until groupRows), its slot mask.
-  i32 memo;
-  u32 memoMask;
 } Pass1Config;
 typedef struct { i32 rows, anyMl, maxLabel; } Pass1Sums;
 
-// Group ids of the rows of a pass 1 call. Rows keep where their key is (gKs, gKe; -1: no key),
-// and their memo key and first memo slot (~0: no memo key; computed while the row's bytes are at
-// hand) while they are read; the ids are looked up for all of them at the end of the call
+// Group ids of the rows of a pass 1 call. Rows keep only where their key is (gKs, gKe; -1: no
+// key) while they are read; the ids are looked up for all of them at the end of the call
 // (groupRows), one after the other: lookups miss the cache, and a loop of nothing else overlaps
 // their misses, where one lookup per row between the reading of rows waits out every miss.
 static i32 gKs[MAXROWS], gKe[MAXROWS];
-// Per row the memo did not answer (gMiss, in order): its key hashes, whether its group is new.
+// Per row: its memo key and first memo slot (~0: no memo key); per row the memo did not answer
+// (gMiss, in order): its key hashes, whether its group is new.
 static v128_t gKey[MAXROWS];
 static u32 gSlot[MAXROWS], gA[MAXROWS], gB[MAXROWS];
 static i32 gMiss[MAXROWS];
@@ -869,9 +866,18 @@ static i32 groupRows(const u8 *b, i32 n) {
   const u32 base = (u32)S[ST_G_BASE];
   u8 num[12];
   // Each step is a loop of its own over the rows: lookups miss the cache, and a loop that does
-  // little else has the misses of many rows under way at once. (The rows' memo keys and slots
-  // were set as they were read: see row1.)
+  // little else has the misses of many rows under way at once.
   const i32 useMemo = !mOff;
+  if (useMemo) {
+    for (i32 r = 0; r < n; r++) {
+      const i32 s = gKs[r], len = gKe[r] - s;
+      if (s >= 0 && len <= MEMO_KEY) {
+        const v128_t key = mKey(b + s, (u32)len);
+        gKey[r] = key;
+        gSlot[r] = mSlot(key, mCap - 1);
+      } else gSlot[r] = ~0u;
+    }
+  }
   // The memo's answers (the table only changes below).
   i32 misses = 0, hits = 0;
   for (i32 r = 0; r < n; r++) {
@@ -1041,16 +1047,8 @@ static inline __attribute__((always_inline)) i32 row1(const Pass1Config *c, Pass
     }
   }
   if (c->mode == 2) {
-    const i32 gs = ks < ke ? ks : -1;
-    gKs[sm->rows] = gs;
+    gKs[sm->rows] = ks < ke ? ks : -1;
     gKe[sm->rows] = ke;
-    u32 slot = ~0u;
-    if (c->memo && gs >= 0 && ke - gs <= MEMO_KEY) {
-      const v128_t key = mKey(b + gs, (u32)(ke - gs));
-      gKey[sm->rows] = key;
-      slot = mSlot(key, c->memoMask);
-    }
-    gSlot[sm->rows] = slot;
   }
   const i32 r = sm->rows++;
   // Nothing to read (only the field count mattered): JavaScript knows every fact is the default.
@@ -1085,8 +1083,6 @@ static inline __attribute__((always_inline)) Pass1Config config(void) {
       .noFacts = S[ST_NO_FACTS],
       .rMl = (signed char *)S[ST_R_ML],
       .rLab = (i32 *)S[ST_R_LAB],
-      .memo = !mOff,
-      .memoMask = mCap - 1,
   };
   return c;
 }
