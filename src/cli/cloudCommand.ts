@@ -95,8 +95,10 @@ export async function open(v: ConnectionValues): Promise<Opened> {
 
 /** One line for a failed cloud call: the service's meaning and what to do. */
 export async function cloudErrorMessage(e: unknown, v: ConnectionValues): Promise<string> {
-  const { describeCloudError } = await import('../core/cloud/errors');
-  return describeCloudError(e, { service: 'vertex', project: v.project, location: v.region }).message;
+  const { cloudErrorText, describeCloudError } = await import('../core/cloud/errors');
+  const ctx = { project: v.project, location: v.region };
+  // Cloud Storage failures (an instructions PDF upload) carry HTTP statuses and get Cloud Storage advice.
+  return cloudErrorText(e, ctx) ?? describeCloudError(e, { ...ctx, service: 'vertex' }).message;
 }
 
 export function parseList(s: string | undefined): string[] {

@@ -5,7 +5,8 @@
  * Nothing is deleted on failure: the report names the dataset and the uploaded objects.
  */
 import * as path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { findLocalMedia, planMediaUris, rewriteMedia } from '../core/cloud/media';
 import type { FormatId } from '../core/formats';
 import { FORMATS } from '../core/formats';
@@ -56,6 +57,8 @@ export interface ImportReport {
   uploaded: string[];
   /** Local media files uploaded (with `uploadMedia`), in upload order. */
   mediaUploaded: string[];
+  /** Local media already in Cloud Storage with the same bytes (with `uploadMedia`): referenced, not uploaded again. */
+  mediaUnchanged: string[];
   operationName?: string;
   /** Per-row failures mapped to local lines. */
   failures: MappedFailure[];
@@ -66,7 +69,7 @@ export interface ImportReport {
 }
 
 export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, signal?: AbortSignal): Promise<ImportReport> {
-  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], mediaUploaded: [], failures: [], failuresTruncated: false, cancelled: false };
+  const report: ImportReport = { ok: false, datasetCreated: false, uploaded: [], mediaUploaded: [], mediaUnchanged: [], failures: [], failuresTruncated: false, cancelled: false };
   const fmt = FORMATS[plan.format];
   const dest = parseGcsUri(plan.destination);
   let step: ImportStep = 'bucket';
@@ -167,8 +170,19 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
   if (!file.baseDir) throw new Error(`cannot resolve the local media paths of ${file.displayPath}: its folder is unknown`);
   const planned = planMediaUris(refs, plan.destination);
   const uris = new Map<string, string>();
+  /** Object name → the local file uploaded there. */
+  const owners = new Map<string, string>();
   const missing: string[] = [];
+  // Every referenced file must exist before the first upload: one missing image should not leave all the others uploaded.
+  const checked = new Set<string>();
   for (const r of refs) {
+    if (checked.has(r.value)) continue;
+    checked.add(r.value);
+    if (!(await stat(path.resolve(file.baseDir, r.value.replace(/^file:\/\//i, ''))).then((s) => s.isFile(), () => false))) missing.push(`line ${r.line}: ${r.value}`);
+  }
+  if (missing.length) throw missingMedia(file, missing);
+  for (const r of refs) {
+    if (signal?.aborted) throw new Error('Upload cancelled.');
     if (uris.has(r.value)) continue;
     const local = path.resolve(file.baseDir, r.value.replace(/^file:\/\//i, ''));
     let bytes: Buffer;
@@ -178,14 +192,29 @@ async function uploadMedia(gcs: GcsFiles, plan: ImportPlan, file: ImportFile, re
       missing.push(`line ${r.line}: ${r.value}`);
       continue;
     }
-    const uri = planned.get(r.value) as string;
+    let uri = planned.get(r.value) as string;
+    // The plan drops '..' and the leading '/' of paths, so two different files (../shared/a.jpg and
+    // shared/a.jpg) can get one object name; the later one gets its own, named after its local path.
+    const owner = owners.get(uri);
+    if (owner !== undefined && owner !== local) uri = uri.replace(/(\.[^./]*)?$/, (ext) => `-${createHash('md5').update(local).digest('hex').slice(0, 8)}${ext}`);
+    owners.set(uri, local);
+    uris.set(r.value, uri);
+    // Re-running an import (after fixing a label, say) must not send every image again.
+    if (await gcs.holds(uri, bytes)) {
+      progress.step('upload', `Media ${r.value} is already at ${uri} with the same bytes: not uploaded again`);
+      report.mediaUnchanged.push(uri);
+      continue;
+    }
     progress.step('upload', `Uploading media ${r.value} to ${uri}`);
     await gcs.upload(uri, bytes, { signal, contentType: MEDIA_TYPES[path.extname(local).slice(1).toLowerCase()] ?? 'application/octet-stream' });
-    uris.set(r.value, uri);
     report.mediaUploaded.push(uri);
   }
-  if (missing.length) throw Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });
+  if (missing.length) throw missingMedia(file, missing);
   return Buffer.from(rewriteMedia(text, refs, uris).text, 'utf8');
+}
+
+function missingMedia(file: ImportFile, missing: string[]): Error {
+  return Object.assign(new Error(`${file.displayPath} references media that do not exist next to it: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`), { code: 404 });
 }
 
 const MEDIA_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/vnd.microsoft.icon', txt: 'text/plain', mp4: 'video/mp4', mov: 'video/quicktime', avi: 'video/x-msvideo', mpeg: 'video/mpeg' };

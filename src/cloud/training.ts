@@ -8,6 +8,9 @@ import type { CreateTrainingPipelineRequest } from '../core/training/pipeline';
 import type { CreateDataLabelingJobRequest } from '../core/training/labeling';
 import type { CreateDatasetVersionRequest } from '../core/training/versions';
 import type { JsonValue } from '../core/training/json';
+import { describeCloudError, markNotRetried } from '../core/cloud/errors';
+import type { RetryPolicy } from './vertex';
+import { DEFAULT_RETRY } from './vertex';
 
 type V1 = typeof Aiplatform.protos.google.cloud.aiplatform.v1;
 type IValue = Aiplatform.protos.google.protobuf.IValue;
@@ -142,7 +145,41 @@ export class TrainingCloud {
   private _models?: InstanceType<typeof Aiplatform.ModelServiceClient>;
   private _datasets?: InstanceType<typeof Aiplatform.DatasetServiceClient>;
 
-  constructor(private readonly options: ClientOptions) {}
+  /** Every retry made (method, gRPC code, wait), for logs and tests. */
+  readonly retries: { method: string; code: number; delayMs: number }[] = [];
+
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /**
+   * Reads (get, list) are retried on UNAVAILABLE / DEADLINE_EXCEEDED with exponential backoff:
+   * the SDK's own configuration retries none of these services' methods. Writes are not
+   * retried (a create whose answer was lost may still have happened); their errors say so.
+   */
+  private async read<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    let delay = this.retry.initialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (describeCloudError(e, { service: 'vertex' }).kind !== 'unavailable' || attempt >= this.retry.attempts) throw e;
+        const wait = Math.min(this.retry.maxDelayMs, delay) * (0.8 + Math.random() * 0.4);
+        this.retries.push({ method, code: Number((e as { code?: unknown }).code ?? 0), delayMs: Math.round(wait) });
+        await new Promise((r) => setTimeout(r, wait));
+        delay *= this.retry.multiplier;
+      }
+    }
+  }
+
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw markNotRetried(e);
+    }
+  }
 
   // Each client loads its own service protos when built: build only the ones a command uses.
   get pipelines(): InstanceType<typeof Aiplatform.PipelineServiceClient> {
@@ -195,37 +232,43 @@ export class TrainingCloud {
 
   async createTrainingPipeline(req: CreateTrainingPipelineRequest): Promise<PipelineSummary> {
     const tp = req.trainingPipeline;
-    const [created] = await this.pipelines.createTrainingPipeline({
-      parent: req.parent,
-      trainingPipeline: { ...tp, trainingTaskInputs: this.toValue(tp.trainingTaskInputs) },
-    });
+    const [created] = await this.write(() =>
+      this.pipelines.createTrainingPipeline({
+        parent: req.parent,
+        trainingPipeline: { ...tp, trainingTaskInputs: this.toValue(tp.trainingTaskInputs) },
+      }),
+    );
     return this.pipeline(created);
   }
 
   async getTrainingPipeline(name: string): Promise<PipelineSummary> {
-    const [p] = await this.pipelines.getTrainingPipeline({ name });
+    const [p] = await this.read('GetTrainingPipeline', () => this.pipelines.getTrainingPipeline({ name }));
     return this.pipeline(p);
   }
 
   async listTrainingPipelines(parent: string, filter?: string): Promise<PipelineSummary[]> {
-    const out: PipelineSummary[] = [];
-    for await (const p of this.pipelines.listTrainingPipelinesAsync({ parent, filter }, NO_AUTOPAGINATE)) out.push(this.pipeline(p));
-    return out;
+    return this.read('ListTrainingPipelines', async () => {
+      const out: PipelineSummary[] = [];
+      for await (const p of this.pipelines.listTrainingPipelinesAsync({ parent, filter }, NO_AUTOPAGINATE)) out.push(this.pipeline(p));
+      return out;
+    });
   }
 
   async cancelTrainingPipeline(name: string): Promise<void> {
-    await this.pipelines.cancelTrainingPipeline({ name });
+    await this.write(() => this.pipelines.cancelTrainingPipeline({ name }));
   }
 
   async deleteTrainingPipeline(name: string): Promise<void> {
-    const [op] = await this.pipelines.deleteTrainingPipeline({ name });
-    await op.promise();
+    await this.write(async () => {
+      const [op] = await this.pipelines.deleteTrainingPipeline({ name });
+      await op.promise();
+    });
   }
 
   // ---------------------------------------------------------------- models
 
   async getModel(name: string): Promise<ModelSummary> {
-    const [m] = await this.models.getModel({ name });
+    const [m] = await this.read('GetModel', () => this.models.getModel({ name }));
     return {
       name: m.name ?? '',
       displayName: m.displayName ?? '',
@@ -240,32 +283,36 @@ export class TrainingCloud {
   }
 
   async listModelEvaluations(model: string): Promise<EvaluationSummary[]> {
-    const out: EvaluationSummary[] = [];
-    for await (const e of this.models.listModelEvaluationsAsync({ parent: model }, NO_AUTOPAGINATE)) {
-      out.push({
+    return this.read('ListModelEvaluations', async () => {
+      const out: EvaluationSummary[] = [];
+      for await (const e of this.models.listModelEvaluationsAsync({ parent: model }, NO_AUTOPAGINATE)) {
+        out.push({
         name: e.name ?? '',
         displayName: e.displayName ?? '',
         metricsSchemaUri: e.metricsSchemaUri ?? '',
         metrics: this.fromValue(e.metrics),
         sliceDimensions: e.sliceDimensions ?? [],
         createTime: iso(e.createTime),
-      });
-    }
-    return out;
+        });
+      }
+      return out;
+    });
   }
 
   async listModelEvaluationSlices(evaluation: string, filter?: string): Promise<SliceSummary[]> {
-    const out: SliceSummary[] = [];
-    for await (const s of this.models.listModelEvaluationSlicesAsync({ parent: evaluation, filter }, NO_AUTOPAGINATE)) {
-      out.push({
+    return this.read('ListModelEvaluationSlices', async () => {
+      const out: SliceSummary[] = [];
+      for await (const s of this.models.listModelEvaluationSlicesAsync({ parent: evaluation, filter }, NO_AUTOPAGINATE)) {
+        out.push({
         name: s.name ?? '',
         dimension: s.slice?.dimension ?? '',
         value: s.slice?.value ?? '',
         metricsSchemaUri: s.metricsSchemaUri ?? '',
         metrics: this.fromValue(s.metrics),
-      });
-    }
-    return out;
+        });
+      }
+      return out;
+    });
   }
 
   /**
@@ -276,8 +323,10 @@ export class TrainingCloud {
     const outputConfig: Aiplatform.protos.google.cloud.aiplatform.v1.ExportModelRequest.IOutputConfig = { exportFormatId };
     if (destination.outputUriPrefix) outputConfig.artifactDestination = { outputUriPrefix: destination.outputUriPrefix };
     if (destination.imageUri) outputConfig.imageDestination = { outputUri: destination.imageUri };
-    const [op] = await this.models.exportModel({ name, outputConfig });
-    const [, metadata] = await op.promise();
+    const metadata = await this.write(async () => {
+      const [op] = await this.models.exportModel({ name, outputConfig });
+      return (await op.promise())[1];
+    });
     return { outputUri: metadata?.outputInfo?.artifactOutputUri || metadata?.outputInfo?.imageOutputUri || undefined };
   }
 
@@ -306,36 +355,42 @@ export class TrainingCloud {
 
   async createDataLabelingJob(req: CreateDataLabelingJobRequest): Promise<LabelingJobSummary> {
     const job = req.dataLabelingJob;
-    const [created] = await this.jobs.createDataLabelingJob({ parent: req.parent, dataLabelingJob: { ...job, inputs: this.toValue(job.inputs) } });
+    const [created] = await this.write(() => this.jobs.createDataLabelingJob({ parent: req.parent, dataLabelingJob: { ...job, inputs: this.toValue(job.inputs) } }));
     return this.labelingJob(created);
   }
 
   async getDataLabelingJob(name: string): Promise<LabelingJobSummary> {
-    const [j] = await this.jobs.getDataLabelingJob({ name });
+    const [j] = await this.read('GetDataLabelingJob', () => this.jobs.getDataLabelingJob({ name }));
     return this.labelingJob(j);
   }
 
   async listDataLabelingJobs(parent: string, filter?: string): Promise<LabelingJobSummary[]> {
-    const out: LabelingJobSummary[] = [];
-    for await (const j of this.jobs.listDataLabelingJobsAsync({ parent, filter }, NO_AUTOPAGINATE)) out.push(this.labelingJob(j));
-    return out;
+    return this.read('ListDataLabelingJobs', async () => {
+      const out: LabelingJobSummary[] = [];
+      for await (const j of this.jobs.listDataLabelingJobsAsync({ parent, filter }, NO_AUTOPAGINATE)) out.push(this.labelingJob(j));
+      return out;
+    });
   }
 
   async cancelDataLabelingJob(name: string): Promise<void> {
-    await this.jobs.cancelDataLabelingJob({ name });
+    await this.write(() => this.jobs.cancelDataLabelingJob({ name }));
   }
 
   async deleteDataLabelingJob(name: string): Promise<void> {
-    const [op] = await this.jobs.deleteDataLabelingJob({ name });
-    await op.promise();
+    await this.write(async () => {
+      const [op] = await this.jobs.deleteDataLabelingJob({ name });
+      await op.promise();
+    });
   }
 
   async listSpecialistPools(parent: string): Promise<SpecialistPoolSummary[]> {
-    const out: SpecialistPoolSummary[] = [];
-    for await (const p of this.pools.listSpecialistPoolsAsync({ parent }, NO_AUTOPAGINATE)) {
-      out.push({ name: p.name ?? '', displayName: p.displayName ?? '', managerCount: p.specialistManagersCount ?? 0, managerEmails: p.specialistManagerEmails ?? [] });
-    }
-    return out;
+    return this.read('ListSpecialistPools', async () => {
+      const out: SpecialistPoolSummary[] = [];
+      for await (const p of this.pools.listSpecialistPoolsAsync({ parent }, NO_AUTOPAGINATE)) {
+        out.push({ name: p.name ?? '', displayName: p.displayName ?? '', managerCount: p.specialistManagersCount ?? 0, managerEmails: p.specialistManagerEmails ?? [] });
+      }
+      return out;
+    });
   }
 
   // ---------------------------------------------------------------- dataset versions
@@ -346,20 +401,26 @@ export class TrainingCloud {
   }
 
   async createDatasetVersion(req: CreateDatasetVersionRequest): Promise<VersionSummary> {
-    const [op] = await this.datasets.createDatasetVersion(req);
-    const [v] = await op.promise();
+    const v = await this.write(async () => {
+      const [op] = await this.datasets.createDatasetVersion(req);
+      return (await op.promise())[0];
+    });
     return this.version(v);
   }
 
   async listDatasetVersions(dataset: string): Promise<VersionSummary[]> {
-    const out: VersionSummary[] = [];
-    for await (const v of this.datasets.listDatasetVersionsAsync({ parent: dataset }, NO_AUTOPAGINATE)) out.push(this.version(v));
-    return out;
+    return this.read('ListDatasetVersions', async () => {
+      const out: VersionSummary[] = [];
+      for await (const v of this.datasets.listDatasetVersionsAsync({ parent: dataset }, NO_AUTOPAGINATE)) out.push(this.version(v));
+      return out;
+    });
   }
 
   async restoreDatasetVersion(name: string): Promise<VersionSummary> {
-    const [op] = await this.datasets.restoreDatasetVersion({ name });
-    const [v] = await op.promise();
+    const v = await this.write(async () => {
+      const [op] = await this.datasets.restoreDatasetVersion({ name });
+      return (await op.promise())[0];
+    });
     return this.version(v);
   }
 
@@ -369,6 +430,6 @@ export class TrainingCloud {
 }
 
 /** Opens the clients (loading the SDK now, on first cloud use). */
-export function openTrainingCloud(options: ClientOptions): TrainingCloud {
-  return new TrainingCloud(options);
+export function openTrainingCloud(options: ClientOptions, retry?: RetryPolicy): TrainingCloud {
+  return new TrainingCloud(options, retry);
 }

@@ -6,7 +6,7 @@
  */
 import type { Clients } from './sdk';
 import type { CreateDatasetRequest, ImportDataRequest } from '../core/cloud/requests';
-import { datasetDataType, fromProtoValue, locationParent } from '../core/cloud/requests';
+import { datasetDataType, displayNameFilter, fromProtoValue, locationParent } from '../core/cloud/requests';
 import type { DataType } from '../core/formats';
 import type { PartialFailure } from '../core/cloud/partialFailures';
 import { describeCloudError, grpcCodeOf } from '../core/cloud/errors';
@@ -114,6 +114,8 @@ export class VertexDatasets {
   async call<T>(method: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let delay = this.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
+      // Cancelled between steps: start nothing new (an ImportData started now would run on).
+      if (signal?.aborted) throw new CancelledError();
       try {
         return await fn();
       } catch (e) {
@@ -167,14 +169,24 @@ export class VertexDatasets {
 
   /** Every dataset whose display name is exactly `displayName` (display names are not unique in Vertex). */
   async findByDisplayName(displayName: string): Promise<DatasetSummary[]> {
-    const out: DatasetSummary[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.listDatasets({ pageToken, pageSize: 100 });
-      out.push(...page.datasets.filter((d) => d.displayName === displayName));
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    return out;
+    // Filtered by the service: listing every dataset of a large project took a call per 100 datasets.
+    // A name the filter grammar refuses falls back to reading them all; matches stay exact either way.
+    const all = async (filter?: string) => {
+      const out: DatasetSummary[] = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await this.listDatasets({ filter, pageToken, pageSize: 100 });
+        out.push(...page.datasets.filter((d) => d.displayName === displayName));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return out;
+    };
+    try {
+      return await all(displayNameFilter(displayName));
+    } catch (e) {
+      if (grpcCodeOf(e, 'vertex') !== 3) throw e;
+      return all();
+    }
   }
 
   async listVersions(datasetName: string): Promise<VersionSummary[]> {

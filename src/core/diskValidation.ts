@@ -25,8 +25,6 @@ export interface DiskRequest {
   datasetChecks?: boolean;
   /** Findings that only block training are errors (the CLI's `--strict`). */
   strict?: boolean;
-  /** Items kept while the format is not yet known (default FACTS_CAP); past it a second pass feeds the dataset checks. */
-  factsCap?: number;
   /** Tabular CSV columns and objective; they apply when the file is tabular (chosen, or detected). */
   tabular?: Pick<ValidationOptions, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'objective' | 'timeColumn' | 'seriesColumn'>;
   /** What advice in messages names (the editor's commands and settings). */
@@ -51,9 +49,6 @@ export type DiskMessage =
   | { type: 'result'; result: DiskResult }
   | { type: 'error'; message: string };
 
-/** Items kept while the format is not yet known; past this a second pass feeds the dataset checks. */
-const FACTS_CAP = 200_000;
-
 /** Progress is posted at most this often (bytes), so messages stay few on large files. */
 const PROGRESS_STEP = 1 << 20;
 
@@ -77,17 +72,20 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
   const csv = fileKind(req.path) === 'csv';
   const media = req.datasetChecks ? await readSidecars(req.path) : undefined;
   const accumulator = (format: FormatId) => new DatasetAccumulator(format, { csv, strict: req.strict, media });
-  // The dataset checks take the items as they stream when the format is known up front (chosen,
-  // or certain from the head of a JSONL file). Otherwise items are kept until the format is
-  // known, up to FACTS_CAP; a larger file gets a second pass instead, so memory stays flat.
+  // The dataset checks take the items as they stream: from the start when the format is known up
+  // front (chosen, or certain from the head of a JSONL file), else from when the validator has
+  // detected it (itemsFor), in the same pass.
   const known = req.datasetChecks ? (req.format ?? (!csv && !req.customSchema ? await sniffJsonlFormat(req.path) : undefined)) : undefined;
   let acc = known ? accumulator(known) : undefined;
-  let buffered: ItemFacts[] | undefined = req.datasetChecks && !acc ? [] : undefined;
-  const onItem = acc
-    ? (f: ItemFacts) => acc!.add(f)
-    : buffered
-      ? (f: ItemFacts) => {
-          if (buffered && buffered.push(f) > (req.factsCap ?? FACTS_CAP)) buffered = undefined;
+  let accFormat = known;
+  const onItem = acc ? (f: ItemFacts) => acc!.add(f) : undefined;
+  const itemsFor =
+    req.datasetChecks && !acc
+      ? (format: FormatId) => {
+          const detected = accumulator(format);
+          acc = detected;
+          accFormat = format;
+          return (f: ItemFacts) => detected.add(f);
         }
       : undefined;
   post({ type: 'progress', bytes: 0, total });
@@ -100,6 +98,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
     strict: req.strict,
     hints: req.hints,
     onItem,
+    itemsFor,
     onProgress: (bytes) => {
       if (bytes - lastPosted < PROGRESS_STEP) return;
       lastPosted = bytes;
@@ -109,13 +108,10 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
   let diagnostics = result.diagnostics;
   let stats: DatasetStats | undefined;
   if (req.datasetChecks && result.format) {
-    if (!acc || known !== result.format) {
-      acc = accumulator(result.format);
-      if (buffered) for (const f of buffered) acc.add(f);
-      else {
-        const late = acc;
-        await validateFile(req.path, { format: result.format, customSchema: req.customSchema, maxDiagnostics: 1, ...tabular, onItem: (f) => late.add(f) });
-      }
+    if (!acc || accFormat !== result.format) {
+      // The validator did not ask for the items (a file it could not read as one stream): a second pass.
+      const late = (acc = accumulator(result.format));
+      await validateFile(req.path, { format: result.format, customSchema: req.customSchema, maxDiagnostics: 1, ...tabular, onItem: (f) => late.add(f) });
     }
     const dataset = acc.finish();
     diagnostics = [...diagnostics, ...dataset.diagnostics.filter((d) => d.path === undefined || d.path === '')];

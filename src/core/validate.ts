@@ -31,8 +31,8 @@ export interface ValidationOptions {
   /**
    * Without `onItem`: asked once the format is known (given or detected), before the first item, for
    * the consumer of that format's item facts (undefined: none). A caller that cannot know the format
-   * up front (a CSV file, an ambiguous JSONL file) still gets every item in the same pass. Tabular
-   * sources and `validate --jobs` ranges do not ask.
+   * up front (a CSV file, an ambiguous JSONL file) still gets every item in the same pass. The
+   * ranges of `validate --jobs` do not ask.
    */
   itemsFor?: (format: FormatId) => ((item: ItemFacts) => void) | undefined;
   /** Stop collecting diagnostics after this many (a final info diagnostic says how many were left out). */

@@ -3,6 +3,7 @@
  * every handler goes through: failures are logged with their stack and shown once.
  */
 import * as vscode from 'vscode';
+import { commandErrorText } from './cloud/session';
 
 export const COMMANDS = {
   validateFile: 'vertexDatasets.validateFile',
@@ -36,7 +37,7 @@ export function registerCommand<A extends unknown[]>(
       return await handler(...(args as A));
     } catch (e) {
       log.error(`command ${id} failed`, e);
-      void vscode.window.showErrorMessage(`Vertex Datasets: ${(e as Error).message}`, 'Show Log').then((a) => {
+      void vscode.window.showErrorMessage(`Vertex Datasets: ${commandErrorText(e)}`, 'Show Log').then((a) => {
         if (a) log.show();
       });
       return undefined;

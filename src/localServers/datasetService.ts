@@ -201,12 +201,24 @@ function versionProto(store: DatasetStore, d: StoredDataset, v: Version): object
 /** Parses the ListDatasets/ListDataItems filter grammar subset Vertex documents: `a=b AND c!=d AND labels.k:*`. */
 function compileFilter(filter: string | undefined, fields: Record<string, (x: never) => string | undefined>, labels: (x: never) => Record<string, string>): (x: never) => boolean {
   if (!filter || !filter.trim()) return () => true;
-  const terms = filter.split(/\s+AND\s+/i).map((t) => t.trim());
-  const preds = terms.map((t) => {
-    const m = /^([\w.\/-]+)\s*(!=|=|:)\s*(?:"([^"]*)"|(\S+))$/.exec(t);
-    if (!m) throw new RpcError(Code.INVALID_ARGUMENT, `Invalid filter '${filter}': cannot parse '${t}'.`);
+  // Terms joined by AND; a quoted value may hold spaces, "AND" and backslash-escaped quotes (AIP-160).
+  const terms: RegExpExecArray[] = [];
+  const term = /\s*([\w.\/-]+)\s*(!=|=|:)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))\s*/y;
+  const and = /AND\s+/iy;
+  for (let pos = 0; pos < filter.length; ) {
+    term.lastIndex = pos;
+    const m = term.exec(filter);
+    if (!m) throw new RpcError(Code.INVALID_ARGUMENT, `Invalid filter '${filter}': cannot parse '${filter.slice(pos).trim()}'.`);
+    terms.push(m);
+    pos = term.lastIndex;
+    if (pos >= filter.length) break;
+    and.lastIndex = pos;
+    if (!and.exec(filter)) throw new RpcError(Code.INVALID_ARGUMENT, `Invalid filter '${filter}': expected AND at '${filter.slice(pos)}'.`);
+    pos = and.lastIndex;
+  }
+  const preds = terms.map((m) => {
     const [, key, op, quoted, bare] = m;
-    const value = quoted ?? bare;
+    const value = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare;
     if (key.startsWith('labels.')) {
       const k = key.slice('labels.'.length);
       return (x: never) => {

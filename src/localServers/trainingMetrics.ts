@@ -55,7 +55,12 @@ export function classificationEvaluation(seed: string, labelCounts: Map<string, 
       auPrc: r4(Math.min(0.999, 0.5 + precision * 0.48 + rand() * 0.02)),
       auRoc: r4(Math.min(0.999, 0.7 + recall * 0.28 + rand() * 0.02)),
       logLoss: r4(0.05 + (1 - f1) * 0.9),
-      confidenceMetrics: [{ confidenceThreshold: 0.5, precision: r4(precision), recall: r4(recall), f1Score: r4(f1) }],
+      // Like Vertex's, the list runs over thresholds from 0 up; at 0 every item is predicted as the label.
+      confidenceMetrics: [
+        { confidenceThreshold: 0, precision: r4(total ? (tp + fn) / total : 0), recall: 1, f1Score: r4(total ? (2 * (tp + fn)) / (total + tp + fn) : 0) },
+        { confidenceThreshold: 0.5, precision: r4(precision), recall: r4(recall), f1Score: r4(f1) },
+        { confidenceThreshold: 0.9, precision: r4(precision + (1 - precision) * 0.5), recall: r4(recall * 0.7), f1Score: r4(((precision + (1 - precision) * 0.5) * recall * 1.4) / (precision + (1 - precision) * 0.5 + recall * 0.7 || 1)) },
+      ],
     };
     return { dimension: 'annotationSpec', value: label, metrics, precision, recall, f1 };
   });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/cli/commands/import';
@@ -52,6 +53,34 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal(rejected.length, 1, io.stdout());
     assert.match(rejected[0], /^partial\.jsonl:3:1: error import\.rowFailed: Vertex AI rejected this row: imageGcsUri 'photos\/3\.jpg' is not a Cloud Storage URI/);
     assert.match(io.stdout(), /3 data items now; 1 row rejected/);
+  });
+
+  it('refuses --label / --annotation-label values Vertex AI would refuse or ignore, before uploading or creating anything (exit 2)', async () => {
+    const file = writeFile(env, 'labels.jsonl', [imageRow(1, 'cat')]);
+    const uploads = env.cloud.gcs.uploadRequests.length;
+    const datasets = env.cloud.vertex.datasets.datasets.size;
+    const cases: [string[], RegExp][] = [
+      [['--label', 'aiplatform.googleapis.com/ml_use=train'], /--label: ml_use "train" is not valid: expected "training", "validation", "test"\. Did you mean "training"\?/],
+      [['--label', 'ml_use=test'], /--label: "ml_use" is not read as the split: the key must be "aiplatform\.googleapis\.com\/ml_use"/],
+      [['--label', 'Team=Vision'], /--label: Resource label key "Team" may contain only lowercase letters, digits, "_" and "-"\. Use "team"\.[\s\S]*Resource label value "Vision" .*Use "vision"/],
+      [['--label', 'aiplatform.googleapis.com/source=x'], /"aiplatform\.googleapis\.com\/source" is reserved/],
+      [['--annotation-label', 'aiplatform.googleapis.com/ml_use=test'], /--annotation-label: ml_use is an item label/],
+    ];
+    for (const [flags, says] of cases) {
+      const io = captureIo(env.dir);
+      assert.equal(await run([file, '--dataset', 'labels-refused', ...flags, ...common], io), 2, `${flags.join(' ')}: ${io.stderr()}`);
+      assert.match(io.stderr(), says);
+    }
+    const tabular = writeFile(env, 'tab.csv', ['a,b', ...Array.from({ length: 5 }, (_, i) => `${i},${i}`)]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([tabular, '--dataset', 'tab-labels', '--format', 'tabular', '--force', '--label', 'team=x', ...common], io), 2, io.stderr());
+    assert.match(io.stderr(), /a tabular dataset is created from the CSV itself and has no data items to label/);
+    assert.equal(env.cloud.gcs.uploadRequests.length, uploads, 'nothing was uploaded');
+    assert.equal(env.cloud.vertex.datasets.datasets.size, datasets, 'no dataset was created');
+    const ok = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'labels-ok', '--label', 'aiplatform.googleapis.com/ml_use=test', '--label', 'source=web', ...common], ok), 0, ok.stderr());
+    const ds = [...env.cloud.vertex.datasets.datasets.values()].find((d) => d.displayName === 'labels-ok');
+    assert.deepEqual([...(ds?.items.values() ?? [])].map((i) => i.labels), [{ 'aiplatform.googleapis.com/ml_use': 'test', source: 'web' }]);
   });
 
   it('retries UNAVAILABLE with backoff and succeeds', async () => {
@@ -121,6 +150,14 @@ describe('vertex-datasets import against the local servers', () => {
     assert.match(io.stderr(), /bucket failed: Access to Cloud Storage bucket test-bucket was denied: .*roles\/storage\.objectAdmin/);
   });
 
+  it('an upload Cloud Storage refuses is reported with the service\'s reason and the role to ask for', async () => {
+    env.cloud.gcs.faults.inject({ method: 'gcs.upload', code: Code.PERMISSION_DENIED, message: 'me@example.com does not have storage.objects.create access to the Google Cloud Storage object.', times: Infinity });
+    const io = captureIo(env.dir);
+    assert.equal(await run([writeFile(env, 'upload403.jsonl', [imageRow(1, 'cat')]), '--dataset', 'upload403', ...common], io), 1);
+    assert.match(io.stderr(), /upload failed: Access to Cloud Storage bucket test-bucket was denied: me@example\.com does not have storage\.objects\.create access .* roles\/storage\.objectAdmin/);
+    assert.doesNotMatch(io.stderr(), /Request failed with status code/);
+  });
+
   it('resumes an interrupted upload from the persisted offset instead of restarting', async () => {
     const size = 700 * 1024;
     const data = Buffer.alloc(size);
@@ -138,6 +175,64 @@ describe('vertex-datasets import against the local servers', () => {
     const sent = reqs.reduce((n, r) => n + r.bytes, 0);
     assert.ok(sent < size + 256 * 1024, `sent ${sent} bytes for a ${size}-byte object: resumed, not restarted`);
     assert.equal(progress[progress.length - 1], size);
+  });
+
+  it('finds the dataset named by --dataset with a filtered listing, not by reading every dataset of the project', async () => {
+    const { runImport } = await import('../../src/cloud/importFlow');
+    for (let i = 0; i < 250; i++) env.cloud.vertex.datasets.create('test-project', 'us-central1', { displayName: `other-${i}`, metadataSchemaUri: 'gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml' });
+    const names = ['pets "best" AND cats', 'pets \\ plain'];
+    for (const name of names) env.cloud.vertex.datasets.create('test-project', 'us-central1', { displayName: name, metadataSchemaUri: 'gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml' });
+    const client = env.conn.clients.datasets;
+    const original = client.listDatasets.bind(client);
+    let calls = 0;
+    client.listDatasets = ((...args: Parameters<typeof original>) => {
+      calls++;
+      return original(...args);
+    }) as typeof client.listDatasets;
+    try {
+      for (const name of names) {
+        calls = 0;
+        const report = await runImport(
+          env.conn.vertex,
+          env.conn.gcs,
+          { files: [{ displayPath: 'found.jsonl', data: Buffer.from(imageRow(1, 'cat') + '\n') }], format: 'image-classification-single-label', destination: 'gs://test-bucket/found', dataset: name, createIfMissing: false },
+          { step: () => undefined },
+        );
+        assert.equal(report.ok, true, JSON.stringify(report.error));
+        assert.equal(report.dataset?.displayName, name);
+        assert.equal(calls, 1, `one ListDatasets call for "${name}", not one per 100 datasets`);
+      }
+    } finally {
+      client.listDatasets = original;
+    }
+  });
+
+  it('a cancel that lands between two steps starts nothing after it: no upload, no ImportData', async () => {
+    const { runImport } = await import('../../src/cloud/importFlow');
+    const ac = new AbortController();
+    const uploadsBefore = env.cloud.gcs.uploadRequests.length;
+    const opsBefore = env.cloud.vertex.ctx.operations.list('projects/').length;
+    const steps: string[] = [];
+    const report = await runImport(
+      env.conn.vertex,
+      env.conn.gcs,
+      { files: [{ displayPath: 'late.jsonl', data: Buffer.from(imageRow(1, 'cat') + '\n') }], format: 'image-classification-single-label', destination: 'gs://test-bucket/late', dataset: 'late-cancel', createIfMissing: true },
+      {
+        step: (step, message) => {
+          steps.push(message);
+          // The user presses Cancel just as the upload begins.
+          if (step === 'upload') ac.abort();
+        },
+      },
+      ac.signal,
+    );
+    assert.equal(report.cancelled, true, JSON.stringify(report.error));
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.uploaded, []);
+    assert.equal(env.cloud.gcs.uploadRequests.length, uploadsBefore, 'nothing was sent to Cloud Storage');
+    assert.ok(![...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].some((n) => n.startsWith('late/')));
+    const ops = env.cloud.vertex.ctx.operations.list('projects/').slice(opsBefore).map((o) => o.metadataType);
+    assert.ok(!ops.some((t) => /ImportData/.test(t)), `no import was started: ${ops.join(', ')}`);
   });
 
   it('explains missing credentials instead of a stack trace', async () => {
@@ -165,6 +260,39 @@ describe('vertex-datasets import against the local servers', () => {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);
     }
+  });
+});
+
+describe('vertex-datasets import interrupted with Ctrl-C', () => {
+  let env: Env;
+  before(async () => {
+    env = await startEnv({ operations: { defaultDuration: 60, durations: { ImportData: 600_000 } } });
+  });
+  after(() => stopEnv(env));
+
+  it('cancels the running ImportData, says what exists, and exits 1', async function () {
+    this.timeout(60_000);
+    const file = writeFile(env, 'sigint.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog')]);
+    const args = ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'bin.ts'), 'import', file, '--dataset', 'sigint-pets', '--project', 'test-project', '--region', 'us-central1',
+      '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/sigint'];
+    // Run from the repository, where tsx resolves; the file is given by absolute path.
+    const child = spawn(process.execPath, args, { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      // Interrupt once the import operation is running on the server.
+      if (/Importing into /.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 1, err);
+    assert.match(err, /vertex-datasets import: cancelling/);
+    assert.match(err, /vertex-datasets import: cancelled\n/);
+    assert.match(err, /Dataset: sigint-pets \(projects\/test-project\/locations\/us-central1\/datasets\/\d+\), created by this import/);
+    assert.match(err, /Uploaded: gs:\/\/test-bucket\/sigint\/sigint-\S+\.jsonl \(kept/);
+    const op = /Operation: (\S+)/.exec(err);
+    assert.ok(op, err);
+    const stored = env.cloud.vertex.ctx.operations.list('projects/').find((o) => o.name === op[1]);
+    assert.equal(stored?.cancelled, true, 'the ImportData operation was cancelled on the server');
   });
 });
 
@@ -273,11 +401,65 @@ describe('vertex-datasets import --upload-media', () => {
     assert.match(io.stdout(), /3 data items now; 0 rows rejected/);
   });
 
-  it('names media that do not exist and uploads no import file', async () => {
-    const file = writeFile(env, 'missing-media.jsonl', [JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } })]);
+  it('a second import of the same file does not upload unchanged media again; a changed one is uploaded', async () => {
+    mkdirSync(join(env.dir, 'again'), { recursive: true });
+    writeFileSync(join(env.dir, 'again', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 7, 7, 7]));
+    writeFileSync(join(env.dir, 'again', 'b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 8, 8, 8]));
+    const file = writeFile(env, 'again.jsonl', [
+      JSON.stringify({ imageGcsUri: 'again/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+      JSON.stringify({ imageGcsUri: 'again/b.jpg', classificationAnnotation: { displayName: 'dog' } }),
+    ]);
+    const first = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-again', '--upload-media', ...common], first), 0, first.stderr());
+    const generation = (name: string) => env.cloud.gcs.blobs.get('test-bucket', `run1/media/again/${name}`)?.generation;
+    const [a1, b1] = [generation('a.jpg'), generation('b.jpg')];
+    assert.ok(a1 && b1);
+    writeFileSync(join(env.dir, 'again', 'b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 9, 9, 9, 9]));
+    const second = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-again', '--upload-media', ...common], second), 0, second.stderr());
+    assert.equal(generation('a.jpg'), a1, 'the unchanged image was not written again');
+    assert.notEqual(generation('b.jpg'), b1, 'the changed image was uploaded');
+    assert.deepEqual(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/again/b.jpg')?.data, Buffer.from([0xff, 0xd8, 0xff, 9, 9, 9, 9]));
+    assert.match(second.stderr(), /Media again\/a\.jpg is already at gs:\/\/test-bucket\/run1\/media\/again\/a\.jpg with the same bytes: not uploaded again/);
+    assert.match(second.stderr(), /Uploading media again\/b\.jpg to /);
+    assert.match(second.stdout(), /2 data items now; 0 rows rejected/);
+  });
+
+  it('two different local files that plan to the same object name (../sib/a.jpg and sib/a.jpg) each keep their own object', async () => {
+    mkdirSync(join(env.dir, 'proj', 'sib'), { recursive: true });
+    mkdirSync(join(env.dir, 'sib'), { recursive: true });
+    writeFileSync(join(env.dir, 'sib', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xa1]));
+    writeFileSync(join(env.dir, 'proj', 'sib', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xb2]));
+    const file = join(env.dir, 'proj', 'clash.jsonl');
+    writeFileSync(file, [
+      JSON.stringify({ imageGcsUri: '../sib/a.jpg', classificationAnnotation: { displayName: 'cat' } }),
+      JSON.stringify({ imageGcsUri: 'sib/a.jpg', classificationAnnotation: { displayName: 'dog' } }),
+      JSON.stringify({ imageGcsUri: './sib/a.jpg', classificationAnnotation: { displayName: 'dog' } }),
+    ].join('\n') + '\n');
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'media-clash', '--upload-media', ...common], io), 0, io.stderr());
+    const imported = [...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.values() ?? [])].find((o) => o.name.startsWith('run1/clash-'));
+    const uris = (imported?.data.toString('utf8').trim().split('\n') ?? []).map((l) => JSON.parse(l).imageGcsUri as string);
+    assert.equal(uris.length, 3);
+    assert.notEqual(uris[0], uris[1], 'two different files, two objects');
+    assert.equal(uris[1], uris[2], 'one file written two ways, one object');
+    assert.deepEqual(env.cloud.gcs.blobs.getUri(uris[0]).object?.data, Buffer.from([0xff, 0xd8, 0xff, 0xa1]));
+    assert.deepEqual(env.cloud.gcs.blobs.getUri(uris[1]).object?.data, Buffer.from([0xff, 0xd8, 0xff, 0xb2]));
+    assert.equal(uris[0], 'gs://test-bucket/run1/media/sib/a.jpg', 'the first keeps the planned name');
+    assert.match(uris[1], /^gs:\/\/test-bucket\/run1\/media\/sib\/a-[0-9a-f]{8}\.jpg$/);
+  });
+
+  it('names media that do not exist and uploads no import file, and none of the media that do', async () => {
+    mkdirSync(join(env.dir, 'present'), { recursive: true });
+    writeFileSync(join(env.dir, 'present', 'here.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0x42]));
+    const file = writeFile(env, 'missing-media.jsonl', [
+      JSON.stringify({ imageGcsUri: 'present/here.jpg', classificationAnnotation: { displayName: 'dog' } }),
+      JSON.stringify({ imageGcsUri: 'photos/nope.jpg', classificationAnnotation: { displayName: 'cat' } }),
+    ]);
     const io = captureIo(env.dir);
     assert.equal(await run([file, '--dataset', 'media-missing', '--upload-media', ...common], io), 1);
-    assert.match(io.stderr(), /upload failed: Not found: missing-media\.jsonl references media that do not exist next to it: line 1: photos\/nope\.jpg/);
+    assert.match(io.stderr(), /upload failed: Not found: missing-media\.jsonl references media that do not exist next to it: line 2: photos\/nope\.jpg/);
+    assert.equal(env.cloud.gcs.blobs.get('test-bucket', 'run1/media/present/here.jpg'), undefined, 'the media that exist were not uploaded either');
     assert.ok(![...(env.cloud.gcs.blobs.buckets.get('test-bucket')?.objects.keys() ?? [])].some((n) => n.startsWith('run1/missing-media-')));
   });
 });

@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { startLocalCloud, LOCAL_PROJECT, LOCAL_BUCKET } from '../../src/localServers/localCloud';
 import type { LocalCloud } from '../../src/localServers/localCloud';
-import { ManualClock } from '../../src/localServers/state';
+import { Code, ManualClock } from '../../src/localServers/state';
 
 interface Run {
   code: number;
@@ -138,6 +138,14 @@ describe('CLI: train, label, version', () => {
     assert.equal(evals.code, 0, evals.err);
     assert.match(evals.out, /classification_metrics_1\.0\.0\.yaml\)\n  auPrc: 0\.\d+\n  auRoc: 0\.\d+\n  logLoss: /);
     assert.equal((evals.out.match(/^  (daisy|dandelion|roses|sunflowers|tulips): precision [\d.]+ recall [\d.]+ F1 [\d.]+$/gm) ?? []).length, 5);
+    // Each label's figures are the server's at the 0.5 threshold (the console's), not the list's first entry (threshold 0).
+    type Cm = { confidenceThreshold: number; precision: number; recall: number; f1Score: number };
+    const [evaluation] = json<{ slices: { value: string; metrics: { confidenceMetrics: Cm[] } }[] }[]>(await cli(dir, 'train', 'evaluations', done.modelName, ...conn, '--output', 'json'));
+    for (const s of evaluation.slices) {
+      assert.ok(s.metrics.confidenceMetrics.length > 1 && s.metrics.confidenceMetrics[0].confidenceThreshold === 0);
+      const half = s.metrics.confidenceMetrics.find((c) => c.confidenceThreshold === 0.5)!;
+      assert.ok(evals.out.includes(`\n  ${s.value}: precision ${half.precision} recall ${half.recall} F1 ${half.f1Score}\n`), `${s.value} at 0.5 in:\n${evals.out}`);
+    }
     const bad = await cli(dir, 'train', 'export', done.modelName, '--format', 'custom-trained', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /does not support export format "custom-trained"; it supports: tflite, edgetpu-tflite, tf-saved-model, tf-js, core-ml/);
@@ -152,6 +160,85 @@ describe('CLI: train, label, version', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /QUEUED\n(  PENDING\n)?(  RUNNING\n)?  SUCCEEDED\n$/);
     assert.match(r.out, /state: SUCCEEDED[\s\S]*model: projects\/local-project\/locations\/us-central1\/models\/\d+/);
+  });
+
+  it('train, label and version reads ride out a passing UNAVAILABLE; a create is not retried and says so', async () => {
+    const faults = cloud.vertex.ctx.faults;
+    try {
+      for (const [method, args] of [
+        ['ListTrainingPipelines', ['train', 'list']],
+        ['ListDataLabelingJobs', ['label', 'list']],
+        ['ListSpecialistPools', ['label', 'pools']],
+        ['ListDatasetVersions', ['version', 'list', flowersId]],
+      ] as const) {
+        faults.fired.length = 0;
+        faults.inject({ method, code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', times: 1 });
+        const r = await cli(dir, ...args, ...conn);
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+        assert.deepEqual(faults.fired, [method]);
+      }
+      faults.fired.length = 0;
+      faults.inject({ method: 'CreateTrainingPipeline', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', times: 1 });
+      const created = await cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', flowersId, ...conn);
+      assert.equal(created.code, 1);
+      assert.deepEqual(faults.fired, ['CreateTrainingPipeline'], 'a create is sent once');
+      assert.doesNotMatch(created.err, /retried with backoff/);
+      assert.match(created.err, /temporarily unavailable \(.*\)\. The request was not retried, because it may have reached Vertex AI .*check whether it took effect/);
+    } finally {
+      faults.clear();
+      faults.fired.length = 0;
+    }
+  });
+
+  it('train create --wait keeps following through a passing outage longer than the retries', async () => {
+    const faults = cloud.vertex.ctx.faults;
+    faults.fired.length = 0;
+    faults.inject({ method: 'GetTrainingPipeline', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', times: 6 });
+    try {
+      const run = cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', flowersId, '--wait', '--poll-ms', '10', ...conn);
+      // Let the pipeline finish only once every injected failure was seen.
+      const deadline = Date.now() + 20_000;
+      while (faults.fired.length < 6 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      clock.advance(10_000);
+      const r = await run;
+      assert.equal(r.code, 0, r.err);
+      assert.equal(faults.fired.length, 6);
+      assert.match(r.err, /could not read the pipeline's state \(.*currently unavailable.*\); still waiting\n/);
+      assert.match(r.out, /state: SUCCEEDED/);
+    } finally {
+      faults.clear();
+      faults.fired.length = 0;
+    }
+  });
+
+  it('a malformed region or a missing project is a usage problem (exit 2) named before anything is called', async () => {
+    const at = conn.indexOf('--region');
+    for (const region of ['uscentral1', 'US-CENTRAL1', 'us-central']) {
+      const withRegion = [...conn.slice(0, at), '--region', region];
+      for (const args of [['train', 'list'], ['label', 'list'], ['version', 'list', flowersId]]) {
+        const r = await cli(dir, ...args, ...withRegion);
+        assert.equal(r.code, 2, `${args.join(' ')} --region ${region}: ${r.err}`);
+        assert.match(r.err, new RegExp(`"${region}" is not a Vertex AI region: expected a location such as us-central1 or europe-west4 \\(lowercase\\)\\. Set vertexDatasets\\.region \\(or pass --region\\)\\.`));
+      }
+    }
+    writeFileSync(join(dir, 'region.jsonl'), JSON.stringify({ imageGcsUri: `gs://${LOCAL_BUCKET}/a.jpg`, classificationAnnotation: { displayName: 'a' } }) + '\n');
+    const imported = await cli(dir, 'import', 'region.jsonl', '--dataset', 'region-test', '--bucket', `gs://${LOCAL_BUCKET}`, ...conn.slice(0, at), '--region', 'uscentral1');
+    assert.equal(imported.code, 2, imported.err);
+    assert.match(imported.err, /"uscentral1" is not a Vertex AI region/);
+    const saved = { ...process.env };
+    try {
+      for (const k of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'CLOUDSDK_CORE_PROJECT', 'GOOGLE_APPLICATION_CREDENTIALS']) delete process.env[k];
+      process.env.CLOUDSDK_CONFIG = join(dir, 'no-gcloud');
+      const noProject = conn.filter((_, i) => i !== conn.indexOf('--project') && i !== conn.indexOf('--project') + 1);
+      for (const args of [['train', 'list'], ['label', 'pools'], ['version', 'list', flowersId]]) {
+        const r = await cli(dir, ...args, ...noProject);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+        assert.match(r.err, /No Google Cloud project is set/);
+      }
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('label pools, create with a local PDF uploaded to the bucket, list, cancel, delete', async () => {
@@ -188,6 +275,41 @@ describe('CLI: train, label, version', () => {
     const refused = await cli(dir, 'label', 'create', '--dataset', 'product-reviews', '--task', 'image-classification', '--labels', 'a', '--instructions', `gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`, ...conn);
     assert.equal(refused.code, 1);
     assert.match(refused.err, /holds text data/);
+  });
+
+  it('label create never replaces an instructions PDF another job may use, and does not upload the same PDF again', async () => {
+    const at = `gs://${LOCAL_BUCKET}/keep/labeling-instructions/rules.pdf`;
+    const create = async () => {
+      const r = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'rules.pdf', '--bucket', `gs://${LOCAL_BUCKET}/keep`, ...conn, '--output', 'json');
+      assert.equal(r.code, 0, r.err);
+      return json<{ job: { name: string; instructionUri: string } }>(r).job;
+    };
+    writeFileSync(join(dir, 'rules.pdf'), '%PDF-1.4\nfirst rules\n');
+    const first = await create();
+    assert.equal(first.instructionUri, at);
+    const generation = cloud.gcs.blobs.getUri(at).object?.generation;
+    const again = await create();
+    assert.equal(again.instructionUri, at);
+    assert.equal(cloud.gcs.blobs.getUri(at).object?.generation, generation, 'the same PDF was not uploaded again');
+    writeFileSync(join(dir, 'rules.pdf'), '%PDF-1.4\nnew rules\n');
+    const second = await create();
+    assert.match(second.instructionUri, /\/keep\/labeling-instructions\/rules-[0-9a-f]{8}\.pdf$/);
+    assert.equal(cloud.gcs.blobs.getUri(at).object?.data.toString(), '%PDF-1.4\nfirst rules\n', "the first job's instructions are untouched");
+    assert.equal(cloud.gcs.blobs.getUri(second.instructionUri).object?.data.toString(), '%PDF-1.4\nnew rules\n');
+    for (const j of [first, again, second]) await cli(dir, 'label', 'cancel', j.name, ...conn);
+  });
+
+  it('label create: a Cloud Storage refusal of the instructions upload gets Cloud Storage advice, not Vertex AI advice', async () => {
+    writeFileSync(join(dir, 'denied.pdf'), '%PDF-1.4\nlabel the flowers\n');
+    cloud.gcs.faults.inject({ method: 'gcs.upload', code: Code.PERMISSION_DENIED, message: 'me@example.com does not have storage.objects.create access to the Google Cloud Storage object.', times: Infinity });
+    try {
+      const r = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'denied.pdf', '--bucket', `gs://${LOCAL_BUCKET}/docs`, ...conn);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /Access to Cloud Storage was denied: .*storage\.objects\.create.* roles\/storage\.objectAdmin/);
+      assert.doesNotMatch(r.err, /aiplatform\.user/);
+    } finally {
+      cloud.gcs.faults.clear();
+    }
   });
 
   it('version create, list, restore (restore asks for --yes)', async () => {

@@ -104,7 +104,7 @@ describe('training, models, labeling and versions through the real SDK clients',
     const slices = await env.cloud.listModelEvaluationSlices(evaluation.name, 'slice.dimension = annotationSpec');
     assert.deepEqual(slices.map((s) => s.value), ['daisy', 'iris', 'lily', 'rose', 'tulip']);
     slices.forEach((s, i) => {
-      const cm = (s.metrics as { confidenceMetrics: { precision: number; recall: number; f1Score: number }[] }).confidenceMetrics[0];
+      const cm = (s.metrics as { confidenceMetrics: { confidenceThreshold: number; precision: number; recall: number; f1Score: number }[] }).confidenceMetrics.find((c) => c.confidenceThreshold === 0.5)!;
       const tp = m.confusionMatrix.rows[i][i];
       const recall = tp / m.confusionMatrix.rows[i].reduce((a, b) => a + b, 0);
       const precision = tp / m.confusionMatrix.rows.reduce((a, r) => a + r[i], 0);

@@ -254,4 +254,32 @@ describe('editor wizards, scripted, against the local server', () => {
     // 40 items × $0.05–$0.08 × 2 (five labelers: +100%) × 2–10 (specialist pool)
     assert.match(ui.details[0], /Estimated labeling cost: \$8\.00–\$64\.00 .*ESTIMATE/s);
   });
+
+  it('Create Labeling Job: when the upload lands beside a different file of the same name, the job points at it and the message says so', async () => {
+    const ui = scripted({
+      'Label which dataset?': 'flowers',
+      'Labeling task': 'image-classification',
+      Labels: 'daisy, rose',
+      'Instructions for the labelers (PDF)': 'file:docs/guide.pdf',
+      'Upload the instructions to': `gs://${BUCKET}/labeling`,
+      'Labelers per item': '1',
+      'Specialist pool': '',
+      'Active learning': 'none',
+      'Labeling job name': 'flowers round 3',
+    });
+    const moved = `gs://${BUCKET}/labeling/labeling-instructions/guide-0123abcd.pdf`;
+    const result = await createLabelingJob(
+      {
+        ...target,
+        listPdfs: async () => [{ path: 'docs/guide.pdf', read: async () => Buffer.from('%PDF-1.4\nnew guide') }],
+        upload: async (_uri, data) => {
+          env.blobs.put(BUCKET, 'labeling/labeling-instructions/guide-0123abcd.pdf', Buffer.from(data), 'application/pdf');
+          return moved;
+        },
+      },
+      ui,
+    );
+    assert.equal(result?.request.dataLabelingJob.instructionUri, moved);
+    assert.ok(ui.asked.some((m) => m.includes(`gs://${BUCKET}/labeling/labeling-instructions/guide.pdf holds a different file, which was kept; the instructions are at ${moved}.`)), ui.asked.join('\n'));
+  });
 });

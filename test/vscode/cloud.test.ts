@@ -97,6 +97,29 @@ describe('Vertex AI (local mode)', function () {
     }
   });
 
+  it('a command whose Vertex AI call fails says what the failure means and what to do, not the raw gRPC status line', async () => {
+    const config = vscode.workspace.getConfiguration('vertexDatasets');
+    await config.update('project', 'my-project', vscode.ConfigurationTarget.Workspace);
+    await config.update('endpoint', '127.0.0.1:1', vscode.ConfigurationTarget.Workspace);
+    const shown: string[] = [];
+    const window = vscode.window as { showErrorMessage: (message: string, ...rest: unknown[]) => Thenable<unknown> };
+    const original = window.showErrorMessage;
+    window.showErrorMessage = (message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      await vscode.commands.executeCommand('vertexDatasets.versions.restore', 'projects/my-project/locations/us-central1/datasets/1');
+    } finally {
+      window.showErrorMessage = original;
+      await config.update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('project', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.doesNotMatch(shown[0], /^Vertex Datasets: 14 UNAVAILABLE/);
+    assert.match(shown[0], /^Vertex Datasets: The Vertex AI service is temporarily unavailable \(.*\)\. It was retried with backoff; try again in a minute\.$/);
+  });
+
   it('the Datasets view shows the local server\'s datasets with counts, versions, annotation sets and labels', async () => {
     await vscode.workspace.getConfiguration('vertexDatasets').update('endpoint', 'local', vscode.ConfigurationTarget.Workspace);
     assert.equal(api.cloud.status().state, 'local');

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, type TestApi } from './util';
+import { ListTreeProvider } from '../../src/extension/training/trainingTrees';
+import { MessageNode } from '../../src/extension/cloud/datasetsTree';
+import type { TreeNode } from '../../src/extension/cloud/datasetsTree';
 
 describe('vertexDatasets.trainingRefreshSeconds', () => {
   let api: TestApi;
@@ -10,6 +13,49 @@ describe('vertexDatasets.trainingRefreshSeconds', () => {
   });
   after(async () => {
     await config().update('trainingRefreshSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('a refresh that fails keeps the last list on show with a warning, and the view keeps refreshing until it works again', async () => {
+    type Job = { name: string; state: string };
+    let loads = 0;
+    let state = 'RUNNING';
+    const provider = new ListTreeProvider<Job>(
+      async () => ({ cloud: undefined as never, parent: 'projects/p/locations/us-central1' }),
+      async () => {
+        loads++;
+        // The second look fails the way a passing outage does once the retries are spent.
+        if (loads === 2) throw Object.assign(new Error('14 UNAVAILABLE: The service is currently unavailable.'), { code: 14, details: 'The service is currently unavailable.' });
+        if (loads === 3) state = 'SUCCEEDED';
+        return [{ name: 'pipeline-1', state }];
+      },
+      (j) => new MessageNode(j.name, `${j.name} ${j.state}`, 'circle-outline'),
+      (j) => j.state === 'RUNNING',
+      'training pipelines',
+      () => 20,
+    );
+    const labels = (nodes: TreeNode[]) => nodes.map((n) => String(n.getTreeItem().label));
+    const seen: string[][] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the view stopped refreshing after ${loads} loads: ${JSON.stringify(seen)}`)), 10_000);
+        const sub = provider.onDidLoad(async () => {
+          seen.push(labels(await provider.getChildren()));
+          if (loads >= 3) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          }
+        });
+        void provider.getChildren();
+      });
+    } finally {
+      provider.dispose();
+    }
+    assert.deepEqual(seen[0], ['pipeline-1 RUNNING']);
+    assert.equal(seen[1].length, 2, JSON.stringify(seen[1]));
+    assert.match(seen[1][0], /^Could not refresh training pipelines \(showing the last list; retrying\): The Vertex AI service is temporarily unavailable/);
+    assert.equal(seen[1][1], 'pipeline-1 RUNNING', 'the running pipeline is still shown');
+    assert.deepEqual(seen[2], ['pipeline-1 SUCCEEDED'], 'the next refresh worked and the warning went away');
   });
 
   it('is honoured, and a value under its 2-second minimum (or not a number) cannot make the views poll without pause', async () => {

@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
-import type { FormatId } from '../../core/formats';
+import type { FormatId, MlUse } from '../../core/formats';
+import { importLabelProblems } from '../../core/cloud/importLabels';
 import { validateFile } from '../../core/files';
 import { UsageError, validateJsonlText } from '../../core/jsonl/validate';
 import { bigQueryUriProblem } from '../../core/rules/values';
@@ -102,6 +103,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const path = resolve(io.cwd, positionals[0]);
   const shown = displayPath(path, io.cwd);
+  const labelProblems = (mlUseValues: readonly MlUse[]) => [
+    ...importLabelProblems(dataItemLabels, 'item', mlUseValues).map((m) => `--label: ${m}`),
+    ...importLabelProblems(annotationLabels, 'annotation', mlUseValues).map((m) => `--annotation-label: ${m}`),
+  ];
   let data: Buffer;
   let format: FormatId | undefined;
   try {
@@ -111,6 +116,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (!format) {
       if (result.diagnostics.length) io.out(textReport([{ path, format: result.format, items: result.items, diagnostics: result.diagnostics }], io.cwd));
       return fail(`${shown}: cannot tell the import format (${result.detection.reason}); pass --format ID`);
+    }
+    // Labels Vertex would refuse fail the import only after the upload and the dataset creation.
+    const badLabels = labelProblems(FORMATS[format].mlUseValues);
+    if (badLabels.length) return fail(badLabels.join('\n  '));
+    if (FORMATS[format].dataType === 'tabular' && (Object.keys(dataItemLabels).length || Object.keys(annotationLabels).length)) {
+      return fail('--label and --annotation-label apply to the items ImportData creates; a tabular dataset is created from the CSV itself and has no data items to label. Drop them (a split column in the CSV sets each row\'s split).');
     }
     let diagnostics = result.diagnostics;
     if (values['upload-media']) {
@@ -134,15 +145,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!FORMATS[format].importSchemaUri && FORMATS[format].dataType !== 'tabular') return fail(`${FORMATS[format].title} files cannot be imported into Vertex AI`);
 
   // The SDKs load here, after validation: a refused file never pays for them.
-  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { connect, isSettingsError } = await import('../../cloud/connect');
   const { runImport, describeLeftovers } = await import('../../cloud/importFlow');
   let conn;
   try {
     conn = await connect({ project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] });
   } catch (e) {
-    if (e instanceof MissingProjectError) return fail(e.message);
+    if (isSettingsError(e)) return fail(e.message);
     return fail(describeCloudError(e, { service: 'vertex', project: values.project }).message, 1);
   }
+  // Ctrl-C cancels cleanly: the running upload stops, an ImportData in progress is cancelled, and
+  // what already exists is listed. A second Ctrl-C quits at once.
+  const cancel = new AbortController();
+  const quit = () => process.exit(130);
+  const onInterrupt = () => {
+    io.err('vertex-datasets import: cancelling (Ctrl-C again quits at once)\n');
+    cancel.abort();
+    process.once('SIGINT', quit);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const destination = values.bucket ?? conn.defaultBucket ?? `gs://${LOCAL_BUCKET}`;
     let lastPct = -1;
@@ -158,6 +179,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           lastPct = pct;
         },
       },
+      cancel.signal,
     );
     for (const f of report.failures) io.out(formatDiagnosticLine(f.path, f.diagnostic) + '\n');
     if (report.failuresTruncated) io.out(`${shown}: Vertex AI reports at most 20 rejected rows; more rows may have been rejected.\n`);
@@ -176,6 +198,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const l of describeLeftovers(report)) io.err(`  ${l}\n`);
     return 1;
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGINT', quit);
     await conn.dispose();
   }
 }
@@ -193,13 +217,13 @@ async function createFromSource(sources: string[], displayName: string, settings
     const problem = bigQueryUriProblem(uri);
     if (problem) return fail(problem.message, 1);
   }
-  const { connect, MissingProjectError } = await import('../../cloud/connect');
+  const { connect, isSettingsError } = await import('../../cloud/connect');
   const { createTabularFromSource } = await import('../../cloud/importFlow');
   let conn;
   try {
     conn = await connect(settings);
   } catch (e) {
-    if (e instanceof MissingProjectError) return fail(e.message);
+    if (isSettingsError(e)) return fail(e.message);
     return fail(describeCloudError(e, { service: 'vertex', project: settings.project }).message, 1);
   }
   try {

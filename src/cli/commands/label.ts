@@ -151,7 +151,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     opened = await open(v);
   } catch (e) {
-    return fail(await cloudErrorMessage(e, v), (e as Error).name === 'MissingProjectError' ? 2 : 1);
+    return fail(await cloudErrorMessage(e, v), ['MissingProjectError', 'InvalidRegionError'].includes((e as Error).name) ? 2 : 1);
   }
   const { cloud, project, region, conn } = opened;
   const parent = `projects/${project}/locations/${region}`;
@@ -171,8 +171,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         }
         if (!built.ok) return 2;
         if (localPdf) {
-          await conn.gcs.upload(built.request.dataLabelingJob.instructionUri, localPdf.data, { contentType: 'application/pdf' });
-          if (!json) io.err(`Uploaded ${localPdf.path} to ${built.request.dataLabelingJob.instructionUri}\n`);
+          const planned = built.request.dataLabelingJob.instructionUri;
+          const placed = await conn.gcs.place(planned, localPdf.data, { contentType: 'application/pdf' });
+          built.request.dataLabelingJob.instructionUri = placed.uri;
+          if (!json) {
+            if (placed.renamed) io.err(`${planned} holds a different file (kept: other labeling jobs may use it)\n`);
+            io.err(placed.uploaded ? `Uploaded ${localPdf.path} to ${placed.uri}\n` : `${localPdf.path} is already at ${placed.uri}: not uploaded again\n`);
+          }
         }
         const job = await cloud.createDataLabelingJob(built.request);
         if (json) printJson(io, { job, estimate: built.estimate });

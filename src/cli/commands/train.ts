@@ -13,6 +13,7 @@ import type { SplitOption, TrainingOptions } from '../../core/training/pipeline'
 import { DEFAULT_FRACTIONS, buildTrainingPipeline } from '../../core/training/pipeline';
 import type { ColumnProfile, TablesTransformationKind, Transformation } from '../../core/training/tabular';
 import { TABLES_TRANSFORMATIONS } from '../../core/training/tabular';
+import { metricsAtHalf } from '../../core/training/evaluation';
 import type { PipelineSummary } from '../../cloud/training';
 import {
   CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, pause, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb,
@@ -201,6 +202,8 @@ export function createOptions(objective: string, v: Values, project: string, reg
 }
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+/** Polls in a row that may fail transiently before `--wait` gives up following. */
+const WAIT_FAILURES = 10;
 
 function elapsed(p: PipelineSummary): string {
   if (!p.startTime) return '';
@@ -299,7 +302,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     try {
       opened = await open(v);
     } catch (e) {
-      return fail(await cloudErrorMessage(e, v), (e as Error).name === 'MissingProjectError' ? 2 : 1);
+      return fail(await cloudErrorMessage(e, v), ['MissingProjectError', 'InvalidRegionError'].includes((e as Error).name) ? 2 : 1);
     }
     try {
       let dataset: string;
@@ -320,11 +323,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (v.wait) {
         const pollMs = parseNumber('--poll-ms', v['poll-ms']) ?? 10000;
         let last = '';
+        let failedPolls = 0;
         while (!TERMINAL.includes(p.state)) {
           if (p.state !== last && !json) io.err(`  ${p.state}\n`);
           last = p.state;
           await pause(pollMs);
-          p = await opened.cloud.getTrainingPipeline(p.name);
+          try {
+            p = await opened.cloud.getTrainingPipeline(p.name);
+            failedPolls = 0;
+          } catch (e) {
+            // The pipeline runs on whatever happens here: a passing outage only delays the next look.
+            const { describeCloudError } = await import('../../core/cloud/errors');
+            const info = describeCloudError(e, { service: 'vertex', project: opened.project, location: opened.region });
+            if (!info.retryable || ++failedPolls >= WAIT_FAILURES) {
+              io.err(`vertex-datasets train create: stopped following ${p.name}, which keeps running; follow it with \`vertex-datasets train get ${p.id}\`.\n`);
+              throw e;
+            }
+            if (!json) io.err(`  could not read the pipeline's state (${info.original}); still waiting\n`);
+          }
         }
         if (!json) io.err(`  ${p.state}\n`);
       }
@@ -344,7 +360,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     opened = await open(v);
   } catch (e) {
     if (e instanceof Usage) return fail(e.message);
-    return fail(await cloudErrorMessage(e, v), (e as Error).name === 'MissingProjectError' ? 2 : 1);
+    return fail(await cloudErrorMessage(e, v), ['MissingProjectError', 'InvalidRegionError'].includes((e as Error).name) ? 2 : 1);
   }
   const { cloud, project, region } = opened;
   try {
@@ -379,8 +395,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             io.out(`${e.displayName || e.name}  (${e.metricsSchemaUri.split('/').pop()})\n`);
             for (const k of ['auPrc', 'auRoc', 'logLoss', 'rootMeanSquaredError', 'meanAbsoluteError', 'rSquared', 'boundingBoxMeanAveragePrecision']) if (typeof m[k] === 'number') io.out(`  ${k}: ${m[k]}\n`);
             for (const s of e.slices) {
-              const cm = ((s.metrics as { confidenceMetrics?: { precision?: number; recall?: number; f1Score?: number }[] })?.confidenceMetrics ?? [])[0];
-              io.out(`  ${s.value}: ${cm ? `precision ${cm.precision} recall ${cm.recall} F1 ${cm.f1Score}` : JSON.stringify(s.metrics)}\n`);
+              // The threshold the console and the editor's evaluation view report; the list starts at 0.
+              const cm = metricsAtHalf(s.metrics);
+              io.out(`  ${s.value}: ${cm ? `precision ${cm.precision} recall ${cm.recall} F1 ${cm.f1}` : JSON.stringify(s.metrics)}\n`);
             }
           }
         }

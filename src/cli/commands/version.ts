@@ -50,7 +50,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     opened = await open(v);
   } catch (e) {
-    return fail(await cloudErrorMessage(e, v), (e as Error).name === 'MissingProjectError' ? 2 : 1);
+    return fail(await cloudErrorMessage(e, v), ['MissingProjectError', 'InvalidRegionError'].includes((e as Error).name) ? 2 : 1);
   }
   const { cloud, project, region } = opened;
   try {

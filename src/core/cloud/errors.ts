@@ -40,15 +40,54 @@ export interface ErrorContext {
   bucket?: string;
 }
 
+const NOT_RETRIED = 'vertexDatasetsNotRetried';
+
+/**
+ * Marks an error from a call that is not retried (a create or other write whose answer may
+ * have been lost), so its message does not claim a retry. Returns the same error.
+ */
+export function markNotRetried(e: unknown): unknown {
+  try {
+    if (e && typeof e === 'object') Object.defineProperty(e, NOT_RETRIED, { value: true, enumerable: false, configurable: true });
+  } catch {
+    // a frozen error keeps the general wording
+  }
+  return e;
+}
+
+function isNotRetried(e: unknown): boolean {
+  return !!e && typeof e === 'object' && (e as Record<string, unknown>)[NOT_RETRIED] === true;
+}
+
+/**
+ * The status code an SDK error carries: `code` (gRPC status, or HTTP status from the Storage
+ * client's JSON calls), else the HTTP `status` of a failed request (the Storage client's
+ * resumable uploads fail with a request error that has no `code`).
+ */
+function statusCode(e: unknown): number | undefined {
+  const o = (e ?? {}) as { code?: unknown; status?: unknown; response?: { status?: unknown } | null };
+  if (typeof o.code === 'number') return o.code;
+  if (typeof o.status === 'number') return o.status;
+  return typeof o.response?.status === 'number' ? o.response.status : undefined;
+}
+
+/** The service's own words: gRPC `details`, the JSON error body of a failed request, or the message. */
+function serviceText(e: unknown): string {
+  const err = (e ?? {}) as { message?: unknown; details?: unknown; response?: { data?: unknown } | null };
+  if (typeof err.details === 'string' && err.details) return err.details;
+  const body = err.response?.data as { error?: { message?: unknown } } | undefined;
+  if (body && typeof body === 'object' && typeof body.error?.message === 'string' && body.error.message) return body.error.message;
+  return String(err.message ?? e);
+}
+
 export function grpcCodeOf(e: unknown, service: 'vertex' | 'storage'): number | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== 'number') return undefined;
+  const code = statusCode(e);
+  if (code === undefined) return undefined;
   return service === 'storage' || code >= 100 ? HTTP_TO_GRPC[code] ?? (code >= 500 ? GRPC.UNAVAILABLE : undefined) : code;
 }
 
 export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInfo {
-  const err = (e ?? {}) as { message?: unknown; details?: unknown; code?: unknown };
-  const original = String(typeof err.details === 'string' && err.details ? err.details : err.message ?? e);
+  const original = serviceText(e);
   const text = original;
   const code = grpcCodeOf(e, ctx.service);
   const info = (kind: CloudErrorKind, message: string, retryable = false): CloudErrorInfo => ({ kind, message, retryable, original });
@@ -80,12 +119,29 @@ export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInf
     return info('permissionDenied', `Permission denied in project ${project}: ${original} Your account needs the Vertex AI User role (roles/aiplatform.user) in the project.`);
   }
   if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED || /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/i.test(text)) {
-    return info('unavailable', `The ${ctx.service === 'storage' ? 'Cloud Storage' : 'Vertex AI'} service is temporarily unavailable (${original}). It was retried with backoff; try again in a minute.`, true);
+    const service = ctx.service === 'storage' ? 'Cloud Storage' : 'Vertex AI';
+    if (isNotRetried(e)) {
+      return info('unavailable', `The ${service} service is temporarily unavailable (${original}). The request was not retried, because it may have reached ${service} before the connection failed: check whether it took effect before you run it again.`, true);
+    }
+    return info('unavailable', `The ${service} service is temporarily unavailable (${original}). It was retried with backoff; try again in a minute.`, true);
   }
   if (code === GRPC.NOT_FOUND) return info('notFound', `Not found: ${original}`);
   if (code === GRPC.CANCELLED) return info('cancelled', 'The operation was cancelled.');
   if (code === GRPC.INVALID_ARGUMENT || code === GRPC.FAILED_PRECONDITION) return info('invalidArgument', `The request was rejected: ${original}`);
   return info('unknown', original);
+}
+
+/**
+ * The user-facing text for an error that came from a Google SDK call (a gRPC status, an HTTP
+ * status from Cloud Storage, a credentials failure), or undefined for any other error, whose own
+ * message stands. The service is told apart by the code: Cloud Storage's are HTTP statuses.
+ */
+export function cloudErrorText(e: unknown, ctx: Omit<ErrorContext, 'service'> = {}): string | undefined {
+  const code = statusCode(e);
+  const service = typeof code === 'number' && code >= 100 ? 'storage' : 'vertex';
+  const info = describeCloudError(e, { ...ctx, service });
+  if (typeof code === 'number' && code > 0) return info.message;
+  return info.kind === 'noCredentials' || info.kind === 'noProject' ? info.message : undefined;
 }
 
 export function noProject(original = ''): CloudErrorInfo {

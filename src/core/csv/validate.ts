@@ -139,7 +139,7 @@ class CsvValidation {
   private start(): void {
     const format = this.format!;
     if (format === 'tabular') {
-      this.tabular = this.shared?.tabular ?? new TabularChecker(tabularOptions(this.options), this.collector.report, this.options.onItem);
+      this.tabular = this.shared?.tabular ?? new TabularChecker(tabularOptions(this.options), this.collector.report, this.options.onItem ?? this.options.itemsFor?.('tabular'));
       if (this.shared) this.headerDone = this.shared.tabular.columnCount > 0;
     } else {
       this.checker = createLayoutChecker(format, this.collector.report, this.options.onItem ?? this.options.itemsFor?.(format));

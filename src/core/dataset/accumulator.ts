@@ -94,10 +94,19 @@ export interface Segment {
 }
 
 interface TrackState {
-  instances: Map<string, { label: number; loc: Loc }>;
+  instances: Map<string, TrackedInstance>;
   frames: Set<number>;
-  seen: Set<string>;
 }
+
+/** An object instance of one video: its first label and where, and the times it was boxed at. */
+interface TrackedInstance {
+  label: number;
+  loc: Loc;
+  /** A list while short, a set past TIMES_LIST (times compare as SameValueZero, as set members do). */
+  times: number[] | Set<number>;
+}
+
+const TIMES_LIST = 32;
 
 const NO_SPLIT = 0;
 /** In a single item's flags, beside its split code: the item carried an ml_use value. */
@@ -1407,7 +1416,7 @@ export class DatasetAccumulator {
   private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined, loc: Loc): void {
     this.trackedBoxes++;
     let track = this.tracks.get(key);
-    if (!track) this.tracks.set(key, (track = { instances: new Map(), frames: new Set(), seen: new Set() }));
+    if (!track) this.tracks.set(key, (track = { instances: new Map(), frames: new Set() }));
     track.frames.add(a.time);
     const duration = this.duration(uri);
     if (duration !== undefined && a.time > duration + EPSILON) this.trackOutside(loc, a.label, a.time, duration);
@@ -1416,11 +1425,17 @@ export class DatasetAccumulator {
     const label = this.labels.get(a.label);
     if (!label) return;
     const known = track.instances.get(id);
-    if (!known) track.instances.set(id, { label: label.id, loc });
-    else if (known.label !== label.id) this.instanceInconsistent(loc, known.loc, id, a.label, this.labelList[known.label].name, uri);
-    const frameKey = `${id}@${a.time}`;
-    if (track.seen.has(frameKey)) this.instanceRepeated(loc, known?.loc, id, a.time, uri);
-    else track.seen.add(frameKey);
+    if (!known) {
+      track.instances.set(id, { label: label.id, loc, times: [a.time] });
+      return;
+    }
+    if (known.label !== label.id) this.instanceInconsistent(loc, known.loc, id, a.label, this.labelList[known.label].name, uri);
+    // One box per instance and time: the times of the instance so far.
+    const times = known.times;
+    if (Array.isArray(times) ? times.includes(a.time) : times.has(a.time)) this.instanceRepeated(loc, known.loc, id, a.time, uri);
+    else if (!Array.isArray(times)) times.add(a.time);
+    else if (times.length < TIMES_LIST) times.push(a.time);
+    else known.times = new Set(times).add(a.time);
   }
 
   // ---- at the end ----

@@ -705,7 +705,7 @@ export class ItemChecker {
         } else instanceId = String(n);
       }
       if (annotations && box && time !== undefined && typeof a.displayName === 'string') {
-        annotations.push({ kind: 'trackedBox', label: a.displayName, time, instanceId, ...box });
+        annotations.push({ kind: 'trackedBox', label: a.displayName, time, instanceId, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
       }
     });
   }

@@ -36,6 +36,12 @@ function atHalf(m: Obj): Obj | undefined {
   return list.reduce((best, x) => (Math.abs((num(x.confidenceThreshold) ?? 0) - 0.5) < Math.abs((num(best.confidenceThreshold) ?? 0) - 0.5) ? x : best));
 }
 
+/** Precision, recall and F1 of `metrics` at the 0.5 confidence threshold (or the closest one listed). */
+export function metricsAtHalf(metrics: JsonValue): { threshold?: number; precision?: number; recall?: number; f1?: number } | undefined {
+  const h = isObj(metrics) ? atHalf(metrics) : undefined;
+  return h ? { threshold: num(h.confidenceThreshold), precision: num(h.precision), recall: num(h.recall), f1: num(h.f1Score) } : undefined;
+}
+
 export function evaluationViewModel(
   evaluation: { displayName: string; metricsSchemaUri: string; metrics: JsonValue },
   slices: { dimension: string; value: string; metrics: JsonValue }[],

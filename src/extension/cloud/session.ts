@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../../cloud/connect';
 import type { ConnectionSettings } from '../../cloud/connection';
 import { DEFAULT_REGION, findCredentials, isEmulatorEndpoint, resolveProject } from '../../cloud/connection';
+import { cloudErrorText } from '../../core/cloud/errors';
 
 const SECTION = 'vertexDatasets';
 
@@ -29,6 +30,15 @@ export function readCloudSettings(): ConnectionSettings & { importBucket?: strin
     return typeof v === 'string' && v.trim() ? v.trim() : undefined;
   };
   return { project: str('project'), region: str('region') ?? DEFAULT_REGION, endpoint: str('endpoint'), importBucket: str('importBucket') };
+}
+
+/**
+ * What a failed command shows: for a failed Google Cloud call, what it means and how to fix it
+ * (the same text the views and the CLI give), not the raw status line; otherwise the message.
+ */
+export function commandErrorText(e: unknown): string {
+  const s = readCloudSettings();
+  return cloudErrorText(e, { project: s.endpoint === 'local' ? 'local-project' : resolveProject(s.project)?.project, location: s.region }) ?? String((e as Error)?.message ?? e);
 }
 
 export class CloudSession implements vscode.Disposable {

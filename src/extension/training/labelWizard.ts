@@ -17,8 +17,8 @@ export interface LabelTarget {
   cloud(): Promise<TrainingCloud>;
   /** Workspace PDFs the instructions can come from (relative path → reader). */
   listPdfs(): Promise<{ path: string; read(): Promise<Uint8Array> }[]>;
-  /** Uploads bytes to a gs:// URI. */
-  upload(uri: string, data: Uint8Array): Promise<void>;
+  /** Uploads bytes to a gs:// URI; returns where they are when that differs (an existing different file is never replaced). */
+  upload(uri: string, data: Uint8Array): Promise<string | void>;
   /** Default upload location (the import bucket setting, or the local bucket). */
   defaultBucket?: string;
 }
@@ -127,8 +127,12 @@ export async function createLabelingJob(target: LabelTarget, ui: WizardUi, prese
   ].join('\n');
   const go = await ui.confirm(`Create labeling job "${options.displayName}"?`, review, 'Create Labeling Job');
   if (!go) return undefined;
-  if (upload) await target.upload(instructionUri, await upload.read());
+  let movedTo: string | undefined;
+  if (upload) {
+    const at = await target.upload(instructionUri, await upload.read());
+    if (at && at !== instructionUri) built.request.dataLabelingJob.instructionUri = movedTo = at;
+  }
   const job = await cloud.createDataLabelingJob(built.request);
-  void ui.notify('info', `Labeling job ${job.displayName} created (${job.state}). Follow it in the Labeling Jobs view.`);
+  void ui.notify('info', `Labeling job ${job.displayName} created (${job.state}). Follow it in the Labeling Jobs view.${movedTo ? ` ${instructionUri} holds a different file, which was kept; the instructions are at ${movedTo}.` : ''}`);
   return { request: built.request, estimate: built.estimate, job };
 }

@@ -13,7 +13,7 @@ import { DatasetNode } from '../cloud/datasetsTree';
 import type { WizardUi } from '../cloud/importWizard';
 import { vscodeUi } from '../cloud/importWizard';
 import type { CloudSession } from '../cloud/session';
-import { BLOCKED_STATES, readCloudSettings } from '../cloud/session';
+import { BLOCKED_STATES, commandErrorText, readCloudSettings } from '../cloud/session';
 import { createLabelingJob } from './labelWizard';
 import type { LabelResult } from './labelWizard';
 import { trainWithAutoML } from './trainWizard';
@@ -60,7 +60,7 @@ function register(id: string, log: vscode.LogOutputChannel, handler: (...args: n
       return await handler(...(args as never[]));
     } catch (e) {
       log.error(`command ${id} failed`, e);
-      void vscode.window.showErrorMessage(`Vertex Datasets: ${(e as Error).message}`, 'Show Log').then((a) => a && log.show());
+      void vscode.window.showErrorMessage(`Vertex Datasets: ${commandErrorText(e)}`, 'Show Log').then((a) => a && log.show());
       return undefined;
     }
   });
@@ -146,7 +146,7 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
         defaultBucket: settings.importBucket ?? t.conn.defaultBucket,
         listPdfs: async () =>
           (await vscode.workspace.findFiles('**/*.pdf', '**/node_modules/**', 50)).map((u) => ({ path: vscode.workspace.asRelativePath(u), read: async () => vscode.workspace.fs.readFile(u) })),
-        upload: (uri, data) => t.conn.gcs.upload(uri, Buffer.from(data), { contentType: 'application/pdf' }),
+        upload: async (uri, data) => (await t.conn.gcs.place(uri, Buffer.from(data), { contentType: 'application/pdf' })).uri,
       },
       scripted,
       { dataset: dataset instanceof vscode.Uri ? undefined : await datasetFrom(dataset), labels },

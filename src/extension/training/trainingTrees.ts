@@ -132,7 +132,7 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
   private readonly loaded = new vscode.EventEmitter<void>();
   /** Fires after each root load (tests wait on it). */
   readonly onDidLoad = this.loaded.event;
-  private state: { kind: 'idle' } | { kind: 'loading' } | { kind: 'loaded'; items: T[] } | { kind: 'error'; error: unknown } = { kind: 'idle' };
+  private state: { kind: 'idle' } | { kind: 'loading' } | { kind: 'loaded'; items: T[]; refreshError?: unknown } | { kind: 'error'; error: unknown } = { kind: 'idle' };
   private timer?: NodeJS.Timeout;
   private generation = 0;
 
@@ -165,8 +165,12 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
         const info = describeCloudError(this.state.error, { service: 'vertex' });
         return [new MessageNode('error', `Could not load ${this.what}: ${info.message}`, 'error', info.message)];
       }
-      case 'loaded':
-        return this.state.items.length ? this.state.items.map(this.node) : [new MessageNode('empty', `No ${this.what} yet`, 'info')];
+      case 'loaded': {
+        const nodes = this.state.items.length ? this.state.items.map(this.node) : [new MessageNode('empty', `No ${this.what} yet`, 'info')];
+        if (this.state.refreshError === undefined) return nodes;
+        const info = describeCloudError(this.state.refreshError, { service: 'vertex' });
+        return [new MessageNode('refreshError', `Could not refresh ${this.what} (showing the last list; retrying): ${info.message}`, 'warning', info.message), ...nodes];
+      }
     }
   }
 
@@ -180,7 +184,8 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
       this.state = { kind: 'loaded', items };
     } catch (e) {
       if (gen !== this.generation) return;
-      this.state = { kind: 'error', error: e };
+      // A failed refresh keeps what was shown (jobs still running stay visible) and keeps polling.
+      this.state = this.state.kind === 'loaded' ? { kind: 'loaded', items: this.state.items, refreshError: e } : { kind: 'error', error: e };
     }
     this.changed.fire(undefined);
     this.loaded.fire();

@@ -3,7 +3,7 @@ import {
   buildCreateDatasetRequest, buildImportDataRequest, consoleUrl, fromProtoValue, gcsObjectUri, parseDatasetRef, toProtoValue, datasetDataType,
 } from '../../../src/core/cloud/requests';
 import { mapPartialFailures, formatDiagnosticLine } from '../../../src/core/cloud/partialFailures';
-import { describeCloudError } from '../../../src/core/cloud/errors';
+import { cloudErrorText, describeCloudError } from '../../../src/core/cloud/errors';
 import { resolveProject } from '../../../src/cloud/connection';
 
 describe('cloud request builders', () => {
@@ -81,6 +81,9 @@ describe('cloud error messages', () => {
     { name: 'unavailable', err: { code: 14, details: 'down' }, service: 'vertex', kind: 'unavailable', says: /retried with backoff/ },
     { name: 'storage 403', err: { code: 403, message: 'forbidden' }, service: 'storage', kind: 'permissionDenied', says: /roles\/storage\.objectAdmin/ },
     { name: 'storage 503', err: { code: 503, message: 'backend' }, service: 'storage', kind: 'unavailable', says: /Cloud Storage/ },
+    // A resumable upload's failure: no `code`, the HTTP status and the service's JSON error body.
+    { name: 'storage upload 403', err: { message: 'Request failed with status code 403', status: 403, response: { status: 403, data: { error: { code: 403, message: 'me does not have storage.objects.create access' } } } }, service: 'storage', kind: 'permissionDenied', says: /^Access to Cloud Storage was denied: me does not have storage\.objects\.create access .*roles\/storage\.objectAdmin/ },
+    { name: 'storage upload 429', err: { message: 'Request failed with status code 429', response: { status: 429, data: { error: { message: 'rate limited' } } } }, service: 'storage', kind: 'quota', says: /rate limited/ },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -89,6 +92,17 @@ describe('cloud error messages', () => {
       assert.match(info.message, c.says);
     });
   }
+});
+
+describe('cloud error text for commands', () => {
+  it('describes SDK failures by their code (HTTP statuses as Cloud Storage) and leaves other errors alone', () => {
+    assert.match(cloudErrorText({ code: 7, details: "Permission 'aiplatform.trainingPipelines.cancel' denied" }, { project: 'p' }) ?? '', /^Permission denied in project p: .*roles\/aiplatform\.user/);
+    assert.match(cloudErrorText({ code: 403, message: 'me@x does not have storage.objects.create access' }) ?? '', /^Access to Cloud Storage was denied: .*roles\/storage\.objectAdmin/);
+    assert.match(cloudErrorText(new Error('Could not load the default credentials. Browse to ...')) ?? '', /application-default login/);
+    assert.equal(cloudErrorText(new Error('select a dataset in the Vertex AI Datasets view')), undefined);
+    assert.equal(cloudErrorText(Object.assign(new Error('no such file'), { code: 'ENOENT' })), undefined);
+    assert.equal(cloudErrorText(new Error('the quota of labels in this file is 5')), undefined, 'a word in a plain message does not make it a cloud error');
+  });
 });
 
 describe('project resolution', () => {

@@ -334,6 +334,18 @@ describe('dataset checks: video', () => {
     assert.deepEqual(codes(r.diagnostics), ['dataset.tooManyLabels']);
   });
 
+  it('tracking: a box repeating an instance\'s frame is found however many frames the instance has (-0 and 0 are one time)', () => {
+    const frames = Array.from({ length: 40 }, (_, t) => tracked('car', t, '7'));
+    const r = run('video-object-tracking', [
+      item(1, 'gs://b/v.mp4', frames),
+      item(2, 'gs://b/v.mp4', [tracked('car', 3, '7'), tracked('car', 39, '7'), tracked('car', 40, '7'), tracked('car', -0, '7'), tracked('car', 40, '8')]),
+      item(3, 'gs://b/w.mp4', [tracked('car', 3, '7'), tracked('car', 3, '9'), tracked('car', 3, '7')]),
+    ], {}, 't.csv');
+    const repeated = only(r.diagnostics, 'tracking.instanceRepeated');
+    assert.deepEqual(repeated.map((d) => d.line), [2, 2, 2, 3]);
+    assert.equal(r.stats.tracking?.instances, 4);
+  });
+
   it('tracking: one label per instance; one box per instance and frame', () => {
     const r = run('video-object-tracking', [
       item(1, 'gs://b/v.mp4', [tracked('car', 1, '7'), tracked('car', 2, '7'), tracked('person', 1, '8')]),

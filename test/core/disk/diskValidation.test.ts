@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,29 +64,57 @@ describe('validation of a file from disk in a worker', () => {
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i].bytes >= progress[i - 1].bytes);
   });
 
-  it('dataset checks give the same result streamed, buffered, or from a second pass over a large file', async () => {
+  it('dataset checks give the same result whether the format is chosen or detected while the file is read', async () => {
     const path = join(dir, 'dupes.csv');
     const rows: string[] = [];
     for (let i = 1; i <= 500; i++) rows.push(`training,gs://my-bucket/images/img-${i % 400}.jpg,${i % 3 ? 'cat' : 'dog'}`);
     writeFileSync(path, rows.join('\n') + '\n');
     const dataset = (r: { diagnostics: { code: string; line: number }[] }) => r.diagnostics.filter((d) => /^(duplicate|label|dataset|split)\./.test(d.code)).map((d) => `${d.line} ${d.code}`);
-    const buffered = await validateFromDisk({ path, datasetChecks: true }, () => {});
-    const secondPass = await validateFromDisk({ path, datasetChecks: true, factsCap: 10 }, () => {});
-    const streamed = await validateFromDisk({ path, datasetChecks: true, format: 'image-classification-single-label' }, () => {});
-    assert.equal(dataset(buffered).filter((d) => d.endsWith('duplicate.conflict')).length, 66);
-    assert.equal(dataset(buffered).filter((d) => d.endsWith('duplicate.repeat')).length, 34);
-    assert.deepEqual(dataset(secondPass), dataset(buffered));
-    assert.deepEqual(dataset(streamed), dataset(buffered));
-    assert.deepEqual(secondPass.stats, buffered.stats);
-    assert.deepEqual(streamed.stats, buffered.stats);
+    const detected = await validateFromDisk({ path, datasetChecks: true }, () => {});
+    const chosenCsv = await validateFromDisk({ path, datasetChecks: true, format: 'image-classification-single-label' }, () => {});
+    assert.equal(dataset(detected).filter((d) => d.endsWith('duplicate.conflict')).length, 66);
+    assert.equal(dataset(detected).filter((d) => d.endsWith('duplicate.repeat')).length, 34);
+    assert.deepEqual(dataset(chosenCsv), dataset(detected));
+    assert.deepEqual(chosenCsv.stats, detected.stats);
 
     // JSONL: the format is certain from the head of the file, so items stream to the checks.
     const jsonl = join(dir, 'sniffed.jsonl');
     writeJsonl(jsonl, 300, [5]);
-    const sniffed = await validateFromDisk({ path: jsonl, datasetChecks: true, factsCap: 0 }, () => {});
+    const sniffed = await validateFromDisk({ path: jsonl, datasetChecks: true }, () => {});
     const chosen = await validateFromDisk({ path: jsonl, datasetChecks: true, format: 'image-classification-single-label' }, () => {});
     assert.deepEqual(sniffed.diagnostics, chosen.diagnostics);
     assert.deepEqual(sniffed.stats, chosen.stats);
+  });
+
+  it('a CSV file with dataset checks is read in one pass, however many rows (the format is detected while it is read)', async () => {
+    // More rows than the editor once kept while the format was unknown (200,000): it then read the file again.
+    const path = join(dir, 'one-pass.csv');
+    const rows: string[] = [];
+    for (let i = 0; i < 210_000; i++) rows.push(`training,gs://my-bucket/images/img-${String(i).padStart(9, '0')}.jpg,${i % 3 ? 'cat' : 'dog'}\n`);
+    const text = rows.join('');
+    writeFileSync(path, text);
+    const open = fsp.open;
+    let bytes = 0;
+    fsp.open = (async (...args: Parameters<typeof open>) => {
+      const handle = await open(...args);
+      if (String(args[0]) === path) {
+        const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<{ bytesRead: number }>;
+        (handle as unknown as { read: typeof read }).read = async (...a: unknown[]) => {
+          const r = await read(...a);
+          bytes += r.bytesRead;
+          return r;
+        };
+      }
+      return handle;
+    }) as typeof open;
+    let r: Awaited<ReturnType<typeof validateFromDisk>>;
+    try {
+      r = await validateFromDisk({ path, datasetChecks: true }, () => {});
+    } finally {
+      fsp.open = open;
+    }
+    assert.equal(r.stats?.items, text.split('\n').length - 1);
+    assert.ok(bytes >= text.length && bytes < 2 * text.length, `${bytes} bytes read for a ${text.length}-byte file (a second pass?)`);
   });
 
   it('posts an error message (not a crash) for a file that cannot be read', async () => {
