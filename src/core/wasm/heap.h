@@ -7,6 +7,13 @@ extern u8 __heap_base;
 
 static u8 *brk;
 
+// Pages to grow by beyond what an allocation needs, given the pages the memory has (a module
+// that allocates often defines it before including this file: every memory.grow costs the engine
+// far more than the pages it adds, which stay untouched until used).
+#ifndef HEAP_SLACK
+#define HEAP_SLACK(pages) 0u
+#endif
+
 // `n` bytes aligned to 64, growing the memory as needed; 0 when it cannot grow.
 static u8 *heapAlloc(u32 n) {
   if (!brk) brk = &__heap_base;
@@ -15,7 +22,9 @@ static u8 *heapAlloc(u32 n) {
   u32 need = (u32)p + n + 64;
   u32 have = __builtin_wasm_memory_size(0) * 65536u;
   if (need > have) {
-    if (__builtin_wasm_memory_grow(0, (need - have + 65535) / 65536) == (unsigned long)-1) return 0;
+    const u32 pages = (need - have + 65535) / 65536, slack = HEAP_SLACK(have / 65536);
+    // (With the slack when the memory can grow that far, else without it.)
+    if ((!slack || __builtin_wasm_memory_grow(0, pages + slack) == (unsigned long)-1) && __builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) return 0;
   }
   brk = p + n;
   return p;

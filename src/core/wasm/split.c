@@ -5,6 +5,9 @@
 // src/core/split/records.ts (Framer) and csv.ts (fieldSpans): a record ends at LF, CRLF or a lone
 // CR outside quotes; quote parity decides what is inside quotes.
 #include <wasm_simd128.h>
+// Tables that double as they fill (group ids, the memo) each take new memory: the memory grows by
+// a quarter more than asked for, so that it grows a few times rather than at every doubling.
+#define HEAP_SLACK(pages) ((pages) / 4)
 #include "heap.h"
 
 typedef int i32;
