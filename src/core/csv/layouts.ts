@@ -189,18 +189,21 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
       end = from + 1;
     }
-    const seen = new Set<string>();
+    // A row of one label (every single-label row) has nothing to repeat: no set to build or hash into.
+    const seen = end - from > 1 ? new Set<string>() : undefined;
     for (let i = from; i < end; i++) {
       if (f[i] === '') {
         // `removeCell`: deleting the cell with the comma before it fixes the row (the editor's quick fix).
         this.problem(cellRange(record, i), { code: 'label.empty', severity: 'warning', message: 'Empty label column between labels; remove the extra comma.', data: { removeCell: true } });
         continue;
       }
-      if (seen.has(f[i])) {
-        this.say(cellRange(record, i), 'warning', 'label.duplicate', `Label "${truncate(f[i], 40)}" appears twice in this row.`);
-        continue;
+      if (seen !== undefined) {
+        if (seen.has(f[i])) {
+          this.say(cellRange(record, i), 'warning', 'label.duplicate', `Label "${truncate(f[i], 40)}" appears twice in this row.`);
+          continue;
+        }
+        seen.add(f[i]);
       }
-      seen.add(f[i]);
       this.label(record, i, out);
     }
   }
