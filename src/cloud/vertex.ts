@@ -1,6 +1,7 @@
 /**
  * A thin adapter over the real `DatasetServiceClient`: plain results for the tree and the import
- * flow, transient failures (UNAVAILABLE, DEADLINE_EXCEEDED) retried with exponential backoff,
+ * flow, transient failures (UNAVAILABLE, DEADLINE_EXCEEDED) of reads retried with exponential
+ * backoff (CreateDataset and ImportData are sent once: a lost reply may hide a call that took effect),
  * long-running operations followed with cancellation, and partial failures read from the
  * operation metadata even when the operation itself failed.
  */
@@ -9,7 +10,7 @@ import type { CreateDatasetRequest, ImportDataRequest } from '../core/cloud/requ
 import { datasetDataType, displayNameFilter, fromProtoValue, locationParent } from '../core/cloud/requests';
 import type { DataType } from '../core/formats';
 import type { PartialFailure } from '../core/cloud/partialFailures';
-import { describeCloudError, grpcCodeOf } from '../core/cloud/errors';
+import { describeCloudError, grpcCodeOf, markNotRetried } from '../core/cloud/errors';
 
 export interface SavedQuerySummary {
   name: string;
@@ -130,6 +131,20 @@ export class VertexDatasets {
     }
   }
 
+  /**
+   * Sends a write once. A create or import whose reply was lost may have taken effect: sent again,
+   * it made a second dataset of the same name (and the next import refused the name) or imported
+   * the rows twice. Its UNAVAILABLE says it was not retried.
+   */
+  async send<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new CancelledError();
+    try {
+      return await fn();
+    } catch (e) {
+      throw markNotRetried(e);
+    }
+  }
+
   toSummary(d: Record<string, unknown>): DatasetSummary {
     const name = String(d.name ?? '');
     const schema = String(d.metadataSchemaUri ?? '');
@@ -224,7 +239,7 @@ export class VertexDatasets {
   }
 
   async createDataset(request: CreateDatasetRequest, follow: FollowOptions = {}): Promise<OperationOutcome<DatasetSummary>> {
-    const [op] = await this.call('CreateDataset', () => this.clients.datasets.createDataset(request), follow.signal);
+    const [op] = await this.send(() => this.clients.datasets.createDataset(request), follow.signal);
     return this.follow(String(op.name), 'createDataset', (d) => this.toSummary(d as Record<string, unknown>), follow);
   }
 
@@ -234,7 +249,7 @@ export class VertexDatasets {
   }
 
   async importData(request: ImportDataRequest, follow: FollowOptions = {}): Promise<OperationOutcome<true>> {
-    const [op] = await this.call('ImportData', () => this.clients.datasets.importData(request), follow.signal);
+    const [op] = await this.send(() => this.clients.datasets.importData(request), follow.signal);
     return this.follow(String(op.name), 'importData', () => true as const, follow);
   }
 

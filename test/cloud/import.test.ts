@@ -92,6 +92,45 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal((io.stderr().match(/retried ListDatasets after UNAVAILABLE/g) ?? []).length, 2);
   });
 
+  it('a CreateDataset whose reply is lost is not sent again: one dataset, a message saying how to check, and the next import uses it', async () => {
+    const faults = env.cloud.vertex.ctx.faults;
+    faults.fired.length = 0;
+    faults.inject({ method: 'CreateDataset', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', afterEffect: true });
+    const file = writeFile(env, 'lost-create.jsonl', [imageRow(1, 'cat')]);
+    const before = new Set(env.cloud.vertex.ctx.operations.list('projects/').map((o) => o.name));
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'lost-create', ...common], io), 1, io.stderr());
+    assert.deepEqual(faults.fired, ['CreateDataset']);
+    const creates = () => env.cloud.vertex.ctx.operations.list('projects/').filter((o) => !before.has(o.name) && /CreateDataset/.test(o.metadataType));
+    assert.equal(creates().length, 1, 'the create took effect once and was not sent again');
+    // The dataset exists once its operation is done.
+    const deadline = Date.now() + 10_000;
+    while (!creates()[0].done && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    const named = () => [...env.cloud.vertex.datasets.datasets.values()].filter((d) => d.displayName === 'lost-create');
+    assert.equal(named().length, 1);
+    assert.doesNotMatch(io.stderr(), /retried with backoff|retried CreateDataset/);
+    assert.match(io.stderr(), /dataset failed: .*The request was not retried, because it may have reached Vertex AI .*look for a dataset named "lost-create" \(image data\) .*run the import again: it imports into the one dataset of that name/);
+    const again = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'lost-create', ...common], again), 0, again.stderr());
+    assert.equal(named().length, 1);
+    assert.equal(named()[0].items.size, 1);
+  });
+
+  it('an ImportData whose reply is lost is not sent again, and the message says how to check whether it ran', async () => {
+    const faults = env.cloud.vertex.ctx.faults;
+    faults.fired.length = 0;
+    faults.inject({ method: 'ImportData', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', afterEffect: true });
+    const file = writeFile(env, 'lost-import.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog')]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'lost-import', ...common], io), 1, io.stderr());
+    assert.deepEqual(faults.fired, ['ImportData'], 'ImportData is sent once');
+    const dsName = [...env.cloud.vertex.datasets.datasets.entries()].find(([, d]) => d.displayName === 'lost-import')?.[0];
+    assert.ok(dsName);
+    const imports = env.cloud.vertex.ctx.operations.list(`${dsName}/operations/`).filter((o) => /ImportData/.test(o.metadataType));
+    assert.equal(imports.length, 1, 'one ImportData operation was started');
+    assert.match(io.stderr(), /import failed: .*The request was not retried.*see whether dataset "lost-import" \(\d+\) grows past 0 data items/);
+  });
+
   it('Cloud Storage 503s are retried by the Storage client and the import goes through', async () => {
     env.cloud.gcs.faults.inject({ method: 'gcs.bucketGet', code: Code.UNAVAILABLE, message: 'Backend Error', times: 2 });
     const io = captureIo(env.dir);
