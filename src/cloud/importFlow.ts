@@ -47,7 +47,8 @@ export type ImportStep = 'bucket' | 'dataset' | 'upload' | 'import';
 export interface ImportProgress {
   step(step: ImportStep, message: string): void;
   upload?(file: string, sent: number, total: number): void;
-  poll?(elapsedMs: number): void;
+  /** After each look at the running operation (ImportData, or the CreateDataset of tabular data). */
+  poll?(elapsedMs: number, state: { operationName: string; rowsRejected: number }): void;
 }
 
 export interface ImportReport {
@@ -154,7 +155,7 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   try {
     progress.step('import', `Importing into ${report.dataset.displayName} (${report.dataset.name})`);
     const req = buildImportDataRequest({ datasetName: report.dataset.name, format: plan.format, gcsUris: uploaded.map((u) => u.gcsUri), dataItemLabels: plan.dataItemLabels, annotationLabels: plan.annotationLabels });
-    const outcome = await vertex.importData(req, { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    const outcome = await vertex.importData(req, { signal, onPoll: (s) => progress.poll?.(s.elapsedMs, { operationName: s.operationName, rowsRejected: s.partialFailures.length }) });
     report.operationName = outcome.operationName;
     report.failures = mapPartialFailures(outcome.partialFailures, uploaded.map((u) => ({ gcsUri: u.gcsUri, path: u.file.displayPath, lines: u.file.data.toString('utf8').split(/\r?\n/) })));
     report.failuresTruncated = outcome.partialFailures.length >= 20;
@@ -276,7 +277,7 @@ async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   step = 'dataset';
   try {
     progress.step('dataset', `Creating tabular dataset "${ref.displayName}" from ${report.uploaded.join(', ')}`);
-    const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: 'tabular', tabularSource: { gcsUris: report.uploaded } }), { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: 'tabular', tabularSource: { gcsUris: report.uploaded } }), { signal, onPoll: (s) => progress.poll?.(s.elapsedMs, { operationName: s.operationName, rowsRejected: s.partialFailures.length }) });
     if (created.cancelled) return { ...report, cancelled: true };
     report.operationName = created.operationName;
     if (created.error || !created.result) return fail({ code: created.error?.code ?? 2, message: created.error?.message ?? 'CreateDataset returned no dataset', details: created.error?.message }, 'vertex');

@@ -50,8 +50,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 250, mu
 
 export interface FollowOptions {
   signal?: AbortSignal;
-  /** Called after each poll with the elapsed time and the partial failures so far. */
-  onPoll?: (state: { elapsedMs: number; partialFailures: PartialFailure[] }) => void;
+  /** Called after each poll with the operation, the elapsed time and the partial failures so far. */
+  onPoll?: (state: { operationName: string; elapsedMs: number; partialFailures: PartialFailure[] }) => void;
   /** First polling interval; grows by 1.5x up to 5 s. */
   pollMs?: number;
 }
@@ -273,7 +273,7 @@ export class VertexDatasets {
         const meta = descriptor.metadataDecoder(op.metadata.value as Uint8Array) as { genericMetadata?: { partialFailures?: { code?: number | null; message?: string | null }[] | null } | null };
         partialFailures = (meta.genericMetadata?.partialFailures ?? []).map((f) => ({ code: f.code ?? undefined, message: f.message ?? '' }));
       }
-      opts.onPoll?.({ elapsedMs: Date.now() - started, partialFailures });
+      opts.onPoll?.({ operationName, elapsedMs: Date.now() - started, partialFailures });
       if (op.done) {
         if (op.error) return { operationName, error: { code: Number(op.error.code ?? 2), message: String(op.error.message ?? '') }, partialFailures, cancelled: Number(op.error.code) === 1 };
         const response = op.response?.value && descriptor?.responseDecoder ? descriptor.responseDecoder(op.response.value as Uint8Array) : undefined;
