@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tempDir } from '../tempDirs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -188,6 +189,30 @@ describe('CLI: train, label, version', () => {
       faults.clear();
       faults.fired.length = 0;
     }
+  });
+
+  it('train create --wait interrupted with Ctrl-C says the pipeline keeps running and how to follow or cancel it, and leaves it running', async function () {
+    this.timeout(60_000);
+    const args = ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'bin.ts'), 'train', 'create', 'image-classification-single-label', '--dataset', flowersId,
+      '--display-name', 'interrupted', '--wait', '--poll-ms', '20', ...conn];
+    // Run from the repository, where tsx resolves. The manual clock keeps the pipeline from ending.
+    const child = spawn(process.execPath, args, { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (/^  [A-Z_]+\n/m.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 130, err);
+    const launched = /^Launched (projects\/\S+\/trainingPipelines\/(\d+))$/m.exec(out);
+    assert.ok(launched, out);
+    assert.match(err, new RegExp(`interrupted; stopped following ${launched[1]}, which keeps running in Vertex AI \\(last seen [A-Z_]+\\)\\. `
+      + `Follow it with \`vertex-datasets train get ${launched[2]}\`, or stop it with \`vertex-datasets train cancel ${launched[2]}\`\\.\n$`));
+    const stored = cloud.training().pipelines.get(launched[1]);
+    assert.ok(stored, 'the pipeline exists on the server');
+    assert.equal(stored.cancelRequested, undefined, 'Ctrl-C does not cancel the pipeline');
   });
 
   it('train create --wait keeps following through a passing outage longer than the retries', async () => {
