@@ -266,6 +266,31 @@ describe('CLI: train, label, version', () => {
     }
   });
 
+  it('DATASET and --specialist-pool take display names, as their help says', async () => {
+    for (const [command, said] of [
+      ['train', /--dataset ID\|NAME\s+dataset id, resource name or display name \(required\)/],
+      ['version', /DATASET is a dataset id, resource name or display name;/],
+      ['label', /--dataset ID\|NAME[\s\S]*--specialist-pool ID\|NAME\s+specialist pool id, resource name or display name \(repeatable\)/],
+    ] as const) assert.match((await cli(dir, command, '--help')).out, said);
+    const versions = await cli(dir, 'version', 'list', 'flowers', ...conn);
+    assert.equal(versions.code, 0, versions.err);
+    assert.match(versions.out, /baseline/);
+    const [pool] = json<{ name: string; displayName: string }[]>(await cli(dir, 'label', 'pools', ...conn, '--output', 'json'));
+    const pdf = `gs://${LOCAL_BUCKET}/docs/pool-guide.pdf`;
+    cloud.gcs.blobs.put(LOCAL_BUCKET, 'docs/pool-guide.pdf', Buffer.from('%PDF-1.4\n'), 'application/pdf');
+    const create = (poolRef: string) => cli(dir, 'label', 'create', '--dataset', 'flowers', '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', pdf, '--specialist-pool', poolRef, ...conn, '--output', 'json');
+    const created = await create(pool.displayName);
+    assert.equal(created.code, 0, created.err);
+    const { job } = json<{ job: { name: string; specialistPools: string[] } }>(created);
+    assert.deepEqual(job.specialistPools, [pool.name], 'the display name was looked up, not taken for an id');
+    const unknown = await create('no-such-pool');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /no specialist pool has the id or display name "no-such-pool" in projects\/\S+; `vertex-datasets label pools` lists them/);
+    assert.equal((await cli(dir, 'label', 'cancel', job.name, ...conn)).code, 0);
+    clock.advance(500);
+    assert.equal((await cli(dir, 'label', 'delete', job.name, ...conn)).code, 0);
+  });
+
   it('label pools, create with a local PDF uploaded to the bucket, list, cancel, delete', async () => {
     const pools = await cli(dir, 'label', 'pools', ...conn, '--output', 'json');
     const [pool] = json<{ name: string; displayName: string }[]>(pools);

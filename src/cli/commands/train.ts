@@ -32,7 +32,7 @@ Subcommands:
   export MODEL --format ID --to gs://BUCKET/PREFIX   export a model in a format it supports
 
 Options for create:
-  --dataset ID|NAME                dataset id or resource name (required)
+  --dataset ID|NAME                dataset id, resource name or display name (required)
   --display-name NAME              pipeline display name (default: OBJECTIVE-DATE)
   --model-name NAME                display name of the uploaded model (default: the pipeline's)
   --model-id ID                    id for the uploaded model
