@@ -156,6 +156,29 @@ describe('CLI: train, label, version', () => {
     assert.ok(cloud.gcs.blobs.getUri(`${outputUri}/model.mlmodel`).object, 'artifact written');
   });
 
+  it('train evaluations prints object detection labels readably: mean average precision and the figures at 0.5, not JSON', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({
+      imageGcsUri: `gs://${LOCAL_BUCKET}/boxes/${i}.jpg`,
+      boundingBoxAnnotations: [{ displayName: i % 2 ? 'car' : 'bike', xMin: 0.1, xMax: 0.5, yMin: 0.2, yMax: 0.6 }],
+    }));
+    writeFileSync(join(dir, 'boxes.jsonl'), rows.join('\n') + '\n');
+    const imported = await cli(dir, 'import', 'boxes.jsonl', '--dataset', 'boxes', '--bucket', `gs://${LOCAL_BUCKET}/imports`, ...conn);
+    assert.equal(imported.code, 0, imported.err);
+    const created = await cli(dir, 'train', 'create', 'image-object-detection', '--dataset', 'boxes', '--budget', '20', ...conn, '--output', 'json');
+    assert.equal(created.code, 0, created.err);
+    const p = json<{ pipeline: { name: string } }>(created).pipeline;
+    clock.advance(5000);
+    const done = json<{ state: string; modelName: string; error?: { message: string } }>(await cli(dir, 'train', 'get', p.name, ...conn, '--output', 'json'));
+    assert.equal(done.state, 'SUCCEEDED', done.error?.message);
+    const evals = await cli(dir, 'train', 'evaluations', done.modelName, ...conn);
+    assert.equal(evals.code, 0, evals.err);
+    assert.match(evals.out, /image_object_detection_metrics_1\.0\.0\.yaml\)\n  boundingBoxMeanAveragePrecision: 0\.\d+\n/);
+    const labels = evals.out.match(/^  (bike|car): .*$/gm) ?? [];
+    assert.equal(labels.length, 2, evals.out);
+    for (const l of labels) assert.match(l, /^  (bike|car): mean average precision 0\.\d+; precision [\d.]+ recall [\d.]+ F1 [\d.]+ at confidence 0\.5 \(IoU 0\.5\)$/);
+    assert.doesNotMatch(evals.out, /[{}]/, 'no raw JSON');
+  });
+
   it('train create --wait follows a pipeline to the end in local mode', async () => {
     const r = await cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', 'flowers', '--endpoint', 'local', '--wait', '--poll-ms', '50');
     assert.equal(r.code, 0, r.err);

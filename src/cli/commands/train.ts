@@ -13,7 +13,7 @@ import type { SplitOption, TrainingOptions } from '../../core/training/pipeline'
 import { DEFAULT_FRACTIONS, buildTrainingPipeline } from '../../core/training/pipeline';
 import type { ColumnProfile, TablesTransformationKind, Transformation } from '../../core/training/tabular';
 import { TABLES_TRANSFORMATIONS } from '../../core/training/tabular';
-import { metricsAtHalf } from '../../core/training/evaluation';
+import { sliceMetricsText } from '../../core/training/evaluation';
 import type { PipelineSummary } from '../../cloud/training';
 import {
   CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb,
@@ -446,11 +446,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             const m = (e.metrics ?? {}) as Record<string, unknown>;
             io.out(`${e.displayName || e.name}  (${e.metricsSchemaUri.split('/').pop()})\n`);
             for (const k of ['auPrc', 'auRoc', 'logLoss', 'rootMeanSquaredError', 'meanAbsoluteError', 'rSquared', 'boundingBoxMeanAveragePrecision']) if (typeof m[k] === 'number') io.out(`  ${k}: ${m[k]}\n`);
-            for (const s of e.slices) {
-              // The threshold the console and the editor's evaluation view report; the list starts at 0.
-              const cm = metricsAtHalf(s.metrics);
-              io.out(`  ${s.value}: ${cm ? `precision ${cm.precision} recall ${cm.recall} F1 ${cm.f1}` : JSON.stringify(s.metrics)}\n`);
-            }
+            // Figures at the 0.5 threshold, which the console and the editor's evaluation view report; the list starts at 0.
+            for (const s of e.slices) io.out(`  ${s.value}: ${sliceMetricsText(s.metrics)}\n`);
           }
         }
         return 0;
