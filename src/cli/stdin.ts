@@ -45,6 +45,11 @@ export interface PipeOptions {
   format?: string;
   /** A JSON Schema was given: custom datasets are JSON Lines. */
   jsonl?: boolean;
+  /**
+   * The name standard input stands for (`--stdin-name`, e.g. the path of the file piped in by a
+   * pre-commit hook): reports show it instead of `<stdin>`, and its extension says JSON Lines or CSV.
+   */
+  stdinName?: string;
 }
 
 /** The stream `-` reads: the injected one (tests), else the process's standard input. */
@@ -79,6 +84,10 @@ export async function readPipedInputs(names: readonly string[], io: CliIo, optio
       if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
+  if (options.stdinName !== undefined && !names.some(isStdinName)) {
+    result.problem = `--stdin-name names standard input: give - among the files (git show :${options.stdinName} | vertex-datasets ... - --stdin-name ${options.stdinName})`;
+    return result;
+  }
   for (const name of names) {
     const stdin = isStdinName(name);
     if (!stdin && !(await isStream(resolve(io.cwd, name)))) {
@@ -97,7 +106,8 @@ export async function readPipedInputs(names: readonly string[], io: CliIo, optio
       return result;
     }
     dir ??= await mkdtemp(join(tmpdir(), 'vertex-datasets-'));
-    const shown = pipedName(name);
+    const named = stdin && options.stdinName ? options.stdinName : name;
+    const shown = named === '-' ? pipedName(name) : named;
     const raw = join(dir, `input${copies.size + 1}`);
     try {
       await pipeline(stdin ? stdinOf(io) : createReadStream(resolve(io.cwd, name)), createWriteStream(raw));
@@ -105,9 +115,9 @@ export async function readPipedInputs(names: readonly string[], io: CliIo, optio
       result.problem = `cannot read ${shown}: ${(e as Error).message}`;
       return result;
     }
-    const kind = fileKind(name) ?? kindOfFormat(options) ?? (await kindOfContent(raw));
+    const kind = fileKind(named) ?? kindOfFormat(options) ?? (await kindOfContent(raw));
     // A folder of its own per input keeps the file's base name the one shown in messages.
-    const copy = join(dir, String(copies.size + 1), `${basename(name === '-' ? 'stdin' : name).replace(/\.(jsonl|ndjson|csv)$/i, '')}.${kind}`);
+    const copy = join(dir, String(copies.size + 1), `${basename(named === '-' ? 'stdin' : named).replace(/\.(jsonl|ndjson|csv)$/i, '')}.${kind}`);
     await mkdir(dirname(copy), { recursive: true });
     await rename(raw, copy);
     copies.set(key, copy);

@@ -41,6 +41,34 @@ describe('piped input (-, /dev/stdin, named pipes)', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('--stdin-name names what standard input holds: reports (text, SARIF, stats) show that path, and its extension picks CSV', async () => {
+    writeFileSync(join(dir, 'data.jsonl'), BROKEN);
+    const fromFile = await cli(['validate', 'data.jsonl'], dir);
+    const named = await cli(['validate', '-', '--stdin-name', 'data.jsonl'], dir, BROKEN);
+    assert.equal(named.code, 1);
+    assert.equal(named.out, fromFile.out);
+    const sarif = JSON.parse((await cli(['validate', '--output', 'sarif', '-', '--stdin-name', 'sub/data.jsonl'], dir, BROKEN)).out) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uris = new Set(sarif.runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri));
+    assert.deepEqual([...uris], ['sub/data.jsonl']);
+    // The name's extension decides how to read: a JSON Lines file whose first line is broken (not
+    // starting with {) would be read as CSV from its content alone.
+    const firstBroken = 'imageGcsUri: "gs://bucket/x.jpg"\n' + JSONL;
+    writeFileSync(join(dir, 'first.jsonl'), firstBroken);
+    const brokenFile = await cli(['validate', '--output', 'json', 'first.jsonl'], dir);
+    const brokenNamed = await cli(['validate', '--output', 'json', '-', '--stdin-name', 'first.jsonl'], dir, firstBroken);
+    assert.equal(brokenNamed.out, brokenFile.out);
+    assert.notEqual((await cli(['validate', '--output', 'json', '-'], dir, firstBroken)).out.replaceAll('<stdin>', 'first.jsonl'), brokenFile.out);
+    writeFileSync(join(dir, 'pets.csv'), CSV);
+    const csvFile = await cli(['stats', '--output', 'json', 'pets.csv'], dir);
+    const csvNamed = await cli(['stats', '--output', 'json', '-', '--stdin-name', 'pets.csv'], dir, CSV);
+    assert.equal(csvNamed.code, 0, csvNamed.err);
+    assert.equal(csvNamed.out, csvFile.out);
+    // Without - among the files the option is a usage error, not silently ignored.
+    const stray = await cli(['validate', 'data.jsonl', '--stdin-name', 'x.jsonl'], dir);
+    assert.equal(stray.code, 2);
+    assert.match(stray.err, /--stdin-name names standard input: give - among the files/);
+  });
+
   it('validate - reads standard input and reports it as <stdin>, with the same findings as the file', async () => {
     writeFileSync(join(dir, 'data.jsonl'), BROKEN);
     const fromFile = await cli(['validate', 'data.jsonl'], dir);

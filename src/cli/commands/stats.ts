@@ -30,6 +30,8 @@ Options:
   --output KIND    text (default) or json (shape documented in the README, "Dataset statistics")
   --target NAME    tabular CSV: the target column (implies --format tabular); tabular sources get a
                    per-column profile (inferred type, nulls, distinct values, min/max)
+  --stdin-name PATH  the file that standard input (-) holds: reports name it, and its
+                   extension says JSON Lines or CSV
   -h, --help       show this help
 
 Exit status: 0 statistics printed, 2 usage or I/O problem.
@@ -64,6 +66,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     media: { type: 'string', multiple: true },
     output: { type: 'string', default: 'text' },
     target: { type: 'string' },
+    'stdin-name': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, HELP);
   if (typeof parsed === 'number') return parsed;
@@ -81,7 +84,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const format = values.target !== undefined ? 'tabular' : values.format;
   const tabularOptions = values.target !== undefined ? { target: values.target } : undefined;
-  const piped = await readPipedInputs(positionals, io, { format, jsonl: customSchema !== undefined });
+  const piped = await readPipedInputs(positionals, io, { format, jsonl: customSchema !== undefined, stdinName: values['stdin-name'] });
   try {
     if (piped.problem) return fail(piped.problem);
     return await statsOf(piped.paths, positionals, io, output, { format: format as never, customSchema, mediaFiles: values.media, maxDiagnostics: 1000, countOnly: true, tabular: tabularOptions });

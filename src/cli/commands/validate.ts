@@ -33,6 +33,9 @@ Options:
   --media FILE         image sizes / video durations (JSON or CSV) for the 8x8 px box and
                        segment-within-video checks; FILE.media.json|csv beside a file is read too
   --no-dataset-checks  line checks only (no dataset-level checks)
+  --stdin-name PATH    the file that standard input (-) holds: reports name it instead of
+                       <stdin> (SARIF and CI annotations point at it), and its extension
+                       says JSON Lines or CSV
   --jobs N             threads per large file (default 1). A one-file tabular CSV
                        source (not forecasting) over 8 MB splits; JSONL and positional
                        CSV split only with --format and --no-dataset-checks (the
@@ -70,6 +73,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     'timestamp-split-column': { type: 'string' },
     'time-column': { type: 'string' },
     'series-column': { type: 'string' },
+    'stdin-name': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, HELP);
   if (typeof parsed === 'number') return parsed;
@@ -113,7 +117,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return fail((e as Error).message);
   }
 
-  const piped = await readPipedInputs(positionals, io, { format: isTabular ? 'tabular' : values.format, jsonl: customSchema !== undefined });
+  const piped = await readPipedInputs(positionals, io, { format: isTabular ? 'tabular' : values.format, jsonl: customSchema !== undefined, stdinName: values['stdin-name'] });
   try {
     if (piped.problem) return fail(piped.problem);
     return await validatePaths(piped.paths, positionals, io, output, fail, {

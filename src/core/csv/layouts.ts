@@ -184,7 +184,7 @@ class LayoutChecker implements RowChecker {
     const f = record.fields;
     let end = f.length;
     while (end > from && f[end - 1] === '') end--;
-    if (!single && end < f.length) this.trailingEmptyLabels(record, end, end > from);
+    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, single);
     if (single && end - from > 1) {
       this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
       end = from + 1;
@@ -206,12 +206,13 @@ class LayoutChecker implements RowChecker {
   }
 
   /**
-   * Empty label columns from `first` to the end of a multi-label row (`gs://b/a.jpg,cat,,`, as a
-   * spreadsheet pads rows to its widest): every column after the path is a label, and Vertex AI's
-   * format has no empty ones (an unlabeled row is the path alone), so what it makes of them is not
-   * documented. One finding per row covers the commas and empty cells to remove (`removeTrailing`).
+   * Empty label columns from `first` to the end of a row (`gs://b/a.jpg,cat,,`, as a spreadsheet
+   * pads rows to its widest): every column after the path is a label (a single-label row has one),
+   * and Vertex AI's format has no empty ones (an unlabeled row is the path alone), so what it makes
+   * of them is not documented. One finding per row covers the commas and empty cells to remove
+   * (`removeTrailing`).
    */
-  private trailingEmptyLabels(record: CsvRecord, first: number, labeled: boolean): void {
+  private trailingEmptyLabels(record: CsvRecord, first: number, labeled: boolean, single: boolean): void {
     const n = record.fields.length - first;
     const start = record.range(first);
     const last = record.range(record.fields.length - 1);
@@ -219,7 +220,9 @@ class LayoutChecker implements RowChecker {
     const columns = n === 1 ? 'An empty label column ends' : `${n} empty label columns end`;
     const commas = n === 1 ? 'the trailing comma' : 'the trailing commas';
     const what = labeled
-      ? `${columns} this row (${commas.slice(4)}). In a multi-label CSV every column after the path is a label, and Vertex AI's format has no empty labels; remove ${commas}.`
+      ? single
+        ? `${columns} this row (${commas.slice(4)}). A single-label row is the path and one label in Vertex AI's format, which has no empty labels; remove ${commas}.`
+        : `${columns} this row (${commas.slice(4)}). In a multi-label CSV every column after the path is a label, and Vertex AI's format has no empty labels; remove ${commas}.`
       : `${columns} this row (${commas.slice(4)}) and it has no label. An unlabeled row is the path alone in Vertex AI's format, which has no empty labels; remove ${commas}.`;
     this.problem(range, { code: 'label.empty', severity: 'warning', message: what, data: { removeTrailing: true } });
   }

@@ -48,7 +48,22 @@ describe('CSV: empty label columns at the end of a multi-label row', () => {
 
   it('genuine rows keep their findings: labels without trailing commas, the path alone, single-label rows', () => {
     assert.deepEqual(check('gs://bucket/a.jpg,cat,dog\ngs://bucket/b.jpg\ntest,gs://bucket/c.jpg,cat\n').findings, []);
-    assert.deepEqual(check('gs://bucket/a.jpg,cat,\n', 'image-classification-single-label').findings, []);
+    assert.deepEqual(check('gs://bucket/a.jpg,cat\ngs://bucket/b.jpg\ntest,gs://bucket/c.jpg,cat\n', 'image-classification-single-label').findings, []);
+  });
+
+  it('single-label rows too: a label then empty columns, or the path and an empty column, is the same warning (the label kept)', () => {
+    const SINGLE: FormatId = 'image-classification-single-label';
+    const labeled = check('gs://bucket/a.jpg,cat,\n', SINGLE);
+    assert.deepEqual(labeled.findings, [['label.empty', 'warning', 1, 22, 23, { removeTrailing: true }]]);
+    assert.equal(labeled.messages[0], "An empty label column ends this row (trailing comma). A single-label row is the path and one label in Vertex AI's format, which has no empty labels; remove the trailing comma.");
+    assert.deepEqual(labeled.labels, [['cat']]);
+    const unlabeled = check('training,gs://bucket/a.jpg,,\n', SINGLE);
+    assert.deepEqual(unlabeled.findings, [['label.empty', 'warning', 1, 27, 29, { removeTrailing: true }]]);
+    assert.match(unlabeled.messages[0], /^2 empty label columns end this row \(trailing commas\) and it has no label\. An unlabeled row is the path alone/);
+    assert.deepEqual(unlabeled.labels, [[]]);
+    const text = check('"a fine review",pos,\n', 'text-classification-single-label');
+    assert.deepEqual(text.findings.map((f) => f[0]), ['label.empty']);
+    assert.deepEqual(text.labels, [['pos']]);
   });
 
   it('a file on disk gives the same finding as the text; the command line prints it as a warning (exit 0)', async () => {
