@@ -139,6 +139,17 @@ export async function resolveDataset(opened: Opened, ref: string): Promise<strin
   throw new Usage(datasets.length ? `${datasets.length} datasets are named "${ref}"; give its id: ${datasets.map((d) => d.name.split('/').pop()).join(', ')}` : `no dataset has the id or display name "${ref}" in projects/${opened.project}/locations/${opened.region}`);
 }
 
+/** A specialist pool given by numeric id, resource name or display name, as its resource name. */
+export async function resolveSpecialistPool(opened: Opened, ref: string): Promise<string> {
+  if (ref.includes('/') || /^\d+$/.test(ref)) return fullName(opened.project, opened.region, 'specialistPools', ref);
+  const parent = `projects/${opened.project}/locations/${opened.region}`;
+  const pools = (await opened.cloud.listSpecialistPools(parent)).filter((p) => p.displayName === ref);
+  if (pools.length === 1) return pools[0].name;
+  throw new Usage(pools.length
+    ? `${pools.length} specialist pools are named "${ref}"; give its id: ${pools.map((p) => p.name.split('/').pop()).join(', ')}`
+    : `no specialist pool has the id or display name "${ref}" in ${parent}; \`vertex-datasets label pools\` lists them`);
+}
+
 /** The get/cancel/delete verbs shared by every long-running job kind (labeling jobs, training pipelines). */
 export interface JobVerbs<T extends { state: string }> {
   get(name: string): Promise<T>;

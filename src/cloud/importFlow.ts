@@ -11,7 +11,7 @@ import { findLocalMedia, planMediaUris, rewriteMedia } from '../core/cloud/media
 import type { FormatId } from '../core/formats';
 import { FORMATS } from '../core/formats';
 import type { CloudErrorInfo } from '../core/cloud/errors';
-import { describeCloudError } from '../core/cloud/errors';
+import { describeCloudError, isNotRetried } from '../core/cloud/errors';
 import type { MappedFailure } from '../core/cloud/partialFailures';
 import { mapPartialFailures } from '../core/cloud/partialFailures';
 import { buildCreateDatasetRequest, buildImportDataRequest, datasetName, gcsObjectUri, parseDatasetRef, parseGcsUri } from '../core/cloud/requests';
@@ -47,7 +47,8 @@ export type ImportStep = 'bucket' | 'dataset' | 'upload' | 'import';
 export interface ImportProgress {
   step(step: ImportStep, message: string): void;
   upload?(file: string, sent: number, total: number): void;
-  poll?(elapsedMs: number): void;
+  /** After each look at the running operation (ImportData, or the CreateDataset of tabular data). */
+  poll?(elapsedMs: number, state: { operationName: string; rowsRejected: number }): void;
 }
 
 export interface ImportReport {
@@ -73,8 +74,9 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   const fmt = FORMATS[plan.format];
   const dest = parseGcsUri(plan.destination);
   let step: ImportStep = 'bucket';
-  const fail = (e: unknown, service: 'vertex' | 'storage'): ImportReport => {
+  const fail = (e: unknown, service: 'vertex' | 'storage', unsure?: string): ImportReport => {
     const info = describeCloudError(e, { service, project: vertex.project, location: vertex.location, bucket: dest?.bucket });
+    if (unsure && info.kind === 'unavailable' && isNotRetried(e)) info.message += ` ${unsure}`;
     report.error = { ...info, step };
     report.cancelled = info.kind === 'cancelled' || !!signal?.aborted;
     return report;
@@ -110,7 +112,12 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
           return report;
         }
         progress.step('dataset', `Creating ${fmt.dataType} dataset "${ref.displayName}"`);
-        const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: plan.format }), { signal });
+        let created;
+        try {
+          created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: plan.format }), { signal });
+        } catch (e) {
+          return fail(e, 'vertex', createUnsure(fmt.dataType, ref.displayName, false));
+        }
         if (created.cancelled) return { ...report, cancelled: true };
         if (created.error || !created.result) return fail({ code: created.error?.code ?? 2, message: created.error?.message ?? 'CreateDataset returned no dataset', details: created.error?.message }, 'vertex');
         ds = created.result;
@@ -148,7 +155,7 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   try {
     progress.step('import', `Importing into ${report.dataset.displayName} (${report.dataset.name})`);
     const req = buildImportDataRequest({ datasetName: report.dataset.name, format: plan.format, gcsUris: uploaded.map((u) => u.gcsUri), dataItemLabels: plan.dataItemLabels, annotationLabels: plan.annotationLabels });
-    const outcome = await vertex.importData(req, { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    const outcome = await vertex.importData(req, { signal, onPoll: (s) => progress.poll?.(s.elapsedMs, { operationName: s.operationName, rowsRejected: s.partialFailures.length }) });
     report.operationName = outcome.operationName;
     report.failures = mapPartialFailures(outcome.partialFailures, uploaded.map((u) => ({ gcsUri: u.gcsUri, path: u.file.displayPath, lines: u.file.data.toString('utf8').split(/\r?\n/) })));
     report.failuresTruncated = outcome.partialFailures.length >= 20;
@@ -158,8 +165,16 @@ export async function runImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
     report.ok = true;
     return report;
   } catch (e) {
-    return fail(e, 'vertex');
+    const ds = report.dataset;
+    return fail(e, 'vertex', ds && `To check: see whether dataset "${ds.displayName}" (${ds.id}) grows past ${ds.itemCount} data items in the Vertex AI console (Vertex AI > Datasets) or the Datasets view before you import again, so its rows are not imported twice.`);
   }
+}
+
+/** What to do when a CreateDataset that was sent once failed with no answer: it may have created the dataset. */
+function createUnsure(dataType: string, displayName: string, withData: boolean): string {
+  return `To check: look for a dataset named "${displayName}" (${dataType} data) in the Vertex AI console (Vertex AI > Datasets) or the Datasets view. ${withData
+    ? 'If it is there, it was created from the data: do not create it again.'
+    : 'If it is there, run the import again: it imports into the one dataset of that name instead of creating another.'}`;
 }
 
 /** Uploads the local media `file` references and returns its text with those references rewritten. */
@@ -231,8 +246,9 @@ function uploadName(file: ImportFile, stamp: string): string {
  */
 async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: ImportPlan, progress: ImportProgress, report: ImportReport, bucket: string, signal?: AbortSignal): Promise<ImportReport> {
   let step: ImportStep = 'bucket';
-  const fail = (e: unknown, service: 'vertex' | 'storage'): ImportReport => {
+  const fail = (e: unknown, service: 'vertex' | 'storage', unsure?: string): ImportReport => {
     const info = describeCloudError(e, { service, project: vertex.project, location: vertex.location, bucket });
+    if (unsure && info.kind === 'unavailable' && isNotRetried(e)) info.message += ` ${unsure}`;
     report.error = { ...info, step };
     report.cancelled = info.kind === 'cancelled' || !!signal?.aborted;
     return report;
@@ -261,7 +277,7 @@ async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
   step = 'dataset';
   try {
     progress.step('dataset', `Creating tabular dataset "${ref.displayName}" from ${report.uploaded.join(', ')}`);
-    const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: 'tabular', tabularSource: { gcsUris: report.uploaded } }), { signal, onPoll: (s) => progress.poll?.(s.elapsedMs) });
+    const created = await vertex.createDataset(buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: ref.displayName, format: 'tabular', tabularSource: { gcsUris: report.uploaded } }), { signal, onPoll: (s) => progress.poll?.(s.elapsedMs, { operationName: s.operationName, rowsRejected: s.partialFailures.length }) });
     if (created.cancelled) return { ...report, cancelled: true };
     report.operationName = created.operationName;
     if (created.error || !created.result) return fail({ code: created.error?.code ?? 2, message: created.error?.message ?? 'CreateDataset returned no dataset', details: created.error?.message }, 'vertex');
@@ -270,7 +286,7 @@ async function runTabularImport(vertex: VertexDatasets, gcs: GcsFiles, plan: Imp
     report.ok = true;
     return report;
   } catch (e) {
-    return fail(e, 'vertex');
+    return fail(e, 'vertex', createUnsure('tabular', ref.displayName, true));
   }
 }
 
@@ -297,6 +313,8 @@ export async function createTabularFromSource(
     if (out.error || !out.result) return { cancelled: false, error: describeCloudError({ code: out.error?.code ?? 2, details: out.error?.message ?? 'CreateDataset returned no dataset' }, { service: 'vertex', project: vertex.project, location: vertex.location }) };
     return { dataset: out.result, cancelled: false };
   } catch (e) {
-    return { cancelled: false, error: describeCloudError(e, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+    const error = describeCloudError(e, { service: 'vertex', project: vertex.project, location: vertex.location });
+    if (error.kind === 'unavailable' && isNotRetried(e)) error.message += ` ${createUnsure(input.timeSeries ? 'time series' : 'tabular', input.displayName, true)}`;
+    return { cancelled: false, error };
   }
 }

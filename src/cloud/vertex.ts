@@ -1,6 +1,7 @@
 /**
  * A thin adapter over the real `DatasetServiceClient`: plain results for the tree and the import
- * flow, transient failures (UNAVAILABLE, DEADLINE_EXCEEDED) retried with exponential backoff,
+ * flow, transient failures (UNAVAILABLE, DEADLINE_EXCEEDED) of reads retried with exponential
+ * backoff (CreateDataset and ImportData are sent once: a lost reply may hide a call that took effect),
  * long-running operations followed with cancellation, and partial failures read from the
  * operation metadata even when the operation itself failed.
  */
@@ -9,7 +10,7 @@ import type { CreateDatasetRequest, ImportDataRequest } from '../core/cloud/requ
 import { datasetDataType, displayNameFilter, fromProtoValue, locationParent } from '../core/cloud/requests';
 import type { DataType } from '../core/formats';
 import type { PartialFailure } from '../core/cloud/partialFailures';
-import { describeCloudError, grpcCodeOf } from '../core/cloud/errors';
+import { describeCloudError, grpcCodeOf, markNotRetried } from '../core/cloud/errors';
 
 export interface SavedQuerySummary {
   name: string;
@@ -49,8 +50,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 250, mu
 
 export interface FollowOptions {
   signal?: AbortSignal;
-  /** Called after each poll with the elapsed time and the partial failures so far. */
-  onPoll?: (state: { elapsedMs: number; partialFailures: PartialFailure[] }) => void;
+  /** Called after each poll with the operation, the elapsed time and the partial failures so far. */
+  onPoll?: (state: { operationName: string; elapsedMs: number; partialFailures: PartialFailure[] }) => void;
   /** First polling interval; grows by 1.5x up to 5 s. */
   pollMs?: number;
 }
@@ -127,6 +128,20 @@ export class VertexDatasets {
         await sleep(wait, signal);
         delay *= this.retry.multiplier;
       }
+    }
+  }
+
+  /**
+   * Sends a write once. A create or import whose reply was lost may have taken effect: sent again,
+   * it made a second dataset of the same name (and the next import refused the name) or imported
+   * the rows twice. Its UNAVAILABLE says it was not retried.
+   */
+  async send<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new CancelledError();
+    try {
+      return await fn();
+    } catch (e) {
+      throw markNotRetried(e);
     }
   }
 
@@ -224,7 +239,7 @@ export class VertexDatasets {
   }
 
   async createDataset(request: CreateDatasetRequest, follow: FollowOptions = {}): Promise<OperationOutcome<DatasetSummary>> {
-    const [op] = await this.call('CreateDataset', () => this.clients.datasets.createDataset(request), follow.signal);
+    const [op] = await this.send(() => this.clients.datasets.createDataset(request), follow.signal);
     return this.follow(String(op.name), 'createDataset', (d) => this.toSummary(d as Record<string, unknown>), follow);
   }
 
@@ -234,7 +249,7 @@ export class VertexDatasets {
   }
 
   async importData(request: ImportDataRequest, follow: FollowOptions = {}): Promise<OperationOutcome<true>> {
-    const [op] = await this.call('ImportData', () => this.clients.datasets.importData(request), follow.signal);
+    const [op] = await this.send(() => this.clients.datasets.importData(request), follow.signal);
     return this.follow(String(op.name), 'importData', () => true as const, follow);
   }
 
@@ -258,7 +273,7 @@ export class VertexDatasets {
         const meta = descriptor.metadataDecoder(op.metadata.value as Uint8Array) as { genericMetadata?: { partialFailures?: { code?: number | null; message?: string | null }[] | null } | null };
         partialFailures = (meta.genericMetadata?.partialFailures ?? []).map((f) => ({ code: f.code ?? undefined, message: f.message ?? '' }));
       }
-      opts.onPoll?.({ elapsedMs: Date.now() - started, partialFailures });
+      opts.onPoll?.({ operationName, elapsedMs: Date.now() - started, partialFailures });
       if (op.done) {
         if (op.error) return { operationName, error: { code: Number(op.error.code ?? 2), message: String(op.error.message ?? '') }, partialFailures, cancelled: Number(op.error.code) === 1 };
         const response = op.response?.value && descriptor?.responseDecoder ? descriptor.responseDecoder(op.response.value as Uint8Array) : undefined;

@@ -53,6 +53,8 @@ export interface FaultRule {
   message: string;
   /** How many calls fail before the rule is used up (Infinity: until cleared). */
   times: number;
+  /** The call takes effect and then its reply is lost: the error comes after the handler ran. */
+  afterEffect?: boolean;
 }
 
 export class Faults {
@@ -68,9 +70,9 @@ export class Faults {
     this.rules = [];
   }
 
-  /** Throws the first matching rule's error and uses one of its `times`. */
-  check(method: string): void {
-    const rule = this.rules.find((r) => r.times > 0 && (r.method === method || (r.method === '*' && !method.startsWith('gcs.'))));
+  /** Throws the first matching rule's error and uses one of its `times`; `after` checks the rules that fire once the call took effect. */
+  check(method: string, after = false): void {
+    const rule = this.rules.find((r) => r.times > 0 && !!r.afterEffect === after && (r.method === method || (r.method === '*' && !method.startsWith('gcs.'))));
     if (!rule) return;
     rule.times--;
     this.fired.push(method);
@@ -289,6 +291,10 @@ export function unary(ctx: ServerContext, method: string, fn: Handler): grpc.han
       .then(() => {
         ctx.faults.check(method);
         return fn({ request: call.request });
+      })
+      .then((res) => {
+        ctx.faults.check(method, true);
+        return res;
       })
       .then(
         (res) => callback(null, res),

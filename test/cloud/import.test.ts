@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/cli/commands/import';
-import { faultPresets, Code } from '../../src/localServers/state';
+import { faultPresets, Code, ManualClock } from '../../src/localServers/state';
 import { describeCloudError } from '../../src/core/cloud/errors';
 import { startEnv, stopEnv, writeFile, captureIo, imageRow } from './helpers';
 import type { Env } from './helpers';
@@ -90,6 +90,45 @@ describe('vertex-datasets import against the local servers', () => {
     assert.equal(await run([file, '--dataset', 'retry-pets', ...common], io), 0, io.stderr());
     assert.deepEqual(env.cloud.vertex.ctx.faults.fired, ['ListDatasets', 'ListDatasets']);
     assert.equal((io.stderr().match(/retried ListDatasets after UNAVAILABLE/g) ?? []).length, 2);
+  });
+
+  it('a CreateDataset whose reply is lost is not sent again: one dataset, a message saying how to check, and the next import uses it', async () => {
+    const faults = env.cloud.vertex.ctx.faults;
+    faults.fired.length = 0;
+    faults.inject({ method: 'CreateDataset', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', afterEffect: true });
+    const file = writeFile(env, 'lost-create.jsonl', [imageRow(1, 'cat')]);
+    const before = new Set(env.cloud.vertex.ctx.operations.list('projects/').map((o) => o.name));
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'lost-create', ...common], io), 1, io.stderr());
+    assert.deepEqual(faults.fired, ['CreateDataset']);
+    const creates = () => env.cloud.vertex.ctx.operations.list('projects/').filter((o) => !before.has(o.name) && /CreateDataset/.test(o.metadataType));
+    assert.equal(creates().length, 1, 'the create took effect once and was not sent again');
+    // The dataset exists once its operation is done.
+    const deadline = Date.now() + 10_000;
+    while (!creates()[0].done && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    const named = () => [...env.cloud.vertex.datasets.datasets.values()].filter((d) => d.displayName === 'lost-create');
+    assert.equal(named().length, 1);
+    assert.doesNotMatch(io.stderr(), /retried with backoff|retried CreateDataset/);
+    assert.match(io.stderr(), /dataset failed: .*The request was not retried, because it may have reached Vertex AI .*look for a dataset named "lost-create" \(image data\) .*run the import again: it imports into the one dataset of that name/);
+    const again = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'lost-create', ...common], again), 0, again.stderr());
+    assert.equal(named().length, 1);
+    assert.equal(named()[0].items.size, 1);
+  });
+
+  it('an ImportData whose reply is lost is not sent again, and the message says how to check whether it ran', async () => {
+    const faults = env.cloud.vertex.ctx.faults;
+    faults.fired.length = 0;
+    faults.inject({ method: 'ImportData', code: Code.UNAVAILABLE, message: 'The service is currently unavailable.', afterEffect: true });
+    const file = writeFile(env, 'lost-import.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog')]);
+    const io = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'lost-import', ...common], io), 1, io.stderr());
+    assert.deepEqual(faults.fired, ['ImportData'], 'ImportData is sent once');
+    const dsName = [...env.cloud.vertex.datasets.datasets.entries()].find(([, d]) => d.displayName === 'lost-import')?.[0];
+    assert.ok(dsName);
+    const imports = env.cloud.vertex.ctx.operations.list(`${dsName}/operations/`).filter((o) => /ImportData/.test(o.metadataType));
+    assert.equal(imports.length, 1, 'one ImportData operation was started');
+    assert.match(io.stderr(), /import failed: .*The request was not retried.*see whether dataset "lost-import" \(\d+\) grows past 0 data items/);
   });
 
   it('Cloud Storage 503s are retried by the Storage client and the import goes through', async () => {
@@ -293,6 +332,51 @@ describe('vertex-datasets import interrupted with Ctrl-C', () => {
     assert.ok(op, err);
     const stored = env.cloud.vertex.ctx.operations.list('projects/').find((o) => o.name === op[1]);
     assert.equal(stored?.cancelled, true, 'the ImportData operation was cancelled on the server');
+  });
+});
+
+describe('vertex-datasets import while ImportData runs', () => {
+  let env: Env;
+  const clock = new ManualClock();
+  before(async () => {
+    // Operations end only when the test moves the clock.
+    env = await startEnv({ clock, operations: { defaultDuration: 0, durations: { ImportData: 3_600_000 } } });
+  });
+  after(() => stopEnv(env));
+
+  it('prints the elapsed time and the operation to stderr at the --progress-every interval, nothing on stdout', async () => {
+    const file = writeFile(env, 'slow.jsonl', [imageRow(1, 'cat'), imageRow(2, 'dog')]);
+    const io = captureIo(env.dir);
+    const common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/slow'];
+    const running = run([file, '--dataset', 'slow-pets', '--progress-every', '0.01', ...common], io);
+    const lines = () => io.stderr().split('\n').filter((l) => l.startsWith('  still importing after'));
+    const deadline = Date.now() + 20_000;
+    while (lines().length < 3 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    assert.equal(io.stdout(), '', 'nothing on stdout while the operation runs');
+    clock.advance(3_600_000);
+    assert.equal(await running, 0, io.stderr());
+    const [first, second] = lines();
+    assert.match(first, /^  still importing after \d+ s \(operation projects\/test-project\/locations\/us-central1\/datasets\/\d+\/operations\/\d+; Ctrl-C cancels it\)$/);
+    assert.match(second, /^  still importing after \d+ s$/, 'the operation is named once');
+    assert.match(io.stdout(), /^Imported slow\.jsonl into slow-pets .*: 2 data items now; 0 rows rejected\.\n$/);
+    assert.ok(io.stderr().indexOf('Importing into slow-pets') < io.stderr().indexOf(first), 'progress follows the step line');
+  });
+
+  it('prints no progress line with --progress-every 0, and refuses a value that is not a number of seconds', async () => {
+    const file = writeFile(env, 'quiet.jsonl', [imageRow(1, 'cat')]);
+    const common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint, '--bucket', 'gs://test-bucket/slow'];
+    const io = captureIo(env.dir);
+    const running = run([file, '--dataset', 'quiet-pets', '--progress-every', '0', ...common], io);
+    // Finish the import once its operation exists on the server.
+    const deadline = Date.now() + 20_000;
+    const importing = () => env.cloud.vertex.ctx.operations.list('projects/').some((o) => /ImportData/.test(o.metadataType) && !o.done);
+    while (!importing() && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    clock.advance(3_600_000);
+    assert.equal(await running, 0, io.stderr());
+    assert.doesNotMatch(io.stderr(), /still importing/);
+    const bad = captureIo(env.dir);
+    assert.equal(await run([file, '--dataset', 'quiet-pets', '--progress-every', 'often', ...common], bad), 2);
+    assert.match(bad.stderr(), /--progress-every takes a number of seconds \(0 for none\), not "often"/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tempDir } from '../tempDirs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -155,6 +156,29 @@ describe('CLI: train, label, version', () => {
     assert.ok(cloud.gcs.blobs.getUri(`${outputUri}/model.mlmodel`).object, 'artifact written');
   });
 
+  it('train evaluations prints object detection labels readably: mean average precision and the figures at 0.5, not JSON', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({
+      imageGcsUri: `gs://${LOCAL_BUCKET}/boxes/${i}.jpg`,
+      boundingBoxAnnotations: [{ displayName: i % 2 ? 'car' : 'bike', xMin: 0.1, xMax: 0.5, yMin: 0.2, yMax: 0.6 }],
+    }));
+    writeFileSync(join(dir, 'boxes.jsonl'), rows.join('\n') + '\n');
+    const imported = await cli(dir, 'import', 'boxes.jsonl', '--dataset', 'boxes', '--bucket', `gs://${LOCAL_BUCKET}/imports`, ...conn);
+    assert.equal(imported.code, 0, imported.err);
+    const created = await cli(dir, 'train', 'create', 'image-object-detection', '--dataset', 'boxes', '--budget', '20', ...conn, '--output', 'json');
+    assert.equal(created.code, 0, created.err);
+    const p = json<{ pipeline: { name: string } }>(created).pipeline;
+    clock.advance(5000);
+    const done = json<{ state: string; modelName: string; error?: { message: string } }>(await cli(dir, 'train', 'get', p.name, ...conn, '--output', 'json'));
+    assert.equal(done.state, 'SUCCEEDED', done.error?.message);
+    const evals = await cli(dir, 'train', 'evaluations', done.modelName, ...conn);
+    assert.equal(evals.code, 0, evals.err);
+    assert.match(evals.out, /image_object_detection_metrics_1\.0\.0\.yaml\)\n  boundingBoxMeanAveragePrecision: 0\.\d+\n/);
+    const labels = evals.out.match(/^  (bike|car): .*$/gm) ?? [];
+    assert.equal(labels.length, 2, evals.out);
+    for (const l of labels) assert.match(l, /^  (bike|car): mean average precision 0\.\d+; precision [\d.]+ recall [\d.]+ F1 [\d.]+ at confidence 0\.5 \(IoU 0\.5\)$/);
+    assert.doesNotMatch(evals.out, /[{}]/, 'no raw JSON');
+  });
+
   it('train create --wait follows a pipeline to the end in local mode', async () => {
     const r = await cli(dir, 'train', 'create', 'image-classification-single-label', '--dataset', 'flowers', '--endpoint', 'local', '--wait', '--poll-ms', '50');
     assert.equal(r.code, 0, r.err);
@@ -188,6 +212,30 @@ describe('CLI: train, label, version', () => {
       faults.clear();
       faults.fired.length = 0;
     }
+  });
+
+  it('train create --wait interrupted with Ctrl-C says the pipeline keeps running and how to follow or cancel it, and leaves it running', async function () {
+    this.timeout(60_000);
+    const args = ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'bin.ts'), 'train', 'create', 'image-classification-single-label', '--dataset', flowersId,
+      '--display-name', 'interrupted', '--wait', '--poll-ms', '20', ...conn];
+    // Run from the repository, where tsx resolves. The manual clock keeps the pipeline from ending.
+    const child = spawn(process.execPath, args, { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (/^  [A-Z_]+\n/m.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 130, err);
+    const launched = /^Launched (projects\/\S+\/trainingPipelines\/(\d+))$/m.exec(out);
+    assert.ok(launched, out);
+    assert.match(err, new RegExp(`interrupted; stopped following ${launched[1]}, which keeps running in Vertex AI \\(last seen [A-Z_]+\\)\\. `
+      + `Follow it with \`vertex-datasets train get ${launched[2]}\`, or stop it with \`vertex-datasets train cancel ${launched[2]}\`\\.\n$`));
+    const stored = cloud.training().pipelines.get(launched[1]);
+    assert.ok(stored, 'the pipeline exists on the server');
+    assert.equal(stored.cancelRequested, undefined, 'Ctrl-C does not cancel the pipeline');
   });
 
   it('train create --wait keeps following through a passing outage longer than the retries', async () => {
@@ -239,6 +287,31 @@ describe('CLI: train, label, version', () => {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);
     }
+  });
+
+  it('DATASET and --specialist-pool take display names, as their help says', async () => {
+    for (const [command, said] of [
+      ['train', /--dataset ID\|NAME\s+dataset id, resource name or display name \(required\)/],
+      ['version', /DATASET is a dataset id, resource name or display name;/],
+      ['label', /--dataset ID\|NAME[\s\S]*--specialist-pool ID\|NAME\s+specialist pool id, resource name or display name \(repeatable\)/],
+    ] as const) assert.match((await cli(dir, command, '--help')).out, said);
+    const versions = await cli(dir, 'version', 'list', 'flowers', ...conn);
+    assert.equal(versions.code, 0, versions.err);
+    assert.match(versions.out, /baseline/);
+    const [pool] = json<{ name: string; displayName: string }[]>(await cli(dir, 'label', 'pools', ...conn, '--output', 'json'));
+    const pdf = `gs://${LOCAL_BUCKET}/docs/pool-guide.pdf`;
+    cloud.gcs.blobs.put(LOCAL_BUCKET, 'docs/pool-guide.pdf', Buffer.from('%PDF-1.4\n'), 'application/pdf');
+    const create = (poolRef: string) => cli(dir, 'label', 'create', '--dataset', 'flowers', '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', pdf, '--specialist-pool', poolRef, ...conn, '--output', 'json');
+    const created = await create(pool.displayName);
+    assert.equal(created.code, 0, created.err);
+    const { job } = json<{ job: { name: string; specialistPools: string[] } }>(created);
+    assert.deepEqual(job.specialistPools, [pool.name], 'the display name was looked up, not taken for an id');
+    const unknown = await create('no-such-pool');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /no specialist pool has the id or display name "no-such-pool" in projects\/\S+; `vertex-datasets label pools` lists them/);
+    assert.equal((await cli(dir, 'label', 'cancel', job.name, ...conn)).code, 0);
+    clock.advance(500);
+    assert.equal((await cli(dir, 'label', 'delete', job.name, ...conn)).code, 0);
   });
 
   it('label pools, create with a local PDF uploaded to the bucket, list, cancel, delete', async () => {

@@ -58,6 +58,49 @@ describe('vertexDatasets.trainingRefreshSeconds', () => {
     assert.deepEqual(seen[2], ['pipeline-1 SUCCEEDED'], 'the next refresh worked and the warning went away');
   });
 
+  it('a first load that fails shows the failure and is tried again on the same schedule; so is a failed refresh with nothing running', async () => {
+    type Job = { name: string; state: string };
+    let loads = 0;
+    const unavailable = () => Object.assign(new Error('14 UNAVAILABLE: The service is currently unavailable.'), { code: 14, details: 'The service is currently unavailable.' });
+    const provider = new ListTreeProvider<Job>(
+      async () => ({ cloud: undefined as never, parent: 'projects/p/locations/us-central1' }),
+      async () => {
+        loads++;
+        // The first load and the refresh pressed after the second fail the way a passing outage does.
+        if (loads === 1 || loads === 3) throw unavailable();
+        return [{ name: 'job-1', state: 'SUCCEEDED' }];
+      },
+      (j) => new MessageNode(j.name, `${j.name} ${j.state}`, 'circle-outline'),
+      (j) => j.state === 'RUNNING',
+      'labeling jobs',
+      () => 20,
+    );
+    const labels = (nodes: TreeNode[]) => nodes.map((n) => String(n.getTreeItem().label));
+    const seen: string[][] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the view stopped trying after ${loads} loads: ${JSON.stringify(seen)}`)), 10_000);
+        const sub = provider.onDidLoad(async () => {
+          seen.push(labels(await provider.getChildren()));
+          if (loads === 2) provider.refresh();
+          if (loads >= 4) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          }
+        });
+        void provider.getChildren();
+      });
+    } finally {
+      provider.dispose();
+    }
+    assert.equal(seen[0].length, 1, JSON.stringify(seen[0]));
+    assert.match(seen[0][0], /^Could not load labeling jobs \(retrying\): The Vertex AI service is temporarily unavailable/);
+    assert.deepEqual(seen[1], ['job-1 SUCCEEDED'], 'loaded without pressing Refresh');
+    assert.match(seen[2][0], /^Could not refresh labeling jobs \(showing the last list; retrying\)/);
+    assert.deepEqual(seen[3], ['job-1 SUCCEEDED'], 'the failed refresh was tried again although nothing runs');
+  });
+
   it('is honoured, and a value under its 2-second minimum (or not a number) cannot make the views poll without pause', async () => {
     const cases: [unknown, number][] = [[30, 30_000], [2.5, 2_500], [0, 2_000], [-5, 2_000], ['5', 10_000], [undefined, 10_000]];
     for (const [value, ms] of cases) {

@@ -47,6 +47,8 @@ Options:
   --upload-media           upload local media FILE references (relative to FILE) under
                            BUCKET/media/ and import a copy of FILE pointing at them
   --force                  import even when validation finds errors
+  --progress-every SECONDS how often to print the elapsed time of a running import to stderr
+                           (default 30; 0 prints none)
   -h, --help               show this help
 
 Authentication: Application Default Credentials (gcloud auth application-default login, or
@@ -78,6 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     force: { type: 'boolean' },
     source: { type: 'string', multiple: true },
     'upload-media': { type: 'boolean' },
+    'progress-every': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, HELP);
   if (typeof parsed === 'number') return parsed;
@@ -92,6 +95,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const local = values.endpoint === 'local';
   if (!values.bucket && !local) return fail('--bucket gs://BUCKET[/PREFIX] is required (where the import file is uploaded)');
   if (values.bucket && !parseGcsUri(values.bucket)) return fail(`--bucket "${values.bucket}" is not a Cloud Storage location; expected gs://bucket or gs://bucket/prefix`);
+  const every = values['progress-every'] === undefined ? 30 : Number(values['progress-every']);
+  if (!(every >= 0) || values['progress-every']?.trim() === '') return fail(`--progress-every takes a number of seconds (0 for none), not "${values['progress-every']}"`);
   let dataItemLabels: Record<string, string>;
   let annotationLabels: Record<string, string>;
   try {
@@ -167,12 +172,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     const destination = values.bucket ?? conn.defaultBucket ?? `gs://${LOCAL_BUCKET}`;
     let lastPct = -1;
+    const progress = operationProgress(io, every * 1000);
     const report = await runImport(
       conn.vertex,
       conn.gcs,
       { files: [{ displayPath: shown, data, baseDir: dirname(path) }], format, destination, dataset: values.dataset, createIfMissing: true, dataItemLabels, annotationLabels, uploadMedia: values['upload-media'] },
       {
-        step: (_s, message) => io.err(`${message}\n`),
+        step: (s, message) => {
+          progress.step(s === 'import' ? 'importing' : 'creating the dataset');
+          io.err(`${message}\n`);
+        },
+        poll: progress.poll,
         upload: (_f, sent, total) => {
           const pct = total ? Math.floor((sent / total) * 100) : 100;
           if (pct !== lastPct && (pct === 100 || pct - lastPct >= 25)) io.err(`  uploaded ${pct}% (${sent}/${total} bytes)\n`);
@@ -202,6 +212,37 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     process.removeListener('SIGINT', quit);
     await conn.dispose();
   }
+}
+
+/**
+ * Lines on stderr while an operation runs (ImportData can take hours): the elapsed time at most
+ * once per `everyMs`, the operation's name the first time, and the rows Vertex rejected so far.
+ */
+function operationProgress(io: CliIo, everyMs: number) {
+  let doing = 'importing';
+  let next = everyMs;
+  let named = false;
+  return {
+    step(what: string): void {
+      doing = what;
+      next = everyMs;
+      named = false;
+    },
+    poll: (elapsedMs: number, state: { operationName: string; rowsRejected: number }): void => {
+      if (everyMs <= 0 || elapsedMs < next) return;
+      next = elapsedMs + everyMs;
+      const rejected = state.rowsRejected ? `; ${plural(state.rowsRejected, 'row')} rejected so far` : '';
+      io.err(`  still ${doing} after ${elapsedText(elapsedMs)}${named ? '' : ` (operation ${state.operationName}; Ctrl-C cancels it)`}${rejected}\n`);
+      named = true;
+    },
+  };
+}
+
+function elapsedText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
 }
 
 async function createFromSource(sources: string[], displayName: string, settings: { project?: string; region: string; endpoint?: string; storageEndpoint?: string }, io: CliIo): Promise<number> {

@@ -9,13 +9,13 @@ import { parseCommand } from '../args';
 import type { CliIo } from '../io';
 import { LABELING_TASKS, buildLabelingJob } from '../../core/training/labeling';
 import type { LabelingJobSummary } from '../../cloud/training';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb } from '../cloudCommand';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, resolveSpecialistPool, runJobVerb } from '../cloudCommand';
 import { plural } from '../../core/plural';
 
 export const HELP = `Usage: vertex-datasets label <subcommand> [options]
 
 Subcommands:
-  create --dataset ID --task TASK --labels A,B --instructions FILE.pdf|gs://... --labelers 1|3|5
+  create --dataset ID|NAME --task TASK --labels A,B --instructions FILE.pdf|gs://... --labelers 1|3|5
   list                      data labeling jobs: state, progress, spend, labelers, pools
   get JOB | cancel JOB | delete JOB
   pools                     specialist pools in the project and region
@@ -27,7 +27,7 @@ Options for create:
   --instructions PDF                  a gs:// URI, or a local PDF uploaded to --bucket
   --bucket gs://BUCKET[/PREFIX]       where a local instructions PDF is uploaded
   --labelers 1|3|5                    labelers per item (default 1)
-  --specialist-pool ID|NAME           specialist pool (repeatable)
+  --specialist-pool ID|NAME           specialist pool id, resource name or display name (repeatable)
   --max-items N | --max-percent P     active learning: human labeling budget
   --initial-batch-percent P / --following-batch-percent P   active learning batch samples
   --annotation-set NAME               annotation set the labels go to
@@ -140,6 +140,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       printProblems(io, 'label create', built.problems, json);
       return 2;
     }
+    for (const p of v['specialist-pool'] ?? []) {
+      if (v['dry-run'] && !p.includes('/') && !/^\d+$/.test(p)) io.err(`vertex-datasets label create: note: "${p}" is not a numeric specialist pool id; without --dry-run it is looked up by display name.\n`);
+    }
     if (v['dry-run']) {
       if (json) printJson(io, { request: built.request, estimate: built.estimate, warnings: built.warnings, upload: localPdf ? { from: localPdf.path, to: built.request.dataLabelingJob.instructionUri } : undefined });
       else io.out(`${JSON.stringify(built.request, null, 2)}\n${built.estimate?.text ?? 'Estimated labeling cost: pass --items N for an estimate.'}\n`);
@@ -160,14 +163,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       case 'create': {
         // Rebuild against the connected project (local mode fixes the project) and the resolved dataset.
         const dataset = await resolveDataset(opened, options!.dataset);
-        let built = buildLabelingJob({ ...options!, project, location: region, dataset });
+        const specialistPools: string[] = [];
+        for (const p of v['specialist-pool'] ?? []) specialistPools.push(await resolveSpecialistPool(opened, p));
+        let built = buildLabelingJob({ ...options!, project, location: region, dataset, specialistPools });
         if (!built.ok) {
           printProblems(io, 'label create', built.problems, json);
           return 2;
         }
         if (options!.itemCount === undefined) {
           const ds = await conn.vertex.getDataset(built.request.dataLabelingJob.datasets[0]).catch(() => undefined);
-          if (ds) built = buildLabelingJob({ ...options!, project, location: region, dataset, itemCount: ds.itemCount });
+          if (ds) built = buildLabelingJob({ ...options!, project, location: region, dataset, specialistPools, itemCount: ds.itemCount });
         }
         if (!built.ok) return 2;
         if (localPdf) {

@@ -13,10 +13,10 @@ import type { SplitOption, TrainingOptions } from '../../core/training/pipeline'
 import { DEFAULT_FRACTIONS, buildTrainingPipeline } from '../../core/training/pipeline';
 import type { ColumnProfile, TablesTransformationKind, Transformation } from '../../core/training/tabular';
 import { TABLES_TRANSFORMATIONS } from '../../core/training/tabular';
-import { metricsAtHalf } from '../../core/training/evaluation';
+import { sliceMetricsText } from '../../core/training/evaluation';
 import type { PipelineSummary } from '../../cloud/training';
 import {
-  CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, pause, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb,
+  CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb,
 } from '../cloudCommand';
 
 export const HELP = `Usage: vertex-datasets train <subcommand> [options]
@@ -32,7 +32,7 @@ Subcommands:
   export MODEL --format ID --to gs://BUCKET/PREFIX   export a model in a format it supports
 
 Options for create:
-  --dataset ID|NAME                dataset id or resource name (required)
+  --dataset ID|NAME                dataset id, resource name or display name (required)
   --display-name NAME              pipeline display name (default: OBJECTIVE-DATE)
   --model-name NAME                display name of the uploaded model (default: the pipeline's)
   --model-id ID                    id for the uploaded model
@@ -55,11 +55,13 @@ Options for create:
   --quantiles Q1,Q2                quantiles for minimize-quantile-loss
   --label K=V                      pipeline label (repeatable)
   --dry-run                        print the request and the cost estimate; do not launch
-  --wait                           follow the pipeline until it ends
+  --wait                           follow the pipeline until it ends (Ctrl-C stops following;
+                                   the pipeline keeps running)
 
 ${CONNECTION_HELP}
 
-Exit status: 0 ok; 1 the service refused or the pipeline failed; 2 usage problem or invalid options.
+Exit status: 0 ok; 1 the service refused or the pipeline failed; 2 usage problem or invalid options;
+130 create --wait interrupted (the pipeline keeps running).
 `;
 
 const OPTIONS = {
@@ -202,6 +204,33 @@ export function createOptions(objective: string, v: Values, project: string, reg
 }
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+/** Waits `ms`, or less when `signal` aborts first. */
+function pauseUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `work`'s result, or undefined as soon as `signal` aborts (the call itself is left to finish). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (r) => (signal.removeEventListener('abort', onAbort), resolve(r)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
 /** Polls in a row that may fail transiently before `--wait` gives up following. */
 const WAIT_FAILURES = 10;
 
@@ -324,23 +353,46 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         const pollMs = parseNumber('--poll-ms', v['poll-ms']) ?? 10000;
         let last = '';
         let failedPolls = 0;
-        while (!TERMINAL.includes(p.state)) {
-          if (p.state !== last && !json) io.err(`  ${p.state}\n`);
-          last = p.state;
-          await pause(pollMs);
-          try {
-            p = await opened.cloud.getTrainingPipeline(p.name);
-            failedPolls = 0;
-          } catch (e) {
-            // The pipeline runs on whatever happens here: a passing outage only delays the next look.
-            const { describeCloudError } = await import('../../core/cloud/errors');
-            const info = describeCloudError(e, { service: 'vertex', project: opened.project, location: opened.region });
-            if (!info.retryable || ++failedPolls >= WAIT_FAILURES) {
-              io.err(`vertex-datasets train create: stopped following ${p.name}, which keeps running; follow it with \`vertex-datasets train get ${p.id}\`.\n`);
-              throw e;
+        // Ctrl-C stops following, not the pipeline: it runs on in Vertex AI, and the user is told
+        // how to follow or cancel it. A second Ctrl-C quits at once.
+        const interrupted = new AbortController();
+        const quit = () => process.exit(130);
+        const onInterrupt = () => {
+          interrupted.abort();
+          process.once('SIGINT', quit);
+        };
+        process.once('SIGINT', onInterrupt);
+        try {
+          while (!TERMINAL.includes(p.state)) {
+            if (p.state !== last && !json) io.err(`  ${p.state}\n`);
+            last = p.state;
+            await pauseUnless(pollMs, interrupted.signal);
+            if (interrupted.signal.aborted) break;
+            try {
+              const next = await untilAborted(opened.cloud.getTrainingPipeline(p.name), interrupted.signal);
+              if (!next) break;
+              p = next;
+              failedPolls = 0;
+            } catch (e) {
+              // The pipeline runs on whatever happens here: a passing outage only delays the next look.
+              const { describeCloudError } = await import('../../core/cloud/errors');
+              const info = describeCloudError(e, { service: 'vertex', project: opened.project, location: opened.region });
+              if (!info.retryable || ++failedPolls >= WAIT_FAILURES) {
+                io.err(`vertex-datasets train create: stopped following ${p.name}, which keeps running; follow it with \`vertex-datasets train get ${p.id}\`.\n`);
+                throw e;
+              }
+              if (!json) io.err(`  could not read the pipeline's state (${info.original}); still waiting\n`);
             }
-            if (!json) io.err(`  could not read the pipeline's state (${info.original}); still waiting\n`);
           }
+        } finally {
+          process.removeListener('SIGINT', onInterrupt);
+          process.removeListener('SIGINT', quit);
+        }
+        if (interrupted.signal.aborted) {
+          io.err(`vertex-datasets train create: interrupted; stopped following ${p.name}, which keeps running in Vertex AI (last seen ${p.state}). `
+            + `Follow it with \`vertex-datasets train get ${p.id}\`, or stop it with \`vertex-datasets train cancel ${p.id}\`.\n`);
+          if (json) printJson(io, { pipeline: p, estimate: result.estimate });
+          return 130;
         }
         if (!json) io.err(`  ${p.state}\n`);
       }
@@ -394,11 +446,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             const m = (e.metrics ?? {}) as Record<string, unknown>;
             io.out(`${e.displayName || e.name}  (${e.metricsSchemaUri.split('/').pop()})\n`);
             for (const k of ['auPrc', 'auRoc', 'logLoss', 'rootMeanSquaredError', 'meanAbsoluteError', 'rSquared', 'boundingBoxMeanAveragePrecision']) if (typeof m[k] === 'number') io.out(`  ${k}: ${m[k]}\n`);
-            for (const s of e.slices) {
-              // The threshold the console and the editor's evaluation view report; the list starts at 0.
-              const cm = metricsAtHalf(s.metrics);
-              io.out(`  ${s.value}: ${cm ? `precision ${cm.precision} recall ${cm.recall} F1 ${cm.f1}` : JSON.stringify(s.metrics)}\n`);
-            }
+            // Figures at the 0.5 threshold, which the console and the editor's evaluation view report; the list starts at 0.
+            for (const s of e.slices) io.out(`  ${s.value}: ${sliceMetricsText(s.metrics)}\n`);
           }
         }
         return 0;

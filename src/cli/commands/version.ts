@@ -14,7 +14,7 @@ Subcommands:
   list DATASET                            versions of the dataset, newest first
   restore DATASET VERSION --yes           replace the dataset's data with a version's
 
-DATASET is a dataset id or resource name; VERSION a version id or resource name.
+DATASET is a dataset id, resource name or display name; VERSION a version id or resource name.
 
 ${CONNECTION_HELP}
 
@@ -37,7 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return code;
   };
   if (!['create', 'list', 'restore'].includes(sub)) return fail('unknown subcommand (try --help)');
-  if (!dataset) return fail('give the DATASET id or resource name');
+  if (!dataset) return fail('give the DATASET id, resource name or display name');
   if (sub === 'restore' && !version) return fail('give the VERSION to restore');
   if (sub === 'restore' && !v.yes) return fail(`restoring replaces the current data items of ${dataset} with those of version ${version}; pass --yes to confirm`);
   let json: boolean;

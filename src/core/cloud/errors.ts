@@ -55,7 +55,7 @@ export function markNotRetried(e: unknown): unknown {
   return e;
 }
 
-function isNotRetried(e: unknown): boolean {
+export function isNotRetried(e: unknown): boolean {
   return !!e && typeof e === 'object' && (e as Record<string, unknown>)[NOT_RETRIED] === true;
 }
 

@@ -42,6 +42,39 @@ export function metricsAtHalf(metrics: JsonValue): { threshold?: number; precisi
   return h ? { threshold: num(h.confidenceThreshold), precision: num(h.precision), recall: num(h.recall), f1: num(h.f1Score) } : undefined;
 }
 
+/**
+ * One line for a slice's metrics (a label's, for the CLI): precision, recall and F1 at the 0.5
+ * threshold where the metrics list confidence thresholds; for object detection and tracking,
+ * the mean average precision and the figures at 0.5 of each IoU threshold; for video action
+ * recognition, the mean average precision of each window; otherwise the numeric fields by name.
+ * Metrics of no known shape stay JSON.
+ */
+export function sliceMetricsText(metrics: JsonValue): string {
+  const half = metricsAtHalf(metrics);
+  if (half) return `precision ${half.precision} recall ${half.recall} F1 ${half.f1}`;
+  if (!isObj(metrics)) return JSON.stringify(metrics);
+  const parts: string[] = [];
+  const boxMap = num(metrics.boundingBoxMeanAveragePrecision);
+  if (boxMap !== undefined) parts.push(`mean average precision ${boxMap}`);
+  for (const b of Array.isArray(metrics.boundingBoxMetrics) ? metrics.boundingBoxMetrics.filter(isObj) : []) {
+    const iou = num(b.iouThreshold);
+    const at = metricsAtHalf(b);
+    const bits = [
+      ...(boxMap === undefined && num(b.meanAveragePrecision) !== undefined ? [`mean average precision ${num(b.meanAveragePrecision)}`] : []),
+      ...(at ? [`precision ${at.precision} recall ${at.recall} F1 ${at.f1} at confidence ${at.threshold}`] : []),
+    ];
+    if (bits.length) parts.push(`${bits.join(', ')}${iou !== undefined ? ` (IoU ${iou})` : ''}`);
+  }
+  for (const a of Array.isArray(metrics.videoActionMetrics) ? metrics.videoActionMetrics.filter(isObj) : []) {
+    const m = num(a.meanAveragePrecision);
+    if (m !== undefined) parts.push(`mean average precision ${m}${typeof a.precisionWindowLength === 'string' ? ` (${a.precisionWindowLength} window)` : ''}`);
+  }
+  if (!parts.length) {
+    for (const [k, v] of Object.entries(metrics)) if (num(v) !== undefined) parts.push(`${k} ${num(v)}`);
+  }
+  return parts.length ? parts.join('; ') : JSON.stringify(metrics);
+}
+
 export function evaluationViewModel(
   evaluation: { displayName: string; metricsSchemaUri: string; metrics: JsonValue },
   slices: { dimension: string; value: string; metrics: JsonValue }[],

@@ -1,7 +1,7 @@
 /**
  * The Training Pipelines and Labeling Jobs views. Nodes render themselves; loading and errors
- * are nodes. While anything is still running the view refreshes itself on a timer, and stops
- * when everything shown has ended.
+ * are nodes. While anything is still running, or the last load failed, the view reloads itself
+ * on a timer, and stops when everything shown has ended.
  */
 import * as vscode from 'vscode';
 import type { LabelingJobSummary, PipelineSummary, TrainingCloud } from '../../cloud/training';
@@ -163,7 +163,7 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
         return [new MessageNode('loading', `Loading ${this.what}…`, 'loading~spin')];
       case 'error': {
         const info = describeCloudError(this.state.error, { service: 'vertex' });
-        return [new MessageNode('error', `Could not load ${this.what}: ${info.message}`, 'error', info.message)];
+        return [new MessageNode('error', `Could not load ${this.what} (retrying): ${info.message}`, 'error', info.message)];
       }
       case 'loaded': {
         const nodes = this.state.items.length ? this.state.items.map(this.node) : [new MessageNode('empty', `No ${this.what} yet`, 'info')];
@@ -194,7 +194,10 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
 
   private schedule(): void {
     clearTimeout(this.timer);
-    if (this.state.kind === 'loaded' && this.state.items.some(this.running)) {
+    // A failed load is tried again on the same schedule, first load or refresh: a passing outage
+    // must not leave the view on an error until the user presses Refresh.
+    const failed = this.state.kind === 'error' || (this.state.kind === 'loaded' && this.state.refreshError !== undefined);
+    if ((failed && !this.blocked()) || (this.state.kind === 'loaded' && this.state.items.some(this.running))) {
       this.timer = setTimeout(() => void this.start(), this.refreshMs());
     }
   }

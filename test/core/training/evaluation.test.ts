@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { evaluationViewModel } from '../../../src/core/training/evaluation';
+import { evaluationViewModel, sliceMetricsText } from '../../../src/core/training/evaluation';
 
 describe('evaluation view model', () => {
   it('classification: headline metrics, confusion matrix, per-label precision/recall/F1 at 0.5', () => {
@@ -37,5 +37,27 @@ describe('evaluation view model', () => {
     assert.equal(d.confusion, undefined);
     assert.deepEqual(d.perLabel, [{ label: 'car', precision: undefined, recall: undefined, f1: undefined, averagePrecision: 0.66 }]);
     assert.deepEqual(evaluationViewModel({ displayName: '', metricsSchemaUri: '', metrics: null }, []).headline, []);
+  });
+
+  describe('sliceMetricsText (one label\'s line in `train evaluations`)', () => {
+    it('classification: precision, recall and F1 at 0.5, as before', () => {
+      assert.equal(sliceMetricsText({ confidenceMetrics: [{ confidenceThreshold: 0, precision: 0.1, recall: 1, f1Score: 0.2 }, { confidenceThreshold: 0.5, precision: 0.9, recall: 0.8, f1Score: 0.85 }] }), 'precision 0.9 recall 0.8 F1 0.85');
+    });
+    it('object detection: mean average precision and the figures at 0.5 per IoU threshold, not JSON', () => {
+      assert.equal(
+        sliceMetricsText({ boundingBoxMeanAveragePrecision: 0.71, boundingBoxMetrics: [
+          { iouThreshold: 0.5, meanAveragePrecision: 0.71, confidenceMetrics: [{ confidenceThreshold: 0.3, precision: 0.6, recall: 0.9, f1Score: 0.72 }, { confidenceThreshold: 0.5, precision: 0.75, recall: 0.67, f1Score: 0.71 }] },
+          { iouThreshold: 0.75, meanAveragePrecision: 0.5 },
+        ] }),
+        'mean average precision 0.71; precision 0.75 recall 0.67 F1 0.71 at confidence 0.5 (IoU 0.5)',
+      );
+      assert.equal(sliceMetricsText({ boundingBoxMetrics: [{ iouThreshold: 0.5, meanAveragePrecision: 0.66 }] }), 'mean average precision 0.66 (IoU 0.5)');
+    });
+    it('video action recognition per window; other numeric fields by name; anything else stays JSON', () => {
+      assert.equal(sliceMetricsText({ videoActionMetrics: [{ precisionWindowLength: '1s', meanAveragePrecision: 0.6 }, { precisionWindowLength: '2s', meanAveragePrecision: 0.7 }] }), 'mean average precision 0.6 (1s window); mean average precision 0.7 (2s window)');
+      assert.equal(sliceMetricsText({ meanAbsoluteError: 2.5, evaluatedCount: '120', note: 'x' }), 'meanAbsoluteError 2.5; evaluatedCount 120');
+      assert.equal(sliceMetricsText({ note: 'x' }), '{"note":"x"}');
+      assert.equal(sliceMetricsText(null), 'null');
+    });
   });
 });
