@@ -5,6 +5,47 @@ import { ListTreeProvider } from '../../src/extension/training/trainingTrees';
 import { MessageNode } from '../../src/extension/cloud/datasetsTree';
 import type { TreeNode } from '../../src/extension/cloud/datasetsTree';
 
+type Job = { name: string; state: string };
+
+/** A list view of jobs loaded by `load`, refreshing every 20 ms while one runs. */
+function jobsView(what: string, load: () => Promise<Job[]>): ListTreeProvider<Job> {
+  return new ListTreeProvider<Job>(
+    async () => ({ cloud: undefined as never, parent: 'projects/p/locations/us-central1' }),
+    load,
+    (j) => new MessageNode(j.name, `${j.name} ${j.state}`, 'circle-outline'),
+    (j) => j.state === 'RUNNING',
+    what,
+    () => 20,
+  );
+}
+
+/**
+ * The labels the view shows after each of its loads, until `done()` (then the view is disposed);
+ * `onLoad` runs after each load is read. Fails with `stalled()` when the loads stop for 10 s.
+ */
+async function labelsPerLoad(view: ListTreeProvider<Job>, done: () => boolean, stalled: () => string, onLoad?: () => void): Promise<string[][]> {
+  const labels = (nodes: TreeNode[]) => nodes.map((n) => String(n.getTreeItem().label));
+  const seen: string[][] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${stalled()}: ${JSON.stringify(seen)}`)), 10_000);
+      const sub = view.onDidLoad(async () => {
+        seen.push(labels(await view.getChildren()));
+        onLoad?.();
+        if (done()) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        }
+      });
+      void view.getChildren();
+    });
+  } finally {
+    view.dispose();
+  }
+  return seen;
+}
+
 describe('vertexDatasets.trainingRefreshSeconds', () => {
   let api: TestApi;
   const config = () => vscode.workspace.getConfiguration('vertexDatasets');
@@ -16,41 +57,16 @@ describe('vertexDatasets.trainingRefreshSeconds', () => {
   });
 
   it('a refresh that fails keeps the last list on show with a warning, and the view keeps refreshing until it works again', async () => {
-    type Job = { name: string; state: string };
     let loads = 0;
     let state = 'RUNNING';
-    const provider = new ListTreeProvider<Job>(
-      async () => ({ cloud: undefined as never, parent: 'projects/p/locations/us-central1' }),
-      async () => {
-        loads++;
-        // The second look fails the way a passing outage does once the retries are spent.
-        if (loads === 2) throw Object.assign(new Error('14 UNAVAILABLE: The service is currently unavailable.'), { code: 14, details: 'The service is currently unavailable.' });
-        if (loads === 3) state = 'SUCCEEDED';
-        return [{ name: 'pipeline-1', state }];
-      },
-      (j) => new MessageNode(j.name, `${j.name} ${j.state}`, 'circle-outline'),
-      (j) => j.state === 'RUNNING',
-      'training pipelines',
-      () => 20,
-    );
-    const labels = (nodes: TreeNode[]) => nodes.map((n) => String(n.getTreeItem().label));
-    const seen: string[][] = [];
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the view stopped refreshing after ${loads} loads: ${JSON.stringify(seen)}`)), 10_000);
-        const sub = provider.onDidLoad(async () => {
-          seen.push(labels(await provider.getChildren()));
-          if (loads >= 3) {
-            clearTimeout(timer);
-            sub.dispose();
-            resolve();
-          }
-        });
-        void provider.getChildren();
-      });
-    } finally {
-      provider.dispose();
-    }
+    const view = jobsView('training pipelines', async () => {
+      loads++;
+      // The second look fails the way a passing outage does once the retries are spent.
+      if (loads === 2) throw Object.assign(new Error('14 UNAVAILABLE: The service is currently unavailable.'), { code: 14, details: 'The service is currently unavailable.' });
+      if (loads === 3) state = 'SUCCEEDED';
+      return [{ name: 'pipeline-1', state }];
+    });
+    const seen = await labelsPerLoad(view, () => loads >= 3, () => `the view stopped refreshing after ${loads} loads`);
     assert.deepEqual(seen[0], ['pipeline-1 RUNNING']);
     assert.equal(seen[1].length, 2, JSON.stringify(seen[1]));
     assert.match(seen[1][0], /^Could not refresh training pipelines \(showing the last list; retrying\): The Vertex AI service is temporarily unavailable/);
@@ -59,41 +75,22 @@ describe('vertexDatasets.trainingRefreshSeconds', () => {
   });
 
   it('a first load that fails shows the failure and is tried again on the same schedule; so is a failed refresh with nothing running', async () => {
-    type Job = { name: string; state: string };
     let loads = 0;
     const unavailable = () => Object.assign(new Error('14 UNAVAILABLE: The service is currently unavailable.'), { code: 14, details: 'The service is currently unavailable.' });
-    const provider = new ListTreeProvider<Job>(
-      async () => ({ cloud: undefined as never, parent: 'projects/p/locations/us-central1' }),
-      async () => {
-        loads++;
-        // The first load and the refresh pressed after the second fail the way a passing outage does.
-        if (loads === 1 || loads === 3) throw unavailable();
-        return [{ name: 'job-1', state: 'SUCCEEDED' }];
+    const view = jobsView('labeling jobs', async () => {
+      loads++;
+      // The first load and the refresh pressed after the second fail the way a passing outage does.
+      if (loads === 1 || loads === 3) throw unavailable();
+      return [{ name: 'job-1', state: 'SUCCEEDED' }];
+    });
+    const seen = await labelsPerLoad(
+      view,
+      () => loads >= 4,
+      () => `the view stopped trying after ${loads} loads`,
+      () => {
+        if (loads === 2) view.refresh();
       },
-      (j) => new MessageNode(j.name, `${j.name} ${j.state}`, 'circle-outline'),
-      (j) => j.state === 'RUNNING',
-      'labeling jobs',
-      () => 20,
     );
-    const labels = (nodes: TreeNode[]) => nodes.map((n) => String(n.getTreeItem().label));
-    const seen: string[][] = [];
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the view stopped trying after ${loads} loads: ${JSON.stringify(seen)}`)), 10_000);
-        const sub = provider.onDidLoad(async () => {
-          seen.push(labels(await provider.getChildren()));
-          if (loads === 2) provider.refresh();
-          if (loads >= 4) {
-            clearTimeout(timer);
-            sub.dispose();
-            resolve();
-          }
-        });
-        void provider.getChildren();
-      });
-    } finally {
-      provider.dispose();
-    }
     assert.equal(seen[0].length, 1, JSON.stringify(seen[0]));
     assert.match(seen[0][0], /^Could not load labeling jobs \(retrying\): The Vertex AI service is temporarily unavailable/);
     assert.deepEqual(seen[1], ['job-1 SUCCEEDED'], 'loaded without pressing Refresh');
