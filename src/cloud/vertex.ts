@@ -244,7 +244,23 @@ export class VertexDatasets {
   }
 
   async deleteDataset(name: string, follow: FollowOptions = {}): Promise<OperationOutcome<true>> {
-    const [op] = await this.call('DeleteDataset', () => this.clients.datasets.deleteDataset({ name }), follow.signal);
+    let sent = 0;
+    let op;
+    try {
+      [op] = await this.call(
+        'DeleteDataset',
+        () => {
+          sent++;
+          return this.clients.datasets.deleteDataset({ name });
+        },
+        follow.signal,
+      );
+    } catch (e) {
+      // A delete whose reply was lost took effect: sent again, it finds nothing to delete. The
+      // dataset is gone, as asked, so that is no failure.
+      if (sent > 1 && grpcCodeOf(e, 'vertex') === 5) return { operationName: '', result: true, partialFailures: [], cancelled: false };
+      throw e;
+    }
     return this.follow(String(op.name), 'deleteDataset', () => true as const, follow);
   }
 

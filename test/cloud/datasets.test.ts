@@ -119,6 +119,35 @@ describe('DatasetService through the real SDK client', () => {
     await assert.rejects(env.conn.vertex.getDataset(name), (e: { code: number }) => e.code === 5);
   });
 
+  it('a DeleteDataset whose reply is lost is retried, and the retry finding nothing to delete is success: the dataset is gone', async () => {
+    const created = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'doomed', format: 'image-classification-single-label' }), { pollMs: 10 });
+    const name = (created.result as { name: string }).name;
+    const faults = env.cloud.vertex.ctx.faults;
+    const ops = env.cloud.vertex.ctx.operations;
+    faults.fired.length = 0;
+    faults.inject({ method: 'DeleteDataset', code: 14, message: 'The service is currently unavailable.', afterEffect: true });
+    // The delete the lost reply hides finishes at once, while the client waits to retry.
+    ops.setDurations({ DeleteDataset: 0 });
+    const retriesBefore = env.conn.vertex.retries.length;
+    let del;
+    try {
+      const deleting = env.conn.vertex.deleteDataset(name, { pollMs: 10 });
+      while (faults.fired.length === 0) await new Promise((r) => setImmediate(r));
+      ops.settleAll();
+      await assert.rejects(env.conn.vertex.getDataset(name), (e: { code: number }) => e.code === 5, 'gone before the retry');
+      del = await deleting;
+    } finally {
+      ops.setDurations(undefined);
+    }
+    assert.deepEqual(faults.fired, ['DeleteDataset']);
+    assert.equal(env.conn.vertex.retries.length, retriesBefore + 1, 'the delete was sent again once');
+    assert.equal(del.result, true);
+    assert.equal(del.error, undefined);
+    await assert.rejects(env.conn.vertex.getDataset(name), (e: { code: number }) => e.code === 5);
+    // A dataset that was never there is still an error on the first try.
+    await assert.rejects(env.conn.vertex.deleteDataset(`${name}0`, { pollMs: 10 }), (e: { code: number }) => e.code === 5);
+  });
+
   it('cancels a long-running import when the caller aborts', async () => {
     const created = await env.conn.vertex.createDataset(buildCreateDatasetRequest({ project: PROJECT, location: REGION, displayName: 'slow', format: 'image-classification-single-label' }), { pollMs: 10 });
     const name = (created.result as { name: string }).name;
