@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, isJsonlFormatId } from '../core/formats';
-import { csvCellRole } from '../core/csv/cells';
+import { csvColumnAt } from '../core/csv/cells';
 import { csvCellsAt } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { parseGcsUri } from '../core/rules/values';
@@ -51,12 +51,8 @@ export class ImportHoverProvider implements vscode.HoverProvider {
     if (!at || !report.format) return undefined;
     const { cells, cell } = at;
     const md = new vscode.MarkdownString();
-    const role = csvCellRole(report.format, cells, cell.index);
-    const inlineText = role === 'uri' && report.format.startsWith('text-') && !cell.value.trim().startsWith('gs://');
-    const what = inlineText
-      ? 'Text of the document (inline), or the gs:// URI of a .txt file.'
-      : { mlUse: 'Split (`ml_use`): training, validation or test; empty lets Vertex AI assign it.', uri: 'Cloud Storage URI of the data item.', label: 'Label of the item.', other: '' }[role];
-    if (what) md.appendMarkdown(`**Column ${cell.index + 1}**: ${what}\n\n`);
+    const column = csvColumnAt(report.format, cells, cell.index);
+    if (column.description) md.appendMarkdown(`**Column ${cell.index + 1}**: ${column.description}${column.name ? ` Layout column ${codeSpan(column.name)}.` : ''}\n\n`);
     const gcs = parseGcsUri(cell.value.trim());
     if (gcs) appendGcs(md, gcs);
     appendRulesAndPage(md, report, pos);
