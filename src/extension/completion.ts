@@ -8,25 +8,11 @@ import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
 import { csvCellRole } from '../core/csv/cells';
 import { csvCellsAt } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
-import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
+import { keyCompletions } from '../core/jsonl/complete';
+import { FORMAT_SCHEMAS } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
-const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
 const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
-
-function valueSnippet(type: unknown): string {
-  switch (type) {
-    case 'object':
-      return '{$1}';
-    case 'array':
-      return '[$1]';
-    case 'number':
-    case 'integer':
-      return '${1:0}';
-    default:
-      return '"$1"';
-  }
-}
 
 /** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
 function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
@@ -65,26 +51,15 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
     const items: vscode.CompletionItem[] = [];
 
     if (ctx.atKey) {
-      const objectPath = ctx.path.slice(0, -1);
-      const hasColon = /^\s*:/.test(text.slice(range.end.character));
-      const keys = new Set(allowedKeys(schema, objectPath));
-      if (objectPath.length === 1 && objectPath[0] === 'dataItemResourceLabels') keys.add(ML_USE_KEY);
-      for (const key of keys) {
-        if (ctx.siblingKeys.includes(key)) continue;
-        const item = new vscode.CompletionItem({ label: key, description: 'field' }, vscode.CompletionItemKind.Property);
-        const info = schemaNodeAt(schema, [...objectPath, key]);
-        if (typeof info?.node.description === 'string') item.documentation = new vscode.MarkdownString(info.node.description);
-        item.insertText = hasColon ? JSON.stringify(key) : new vscode.SnippetString(`${JSON.stringify(key)}: ${valueSnippet(info?.node.type)}`);
-        item.range = range;
-        item.filterText = JSON.stringify(key);
-        items.push(item);
-      }
-      if (BOX_KEYS.every((k) => keys.has(k)) && BOX_KEYS.every((k) => !ctx.siblingKeys.includes(k)) && !hasColon) {
-        const item = new vscode.CompletionItem({ label: 'xMin, yMin, xMax, yMax', description: 'normalized box' }, vscode.CompletionItemKind.Snippet);
-        item.insertText = new vscode.SnippetString('"xMin": ${1:0.1}, "yMin": ${2:0.1}, "xMax": ${3:0.9}, "yMax": ${4:0.9}');
-        item.documentation = 'Box corners as fractions of the image size, in [0, 1], with min < max.';
-        item.range = range;
-        item.filterText = '"xMin';
+      for (const k of keyCompletions(schema, text, pos.character, ctx)) {
+        const item = new vscode.CompletionItem(
+          k.kind === 'box' ? { label: k.label, description: 'normalized box' } : { label: k.label, description: 'field' },
+          k.kind === 'box' ? vscode.CompletionItemKind.Snippet : vscode.CompletionItemKind.Property,
+        );
+        if (k.documentation) item.documentation = k.kind === 'box' ? k.documentation : new vscode.MarkdownString(k.documentation);
+        item.insertText = new vscode.SnippetString(k.snippet);
+        item.range = new vscode.Range(pos.line, k.start, pos.line, k.end);
+        item.filterText = k.filterText;
         items.push(item);
       }
       return items;

@@ -1,0 +1,85 @@
+/**
+ * Key completion in one JSONL line: the keys the format allows in the object at the cursor, as
+ * snippets that keep the line one valid JSON object. For the editor's completion provider.
+ */
+import { ML_USE_KEY } from '../formats';
+import { allowedKeys, schemaNodeAt, type JsonSchema } from '../schemas';
+import type { CursorContext } from './cursor';
+
+export interface KeyCompletion {
+  label: string;
+  /** 'field': one key; 'box': the four box coordinates at once. */
+  kind: 'field' | 'box';
+  /** The text to insert, in VS Code snippet syntax (`$1`, `${1:0}`). */
+  snippet: string;
+  /** Offsets in the line of the text the completion replaces. */
+  start: number;
+  end: number;
+  filterText: string;
+  documentation?: string;
+}
+
+const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
+
+/** Keys that exclude each other: an item's document is inline text or a file, not both (`text.source`). */
+const EXCLUSIVE: readonly (readonly string[])[] = [['textContent', 'textGcsUri']];
+
+function valueSnippet(type: unknown): string {
+  switch (type) {
+    case 'object':
+      return '{$1}';
+    case 'array':
+      return '[$1]';
+    case 'number':
+    case 'integer':
+      return '${1:0}';
+    default:
+      return '"$1"';
+  }
+}
+
+/**
+ * The key completions at the cursor, described by `ctx` (from `cursorContext(line, offset)`, with
+ * `ctx.atKey`): keys of the object not in it yet, without one that excludes a key it has, each with
+ * its value's skeleton unless the key already has a colon after it.
+ */
+export function keyCompletions(schema: JsonSchema, line: string, offset: number, ctx: CursorContext): KeyCompletion[] {
+  if (!ctx.atKey) return [];
+  const node = ctx.node && (ctx.node.type === 'string' || ctx.node.type === 'property') ? ctx.node : undefined;
+  const start = node ? node.offset : offset;
+  const end = node ? node.offset + node.length : offset;
+  const objectPath = ctx.path.slice(0, -1);
+  const hasColon = /^\s*:/.test(line.slice(end));
+  const keys = new Set(allowedKeys(schema, objectPath));
+  if (objectPath.length === 1 && objectPath[0] === 'dataItemResourceLabels') keys.add(ML_USE_KEY);
+  const excluded = new Set<string>();
+  if (objectPath.length === 0) {
+    for (const group of EXCLUSIVE) if (group.some((k) => ctx.siblingKeys.includes(k))) for (const k of group) excluded.add(k);
+  }
+  const out: KeyCompletion[] = [];
+  for (const key of keys) {
+    if (ctx.siblingKeys.includes(key) || excluded.has(key)) continue;
+    const info = schemaNodeAt(schema, [...objectPath, key]);
+    out.push({
+      label: key,
+      kind: 'field',
+      snippet: hasColon ? JSON.stringify(key).replace(/[$}\\]/g, '\\$&') : `${JSON.stringify(key).replace(/[$}\\]/g, '\\$&')}: ${valueSnippet(info?.node.type)}`,
+      start,
+      end,
+      filterText: JSON.stringify(key),
+      documentation: typeof info?.node.description === 'string' ? info.node.description : undefined,
+    });
+  }
+  if (BOX_KEYS.every((k) => keys.has(k)) && BOX_KEYS.every((k) => !ctx.siblingKeys.includes(k)) && !hasColon) {
+    out.push({
+      label: 'xMin, yMin, xMax, yMax',
+      kind: 'box',
+      snippet: `"xMin": \${1:0.1}, "yMin": \${2:0.1}, "xMax": \${3:0.9}, "yMax": \${4:0.9}`,
+      start,
+      end,
+      filterText: '"xMin',
+      documentation: 'Box corners as fractions of the image size, in [0, 1], with min < max.',
+    });
+  }
+  return out;
+}

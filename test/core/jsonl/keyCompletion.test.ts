@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { keyCompletions } from '../../../src/core/jsonl/complete';
+import { cursorContext } from '../../../src/core/jsonl/cursor';
+import { validateJsonlText } from '../../../src/core/jsonl/validate';
+import { FORMAT_SCHEMAS } from '../../../src/core/schemas';
+import type { JsonlFormatId } from '../../../src/core/formats';
+
+/** The completions at `|` in `line`, each applied with its placeholders' defaults. */
+function complete(format: JsonlFormatId, marked: string): Map<string, string> {
+  const offset = marked.indexOf('|');
+  const line = marked.replace('|', '');
+  const out = new Map<string, string>();
+  for (const k of keyCompletions(FORMAT_SCHEMAS[format], line, offset, cursorContext(line, offset))) {
+    const text = k.snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '').replace(/\\([$}\\])/g, '$1');
+    out.set(k.label, line.slice(0, k.start) + text + line.slice(k.end));
+  }
+  return out;
+}
+
+describe('core/jsonl/complete: key completion', () => {
+  it('offers the keys of the object at the cursor that it does not have yet', () => {
+    const keys = [...complete('image-classification-single-label', '{"imageGcsUri":"gs://bkt/a.jpg", "|"}').keys()];
+    assert.deepEqual(keys.sort(), ['classificationAnnotation', 'dataItemResourceLabels']);
+  });
+
+  it('does not offer textGcsUri beside textContent, or the other way round: an item has one document', () => {
+    for (const format of ['text-classification-single-label', 'text-classification-multi-label', 'text-extraction', 'text-sentiment'] as const) {
+      for (const has of ['"textContent":"a fine day"', '"textGcsUri":"gs://bkt/a.txt"']) {
+        const keys = [...complete(format, `{${has}, "|"}`).keys()];
+        assert.ok(!keys.includes('textContent') && !keys.includes('textGcsUri'), `${format} with ${has}: ${keys.join(', ')}`);
+        assert.ok(keys.length > 0);
+        for (const [key, line] of complete(format, `{${has}, "|"}`)) {
+          assert.ok(!validateJsonlText(line, { format }).diagnostics.some((d) => d.code === 'text.source' || d.code === 'jsonl.syntax'), `${format}: ${key} gives ${line}`);
+        }
+      }
+      // Without either, both are offered.
+      const keys = [...complete(format, '{"|"}').keys()];
+      assert.ok(keys.includes('textContent') && keys.includes('textGcsUri'), keys.join(', '));
+    }
+  });
+
+  it('renames a key in place when it already has its colon', () => {
+    const done = complete('image-classification-single-label', '{"imageGcsUri":"gs://bkt/a.jpg","classif|": {"displayName":"cat"}}');
+    assert.equal(done.get('classificationAnnotation'), '{"imageGcsUri":"gs://bkt/a.jpg","classificationAnnotation": {"displayName":"cat"}}');
+  });
+
+  it('offers the ml_use key in dataItemResourceLabels', () => {
+    const done = complete('video-classification', '{"videoGcsUri":"gs://bkt/a.mp4","dataItemResourceLabels":{"|"}}');
+    assert.deepEqual(JSON.parse(done.get('aiplatform.googleapis.com/ml_use')!), { videoGcsUri: 'gs://bkt/a.mp4', dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': '' } });
+  });
+});
