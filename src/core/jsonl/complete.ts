@@ -41,7 +41,8 @@ function valueSnippet(type: unknown): string {
 /**
  * The key completions at the cursor, described by `ctx` (from `cursorContext(line, offset)`, with
  * `ctx.atKey`): keys of the object not in it yet, without one that excludes a key it has, each with
- * its value's skeleton unless the key already has a colon after it.
+ * its value's skeleton unless the key already has a colon after it, and followed by a comma when a
+ * member comes next (without one the line would not parse).
  */
 export function keyCompletions(schema: JsonSchema, line: string, offset: number, ctx: CursorContext): KeyCompletion[] {
   if (!ctx.atKey) return [];
@@ -49,7 +50,9 @@ export function keyCompletions(schema: JsonSchema, line: string, offset: number,
   const start = node ? node.offset : offset;
   const end = node ? node.offset + node.length : offset;
   const objectPath = ctx.path.slice(0, -1);
-  const hasColon = /^\s*:/.test(line.slice(end));
+  const after = line.slice(end);
+  const hasColon = /^\s*:/.test(after);
+  const comma = !hasColon && /^\s*"/.test(after) ? ', ' : '';
   const keys = new Set(allowedKeys(schema, objectPath));
   if (objectPath.length === 1 && objectPath[0] === 'dataItemResourceLabels') keys.add(ML_USE_KEY);
   const excluded = new Set<string>();
@@ -63,7 +66,7 @@ export function keyCompletions(schema: JsonSchema, line: string, offset: number,
     out.push({
       label: key,
       kind: 'field',
-      snippet: hasColon ? JSON.stringify(key).replace(/[$}\\]/g, '\\$&') : `${JSON.stringify(key).replace(/[$}\\]/g, '\\$&')}: ${valueSnippet(info?.node.type)}`,
+      snippet: hasColon ? JSON.stringify(key).replace(/[$}\\]/g, '\\$&') : `${JSON.stringify(key).replace(/[$}\\]/g, '\\$&')}: ${valueSnippet(info?.node.type)}${comma}`,
       start,
       end,
       filterText: JSON.stringify(key),
@@ -74,7 +77,7 @@ export function keyCompletions(schema: JsonSchema, line: string, offset: number,
     out.push({
       label: 'xMin, yMin, xMax, yMax',
       kind: 'box',
-      snippet: `"xMin": \${1:0.1}, "yMin": \${2:0.1}, "xMax": \${3:0.9}, "yMax": \${4:0.9}`,
+      snippet: `"xMin": \${1:0.1}, "yMin": \${2:0.1}, "xMax": \${3:0.9}, "yMax": \${4:0.9}${comma}`,
       start,
       end,
       filterText: '"xMin',

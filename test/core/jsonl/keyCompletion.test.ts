@@ -39,6 +39,19 @@ describe('core/jsonl/complete: key completion', () => {
     }
   });
 
+  it('adds a comma when a member follows, so the line stays one JSON object', () => {
+    for (const marked of ['{"|""imageGcsUri":"gs://bkt/a.jpg"}', '{"|" "imageGcsUri":"gs://bkt/a.jpg"}', '{"imageGcsUri":"gs://bkt/a.jpg", "|"}', '{"|"}']) {
+      const done = complete('image-bounding-box', marked);
+      assert.ok(done.size > 0, marked);
+      for (const [key, line] of done) assert.doesNotThrow(() => JSON.parse(line), `${marked} + ${key}: ${line}`);
+    }
+    const inBox = complete('image-bounding-box', '{"imageGcsUri":"gs://bkt/a.jpg","boundingBoxAnnotations":[{"|""displayName":"cat"}]}');
+    const box = inBox.get('xMin, yMin, xMax, yMax');
+    assert.ok(box);
+    assert.deepEqual(JSON.parse(box).boundingBoxAnnotations, [{ xMin: 0.1, yMin: 0.1, xMax: 0.9, yMax: 0.9, displayName: 'cat' }]);
+    for (const [key, line] of inBox) assert.doesNotThrow(() => JSON.parse(line), `${key}: ${line}`);
+  });
+
   it('renames a key in place when it already has its colon', () => {
     const done = complete('image-classification-single-label', '{"imageGcsUri":"gs://bkt/a.jpg","classif|": {"displayName":"cat"}}');
     assert.equal(done.get('classificationAnnotation'), '{"imageGcsUri":"gs://bkt/a.jpg","classificationAnnotation": {"displayName":"cat"}}');
