@@ -407,7 +407,11 @@ function userLabelProblemUncached(text: string, part: 'key' | 'value'): Problem 
 /** CSV label columns: start with a letter; letters, digits and underscores only. */
 export function csvLabelProblem(label: string): Problem | undefined {
   if (/^[A-Za-z][A-Za-z0-9_]*$/.test(label)) return undefined;
-  const fixed = label.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^[^A-Za-z]+/, '');
+  const cleaned = label.trim().replace(/[^A-Za-z0-9_]+/g, '_');
+  const lead = /^[^A-Za-z]*/.exec(cleaned)![0];
+  // Leading digits carry the label's meaning ("1st", "2_stars"): dropping them would merge distinct
+  // labels ("1_star" and "2_star" both "star"), so there is no suggestion then.
+  const fixed = /\d/.test(lead) ? '' : cleaned.slice(lead.length);
   return {
     code: 'label.csvName',
     severity: 'error',
