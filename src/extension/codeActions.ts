@@ -130,17 +130,38 @@ function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscod
   return text === old ? undefined : { range, text };
 }
 
+/**
+ * The edits of one CSV finding: the cells its fix rewrites together (`data.cellEdits`: swapped
+ * min and max exchange their cells), or its one cell fix.
+ */
+function csvFindingFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string }[] | undefined {
+  const cellEdits = (d.data as { cellEdits?: unknown } | undefined)?.cellEdits;
+  if (!Array.isArray(cellEdits)) {
+    const one = csvCellFix(doc, d);
+    return one && [one];
+  }
+  const edits: { range: vscode.Range; text: string }[] = [];
+  for (const e of cellEdits as (CoreDiagnostic & { value?: unknown })[]) {
+    if (typeof e.value !== 'string' || e.endLine > doc.lineCount) return undefined;
+    const range = coreRange(e);
+    const old = doc.getText(range);
+    edits.push({ range, text: csvCellText(old, e.value) });
+  }
+  return edits.length && edits.some((e) => e.text !== doc.getText(e.range)) ? edits : undefined;
+}
+
 /** One edit replacing the cell of each finding with its replacement. */
 export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; cells: number } {
   const edit = new vscode.WorkspaceEdit();
   const done = new Set<string>();
   let cells = 0;
   for (const d of findings) {
-    const fix = csvCellFix(doc, d);
-    const key = fix && `${fix.range.start.line}:${fix.range.start.character}`;
-    if (!fix || !key || done.has(key)) continue;
-    done.add(key);
-    edit.replace(doc.uri, fix.range, fix.text);
+    const fix = csvFindingFix(doc, d);
+    if (!fix) continue;
+    const keys = fix.map((f) => `${f.range.start.line}:${f.range.start.character}`);
+    if (keys.some((k) => done.has(k))) continue;
+    for (const k of keys) done.add(k);
+    for (const f of fix) edit.replace(doc.uri, f.range, f.text);
     cells++;
   }
   return { edit, cells };
@@ -174,7 +195,7 @@ export class FixProvider implements vscode.CodeActionProvider {
   }
 
   private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const fixable = diagnostics.filter((d) => csvCellFix(doc, d) !== undefined);
+    const fixable = diagnostics.filter((d) => csvFindingFix(doc, d) !== undefined);
     const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
       const { edit, cells } = csvFixEdit(doc, findings);
       return { edit, count: cells };
@@ -187,6 +208,7 @@ export class FixProvider implements vscode.CodeActionProvider {
         return one ? 'Remove the empty label column at the end of the row (the trailing comma)' : 'Remove the empty label columns at the end of the row (the trailing commas)';
       }
       if (core.code === 'label.empty') return 'Remove the empty label column (the extra comma)';
+      if (core.code === 'box.minMax') return TITLES['box.minMax'];
       return core.code === 'label.duplicate' ? 'Remove the repeated label' : `Change to ${truncate(text, 60)}`;
     };
     return this.actions(fixable, context, fix, title);

@@ -299,8 +299,10 @@ class LayoutChecker implements RowChecker {
       }
     }
     let ok = true;
-    for (const { key, problem } of boxProblems(box)) {
-      this.problem(cellRange(record, cellOf[key]), problem);
+    for (const { key, problem, swap } of boxProblems(box)) {
+      // Swapped min and max: in the four-vertex form B and D carry the same coordinates as C and A.
+      const pairs = swap && (swap[0] === 'xMin' ? [[c, c + 4], ...(fourVertex ? [[c + 2, c + 6]] : [])] : [[c + 1, c + 5], ...(fourVertex ? [[c + 3, c + 7]] : [])]);
+      this.problem(cellRange(record, cellOf[key]), pairs ? withSwap(problem, record, pairs) : problem);
       if (problem.severity === 'error') ok = false;
     }
     if (ok && label !== undefined && box.xMin !== undefined && box.yMin !== undefined && box.xMax !== undefined && box.yMax !== undefined) {
@@ -393,14 +395,31 @@ class LayoutChecker implements RowChecker {
     const box: Partial<Record<BoxKey, number>> = {};
     for (const key of ['xMin', 'yMin', 'xMax', 'yMax'] as BoxKey[]) box[key] = this.number(record, cols[key], `${key}`);
     let ok = true;
-    for (const { key, problem } of boxProblems(box)) {
-      this.problem(cellRange(record, cols[key]), problem);
+    for (const { key, problem, swap } of boxProblems(box)) {
+      this.problem(cellRange(record, cols[key]), swap ? withSwap(problem, record, [[cols[swap[0]], cols[swap[1]]]]) : problem);
       if (problem.severity === 'error') ok = false;
     }
     if (ok && label !== undefined && time !== undefined && box.xMin !== undefined && box.yMin !== undefined && box.xMax !== undefined && box.yMax !== undefined) {
       out.push({ kind: 'trackedBox', label, time, instanceId, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
     }
   }
+}
+
+/** One cell's new text in a CSV fix: the range of the cell as it is (quotes included) and its new value. */
+export interface CsvCellEdit extends Range {
+  value: string;
+}
+
+/**
+ * A swapped min/max finding with the fix that exchanges the cells of each pair (`data.cellEdits`,
+ * each value as the row spells it); the editor applies them together as one quick fix.
+ */
+function withSwap(problem: Problem, record: CsvRecord, pairs: number[][]): Problem {
+  const cellEdits: CsvCellEdit[] = [];
+  for (const [a, b] of pairs) {
+    cellEdits.push({ ...record.range(a), value: record.fields[b] }, { ...record.range(b), value: record.fields[a] });
+  }
+  return { ...problem, data: { ...(problem.data ?? {}), cellEdits } };
 }
 
 function columns(n: number): string {
