@@ -23,6 +23,7 @@ const TITLES: Record<string, string> = {
   'legacy.textSegment': 'Move "startOffset"/"endOffset" onto the annotation',
   'mlUse.unassigned': 'Remove the UNASSIGNED split (let Vertex AI assign it)',
   'label.empty': 'Remove the empty label',
+  'segmentation.color': 'Divide the colour channels by 255 (0..255 to fractions)',
 };
 
 function describeFix(code: string, fixes: JsonFix[]): string {
