@@ -4,6 +4,7 @@
  * for the format, and the bucket and object of a gs:// URI.
  */
 import * as vscode from 'vscode';
+import { rangeHolds } from '../core/diagnostics';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, isJsonlFormatId } from '../core/formats';
 import { csvColumnAt } from '../core/csv/cells';
@@ -61,7 +62,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
 }
 
 function appendRulesAndPage(md: vscode.MarkdownString, report: DocumentReport, pos: vscode.Position): void {
-  const here = report.diagnostics.filter((d) => d.line - 1 === pos.line && d.column - 1 <= pos.character && pos.character < Math.max(d.endColumn - 1, d.column));
+  const here = report.diagnostics.filter((d) => rangeHolds(d, pos.line + 1, pos.character + 1));
   for (const d of here) {
     // The message quotes the file's own text (labels, values), shown as it is, not as markdown.
     md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): `);
