@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerDiagnostics(validation, deps),
     registerDiskWatch(validation, log),
     registerCodeActions(validation, IMPORT_FILES, media),
-    registerHover(validation, IMPORT_FILES),
+    registerHover(validation, IMPORT_FILES, (uri) => settings.tabular(uri)),
     registerCompletion(validation, IMPORT_FILES),
     registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {
       // A file above 50 MB has no document: it is validated from disk in a worker.

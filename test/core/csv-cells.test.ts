@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cellsOfLine, csvCellRole, csvColumnAt, quotedFieldOpenAt } from '../../src/core/csv/cells';
+import { cellsOfLine, csvCellRole, csvColumnAt, quotedFieldOpenAt, tabularColumnAt } from '../../src/core/csv/cells';
 
 describe('core/csv/cells', () => {
   it('splits a line into cells with content offsets, honouring quotes', () => {
@@ -79,5 +79,20 @@ describe('core/csv/cells', () => {
     assert.equal(quotedFieldOpenAt(text, text.indexOf('test,')), -1);
     // A field still open at the end of the text holds what follows.
     assert.equal(quotedFieldOpenAt(text, text.length), text.lastIndexOf('"open'));
+  });
+});
+
+describe('core/csv/cells: tabular columns', () => {
+  const header = cellsOfLine('customer,age,plan,label,w');
+  it('names a data cell\'s column from the header and gives its role from the tabular settings', () => {
+    const roles = { target: 'label', weight: 'w', objective: 'classification' as const };
+    assert.deepEqual(tabularColumnAt(header, 3, false, roles), { role: 'other', header: 'label', description: 'The target column (vertexDatasets.tabular.target): the value to predict, never empty.' });
+    assert.match(tabularColumnAt(header, 3, false, { target: 'label', objective: 'regression' }).description ?? '', /never empty, a number\.$/);
+    assert.match(tabularColumnAt(header, 4, false, roles).description ?? '', /^The weight column .*0 to 10,000/);
+    assert.deepEqual(tabularColumnAt(header, 1, false, roles), { role: 'other', header: 'age', description: 'A feature column.' });
+    assert.match(tabularColumnAt(header, 7, false, roles).description ?? '', /more cells than the header has columns \(5\)/);
+  });
+  it('on the header line, gives the rule for column names', () => {
+    assert.match(tabularColumnAt(header, 0, true, {}).description ?? '', /^Column name: letters, digits and underscores, not starting with an underscore/);
   });
 });

@@ -105,6 +105,14 @@ describe('CSV import files', () => {
       assert.match(d.message, /target column 'label' is empty/);
       const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.format === 'tabular');
       assert.ok(r.errors >= 1);
+      // Hover names a data cell's column from the header and its role from the settings.
+      const hover = async (line: number, character: number) =>
+        (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, character)))
+          .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+          .join('\n');
+      assert.match(await hover(1, 14), /\*\*Column 4\*\* \(`label`\): The target column \(vertexDatasets\.tabular\.target\)/);
+      assert.match(await hover(3, 4), /\*\*Column 2\*\* \(`age`\): A feature column\./);
+      assert.match(await hover(0, 2), /\*\*Column 1\*\*: Column name: letters, digits and underscores/);
       // A weight setting naming a column the file lacks is reported on the header.
       await config.update('tabular.weight', 'w', vscode.ConfigurationTarget.Workspace);
       await waitForDiagnostics(doc.uri, (x) => x.some((x2) => codeOf(x2) === 'tabular.weight.missing') && x.some((x2) => codeOf(x2) === 'tabular.target.null'));

@@ -85,6 +85,8 @@ export interface CsvColumn {
   role: CsvCellRole;
   /** The column's name in the format's layout (`X_MIN`, `SEGMENT_START`...), when it has one. */
   name?: string;
+  /** Tabular: the column's name in the file's header (the file's own text). */
+  header?: string;
   /** What the column holds, as plain text for hover. */
   description?: string;
 }
@@ -183,4 +185,43 @@ export function csvColumnAt(format: FormatId, cells: readonly CsvCell[], index: 
   if (format.endsWith('multi-label')) return MULTI_LABEL;
   const column = columnsAfterMedia(format, cells.length - uri - 1)[index - uri - 1];
   return column ? { role: 'other', ...column } : { role: 'other' };
+}
+
+/** The tabular settings that give columns a role (the CLI's --target, --weight... flags). */
+export interface TabularRoles {
+  target?: string;
+  weight?: string;
+  splitColumn?: string;
+  timestampSplitColumn?: string;
+  timeColumn?: string;
+  seriesColumn?: string;
+  objective?: 'classification' | 'regression' | 'forecasting';
+}
+
+/**
+ * Cell `index` of a tabular CSV: on the header line, the rule for column names; on a data row, the
+ * column's name from the header and its role from the tabular settings.
+ */
+export function tabularColumnAt(header: readonly CsvCell[], index: number, onHeader: boolean, roles: TabularRoles): CsvColumn {
+  if (onHeader) {
+    return { role: 'other', description: 'Column name: letters, digits and underscores, not starting with an underscore, unique in the header.' };
+  }
+  const name = header[index]?.value;
+  if (name === undefined) return { role: 'other', description: `This row has more cells than the header has columns (${header.length}).` };
+  const numeric = roles.objective === 'regression' || roles.objective === 'forecasting';
+  const role =
+    name === roles.target
+      ? `The target column (vertexDatasets.tabular.target): the value to predict, never empty${numeric ? ', a number' : ''}.`
+      : name === roles.weight
+        ? 'The weight column (vertexDatasets.tabular.weight): a number from 0 to 10,000; 0 leaves the row out of training.'
+        : name === roles.splitColumn
+          ? 'The split column (vertexDatasets.tabular.splitColumn): training, validation or test; rows with another value are left out.'
+          : name === roles.timestampSplitColumn
+            ? 'The timestamp split column (vertexDatasets.tabular.timestampSplitColumn): an RFC 3339 time in UTC, like 2024-04-12T23:20:50Z.'
+            : name === roles.timeColumn
+              ? 'The time column (vertexDatasets.tabular.timeColumn): the time of the row, in every row.'
+              : name === roles.seriesColumn
+                ? 'The time series identifier column (vertexDatasets.tabular.seriesColumn): the series of the row, in every row.'
+                : 'A feature column.';
+  return { role: 'other', header: name, description: role };
 }
