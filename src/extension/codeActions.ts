@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import { applyJsonFixes, fixesOf } from '../core/jsonl/fixes';
 import { isPixelBoxFinding, pixelBoxFix } from '../core/jsonl/pixelBoxes';
+import { csvPixelBoxFix } from '../core/csv/pixelBoxes';
 import type { JsonFix } from '../core/jsonl/rules';
 import type { MediaTable } from '../core/dataset/media';
 import type { MediaSidecars } from './mediaSidecars';
@@ -135,8 +136,9 @@ function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscod
  * The edits of one CSV finding: the cells its fix rewrites together (`data.cellEdits`: swapped
  * min and max exchange their cells), or its one cell fix.
  */
-function csvFindingFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscode.Range; text: string }[] | undefined {
-  const cellEdits = (d.data as { cellEdits?: unknown } | undefined)?.cellEdits;
+function csvFindingFix(doc: vscode.TextDocument, d: CoreDiagnostic, media?: MediaTable): { range: vscode.Range; text: string }[] | undefined {
+  const pixels = media && isPixelBoxFinding(d) ? csvPixelBoxFix(d.data, media) : undefined;
+  const cellEdits = pixels ? pixels.edits : (d.data as { cellEdits?: unknown } | undefined)?.cellEdits;
   if (!Array.isArray(cellEdits)) {
     const one = csvCellFix(doc, d);
     return one && [one];
@@ -152,12 +154,12 @@ function csvFindingFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vs
 }
 
 /** One edit replacing the cell of each finding with its replacement. */
-export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; cells: number } {
+export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[], media?: MediaTable): { edit: vscode.WorkspaceEdit; cells: number } {
   const edit = new vscode.WorkspaceEdit();
   const done = new Set<string>();
   let cells = 0;
   for (const d of findings) {
-    const fix = csvFindingFix(doc, d);
+    const fix = csvFindingFix(doc, d, media);
     if (!fix) continue;
     const keys = fix.map((f) => `${f.range.start.line}:${f.range.start.character}`);
     if (keys.some((k) => done.has(k))) continue;
@@ -179,9 +181,9 @@ export class FixProvider implements vscode.CodeActionProvider {
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const report = this.service.report(doc.uri);
     if (!report || report.version !== doc.version) return [];
-    if (fileKindOf(doc) === 'csv') return this.csvActions(doc, report.diagnostics, context);
     const media = report.diagnostics.some(isPixelBoxFinding) && this.media ? await this.media.forFile(doc.uri) : undefined;
     if (report !== this.service.report(doc.uri) || report.version !== doc.version) return [];
+    if (fileKindOf(doc) === 'csv') return this.csvActions(doc, report.diagnostics, context, media);
     const fixesFor = fixesWithMedia(media);
     const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0 || (media !== undefined && isPixelBoxFinding(d)));
     const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
@@ -195,13 +197,15 @@ export class FixProvider implements vscode.CodeActionProvider {
     return this.actions(fixable, context, fix, title);
   }
 
-  private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const fixable = diagnostics.filter((d) => csvFindingFix(doc, d) !== undefined);
+  private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext, media: MediaTable | undefined): vscode.CodeAction[] {
+    const fixable = diagnostics.filter((d) => csvFindingFix(doc, d, media) !== undefined);
     const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
-      const { edit, cells } = csvFixEdit(doc, findings);
+      const { edit, cells } = csvFixEdit(doc, findings, media);
       return { edit, count: cells };
     };
     const title = (core: CoreDiagnostic): string => {
+      const pixel = media && isPixelBoxFinding(core) ? csvPixelBoxFix(core.data, media) : undefined;
+      if (pixel) return `Convert the pixel box to relative coordinates (image ${pixel.width}×${pixel.height} px per the media sidecar)`;
       const text = csvCellFix(doc, core)?.text ?? '';
       if (core.code === 'label.empty' && (core.data as { removeTrailing?: unknown } | undefined)?.removeTrailing === true) {
         const fix = csvCellFix(doc, core);
