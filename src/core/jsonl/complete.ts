@@ -24,7 +24,12 @@ const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
 /** Keys that exclude each other: an item's document is inline text or a file, not both (`text.source`). */
 const EXCLUSIVE: readonly (readonly string[])[] = [['textContent', 'textGcsUri']];
 
+/**
+ * The value skeleton of a key's schema type. A number that may also be a numeric string (the
+ * coordinates, offsets, sentiment: ruling 2) is written as a number, the canonical form.
+ */
 function valueSnippet(type: unknown): string {
+  if (Array.isArray(type)) type = type.find((t) => t === 'number' || t === 'integer') ?? type[0];
   switch (type) {
     case 'object':
       return '{$1}';

@@ -52,6 +52,22 @@ describe('core/jsonl/complete: key completion', () => {
     for (const [key, line] of inBox) assert.doesNotThrow(() => JSON.parse(line), `${key}: ${line}`);
   });
 
+  it('writes numbers for keys that take a number or a numeric string (ruling 2: emit numbers)', () => {
+    const cases: [JsonlFormatId, string, string, unknown][] = [
+      ['image-bounding-box', '{"imageGcsUri":"gs://bkt/a.jpg","boundingBoxAnnotations":[{"displayName":"cat","|"}]}', 'xMin', 0],
+      ['text-extraction', '{"textContent":"a cat","textSegmentAnnotations":[{"displayName":"animal","|"}]}', 'startOffset', 0],
+      ['text-sentiment', '{"textContent":"good","sentimentAnnotation":{"|"}}', 'sentimentMax', 0],
+      ['video-object-tracking', '{"videoGcsUri":"gs://bkt/a.mp4","temporalBoundingBoxAnnotations":[{"|"}]}', 'instanceId', 0],
+    ];
+    for (const [format, marked, key, value] of cases) {
+      const line = complete(format, marked).get(key);
+      assert.ok(line, `${format}: ${key}`);
+      const found = JSON.stringify(JSON.parse(line), (k, v) => (k === key ? { value: v } : v));
+      assert.ok(found.includes(`"${key}":{"value":${JSON.stringify(value)}}`), `${format}: ${line}`);
+      assert.ok(!validateJsonlText(line, { format }).diagnostics.some((d) => d.code === 'value.quotedNumber' || d.code === 'value.number'), line);
+    }
+  });
+
   it('renames a key in place when it already has its colon', () => {
     const done = complete('image-classification-single-label', '{"imageGcsUri":"gs://bkt/a.jpg","classif|": {"displayName":"cat"}}');
     assert.equal(done.get('classificationAnnotation'), '{"imageGcsUri":"gs://bkt/a.jpg","classificationAnnotation": {"displayName":"cat"}}');
