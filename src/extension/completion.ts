@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { csvCellRole } from '../core/csv/cells';
+import { csvCellRole, csvLabelsInRow } from '../core/csv/cells';
 import { csvCellsAt } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
-import { keyCompletions } from '../core/jsonl/complete';
+import { keyCompletions, labelsOnItem } from '../core/jsonl/complete';
 import { FORMAT_SCHEMAS } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
@@ -20,11 +20,14 @@ function csvCompletions(report: DocumentReport, labels: [string, number][], doc:
   if (!at || !report.format) return [];
   const role = csvCellRole(report.format, at.cells, at.cell.index);
   const range = at.range(at.cell);
+  const inRow = role === 'label' ? csvLabelsInRow(report.format, at.cells, at.cell.index) : new Set<string>();
   const values: [string, string, vscode.CompletionItemKind][] =
     role === 'mlUse'
       ? FORMATS[report.format].mlUseValues.map((v) => [v, 'split', vscode.CompletionItemKind.EnumMember])
       : role === 'label'
-        ? labels.map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
+        ? labels
+            .filter(([l]) => !inRow.has(l))
+            .map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
         : [];
   return values.map(([label, description, kind], i) => {
     const item = new vscode.CompletionItem({ label, description }, kind);
@@ -76,7 +79,8 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
         items.push(item);
       });
     } else if (key === 'displayName') {
-      this.service.labelCounts(doc.uri).forEach(([label, count], i) => {
+      const onItem = labelsOnItem(text, ctx.path);
+      this.service.labelCounts(doc.uri).filter(([label]) => !onItem.has(label)).forEach(([label, count], i) => {
         const item = new vscode.CompletionItem({ label, description: `${count} ${count === 1 ? 'use' : 'uses'}` }, vscode.CompletionItemKind.Value);
         item.insertText = JSON.stringify(label);
         item.filterText = JSON.stringify(label);

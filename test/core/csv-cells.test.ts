@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cellsOfLine, csvCellRole, csvColumnAt, quotedFieldOpenAt, tabularColumnAt } from '../../src/core/csv/cells';
+import { cellsOfLine, csvCellRole, csvColumnAt, csvLabelsInRow, quotedFieldOpenAt, tabularColumnAt } from '../../src/core/csv/cells';
 
 describe('core/csv/cells', () => {
   it('splits a line into cells with content offsets, honouring quotes', () => {
@@ -94,5 +94,16 @@ describe('core/csv/cells: tabular columns', () => {
   });
   it('on the header line, gives the rule for column names', () => {
     assert.match(tabularColumnAt(header, 0, true, {}).description ?? '', /^Column name: letters, digits and underscores, not starting with an underscore/);
+  });
+});
+
+describe('core/csv/cells: labels already on a multi-label row', () => {
+  it('are left out of the label completion of its other label cells', () => {
+    const cells = cellsOfLine('training,gs://b/a.jpg,cat,dog,');
+    assert.deepEqual([...csvLabelsInRow('image-classification-multi-label', cells, 4)].sort(), ['cat', 'dog']);
+    // The cell being edited keeps its own value among the choices.
+    assert.deepEqual([...csvLabelsInRow('image-classification-multi-label', cells, 2)], ['dog']);
+    // Single-label rows have one label cell: nothing to leave out (the ml_use and path cells are no labels).
+    assert.deepEqual([...csvLabelsInRow('image-classification-single-label', cellsOfLine('test,gs://b/a.jpg,cat'), 2)], []);
   });
 });

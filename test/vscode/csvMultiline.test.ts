@@ -69,7 +69,8 @@ describe('CSV: a quoted field over several lines', () => {
       await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
       assert.equal(api.report(doc.uri)?.format, 'image-classification-multi-label');
       const third = new vscode.Position(2, doc.lineAt(2).text.length);
-      assert.deepEqual((await values(doc, third)).sort(), ['bird', 'cat', 'dog']);
+      // "cat" is already on the row: offering it again would make a repeated label.
+      assert.deepEqual((await values(doc, third)).sort(), ['bird', 'dog']);
       assert.match(await hoverText(doc, new vscode.Position(1, 20)), /\*\*Column 3\*\*: Label of the item/);
     } finally {
       fs.rmSync(other.fsPath, { force: true });

@@ -85,6 +85,28 @@ describe('hover, completion and quick fixes', () => {
     assert.equal(typeof ours[0].label === 'string' ? undefined : ours[0].label.description, '1 use');
   });
 
+  it('leaves out the labels a multi-label item already has (the same label twice is a repeat)', async () => {
+    const file = workspaceFile('multi-complete.jsonl');
+    fs.writeFileSync(
+      file.fsPath,
+      ['cat', 'dog', 'bird'].map((l, i) => `{"imageGcsUri": "gs://my-bucket/${i}.jpg", "classificationAnnotations": [{"displayName": "${l}"}]}`).join('\n') +
+        '\n{"imageGcsUri": "gs://my-bucket/x.jpg", "classificationAnnotations": [{"displayName": "cat"}, {"displayName": ""}]}\n',
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+      assert.equal(r.format, 'image-classification-multi-label');
+      const col = doc.lineAt(3).text.lastIndexOf('""') + 1;
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(3, col));
+      const ours = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Value).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.deepEqual(ours.sort(), ['bird', 'dog']);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(file.fsPath, { force: true });
+    }
+  });
+
   it('completes keys the format allows at the cursor', async () => {
     const editor = await openFixture('mluse.jsonl');
     const doc = editor.document;

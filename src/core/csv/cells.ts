@@ -225,3 +225,14 @@ export function tabularColumnAt(header: readonly CsvCell[], index: number, onHea
                 : 'A feature column.';
   return { role: 'other', header: name, description: role };
 }
+
+/**
+ * Labels a label completion in cell `index` of a multi-label row should leave out: those of the
+ * row's other label cells (the same label twice in a row is a repeat, `label.duplicate`).
+ */
+export function csvLabelsInRow(format: FormatId, cells: readonly CsvCell[], index: number): Set<string> {
+  const out = new Set<string>();
+  if (!format.endsWith('multi-label')) return out;
+  for (const c of cells) if (c.index !== index && c.value !== '' && csvCellRole(format, cells, c.index) === 'label') out.add(c.value);
+  return out;
+}

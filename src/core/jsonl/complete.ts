@@ -2,6 +2,7 @@
  * Key completion in one JSONL line: the keys the format allows in the object at the cursor, as
  * snippets that keep the line one valid JSON object. For the editor's completion provider.
  */
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { ML_USE_KEY } from '../formats';
 import { allowedKeys, schemaNodeAt, type JsonSchema } from '../schemas';
 import type { CursorContext } from './cursor';
@@ -89,5 +90,25 @@ export function keyCompletions(schema: JsonSchema, line: string, offset: number,
       documentation: 'Box corners as fractions of the image size, in [0, 1], with min < max.',
     });
   }
+  return out;
+}
+
+/**
+ * Labels a label completion at `path` should leave out: in a multi-label item
+ * (`classificationAnnotations[i].displayName`), the labels its other annotations already have, as
+ * the same label twice on one item is a repeat (`label.duplicate`). Boxes, segments and spans may
+ * share a label, so nothing is left out elsewhere.
+ */
+export function labelsOnItem(line: string, path: readonly (string | number)[]): Set<string> {
+  const out = new Set<string>();
+  if (path.length !== 3 || path[0] !== 'classificationAnnotations' || typeof path[1] !== 'number' || path[2] !== 'displayName') return out;
+  const tree = parseTree(line);
+  const list = tree && findNodeAtLocation(tree, ['classificationAnnotations']);
+  if (list?.type !== 'array') return out;
+  (list.children ?? []).forEach((a, i) => {
+    if (i === path[1]) return;
+    const name = findNodeAtLocation(a, ['displayName']);
+    if (name?.type === 'string' && typeof name.value === 'string') out.add(name.value);
+  });
   return out;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { keyCompletions } from '../../../src/core/jsonl/complete';
+import { keyCompletions, labelsOnItem } from '../../../src/core/jsonl/complete';
 import { cursorContext } from '../../../src/core/jsonl/cursor';
 import { validateJsonlText } from '../../../src/core/jsonl/validate';
 import { FORMAT_SCHEMAS } from '../../../src/core/schemas';
@@ -76,5 +76,20 @@ describe('core/jsonl/complete: key completion', () => {
   it('offers the ml_use key in dataItemResourceLabels', () => {
     const done = complete('video-classification', '{"videoGcsUri":"gs://bkt/a.mp4","dataItemResourceLabels":{"|"}}');
     assert.deepEqual(JSON.parse(done.get('aiplatform.googleapis.com/ml_use')!), { videoGcsUri: 'gs://bkt/a.mp4', dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': '' } });
+  });
+});
+
+describe('core/jsonl/complete: labels already on the item', () => {
+  it('a multi-label item leaves out the labels its other annotations have', () => {
+    const line = '{"imageGcsUri":"gs://bkt/a.jpg","classificationAnnotations":[{"displayName":"cat"},{"displayName":"dog"},{"displayName":"c"}]}';
+    const at = line.lastIndexOf('"c"') + 2;
+    const ctx = cursorContext(line, at);
+    assert.deepEqual(ctx.path, ['classificationAnnotations', 2, 'displayName']);
+    assert.deepEqual([...labelsOnItem(line, ctx.path)].sort(), ['cat', 'dog']);
+  });
+
+  it('boxes may share a label: nothing is left out there', () => {
+    const line = '{"imageGcsUri":"gs://bkt/a.jpg","boundingBoxAnnotations":[{"displayName":"car"},{"displayName":"c"}]}';
+    assert.deepEqual([...labelsOnItem(line, ['boundingBoxAnnotations', 1, 'displayName'])], []);
   });
 });
