@@ -213,7 +213,7 @@ export class FixProvider implements vscode.CodeActionProvider {
         return one ? 'Remove the empty label column at the end of the row (the trailing comma)' : 'Remove the empty label columns at the end of the row (the trailing commas)';
       }
       if (core.code === 'label.empty') return 'Remove the empty label column (the extra comma)';
-      if (core.code === 'box.minMax') return TITLES['box.minMax'];
+      if (core.code === 'box.minMax' || core.code === 'mlUse.unassigned') return TITLES[core.code];
       return core.code === 'label.duplicate' ? 'Remove the repeated label' : `Change to ${truncate(text, 60)}`;
     };
     return this.actions(fixable, context, fix, title);

@@ -99,6 +99,29 @@ describe('CSV quick fixes (the replacement each finding names)', () => {
     }
   });
 
+  it('UNASSIGNED: empties the ml_use cell (the column stays), undoably', async () => {
+    const other = workspaceFile('unassigned.csv');
+    const original = 'UNASSIGNED,gs://bkt/a.jpg,cat\ntest,gs://bkt/b.jpg,cat\n';
+    fs.writeFileSync(other.fsPath, original);
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'mlUse.unassigned');
+      assert.ok(d);
+      const fix = (await actionsAt(doc, d.range)).find((a) => a.title === 'Remove the UNASSIGNED split (let Vertex AI assign it)');
+      assert.ok(fix?.edit);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.getText(), ',gs://bkt/a.jpg,cat\ntest,gs://bkt/b.jpg,cat\n');
+      await waitForDiagnostics(doc.uri, (ds) => !ds.some((x) => codeOf(x)?.startsWith('mlUse')));
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
+
   it('renames a CSV label with spaces, but offers no one-click "caf_" for a label with letters beyond ASCII', async () => {
     const other = workspaceFile('labels.csv');
     fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,my cat\ngs://bkt/b.jpg,café\n');

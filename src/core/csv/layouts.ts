@@ -110,7 +110,8 @@ class LayoutChecker implements RowChecker {
       if (raw.length > 0) {
         hasMlUse = true;
         const check = checkMlUse(raw, this.allowed, true);
-        if (check.problem) this.problem(cellRange(record, 0), check.problem);
+        // UNASSIGNED: an empty ml_use cell lets Vertex AI assign the split (the fix empties the cell, keeping the column).
+        if (check.problem) this.problem(cellRange(record, 0), check.problem.code === 'mlUse.unassigned' ? { ...check.problem, replacement: '' } : check.problem);
         mlUse = check.value;
       }
     }
