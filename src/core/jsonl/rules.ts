@@ -722,9 +722,9 @@ export class ItemChecker {
   }
 
   /** The finding for a key the schema does not allow at `parent` (ajv additionalProperties). */
-  unknownKey(parent: JsonPath, key: string, value: unknown): Finding {
+  unknownKey(parent: JsonPath, key: string, value: unknown, holder?: unknown): Finding {
     const path = [...parent, key];
-    const legacy = this.format === 'custom' ? undefined : legacyFinding(this.format, parent, key, value);
+    const legacy = this.format === 'custom' ? undefined : legacyFinding(this.format, parent, key, value, holder);
     if (legacy) return legacy;
     if (/^ml[_-]?use$/i.test(key) || key === ML_USE_KEY) {
       return {
@@ -783,7 +783,7 @@ function aliasFor(info: FormatInfo, parent: JsonPath, key: string): string | und
   return undefined;
 }
 
-function legacyFinding(format: JsonlFormatId, parent: JsonPath, key: string, value: unknown): Finding | undefined {
+function legacyFinding(format: JsonlFormatId, parent: JsonPath, key: string, value: unknown, holder?: unknown): Finding | undefined {
   const path = [...parent, key];
   if (parent.length === 0 && key === 'objectAnnotations') {
     const converted = convertLegacyBoxes(value);
@@ -822,12 +822,16 @@ function legacyFinding(format: JsonlFormatId, parent: JsonPath, key: string, val
     };
   }
   if (parent.length === 2 && key === 'boundingBox' && format === 'image-bounding-box') {
+    // The corners go onto the annotation, unless it has coordinates of its own (which to keep is the user's call).
+    const own = isObj(holder) && ['xMin', 'yMin', 'xMax', 'yMax'].some((k) => holder[k] !== undefined);
+    const box = own ? undefined : convertLegacyBoxes([{ boundingBox: value }])?.[0];
     return {
       path,
       target: 'key',
       code: 'legacy.boundingBox',
       severity: 'error',
       message: 'Legacy shape: "boundingBox.normalizedVertices" is not read by Vertex AI import. Put "xMin", "yMin", "xMax", "yMax" directly on the annotation.',
+      fixes: box ? [{ path, remove: true }, ...(['xMin', 'yMin', 'xMax', 'yMax'] as const).map((k) => ({ path: [...parent, k], value: box[k] }))] : undefined,
     };
   }
   if (parent.length === 2 && key === 'textSegment' && format === 'text-extraction') {
