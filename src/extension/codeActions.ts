@@ -134,7 +134,8 @@ function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscod
 
 /**
  * The edits of one CSV finding: the cells its fix rewrites together (`data.cellEdits`: swapped
- * min and max exchange their cells), or its one cell fix.
+ * min and max exchange their cells; a pixel box with the image size from `media`: each coordinate
+ * divided by it), or its one cell fix.
  */
 function csvFindingFix(doc: vscode.TextDocument, d: CoreDiagnostic, media?: MediaTable): { range: vscode.Range; text: string }[] | undefined {
   const pixels = media && isPixelBoxFinding(d) ? csvPixelBoxFix(d.data, media) : undefined;
