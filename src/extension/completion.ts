@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { csvCellRole, csvLabelsInRow } from '../core/csv/cells';
-import { csvCellsAt } from './csvCells';
+import { csvCellRole, csvLabelsInRow, tabularColumnAt, type TabularRoles } from '../core/csv/cells';
+import { csvCellsAt, csvRecordStart } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { keyCompletions, labelsOnItem } from '../core/jsonl/complete';
 import { FORMAT_SCHEMAS } from '../core/schemas';
@@ -15,10 +15,16 @@ import { fileKindOf, type DocumentReport, type ValidationService } from './diagn
 const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
 
 /** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
-function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position, tabular?: TabularRoles): vscode.CompletionItem[] {
   const at = csvCellsAt(doc, pos, (c, offset) => offset >= c.start && offset <= c.end);
   if (!at || !report.format) return [];
-  const role = csvCellRole(report.format, at.cells, at.cell.index);
+  let role = csvCellRole(report.format, at.cells, at.cell.index);
+  if (report.format === 'tabular' && tabular?.splitColumn) {
+    // A data row's cell in the split column (named by the header, the record on the first line).
+    const onHeader = csvRecordStart(doc, pos.line) === 0;
+    const header = onHeader ? undefined : csvCellsAt(doc, new vscode.Position(0, doc.lineAt(0).text.length), () => true)?.cells;
+    if (header) role = tabularColumnAt(header, at.cell.index, false, tabular).role;
+  }
   const range = at.range(at.cell);
   const inRow = role === 'label' ? csvLabelsInRow(report.format, at.cells, at.cell.index) : new Set<string>();
   const values: [string, string, vscode.CompletionItemKind][] =
@@ -38,12 +44,16 @@ function csvCompletions(report: DocumentReport, labels: [string, number][], doc:
 }
 
 export class ImportCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(private readonly service: ValidationService) {}
+  constructor(
+    private readonly service: ValidationService,
+    /** The tabular settings of a file (its split column takes ml_use values). */
+    private readonly tabular?: (uri: vscode.Uri) => TabularRoles,
+  ) {}
 
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
-    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc, pos);
+    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc, pos, this.tabular?.(doc.uri));
     if (!isJsonlFormatId(report.format)) return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];
@@ -107,6 +117,6 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   }
 }
 
-export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
-  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':', ',');
+export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector, tabular?: (uri: vscode.Uri) => TabularRoles): vscode.Disposable {
+  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service, tabular), '"', ':', ',');
 }

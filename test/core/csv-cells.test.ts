@@ -91,6 +91,9 @@ describe('core/csv/cells: tabular columns', () => {
     assert.match(tabularColumnAt(header, 4, false, roles).description ?? '', /^The weight column .*0 to 10,000/);
     assert.deepEqual(tabularColumnAt(header, 1, false, roles), { role: 'other', header: 'age', description: 'A feature column.' });
     assert.match(tabularColumnAt(header, 7, false, roles).description ?? '', /more cells than the header has columns \(5\)/);
+    // The split column takes ml_use values: completion offers them there.
+    assert.deepEqual(tabularColumnAt(header, 2, false, { splitColumn: 'plan' }).role, 'mlUse');
+    assert.deepEqual(tabularColumnAt(header, 2, false, {}).role, 'other');
   });
   it('on the header line, gives the rule for column names', () => {
     assert.match(tabularColumnAt(header, 0, true, {}).description ?? '', /^Column name: letters, digits and underscores, not starting with an underscore/);

@@ -223,7 +223,8 @@ export function tabularColumnAt(header: readonly CsvCell[], index: number, onHea
               : name === roles.seriesColumn
                 ? 'The time series identifier column (vertexDatasets.tabular.seriesColumn): the series of the row, in every row.'
                 : 'A feature column.';
-  return { role: 'other', header: name, description: role };
+  // The split column takes the ml_use values: completion offers them as in a layout's first column.
+  return { role: name === roles.splitColumn ? 'mlUse' : 'other', header: name, description: role };
 }
 
 /**
