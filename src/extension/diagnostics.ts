@@ -133,10 +133,21 @@ interface DocState {
   unlisted?: UnlistedCounts;
   /** The document's encoding at the last full run (its findings depend on it). */
   encoding?: string;
+  /** Whether the last full run knew the file's bytes to be valid UTF-8 (U+FFFD findings depend on it). */
+  textIsUtf8?: boolean;
 }
 
 /** VS Code's encoding of a document (older hosts have no such property: UTF-8 then). */
 const encodingOf = (doc: vscode.TextDocument): string => (doc as { encoding?: string }).encoding ?? 'utf8';
+
+/**
+ * A JSONL document read as UTF-8 from a file whose bytes are valid UTF-8: its U+FFFD characters
+ * are the file's own (as the command line, reading the bytes, sees them), not decoding failures.
+ */
+function textIsUtf8(doc: vscode.TextDocument, lineEnds: LineEnds | undefined): boolean {
+  const encoding = encodingOf(doc);
+  return (encoding === 'utf8' || encoding === 'utf8bom') && lineEnds?.isUtf8OnDisk(doc.uri) === true;
+}
 
 /**
  * The text the validator reads for a document: VS Code keeps a UTF-8 byte order mark out of the
@@ -328,6 +339,7 @@ export class ValidationService implements vscode.Disposable {
       cache.lineCount === doc.lineCount &&
       cache.format === format &&
       state!.encoding === encodingOf(doc) &&
+      state!.textIsUtf8 === textIsUtf8(doc, this.deps.lineEnds) &&
       // encoding.document sits on the first character beyond ASCII, which any edit may move: full runs keep it true.
       (state!.encoding === 'utf8' || state!.encoding === 'utf8bom') &&
       !state!.fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
@@ -347,7 +359,7 @@ export class ValidationService implements vscode.Disposable {
         const lines: string[] = [];
         for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
         const facts: ItemFacts[] = [];
-        const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f) });
+        const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f), textIsUtf8: state.textIsUtf8 });
         // The changed lines read as one JSON document spread over lines (say, a blank line and an
         // object): the core judges the whole text then, so only a full run gives the true findings.
         if (r.diagnostics.some((d) => FULL_RUN_CODES.has(d.code) && d.code !== 'file.empty')) {
@@ -388,7 +400,7 @@ export class ValidationService implements vscode.Disposable {
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
         // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
         const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS });
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS, textIsUtf8: kind === 'jsonl' && textIsUtf8(doc, this.deps.lineEnds) });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -422,6 +434,7 @@ export class ValidationService implements vscode.Disposable {
         customSchema,
         unlisted: result.unlisted,
         encoding: encodingOf(doc),
+        textIsUtf8: textIsUtf8(doc, this.deps.lineEnds),
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
             ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
@@ -467,7 +480,7 @@ export class ValidationService implements vscode.Disposable {
     for (const [a, b] of merged) {
       const lines: string[] = [];
       for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
-      const r = validateJsonlText(lines.join('\n'), { format, customSchema, maxDiagnostics: maxProblems });
+      const r = validateJsonlText(lines.join('\n'), { format, customSchema, maxDiagnostics: maxProblems, textIsUtf8: textIsUtf8(doc, this.deps.lineEnds) });
       if (a === 0) {
         if (!r.format || r.detection.confidence === 'none' || r.diagnostics.some((d) => FULL_RUN_CODES.has(d.code) && d.code !== 'file.empty')) return;
         format = r.format;
@@ -883,6 +896,16 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }
   };
   const subscriptions = [
+    // Reading the file told whether its bytes are valid UTF-8: U+FFFD findings may change.
+    ...(deps.lineEnds
+      ? [
+          deps.lineEnds.onDidChangeUtf8((doc) => {
+            if (doc.isClosed || !doc.getText().includes('\ufffd')) return;
+            service.invalidate(doc.uri);
+            service.schedule(doc, 0);
+          }),
+        ]
+      : []),
     vscode.workspace.onDidOpenTextDocument((doc) => {
       service.abortDiskRun(doc.uri);
       service.schedule(doc, 0);

@@ -6,6 +6,7 @@
  * Exit 0 imported with no rejected rows; 1 validation errors, rejected rows or a failed operation;
  * 2 usage or I/O problem.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
@@ -135,7 +136,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const refs = findLocalMedia(text, format);
       if (refs.length) {
         const rewritten = rewriteMedia(text, refs, planMediaUris(refs, values.bucket ?? `gs://${LOCAL_BUCKET}`)).text;
-        diagnostics = validateJsonlText(rewritten, { format }).diagnostics;
+        diagnostics = validateJsonlText(rewritten, { format, textIsUtf8: isUtf8(data) }).diagnostics;
         io.err(`${shown}: ${plural(new Set(refs.map((r) => r.value)).size, 'local media file')} will be uploaded and referenced by gs:// URI\n`);
       }
     }
