@@ -269,6 +269,12 @@ export class ValidationService implements vscode.Disposable {
   }
 
   /** Forgets cached results so the next run re-reads the whole document (format or settings changed, file saved). */
+  /** Records what the file's bytes say about U+FFFD for a document that holds none (its findings stand). */
+  noteTextIsUtf8(doc: vscode.TextDocument): void {
+    const state = this.states.get(doc.uri.toString());
+    if (state) state.textIsUtf8 = textIsUtf8(doc, this.deps.lineEnds);
+  }
+
   invalidate(uri: vscode.Uri): void {
     const state = this.states.get(uri.toString());
     if (state) state.cache = undefined;
@@ -394,13 +400,15 @@ export class ValidationService implements vscode.Disposable {
       const facts: ItemFacts[] = [];
       let result: ValidationResult;
       let customSchema: object | undefined;
+      // Read once: the findings and the state that keeps them must agree on it.
+      const utf8 = textIsUtf8(doc, this.deps.lineEnds);
       try {
         const sidecar = kind === 'jsonl' && !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
         customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
         // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
         const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS, textIsUtf8: kind === 'jsonl' && textIsUtf8(doc, this.deps.lineEnds) });
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS, textIsUtf8: kind === 'jsonl' && utf8 });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -434,7 +442,9 @@ export class ValidationService implements vscode.Disposable {
         customSchema,
         unlisted: result.unlisted,
         encoding: encodingOf(doc),
-        textIsUtf8: textIsUtf8(doc, this.deps.lineEnds),
+        // Without a U+FFFD the findings do not depend on it: take what is known now (the bytes may
+        // have been read during this run), so the next edit is not a full run for nothing.
+        textIsUtf8: text.includes('\ufffd') ? utf8 : textIsUtf8(doc, this.deps.lineEnds),
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
             ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
@@ -900,7 +910,9 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     ...(deps.lineEnds
       ? [
           deps.lineEnds.onDidChangeUtf8((doc) => {
-            if (doc.isClosed || !doc.getText().includes('\ufffd')) return;
+            if (doc.isClosed) return;
+            // Without a U+FFFD no finding depends on it: the next edit stays incremental.
+            if (!doc.getText().includes('\ufffd')) return service.noteTextIsUtf8(doc);
             service.invalidate(doc.uri);
             service.schedule(doc, 0);
           }),
