@@ -413,7 +413,11 @@ export function csvLabelProblem(label: string): Problem | undefined {
   if (/^[A-Za-z][A-Za-z0-9_]*$/.test(label)) return undefined;
   // Accents dropped rather than replaced: "café" → "cafe", not "caf_".
   const ascii = /[^\x00-\x7f]/.test(label) ? label.normalize('NFKD').replace(/\p{M}+/gu, '') : label;
-  const fixed = ascii.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^[^A-Za-z]+/, '');
+  const cleaned = ascii.trim().replace(/[^A-Za-z0-9_]+/g, '_');
+  const lead = /^[^A-Za-z]*/.exec(cleaned)![0];
+  // Leading digits carry the label's meaning ("1st", "2_stars"): dropping them would merge distinct
+  // labels ("1_star" and "2_star" both "star"), so there is no suggestion then.
+  const fixed = /\d/.test(lead) ? '' : cleaned.slice(lead.length);
   if (/^\p{L}[\p{L}\p{M}\p{Nd}_]*$/u.test(label)) {
     return {
       code: 'label.csvName',

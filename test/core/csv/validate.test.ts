@@ -257,6 +257,9 @@ describe('CSV labels with letters beyond ASCII', () => {
     assert.doesNotMatch(r.diagnostics[1].message, /is safe/, 'no ASCII spelling of 東京');
     assert.match(r.diagnostics[2].message, /Use "cafe_au_lait"\./);
     assert.deepEqual(labels, ['café', '東京', 'cat', 'naïve_2']);
+    // Leading digits carry meaning: no suggestion that drops them ("1_star" and "2_star" are not both "star").
+    const digits = validateCsvText('gs://bkt/1.jpg,1_star\n', { format: 'image-classification-single-label' }).diagnostics;
+    assert.deepEqual([digits[0].code, digits[0].severity, digits[0].data?.replacement], ['label.csvName', 'error', undefined]);
     const dir = mkdtempSync(join(tmpdir(), 'vd-csv-labels-'));
     try {
       writeFileSync(join(dir, 'labels.csv'), text.split('\n').filter((l) => !l.includes(' ')).join('\n'));
