@@ -269,6 +269,16 @@ export class ValidationService implements vscode.Disposable {
   }
 
   /** Forgets cached results so the next run re-reads the whole document (format or settings changed, file saved). */
+  /**
+   * A lone CR in the file on disk joins two lines the editor shows apart: to Vertex AI and the
+   * command line they are one line, one item that does not parse. While the document is the file
+   * (unedited), its items and dataset count them so; saving writes the editor's line breaks.
+   */
+  private joinLoneCrLines(doc: vscode.TextDocument, cache: LineCache): void {
+    const lines = this.deps.lineEnds?.loneLines(doc.uri);
+    if (lines?.length && !doc.isDirty) cache.joinLines(lines);
+  }
+
   /** Records what the file's bytes say about U+FFFD for a document that holds none (its findings stand). */
   noteTextIsUtf8(doc: vscode.TextDocument): void {
     const state = this.states.get(doc.uri.toString());
@@ -379,6 +389,7 @@ export class ValidationService implements vscode.Disposable {
         cache.update(a, b, ds, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace);
       }
       if (incremental) {
+        this.joinLoneCrLines(doc, cache);
         state.lineDiagnostics = cache.lineDiagnostics();
         if (state.lineDiagnostics.length > maxProblems) incremental = false;
       }
@@ -451,6 +462,7 @@ export class ValidationService implements vscode.Disposable {
             : undefined,
       };
       this.states.set(key, next);
+      if (next.cache) this.joinLoneCrLines(doc, next.cache);
       incremental = false;
       fromLine = 1;
       if (kind === 'csv' || !next.cache) next.facts = facts;
@@ -909,6 +921,12 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     // Reading the file told whether its bytes are valid UTF-8: U+FFFD findings may change.
     ...(deps.lineEnds
       ? [
+          // Other lone CRs: the items they join change (a full run counts them again).
+          deps.lineEnds.onDidChangeLoneLines((doc) => {
+            if (doc.isClosed) return;
+            service.invalidate(doc.uri);
+            service.schedule(doc, 0);
+          }),
           deps.lineEnds.onDidChangeUtf8((doc) => {
             if (doc.isClosed) return;
             // Without a U+FFFD no finding depends on it: the next edit stays incremental.

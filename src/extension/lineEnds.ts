@@ -84,6 +84,11 @@ export class LineEnds implements vscode.Disposable {
   private readonly utf8Changed = new vscode.EventEmitter<vscode.TextDocument>();
   /** Fires when a read finds a file's bytes valid UTF-8 where they were not (or the reverse). */
   readonly onDidChangeUtf8 = this.utf8Changed.event;
+  /** Per checked file with lone CRs: the lines they end (as `loneCarriageReturnLines` gives them). */
+  private readonly lone = new Map<string, readonly number[]>();
+  private readonly loneChanged = new vscode.EventEmitter<vscode.TextDocument>();
+  /** Fires when a read finds other lone CRs in a file than the last one did (none counts as none). */
+  readonly onDidChangeLoneLines = this.loneChanged.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions = [
@@ -111,11 +116,23 @@ export class LineEnds implements vscode.Disposable {
     }
     if (this.epochs.get(key) !== epoch || doc.isClosed) return;
     this.collection.set(doc.uri, lines.slice(0, MAX_REPORTED).map((line, i) => this.diagnostic(doc, line, i === 0 ? lines.length : 0)));
+    const before = this.lone.get(key) ?? [];
+    if (lines.length) this.lone.set(key, lines);
+    else this.lone.delete(key);
+    if (lines.length !== before.length || lines.some((l, i) => l !== before[i])) this.loneChanged.fire(doc);
     if (utf8 !== this.utf8.get(key)) {
       if (utf8 === undefined) this.utf8.delete(key);
       else this.utf8.set(key, utf8);
       this.utf8Changed.fire(doc);
     }
+  }
+
+  /**
+   * The 0-based lines of the document that a lone CR in the file on disk ends, with item text on
+   * both sides: to Vertex AI and the command line each such line and the next are one line.
+   */
+  loneLines(uri: vscode.Uri): readonly number[] {
+    return this.lone.get(uri.toString()) ?? [];
   }
 
   /**
@@ -132,6 +149,7 @@ export class LineEnds implements vscode.Disposable {
     this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
     this.collection.delete(uri);
     this.utf8.delete(key);
+    this.lone.delete(key);
     this.watchers.get(key)?.dispose();
     this.watchers.delete(key);
     clearTimeout(this.timers.get(key));
@@ -213,6 +231,7 @@ export class LineEnds implements vscode.Disposable {
     for (const w of this.watchers.values()) w.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.utf8Changed.dispose();
+    this.loneChanged.dispose();
     this.collection.dispose();
   }
 }
