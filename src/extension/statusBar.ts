@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { DocumentReport, ValidationService } from './diagnostics';
 import { formatTitle } from './diagnostics';
 import { COMMANDS } from './commands';
+import { statusCounts } from './statusSummary';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('vertexDatasets.status', vscode.StatusBarAlignment.Right, 100);
@@ -79,7 +80,7 @@ function statusTooltip(r: DocumentReport): vscode.MarkdownString {
   const how = r.source === 'choice' ? 'chosen for this file' : r.source === 'setting' ? 'from `vertexDatasets.formats`' : `detected (${r.detection?.reason ?? ''})`;
   const unlisted = r.unlisted ? r.unlisted.errors + r.unlisted.warnings : 0;
   const hidden = unlisted > 0 ? ` (${unlisted} of them not listed: the \`vertexDatasets.maxProblems\` setting limits the list)` : '';
-  md.appendMarkdown(`**${formatTitle(r.format)}**: ${how}\n\n${r.items} items, ${r.errors} errors, ${r.warnings} warnings${hidden}\n\nClick to change the format or open the statistics.`);
+  md.appendMarkdown(`**${formatTitle(r.format)}**: ${how}\n\n${statusCounts(r.items, r.errors, r.warnings)}${hidden}\n\nClick to change the format or open the statistics.`);
   return md;
 }
 
