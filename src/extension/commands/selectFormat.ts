@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FORMATS, isFormatId, type FormatId } from '../../core/formats';
 import type { FormatChoice, FormatResolver } from '../formatChoice';
+import { pickMarks } from '../statusSummary';
 
 interface FormatPick extends vscode.QuickPickItem {
   value: FormatChoice | undefined;
@@ -18,17 +19,20 @@ export async function selectFormat(formats: FormatResolver, uriArg?: vscode.Uri 
     if (formatArg !== 'auto' && formatArg !== 'none' && !isFormatId(formatArg)) throw new Error(`"${formatArg}" is not a format id`);
     value = formatArg === 'auto' ? undefined : (formatArg as FormatChoice);
   } else {
-    const current = formats.choice(uri);
+    const chosen = formats.choice(uri);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const current = chosen ? { format: chosen, source: 'choice' as const } : doc ? formats.explicit(doc) : undefined;
+    const marks = pickMarks(current);
     const kind = /\.csv$/i.test(uri.path) ? 'csv' : 'jsonl';
     const picks: FormatPick[] = [
-      { label: '$(search) Detect from content', value: undefined, description: current === undefined ? 'current' : undefined },
+      { label: '$(search) Detect from content', value: undefined, description: marks.detect },
       ...Object.values(FORMATS)
         .filter((f) => f[kind] && f.id !== 'custom')
-        .map((f): FormatPick => ({ label: f.title, description: f.id === current ? `${f.id} (current)` : f.id, value: f.id as FormatId })),
-      { label: '$(circle-slash) Not an import file', description: 'do not validate this file', value: 'none' },
+        .map((f): FormatPick => ({ label: f.title, description: marks.format(f.id), value: f.id as FormatId })),
+      { label: '$(circle-slash) Not an import file', description: marks.none, value: 'none' },
     ];
     const picked = await vscode.window.showQuickPick(picks, { title: `Import format of ${vscode.workspace.asRelativePath(uri)}`, matchOnDescription: true });
-    if (!picked) return formats.choice(uri);
+    if (!picked) return chosen;
     value = picked.value;
   }
   await formats.setChoice(uri, value);
