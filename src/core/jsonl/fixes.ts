@@ -3,7 +3,7 @@
  * list of JsonFix applied together) to the text of one JSONL line. Edits touch only the nodes the
  * fix names, so the rest of the line keeps its exact spelling and spacing.
  */
-import { applyEdits, findNodeAtLocation, modify, parseTree, type Node } from 'jsonc-parser';
+import { applyEdits, createScanner, findNodeAtLocation, modify, parseTree, SyntaxKind, type Node } from 'jsonc-parser';
 import type { JsonFix, JsonPath } from './rules';
 
 function isJsonFix(v: unknown): v is JsonFix {
@@ -44,6 +44,52 @@ function remove(text: string, path: JsonPath): string | undefined {
   return text.slice(0, start) + text.slice(end);
 }
 
+/**
+ * The separators the line already uses after its commas and colons (", " or ",", ": " or ":"),
+ * read from its first comma and first colon outside strings; absent, the other one's spacing.
+ */
+function lineStyle(text: string): { comma: string; colon: string } {
+  let comma: string | undefined;
+  let colon: string | undefined;
+  const scanner = createScanner(text, false);
+  for (let t = scanner.scan(); t !== SyntaxKind.EOF && (comma === undefined || colon === undefined); t = scanner.scan()) {
+    const after = text[scanner.getTokenOffset() + scanner.getTokenLength()];
+    if (t === SyntaxKind.CommaToken && comma === undefined) comma = after === ' ' ? ', ' : ',';
+    if (t === SyntaxKind.ColonToken && colon === undefined) colon = after === ' ' ? ': ' : ':';
+  }
+  comma ??= colon === ':' ? ',' : ', ';
+  colon ??= comma === ',' ? ':' : ': ';
+  return { comma, colon };
+}
+
+/** JSON text of `value` with the line's separators. */
+function serialize(value: unknown, style: { comma: string; colon: string }): string {
+  if (Array.isArray(value)) return `[${value.map((v) => serialize(v, style)).join(style.comma)}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}${style.colon}${serialize(v, style)}`).join(style.comma)}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Adds a missing member (or appends an array element) written as the rest of the line is written:
+ * `, "yMin": 0.2` in a line spaced that way, `,"yMin":0.2` in a compact one.
+ */
+function insert(text: string, path: JsonPath, value: unknown): string {
+  const tree = parseTree(text);
+  const holder = tree && (path.length > 1 ? findNodeAtLocation(tree, path.slice(0, -1)) : tree);
+  const last = path[path.length - 1];
+  const members = holder?.children ?? [];
+  const appends = holder?.type === 'array' && typeof last === 'number' && (last < 0 || last >= members.length);
+  if (!holder || !((holder.type === 'object' && typeof last === 'string') || appends)) {
+    return applyEdits(text, modify(text, path, value, {}));
+  }
+  const style = lineStyle(text);
+  const member = holder.type === 'object' ? `${JSON.stringify(last)}${style.colon}${serialize(value, style)}` : serialize(value, style);
+  const end = members.length ? members[members.length - 1].offset + members[members.length - 1].length : holder.offset + 1;
+  return text.slice(0, end) + (members.length ? style.comma : '') + member + text.slice(end);
+}
+
 function applyOne(text: string, fix: JsonFix): string | undefined {
   if (fix.remove) return remove(text, fix.path);
   let path: JsonPath = fix.path;
@@ -58,8 +104,9 @@ function applyOne(text: string, fix: JsonFix): string | undefined {
   if (fix.value !== undefined) {
     const tree = parseTree(text);
     const node = tree && findNodeAtLocation(tree, path);
-    // An existing value is replaced in place; a missing member is inserted without reformatting.
-    text = node ? replace(text, node, JSON.stringify(fix.value)) : applyEdits(text, modify(text, path, fix.value, {}));
+    // An existing value is replaced in place; a missing member is inserted without reformatting;
+    // both are spaced as the line is.
+    text = node ? replace(text, node, serialize(fix.value, lineStyle(text))) : insert(text, path, fix.value);
   }
   return text;
 }

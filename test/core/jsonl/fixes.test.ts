@@ -108,8 +108,11 @@ describe('core/jsonl/fixes', () => {
     assert.equal(applyJsonFixes('{"a": {"only": 1}}', [{ path: ['a', 'only'], remove: true }]), '{"a": {}}');
   });
 
-  it('inserts a missing member without reformatting the line', () => {
-    assert.equal(applyJsonFixes('{"a": {"b": 1}}', [{ path: ['a', 'c'], value: 'x' }]), '{"a": {"b": 1,"c": "x"}}');
+  it('inserts a missing member without reformatting the line, spaced as the line is', () => {
+    assert.equal(applyJsonFixes('{"a": {"b": 1}}', [{ path: ['a', 'c'], value: 'x' }]), '{"a": {"b": 1, "c": "x"}}');
+    assert.equal(applyJsonFixes('{"a":{"b":1}}', [{ path: ['a', 'c'], value: 'x' }]), '{"a":{"b":1,"c":"x"}}');
+    assert.equal(applyJsonFixes('{"a": {}}', [{ path: ['a', 'c'], value: { d: [1, 2] } }]), '{"a": {"c": {"d": [1, 2]}}}');
+    assert.equal(applyJsonFixes('{"a": [1, 2]}', [{ path: ['a', 2], value: 3 }]), '{"a": [1, 2, 3]}');
   });
 
   it('returns undefined when the fix no longer applies (the line changed)', () => {

@@ -15,6 +15,12 @@ describe('legacy boundingBox.normalizedVertices on an annotation: the fix', () =
     assert.ok(!fixed.includes('\n'));
     assert.deepEqual(JSON.parse(fixed).boundingBoxAnnotations, [{ displayName: 'cat', xMin: 0.1, yMin: 0.2, xMax: 0.5, yMax: 0.6 }]);
     assert.ok(fixed.startsWith('{"imageGcsUri": "gs://bkt/a.jpg", "boundingBoxAnnotations": [{"displayName": "cat"'), fixed);
+    // The inserted corners are spaced as the rest of the line (", " and ": "), not `,"yMin": 0.2`.
+    assert.ok(fixed.includes('"displayName": "cat", "xMin": 0.1, "yMin": 0.2, "xMax": 0.5, "yMax": 0.6}'), fixed);
+    const compact = line.replace(/([,:]) /g, '$1');
+    const compactFix = validateJsonlText(compact, { format }).diagnostics.find((x) => x.code === 'legacy.boundingBox');
+    assert.ok(compactFix);
+    assert.ok(applyJsonFixes(compact, fixesOf(compactFix.data))?.includes('"displayName":"cat","xMin":0.1,"yMin":0.2,"xMax":0.5,"yMax":0.6}'));
     const after = validateJsonlText(fixed, { format });
     assert.deepEqual(after.diagnostics.filter((x) => x.severity === 'error' && x.code !== 'value.gcsUri'), []);
   });
