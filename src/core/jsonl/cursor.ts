@@ -2,7 +2,7 @@
  * Where a cursor is inside one JSONL line, in JSON terms: for hover and completion. Works on
  * incomplete lines (the user is typing), thanks to jsonc-parser's tolerant scanner.
  */
-import { findNodeAtLocation, getLocation, parseTree, type Node } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getLocation, parseTree, ScanError, type Node } from 'jsonc-parser';
 import type { JsonPath } from './rules';
 
 export interface CursorContext {
@@ -16,13 +16,24 @@ export interface CursorContext {
   siblingKeys: string[];
 }
 
+function unterminated(raw: string): boolean {
+  const scanner = createScanner(raw, false);
+  scanner.scan();
+  return scanner.getTokenError() === ScanError.UnexpectedEndOfString;
+}
+
 export function cursorContext(line: string, offset: number): CursorContext {
   const loc = getLocation(line, offset);
   const path = [...loc.path];
   const prev = loc.previousNode;
-  const node = prev && prev.type !== 'object' && prev.type !== 'array' && offset >= prev.offset && offset <= prev.offset + prev.length
+  let node = prev && prev.type !== 'object' && prev.type !== 'array' && offset >= prev.offset && offset <= prev.offset + prev.length
     ? { type: prev.type, value: prev.value, offset: prev.offset, length: prev.length }
     : undefined;
+  // A string with no closing quote runs to the end of the line (`"` typed before `}` with
+  // auto-closing quotes off): it ends at the cursor, so a completion keeps what follows.
+  if (node && (node.type === 'string' || node.type === 'property') && unterminated(line.slice(node.offset, node.offset + node.length))) {
+    node = { ...node, length: offset - node.offset, value: line.slice(node.offset + 1, offset) };
+  }
   const objectPath = loc.isAtPropertyKey ? path.slice(0, -1) : path.slice(0, -1);
   const tree = parseTree(line);
   const holder = tree && (objectPath.length ? findNodeAtLocation(tree, objectPath) : tree);

@@ -23,6 +23,17 @@ describe('core/jsonl/complete: key completion', () => {
     assert.deepEqual(keys.sort(), ['classificationAnnotation', 'dataItemResourceLabels']);
   });
 
+  it('after a lone quote (auto-closing quotes off), replaces only up to the cursor, keeping the closing brace', () => {
+    const done = complete('image-classification-single-label', '{"imageGcsUri": "gs://bkt/a.jpg", "|}');
+    assert.equal(done.get('dataItemResourceLabels'), '{"imageGcsUri": "gs://bkt/a.jpg", "dataItemResourceLabels": {}}');
+    const typed = complete('image-classification-single-label', '{"imageGcsUri": "gs://bkt/a.jpg", "data|}');
+    assert.equal(typed.get('dataItemResourceLabels'), '{"imageGcsUri": "gs://bkt/a.jpg", "dataItemResourceLabels": {}}');
+    // A value string with no closing quote ends at the cursor too (the ml_use value completion's range).
+    const line = '{"imageGcsUri": "gs://bkt/a.jpg", "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "}}';
+    const node = cursorContext(line, line.length - 2).node;
+    assert.deepEqual(node && [node.offset, node.offset + node.length], [line.length - 3, line.length - 2]);
+  });
+
   it('does not offer textGcsUri beside textContent, or the other way round: an item has one document', () => {
     for (const format of ['text-classification-single-label', 'text-classification-multi-label', 'text-extraction', 'text-sentiment'] as const) {
       for (const has of ['"textContent":"a fine day"', '"textGcsUri":"gs://bkt/a.txt"']) {
