@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { rangeHolds } from '../core/diagnostics';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, isJsonlFormatId } from '../core/formats';
-import { csvColumnAt, tabularColumnAt, type TabularRoles } from '../core/csv/cells';
+import { csvColumnAt, onCellField, tabularColumnAt, type TabularRoles } from '../core/csv/cells';
 import { csvCellsAt, csvRecordStart } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { parseGcsUri } from '../core/rules/values';
@@ -52,7 +52,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
   }
 
   private csvHover(report: DocumentReport, doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const at = csvCellsAt(doc, pos, (c, offset) => offset >= c.start && offset < Math.max(c.end, c.start + 1));
+    const at = csvCellsAt(doc, pos, onCellField);
     if (!at || !report.format) return undefined;
     const { cells, cell } = at;
     const md = new vscode.MarkdownString();

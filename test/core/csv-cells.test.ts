@@ -1,15 +1,29 @@
 import * as assert from 'node:assert/strict';
-import { cellsOfLine, csvCellRole, csvColumnAt, csvLabelsInRow, quotedFieldOpenAt, tabularColumnAt } from '../../src/core/csv/cells';
+import { cellsOfLine, onCellField, csvCellRole, csvColumnAt, csvLabelsInRow, quotedFieldOpenAt, tabularColumnAt } from '../../src/core/csv/cells';
 
 describe('core/csv/cells', () => {
   it('splits a line into cells with content offsets, honouring quotes', () => {
     assert.deepEqual(cellsOfLine('a,"b,""c""",,d'), [
       { index: 0, start: 0, end: 1, value: 'a' },
-      { index: 1, start: 3, end: 10, value: 'b,"c"' },
+      { index: 1, start: 3, end: 10, value: 'b,"c"', quoted: true },
       { index: 2, start: 12, end: 12, value: '' },
       { index: 3, start: 13, end: 14, value: 'd' },
     ]);
     assert.deepEqual(cellsOfLine(''), [{ index: 0, start: 0, end: 0, value: '' }]);
+  });
+
+  it('puts the quotes of a quoted cell on that cell, for hover', () => {
+    const line = 'training,"a review, long",pos';
+    const cells = cellsOfLine(line);
+    const under = (offset: number) => cells.find((c) => onCellField(c, offset))?.index;
+    assert.equal(under(line.indexOf('"')), 1);
+    assert.equal(under(line.lastIndexOf('"')), 1);
+    assert.equal(under(line.indexOf('a review')), 1);
+    assert.equal(under(0), 0);
+    assert.equal(under(line.lastIndexOf(',') + 1), 2);
+    assert.equal(under(line.lastIndexOf(',')), undefined);
+    // An empty cell still has a place to hover (the comma after it).
+    assert.equal(cellsOfLine('a,,b').find((c) => onCellField(c, 2))?.index, 1);
   });
 
   const table: [string, string, number, string][] = [

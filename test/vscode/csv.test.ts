@@ -71,6 +71,21 @@ describe('CSV import files', () => {
     assert.match(text, /bucket: `my-bucket`/);
   });
 
+  it('hover on the quotes of a quoted cell shows the cell', async () => {
+    const editor = await openFixture('images.csv');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), 'validation,"gs://my-bucket/d.jpg",cat\n'));
+    const line = doc.lineCount - 2;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    const text = doc.lineAt(line).text;
+    for (const character of [text.indexOf('"'), text.lastIndexOf('"')]) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, character));
+      const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(md, /Column 2/, `hover at ${character}`);
+    }
+  });
+
   it('leaves a plain table alone until the user chooses the tabular format', async () => {
     const { document: doc } = await openFixture('people.csv');
     const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);

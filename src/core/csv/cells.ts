@@ -11,6 +11,16 @@ export interface CsvCell {
   start: number;
   end: number;
   value: string;
+  /** Set on a quoted cell: its field starts one character before `start`, at the opening quote. */
+  quoted?: true;
+}
+
+/**
+ * True when `offset` is on the cell's field as the user sees it: its content, the quotes of a
+ * quoted cell (content offsets leave them out), or the place of an empty cell.
+ */
+export function onCellField(cell: CsvCell, offset: number): boolean {
+  return cell.quoted ? offset >= cell.start - 1 && offset <= cell.end : offset >= cell.start && offset < Math.max(cell.end, cell.start + 1);
 }
 
 export type CsvCellRole = 'mlUse' | 'uri' | 'label' | 'other';
@@ -37,7 +47,7 @@ export function cellsOfLine(line: string): CsvCell[] {
         }
         value += line[j++];
       }
-      cells.push({ index, start: i + 1, end: j, value });
+      cells.push({ index, start: i + 1, end: j, value, quoted: true });
       i = line.indexOf(',', j);
     } else {
       const comma = line.indexOf(',', i);
