@@ -11,6 +11,7 @@ export const COMMANDS = {
   statusMenu: 'vertexDatasets.statusMenu',
   showLog: 'vertexDatasets.showLog',
   showStatistics: 'vertexDatasets.showStatistics',
+  showFolderStatistics: 'vertexDatasets.showFolderStatistics',
   validateWorkspace: 'vertexDatasets.validateWorkspace',
   openExample: 'vertexDatasets.openExample',
   importToVertex: 'vertexDatasets.importToVertex',

@@ -73,6 +73,12 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
       if (!target) throw new Error('open an import file first, then show its statistics');
       stats.show(target);
     }),
+    registerCommand(COMMANDS.showFolderStatistics, log, async (uri?: vscode.Uri) => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (tab instanceof vscode.TabInputText ? tab.uri : undefined);
+      if (!target) throw new Error('open an import file first, then show the statistics of its folder');
+      await stats.showFolder(target, settings.strict(target));
+    }),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
     registerCommand(COMMANDS.splitDataset, log, (uri?: vscode.Uri) => splitDataset(vscodeSplitUi, uri)),
     registerCommand(COMMANDS.validateWorkspace, log, () => validateWorkspace(validation, log)),

@@ -89,6 +89,7 @@ export async function statusMenu(): Promise<void> {
   const picks: (vscode.QuickPickItem & { command: string })[] = [
     { label: '$(symbol-enum) Change Import Format…', command: COMMANDS.selectFormat },
     { label: '$(graph) Show Dataset Statistics', command: COMMANDS.showStatistics },
+    { label: '$(folder) Show Statistics of the Folder\'s Dataset', description: 'the files of this format in its folder, as the CLI\'s stats FOLDER', command: COMMANDS.showFolderStatistics },
     { label: '$(output) Show Log', command: COMMANDS.showLog },
   ];
   const picked = await vscode.window.showQuickPick(picks, { title: 'Vertex AI import file' });

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plural } from '../../src/core/plural';
 import type { RenderedEvent } from '../../src/extension/statsView';
-import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, type TestApi } from './util';
+import { activateExtension, closeAllEditors, openFixture, workspaceFile, screenshot, settled, uiClick, waitForReport, type TestApi } from './util';
 
 function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000): Promise<RenderedEvent> {
   return new Promise((resolve, reject) => {
@@ -83,6 +84,39 @@ describe('statistics view', () => {
     const after = await updated;
     const r2 = await waitForReport(api, doc.uri, settled(doc));
     assert.deepEqual(after.charts.labels.items, r2.stats!.labels.map((l) => l.items));
+  });
+
+  it('shows the dataset of the file\'s folder (its files of that format), as `vertex-datasets stats FOLDER`, and reads it again when a file changes', async () => {
+    const dir = workspaceFile('split-dataset');
+    const line = (n: number, label: string, split = 'training') =>
+      `{"imageGcsUri": "gs://my-bucket/split/${label}-${n}.jpg", "classificationAnnotation": {"displayName": "${label}"}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "${split}"}}\n`;
+    fs.mkdirSync(path.join(dir.fsPath, 'more'), { recursive: true });
+    fs.writeFileSync(path.join(dir.fsPath, 'a.jsonl'), line(1, 'cat') + line(2, 'cat', 'test'));
+    fs.writeFileSync(path.join(dir.fsPath, 'b.jsonl'), line(1, 'dog') + line(2, 'dog') + line(3, 'dog', 'validation'));
+    fs.writeFileSync(path.join(dir.fsPath, 'more', 'c.jsonl'), line(1, 'bird'));
+    // Another format in the folder is another dataset, as for the CLI.
+    fs.writeFileSync(path.join(dir.fsPath, 'boxes.csv'), 'gs://my-bucket/split/x.jpg,car,0.1,0.1,,,0.5,0.5,,\n');
+    try {
+      const { document: doc } = await openFixture('split-dataset', 'a.jsonl');
+      const report = await waitForReport(api, doc.uri, settled(doc));
+      assert.deepEqual(report.stats!.labels.map((l) => l.name), ['cat']);
+      const rendered = nextRender(api, dir, () => true);
+      await vscode.commands.executeCommand('vertexDatasets.showFolderStatistics', doc.uri);
+      const view = await rendered;
+      assert.deepEqual(view.charts.labels.names, ['dog', 'cat', 'bird']);
+      assert.deepEqual(view.charts.labels.items, [3, 2, 1]);
+      assert.deepEqual(view.charts.splits.training, [2, 1, 1]);
+      assert.deepEqual(view.charts.splits.test, [0, 1, 0]);
+      assert.match(view.charts.text[0], /Image classification \(single-label\) · 6 items from 6 lines/);
+      // A change on disk to one of the files: the view reads the folder again.
+      const again = nextRender(api, dir, (e) => e.charts.labels.names.includes('fish'));
+      fs.appendFileSync(path.join(dir.fsPath, 'more', 'c.jsonl'), line(2, 'fish'));
+      const after = await again;
+      assert.deepEqual(after.charts.labels.items, [3, 2, 1, 1]);
+    } finally {
+      await closeAllEditors();
+      fs.rmSync(dir.fsPath, { recursive: true, force: true });
+    }
   });
 
   it('clicking a label in the view reveals its first line', async function () {
