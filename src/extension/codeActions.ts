@@ -180,6 +180,11 @@ export class FixProvider implements vscode.CodeActionProvider {
   ) {}
 
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const actions = await this.fixActions(doc, context);
+    return [...bomActions(doc, context), ...actions];
+  }
+
+  private async fixActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const report = this.service.report(doc.uri);
     if (!report || report.version !== doc.version) return [];
     const media = report.diagnostics.some(isPixelBoxFinding) && this.media ? await this.media.forFile(doc.uri) : undefined;
@@ -265,6 +270,25 @@ export class FixProvider implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/** VS Code's own picker of the active editor's encoding (Reopen / Save with Encoding). */
+export const CHANGE_ENCODING = 'workbench.action.editor.changeEncoding';
+
+/**
+ * `encoding.bom`: the byte order mark is not text in the document (VS Code hides it and saves it
+ * back), so no edit removes it, and the API cannot change a document's save encoding (reopening
+ * with `utf8` keeps `utf8bom`). The fix opens VS Code's encoding picker, where *Save with
+ * Encoding* → *UTF-8* saves the file without it; the same picker puts it back.
+ */
+function bomActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  if (context.only && !context.only.intersects(vscode.CodeActionKind.QuickFix)) return [];
+  const bom = context.diagnostics.filter((d) => d.source === SOURCE && codeOf(d) === 'encoding.bom');
+  if (bom.length === 0 || doc.encoding !== 'utf8bom') return [];
+  const action = new vscode.CodeAction('Save without the byte order mark: choose "Save with Encoding", then "UTF-8"', vscode.CodeActionKind.QuickFix);
+  action.command = { command: CHANGE_ENCODING, title: 'Change File Encoding' };
+  action.diagnostics = bom;
+  return [action];
 }
 
 export function registerCodeActions(service: ValidationService, selector: vscode.DocumentSelector, media?: MediaSidecars): vscode.Disposable {

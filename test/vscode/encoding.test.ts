@@ -3,7 +3,25 @@ import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, EXTENSION_ID, ourDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
+import { activateExtension, codeOf, EXTENSION_ID, ourDiagnostics, uiClick, waitForReport, workspaceFile, type TestApi } from './util';
+
+/** Resolves once `ok()` holds, checking on every change to a document or a file save; rejects after `timeoutMs`. */
+function waitFor(ok: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!ok()) return;
+      clearTimeout(timer);
+      subs.forEach((s) => s.dispose());
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      subs.forEach((s) => s.dispose());
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    const subs = [vscode.workspace.onDidSaveTextDocument(check), vscode.workspace.onDidChangeTextDocument(check)];
+    check();
+  });
+}
 
 /** `vertex-datasets validate --output json FILE` as a user runs it: "line:column code" of each finding. */
 function cliFindings(file: string): string[] {
@@ -51,6 +69,32 @@ describe('encodings: the editor reports what the CLI reports for the same file',
     const csv = await open('bom.csv', '\ufefftraining,gs://bkt/a.jpg,cat\r\ntest,gs://bkt/b.jpg,dog\r\n');
     assert.ok(editorFindings(csv.uri).includes('1:1 encoding.bom'), editorFindings(csv.uri).join(', '));
     assert.deepEqual(editorFindings(csv.uri), cliFindings(csv.uri.fsPath));
+  });
+
+  it('encoding.bom has a quick fix that opens VS Code\'s encoding picker (Save with Encoding → UTF-8); a file without a BOM gets none', async () => {
+    const doc = await open('bom-fix.jsonl', '\ufeff' + img(1, 'cat') + '\n');
+    const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'encoding.bom');
+    assert.ok(d, 'encoding.bom expected');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.command?.command === 'workbench.action.editor.changeEncoding');
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    assert.match(fix.title, /Save with Encoding.*UTF-8/);
+    assert.equal(fix.edit, undefined);
+    assert.ok((await vscode.commands.getCommands(true)).includes('workbench.action.editor.changeEncoding'));
+    // Taken as a user takes it, where the launcher can click: the picker saves the file without the BOM.
+    const picking = vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    if (await uiClick('bom-save-with-encoding', '.quick-input-widget .monaco-list-row:has-text("Save with Encoding")')) {
+      await uiClick('bom-utf8', '.quick-input-widget .monaco-list-row:has-text("utf8"):not(:has-text("BOM"))');
+      await picking;
+      await waitFor(() => fs.readFileSync(doc.uri.fsPath)[0] === 0x7b && doc.encoding === 'utf8', 'the file saved without its BOM');
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && !r.diagnostics.some((x) => x.code === 'encoding.bom'));
+    } else {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await picking;
+    }
+    const plain = await open('no-bom.jsonl', img(1, 'cat') + '\n');
+    const none = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', plain.uri, new vscode.Range(0, 0, 0, 1), vscode.CodeActionKind.QuickFix.value);
+    assert.ok(!none.some((a) => a.command?.command === 'workbench.action.editor.changeEncoding'));
   });
 
   it('bytes that are not UTF-8 are an encoding.utf8 error where the CLI puts it, and the line\'s label is not counted', async () => {
