@@ -19,6 +19,8 @@ export type HostToView = { type: 'stats'; payload: StatsPayload };
 
 /** What the page drew, so tests can compare the chart's data with the core's numbers. */
 export interface RenderedCharts {
+  /** The summary line above the charts (labels, imbalance, duplicates). */
+  summary: string;
   labels: { names: string[]; items: number[] };
   splits: { training: number[]; validation: number[]; test: number[]; unassigned: number[] };
   distributions: { title: string; counts: number[] }[];

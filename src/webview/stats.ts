@@ -2,7 +2,7 @@
 // Receives the dataset statistics from the host and draws label counts, split x label and the
 // distributions; colours follow the VS Code theme through its CSS variables.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
-import type { Histogram } from '../core/dataset/stats';
+import { duplicatesText, type Histogram } from '../core/dataset/stats';
 import type { HostToView, RenderedCharts, StatsPayload, ViewToHost } from './protocol';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -62,6 +62,7 @@ function render(p: StatsPayload): void {
   root.append(head);
   const kind = Array.from(document.body.classList).find((c) => /^vscode-(light|dark|high-contrast(-light)?)$/.test(c)) ?? 'unknown';
   const rendered: RenderedCharts = {
+    summary: '',
     labels: { names: [], items: [] },
     splits: { training: [], validation: [], test: [], unassigned: [] },
     distributions: [],
@@ -77,8 +78,9 @@ function render(p: StatsPayload): void {
   summary.textContent =
     `${s.labels.length} labels · ${s.labeledItems} labeled items · ${s.annotations} annotations` +
     (s.imbalanceRatio !== null ? ` · imbalance ${s.imbalanceRatio.toFixed(1)}× (most / least frequent label)` : '') +
-    (s.duplicates.repeats ? ` · ${s.duplicates.repeats} repeated items` : '');
+    (s.duplicates.repeats || s.duplicates.conflicts || s.duplicates.annotationsSplit ? ` · duplicates: ${duplicatesText(s.duplicates)}` : '');
   root.append(summary);
+  rendered.summary = summary.textContent;
 
   const names = s.labels.map((l) => l.name);
   rendered.labels = { names, items: s.labels.map((l) => l.items) };
