@@ -19,11 +19,11 @@ export type HostToView = { type: 'stats'; payload: StatsPayload };
 
 /** What the page drew, so tests can compare the chart's data with the core's numbers. */
 export interface RenderedCharts {
-  /** The summary line above the charts (labels, imbalance, duplicates). */
-  summary: string;
   labels: { names: string[]; items: number[] };
   splits: { training: number[]; validation: number[]; test: number[]; unassigned: number[] };
   distributions: { title: string; counts: number[] }[];
+  /** The page's heading and summary lines as shown. */
+  text: string[];
   /** The theme the page drew with: the body's theme class and the text colour the charts use. */
   theme: { kind: string; foreground: string };
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { plural } from '../../src/core/plural';
 import type { RenderedEvent } from '../../src/extension/statsView';
 import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, workspaceFile, type TestApi } from './util';
 
@@ -65,6 +66,12 @@ describe('statistics view', () => {
     // Lines 2-4 have line errors (Vertex drops them at import): only line 1's "cat" counts.
     assert.deepEqual(first.charts.labels.names, ['cat']);
     assert.deepEqual(first.charts.labels.items, [1]);
+    // The page says so, and counts distinct items from the file's lines, as the CLI's stats does.
+    assert.deepEqual(first.charts.text, [
+      `Image classification (single-label) · 1 item from 4 lines · ${plural(report.errors, 'error')} · ${plural(report.warnings, 'warning')}`,
+      '1 label · 1 labeled · 1 annotation',
+      'Not counted: 3 lines with errors (Vertex AI drops such lines at import; the figures describe the other lines).',
+    ]);
 
     const png = await screenshot('statistics-view');
     if (png) assert.ok(fs.statSync(png).size > 10_000, 'the screenshot should not be empty');
@@ -92,7 +99,7 @@ describe('statistics view', () => {
       const rendered = nextRender(api, doc.uri, () => true);
       await vscode.commands.executeCommand('vertexDatasets.showStatistics', doc.uri);
       const view = await rendered;
-      assert.match(view.charts.summary, / · duplicates: 1 repeated, 1 conflicting, 1 with annotations split over lines$/);
+      assert.match(view.charts.text[1], / · duplicates: 1 repeated, 1 conflicting, 1 with annotations split over lines$/);
     } finally {
       await closeAllEditors();
       fs.rmSync(uri.fsPath, { force: true });

@@ -261,7 +261,7 @@ export class JsonlLineValidator {
       switch (e.keyword) {
         case 'additionalProperties': {
           const key = (e.params as { additionalProperty: string }).additionalProperty;
-          out.push(this.checker.unknownKey(path, key, valueAt(obj, [...path, key])));
+          out.push(this.checker.unknownKey(path, key, valueAt(obj, [...path, key]), valueAt(obj, path)));
           break;
         }
         case 'required': {
