@@ -3,6 +3,7 @@
  * Counts follow the CLI's `stats`: distinct data items from the file's lines, and the lines with
  * errors that no figure counts.
  */
+import { duplicatesText } from '../core/dataset/stats';
 import { plural } from '../core/plural';
 import type { StatsPayload } from './protocol';
 
@@ -19,7 +20,8 @@ export function statsSummary(s: NonNullable<StatsPayload['stats']>): string[] {
   const out = [
     `${count(s.labels.length, 'label')} · ${n(s.labeledItems)} labeled · ${count(s.annotations, 'annotation')}` +
       (s.imbalanceRatio !== null ? ` · imbalance ${s.imbalanceRatio.toFixed(1)}× (most / least frequent label)` : '') +
-      (s.duplicates.repeats ? ` · ${count(s.duplicates.repeats, 'repeated item')}` : ''),
+      // The CLI's words for duplicate lines (annotations split over lines are no conflict).
+      (s.duplicates.repeats || s.duplicates.conflicts || s.duplicates.annotationsSplit ? ` · duplicates: ${duplicatesText(s.duplicates)}` : ''),
   ];
   const excluded = s.excludedRows ?? 0;
   if (excluded > 0) out.push(`Not counted: ${count(excluded, 'line')} with errors (Vertex AI drops such lines at import; the figures describe the other lines).`);

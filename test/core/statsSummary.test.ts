@@ -4,6 +4,7 @@ import { DatasetAccumulator } from '../../src/core/dataset/accumulator';
 import { FORMATS, type FormatId } from '../../src/core/formats';
 import type { ItemFacts } from '../../src/core/items';
 import { statsHeadline, statsSummary } from '../../src/webview/summary';
+import { cls, item } from './dataset/helpers';
 
 function payload(text: string, format: FormatId) {
   const facts: ItemFacts[] = [];
@@ -28,6 +29,13 @@ describe('statistics view: heading and summary', () => {
       '1 label · 1 labeled · 1 annotation',
       'Not counted: 2 lines with errors (Vertex AI drops such lines at import; the figures describe the other lines).',
     ]);
+  });
+
+  it('words duplicate lines as the CLI does: annotations split over JSONL lines apart from conflicts', () => {
+    const acc = new DatasetAccumulator('image-classification-multi-label', { csv: false });
+    for (const [line, uri, label] of [[1, 'gs://b/1.jpg', 'cat'], [2, 'gs://b/1.jpg', 'dog'], [3, 'gs://b/2.jpg', 'cat'], [4, 'gs://b/2.jpg', 'cat']] as const) acc.add(item(line, uri, [cls(label)]), 'data.jsonl');
+    const stats = acc.finish().stats;
+    assert.deepEqual(statsSummary(stats), ['2 labels · 2 labeled · 3 annotations · imbalance 2.0× (most / least frequent label) · duplicates: 1 repeated, 0 conflicting, 1 with annotations split over lines']);
   });
 
   it('without statistics (dataset checks off) counts the lines as items', () => {

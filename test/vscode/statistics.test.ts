@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plural } from '../../src/core/plural';
 import type { RenderedEvent } from '../../src/extension/statsView';
-import { activateExtension, closeAllEditors, openFixture, workspaceFile, screenshot, settled, uiClick, waitForReport, type TestApi } from './util';
+import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, workspaceFile, type TestApi } from './util';
 
 function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000): Promise<RenderedEvent> {
   return new Promise((resolve, reject) => {
@@ -116,6 +116,27 @@ describe('statistics view', () => {
     } finally {
       await closeAllEditors();
       fs.rmSync(dir.fsPath, { recursive: true, force: true });
+    }
+  });
+
+  it('the summary counts annotations split over lines apart from conflicts, in the CLI\'s words', async () => {
+    const uri = workspaceFile('split-annotations.jsonl');
+    const img = (uri: string, label: string, mlUse?: string) =>
+      JSON.stringify({ imageGcsUri: uri, classificationAnnotations: [{ displayName: label }], ...(mlUse ? { dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': mlUse } } : {}) });
+    // 1.jpg: two lines with different labels (annotations split over lines); 2.jpg: another ml_use (a conflict); 3.jpg: repeated.
+    fs.writeFileSync(uri.fsPath, [img('gs://bkt/1.jpg', 'cat'), img('gs://bkt/1.jpg', 'dog'), img('gs://bkt/2.jpg', 'cat', 'training'), img('gs://bkt/2.jpg', 'cat', 'test'), img('gs://bkt/3.jpg', 'dog'), img('gs://bkt/3.jpg', 'dog')].join('\n') + '\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const report = await waitForReport(api, doc.uri, (r) => settled(doc)(r) && r.format === 'image-classification-multi-label');
+      assert.deepEqual(report.stats?.duplicates, { repeats: 1, conflicts: 1, annotationsSplit: 1 });
+      const rendered = nextRender(api, doc.uri, () => true);
+      await vscode.commands.executeCommand('vertexDatasets.showStatistics', doc.uri);
+      const view = await rendered;
+      assert.match(view.charts.text[1], / · duplicates: 1 repeated, 1 conflicting, 1 with annotations split over lines$/);
+    } finally {
+      await closeAllEditors();
+      fs.rmSync(uri.fsPath, { force: true });
     }
   });
 
