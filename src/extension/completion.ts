@@ -25,7 +25,10 @@ function csvCompletions(report: DocumentReport, labels: [string, number][], doc:
     const header = onHeader ? undefined : csvCellsAt(doc, new vscode.Position(0, doc.lineAt(0).text.length), () => true)?.cells;
     if (header) role = tabularColumnAt(header, at.cell.index, false, tabular).role;
   }
-  const range = at.range(at.cell);
+  let range = at.range(at.cell);
+  // A quote with no closing one (auto-closing quotes off) runs to the end of the line: the value
+  // ends at the cursor, so the cells after it stay.
+  if (at.cell.quoted && doc.getText(new vscode.Range(range.end, range.end.translate(0, 1))) !== '"' && pos.isAfterOrEqual(range.start)) range = new vscode.Range(range.start, pos);
   const inRow = role === 'label' ? csvLabelsInRow(report.format, at.cells, at.cell.index) : new Set<string>();
   const values: [string, string, vscode.CompletionItemKind][] =
     role === 'mlUse'

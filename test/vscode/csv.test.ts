@@ -71,6 +71,20 @@ describe('CSV import files', () => {
     assert.match(text, /bucket: `my-bucket`/);
   });
 
+  it('completion after a lone quote (auto-closing quotes off) keeps the cells after it', async () => {
+    const editor = await openFixture('images.csv');
+    const doc = editor.document;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), '",gs://my-bucket/e.jpg,cat\n'));
+    const line = doc.lineCount - 2;
+    await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, 1));
+    const training = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'training');
+    assert.ok(training, list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).join(', '));
+    const range = training.range instanceof vscode.Range ? training.range : training.range!.replacing;
+    assert.deepEqual([range.start.character, range.end.character], [1, 1]);
+  });
+
   it('hover on the quotes of a quoted cell shows the cell', async () => {
     const editor = await openFixture('images.csv');
     const doc = editor.document;
