@@ -103,6 +103,30 @@ export interface SingleItemSink {
   ): void;
 }
 
+/**
+ * Takes the facts of single-label classification CSV rows without an ItemFacts object per row: the
+ * CSV layout checker's path for the dataset checks. `single(...)` stands for exactly the ItemFacts
+ * `onItem` would get: `line`, an anchor of the given line and columns (`anchorLine`, `column`,
+ * `endLine`, `endColumn`; no deferred anchor source), the given fields, as annotations one
+ * classification of `label` (none when `label` is undefined), and `lineError`.
+ */
+export interface AnchoredSingleItemSink {
+  single(
+    line: number,
+    anchorLine: number,
+    column: number,
+    endLine: number,
+    endColumn: number,
+    mediaUri: string | undefined,
+    textContent: string | undefined,
+    textLength: number | undefined,
+    label: string | undefined,
+    mlUse: MlUse | undefined,
+    hasMlUse: boolean,
+    lineError: boolean,
+  ): void;
+}
+
 
 /**
  * Takes the facts of bounding-box lines without an ItemFacts object or an annotation object per

@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostics';
 import type { FormatId } from './formats';
-import type { ItemFacts } from './items';
+import type { AnchoredSingleItemSink, ItemFacts } from './items';
 import type { ValidationHints } from './validationHints';
 
 /** How the format of a file was decided. */
@@ -35,6 +35,13 @@ export interface ValidationOptions {
    * ranges of `validate --jobs` do not ask.
    */
   itemsFor?: (format: FormatId) => ((item: ItemFacts) => void) | undefined;
+  /**
+   * CSV files with an item consumer (`onItem`, or the one `itemsFor` gave): asked once the format
+   * is known, after `itemsFor`, for where single-label classification rows go instead of that
+   * consumer, without an ItemFacts object each (the same facts, see `AnchoredSingleItemSink`);
+   * undefined: they go to the consumer.
+   */
+  singleRowsFor?: (format: FormatId) => AnchoredSingleItemSink | undefined;
   /** Stop collecting diagnostics after this many (a final info diagnostic says how many were left out). */
   maxDiagnostics?: number;
   /**

@@ -13,7 +13,7 @@
  */
 import type { Diagnostic, Range } from '../diagnostics';
 import { FORMATS, type FormatId, type MlUse } from '../formats';
-import type { AnnotationFacts, ItemFacts } from '../items';
+import type { AnchoredSingleItemSink, AnnotationFacts, ItemFacts } from '../items';
 import { boxProblems, instanceIdProblem, sentimentProblems, timeOrderProblem, type BoxKey } from '../rules/annotations';
 import { checkMlUse, codePointLength, csvLabelProblem, gcsUriProblem, mediaTypeProblem, NUMERIC, truncate, type Problem } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
@@ -49,10 +49,15 @@ const LAYOUTS: Partial<Record<FormatId, Layout>> = {
   'video-object-tracking': { columns: '[ML_USE,]VIDEO_GCS_PATH[,LABEL,INSTANCE_ID,TIME_SECONDS,X_MIN,Y_MIN,X_MAX,Y_MAX]', layoutSeverity: 'warning', inlineText: false },
 };
 
-export function createLayoutChecker(format: FormatId, report: Report, onItem?: (item: ItemFacts) => void): RowChecker {
+/**
+ * `singleRows`: with `onItem`, takes the facts of single-label classification rows instead of
+ * `onItem` (see `AnchoredSingleItemSink`); other formats' rows go to `onItem`.
+ */
+export function createLayoutChecker(format: FormatId, report: Report, onItem?: (item: ItemFacts) => void, singleRows?: AnchoredSingleItemSink): RowChecker {
   const layout = LAYOUTS[format];
   if (!layout) throw new Error(`${format} has no CSV layout`);
-  return new LayoutChecker(format, layout, report, onItem);
+  const single = onItem !== undefined && (format === 'image-classification-single-label' || format === 'text-classification-single-label') ? singleRows : undefined;
+  return new LayoutChecker(format, layout, report, onItem, single);
 }
 
 class LayoutChecker implements RowChecker {
@@ -64,6 +69,7 @@ class LayoutChecker implements RowChecker {
     private readonly layout: Layout,
     private readonly report: Report,
     private readonly onItem?: (item: ItemFacts) => void,
+    private readonly single?: AnchoredSingleItemSink,
   ) {
     this.allowed = FORMATS[format].mlUseValues;
     this.dataType = FORMATS[format].dataType as 'image' | 'text' | 'video';
@@ -116,25 +122,23 @@ class LayoutChecker implements RowChecker {
     }
     const media = f[m] ?? '';
     const mediaRange = cellRange(record, m);
+    const inline = this.mediaChecks(media, mediaRange);
+    const rest = m + 1;
+    const single = this.single;
+    if (single !== undefined) {
+      // The facts of the ItemFacts below, without the object (see `AnchoredSingleItemSink`).
+      const label = this.singleLabel(record, rest);
+      const r = mediaRange;
+      if (inline) single.single(record.line, r.line, r.column, r.endLine, r.endColumn, undefined, media, codePointLength(media), label, mlUse, hasMlUse, this.rowError);
+      else single.single(record.line, r.line, r.column, r.endLine, r.endColumn, media, undefined, undefined, label, mlUse, hasMlUse, this.rowError);
+      return;
+    }
     const item: ItemFacts = { line: record.line, anchor: mediaRange, hasMlUse, annotations: [] };
     if (mlUse) item.mlUse = mlUse;
-    if (this.layout.inlineText && !media.startsWith('gs://')) {
-      if (media.trim().length === 0) {
-        this.say(mediaRange, 'error', 'text.empty', 'The text column is empty; a document needs inline text or a gs:// path to a .txt file.');
-      }
+    if (inline) {
       item.textLength = codePointLength(media);
       item.textContent = media;
-    } else {
-      const what = this.dataType === 'text' ? 'text file path' : `${this.dataType} path`;
-      const p = gcsUriProblem(media, what);
-      if (p) this.problem(mediaRange, p);
-      else {
-        const t = mediaTypeProblem(media, this.dataType);
-        if (t) this.problem(mediaRange, t);
-      }
-      item.mediaUri = media;
-    }
-    const rest = m + 1;
+    } else item.mediaUri = media;
     switch (this.format) {
       case 'image-classification-single-label':
       case 'text-classification-single-label':
@@ -162,6 +166,24 @@ class LayoutChecker implements RowChecker {
     this.onItem?.(item);
   }
 
+  /** Checks the media column; returns true when it holds inline text (else a path). */
+  private mediaChecks(media: string, mediaRange: Range): boolean {
+    if (this.layout.inlineText && !media.startsWith('gs://')) {
+      if (media.trim().length === 0) {
+        this.say(mediaRange, 'error', 'text.empty', 'The text column is empty; a document needs inline text or a gs:// path to a .txt file.');
+      }
+      return true;
+    }
+    const what = this.dataType === 'text' ? 'text file path' : `${this.dataType} path`;
+    const p = gcsUriProblem(media, what);
+    if (p) this.problem(mediaRange, p);
+    else {
+      const t = mediaTypeProblem(media, this.dataType);
+      if (t) this.problem(mediaRange, t);
+    }
+    return false;
+  }
+
   private columnCount(record: CsvRecord, from: number, what: string): void {
     const last = record.range(record.fields.length - 1);
     const first = record.range(Math.min(from, record.fields.length));
@@ -170,26 +192,33 @@ class LayoutChecker implements RowChecker {
   }
 
   private label(record: CsvRecord, i: number, out: AnnotationFacts[]): string | undefined {
+    const v = this.checkLabel(record, i);
+    if (v !== undefined) out.push({ kind: 'classification', label: v });
+    return v;
+  }
+
+  /** The label in column `i`, or undefined (reported) when it is not one. */
+  private checkLabel(record: CsvRecord, i: number): string | undefined {
     const v = record.fields[i];
     const p = csvLabelProblem(v);
     if (p) {
       this.problem(cellRange(record, i), v.length === 0 ? { code: 'label.empty', severity: 'error', message: 'The label is empty; CSV labels start with a letter and use letters, digits and underscores.' } : p);
       return undefined;
     }
-    out.push({ kind: 'classification', label: v });
     return v;
   }
 
   private labels(record: CsvRecord, from: number, out: AnnotationFacts[], single: boolean): void {
+    if (single) {
+      const label = this.singleLabel(record, from);
+      if (label !== undefined) out.push({ kind: 'classification', label });
+      return;
+    }
     const f = record.fields;
     let end = f.length;
     while (end > from && f[end - 1] === '') end--;
-    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, single);
-    if (single && end - from > 1) {
-      this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
-      end = from + 1;
-    }
-    // A row of one label (every single-label row) has nothing to repeat: no set to build or hash into.
+    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, false);
+    // A row of one label has nothing to repeat: no set to build or hash into.
     const seen = end - from > 1 ? new Set<string>() : undefined;
     for (let i = from; i < end; i++) {
       if (f[i] === '') {
@@ -206,6 +235,25 @@ class LayoutChecker implements RowChecker {
       }
       this.label(record, i, out);
     }
+  }
+
+  /** The label columns of a single-label row from `from` checked (as `labels` does): its label, if it has a valid one. */
+  private singleLabel(record: CsvRecord, from: number): string | undefined {
+    const f = record.fields;
+    let end = f.length;
+    while (end > from && f[end - 1] === '') end--;
+    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, true);
+    if (end - from > 1) {
+      this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
+      end = from + 1;
+    }
+    if (end === from) return undefined;
+    if (f[from] === '') {
+      // `removeCell`: deleting the cell with the comma before it fixes the row (the editor's quick fix).
+      this.problem(cellRange(record, from), { code: 'label.empty', severity: 'warning', message: 'Empty label column between labels; remove the extra comma.', data: { removeCell: true } });
+      return undefined;
+    }
+    return this.checkLabel(record, from);
   }
 
   /**

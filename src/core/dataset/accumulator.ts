@@ -8,7 +8,7 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnchorSource, AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
+import type { AnchoredSingleItemSink, AnchorSource, AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
 import { annotationLabels, isBlankLabel } from '../items';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
@@ -489,6 +489,33 @@ export class DatasetAccumulator {
   }
 
   /**
+   * The rows of one CSV file in `AnchoredSingleItemSink` form (single-label classification rows):
+   * each call counts exactly as `add` of the ItemFacts it stands for, in the same order as `add` calls.
+   */
+  anchoredSingleSink(file?: string): AnchoredSingleItemSink {
+    return {
+      single: (line, anchorLine, column, endLine, endColumn, mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError) => {
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
+        this.sLine[n] = line;
+        const a = this.sAnchor;
+        a[n * 4] = anchorLine;
+        a[n * 4 + 1] = column;
+        a[n * 4 + 2] = endLine;
+        a[n * 4 + 3] = endColumn;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | (lineError ? LINE_ERROR : 0);
+        this.sTextLength[n] = textLength === undefined ? -1 : textLength;
+        this.sDeferred[n] = undefined;
+        this.sUri[n] = mediaUri;
+        this.sText[n] = textContent;
+        this.sLabel[n] = label;
+        if (n + 1 >= BATCH) this.flush();
+      },
+    };
+  }
+
+  /**
    * The items of one file in `BoxItemSink` form (the JSONL validator's fast path for bounding-box
    * lines): each item counts exactly as `add` of the ItemFacts it stands for, in the same order as
    * `add` calls.
@@ -539,6 +566,8 @@ export class DatasetAccumulator {
   private pending: (ItemFacts | null)[] = newBatch();
   private pendingFiles: (string | undefined)[] = newBatch();
   private readonly sLine = new Int32Array(BATCH);
+  /** An item without a deferred anchor (see `anchoredSingleSink`): its anchor's line, column, end line, end column. */
+  private readonly sAnchor = new Int32Array(BATCH * 4);
   /** Split code | HAS_ML_USE. */
   private readonly sFlags = new Uint8Array(BATCH);
   /** -1: none. */
@@ -615,11 +644,20 @@ export class DatasetAccumulator {
     this.rows++;
     this.curFile = f;
     this.curItem = undefined;
-    const deferred = this.sDeferred[i] as AnchorSource;
+    const deferred = this.sDeferred[i];
     this.curDeferred = deferred;
-    if (this.sources[f] !== deferred) this.sources[f] = deferred;
     const line = this.sLine[i];
-    this.curLine = line;
+    if (deferred !== undefined) {
+      if (this.sources[f] !== deferred) this.sources[f] = deferred;
+      this.curLine = line;
+    } else {
+      // An anchor given with the row (CSV): it may start on a later line than the row does.
+      const a = this.sAnchor;
+      this.curLine = a[i * 4];
+      this.curColumn = a[i * 4 + 1];
+      this.curEndLine = a[i * 4 + 2];
+      this.curEndColumn = a[i * 4 + 3];
+    }
     this.curLoc = undefined;
     if (!this.datasetAnchor && f === 0 && line === 1) this.datasetAnchor = this.here();
     const flags = this.sFlags[i];
@@ -825,6 +863,10 @@ export class DatasetAccumulator {
   private curItem: ItemFacts | undefined;
   private curDeferred: AnchorSource | undefined;
   private curLine = 1;
+  /** The rest of the anchor of a row added from the columns without a deferred anchor (see `enterColumnRow`). */
+  private curColumn = 0;
+  private curEndLine = 0;
+  private curEndColumn = 0;
   private curLoc: Loc | undefined;
   private seenBefore = false;
   private rowLabeled = false;
@@ -833,7 +875,9 @@ export class DatasetAccumulator {
     if (this.curLoc) return this.curLoc;
     // Column 0 (columns start at 1): resolved at `finish` (see `resolveAnchors`).
     if (this.curDeferred !== undefined) return (this.curLoc = { file: this.curFile, line: this.curLine, column: 0, endLine: this.curLine, endColumn: 0 });
-    const a = (this.curItem as ItemFacts).anchor;
+    const item = this.curItem;
+    if (item === undefined) return (this.curLoc = { file: this.curFile, line: this.curLine, column: this.curColumn, endLine: this.curEndLine, endColumn: this.curEndColumn });
+    const a = item.anchor;
     return (this.curLoc = { file: this.curFile, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn });
   }
 
@@ -998,12 +1042,18 @@ export class DatasetAccumulator {
 
   /** Keeps the current row's anchor (column, end line, end column) for URI record `i`; returns its line. */
   private storeAnchor(i: number): number {
-    const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
     let locs = this.locs;
     if (locs === undefined || locs.length < (i + 1) * 3) {
       const next = new Int32Array(Math.max(1024, (i + 1) * 6));
       if (locs !== undefined) next.set(locs);
       this.locs = locs = next;
+    }
+    const loc = this.curLoc ?? this.curItem?.anchor;
+    if (loc === undefined) {
+      locs[i * 3] = this.curColumn;
+      locs[i * 3 + 1] = this.curEndLine;
+      locs[i * 3 + 2] = this.curEndColumn;
+      return this.curLine;
     }
     locs[i * 3] = loc.column;
     locs[i * 3 + 1] = loc.endLine;
