@@ -162,9 +162,9 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         lazyAnchors: true,
         singleItems: entry?.acc.singleSink(path),
         // CSV rows go to the accumulator that takes the file's items (given up front, or asked for by itemsFor).
-        singleRowsFor: checks && route !== 'tabular' ? (format: FormatId) => {
+        rowSinksFor: checks && route !== 'tabular' ? (format: FormatId) => {
           const taker = entry ?? asked;
-          return taker !== undefined && taker.acc.format === format ? taker.acc.anchoredSingleSink(path) : undefined;
+          return taker !== undefined && taker.acc.format === format ? taker.acc.csvRowSinks(path) : undefined;
         } : undefined,
         boxItems: entry?.acc.boxSink(path),
         jobs: options.jobs,

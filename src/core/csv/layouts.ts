@@ -13,7 +13,7 @@
  */
 import type { Diagnostic, Range } from '../diagnostics';
 import { FORMATS, type FormatId, type MlUse } from '../formats';
-import type { AnchoredSingleItemSink, AnnotationFacts, ItemFacts } from '../items';
+import type { AnchoredBoxItemSink, AnchoredSingleItemSink, AnnotationFacts, CsvRowSinks, ItemFacts } from '../items';
 import { boxProblems, instanceIdProblem, sentimentProblems, timeOrderProblem, type BoxKey } from '../rules/annotations';
 import { checkMlUse, codePointLength, csvLabelProblem, gcsUriProblem, mediaTypeProblem, NUMERIC, truncate, type Problem } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
@@ -50,14 +50,16 @@ const LAYOUTS: Partial<Record<FormatId, Layout>> = {
 };
 
 /**
- * `singleRows`: with `onItem`, takes the facts of single-label classification rows instead of
- * `onItem` (see `AnchoredSingleItemSink`); other formats' rows go to `onItem`.
+ * `sinks`: with `onItem`, take the facts of single-label classification and bounding-box rows
+ * instead of `onItem` (see `CsvRowSinks`); other formats' rows go to `onItem`.
  */
-export function createLayoutChecker(format: FormatId, report: Report, onItem?: (item: ItemFacts) => void, singleRows?: AnchoredSingleItemSink): RowChecker {
+export function createLayoutChecker(format: FormatId, report: Report, onItem?: (item: ItemFacts) => void, sinks?: CsvRowSinks): RowChecker {
   const layout = LAYOUTS[format];
   if (!layout) throw new Error(`${format} has no CSV layout`);
-  const single = onItem !== undefined && (format === 'image-classification-single-label' || format === 'text-classification-single-label') ? singleRows : undefined;
-  return new LayoutChecker(format, layout, report, onItem, single);
+  const given = onItem !== undefined ? sinks : undefined;
+  const single = format === 'image-classification-single-label' || format === 'text-classification-single-label' ? given?.single : undefined;
+  const boxes = format === 'image-bounding-box' ? given?.boxes : undefined;
+  return new LayoutChecker(format, layout, report, onItem, single, boxes);
 }
 
 class LayoutChecker implements RowChecker {
@@ -70,6 +72,7 @@ class LayoutChecker implements RowChecker {
     private readonly report: Report,
     private readonly onItem?: (item: ItemFacts) => void,
     private readonly single?: AnchoredSingleItemSink,
+    private readonly boxes?: AnchoredBoxItemSink,
   ) {
     this.allowed = FORMATS[format].mlUseValues;
     this.dataType = FORMATS[format].dataType as 'image' | 'text' | 'video';
@@ -131,6 +134,14 @@ class LayoutChecker implements RowChecker {
       const r = mediaRange;
       if (inline) single.single(record.line, r.line, r.column, r.endLine, r.endColumn, undefined, media, codePointLength(media), label, mlUse, hasMlUse, this.rowError);
       else single.single(record.line, r.line, r.column, r.endLine, r.endColumn, media, undefined, undefined, label, mlUse, hasMlUse, this.rowError);
+      return;
+    }
+    const boxes = this.boxes;
+    if (boxes !== undefined) {
+      // The facts of the ItemFacts below, without the object (see `AnchoredBoxItemSink`): the row's box goes to `boxes.box`.
+      this.boundingBox(record, rest, undefined);
+      const r = mediaRange;
+      boxes.boxItem(record.line, r.line, r.column, r.endLine, r.endColumn, media, mlUse, hasMlUse, this.rowError);
       return;
     }
     const item: ItemFacts = { line: record.line, anchor: mediaRange, hasMlUse, annotations: [] };
@@ -298,7 +309,8 @@ class LayoutChecker implements RowChecker {
     return n;
   }
 
-  private boundingBox(record: CsvRecord, from: number, out: AnnotationFacts[]): void {
+  /** `out`: where the row's box annotation goes (undefined: to the box sink). */
+  private boundingBox(record: CsvRecord, from: number, out: AnnotationFacts[] | undefined): void {
     const f = record.fields;
     let end = f.length;
     while (end > from && f[end - 1] === '') end--;
@@ -307,7 +319,7 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from, `A box row needs a label and 8 coordinate columns after the path; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 9) return;
     }
-    const label = f[from] === '' ? undefined : this.label(record, from, []);
+    const label = f[from] === '' ? undefined : this.checkLabel(record, from);
     if (f[from] === '') this.say(cellRange(record, from), 'error', 'label.empty', 'A box needs a label before its coordinates.');
     const c = from + 1;
     const given = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => f[c + k].trim() !== '');
@@ -352,7 +364,8 @@ class LayoutChecker implements RowChecker {
       if (problem.severity === 'error') ok = false;
     }
     if (ok && label !== undefined && box.xMin !== undefined && box.yMin !== undefined && box.xMax !== undefined && box.yMax !== undefined) {
-      out.push({ kind: 'box', label, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
+      if (out === undefined) (this.boxes as AnchoredBoxItemSink).box(label, box.xMin, box.yMin, box.xMax, box.yMax);
+      else out.push({ kind: 'box', label, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
     }
   }
 
@@ -378,7 +391,7 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from, `A labeled video row needs a label, a start and an end time after the path; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 3) return;
     }
-    const label = this.label(record, from, []);
+    const label = this.checkLabel(record, from);
     const start = this.number(record, from + 1, 'The start time', { time: true });
     const endTime = this.number(record, from + 2, 'The end time', { time: true, infinity: true });
     if (start !== undefined && endTime !== undefined) {
@@ -405,7 +418,7 @@ class LayoutChecker implements RowChecker {
       if (p) this.problem(cellRange(record, from + 1), p);
     }
     if (n < 4) return;
-    const label = this.label(record, from + 2, []);
+    const label = this.checkLabel(record, from + 2);
     const t1 = this.number(record, from + 3, 'The action time', { time: true });
     const t2 = n >= 5 && f[from + 4].trim() !== '' ? this.number(record, from + 4, 'The action end time', { time: true, infinity: true }) : t1;
     if (t1 !== undefined && t2 !== undefined) {
@@ -425,7 +438,7 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from, `A tracking row needs a label, an instance id (may be empty), a time and X_MIN,Y_MIN,X_MAX,Y_MAX after the path; this row has ${columns(n)} there.`);
       if (n < 7) return;
     }
-    const label = this.label(record, from, []);
+    const label = this.checkLabel(record, from);
     let instanceId: string | undefined;
     if (f[from + 1].trim() !== '') {
       const raw = f[from + 1].trim();

@@ -143,7 +143,7 @@ class CsvValidation {
       if (this.shared) this.headerDone = this.shared.tabular.columnCount > 0;
     } else {
       const onItem = this.options.onItem ?? this.options.itemsFor?.(format);
-      this.checker = createLayoutChecker(format, this.collector.report, onItem, onItem !== undefined ? this.options.singleRowsFor?.(format) : undefined);
+      this.checker = createLayoutChecker(format, this.collector.report, onItem, onItem !== undefined ? this.options.rowSinksFor?.(format) : undefined);
     }
   }
 

@@ -8,7 +8,7 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnchoredSingleItemSink, AnchorSource, AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
+import type { AnchoredBoxItemSink, AnchoredSingleItemSink, AnchorSource, AnnotationFacts, BoxItemSink, CsvRowSinks, ItemFacts, SingleItemSink } from '../items';
 import { annotationLabels, isBlankLabel } from '../items';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
@@ -516,22 +516,58 @@ export class DatasetAccumulator {
   }
 
   /**
+   * The rows of one CSV file in `AnchoredBoxItemSink` form (bounding-box rows): each item counts
+   * exactly as `add` of the ItemFacts it stands for, in the same order as `add` calls.
+   */
+  anchoredBoxSink(file?: string): AnchoredBoxItemSink {
+    return {
+      box: this.addBox,
+      boxItem: (line, anchorLine, column, endLine, endColumn, mediaUri, mlUse, hasMlUse, lineError) => {
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
+        this.sLine[n] = line;
+        const a = this.sAnchor;
+        a[n * 4] = anchorLine;
+        a[n * 4 + 1] = column;
+        a[n * 4 + 2] = endLine;
+        a[n * 4 + 3] = endColumn;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM | (lineError ? LINE_ERROR : 0);
+        this.sDeferred[n] = undefined;
+        this.sUri[n] = mediaUri;
+        this.sText[n] = undefined;
+        this.sBoxFrom[n] = this.bItemStart;
+        this.sBoxTo[n] = this.bItemStart = this.bCount;
+        if (n + 1 >= BATCH) this.flush();
+      },
+    };
+  }
+
+  /** The column sinks of one CSV file (see `CsvRowSinks`). */
+  csvRowSinks(file?: string): CsvRowSinks {
+    return { single: this.anchoredSingleSink(file), boxes: this.anchoredBoxSink(file) };
+  }
+
+  /** A box of the item being given to a box sink (see `BoxItemSink.box`). */
+  private readonly addBox = (label: string, xMin: number, yMin: number, xMax: number, yMax: number): void => {
+    const b = this.bCount++;
+    if (b >= this.bLabels.length) this.growBoxes();
+    this.bLabels[b] = label;
+    const c = this.bCoords;
+    c[b * 4] = xMin;
+    c[b * 4 + 1] = yMin;
+    c[b * 4 + 2] = xMax;
+    c[b * 4 + 3] = yMax;
+  };
+
+  /**
    * The items of one file in `BoxItemSink` form (the JSONL validator's fast path for bounding-box
    * lines): each item counts exactly as `add` of the ItemFacts it stands for, in the same order as
    * `add` calls.
    */
   boxSink(file?: string): BoxItemSink {
     return {
-      box: (label, xMin, yMin, xMax, yMax) => {
-        const b = this.bCount++;
-        if (b >= this.bLabels.length) this.growBoxes();
-        this.bLabels[b] = label;
-        const c = this.bCoords;
-        c[b * 4] = xMin;
-        c[b * 4 + 1] = yMin;
-        c[b * 4 + 2] = xMax;
-        c[b * 4 + 3] = yMax;
-      },
+      box: this.addBox,
       boxItem: (line, deferred, mediaUri, mlUse, hasMlUse, lineError) => {
         const n = this.count++;
         this.pending[n] = null;
