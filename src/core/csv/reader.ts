@@ -12,6 +12,7 @@
 import { open } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
+import { binaryKindMessage, binaryKindOf } from '../binaryKind';
 import { fileDiagnostic } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { BYTE_TAIL_MAX, type ByteScanner } from './bytescan';
@@ -238,6 +239,13 @@ export class CsvReader {
     this.line += lines;
     this.lineStart = this.base;
     this.recordIndex += lines;
+  }
+
+  /** Reports the whole file as binary data (`file.binary` on its first character) and stops. */
+  rejectBinary(message: string): void {
+    if (this.stopped || this.ended) return;
+    this.handlers.onDiagnostic(fileDiagnostic('error', 'file.binary', message));
+    this.stop();
   }
 
   /** Stops reading: later input is ignored (binary data, a consumer that has seen enough). */
@@ -762,6 +770,7 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
   const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
   let current = 0;
   let asciiSoFar = true;
+  let atFileStart = !options?.start;
   const bytes = new ByteFeed(reader);
   let next: Promise<{ bytesRead: number }> | undefined = readAt(buffers[0]);
   try {
@@ -775,6 +784,15 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
       current ^= 1;
       next = readAt(buffers[current]);
       const chunk = buffer.subarray(0, bytesRead);
+      if (atFileStart) {
+        // The file's first bytes: UTF-16 text or a compressed file is named as such.
+        atFileStart = false;
+        const kind = binaryKindOf(chunk);
+        if (kind) {
+          reader.rejectBinary(binaryKindMessage(kind, 'a CSV import file'));
+          break;
+        }
+      }
       // ASCII is its own UTF-8 and Latin-1 decoding, and the Latin-1 decoder is several times
       // faster. It is used while the UTF-8 decoder holds nothing back.
       if (asciiSoFar && isAscii(chunk)) {

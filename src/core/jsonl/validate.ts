@@ -11,6 +11,7 @@ import type { ValidateFunction } from 'ajv';
 import { fileDiagnostic } from '../diagnostics';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
+import { binaryKindMessage, binaryKindOf } from '../binaryKind';
 import type { AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
@@ -1074,8 +1075,9 @@ export async function validateJsonlFile(path: string, options: JsonlFileOptions 
     // Sniff: the head of the file decides binary/BOM and (without --format) the format.
     const head = Buffer.alloc(Math.min(total, 1 << 20));
     await handle.read(head, 0, head.length, 0);
-    if (looksBinary(head)) {
-      sink.push(fileDiagnostic('error', 'file.binary', 'This is a binary file, not a JSON Lines import file (it contains NUL bytes and non-text data).'));
+    const kind = binaryKindOf(head);
+    if (kind || looksBinary(head)) {
+      sink.push(fileDiagnostic('error', 'file.binary', kind ? binaryKindMessage(kind, 'a JSON Lines import file') : 'This is a binary file, not a JSON Lines import file (it contains NUL bytes and non-text data).'));
       return { format: options.format, detection: { confidence: 'none', candidates: [], reason: 'binary file' }, items: 0, lines: 0, diagnostics: sink.finish(), ...unlistedOf(sink) };
     }
     let offset = 0;

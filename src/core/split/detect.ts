@@ -6,6 +6,7 @@ import type { Source } from './records';
 import { CLI_HINTS } from './hints';
 import type { SplitHints } from './hints';
 import { detectJsonlFormat } from '../jsonl/detect';
+import { binaryKindMessage, binaryKindOf } from '../binaryKind';
 import { looksBinary } from '../jsonl/validate';
 import { basename } from 'node:path';
 import { SplitError } from './errors';
@@ -108,8 +109,11 @@ export async function detect(source: Source, explicit: FormatId | undefined, pat
   const firstText = line ? buf.toString('utf8', line[0], line[1]).replace(/^\uFEFF/, '').trim() : '';
   const jsonl = (pathHint !== undefined && /\.jsonl$/i.test(pathHint)) || firstText.startsWith('{');
   // Binary as the validator sees it (file.binary): rewriting a gzip or UTF-16 file would corrupt it.
-  if (jsonl ? looksBinary(buf) : buf.indexOf(0) !== -1) {
-    throw new SplitError(`${pathHint !== undefined ? basename(pathHint) : 'the file'} holds binary data (NUL bytes), not UTF-8 text: an import file must be UTF-8 JSON Lines or CSV (re-save it as UTF-8)`, 2);
+  const kind = binaryKindOf(buf);
+  if (kind || (jsonl ? looksBinary(buf) : buf.indexOf(0) !== -1)) {
+    const name = pathHint !== undefined ? basename(pathHint) : 'the file';
+    if (kind) throw new SplitError(`${name}: ${binaryKindMessage(kind, jsonl ? 'a JSON Lines import file' : 'a CSV import file')}`, 2);
+    throw new SplitError(`${name} holds binary data (NUL bytes), not UTF-8 text: an import file must be UTF-8 JSON Lines or CSV (re-save it as UTF-8)`, 2);
   }
   if (jsonl) {
     if (explicit) return { kind: 'jsonl', format: explicit, certain: true, reason: 'format given' };

@@ -335,7 +335,7 @@ describe('vertex-datasets split (CLI)', () => {
       for (const args of [['utf16.csv', '--in-place'], ['utf16.csv', '--format', 'image-classification-single-label', '--in-place']]) {
         err = '';
         assert.equal(await run(args, io), 2, args.join(' '));
-        assert.match(err, /utf16\.csv holds binary data \(NUL bytes\), not UTF-8 text/);
+        assert.match(err, /utf16\.csv: This file is UTF-16 \(little-endian\) text, not UTF-8/);
         assert.ok(readFileSync(join(dir, 'utf16.csv')).equals(utf16));
       }
       // A gzip file named .jsonl, refused as validate refuses it; one stray NUL inside a JSONL line is only an invalid line.
@@ -343,7 +343,7 @@ describe('vertex-datasets split (CLI)', () => {
       writeFileSync(join(dir, 'gz.jsonl'), gz);
       err = '';
       assert.equal(await run(['gz.jsonl', '--in-place'], io), 2);
-      assert.match(err, /gz\.jsonl holds binary data/);
+      assert.match(err, /gz\.jsonl: This is a gzip-compressed file, not a JSON Lines import file/);
       assert.ok(readFileSync(join(dir, 'gz.jsonl')).equals(gz));
       writeFileSync(join(dir, 'nul.jsonl'), edgeJsonl(3) + '{"imageGcsUri":"gs://bkt/x\u0000.jpg"}\n');
       err = '';
