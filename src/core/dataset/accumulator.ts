@@ -10,6 +10,7 @@ import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
 import type { AnchoredBoxItemSink, AnchoredSingleItemSink, AnchorSource, AnnotationFacts, BoxItemSink, CsvRowSinks, ItemFacts, SingleItemSink } from '../items';
 import { annotationLabels, isBlankLabel } from '../items';
+import { PairSet } from './pairSet';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
@@ -355,9 +356,10 @@ export class DatasetAccumulator {
   private readonly crowded = new Map<number, string>();
   /** Boxes per image (object detection), indexed like the URI records. */
   private readonly uriBoxes: Column;
-  private readonly uriMoreLabels = new Map<number, number[]>();
-  /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
-  private readonly uriMoreRows = new Map<number, number[]>();
+  /** (URI, label id) for the labels of an item beyond its first (`R_LABEL`). */
+  private readonly uriMoreLabels = new PairSet();
+  /** CSV only: (URI, row fingerprint) for the rows of a URI beyond its first (`R_HASH`). */
+  private readonly uriMoreRows = new PairSet();
 
   private readonly labels = new StringTable<LabelState>();
   /** Stands for empty labels (`label.empty` on their lines): never registered, never counted. */
@@ -1325,14 +1327,12 @@ export class DatasetAccumulator {
       this.annotationConflict(loc, uri, first);
       return false;
     }
-    const more = this.uriMoreRows.get(key);
-    if (hash === firstHash || (more !== undefined && more.includes(hash))) {
+    // A fingerprint not met on this URI's rows yet is kept (`add`), one met before is a repeat.
+    if (hash === firstHash || !this.uriMoreRows.add(key, hash)) {
       this.repeats++;
       this.repeat(loc, uri, first, true);
       return true;
     }
-    if (more) more.push(hash);
-    else this.uriMoreRows.set(key, [hash]);
     if (this.limits.singleLabel && annotations.length > 0) {
       const existing = this.rec[key * STRIDE + R_LABEL] - 1;
       const names = annotations.flatMap(annotationLabels);
@@ -1384,7 +1384,7 @@ export class DatasetAccumulator {
       if (key >= 0) {
         const r = key * STRIDE + R_LABEL;
         if (this.rec[r] === 0) this.rec[r] = id + 1;
-        else if (this.csvFile[this.curFile]) this.addMoreLabel(key, id);
+        else if (this.csvFile[this.curFile]) this.uriMoreLabels.add(key, id);
       }
       return true;
     }
@@ -1395,16 +1395,8 @@ export class DatasetAccumulator {
       this.labeledItems++;
       return true;
     }
-    const more = this.uriMoreLabels.get(key);
-    if (more?.includes(id)) return false;
-    this.addMoreLabel(key, id);
-    return true;
-  }
-
-  private addMoreLabel(key: number, id: number): void {
-    const more = this.uriMoreLabels.get(key);
-    if (more) more.push(id);
-    else this.uriMoreLabels.set(key, [id]);
+    // False when the item had the label already.
+    return this.uriMoreLabels.add(key, id);
   }
 
   private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined, loc: Loc): void {
