@@ -394,7 +394,8 @@ export class DatasetAccumulator {
   private readonly sgLabel = new Column(1024);
   private sgStart = new Float64Array(1024);
   private sgEnd = new Float64Array(1024);
-  private readonly sgLoc: Loc[] = [];
+  /** Per segment: the anchor of its row (file, line, column, end line, end column; see `here`), made a Loc only for findings. */
+  private sgLoc = new Int32Array(1024 * 5);
   private sgCount = 0;
   private sgGroups = 0;
   /** Group + 1 of a URI key's segments (0: none yet). */
@@ -891,7 +892,7 @@ export class DatasetAccumulator {
         this.boxCheck(a.label, a.xMin, a.yMin, a.xMax, a.yMax, key, uri);
       } else {
         for (const name of annotationLabels(a)) this.countLabel(name, key, itemSplit);
-        this.annotationChecks(a, key, uri, this.here());
+        this.annotationChecks(a, key, uri);
       }
     }
   }
@@ -1399,21 +1400,21 @@ export class DatasetAccumulator {
     return this.uriMoreLabels.add(key, id);
   }
 
-  private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined, loc: Loc): void {
+  private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined): void {
     switch (a.kind) {
       case 'box':
         this.boxCheck(a.label, a.xMin, a.yMin, a.xMax, a.yMax, key, uri);
         break;
       case 'timeSegment':
-        this.segmentAdd(a.label, a.start, a.end, key, uri, loc);
+        this.segmentAdd(a.label, a.start, a.end, key, uri);
         break;
       case 'trackedBox':
-        this.trackAdd(a, key, uri, loc);
+        this.trackAdd(a, key, uri, this.here());
         break;
       case 'sentiment': {
         const entry = this.sentimentMax.get(a.sentimentMax);
         if (entry) entry.items++;
-        else this.sentimentMax.set(a.sentimentMax, { items: 1, loc });
+        else this.sentimentMax.set(a.sentimentMax, { items: 1, loc: this.here() });
         break;
       }
       default:
@@ -1454,12 +1455,12 @@ export class DatasetAccumulator {
     return uri !== undefined ? this.media?.get(uri)?.duration : undefined;
   }
 
-  private segmentAdd(labelName: string, start: number, end: number, key: number, uri: string | undefined, loc: Loc): void {
+  private segmentAdd(labelName: string, start: number, end: number, key: number, uri: string | undefined): void {
     this.segmentCount++;
     const duration = this.duration(uri);
     const realEnd = end === Infinity && duration !== undefined ? duration : end;
     if (Number.isFinite(realEnd) && Number.isFinite(start)) this.segmentSeconds.add(realEnd - start);
-    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) this.segmentOutside(loc, labelName, start, end, duration);
+    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) this.segmentOutside(this.here(), labelName, start, end, duration);
     const label = this.labels.get(labelName);
     if (!label) return;
     let group: number;
@@ -1488,7 +1489,36 @@ export class DatasetAccumulator {
     this.sgLabel.data[i] = label.id;
     this.sgStart[i] = start;
     this.sgEnd[i] = realEnd;
-    this.sgLoc.push(loc);
+    let locs = this.sgLoc;
+    if ((i + 1) * 5 > locs.length) {
+      locs = new Int32Array(locs.length * 2);
+      locs.set(this.sgLoc);
+      this.sgLoc = locs;
+    }
+    // The numbers of `here()`, without making the object.
+    const at = i * 5;
+    locs[at] = this.curFile;
+    const loc = this.curLoc;
+    if (loc !== undefined) {
+      locs[at + 1] = loc.line;
+      locs[at + 2] = loc.column;
+      locs[at + 3] = loc.endLine;
+      locs[at + 4] = loc.endColumn;
+    } else if (this.curDeferred !== undefined) {
+      locs[at + 1] = locs[at + 3] = this.curLine;
+      locs[at + 2] = locs[at + 4] = 0;
+    } else if (this.curItem !== undefined) {
+      const a = this.curItem.anchor;
+      locs[at + 1] = a.line;
+      locs[at + 2] = a.column;
+      locs[at + 3] = a.endLine;
+      locs[at + 4] = a.endColumn;
+    } else {
+      locs[at + 1] = this.curLine;
+      locs[at + 2] = this.curColumn;
+      locs[at + 3] = this.curEndLine;
+      locs[at + 4] = this.curEndColumn;
+    }
   }
 
   private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined, loc: Loc): void {
@@ -1717,7 +1747,9 @@ export class DatasetAccumulator {
       const list: Segment[] = [];
       for (let k = from[g]; k < from[g + 1]; k++) {
         const i = order[k];
-        list.push({ label: this.sgLabel.data[i], start: this.sgStart[i], end: this.sgEnd[i], loc: this.sgLoc[i] });
+        const l = this.sgLoc;
+        const loc: Loc = { file: l[i * 5], line: l[i * 5 + 1], column: l[i * 5 + 2], endLine: l[i * 5 + 3], endColumn: l[i * 5 + 4] };
+        list.push({ label: this.sgLabel.data[i], start: this.sgStart[i], end: this.sgEnd[i], loc });
       }
       for (const [seg, holder] of overlappingSegments(list)) this.overlap(this.labelList[seg.label].name, seg, holder);
     }
