@@ -758,7 +758,7 @@ export class DatasetAccumulator {
         for (let b = from; b < to; b++) {
           annotations.push({ kind: 'box', label: labels[b] as string, xMin: coords[b * 4], yMin: coords[b * 4 + 1], xMax: coords[b * 4 + 2], yMax: coords[b * 4 + 3] });
         }
-        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, split, hash, annotations, f)) return;
         this.seenBefore = true;
       }
     } else {
@@ -826,7 +826,7 @@ export class DatasetAccumulator {
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         const annotations: AnnotationFacts[] = label === undefined ? [] : [{ kind: 'classification', label }];
-        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, split, hash, annotations, f)) return;
         this.seenBefore = true;
       }
     } else {
@@ -875,7 +875,7 @@ export class DatasetAccumulator {
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         // An exact repeat is imported once: it adds nothing to counts or checks.
-        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, split, hash, annotations, f)) return;
         this.seenBefore = true;
       }
     } else {
@@ -1289,17 +1289,16 @@ export class DatasetAccumulator {
   private checkRepeat(
     key: number,
     uri: string | undefined,
-    loc: Loc,
     split: number,
     hash: number,
     annotations: readonly AnnotationFacts[],
     file: number,
   ): boolean {
-    const first = this.uriLoc(key);
+    // The row's and the first row's locations are made only for a finding (most repeated rows of a CSV merge silently).
     const firstSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
     if (split !== firstSplit) {
       this.conflicts++;
-      this.splitConflict(loc, uri, first, firstSplit, split);
+      this.splitConflict(this.here(), uri, this.uriLoc(key), firstSplit, split);
       return false;
     }
     const csv = this.csvFile[file];
@@ -1307,31 +1306,31 @@ export class DatasetAccumulator {
     if (!csv) {
       if (hash === firstHash) {
         this.repeats++;
-        this.repeat(loc, uri, first, false);
+        this.repeat(this.here(), uri, this.uriLoc(key), false);
         return true;
       }
       // A line without annotations (hash 0) adds nothing to the item, so it disagrees with nothing.
       if (hash === 0) {
         this.repeats++;
-        this.unannotatedRepeat(loc, uri, first, true);
+        this.unannotatedRepeat(this.here(), uri, this.uriLoc(key), true);
         return true;
       }
       if (firstHash === 0) {
         this.rec[key * STRIDE + R_HASH] = hash;
         this.repeats++;
-        this.unannotatedRepeat(loc, uri, first, false);
+        this.unannotatedRepeat(this.here(), uri, this.uriLoc(key), false);
         // Later lines of the URI are compared with this one, so their findings point here.
         this.moveUriAnchor(key);
         return false;
       }
       this.conflicts++;
-      this.annotationConflict(loc, uri, first);
+      this.annotationConflict(this.here(), uri, this.uriLoc(key));
       return false;
     }
     // A fingerprint not met on this URI's rows yet is kept (`add`), one met before is a repeat.
     if (hash === firstHash || !this.uriMoreRows.add(key, hash)) {
       this.repeats++;
-      this.repeat(loc, uri, first, true);
+      this.repeat(this.here(), uri, this.uriLoc(key), true);
       return true;
     }
     if (this.limits.singleLabel && annotations.length > 0) {
@@ -1339,7 +1338,7 @@ export class DatasetAccumulator {
       const names = annotations.flatMap(annotationLabels);
       if (existing >= 0 && names.some((n) => this.labels.get(n)?.id !== existing)) {
         this.conflicts++;
-        this.singleLabelConflict(loc, uri, first, this.labelList[existing].name);
+        this.singleLabelConflict(this.here(), uri, this.uriLoc(key), this.labelList[existing].name);
       }
     }
     return false;
@@ -1409,7 +1408,7 @@ export class DatasetAccumulator {
         this.segmentAdd(a.label, a.start, a.end, key, uri);
         break;
       case 'trackedBox':
-        this.trackAdd(a, key, uri, this.here());
+        this.trackAdd(a, key, uri);
         break;
       case 'sentiment': {
         const entry = this.sentimentMax.get(a.sentimentMax);
@@ -1521,26 +1520,26 @@ export class DatasetAccumulator {
     }
   }
 
-  private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined, loc: Loc): void {
+  private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined): void {
     this.trackedBoxes++;
     let track = this.tracks.get(key);
     if (!track) this.tracks.set(key, (track = { instances: new Map(), frames: new Set() }));
     track.frames.add(a.time);
     const duration = this.duration(uri);
-    if (duration !== undefined && a.time > duration + EPSILON) this.trackOutside(loc, a.label, a.time, duration);
+    if (duration !== undefined && a.time > duration + EPSILON) this.trackOutside(this.here(), a.label, a.time, duration);
     const id = a.instanceId;
     if (id === undefined || id === '' || id === '-1') return;
     const label = this.labels.get(a.label);
     if (!label) return;
     const known = track.instances.get(id);
     if (!known) {
-      track.instances.set(id, { label: label.id, loc, times: [a.time] });
+      track.instances.set(id, { label: label.id, loc: this.here(), times: [a.time] });
       return;
     }
-    if (known.label !== label.id) this.instanceInconsistent(loc, known.loc, id, a.label, this.labelList[known.label].name, uri);
+    if (known.label !== label.id) this.instanceInconsistent(this.here(), known.loc, id, a.label, this.labelList[known.label].name, uri);
     // One box per instance and time: the times of the instance so far.
     const times = known.times;
-    if (Array.isArray(times) ? times.includes(a.time) : times.has(a.time)) this.instanceRepeated(loc, known.loc, id, a.time, uri);
+    if (Array.isArray(times) ? times.includes(a.time) : times.has(a.time)) this.instanceRepeated(this.here(), known.loc, id, a.time, uri);
     else if (!Array.isArray(times)) times.add(a.time);
     else if (times.length < TIMES_LIST) times.push(a.time);
     else known.times = new Set(times).add(a.time);

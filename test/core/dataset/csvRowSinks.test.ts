@@ -97,6 +97,9 @@ function boxRow(r: Row): string {
   return cells.join(',') + (r.blankAfter ? '\n' : '');
 }
 
+const REPEATED: Row = { key: 1, source: 'uri', label: 'cat', extra: 'none', mlUse: 'training', box: 'two', at: 0.1, blankAfter: false };
+const REPEATS: Row[] = [REPEATED, REPEATED, { ...REPEATED, mlUse: 'test' }, { ...REPEATED, label: 'dog' }, { ...REPEATED, key: 2 }];
+
 let singleCalls = 0;
 let boxItemCalls = 0;
 let boxCalls = 0;
@@ -178,7 +181,8 @@ describe('single-label and bounding-box CSV rows handed over field by field', fu
             for (const d of columns.dataset?.diagnostics ?? []) if (d.related?.length) codes.add(d.code);
           },
         ),
-        { numRuns: 150 },
+        // Always among the runs: a row repeated exactly, then on another split, then with another label.
+        { numRuns: 150, examples: [[[REPEATS], false, true], [[REPEATS, REPEATS], true, false]] },
       );
       if (format === 'image-bounding-box') {
         assert.ok(boxItemCalls > 500 && boxCalls > 200, `the column path was taken (${boxItemCalls} rows, ${boxCalls} boxes)`);
