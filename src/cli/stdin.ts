@@ -70,7 +70,8 @@ async function isStream(path: string): Promise<boolean> {
 /**
  * Copies every piped input among `names` (resolved against `io.cwd`) into a temporary file whose
  * extension says how to read it: the name's own extension when it has one, else the format asked
- * for, else the content (JSON Lines when the first non-blank character opens a JSON value).
+ * for, else the content (JSON Lines when the first non-blank line, or most of the first lines,
+ * open a JSON value).
  */
 export async function readPipedInputs(names: readonly string[], io: CliIo, options: PipeOptions = {}): Promise<PipedInputs> {
   let dir: string | undefined;
@@ -137,14 +138,27 @@ function kindOfFormat(options: PipeOptions): FileKind | undefined {
   return undefined;
 }
 
-/** JSON Lines when the first non-blank character (after a byte order mark) opens a JSON object or array; CSV otherwise. */
+/** Lines of the head looked at when the first one does not settle it. */
+const SNIFF_LINES = 20;
+
+/**
+ * JSON Lines when the first non-blank character (after a byte order mark) opens a JSON object or
+ * array, or when most of the first non-blank lines do (a JSON Lines file whose first line is
+ * broken); CSV otherwise. A CSV row rarely starts with `{` or `[`, and never most of them.
+ */
 async function kindOfContent(path: string): Promise<FileKind> {
   const handle = await open(path, 'r');
   try {
-    const head = Buffer.alloc(4096);
+    const head = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const text = head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-    return text === '' || text.startsWith('{') || text.startsWith('[') ? 'jsonl' : 'csv';
+    if (text === '' || text.startsWith('{') || text.startsWith('[')) return 'jsonl';
+    const lines = text.split('\n');
+    // A full head may end inside a line.
+    if (bytesRead === head.length && lines.length > 1) lines.pop();
+    const sample = lines.filter((l) => l.trim() !== '').slice(0, SNIFF_LINES);
+    const json = sample.filter((l) => /^\s*[{[]/.test(l)).length;
+    return json * 2 > sample.length ? 'jsonl' : 'csv';
   } finally {
     await handle.close();
   }

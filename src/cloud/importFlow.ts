@@ -305,16 +305,18 @@ export async function createTabularFromSource(
   vertex: VertexDatasets,
   input: { displayName: string; source: { gcsUris: string[] } | { bigqueryUri: string }; timeSeries?: { timeSeriesIdentifierColumn: string; timeColumn: string } },
   signal?: AbortSignal,
-): Promise<{ dataset?: DatasetSummary; error?: CloudErrorInfo; cancelled: boolean }> {
+  poll?: ImportProgress['poll'],
+): Promise<{ dataset?: DatasetSummary; error?: CloudErrorInfo; cancelled: boolean; operationName?: string }> {
   try {
     const req = buildCreateDatasetRequest({ project: vertex.project, location: vertex.location, displayName: input.displayName, format: 'tabular', tabularSource: input.source, timeSeries: input.timeSeries });
-    const out = await vertex.createDataset(req, { signal });
-    if (out.cancelled) return { cancelled: true };
-    if (out.error || !out.result) return { cancelled: false, error: describeCloudError({ code: out.error?.code ?? 2, details: out.error?.message ?? 'CreateDataset returned no dataset' }, { service: 'vertex', project: vertex.project, location: vertex.location }) };
-    return { dataset: out.result, cancelled: false };
+    const out = await vertex.createDataset(req, { signal, onPoll: poll && ((s) => poll(s.elapsedMs, { operationName: s.operationName, rowsRejected: s.partialFailures.length })) });
+    const operationName = out.operationName || undefined;
+    if (out.cancelled) return { cancelled: true, operationName };
+    if (out.error || !out.result) return { cancelled: false, operationName, error: describeCloudError({ code: out.error?.code ?? 2, details: out.error?.message ?? 'CreateDataset returned no dataset' }, { service: 'vertex', project: vertex.project, location: vertex.location }) };
+    return { dataset: out.result, cancelled: false, operationName };
   } catch (e) {
     const error = describeCloudError(e, { service: 'vertex', project: vertex.project, location: vertex.location });
     if (error.kind === 'unavailable' && isNotRetried(e)) error.message += ` ${createUnsure(input.timeSeries ? 'time series' : 'tabular', input.displayName, true)}`;
-    return { cancelled: false, error };
+    return { cancelled: error.kind === 'cancelled' || !!signal?.aborted, error };
   }
 }

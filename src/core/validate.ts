@@ -52,6 +52,11 @@ export interface ValidationOptions {
   diagnosticStore?: DiagnosticStore;
   /** Only report diagnostics on lines >= this (1-based): incremental revalidation in the editor. */
   fromLine?: number;
+  /**
+   * JSONL text only: the text was decoded from valid UTF-8 (the file's bytes were checked), so a
+   * U+FFFD in it is a character of the file, as reading the bytes finds, not a decoding failure.
+   */
+  textIsUtf8?: boolean;
   // CSV only (tabular sources).
   /** Tabular target column (`--target`). */
   target?: string;

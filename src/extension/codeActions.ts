@@ -123,8 +123,8 @@ function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscod
   if (value === undefined || d.endLine > doc.lineCount) return undefined;
   const range = coreRange(d);
   const old = doc.getText(range);
-  // "café" → "caf_" loses a letter: whether Vertex accepts letters beyond ASCII is not settled, so
-  // the message names the suggestion but no one-click fix applies it.
+  // "café" → "cafe" changes the label, and whether Vertex accepts letters beyond ASCII is not
+  // settled: the message names the ASCII spelling but no one-click fix applies it.
   if (d.code === 'label.csvName' && /[^\x00-\x7f]/.test(old)) return undefined;
   const text = csvCellText(old, value);
   return text === old ? undefined : { range, text };

@@ -133,10 +133,21 @@ interface DocState {
   unlisted?: UnlistedCounts;
   /** The document's encoding at the last full run (its findings depend on it). */
   encoding?: string;
+  /** Whether the last full run knew the file's bytes to be valid UTF-8 (U+FFFD findings depend on it). */
+  textIsUtf8?: boolean;
 }
 
 /** VS Code's encoding of a document (older hosts have no such property: UTF-8 then). */
 const encodingOf = (doc: vscode.TextDocument): string => (doc as { encoding?: string }).encoding ?? 'utf8';
+
+/**
+ * A JSONL document read as UTF-8 from a file whose bytes are valid UTF-8: its U+FFFD characters
+ * are the file's own (as the command line, reading the bytes, sees them), not decoding failures.
+ */
+function textIsUtf8(doc: vscode.TextDocument, lineEnds: LineEnds | undefined): boolean {
+  const encoding = encodingOf(doc);
+  return (encoding === 'utf8' || encoding === 'utf8bom') && lineEnds?.isUtf8OnDisk(doc.uri) === true;
+}
 
 /**
  * The text the validator reads for a document: VS Code keeps a UTF-8 byte order mark out of the
@@ -258,6 +269,22 @@ export class ValidationService implements vscode.Disposable {
   }
 
   /** Forgets cached results so the next run re-reads the whole document (format or settings changed, file saved). */
+  /**
+   * A lone CR in the file on disk joins two lines the editor shows apart: to Vertex AI and the
+   * command line they are one line, one item that does not parse. While the document is the file
+   * (unedited), its items and dataset count them so; saving writes the editor's line breaks.
+   */
+  private joinLoneCrLines(doc: vscode.TextDocument, cache: LineCache): void {
+    const lines = this.deps.lineEnds?.loneLines(doc.uri);
+    if (lines?.length && !doc.isDirty) cache.joinLines(lines);
+  }
+
+  /** Records what the file's bytes say about U+FFFD for a document that holds none (its findings stand). */
+  noteTextIsUtf8(doc: vscode.TextDocument): void {
+    const state = this.states.get(doc.uri.toString());
+    if (state) state.textIsUtf8 = textIsUtf8(doc, this.deps.lineEnds);
+  }
+
   invalidate(uri: vscode.Uri): void {
     const state = this.states.get(uri.toString());
     if (state) state.cache = undefined;
@@ -328,6 +355,7 @@ export class ValidationService implements vscode.Disposable {
       cache.lineCount === doc.lineCount &&
       cache.format === format &&
       state!.encoding === encodingOf(doc) &&
+      state!.textIsUtf8 === textIsUtf8(doc, this.deps.lineEnds) &&
       // encoding.document sits on the first character beyond ASCII, which any edit may move: full runs keep it true.
       (state!.encoding === 'utf8' || state!.encoding === 'utf8bom') &&
       !state!.fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code)) &&
@@ -347,7 +375,7 @@ export class ValidationService implements vscode.Disposable {
         const lines: string[] = [];
         for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
         const facts: ItemFacts[] = [];
-        const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f) });
+        const r = validateJsonlText(lines.join('\n'), { format: cache.format, customSchema: state.customSchema, onItem: (f) => facts.push(f), textIsUtf8: state.textIsUtf8 });
         // The changed lines read as one JSON document spread over lines (say, a blank line and an
         // object): the core judges the whole text then, so only a full run gives the true findings.
         if (r.diagnostics.some((d) => FULL_RUN_CODES.has(d.code) && d.code !== 'file.empty')) {
@@ -361,6 +389,7 @@ export class ValidationService implements vscode.Disposable {
         cache.update(a, b, ds, facts, (i) => !doc.lineAt(i).isEmptyOrWhitespace);
       }
       if (incremental) {
+        this.joinLoneCrLines(doc, cache);
         state.lineDiagnostics = cache.lineDiagnostics();
         if (state.lineDiagnostics.length > maxProblems) incremental = false;
       }
@@ -382,13 +411,15 @@ export class ValidationService implements vscode.Disposable {
       const facts: ItemFacts[] = [];
       let result: ValidationResult;
       let customSchema: object | undefined;
+      // Read once: the findings and the state that keeps them must agree on it.
+      const utf8 = textIsUtf8(doc, this.deps.lineEnds);
       try {
         const sidecar = kind === 'jsonl' && !chosen && doc.uri.scheme === 'file' ? sidecarSchemaPath(doc.uri.fsPath) : undefined;
         customSchema = sidecar ? loadSchemaFile(sidecar) : undefined;
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
         // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
         const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS });
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS, textIsUtf8: kind === 'jsonl' && utf8 });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -422,12 +453,16 @@ export class ValidationService implements vscode.Disposable {
         customSchema,
         unlisted: result.unlisted,
         encoding: encodingOf(doc),
+        // Without a U+FFFD the findings do not depend on it: take what is known now (the bytes may
+        // have been read during this run), so the next edit is not a full run for nothing.
+        textIsUtf8: text.includes('\ufffd') ? utf8 : textIsUtf8(doc, this.deps.lineEnds),
         cache:
           kind === 'jsonl' && !fileDiagnostics.some((d) => FULL_RUN_CODES.has(d.code))
             ? new LineCache(result.format, version, doc.lineCount, lineDiagnostics, facts, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
             : undefined,
       };
       this.states.set(key, next);
+      if (next.cache) this.joinLoneCrLines(doc, next.cache);
       incremental = false;
       fromLine = 1;
       if (kind === 'csv' || !next.cache) next.facts = facts;
@@ -467,7 +502,7 @@ export class ValidationService implements vscode.Disposable {
     for (const [a, b] of merged) {
       const lines: string[] = [];
       for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
-      const r = validateJsonlText(lines.join('\n'), { format, customSchema, maxDiagnostics: maxProblems });
+      const r = validateJsonlText(lines.join('\n'), { format, customSchema, maxDiagnostics: maxProblems, textIsUtf8: textIsUtf8(doc, this.deps.lineEnds) });
       if (a === 0) {
         if (!r.format || r.detection.confidence === 'none' || r.diagnostics.some((d) => FULL_RUN_CODES.has(d.code) && d.code !== 'file.empty')) return;
         format = r.format;
@@ -883,6 +918,24 @@ export function registerDiagnostics(service: ValidationService, deps: Validation
     }
   };
   const subscriptions = [
+    // Reading the file told whether its bytes are valid UTF-8: U+FFFD findings may change.
+    ...(deps.lineEnds
+      ? [
+          // Other lone CRs: the items they join change (a full run counts them again).
+          deps.lineEnds.onDidChangeLoneLines((doc) => {
+            if (doc.isClosed) return;
+            service.invalidate(doc.uri);
+            service.schedule(doc, 0);
+          }),
+          deps.lineEnds.onDidChangeUtf8((doc) => {
+            if (doc.isClosed) return;
+            // Without a U+FFFD no finding depends on it: the next edit stays incremental.
+            if (!doc.getText().includes('\ufffd')) return service.noteTextIsUtf8(doc);
+            service.invalidate(doc.uri);
+            service.schedule(doc, 0);
+          }),
+        ]
+      : []),
     vscode.workspace.onDidOpenTextDocument((doc) => {
       service.abortDiskRun(doc.uri);
       service.schedule(doc, 0);

@@ -103,6 +103,39 @@ export class LineCache {
     }
   }
 
+  /**
+   * Lines `joins` (0-based) each end with a lone CR in the file on disk, so each is one line with
+   * the next to Vertex AI and the command line: one item, which does not parse (no facts). The
+   * pieces of each run of joined lines become that one item, as the command line counts them.
+   */
+  joinLines(joins: readonly number[]): void {
+    const n = this.isItem.length;
+    for (let k = 0; k < joins.length; ) {
+      const start = joins[k];
+      let end = start + 1;
+      while (k + 1 < joins.length && joins[k + 1] === end) {
+        k++;
+        end++;
+      }
+      k++;
+      if (start < 0 || end >= n) continue;
+      let counted = false;
+      for (let i = start; i <= end; i++) {
+        const f = this.facts[i];
+        if (f) {
+          this.drop(f);
+          this.facts[i] = undefined;
+        }
+        if (!this.isItem[i]) continue;
+        if (counted) {
+          this.isItem[i] = false;
+          this.items--;
+        }
+        counted = true;
+      }
+    }
+  }
+
   private drop(f: ItemFacts): void {
     if (!this.addedFacts.delete(f)) this.removedFacts.push(f);
   }

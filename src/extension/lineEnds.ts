@@ -5,8 +5,10 @@
  * text on both sides of a lone CR is one line, and not valid JSON. The editor reads the file's
  * bytes when it is opened or saved, and again when another program changes it while it is open and
  * unedited, and reports each lone CR on the line it ends, until the file on disk has none (saving
- * from the editor writes the editor's line endings).
+ * from the editor writes the editor's line endings). The same read tells whether the bytes are
+ * valid UTF-8, which the editor's text cannot show (VS Code decodes a bad byte as U+FFFD).
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { codeDocUrl } from '../core/docs';
@@ -77,6 +79,16 @@ export class LineEnds implements vscode.Disposable {
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscriptions: vscode.Disposable[];
+  /** Per checked file: whether its bytes on disk were valid UTF-8 at the last read. */
+  private readonly utf8 = new Map<string, boolean>();
+  private readonly utf8Changed = new vscode.EventEmitter<vscode.TextDocument>();
+  /** Fires when a read finds a file's bytes valid UTF-8 where they were not (or the reverse). */
+  readonly onDidChangeUtf8 = this.utf8Changed.event;
+  /** Per checked file with lone CRs: the lines they end (as `loneCarriageReturnLines` gives them). */
+  private readonly lone = new Map<string, readonly number[]>();
+  private readonly loneChanged = new vscode.EventEmitter<vscode.TextDocument>();
+  /** Fires when a read finds other lone CRs in a file than the last one did (none counts as none). */
+  readonly onDidChangeLoneLines = this.loneChanged.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions = [
@@ -93,20 +105,51 @@ export class LineEnds implements vscode.Disposable {
     this.epochs.set(key, epoch);
     this.follow(doc);
     let lines: number[];
+    let utf8: boolean | undefined;
     try {
-      lines = loneCarriageReturnLines(await readFile(doc.uri.fsPath));
+      const bytes = await readFile(doc.uri.fsPath);
+      lines = loneCarriageReturnLines(bytes);
+      utf8 = isUtf8(bytes);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`cannot read ${doc.uri.fsPath} for its line endings: ${(e as Error).message}`);
       lines = [];
     }
     if (this.epochs.get(key) !== epoch || doc.isClosed) return;
     this.collection.set(doc.uri, lines.slice(0, MAX_REPORTED).map((line, i) => this.diagnostic(doc, line, i === 0 ? lines.length : 0)));
+    const before = this.lone.get(key) ?? [];
+    if (lines.length) this.lone.set(key, lines);
+    else this.lone.delete(key);
+    if (lines.length !== before.length || lines.some((l, i) => l !== before[i])) this.loneChanged.fire(doc);
+    if (utf8 !== this.utf8.get(key)) {
+      if (utf8 === undefined) this.utf8.delete(key);
+      else this.utf8.set(key, utf8);
+      this.utf8Changed.fire(doc);
+    }
+  }
+
+  /**
+   * The 0-based lines of the document that a lone CR in the file on disk ends, with item text on
+   * both sides: to Vertex AI and the command line each such line and the next are one line.
+   */
+  loneLines(uri: vscode.Uri): readonly number[] {
+    return this.lone.get(uri.toString()) ?? [];
+  }
+
+  /**
+   * True when the file's bytes on disk were valid UTF-8 at the last read: a U+FFFD the editor shows
+   * is then a character of the file (or typed), not a byte VS Code could not decode. Undefined
+   * before the first read.
+   */
+  isUtf8OnDisk(uri: vscode.Uri): boolean | undefined {
+    return this.utf8.get(uri.toString());
   }
 
   clear(uri: vscode.Uri): void {
     const key = uri.toString();
     this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
     this.collection.delete(uri);
+    this.utf8.delete(key);
+    this.lone.delete(key);
     this.watchers.get(key)?.dispose();
     this.watchers.delete(key);
     clearTimeout(this.timers.get(key));
@@ -187,6 +230,8 @@ export class LineEnds implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const w of this.watchers.values()) w.dispose();
     for (const s of this.subscriptions) s.dispose();
+    this.utf8Changed.dispose();
+    this.loneChanged.dispose();
     this.collection.dispose();
   }
 }

@@ -333,6 +333,36 @@ describe('vertex-datasets import interrupted with Ctrl-C', () => {
     const stored = env.cloud.vertex.ctx.operations.list('projects/').find((o) => o.name === op[1]);
     assert.equal(stored?.cancelled, true, 'the ImportData operation was cancelled on the server');
   });
+
+  it('--source: cancels the running CreateDataset, names the operation, and exits 1', async function () {
+    this.timeout(60_000);
+    env.cloud.vertex.ctx.operations.setDurations({ ImportData: 600_000, CreateDataset: 600_000 });
+    try {
+      const args = ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'bin.ts'), 'import', '--source', 'bq://my-proj.sales.orders', '--dataset', 'sigint-orders', '--project', 'test-project', '--region', 'us-central1',
+        '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint];
+      const child = spawn(process.execPath, args, { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      const creating = () => env.cloud.vertex.ctx.operations.list('projects/').some((o) => /CreateDataset/.test(o.metadataType) && !o.done);
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+      });
+      // Interrupt once the CreateDataset operation is running on the server.
+      const deadline = Date.now() + 30_000;
+      while (!creating() && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (c) => resolve(c))));
+      assert.equal(code, 1, err);
+      assert.match(err, /vertex-datasets import: cancelling/);
+      assert.match(err, /vertex-datasets import: cancelled\n/);
+      const op = /Operation: (\S+)/.exec(err);
+      assert.ok(op, err);
+      const stored = env.cloud.vertex.ctx.operations.list('projects/').find((o) => o.name === op[1]);
+      assert.equal(stored?.cancelled, true, 'the CreateDataset operation was cancelled on the server');
+      assert.match(stored?.metadataType ?? '', /CreateDataset/);
+    } finally {
+      env.cloud.vertex.ctx.operations.setDurations({ ImportData: 600_000 });
+    }
+  });
 });
 
 describe('vertex-datasets import while ImportData runs', () => {
@@ -377,6 +407,31 @@ describe('vertex-datasets import while ImportData runs', () => {
     const bad = captureIo(env.dir);
     assert.equal(await run([file, '--dataset', 'quiet-pets', '--progress-every', 'often', ...common], bad), 2);
     assert.match(bad.stderr(), /--progress-every takes a number of seconds \(0 for none\), not "often"/);
+  });
+
+  it('--source: prints the elapsed time and the CreateDataset operation at the --progress-every interval, and checks the value', async () => {
+    env.cloud.vertex.ctx.operations.setDurations({ ImportData: 3_600_000, CreateDataset: 3_600_000 });
+    try {
+      const common = ['--project', 'test-project', '--region', 'us-central1', '--endpoint', env.cloud.vertex.address, '--storage-endpoint', env.cloud.gcs.endpoint];
+      const io = captureIo(env.dir);
+      const running = run(['--source', 'bq://my-proj.sales.slow', '--dataset', 'slow-orders', '--progress-every', '0.01', ...common], io);
+      const lines = () => io.stderr().split('\n').filter((l) => l.startsWith('  still creating the dataset after'));
+      const deadline = Date.now() + 20_000;
+      while (lines().length < 3 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      assert.equal(io.stdout(), '', 'nothing on stdout while the operation runs');
+      clock.advance(3_600_000);
+      assert.equal(await running, 0, io.stderr());
+      const [first, second] = lines();
+      assert.match(first, /^  still creating the dataset after \d+ s \(operation projects\/test-project\/locations\/us-central1\/operations\/\d+; Ctrl-C cancels it\)$/);
+      assert.match(second, /^  still creating the dataset after \d+ s$/, 'the operation is named once');
+      assert.match(io.stdout(), /^Created tabular dataset slow-orders \(projects\/[^)]+\) from bq:\/\/my-proj\.sales\.slow\.\n$/);
+
+      const bad = captureIo(env.dir);
+      assert.equal(await run(['--source', 'bq://my-proj.sales.slow', '--dataset', 'x', '--progress-every', 'soon', ...common], bad), 2);
+      assert.match(bad.stderr(), /--progress-every takes a number of seconds \(0 for none\), not "soon"/);
+    } finally {
+      env.cloud.vertex.ctx.operations.setDurations({ ImportData: 3_600_000 });
+    }
   });
 });
 

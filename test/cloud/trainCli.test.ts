@@ -319,21 +319,26 @@ describe('CLI: train, label, version', () => {
     const [pool] = json<{ name: string; displayName: string }[]>(pools);
     assert.equal(pool.displayName, 'medical-imaging-specialists');
     writeFileSync(join(dir, 'guide.pdf'), '%PDF-1.4\nlabel the flowers\n');
+    // A different file where the PDF's plain name would go: the dry run and the real create must still name the same object.
+    cloud.gcs.blobs.put(LOCAL_BUCKET, 'docs/labeling-instructions/guide.pdf', Buffer.from('%PDF-1.4\nsomeone else\n'), 'application/pdf');
+    const uploadedTo = `gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide-8b17504d.pdf`;
     const dry = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'guide.pdf', '--bucket', `gs://${LOCAL_BUCKET}/docs`,
       '--labelers', '3', '--specialist-pool', pool.name.split('/').pop()!, '--max-percent', '50', '--items', '60', ...conn, '--dry-run', '--output', 'json');
     assert.equal(dry.code, 0, dry.err);
     const d = json<{ request: { dataLabelingJob: Record<string, unknown> }; estimate: { lowUsd: number; highUsd: number } }>(dry);
-    assert.equal(d.request.dataLabelingJob.instructionUri, `gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`);
+    assert.equal(d.request.dataLabelingJob.instructionUri, uploadedTo);
     assert.deepEqual(d.request.dataLabelingJob.specialistPools, [pool.name]);
     assert.deepEqual(d.request.dataLabelingJob.activeLearningConfig, { maxDataItemPercentage: 50 });
     // 30 images × $0.05–$0.08 × 1.5 (3 labelers) × 2–10 (specialists)
     assert.deepEqual([d.estimate.lowUsd, d.estimate.highUsd], [4.5, 36]);
     const created = await cli(dir, 'label', 'create', '--dataset', 'flowers', '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'guide.pdf', '--bucket', `gs://${LOCAL_BUCKET}/docs`, '--labelers', '3', ...conn);
     assert.equal(created.code, 0, created.err);
-    assert.match(created.err, /Uploaded .*guide\.pdf to gs:\/\/local-vertex-bucket\/docs\/labeling-instructions\/guide\.pdf/);
+    assert.ok(created.err.includes(`guide.pdf to ${uploadedTo}\n`), created.err);
+    assert.doesNotMatch(created.err, /holds a different file/);
     assert.match(created.out, /state: PENDING\n  progress: 0%\n  current spend: \$0\.00 USD\n  labelers per item: 3/);
     assert.match(created.out, /Estimated labeling cost: \$4\.50–\$7\.20 \(60 images × \$0\.05–\$0\.08, 3 labelers \(\+50%\)\)\./);
-    assert.equal(cloud.gcs.blobs.getUri(`gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`).object?.data.toString(), '%PDF-1.4\nlabel the flowers\n');
+    assert.equal(cloud.gcs.blobs.getUri(uploadedTo).object?.data.toString(), '%PDF-1.4\nlabel the flowers\n');
+    assert.equal(cloud.gcs.blobs.getUri(`gs://${LOCAL_BUCKET}/docs/labeling-instructions/guide.pdf`).object?.data.toString(), '%PDF-1.4\nsomeone else\n', 'the other file is untouched');
     const id = /Created (\S+)/.exec(created.out)![1];
     // 1.5 s of the local 3 s labeling run: half of the 60 items × 3 labelers × $0.065.
     clock.advance(1800);
@@ -350,8 +355,23 @@ describe('CLI: train, label, version', () => {
     assert.match(refused.err, /holds text data/);
   });
 
+  it('label create --dry-run stays offline: dataset and pool display names are not looked up, and notes (stderr and JSON) say so', async () => {
+    // Nothing listens on port 9: any call would fail.
+    const dry = await cli(dir, 'label', 'create', '--dataset', 'flowers', '--task', 'image-classification', '--labels', 'a,b', '--instructions', `gs://${LOCAL_BUCKET}/docs/pool-guide.pdf`,
+      '--specialist-pool', 'medical-imaging-specialists', '--specialist-pool', '123', '--project', 'p', '--endpoint', '127.0.0.1:9', '--dry-run', '--output', 'json');
+    assert.equal(dry.code, 0, dry.err);
+    const { request, warnings } = json<{ request: { dataLabelingJob: { datasets: string[]; specialistPools: string[] } }; warnings: string[] }>(dry);
+    assert.deepEqual(request.dataLabelingJob.datasets, ['projects/p/locations/us-central1/datasets/flowers']);
+    assert.deepEqual(request.dataLabelingJob.specialistPools, ['projects/p/locations/us-central1/specialistPools/medical-imaging-specialists', 'projects/p/locations/us-central1/specialistPools/123']);
+    assert.deepEqual(warnings, [
+      '"flowers" is not a numeric dataset id; without --dry-run it is looked up by display name.',
+      '"medical-imaging-specialists" is not a numeric specialist pool id; without --dry-run it is looked up by display name.',
+    ]);
+    for (const w of warnings) assert.ok(dry.err.includes(`vertex-datasets label create: note: ${w}\n`), dry.err);
+  });
+
   it('label create never replaces an instructions PDF another job may use, and does not upload the same PDF again', async () => {
-    const at = `gs://${LOCAL_BUCKET}/keep/labeling-instructions/rules.pdf`;
+    const at = `gs://${LOCAL_BUCKET}/keep/labeling-instructions/rules-f14ccb3f.pdf`;
     const create = async () => {
       const r = await cli(dir, 'label', 'create', '--dataset', flowersId, '--task', 'image-classification', '--labels', 'daisy,roses', '--instructions', 'rules.pdf', '--bucket', `gs://${LOCAL_BUCKET}/keep`, ...conn, '--output', 'json');
       assert.equal(r.code, 0, r.err);
@@ -366,7 +386,7 @@ describe('CLI: train, label, version', () => {
     assert.equal(cloud.gcs.blobs.getUri(at).object?.generation, generation, 'the same PDF was not uploaded again');
     writeFileSync(join(dir, 'rules.pdf'), '%PDF-1.4\nnew rules\n');
     const second = await create();
-    assert.match(second.instructionUri, /\/keep\/labeling-instructions\/rules-[0-9a-f]{8}\.pdf$/);
+    assert.equal(second.instructionUri, `gs://${LOCAL_BUCKET}/keep/labeling-instructions/rules-8967015e.pdf`);
     assert.equal(cloud.gcs.blobs.getUri(at).object?.data.toString(), '%PDF-1.4\nfirst rules\n', "the first job's instructions are untouched");
     assert.equal(cloud.gcs.blobs.getUri(second.instructionUri).object?.data.toString(), '%PDF-1.4\nnew rules\n');
     for (const j of [first, again, second]) await cli(dir, 'label', 'cancel', j.name, ...conn);

@@ -239,12 +239,14 @@ describe('editor wizards, scripted, against the local server', () => {
       ui,
     );
     assert.ok(result);
-    assert.deepEqual(uploads, [`gs://${BUCKET}/labeling/labeling-instructions/guide.pdf`]);
+    // Named by the PDF's bytes: the review showed this URI before anything was uploaded.
+    assert.deepEqual(uploads, [`gs://${BUCKET}/labeling/labeling-instructions/guide-1b44dadf.pdf`]);
+    assert.match(ui.details[0], /Instructions: gs:\/\/\S+\/labeling\/labeling-instructions\/guide-1b44dadf\.pdf \(uploaded from docs\/guide\.pdf\)/);
     assert.deepEqual(result.request.dataLabelingJob, {
       displayName: 'flowers round 2',
       datasets: [`projects/${PROJECT}/locations/${REGION}/datasets/${env.ds.images.id}`],
       labelerCount: 5,
-      instructionUri: `gs://${BUCKET}/labeling/labeling-instructions/guide.pdf`,
+      instructionUri: `gs://${BUCKET}/labeling/labeling-instructions/guide-1b44dadf.pdf`,
       inputsSchemaUri: 'gs://google-cloud-aiplatform/schema/datalabelingjob/inputs/image_classification_1.0.0.yaml',
       inputs: { annotation_specs: ['daisy', 'rose', 'tulip'] },
       specialistPools: [env.store.poolName(pool)],
@@ -280,6 +282,6 @@ describe('editor wizards, scripted, against the local server', () => {
       ui,
     );
     assert.equal(result?.request.dataLabelingJob.instructionUri, moved);
-    assert.ok(ui.asked.some((m) => m.includes(`gs://${BUCKET}/labeling/labeling-instructions/guide.pdf holds a different file, which was kept; the instructions are at ${moved}.`)), ui.asked.join('\n'));
+    assert.ok(ui.asked.some((m) => m.includes(`gs://${BUCKET}/labeling/labeling-instructions/guide-51b733a3.pdf holds a different file, which was kept; the instructions are at ${moved}.`)), ui.asked.join('\n'));
   });
 });

@@ -2,7 +2,7 @@
 // cache is in, the output must be the same; the cache itself is only ever an optimisation.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -75,10 +75,56 @@ describe('CLI launcher and its code cache', function () {
     const cacheHome = join(home, 'stale');
     run(cacheHome);
     const [current] = cacheFiles(cacheHome);
-    const stale = join(cacheHome, 'vertex-datasets', 'code-cache', 'cli-v0.0.0-old.bin');
-    writeFileSync(stale, 'old');
+    // Caches of other builds: the two most recent stay (another install may still use them).
+    const dir = join(cacheHome, 'vertex-datasets', 'code-cache');
+    const stale = ['cli-v0.0.0-a.bin', 'cli-v0.0.0-b.bin', 'cli-v0.0.0-c.bin'].map((f, i) => {
+      const p = join(dir, f);
+      writeFileSync(p, 'old');
+      utimesSync(p, 1_000_000 + i * 1000, 1_000_000 + i * 1000);
+      return p;
+    });
     rmSync(current);
     run(cacheHome);
-    assert.deepEqual(cacheFiles(cacheHome), [current]);
+    assert.deepEqual(cacheFiles(cacheHome).sort(), [current, stale[1], stale[2]].sort());
+  });
+
+  it('adds the functions of each subcommand to the cache on its first run', () => {
+    const cacheHome = join(home, 'grow');
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome, VERTEX_DATASETS_CODE_CACHE_DEBUG: '1' };
+    delete env.VERTEX_DATASETS_NO_CODE_CACHE;
+    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env });
+    const size = () => readFileSync(cacheFiles(cacheHome)[0]).length;
+
+    assert.equal(cli('--help').stderr, 'code cache: none\n');
+    const afterHelp = size();
+    // Help of a subcommand says little about the subcommand's own functions: nothing is added.
+    assert.equal(cli('validate', '--help').stderr, 'code cache: used (no command)\n');
+    assert.equal(size(), afterHelp);
+
+    const validate = cli('validate', '--output', 'json', 'examples/broken/boxes-broken.jsonl');
+    assert.equal(validate.stderr, 'code cache: used (no command)\n');
+    assert.equal(validate.status, 1);
+    const afterValidate = size();
+    assert.ok(afterValidate > afterHelp * 2, `${afterHelp} -> ${afterValidate}`);
+    const again = cli('validate', '--output', 'json', 'examples/broken/boxes-broken.jsonl');
+    assert.equal(again.stderr, 'code cache: used (validate)\n');
+    assert.equal(again.stdout, validate.stdout);
+    assert.equal(size(), afterValidate, 'a subcommand already in the cache does not write it again');
+
+    const stats = cli('stats', '--output', 'json', 'examples/image-classification');
+    assert.equal(stats.status, 0, stats.stderr);
+    assert.ok(size() > afterValidate);
+    assert.equal(cli('stats', '--output', 'json', 'examples/image-classification').stderr, 'code cache: used (validate, stats)\n');
+  });
+
+  it('treats a cache file of the earlier layout (V8 data only) as none, and replaces it', () => {
+    const cacheHome = join(home, 'layout');
+    run(cacheHome);
+    const [file] = cacheFiles(cacheHome);
+    const v8Data = readFileSync(file).subarray(6 + readFileSync(file).readUInt16LE(4));
+    writeFileSync(file, v8Data);
+    const r = run(cacheHome, { VERTEX_DATASETS_CODE_CACHE_DEBUG: '1' });
+    assert.equal(r.stderr, 'code cache: none\n');
+    assert.equal(readFileSync(file).toString('latin1', 0, 4), 'VDC1');
   });
 });

@@ -50,9 +50,9 @@ describe('piped input (-, /dev/stdin, named pipes)', function () {
     const sarif = JSON.parse((await cli(['validate', '--output', 'sarif', '-', '--stdin-name', 'sub/data.jsonl'], dir, BROKEN)).out) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     const uris = new Set(sarif.runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri));
     assert.deepEqual([...uris], ['sub/data.jsonl']);
-    // The name's extension decides how to read: a JSON Lines file whose first line is broken (not
-    // starting with {) would be read as CSV from its content alone.
-    const firstBroken = 'imageGcsUri: "gs://bucket/x.jpg"\n' + JSONL;
+    // The name's extension decides how to read: a two-line JSON Lines file whose first line is
+    // broken (not starting with {) would be read as CSV from its content alone.
+    const firstBroken = 'imageGcsUri: "gs://bucket/x.jpg"\n' + JSONL.split('\n')[0] + '\n';
     writeFileSync(join(dir, 'first.jsonl'), firstBroken);
     const brokenFile = await cli(['validate', '--output', 'json', 'first.jsonl'], dir);
     const brokenNamed = await cli(['validate', '--output', 'json', '-', '--stdin-name', 'first.jsonl'], dir, firstBroken);
@@ -99,6 +99,23 @@ describe('piped input (-, /dev/stdin, named pipes)', function () {
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^\/dev\/fd\/\d+:/m);
     assert.equal(r.stdout.replace(/\/dev\/fd\/\d+/g, 'data.csv'), direct.stdout);
+  });
+
+  it('JSON Lines whose first line is broken is read as JSON Lines when most of its first lines open a JSON object; CSV with a few such rows stays CSV', async () => {
+    const firstBroken = 'imageGcsUri: "gs://bucket/x.jpg"\n' + JSONL;
+    writeFileSync(join(dir, 'first.jsonl'), firstBroken);
+    const fromFile = await cli(['validate', 'first.jsonl'], dir);
+    const piped = await cli(['validate', '-'], dir, firstBroken);
+    assert.equal(piped.out, fromFile.out.replaceAll('first.jsonl', '<stdin>'));
+    assert.match(piped.out, /^<stdin>:1:1: error jsonl\.syntax/m);
+    assert.doesNotMatch(piped.out, /csv\./);
+    // Inline-text CSV rows may start with { or [: a minority of them does not make the file JSON Lines.
+    const texts = ['great film,positive', '{spoiler} awful ending,negative', 'fine,positive', '[sic] bad,negative', 'loved it,positive'];
+    const csv = Array.from({ length: 4 }, () => texts.join('\n')).join('\n') + '\n';
+    writeFileSync(join(dir, 'reviews.csv'), csv);
+    const csvFile = await cli(['validate', '--output', 'json', 'reviews.csv'], dir);
+    const csvPiped = await cli(['validate', '--output', 'json', '-'], dir, csv);
+    assert.equal(csvPiped.out, csvFile.out.replaceAll('reviews.csv', '<stdin>'));
   });
 
   it('CSV on standard input is read as CSV (no extension to go by)', async () => {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { nonBlankLines } from '../../src/extension/lineCache';
+import { LineCache, nonBlankLines } from '../../src/extension/lineCache';
+import { validateJsonlText } from '../../src/core/jsonl/validate';
+import type { ItemFacts } from '../../src/core/items';
 
 /** The definition the fast scan must match: a line counts when it has a character above U+0020 that is not a Unicode space. */
 function reference(text: string, lineCount: number): boolean[] {
@@ -29,5 +31,28 @@ describe('LineCache: nonBlankLines', () => {
   }
   it('stops at lineCount', () => {
     assert.deepEqual(nonBlankLines('a\nb\nc\n', 2), [true, true]);
+  });
+});
+
+describe('LineCache: lines a lone CR joins on disk', () => {
+  const line = (i: number, label: string) => JSON.stringify({ imageGcsUri: `gs://bkt/${i}.jpg`, classificationAnnotation: { displayName: label } });
+  it('count as one item without facts, as the command line reads the file; blank pieces count for nothing; the dropped facts are reported once', () => {
+    // Editor lines: 0-1 joined (a, b), 2 alone (c), 3-5 joined (d, blank, e), 6 alone (f), then the empty last line.
+    const lines = [line(0, 'a'), line(1, 'b'), line(2, 'c'), line(3, 'd'), '  ', line(5, 'e'), line(6, 'f'), ''];
+    const text = lines.join('\n');
+    const facts: ItemFacts[] = [];
+    const r = validateJsonlText(text, { format: 'image-classification-single-label', onItem: (f) => facts.push(f) });
+    const cache = new LineCache('image-classification-single-label', 1, lines.length, r.diagnostics, facts, text);
+    cache.resetChanges();
+    assert.equal(cache.items, 6);
+    cache.joinLines([0, 3, 4]);
+    assert.equal(cache.items, 4, 'a+b, c, d+blank+e, f (the file on disk has 4 lines with items)');
+    const labels = (fs: ItemFacts[]) => fs.map((f) => f.annotations.map((a) => ('label' in a ? String(a.label) : '')).join()).sort();
+    assert.deepEqual(labels(cache.itemFacts()), ['c', 'f']);
+    const changes = cache.takeChanges(() => undefined);
+    assert.deepEqual(labels(changes.removed), ['a', 'b', 'd', 'e']);
+    cache.joinLines([0, 3, 4]);
+    assert.equal(cache.items, 4, 'joining again changes nothing');
+    assert.deepEqual(cache.takeChanges(() => undefined).removed, []);
   });
 });

@@ -68,7 +68,7 @@ describe('CSV quick fixes (the replacement each finding names)', () => {
     assert.equal(r.errors, 0, JSON.stringify(ourDiagnostics(doc.uri).map(codeOf)));
   });
 
-  it('renames a CSV label with spaces, but offers no one-click "caf_" for a label with letters beyond ASCII', async () => {
+  it('renames a CSV label with spaces; a label with letters beyond ASCII is a warning naming "cafe", with no one-click fix', async () => {
     const other = workspaceFile('labels.csv');
     fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,my cat\ngs://bkt/b.jpg,café\n');
     try {
@@ -77,7 +77,9 @@ describe('CSV quick fixes (the replacement each finding names)', () => {
       await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
       const on = (line: number) => ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'label.csvName' && x.range.start.line === line)!;
       assert.deepEqual((await actionsAt(doc, on(0).range)).map((a) => a.title), ['Change to my_cat']);
-      assert.match(on(1).message, /Use "caf_"/);
+      assert.match(on(1).message, /"cafe" is safe/);
+      assert.equal(on(1).severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(on(0).severity, vscode.DiagnosticSeverity.Error);
       assert.deepEqual((await actionsAt(doc, on(1).range)).map((a) => a.title), []);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     } finally {

@@ -63,6 +63,18 @@ describe('encodings: the editor reports what the CLI reports for the same file',
     assert.equal(api.report(doc.uri)?.errors, 1);
   });
 
+  it('a genuine U+FFFD in a valid UTF-8 file is a character, as in the CLI: no encoding.utf8, after edits too', async () => {
+    const doc = await open('genuine-fffd.jsonl', Buffer.from(img(1, 'cat') + '\n' + img(2, 'caf\ufffd') + '\n' + img(3, 'dog') + '\n', 'utf8'));
+    // The file's bytes are read after the first run; the findings then follow them.
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.errors === 0);
+    assert.deepEqual(editorFindings(doc.uri), cliFindings(doc.uri.fsPath));
+    assert.ok(!editorFindings(doc.uri).some((f) => f.endsWith('encoding.utf8')), editorFindings(doc.uri).join(', '));
+    await vscode.window.activeTextEditor!.edit((e) => e.replace(doc.lineAt(1).range, img(2, 'tea\ufffd')));
+    await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+    assert.ok(!editorFindings(doc.uri).some((f) => f.endsWith('encoding.utf8')), editorFindings(doc.uri).join(', '));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('a document VS Code reads in another encoding (here windows-1252) with characters beyond ASCII is an error: Vertex reads UTF-8', async () => {
     const bytes = Buffer.from(img(1, 'cat') + '\n' + img(2, 'café') + '\n', 'latin1');
     const doc = await open('cp1252.jsonl', bytes, 'windows1252');

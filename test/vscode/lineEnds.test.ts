@@ -3,7 +3,7 @@ import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, codeOf, EXTENSION_ID, waitForDiagnostics, workspaceFile } from './util';
+import { activateExtension, codeOf, EXTENSION_ID, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
 import { loneCarriageReturnLines, withLoneCarriageReturnsAsLf } from '../../src/extension/lineEnds';
 
 const item = (name: string, label: string) => JSON.stringify({ imageGcsUri: `gs://bkt/${name}.jpg`, classificationAnnotation: { displayName: label } });
@@ -116,6 +116,31 @@ describe('lone carriage returns in a JSONL file', () => {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       fs.rmSync(external.fsPath, { force: true });
+    }
+  });
+
+  it('while they remain, items and labels count as in the CLI (the pieces a lone CR joins are one item that does not parse); converted, the pieces count again', async () => {
+    const api = await activateExtension<TestApi>();
+    const joined = workspaceFile('lone-cr-counts.jsonl');
+    // a and b are one line to Vertex AI and the CLI; c and d are lines of their own.
+    fs.writeFileSync(joined.fsPath, `${item('a', 'cat')}\r${item('b', 'dog')}\n${item('c', 'cat')}\n${item('d', 'bird')}\n`);
+    try {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+      const cli = (cmd: string) => JSON.parse(cp.spawnSync(process.execPath, [path.join(ext, 'dist', 'cli.js'), cmd, '--output', 'json', joined.fsPath], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }).stdout);
+      const cliItems = (cli('validate') as { files: { items: number }[] }).files[0].items;
+      const cliLabels = (cli('stats') as { datasets: { labels: { name: string }[] }[] }).datasets[0].labels.map((l) => l.name).sort();
+      assert.deepEqual([cliItems, cliLabels], [3, ['bird', 'cat']]);
+      const doc = await vscode.workspace.openTextDocument(joined);
+      await vscode.window.showTextDocument(doc);
+      assert.equal(doc.lineCount, 5, 'the editor shows a and b on lines of their own');
+      const counted = await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.items === cliItems);
+      assert.deepEqual(counted.stats?.labels.map((l) => l.name).sort(), cliLabels);
+      await vscode.commands.executeCommand('vertexDatasets.convertLoneCarriageReturns', doc.uri);
+      const converted = await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending && r.items === 4);
+      assert.deepEqual(converted.stats?.labels.map((l) => l.name).sort(), ['bird', 'cat', 'dog']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(joined.fsPath, { force: true });
     }
   });
 

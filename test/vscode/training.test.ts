@@ -174,7 +174,9 @@ describe('Vertex AI training (local mode)', function () {
       assert.equal(offered[0], 'cat');
       assert.ok(result, JSON.stringify(ui.asked));
       const job = result.request.dataLabelingJob;
-      assert.equal(job.instructionUri, 'gs://local-vertex-bucket/labeling-instructions/labeling-guide.pdf');
+      // Named by the PDF's bytes (md5 prefix), as the review showed before the upload.
+      assert.equal(job.instructionUri, 'gs://local-vertex-bucket/labeling-instructions/labeling-guide-8ee23ebc.pdf');
+      assert.match(ui.details[0], /Instructions: gs:\/\/local-vertex-bucket\/labeling-instructions\/labeling-guide-8ee23ebc\.pdf \(uploaded from labeling-guide\.pdf\)/);
       assert.deepEqual(job.inputs, { annotation_specs: ['daisy', 'roses'] });
       assert.equal(job.labelerCount, 3);
       assert.match(job.specialistPools?.[0] ?? '', /^projects\/local-project\/locations\/us-central1\/specialistPools\/\d+$/);

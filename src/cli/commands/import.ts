@@ -6,6 +6,7 @@
  * Exit 0 imported with no rejected rows; 1 validation errors, rejected rows or a failed operation;
  * 2 usage or I/O problem.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FORMAT_IDS, FORMATS, isFormatId } from '../../core/formats';
@@ -48,7 +49,7 @@ Options:
                            BUCKET/media/ and import a copy of FILE pointing at them
   --force                  import even when validation finds errors
   --progress-every SECONDS how often to print the elapsed time of a running import to stderr
-                           (default 30; 0 prints none)
+                           (default 30; 0 prints none); also with --source
   -h, --help               show this help
 
 Authentication: Application Default Credentials (gcloud auth application-default login, or
@@ -86,17 +87,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals, fail } = parsed;
   if (!values.dataset) return fail('--dataset NAME|ID is required');
+  const every = values['progress-every'] === undefined ? 30 : Number(values['progress-every']);
+  if (!(every >= 0) || values['progress-every']?.trim() === '') return fail(`--progress-every takes a number of seconds (0 for none), not "${values['progress-every']}"`);
   if (values.source?.length) {
     if (positionals.length) return fail('give FILE or --source, not both');
-    return createFromSource(values.source, values.dataset, { project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] }, io);
+    return createFromSource(values.source, values.dataset, { project: values.project, region: values.region ?? 'us-central1', endpoint: values.endpoint, storageEndpoint: values['storage-endpoint'] }, every * 1000, io);
   }
   if (positionals.length !== 1) return fail(positionals.length ? 'give exactly one FILE' : 'no FILE given (try --help)');
   if (values.format && !isFormatId(values.format)) return fail(`unknown format "${values.format}" (known: ${FORMAT_IDS.join(', ')})`);
   const local = values.endpoint === 'local';
   if (!values.bucket && !local) return fail('--bucket gs://BUCKET[/PREFIX] is required (where the import file is uploaded)');
   if (values.bucket && !parseGcsUri(values.bucket)) return fail(`--bucket "${values.bucket}" is not a Cloud Storage location; expected gs://bucket or gs://bucket/prefix`);
-  const every = values['progress-every'] === undefined ? 30 : Number(values['progress-every']);
-  if (!(every >= 0) || values['progress-every']?.trim() === '') return fail(`--progress-every takes a number of seconds (0 for none), not "${values['progress-every']}"`);
   let dataItemLabels: Record<string, string>;
   let annotationLabels: Record<string, string>;
   try {
@@ -135,7 +136,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const refs = findLocalMedia(text, format);
       if (refs.length) {
         const rewritten = rewriteMedia(text, refs, planMediaUris(refs, values.bucket ?? `gs://${LOCAL_BUCKET}`)).text;
-        diagnostics = validateJsonlText(rewritten, { format }).diagnostics;
+        diagnostics = validateJsonlText(rewritten, { format, textIsUtf8: isUtf8(data) }).diagnostics;
         io.err(`${shown}: ${plural(new Set(refs.map((r) => r.value)).size, 'local media file')} will be uploaded and referenced by gs:// URI\n`);
       }
     }
@@ -161,14 +162,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   // Ctrl-C cancels cleanly: the running upload stops, an ImportData in progress is cancelled, and
   // what already exists is listed. A second Ctrl-C quits at once.
-  const cancel = new AbortController();
-  const quit = () => process.exit(130);
-  const onInterrupt = () => {
-    io.err('vertex-datasets import: cancelling (Ctrl-C again quits at once)\n');
-    cancel.abort();
-    process.once('SIGINT', quit);
-  };
-  process.once('SIGINT', onInterrupt);
+  const interrupt = onCtrlC(io);
+  const cancel = interrupt.controller;
   try {
     const destination = values.bucket ?? conn.defaultBucket ?? `gs://${LOCAL_BUCKET}`;
     let lastPct = -1;
@@ -208,10 +203,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const l of describeLeftovers(report)) io.err(`  ${l}\n`);
     return 1;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGINT', quit);
+    interrupt.dispose();
     await conn.dispose();
   }
+}
+
+/** The first Ctrl-C aborts the returned controller (the caller cancels what runs); a second one quits at once. */
+function onCtrlC(io: CliIo): { controller: AbortController; dispose(): void } {
+  const controller = new AbortController();
+  const quit = () => process.exit(130);
+  const onInterrupt = () => {
+    io.err('vertex-datasets import: cancelling (Ctrl-C again quits at once)\n');
+    controller.abort();
+    process.once('SIGINT', quit);
+  };
+  process.once('SIGINT', onInterrupt);
+  return {
+    controller,
+    dispose() {
+      process.removeListener('SIGINT', onInterrupt);
+      process.removeListener('SIGINT', quit);
+    },
+  };
 }
 
 /**
@@ -245,7 +258,7 @@ function elapsedText(ms: number): string {
   return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
 }
 
-async function createFromSource(sources: string[], displayName: string, settings: { project?: string; region: string; endpoint?: string; storageEndpoint?: string }, io: CliIo): Promise<number> {
+async function createFromSource(sources: string[], displayName: string, settings: { project?: string; region: string; endpoint?: string; storageEndpoint?: string }, everyMs: number, io: CliIo): Promise<number> {
   const fail = (reason: string, code = 2) => {
     io.err(`vertex-datasets import: ${reason}\n`);
     return code;
@@ -267,11 +280,15 @@ async function createFromSource(sources: string[], displayName: string, settings
     if (isSettingsError(e)) return fail(e.message);
     return fail(describeCloudError(e, { service: 'vertex', project: settings.project }).message, 1);
   }
+  // As for a file: Ctrl-C cancels the CreateDataset operation, a second one quits at once.
+  const interrupt = onCtrlC(io);
   try {
     io.err(`Creating tabular dataset "${displayName}" from ${sources.join(', ')}\n`);
+    const progress = operationProgress(io, everyMs);
+    progress.step('creating the dataset');
     let out;
     try {
-      out = await createTabularFromSource(conn.vertex, { displayName, source: bq.length ? { bigqueryUri: bq[0] } : { gcsUris: gcs } });
+      out = await createTabularFromSource(conn.vertex, { displayName, source: bq.length ? { bigqueryUri: bq[0] } : { gcsUris: gcs } }, interrupt.controller.signal, progress.poll);
     } catch (e) {
       return fail((e as Error).message);
     }
@@ -279,8 +296,14 @@ async function createFromSource(sources: string[], displayName: string, settings
       io.out(`Created tabular dataset ${out.dataset.displayName} (${out.dataset.name}) from ${sources.join(', ')}.\n`);
       return 0;
     }
-    return fail(out.error?.message ?? 'cancelled', 1);
+    if (out.cancelled) {
+      io.err('vertex-datasets import: cancelled\n');
+      if (out.operationName) io.err(`  Operation: ${out.operationName}\n`);
+      return 1;
+    }
+    return fail(out.error?.message ?? 'CreateDataset failed', 1);
   } finally {
+    interrupt.dispose();
     await conn.dispose();
   }
 }

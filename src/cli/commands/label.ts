@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseCommand } from '../args';
 import type { CliIo } from '../io';
-import { LABELING_TASKS, buildLabelingJob } from '../../core/training/labeling';
+import { LABELING_TASKS, buildLabelingJob, instructionsUploadUri } from '../../core/training/labeling';
 import type { LabelingJobSummary } from '../../cloud/training';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, resolveSpecialistPool, runJobVerb } from '../cloudCommand';
 import { plural } from '../../core/plural';
@@ -100,7 +100,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         if (!/\.pdf$/i.test(path) || localPdf.data.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Usage(`--instructions ${instructionUri} is not a PDF file`);
         const bucket = v.bucket ?? (v.endpoint === 'local' ? 'gs://local-vertex-bucket' : undefined);
         if (!bucket || !/^gs:\/\/[^/]+/.test(bucket)) throw new Usage('--bucket gs://BUCKET[/PREFIX] is required to upload a local instructions PDF');
-        instructionUri = `${bucket.replace(/\/$/, '')}/labeling-instructions/${basename(path)}`;
+        instructionUri = instructionsUploadUri(bucket, basename(path), localPdf.data);
       }
       const project = (await projectFor(v)) ?? '';
       const region = regionOf(v);
@@ -135,13 +135,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   if (sub === 'create' && options) {
     const built = buildLabelingJob(options);
+    // A dry run works offline (no credentials, no network), so display names are not looked up:
+    // the request shows them in the name's place and a note (also in the JSON) says so.
+    if (v['dry-run'] && built.ok) {
+      if (v.dataset && !/^(\d+|projects\/.+)$/.test(v.dataset)) built.warnings.push(`"${v.dataset}" is not a numeric dataset id; without --dry-run it is looked up by display name.`);
+      for (const p of v['specialist-pool'] ?? []) {
+        if (!p.includes('/') && !/^\d+$/.test(p)) built.warnings.push(`"${p}" is not a numeric specialist pool id; without --dry-run it is looked up by display name.`);
+      }
+    }
     for (const w of built.warnings) io.err(`vertex-datasets label create: note: ${w}\n`);
     if (!built.ok) {
       printProblems(io, 'label create', built.problems, json);
       return 2;
-    }
-    for (const p of v['specialist-pool'] ?? []) {
-      if (v['dry-run'] && !p.includes('/') && !/^\d+$/.test(p)) io.err(`vertex-datasets label create: note: "${p}" is not a numeric specialist pool id; without --dry-run it is looked up by display name.\n`);
     }
     if (v['dry-run']) {
       if (json) printJson(io, { request: built.request, estimate: built.estimate, warnings: built.warnings, upload: localPdf ? { from: localPdf.path, to: built.request.dataLabelingJob.instructionUri } : undefined });

@@ -38,6 +38,11 @@ export interface ErrorContext {
   project?: string;
   location?: string;
   bucket?: string;
+  /**
+   * The caller tries the call again by itself (a view that reloads on a timer) and says so: an
+   * UNAVAILABLE message then states the outage only, without asking the user to try again.
+   */
+  retriesItself?: boolean;
 }
 
 const NOT_RETRIED = 'vertexDatasetsNotRetried';
@@ -123,6 +128,7 @@ export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInf
     if (isNotRetried(e)) {
       return info('unavailable', `The ${service} service is temporarily unavailable (${original}). The request was not retried, because it may have reached ${service} before the connection failed: check whether it took effect before you run it again.`, true);
     }
+    if (ctx.retriesItself) return info('unavailable', `The ${service} service is temporarily unavailable (${original}).`, true);
     return info('unavailable', `The ${service} service is temporarily unavailable (${original}). It was retried with backoff; try again in a minute.`, true);
   }
   if (code === GRPC.NOT_FOUND) return info('notFound', `Not found: ${original}`);

@@ -214,7 +214,8 @@ class LayoutChecker implements RowChecker {
     const p = csvLabelProblem(v);
     if (p) {
       this.problem(cellRange(record, i), v.length === 0 ? { code: 'label.empty', severity: 'error', message: 'The label is empty; CSV labels start with a letter and use letters, digits and underscores.' } : p);
-      return undefined;
+      // A warned label (letters beyond ASCII) may well be imported: it still counts as a label.
+      if (p.severity === 'error' || v.length === 0) return undefined;
     }
     return v;
   }

@@ -1163,6 +1163,19 @@ export class DatasetAccumulator {
   /** @internal A later JSONL line of `uri` with other annotations. */
   annotationConflict(loc: Loc, uri: string | undefined, first: Loc): void {
     const where = this.lineRef(first, loc.file);
+    if (!this.limits.singleLabel) {
+      // An item of several annotations: CSV rows of one item add up (documented for boxes); for
+      // JSONL lines that is unverified, so a warning (ruling 1) rather than a conflict.
+      const what = uri ?? 'The same text';
+      this.emit(
+        'duplicate.annotationsSplit',
+        loc,
+        `${what} is already on ${where} with other annotations. Vertex AI adds up CSV rows of one item, but does not document doing so for JSON Lines: put all annotations of this item on one line.`,
+        [this.related(first, loc.file, uri === undefined ? 'first line with this text' : 'first line with this URI')],
+        uri === undefined ? { field: 'annotations' } : { uri, field: 'annotations' },
+      );
+      return;
+    }
     if (uri === undefined) {
       this.emit(
         'duplicate.textConflict',

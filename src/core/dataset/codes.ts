@@ -126,7 +126,15 @@ const table = [
     trainingOnly: false,
     threshold: 'one data item per media URI: its labels and ml_use must agree on every line',
     source: 'P-DATASET (data items are deduplicated), DOC-MLUSE',
-    doc: 'The same media URI appears on several lines with different labels or a different ml_use. Vertex keeps one data item, so one of the answers is lost. Sits on the later line; the first line is related.',
+    doc: 'The same media URI appears on several lines with a different ml_use, or with different labels in a single-label format. Vertex keeps one data item, so one of the answers is lost. Sits on the later line; the first line is related. (Different annotations where an item can have several: `duplicate.annotationsSplit`.)',
+  },
+  {
+    code: 'duplicate.annotationsSplit',
+    severity: 'warning',
+    trainingOnly: false,
+    threshold: 'one JSONL line per data item where an item takes several annotations (multi-label, boxes, segments, entities, video)',
+    source: 'DOC-IMG-OD (CSV: one box per row, rows of one image add up); JSONL [unverified]',
+    doc: 'Two JSONL lines of the same media URI (or the same inline text) carry different annotations in a format where an item can have several. Vertex AI documents that CSV rows of one image add up (one box per row, the image path repeated), and CSV rows are merged so here; it says nothing of JSONL lines, so this is a warning, not a conflict: put all of the item\'s annotations on one line. Both lines count toward the item. Sits on the later line; the first line is related. (Single-label items and a different ml_use stay `duplicate.conflict`.)',
   },
   {
     code: 'duplicate.repeat',

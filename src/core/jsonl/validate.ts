@@ -715,8 +715,9 @@ export function validateJsonlText(text: string, options: ValidationOptions = {})
   for (let i = from - 1; i < lines.length; i++) {
     const line = lines[i];
     // Text decoded from bytes that were not UTF-8 (an editor buffer) holds U+FFFD where they were:
-    // the line is reported and skipped as reading the file's bytes does.
-    const bad = line.indexOf('\ufffd');
+    // the line is reported and skipped as reading the file's bytes does. Text known to come from
+    // valid UTF-8 holds only genuine ones.
+    const bad = options.textIsUtf8 ? -1 : line.indexOf('\ufffd');
     if (bad < 0) feeder.line(line);
     else sink.push(replacementCharDiagnostic(feeder.undecodable(), bad + 1));
   }

@@ -404,10 +404,28 @@ function userLabelProblemUncached(text: string, part: 'key' | 'value'): Problem 
   return undefined;
 }
 
-/** CSV label columns: start with a letter; letters, digits and underscores only. */
+/**
+ * CSV label columns: start with a letter; letters, digits and underscores only (DOC-IMG-CLS,
+ * confirmed: an error). The docs do not say whether letters and digits beyond ASCII count, so a
+ * label that breaks the rule only by using them (`café`, `東京`) is a warning (ruling 1).
+ */
 export function csvLabelProblem(label: string): Problem | undefined {
   if (/^[A-Za-z][A-Za-z0-9_]*$/.test(label)) return undefined;
-  const fixed = label.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^[^A-Za-z]+/, '');
+  // Accents dropped rather than replaced: "café" → "cafe", not "caf_".
+  const ascii = /[^\x00-\x7f]/.test(label) ? label.normalize('NFKD').replace(/\p{M}+/gu, '') : label;
+  const cleaned = ascii.trim().replace(/[^A-Za-z0-9_]+/g, '_');
+  const lead = /^[^A-Za-z]*/.exec(cleaned)![0];
+  // Leading digits carry the label's meaning ("1st", "2_stars"): dropping them would merge distinct
+  // labels ("1_star" and "2_star" both "star"), so there is no suggestion then.
+  const fixed = /\d/.test(lead) ? '' : cleaned.slice(lead.length);
+  if (/^\p{L}[\p{L}\p{M}\p{Nd}_]*$/u.test(label)) {
+    return {
+      code: 'label.csvName',
+      severity: 'warning',
+      message: `CSV label "${truncate(label, 40)}" uses letters or digits beyond ASCII. Vertex AI documents CSV labels as letters, digits and underscores without saying whether these count${fixed ? `; "${truncate(fixed, 40)}" is safe` : ''}.`,
+      replacement: fixed || undefined,
+    };
+  }
   return {
     code: 'label.csvName',
     severity: 'error',

@@ -2,6 +2,7 @@
  * Builds the `CreateDataLabelingJob` request and its cost estimate.
  * Facts: vertex-import-spec.md §4.3 (P-DLJ, SDK-DLJ) and ruling 7.
  */
+import { createHash } from 'node:crypto';
 import { ANNOTATION_SET_KEY } from '../formats';
 import type { LabelingEstimate, LabelingPriceKey } from './cost';
 import { estimateLabeling } from './cost';
@@ -9,6 +10,17 @@ import type { BuildResult, JsonObject, Problem } from './json';
 import { locationName, parseDatasetRef } from './json';
 
 export const INPUTS_SCHEMA_PREFIX = 'gs://google-cloud-aiplatform/schema/datalabelingjob/inputs/';
+
+/**
+ * Where a local instructions PDF is uploaded: `FOLDER/labeling-instructions/NAME-HASH.pdf`, HASH
+ * from the file's bytes. The name depends on the content only, so a dry run or a review shows the
+ * URI the job will use without asking Cloud Storage, the same PDF is never uploaded twice, and a
+ * changed PDF never replaces one that other jobs point at.
+ */
+export function instructionsUploadUri(folder: string, fileName: string, data: Uint8Array): string {
+  const hash = createHash('md5').update(data).digest('hex').slice(0, 8);
+  return `${folder.replace(/\/+$/, '')}/labeling-instructions/${fileName.replace(/(\.[^./]*)?$/, (ext) => `-${hash}${ext}`)}`;
+}
 
 export interface LabelingTaskInfo {
   id: string;

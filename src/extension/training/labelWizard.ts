@@ -6,7 +6,7 @@
 import type { DatasetSummary } from '../../cloud/vertex';
 import type { LabelingJobSummary, SpecialistPoolSummary, TrainingCloud } from '../../cloud/training';
 import type { CreateDataLabelingJobRequest, LabelingOptions } from '../../core/training/labeling';
-import { LABELER_COUNTS, LABELING_TASKS, buildLabelingJob } from '../../core/training/labeling';
+import { LABELER_COUNTS, LABELING_TASKS, buildLabelingJob, instructionsUploadUri } from '../../core/training/labeling';
 import type { LabelingEstimate } from '../../core/training/cost';
 import type { WizardUi } from '../cloud/importWizard';
 
@@ -48,6 +48,7 @@ export async function createLabelingJob(target: LabelTarget, ui: WizardUi, prese
   const pdfs = await target.listPdfs();
   let instructionUri: string;
   let upload: { path: string; read(): Promise<Uint8Array> } | undefined;
+  let pdfBytes: Uint8Array | undefined;
   const pdfPick = await ui.pick('Instructions for the labelers (PDF)', [
     ...pdfs.map((p) => ({ label: p.path, description: 'upload from the workspace', value: `file:${p.path}` })),
     { label: 'A PDF already in Cloud Storage…', value: 'gs' },
@@ -61,7 +62,9 @@ export async function createLabelingJob(target: LabelTarget, ui: WizardUi, prese
     upload = pdfs.find((p) => `file:${p.path}` === pdfPick.value)!;
     const dest = await ui.input('Upload the instructions to', 'A Cloud Storage folder (gs://bucket/prefix)', target.defaultBucket ?? 'gs://', (v) => (/^gs:\/\/[^/]+/.test(v.trim()) ? undefined : 'Expected gs://bucket or gs://bucket/prefix'));
     if (dest === undefined) return undefined;
-    instructionUri = `${dest.trim().replace(/\/$/, '')}/labeling-instructions/${upload.path.split('/').pop()}`;
+    // The bytes name the object, so the review below shows the URI the job gets.
+    pdfBytes = await upload.read();
+    instructionUri = instructionsUploadUri(dest.trim(), upload.path.split('/').pop() ?? 'instructions.pdf', pdfBytes);
   }
   const count = await ui.pick('Labelers per item', LABELER_COUNTS.map((n) => ({ label: String(n), description: n === 1 ? 'cheapest' : `each item labeled by ${n} people; +${(n - 1) * 25}% cost`, value: String(n) })));
   if (!count) return undefined;
@@ -128,8 +131,8 @@ export async function createLabelingJob(target: LabelTarget, ui: WizardUi, prese
   const go = await ui.confirm(`Create labeling job "${options.displayName}"?`, review, 'Create Labeling Job');
   if (!go) return undefined;
   let movedTo: string | undefined;
-  if (upload) {
-    const at = await target.upload(instructionUri, await upload.read());
+  if (pdfBytes) {
+    const at = await target.upload(instructionUri, pdfBytes);
     if (at && at !== instructionUri) built.request.dataLabelingJob.instructionUri = movedTo = at;
   }
   const job = await cloud.createDataLabelingJob(built.request);

@@ -162,16 +162,23 @@ export class ListTreeProvider<T> implements vscode.TreeDataProvider<TreeNode>, v
       case 'loading':
         return [new MessageNode('loading', `Loading ${this.what}…`, 'loading~spin')];
       case 'error': {
-        const info = describeCloudError(this.state.error, { service: 'vertex' });
-        return [new MessageNode('error', `Could not load ${this.what} (retrying): ${info.message}`, 'error', info.message)];
+        const info = describeCloudError(this.state.error, { service: 'vertex', retriesItself: true });
+        const text = `${info.message} ${this.retryText()}`;
+        return [new MessageNode('error', `Could not load ${this.what}: ${text}`, 'error', text)];
       }
       case 'loaded': {
         const nodes = this.state.items.length ? this.state.items.map(this.node) : [new MessageNode('empty', `No ${this.what} yet`, 'info')];
         if (this.state.refreshError === undefined) return nodes;
-        const info = describeCloudError(this.state.refreshError, { service: 'vertex' });
-        return [new MessageNode('refreshError', `Could not refresh ${this.what} (showing the last list; retrying): ${info.message}`, 'warning', info.message), ...nodes];
+        const info = describeCloudError(this.state.refreshError, { service: 'vertex', retriesItself: true });
+        const text = `${info.message} ${this.retryText()}`;
+        return [new MessageNode('refreshError', `Could not refresh ${this.what} (showing the last list): ${text}`, 'warning', text), ...nodes];
       }
     }
+  }
+
+  /** The view reloads a failed list on its own (see `schedule`), so the message says when instead of asking for a retry. */
+  private retryText(): string {
+    return `Trying again every ${Math.round(this.refreshMs() / 100) / 10} s.`;
   }
 
   private async start(): Promise<void> {

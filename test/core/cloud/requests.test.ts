@@ -94,6 +94,16 @@ describe('cloud error messages', () => {
   }
 });
 
+describe('cloud error messages for a caller that retries by itself', () => {
+  it('states an UNAVAILABLE outage once, without asking the user to try again; other errors keep their advice', () => {
+    const unavailable = describeCloudError({ code: 14, details: 'down' }, { service: 'vertex', retriesItself: true });
+    assert.equal(unavailable.kind, 'unavailable');
+    assert.equal(unavailable.message, 'The Vertex AI service is temporarily unavailable (down).');
+    const denied = describeCloudError({ code: 7, details: 'no' }, { service: 'vertex', project: 'p', retriesItself: true });
+    assert.match(denied.message, /roles\/aiplatform\.user/);
+  });
+});
+
 describe('cloud error text for commands', () => {
   it('describes SDK failures by their code (HTTP statuses as Cloud Storage) and leaves other errors alone', () => {
     assert.match(cloudErrorText({ code: 7, details: "Permission 'aiplatform.trainingPipelines.cancel' denied" }, { project: 'p' }) ?? '', /^Permission denied in project p: .*roles\/aiplatform\.user/);

@@ -242,6 +242,36 @@ describe('csv validation entry', () => {
   });
 });
 
+describe('CSV labels with letters beyond ASCII', () => {
+  it('are a warning that names an ASCII spelling, count as labels, and pass the CLI (exit 0); other characters stay errors', async () => {
+    const text = ['gs://bkt/1.jpg,café', 'gs://bkt/2.jpg,東京', 'gs://bkt/3.jpg,cat', 'gs://bkt/4.jpg,café au lait', 'gs://bkt/5.jpg,naïve_2'].join('\n') + '\n';
+    const labels: string[] = [];
+    const r = validateCsvText(text, { format: 'image-classification-single-label', onItem: (i) => labels.push(...i.annotations.map((a) => ('label' in a ? String(a.label) : ''))) });
+    assert.deepEqual(shape(r), [
+      ['label.csvName', 'warning', 1, 16, 1, 20],
+      ['label.csvName', 'warning', 2, 16, 2, 18],
+      ['label.csvName', 'error', 4, 16, 4, 28],
+      ['label.csvName', 'warning', 5, 16, 5, 23],
+    ]);
+    assert.match(r.diagnostics[0].message, /^CSV label "café" uses letters or digits beyond ASCII\. .*; "cafe" is safe\.$/);
+    assert.doesNotMatch(r.diagnostics[1].message, /is safe/, 'no ASCII spelling of 東京');
+    assert.match(r.diagnostics[2].message, /Use "cafe_au_lait"\./);
+    assert.deepEqual(labels, ['café', '東京', 'cat', 'naïve_2']);
+    // Leading digits carry meaning: no suggestion that drops them ("1_star" and "2_star" are not both "star").
+    const digits = validateCsvText('gs://bkt/1.jpg,1_star\n', { format: 'image-classification-single-label' }).diagnostics;
+    assert.deepEqual([digits[0].code, digits[0].severity, digits[0].data?.replacement], ['label.csvName', 'error', undefined]);
+    const dir = mkdtempSync(join(tmpdir(), 'vd-csv-labels-'));
+    try {
+      writeFileSync(join(dir, 'labels.csv'), text.split('\n').filter((l) => !l.includes(' ')).join('\n'));
+      const run = await cli(['validate', '--format', 'image-classification-single-label', '--no-dataset-checks', 'labels.csv'], dir);
+      assert.equal(run.code, 0, run.out + run.err);
+      assert.match(run.out, /labels\.csv:1:16: warning label\.csvName/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('csv tabular stats', () => {
   it('vertex-datasets stats prints the per-column profile of a tabular source (text and JSON)', async () => {
     const file = join(TABULAR, 'valid.csv');

@@ -176,8 +176,9 @@ describe('duplicates: a JSONL line without annotations disagrees with nothing', 
     assert.deepEqual(repeats.map((d) => [d.line, d.severity, d.related?.[0].line]), [[2, 'warning', 1], [4, 'warning', 3]]);
     assert.match(repeats[0].message, /^gs:\/\/b\/1\.jpg is already on line 1 without annotations; Vertex imports one data item, annotated as on this line\. Remove line 1\.$/);
     assert.match(repeats[1].message, /^gs:\/\/b\/2\.jpg is already on line 3; this line has no annotations, so it adds nothing to that data item\. Remove this line\.$/);
-    // Two annotated lines that disagree still conflict.
-    assert.deepEqual(only(r.diagnostics, 'duplicate.conflict').map((d) => d.line), [5]);
+    // Two annotated lines that differ: in a multi-label format, a warning to use one line (CSV rows add up).
+    assert.deepEqual(only(r.diagnostics, 'duplicate.annotationsSplit').map((d) => [d.line, d.severity]), [[5, 'warning']]);
+    assert.deepEqual(only(r.diagnostics, 'duplicate.conflict'), []);
     assert.deepEqual([r.stats.items, r.stats.labeledItems, r.stats.duplicates.repeats, r.stats.duplicates.conflicts], [2, 2, 2, 1]);
     assert.deepEqual(r.stats.labels.find((l) => l.name === 'cat')?.items, 2);
   });
@@ -416,18 +417,58 @@ describe('after a first line without annotations, later lines of the URI are com
       item(3, 'gs://b/1.jpg', [cls('dog')]),
       item(4, 'gs://b/1.jpg', []),
     ];
-    const r = run('image-classification-multi-label', items, {}, 'data.jsonl');
+    const r = run('image-classification-single-label', items, {}, 'data.jsonl');
     const conflict = only(r.diagnostics, 'duplicate.conflict');
     assert.equal(conflict.length, 1);
     assert.match(conflict[0].message, /^gs:\/\/b\/1\.jpg is already on line 2 with different annotations/);
     assert.equal(conflict[0].related?.[0].line, 2);
     const repeats = only(r.diagnostics, 'duplicate.repeat');
     assert.deepEqual(repeats.map((d) => [d.line, d.related?.[0].line]), [[2, 1], [4, 2]]);
-    const inc = new IncrementalDataset('image-classification-multi-label', { csv: false });
+    const inc = new IncrementalDataset('image-classification-single-label', { csv: false });
     inc.addFile('data.jsonl');
     items.forEach((it, i) => inc.add(it, i, 'data.jsonl'));
     const got = inc.result().diagnostics.map((d) => [d.line, d.code, d.message, d.related?.map((x) => x.line)]);
     assert.deepEqual(got, r.diagnostics.map((d) => [d.line, d.code, d.message, d.related?.map((x) => x.line)]));
+  });
+});
+
+describe('JSONL lines of one image with different boxes: a warning, as CSV rows of one image add up', () => {
+  it('CLI: detection and multi-label lines are duplicate.annotationsSplit (warning, exit 0) and both count; single-label lines still conflict; the editor agrees', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vd-split-boxes-'));
+    try {
+      const box = (x: number, label: string) => ({ displayName: label, xMin: x, yMin: 0.1, xMax: x + 0.2, yMax: 0.5 });
+      const jsonl = join(dir, 'boxes.jsonl');
+      writeFileSync(jsonl, [
+        JSON.stringify({ imageGcsUri: 'gs://pets/1.jpg', boundingBoxAnnotations: [box(0.1, 'cat')] }),
+        JSON.stringify({ imageGcsUri: 'gs://pets/1.jpg', boundingBoxAnnotations: [box(0.5, 'dog')] }),
+      ].join('\n') + '\n');
+      const r = await cli(['validate', '--output', 'json', '--format', 'image-bounding-box', jsonl]);
+      assert.equal(r.code, 0, r.out);
+      const d = (JSON.parse(r.out) as { files: { diagnostics: { code: string; severity: string; line: number; message: string }[] }[] }).files[0].diagnostics.filter((x) => x.code.startsWith('duplicate.'));
+      assert.deepEqual(d.map((x) => [x.code, x.severity, x.line]), [['duplicate.annotationsSplit', 'warning', 2]]);
+      assert.match(d[0].message, /^gs:\/\/pets\/1\.jpg is already on line 1 with other annotations\. .*put all annotations of this item on one line\.$/);
+      // The same boxes as CSV rows (one box per row): merged, no finding.
+      const csv = join(dir, 'boxes.csv');
+      writeFileSync(csv, 'gs://pets/1.jpg,cat,0.1,0.1,,,0.3,0.5,,\ngs://pets/1.jpg,dog,0.5,0.1,,,0.7,0.5,,\n');
+      const c = await cli(['validate', '--output', 'json', '--format', 'image-bounding-box', csv]);
+      assert.equal(c.code, 0, c.out);
+      assert.deepEqual((JSON.parse(c.out) as { files: { diagnostics: { code: string }[] }[] }).files[0].diagnostics.filter((x) => x.code.startsWith('duplicate.')), []);
+      const stats = await cli(['stats', '--output', 'json', '--format', 'image-bounding-box', jsonl]);
+      const labels = (JSON.parse(stats.out) as { datasets: { labels: { name: string }[] }[] }).datasets[0].labels.map((l) => l.name).sort();
+      assert.deepEqual(labels, ['cat', 'dog'], 'both lines count toward the one item');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const items = [item(1, 'gs://b/1.jpg', [cls('cat')]), item(2, 'gs://b/1.jpg', [cls('dog')])];
+    for (const [format, code, severity] of [['image-classification-multi-label', 'duplicate.annotationsSplit', 'warning'], ['image-classification-single-label', 'duplicate.conflict', 'error']] as const) {
+      const r = run(format, items, {}, 'data.jsonl');
+      const d = r.diagnostics.filter((x) => x.code.startsWith('duplicate.'));
+      assert.deepEqual(d.map((x) => [x.code, x.severity, x.line]), [[code, severity, 2]], format);
+      const inc = new IncrementalDataset(format, { csv: false });
+      inc.addFile('data.jsonl');
+      items.forEach((it, i) => inc.add(it, i + 1, 'data.jsonl'));
+      assert.deepEqual(inc.result().diagnostics.map((x) => [x.line, x.code, x.severity, x.message]), r.diagnostics.map((x) => [x.line, x.code, x.severity, x.message]), `editor: ${format}`);
+    }
   });
 });
 

@@ -39,4 +39,16 @@ describe('JSONL text (editor) and bytes (CLI) agree on encoding problems', () =>
     assert.equal(fromText.items, fromFile.items);
     assert.deepEqual(items, ['gs://bkt/1.jpg', 'gs://bkt/3.jpg'], 'the undecodable line gives no item facts (its label would count as "caf\ufffd")');
   });
+
+  it('a genuine U+FFFD (valid UTF-8 bytes EF BF BD) is a character: text known to be valid UTF-8 reads as the bytes do', async () => {
+    const text = good(1) + '\n' + good(2, 'caf\ufffd') + '\n';
+    writeFileSync(join(dir, 'genuine.jsonl'), text);
+    const fromFile = await validateJsonlFile(join(dir, 'genuine.jsonl'), opts);
+    const fromText = validateJsonlText(text, { ...opts, textIsUtf8: true });
+    assert.deepEqual(codes(fromFile.diagnostics), []);
+    assert.deepEqual(codes(fromText.diagnostics), codes(fromFile.diagnostics));
+    assert.equal(fromText.items, 2);
+    // Without that knowledge the text cannot tell it from a decoding failure.
+    assert.deepEqual(codes(validateJsonlText(text, opts).diagnostics), [`2:${good(2, 'caf\ufffd').indexOf('\ufffd') + 1} encoding.utf8`]);
+  });
 });
