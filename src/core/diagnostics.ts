@@ -52,6 +52,17 @@ export function lineRange(line: number, text: string): Range {
   return { line, column: 1, endLine: line, endColumn: Math.max(2, text.length + 1) };
 }
 
+/**
+ * Whether a finding's range holds the position on 1-based `line` at 1-based `column` (for hover).
+ * A range may span lines (a quoted CSV cell holding line breaks); an empty one holds its column.
+ */
+export function rangeHolds(r: Range, line: number, column: number): boolean {
+  const end = r.endLine === r.line ? Math.max(r.endColumn, r.column + 1) : r.endColumn;
+  if (line < r.line || line > r.endLine) return false;
+  if (line === r.line && column < r.column) return false;
+  return line < r.endLine || column < end;
+}
+
 export interface Counts {
   errors: number;
   warnings: number;

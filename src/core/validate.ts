@@ -53,10 +53,17 @@ export interface ValidationOptions {
   /** Only report diagnostics on lines >= this (1-based): incremental revalidation in the editor. */
   fromLine?: number;
   /**
-   * JSONL text only: the text was decoded from valid UTF-8 (the file's bytes were checked), so a
-   * U+FFFD in it is a character of the file, as reading the bytes finds, not a decoding failure.
+   * Text (JSONL or CSV, not files, whose bytes are read): the text was decoded from valid UTF-8
+   * (the file's bytes were checked), so a U+FFFD in it is a character of the file, as reading the
+   * bytes finds, not a decoding failure.
    */
   textIsUtf8?: boolean;
+  /**
+   * CSV text only (an editor's buffer that is its file): the file's first byte that is not UTF-8
+   * was decoded as the U+FFFD at offset `at` of the text. It is reported as reading the bytes
+   * reports it; other U+FFFD are characters.
+   */
+  invalidUtf8?: { at: number; byte: number };
   // CSV only (tabular sources).
   /** Tabular target column (`--target`). */
   target?: string;

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import { applyJsonFixes, fixesOf } from '../core/jsonl/fixes';
 import { isPixelBoxFinding, pixelBoxFix } from '../core/jsonl/pixelBoxes';
+import { csvPixelBoxFix } from '../core/csv/pixelBoxes';
 import type { JsonFix } from '../core/jsonl/rules';
 import type { MediaTable } from '../core/dataset/media';
 import type { MediaSidecars } from './mediaSidecars';
@@ -23,6 +24,7 @@ const TITLES: Record<string, string> = {
   'legacy.textSegment': 'Move "startOffset"/"endOffset" onto the annotation',
   'mlUse.unassigned': 'Remove the UNASSIGNED split (let Vertex AI assign it)',
   'label.empty': 'Remove the empty label',
+  'segmentation.color': 'Divide the colour channels by 255 (0..255 to fractions)',
 };
 
 function describeFix(code: string, fixes: JsonFix[]): string {
@@ -130,17 +132,40 @@ function csvCellFix(doc: vscode.TextDocument, d: CoreDiagnostic): { range: vscod
   return text === old ? undefined : { range, text };
 }
 
+/**
+ * The edits of one CSV finding: the cells its fix rewrites together (`data.cellEdits`: swapped
+ * min and max exchange their cells; a pixel box with the image size from `media`: each coordinate
+ * divided by it), or its one cell fix.
+ */
+function csvFindingFix(doc: vscode.TextDocument, d: CoreDiagnostic, media?: MediaTable): { range: vscode.Range; text: string }[] | undefined {
+  const pixels = media && isPixelBoxFinding(d) ? csvPixelBoxFix(d.data, media) : undefined;
+  const cellEdits = pixels ? pixels.edits : (d.data as { cellEdits?: unknown } | undefined)?.cellEdits;
+  if (!Array.isArray(cellEdits)) {
+    const one = csvCellFix(doc, d);
+    return one && [one];
+  }
+  const edits: { range: vscode.Range; text: string }[] = [];
+  for (const e of cellEdits as (CoreDiagnostic & { value?: unknown })[]) {
+    if (typeof e.value !== 'string' || e.endLine > doc.lineCount) return undefined;
+    const range = coreRange(e);
+    const old = doc.getText(range);
+    edits.push({ range, text: csvCellText(old, e.value) });
+  }
+  return edits.length && edits.some((e) => e.text !== doc.getText(e.range)) ? edits : undefined;
+}
+
 /** One edit replacing the cell of each finding with its replacement. */
-export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; cells: number } {
+export function csvFixEdit(doc: vscode.TextDocument, findings: readonly CoreDiagnostic[], media?: MediaTable): { edit: vscode.WorkspaceEdit; cells: number } {
   const edit = new vscode.WorkspaceEdit();
   const done = new Set<string>();
   let cells = 0;
   for (const d of findings) {
-    const fix = csvCellFix(doc, d);
-    const key = fix && `${fix.range.start.line}:${fix.range.start.character}`;
-    if (!fix || !key || done.has(key)) continue;
-    done.add(key);
-    edit.replace(doc.uri, fix.range, fix.text);
+    const fix = csvFindingFix(doc, d, media);
+    if (!fix) continue;
+    const keys = fix.map((f) => `${f.range.start.line}:${f.range.start.character}`);
+    if (keys.some((k) => done.has(k))) continue;
+    for (const k of keys) done.add(k);
+    for (const f of fix) edit.replace(doc.uri, f.range, f.text);
     cells++;
   }
   return { edit, cells };
@@ -157,9 +182,9 @@ export class FixProvider implements vscode.CodeActionProvider {
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const report = this.service.report(doc.uri);
     if (!report || report.version !== doc.version) return [];
-    if (fileKindOf(doc) === 'csv') return this.csvActions(doc, report.diagnostics, context);
     const media = report.diagnostics.some(isPixelBoxFinding) && this.media ? await this.media.forFile(doc.uri) : undefined;
     if (report !== this.service.report(doc.uri) || report.version !== doc.version) return [];
+    if (fileKindOf(doc) === 'csv') return this.csvActions(doc, report.diagnostics, context, media);
     const fixesFor = fixesWithMedia(media);
     const fixable = report.diagnostics.filter((d) => fixesOf(d.data).length > 0 || (media !== undefined && isPixelBoxFinding(d)));
     const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
@@ -173,13 +198,15 @@ export class FixProvider implements vscode.CodeActionProvider {
     return this.actions(fixable, context, fix, title);
   }
 
-  private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const fixable = diagnostics.filter((d) => csvCellFix(doc, d) !== undefined);
+  private csvActions(doc: vscode.TextDocument, diagnostics: readonly CoreDiagnostic[], context: vscode.CodeActionContext, media: MediaTable | undefined): vscode.CodeAction[] {
+    const fixable = diagnostics.filter((d) => csvFindingFix(doc, d, media) !== undefined);
     const fix = (findings: readonly CoreDiagnostic[]): { edit: vscode.WorkspaceEdit; count: number } => {
-      const { edit, cells } = csvFixEdit(doc, findings);
+      const { edit, cells } = csvFixEdit(doc, findings, media);
       return { edit, count: cells };
     };
     const title = (core: CoreDiagnostic): string => {
+      const pixel = media && isPixelBoxFinding(core) ? csvPixelBoxFix(core.data, media) : undefined;
+      if (pixel) return `Convert the pixel box to relative coordinates (image ${pixel.width}×${pixel.height} px per the media sidecar)`;
       const text = csvCellFix(doc, core)?.text ?? '';
       if (core.code === 'label.empty' && (core.data as { removeTrailing?: unknown } | undefined)?.removeTrailing === true) {
         const fix = csvCellFix(doc, core);
@@ -187,6 +214,7 @@ export class FixProvider implements vscode.CodeActionProvider {
         return one ? 'Remove the empty label column at the end of the row (the trailing comma)' : 'Remove the empty label columns at the end of the row (the trailing commas)';
       }
       if (core.code === 'label.empty') return 'Remove the empty label column (the extra comma)';
+      if (core.code === 'box.minMax' || core.code === 'mlUse.unassigned') return TITLES[core.code];
       return core.code === 'label.duplicate' ? 'Remove the repeated label' : `Change to ${truncate(text, 60)}`;
     };
     return this.actions(fixable, context, fix, title);

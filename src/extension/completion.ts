@@ -5,40 +5,35 @@
  */
 import * as vscode from 'vscode';
 import { FORMATS, ML_USE_KEY, isJsonlFormatId } from '../core/formats';
-import { csvCellRole } from '../core/csv/cells';
-import { csvCellsAt } from './csvCells';
+import { csvCellRole, csvLabelsInRow, tabularColumnAt, type TabularRoles } from '../core/csv/cells';
+import { csvCellsAt, csvRecordStart } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
-import { allowedKeys, FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
+import { keyCompletions, labelsOnItem } from '../core/jsonl/complete';
+import { FORMAT_SCHEMAS } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
-const BOX_KEYS = ['xMin', 'yMin', 'xMax', 'yMax'];
 const TIME_KEY = /^(startTime|endTime|timeOffset)$/;
 
-function valueSnippet(type: unknown): string {
-  switch (type) {
-    case 'object':
-      return '{$1}';
-    case 'array':
-      return '[$1]';
-    case 'number':
-    case 'integer':
-      return '${1:0}';
-    default:
-      return '"$1"';
-  }
-}
-
 /** CSV import rows: `ml_use` values in the split column, labels already used in the label column. */
-function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+function csvCompletions(report: DocumentReport, labels: [string, number][], doc: vscode.TextDocument, pos: vscode.Position, tabular?: TabularRoles): vscode.CompletionItem[] {
   const at = csvCellsAt(doc, pos, (c, offset) => offset >= c.start && offset <= c.end);
   if (!at || !report.format) return [];
-  const role = csvCellRole(report.format, at.cells, at.cell.index);
+  let role = csvCellRole(report.format, at.cells, at.cell.index);
+  if (report.format === 'tabular' && tabular?.splitColumn) {
+    // A data row's cell in the split column (named by the header, the record on the first line).
+    const onHeader = csvRecordStart(doc, pos.line) === 0;
+    const header = onHeader ? undefined : csvCellsAt(doc, new vscode.Position(0, doc.lineAt(0).text.length), () => true)?.cells;
+    if (header) role = tabularColumnAt(header, at.cell.index, false, tabular).role;
+  }
   const range = at.range(at.cell);
+  const inRow = role === 'label' ? csvLabelsInRow(report.format, at.cells, at.cell.index) : new Set<string>();
   const values: [string, string, vscode.CompletionItemKind][] =
     role === 'mlUse'
       ? FORMATS[report.format].mlUseValues.map((v) => [v, 'split', vscode.CompletionItemKind.EnumMember])
       : role === 'label'
-        ? labels.map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
+        ? labels
+            .filter(([l]) => !inRow.has(l))
+            .map(([l, n]) => [l, `${n} ${n === 1 ? 'use' : 'uses'}`, vscode.CompletionItemKind.Value])
         : [];
   return values.map(([label, description, kind], i) => {
     const item = new vscode.CompletionItem({ label, description }, kind);
@@ -49,12 +44,16 @@ function csvCompletions(report: DocumentReport, labels: [string, number][], doc:
 }
 
 export class ImportCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(private readonly service: ValidationService) {}
+  constructor(
+    private readonly service: ValidationService,
+    /** The tabular settings of a file (its split column takes ml_use values). */
+    private readonly tabular?: (uri: vscode.Uri) => TabularRoles,
+  ) {}
 
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
     const report = this.service.report(doc.uri);
     if (!report?.format) return undefined;
-    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc, pos);
+    if (fileKindOf(doc) === 'csv') return csvCompletions(report, this.service.labelCounts(doc.uri), doc, pos, this.tabular?.(doc.uri));
     if (!isJsonlFormatId(report.format)) return undefined;
     const format = report.format;
     const schema = FORMAT_SCHEMAS[format];
@@ -65,26 +64,15 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
     const items: vscode.CompletionItem[] = [];
 
     if (ctx.atKey) {
-      const objectPath = ctx.path.slice(0, -1);
-      const hasColon = /^\s*:/.test(text.slice(range.end.character));
-      const keys = new Set(allowedKeys(schema, objectPath));
-      if (objectPath.length === 1 && objectPath[0] === 'dataItemResourceLabels') keys.add(ML_USE_KEY);
-      for (const key of keys) {
-        if (ctx.siblingKeys.includes(key)) continue;
-        const item = new vscode.CompletionItem({ label: key, description: 'field' }, vscode.CompletionItemKind.Property);
-        const info = schemaNodeAt(schema, [...objectPath, key]);
-        if (typeof info?.node.description === 'string') item.documentation = new vscode.MarkdownString(info.node.description);
-        item.insertText = hasColon ? JSON.stringify(key) : new vscode.SnippetString(`${JSON.stringify(key)}: ${valueSnippet(info?.node.type)}`);
-        item.range = range;
-        item.filterText = JSON.stringify(key);
-        items.push(item);
-      }
-      if (BOX_KEYS.every((k) => keys.has(k)) && BOX_KEYS.every((k) => !ctx.siblingKeys.includes(k)) && !hasColon) {
-        const item = new vscode.CompletionItem({ label: 'xMin, yMin, xMax, yMax', description: 'normalized box' }, vscode.CompletionItemKind.Snippet);
-        item.insertText = new vscode.SnippetString('"xMin": ${1:0.1}, "yMin": ${2:0.1}, "xMax": ${3:0.9}, "yMax": ${4:0.9}');
-        item.documentation = 'Box corners as fractions of the image size, in [0, 1], with min < max.';
-        item.range = range;
-        item.filterText = '"xMin';
+      for (const k of keyCompletions(schema, text, pos.character, ctx)) {
+        const item = new vscode.CompletionItem(
+          k.kind === 'box' ? { label: k.label, description: 'normalized box' } : { label: k.label, description: 'field' },
+          k.kind === 'box' ? vscode.CompletionItemKind.Snippet : vscode.CompletionItemKind.Property,
+        );
+        if (k.documentation) item.documentation = k.kind === 'box' ? k.documentation : new vscode.MarkdownString(k.documentation);
+        item.insertText = new vscode.SnippetString(k.snippet);
+        item.range = new vscode.Range(pos.line, k.start, pos.line, k.end);
+        item.filterText = k.filterText;
         items.push(item);
       }
       return items;
@@ -101,7 +89,8 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
         items.push(item);
       });
     } else if (key === 'displayName') {
-      this.service.labelCounts(doc.uri).forEach(([label, count], i) => {
+      const onItem = labelsOnItem(text, ctx.path);
+      this.service.labelCounts(doc.uri).filter(([label]) => !onItem.has(label)).forEach(([label, count], i) => {
         const item = new vscode.CompletionItem({ label, description: `${count} ${count === 1 ? 'use' : 'uses'}` }, vscode.CompletionItemKind.Value);
         item.insertText = JSON.stringify(label);
         item.filterText = JSON.stringify(label);
@@ -128,6 +117,6 @@ export class ImportCompletionProvider implements vscode.CompletionItemProvider {
   }
 }
 
-export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
-  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service), '"', ':', ',');
+export function registerCompletion(service: ValidationService, selector: vscode.DocumentSelector, tabular?: (uri: vscode.Uri) => TabularRoles): vscode.Disposable {
+  return vscode.languages.registerCompletionItemProvider(selector, new ImportCompletionProvider(service, tabular), '"', ':', ',');
 }

@@ -141,12 +141,26 @@ interface DocState {
 const encodingOf = (doc: vscode.TextDocument): string => (doc as { encoding?: string }).encoding ?? 'utf8';
 
 /**
- * A JSONL document read as UTF-8 from a file whose bytes are valid UTF-8: its U+FFFD characters
+ * An import document read as UTF-8 from a file whose bytes are valid UTF-8: its U+FFFD characters
  * are the file's own (as the command line, reading the bytes, sees them), not decoding failures.
  */
 function textIsUtf8(doc: vscode.TextDocument, lineEnds: LineEnds | undefined): boolean {
   const encoding = encodingOf(doc);
   return (encoding === 'utf8' || encoding === 'utf8bom') && lineEnds?.isUtf8OnDisk(doc.uri) === true;
+}
+
+/**
+ * A CSV document that is its file (unedited) whose bytes are not UTF-8: the U+FFFD of the validator's
+ * `text` that the first bad byte became. The CSV reader reports that one, as the command line does;
+ * a genuine U+FFFD before it is a character.
+ */
+function invalidUtf8In(doc: vscode.TextDocument, text: string, lineEnds: LineEnds | undefined): { at: number; byte: number } | undefined {
+  const encoding = encodingOf(doc);
+  const bad = !doc.isDirty && (encoding === 'utf8' || encoding === 'utf8bom') ? lineEnds?.firstInvalidUtf8(doc.uri) : undefined;
+  if (!bad || bad.line >= doc.lineCount) return undefined;
+  const at = (encoding === 'utf8bom' ? 1 : 0) + doc.offsetAt(new vscode.Position(bad.line, bad.character));
+  // The file changed since it was read (the document not reloaded yet): the next read tells.
+  return text.charCodeAt(at) === 0xfffd ? { at, byte: bad.byte } : undefined;
 }
 
 /**
@@ -419,7 +433,8 @@ export class ValidationService implements vscode.Disposable {
         const validate = kind === 'csv' ? validateCsvText : validateJsonlText;
         // The tabular settings name columns; they make a CSV tabular only if it is one (chosen, or a plain table).
         const tabular = kind === 'csv' ? { ...this.deps.settings.tabular(doc.uri), tabularIfDetected: !chosen } : {};
-        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS, textIsUtf8: kind === 'jsonl' && utf8 });
+        const invalidUtf8 = kind === 'csv' ? invalidUtf8In(doc, text, this.deps.lineEnds) : undefined;
+        result = validate(text, { format: chosen, customSchema, maxDiagnostics: maxProblems, onItem: (item: ItemFacts) => facts.push(item), ...tabular, strict: this.deps.settings.strict(doc.uri), hints: EDITOR_VALIDATION_HINTS, textIsUtf8: utf8, invalidUtf8 });
       } catch (e) {
         this.deps.log.error(`could not validate ${doc.uri.fsPath}: ${(e as Error).message}`);
         this.collection.set(doc.uri, [
@@ -902,12 +917,13 @@ async function validateBeforeDocument(service: ValidationService, deps: Validati
 }
 
 export function registerDiagnostics(service: ValidationService, deps: ValidationDeps): vscode.Disposable {
-  // The file on disk is what Vertex AI reads: read when a JSONL import file is opened or saved.
+  // The file on disk is what Vertex AI reads: read when an import file is opened or saved (JSONL:
+  // lone CRs and UTF-8; CSV, where a lone CR ends a record: UTF-8).
   const checkLineEnds = (doc: vscode.TextDocument) => {
-    if (!deps.lineEnds || doc.uri.scheme !== 'file' || fileKindOf(doc) !== 'jsonl') return;
+    if (!deps.lineEnds || doc.uri.scheme !== 'file') return;
     const explicit = deps.formats.explicit(doc);
     if (explicit?.format === 'none' || (!explicit && !isImportCandidate(doc))) return;
-    void deps.lineEnds.check(doc);
+    void deps.lineEnds.check(doc, fileKindOf(doc) === 'jsonl');
   };
   const revalidateAll = () => {
     for (const doc of vscode.workspace.textDocuments) {

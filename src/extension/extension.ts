@@ -51,8 +51,8 @@ export function activate(context: vscode.ExtensionContext): VertexDatasetsApi {
     registerDiagnostics(validation, deps),
     registerDiskWatch(validation, log),
     registerCodeActions(validation, IMPORT_FILES, media),
-    registerHover(validation, IMPORT_FILES),
-    registerCompletion(validation, IMPORT_FILES),
+    registerHover(validation, IMPORT_FILES, (uri) => settings.tabular(uri)),
+    registerCompletion(validation, IMPORT_FILES, (uri) => settings.tabular(uri)),
     registerCommand(COMMANDS.validateFile, log, async (uri?: vscode.Uri) => {
       // A file above 50 MB has no document: it is validated from disk in a worker.
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

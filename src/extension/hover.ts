@@ -4,17 +4,22 @@
  * for the format, and the bucket and object of a gs:// URI.
  */
 import * as vscode from 'vscode';
+import { rangeHolds } from '../core/diagnostics';
 import { codeDocUrl } from '../core/docs';
 import { FORMATS, isJsonlFormatId } from '../core/formats';
-import { csvCellRole } from '../core/csv/cells';
-import { csvCellsAt } from './csvCells';
+import { csvColumnAt, tabularColumnAt, type TabularRoles } from '../core/csv/cells';
+import { csvCellsAt, csvRecordStart } from './csvCells';
 import { cursorContext } from '../core/jsonl/cursor';
 import { parseGcsUri } from '../core/rules/values';
 import { FORMAT_SCHEMAS, schemaNodeAt } from '../core/schemas';
 import { fileKindOf, type DocumentReport, type ValidationService } from './diagnostics';
 
 export class ImportHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly service: ValidationService) {}
+  constructor(
+    private readonly service: ValidationService,
+    /** The tabular settings of a file (which columns are the target, weight, split...). */
+    private readonly tabular?: (uri: vscode.Uri) => TabularRoles,
+  ) {}
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const report = this.service.report(doc.uri);
@@ -51,12 +56,17 @@ export class ImportHoverProvider implements vscode.HoverProvider {
     if (!at || !report.format) return undefined;
     const { cells, cell } = at;
     const md = new vscode.MarkdownString();
-    const role = csvCellRole(report.format, cells, cell.index);
-    const inlineText = role === 'uri' && report.format.startsWith('text-') && !cell.value.trim().startsWith('gs://');
-    const what = inlineText
-      ? 'Text of the document (inline), or the gs:// URI of a .txt file.'
-      : { mlUse: 'Split (`ml_use`): training, validation or test; empty lets Vertex AI assign it.', uri: 'Cloud Storage URI of the data item.', label: 'Label of the item.', other: '' }[role];
-    if (what) md.appendMarkdown(`**Column ${cell.index + 1}**: ${what}\n\n`);
+    let column = csvColumnAt(report.format, cells, cell.index);
+    if (report.format === 'tabular' && this.tabular) {
+      // Tabular columns are named by the header, the record on the first line.
+      const onHeader = csvRecordStart(doc, pos.line) === 0;
+      const header = onHeader ? cells : csvCellsAt(doc, new vscode.Position(0, doc.lineAt(0).text.length), () => true)?.cells;
+      if (header) column = tabularColumnAt(header, cell.index, onHeader, this.tabular(doc.uri));
+    }
+    if (column.description) {
+      const named = column.header !== undefined ? ` (${codeSpan(column.header)})` : '';
+      md.appendMarkdown(`**Column ${cell.index + 1}**${named}: ${column.description}${column.name ? ` Layout column ${codeSpan(column.name)}.` : ''}\n\n`);
+    }
     const gcs = parseGcsUri(cell.value.trim());
     if (gcs) appendGcs(md, gcs);
     appendRulesAndPage(md, report, pos);
@@ -65,7 +75,7 @@ export class ImportHoverProvider implements vscode.HoverProvider {
 }
 
 function appendRulesAndPage(md: vscode.MarkdownString, report: DocumentReport, pos: vscode.Position): void {
-  const here = report.diagnostics.filter((d) => d.line - 1 === pos.line && d.column - 1 <= pos.character && pos.character < Math.max(d.endColumn - 1, d.column));
+  const here = report.diagnostics.filter((d) => rangeHolds(d, pos.line + 1, pos.character + 1));
   for (const d of here) {
     // The message quotes the file's own text (labels, values), shown as it is, not as markdown.
     md.appendMarkdown(`Rule [\`${d.code}\`](${codeDocUrl(d.code)}): `);
@@ -96,6 +106,6 @@ export function codeSpan(text: string): string {
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-export function registerHover(service: ValidationService, selector: vscode.DocumentSelector): vscode.Disposable {
-  return vscode.languages.registerHoverProvider(selector, new ImportHoverProvider(service));
+export function registerHover(service: ValidationService, selector: vscode.DocumentSelector, tabular?: (uri: vscode.Uri) => TabularRoles): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(selector, new ImportHoverProvider(service, tabular));
 }

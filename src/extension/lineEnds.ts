@@ -6,12 +6,14 @@
  * bytes when it is opened or saved, and again when another program changes it while it is open and
  * unedited, and reports each lone CR on the line it ends, until the file on disk has none (saving
  * from the editor writes the editor's line endings). The same read tells whether the bytes are
- * valid UTF-8, which the editor's text cannot show (VS Code decodes a bad byte as U+FFFD).
+ * valid UTF-8, which the editor's text cannot show (VS Code decodes a bad byte as U+FFFD), and
+ * where the first bad byte is; CSV files are read for that alone (a lone CR ends a CSV record).
  */
 import { isUtf8 } from 'node:buffer';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { codeDocUrl } from '../core/docs';
+import { invalidUtf8Position, type InvalidUtf8 } from '../core/utf8';
 
 /** Most lone carriage returns reported per file; the first finding gives the total. */
 const MAX_REPORTED = 100;
@@ -81,8 +83,12 @@ export class LineEnds implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** Per checked file: whether its bytes on disk were valid UTF-8 at the last read. */
   private readonly utf8 = new Map<string, boolean>();
+  /** Checked files read for their encoding alone (CSV), also when read again after a change. */
+  private readonly utf8Only = new Set<string>();
+  /** Per checked file whose bytes are not UTF-8: where the first bad byte is. */
+  private readonly invalid = new Map<string, InvalidUtf8>();
   private readonly utf8Changed = new vscode.EventEmitter<vscode.TextDocument>();
-  /** Fires when a read finds a file's bytes valid UTF-8 where they were not (or the reverse). */
+  /** Fires when a read finds a file's bytes valid UTF-8 where they were not (or the reverse), or its first bad byte elsewhere. */
   readonly onDidChangeUtf8 = this.utf8Changed.event;
   /** Per checked file with lone CRs: the lines they end (as `loneCarriageReturnLines` gives them). */
   private readonly lone = new Map<string, readonly number[]>();
@@ -97,19 +103,27 @@ export class LineEnds implements vscode.Disposable {
     ];
   }
 
-  /** Reads `doc`'s file from disk and reports its lone carriage returns (none: clears them). */
-  async check(doc: vscode.TextDocument): Promise<void> {
+  /**
+   * Reads `doc`'s file from disk and reports its lone carriage returns (none: clears them); with
+   * `loneCrs` false (a CSV file), only whether its bytes are UTF-8.
+   */
+  async check(doc: vscode.TextDocument, loneCrs?: boolean): Promise<void> {
     if (doc.uri.scheme !== 'file') return;
     const key = doc.uri.toString();
+    if (loneCrs === undefined) loneCrs = !this.utf8Only.has(key);
+    else if (loneCrs) this.utf8Only.delete(key);
+    else this.utf8Only.add(key);
     const epoch = (this.epochs.get(key) ?? 0) + 1;
     this.epochs.set(key, epoch);
     this.follow(doc);
     let lines: number[];
     let utf8: boolean | undefined;
+    let invalid: InvalidUtf8 | undefined;
     try {
       const bytes = await readFile(doc.uri.fsPath);
-      lines = loneCarriageReturnLines(bytes);
+      lines = loneCrs ? loneCarriageReturnLines(bytes) : [];
       utf8 = isUtf8(bytes);
+      if (!utf8) invalid = invalidUtf8Position(bytes);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`cannot read ${doc.uri.fsPath} for its line endings: ${(e as Error).message}`);
       lines = [];
@@ -120,7 +134,10 @@ export class LineEnds implements vscode.Disposable {
     if (lines.length) this.lone.set(key, lines);
     else this.lone.delete(key);
     if (lines.length !== before.length || lines.some((l, i) => l !== before[i])) this.loneChanged.fire(doc);
-    if (utf8 !== this.utf8.get(key)) {
+    const was = this.invalid.get(key);
+    if (invalid) this.invalid.set(key, invalid);
+    else this.invalid.delete(key);
+    if (utf8 !== this.utf8.get(key) || JSON.stringify(invalid) !== JSON.stringify(was)) {
       if (utf8 === undefined) this.utf8.delete(key);
       else this.utf8.set(key, utf8);
       this.utf8Changed.fire(doc);
@@ -144,11 +161,18 @@ export class LineEnds implements vscode.Disposable {
     return this.utf8.get(uri.toString());
   }
 
+  /** The first byte of the file on disk that is not UTF-8 at the last read (undefined: none, or not read). */
+  firstInvalidUtf8(uri: vscode.Uri): InvalidUtf8 | undefined {
+    return this.invalid.get(uri.toString());
+  }
+
   clear(uri: vscode.Uri): void {
     const key = uri.toString();
     this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
     this.collection.delete(uri);
     this.utf8.delete(key);
+    this.invalid.delete(key);
+    this.utf8Only.delete(key);
     this.lone.delete(key);
     this.watchers.get(key)?.dispose();
     this.watchers.delete(key);

@@ -117,19 +117,34 @@ export function modelService(ctx: ServerContext, store: TrainingStore): grpc.Unt
       if (!format) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' is not supported by model ${store.modelName(m)}; supported: ${m.exportFormats.map((f) => f.id).join(', ')}.`);
       const artifact = cfg.artifactDestination?.outputUriPrefix;
       const image = cfg.imageDestination?.outputUri;
-      if (format.exportableContents.includes('ARTIFACT') && !artifact) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' exports artifacts: output_config.artifact_destination.output_uri_prefix is required.`);
-      if (artifact && !format.exportableContents.includes('ARTIFACT')) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' does not export artifacts; remove artifact_destination.`);
-      if (image && !format.exportableContents.includes('IMAGE')) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' does not export a container image; remove image_destination.`);
+      const contents = format.exportableContents;
+      // A format exporting both takes either destination (or both); one exporting one kind needs that one.
+      if (!artifact && !image) {
+        if (contents.includes('ARTIFACT') && !contents.includes('IMAGE')) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' exports artifacts: output_config.artifact_destination.output_uri_prefix is required.`);
+        if (contents.includes('IMAGE') && !contents.includes('ARTIFACT')) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' exports a container image: output_config.image_destination.output_uri is required.`);
+        throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' needs output_config.artifact_destination or output_config.image_destination.`);
+      }
+      if (artifact && !contents.includes('ARTIFACT')) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' does not export artifacts; remove artifact_destination.`);
+      if (image && !contents.includes('IMAGE')) throw new RpcError(Code.INVALID_ARGUMENT, `Export format '${formatId}' does not export a container image; remove image_destination.`);
+      // ContainerRegistryDestination.output_uri: Container Registry or Artifact Registry only; no tag means "latest".
+      if (image && !/^((us|eu|asia)\.)?gcr\.io\/[^/\s]+\/\S+$|^[a-z0-9-]+-docker\.pkg\.dev\/[^/\s]+\/[^/\s]+\/\S+$/.test(image)) {
+        throw new RpcError(Code.INVALID_ARGUMENT, `image_destination.output_uri '${image}' is not a Container Registry (gcr.io/PROJECT/IMAGE) or Artifact Registry (LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE) URI.`);
+      }
+      const imageUri = image ? (/:[\w][\w.-]*$/.test(image.slice(image.lastIndexOf('/'))) ? image : `${image}:latest`) : '';
       const dest = /^gs:\/\/([^/]+)\/?(.*)$/.exec(artifact ?? '');
       if (artifact && !dest) throw new RpcError(Code.INVALID_ARGUMENT, `output_uri_prefix '${artifact}' must be a gs://bucket/prefix URI.`);
       const created = ctx.clock.now();
       const folder = dest ? `${dest[2].replace(/\/$/, '')}${dest[2] ? '/' : ''}model-${m.id}/${formatId}/${new Date(created).toISOString().replace(/[-:.]/g, '')}` : '';
       let outputUri = '';
+      let imageOutputUri = '';
       const op = ctx.operations.start(
         store.modelName(m),
         'ExportModel',
         V1 + 'ExportModelOperationMetadata',
-        () => ({ genericMetadata: { createTime: timestamp(created), updateTime: timestamp(ctx.clock.now()) }, outputInfo: outputUri ? { artifactOutputUri: outputUri } : {} }),
+        () => ({
+          genericMetadata: { createTime: timestamp(created), updateTime: timestamp(ctx.clock.now()) },
+          outputInfo: { ...(outputUri ? { artifactOutputUri: outputUri } : {}), ...(imageOutputUri ? { imageOutputUri } : {}) },
+        }),
         () => {
           if (dest) {
             const bucket = ctx.blobs.buckets.get(dest[1]);
@@ -139,6 +154,10 @@ export function modelService(ctx: ServerContext, store: TrainingStore): grpc.Unt
             }
             ctx.blobs.put(dest[1], `${folder}/${FORMAT_FILES[formatId] ?? 'model.bin'}`, Buffer.from(`${formatId} export of ${store.modelName(m)}\n`), 'application/octet-stream');
             outputUri = `gs://${dest[1]}/${folder}`;
+          }
+          if (imageUri) {
+            store.images.set(imageUri, store.modelName(m));
+            imageOutputUri = imageUri;
           }
           return { response: { type: V1 + 'ExportModelResponse', value: {} } };
         },

@@ -112,6 +112,8 @@ export class TrainingStore {
   readonly models = new Map<string, StoredModel>();
   readonly labelingJobs = new Map<string, StoredLabelingJob>();
   readonly pools = new Map<string, StoredPool>();
+  /** Container images ExportModel copied (image URI with its tag -> model name): the registry's side of an export. */
+  readonly images = new Map<string, string>();
   readonly durations: TrainingDurations;
   nextPipelineFailure?: InjectedFailure;
   nextLabelingFailure?: InjectedFailure;
@@ -131,6 +133,16 @@ export class TrainingStore {
   }
   poolName(p: StoredPool): string {
     return `projects/${p.project}/locations/${p.location}/specialistPools/${p.id}`;
+  }
+
+  /**
+   * A model that was not trained here (uploaded, or trained by custom code): Vertex lists the
+   * `custom-trained` export format for such models, exporting its files and its serving container image.
+   */
+  addModel(project: string, location: string, displayName: string, exportFormats: StoredModel['exportFormats'] = [{ id: 'custom-trained', exportableContents: ['ARTIFACT', 'IMAGE'] }]): StoredModel {
+    const m: StoredModel = { id: this.ctx.nextId(), project, location, displayName, pipelineName: '', modelType: 'CUSTOM', exportFormats, evaluations: [], created: this.ctx.clock.now(), labels: {} };
+    this.models.set(this.modelName(m), m);
+    return m;
   }
 
   addPool(project: string, location: string, displayName: string, managers: string[] = [], workers: string[] = []): StoredPool {

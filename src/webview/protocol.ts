@@ -22,6 +22,8 @@ export interface RenderedCharts {
   labels: { names: string[]; items: number[] };
   splits: { training: number[]; validation: number[]; test: number[]; unassigned: number[] };
   distributions: { title: string; counts: number[] }[];
+  /** The page's heading and summary lines as shown. */
+  text: string[];
   /** The theme the page drew with: the body's theme class and the text colour the charts use. */
   theme: { kind: string; foreground: string };
 }

@@ -4,6 +4,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import type { Histogram } from '../core/dataset/stats';
 import type { HostToView, RenderedCharts, StatsPayload, ViewToHost } from './protocol';
+import { statsHeadline, statsSummary } from './summary';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -58,13 +59,15 @@ function render(p: StatsPayload): void {
   root.replaceChildren();
   const head = el('header');
   head.append(el('h1', p.file));
-  head.append(el('p', `${p.formatTitle} · ${p.items} items · ${p.errors} errors · ${p.warnings} warnings`));
+  const headline = statsHeadline(p);
+  head.append(el('p', headline));
   root.append(head);
   const kind = Array.from(document.body.classList).find((c) => /^vscode-(light|dark|high-contrast(-light)?)$/.test(c)) ?? 'unknown';
   const rendered: RenderedCharts = {
     labels: { names: [], items: [] },
     splits: { training: [], validation: [], test: [], unassigned: [] },
     distributions: [],
+    text: [headline],
     theme: { kind, foreground: css('--vscode-foreground', '#333') },
   };
   const s = p.stats;
@@ -73,12 +76,10 @@ function render(p: StatsPayload): void {
     vscode.postMessage({ type: 'rendered', charts: rendered });
     return;
   }
-  const summary = el('p', '', 'summary');
-  summary.textContent =
-    `${s.labels.length} labels · ${s.labeledItems} labeled items · ${s.annotations} annotations` +
-    (s.imbalanceRatio !== null ? ` · imbalance ${s.imbalanceRatio.toFixed(1)}× (most / least frequent label)` : '') +
-    (s.duplicates.repeats ? ` · ${s.duplicates.repeats} repeated items` : '');
-  root.append(summary);
+  for (const line of statsSummary(s)) {
+    root.append(el('p', line, 'summary'));
+    rendered.text.push(line);
+  }
 
   const names = s.labels.map((l) => l.name);
   rendered.labels = { names, items: s.labels.map((l) => l.items) };

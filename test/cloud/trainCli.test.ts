@@ -149,11 +149,55 @@ describe('CLI: train, label, version', () => {
     }
     const bad = await cli(dir, 'train', 'export', done.modelName, '--format', 'custom-trained', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn);
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /does not support export format "custom-trained"; it supports: tflite, edgetpu-tflite, tf-saved-model, tf-js, core-ml/);
+    assert.match(bad.err, /does not support export format "custom-trained"; it supports: tflite \(ARTIFACT\), edgetpu-tflite \(ARTIFACT\), tf-saved-model \(ARTIFACT\), tf-js \(ARTIFACT\), core-ml \(ARTIFACT\)/);
+    // A container image destination for a format that exports files: refused before any request, saying what fits.
+    const image = await cli(dir, 'train', 'export', done.modelName, '--format', 'tflite', '--to', `us-docker.pkg.dev/${LOCAL_PROJECT}/models/flowers`, ...conn);
+    assert.equal(image.code, 2);
+    assert.match(image.err, /export format "tflite" exports files \(ARTIFACT\), not a container image: give a Cloud Storage folder \(gs:\/\/BUCKET\/PREFIX\)/);
+    const noImageFormat = await cli(dir, 'train', 'export', done.modelName, '--to', `gcr.io/${LOCAL_PROJECT}/flowers`, ...conn);
+    assert.equal(noImageFormat.code, 2);
+    assert.match(noImageFormat.err, /has no export format that exports a container image; its formats: tflite \(ARTIFACT\).* Give --to gs:\/\/BUCKET\/PREFIX/);
     const ok = await cli(dir, 'train', 'export', done.modelName, '--format', 'core-ml', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn, '--output', 'json');
     assert.equal(ok.code, 0, ok.err);
     const { outputUri } = json<{ outputUri: string }>(ok);
     assert.ok(cloud.gcs.blobs.getUri(`${outputUri}/model.mlmodel`).object, 'artifact written');
+  });
+
+  it('train export to a container image: Artifact Registry or Container Registry for formats that export an image (IMAGE), with clear errors otherwise', async () => {
+    const store = cloud.training();
+    const both = store.addModel(LOCAL_PROJECT, cloud.region, 'churn-custom');
+    const imageOnly = store.addModel(LOCAL_PROJECT, cloud.region, 'churn-image', [{ id: 'tf-saved-model', exportableContents: ['ARTIFACT'] }, { id: 'custom-trained', exportableContents: ['IMAGE'] }]);
+    const name = (m: { id: string }) => `projects/${LOCAL_PROJECT}/locations/${cloud.region}/models/${m.id}`;
+    const ar = `us-docker.pkg.dev/${LOCAL_PROJECT}/models/churn`;
+    const toAr = await cli(dir, 'train', 'export', both.id, '--format', 'custom-trained', '--to', ar, ...conn, '--output', 'json');
+    assert.equal(toAr.code, 0, toAr.err);
+    assert.deepEqual(json(toAr), { model: name(both), format: 'custom-trained', destination: 'image', outputUri: `${ar}:latest` });
+    assert.equal(store.images.get(`${ar}:latest`), name(both), 'the image was exported under the default tag');
+    // Without --format: the model's first format that exports an image; a tag is kept.
+    const gcr = await cli(dir, 'train', 'export', imageOnly.id, '--to', `gcr.io/${LOCAL_PROJECT}/churn:v2`, ...conn);
+    assert.equal(gcr.code, 0, gcr.err);
+    assert.equal(gcr.out, `Exported ${name(imageOnly)} as custom-trained to gcr.io/${LOCAL_PROJECT}/churn:v2\n`);
+    assert.equal(store.images.get(`gcr.io/${LOCAL_PROJECT}/churn:v2`), name(imageOnly));
+    // The same format with a Cloud Storage folder, where it exports only an image.
+    const toGcs = await cli(dir, 'train', 'export', imageOnly.id, '--format', 'custom-trained', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn);
+    assert.equal(toGcs.code, 2);
+    assert.match(toGcs.err, /export format "custom-trained" exports a container image \(IMAGE\), not files: give an image URI \(LOCATION-docker\.pkg\.dev\/PROJECT\/REPOSITORY\/IMAGE\[:TAG\] or gcr\.io\/PROJECT\/IMAGE\[:TAG\]\)/);
+    // A format exporting both takes a folder too; without --format a folder picks the first that exports files.
+    const files = await cli(dir, 'train', 'export', imageOnly.id, '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn, '--output', 'json');
+    assert.equal(files.code, 0, files.err);
+    assert.equal(json<{ format: string }>(files).format, 'tf-saved-model');
+    const bothToGcs = await cli(dir, 'train', 'export', both.id, '--format', 'custom-trained', '--to', `gs://${LOCAL_BUCKET}/exports`, ...conn, '--output', 'json');
+    assert.equal(bothToGcs.code, 0, bothToGcs.err);
+    assert.match(json<{ outputUri: string }>(bothToGcs).outputUri, new RegExp(`^gs://${LOCAL_BUCKET}/exports/model-${both.id}/custom-trained/`));
+    // Destinations that are neither.
+    for (const [to, says] of [
+      ['docker.io/me/churn', /--to: the export destination "docker\.io\/me\/churn" is neither a Cloud Storage folder .* nor a container image/],
+      [`us-docker.pkg.dev/${LOCAL_PROJECT}`, /--to: "us-docker\.pkg\.dev\/[^"]+" is not a container image URI Vertex AI can export to/],
+    ] as const) {
+      const r = await cli(dir, 'train', 'export', both.id, '--to', to, ...conn);
+      assert.equal(r.code, 2, to);
+      assert.match(r.err, says);
+    }
   });
 
   it('train evaluations prints object detection labels readably: mean average precision and the figures at 0.5, not JSON', async () => {

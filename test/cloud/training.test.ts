@@ -130,6 +130,18 @@ describe('training, models, labeling and versions through the real SDK clients',
     await assert.rejects(env.cloud.exportModel(model.name, 'tflite', { outputUriPrefix: 'gs://no-such-bucket/x' }), rpc(5, /bucket no-such-bucket does not exist/));
   });
 
+  it('exports a container image to image_destination where the format exports one (IMAGE), as the real protos have it', async () => {
+    const m = env.store.addModel(PROJECT, REGION, 'custom', [{ id: 'custom-trained', exportableContents: ['IMAGE'] }]);
+    const name = `${PARENT}/models/${m.id}`;
+    const model = await env.cloud.getModel(name);
+    assert.deepEqual(model.supportedExportFormats, [{ id: 'custom-trained', exportableContents: ['IMAGE'] }]);
+    const out = await env.cloud.exportModel(name, 'custom-trained', { imageUri: 'europe-west4-docker.pkg.dev/p/repo/custom' });
+    assert.equal(out.outputUri, 'europe-west4-docker.pkg.dev/p/repo/custom:latest', 'ExportModelOperationMetadata.output_info.image_output_uri');
+    await assert.rejects(env.cloud.exportModel(name, 'custom-trained', {}), rpc(3, /exports a container image: output_config\.image_destination\.output_uri is required/));
+    await assert.rejects(env.cloud.exportModel(name, 'custom-trained', { outputUriPrefix: `gs://${BUCKET}/x` }), rpc(3, /does not export artifacts; remove artifact_destination/));
+    await assert.rejects(env.cloud.exportModel(name, 'custom-trained', { imageUri: 'docker.io/me/custom' }), rpc(3, /is not a Container Registry .* or Artifact Registry .* URI/));
+  });
+
   it('fails pipelines with Vertex-style messages: too few images per label, missing columns, injected faults', async () => {
     const tiny = await env.cloud.createTrainingPipeline(request({ objective: 'image-classification-single-label', dataset: env.ds.tinyImages.id }));
     const cols = await env.cloud.createTrainingPipeline(request({ objective: 'tabular-regression', dataset: env.ds.tabular.id, targetColumn: 'age', transformations: [{ numeric: { columnName: 'income' } }] }));

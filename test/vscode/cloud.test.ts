@@ -81,7 +81,7 @@ describe('Vertex AI (local mode)', function () {
     }
   });
 
-  it('an unreachable endpoint shows as an error node with a retry node, not a pop-up', async () => {
+  it('an unreachable endpoint shows as an error node with a retry node, not a pop-up; it says to select Retry, as the view does not load again by itself', async () => {
     const config = vscode.workspace.getConfiguration('vertexDatasets');
     await config.update('project', 'my-project', vscode.ConfigurationTarget.Workspace);
     await config.update('endpoint', '127.0.0.1:1', vscode.ConfigurationTarget.Workspace);
@@ -89,8 +89,10 @@ describe('Vertex AI (local mode)', function () {
       assert.equal(api.cloud.status().state, 'ready', 'an emulator endpoint needs no Google credentials');
       const roots = await loadedRoots(api);
       assert.deepEqual(roots.map((n) => n.getTreeItem().contextValue), ['vertexError', 'vertexMessage']);
-      assert.match(label(roots[0]), /^Could not load datasets: The Vertex AI service is temporarily unavailable .*retried with backoff/);
+      assert.match(label(roots[0]), /^Could not load datasets: The Vertex AI service is temporarily unavailable \(.*\)\. Select Retry to try again\.$/);
+      assert.doesNotMatch(label(roots[0]), /in a minute|retried with backoff/);
       assert.equal(roots[1].getTreeItem().command?.command, 'vertexDatasets.datasets.refresh');
+      assert.equal(label(roots[1]), 'Retry');
     } finally {
       await config.update('endpoint', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('project', undefined, vscode.ConfigurationTarget.Workspace);

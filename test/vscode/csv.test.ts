@@ -105,6 +105,14 @@ describe('CSV import files', () => {
       assert.match(d.message, /target column 'label' is empty/);
       const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.format === 'tabular');
       assert.ok(r.errors >= 1);
+      // Hover names a data cell's column from the header and its role from the settings.
+      const hover = async (line: number, character: number) =>
+        (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, character)))
+          .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+          .join('\n');
+      assert.match(await hover(1, 14), /\*\*Column 4\*\* \(`label`\): The target column \(vertexDatasets\.tabular\.target\)/);
+      assert.match(await hover(3, 4), /\*\*Column 2\*\* \(`age`\): A feature column\./);
+      assert.match(await hover(0, 2), /\*\*Column 1\*\*: Column name: letters, digits and underscores/);
       // A weight setting naming a column the file lacks is reported on the header.
       await config.update('tabular.weight', 'w', vscode.ConfigurationTarget.Workspace);
       await waitForDiagnostics(doc.uri, (x) => x.some((x2) => codeOf(x2) === 'tabular.weight.missing') && x.some((x2) => codeOf(x2) === 'tabular.target.null'));
@@ -113,6 +121,30 @@ describe('CSV import files', () => {
       await config.update('tabular.target', undefined, vscode.ConfigurationTarget.Workspace);
     }
     await waitForDiagnostics(doc.uri, (x) => x.length === 0);
+  });
+
+  it('completes training, validation and test in the split column named by vertexDatasets.tabular.splitColumn', async () => {
+    const file = workspaceFile('tabular-split.csv');
+    fs.writeFileSync(file.fsPath, 'x,y,split\n1,a,training\n2,b,\n');
+    const config = vscode.workspace.getConfiguration('vertexDatasets', file);
+    try {
+      await config.update('tabular.target', 'y', vscode.ConfigurationTarget.Workspace);
+      await config.update('tabular.splitColumn', 'split', vscode.ConfigurationTarget.Workspace);
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending && x.format === 'tabular');
+      const values = async (pos: vscode.Position) =>
+        (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos)).items
+          .filter((i) => i.kind === vscode.CompletionItemKind.EnumMember)
+          .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.deepEqual(await values(new vscode.Position(2, doc.lineAt(2).text.length)), ['training', 'validation', 'test']);
+      assert.deepEqual(await values(new vscode.Position(2, 0)), []);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await config.update('tabular.splitColumn', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('tabular.target', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(file.fsPath, { force: true });
+    }
   });
 
   it('too few tabular rows is a warning, an error with vertexDatasets.strict, and gone at 1,000 rows', async () => {

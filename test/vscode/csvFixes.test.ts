@@ -68,6 +68,60 @@ describe('CSV quick fixes (the replacement each finding names)', () => {
     assert.equal(r.errors, 0, JSON.stringify(ourDiagnostics(doc.uri).map(codeOf)));
   });
 
+  it('swaps the cells of a box whose min and max are swapped, both axes in one "fix all", undoably', async () => {
+    const other = workspaceFile('swapped.csv');
+    const original = 'gs://bkt/a.jpg,cat,0.9,0.8,,,0.1,0.2,,\ngs://bkt/b.jpg,cat,"0.7",0.1,,,"0.2",0.6,,\n';
+    fs.writeFileSync(other.fsPath, original);
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const swapped = () => ourDiagnostics(doc.uri).filter((x) => codeOf(x) === 'box.minMax');
+      assert.equal(swapped().length, 3);
+      const second = swapped().find((x) => x.range.start.line === 1)!;
+      const one = (await actionsAt(doc, second.range)).find((a) => a.title === 'Swap the min and max coordinates');
+      assert.ok(one?.edit);
+      assert.ok(await vscode.workspace.applyEdit(one.edit));
+      assert.equal(doc.lineAt(1).text, 'gs://bkt/b.jpg,cat,"0.2",0.1,,,"0.7",0.6,,');
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const all = (await actionsAt(doc, swapped()[0].range)).find((a) => a.title === 'Fix all 3 "box.minMax" problems in this file');
+      assert.ok(all?.edit);
+      assert.ok(await vscode.workspace.applyEdit(all.edit));
+      assert.equal(doc.getText(), 'gs://bkt/a.jpg,cat,0.1,0.2,,,0.9,0.8,,\ngs://bkt/b.jpg,cat,"0.2",0.1,,,"0.7",0.6,,\n');
+      await waitForDiagnostics(doc.uri, (ds) => !ds.some((x) => codeOf(x) === 'box.minMax'));
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
+
+  it('UNASSIGNED: empties the ml_use cell (the column stays), undoably', async () => {
+    const other = workspaceFile('unassigned.csv');
+    const original = 'UNASSIGNED,gs://bkt/a.jpg,cat\ntest,gs://bkt/b.jpg,cat\n';
+    fs.writeFileSync(other.fsPath, original);
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const d = ourDiagnostics(doc.uri).find((x) => codeOf(x) === 'mlUse.unassigned');
+      assert.ok(d);
+      const fix = (await actionsAt(doc, d.range)).find((a) => a.title === 'Remove the UNASSIGNED split (let Vertex AI assign it)');
+      assert.ok(fix?.edit);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.getText(), ',gs://bkt/a.jpg,cat\ntest,gs://bkt/b.jpg,cat\n');
+      await waitForDiagnostics(doc.uri, (ds) => !ds.some((x) => codeOf(x)?.startsWith('mlUse')));
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
+
   it('renames a CSV label with spaces; a label with letters beyond ASCII is a warning naming "cafe", with no one-click fix', async () => {
     const other = workspaceFile('labels.csv');
     fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,my cat\ngs://bkt/b.jpg,café\n');

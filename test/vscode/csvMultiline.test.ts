@@ -41,6 +41,25 @@ describe('CSV: a quoted field over several lines', () => {
     assert.match(await hoverText(doc, new vscode.Position(4, 20)), /\*\*Column 3\*\*: Label of the item/);
   });
 
+  it('hover shows the rule of a finding over several lines on each of its lines', async () => {
+    const other = workspaceFile('multiline-label.csv');
+    fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,cat\ngs://bkt/b.jpg,"my\nbig cat"\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
+      const finding = api.report(doc.uri)?.diagnostics.find((d) => d.code === 'label.csvName');
+      assert.deepEqual(finding && [finding.line, finding.column, finding.endLine, finding.endColumn], [2, 16, 3, 9]);
+      for (const pos of [new vscode.Position(1, 16), new vscode.Position(1, 17), new vscode.Position(2, 0), new vscode.Position(2, 6)]) {
+        assert.match(await hoverText(doc, pos), /label\.csvName/, `hover at ${pos.line + 1}:${pos.character + 1}`);
+      }
+      assert.doesNotMatch(await hoverText(doc, new vscode.Position(1, 3)), /label\.csvName/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(other.fsPath, { force: true });
+    }
+  });
+
   it('multi-label rows: every column after the path completes and hovers as a label', async () => {
     const other = workspaceFile('multilabel.csv');
     fs.writeFileSync(other.fsPath, 'gs://bkt/a.jpg,cat,dog\ngs://bkt/b.jpg,dog,bird\ngs://bkt/c.jpg,cat,\n');
@@ -50,7 +69,8 @@ describe('CSV: a quoted field over several lines', () => {
       await waitForReport(api, doc.uri, (r) => r.version === doc.version && !r.datasetPending);
       assert.equal(api.report(doc.uri)?.format, 'image-classification-multi-label');
       const third = new vscode.Position(2, doc.lineAt(2).text.length);
-      assert.deepEqual((await values(doc, third)).sort(), ['bird', 'cat', 'dog']);
+      // "cat" is already on the row: offering it again would make a repeated label.
+      assert.deepEqual((await values(doc, third)).sort(), ['bird', 'dog']);
       assert.match(await hoverText(doc, new vscode.Position(1, 20)), /\*\*Column 3\*\*: Label of the item/);
     } finally {
       fs.rmSync(other.fsPath, { force: true });

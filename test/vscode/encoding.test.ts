@@ -75,6 +75,26 @@ describe('encodings: the editor reports what the CLI reports for the same file',
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('CSV: a genuine U+FFFD is a character and a byte that is not UTF-8 an encoding.utf8 error where the CLI puts it, before and after edits', async () => {
+    const row = (i: number, label: string) => `gs://bkt/${i}.jpg,${label}`;
+    const genuine = await open('genuine-fffd.csv', Buffer.from([row(1, 'cat'), row(2, 'caf\ufffd'), row(3, 'dog')].join('\n') + '\n', 'utf8'));
+    // The file's bytes are read after the first run; the findings then follow them.
+    await waitForReport(api, genuine.uri, (r) => r.version === genuine.version && !r.datasetPending && !editorFindings(genuine.uri).some((f) => f.endsWith('encoding.utf8')));
+    assert.deepEqual(editorFindings(genuine.uri), cliFindings(genuine.uri.fsPath));
+    await vscode.window.activeTextEditor!.edit((e) => e.replace(genuine.lineAt(1).range, row(2, 'tea\ufffd')));
+    await waitForReport(api, genuine.uri, (r) => r.version === genuine.version && !r.datasetPending);
+    assert.ok(!editorFindings(genuine.uri).some((f) => f.endsWith('encoding.utf8')), editorFindings(genuine.uri).join(', '));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    // A genuine U+FFFD on line 2, "café" as ISO 8859-1 (é is the byte 0xe9) on line 3: the CLI reports line 3.
+    const mixed = await open('mixed-fffd.csv', Buffer.concat([Buffer.from([row(1, 'cat'), row(2, 'caf\ufffd')].join('\n') + '\n', 'utf8'), Buffer.from(row(3, 'café') + '\n', 'latin1')]));
+    const cli = cliFindings(mixed.uri.fsPath);
+    assert.ok(cli.includes('3:19 encoding.utf8'), cli.join(', '));
+    await waitForReport(api, mixed.uri, (r) => r.version === mixed.version && !r.datasetPending && editorFindings(mixed.uri).includes('3:19 encoding.utf8'));
+    assert.deepEqual(editorFindings(mixed.uri), cli);
+    assert.match(ourDiagnostics(mixed.uri).find((d) => codeOf(d) === 'encoding.utf8')!.message, /^Invalid UTF-8 \(byte 0xe9\)/);
+  });
+
   it('a document VS Code reads in another encoding (here windows-1252) with characters beyond ASCII is an error: Vertex reads UTF-8', async () => {
     const bytes = Buffer.from(img(1, 'cat') + '\n' + img(2, 'café') + '\n', 'latin1');
     const doc = await open('cp1252.jsonl', bytes, 'windows1252');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension, revertAll, codeOf, errorsOf, ourDiagnostics, openFixture, settled, waitForDiagnostics, waitForReport, type TestApi } from './util';
+import { activateExtension, revertAll, codeOf, errorsOf, ourDiagnostics, openFixture, settled, waitForDiagnostics, waitForReport, workspaceFile, type TestApi } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -82,6 +83,28 @@ describe('hover, completion and quick fixes', () => {
     // Labels of the dataset Vertex would import: lines 2-4 have line errors, so "cat" is on line 1 alone and "dog" (line 3) is none.
     assert.deepEqual(ours.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)), ['cat']);
     assert.equal(typeof ours[0].label === 'string' ? undefined : ours[0].label.description, '1 use');
+  });
+
+  it('leaves out the labels a multi-label item already has (the same label twice is a repeat)', async () => {
+    const file = workspaceFile('multi-complete.jsonl');
+    fs.writeFileSync(
+      file.fsPath,
+      ['cat', 'dog', 'bird'].map((l, i) => `{"imageGcsUri": "gs://my-bucket/${i}.jpg", "classificationAnnotations": [{"displayName": "${l}"}]}`).join('\n') +
+        '\n{"imageGcsUri": "gs://my-bucket/x.jpg", "classificationAnnotations": [{"displayName": "cat"}, {"displayName": ""}]}\n',
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      const r = await waitForReport(api, doc.uri, (x) => x.version === doc.version && !x.datasetPending);
+      assert.equal(r.format, 'image-classification-multi-label');
+      const col = doc.lineAt(3).text.lastIndexOf('""') + 1;
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(3, col));
+      const ours = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Value).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.deepEqual(ours.sort(), ['bird', 'dog']);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(file.fsPath, { force: true });
+    }
   });
 
   it('completes keys the format allows at the cursor', async () => {
@@ -186,6 +209,45 @@ describe('quick fix: pixel boxes → relative boxes (image sizes from the media 
     assert.ok(doc.lineAt(1).text.includes('{"displayName": "car", "xMin": 0.1, "yMin": 0.2, "xMax": 0.5, "yMax": 0.6}, {"displayName": "bus", "xMin": 0.1, "yMin": 0, "xMax": 1, "yMax": 1}'), doc.lineAt(1).text);
     const third = await codeActions(doc, pixelFindings(ds, 2)[0].range);
     assert.ok(!third.some((a) => a.title.startsWith('Convert the pixel box')), third.map((a) => a.title).join(' | '));
+  });
+});
+
+describe('quick fix: CSV pixel boxes → relative boxes (image sizes from the media sidecar)', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await activateExtension<TestApi>();
+  });
+
+  it('divides each coordinate cell by the size pixelboxes.csv.media.json gives, as one undoable edit', async () => {
+    const csv = workspaceFile('pixelboxes.csv');
+    const sidecar = workspaceFile('pixelboxes.csv.media.json');
+    const original = 'gs://bkt/a.jpg,cat,64,48,,,320,240,,\ngs://bkt/a.jpg,dog,"160",120,480,120,480,360,160,360\n';
+    fs.writeFileSync(sidecar.fsPath, JSON.stringify({ 'gs://bkt/a.jpg': { width: 640, height: 480 } }));
+    fs.writeFileSync(csv.fsPath, original);
+    try {
+      const doc = await vscode.workspace.openTextDocument(csv);
+      await vscode.window.showTextDocument(doc);
+      await waitForReport(api, doc.uri, settled(doc));
+      const ds = await waitForDiagnostics(doc.uri, (x) => x.some((d) => codeOf(d) === 'box.outOfRange' && d.range.start.line === 1));
+      const second = ds.find((d) => codeOf(d) === 'box.outOfRange' && d.range.start.line === 1)!;
+      const actions = await codeActions(doc, second.range);
+      const fix = actions.find((a) => a.title === 'Convert the pixel box to relative coordinates (image 640×480 px per the media sidecar)');
+      assert.ok(fix?.edit, actions.map((a) => a.title).join(' | '));
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.getText(), 'gs://bkt/a.jpg,cat,64,48,,,320,240,,\ngs://bkt/a.jpg,dog,"0.25",0.25,0.75,0.25,0.75,0.75,0.25,0.75\n');
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+      await waitForReport(api, doc.uri, settled(doc));
+      const source = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value)) ?? []).find((a) => a.edit);
+      assert.ok(source?.edit);
+      assert.ok(await vscode.workspace.applyEdit(source.edit));
+      assert.equal(doc.getText(), 'gs://bkt/a.jpg,cat,0.1,0.1,,,0.5,0.5,,\ngs://bkt/a.jpg,dog,"0.25",0.25,0.75,0.25,0.75,0.75,0.25,0.75\n');
+      await waitForDiagnostics(doc.uri, (x) => !x.some((d) => codeOf(d) === 'box.outOfRange'));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(csv.fsPath, { force: true });
+      fs.rmSync(sidecar.fsPath, { force: true });
+    }
   });
 });
 

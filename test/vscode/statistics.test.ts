@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { plural } from '../../src/core/plural';
 import type { RenderedEvent } from '../../src/extension/statsView';
-import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, type TestApi } from './util';
+import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, workspaceFile, type TestApi } from './util';
 
 function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000): Promise<RenderedEvent> {
   return new Promise((resolve, reject) => {
@@ -65,6 +66,12 @@ describe('statistics view', () => {
     // Lines 2-4 have line errors (Vertex drops them at import): only line 1's "cat" counts.
     assert.deepEqual(first.charts.labels.names, ['cat']);
     assert.deepEqual(first.charts.labels.items, [1]);
+    // The page says so, and counts distinct items from the file's lines, as the CLI's stats does.
+    assert.deepEqual(first.charts.text, [
+      `Image classification (single-label) · 1 item from 4 lines · ${plural(report.errors, 'error')} · ${plural(report.warnings, 'warning')}`,
+      '1 label · 1 labeled · 1 annotation',
+      'Not counted: 3 lines with errors (Vertex AI drops such lines at import; the figures describe the other lines).',
+    ]);
 
     const png = await screenshot('statistics-view');
     if (png) assert.ok(fs.statSync(png).size > 10_000, 'the screenshot should not be empty');
@@ -76,6 +83,27 @@ describe('statistics view', () => {
     const after = await updated;
     const r2 = await waitForReport(api, doc.uri, settled(doc));
     assert.deepEqual(after.charts.labels.items, r2.stats!.labels.map((l) => l.items));
+  });
+
+  it('the summary counts annotations split over lines apart from conflicts, in the CLI\'s words', async () => {
+    const uri = workspaceFile('split-annotations.jsonl');
+    const img = (uri: string, label: string, mlUse?: string) =>
+      JSON.stringify({ imageGcsUri: uri, classificationAnnotations: [{ displayName: label }], ...(mlUse ? { dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': mlUse } } : {}) });
+    // 1.jpg: two lines with different labels (annotations split over lines); 2.jpg: another ml_use (a conflict); 3.jpg: repeated.
+    fs.writeFileSync(uri.fsPath, [img('gs://bkt/1.jpg', 'cat'), img('gs://bkt/1.jpg', 'dog'), img('gs://bkt/2.jpg', 'cat', 'training'), img('gs://bkt/2.jpg', 'cat', 'test'), img('gs://bkt/3.jpg', 'dog'), img('gs://bkt/3.jpg', 'dog')].join('\n') + '\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const report = await waitForReport(api, doc.uri, (r) => settled(doc)(r) && r.format === 'image-classification-multi-label');
+      assert.deepEqual(report.stats?.duplicates, { repeats: 1, conflicts: 1, annotationsSplit: 1 });
+      const rendered = nextRender(api, doc.uri, () => true);
+      await vscode.commands.executeCommand('vertexDatasets.showStatistics', doc.uri);
+      const view = await rendered;
+      assert.match(view.charts.text[1], / · duplicates: 1 repeated, 1 conflicting, 1 with annotations split over lines$/);
+    } finally {
+      await closeAllEditors();
+      fs.rmSync(uri.fsPath, { force: true });
+    }
   });
 
   it('clicking a label in the view reveals its first line', async function () {

@@ -126,6 +126,17 @@ describe('Vertex AI training (local mode)', function () {
     assert.ok(directives.some((d) => /^script-src 'nonce-[A-Za-z0-9+/=]+'$/.test(d)), csp);
     assert.ok(directives.some((d) => d.startsWith('style-src ') && !d.includes('unsafe')), csp);
     assert.equal(handle.panel.title, 'Evaluation: flowers-edge');
+
+    // Export Model…: tflite exports files (ARTIFACT), so a container image destination is refused with the reason; a folder works.
+    const modelName = (model as unknown as { modelName: string }).modelName;
+    await assert.rejects(
+      api.training.exportModel(modelName, scripted({ 'Export format': 'tflite', 'Export to': 'us-docker.pkg.dev/my-project/models/flowers' })),
+      /is invalid: export format "tflite" exports files \(ARTIFACT\), not a container image: give a Cloud Storage folder \(gs:\/\/BUCKET\/PREFIX\)/,
+    );
+    const exportUi = scripted({ 'Export format': 'tflite' });
+    const exported = await api.training.exportModel(modelName, exportUi);
+    assert.match(exported?.outputUri ?? '', /^gs:\/\/[^/]+\/.*model-\d+\/tflite\//);
+    assert.ok(exportUi.asked.some((a) => a.startsWith('info: Exported flowers-edge to gs://')), JSON.stringify(exportUi.asked));
   });
 
   it('text datasets explain that AutoML text training was discontinued', async () => {

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { compareDiagnostics, countSeverities, type Diagnostic } from '../../core/diagnostics';
 import type { DatasetStats, Histogram } from '../../core/dataset';
+import { duplicatesText } from '../../core/dataset/stats';
 import { loadSchemaFile } from '../../core/files';
 import { formatInfo } from '../../core/formats';
 import { runDataset, type DatasetGroup, type DatasetRunOptions } from '../dataset';
@@ -182,7 +183,7 @@ export function statsText(report: StatsReport): string {
     out.push(`  items ${n(s.items)} (${n(s.labeledItems)} labeled) from ${n(s.rows)} ${s.rows === 1 ? 'line' : 'lines'}; annotations ${n(s.annotations)}; labels ${n(s.labels.length)}`);
     const excluded = s.excludedRows ?? 0;
     if (excluded > 0) out.push(`  not counted: ${n(excluded)} ${excluded === 1 ? 'line' : 'lines'} with errors (Vertex drops such lines at import; the figures describe the other lines)`);
-    out.push(`  imbalance (most/least frequent label): ${s.imbalanceRatio === null ? '-' : `${num(s.imbalanceRatio)}×`}; duplicates: ${n(s.duplicates.repeats)} repeated, ${n(s.duplicates.conflicts)} conflicting`);
+    out.push(`  imbalance (most/least frequent label): ${s.imbalanceRatio === null ? '-' : `${num(s.imbalanceRatio)}×`}; duplicates: ${duplicatesText(s.duplicates)}`);
     const sp = s.splits;
     out.push(
       `  splits: training ${n(sp.training)} (${pct(sp.training, s.items)}), validation ${n(sp.validation)} (${pct(sp.validation, s.items)}), test ${n(sp.test)} (${pct(sp.test, s.items)}), unassigned ${n(sp.unassigned)} (${pct(sp.unassigned, s.items)})`,

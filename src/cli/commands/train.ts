@@ -14,6 +14,7 @@ import { DEFAULT_FRACTIONS, buildTrainingPipeline } from '../../core/training/pi
 import type { ColumnProfile, TablesTransformationKind, Transformation } from '../../core/training/tabular';
 import { TABLES_TRANSFORMATIONS } from '../../core/training/tabular';
 import { sliceMetricsText } from '../../core/training/evaluation';
+import { ARTIFACT_DESTINATION_HINT, IMAGE_DESTINATION_HINT, defaultExportFormat, exportDestinationProblem, parseExportDestination } from '../../core/training/export';
 import type { PipelineSummary } from '../../cloud/training';
 import {
   CONNECTION_HELP, CONNECTION_OPTIONS, Usage, cloudErrorMessage, fullName, open, outputMode, parseKeyValues, parseList, parseNumber, printJson, printProblems, projectFor, regionOf, resolveDataset, runJobVerb,
@@ -29,7 +30,11 @@ Subcommands:
   cancel PIPELINE                  ask Vertex AI to stop a pipeline
   delete PIPELINE                  delete a stopped pipeline
   evaluations MODEL                evaluation metrics and per-label slices of a trained model
-  export MODEL --format ID --to gs://BUCKET/PREFIX   export a model in a format it supports
+  export MODEL --format ID --to DESTINATION   export a model in a format it supports: files to
+                                   gs://BUCKET/PREFIX, a container image to
+                                   LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE[:TAG] or
+                                   gcr.io/PROJECT/IMAGE[:TAG], as the format exports (ARTIFACT, IMAGE);
+                                   without --format, the model's first format that fits --to
 
 Options for create:
   --dataset ID|NAME                dataset id, resource name or display name (required)
@@ -454,13 +459,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       }
       case 'export': {
         const model = fullName(project, region, 'models', target);
-        if (!v.to || !/^gs:\/\/[^/]+/.test(v.to)) return fail('--to gs://BUCKET/PREFIX is required');
+        if (!v.to) return fail(`--to is required: ${ARTIFACT_DESTINATION_HINT} for a format that exports files, ${IMAGE_DESTINATION_HINT} for one that exports a container image`);
+        const destination = parseExportDestination(v.to);
+        if ('error' in destination) return fail(`--to: ${destination.error}`);
         const m = await cloud.getModel(model);
         if (!m.supportedExportFormats.length) return fail(`${model} cannot be exported: its model type is served only within Google Cloud`, 1);
-        const format = v.format ?? m.supportedExportFormats[0].id;
-        if (!m.supportedExportFormats.some((f) => f.id === format)) return fail(`${model} does not support export format "${format}"; it supports: ${m.supportedExportFormats.map((f) => f.id).join(', ')}`);
-        const res = await cloud.exportModel(model, format, { outputUriPrefix: v.to });
-        if (json) printJson(io, { model, format, outputUri: res.outputUri });
+        const formats = m.supportedExportFormats.map((f) => `${f.id} (${f.exportableContents.join(', ')})`).join(', ');
+        const chosen = v.format === undefined ? defaultExportFormat(m.supportedExportFormats, destination) : m.supportedExportFormats.find((f) => f.id === v.format);
+        if (!chosen) {
+          if (v.format !== undefined) return fail(`${model} does not support export format "${v.format}"; it supports: ${formats}`);
+          return fail(`${model} has no export format that exports ${destination.kind === 'image' ? 'a container image' : 'files'}; its formats: ${formats}. ${destination.kind === 'image' ? `Give --to ${ARTIFACT_DESTINATION_HINT}` : `Give --to ${IMAGE_DESTINATION_HINT}`}`);
+        }
+        const problem = exportDestinationProblem(chosen, destination);
+        if (problem) return fail(`--to ${v.to}: ${problem}`);
+        const format = chosen.id;
+        const res = await cloud.exportModel(model, format, destination.kind === 'image' ? { imageUri: destination.imageUri } : { outputUriPrefix: destination.outputUriPrefix });
+        if (json) printJson(io, { model, format, destination: destination.kind, outputUri: res.outputUri });
         else io.out(`Exported ${model} as ${format} to ${res.outputUri ?? v.to}\n`);
         return 0;
       }

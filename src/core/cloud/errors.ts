@@ -43,6 +43,11 @@ export interface ErrorContext {
    * UNAVAILABLE message then states the outage only, without asking the user to try again.
    */
   retriesItself?: boolean;
+  /**
+   * The caller offers its own way to try again and says so (a view with a Retry node): an
+   * UNAVAILABLE message then states the outage only, as with `retriesItself`.
+   */
+  retryOffered?: boolean;
 }
 
 const NOT_RETRIED = 'vertexDatasetsNotRetried';
@@ -128,7 +133,7 @@ export function describeCloudError(e: unknown, ctx: ErrorContext): CloudErrorInf
     if (isNotRetried(e)) {
       return info('unavailable', `The ${service} service is temporarily unavailable (${original}). The request was not retried, because it may have reached ${service} before the connection failed: check whether it took effect before you run it again.`, true);
     }
-    if (ctx.retriesItself) return info('unavailable', `The ${service} service is temporarily unavailable (${original}).`, true);
+    if (ctx.retriesItself || ctx.retryOffered) return info('unavailable', `The ${service} service is temporarily unavailable (${original}).`, true);
     return info('unavailable', `The ${service} service is temporarily unavailable (${original}). It was retried with backoff; try again in a minute.`, true);
   }
   if (code === GRPC.NOT_FOUND) return info('notFound', `Not found: ${original}`);

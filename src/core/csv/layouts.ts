@@ -119,7 +119,8 @@ class LayoutChecker implements RowChecker {
       if (raw.length > 0) {
         hasMlUse = true;
         const check = checkMlUse(raw, this.allowed, true);
-        if (check.problem) this.problem(cellRange(record, 0), check.problem);
+        // UNASSIGNED: an empty ml_use cell lets Vertex AI assign the split (the fix empties the cell, keeping the column).
+        if (check.problem) this.problem(cellRange(record, 0), check.problem.code === 'mlUse.unassigned' ? { ...check.problem, replacement: '' } : check.problem);
         mlUse = check.value;
       }
     }
@@ -360,8 +361,15 @@ class LayoutChecker implements RowChecker {
       }
     }
     let ok = true;
-    for (const { key, problem } of boxProblems(box)) {
-      this.problem(cellRange(record, cellOf[key]), problem);
+    let pixelCells: CsvPixelCell[] | undefined;
+    for (const { key, problem, swap } of boxProblems(box)) {
+      // Swapped min and max: in the four-vertex form B and D carry the same coordinates as C and A.
+      const pairs = swap && (swap[0] === 'xMin' ? [[c, c + 4], ...(fourVertex ? [[c + 2, c + 6]] : [])] : [[c + 1, c + 5], ...(fourVertex ? [[c + 3, c + 7]] : [])]);
+      // Pixels: the editor divides every coordinate cell of the box by the image's size when a media sidecar gives it.
+      if (problem.data?.pixels === true) {
+        pixelCells ??= boxCells(record, c, given);
+        this.problem(cellRange(record, cellOf[key]), { ...problem, data: { ...problem.data, uri: f[from - 1], pixelCells } });
+      } else this.problem(cellRange(record, cellOf[key]), pairs ? withSwap(problem, record, pairs) : problem);
       if (problem.severity === 'error') ok = false;
     }
     if (ok && label !== undefined && box.xMin !== undefined && box.yMin !== undefined && box.xMax !== undefined && box.yMax !== undefined) {
@@ -455,14 +463,49 @@ class LayoutChecker implements RowChecker {
     const box: Partial<Record<BoxKey, number>> = {};
     for (const key of ['xMin', 'yMin', 'xMax', 'yMax'] as BoxKey[]) box[key] = this.number(record, cols[key], `${key}`);
     let ok = true;
-    for (const { key, problem } of boxProblems(box)) {
-      this.problem(cellRange(record, cols[key]), problem);
+    for (const { key, problem, swap } of boxProblems(box)) {
+      this.problem(cellRange(record, cols[key]), swap ? withSwap(problem, record, [[cols[swap[0]], cols[swap[1]]]]) : problem);
       if (problem.severity === 'error') ok = false;
     }
     if (ok && label !== undefined && time !== undefined && box.xMin !== undefined && box.yMin !== undefined && box.xMax !== undefined && box.yMax !== undefined) {
       out.push({ kind: 'trackedBox', label, time, instanceId, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
     }
   }
+}
+
+/** A pixel-box cell: its range, the axis it measures and its value in pixels. */
+export interface CsvPixelCell extends Range {
+  axis: 'x' | 'y';
+  pixels: number;
+}
+
+/**
+ * The given coordinate cells of a box in pixels (`data.pixelCells`, with the image in `data.uri`):
+ * with the image's size from a media sidecar, the editor's fix divides each by it.
+ */
+function boxCells(record: CsvRecord, c: number, given: boolean[]): CsvPixelCell[] {
+  const cells: CsvPixelCell[] = [];
+  for (let k = 0; k < 8; k++) {
+    if (given[k]) cells.push({ ...record.range(c + k), axis: k % 2 === 0 ? 'x' : 'y', pixels: Number(record.fields[c + k]) });
+  }
+  return cells;
+}
+
+/** One cell's new text in a CSV fix: the range of the cell as it is (quotes included) and its new value. */
+export interface CsvCellEdit extends Range {
+  value: string;
+}
+
+/**
+ * A swapped min/max finding with the fix that exchanges the cells of each pair (`data.cellEdits`,
+ * each value as the row spells it); the editor applies them together as one quick fix.
+ */
+function withSwap(problem: Problem, record: CsvRecord, pairs: number[][]): Problem {
+  const cellEdits: CsvCellEdit[] = [];
+  for (const [a, b] of pairs) {
+    cellEdits.push({ ...record.range(a), value: record.fields[b] }, { ...record.range(b), value: record.fields[a] });
+  }
+  return { ...problem, data: { ...(problem.data ?? {}), cellEdits } };
 }
 
 function columns(n: number): string {

@@ -10,8 +10,8 @@
  * positions are derived from the field lengths on demand instead of being stored.
  */
 import { open } from 'node:fs/promises';
-import { isAscii } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { firstInvalidUtf8, invalidUtf8Message, unfinishedUtf8Tail } from '../utf8';
 import { binaryKindMessage, binaryKindOf } from '../binaryKind';
 import { fileDiagnostic } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
@@ -45,6 +45,12 @@ export interface CsvReaderOptions {
   maxFields?: number;
   /** The text continues a file from a record start (a range read by a worker): no BOM check. */
   continuation?: boolean;
+  /**
+   * The text was decoded from bytes known to be valid UTF-8, so a U+FFFD in it is a character of
+   * the file, not a byte that could not be decoded. (`readCsvFile` reads the bytes and reports
+   * invalid ones itself.)
+   */
+  textIsUtf8?: boolean;
 }
 
 export interface CsvReaderHandlers {
@@ -191,6 +197,8 @@ export class CsvReader {
   private firstNulReported = false;
   private firstReplacementReported = false;
   private readonly continuation: boolean;
+  /** U+FFFD is a character (see CsvReaderOptions.textIsUtf8); set by `readCsvFile` too. */
+  textIsUtf8: boolean;
 
   constructor(
     private readonly handlers: CsvReaderHandlers,
@@ -199,6 +207,7 @@ export class CsvReader {
     this.maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
     this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
     this.continuation = options.continuation === true;
+    this.textIsUtf8 = options.textIsUtf8 === true;
   }
 
   /** True when all input so far ended exactly at a record boundary (nothing half read). */
@@ -206,7 +215,7 @@ export class CsvReader {
     return this.state === State.RecordStart && this.leftover.length === 0 && !this.pendingCr && !this.pendingCrQuoted;
   }
 
-  /** A NUL (binary data) / U+FFFD (invalid UTF-8) was reported. */
+  /** A NUL (binary data) / invalid UTF-8 was reported. */
   get sawBinary(): boolean {
     return this.firstNulReported;
   }
@@ -258,17 +267,22 @@ export class CsvReader {
     return this.stopped;
   }
 
-  write(chunk: string): void {
+  /**
+   * Reads the next piece of text. `invalid` (from a reader of bytes): the first byte of the input
+   * that is not UTF-8 was decoded as the U+FFFD at `invalid.at` of `chunk`.
+   */
+  write(chunk: string, invalid?: { at: number; byte: number }): void {
     if (this.stopped || this.ended) return;
     if (!this.started) {
       if (chunk.length === 0) return;
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff && !this.continuation) {
         chunk = chunk.slice(1);
+        if (invalid) invalid = { at: invalid.at - 1, byte: invalid.byte };
         this.handlers.onDiagnostic(fileDiagnostic('warning', 'encoding.bom', 'The file starts with a UTF-8 byte order mark (BOM), which spreadsheet programs add. Save it as UTF-8 without BOM; otherwise the first column name or path may carry an invisible character.'));
       }
     }
-    this.scanSpecial(chunk);
+    this.scanSpecial(chunk, invalid);
     if (this.stopped) return;
     if (this.leftover.length > 0) {
       // Finish the carried-over line on its own, then go on in the chunk itself: joining the
@@ -304,8 +318,11 @@ export class CsvReader {
     this.ended = true;
   }
 
-  /** NUL characters mean binary data; U+FFFD means bytes that were not valid UTF-8. */
-  private scanSpecial(chunk: string): void {
+  /**
+   * NUL characters mean binary data. Invalid UTF-8: the byte `invalid` names, or (text not known
+   * to be valid UTF-8, such as an editor's buffer) the first U+FFFD.
+   */
+  private scanSpecial(chunk: string, invalid: { at: number; byte: number } | undefined): void {
     if (!this.firstNulReported) {
       const nul = chunk.indexOf('\u0000');
       if (nul >= 0) {
@@ -323,7 +340,7 @@ export class CsvReader {
       }
     }
     if (!this.firstReplacementReported) {
-      const bad = chunk.indexOf('\ufffd');
+      const bad = invalid ? invalid.at : this.textIsUtf8 ? -1 : chunk.indexOf('\ufffd');
       if (bad >= 0) {
         this.firstReplacementReported = true;
         const at = this.positionInChunk(chunk, bad);
@@ -331,8 +348,9 @@ export class CsvReader {
           ...at,
           severity: 'error',
           code: 'encoding.utf8',
-          message:
-            'Invalid UTF-8 (decoded as the replacement character U+FFFD). Import files must be UTF-8: re-save the file as UTF-8.',
+          message: invalid
+            ? invalidUtf8Message(invalid.byte)
+            : 'Invalid UTF-8 (decoded as the replacement character U+FFFD). Import files must be UTF-8: re-save the file as UTF-8.',
         });
       }
     }
@@ -721,6 +739,9 @@ export function cellRange(record: CsvRecord, i: number): Range {
   return r.endLine === r.line && r.endColumn <= r.column ? { ...r, endColumn: r.column + 1 } : r;
 }
 
+/** Spare bytes before each chunk read from a file (room for an unfinished UTF-8 character). */
+const UTF8_HEAD = 4;
+
 /** Bytes read per chunk when streaming a file. */
 export const FILE_CHUNK_BYTES = 1 << 20;
 
@@ -754,22 +775,36 @@ export class CsvReadCancelled extends Error {
 export async function readCsvFile(path: string, handlers: CsvReaderHandlers, options?: CsvFileOptions): Promise<CsvReader> {
   const reader = new CsvReader(handlers, options);
   reader.readsBytes = true;
+  // The bytes are checked here: a U+FFFD in the text is then the file's own character.
+  reader.textIsUtf8 = true;
   options?.onStart?.(reader);
   const signal = options?.signal;
   const onProgress = options?.onProgress;
   if (signal?.aborted) throw new CsvReadCancelled();
-  const decoder = new StringDecoder('utf8');
   const file = await open(path, 'r');
   const total = onProgress ? (await file.stat()).size : 0;
   let position = options?.start ?? 0;
   const end = options?.end ?? Infinity;
   const chunkBytes = options?.chunkBytes ?? FILE_CHUNK_BYTES;
-  const readAt = (buffer: Buffer) => file.read(buffer, 0, Math.max(0, Math.min(chunkBytes, end - position)), position);
+  // Chunks are read behind UTF8_HEAD spare bytes, where the unfinished character that ended the
+  // previous chunk is put back.
+  const readAt = (buffer: Buffer) => file.read(buffer, UTF8_HEAD, Math.max(0, Math.min(chunkBytes, end - position)), position);
   // Two buffers: the next chunk is read while this one is parsed, so the parser does not wait
   // for the disk (or for the thread pool on a busy machine) between chunks.
-  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  const buffers = [Buffer.allocUnsafe(UTF8_HEAD + chunkBytes), Buffer.allocUnsafe(UTF8_HEAD + chunkBytes)];
+  /** The bytes of a character the last chunk ended in the middle of (0 to 3). */
+  let unfinished = Buffer.alloc(0);
+  let invalidSeen = false;
+  /** The text of `piece[0, to)`, and where the first byte in it that is not UTF-8 went (once per file). */
+  const decode = (piece: Buffer, to: number, lead: string): [string, { at: number; byte: number } | undefined] => {
+    const text = piece.toString('utf8', 0, to);
+    if (invalidSeen || isUtf8(piece.subarray(0, to))) return [text, undefined];
+    invalidSeen = true;
+    const bad = firstInvalidUtf8(piece.subarray(0, to));
+    // The bytes before it are valid UTF-8, so their text is exactly the text before its U+FFFD.
+    return [text, { at: lead.length + piece.toString('utf8', 0, bad).length, byte: piece[bad] }];
+  };
   let current = 0;
-  let asciiSoFar = true;
   let atFileStart = !options?.start;
   const bytes = new ByteFeed(reader);
   let next: Promise<{ bytesRead: number }> | undefined = readAt(buffers[0]);
@@ -783,7 +818,7 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
       const buffer = buffers[current];
       current ^= 1;
       next = readAt(buffers[current]);
-      const chunk = buffer.subarray(0, bytesRead);
+      const chunk = buffer.subarray(UTF8_HEAD, UTF8_HEAD + bytesRead);
       if (atFileStart) {
         // The file's first bytes: UTF-16 text or a compressed file is named as such.
         atFileStart = false;
@@ -794,20 +829,29 @@ export async function readCsvFile(path: string, handlers: CsvReaderHandlers, opt
         }
       }
       // ASCII is its own UTF-8 and Latin-1 decoding, and the Latin-1 decoder is several times
-      // faster. It is used while the UTF-8 decoder holds nothing back.
-      if (asciiSoFar && isAscii(chunk)) {
+      // faster. It is used while no character is left unfinished.
+      if (unfinished.length === 0 && isAscii(chunk)) {
         // A NUL stops the reader before it reads any of the chunk: such a chunk goes to it whole.
         if (!bytes.feed(chunk)) reader.write(bytes.takeTail() + chunk.toString('latin1'));
       } else {
-        reader.write(bytes.takeTail() + decoder.write(chunk));
-        // A chunk ending in an ASCII byte leaves nothing in the decoder (a BOM or a name with an
-        // accent early in the file does not slow down the rest).
-        asciiSoFar = chunk[chunk.length - 1] < 0x80;
+        unfinished.copy(buffer, UTF8_HEAD - unfinished.length);
+        const piece = buffer.subarray(UTF8_HEAD - unfinished.length, UTF8_HEAD + bytesRead);
+        const to = piece.length - unfinishedUtf8Tail(piece);
+        const lead = bytes.takeTail();
+        const [text, invalid] = decode(piece, to, lead);
+        // Copied: the buffer is read into again.
+        unfinished = Buffer.from(piece.subarray(to));
+        reader.write(lead + text, invalid);
       }
       onProgress?.(position, Math.max(total, position));
       if (reader.isStopped) break;
     }
-    if (!reader.isStopped) reader.write(bytes.takeTail() + decoder.end());
+    if (!reader.isStopped) {
+      // A character unfinished at the end of the input is not UTF-8.
+      const lead = bytes.takeTail();
+      const [text, invalid] = unfinished.length ? decode(unfinished, unfinished.length, lead) : ['', undefined];
+      reader.write(lead + text, invalid);
+    }
     options?.beforeEnd?.(reader);
     reader.end();
   } finally {

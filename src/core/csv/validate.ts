@@ -367,14 +367,16 @@ function tabularOptions(o: ValidationOptions) {
 }
 
 function readerOptions(o: ValidationOptions): CsvReaderOptions {
-  return o.maxFieldChars !== undefined ? { maxFieldChars: o.maxFieldChars } : {};
+  const r: CsvReaderOptions = o.maxFieldChars !== undefined ? { maxFieldChars: o.maxFieldChars } : {};
+  if (o.textIsUtf8) r.textIsUtf8 = true;
+  return r;
 }
 
 export function validateCsvText(text: string, options: ValidationOptions = {}): CsvValidationResult {
   const v = new CsvValidation(options);
   const reader = new CsvReader(v, readerOptions(options));
   v.reader = reader;
-  reader.write(text);
+  reader.write(text, options.invalidUtf8);
   reader.end();
   return v.finish(reader.lines, true);
 }

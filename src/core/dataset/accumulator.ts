@@ -155,6 +155,7 @@ export interface FinishedState {
   mlUseUsed: boolean;
   repeats: number;
   conflicts: number;
+  annotationsSplit: number;
   labels: { name: string; items: number; annotations: number; splits: SplitCounts; first: Loc; related: Loc[]; more: number }[];
   boxCount: number;
   trackedBoxes: number;
@@ -251,6 +252,14 @@ function classificationHash(label: string): number {
 }
 
 /** @internal Order-insensitive fingerprint of a line's annotations (a multiset hash). */
+/**
+ * Whether two JSONL lines of one item with different annotations are annotations split over lines
+ * (duplicate.annotationsSplit: an item of several annotations, they add up) rather than a conflict.
+ */
+export function splitsAnnotations(limits: DatasetLimits): boolean {
+  return !limits.singleLabel;
+}
+
 export function annotationsHash(annotations: readonly AnnotationFacts[]): number {
   if (annotations.length === 0) return 0;
   if (annotations.length === 1) return annotationHash(annotations[0]) || 1;
@@ -344,6 +353,7 @@ export class DatasetAccumulator {
   private mlUseUsed = false;
   private repeats = 0;
   private conflicts = 0;
+  private annotationsSplit = 0;
 
   // Per media URI, indexed by the number `uris` maps the URI to (a false match of two URIs needs
   // their 64-bit hashes to collide: odds of about 1 in 10^7 among a million URIs).
@@ -981,6 +991,7 @@ export class DatasetAccumulator {
     acc.mlUseUsed = state.mlUseUsed;
     acc.repeats = state.repeats;
     acc.conflicts = state.conflicts;
+    acc.annotationsSplit = state.annotationsSplit;
     for (const l of state.labels) {
       const label: LabelState = { ...l, id: acc.labelList.length, splits: { ...l.splits }, lastFile: 0, lastLine: 0, lastRow: 0, classificationHash: 0, boxHash: 0 };
       acc.labels.set(l.name, label);
@@ -1163,7 +1174,7 @@ export class DatasetAccumulator {
   /** @internal A later JSONL line of `uri` with other annotations. */
   annotationConflict(loc: Loc, uri: string | undefined, first: Loc): void {
     const where = this.lineRef(first, loc.file);
-    if (!this.limits.singleLabel) {
+    if (splitsAnnotations(this.limits)) {
       // An item of several annotations: CSV rows of one item add up (documented for boxes); for
       // JSONL lines that is unverified, so a warning (ruling 1) rather than a conflict.
       const what = uri ?? 'The same text';
@@ -1336,7 +1347,8 @@ export class DatasetAccumulator {
         this.moveUriAnchor(key);
         return false;
       }
-      this.conflicts++;
+      if (splitsAnnotations(this.limits)) this.annotationsSplit++;
+      else this.conflicts++;
       this.annotationConflict(this.here(), uri, this.uriLoc(key));
       return false;
     }
@@ -1838,7 +1850,7 @@ export class DatasetAccumulator {
       splits: { ...this.splits },
       mlUseUsed: this.mlUseUsed,
       imbalanceRatio,
-      duplicates: { repeats: this.repeats, conflicts: this.conflicts },
+      duplicates: { repeats: this.repeats, conflicts: this.conflicts, annotationsSplit: this.annotationsSplit },
     };
     if (this.boxCount > 0 || this.format === 'image-bounding-box') {
       let perImage: HistogramSink;

@@ -19,6 +19,7 @@ import {
   EPSILON,
   overlappingSegments,
   splitCode,
+  splitsAnnotations,
   type DatasetOptions,
   type DatasetResult,
   type FinishedState,
@@ -82,6 +83,7 @@ interface GroupEval {
   labeled: number;
   repeats: number;
   conflicts: number;
+  annotationsSplit: number;
   annotations: number;
   labels: LabelUse[];
   // Values for the histograms; absent when none (most groups are one item with one kind of value).
@@ -275,6 +277,7 @@ export class IncrementalDataset {
   private mlUseRows = 0;
   private repeats = 0;
   private conflicts = 0;
+  private annotationsSplit = 0;
   private readonly labels = new Map<string, GlobalLabel>();
   private boxCount = 0;
   private trackedBoxes = 0;
@@ -423,6 +426,7 @@ export class IncrementalDataset {
       mlUseUsed: this.mlUseRows > 0,
       repeats: this.repeats,
       conflicts: this.conflicts,
+      annotationsSplit: this.annotationsSplit,
       labels: named.map(([name, l]) => ({
         name,
         items: l.items,
@@ -533,6 +537,7 @@ export class IncrementalDataset {
     this.labeledItems += sign * e.labeled;
     this.repeats += sign * e.repeats;
     this.conflicts += sign * e.conflicts;
+    this.annotationsSplit += sign * e.annotationsSplit;
     this.annotations += sign * e.annotations;
     for (const use of e.labels) {
       const name = use.name;
@@ -583,6 +588,7 @@ export class IncrementalDataset {
       labeled: 0,
       repeats: 0,
       conflicts: 0,
+      annotationsSplit: 0,
       annotations: 0,
       labels: [],
       boxCount: 0,
@@ -650,7 +656,8 @@ export class IncrementalDataset {
             first = row;
             e.anchorRow = row;
           } else {
-            e.conflicts++;
+            if (splitsAnnotations(L)) e.annotationsSplit++;
+            else e.conflicts++;
             emit(row, (acc) => acc.annotationConflict(here(), uri, this.loc(anchor)));
           }
         } else if (hash === firstHash || moreRows?.includes(hash)) {

@@ -62,7 +62,13 @@ export interface DatasetStats {
   mlUseUsed: boolean;
   /** Items of the most frequent label over items of the least frequent one; null with fewer than 2 labels. */
   imbalanceRatio: number | null;
-  duplicates: { repeats: number; conflicts: number };
+  /**
+   * Lines (CSV: rows) of an item already given: `repeats` add nothing (duplicate.repeat,
+   * duplicate.textRepeat), `conflicts` disagree on ml_use or on a single label (duplicate.conflict,
+   * duplicate.textConflict), `annotationsSplit` add other annotations to an item that takes several
+   * (duplicate.annotationsSplit): they add up, so they are no conflict.
+   */
+  duplicates: { repeats: number; conflicts: number; annotationsSplit: number };
   /** Bounding boxes (object detection). Sizes are normalized to the image side (0..1). */
   boxes?: { count: number; perImage: Histogram; width: Histogram; height: Histogram; area: Histogram };
   /** Inline textContent length in Unicode code points. */
@@ -76,6 +82,13 @@ export interface DatasetStats {
 }
 
 export const SPLITS: readonly MlUse[] = ['training', 'validation', 'test'];
+
+/** The duplicates figure in words, as the CLI's text output and the editor's statistics view show it. */
+export function duplicatesText(d: DatasetStats['duplicates']): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const split = d.annotationsSplit > 0 ? `, ${n(d.annotationsSplit)} with annotations split over lines` : '';
+  return `${n(d.repeats)} repeated, ${n(d.conflicts)} conflicting${split}`;
+}
 
 export function emptySplits(): SplitCounts {
   return { training: 0, validation: 0, test: 0, unassigned: 0 };

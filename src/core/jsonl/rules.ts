@@ -552,6 +552,15 @@ export class ItemChecker {
         this.checkLabel(c, cp, out);
         if (typeof c.displayName === 'string') labels.push(c.displayName);
         if (isObj(c.color)) {
+          const color = c.color;
+          // A channel above 1 means the colour was written in 0..255: the fix divides every channel
+          // of that colour, not only those above 1 (a green of 1 there is 1/255, not 1.0).
+          const rgb = ['red', 'green', 'blue'].filter((ch) => color[ch] !== undefined);
+          // Whole numbers only: a colour mixing 200 and 0.5 is in no one scale, and gets no fix.
+          const over = rgb.some((ch) => typeof color[ch] === 'number' && (color[ch] as number) > 1);
+          const in255 = rgb.every((ch) => Number.isInteger(color[ch]) && (color[ch] as number) >= 0 && (color[ch] as number) <= 255);
+          const alpha = typeof color.alpha === 'number' && color.alpha > 1 && color.alpha <= 255 ? ['alpha'] : [];
+          const whole: JsonFix[] | undefined = !over ? undefined : in255 ? [...rgb, ...alpha].map((ch) => ({ path: [...cp, 'color', ch], value: Number(((color[ch] as number) / 255).toFixed(6)) })) : [];
           for (const ch of ['red', 'green', 'blue', 'alpha']) {
             const v = c.color[ch];
             if (typeof v === 'number' && (v < 0 || v > 1)) {
@@ -560,8 +569,10 @@ export class ItemChecker {
                 target: 'value',
                 code: 'segmentation.color',
                 severity: 'error',
-                message: `Colour channel ${ch} = ${v} is outside 0..1; channels are fractions${v <= 255 ? ` (${v}/255 = ${(v / 255).toFixed(4)})` : ''}.`,
-                fixes: v <= 255 ? [{ path: [...cp, 'color', ch], value: Number((v / 255).toFixed(6)) }] : undefined,
+                message:
+                  `Colour channel ${ch} = ${v} is outside 0..1; channels are fractions${v <= 255 ? ` (${v}/255 = ${(v / 255).toFixed(4)})` : ''}.` +
+                  (whole && whole.length > 1 ? ' The colour looks written in 0..255: divide each of its channels by 255.' : ''),
+                fixes: whole && (ch !== 'alpha' || alpha.length) ? (whole.length ? whole : undefined) : v <= 255 ? [{ path: [...cp, 'color', ch], value: Number((v / 255).toFixed(6)) }] : undefined,
               });
             }
           }
@@ -711,9 +722,9 @@ export class ItemChecker {
   }
 
   /** The finding for a key the schema does not allow at `parent` (ajv additionalProperties). */
-  unknownKey(parent: JsonPath, key: string, value: unknown): Finding {
+  unknownKey(parent: JsonPath, key: string, value: unknown, holder?: unknown): Finding {
     const path = [...parent, key];
-    const legacy = this.format === 'custom' ? undefined : legacyFinding(this.format, parent, key, value);
+    const legacy = this.format === 'custom' ? undefined : legacyFinding(this.format, parent, key, value, holder);
     if (legacy) return legacy;
     if (/^ml[_-]?use$/i.test(key) || key === ML_USE_KEY) {
       return {
@@ -772,7 +783,7 @@ function aliasFor(info: FormatInfo, parent: JsonPath, key: string): string | und
   return undefined;
 }
 
-function legacyFinding(format: JsonlFormatId, parent: JsonPath, key: string, value: unknown): Finding | undefined {
+function legacyFinding(format: JsonlFormatId, parent: JsonPath, key: string, value: unknown, holder?: unknown): Finding | undefined {
   const path = [...parent, key];
   if (parent.length === 0 && key === 'objectAnnotations') {
     const converted = convertLegacyBoxes(value);
@@ -811,12 +822,16 @@ function legacyFinding(format: JsonlFormatId, parent: JsonPath, key: string, val
     };
   }
   if (parent.length === 2 && key === 'boundingBox' && format === 'image-bounding-box') {
+    // The corners go onto the annotation, unless it has coordinates of its own (which to keep is the user's call).
+    const own = isObj(holder) && ['xMin', 'yMin', 'xMax', 'yMax'].some((k) => holder[k] !== undefined);
+    const box = own ? undefined : convertLegacyBoxes([{ boundingBox: value }])?.[0];
     return {
       path,
       target: 'key',
       code: 'legacy.boundingBox',
       severity: 'error',
       message: 'Legacy shape: "boundingBox.normalizedVertices" is not read by Vertex AI import. Put "xMin", "yMin", "xMax", "yMax" directly on the annotation.',
+      fixes: box ? [{ path, remove: true }, ...(['xMin', 'yMin', 'xMax', 'yMax'] as const).map((k) => ({ path: [...parent, k], value: box[k] }))] : undefined,
     };
   }
   if (parent.length === 2 && key === 'textSegment' && format === 'text-extraction') {

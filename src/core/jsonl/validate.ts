@@ -12,6 +12,7 @@ import { fileDiagnostic } from '../diagnostics';
 import type { Diagnostic, Range, Severity } from '../diagnostics';
 import { FORMATS, isJsonlFormatId, type FormatId, type JsonlFormatId } from '../formats';
 import { binaryKindMessage, binaryKindOf } from '../binaryKind';
+import { firstInvalidUtf8, invalidUtf8Message } from '../utf8';
 import type { AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
 import { createAjv, formatProver, formatValidator, schemaNodeAt, FORMAT_SCHEMAS, type AjvError, type JsonSchema } from '../schemas';
 import type { DiagnosticStore, Detection, UnlistedCounts, ValidationOptions, ValidationResult } from '../validate';
@@ -260,7 +261,7 @@ export class JsonlLineValidator {
       switch (e.keyword) {
         case 'additionalProperties': {
           const key = (e.params as { additionalProperty: string }).additionalProperty;
-          out.push(this.checker.unknownKey(path, key, valueAt(obj, [...path, key])));
+          out.push(this.checker.unknownKey(path, key, valueAt(obj, [...path, key]), valueAt(obj, path)));
           break;
         }
         case 'required': {
@@ -752,24 +753,6 @@ function blankLine(line: number, out: { push(d: Diagnostic): void }): void {
   });
 }
 
-/** Byte index of the first invalid UTF-8 sequence in `b` (b is known to be invalid). */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n = 0;
-    if (c < 0x80) n = 0;
-    else if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) n = 2;
-    else if (c >= 0xf0 && c <= 0xf4) n = 3;
-    else return i;
-    if (i + n >= b.length + (n ? 0 : 1)) return i;
-    if (n > 0 && !isUtf8(b.subarray(i, i + n + 1))) return i;
-    i += n + 1;
-  }
-  return Math.max(0, b.length - 1);
-}
-
 /** The validator's test for a binary file (file.binary): NUL bytes among control characters or bytes that are not UTF-8. */
 export function looksBinary(head: Buffer): boolean {
   const sample = head.subarray(0, 8192);
@@ -988,7 +971,7 @@ async function streamRange(
           endColumn: column + 1,
           severity: 'error',
           code: 'encoding.utf8',
-          message: `Invalid UTF-8 (byte 0x${lineBytes[bad].toString(16).padStart(2, '0')} at byte ${bad + 1} of the line). Import files must be UTF-8: re-save the file as UTF-8.`,
+          message: invalidUtf8Message(lineBytes[bad], ` at byte ${bad + 1} of the line`),
         });
       }
       start = nl + 1;

@@ -42,9 +42,13 @@ export class MessageNode implements TreeNode {
   }
 }
 
-function errorNode(id: string, e: unknown, what: string): MessageNode {
-  const info = describeCloudError(e, { service: 'vertex' });
-  return new MessageNode(`${id}/error`, `Could not load ${what}: ${info.message}`, 'error', info.message);
+/**
+ * A failed load. The view does not load again by itself (unlike the training views, which poll):
+ * the message says how to, `retry` (the Retry node below it, or the view's Refresh).
+ */
+function errorNode(id: string, e: unknown, what: string, retry: string): MessageNode {
+  const text = `${describeCloudError(e, { service: 'vertex', retryOffered: true }).message} ${retry}`;
+  return new MessageNode(`${id}/error`, `Could not load ${what}: ${text}`, 'error', text);
 }
 
 class LabelNode implements TreeNode {
@@ -73,7 +77,7 @@ class GroupNode implements TreeNode {
       const nodes = await this.load();
       return nodes.length ? nodes : [new MessageNode(`${this.id}/empty`, 'None', 'info')];
     } catch (e) {
-      return [errorNode(this.id, e, this.label.toLowerCase())];
+      return [errorNode(this.id, e, this.label.toLowerCase(), 'Refresh the view to try again.')];
     }
   }
 }
@@ -153,7 +157,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       case 'loading':
         return [new MessageNode('loading', 'Loading datasets…', 'loading~spin')];
       case 'error':
-        return [errorNode('root', this.state.error, 'datasets'), new MessageNode('retry', 'Retry', 'refresh', undefined, { title: 'Retry', command: 'vertexDatasets.datasets.refresh' })];
+        return [errorNode('root', this.state.error, 'datasets', 'Select Retry to try again.'), new MessageNode('retry', 'Retry', 'refresh', undefined, { title: 'Retry', command: 'vertexDatasets.datasets.refresh' })];
       case 'loaded': {
         const { conn, datasets, nextPageToken } = this.state;
         const needle = this.filter.name?.toLowerCase();

@@ -8,6 +8,7 @@ import type { TrainingCloud } from '../../cloud/training';
 import type { FormatId } from '../../core/formats';
 import type { DatasetSummary } from '../../cloud/vertex';
 import { buildCreateVersion } from '../../core/training/versions';
+import { ARTIFACT_DESTINATION_HINT, IMAGE_DESTINATION_HINT, exportDestinationProblem, parseExportDestination } from '../../core/training/export';
 import type { TreeNode } from '../cloud/datasetsTree';
 import { DatasetNode } from '../cloud/datasetsTree';
 import type { WizardUi } from '../cloud/importWizard';
@@ -52,6 +53,8 @@ export interface TrainingApi {
   createLabelingJob(ui: WizardUi, from?: string | vscode.Uri): Promise<LabelResult | undefined>;
   openEvaluation(modelName: string): Promise<EvaluationPanelHandle>;
   cancelPipeline(name: string, ui: WizardUi): Promise<boolean>;
+  /** Export Model…: a format, then a Cloud Storage folder or a container image as the format exports. */
+  exportModel(modelName: string, ui: WizardUi): Promise<{ outputUri?: string } | undefined>;
 }
 
 function register(id: string, log: vscode.LogOutputChannel, handler: (...args: never[]) => unknown): vscode.Disposable {
@@ -167,10 +170,23 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
     if (!model.supportedExportFormats.length) throw new Error(`${model.displayName} cannot be exported: its model type is served only within Google Cloud`);
     const f = await scripted.pick('Export format', model.supportedExportFormats.map((x) => ({ label: x.id, description: x.exportableContents.join(', '), value: x.id })));
     if (!f) return undefined;
+    const format = model.supportedExportFormats.find((x) => x.id === f.value)!;
+    // Files (ARTIFACT) go to a Cloud Storage folder, a container image (IMAGE) to a registry.
+    const files = format.exportableContents.includes('ARTIFACT');
+    const image = format.exportableContents.includes('IMAGE');
     const settings = readCloudSettings();
-    const to = await scripted.input('Export to', 'Cloud Storage folder (gs://bucket/prefix)', settings.importBucket ?? (await session.connection()).defaultBucket ?? 'gs://', (v) => (/^gs:\/\/[^/]+/.test(v.trim()) ? undefined : 'Expected gs://bucket/prefix'));
+    const conn = await session.connection();
+    const prompt = files && image ? `Cloud Storage folder (${ARTIFACT_DESTINATION_HINT}) for its files, or container image (${IMAGE_DESTINATION_HINT})` : image ? `Container image (${IMAGE_DESTINATION_HINT})` : `Cloud Storage folder (${ARTIFACT_DESTINATION_HINT})`;
+    const initial = files ? settings.importBucket ?? conn.defaultBucket ?? 'gs://' : `${conn.region}-docker.pkg.dev/${conn.project}/`;
+    const to = await scripted.input('Export to', prompt, initial, (v) => {
+      const d = parseExportDestination(v);
+      return 'error' in d ? d.error : exportDestinationProblem(format, d);
+    });
     if (!to) return undefined;
-    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${model.displayName} as ${f.value}` }, () => c.exportModel(modelName, f.value, { outputUriPrefix: to.trim() }));
+    const destination = parseExportDestination(to);
+    if ('error' in destination) throw new Error(destination.error);
+    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${model.displayName} as ${f.value}` }, () =>
+      c.exportModel(modelName, f.value, destination.kind === 'image' ? { imageUri: destination.imageUri } : { outputUriPrefix: destination.outputUriPrefix }));
     void scripted.notify('info', `Exported ${model.displayName} to ${out.outputUri ?? to}.`);
     return out;
   };
@@ -258,6 +274,7 @@ export function registerTraining(deps: { log: vscode.LogOutputChannel; session: 
     createLabelingJob: (scripted, dataset) => label(scripted, dataset),
     openEvaluation: openEval,
     cancelPipeline,
+    exportModel,
   };
   return { disposable: vscode.Disposable.from(...disposables), api };
 }

@@ -102,6 +102,11 @@ describe('cloud error messages for a caller that retries by itself', () => {
     const denied = describeCloudError({ code: 7, details: 'no' }, { service: 'vertex', project: 'p', retriesItself: true });
     assert.match(denied.message, /roles\/aiplatform\.user/);
   });
+
+  it('a caller that offers its own retry (the Datasets view\'s Retry node) also gets the outage alone, to add how to retry', () => {
+    assert.equal(describeCloudError({ code: 14, details: 'down' }, { service: 'vertex', retryOffered: true }).message, 'The Vertex AI service is temporarily unavailable (down).');
+    assert.match(describeCloudError({ code: 14, details: 'down' }, { service: 'vertex' }).message, /try again in a minute\.$/);
+  });
 });
 
 describe('cloud error text for commands', () => {

@@ -176,7 +176,7 @@ describe('dataset checks: duplicates', () => {
     assert.equal(f[0].path, 'data.jsonl');
     assert.equal(r.stats.items, 2);
     assert.equal(r.stats.labels[0].items, 2);
-    assert.deepEqual(r.stats.duplicates, { repeats: 1, conflicts: 0 });
+    assert.deepEqual(r.stats.duplicates, { repeats: 1, conflicts: 0, annotationsSplit: 0 });
   });
 
   it('JSONL: the same URI with another label or another ml_use is an error', () => {

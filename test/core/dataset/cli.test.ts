@@ -222,8 +222,8 @@ describe('dataset checks through the CLI (real files)', () => {
     assert.match(diags[1].message, /same text is already on line 4 with different annotations/);
     assert.match(diags[2].message, /ml_use training, here test/);
     r = await cli(['stats', '--output', 'json', 'texts.jsonl'], dir);
-    const stats = (JSON.parse(r.out) as { datasets: { rows: number; items: number; duplicates: { repeats: number; conflicts: number } }[] }).datasets[0];
-    assert.deepEqual([stats.rows, stats.items, stats.duplicates], [8, 5, { repeats: 1, conflicts: 2 }], 'four distinct texts and one text file');
+    const stats = (JSON.parse(r.out) as { datasets: { rows: number; items: number; duplicates: { repeats: number; conflicts: number; annotationsSplit: number } }[] }).datasets[0];
+    assert.deepEqual([stats.rows, stats.items, stats.duplicates], [8, 5, { repeats: 1, conflicts: 2, annotationsSplit: 0 }], 'four distinct texts and one text file');
 
     // CSV: rows of one text add labels to one item (multi-label) or conflict (single-label); an identical row repeats.
     writeFileSync(join(dir, 'texts.csv'), '"good movie",pos\n"good movie",neg\n"good movie",pos\n"good movie?",pos\n');
@@ -248,7 +248,7 @@ describe('dataset checks through the CLI (real files)', () => {
       { name: 'dog', items: 11, annotations: 11, splits: { training: 0, validation: 0, test: 0, unassigned: 11 } },
       { name: 'cat', items: 9, annotations: 9, splits: { training: 0, validation: 0, test: 0, unassigned: 9 } },
     ]);
-    assert.deepEqual(pets.duplicates, { repeats: 0, conflicts: 1 });
+    assert.deepEqual(pets.duplicates, { repeats: 0, conflicts: 1, annotationsSplit: 0 });
     assert.deepEqual(pets.problems, { errors: 1, warnings: 1, infos: 0 });
     const shop = json.datasets.find((d) => d.format === 'image-bounding-box') as { boxes: { count: number; perImage: { buckets: { from: number; to: number | null; count: number }[] } } };
     assert.equal(shop.boxes.count, 11);

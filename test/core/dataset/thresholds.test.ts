@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetAccumulator, IncrementalDataset, MultisetHistogram, type DatasetOptions, type DatasetResult } from '../../../src/core/dataset';
-import { BOX_AREA_EDGES, BOX_SIZE_EDGES, HistogramBuilder } from '../../../src/core/dataset/stats';
+import { BOX_AREA_EDGES, BOX_SIZE_EDGES, duplicatesText, HistogramBuilder } from '../../../src/core/dataset/stats';
 import type { FormatId } from '../../../src/core/formats';
 import type { ItemFacts } from '../../../src/core/items';
 import { cli } from '../support/cli';
@@ -179,7 +179,8 @@ describe('duplicates: a JSONL line without annotations disagrees with nothing', 
     // Two annotated lines that differ: in a multi-label format, a warning to use one line (CSV rows add up).
     assert.deepEqual(only(r.diagnostics, 'duplicate.annotationsSplit').map((d) => [d.line, d.severity]), [[5, 'warning']]);
     assert.deepEqual(only(r.diagnostics, 'duplicate.conflict'), []);
-    assert.deepEqual([r.stats.items, r.stats.labeledItems, r.stats.duplicates.repeats, r.stats.duplicates.conflicts], [2, 2, 2, 1]);
+    assert.deepEqual(r.stats.duplicates, { repeats: 2, conflicts: 0, annotationsSplit: 1 });
+    assert.deepEqual([r.stats.items, r.stats.labeledItems], [2, 2]);
     assert.deepEqual(r.stats.labels.find((l) => l.name === 'cat')?.items, 2);
   });
 
@@ -469,6 +470,48 @@ describe('JSONL lines of one image with different boxes: a warning, as CSV rows 
       items.forEach((it, i) => inc.add(it, i + 1, 'data.jsonl'));
       assert.deepEqual(inc.result().diagnostics.map((x) => [x.line, x.code, x.severity, x.message]), r.diagnostics.map((x) => [x.line, x.code, x.severity, x.message]), `editor: ${format}`);
     }
+  });
+});
+
+describe('stats: annotations split over JSONL lines are not counted as conflicts', () => {
+  it('CLI text and JSON count them apart (duplicates.annotationsSplit); a different ml_use is still a conflict; the editor\'s dataset agrees', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vd-split-stats-'));
+    try {
+      const box = (x: number, label: string) => ({ displayName: label, xMin: x, yMin: 0.1, xMax: x + 0.2, yMax: 0.5 });
+      const mlUse = (v: string) => ({ dataItemResourceLabels: { 'aiplatform.googleapis.com/ml_use': v } });
+      const jsonl = join(dir, 'boxes.jsonl');
+      writeFileSync(jsonl, [
+        JSON.stringify({ imageGcsUri: 'gs://pets/1.jpg', boundingBoxAnnotations: [box(0.1, 'cat')] }),
+        JSON.stringify({ imageGcsUri: 'gs://pets/1.jpg', boundingBoxAnnotations: [box(0.5, 'dog')] }),
+        JSON.stringify({ imageGcsUri: 'gs://pets/1.jpg', boundingBoxAnnotations: [box(0.1, 'cat')] }),
+        JSON.stringify({ imageGcsUri: 'gs://pets/2.jpg', boundingBoxAnnotations: [box(0.1, 'cat')], ...mlUse('training') }),
+        JSON.stringify({ imageGcsUri: 'gs://pets/2.jpg', boundingBoxAnnotations: [box(0.1, 'cat')], ...mlUse('test') }),
+      ].join('\n') + '\n');
+      const v = await cli(['validate', '--output', 'json', '--format', 'image-bounding-box', jsonl]);
+      const codes = (JSON.parse(v.out) as { files: { diagnostics: { code: string; line: number }[] }[] }).files[0].diagnostics.filter((x) => x.code.startsWith('duplicate.')).map((x) => [x.code, x.line]);
+      assert.deepEqual(codes, [['duplicate.annotationsSplit', 2], ['duplicate.repeat', 3], ['duplicate.conflict', 5]]);
+      const json = await cli(['stats', '--output', 'json', '--format', 'image-bounding-box', jsonl]);
+      assert.equal(json.code, 0, json.err);
+      assert.deepEqual((JSON.parse(json.out) as { datasets: { duplicates: unknown }[] }).datasets[0].duplicates, { repeats: 1, conflicts: 1, annotationsSplit: 1 });
+      const text = await cli(['stats', '--format', 'image-bounding-box', jsonl]);
+      assert.match(text.out, /; duplicates: 1 repeated, 1 conflicting, 1 with annotations split over lines\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const items = [item(1, 'gs://b/1.jpg', [cls('cat')]), item(2, 'gs://b/1.jpg', [cls('dog')]), item(3, 'gs://b/2.jpg', [cls('cat')]), item(4, 'gs://b/2.jpg', [cls('dog')])];
+    const r = run('image-classification-multi-label', items, {}, 'data.jsonl');
+    assert.deepEqual(r.stats.duplicates, { repeats: 0, conflicts: 0, annotationsSplit: 2 });
+    assert.equal(duplicatesText(r.stats.duplicates), '0 repeated, 0 conflicting, 2 with annotations split over lines');
+    // Without annotations split over lines, the words are as before.
+    assert.equal(duplicatesText({ repeats: 1200, conflicts: 3, annotationsSplit: 0 }), '1,200 repeated, 3 conflicting');
+    const inc = new IncrementalDataset('image-classification-multi-label', { csv: false });
+    inc.addFile('data.jsonl');
+    items.forEach((it, i) => inc.add(it, i + 1, 'data.jsonl'));
+    assert.deepEqual(inc.result().stats.duplicates, r.stats.duplicates);
+    inc.remove(items[3]);
+    assert.deepEqual(inc.result().stats.duplicates, { repeats: 0, conflicts: 0, annotationsSplit: 1 });
+    // Single-label: the same lines disagree, a conflict.
+    assert.deepEqual(run('image-classification-single-label', items, {}, 'data.jsonl').stats.duplicates, { repeats: 0, conflicts: 2, annotationsSplit: 0 });
   });
 });
 
