@@ -161,6 +161,11 @@ export async function runDataset(paths: readonly string[], options: DatasetRunOp
         // The accumulator keeps only line numbers per URI and re-reads the lines its findings sit on.
         lazyAnchors: true,
         singleItems: entry?.acc.singleSink(path),
+        // CSV rows go to the accumulator that takes the file's items (given up front, or asked for by itemsFor).
+        rowSinksFor: checks && route !== 'tabular' ? (format: FormatId) => {
+          const taker = entry ?? asked;
+          return taker !== undefined && taker.acc.format === format ? taker.acc.csvRowSinks(path) : undefined;
+        } : undefined,
         boxItems: entry?.acc.boxSink(path),
         jobs: options.jobs,
         diagnosticStore: spool ?? counter,

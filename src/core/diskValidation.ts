@@ -99,6 +99,7 @@ export async function validateFromDisk(req: DiskRequest, post: (m: DiskMessage) 
     hints: req.hints,
     onItem,
     itemsFor,
+    rowSinksFor: req.datasetChecks ? (format) => (acc !== undefined && accFormat === format ? acc.csvRowSinks() : undefined) : undefined,
     onProgress: (bytes) => {
       if (bytes - lastPosted < PROGRESS_STEP) return;
       lastPosted = bytes;

@@ -103,6 +103,59 @@ export interface SingleItemSink {
   ): void;
 }
 
+/**
+ * Takes the facts of single-label classification CSV rows without an ItemFacts object per row: the
+ * CSV layout checker's path for the dataset checks. `single(...)` stands for exactly the ItemFacts
+ * `onItem` would get: `line`, an anchor of the given line and columns (`anchorLine`, `column`,
+ * `endLine`, `endColumn`; no deferred anchor source), the given fields, as annotations one
+ * classification of `label` (none when `label` is undefined), and `lineError`.
+ */
+export interface AnchoredSingleItemSink {
+  single(
+    line: number,
+    anchorLine: number,
+    column: number,
+    endLine: number,
+    endColumn: number,
+    mediaUri: string | undefined,
+    textContent: string | undefined,
+    textLength: number | undefined,
+    label: string | undefined,
+    mlUse: MlUse | undefined,
+    hasMlUse: boolean,
+    lineError: boolean,
+  ): void;
+}
+
+/**
+ * Takes the facts of bounding-box CSV rows without an ItemFacts object or an annotation object:
+ * the CSV layout checker's path for the dataset checks. While a row is checked, the box that would
+ * become its `box` annotation (if any) is given to `box`; `boxItem(...)` then stands for exactly the
+ * ItemFacts `onItem` would get: `line`, an anchor of the given line and columns (no deferred anchor
+ * source), the given fields, and as annotations the boxes given since the previous `boxItem`.
+ */
+export interface AnchoredBoxItemSink {
+  box(label: string, xMin: number, yMin: number, xMax: number, yMax: number): void;
+  boxItem(
+    line: number,
+    anchorLine: number,
+    column: number,
+    endLine: number,
+    endColumn: number,
+    mediaUri: string | undefined,
+    mlUse: MlUse | undefined,
+    hasMlUse: boolean,
+    lineError: boolean,
+  ): void;
+}
+
+/** Where the CSV rows of the formats that have a column path go instead of the item consumer. */
+export interface CsvRowSinks {
+  /** Single-label classification rows (image and text). */
+  single?: AnchoredSingleItemSink;
+  /** Bounding-box rows. */
+  boxes?: AnchoredBoxItemSink;
+}
 
 /**
  * Takes the facts of bounding-box lines without an ItemFacts object or an annotation object per

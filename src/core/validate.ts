@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostics';
 import type { FormatId } from './formats';
-import type { ItemFacts } from './items';
+import type { CsvRowSinks, ItemFacts } from './items';
 import type { ValidationHints } from './validationHints';
 
 /** How the format of a file was decided. */
@@ -35,6 +35,13 @@ export interface ValidationOptions {
    * ranges of `validate --jobs` do not ask.
    */
   itemsFor?: (format: FormatId) => ((item: ItemFacts) => void) | undefined;
+  /**
+   * CSV files with an item consumer (`onItem`, or the one `itemsFor` gave): asked once the format
+   * is known, after `itemsFor`, for where the rows of single-label classification and bounding-box
+   * layouts go instead of that consumer, without ItemFacts objects (the same facts, see
+   * `CsvRowSinks`); undefined: they go to the consumer.
+   */
+  rowSinksFor?: (format: FormatId) => CsvRowSinks | undefined;
   /** Stop collecting diagnostics after this many (a final info diagnostic says how many were left out). */
   maxDiagnostics?: number;
   /**

@@ -13,7 +13,7 @@
  */
 import type { Diagnostic, Range } from '../diagnostics';
 import { FORMATS, type FormatId, type MlUse } from '../formats';
-import type { AnnotationFacts, ItemFacts } from '../items';
+import type { AnchoredBoxItemSink, AnchoredSingleItemSink, AnnotationFacts, CsvRowSinks, ItemFacts } from '../items';
 import { boxProblems, instanceIdProblem, sentimentProblems, timeOrderProblem, type BoxKey } from '../rules/annotations';
 import { checkMlUse, codePointLength, csvLabelProblem, gcsUriProblem, mediaTypeProblem, NUMERIC, truncate, type Problem } from '../rules/values';
 import { cellRange, type CsvRecord } from './reader';
@@ -49,10 +49,17 @@ const LAYOUTS: Partial<Record<FormatId, Layout>> = {
   'video-object-tracking': { columns: '[ML_USE,]VIDEO_GCS_PATH[,LABEL,INSTANCE_ID,TIME_SECONDS,X_MIN,Y_MIN,X_MAX,Y_MAX]', layoutSeverity: 'warning', inlineText: false },
 };
 
-export function createLayoutChecker(format: FormatId, report: Report, onItem?: (item: ItemFacts) => void): RowChecker {
+/**
+ * `sinks`: with `onItem`, take the facts of single-label classification and bounding-box rows
+ * instead of `onItem` (see `CsvRowSinks`); other formats' rows go to `onItem`.
+ */
+export function createLayoutChecker(format: FormatId, report: Report, onItem?: (item: ItemFacts) => void, sinks?: CsvRowSinks): RowChecker {
   const layout = LAYOUTS[format];
   if (!layout) throw new Error(`${format} has no CSV layout`);
-  return new LayoutChecker(format, layout, report, onItem);
+  const given = onItem !== undefined ? sinks : undefined;
+  const single = format === 'image-classification-single-label' || format === 'text-classification-single-label' ? given?.single : undefined;
+  const boxes = format === 'image-bounding-box' ? given?.boxes : undefined;
+  return new LayoutChecker(format, layout, report, onItem, single, boxes);
 }
 
 class LayoutChecker implements RowChecker {
@@ -64,6 +71,8 @@ class LayoutChecker implements RowChecker {
     private readonly layout: Layout,
     private readonly report: Report,
     private readonly onItem?: (item: ItemFacts) => void,
+    private readonly single?: AnchoredSingleItemSink,
+    private readonly boxes?: AnchoredBoxItemSink,
   ) {
     this.allowed = FORMATS[format].mlUseValues;
     this.dataType = FORMATS[format].dataType as 'image' | 'text' | 'video';
@@ -117,25 +126,31 @@ class LayoutChecker implements RowChecker {
     }
     const media = f[m] ?? '';
     const mediaRange = cellRange(record, m);
+    const inline = this.mediaChecks(media, mediaRange);
+    const rest = m + 1;
+    const single = this.single;
+    if (single !== undefined) {
+      // The facts of the ItemFacts below, without the object (see `AnchoredSingleItemSink`).
+      const label = this.singleLabel(record, rest);
+      const r = mediaRange;
+      if (inline) single.single(record.line, r.line, r.column, r.endLine, r.endColumn, undefined, media, codePointLength(media), label, mlUse, hasMlUse, this.rowError);
+      else single.single(record.line, r.line, r.column, r.endLine, r.endColumn, media, undefined, undefined, label, mlUse, hasMlUse, this.rowError);
+      return;
+    }
+    const boxes = this.boxes;
+    if (boxes !== undefined) {
+      // The facts of the ItemFacts below, without the object (see `AnchoredBoxItemSink`): the row's box goes to `boxes.box`.
+      this.boundingBox(record, rest, undefined);
+      const r = mediaRange;
+      boxes.boxItem(record.line, r.line, r.column, r.endLine, r.endColumn, media, mlUse, hasMlUse, this.rowError);
+      return;
+    }
     const item: ItemFacts = { line: record.line, anchor: mediaRange, hasMlUse, annotations: [] };
     if (mlUse) item.mlUse = mlUse;
-    if (this.layout.inlineText && !media.startsWith('gs://')) {
-      if (media.trim().length === 0) {
-        this.say(mediaRange, 'error', 'text.empty', 'The text column is empty; a document needs inline text or a gs:// path to a .txt file.');
-      }
+    if (inline) {
       item.textLength = codePointLength(media);
       item.textContent = media;
-    } else {
-      const what = this.dataType === 'text' ? 'text file path' : `${this.dataType} path`;
-      const p = gcsUriProblem(media, what);
-      if (p) this.problem(mediaRange, p);
-      else {
-        const t = mediaTypeProblem(media, this.dataType);
-        if (t) this.problem(mediaRange, t);
-      }
-      item.mediaUri = media;
-    }
-    const rest = m + 1;
+    } else item.mediaUri = media;
     switch (this.format) {
       case 'image-classification-single-label':
       case 'text-classification-single-label':
@@ -163,6 +178,24 @@ class LayoutChecker implements RowChecker {
     this.onItem?.(item);
   }
 
+  /** Checks the media column; returns true when it holds inline text (else a path). */
+  private mediaChecks(media: string, mediaRange: Range): boolean {
+    if (this.layout.inlineText && !media.startsWith('gs://')) {
+      if (media.trim().length === 0) {
+        this.say(mediaRange, 'error', 'text.empty', 'The text column is empty; a document needs inline text or a gs:// path to a .txt file.');
+      }
+      return true;
+    }
+    const what = this.dataType === 'text' ? 'text file path' : `${this.dataType} path`;
+    const p = gcsUriProblem(media, what);
+    if (p) this.problem(mediaRange, p);
+    else {
+      const t = mediaTypeProblem(media, this.dataType);
+      if (t) this.problem(mediaRange, t);
+    }
+    return false;
+  }
+
   private columnCount(record: CsvRecord, from: number, what: string): void {
     const last = record.range(record.fields.length - 1);
     const first = record.range(Math.min(from, record.fields.length));
@@ -171,6 +204,13 @@ class LayoutChecker implements RowChecker {
   }
 
   private label(record: CsvRecord, i: number, out: AnnotationFacts[]): string | undefined {
+    const v = this.checkLabel(record, i);
+    if (v !== undefined) out.push({ kind: 'classification', label: v });
+    return v;
+  }
+
+  /** The label in column `i`, or undefined (reported) when it is not one. */
+  private checkLabel(record: CsvRecord, i: number): string | undefined {
     const v = record.fields[i];
     const p = csvLabelProblem(v);
     if (p) {
@@ -178,20 +218,20 @@ class LayoutChecker implements RowChecker {
       // A warned label (letters beyond ASCII) may well be imported: it still counts as a label.
       if (p.severity === 'error' || v.length === 0) return undefined;
     }
-    out.push({ kind: 'classification', label: v });
     return v;
   }
 
   private labels(record: CsvRecord, from: number, out: AnnotationFacts[], single: boolean): void {
+    if (single) {
+      const label = this.singleLabel(record, from);
+      if (label !== undefined) out.push({ kind: 'classification', label });
+      return;
+    }
     const f = record.fields;
     let end = f.length;
     while (end > from && f[end - 1] === '') end--;
-    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, single);
-    if (single && end - from > 1) {
-      this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
-      end = from + 1;
-    }
-    // A row of one label (every single-label row) has nothing to repeat: no set to build or hash into.
+    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, false);
+    // A row of one label has nothing to repeat: no set to build or hash into.
     const seen = end - from > 1 ? new Set<string>() : undefined;
     for (let i = from; i < end; i++) {
       if (f[i] === '') {
@@ -208,6 +248,25 @@ class LayoutChecker implements RowChecker {
       }
       this.label(record, i, out);
     }
+  }
+
+  /** The label columns of a single-label row from `from` checked (as `labels` does): its label, if it has a valid one. */
+  private singleLabel(record: CsvRecord, from: number): string | undefined {
+    const f = record.fields;
+    let end = f.length;
+    while (end > from && f[end - 1] === '') end--;
+    if (end < f.length) this.trailingEmptyLabels(record, end, end > from, true);
+    if (end - from > 1) {
+      this.columnCount(record, from + 1, `This row has ${end - from} labels, but a single-label row has at most one.`);
+      end = from + 1;
+    }
+    if (end === from) return undefined;
+    if (f[from] === '') {
+      // `removeCell`: deleting the cell with the comma before it fixes the row (the editor's quick fix).
+      this.problem(cellRange(record, from), { code: 'label.empty', severity: 'warning', message: 'Empty label column between labels; remove the extra comma.', data: { removeCell: true } });
+      return undefined;
+    }
+    return this.checkLabel(record, from);
   }
 
   /**
@@ -252,7 +311,8 @@ class LayoutChecker implements RowChecker {
     return n;
   }
 
-  private boundingBox(record: CsvRecord, from: number, out: AnnotationFacts[]): void {
+  /** `out`: where the row's box annotation goes (undefined: to the box sink). */
+  private boundingBox(record: CsvRecord, from: number, out: AnnotationFacts[] | undefined): void {
     const f = record.fields;
     let end = f.length;
     while (end > from && f[end - 1] === '') end--;
@@ -261,7 +321,7 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from, `A box row needs a label and 8 coordinate columns after the path; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 9) return;
     }
-    const label = f[from] === '' ? undefined : this.label(record, from, []);
+    const label = f[from] === '' ? undefined : this.checkLabel(record, from);
     if (f[from] === '') this.say(cellRange(record, from), 'error', 'label.empty', 'A box needs a label before its coordinates.');
     const c = from + 1;
     const given = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => f[c + k].trim() !== '');
@@ -313,7 +373,8 @@ class LayoutChecker implements RowChecker {
       if (problem.severity === 'error') ok = false;
     }
     if (ok && label !== undefined && box.xMin !== undefined && box.yMin !== undefined && box.xMax !== undefined && box.yMax !== undefined) {
-      out.push({ kind: 'box', label, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
+      if (out === undefined) (this.boxes as AnchoredBoxItemSink).box(label, box.xMin, box.yMin, box.xMax, box.yMax);
+      else out.push({ kind: 'box', label, xMin: box.xMin, yMin: box.yMin, xMax: box.xMax, yMax: box.yMax });
     }
   }
 
@@ -339,7 +400,7 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from, `A labeled video row needs a label, a start and an end time after the path; this row has ${columns(f.length - from)} there.`);
       if (f.length - from < 3) return;
     }
-    const label = this.label(record, from, []);
+    const label = this.checkLabel(record, from);
     const start = this.number(record, from + 1, 'The start time', { time: true });
     const endTime = this.number(record, from + 2, 'The end time', { time: true, infinity: true });
     if (start !== undefined && endTime !== undefined) {
@@ -366,7 +427,7 @@ class LayoutChecker implements RowChecker {
       if (p) this.problem(cellRange(record, from + 1), p);
     }
     if (n < 4) return;
-    const label = this.label(record, from + 2, []);
+    const label = this.checkLabel(record, from + 2);
     const t1 = this.number(record, from + 3, 'The action time', { time: true });
     const t2 = n >= 5 && f[from + 4].trim() !== '' ? this.number(record, from + 4, 'The action end time', { time: true, infinity: true }) : t1;
     if (t1 !== undefined && t2 !== undefined) {
@@ -386,7 +447,7 @@ class LayoutChecker implements RowChecker {
       this.columnCount(record, from, `A tracking row needs a label, an instance id (may be empty), a time and X_MIN,Y_MIN,X_MAX,Y_MAX after the path; this row has ${columns(n)} there.`);
       if (n < 7) return;
     }
-    const label = this.label(record, from, []);
+    const label = this.checkLabel(record, from);
     let instanceId: string | undefined;
     if (f[from + 1].trim() !== '') {
       const raw = f[from + 1].trim();

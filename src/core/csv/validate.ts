@@ -142,7 +142,8 @@ class CsvValidation {
       this.tabular = this.shared?.tabular ?? new TabularChecker(tabularOptions(this.options), this.collector.report, this.options.onItem ?? this.options.itemsFor?.('tabular'));
       if (this.shared) this.headerDone = this.shared.tabular.columnCount > 0;
     } else {
-      this.checker = createLayoutChecker(format, this.collector.report, this.options.onItem ?? this.options.itemsFor?.(format));
+      const onItem = this.options.onItem ?? this.options.itemsFor?.(format);
+      this.checker = createLayoutChecker(format, this.collector.report, onItem, onItem !== undefined ? this.options.rowSinksFor?.(format) : undefined);
     }
   }
 

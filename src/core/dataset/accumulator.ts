@@ -8,8 +8,9 @@
 import type { Diagnostic, Range, RelatedLocation } from '../diagnostics';
 import { compareDiagnostics } from '../diagnostics';
 import { formatInfo, type FormatId, type MlUse } from '../formats';
-import type { AnchorSource, AnnotationFacts, BoxItemSink, ItemFacts, SingleItemSink } from '../items';
+import type { AnchoredBoxItemSink, AnchoredSingleItemSink, AnchorSource, AnnotationFacts, BoxItemSink, CsvRowSinks, ItemFacts, SingleItemSink } from '../items';
 import { annotationLabels, isBlankLabel } from '../items';
+import { PairSet } from './pairSet';
 import { StringTable } from './stringTable';
 import { KeyKind, UriIndex } from './uriIndex';
 import { datasetCodeInfo, severityOf, type DatasetCode } from './codes';
@@ -365,9 +366,10 @@ export class DatasetAccumulator {
   private readonly crowded = new Map<number, string>();
   /** Boxes per image (object detection), indexed like the URI records. */
   private readonly uriBoxes: Column;
-  private readonly uriMoreLabels = new Map<number, number[]>();
-  /** CSV only: row fingerprints beyond the first, for URIs given on several rows. */
-  private readonly uriMoreRows = new Map<number, number[]>();
+  /** (URI, label id) for the labels of an item beyond its first (`R_LABEL`). */
+  private readonly uriMoreLabels = new PairSet();
+  /** CSV only: (URI, row fingerprint) for the rows of a URI beyond its first (`R_HASH`). */
+  private readonly uriMoreRows = new PairSet();
 
   private readonly labels = new StringTable<LabelState>();
   /** Stands for empty labels (`label.empty` on their lines): never registered, never counted. */
@@ -402,7 +404,8 @@ export class DatasetAccumulator {
   private readonly sgLabel = new Column(1024);
   private sgStart = new Float64Array(1024);
   private sgEnd = new Float64Array(1024);
-  private readonly sgLoc: Loc[] = [];
+  /** Per segment: the anchor of its row (file, line, column, end line, end column; see `here`), made a Loc only for findings. */
+  private sgLoc = new Int32Array(1024 * 5);
   private sgCount = 0;
   private sgGroups = 0;
   /** Group + 1 of a URI key's segments (0: none yet). */
@@ -499,22 +502,85 @@ export class DatasetAccumulator {
   }
 
   /**
+   * The rows of one CSV file in `AnchoredSingleItemSink` form (single-label classification rows):
+   * each call counts exactly as `add` of the ItemFacts it stands for, in the same order as `add` calls.
+   */
+  anchoredSingleSink(file?: string): AnchoredSingleItemSink {
+    return {
+      single: (line, anchorLine, column, endLine, endColumn, mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError) => {
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
+        this.sLine[n] = line;
+        const a = this.sAnchor;
+        a[n * 4] = anchorLine;
+        a[n * 4 + 1] = column;
+        a[n * 4 + 2] = endLine;
+        a[n * 4 + 3] = endColumn;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | (lineError ? LINE_ERROR : 0);
+        this.sTextLength[n] = textLength === undefined ? -1 : textLength;
+        this.sDeferred[n] = undefined;
+        this.sUri[n] = mediaUri;
+        this.sText[n] = textContent;
+        this.sLabel[n] = label;
+        if (n + 1 >= BATCH) this.flush();
+      },
+    };
+  }
+
+  /**
+   * The rows of one CSV file in `AnchoredBoxItemSink` form (bounding-box rows): each item counts
+   * exactly as `add` of the ItemFacts it stands for, in the same order as `add` calls.
+   */
+  anchoredBoxSink(file?: string): AnchoredBoxItemSink {
+    return {
+      box: this.addBox,
+      boxItem: (line, anchorLine, column, endLine, endColumn, mediaUri, mlUse, hasMlUse, lineError) => {
+        const n = this.count++;
+        this.pending[n] = null;
+        this.pendingFiles[n] = file;
+        this.sLine[n] = line;
+        const a = this.sAnchor;
+        a[n * 4] = anchorLine;
+        a[n * 4 + 1] = column;
+        a[n * 4 + 2] = endLine;
+        a[n * 4 + 3] = endColumn;
+        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM | (lineError ? LINE_ERROR : 0);
+        this.sDeferred[n] = undefined;
+        this.sUri[n] = mediaUri;
+        this.sText[n] = undefined;
+        this.sBoxFrom[n] = this.bItemStart;
+        this.sBoxTo[n] = this.bItemStart = this.bCount;
+        if (n + 1 >= BATCH) this.flush();
+      },
+    };
+  }
+
+  /** The column sinks of one CSV file (see `CsvRowSinks`). */
+  csvRowSinks(file?: string): CsvRowSinks {
+    return { single: this.anchoredSingleSink(file), boxes: this.anchoredBoxSink(file) };
+  }
+
+  /** A box of the item being given to a box sink (see `BoxItemSink.box`). */
+  private readonly addBox = (label: string, xMin: number, yMin: number, xMax: number, yMax: number): void => {
+    const b = this.bCount++;
+    if (b >= this.bLabels.length) this.growBoxes();
+    this.bLabels[b] = label;
+    const c = this.bCoords;
+    c[b * 4] = xMin;
+    c[b * 4 + 1] = yMin;
+    c[b * 4 + 2] = xMax;
+    c[b * 4 + 3] = yMax;
+  };
+
+  /**
    * The items of one file in `BoxItemSink` form (the JSONL validator's fast path for bounding-box
    * lines): each item counts exactly as `add` of the ItemFacts it stands for, in the same order as
    * `add` calls.
    */
   boxSink(file?: string): BoxItemSink {
     return {
-      box: (label, xMin, yMin, xMax, yMax) => {
-        const b = this.bCount++;
-        if (b >= this.bLabels.length) this.growBoxes();
-        this.bLabels[b] = label;
-        const c = this.bCoords;
-        c[b * 4] = xMin;
-        c[b * 4 + 1] = yMin;
-        c[b * 4 + 2] = xMax;
-        c[b * 4 + 3] = yMax;
-      },
+      box: this.addBox,
       boxItem: (line, deferred, mediaUri, mlUse, hasMlUse, lineError) => {
         const n = this.count++;
         this.pending[n] = null;
@@ -549,6 +615,8 @@ export class DatasetAccumulator {
   private pending: (ItemFacts | null)[] = newBatch();
   private pendingFiles: (string | undefined)[] = newBatch();
   private readonly sLine = new Int32Array(BATCH);
+  /** An item without a deferred anchor (see `anchoredSingleSink`): its anchor's line, column, end line, end column. */
+  private readonly sAnchor = new Int32Array(BATCH * 4);
   /** Split code | HAS_ML_USE. */
   private readonly sFlags = new Uint8Array(BATCH);
   /** -1: none. */
@@ -625,11 +693,20 @@ export class DatasetAccumulator {
     this.rows++;
     this.curFile = f;
     this.curItem = undefined;
-    const deferred = this.sDeferred[i] as AnchorSource;
+    const deferred = this.sDeferred[i];
     this.curDeferred = deferred;
-    if (this.sources[f] !== deferred) this.sources[f] = deferred;
     const line = this.sLine[i];
-    this.curLine = line;
+    if (deferred !== undefined) {
+      if (this.sources[f] !== deferred) this.sources[f] = deferred;
+      this.curLine = line;
+    } else {
+      // An anchor given with the row (CSV): it may start on a later line than the row does.
+      const a = this.sAnchor;
+      this.curLine = a[i * 4];
+      this.curColumn = a[i * 4 + 1];
+      this.curEndLine = a[i * 4 + 2];
+      this.curEndColumn = a[i * 4 + 3];
+    }
     this.curLoc = undefined;
     if (!this.datasetAnchor && f === 0 && line === 1) this.datasetAnchor = this.here();
     const flags = this.sFlags[i];
@@ -691,7 +768,7 @@ export class DatasetAccumulator {
         for (let b = from; b < to; b++) {
           annotations.push({ kind: 'box', label: labels[b] as string, xMin: coords[b * 4], yMin: coords[b * 4 + 1], xMax: coords[b * 4 + 2], yMax: coords[b * 4 + 3] });
         }
-        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, split, hash, annotations, f)) return;
         this.seenBefore = true;
       }
     } else {
@@ -759,7 +836,7 @@ export class DatasetAccumulator {
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         const annotations: AnnotationFacts[] = label === undefined ? [] : [{ kind: 'classification', label }];
-        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, split, hash, annotations, f)) return;
         this.seenBefore = true;
       }
     } else {
@@ -808,7 +885,7 @@ export class DatasetAccumulator {
       } else {
         itemSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
         // An exact repeat is imported once: it adds nothing to counts or checks.
-        if (this.checkRepeat(key, uri, this.here(), split, hash, annotations, f)) return;
+        if (this.checkRepeat(key, uri, split, hash, annotations, f)) return;
         this.seenBefore = true;
       }
     } else {
@@ -825,7 +902,7 @@ export class DatasetAccumulator {
         this.boxCheck(a.label, a.xMin, a.yMin, a.xMax, a.yMax, key, uri);
       } else {
         for (const name of annotationLabels(a)) this.countLabel(name, key, itemSplit);
-        this.annotationChecks(a, key, uri, this.here());
+        this.annotationChecks(a, key, uri);
       }
     }
   }
@@ -835,6 +912,10 @@ export class DatasetAccumulator {
   private curItem: ItemFacts | undefined;
   private curDeferred: AnchorSource | undefined;
   private curLine = 1;
+  /** The rest of the anchor of a row added from the columns without a deferred anchor (see `enterColumnRow`). */
+  private curColumn = 0;
+  private curEndLine = 0;
+  private curEndColumn = 0;
   private curLoc: Loc | undefined;
   private seenBefore = false;
   private rowLabeled = false;
@@ -843,7 +924,9 @@ export class DatasetAccumulator {
     if (this.curLoc) return this.curLoc;
     // Column 0 (columns start at 1): resolved at `finish` (see `resolveAnchors`).
     if (this.curDeferred !== undefined) return (this.curLoc = { file: this.curFile, line: this.curLine, column: 0, endLine: this.curLine, endColumn: 0 });
-    const a = (this.curItem as ItemFacts).anchor;
+    const item = this.curItem;
+    if (item === undefined) return (this.curLoc = { file: this.curFile, line: this.curLine, column: this.curColumn, endLine: this.curEndLine, endColumn: this.curEndColumn });
+    const a = item.anchor;
     return (this.curLoc = { file: this.curFile, line: a.line, column: a.column, endLine: a.endLine, endColumn: a.endColumn });
   }
 
@@ -1009,12 +1092,18 @@ export class DatasetAccumulator {
 
   /** Keeps the current row's anchor (column, end line, end column) for URI record `i`; returns its line. */
   private storeAnchor(i: number): number {
-    const loc = this.curLoc ?? (this.curItem as ItemFacts).anchor;
     let locs = this.locs;
     if (locs === undefined || locs.length < (i + 1) * 3) {
       const next = new Int32Array(Math.max(1024, (i + 1) * 6));
       if (locs !== undefined) next.set(locs);
       this.locs = locs = next;
+    }
+    const loc = this.curLoc ?? this.curItem?.anchor;
+    if (loc === undefined) {
+      locs[i * 3] = this.curColumn;
+      locs[i * 3 + 1] = this.curEndLine;
+      locs[i * 3 + 2] = this.curEndColumn;
+      return this.curLine;
     }
     locs[i * 3] = loc.column;
     locs[i * 3 + 1] = loc.endLine;
@@ -1224,17 +1313,16 @@ export class DatasetAccumulator {
   private checkRepeat(
     key: number,
     uri: string | undefined,
-    loc: Loc,
     split: number,
     hash: number,
     annotations: readonly AnnotationFacts[],
     file: number,
   ): boolean {
-    const first = this.uriLoc(key);
+    // The row's and the first row's locations are made only for a finding (most repeated rows of a CSV merge silently).
     const firstSplit = this.rec[key * STRIDE + R_FILE_SPLIT] & 3;
     if (split !== firstSplit) {
       this.conflicts++;
-      this.splitConflict(loc, uri, first, firstSplit, split);
+      this.splitConflict(this.here(), uri, this.uriLoc(key), firstSplit, split);
       return false;
     }
     const csv = this.csvFile[file];
@@ -1242,42 +1330,40 @@ export class DatasetAccumulator {
     if (!csv) {
       if (hash === firstHash) {
         this.repeats++;
-        this.repeat(loc, uri, first, false);
+        this.repeat(this.here(), uri, this.uriLoc(key), false);
         return true;
       }
       // A line without annotations (hash 0) adds nothing to the item, so it disagrees with nothing.
       if (hash === 0) {
         this.repeats++;
-        this.unannotatedRepeat(loc, uri, first, true);
+        this.unannotatedRepeat(this.here(), uri, this.uriLoc(key), true);
         return true;
       }
       if (firstHash === 0) {
         this.rec[key * STRIDE + R_HASH] = hash;
         this.repeats++;
-        this.unannotatedRepeat(loc, uri, first, false);
+        this.unannotatedRepeat(this.here(), uri, this.uriLoc(key), false);
         // Later lines of the URI are compared with this one, so their findings point here.
         this.moveUriAnchor(key);
         return false;
       }
       if (splitsAnnotations(this.limits)) this.annotationsSplit++;
       else this.conflicts++;
-      this.annotationConflict(loc, uri, first);
+      this.annotationConflict(this.here(), uri, this.uriLoc(key));
       return false;
     }
-    const more = this.uriMoreRows.get(key);
-    if (hash === firstHash || (more !== undefined && more.includes(hash))) {
+    // A fingerprint not met on this URI's rows yet is kept (`add`), one met before is a repeat.
+    if (hash === firstHash || !this.uriMoreRows.add(key, hash)) {
       this.repeats++;
-      this.repeat(loc, uri, first, true);
+      this.repeat(this.here(), uri, this.uriLoc(key), true);
       return true;
     }
-    if (more) more.push(hash);
-    else this.uriMoreRows.set(key, [hash]);
     if (this.limits.singleLabel && annotations.length > 0) {
       const existing = this.rec[key * STRIDE + R_LABEL] - 1;
       const names = annotations.flatMap(annotationLabels);
       if (existing >= 0 && names.some((n) => this.labels.get(n)?.id !== existing)) {
         this.conflicts++;
-        this.singleLabelConflict(loc, uri, first, this.labelList[existing].name);
+        this.singleLabelConflict(this.here(), uri, this.uriLoc(key), this.labelList[existing].name);
       }
     }
     return false;
@@ -1323,7 +1409,7 @@ export class DatasetAccumulator {
       if (key >= 0) {
         const r = key * STRIDE + R_LABEL;
         if (this.rec[r] === 0) this.rec[r] = id + 1;
-        else if (this.csvFile[this.curFile]) this.addMoreLabel(key, id);
+        else if (this.csvFile[this.curFile]) this.uriMoreLabels.add(key, id);
       }
       return true;
     }
@@ -1334,33 +1420,25 @@ export class DatasetAccumulator {
       this.labeledItems++;
       return true;
     }
-    const more = this.uriMoreLabels.get(key);
-    if (more?.includes(id)) return false;
-    this.addMoreLabel(key, id);
-    return true;
+    // False when the item had the label already.
+    return this.uriMoreLabels.add(key, id);
   }
 
-  private addMoreLabel(key: number, id: number): void {
-    const more = this.uriMoreLabels.get(key);
-    if (more) more.push(id);
-    else this.uriMoreLabels.set(key, [id]);
-  }
-
-  private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined, loc: Loc): void {
+  private annotationChecks(a: AnnotationFacts, key: number, uri: string | undefined): void {
     switch (a.kind) {
       case 'box':
         this.boxCheck(a.label, a.xMin, a.yMin, a.xMax, a.yMax, key, uri);
         break;
       case 'timeSegment':
-        this.segmentAdd(a.label, a.start, a.end, key, uri, loc);
+        this.segmentAdd(a.label, a.start, a.end, key, uri);
         break;
       case 'trackedBox':
-        this.trackAdd(a, key, uri, loc);
+        this.trackAdd(a, key, uri);
         break;
       case 'sentiment': {
         const entry = this.sentimentMax.get(a.sentimentMax);
         if (entry) entry.items++;
-        else this.sentimentMax.set(a.sentimentMax, { items: 1, loc });
+        else this.sentimentMax.set(a.sentimentMax, { items: 1, loc: this.here() });
         break;
       }
       default:
@@ -1401,12 +1479,12 @@ export class DatasetAccumulator {
     return uri !== undefined ? this.media?.get(uri)?.duration : undefined;
   }
 
-  private segmentAdd(labelName: string, start: number, end: number, key: number, uri: string | undefined, loc: Loc): void {
+  private segmentAdd(labelName: string, start: number, end: number, key: number, uri: string | undefined): void {
     this.segmentCount++;
     const duration = this.duration(uri);
     const realEnd = end === Infinity && duration !== undefined ? duration : end;
     if (Number.isFinite(realEnd) && Number.isFinite(start)) this.segmentSeconds.add(realEnd - start);
-    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) this.segmentOutside(loc, labelName, start, end, duration);
+    if (duration !== undefined && (start > duration + EPSILON || (Number.isFinite(end) && end > duration + EPSILON))) this.segmentOutside(this.here(), labelName, start, end, duration);
     const label = this.labels.get(labelName);
     if (!label) return;
     let group: number;
@@ -1435,29 +1513,58 @@ export class DatasetAccumulator {
     this.sgLabel.data[i] = label.id;
     this.sgStart[i] = start;
     this.sgEnd[i] = realEnd;
-    this.sgLoc.push(loc);
+    let locs = this.sgLoc;
+    if ((i + 1) * 5 > locs.length) {
+      locs = new Int32Array(locs.length * 2);
+      locs.set(this.sgLoc);
+      this.sgLoc = locs;
+    }
+    // The numbers of `here()`, without making the object.
+    const at = i * 5;
+    locs[at] = this.curFile;
+    const loc = this.curLoc;
+    if (loc !== undefined) {
+      locs[at + 1] = loc.line;
+      locs[at + 2] = loc.column;
+      locs[at + 3] = loc.endLine;
+      locs[at + 4] = loc.endColumn;
+    } else if (this.curDeferred !== undefined) {
+      locs[at + 1] = locs[at + 3] = this.curLine;
+      locs[at + 2] = locs[at + 4] = 0;
+    } else if (this.curItem !== undefined) {
+      const a = this.curItem.anchor;
+      locs[at + 1] = a.line;
+      locs[at + 2] = a.column;
+      locs[at + 3] = a.endLine;
+      locs[at + 4] = a.endColumn;
+    } else {
+      locs[at + 1] = this.curLine;
+      locs[at + 2] = this.curColumn;
+      locs[at + 3] = this.curEndLine;
+      locs[at + 4] = this.curEndColumn;
+    }
   }
 
-  private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined, loc: Loc): void {
+  private trackAdd(a: Extract<AnnotationFacts, { kind: 'trackedBox' }>, key: number, uri: string | undefined): void {
     this.trackedBoxes++;
     let track = this.tracks.get(key);
     if (!track) this.tracks.set(key, (track = { instances: new Map(), frames: new Set() }));
     track.frames.add(a.time);
     const duration = this.duration(uri);
-    if (duration !== undefined && a.time > duration + EPSILON) this.trackOutside(loc, a.label, a.time, duration);
+    if (duration !== undefined && a.time > duration + EPSILON) this.trackOutside(this.here(), a.label, a.time, duration);
     const id = a.instanceId;
     if (id === undefined || id === '' || id === '-1') return;
     const label = this.labels.get(a.label);
     if (!label) return;
     const known = track.instances.get(id);
     if (!known) {
-      track.instances.set(id, { label: label.id, loc, times: [a.time] });
+      track.instances.set(id, { label: label.id, loc: this.here(), times: [a.time] });
       return;
     }
-    if (known.label !== label.id) this.instanceInconsistent(loc, known.loc, id, a.label, this.labelList[known.label].name, uri);
+    if (known.label !== label.id) this.instanceInconsistent(this.here(), known.loc, id, a.label, this.labelList[known.label].name, uri);
     // One box per instance and time: the times of the instance so far.
     const times = known.times;
-    if (Array.isArray(times) ? times.includes(a.time) : times.has(a.time)) this.instanceRepeated(loc, known.loc, id, a.time, uri);
+    if (Array.isArray(times) ? times.includes(a.time) : times.has(a.time)) this.instanceRepeated(this.here(), known.loc, id, a.time, uri);
     else if (!Array.isArray(times)) times.add(a.time);
     else if (times.length < TIMES_LIST) times.push(a.time);
     else known.times = new Set(times).add(a.time);
@@ -1664,7 +1771,9 @@ export class DatasetAccumulator {
       const list: Segment[] = [];
       for (let k = from[g]; k < from[g + 1]; k++) {
         const i = order[k];
-        list.push({ label: this.sgLabel.data[i], start: this.sgStart[i], end: this.sgEnd[i], loc: this.sgLoc[i] });
+        const l = this.sgLoc;
+        const loc: Loc = { file: l[i * 5], line: l[i * 5 + 1], column: l[i * 5 + 2], endLine: l[i * 5 + 3], endColumn: l[i * 5 + 4] };
+        list.push({ label: this.sgLabel.data[i], start: this.sgStart[i], end: this.sgEnd[i], loc });
       }
       for (const [seg, holder] of overlappingSegments(list)) this.overlap(this.labelList[seg.label].name, seg, holder);
     }
