@@ -4,6 +4,7 @@
  * (`[ML_USE,]GCS_URI,LABEL,...`), for completion and hover in the editor.
  */
 import { FORMATS, type FormatId } from '../formats';
+import type { TabularSummary } from './tabular';
 
 export interface CsvCell {
   index: number;
@@ -198,15 +199,7 @@ export function csvColumnAt(format: FormatId, cells: readonly CsvCell[], index: 
 }
 
 /** The tabular settings that give columns a role (the CLI's --target, --weight... flags). */
-export interface TabularRoles {
-  target?: string;
-  weight?: string;
-  splitColumn?: string;
-  timestampSplitColumn?: string;
-  timeColumn?: string;
-  seriesColumn?: string;
-  objective?: 'classification' | 'regression' | 'forecasting';
-}
+export type TabularRoles = Pick<TabularSummary, 'target' | 'weight' | 'splitColumn' | 'timestampSplitColumn' | 'timeColumn' | 'seriesColumn' | 'objective'>;
 
 /**
  * Cell `index` of a tabular CSV: on the header line, the rule for column names; on a data row, the

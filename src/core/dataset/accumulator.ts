@@ -486,17 +486,7 @@ export class DatasetAccumulator {
   singleSink(file?: string): SingleItemSink {
     return {
       single: (line, deferred, mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError) => {
-        const n = this.count++;
-        this.pending[n] = null;
-        this.pendingFiles[n] = file;
-        this.sLine[n] = line;
-        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | (lineError ? LINE_ERROR : 0);
-        this.sTextLength[n] = textLength === undefined ? -1 : textLength;
-        this.sDeferred[n] = deferred;
-        this.sUri[n] = mediaUri;
-        this.sText[n] = textContent;
-        this.sLabel[n] = label;
-        if (n + 1 >= BATCH) this.flush();
+        this.putSingle(this.columnRow(file, line, deferred), mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError);
       },
     };
   }
@@ -508,22 +498,9 @@ export class DatasetAccumulator {
   anchoredSingleSink(file?: string): AnchoredSingleItemSink {
     return {
       single: (line, anchorLine, column, endLine, endColumn, mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError) => {
-        const n = this.count++;
-        this.pending[n] = null;
-        this.pendingFiles[n] = file;
-        this.sLine[n] = line;
-        const a = this.sAnchor;
-        a[n * 4] = anchorLine;
-        a[n * 4 + 1] = column;
-        a[n * 4 + 2] = endLine;
-        a[n * 4 + 3] = endColumn;
-        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | (lineError ? LINE_ERROR : 0);
-        this.sTextLength[n] = textLength === undefined ? -1 : textLength;
-        this.sDeferred[n] = undefined;
-        this.sUri[n] = mediaUri;
-        this.sText[n] = textContent;
-        this.sLabel[n] = label;
-        if (n + 1 >= BATCH) this.flush();
+        const n = this.columnRow(file, line, undefined);
+        this.anchorRow(n, anchorLine, column, endLine, endColumn);
+        this.putSingle(n, mediaUri, textContent, textLength, label, mlUse, hasMlUse, lineError);
       },
     };
   }
@@ -536,22 +513,9 @@ export class DatasetAccumulator {
     return {
       box: this.addBox,
       boxItem: (line, anchorLine, column, endLine, endColumn, mediaUri, mlUse, hasMlUse, lineError) => {
-        const n = this.count++;
-        this.pending[n] = null;
-        this.pendingFiles[n] = file;
-        this.sLine[n] = line;
-        const a = this.sAnchor;
-        a[n * 4] = anchorLine;
-        a[n * 4 + 1] = column;
-        a[n * 4 + 2] = endLine;
-        a[n * 4 + 3] = endColumn;
-        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM | (lineError ? LINE_ERROR : 0);
-        this.sDeferred[n] = undefined;
-        this.sUri[n] = mediaUri;
-        this.sText[n] = undefined;
-        this.sBoxFrom[n] = this.bItemStart;
-        this.sBoxTo[n] = this.bItemStart = this.bCount;
-        if (n + 1 >= BATCH) this.flush();
+        const n = this.columnRow(file, line, undefined);
+        this.anchorRow(n, anchorLine, column, endLine, endColumn);
+        this.putBoxItem(n, mediaUri, mlUse, hasMlUse, lineError);
       },
     };
   }
@@ -559,6 +523,59 @@ export class DatasetAccumulator {
   /** The column sinks of one CSV file (see `CsvRowSinks`). */
   csvRowSinks(file?: string): CsvRowSinks {
     return { single: this.anchoredSingleSink(file), boxes: this.anchoredBoxSink(file) };
+  }
+
+  /**
+   * The items of one file in `BoxItemSink` form (the JSONL validator's fast path for bounding-box
+   * lines): each item counts exactly as `add` of the ItemFacts it stands for, in the same order as
+   * `add` calls.
+   */
+  boxSink(file?: string): BoxItemSink {
+    return {
+      box: this.addBox,
+      boxItem: (line, deferred, mediaUri, mlUse, hasMlUse, lineError) => {
+        this.putBoxItem(this.columnRow(file, line, deferred), mediaUri, mlUse, hasMlUse, lineError);
+      },
+    };
+  }
+
+  /** The next batch row held in the `s` columns: its file, line and deferred anchor (if any). */
+  private columnRow(file: string | undefined, line: number, deferred: AnchorSource | undefined): number {
+    const n = this.count++;
+    this.pending[n] = null;
+    this.pendingFiles[n] = file;
+    this.sLine[n] = line;
+    this.sDeferred[n] = deferred;
+    return n;
+  }
+
+  /** Row n's anchor given as numbers (rows without a deferred anchor source). */
+  private anchorRow(n: number, line: number, column: number, endLine: number, endColumn: number): void {
+    const a = this.sAnchor;
+    a[n * 4] = line;
+    a[n * 4 + 1] = column;
+    a[n * 4 + 2] = endLine;
+    a[n * 4 + 3] = endColumn;
+  }
+
+  /** The rest of a single-label row n (see `SingleItemSink.single`). */
+  private putSingle(n: number, mediaUri: string | undefined, textContent: string | undefined, textLength: number | undefined, label: string | undefined, mlUse: MlUse | undefined, hasMlUse: boolean, lineError: boolean | undefined): void {
+    this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | (lineError ? LINE_ERROR : 0);
+    this.sTextLength[n] = textLength === undefined ? -1 : textLength;
+    this.sUri[n] = mediaUri;
+    this.sText[n] = textContent;
+    this.sLabel[n] = label;
+    if (n + 1 >= BATCH) this.flush();
+  }
+
+  /** The rest of a bounding-box item n, whose boxes went to `addBox` (see `BoxItemSink.boxItem`). */
+  private putBoxItem(n: number, mediaUri: string | undefined, mlUse: MlUse | undefined, hasMlUse: boolean, lineError: boolean | undefined): void {
+    this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM | (lineError ? LINE_ERROR : 0);
+    this.sUri[n] = mediaUri;
+    this.sText[n] = undefined;
+    this.sBoxFrom[n] = this.bItemStart;
+    this.sBoxTo[n] = this.bItemStart = this.bCount;
+    if (n + 1 >= BATCH) this.flush();
   }
 
   /** A box of the item being given to a box sink (see `BoxItemSink.box`). */
@@ -572,30 +589,6 @@ export class DatasetAccumulator {
     c[b * 4 + 2] = xMax;
     c[b * 4 + 3] = yMax;
   };
-
-  /**
-   * The items of one file in `BoxItemSink` form (the JSONL validator's fast path for bounding-box
-   * lines): each item counts exactly as `add` of the ItemFacts it stands for, in the same order as
-   * `add` calls.
-   */
-  boxSink(file?: string): BoxItemSink {
-    return {
-      box: this.addBox,
-      boxItem: (line, deferred, mediaUri, mlUse, hasMlUse, lineError) => {
-        const n = this.count++;
-        this.pending[n] = null;
-        this.pendingFiles[n] = file;
-        this.sLine[n] = line;
-        this.sFlags[n] = splitCode(mlUse) | (hasMlUse ? HAS_ML_USE : 0) | BOX_ITEM | (lineError ? LINE_ERROR : 0);
-        this.sDeferred[n] = deferred;
-        this.sUri[n] = mediaUri;
-        this.sText[n] = undefined;
-        this.sBoxFrom[n] = this.bItemStart;
-        this.sBoxTo[n] = this.bItemStart = this.bCount;
-        if (n + 1 >= BATCH) this.flush();
-      },
-    };
-  }
 
   private growBoxes(): void {
     const labels = new Array<string | undefined>(this.bLabels.length * 2);
