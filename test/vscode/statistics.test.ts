@@ -6,11 +6,11 @@ import { plural } from '../../src/core/plural';
 import type { RenderedEvent } from '../../src/extension/statsView';
 import { activateExtension, closeAllEditors, openFixture, screenshot, settled, uiClick, waitForReport, workspaceFile, type TestApi } from './util';
 
-function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000): Promise<RenderedEvent> {
+function nextRender(api: TestApi, uri: vscode.Uri, accept: (e: RenderedEvent) => boolean, timeoutMs = 30_000, what = 'render'): Promise<RenderedEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`the statistics view did not render within ${timeoutMs} ms`));
+      reject(new Error(`the statistics view did not ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
     const sub = api.onDidRenderStatistics((e) => {
       if (e.uri.toString() !== uri.toString() || !accept(e)) return;
@@ -87,20 +87,19 @@ describe('statistics view', () => {
   });
 
   it('shows the dataset of the file\'s folder (its files of that format), as `vertex-datasets stats FOLDER`, and reads it again when a file changes', async () => {
-    const dir = workspaceFile('split-dataset');
+    // A folder of the fixture workspace (there before VS Code starts, so its file watcher covers
+    // it): a.jsonl, b.jsonl and more/c.jsonl of one format, and boxes.csv of another, which is
+    // another dataset, as for the CLI.
+    const dir = workspaceFile('folder-dataset');
     const line = (n: number, label: string, split = 'training') =>
       `{"imageGcsUri": "gs://my-bucket/split/${label}-${n}.jpg", "classificationAnnotation": {"displayName": "${label}"}, "dataItemResourceLabels": {"aiplatform.googleapis.com/ml_use": "${split}"}}\n`;
-    fs.mkdirSync(path.join(dir.fsPath, 'more'), { recursive: true });
-    fs.writeFileSync(path.join(dir.fsPath, 'a.jsonl'), line(1, 'cat') + line(2, 'cat', 'test'));
-    fs.writeFileSync(path.join(dir.fsPath, 'b.jsonl'), line(1, 'dog') + line(2, 'dog') + line(3, 'dog', 'validation'));
-    fs.writeFileSync(path.join(dir.fsPath, 'more', 'c.jsonl'), line(1, 'bird'));
-    // Another format in the folder is another dataset, as for the CLI.
-    fs.writeFileSync(path.join(dir.fsPath, 'boxes.csv'), 'gs://my-bucket/split/x.jpg,car,0.1,0.1,,,0.5,0.5,,\n');
+    const deepest = path.join(dir.fsPath, 'more', 'c.jsonl');
+    const original = fs.readFileSync(deepest);
     try {
-      const { document: doc } = await openFixture('split-dataset', 'a.jsonl');
+      const { document: doc } = await openFixture('folder-dataset', 'a.jsonl');
       const report = await waitForReport(api, doc.uri, settled(doc));
       assert.deepEqual(report.stats!.labels.map((l) => l.name), ['cat']);
-      const rendered = nextRender(api, dir, () => true);
+      const rendered = nextRender(api, dir, () => true, 30_000, 'render the folder\'s dataset');
       await vscode.commands.executeCommand('vertexDatasets.showFolderStatistics', doc.uri);
       const view = await rendered;
       assert.deepEqual(view.charts.labels.names, ['dog', 'cat', 'bird']);
@@ -109,13 +108,13 @@ describe('statistics view', () => {
       assert.deepEqual(view.charts.splits.test, [0, 1, 0]);
       assert.match(view.charts.text[0], /Image classification \(single-label\) · 6 items from 6 lines/);
       // A change on disk to one of the files: the view reads the folder again.
-      const again = nextRender(api, dir, (e) => e.charts.labels.names.includes('fish'));
-      fs.appendFileSync(path.join(dir.fsPath, 'more', 'c.jsonl'), line(2, 'fish'));
+      const again = nextRender(api, dir, (e) => e.charts.labels.names.includes('fish'), 30_000, 'render again after a file of the folder changed');
+      fs.appendFileSync(deepest, line(2, 'fish'));
       const after = await again;
       assert.deepEqual(after.charts.labels.items, [3, 2, 1, 1]);
     } finally {
       await closeAllEditors();
-      fs.rmSync(dir.fsPath, { recursive: true, force: true });
+      fs.writeFileSync(deepest, original);
     }
   });
 
